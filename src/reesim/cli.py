@@ -1,0 +1,257 @@
+"""The ``reesim`` command line (Typer).
+
+Verbs are grouped by what they act on: ``reesim data list|show|check`` for the bundled dataset,
+``reesim flagship`` for the quick start. Bad input exits with code 2 and a message naming file,
+line and field; internal errors exit with code 1 and a hint to report them. Heavy modules are
+imported inside the commands so that ``reesim --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from reesim.errors import InputError, Problem
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Simulate the global rare-earth supply chain."
+)
+data_app = typer.Typer(no_args_is_help=True, help="List, show and check the bundled, sourced dataset.")
+app.add_typer(data_app, name="data")
+
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Folder of dataset CSV files to use instead of the bundled data."),
+]
+
+
+class Format(StrEnum):
+    """Output formats of ``reesim data show``."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        err.print(f"[{colour}]{p.severity}[/{colour}] {p}", highlight=False, soft_wrap=True)
+
+
+def friendly(func: F) -> F:
+    """Turn bad input into exit code 2 with a clear message, and crashes into exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            _print_problems(exc.problems)
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}")
+            err.print("This is a bug in reesim; please report it with the command you ran.")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@data_app.command("list")
+@friendly
+def data_list(data_dir: DataDir = None) -> None:
+    """List the tables with their rows, coverage and how many rows are reported, derived or assumed."""
+    from reesim.dataset import load_dataset
+    from reesim.dataset.summary import coverage
+
+    ds = load_dataset(data_dir)
+    wide = out.width >= 110
+    table = Table(title=f"reesim dataset {ds.version}", show_lines=False)
+    table.add_column("table", no_wrap=True, min_width=16)
+    for col in ("rows", "years", "places", "reported", "derived", "assumed"):
+        justify: Literal["left", "right"] = "left" if col == "years" else "right"
+        table.add_column(col, justify=justify, no_wrap=True, min_width=9 if col == "years" else len(col))
+    if wide:
+        table.add_column("what", overflow="ellipsis", no_wrap=True)
+    for c in coverage(ds):
+        cells = [
+            c.table,
+            str(c.rows),
+            c.years,
+            str(c.places or ""),
+            str(c.reported),
+            str(c.derived),
+            str(c.assumption),
+        ]
+        table.add_row(*cells, *([c.description] if wide else []))
+    out.print(table)
+
+
+def _parse_where(where: list[str], columns: list[str]) -> list[tuple[str, str]]:
+    pairs = []
+    for clause in where:
+        column, sep, value = clause.partition("=")
+        if not sep:
+            raise InputError(
+                [Problem("--where", None, clause, "is not of the form COLUMN=VALUE", "e.g. --where iso3=CHN")]
+            )
+        if column not in columns:
+            from reesim.dataset.parse import did_you_mean
+
+            raise InputError(
+                [
+                    Problem(
+                        "--where",
+                        None,
+                        column,
+                        "is not a column of this table",
+                        did_you_mean(column, columns),
+                    )
+                ]
+            )
+        pairs.append((column, value))
+    return pairs
+
+
+@data_app.command("show")
+@friendly
+def data_show(
+    table: Annotated[str, typer.Argument(help="Table name (see `reesim data list`).")],
+    where: Annotated[
+        list[str] | None, typer.Option("--where", "-w", help="Keep rows with COLUMN=VALUE (repeatable).")
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table (terminal), csv or json.")
+    ] = Format.table,
+    limit: Annotated[int, typer.Option(help="Show at most this many rows in the terminal (0 = all).")] = 50,
+    data_dir: DataDir = None,
+) -> None:
+    """Show a table with the sources of its rows, in the terminal or as CSV/JSON."""
+    from reesim.dataset import load_dataset
+    from reesim.dataset.parse import LINE, did_you_mean
+
+    ds = load_dataset(data_dir)
+    if table not in ds.tables:
+        raise InputError(
+            [Problem("TABLE", None, table, "is not a table", did_you_mean(table, list(ds.tables)))]
+        )
+    frame = ds[table]
+    columns = [c.name for c in ds.spec(table).columns]
+    for column, value in _parse_where(where or [], columns):
+        frame = frame[frame[column].map(_cell) == value]
+    cited = _cited_sources(ds, frame)
+    if fmt is Format.csv:
+        frame[columns].to_csv(sys.stdout, index=False)
+        return
+    if fmt is Format.json:
+        rows = [
+            {c: _json_cell(v) for c, v in zip(columns, rec, strict=True)} for rec in frame[columns].to_numpy()
+        ]
+        sys.stdout.write(
+            json.dumps({"table": table, "rows": rows, "sources": cited}, indent=2, ensure_ascii=False) + "\n"
+        )
+        return
+    shown = frame if limit <= 0 else frame.head(limit)
+    view = Table(title=f"{table}: {len(frame)} row(s)", show_lines=False)
+    view.add_column("line", justify="right", style="dim")
+    for c in columns:
+        view.add_column(c, overflow="fold")
+    for rec in shown[[LINE, *columns]].to_numpy():
+        view.add_row(*(_cell(v) for v in rec))
+    out.print(view)
+    if len(shown) < len(frame):
+        out.print(f"... {len(frame) - len(shown)} more row(s); use --limit 0 or --format csv")
+    if cited:
+        out.print("[bold]Sources[/bold]")
+        for s in cited:
+            out.print(
+                f"  [cyan]{s['source_id']}[/cyan]: {s['publisher']}, {s['title']} ({s['year']}). {s['url']}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else (f"{value:.0f}" if value.is_integer() else f"{value:g}")
+    return str(value)
+
+
+def _json_cell(value: object) -> object:
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    return value
+
+
+def _cited_sources(ds: Any, frame: Any) -> list[dict[str, str]]:
+    if "source_id" not in frame.columns or ds.spec("sources") is None:
+        return []
+    ids = sorted({part for v in frame["source_id"] for part in str(v).split(";") if part})
+    src = ds.sources.set_index("source_id")
+    return [
+        {"source_id": i, **{k: _cell(src.at[i, k]) for k in ("publisher", "title", "year", "url")}}
+        for i in ids
+        if i in src.index
+    ]
+
+
+@data_app.command("check")
+@friendly
+def data_check(data_dir: DataDir = None) -> None:
+    """Check the dataset: every row sourced, types and units valid, shares, totals and balances plausible."""
+    from reesim.dataset import check_dataset
+
+    problems = check_dataset(data_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    _print_problems(problems)
+    if errors:
+        err.print(
+            f"[red]data check failed:[/red] {len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
+        )
+        raise typer.Exit(1)
+    out.print(f"[green]data check passed[/green] ({len(problems)} warning(s))")
+
+
+@app.command()
+@friendly
+def flagship(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("reports"),
+    data_dir: DataDir = None,
+) -> None:
+    """Quick start: check the dataset and write its summary report (the engine run comes with the engine)."""
+    from reesim.dataset import check_dataset, load_dataset
+    from reesim.report.dataset_report import write_dataset_report
+
+    problems = check_dataset(data_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    ds = load_dataset(data_dir)
+    data_list(data_dir)
+    path = write_dataset_report(ds, out_dir)
+    out.print(f"Report written to [bold]{path}[/bold]")
+
+
+def main() -> None:
+    """Entry point of the ``reesim`` script."""
+    app()

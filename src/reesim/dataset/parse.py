@@ -1,0 +1,207 @@
+"""Parse one CSV file against its :class:`TableSpec`, collecting every problem at once.
+
+Parsing is lenient on purpose: a bad cell becomes a :class:`~reesim.errors.Problem` (file, line,
+field, hint) and an empty value, so ``reesim data check`` can report all defects in one pass
+instead of stopping at the first. :func:`reesim.dataset.load_dataset` then refuses to return a
+dataset that had any error.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+import pandas as pd
+
+from reesim.dataset.schema import ColumnSpec, TableSpec
+from reesim.errors import Problem
+
+#: Column added to every parsed table: the 1-based line of the row in its file (header = line 1).
+LINE = "line"
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_TRUE = {"yes", "true", "1"}
+_FALSE = {"no", "false", "0"}
+
+Cell = str | float | None
+
+
+def did_you_mean(value: str, choices: Collection[str]) -> str:
+    """A hint naming the closest allowed value, or listing a few of them."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    shown = sorted(choices)[:12]
+    more = ", ..." if len(choices) > 12 else ""
+    return f"expected one of {', '.join(shown)}{more}"
+
+
+def _parse_cell(col: ColumnSpec, raw: str, elements: frozenset[str]) -> tuple[Cell, str | None, str]:
+    """Return (value, error message or None, hint) for one raw cell."""
+    kind = col.type
+    if kind in {"str", "ref"}:
+        return raw, None, ""
+    if kind in {"int", "float", "year"}:
+        try:
+            number = float(raw.replace(",", "")) if kind == "float" else float(int(raw))
+        except ValueError:
+            return None, f"{raw!r} is not a number", "write plain digits like 1200 or 0.35, without units"
+        if math.isnan(number) or math.isinf(number):
+            return None, f"{raw!r} is not a finite number", "write a finite number"
+        if kind == "year" and not 1800 <= number <= 2100:
+            return None, f"year {raw} is out of range", "write a four-digit year such as 2024"
+        if col.minimum is not None and number < col.minimum:
+            return None, f"{raw} is below the minimum {col.minimum:g}", _range_hint(col)
+        if col.maximum is not None and number > col.maximum:
+            return None, f"{raw} is above the maximum {col.maximum:g}", _range_hint(col)
+        return number, None, ""
+    if kind == "date":
+        if not _DATE.match(raw):
+            return None, f"{raw!r} is not a date", "write YYYY-MM-DD, YYYY-MM or YYYY"
+        return raw, None, ""
+    if kind == "bool":
+        low = raw.lower()
+        if low in _TRUE | _FALSE:
+            return ("yes" if low in _TRUE else "no"), None, ""
+        return None, f"{raw!r} is not yes/no", "write yes or no"
+    if kind == "enum":
+        if raw in col.values:
+            return raw, None, ""
+        return None, f"{raw!r} is not an allowed value", did_you_mean(raw, col.values)
+    if kind == "element":
+        if raw in elements:
+            return raw, None, ""
+        return None, f"unknown element {raw!r}", did_you_mean(raw, elements)
+    # kind == "elements": a ';'-separated list of symbols
+    parts = [p.strip() for p in raw.split(";") if p.strip()]
+    for part in parts:
+        if part not in elements:
+            return (
+                None,
+                f"unknown element {part!r}",
+                did_you_mean(part, elements) + " (separate symbols with ';')",
+            )
+    return ";".join(parts), None, ""
+
+
+def _range_hint(col: ColumnSpec) -> str:
+    low = "-inf" if col.minimum is None else f"{col.minimum:g}"
+    high = "inf" if col.maximum is None else f"{col.maximum:g}"
+    unit = f" {col.unit}" if col.unit else ""
+    return f"{col.name} must lie in [{low}, {high}]{unit}"
+
+
+def parse_table(
+    path: Path, spec: TableSpec, elements: frozenset[str], shown_as: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read ``path`` as table ``spec``; return the typed frame and the problems found.
+
+    ``shown_as`` is the file name used in messages. Numeric columns become float64 (NaN when empty),
+    other columns Python strings (``""`` when empty). A ``line`` column keeps each row's line.
+    """
+    problems: list[Problem] = []
+    names = [c.name for c in spec.columns]
+    if not path.exists():
+        problems.append(
+            Problem(shown_as, None, None, "file is missing", f"table {spec.name!r} is read from {spec.file}")
+        )
+        return _empty(spec), problems
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            rows: list[list[str]] = []
+            starts: list[int] = []
+            previous = 0
+            for fields in reader:
+                rows.append(fields)
+                starts.append(previous + 1)  # a quoted field may span lines: report where the row starts
+                previous = reader.line_num
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Problem(shown_as, None, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")
+        )
+        return _empty(spec), problems
+    except csv.Error as exc:
+        problems.append(Problem(shown_as, None, None, f"not a valid CSV file ({exc})", "check quoting"))
+        return _empty(spec), problems
+    if not rows:
+        problems.append(Problem(shown_as, 1, None, "file is empty", f"the header must be: {','.join(names)}"))
+        return _empty(spec), problems
+    header = [h.strip() for h in rows[0]]
+    for name in names:
+        if name not in header:
+            problems.append(
+                Problem(
+                    shown_as,
+                    1,
+                    name,
+                    "column is missing from the header",
+                    f"the header must be: {','.join(names)}",
+                )
+            )
+    for extra in header:
+        if extra not in names:
+            problems.append(
+                Problem(
+                    shown_as,
+                    1,
+                    extra,
+                    "column is not in the schema",
+                    did_you_mean(extra, names) + " (or add it to data/schema/columns.csv)",
+                    severity="warning",
+                )
+            )
+    index = {h: i for i, h in enumerate(header)}
+    records: list[dict[str, Cell | int]] = []
+    for line, raw_row in zip(starts[1:], rows[1:], strict=True):
+        if not any(cell.strip() for cell in raw_row):
+            problems.append(Problem(shown_as, line, None, "blank line", "remove it"))
+            continue
+        if len(raw_row) != len(header):
+            problems.append(
+                Problem(
+                    shown_as,
+                    line,
+                    None,
+                    f"has {len(raw_row)} fields, the header has {len(header)}",
+                    "quote fields that contain commas",
+                )
+            )
+            continue
+        record: dict[str, Cell | int] = {LINE: line}
+        for col in spec.columns:
+            raw = raw_row[index[col.name]].strip() if col.name in index else ""
+            if not raw:
+                if col.required and col.name in index:
+                    problems.append(
+                        Problem(shown_as, line, col.name, "is required but empty", col.description)
+                    )
+                record[col.name] = math.nan if col.type in {"int", "float", "year"} else ""
+                continue
+            value, error, hint = _parse_cell(col, raw, elements)
+            if error is not None:
+                problems.append(Problem(shown_as, line, col.name, error, hint))
+                value = math.nan if col.type in {"int", "float", "year"} else ""
+            record[col.name] = value
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[LINE, *names])
+    return _typed(frame, spec), problems
+
+
+def _empty(spec: TableSpec) -> pd.DataFrame:
+    return _typed(pd.DataFrame(columns=[LINE, *(c.name for c in spec.columns)]), spec)
+
+
+def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    out = frame.copy()
+    out[LINE] = out[LINE].astype("int64")
+    for col in spec.columns:
+        if col.type in {"int", "float", "year"}:
+            out[col.name] = out[col.name].astype("float64")
+        else:
+            out[col.name] = out[col.name].astype("object")
+    return out

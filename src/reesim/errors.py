@@ -1,0 +1,46 @@
+"""Errors for bad input: each names the file, the line and the field, and gives a hint.
+
+reesim never shows a traceback for bad input. Code that reads user or bundled data raises
+:class:`InputError` (one problem) or :class:`InputErrors` (several, reported at once); the
+command line turns them into a message and exit code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    ``line`` is 1-based and counts the header as line 1, so it matches what an editor shows.
+    ``line`` is ``None`` for problems about a whole file or a group of rows.
+    """
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    @property
+    def location(self) -> str:
+        """``file:line`` (or just ``file``), the way compilers print it."""
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def __str__(self) -> str:
+        where = self.location
+        field = f" field '{self.field}'" if self.field else ""
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{where}:{field} {self.message}{hint}"
+
+
+class InputError(Exception):
+    """Bad input: one or more :class:`Problem` found while reading files."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        head = f"{len(problems)} problem(s) in the input" if len(problems) != 1 else "a problem in the input"
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in problems))

@@ -1,0 +1,1 @@
+"""Reports: self-contained HTML files that need no network to open."""

@@ -1,0 +1,54 @@
+"""Shared fixtures: the bundled dataset, and editable copies of its folder for defect tests."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reesim.dataset import Dataset, bundled_data_dir, load_dataset
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    """The bundled dataset, loaded once per test session."""
+    return load_dataset()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled data folder that a test may damage."""
+    target = tmp_path / "data"
+    shutil.copytree(bundled_data_dir(), target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+Editor = Callable[[str, int, str, str], None]
+
+
+@pytest.fixture
+def edit_cell(data_copy: Path) -> Editor:
+    """Set ``column`` on file line ``line`` (header = line 1) of ``file`` in the copy to ``value``."""
+
+    def edit(file: str, line: int, column: str, value: str) -> None:
+        path = data_copy / file
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        col = rows[0].index(column)
+        rows[line - 1][col] = value
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+
+    return edit
+
+
+def find_line(data_dir: Path, file: str, **match: str) -> int:
+    """The file line (header = 1) of the first row whose columns equal ``match``."""
+    with (data_dir / file).open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            if all(row[k] == v for k, v in match.items()):
+                return line
+    raise LookupError(f"no row {match} in {file}")

@@ -1,0 +1,154 @@
+"""``reesim data check`` fails, naming the file, line and field, on each kind of defect.
+
+Each test damages one cell of a private copy of the bundled data and asserts the finding.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from tests.conftest import Editor, find_line
+
+from reesim.dataset import check_dataset, load_dataset
+from reesim.errors import InputError, Problem
+
+
+def _errors(data_dir: Path) -> list[Problem]:
+    return [p for p in check_dataset(data_dir) if p.severity == "error"]
+
+
+def _only(problems: list[Problem], file: str) -> Problem:
+    hits = [p for p in problems if p.file.endswith(file)]
+    assert len(hits) == 1, [str(p) for p in problems]
+    return hits[0]
+
+
+def test_copy_is_clean(data_copy: Path) -> None:
+    assert _errors(data_copy) == []
+
+
+def test_missing_source(data_copy: Path, edit_cell: Editor) -> None:
+    line = find_line(data_copy, "mine_production.csv", iso3="CHN", year="2024", edition="MCS2026")
+    edit_cell("mine_production.csv", line, "source_id", "")
+    p = _only(_errors(data_copy), "mine_production.csv")
+    assert (p.line, p.field) == (line, "source_id")
+    assert "required" in p.message
+
+
+def test_unknown_source_gets_did_you_mean(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("prices.csv", 3, "source_id", "usgs_mcs2062")
+    p = _only(_errors(data_copy), "prices.csv")
+    assert (p.line, p.field) == (3, "source_id")
+    assert "usgs_mcs2026" in p.hint
+
+
+def test_bad_status_value(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("elements.csv", 5, "status", "reportd")
+    p = _only(_errors(data_copy), "elements.csv")
+    assert (p.line, p.field) == (5, "status")
+    assert "reported" in p.hint
+
+
+def test_derived_row_without_note(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("elements.csv", 4, "note", "")
+    p = _only(_errors(data_copy), "elements.csv")
+    assert (p.line, p.field) == (4, "note")
+    assert "derived" in p.message
+
+
+def test_share_outside_unit_interval(data_copy: Path, edit_cell: Editor) -> None:
+    line = 2
+    edit_cell("country_deposits.csv", line, "share", "1.7")
+    problems = [p for p in _errors(data_copy) if p.file.endswith("country_deposits.csv")]
+    assert any(p.line == line and p.field == "share" and "maximum" in p.message for p in problems)
+
+
+def test_shares_that_do_not_sum_to_one(data_copy: Path, edit_cell: Editor) -> None:
+    line = find_line(data_copy, "country_deposits.csv", iso3="USA")
+    edit_cell("country_deposits.csv", line, "share", "0.6")
+    p = _only(_errors(data_copy), "country_deposits.csv")
+    assert p.line == line and p.field == "share"
+    assert "iso3=USA" in p.message and "sums to 0.6" in p.message
+
+
+def test_country_sum_far_from_world_total(data_copy: Path, edit_cell: Editor) -> None:
+    line = find_line(data_copy, "mine_production.csv", iso3="CHN", year="2025", edition="MCS2026")
+    edit_cell("mine_production.csv", line, "quantity", "370000")
+    p = _only(_errors(data_copy), "mine_production.csv")
+    world = find_line(data_copy, "mine_production.csv", iso3="WLD", year="2025", edition="MCS2026")
+    assert p.line == world and p.field == "quantity"
+    assert "world total is 390,000" in p.message and "year=2025" in p.message
+
+
+def test_production_above_capacity(data_copy: Path, edit_cell: Editor) -> None:
+    with (data_copy / "stage_capacity.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    line = next(i for i, r in enumerate(rows, start=2) if r["production"])
+    edit_cell("stage_capacity.csv", line, "capacity", "1")
+    problems = [p for p in _errors(data_copy) if p.file.endswith("stage_capacity.csv")]
+    assert any(p.line == line and "exceeds capacity" in p.message for p in problems)
+
+
+def test_unknown_element_suggests_the_right_one(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("element_profiles.csv", 2, "element", "Dyy")
+    problems = [p for p in _errors(data_copy) if p.file.endswith("element_profiles.csv") and p.line == 2]
+    assert problems and problems[0].field == "element"
+    assert "'Dy'" in problems[0].hint
+
+
+def test_unknown_country_code(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("mine_production.csv", 2, "iso3", "XXA")
+    problems = [p for p in _errors(data_copy) if p.file.endswith("mine_production.csv") and p.line == 2]
+    assert any(p.field == "iso3" and "unknown iso3 'XXA'" in p.message for p in problems)
+
+
+def test_duplicate_key(data_copy: Path) -> None:
+    path = data_copy / "elements.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    p = _only(_errors(data_copy), "elements.csv")
+    assert p.line == len(lines) + 1 and "duplicate key" in p.message
+
+
+def test_text_where_a_number_belongs(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("reserves.csv", 2, "quantity", "about 5 Mt")
+    p = _only(_errors(data_copy), "reserves.csv")
+    assert (p.line, p.field) == (2, "quantity") and "not a number" in p.message
+
+
+def test_invalid_unit(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("prices.csv", 2, "unit", "usd_per_lb")
+    p = _only(_errors(data_copy), "prices.csv")
+    assert (p.line, p.field) == (2, "unit") and "usd_per_kg" in p.hint
+
+
+def test_missing_column(data_copy: Path) -> None:
+    path = data_copy / "reserves.csv"
+    text = path.read_text(encoding="utf-8").replace("quantity", "qty", 1)
+    path.write_text(text, encoding="utf-8")
+    problems = [p for p in _errors(data_copy) if p.file.endswith("reserves.csv")]
+    assert any(p.line == 1 and p.field == "quantity" and "missing" in p.message for p in problems)
+
+
+def test_missing_file(data_copy: Path) -> None:
+    (data_copy / "events.csv").unlink()
+    p = _only(_errors(data_copy), "events.csv")
+    assert p.line is None and "missing" in p.message
+
+
+def test_row_with_wrong_field_count(data_copy: Path) -> None:
+    path = data_copy / "countries.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("ZZZ,Nowhere,country\n")
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    p = _only(_errors(data_copy), "countries.csv")
+    assert p.line == lines and "fields" in p.message and "quote" in p.hint
+
+
+def test_load_dataset_refuses_defective_data(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("reserves.csv", 2, "quantity", "-5")
+    with pytest.raises(InputError) as info:
+        load_dataset(data_copy)
+    assert "reserves.csv:2" in str(info.value) and "below the minimum" in str(info.value)
