@@ -20,8 +20,8 @@ run: $(VENV)/.installed
 	$(BIN)/reesim flagship --out $(OUT)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts examples
+	$(BIN)/ruff format --check src tests benchmarks scripts examples
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy

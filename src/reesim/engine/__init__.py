@@ -1,0 +1,1 @@
+"""Run scenarios: compile, call a kernel, label the outputs."""

@@ -1,0 +1,66 @@
+"""``reesim.run``: simulate a scenario and return labelled outputs (an xarray Dataset).
+
+Dimensions of the result: ``run``, ``month`` (YYYY-MM), ``material`` (concentrate, oxide, metal,
+magnet), ``node`` (model nodes), ``element``; prices have ``market`` (china, outside) instead of
+``node``. Quantities are t REO-equivalent per month; prices USD/kg.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+import xarray as xr
+
+from reesim.dataset.model import Dataset, load_dataset
+from reesim.kernel.reference import run_reference
+from reesim.kernel.state import Outputs
+from reesim.model.baseline import Baseline, build_baseline
+from reesim.model.compile import Inputs, compile_scenario
+from reesim.model.dims import MATERIALS
+from reesim.model.scenario import Scenario
+
+
+def run(
+    scenario: Scenario,
+    runs: int = 1,
+    seed: int | None = None,
+    dataset: Dataset | None = None,
+    baseline: Baseline | None = None,
+) -> xr.Dataset:
+    """Simulate ``scenario`` ``runs`` times and return the labelled outputs.
+
+    ``seed`` is recorded in the result; with no sampled parameters yet (Monte Carlo comes with
+    the uncertainty issue) every run is identical and deterministic.
+    """
+    ds = dataset or load_dataset()
+    base = baseline or build_baseline(ds)
+    inputs = compile_scenario(scenario, ds, base)
+    outputs = run_reference(inputs, runs=runs)
+    return to_xarray(outputs, inputs, scenario, seed)
+
+
+def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | None) -> xr.Dataset:
+    """Label kernel outputs with their coordinates."""
+    dims = inputs.base.dims
+    runs = outputs.production.shape[0]
+    coords = {
+        "run": np.arange(runs),
+        "month": list(inputs.months),
+        "material": list(MATERIALS),
+        "node": list(dims.nodes),
+        "element": list(dims.elements),
+        "market": ["china", "outside"],
+    }
+    axes = ("run", "month", "material", "node", "element")
+    data = {
+        f.name: (axes, getattr(outputs, f.name)) for f in fields(outputs) if f.name not in {"price", "trade"}
+    }
+    data["price"] = (("run", "month", "material", "market", "element"), outputs.price)
+    result = xr.Dataset(data, coords=coords)
+    result.attrs.update(
+        scenario=scenario.name,
+        seed=-1 if seed is None else seed,
+        units="t REO-equivalent per month; price USD/kg",
+    )
+    return result

@@ -1,0 +1,46 @@
+"""Kernel outputs: one array per reported quantity, laid out [run, month, material, node, element]."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+@dataclass
+class Outputs:
+    """Monthly flows and stocks, t REO-equivalent (prices in USD/kg), for every run.
+
+    - ``production``: output of the stage that makes each material (mining for concentrate);
+    - ``imports`` / ``exports``: shipments received / sent;
+    - ``feed``: material consumed by the next stage (concentrate by separation, ...);
+    - ``consumption``: final use met; ``demand``: final use wanted; ``unmet`` = demand - consumption;
+    - ``losses``: conversion losses of the stage making the material (input minus output);
+    - ``inventory``: working stock at the end of the month; ``stockpile``: strategic stock;
+    - ``price``: [run, month, material, market (0 China, 1 outside), element];
+    - ``trade``: bilateral shipments, kept only on request (large).
+    """
+
+    production: Array
+    imports: Array
+    exports: Array
+    feed: Array
+    consumption: Array
+    demand: Array
+    unmet: Array
+    losses: Array
+    inventory: Array
+    stockpile: Array
+    price: Array
+    trade: Array | None = None  # [run, month, material, importer, exporter, element] if kept
+
+    @classmethod
+    def zeros(cls, runs: int, months: int, k: int, n: int, e: int, keep_trade: bool = False) -> Outputs:
+        """Allocate all outputs filled with zeros (bilateral trade only if ``keep_trade``)."""
+        shape = (runs, months, k, n, e)
+        values = {f.name: np.zeros(shape) for f in fields(cls) if f.name not in {"price", "trade"}}
+        trade = np.zeros((runs, months, k, n, n, e)) if keep_trade else None
+        return cls(price=np.zeros((runs, months, k, 2, e)), trade=trade, **values)

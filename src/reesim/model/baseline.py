@@ -1,0 +1,264 @@
+"""The base-year calibration: a consistent set of monthly flows that the kernel reproduces.
+
+The bundled tables come from many sources and do not balance by themselves (world separated
+output, magnet output and mine output are reported by different publishers). This module turns
+them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t REO) per month:
+
+1. **Mining**: each node's 2024 mine output (USGS MCS 2026) times its element profile
+   (``country_deposits`` x ``element_profiles``).
+2. **Separation**: all mined REO is separated in the base year; each node's share of separation
+   is its share of reported separation output (``stage_capacity``). Nodes feed their own plants
+   first; the rest of the world's concentrate is pooled and shipped to nodes short of feed.
+3. **Magnets and metal**: magnet output by node is reported magnet output times its rare-earth
+   content; metal output is what magnet plants need, split by reported metal shares.
+   Where mined profiles cannot feed reported magnet output, the gap is closed by *secondary
+   supply* in China (recycled swarf and scrap, undocumented mining), reported as a diagnostic.
+4. **Final demand**: separated oxide not needed for metal is final oxide demand (catalysts,
+   polishing, glass, phosphors ...); magnets are final magnet demand. Both are split among nodes by
+   ``demand_shares``.
+5. **Trade**: per material and element, nodes use their own output first; remaining deficits are
+   filled from a world pool in proportion to exporters' surpluses. Trade shares (per element) are
+   those pooled flows, normalised per importer.
+
+Because every flow is derived from one balance, a run with no policy change and no growth
+reproduces the base year exactly; the tests check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from reesim.dataset.model import Dataset
+from reesim.model.dims import CONCENTRATE, MAGNET, METAL, OXIDE, Dims
+
+Array = NDArray[np.float64]
+BASE_YEAR = 2024
+EDITION = "MCS2026"
+MONTHS = 12.0
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Balanced base-year flows, per month, as plain arrays (t REO-equivalent unless stated).
+
+    Shapes: N nodes, E elements, K = 4 materials (concentrate, oxide, metal, magnet).
+    """
+
+    dims: Dims
+    mine: Array  # [N] mine output, t REO/month
+    profile: Array  # [N, E] element shares of mine output (rows sum to 1, or 0 where no mining)
+    production: Array  # [K, N, E] base-year production of each material
+    feed: Array  # [K, N, E] input each stage draws from material k (k = 0..2; magnet row is zero)
+    final: Array  # [K, N, E] final demand of each material
+    trade: Array  # [K, N_importer, N_exporter, E] base-year flows
+    shares: Array  # [K, N_importer, N_exporter, E] trade shares (rows sum to 1 per element)
+    capacity: Array  # [K, N] capacity of the stage producing material k, t REO/month
+    heavy: NDArray[np.bool_]  # [E] True for heavy rare earths (separated in heavy circuits)
+    magnet_mix: Array  # [E] element shares of magnet rare-earth content
+    yields: Array  # [K] output per input of the stage producing material k (mining = 1)
+    defence_share: Array  # [N] share of final magnet demand that is defence
+    prices: Array  # [K, E] base-year prices, USD/kg REO-equivalent
+    secondary: Array  # [E] secondary oxide supply in China closing the magnet-element gap, t/month
+    diagnostics: dict[str, float] = field(default_factory=dict)
+
+
+def _by_node(dims: Dims, codes: pd.Series, values: pd.Series) -> Array:
+    out = np.zeros(dims.n_nodes)
+    for code, value in zip(codes, values, strict=True):
+        if str(code) in {"WLD", ""} or pd.isna(value):
+            continue
+        out[dims.node("ROW" if code == "OTH" else str(code))] += float(value)
+    return out
+
+
+def mine_output(ds: Dataset, dims: Dims, year: int = BASE_YEAR, edition: str = EDITION) -> Array:
+    """Mine output per node, t REO per year (countries summed into their nodes)."""
+    mp = ds.mine_production
+    rows = mp[(mp["year"] == year) & (mp["edition"] == edition)]
+    if rows.empty:
+        raise KeyError(f"no mine production for {year} in edition {edition}")
+    return _by_node(dims, rows["iso3"], rows["quantity"])
+
+
+def mine_profiles(ds: Dataset, dims: Dims, year: int = BASE_YEAR, edition: str = EDITION) -> Array:
+    """Element profile of each node's mine output: [N, E], rows normalised to sum to 1."""
+    prof = ds["element_profiles"].pivot_table(
+        index="deposit", columns="element", values="share", aggfunc="sum"
+    )
+    prof = prof.reindex(columns=list(dims.elements), fill_value=0.0).fillna(0.0)
+    mp = ds.mine_production
+    rows = mp[(mp["year"] == year) & (mp["edition"] == edition) & (mp["iso3"] != "WLD")]
+    weight = dict(zip(rows["iso3"], rows["quantity"], strict=True))
+    out = np.zeros((dims.n_nodes, dims.n_elements))
+    profiles = {str(d): prof.to_numpy(dtype=float)[i] for i, d in enumerate(prof.index)}
+    pooled = sum(float(q) for c, q in weight.items() if dims.node_of_country.get(str(c), "ROW") == "ROW")
+    for iso, deposit, share in zip(
+        ds["country_deposits"]["iso3"],
+        ds["country_deposits"]["deposit"],
+        ds["country_deposits"]["share"],
+        strict=True,
+    ):
+        # ROW's deposit mix applies to every country pooled into ROW (and USGS "other countries")
+        tonnes = pooled if iso == "ROW" else float(weight.get(iso, 0.0))
+        out[dims.node(str(iso))] += tonnes * float(share) * profiles[str(deposit)]
+    totals = out.sum(axis=1, keepdims=True)
+    shares: Array = np.divide(out, totals, out=np.zeros_like(out), where=totals > 0)
+    return shares
+
+
+def stage_values(ds: Dataset, dims: Dims, stages: tuple[str, ...], year: int = BASE_YEAR) -> Array:
+    """Per node, the output of ``stages`` in ``year`` (capacity where no output is reported).
+
+    For each node and stage the row of ``year`` is used if present, else the latest year before
+    it, else the earliest after it. Units are those of the table (t REO, t metal or t magnet).
+    """
+    sc = ds["stage_capacity"]
+    sc = sc[sc["stage"].isin(stages)]
+    out = np.zeros(dims.n_nodes)
+    for (iso, _stage), rows in sc.groupby(["iso3", "stage"]):
+        distance = (rows["year"] - year).abs() + (rows["year"] > year) * 0.5
+        best = rows.iloc[int(np.argmin(distance.to_numpy()))]
+        produced, capacity = float(best["production"]), float(best["capacity"])
+        value = produced if not np.isnan(produced) else capacity
+        if str(iso) != "WLD" and not np.isnan(value):
+            out[dims.node(str(iso))] += value
+    return out
+
+
+def _pool(need: Array, have: Array) -> tuple[Array, Array]:
+    """Own supply first, then a world pool: returns (flows [N_imp, N_exp, E], used_own [N, E])."""
+    own = np.minimum(need, have)
+    deficit, surplus = need - own, have - own
+    total = surplus.sum(axis=0)
+    weights = np.divide(surplus, total, out=np.zeros_like(surplus), where=total > 0)
+    flows = deficit[:, None, :] * weights[None, :, :]
+    return flows, own
+
+
+def _shares(flows: Array, fallback: Array) -> Array:
+    """Normalise flows per importer and element; importers without flows get the pool weights."""
+    total = flows.sum(axis=1, keepdims=True)
+    shares = np.divide(flows, total, out=np.zeros_like(flows), where=total > 0)
+    empty = np.broadcast_to(total <= 0, flows.shape)
+    return np.where(empty, np.broadcast_to(fallback[None, :, :], flows.shape), shares)
+
+
+def _demand_shares(ds: Dataset, dims: Dims, material: str) -> Array:
+    table = ds["demand_shares"]
+    rows = table[table["material"] == material]
+    shares = _by_node(dims, rows["iso3"], rows["share"])
+    if shares.sum() <= 0:
+        raise ValueError(f"demand_shares has no rows for {material}")
+    out: Array = shares / shares.sum()
+    return out
+
+
+def magnet_mix(ds: Dataset, dims: Dims) -> Array:
+    """Element shares of the rare-earth content of magnets, weighted by grade use (sums to 1)."""
+    bom = ds["magnet_bom"]
+    weights = {(str(k[0]), str(k[1])): float(v) for k, v in _grade_weights(ds).items()}
+    mix = np.zeros(dims.n_elements)
+    for (grade, gbd), w in weights.items():
+        rows = bom[(bom["grade"] == grade) & (bom["with_gbd"] == gbd) & bom["element"].isin(dims.elements)]
+        for r in rows.itertuples(index=False):
+            mix[dims.element(str(r.element))] += w * float(str(r.mass_fraction))
+    out: Array = mix / mix.sum()
+    return out
+
+
+def _grade_weights(ds: Dataset) -> dict[tuple[str, str], float]:
+    ev = ds.parameter("magnet_share_ev_grade")
+    return {("ndfeb_ev", "yes"): ev, ("ndfeb_n42", "no"): 1.0 - ev}
+
+
+def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
+    """Calibrate the balanced base year from the dataset (see the module docstring)."""
+    dims = dims or Dims.from_dataset(ds)
+    n, e = dims.n_nodes, dims.n_elements
+    groups = dict(zip(ds.elements["symbol"], ds.elements["group"], strict=True))
+    heavy = np.array([groups[s] == "heavy" for s in dims.elements])
+    oxide_to_metal = dict(zip(ds.elements["symbol"], ds.elements["oxide_to_metal"], strict=True))
+    y_sep, y_metal = ds.parameter("separation_recovery"), ds.parameter("metal_recovery")
+    y_magnet = ds.parameter("magnet_yield_sintered")
+    re_content = ds.parameter("magnet_re_content")
+
+    mine = mine_output(ds, dims) / MONTHS
+    profile = mine_profiles(ds, dims)
+    mined = mine[:, None] * profile
+
+    # Separation: node shares of reported separated output; all mined REO is separated.
+    sep_share = stage_values(ds, dims, ("separation_light", "separation_heavy"))
+    sep_share = sep_share / sep_share.sum()
+    conc_flows_reo, _ = _pool((sep_share * mine.sum())[:, None], mine[:, None])
+    conc_flows = conc_flows_reo[:, :, 0][:, :, None] * profile[None, :, :]
+    own_conc = np.minimum(mine, sep_share * mine.sum())[:, None] * profile
+    sep_feed = own_conc + conc_flows.sum(axis=1)
+    oxide = y_sep * sep_feed
+
+    # Magnets: reported magnet output x RE content, as t REO-equivalent of the magnet mix.
+    mix = magnet_mix(ds, dims)
+    metal_per_oxide = float(sum(mix[dims.element(s)] * oxide_to_metal[s] for s in dims.elements))
+    magnet_t = stage_values(ds, dims, ("magnet_sintered", "magnet_bonded", "magnet_smco")) / MONTHS
+    magnet_content = magnet_t * re_content / metal_per_oxide
+    magnet = magnet_content[:, None] * mix[None, :]
+    magnet_feed = magnet / y_magnet
+    # Reported magnet output needs more Nd, Pr, Dy and Tb than the mined profiles yield. The gap is
+    # closed by secondary supply in China (recycled swarf and scrap, undocumented mining), added
+    # to China's oxide output and reported as a diagnostic.
+    need_oxide = magnet_feed.sum(axis=0) / y_metal
+    secondary = np.maximum(need_oxide - oxide.sum(axis=0), 0.0)
+    oxide[dims.node("CHN")] += secondary
+    world_oxide = oxide.sum(axis=0)
+
+    metal_share = stage_values(ds, dims, ("metal",))
+    metal_share = metal_share / metal_share.sum()
+    metal = metal_share[:, None] * magnet_feed.sum(axis=0)[None, :]
+    metal_feed = metal / y_metal
+
+    final_oxide = _demand_shares(ds, dims, "oxide")[:, None] * (world_oxide - metal_feed.sum(axis=0))[None, :]
+    final_magnet = _demand_shares(ds, dims, "magnet")[:, None] * magnet.sum(axis=0)[None, :]
+
+    production = np.stack([mined, oxide, metal, magnet])
+    feed = np.stack([sep_feed, metal_feed, magnet_feed, np.zeros((n, e))])
+    final = np.stack([np.zeros((n, e)), np.maximum(final_oxide, 0.0), np.zeros((n, e)), final_magnet])
+    trade = np.zeros((4, n, n, e))
+    trade[CONCENTRATE] = conc_flows
+    for k in (OXIDE, METAL, MAGNET):
+        trade[k], _ = _pool(feed[k] + final[k], production[k])
+    pool = production / np.maximum(production.sum(axis=1, keepdims=True), 1e-300)
+    shares = np.stack([_shares(trade[k], pool[k]) for k in range(4)])
+    capacity = np.stack([mine, oxide.sum(axis=1), metal.sum(axis=1), magnet.sum(axis=1)])
+    prices = _base_prices(ds, dims)
+    return Baseline(
+        dims=dims, mine=mine, profile=profile, production=production, feed=feed, final=final, trade=trade,
+        shares=shares, capacity=capacity, heavy=heavy, magnet_mix=mix,
+        yields=np.array([1.0, y_sep, y_metal, y_magnet]), defence_share=_defence_share(ds, dims),
+        prices=prices, secondary=secondary,
+        diagnostics={"secondary_supply_t_per_yr": float(secondary.sum() * MONTHS),
+                     "metal_per_oxide": metal_per_oxide},
+    )  # fmt: skip
+
+
+def _defence_share(ds: Dataset, dims: Dims) -> Array:
+    share = ds.parameter("defence_share_of_magnet_demand")
+    return np.full(dims.n_nodes, share)
+
+
+def _base_prices(ds: Dataset, dims: Dims) -> Array:
+    """Base prices per material and element, USD/kg, from USGS oxide prices of the base year."""
+    pr = ds["prices"]
+    rows = pr[(pr["year"] == BASE_YEAR) & pr["material"].str.endswith("_oxide")]
+    oxide = {
+        str(m).removesuffix("_oxide"): float(p) for m, p in zip(rows["material"], rows["price"], strict=True)
+    }
+    fallback = ds.parameter("price_fallback_usd_per_kg")
+    base = np.array([oxide.get(s, fallback) for s in dims.elements])
+    markup = np.array(
+        [ds.parameter(f"price_markup_{m}") for m in ("concentrate", "oxide", "metal", "magnet")]
+    )
+    prices: Array = markup[:, None] * base[None, :]
+    return prices

@@ -1,0 +1,256 @@
+"""Compile a scenario and the dataset into the plain arrays the kernel runs on.
+
+This is the one place where labels (countries, blocs, elements, materials, dates) become integer
+indices. Everything the kernel reads is in :class:`Inputs`; arrays with a leading run axis have
+length 1 (shared by all runs) or the number of runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reesim.dataset.model import Dataset
+from reesim.errors import InputError, Problem
+from reesim.model.baseline import Baseline, build_baseline
+from reesim.model.dims import MAGNET, MATERIALS, Dims
+from reesim.model.scenario import (
+    CapacityProject,
+    DemandChange,
+    ExportControl,
+    PriceFloor,
+    Scenario,
+    Stockpile,
+    month_index,
+)
+
+Array = NDArray[np.float64]
+
+#: Parameters the kernel reads, by name in ``parameters.csv``.
+KERNEL_PARAMETERS = (
+    "working_stock_months",
+    "supplier_switch_months",
+    "supplier_switch_max_share",
+    "price_tightness_elasticity",
+    "price_adjust_months",
+    "demand_price_elasticity",
+    "substitution_lag_months",
+    "substitution_max_share",
+    "stockpile_release_shortfall",
+    "contracted_share",
+)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything one batch of runs needs, as arrays. T months, K materials, N nodes, E elements."""
+
+    base: Baseline
+    months: tuple[str, ...]  # [T] YYYY-MM labels
+    allow: Array  # [T, K, N_exporter, N_importer, E] share of requested shipments licensed
+    defence_denied: NDArray[np.bool_]  # [T, K, N_exporter, N_importer]
+    content_share: Array  # [T, K, N_importer, E] licensed share for goods over the content threshold
+    content_threshold: Array  # [T, K, N_importer, E] China-origin share that triggers it (inf: none)
+    origin_node: int  # index of the node whose material origin is tracked (China)
+    demand_index: Array  # [T, K, N] multiplier on base final demand
+    proj_node: NDArray[np.int64]  # [P]
+    proj_material: NDArray[np.int64]  # [P]
+    proj_capacity: Array  # [P] t/month at nameplate
+    proj_start: Array  # [R or 1, P] month index at which output starts
+    proj_ramp: Array  # [R or 1, P] months to nameplate
+    stock_target: Array  # [K, N, E] strategic stockpile targets, t
+    stock_rate: Array  # [T, K, N, E] purchases per month, t
+    stock_initial: Array  # [K, N, E]
+    price_floor: Array  # [T, K, E] minimum outside-China price, USD/kg (0: none)
+    params: dict[str, Array]  # name -> [R or 1] values
+
+
+def resolve_places(ds: Dataset, dims: Dims, names: tuple[str, ...], field: str) -> list[int]:
+    """Node indices for countries, nodes or bloc ids; raises InputError naming unknown ones."""
+    blocs = ds.blocs
+    out: set[int] = set()
+    for name in names:
+        members = blocs.loc[blocs["bloc"] == name, "iso3"]
+        codes = [str(m) for m in members] if not members.empty else [name]
+        for code in codes:
+            try:
+                out.add(dims.node(code))
+            except KeyError:
+                known = sorted(set(dims.nodes) | set(blocs["bloc"]))
+                from reesim.dataset.parse import did_you_mean
+
+                raise InputError(
+                    [
+                        Problem(
+                            "scenario",
+                            None,
+                            field,
+                            f"unknown country or bloc {code!r}",
+                            did_you_mean(code, known),
+                        )
+                    ]
+                ) from None
+    return sorted(out)
+
+
+def _materials(names: tuple[str, ...], field: str) -> list[int]:
+    out = []
+    for name in names:
+        if name not in MATERIALS:
+            raise InputError(
+                [
+                    Problem(
+                        "scenario",
+                        None,
+                        field,
+                        f"unknown material {name!r}",
+                        f"use one of {', '.join(MATERIALS)}",
+                    )
+                ]
+            )
+        out.append(MATERIALS.index(name))
+    return out
+
+
+def _elements(dims: Dims, names: tuple[str, ...], field: str) -> list[int]:
+    if not names:
+        return list(range(dims.n_elements))
+    out = []
+    for name in names:
+        try:
+            out.append(dims.element(name))
+        except KeyError:
+            from reesim.dataset.parse import did_you_mean
+
+            raise InputError(
+                [
+                    Problem(
+                        "scenario",
+                        None,
+                        field,
+                        f"unknown element {name!r}",
+                        did_you_mean(name, dims.elements),
+                    )
+                ]
+            ) from None
+    return out
+
+
+def _labels(start: str, months: int) -> tuple[str, ...]:
+    y, m = (int(p) for p in start.split("-")[:2])
+    return tuple(f"{y + (m - 1 + i) // 12:04d}-{(m - 1 + i) % 12 + 1:02d}" for i in range(months))
+
+
+def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = None) -> Inputs:
+    """Turn ``scenario`` into :class:`Inputs` on the dataset's calibrated base year."""
+    base = base or build_baseline(ds)
+    dims = base.dims
+    if scenario.months < 1:
+        raise InputError([Problem("scenario", None, "months", "must be at least 1", "e.g. months=36")])
+    t_n, k_n, n_n, e_n = scenario.months, len(MATERIALS), dims.n_nodes, dims.n_elements
+    month_index(scenario.start, scenario.start)  # validates the start date
+    allow = np.ones((t_n, k_n, n_n, n_n, e_n))
+    denied = np.zeros((t_n, k_n, n_n, n_n), dtype=bool)
+    content_share = np.ones((t_n, k_n, n_n, e_n))
+    content_threshold = np.full((t_n, k_n, n_n, e_n), np.inf)
+    demand = np.ones((t_n, k_n, n_n))
+    stock_target = np.zeros((k_n, n_n, e_n))
+    stock_rate = np.zeros((t_n, k_n, n_n, e_n))
+    stock_initial = np.zeros((k_n, n_n, e_n))
+    floor = np.zeros((t_n, k_n, e_n))
+    projects: list[tuple[int, int, float, float, float]] = []
+    t = np.arange(t_n)
+
+    for inst in scenario.instruments:
+        if isinstance(inst, ExportControl):
+            x = dims.node(inst.exporter)
+            ks = _materials(inst.materials, "materials")
+            es = _elements(dims, inst.elements, "elements")
+            # A magnet containing a controlled element is controlled as a whole.
+            whole = bool(set(es) & set(np.flatnonzero(base.magnet_mix > 0).tolist()))
+            dest = (
+                resolve_places(ds, dims, inst.destinations, "destinations")
+                if inst.destinations
+                else [i for i in range(n_n) if i != x]
+            )
+            exempt = set(resolve_places(ds, dims, inst.exempt, "exempt"))
+            dest = [i for i in dest if i not in exempt and i != x]
+            s = month_index(inst.start, scenario.start)
+            e_ = month_index(inst.end, scenario.start) if inst.end else t_n
+            if e_ < s:
+                raise InputError(
+                    [
+                        Problem(
+                            "scenario",
+                            None,
+                            "end",
+                            f"end {inst.end} is before start {inst.start}",
+                            "swap the dates",
+                        )
+                    ]
+                )
+            active = (t >= s) & (t < e_)
+            share = np.where(t - s < inst.review_months, 0.0, inst.approval_share)
+            for k in ks:
+                ek = list(range(e_n)) if (k == MAGNET and whole) else es
+                for i in dest:
+                    for e in ek:
+                        allow[active, k, x, i, e] *= share[active]
+                    if inst.defence_denied:
+                        denied[active, k, x, i] = True
+                    if inst.content_threshold is not None:
+                        for e in ek:
+                            content_threshold[active, k, i, e] = np.minimum(
+                                content_threshold[active, k, i, e], inst.content_threshold
+                            )
+                            content_share[active, k, i, e] *= share[active]
+        elif isinstance(inst, CapacityProject):
+            k = _materials((inst.material,), "material")[0]
+            projects.append(
+                (
+                    dims.node(inst.node),
+                    k,
+                    inst.nameplate / 12.0,
+                    month_index(inst.start, scenario.start) + inst.delay_months,
+                    inst.ramp_months,
+                )
+            )
+        elif isinstance(inst, DemandChange):
+            k = _materials((inst.material,), "material")[0]
+            nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
+            s = month_index(inst.start, scenario.start)
+            after = np.maximum(t - s, 0)
+            factor = np.where(
+                t >= s, (1 + inst.shock) * (1 + inst.growth_pct_per_yr / 100) ** (after / 12), 1.0
+            )
+            demand[:, k, nodes] *= factor[:, None]
+        elif isinstance(inst, Stockpile):
+            k = _materials((inst.material,), "material")[0]
+            n = dims.node(inst.holder)
+            es = _elements(dims, inst.elements, "elements")
+            use = base.feed[k, n] + base.final[k, n]
+            mix = use[es] / use[es].sum() if use[es].sum() > 0 else np.full(len(es), 1 / len(es))
+            s = max(month_index(inst.start, scenario.start), 0)
+            stock_target[k, n, es] += inst.target * mix
+            stock_rate[s:, k, n, es] += inst.purchase_per_yr / 12 * mix
+            stock_initial[k, n, es] += inst.initial * mix
+        elif isinstance(inst, PriceFloor):
+            k = _materials((inst.material,), "material")[0]
+            s = max(month_index(inst.start, scenario.start), 0)
+            for e in _elements(dims, inst.elements, "elements"):
+                floor[s:, k, e] = np.maximum(floor[s:, k, e], inst.level)
+
+    params = {
+        name: np.array([scenario.parameters.get(name, ds.parameter(name))]) for name in KERNEL_PARAMETERS
+    }
+    proj = np.array(projects, dtype=float).reshape(-1, 5)
+    return Inputs(
+        base=base, months=_labels(scenario.start, t_n), allow=allow, defence_denied=denied,
+        content_share=content_share, content_threshold=content_threshold, origin_node=dims.node("CHN"),
+        demand_index=demand, proj_node=proj[:, 0].astype(np.int64), proj_material=proj[:, 1].astype(np.int64),
+        proj_capacity=proj[:, 2], proj_start=proj[None, :, 3], proj_ramp=np.maximum(proj[None, :, 4], 1.0),
+        stock_target=stock_target, stock_rate=stock_rate, stock_initial=stock_initial, price_floor=floor,
+        params=params,
+    )  # fmt: skip

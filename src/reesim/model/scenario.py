@@ -1,0 +1,124 @@
+"""Scenarios as plain Python objects: what changes against the base year, and when.
+
+A :class:`Scenario` is a name, a start month, a horizon and a list of instruments. Dates are
+``YYYY-MM`` strings; quantities are in t REO-equivalent per year unless a field says otherwise.
+The YAML scenario language (a later issue) will build these same objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reesim.errors import InputError, Problem
+
+
+def month_index(date: str, start: str) -> int:
+    """Months from ``start`` to ``date`` (both ``YYYY-MM`` or ``YYYY-MM-DD``); negative if before."""
+    try:
+        y0, m0 = (int(p) for p in start.split("-")[:2])
+        y1, m1 = (int(p) for p in date.split("-")[:2])
+    except ValueError:
+        raise InputError(
+            [Problem("scenario", None, "date", f"{date!r} is not a date", "write YYYY-MM")]
+        ) from None
+    if not (1 <= m0 <= 12 and 1 <= m1 <= 12):
+        raise InputError(
+            [Problem("scenario", None, "date", f"month out of range in {date!r}", "write YYYY-MM")]
+        )
+    return (y1 - y0) * 12 + (m1 - m0)
+
+
+@dataclass(frozen=True)
+class ExportControl:
+    """Licences on an exporter's shipments of some materials and elements to some destinations.
+
+    From ``start`` nothing is approved for ``review_months``; then ``approval_share`` of requested
+    shipments is licensed, until ``end``. ``destinations`` are countries, nodes or bloc ids (empty
+    means everyone but the exporter), minus ``exempt``. With ``defence_denied`` defence orders are
+    refused outright. With ``content_threshold``, goods made outside the exporter whose share of
+    the exporter's material is at or above the threshold need the same licence (extraterritorial
+    rule), for the listed materials.
+    """
+
+    exporter: str
+    materials: tuple[str, ...]
+    start: str
+    elements: tuple[str, ...] = ()
+    destinations: tuple[str, ...] = ()
+    exempt: tuple[str, ...] = ()
+    end: str | None = None
+    approval_share: float = 0.0
+    review_months: float = 0.0
+    defence_denied: bool = False
+    content_threshold: float | None = None
+
+
+@dataclass(frozen=True)
+class CapacityProject:
+    """New capacity: ``nameplate`` t REO-equivalent per year of ``material`` at ``node``.
+
+    Output ramps linearly from ``start`` + ``delay_months`` to nameplate over ``ramp_months``.
+    """
+
+    node: str
+    material: str
+    nameplate: float
+    start: str
+    ramp_months: float = 24.0
+    delay_months: float = 0.0
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class DemandChange:
+    """Final demand of ``material`` at ``nodes`` (empty = all) grows ``growth_pct_per_yr`` from
+    ``start`` and jumps by ``shock`` (a fraction, e.g. -0.1) at ``start``."""
+
+    material: str
+    start: str
+    growth_pct_per_yr: float = 0.0
+    shock: float = 0.0
+    nodes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stockpile:
+    """A strategic stockpile at ``holder``: buys ``purchase_per_yr`` t/yr of ``material`` (split by
+    ``elements``, or the node's use mix) from ``start`` until it holds ``target`` t; releases to
+    the holder's final users when their shortfall exceeds the release threshold."""
+
+    holder: str
+    material: str
+    target: float
+    purchase_per_yr: float
+    start: str
+    elements: tuple[str, ...] = ()
+    initial: float = 0.0
+
+
+@dataclass(frozen=True)
+class PriceFloor:
+    """A guaranteed minimum price outside China for ``material`` and ``elements``, USD/kg."""
+
+    material: str
+    elements: tuple[str, ...]
+    level: float
+    start: str
+
+
+Instrument = ExportControl | CapacityProject | DemandChange | Stockpile | PriceFloor
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What to simulate: instruments applied from ``start`` for ``months`` months.
+
+    ``parameters`` overrides defaults from the dataset's parameter table by name.
+    """
+
+    name: str
+    start: str = "2024-01"
+    months: int = 36
+    instruments: tuple[Instrument, ...] = ()
+    parameters: dict[str, float] = field(default_factory=dict)
+    description: str = ""

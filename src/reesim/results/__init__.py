@@ -1,0 +1,1 @@
+"""Headline indicators computed from a run's labelled outputs."""

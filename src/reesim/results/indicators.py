@@ -1,0 +1,103 @@
+"""Headline indicators: when shortages bite, how deep, for which element, and what is not built.
+
+All functions take the xarray result of :func:`reesim.run` and a list of nodes (a bloc resolved to
+nodes with :func:`bloc_nodes`); shortfall shares are unmet final demand over final demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from reesim.dataset.model import Dataset
+from reesim.model.baseline import Baseline
+from reesim.model.compile import resolve_places
+
+#: Shortfall share below which a month does not count as short (rounding noise).
+SHORTFALL_THRESHOLD = 0.005
+
+
+def bloc_nodes(ds: Dataset, base: Baseline, place: str) -> list[str]:
+    """Node labels for a country, node or bloc id (e.g. ``eu`` -> DEU, FRA, EST, XEU)."""
+    return [base.dims.nodes[i] for i in resolve_places(ds, base.dims, (place,), "place")]
+
+
+def shortfall_share(result: xr.Dataset, nodes: list[str], material: str = "magnet") -> xr.DataArray:
+    """Unmet share of final demand per run, month and element, summed over ``nodes``."""
+    sel = {"material": material, "node": nodes}
+    unmet = result["unmet"].sel(sel).sum("node")
+    demand = result["demand"].sel(sel).sum("node")
+    return (unmet / demand.where(demand > 0)).fillna(0.0)
+
+
+def total_shortfall_share(result: xr.Dataset, nodes: list[str], material: str = "magnet") -> xr.DataArray:
+    """Unmet share of final demand per run and month, over all elements of ``nodes``."""
+    sel = {"material": material, "node": nodes}
+    unmet = result["unmet"].sel(sel).sum(("node", "element"))
+    demand = result["demand"].sel(sel).sum(("node", "element"))
+    return (unmet / demand.where(demand > 0)).fillna(0.0)
+
+
+def months_until_first_shortfall(
+    result: xr.Dataset, nodes: list[str], after: str, material: str = "magnet"
+) -> float:
+    """Months from ``after`` (YYYY-MM) to the first month short by more than the threshold.
+
+    Run 0; ``inf`` if no month is short within the horizon.
+    """
+    share = total_shortfall_share(result, nodes, material).isel(run=0)
+    months = list(result["month"].values)
+    start = months.index(after) if after in months else 0
+    for i in range(start, len(months)):
+        if float(share.values[i]) > SHORTFALL_THRESHOLD:
+            return float(i - start)
+    return float("inf")
+
+
+@dataclass(frozen=True)
+class Peak:
+    """The deepest monthly shortfall of one element."""
+
+    element: str
+    share: float
+    month: str
+
+
+def peak_shortfall_by_element(result: xr.Dataset, nodes: list[str], material: str = "magnet") -> list[Peak]:
+    """Per element with demand: the peak unmet share and its month (run 0), deepest first."""
+    share = shortfall_share(result, nodes, material).isel(run=0)
+    demand = result["demand"].sel(material=material, node=nodes).sum(("node", "month")).isel(run=0)
+    peaks = []
+    for element in share["element"].values:
+        if float(demand.sel(element=element)) <= 0:
+            continue
+        series = share.sel(element=element).values
+        i = int(np.argmax(series))
+        peaks.append(Peak(str(element), float(series[i]), str(result["month"].values[i])))
+    return sorted(peaks, key=lambda p: -p.share)
+
+
+def units_not_built(result: xr.Dataset, ds: Dataset, base: Baseline, nodes: list[str]) -> dict[str, float]:
+    """End products not built for lack of magnets, summed over the horizon (run 0).
+
+    Unmet magnet content (t REO-eq) becomes tonnes of magnet via the magnet rare-earth content,
+    is split among sectors by ``end_products`` shares, and divided by kg per unit from
+    ``intensities``. Sectors without a product unit are reported in tonnes of magnet.
+    """
+    unmet = float(result["unmet"].sel(material="magnet", node=nodes).isel(run=0).sum())
+    magnet_t = unmet * base.diagnostics["metal_per_oxide"] / ds.parameter("magnet_re_content")
+    intensities = ds["intensities"]
+    out: dict[str, float] = {}
+    for row in ds["end_products"].itertuples(index=False):
+        share = float(str(row.share_of_magnet_demand))
+        product = str(row.product)
+        if not product:
+            out[f"{row.sector} (t magnet)"] = magnet_t * share
+            continue
+        match = intensities[(intensities["product"] == product)].iloc[0]
+        # intensities give kg of magnet, or kg of rare-earth material (REO) per unit
+        tonnes = magnet_t * share if match["material"] == "magnet_ndfeb" else unmet * share
+        out[f"{product} ({match['unit_of_product']}s)"] = tonnes * 1000.0 / float(match["kg_per_unit"])
+    return out

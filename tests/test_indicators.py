@@ -1,0 +1,69 @@
+"""Indicators read the right numbers off a run."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from reesim.dataset import Dataset
+from reesim.engine.run import run
+from reesim.model.baseline import Baseline, build_baseline
+from reesim.model.scenario import ExportControl, Scenario
+from reesim.results.indicators import (
+    bloc_nodes,
+    months_until_first_shortfall,
+    peak_shortfall_by_element,
+    total_shortfall_share,
+    units_not_built,
+)
+
+
+@pytest.fixture(scope="module")
+def base(dataset: Dataset) -> Baseline:
+    return build_baseline(dataset)
+
+
+def test_bloc_nodes_maps_eu_to_nodes(dataset: Dataset, base: Baseline) -> None:
+    assert set(bloc_nodes(dataset, base, "eu")) == {"DEU", "FRA", "EST", "XEU"}
+    assert bloc_nodes(dataset, base, "USA") == ["USA"]
+
+
+def test_no_shortfall_without_policy(dataset: Dataset, base: Baseline) -> None:
+    result = run(Scenario("baseline", start="2025-01", months=12), dataset=dataset, baseline=base)
+    assert math.isinf(months_until_first_shortfall(result, ["USA"], after="2025-01"))
+    assert all(v == 0 for v in units_not_built(result, dataset, base, ["USA"]).values())
+
+
+def test_us_magnet_ban_indicators(dataset: Dataset, base: Baseline) -> None:
+    scenario = Scenario(
+        "ban",
+        start="2025-01",
+        months=12,
+        instruments=(
+            ExportControl(exporter="CHN", materials=("magnet",), start="2025-03", destinations=("USA",)),
+        ),
+    )
+    result = run(scenario, dataset=dataset, baseline=base)
+    first = months_until_first_shortfall(result, ["USA"], after="2025-03")
+    cover = dataset.parameter("working_stock_months")
+    assert cover - 1 <= first <= cover + 2  # the working stock runs out first
+    share = total_shortfall_share(result, ["USA"]).isel(run=0).values
+    peaks = peak_shortfall_by_element(result, ["USA"])
+    assert {p.element for p in peaks} == {"Nd", "Pr", "Dy", "Tb"}
+    assert peaks[0].share == pytest.approx(
+        max(
+            float(v)
+            for v in (result["unmet"] / result["demand"].where(result["demand"] > 0))
+            .sel(material="magnet", node="USA")
+            .isel(run=0)
+            .max("month")
+            .fillna(0)
+            .values
+        )
+    )
+    assert share.max() > 0.3
+    cars = units_not_built(result, dataset, base, ["USA"])["bev_car (vehicles)"]
+    unmet_t = float(result["unmet"].sel(material="magnet", node="USA").sum())
+    magnet_t = unmet_t * base.diagnostics["metal_per_oxide"] / dataset.parameter("magnet_re_content")
+    assert cars == pytest.approx(magnet_t * 0.35 * 1000 / 3.0)
