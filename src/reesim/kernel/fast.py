@@ -118,6 +118,7 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
         q = np.zeros((3, n_n, n_n, e_n))
         left = np.zeros((n_n, e_n))
         allowed = np.zeros((n_n, n_n, e_n))
+        resp = np.zeros((2, e_n))
         for t in range(t_n):
             add[:, :] = 0.0
             for p in range(proj_capacity.size):
@@ -133,11 +134,15 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                     produced[n, e] = (mine[n] + add[0, n]) * mine_profile[n, e]
                     origin_prod[n, e] = 1.0 if n == on else 0.0
             for k in range(k_n):
+                for m in range(2):
+                    for e in range(e_n):
+                        ratio = price[k, m, e] / p0[k, e]
+                        scale = 1.0 if ratio == 1.0 else ratio**elasticity
+                        resp[m, e] = scale * (1.0 - sub[k, m, e])
                 for n in range(n_n):
                     mk = market[n]
                     for e in range(e_n):
-                        resp = (price[k, mk, e] / p0[k, e]) ** elasticity * (1.0 - sub[k, mk, e])
-                        demand[k, n, e] = final[k, n, e] * demand_index[t, k, n] * resp
+                        demand[k, n, e] = final[k, n, e] * demand_index[t, k, n] * resp[mk, e]
             for k in range(k_n):
                 avail = inv[k] + produced
                 buy = np.minimum(stock_rate[t, k], np.maximum(stock_target[k] - stock[k], 0.0))
@@ -202,9 +207,10 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                 # China-origin share after trade.
                 held = inv[k] * origin[k] + produced * origin_prod - exports * origin[k]
                 for i in range(n_n):
-                    for x in range(n_n):
-                        for e in range(e_n):
-                            held[i, e] += ship[i, x, e] * origin[k, x, e]
+                    for e in range(e_n):
+                        if imports[i, e] > 0.0:
+                            for x in range(n_n):
+                                held[i, e] += ship[i, x, e] * origin[k, x, e]
                 for n in range(n_n):
                     for e in range(e_n):
                         if have[n, e] > EPS:
@@ -266,68 +272,100 @@ def _trade(k, t, request, surplus, final, origin, shares, partners, allow, denie
            left, allowed):  # pragma: no cover - compiled  # fmt: skip
     n_n, e_n = request.shape
     ship[:, :, :] = 0.0
-    q[:, :, :, :] = 0.0
-    for i in range(n_n):
-        for x in range(n_n):
-            for e in range(e_n):
-                a = allow[t, k, x, i, e]
-                if x != on and origin[x, e] >= content_threshold[t, k, i, e]:
-                    a *= content_share[t, k, i, e]
-                allowed[i, x, e] = a
+    width = partners.shape[3]
     for i in range(n_n):
         for e in range(e_n):
             req = request[i, e]
-            if req <= 0.0:
-                continue
             defence = min(final[i, e] * defence_share[i], req) if k == MAGNET else 0.0
             d = defence / req if req > EPS else 0.0
-            for j in range(partners.shape[3]):
+            for j in range(width):
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
-                w = req * shares[k, i, x, e] * allowed[i, x, e]
+                w = 0.0
+                if req > 0.0:
+                    w = (
+                        req
+                        * shares[k, i, x, e]
+                        * _allowed(k, t, i, x, e, allow, origin, on, content_share, content_threshold)
+                    )
                 q[0, i, x, e] = 0.0 if denied[t, k, x, i] else w * d
                 q[1, i, x, e] = w * (1.0 - d) * contracted
                 q[2, i, x, e] = w * (1.0 - d) * (1.0 - contracted)
     left[:, :] = surplus
+    total = np.zeros((n_n, e_n))
     for tier in range(3):
+        total[:, :] = 0.0
+        for i in range(n_n):
+            for e in range(e_n):
+                for j in range(width):
+                    x = partners[k, i, e, j]
+                    if x < 0:
+                        break
+                    total[x, e] += q[tier, i, x, e]
         for x in range(n_n):
             for e in range(e_n):
-                total = 0.0
-                for i in range(n_n):
-                    total += q[tier, i, x, e]
-                if total > EPS:
-                    frac = min(left[x, e], total) / total
-                    for i in range(n_n):
-                        ship[i, x, e] += q[tier, i, x, e] * frac
-                    left[x, e] = max(left[x, e] - total * frac, 0.0)
+                if total[x, e] > EPS:
+                    used = min(left[x, e], total[x, e])
+                    left[x, e] = max(left[x, e] - used, 0.0)
+                    total[x, e] = used / total[x, e]
+                else:
+                    total[x, e] = 0.0
+        for i in range(n_n):
+            for e in range(e_n):
+                for j in range(width):
+                    x = partners[k, i, e, j]
+                    if x < 0:
+                        break
+                    ship[i, x, e] += q[tier, i, x, e] * total[x, e]
     # Switching: re-route part of what is still missing to exporters with surplus left.
-    extra = np.zeros((n_n, n_n, e_n))
-    asked = np.zeros((n_n, e_n))
-    any_extra = False
+    reroute = np.zeros((n_n, e_n))
+    any_gap = False
     for i in range(n_n):
         for e in range(e_n):
+            if short_months[i, e] <= 0.0:
+                continue
             got = 0.0
-            for x in range(n_n):
+            for j in range(width):
+                x = partners[k, i, e, j]
+                if x < 0:
+                    break
                 got += ship[i, x, e]
             gap = max(request[i, e] - got, 0.0)
-            reroute = gap * min(short_months[i, e] / max(switch_lag, 1.0), 1.0) * switch_max
-            if reroute <= 0.0:
+            reroute[i, e] = gap * min(short_months[i, e] / max(switch_lag, 1.0), 1.0) * switch_max
+            if reroute[i, e] > 0.0:
+                any_gap = True
+    if not any_gap:
+        return
+    extra = np.zeros((n_n, n_n, e_n))
+    asked = np.zeros((n_n, e_n))
+    for i in range(n_n):
+        for e in range(e_n):
+            if reroute[i, e] <= 0.0:
                 continue
             weight = 0.0
             for x in range(n_n):
+                allowed[i, x, e] = _allowed(
+                    k, t, i, x, e, allow, origin, on, content_share, content_threshold
+                )
                 if x != i and allowed[i, x, e] > 0:
                     weight += left[x, e]
             if weight > EPS:
                 for x in range(n_n):
                     if x != i and allowed[i, x, e] > 0:
-                        extra[i, x, e] = reroute * left[x, e] / weight
+                        extra[i, x, e] = reroute[i, e] * left[x, e] / weight
                         asked[x, e] += extra[i, x, e]
-                        any_extra = True
-    if any_extra:
-        for x in range(n_n):
-            for e in range(e_n):
-                if asked[x, e] > EPS:
-                    frac = min(left[x, e], asked[x, e]) / asked[x, e]
-                    for i in range(n_n):
-                        ship[i, x, e] += extra[i, x, e] * frac
+    for x in range(n_n):
+        for e in range(e_n):
+            if asked[x, e] > EPS:
+                frac = min(left[x, e], asked[x, e]) / asked[x, e]
+                for i in range(n_n):
+                    ship[i, x, e] += extra[i, x, e] * frac
+
+
+@njit(cache=True, inline="always")
+def _allowed(k, t, i, x, e, allow, origin, on, content_share, content_threshold):  # pragma: no cover
+    a = allow[t, k, x, i, e]
+    if x != on and origin[x, e] >= content_threshold[t, k, i, e]:
+        a *= content_share[t, k, i, e]
+    return a
