@@ -67,3 +67,34 @@ def test_us_magnet_ban_indicators(dataset: Dataset, base: Baseline) -> None:
     unmet_t = float(result["unmet"].sel(material="magnet", node="USA").sum())
     magnet_t = unmet_t * base.diagnostics["metal_per_oxide"] / dataset.parameter("magnet_re_content")
     assert cars == pytest.approx(magnet_t * 0.35 * 1000 / 3.0)
+
+
+def test_units_variables_match_indicator(dataset: Dataset, base: Baseline) -> None:
+    scenario = Scenario(
+        "ban",
+        start="2025-01",
+        months=8,
+        instruments=(
+            ExportControl(
+                exporter="CHN", materials=("magnet",), start="2025-02", destinations=("USA", "JPN")
+            ),
+        ),
+    )
+    result = run(scenario, dataset=dataset, baseline=base, kernel="reference")
+    summary = units_not_built(result, dataset, base, ["USA", "JPN"])
+    per_product = result["units_not_built"].sel(node=["USA", "JPN"]).isel(run=0).sum(("month", "node"))
+    assert float(per_product.sel(product="bev_car")) == pytest.approx(summary["bev_car (vehicles)"])
+    assert float(per_product.sel(product="f35_aircraft")) == pytest.approx(
+        summary["f35_aircraft (aircrafts)"]
+    )
+    total = (result["units_built"] + result["units_not_built"]).isel(run=0)
+    assert float(total.isel(month=0).sel(node="USA", product="bev_car")) == pytest.approx(
+        float(total.isel(month=-1).sel(node="USA", product="bev_car"))
+    )
+
+
+def test_unknown_kernel_is_bad_input(dataset: Dataset, base: Baseline) -> None:
+    from reesim.errors import InputError
+
+    with pytest.raises(InputError, match="unknown kernel"):
+        run(Scenario("x", months=2), dataset=dataset, baseline=base, kernel="turbo")

@@ -56,7 +56,37 @@ def run(
         outputs = run_fast(inputs, runs=runs)
     else:
         outputs = run_reference(inputs, runs=runs)
-    return to_xarray(outputs, inputs, scenario, seed)
+    return add_units(to_xarray(outputs, inputs, scenario, seed), ds, base)
+
+
+def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
+    """Add ``units_built`` and ``units_not_built`` per run, month, node and product.
+
+    Magnet final use (met and unmet, t REO-eq) is split among sectors by ``end_products`` shares
+    and divided by the product's intensity (``intensities``: kg of magnet, or kg of rare-earth
+    material, per unit). Sectors without a product unit are left out.
+    """
+    to_magnet = base.diagnostics["metal_per_oxide"] / ds.parameter("magnet_re_content")
+    met = result["consumption"].sel(material="magnet").sum("element")
+    unmet = result["unmet"].sel(material="magnet").sum("element")
+    products, built, missed = [], [], []
+    intensities = ds["intensities"]
+    for row in ds["end_products"].itertuples(index=False):
+        if not row.product:
+            continue
+        match = intensities[intensities["product"] == row.product].iloc[0]
+        per_t = 1000.0 / float(match["kg_per_unit"]) * float(str(row.share_of_magnet_demand))
+        if match["material"] == "magnet_ndfeb":
+            per_t *= to_magnet
+        products.append(str(row.product))
+        built.append(met * per_t)
+        missed.append(unmet * per_t)
+    if products:
+        result["units_built"] = xr.concat(built, dim=xr.DataArray(products, dims="product", name="product"))
+        result["units_not_built"] = xr.concat(
+            missed, dim=xr.DataArray(products, dims="product", name="product")
+        )
+    return result
 
 
 def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | None) -> xr.Dataset:
