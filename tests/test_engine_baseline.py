@@ -40,7 +40,7 @@ def test_world_balance_per_material_and_element(base: Baseline) -> None:
 def test_conversion_uses_yields(base: Baseline) -> None:
     for k in (2, 3):
         assert np.allclose(base.production[k], base.feed[k - 1] * base.yields[k])
-    oxide = base.feed[0] * base.yields[1]
+    oxide = base.feed[0] * base.yields[1] + base.recycled
     oxide[base.dims.node("CHN")] += base.secondary
     assert np.allclose(base.production[1], oxide)
 

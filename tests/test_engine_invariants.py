@@ -14,7 +14,14 @@ from reesim.kernel.state import Outputs
 from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.compile import Inputs, compile_scenario
 from reesim.model.dims import MATERIALS
-from reesim.model.scenario import CapacityProject, DemandChange, ExportControl, Scenario, Stockpile
+from reesim.model.scenario import (
+    CapacityProject,
+    DemandChange,
+    ExportControl,
+    Recycling,
+    Scenario,
+    Stockpile,
+)
 
 DS: Dataset = load_dataset()
 BASE: Baseline = build_baseline(DS)
@@ -46,6 +53,14 @@ projects = st.builds(
     nameplate=st.floats(0, 20_000),
     start=st.integers(0, MONTHS - 1).map(_month),
     ramp_months=st.floats(1, 36),
+    opex_usd_per_kg=st.one_of(st.just(0.0), st.floats(0, 400)),
+    offtake=st.booleans(),
+)
+recyclings = st.builds(
+    Recycling,
+    rate=st.floats(0, 0.3),
+    start=st.integers(0, MONTHS - 1).map(_month),
+    nodes=st.lists(st.sampled_from(["USA", "JPN", "eu", "CHN"]), max_size=2, unique=True).map(tuple),
 )
 demands = st.builds(
     DemandChange,
@@ -68,7 +83,9 @@ scenarios = st.builds(
     name=st.just("random"),
     start=st.just("2025-01"),
     months=st.just(MONTHS),
-    instruments=st.lists(st.one_of(controls, projects, demands, stockpiles), max_size=5).map(tuple),
+    instruments=st.lists(st.one_of(controls, projects, demands, stockpiles, recyclings), max_size=5).map(
+        tuple
+    ),
 )
 
 
@@ -98,7 +115,7 @@ def test_mass_balance_every_month(scenario: Scenario) -> None:
 @given(scenario=scenarios)
 def test_conversion_balance(scenario: Scenario) -> None:
     _, out = _run(scenario)
-    made = out.production[:, :, 1:].copy()
+    made = out.production[:, :, 1:] - out.recycled[:, :, 1:]
     made[:, :, 0, BASE.dims.node("CHN")] -= BASE.secondary
     scale = max(1.0, float(out.feed.max()))
     assert np.abs(made + out.losses[:, :, 1:] - out.feed[:, :, :3]).max() <= 1e-9 * scale

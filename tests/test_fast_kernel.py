@@ -23,6 +23,7 @@ FIELDS = (
     "inventory",
     "stockpile",
     "price",
+    "recycled",
 )
 
 

@@ -64,6 +64,10 @@ def run_fast(inputs: Inputs, runs: int = 1) -> Outputs:
         inputs.proj_capacity,
         proj_start,
         proj_ramp,
+        inputs.proj_opex,
+        inputs.proj_offtake,
+        inputs.proj_mix,
+        inputs.recycle_rate,
         inputs.stock_target,
         inputs.stock_rate,
         inputs.stock_initial,
@@ -81,6 +85,7 @@ def run_fast(inputs: Inputs, runs: int = 1) -> Outputs:
         out.losses,
         out.inventory,
         out.stockpile,
+        out.recycled,
         out.price,
     )
     _kernel(*(np.ascontiguousarray(a) if isinstance(a, np.ndarray) else a for a in args))
@@ -90,14 +95,17 @@ def run_fast(inputs: Inputs, runs: int = 1) -> Outputs:
 @njit(parallel=True, cache=True)
 def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners, p0, defence_share, secondary,
             base_use, allow, denied, content_share, content_threshold, demand_index, proj_node, proj_material,
-            proj_capacity, proj_start, proj_ramp, stock_target, stock_rate, stock_initial, price_floor, on,
+            proj_capacity, proj_start, proj_ramp, proj_opex, proj_offtake, proj_mix, recycle_rate,
+            stock_target, stock_rate, stock_initial, price_floor, on,
             market, params, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem, o_unmet, o_loss, o_inv, o_stock,
-            o_price):  # pragma: no cover - compiled  # fmt: skip
+            o_recycled, o_price):  # pragma: no cover - compiled  # fmt: skip
     runs, t_n, k_n, n_n, e_n = o_prod.shape
     for r in prange(runs):
         cover, switch_lag, switch_max = params[0, r], params[1, r], params[2, r]
         kappa, tau, elasticity = params[3, r], params[4, r], params[5, r]
         sub_lag, sub_max, release_at, contracted = params[6, r], params[7, r], params[8, r], params[9, r]
+        idle_ratio = params[10, r]
+        magnet_used = final[3].copy()
         target = cover * base_use
         inv = target.copy()
         stock = stock_initial.copy()
@@ -123,6 +131,13 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
             add[:, :] = 0.0
             for p in range(proj_capacity.size):
                 level = min(max((t + 1 - proj_start[r, p]) / proj_ramp[r, p], 0.0), 1.0) * proj_capacity[p]
+                if not proj_offtake[p]:
+                    mk = 0 if proj_node[p] == on else 1
+                    revenue = 0.0
+                    for e in range(e_n):
+                        revenue += price[proj_material[p], mk, e] * proj_mix[p, e]
+                    if revenue < idle_ratio * proj_opex[p]:
+                        level = 0.0
                 add[proj_material[p], proj_node[p]] += level
             for k in range(3):
                 for n in range(n_n):
@@ -230,6 +245,11 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                     if k + 1 == 1:
                         for e in range(e_n):
                             produced_next[on, e] += secondary[e]
+                        for n in range(n_n):
+                            for e in range(e_n):
+                                rec = recycle_rate[t, n] * magnet_used[n, e]
+                                produced_next[n, e] += rec
+                                o_recycled[r, t, 1, n, e] = rec
                 inv[k] = np.maximum(have - final_met + release - consumed - bought, 0.0)
                 o_prod[r, t, k] = produced
                 o_imp[r, t, k] = imports
@@ -264,6 +284,7 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                         rel = min(max(price[k, m, e] / p0[k, e] - 1.0, 0.0), 1.0)
                         sub[k, m, e] += (sub_max * rel - sub[k, m, e]) / max(sub_lag, 1.0)
             o_price[r, t] = price
+            magnet_used[:, :] = o_cons[r, t, 3]
 
 
 @njit(cache=True)

@@ -35,8 +35,12 @@ def _p(inputs: Inputs, name: str, runs: int) -> Array:
     return np.broadcast_to(inputs.params[name], (runs,)).astype(float)
 
 
-def capacity_additions(inputs: Inputs, t: int, runs: int) -> Array:
-    """Extra capacity from projects at month ``t``: [R, K, N] t/month."""
+def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = None) -> Array:
+    """Extra capacity from projects at month ``t``: [R, K, N] t/month.
+
+    With ``price`` ([R, K, market, E]) a project idles when its revenue price is below
+    ``idle_price_ratio`` x its opex, unless it has an offtake; without, all projects run.
+    """
     base = inputs.base
     add = np.zeros((runs, 4, base.dims.n_nodes))
     if inputs.proj_capacity.size == 0:
@@ -44,6 +48,12 @@ def capacity_additions(inputs: Inputs, t: int, runs: int) -> Array:
     start = np.broadcast_to(inputs.proj_start, (runs, inputs.proj_capacity.size))
     ramp = np.broadcast_to(inputs.proj_ramp, (runs, inputs.proj_capacity.size))
     level = np.clip((t + 1 - start) / ramp, 0.0, 1.0) * inputs.proj_capacity[None, :]
+    if price is not None:
+        market = np.where(inputs.proj_node == inputs.origin_node, 0, 1)
+        revenue = (price[:, inputs.proj_material, market, :] * inputs.proj_mix[None]).sum(axis=2)  # [R, P]
+        ratio = _p(inputs, "idle_price_ratio", runs)[:, None]
+        running = inputs.proj_offtake[None, :] | (revenue >= ratio * inputs.proj_opex[None, :])
+        level = level * running
     for p in range(inputs.proj_capacity.size):
         add[:, inputs.proj_material[p], inputs.proj_node[p]] += level[:, p]
     return add
@@ -80,6 +90,7 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     origin[:, :, inputs.origin_node, :] = 1.0
     market = np.ones(n_n, dtype=np.int64)
     market[inputs.origin_node] = 0
+    magnet_used = np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy()  # last month's final use
 
     switch_lag = _p(inputs, "supplier_switch_months", runs)[:, None, None]
     switch_max = _p(inputs, "supplier_switch_max_share", runs)[:, None, None]
@@ -92,7 +103,7 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     contracted = _p(inputs, "contracted_share", runs)[:, None, None]
 
     for t in range(t_n):
-        add = capacity_additions(inputs, t, runs)
+        add = capacity_additions(inputs, t, runs, price)
         base_in = base.feed.sum(axis=2)  # [K, N] input per stage fed by k
         planned = np.zeros((runs, k_n, n_n, e_n))
         for k in range(3):
@@ -165,8 +176,11 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
                     consumed = batches[:, :, None] * mixes[k][None]
                 out.losses[:, t, k + 1] = consumed * (1.0 - base.yields[k + 1])
                 produced_next = consumed * base.yields[k + 1]
-                if k + 1 == 1:  # secondary supply in China (see reesim.model.baseline)
+                if k + 1 == 1:  # secondary supply in China and recycling (see reesim.model.baseline)
                     produced_next[:, inputs.origin_node] += base.secondary
+                    recycled = inputs.recycle_rate[t][None, :, None] * magnet_used
+                    produced_next += recycled
+                    out.recycled[:, t, 1] = recycled
             inv[:, k] = have - final_met + release - consumed - bought
             # (final_met includes release; stock bought leaves working stock into the stockpile)
             inv[:, k] = np.maximum(inv[:, k], 0.0)
@@ -191,6 +205,7 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
         rel = np.clip(price / p0 - 1.0, 0.0, 1.0)
         sub += (sub_max[..., None] * rel - sub) / np.maximum(sub_lag[..., None], 1.0)
         out.price[:, t] = price
+        magnet_used = out.consumption[:, t, MAGNET].copy()
     return out
 
 

@@ -20,6 +20,7 @@ class Outputs:
     - ``consumption``: final use met; ``demand``: final use wanted; ``unmet`` = demand - consumption;
     - ``losses``: conversion losses of the stage making the material (input minus output);
     - ``inventory``: working stock at the end of the month; ``stockpile``: strategic stock;
+    - ``recycled``: oxide recovered from magnets used (part of oxide ``production``);
     - ``price``: [run, month, material, market (0 China, 1 outside), element];
     - ``trade``: bilateral shipments, kept only on request (large).
     """
@@ -34,6 +35,7 @@ class Outputs:
     losses: Array
     inventory: Array
     stockpile: Array
+    recycled: Array
     price: Array
     trade: Array | None = None  # [run, month, material, importer, exporter, element] if kept
 

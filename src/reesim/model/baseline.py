@@ -13,6 +13,7 @@ them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t RE
    content; metal output is what magnet plants need, split by reported metal shares.
    Where mined profiles cannot feed reported magnet output, the gap is closed by *secondary
    supply* in China (recycled swarf and scrap, undocumented mining), reported as a diagnostic.
+   End-of-life recycling (``recycling_rate`` of the magnets used at a node) returns as oxide there.
 4. **Final demand**: separated oxide not needed for metal is final oxide demand (catalysts,
    polishing, glass, phosphors ...); magnets are final magnet demand. Both are split among nodes by
    ``demand_shares``.
@@ -63,6 +64,7 @@ class Baseline:
     defence_share: Array  # [N] share of final magnet demand that is defence
     prices: Array  # [K, E] base-year prices, USD/kg REO-equivalent
     secondary: Array  # [E] secondary oxide supply in China closing the magnet-element gap, t/month
+    recycled: Array  # [N, E] oxide recovered from magnets used at each node, t/month
     diagnostics: dict[str, float] = field(default_factory=dict)
 
 
@@ -206,6 +208,10 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
     magnet_content = magnet_t * re_content / metal_per_oxide
     magnet = magnet_content[:, None] * mix[None, :]
     magnet_feed = magnet / y_magnet
+    # Recycling: a share of the rare earths in magnets used at each node returns as oxide there.
+    final_magnet = _demand_shares(ds, dims, "magnet")[:, None] * magnet.sum(axis=0)[None, :]
+    recycled = ds.parameter("recycling_rate") * final_magnet
+    oxide = oxide + recycled
     # Reported magnet output needs more Nd, Pr, Dy and Tb than the mined profiles yield. The gap is
     # closed by secondary supply in China (recycled swarf and scrap, undocumented mining), added
     # to China's oxide output and reported as a diagnostic.
@@ -220,7 +226,6 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
     metal_feed = metal / y_metal
 
     final_oxide = _demand_shares(ds, dims, "oxide")[:, None] * (world_oxide - metal_feed.sum(axis=0))[None, :]
-    final_magnet = _demand_shares(ds, dims, "magnet")[:, None] * magnet.sum(axis=0)[None, :]
 
     production = np.stack([mined, oxide, metal, magnet])
     feed = np.stack([sep_feed, metal_feed, magnet_feed, np.zeros((n, e))])
@@ -237,7 +242,7 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
         dims=dims, mine=mine, profile=profile, production=production, feed=feed, final=final, trade=trade,
         shares=shares, capacity=capacity, heavy=heavy, magnet_mix=mix,
         yields=np.array([1.0, y_sep, y_metal, y_magnet]), defence_share=_defence_share(ds, dims),
-        prices=prices, secondary=secondary,
+        prices=prices, secondary=secondary, recycled=recycled,
         diagnostics={"secondary_supply_t_per_yr": float(secondary.sum() * MONTHS),
                      "metal_per_oxide": metal_per_oxide},
     )  # fmt: skip

@@ -21,6 +21,7 @@ from reesim.model.scenario import (
     DemandChange,
     ExportControl,
     PriceFloor,
+    Recycling,
     Scenario,
     Stockpile,
     month_index,
@@ -40,6 +41,7 @@ KERNEL_PARAMETERS = (
     "substitution_max_share",
     "stockpile_release_shortfall",
     "contracted_share",
+    "idle_price_ratio",
 )
 
 
@@ -60,6 +62,10 @@ class Inputs:
     proj_capacity: Array  # [P] t/month at nameplate
     proj_start: Array  # [R or 1, P] month index at which output starts
     proj_ramp: Array  # [R or 1, P] months to nameplate
+    proj_opex: Array  # [P] USD/kg REO-eq below which (x idle_price_ratio) the plant idles; 0: never
+    proj_offtake: NDArray[np.bool_]  # [P] an offtake keeps the plant running whatever the price
+    proj_mix: Array  # [P, E] output mix weighting the project's revenue price
+    recycle_rate: Array  # [T, N] share of magnet rare earths used that return as oxide next month
     stock_target: Array  # [K, N, E] strategic stockpile targets, t
     stock_rate: Array  # [T, K, N, E] purchases per month, t
     stock_initial: Array  # [K, N, E]
@@ -161,6 +167,8 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     stock_initial = np.zeros((k_n, n_n, e_n))
     floor = np.zeros((t_n, k_n, e_n))
     projects: list[tuple[int, int, float, float, float]] = []
+    economics: list[tuple[float, bool]] = []
+    recycle = np.full((t_n, n_n), scenario.parameters.get("recycling_rate", ds.parameter("recycling_rate")))
     t = np.arange(t_n)
 
     for inst in scenario.instruments:
@@ -208,15 +216,36 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
                             content_share[active, k, i, e] *= share[active]
         elif isinstance(inst, CapacityProject):
             k = _materials((inst.material,), "material")[0]
-            projects.append(
-                (
-                    dims.node(inst.node),
-                    k,
-                    inst.nameplate / 12.0,
-                    month_index(inst.start, scenario.start) + inst.delay_months,
-                    inst.ramp_months,
+            if min(inst.nameplate, inst.opex_usd_per_kg, inst.capex_usd, inst.ramp_months) < 0:
+                raise InputError(
+                    [
+                        Problem(
+                            "scenario",
+                            None,
+                            "capacity_project",
+                            "negative nameplate, cost or ramp",
+                            "give non-negative t REO-equivalent per year, USD and months",
+                        )
+                    ]
                 )
-            )
+            start = month_index(inst.start, scenario.start) + inst.delay_months
+            projects.append((dims.node(inst.node), k, inst.nameplate / 12.0, start, inst.ramp_months))
+            economics.append((inst.opex_usd_per_kg, inst.offtake))
+        elif isinstance(inst, Recycling):
+            nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
+            if not 0.0 <= inst.rate <= 1.0:
+                raise InputError(
+                    [
+                        Problem(
+                            "scenario",
+                            None,
+                            "rate",
+                            f"recycling rate {inst.rate} is not a share",
+                            "give a fraction between 0 and 1",
+                        )
+                    ]
+                )
+            recycle[max(month_index(inst.start, scenario.start), 0) :, nodes] = inst.rate
         elif isinstance(inst, DemandChange):
             k = _materials((inst.material,), "material")[0]
             nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
@@ -251,6 +280,17 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
         content_share=content_share, content_threshold=content_threshold, origin_node=dims.node("CHN"),
         demand_index=demand, proj_node=proj[:, 0].astype(np.int64), proj_material=proj[:, 1].astype(np.int64),
         proj_capacity=proj[:, 2], proj_start=proj[None, :, 3], proj_ramp=np.maximum(proj[None, :, 4], 1.0),
+        proj_opex=np.array([e[0] for e in economics], dtype=float),
+        proj_offtake=np.array([e[1] for e in economics], dtype=bool),
+        proj_mix=_project_mix(base, proj[:, 1].astype(np.int64)), recycle_rate=recycle,
         stock_target=stock_target, stock_rate=stock_rate, stock_initial=stock_initial, price_floor=floor,
         params=params,
     )  # fmt: skip
+
+
+def _project_mix(base: Baseline, materials: NDArray[np.int64]) -> Array:
+    """Revenue weights of each project's output: the world base-year mix of its material."""
+    world = base.production.sum(axis=1)  # [K, E]
+    mix = world / np.maximum(world.sum(axis=1, keepdims=True), 1e-300)
+    out: Array = mix[materials] if materials.size else np.zeros((0, base.dims.n_elements))
+    return out

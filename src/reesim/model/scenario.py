@@ -58,6 +58,9 @@ class CapacityProject:
     """New capacity: ``nameplate`` t REO-equivalent per year of ``material`` at ``node``.
 
     Output ramps linearly from ``start`` + ``delay_months`` to nameplate over ``ramp_months``.
+    The plant idles in months when its market price (weighted over its output elements) is below
+    ``idle_price_ratio`` x ``opex_usd_per_kg``, unless ``offtake`` holds it up; a price floor acts
+    through the price. ``capex_usd`` is carried for reports. ``opex_usd_per_kg`` = 0: never idles.
     """
 
     node: str
@@ -67,6 +70,9 @@ class CapacityProject:
     ramp_months: float = 24.0
     delay_months: float = 0.0
     name: str = ""
+    capex_usd: float = 0.0
+    opex_usd_per_kg: float = 0.0
+    offtake: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,17 @@ class Stockpile:
 
 
 @dataclass(frozen=True)
+class Recycling:
+    """From ``start``, a share ``rate`` of the rare earths in magnets used at ``nodes`` (empty =
+    all) comes back each month as separated oxide at the same node (replacing the default
+    ``recycling_rate`` there)."""
+
+    rate: float
+    start: str
+    nodes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PriceFloor:
     """A guaranteed minimum price outside China for ``material`` and ``elements``, USD/kg."""
 
@@ -106,7 +123,7 @@ class PriceFloor:
     start: str
 
 
-Instrument = ExportControl | CapacityProject | DemandChange | Stockpile | PriceFloor
+Instrument = ExportControl | CapacityProject | DemandChange | Stockpile | PriceFloor | Recycling
 
 
 @dataclass(frozen=True)
