@@ -99,3 +99,16 @@ def test_unknown_kernel_is_bad_input(dataset: Dataset, base: Baseline) -> None:
 
     with pytest.raises(InputError, match="unknown kernel"):
         run(Scenario("x", months=2), dataset=dataset, baseline=base, kernel="turbo")
+
+
+def test_april_2025_draws_us_magnet_stocks_down(dataset: Dataset, base: Baseline) -> None:
+    from reesim.examples import april_2025
+    from reesim.results.indicators import lowest_stock_cover
+
+    scenario = april_2025()
+    result = run(scenario, dataset=dataset, baseline=base, kernel="reference")
+    cover, month = lowest_stock_cover(result, ["USA"])
+    assert month in {"2025-05", "2025-06"}  # the US licences were scarcest in May 2025
+    assert cover < 0.5 * scenario.parameters["working_stock_months"]
+    before, _ = lowest_stock_cover(result.sel(month=["2025-01", "2025-02", "2025-03"]), ["USA"])
+    assert before == pytest.approx(scenario.parameters["working_stock_months"])

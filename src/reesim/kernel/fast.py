@@ -104,7 +104,7 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
         cover, switch_lag, switch_max = params[0, r], params[1, r], params[2, r]
         kappa, tau, elasticity = params[3, r], params[4, r], params[5, r]
         sub_lag, sub_max, release_at, contracted = params[6, r], params[7, r], params[8, r], params[9, r]
-        idle_ratio = params[10, r]
+        idle_ratio, restock = params[10, r], params[11, r]
         magnet_used = final[3].copy()
         target = cover * base_use
         inv = target.copy()
@@ -163,7 +163,7 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                 buy = np.minimum(stock_rate[t, k], np.maximum(stock_target[k] - stock[k], 0.0))
                 use = planned[k] + demand[k] + buy
                 surplus = np.maximum(avail - use - target[k], 0.0)
-                request = np.maximum(use + target[k] - avail, 0.0)
+                request = np.minimum(np.maximum(use + target[k] - avail, 0.0), use + target[k] / restock)
                 _trade(
                     k,
                     t,

@@ -6,8 +6,9 @@ Each month, for each material in chain order (concentrate, oxide, metal, magnet)
 1. **Supply**: stock on hand plus this month's production.
 2. **Use**: the next stage's planned input (capacity-based, with new projects ramping up) plus
    final demand (base demand x scenario index x price response x substitution) plus stockpile buying.
-3. **Trade**: each node keeps a working stock and serves its own use first. Deficits become
-   requests to exporters along base-year shares (per element); licences scale what may be shipped;
+3. **Trade**: each node keeps a working stock and serves its own use first. Deficits (use plus
+   the stock refill, spread over ``restock_months`` at most) become requests to exporters along
+   base-year shares (per element); licences scale what may be shipped;
    an exporter short of surplus serves tier 1 (defence), then tier 2 (contracted), then tier 3 (spot),
    pro rata within a tier. After a switching lag, importers re-route part of what they still miss
    to exporters with spare surplus.
@@ -101,6 +102,7 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     sub_max = _p(inputs, "substitution_max_share", runs)[:, None, None]
     release_at = _p(inputs, "stockpile_release_shortfall", runs)[:, None]
     contracted = _p(inputs, "contracted_share", runs)[:, None, None]
+    restock = _p(inputs, "restock_months", runs)[:, None, None]
 
     for t in range(t_n):
         add = capacity_additions(inputs, t, runs, price)
@@ -123,7 +125,8 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
             )
             use = planned[:, k] + demand[:, k] + buy
             surplus = np.maximum(avail - use - target[:, k], 0.0)
-            request = np.maximum(use + target[:, k] - avail, 0.0)
+            # orders refill the working stock over restock_months at most (steady state: the deficit)
+            request = np.minimum(np.maximum(use + target[:, k] - avail, 0.0), use + target[:, k] / restock)
             ship = _trade(
                 inputs,
                 t,

@@ -42,6 +42,7 @@ KERNEL_PARAMETERS = (
     "stockpile_release_shortfall",
     "contracted_share",
     "idle_price_ratio",
+    "restock_months",
 )
 
 

@@ -101,3 +101,16 @@ def units_not_built(result: xr.Dataset, ds: Dataset, base: Baseline, nodes: list
         tonnes = magnet_t * share if match["material"] == "magnet_ndfeb" else unmet * share
         out[f"{product} ({match['unit_of_product']}s)"] = tonnes * 1000.0 / float(match["kg_per_unit"])
     return out
+
+
+def lowest_stock_cover(result: xr.Dataset, nodes: list[str], material: str = "magnet") -> tuple[float, str]:
+    """Lowest working stock of ``material`` at ``nodes``, in months of final demand, and its month (run 0).
+
+    An aggregate model can show no shortfall while stocks run very low; this says how close it came.
+    """
+    sel = {"material": material, "node": nodes}
+    stock = result["inventory"].sel(sel).sum(("node", "element")).isel(run=0)
+    demand = result["demand"].sel(sel).sum(("node", "element")).isel(run=0)
+    cover = (stock / demand.where(demand > 0)).fillna(np.inf).values
+    i = int(np.argmin(cover))
+    return float(cover[i]), str(result["month"].values[i])
