@@ -100,5 +100,6 @@ def test_missing_data_dir_is_bad_input(tmp_path: Path) -> None:
 def test_flagship_writes_report(tmp_path: Path) -> None:
     result = runner.invoke(app, ["flagship", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
+    assert "april-2025" in result.output and "lowest stock" in result.output
     html = (tmp_path / "dataset.html").read_text(encoding="utf-8")
     assert "<svg" in html and "China" in html and "usgs_mcs2026" in html

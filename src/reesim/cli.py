@@ -238,9 +238,13 @@ def flagship(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("reports"),
     data_dir: DataDir = None,
 ) -> None:
-    """Quick start: check the dataset and write its summary report (the engine run comes with the engine)."""
+    """Quick start: check the data, run the baseline and the April 2025 controls, write the report."""
     from reesim.dataset import check_dataset, load_dataset
+    from reesim.engine.run import run
+    from reesim.examples import april_2025, baseline
+    from reesim.model.baseline import build_baseline
     from reesim.report.dataset_report import write_dataset_report
+    from reesim.results.indicators import bloc_nodes, lowest_stock_cover, months_until_first_shortfall
 
     problems = check_dataset(data_dir)
     errors = [p for p in problems if p.severity == "error"]
@@ -248,6 +252,24 @@ def flagship(
         raise InputError(errors)
     ds = load_dataset(data_dir)
     data_list(data_dir)
+    base = build_baseline(ds)
+    table = Table(title="Magnets: baseline against the April 2025 controls (from 2025-04)")
+    for col in ("scenario", "place", "first shortfall", "lowest stock (months of use)", "in"):
+        table.add_column(col)
+    for scenario in (baseline(), april_2025()):
+        result = run(scenario, dataset=ds, baseline=base, kernel="reference")
+        for place in ("USA", "eu", "JPN"):
+            nodes = bloc_nodes(ds, base, place)
+            first = months_until_first_shortfall(result, nodes, after="2025-04")
+            cover, month = lowest_stock_cover(result, nodes)
+            table.add_row(
+                scenario.name,
+                place,
+                "none" if math.isinf(first) else f"after {first:.0f} months",
+                f"{cover:.2f}",
+                month,
+            )
+    out.print(table)
     path = write_dataset_report(ds, out_dir)
     out.print(f"Report written to [bold]{path}[/bold]")
 
