@@ -9,22 +9,11 @@ Run: ``.venv/bin/python benchmarks/bench_dataset.py``
 from __future__ import annotations
 
 import csv
-import statistics
-import time
-from collections.abc import Callable
+
+from timing import median_seconds
 
 from reesim.dataset import bundled_data_dir, check_dataset, load_dataset
 from reesim.dataset.schema import load_schema
-
-
-def _median_seconds(func: Callable[[], object], repeats: int = 7) -> float:
-    func()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _raw_read() -> int:
@@ -38,9 +27,9 @@ def _raw_read() -> int:
 
 def main() -> None:
     """Print the benchmark table."""
-    reference = _median_seconds(_raw_read)
-    load = _median_seconds(load_dataset)
-    check = _median_seconds(check_dataset)
+    reference = median_seconds(_raw_read)
+    load = median_seconds(load_dataset)
+    check = median_seconds(check_dataset)
     print(f"rows read: {_raw_read()}")
     print(f"{'task':<32}{'median ms':>12}{'x reference':>14}")
     for name, seconds in (

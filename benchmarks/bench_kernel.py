@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
 import time
-from collections.abc import Callable
+
+from timing import median_seconds
 
 from reesim.dataset import load_dataset
 from reesim.kernel.fast import run_fast
@@ -38,17 +38,6 @@ def scenario(months: int) -> Scenario:
         CapacityProject(node="USA", material="magnet", nameplate=3000, start="2026-01", ramp_months=24),
         CapacityProject(node="AUS", material="oxide", nameplate=5000, start="2027-01", ramp_months=36),
     ))  # fmt: skip
-
-
-def median_seconds(func: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``repeats`` calls after one warm-up call."""
-    func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def many_runs(inputs: Inputs, runs: int, batch: int) -> float:
