@@ -164,8 +164,9 @@ def test_stages_within_capacity_and_inputs(scenario: Scenario) -> None:
     for k in range(3):
         limit = planned[k][None] + extra[:, k + 1] / BASE.yields[k + 1]
         assert (out.feed[0, :, k].sum(axis=2) <= limit * (1 + 1e-9) + 1e-9).all()
-    mine_limit = BASE.mine[None] + extra[:, 0]
-    assert np.allclose(out.production[0, :, 0].sum(axis=2), mine_limit)
+    mined = out.production[0, :, 0].sum(axis=2)
+    assert (mined <= (BASE.mine[None] + extra[:, 0]) * (1 + 1e-9)).all()  # projects may idle
+    assert (mined >= BASE.mine[None] * (1 - 1e-9)).all()
 
 
 @settings(max_examples=5, deadline=None)

@@ -37,6 +37,22 @@ def check_provenance(ds: Dataset) -> list[Problem]:
     """Every row of a sourced table cites a known source, and says how derived or why assumed."""
     known = set(ds.sources["source_id"])
     out: list[Problem] = []
+    src = ds.sources
+    for line, sid, year, url in zip(src[LINE], src["source_id"], src["year"], src["url"], strict=True):
+        if sid == "reesim_assumption":
+            continue
+        missing = [name for name, value in (("year", year), ("url", url)) if value == "" or pd.isna(value)]
+        if missing:
+            out.append(
+                Problem(
+                    ds.files["sources"],
+                    int(line),
+                    ",".join(missing),
+                    "source lacks " + " and ".join(missing),
+                    "add the publication year and public address if they can be found",
+                    severity="warning",
+                )
+            )
     for name, spec in ds.schema.tables.items():
         if not spec.sourced:
             continue
