@@ -123,7 +123,6 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
         demand = np.zeros((k_n, n_n, e_n))
         origin_prod = np.zeros((n_n, e_n))
         ship = np.zeros((n_n, n_n, e_n))
-        q = np.zeros((3, n_n, n_n, e_n))
         left = np.zeros((n_n, e_n))
         allowed = np.zeros((n_n, n_n, e_n))
         resp = np.zeros((2, e_n))
@@ -184,7 +183,6 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                     switch_lag,
                     switch_max,
                     ship,
-                    q,
                     left,
                     allowed,
                 )
@@ -289,56 +287,64 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
 
 @njit(cache=True)
 def _trade(k, t, request, surplus, final, origin, shares, partners, allow, denied, content_share,
-           content_threshold, defence_share, on, contracted, short_months, switch_lag, switch_max, ship, q,
+           content_threshold, defence_share, on, contracted, short_months, switch_lag, switch_max, ship,
            left, allowed):  # pragma: no cover - compiled  # fmt: skip
     n_n, e_n = request.shape
     ship[:, :, :] = 0.0
     width = partners.shape[3]
+    # Pass 1: tier totals asked of each exporter (tier 1 defence, 2 contracted, 3 spot).
+    totals = np.zeros((3, n_n, e_n))
     for i in range(n_n):
         for e in range(e_n):
             req = request[i, e]
-            defence = min(final[i, e] * defence_share[i], req) if k == MAGNET else 0.0
-            d = defence / req if req > EPS else 0.0
+            if req <= 0.0:
+                continue
+            d = _defence_part(k, req, final[i, e], defence_share[i])
             for j in range(width):
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
-                w = 0.0
-                if req > 0.0:
-                    w = (
-                        req
-                        * shares[k, i, x, e]
-                        * _allowed(k, t, i, x, e, allow, origin, on, content_share, content_threshold)
-                    )
-                q[0, i, x, e] = 0.0 if denied[t, k, x, i] else w * d
-                q[1, i, x, e] = w * (1.0 - d) * contracted
-                q[2, i, x, e] = w * (1.0 - d) * (1.0 - contracted)
+                w = (
+                    req
+                    * shares[k, i, x, e]
+                    * _allowed(k, t, i, x, e, allow, origin, on, content_share, content_threshold)
+                )
+                if not denied[t, k, x, i]:
+                    totals[0, x, e] += w * d
+                totals[1, x, e] += w * (1.0 - d) * contracted
+                totals[2, x, e] += w * (1.0 - d) * (1.0 - contracted)
+    # Pass 2: each exporter serves tier 1, then 2, then 3 from its surplus, pro rata within a tier.
     left[:, :] = surplus
-    total = np.zeros((n_n, e_n))
     for tier in range(3):
-        total[:, :] = 0.0
-        for i in range(n_n):
-            for e in range(e_n):
-                for j in range(width):
-                    x = partners[k, i, e, j]
-                    if x < 0:
-                        break
-                    total[x, e] += q[tier, i, x, e]
         for x in range(n_n):
             for e in range(e_n):
-                if total[x, e] > EPS:
-                    used = min(left[x, e], total[x, e])
+                total = totals[tier, x, e]
+                if total > EPS:
+                    used = min(left[x, e], total)
                     left[x, e] = max(left[x, e] - used, 0.0)
-                    total[x, e] = used / total[x, e]
+                    totals[tier, x, e] = used / total
                 else:
-                    total[x, e] = 0.0
-        for i in range(n_n):
-            for e in range(e_n):
-                for j in range(width):
-                    x = partners[k, i, e, j]
-                    if x < 0:
-                        break
-                    ship[i, x, e] += q[tier, i, x, e] * total[x, e]
+                    totals[tier, x, e] = 0.0
+    # Pass 3: shipments = each tier's request times its exporter's fill fraction.
+    for i in range(n_n):
+        for e in range(e_n):
+            req = request[i, e]
+            if req <= 0.0:
+                continue
+            d = _defence_part(k, req, final[i, e], defence_share[i])
+            for j in range(width):
+                x = partners[k, i, e, j]
+                if x < 0:
+                    break
+                w = (
+                    req
+                    * shares[k, i, x, e]
+                    * _allowed(k, t, i, x, e, allow, origin, on, content_share, content_threshold)
+                )
+                first = 0.0 if denied[t, k, x, i] else w * d * totals[0, x, e]
+                ship[i, x, e] = first + w * (1.0 - d) * (
+                    contracted * totals[1, x, e] + (1.0 - contracted) * totals[2, x, e]
+                )
     # Switching: re-route part of what is still missing to exporters with surplus left.
     reroute = np.zeros((n_n, e_n))
     any_gap = False
@@ -358,30 +364,43 @@ def _trade(k, t, request, surplus, final, origin, shares, partners, allow, denie
                 any_gap = True
     if not any_gap:
         return
-    extra = np.zeros((n_n, n_n, e_n))
+    weight = np.zeros((n_n, e_n))
     asked = np.zeros((n_n, e_n))
     for i in range(n_n):
         for e in range(e_n):
             if reroute[i, e] <= 0.0:
                 continue
-            weight = 0.0
             for x in range(n_n):
                 allowed[i, x, e] = _allowed(
                     k, t, i, x, e, allow, origin, on, content_share, content_threshold
                 )
                 if x != i and allowed[i, x, e] > 0:
-                    weight += left[x, e]
-            if weight > EPS:
+                    weight[i, e] += left[x, e]
+            if weight[i, e] > EPS:
                 for x in range(n_n):
                     if x != i and allowed[i, x, e] > 0:
-                        extra[i, x, e] = reroute[i, e] * left[x, e] / weight
-                        asked[x, e] += extra[i, x, e]
+                        asked[x, e] += reroute[i, e] * left[x, e] / weight[i, e]
     for x in range(n_n):
         for e in range(e_n):
             if asked[x, e] > EPS:
-                frac = min(left[x, e], asked[x, e]) / asked[x, e]
-                for i in range(n_n):
-                    ship[i, x, e] += extra[i, x, e] * frac
+                asked[x, e] = min(left[x, e], asked[x, e]) / asked[x, e]  # now the fill fraction
+            else:
+                asked[x, e] = 0.0
+    for i in range(n_n):
+        for e in range(e_n):
+            if reroute[i, e] <= 0.0 or weight[i, e] <= EPS:
+                continue
+            for x in range(n_n):
+                if x != i and allowed[i, x, e] > 0:
+                    ship[i, x, e] += reroute[i, e] * left[x, e] / weight[i, e] * asked[x, e]
+
+
+@njit(cache=True, inline="always")
+def _defence_part(k, req, final, share):  # pragma: no cover
+    """Share of a request that is defence demand (tier 1): magnets only."""
+    if k != MAGNET or req <= EPS:
+        return 0.0
+    return min(final * share, req) / req
 
 
 @njit(cache=True, inline="always")
