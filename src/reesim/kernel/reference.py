@@ -104,14 +104,14 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     contracted = _p(inputs, "contracted_share", runs)[:, None, None]
     restock = _p(inputs, "restock_months", runs)[:, None, None]
 
+    base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
+    mine_profile = np.where(base.mine[:, None] > 0, base.profile, mixes[0])  # new mines: world mix
     for t in range(t_n):
         add = capacity_additions(inputs, t, runs, price)
-        base_in = base.feed.sum(axis=2)  # [K, N] input per stage fed by k
         planned = np.zeros((runs, k_n, n_n, e_n))
         for k in range(3):
             extra = add[:, k + 1, :] / base.yields[k + 1]
             planned[:, k] = (base_in[k][None, :] + extra)[:, :, None] * mixes[k][None]
-        mine_profile = np.where(base.mine[:, None] > 0, base.profile, mixes[0])
         produced = (base.mine[None, :] + add[:, 0, :])[:, :, None] * mine_profile[None]
         response = (price / p0) ** elasticity[..., None] * (1.0 - sub)  # [R, K, 2, E]
         demand = base.final[None] * inputs.demand_index[t][None, :, :, None] * response[:, :, market, :]
