@@ -126,6 +126,12 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
         left = np.zeros((n_n, e_n))
         allowed = np.zeros((n_n, n_n, e_n))
         resp = np.zeros((2, e_n))
+        avail, buy, use = np.zeros((n_n, e_n)), np.zeros((n_n, e_n)), np.zeros((n_n, e_n))
+        surplus, request = np.zeros((n_n, e_n)), np.zeros((n_n, e_n))
+        imports, exports, have = np.zeros((n_n, e_n)), np.zeros((n_n, e_n)), np.zeros((n_n, e_n))
+        final_met, feed_met, bought = np.zeros((n_n, e_n)), np.zeros((n_n, e_n)), np.zeros((n_n, e_n))
+        release, held_arr, consumed = np.zeros((n_n, e_n)), np.zeros((n_n, e_n)), np.zeros((n_n, e_n))
+        produced_next = np.zeros((n_n, e_n))
         for t in range(t_n):
             add[:, :] = 0.0
             for p in range(proj_capacity.size):
@@ -158,77 +164,63 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                     for e in range(e_n):
                         demand[k, n, e] = final[k, n, e] * demand_index[t, k, n] * resp[mk, e]
             for k in range(k_n):
-                avail = inv[k] + produced
-                buy = np.minimum(stock_rate[t, k], np.maximum(stock_target[k] - stock[k], 0.0))
-                use = planned[k] + demand[k] + buy
-                surplus = np.maximum(avail - use - target[k], 0.0)
-                request = np.minimum(np.maximum(use + target[k] - avail, 0.0), use + target[k] / restock)
-                _trade(
-                    k,
-                    t,
-                    request,
-                    surplus,
-                    demand[k],
-                    origin[k],
-                    shares,
-                    partners,
-                    allow,
-                    denied,
-                    content_share,
-                    content_threshold,
-                    defence_share,
-                    on,
-                    contracted,
-                    short_months[k],
-                    switch_lag,
-                    switch_max,
-                    ship,
-                    left,
-                    allowed,
-                )
-                imports = ship.sum(axis=1)
-                exports = ship.sum(axis=0)
-                have = avail + imports - exports
-                met = np.minimum(have, use)
-                final_met = np.empty((n_n, e_n))
-                feed_met = np.empty((n_n, e_n))
-                bought = np.empty((n_n, e_n))
                 for n in range(n_n):
                     for e in range(e_n):
-                        frac = met[n, e] / use[n, e] if use[n, e] > EPS else 1.0
-                        final_met[n, e] = demand[k, n, e] * frac
-                        feed_met[n, e] = planned[k, n, e] * frac
-                        bought[n, e] = buy[n, e] * frac
-                release = np.zeros((n_n, e_n))
+                        av = inv[k, n, e] + produced[n, e]
+                        by = min(stock_rate[t, k, n, e], max(stock_target[k, n, e] - stock[k, n, e], 0.0))
+                        us = planned[k, n, e] + demand[k, n, e] + by
+                        avail[n, e], buy[n, e], use[n, e] = av, by, us
+                        surplus[n, e] = max(av - us - target[k, n, e], 0.0)
+                        request[n, e] = min(
+                            max(us + target[k, n, e] - av, 0.0), us + target[k, n, e] / restock
+                        )
+                _trade(k, t, request, surplus, demand[k], origin[k], shares, partners, allow, denied,
+                       content_share, content_threshold, defence_share, on, contracted, short_months[k],
+                       switch_lag, switch_max, ship, left, allowed)  # fmt: skip
+                imports[:, :] = 0.0
+                exports[:, :] = 0.0
+                for i in range(n_n):
+                    for x in range(n_n):
+                        for e in range(e_n):
+                            v = ship[i, x, e]
+                            if v != 0.0:
+                                imports[i, e] += v
+                                exports[x, e] += v
                 for n in range(n_n):
                     short_n = 0.0
                     dem_n = 0.0
                     for e in range(e_n):
+                        hv = avail[n, e] + imports[n, e] - exports[n, e]
+                        have[n, e] = hv
+                        met = min(hv, use[n, e])
+                        frac = met / use[n, e] if use[n, e] > EPS else 1.0
+                        final_met[n, e] = demand[k, n, e] * frac
+                        feed_met[n, e] = planned[k, n, e] * frac
+                        bought[n, e] = buy[n, e] * frac
                         short_n += demand[k, n, e] - final_met[n, e]
                         dem_n += demand[k, n, e]
-                    if short_n > release_at * dem_n:
-                        for e in range(e_n):
-                            release[n, e] = min(stock[k, n, e], demand[k, n, e] - final_met[n, e])
-                final_met += release
-                stock[k] += bought - release
-                for n in range(n_n):
+                    release_node = short_n > release_at * dem_n
                     for e in range(e_n):
+                        rel = min(stock[k, n, e], demand[k, n, e] - final_met[n, e]) if release_node else 0.0
+                        release[n, e] = rel
+                        final_met[n, e] += rel
+                        stock[k, n, e] += bought[n, e] - rel
                         if request[n, e] - imports[n, e] > 1e-9 * max(request[n, e], 1.0):
                             short_months[k, n, e] += 1.0
                         else:
                             short_months[k, n, e] = 0.0
-                # China-origin share after trade.
-                held = inv[k] * origin[k] + produced * origin_prod - exports * origin[k]
-                for i in range(n_n):
-                    for e in range(e_n):
-                        if imports[i, e] > 0.0:
+                        # China-origin share after trade.
+                        held = inv[k, n, e] * origin[k, n, e] + produced[n, e] * origin_prod[n, e]
+                        held -= exports[n, e] * origin[k, n, e]
+                        if imports[n, e] > 0.0:
                             for x in range(n_n):
-                                held[i, e] += ship[i, x, e] * origin[k, x, e]
+                                held += ship[n, x, e] * origin[k, x, e]  # exporters' origin before update
+                        held_arr[n, e] = held
                 for n in range(n_n):
                     for e in range(e_n):
                         if have[n, e] > EPS:
-                            origin[k, n, e] = min(max(held[n, e] / have[n, e], 0.0), 1.0)
-                consumed = feed_met.copy()
+                            origin[k, n, e] = min(max(held_arr[n, e] / have[n, e], 0.0), 1.0)
+                consumed[:, :] = feed_met
                 if k < 3:
                     if k + 1 == 3:
                         for n in range(n_n):
@@ -238,8 +230,11 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                                     batches = min(batches, feed_met[n, e] / max(mixes[k, n, e], EPS))
                             for e in range(e_n):
                                 consumed[n, e] = batches * mixes[k, n, e]
-                    o_loss[r, t, k + 1] = consumed * (1.0 - yields[k + 1])
-                    produced_next = consumed * yields[k + 1]
+                    y = yields[k + 1]
+                    for n in range(n_n):
+                        for e in range(e_n):
+                            o_loss[r, t, k + 1, n, e] = consumed[n, e] * (1.0 - y)
+                            produced_next[n, e] = consumed[n, e] * y
                     if k + 1 == 1:
                         for e in range(e_n):
                             produced_next[on, e] += secondary[e]
@@ -248,19 +243,26 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                                 rec = recycle_rate[t, n] * magnet_used[n, e]
                                 produced_next[n, e] += rec
                                 o_recycled[r, t, 1, n, e] = rec
-                inv[k] = np.maximum(have - final_met + release - consumed - bought, 0.0)
-                o_prod[r, t, k] = produced
-                o_imp[r, t, k] = imports
-                o_exp[r, t, k] = exports
-                o_feed[r, t, k] = consumed
-                o_cons[r, t, k] = final_met
-                o_dem[r, t, k] = demand[k]
-                o_unmet[r, t, k] = demand[k] - final_met
-                o_inv[r, t, k] = inv[k]
-                o_stock[r, t, k] = stock[k]
+                for n in range(n_n):
+                    for e in range(e_n):
+                        left_stock = (
+                            have[n, e] - final_met[n, e] + release[n, e] - consumed[n, e] - bought[n, e]
+                        )
+                        inv[k, n, e] = max(left_stock, 0.0)
+                        o_prod[r, t, k, n, e] = produced[n, e]
+                        o_imp[r, t, k, n, e] = imports[n, e]
+                        o_exp[r, t, k, n, e] = exports[n, e]
+                        o_feed[r, t, k, n, e] = consumed[n, e]
+                        o_cons[r, t, k, n, e] = final_met[n, e]
+                        o_dem[r, t, k, n, e] = demand[k, n, e]
+                        o_unmet[r, t, k, n, e] = demand[k, n, e] - final_met[n, e]
+                        o_inv[r, t, k, n, e] = inv[k, n, e]
+                        o_stock[r, t, k, n, e] = stock[k, n, e]
                 if k < 3:
-                    origin_prod[:, :] = origin[k]
-                    produced[:, :] = produced_next
+                    for n in range(n_n):
+                        for e in range(e_n):
+                            origin_prod[n, e] = origin[k, n, e]
+                            produced[n, e] = produced_next[n, e]
             for m in range(2):
                 for k in range(k_n):
                     for e in range(e_n):
