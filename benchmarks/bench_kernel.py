@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import resource
 import time
+from dataclasses import replace
 
 from timing import median_seconds
 
@@ -38,6 +39,35 @@ def scenario(months: int) -> Scenario:
         CapacityProject(node="USA", material="magnet", nameplate=3000, start="2026-01", ramp_months=24),
         CapacityProject(node="AUS", material="oxide", nameplate=5000, start="2027-01", ramp_months=36),
     ))  # fmt: skip
+
+
+def subset(inputs: Inputs, n: int) -> Inputs:
+    """The same inputs restricted to the first ``n`` nodes (China first), for timing only.
+
+    Flows to and from the dropped nodes vanish, so the base year no longer balances; the kernel
+    still does the same work per node, which is what the scaling table measures.
+    """
+    base = inputs.base
+    dims = replace(base.dims, nodes=base.dims.nodes[:n])
+    base = replace(
+        base, dims=dims, mine=base.mine[:n], profile=base.profile[:n], production=base.production[:, :n],
+        feed=base.feed[:, :n], final=base.final[:, :n], trade=base.trade[:, :n, :n],
+        shares=base.shares[:, :n, :n], capacity=base.capacity[:, :n], defence_share=base.defence_share[:n],
+        recycled=base.recycled[:n],
+    )  # fmt: skip
+    keep = inputs.proj_node < n
+    return replace(
+        inputs, base=base, allow=inputs.allow[:, :, :n, :n],
+        defence_denied=inputs.defence_denied[:, :, :n, :n],
+        content_share=inputs.content_share[:, :, :n], content_threshold=inputs.content_threshold[:, :, :n],
+        demand_index=inputs.demand_index[:, :, :n], proj_node=inputs.proj_node[keep],
+        proj_material=inputs.proj_material[keep], proj_capacity=inputs.proj_capacity[keep],
+        proj_start=inputs.proj_start[:, keep], proj_ramp=inputs.proj_ramp[:, keep],
+        proj_opex=inputs.proj_opex[keep],
+        proj_offtake=inputs.proj_offtake[keep], proj_mix=inputs.proj_mix[keep],
+        stock_target=inputs.stock_target[:, :n], stock_rate=inputs.stock_rate[:, :, :n],
+        stock_initial=inputs.stock_initial[:, :n], recycle_rate=inputs.recycle_rate[:, :n],
+    )  # fmt: skip
 
 
 def many_runs(inputs: Inputs, runs: int, batch: int) -> float:
@@ -82,6 +112,15 @@ def main() -> None:
         sc_inputs = compile_scenario(scenario(months), ds, base)
         secs = median_seconds(lambda i=sc_inputs, r=runs: run_fast(i, runs=r), repeats=3)  # type: ignore[misc]
         print(f"{runs:>6} {months:>7} {secs:>9.3f} {runs * months / secs:>14,.0f}")
+
+    print("\nscaling with nodes (fast kernel, one run, 240 months)")
+    print(f"{'nodes':>6} {'seconds':>9} {'x 6 nodes':>10}")
+    first = 0.0
+    for n in (6, 11, 22):
+        small = subset(inputs, n)
+        secs = median_seconds(lambda i=small: run_fast(i, runs=1), repeats=5)  # type: ignore[misc]
+        first = first or secs
+        print(f"{n:>6} {secs:>9.3f} {secs / first:>10.2f}")
 
 
 if __name__ == "__main__":
