@@ -103,3 +103,14 @@ def test_flagship_writes_report(tmp_path: Path) -> None:
     assert "april-2025" in result.output and "lowest stock" in result.output
     html = (tmp_path / "dataset.html").read_text(encoding="utf-8")
     assert "<svg" in html and "China" in html and "usgs_mcs2026" in html
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reesim.cli; print(sorted(m for m in ('pandas', 'numba', 'xarray') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
