@@ -296,26 +296,10 @@ def _trade(k, t, request, surplus, final, origin, shares, partners, allow, denie
     width = partners.shape[3]
     # Pass 1: tier totals asked of each exporter (tier 1 defence, 2 contracted, 3 spot).
     totals = np.zeros((3, n_n, e_n))
-    for i in range(n_n):
-        for e in range(e_n):
-            req = request[i, e]
-            if req <= 0.0:
-                continue
-            d = _defence_part(k, req, final[i, e], defence_share[i])
-            for j in range(width):
-                x = partners[k, i, e, j]
-                if x < 0:
-                    break
-                w = (
-                    req
-                    * shares[k, i, x, e]
-                    * _allowed(k, t, i, x, e, allow, origin, on, content_share, content_threshold)
-                )
-                if not denied[t, k, x, i]:
-                    totals[0, x, e] += w * d
-                totals[1, x, e] += w * (1.0 - d) * contracted
-                totals[2, x, e] += w * (1.0 - d) * (1.0 - contracted)
-    # Pass 2: each exporter serves tier 1, then 2, then 3 from its surplus, pro rata within a tier.
+    _tier_pass(False, k, t, request, final, shares, partners, allow, denied, origin, on, content_share,
+               content_threshold, defence_share, contracted, totals, ship)  # fmt: skip
+    # Pass 2: each exporter serves tier 1, then 2, then 3 from its surplus, pro rata within a tier;
+    # totals become fill fractions.
     left[:, :] = surplus
     for tier in range(3):
         for x in range(n_n):
@@ -328,25 +312,8 @@ def _trade(k, t, request, surplus, final, origin, shares, partners, allow, denie
                 else:
                     totals[tier, x, e] = 0.0
     # Pass 3: shipments = each tier's request times its exporter's fill fraction.
-    for i in range(n_n):
-        for e in range(e_n):
-            req = request[i, e]
-            if req <= 0.0:
-                continue
-            d = _defence_part(k, req, final[i, e], defence_share[i])
-            for j in range(width):
-                x = partners[k, i, e, j]
-                if x < 0:
-                    break
-                w = (
-                    req
-                    * shares[k, i, x, e]
-                    * _allowed(k, t, i, x, e, allow, origin, on, content_share, content_threshold)
-                )
-                first = 0.0 if denied[t, k, x, i] else w * d * totals[0, x, e]
-                ship[i, x, e] = first + w * (1.0 - d) * (
-                    contracted * totals[1, x, e] + (1.0 - contracted) * totals[2, x, e]
-                )
+    _tier_pass(True, k, t, request, final, shares, partners, allow, denied, origin, on, content_share,
+               content_threshold, defence_share, contracted, totals, ship)  # fmt: skip
     # Switching: re-route part of what is still missing to exporters with surplus left.
     reroute = np.zeros((n_n, e_n))
     any_gap = False
@@ -395,6 +362,40 @@ def _trade(k, t, request, surplus, final, origin, shares, partners, allow, denie
             for x in range(n_n):
                 if x != i and allowed[i, x, e] > 0:
                     ship[i, x, e] += reroute[i, e] * left[x, e] / weight[i, e] * asked[x, e]
+
+
+@njit(cache=True)
+def _tier_pass(write, k, t, request, final, shares, partners, allow, denied, origin, on, content_share,
+               content_threshold, defence_share, contracted, totals, ship):  # pragma: no cover  # fmt: skip
+    """Walk every importer's requests along its partners, split into the three tiers.
+
+    With ``write`` false, add each tier's request to ``totals[tier, exporter, element]``; with
+    ``write`` true, ``totals`` holds fill fractions and the shipments are written to ``ship``.
+    """
+    n_n, e_n = request.shape
+    for i in range(n_n):
+        for e in range(e_n):
+            req = request[i, e]
+            if req <= 0.0:
+                continue
+            d = _defence_part(k, req, final[i, e], defence_share[i])
+            for j in range(partners.shape[3]):
+                x = partners[k, i, e, j]
+                if x < 0:
+                    break
+                w = req * shares[k, i, x, e] * _allowed(k, t, i, x, e, allow, origin, on, content_share,
+                                                         content_threshold)  # fmt: skip
+                first = 0.0 if denied[t, k, x, i] else w * d
+                second = w * (1.0 - d) * contracted
+                third = w * (1.0 - d) * (1.0 - contracted)
+                if write:
+                    ship[i, x, e] = (
+                        first * totals[0, x, e] + second * totals[1, x, e] + third * totals[2, x, e]
+                    )
+                else:
+                    totals[0, x, e] += first
+                    totals[1, x, e] += second
+                    totals[2, x, e] += third
 
 
 @njit(cache=True, inline="always")
