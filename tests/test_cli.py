@@ -114,3 +114,15 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_data_show_columns_and_hidden_long_text() -> None:
+    result = runner.invoke(
+        app, ["data", "show", "mine_production", "--where", "iso3=CHN", "-c", "year,quantity"]
+    )
+    assert result.exit_code == 0
+    assert "270000" in result.output and "hidden:" in result.output and "locator" in result.output
+    default = runner.invoke(app, ["data", "show", "elements"])
+    assert "hidden: locator, note" in default.output
+    bad = runner.invoke(app, ["data", "show", "elements", "-c", "symbl"])
+    assert bad.exit_code == 2 and "did you mean 'symbol'" in bad.output

@@ -40,6 +40,10 @@ DataDir = Annotated[
 ]
 
 
+#: Long free-text columns hidden from the terminal view unless --full is given.
+_LONG_COLUMNS = frozenset({"locator", "note", "funding_note", "description", "what"})
+
+
 class Format(StrEnum):
     """Output formats of ``reesim data show``."""
 
@@ -144,6 +148,12 @@ def data_show(
         Format, typer.Option("--format", "-f", help="table (terminal), csv or json.")
     ] = Format.table,
     limit: Annotated[int, typer.Option(help="Show at most this many rows in the terminal (0 = all).")] = 50,
+    columns: Annotated[
+        str | None, typer.Option("--columns", "-c", help="Comma-separated columns to show.")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Show locator and note columns in the terminal too.")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Show a table with the sources of its rows, in the terminal or as CSV/JSON."""
@@ -156,29 +166,41 @@ def data_show(
             [Problem("TABLE", None, table, "is not a table", did_you_mean(table, list(ds.tables)))]
         )
     frame = ds[table]
-    columns = [c.name for c in ds.spec(table).columns]
-    for column, value in _parse_where(where or [], columns):
+    names = [c.name for c in ds.spec(table).columns]
+    for column, value in _parse_where(where or [], names):
         frame = frame[frame[column].map(_cell) == value]
     cited = _cited_sources(ds, frame)
     if fmt is Format.csv:
-        frame[columns].to_csv(sys.stdout, index=False)
+        frame[names].to_csv(sys.stdout, index=False)
         return
     if fmt is Format.json:
         rows = [
-            {c: _json_cell(v) for c, v in zip(columns, rec, strict=True)} for rec in frame[columns].to_numpy()
+            {c: _json_cell(v) for c, v in zip(names, rec, strict=True)} for rec in frame[names].to_numpy()
         ]
         sys.stdout.write(
             json.dumps({"table": table, "rows": rows, "sources": cited}, indent=2, ensure_ascii=False) + "\n"
         )
         return
     shown = frame if limit <= 0 else frame.head(limit)
+    if columns:
+        visible = [c.strip() for c in columns.split(",") if c.strip()]
+        for c in visible:
+            if c not in names:
+                raise InputError(
+                    [Problem("--columns", None, c, "is not a column of this table", did_you_mean(c, names))]
+                )
+    else:
+        visible = [c for c in names if full or c not in _LONG_COLUMNS]
     view = Table(title=f"{table}: {len(frame)} row(s)", show_lines=False)
     view.add_column("line", justify="right", style="dim")
-    for c in columns:
+    for c in visible:
         view.add_column(c, overflow="fold")
-    for rec in shown[[LINE, *columns]].to_numpy():
+    for rec in shown[[LINE, *visible]].to_numpy():
         view.add_row(*(_cell(v) for v in rec))
     out.print(view)
+    hidden = [c for c in names if c not in visible]
+    if hidden:
+        out.print(f"[dim]hidden: {', '.join(hidden)} (use --full, --columns or --format csv)[/dim]")
     if len(shown) < len(frame):
         out.print(f"... {len(frame) - len(shown)} more row(s); use --limit 0 or --format csv")
     if cited:
