@@ -19,16 +19,17 @@ body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#22
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}
 td,th{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left}
 td.n{text-align:right}h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}
-.muted{color:#666;font-size:.85rem}
+.muted{color:#666;font-size:.85rem}li{overflow-wrap:anywhere}
 """
 
 
-def _bar_chart(items: list[tuple[str, float]], unit: str, width: int = 640) -> str:
+def _bar_chart(items: list[tuple[str, float]], unit: str, width: int = 760) -> str:
     """A horizontal bar chart as inline SVG; ``items`` are (label, value) pairs."""
     if not items:
         return "<p>No data.</p>"
     top = max(v for _, v in items) or 1.0
-    row, label_w = 22, 70
+    row = 22
+    label_w = 12 + 7 * max(len(label) for label, _ in items)  # about 7 px per character at 12 px
     height = row * len(items) + 10
     bars = []
     for i, (label, value) in enumerate(items):
