@@ -210,3 +210,21 @@ def test_unknown_element_in_scenario_is_bad_input() -> None:
     )
     with pytest.raises(InputError, match="did you mean 'Dy'"):
         compile_scenario(bad, DS, BASE)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "field"),
+    [
+        (ExportControl(exporter="CHA", materials=("magnet",), start="2025-02"), "exporter"),
+        (ExportControl(exporter="eu", materials=("magnet",), start="2025-02"), "exporter"),
+        (CapacityProject(node="Atlantis", material="oxide", nameplate=10, start="2025-02"), "node"),
+        (Stockpile(holder="USX", material="magnet", target=1, purchase_per_yr=1, start="2025-02"), "holder"),
+    ],
+)
+def test_unknown_place_in_scenario_is_bad_input(instrument: object, field: str) -> None:
+    from reesim.errors import InputError
+
+    scenario = Scenario("bad", start="2025-01", months=3, instruments=(instrument,))  # type: ignore[arg-type]
+    with pytest.raises(InputError) as info:
+        compile_scenario(scenario, DS, BASE)
+    assert info.value.problems[0].field == field

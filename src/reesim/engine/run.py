@@ -20,6 +20,7 @@ from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.compile import Inputs, compile_scenario
 from reesim.model.dims import MATERIALS
 from reesim.model.scenario import Scenario
+from reesim.results.indicators import product_factors
 
 KERNELS = ("fast", "reference")
 
@@ -62,30 +63,17 @@ def run(
 def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     """Add ``units_built`` and ``units_not_built`` per run, month, node and product.
 
-    Magnet final use (met and unmet, t REO-eq) is split among sectors by ``end_products`` shares
-    and divided by the product's intensity (``intensities``: kg of magnet, or kg of rare-earth
-    material, per unit). Sectors without a product unit are left out.
+    Magnet final use (met and unmet) times each product's factor from
+    :func:`reesim.results.indicators.product_factors`; sectors without a product unit are left out.
     """
-    to_magnet = base.diagnostics["metal_per_oxide"] / ds.parameter("magnet_re_content")
+    factors = [f for f in product_factors(ds, base) if f.product]
+    if not factors:
+        return result
     met = result["consumption"].sel(material="magnet").sum("element")
     unmet = result["unmet"].sel(material="magnet").sum("element")
-    products, built, missed = [], [], []
-    intensities = ds["intensities"]
-    for row in ds["end_products"].itertuples(index=False):
-        if not row.product:
-            continue
-        match = intensities[intensities["product"] == row.product].iloc[0]
-        per_t = 1000.0 / float(match["kg_per_unit"]) * float(str(row.share_of_magnet_demand))
-        if match["material"] == "magnet_ndfeb":
-            per_t *= to_magnet
-        products.append(str(row.product))
-        built.append(met * per_t)
-        missed.append(unmet * per_t)
-    if products:
-        result["units_built"] = xr.concat(built, dim=xr.DataArray(products, dims="product", name="product"))
-        result["units_not_built"] = xr.concat(
-            missed, dim=xr.DataArray(products, dims="product", name="product")
-        )
+    products = xr.DataArray([f.product for f in factors], dims="product", name="product")
+    result["units_built"] = xr.concat([met * f.per_tonne for f in factors], dim=products)
+    result["units_not_built"] = xr.concat([unmet * f.per_tonne for f in factors], dim=products)
     return result
 
 

@@ -74,6 +74,11 @@ class Inputs:
     params: dict[str, Array]  # name -> [R or 1] values
 
 
+def _bad(field: str, message: str, hint: str) -> InputError:
+    """The error for one bad scenario field."""
+    return InputError([Problem("scenario", None, field, message, hint)])
+
+
 def resolve_places(ds: Dataset, dims: Dims, names: tuple[str, ...], field: str) -> list[int]:
     """Node indices for countries, nodes or bloc ids; raises InputError naming unknown ones."""
     blocs = ds.blocs
@@ -88,35 +93,23 @@ def resolve_places(ds: Dataset, dims: Dims, names: tuple[str, ...], field: str) 
                 known = sorted(set(dims.nodes) | set(blocs["bloc"]))
                 from reesim.dataset.parse import did_you_mean
 
-                raise InputError(
-                    [
-                        Problem(
-                            "scenario",
-                            None,
-                            field,
-                            f"unknown country or bloc {code!r}",
-                            did_you_mean(code, known),
-                        )
-                    ]
-                ) from None
+                raise _bad(field, f"unknown country or bloc {code!r}", did_you_mean(code, known)) from None
     return sorted(out)
+
+
+def _one_node(ds: Dataset, dims: Dims, name: str, field: str) -> int:
+    """The node of one country or node (not a bloc); InputError naming the field otherwise."""
+    nodes = resolve_places(ds, dims, (name,), field)
+    if len(nodes) != 1:
+        raise _bad(field, f"{name!r} names {len(nodes)} nodes, not one", "give a single country or node")
+    return nodes[0]
 
 
 def _materials(names: tuple[str, ...], field: str) -> list[int]:
     out = []
     for name in names:
         if name not in MATERIALS:
-            raise InputError(
-                [
-                    Problem(
-                        "scenario",
-                        None,
-                        field,
-                        f"unknown material {name!r}",
-                        f"use one of {', '.join(MATERIALS)}",
-                    )
-                ]
-            )
+            raise _bad(field, f"unknown material {name!r}", f"use one of {', '.join(MATERIALS)}")
         out.append(MATERIALS.index(name))
     return out
 
@@ -131,17 +124,7 @@ def _elements(dims: Dims, names: tuple[str, ...], field: str) -> list[int]:
         except KeyError:
             from reesim.dataset.parse import did_you_mean
 
-            raise InputError(
-                [
-                    Problem(
-                        "scenario",
-                        None,
-                        field,
-                        f"unknown element {name!r}",
-                        did_you_mean(name, dims.elements),
-                    )
-                ]
-            ) from None
+            raise _bad(field, f"unknown element {name!r}", did_you_mean(name, dims.elements)) from None
     return out
 
 
@@ -155,7 +138,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     base = base or build_baseline(ds)
     dims = base.dims
     if scenario.months < 1:
-        raise InputError([Problem("scenario", None, "months", "must be at least 1", "e.g. months=36")])
+        raise _bad("months", "must be at least 1", "e.g. months=36")
     t_n, k_n, n_n, e_n = scenario.months, len(MATERIALS), dims.n_nodes, dims.n_elements
     month_index(scenario.start, scenario.start)  # validates the start date
     allow = np.ones((t_n, k_n, n_n, n_n, e_n))
@@ -174,7 +157,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
 
     for inst in scenario.instruments:
         if isinstance(inst, ExportControl):
-            x = dims.node(inst.exporter)
+            x = _one_node(ds, dims, inst.exporter, "exporter")
             ks = _materials(inst.materials, "materials")
             es = _elements(dims, inst.elements, "elements")
             # A magnet containing a controlled element is controlled as a whole.
@@ -189,17 +172,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
             s = month_index(inst.start, scenario.start)
             e_ = month_index(inst.end, scenario.start) if inst.end else t_n
             if e_ < s:
-                raise InputError(
-                    [
-                        Problem(
-                            "scenario",
-                            None,
-                            "end",
-                            f"end {inst.end} is before start {inst.start}",
-                            "swap the dates",
-                        )
-                    ]
-                )
+                raise _bad("end", f"end {inst.end} is before start {inst.start}", "swap the dates")
             active = (t >= s) & (t < e_)
             share = np.where(t - s < inst.review_months, 0.0, inst.approval_share)
             for k in ks:
@@ -218,33 +191,21 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
         elif isinstance(inst, CapacityProject):
             k = _materials((inst.material,), "material")[0]
             if min(inst.nameplate, inst.opex_usd_per_kg, inst.capex_usd, inst.ramp_months) < 0:
-                raise InputError(
-                    [
-                        Problem(
-                            "scenario",
-                            None,
-                            "capacity_project",
-                            "negative nameplate, cost or ramp",
-                            "give non-negative t REO-equivalent per year, USD and months",
-                        )
-                    ]
+                raise _bad(
+                    "capacity_project",
+                    "negative nameplate, cost or ramp",
+                    "give non-negative t REO-equivalent per year, USD and months",
                 )
             start = month_index(inst.start, scenario.start) + inst.delay_months
-            projects.append((dims.node(inst.node), k, inst.nameplate / 12.0, start, inst.ramp_months))
+            projects.append(
+                (_one_node(ds, dims, inst.node, "node"), k, inst.nameplate / 12.0, start, inst.ramp_months)
+            )
             economics.append((inst.opex_usd_per_kg, inst.offtake))
         elif isinstance(inst, Recycling):
             nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
             if not 0.0 <= inst.rate <= 1.0:
-                raise InputError(
-                    [
-                        Problem(
-                            "scenario",
-                            None,
-                            "rate",
-                            f"recycling rate {inst.rate} is not a share",
-                            "give a fraction between 0 and 1",
-                        )
-                    ]
+                raise _bad(
+                    "rate", f"recycling rate {inst.rate} is not a share", "give a fraction between 0 and 1"
                 )
             recycle[max(month_index(inst.start, scenario.start), 0) :, nodes] = inst.rate
         elif isinstance(inst, DemandChange):
@@ -258,7 +219,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
             demand[:, k, nodes] *= factor[:, None]
         elif isinstance(inst, Stockpile):
             k = _materials((inst.material,), "material")[0]
-            n = dims.node(inst.holder)
+            n = _one_node(ds, dims, inst.holder, "holder")
             es = _elements(dims, inst.elements, "elements")
             use = base.feed[k, n] + base.final[k, n]
             mix = use[es] / use[es].sum() if use[es].sum() > 0 else np.full(len(es), 1 / len(es))

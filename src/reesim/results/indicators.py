@@ -79,28 +79,46 @@ def peak_shortfall_by_element(result: xr.Dataset, nodes: list[str], material: st
     return sorted(peaks, key=lambda p: -p.share)
 
 
-def units_not_built(result: xr.Dataset, ds: Dataset, base: Baseline, nodes: list[str]) -> dict[str, float]:
-    """End products not built for lack of magnets, summed over the horizon (run 0).
+@dataclass(frozen=True)
+class ProductFactor:
+    """How a tonne of magnet content (t REO-eq) at the end of the chain turns into product units."""
 
-    Unmet magnet content (t REO-eq) becomes tonnes of magnet via the magnet rare-earth content,
-    is split among sectors by ``end_products`` shares, and divided by kg per unit from
-    ``intensities``. Sectors without a product unit are reported in tonnes of magnet.
+    label: str  # e.g. "bev_car (vehicles)", or "industrial_motors (t magnet)" without a product unit
+    product: str  # product id, "" when the sector has no product unit
+    per_tonne: float  # units (or t magnet) per t REO-eq of magnet demand
+
+
+def product_factors(ds: Dataset, base: Baseline) -> list[ProductFactor]:
+    """One factor per ``end_products`` sector: sector share x (units per t of magnet or of REO).
+
+    Magnet content (t REO-eq) becomes tonnes of magnet via the metal-per-oxide factor and the
+    magnet rare-earth content; ``intensities`` give kg of magnet, or kg of rare-earth material,
+    per unit of product.
     """
-    unmet = float(result["unmet"].sel(material="magnet", node=nodes).isel(run=0).sum())
-    magnet_t = unmet * base.diagnostics["metal_per_oxide"] / ds.parameter("magnet_re_content")
+    to_magnet = base.diagnostics["metal_per_oxide"] / ds.parameter("magnet_re_content")
     intensities = ds["intensities"]
-    out: dict[str, float] = {}
+    out = []
     for row in ds["end_products"].itertuples(index=False):
         share = float(str(row.share_of_magnet_demand))
         product = str(row.product)
         if not product:
-            out[f"{row.sector} (t magnet)"] = magnet_t * share
+            out.append(ProductFactor(f"{row.sector} (t magnet)", "", share * to_magnet))
             continue
-        match = intensities[(intensities["product"] == product)].iloc[0]
-        # intensities give kg of magnet, or kg of rare-earth material (REO) per unit
-        tonnes = magnet_t * share if match["material"] == "magnet_ndfeb" else unmet * share
-        out[f"{product} ({match['unit_of_product']}s)"] = tonnes * 1000.0 / float(match["kg_per_unit"])
+        match = intensities[intensities["product"] == product].iloc[0]
+        per_t = share * 1000.0 / float(match["kg_per_unit"])
+        if match["material"] == "magnet_ndfeb":
+            per_t *= to_magnet
+        out.append(ProductFactor(f"{product} ({match['unit_of_product']}s)", product, per_t))
     return out
+
+
+def units_not_built(result: xr.Dataset, ds: Dataset, base: Baseline, nodes: list[str]) -> dict[str, float]:
+    """End products not built for lack of magnets, summed over the horizon (run 0).
+
+    See :func:`product_factors`; sectors without a product unit are reported in tonnes of magnet.
+    """
+    unmet = float(result["unmet"].sel(material="magnet", node=nodes).isel(run=0).sum())
+    return {f.label: unmet * f.per_tonne for f in product_factors(ds, base)}
 
 
 def lowest_stock_cover(result: xr.Dataset, nodes: list[str], material: str = "magnet") -> tuple[float, str]:
