@@ -18,9 +18,13 @@ from reesim.model.scenario import (
     CapacityProject,
     DemandChange,
     ExportControl,
+    ExportQuota,
+    PriceFloor,
     Recycling,
     Scenario,
     Stockpile,
+    Substitution,
+    Tariff,
 )
 
 DS: Dataset = load_dataset()
@@ -77,15 +81,49 @@ stockpiles = st.builds(
     purchase_per_yr=st.floats(0, 3_000),
     start=st.integers(0, MONTHS - 1).map(_month),
     initial=st.floats(0, 1_000),
+    release_shortfall=st.one_of(st.none(), st.floats(0, 0.5)),
+)
+quotas = st.builds(
+    ExportQuota,
+    exporter=st.sampled_from(["CHN", "CHN", "MYS", "AUS"]),
+    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=3, unique=True).map(tuple),
+    tonnes_per_yr=st.floats(0, 50_000),
+    start=st.integers(0, MONTHS - 1).map(_month),
+    elements=st.lists(st.sampled_from(ELEMENTS), max_size=4, unique=True).map(tuple),
+)
+tariffs = st.builds(
+    Tariff,
+    importers=st.lists(st.sampled_from(["USA", "JPN", "eu"]), min_size=1, max_size=2, unique=True).map(tuple),
+    exporter=st.sampled_from(["CHN", "MYS"]),
+    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=2, unique=True).map(tuple),
+    rate=st.floats(0, 1),
+    start=st.integers(0, MONTHS - 1).map(_month),
+)
+substitutions = st.builds(
+    Substitution,
+    sector=st.sampled_from(["all", "ev_traction", "wind"]),
+    share=st.floats(0, 1),
+    start=st.integers(0, MONTHS - 1).map(_month),
+    lag_months=st.floats(0, 24),
+)
+floors = st.builds(
+    PriceFloor,
+    material=st.sampled_from(["oxide", "magnet"]),
+    elements=st.lists(st.sampled_from(["Nd", "Pr", "Dy"]), min_size=1, max_size=2, unique=True).map(tuple),
+    level=st.floats(0, 500),
+    start=st.integers(0, MONTHS - 1).map(_month),
 )
 scenarios = st.builds(
     Scenario,
     name=st.just("random"),
     start=st.just("2025-01"),
     months=st.just(MONTHS),
-    instruments=st.lists(st.one_of(controls, projects, demands, stockpiles, recyclings), max_size=5).map(
-        tuple
-    ),
+    instruments=st.lists(
+        st.one_of(
+            controls, projects, demands, stockpiles, recyclings, quotas, tariffs, substitutions, floors
+        ),
+        max_size=5,
+    ).map(tuple),
 )
 
 
@@ -149,6 +187,14 @@ def test_no_flow_where_forbidden(scenario: Scenario) -> None:
     forbidden = np.swapaxes(inputs.allow, 2, 3) == 0  # [T, K, importer, exporter, E]
     assert forbidden.shape == out.trade[0].shape
     assert np.abs(out.trade[0][forbidden]).max(initial=0.0) <= 1e-9
+
+
+@SETTINGS
+@given(scenario=scenarios)
+def test_exports_within_quota(scenario: Scenario) -> None:
+    inputs, out = _run(scenario)
+    # quota is [T, K, N, E] t/month, inf where there is none
+    assert (out.exports[0] <= inputs.quota * (1 + 1e-9) + 1e-9).all()
 
 
 @SETTINGS
@@ -228,3 +274,53 @@ def test_unknown_place_in_scenario_is_bad_input(instrument: object, field: str) 
     with pytest.raises(InputError) as info:
         compile_scenario(scenario, DS, BASE)
     assert info.value.problems[0].field == field
+
+
+def test_export_quota_caps_china_exports_and_splits_by_base_exports() -> None:
+    """A 12,000 t/yr quota on oxide caps China's oxide exports at 1,000 t/month in total."""
+    oxide, china = MATERIALS.index("oxide"), BASE.dims.node("CHN")
+    scenario = Scenario("quota", start="2025-01", months=6, instruments=(
+        ExportQuota(exporter="CHN", materials=("oxide",), tonnes_per_yr=12_000, start="2025-03"),
+    ))  # fmt: skip
+    inputs, out = _run(scenario)
+    assert BASE.trade[oxide, :, china].sum() > 1_000  # base-year t/month: the quota binds
+    assert inputs.quota[2:, oxide, china].sum(axis=1) == pytest.approx(1_000.0, rel=1e-12)
+    assert out.exports[0, 2:, oxide, china].sum(axis=1).max() <= 1_000.0 * (1 + 1e-9)
+    assert out.exports[0, 0, oxide, china].sum() > 1_000.0
+
+
+def test_tariff_lowers_demand_by_the_elasticity_rule() -> None:
+    """A 50% tariff on Chinese magnets lowers US magnet demand by (1 + 0.5 s)^elasticity."""
+    magnet, usa, china = MATERIALS.index("magnet"), BASE.dims.node("USA"), BASE.dims.node("CHN")
+    scenario = Scenario("tariff", start="2025-01", months=4, instruments=(
+        Tariff(importers=("USA",), exporter="CHN", materials=("magnet",), rate=0.5, start="2025-02",
+               end="2025-04"),
+    ))  # fmt: skip
+    inputs = compile_scenario(scenario, DS, BASE)
+    share = BASE.trade[magnet, usa, china].sum() / (
+        BASE.production[magnet, usa].sum() + BASE.trade[magnet, usa].sum()
+    )
+    expected = (1 + 0.5 * share) ** DS.parameter("demand_price_elasticity")
+    assert 0.0 < share < 1.0
+    assert inputs.demand_index[:, magnet, usa] == pytest.approx([1.0, expected, expected, 1.0])
+
+
+def test_substitution_phases_in_the_sector_share() -> None:
+    magnet = MATERIALS.index("magnet")
+    ev = float(DS["end_products"].set_index("sector").loc["ev_traction", "share_of_magnet_demand"])
+    scenario = Scenario("sub", start="2025-01", months=6, instruments=(
+        Substitution(sector="ev_traction", share=0.5, start="2025-02", lag_months=4),
+    ))  # fmt: skip
+    index = compile_scenario(scenario, DS, BASE).demand_index[:, magnet, 0]
+    ramp = np.array([0, 0.25, 0.5, 0.75, 1.0, 1.0])
+    assert index == pytest.approx(1 - 0.5 * ev * ramp)
+
+
+def test_unknown_sector_is_bad_input_with_hint() -> None:
+    from reesim.errors import InputError
+
+    scenario = Scenario("sub", start="2025-01", months=3, instruments=(
+        Substitution(sector="ev_tracton", share=0.5, start="2025-02"),
+    ))  # fmt: skip
+    with pytest.raises(InputError, match="did you mean 'ev_traction'"):
+        compile_scenario(scenario, DS, BASE)

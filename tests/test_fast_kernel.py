@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from tests.test_engine_invariants import BASE, DS, scenarios
 
@@ -53,3 +54,31 @@ def test_fast_is_deterministic_and_runs_are_independent() -> None:
     one, three = run_fast(inputs, runs=1), run_fast(inputs, runs=3)
     for name in FIELDS:
         assert np.array_equal(getattr(one, name)[0], getattr(three, name)[2]), name
+
+
+def test_reused_output_buffer_gives_identical_results() -> None:
+    """A dirty buffer from another scenario is fully overwritten (losses and recycled included)."""
+    from reesim.model.scenario import ExportControl, Recycling
+
+    months = 24
+    dirty = Scenario("dirty", start="2025-01", months=months, instruments=(
+        ExportControl(exporter="CHN", materials=("oxide", "magnet"), start="2025-02", approval_share=0.1),
+        Recycling(nodes=("DEU",), start="2025-01", rate=0.3),
+    ))  # fmt: skip
+    clean = Scenario("clean", start="2025-01", months=months)
+    buffer = run_fast(compile_scenario(dirty, DS, BASE), runs=2)
+    for name in FIELDS:
+        getattr(buffer, name)[...] = 7.0  # garbage everywhere
+    inputs = compile_scenario(clean, DS, BASE)
+    reused = run_fast(inputs, runs=2, out=buffer)
+    fresh = run_fast(inputs, runs=2)
+    assert reused is buffer
+    for name in FIELDS:
+        assert np.array_equal(getattr(reused, name), getattr(fresh, name)), name
+
+
+def test_output_buffer_of_wrong_shape_is_refused() -> None:
+    inputs = compile_scenario(Scenario("s", start="2025-01", months=6), DS, BASE)
+    buffer = run_fast(inputs, runs=1)
+    with pytest.raises(ValueError, match="expected"):
+        run_fast(inputs, runs=2, out=buffer)

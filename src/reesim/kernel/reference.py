@@ -100,7 +100,11 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     elasticity = _p(inputs, "demand_price_elasticity", runs)[:, None, None]
     sub_lag = _p(inputs, "substitution_lag_months", runs)[:, None, None]
     sub_max = _p(inputs, "substitution_max_share", runs)[:, None, None]
-    release_at = _p(inputs, "stockpile_release_shortfall", runs)[:, None]
+    release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
+        np.isnan(inputs.release_threshold)[None, :],
+        _p(inputs, "stockpile_release_shortfall", runs)[:, None],
+        inputs.release_threshold[None, :],
+    )
     contracted = _p(inputs, "contracted_share", runs)[:, None, None]
     restock = _p(inputs, "restock_months", runs)[:, None, None]
 
@@ -124,7 +128,8 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
                 inputs.stock_rate[t, k][None], np.maximum(inputs.stock_target[k][None] - stock[:, k], 0)
             )
             use = planned[:, k] + demand[:, k] + buy
-            surplus = np.maximum(avail - use - target[:, k], 0.0)
+            # what an exporter can spare, capped by its export quota (t/month; inf: none)
+            surplus = np.minimum(np.maximum(avail - use - target[:, k], 0.0), inputs.quota[t, k][None])
             # orders refill the working stock over restock_months at most (steady state: the deficit)
             request = np.minimum(np.maximum(use + target[:, k] - avail, 0.0), use + target[:, k] / restock)
             ship = _trade(

@@ -15,15 +15,24 @@ from numpy.typing import NDArray
 from reesim.dataset.model import Dataset
 from reesim.errors import InputError, Problem
 from reesim.model.baseline import Baseline, build_baseline
+from reesim.model.compile_demand import (
+    demand_change_factor,
+    sector_share,
+    substitution_factor,
+    tariff_factor,
+)
 from reesim.model.dims import MAGNET, MATERIALS, Dims
 from reesim.model.scenario import (
     CapacityProject,
     DemandChange,
     ExportControl,
+    ExportQuota,
     PriceFloor,
     Recycling,
     Scenario,
     Stockpile,
+    Substitution,
+    Tariff,
     month_index,
 )
 
@@ -71,6 +80,8 @@ class Inputs:
     stock_rate: Array  # [T, K, N, E] purchases per month, t
     stock_initial: Array  # [K, N, E]
     price_floor: Array  # [T, K, E] minimum outside-China price, USD/kg (0: none)
+    quota: Array  # [T, K, N, E] most an exporter may ship abroad, t/month (inf: no quota)
+    release_threshold: Array  # [N] shortfall share that releases a holder's stockpile (nan: parameter)
     params: dict[str, Array]  # name -> [R or 1] values
 
 
@@ -128,6 +139,16 @@ def _elements(dims: Dims, names: tuple[str, ...], field: str) -> list[int]:
     return out
 
 
+def _active(t: NDArray[np.int64], start: str, end: str | None, origin: str) -> NDArray[np.bool_]:
+    """Months from ``start`` (inclusive) to ``end`` (exclusive; ``None``: the horizon)."""
+    s = month_index(start, origin)
+    e = month_index(end, origin) if end else int(t.size)
+    if end and e < s:
+        raise _bad("end", f"end {end} is before start {start}", "swap the dates")
+    out: NDArray[np.bool_] = (t >= s) & (t < e)
+    return out
+
+
 def _labels(start: str, months: int) -> tuple[str, ...]:
     y, m = (int(p) for p in start.split("-")[:2])
     return tuple(f"{y + (m - 1 + i) // 12:04d}-{(m - 1 + i) % 12 + 1:02d}" for i in range(months))
@@ -150,6 +171,8 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     stock_rate = np.zeros((t_n, k_n, n_n, e_n))
     stock_initial = np.zeros((k_n, n_n, e_n))
     floor = np.zeros((t_n, k_n, e_n))
+    quota = np.full((t_n, k_n, n_n, e_n), np.inf)
+    release_threshold = np.full(n_n, np.nan)
     projects: list[tuple[int, int, float, float, float]] = []
     economics: list[tuple[float, bool]] = []
     recycle = np.full((t_n, n_n), scenario.parameters.get("recycling_rate", ds.parameter("recycling_rate")))
@@ -169,11 +192,8 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
             )
             exempt = set(resolve_places(ds, dims, inst.exempt, "exempt"))
             dest = [i for i in dest if i not in exempt and i != x]
+            active = _active(t, inst.start, inst.end, scenario.start)
             s = month_index(inst.start, scenario.start)
-            e_ = month_index(inst.end, scenario.start) if inst.end else t_n
-            if e_ < s:
-                raise _bad("end", f"end {inst.end} is before start {inst.start}", "swap the dates")
-            active = (t >= s) & (t < e_)
             share = np.where(t - s < inst.review_months, 0.0, inst.approval_share)
             for k in ks:
                 ek = list(range(e_n)) if (k == MAGNET and whole) else es
@@ -208,15 +228,45 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
                     "rate", f"recycling rate {inst.rate} is not a share", "give a fraction between 0 and 1"
                 )
             recycle[max(month_index(inst.start, scenario.start), 0) :, nodes] = inst.rate
+        elif isinstance(inst, ExportQuota):
+            x = _one_node(ds, dims, inst.exporter, "exporter")
+            ks, es = _materials(inst.materials, "materials"), _elements(dims, inst.elements, "elements")
+            if inst.tonnes_per_yr < 0:
+                raise _bad("tonnes_per_yr", f"negative quota {inst.tonnes_per_yr}", "give t/yr >= 0")
+            active = _active(t, inst.start, inst.end, scenario.start)
+            exports = base.trade[:, :, x, :].sum(axis=1)[np.ix_(ks, es)]  # [K', E'] base-year t/yr
+            weights = (
+                exports / exports.sum() if exports.sum() > 0 else np.full(exports.shape, 1 / exports.size)
+            )
+            for a, k in enumerate(ks):
+                for b, e in enumerate(es):
+                    cap = inst.tonnes_per_yr / 12.0 * weights[a, b]
+                    quota[active, k, x, e] = np.minimum(quota[active, k, x, e], cap)
+        elif isinstance(inst, Tariff):
+            x = _one_node(ds, dims, inst.exporter, "exporter")
+            active = _active(t, inst.start, inst.end, scenario.start)
+            if inst.rate < 0:
+                raise _bad("rate", f"negative tariff {inst.rate}", "give a fraction, e.g. 0.25 for 25%")
+            elasticity = scenario.parameters.get(
+                "demand_price_elasticity", ds.parameter("demand_price_elasticity")
+            )
+            for i in resolve_places(ds, dims, inst.importers, "importers"):
+                for k in _materials(inst.materials, "materials"):
+                    demand[active, k, i] *= tariff_factor(base, k, i, x, inst.rate, elasticity)
         elif isinstance(inst, DemandChange):
             k = _materials((inst.material,), "material")[0]
             nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
             s = month_index(inst.start, scenario.start)
-            after = np.maximum(t - s, 0)
-            factor = np.where(
-                t >= s, (1 + inst.shock) * (1 + inst.growth_pct_per_yr / 100) ** (after / 12), 1.0
-            )
-            demand[:, k, nodes] *= factor[:, None]
+            demand[:, k, nodes] *= demand_change_factor(t, s, inst.growth_pct_per_yr, inst.shock, inst.share)[
+                :, None
+            ]
+        elif isinstance(inst, Substitution):
+            if not 0.0 <= inst.share <= 1.0:
+                raise _bad("share", f"substitution share {inst.share} is not a share", "give 0 to 1")
+            nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
+            replaced = inst.share * sector_share(ds, inst.sector)
+            s = month_index(inst.start, scenario.start)
+            demand[:, MAGNET, nodes] *= substitution_factor(t, s, inst.lag_months, replaced)[:, None]
         elif isinstance(inst, Stockpile):
             k = _materials((inst.material,), "material")[0]
             n = _one_node(ds, dims, inst.holder, "holder")
@@ -227,11 +277,13 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
             stock_target[k, n, es] += inst.target * mix
             stock_rate[s:, k, n, es] += inst.purchase_per_yr / 12 * mix
             stock_initial[k, n, es] += inst.initial * mix
+            if inst.release_shortfall is not None:
+                release_threshold[n] = inst.release_shortfall
         elif isinstance(inst, PriceFloor):
             k = _materials((inst.material,), "material")[0]
-            s = max(month_index(inst.start, scenario.start), 0)
+            active = _active(t, inst.start, inst.end, scenario.start)
             for e in _elements(dims, inst.elements, "elements"):
-                floor[s:, k, e] = np.maximum(floor[s:, k, e], inst.level)
+                floor[active, k, e] = np.maximum(floor[active, k, e], inst.level)
 
     params = {
         name: np.array([scenario.parameters.get(name, ds.parameter(name))]) for name in KERNEL_PARAMETERS
@@ -246,7 +298,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
         proj_offtake=np.array([e[1] for e in economics], dtype=bool),
         proj_mix=_project_mix(base, proj[:, 1].astype(np.int64)), recycle_rate=recycle,
         stock_target=stock_target, stock_rate=stock_rate, stock_initial=stock_initial, price_floor=floor,
-        params=params,
+        quota=quota, release_threshold=release_threshold, params=params,
     )  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 A :class:`Scenario` is a name, a start month, a horizon and a list of instruments. Dates are
 ``YYYY-MM`` strings; quantities are in t REO-equivalent per year unless a field says otherwise.
-The YAML scenario language (a later issue) will build these same objects.
+The YAML scenario language (:mod:`reesim.scenarios`) builds these same objects.
 """
 
 from __future__ import annotations
@@ -54,6 +54,54 @@ class ExportControl:
 
 
 @dataclass(frozen=True)
+class ExportQuota:
+    """A cap on what ``exporter`` ships abroad: ``tonnes_per_yr`` t REO-equivalent of ``materials``
+    and ``elements`` (empty = all) together, from ``start`` until ``end``, to all destinations.
+
+    The cap is split over materials and elements by the exporter's base-year exports, so the
+    quota binds on each in proportion (the 2010-2014 quotas capped the total only).
+    """
+
+    exporter: str
+    materials: tuple[str, ...]
+    tonnes_per_yr: float
+    start: str
+    elements: tuple[str, ...] = ()
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """An ad valorem tariff ``rate`` (0.25 = 25%) by ``importers`` (countries or blocs) on
+    ``materials`` from ``exporter``, from ``start`` until ``end``.
+
+    Modelled as a price rise for the importers' final users of ``rate`` x the base-year share of
+    their supply that comes from the exporter, which lowers their demand through the
+    ``demand_price_elasticity`` parameter. Trade routes themselves do not change.
+    """
+
+    importers: tuple[str, ...]
+    exporter: str
+    materials: tuple[str, ...]
+    rate: float
+    start: str
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """From ``start``, ``share`` of the magnet use of ``sector`` at ``nodes`` (empty = all) is
+    replaced by other technology (e.g. induction or ferrite motors), phasing in linearly over
+    ``lag_months``. The sector's weight is its share of magnet demand (``end_products`` table)."""
+
+    sector: str
+    share: float
+    start: str
+    lag_months: float = 0.0
+    nodes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CapacityProject:
     """New capacity: ``nameplate`` t REO-equivalent per year of ``material`` at ``node``.
 
@@ -78,20 +126,23 @@ class CapacityProject:
 @dataclass(frozen=True)
 class DemandChange:
     """Final demand of ``material`` at ``nodes`` (empty = all) grows ``growth_pct_per_yr`` from
-    ``start`` and jumps by ``shock`` (a fraction, e.g. -0.1) at ``start``."""
+    ``start`` and jumps by ``shock`` (a fraction, e.g. -0.1) at ``start``; only the part
+    ``share`` of the demand changes (a sector's share; 1 = all of it)."""
 
     material: str
     start: str
     growth_pct_per_yr: float = 0.0
     shock: float = 0.0
     nodes: tuple[str, ...] = ()
+    share: float = 1.0
 
 
 @dataclass(frozen=True)
 class Stockpile:
     """A strategic stockpile at ``holder``: buys ``purchase_per_yr`` t/yr of ``material`` (split by
     ``elements``, or the node's use mix) from ``start`` until it holds ``target`` t; releases to
-    the holder's final users when their shortfall exceeds the release threshold."""
+    the holder's final users when their shortfall exceeds ``release_shortfall`` (a share of their
+    demand; ``None``: the ``stockpile_release_shortfall`` parameter)."""
 
     holder: str
     material: str
@@ -100,6 +151,7 @@ class Stockpile:
     start: str
     elements: tuple[str, ...] = ()
     initial: float = 0.0
+    release_shortfall: float | None = None
 
 
 @dataclass(frozen=True)
@@ -115,15 +167,27 @@ class Recycling:
 
 @dataclass(frozen=True)
 class PriceFloor:
-    """A guaranteed minimum price outside China for ``material`` and ``elements``, USD/kg."""
+    """A guaranteed minimum price outside China for ``material`` and ``elements``, USD/kg, from
+    ``start`` until ``end``."""
 
     material: str
     elements: tuple[str, ...]
     level: float
     start: str
+    end: str | None = None
 
 
-Instrument = ExportControl | CapacityProject | DemandChange | Stockpile | PriceFloor | Recycling
+Instrument = (
+    ExportControl
+    | ExportQuota
+    | Tariff
+    | CapacityProject
+    | DemandChange
+    | Substitution
+    | Stockpile
+    | PriceFloor
+    | Recycling
+)
 
 
 @dataclass(frozen=True)
