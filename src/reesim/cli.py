@@ -1,9 +1,11 @@
 """The ``reesim`` command line (Typer).
 
 Verbs are grouped by what they act on: ``reesim data list|show|check`` for the bundled dataset,
-``reesim flagship`` for the quick start. Bad input exits with code 2 and a message naming file,
-line and field; internal errors exit with code 1 and a hint to report them. Heavy modules are
-imported inside the commands so that ``reesim --help`` stays fast.
+``reesim scenarios list|show``, ``reesim validate`` and ``reesim schema`` for scenarios
+(:mod:`reesim.cli_scenarios`), ``reesim flagship`` for the quick start. Bad input exits with
+code 2 and a message naming file, line and field; internal errors exit with code 1 and a hint
+to report them. Heavy modules are imported inside the commands so that ``reesim --help`` stays
+fast.
 """
 
 from __future__ import annotations
@@ -11,16 +13,14 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Callable
 from enum import StrEnum
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from reesim.cli_common import err, friendly, out, print_problems
 from reesim.errors import InputError, Problem
 
 app = typer.Typer(
@@ -28,11 +28,6 @@ app = typer.Typer(
 )
 data_app = typer.Typer(no_args_is_help=True, help="List, show and check the bundled, sourced dataset.")
 app.add_typer(data_app, name="data")
-
-out = Console()
-err = Console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 DataDir = Annotated[
     Path | None,
@@ -50,35 +45,6 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    for p in problems:
-        colour = "red" if p.severity == "error" else "yellow"
-        err.print(f"[{colour}]{p.severity}[/{colour}] {p}", highlight=False, soft_wrap=True)
-
-
-def friendly(func: F) -> F:
-    """Turn bad input into exit code 2 with a clear message, and crashes into exit code 1."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            _print_problems(exc.problems)
-            raise typer.Exit(2) from None
-        except (typer.Exit, typer.Abort):
-            raise
-        except KeyboardInterrupt:
-            err.print("interrupted")
-            raise typer.Exit(130) from None
-        except Exception as exc:
-            err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}")
-            err.print("This is a bug in reesim; please report it with the command you ran.")
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 @data_app.command("list")
@@ -245,7 +211,7 @@ def data_check(data_dir: DataDir = None) -> None:
 
     problems = check_dataset(data_dir)
     errors = [p for p in problems if p.severity == "error"]
-    _print_problems(problems)
+    print_problems(problems)
     if errors:
         err.print(
             f"[red]data check failed:[/red] {len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
@@ -294,6 +260,11 @@ def flagship(
     out.print(table)
     path = write_dataset_report(ds, out_dir)
     out.print(f"Report written to [bold]{path}[/bold]")
+
+
+from reesim.cli_scenarios import register  # noqa: E402
+
+register(app)
 
 
 def main() -> None:

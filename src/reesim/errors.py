@@ -15,7 +15,8 @@ class Problem:
     """One problem found in an input file.
 
     ``line`` is 1-based and counts the header as line 1, so it matches what an editor shows.
-    ``line`` is ``None`` for problems about a whole file or a group of rows.
+    ``line`` is ``None`` for problems about a whole file or a group of rows; ``column`` (1-based)
+    is given for files where it helps, such as scenario YAML.
     """
 
     file: str
@@ -24,11 +25,18 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"
+    column: int | None = None
 
     @property
     def location(self) -> str:
-        """``file:line`` (or just ``file``), the way compilers print it."""
-        return f"{self.file}:{self.line}" if self.line is not None else self.file
+        """``file:line:column``, ``file:line`` or just ``file``, the way compilers print it."""
+        if self.line is None:
+            return self.file
+        return (
+            f"{self.file}:{self.line}:{self.column}"
+            if self.column is not None
+            else f"{self.file}:{self.line}"
+        )
 
     def __str__(self) -> str:
         where = self.location

@@ -8,6 +8,8 @@ magnet), ``node`` (model nodes), ``element``; prices have ``market`` (china, out
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -26,7 +28,7 @@ KERNELS = ("fast", "reference")
 
 
 def run(
-    scenario: Scenario,
+    scenario: Scenario | str | Path | Any,
     runs: int = 1,
     seed: int | None = None,
     dataset: Dataset | None = None,
@@ -34,6 +36,9 @@ def run(
     kernel: str = "fast",
 ) -> xr.Dataset:
     """Simulate ``scenario`` ``runs`` times and return the labelled outputs.
+
+    ``scenario`` is a shipped scenario's name (``"april-2025"``), a path to a scenario YAML file,
+    a resolved scenario (:func:`reesim.scenarios.load`) or a :class:`Scenario` object.
 
     ``kernel`` is ``"fast"`` (compiled with Numba; the first call compiles, later calls reuse the
     on-disk cache) or ``"reference"`` (plain NumPy). Both give the same numbers to 1e-9 relative.
@@ -49,6 +54,10 @@ def run(
             ]
         )
     ds = dataset or load_dataset()
+    if not isinstance(scenario, Scenario):
+        from reesim.scenarios import resolve
+
+        scenario = resolve(scenario, ds)
     base = baseline or build_baseline(ds)
     inputs = compile_scenario(scenario, ds, base)
     if kernel == "fast":

@@ -198,8 +198,9 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
             for k in ks:
                 ek = list(range(e_n)) if (k == MAGNET and whole) else es
                 for i in dest:
-                    for e in ek:
-                        allow[active, k, x, i, e] *= share[active]
+                    if not inst.content_only:
+                        for e in ek:
+                            allow[active, k, x, i, e] *= share[active]
                     if inst.defence_denied:
                         denied[active, k, x, i] = True
                     if inst.content_threshold is not None:

@@ -37,7 +37,8 @@ class ExportControl:
     means everyone but the exporter), minus ``exempt``. With ``defence_denied`` defence orders are
     refused outright. With ``content_threshold``, goods made outside the exporter whose share of
     the exporter's material is at or above the threshold need the same licence (extraterritorial
-    rule), for the listed materials.
+    rule), for the listed materials. With ``content_only`` the control adds just that rule (and
+    any defence denial), leaving direct exports to other controls.
     """
 
     exporter: str
@@ -51,6 +52,7 @@ class ExportControl:
     review_months: float = 0.0
     defence_denied: bool = False
     content_threshold: float | None = None
+    content_only: bool = False
 
 
 @dataclass(frozen=True)

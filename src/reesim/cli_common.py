@@ -1,0 +1,46 @@
+"""Shared pieces of the command line: the consoles and the error handling every command uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from reesim.errors import InputError, Problem
+
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        err.print(f"[{colour}]{p.severity}[/{colour}] {p}", highlight=False, soft_wrap=True)
+
+
+def friendly(func: F) -> F:
+    """Turn bad input into exit code 2 with a clear message, and crashes into exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            print_problems(exc.problems)
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}")
+            err.print("This is a bug in reesim; please report it with the command you ran.")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]

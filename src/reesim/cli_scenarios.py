@@ -1,0 +1,133 @@
+"""Scenario commands: ``reesim scenarios list|show``, ``reesim validate`` and ``reesim schema``.
+
+Every command that takes a scenario accepts a shipped scenario's name or a path to a YAML file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from reesim.cli_common import err, friendly, out, print_problems
+from reesim.errors import InputError, Problem
+
+scenarios_app = typer.Typer(no_args_is_help=True, help="List and explain the shipped scenarios.")
+
+
+@scenarios_app.command("list")
+@friendly
+def scenarios_list() -> None:
+    """The shipped scenarios, with their period and number of instruments."""
+    from reesim.scenarios import load, scenario_names
+
+    table = Table(title="Shipped scenarios (use a name or a YAML path wherever a scenario is asked for)")
+    for col in ("name", "title", "period", "instruments", "builds on"):
+        table.add_column(col)
+    for name in scenario_names():
+        r = load(name)
+        parents = ", ".join(Path(f).stem for f in r.files[1:]) or "-"
+        table.add_row(name, r.title, f"{r.start[:7]} to {r.horizon[:7]}", str(len(r.instruments)), parents)
+    out.print(table)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value) if value else "-"
+    if isinstance(value, dict) and "dist" in value:
+        params = ", ".join(f"{k}={v}" for k, v in value.items() if k != "dist" and v is not None)
+        return f"{value['dist']}({params})"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_value(v)}" for k, v in value.items() if v not in (None, [], ""))
+    return str(value)
+
+
+@scenarios_app.command("show")
+@friendly
+def scenarios_show(
+    scenario: Annotated[str, typer.Argument(help="Shipped scenario name or path to a YAML file.")],
+) -> None:
+    """What a scenario represents, its sources, and every instrument in words and fields."""
+    from reesim.scenarios import load
+
+    r = load(scenario)
+    out.print(f"[bold]{r.name}[/bold]: {r.title}")
+    out.print(f"{r.start} to {r.horizon}; from {' <- '.join(Path(f).name for f in r.files)}")
+    if r.description:
+        out.print(r.description.strip())
+    if r.parameters:
+        out.print("parameters: " + ", ".join(f"{k} = {_value(v)}" for k, v in r.parameters.items()))
+    if r.blocs:
+        out.print("blocs: " + "; ".join(f"{k} = {', '.join(v)}" for k, v in r.blocs.items()))
+    table = Table(title="Instruments", show_lines=True)
+    for col in ("#", "kind", "id", "when", "what"):
+        table.add_column(col, overflow="fold")
+    for n, inst in enumerate(r.instruments):
+        data = inst.model_dump(by_alias=True, exclude={"kind", "id", "start", "end", "note", "sources"})
+        what = "; ".join(f"{k}: {_value(v)}" for k, v in data.items() if v not in (None, [], "", False, 0.0))
+        if inst.note:
+            what = f"{inst.note.strip()}\n{what}"
+        when = f"{inst.start or '-'}" + (f" to {inst.end}" if inst.end else "")
+        table.add_row(str(n + 1), inst.kind, inst.id or "", when, what)
+    out.print(table)
+    if r.sources:
+        from reesim.dataset import load_dataset
+
+        src = load_dataset().sources.set_index("source_id")
+        out.print("[bold]Sources[/bold]")
+        for sid in r.sources:
+            row = src.loc[sid]
+            out.print(
+                f"  {sid}: {row['publisher']}, {row['title']} ({row['year']}) {row['url']}", soft_wrap=True
+            )
+
+
+def validate(
+    files: Annotated[list[str], typer.Argument(help="Scenario files (or shipped names) to check.")],
+) -> None:
+    """Check scenario files: every problem with file:line:column, field and a hint. Exit 2 if any."""
+    from reesim.scenarios import resolve
+
+    failed = 0
+    for ref in files:
+        try:
+            scenario = resolve(ref)
+        except InputError as exc:
+            print_problems(exc.problems)
+            failed += 1
+            continue
+        except Exception as exc:  # pragma: no cover - a bug, reported as such
+            print_problems([Problem(ref, None, None, f"internal error: {type(exc).__name__}: {exc}",
+                                    "please report this with the file")])  # fmt: skip
+            raise typer.Exit(1) from None
+        count = len(scenario.instruments)
+        out.print(f"[green]ok[/green] {ref}: {scenario.months} months, {count} engine instruments")
+    if failed:
+        err.print(f"{failed} of {len(files)} file(s) have problems")
+        raise typer.Exit(2)
+
+
+def schema(
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of printing.")
+    ] = None,
+) -> None:
+    """The JSON Schema of scenario files, for editor completion and checking."""
+    from reesim.scenarios.spec import ScenarioFile
+
+    text = json.dumps(ScenarioFile.model_json_schema(by_alias=True), indent=2)
+    if out_file is None:
+        typer.echo(text)
+    else:
+        out_file.write_text(text + "\n", encoding="utf-8")
+        out.print(f"JSON Schema written to [bold]{out_file}[/bold]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the scenario commands to the main app."""
+    app.add_typer(scenarios_app, name="scenarios")
+    app.command("validate")(friendly(validate))
+    app.command("schema")(friendly(schema))

@@ -1,0 +1,6 @@
+"""The scenario language: YAML files validated by pydantic, shipped scenarios, and resolution of
+any scenario reference (name, path or object) into the engine's scenario."""
+
+from reesim.scenarios.catalog import load, resolve, scenario_names, shipped_path
+
+__all__ = ["load", "resolve", "scenario_names", "shipped_path"]

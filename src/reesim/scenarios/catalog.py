@@ -1,0 +1,88 @@
+"""The scenarios shipped inside the package, and turning any scenario reference into one.
+
+A scenario reference is a shipped scenario's name (``april-2025``), a path to a YAML file, a
+:class:`~reesim.scenarios.load.Resolved` scenario or an engine
+:class:`~reesim.model.scenario.Scenario`. :func:`resolve` accepts all of them, so every command
+and :func:`reesim.run` do too.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from reesim.dataset.model import Dataset, load_dataset
+from reesim.errors import InputError, Problem
+from reesim.model.dims import Dims
+from reesim.model.scenario import Scenario
+from reesim.scenarios.fields import Known
+from reesim.scenarios.load import Resolved, resolve_file
+
+
+def shipped_dir() -> Path:
+    """Folder of the shipped scenario files."""
+    return Path(str(resources.files("reesim") / "scenarios" / "shipped"))
+
+
+def scenario_names() -> list[str]:
+    """Names of the shipped scenarios, sorted."""
+    return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
+
+
+def shipped_path(name: str) -> Path | None:
+    """Path of shipped scenario ``name``, or None."""
+    path = shipped_dir() / f"{name}.yaml"
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=4)
+def _known_cached(data_dir: str, version: str) -> Known:
+    return known_names(load_dataset(Path(data_dir)))
+
+
+def known_names(ds: Dataset) -> Known:
+    """The element, place, sector, facility, source and parameter names of ``ds``."""
+    dims = Dims.from_dataset(ds)
+    places = {*dims.nodes, *dims.node_of_country, *ds.blocs["bloc"].astype(str)}
+    return Known(
+        elements=dims.elements,
+        places=frozenset(places),
+        sectors=frozenset(ds["end_products"]["sector"].astype(str)),
+        facilities=frozenset(ds["facilities"]["facility_id"].astype(str)),
+        sources=frozenset(ds.sources["source_id"].astype(str)),
+        parameters=frozenset(ds["parameters"]["name"].astype(str)),
+    )
+
+
+def _is_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref or Path(ref).is_file()
+
+
+def load(ref: str | Path, ds: Dataset | None = None) -> Resolved:
+    """Read a shipped scenario by name, or a scenario file by path, following ``extends``."""
+    ds = ds or load_dataset()
+    known = _known_cached(str(ds.data_dir), ds.version)
+    if isinstance(ref, Path) or _is_path(ref):
+        path = Path(ref)
+        return resolve_file(path, known, shipped_path, display=str(ref))
+    path_ = shipped_path(ref)
+    if path_ is None:
+        from reesim.dataset.parse import did_you_mean
+
+        raise InputError(
+            [Problem("scenario", None, None, f"no shipped scenario or file named {ref!r}",
+                     did_you_mean(ref, scenario_names()) + " (`reesim scenarios list` shows them)")]
+        )  # fmt: skip
+    return resolve_file(path_, known, shipped_path, display=f"{ref}.yaml")
+
+
+def resolve(ref: str | Path | Resolved | Scenario, ds: Dataset | None = None) -> Scenario:
+    """The engine scenario for any scenario reference (central values for distributions)."""
+    if isinstance(ref, Scenario):
+        return ref
+    from reesim.scenarios.convert import to_model
+
+    ds = ds or load_dataset()
+    resolved = ref if isinstance(ref, Resolved) else load(ref, ds)
+    return to_model(resolved, ds)

@@ -1,0 +1,171 @@
+"""Uncertain numbers: any number in a scenario may be a distribution instead.
+
+A run of one uses each distribution's central value (stated with ``central:`` or, by default,
+the mean of a normal, the median of a lognormal, the mode of a triangular, the midpoint of a
+uniform and the most likely value of a discrete distribution). Monte Carlo draws from them;
+draws are clipped to the field's allowed range (a share stays within 0-1, a capacity >= 0).
+
+YAML forms::
+
+    review_months: {dist: triangular, low: 1, mode: 1.5, high: 3}
+    delay_months: {dist: lognormal, median: 12, sigma: 0.5}
+    approval_share: {dist: uniform, low: 0.2, high: 0.8}
+    nameplate_t_per_yr: {dist: normal, mean: 5000, sd: 1000}
+    delay_months: {dist: discrete, values: [0, 12, 24], weights: [0.5, 0.3, 0.2]}
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    central: float | None = Field(None, description="Value used by a single run (default: see each kind)")
+
+    def centre(self) -> float:
+        """The value a single deterministic run uses."""
+        return self.central if self.central is not None else self._default_centre()
+
+    def _default_centre(self) -> float:  # pragma: no cover - every kind overrides it
+        raise NotImplementedError
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:  # pragma: no cover
+        """``size`` random draws."""
+        raise NotImplementedError
+
+    def support(self) -> tuple[float, float]:
+        """Smallest and largest value a draw can take."""
+        return -math.inf, math.inf
+
+
+class Normal(_Dist):
+    """Normal distribution with ``mean`` and standard deviation ``sd``."""
+
+    dist: Literal["normal"]
+    mean: float
+    sd: float = Field(ge=0)
+
+    def _default_centre(self) -> float:
+        return self.mean
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.normal(self.mean, self.sd, size)
+
+
+class LogNormal(_Dist):
+    """Lognormal distribution: ``median`` > 0 and ``sigma``, the sd of the logarithm."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0)
+    sigma: float = Field(ge=0)
+
+    def _default_centre(self) -> float:
+        return self.median
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.lognormal(math.log(self.median), self.sigma, size)
+
+    def support(self) -> tuple[float, float]:
+        return 0.0, math.inf
+
+
+class Triangular(_Dist):
+    """Triangular distribution from ``low`` to ``high`` peaking at ``mode``."""
+
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high or self.low == self.high:
+            raise ValueError("needs low <= mode <= high and low < high")
+        return self
+
+    def _default_centre(self) -> float:
+        return self.mode
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.triangular(self.low, self.mode, self.high, size)
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+
+class Uniform(_Dist):
+    """Uniform distribution between ``low`` and ``high``."""
+
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if not self.low < self.high:
+            raise ValueError("needs low < high")
+        return self
+
+    def _default_centre(self) -> float:
+        return (self.low + self.high) / 2
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, size)
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+
+class Discrete(_Dist):
+    """One of ``values`` with probabilities ``weights`` (normalised; equal if omitted)."""
+
+    dist: Literal["discrete"]
+    values: list[float] = Field(min_length=1)
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Discrete:
+        if self.weights is not None and (
+            len(self.weights) != len(self.values) or min(self.weights) < 0 or sum(self.weights) <= 0
+        ):
+            raise ValueError("weights must be as many as values, non-negative, not all zero")
+        return self
+
+    def _p(self) -> np.ndarray:
+        w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights, dtype=float)
+        out: np.ndarray = w / w.sum()
+        return out
+
+    def _default_centre(self) -> float:
+        return float(self.values[int(np.argmax(self._p()))])
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        out: np.ndarray = rng.choice(np.asarray(self.values, dtype=float), size=size, p=self._p())
+        return out
+
+    def support(self) -> tuple[float, float]:
+        return min(self.values), max(self.values)
+
+
+Distribution = Annotated[Normal | LogNormal | Triangular | Uniform | Discrete, Field(discriminator="dist")]
+
+#: A number or a distribution of numbers.
+Number = float | Distribution
+
+
+def central(value: Number) -> float:
+    """The value of ``value`` in a single run."""
+    return float(value) if isinstance(value, int | float) else value.centre()
+
+
+def draw(value: Number, rng: np.random.Generator, size: int, low: float, high: float) -> np.ndarray:
+    """``size`` draws of ``value`` (constant if a plain number), clipped to ``[low, high]``."""
+    if isinstance(value, int | float):
+        return np.full(size, float(value))
+    out: np.ndarray = np.clip(value.draw(rng, size), low, high)
+    return out
