@@ -34,6 +34,10 @@ def one(tmp_path: Path, text: str) -> Problem:
     return found[0]
 
 
+#: "Billion laughs": each line refers ten times to the previous one (10**6 values when expanded).
+BOMB = "a: &a [1,1,1,1,1,1,1,1,1,1]\n" + "".join(
+    f"{b}: &{b} [{', '.join(['*' + a] * 10)}]\n" for a, b in zip("abcde", "bcdef", strict=True)
+)
 CONTROL = "  - kind: export_control\n    exporter: CHN\n    forms: [magnet]\n    start: 2025-04\n"
 
 
@@ -135,8 +139,7 @@ def test_all_errors_of_a_file_reported_at_once(tmp_path: Path) -> None:
         ("name: !!python/object:os.system x\n", "unsupported value"),
         ("name: t\nx: " + "[" * 30 + "]" * 30 + "\n", "nested deeper"),
         (
-            "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-            "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
+            BOMB,
             "more than 100,000 values",
         ),
         ("name: t\nstart: 2025-01\nhorizon: 2025-06\ninstruments:\n\t- kind: x\n", "not valid YAML"),
@@ -211,7 +214,7 @@ def test_fuzz_mutated_shipped_files_never_traceback(
     tmp_path: Path, which: int, cuts: list[tuple[int, int, str]]
 ) -> None:
     text = SHIPPED[which]
-    for at, length, insert in cuts:
-        at %= max(len(text), 1)
+    for offset, length, insert in cuts:
+        at = offset % max(len(text), 1)
         text = text[:at] + insert + text[at + length :]
     _check_only_input_errors(tmp_path, text)
