@@ -1,0 +1,86 @@
+"""Compact monthly series per run: what reports, headline tables and Monte Carlo keep.
+
+A full result is about 18 MB per 11-year run; the series here are a few hundred kB, so many
+runs fit in memory and in the results store. Places are the blocs analysts ask about; items are
+magnets (all elements of the magnet material) and each element (all its final uses).
+
+Quantities are t REO-equivalent per month; prices USD/kg; cover in months of final demand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from reesim.dataset.model import Dataset
+from reesim.model.baseline import Baseline
+from reesim.results.indicators import bloc_nodes
+
+#: Places reported by default: country or bloc id -> label.
+PLACES = {"USA": "USA", "eu": "EU", "JPN": "Japan", "KOR": "Korea", "CHN": "China"}
+#: Stages of the race chart: model material -> stage label.
+STAGES = {"concentrate": "mining", "oxide": "separation", "metal": "metal", "magnet": "magnets"}
+MAGNETS = "magnets"
+
+
+def place_nodes(ds: Dataset, base: Baseline) -> dict[str, list[str]]:
+    """Nodes of each reported place, plus ``outside``: every node but China."""
+    out = {label: bloc_nodes(ds, base, place) for place, label in PLACES.items()}
+    out["outside China"] = [n for n in base.dims.nodes if n != "CHN"]
+    return out
+
+
+def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
+    """Per run and month: demand, unmet, stock cover and stockpile per place and item; prices
+    outside China per item; production and use outside China per stage."""
+    places = place_nodes(ds, base)
+    nodes = [str(n) for n in result["node"].values]
+    elements = [str(e) for e in result["element"].values]
+    k_magnet = list(result["material"].values).index("magnet")
+    dem, unm = result["demand"].values, result["unmet"].values  # [R, T, K, N, E]
+    inv, pile = result["inventory"].values, result["stockpile"].values
+    shape = (dem.shape[0], dem.shape[1], len(places), len(elements) + 1)
+    demand, unmet = np.zeros(shape), np.zeros(shape)
+    cover, stock = np.zeros(shape[:3]), np.zeros(shape[:3])
+    for p, members in enumerate(places.values()):
+        idx = [nodes.index(n) for n in members]
+        demand[:, :, p, 0] = dem[:, :, k_magnet][:, :, idx].sum(axis=(2, 3))
+        unmet[:, :, p, 0] = unm[:, :, k_magnet][:, :, idx].sum(axis=(2, 3))
+        demand[:, :, p, 1:] = dem[:, :, :, idx].sum(axis=(2, 3))
+        unmet[:, :, p, 1:] = unm[:, :, :, idx].sum(axis=(2, 3))
+        held = inv[:, :, k_magnet][:, :, idx].sum(axis=(2, 3))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cover[:, :, p] = np.where(demand[:, :, p, 0] > 0, held / demand[:, :, p, 0], np.inf)
+        stock[:, :, p] = pile[:, :, :, idx].sum(axis=(2, 3, 4))
+    weights = base.final[k_magnet].sum(axis=0)  # base-year magnet demand per element
+    price_m = result["price"].values[:, :, k_magnet, 1, :]  # [R, T, E] outside China
+    avg = (price_m * weights).sum(axis=2) / max(weights.sum(), 1e-300)
+    price = np.concatenate([avg[..., None], price_m], axis=2)
+    p0 = base.prices[k_magnet]
+    avg0 = (p0 * weights).sum() / max(weights.sum(), 1e-300)
+    ratio = price / np.concatenate([[avg0], np.where(p0 > 0, p0, 1.0)])
+    outside = [nodes.index(n) for n in places["outside China"]]
+    production = result["production"].values[:, :, :, outside].sum(axis=(3, 4))
+    use = (dem + result["feed"].values)[:, :, :, outside].sum(axis=(3, 4))
+    coords = {
+        "run": result["run"].values, "month": result["month"].values, "place": list(places),
+        "item": [MAGNETS, *elements], "stage": [STAGES[str(m)] for m in result["material"].values],
+    }  # fmt: skip
+    data = {
+        "demand": (("run", "month", "place", "item"), demand),
+        "unmet": (("run", "month", "place", "item"), unmet),
+        "cover": (("run", "month", "place"), cover),
+        "stockpile": (("run", "month", "place"), stock),
+        "price_outside": (("run", "month", "item"), price),
+        "price_ratio": (("run", "month", "item"), ratio),
+        "production_outside": (("run", "month", "stage"), production),
+        "use_outside": (("run", "month", "stage"), use),
+    }
+    out = xr.Dataset(data, coords=coords)
+    if "units_not_built" in result:
+        lost = result["units_not_built"]
+        out = out.assign_coords(product=lost["product"].values)
+        per_place = [lost.sel(node=members).sum("node").values for members in places.values()]
+        out["units_not_built"] = (("product", "run", "month", "place"), np.stack(per_place, axis=-1))
+    out.attrs = dict(result.attrs)
+    return out

@@ -1,0 +1,242 @@
+"""The results store: one DuckDB file of run records, and a folder of Parquet files per run.
+
+A record keeps what is needed to reproduce and explain a run: the resolved scenario (after
+``extends``), the seed, the number of runs, the dataset version, the package version, timings
+and the headline indicators. Monthly series (and, on request, the full outputs of the central
+run) are Parquet files in ``runs/<id>/`` next to the database.
+
+No half-written runs: Parquet files are written to a temporary folder that is renamed into
+place, and only then is the record inserted in one transaction; folders without a record
+(an interrupted run) are ignored and cleaned up. DuckDB lets one process write at a time, so
+every operation opens the database briefly and retries while another process holds it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+import xarray as xr
+
+from reesim.errors import InputError, Problem
+
+T = TypeVar("T")
+
+#: Seconds to keep retrying while another process holds the database.
+LOCK_TIMEOUT_S = 60.0
+
+_SCHEMA = """
+create table if not exists runs (
+    id varchar primary key,
+    created timestamp,
+    scenario varchar,
+    title varchar,
+    runs integer,
+    seed bigint,
+    months integer,
+    dataset_version varchar,
+    package_version varchar,
+    scenario_json varchar,
+    timings_json varchar,
+    headline_json varchar,
+    report varchar,
+    has_full boolean
+)
+"""
+
+
+def default_store_path() -> Path:
+    """``REESIM_STORE`` if set, else ``runs.duckdb`` in the user's data directory."""
+    env = os.environ.get("REESIM_STORE")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("reesim")) / "runs.duckdb"
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What the store keeps about one run (series and outputs are separate files)."""
+
+    id: str
+    created: str
+    scenario: str
+    title: str
+    runs: int
+    seed: int
+    months: int
+    dataset_version: str
+    package_version: str
+    scenario_json: str
+    timings_json: str
+    headline_json: str
+    report: str = ""
+    has_full: bool = False
+
+    @property
+    def headline(self) -> dict[str, Any]:
+        """The headline indicators as plain data."""
+        data: dict[str, Any] = json.loads(self.headline_json)
+        return data
+
+
+def new_id() -> str:
+    """A short random run id (8 hex digits)."""
+    return secrets.token_hex(4)
+
+
+class Store:
+    """Run records in DuckDB at ``path``; Parquet files under ``path.parent / 'runs'``."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        self.bulk = self.path.parent / "runs"
+        try:
+            self.bulk.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            hint = "give a writable folder with --store or REESIM_STORE"
+            raise InputError(
+                [Problem(str(self.path), None, "--store", f"cannot create the store: {exc}", hint)]
+            ) from None
+        self._retry(lambda con: con.execute(_SCHEMA))
+
+    # --- database access with retries -----------------------------------------------------------
+
+    @contextmanager
+    def _connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.path), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _retry(self, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        delay = 0.02
+        while True:
+            try:
+                with self._connect() as con:
+                    return action(con)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    hint = "another reesim process holds it; try again"
+                    problem = Problem(str(self.path), None, None, f"the results store is busy: {exc}", hint)
+                    raise InputError([problem]) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    # --- writing ----------------------------------------------------------------------------------
+
+    def save(self, record: RunRecord, tables: dict[str, pd.DataFrame]) -> RunRecord:
+        """Write ``tables`` as Parquet and insert ``record``: all or nothing."""
+        tmp = self.bulk / f".tmp-{record.id}-{os.getpid()}"
+        final = self.bulk / record.id
+        tmp.mkdir(parents=True)
+        try:
+            for name, frame in tables.items():
+                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            tmp.rename(final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        try:
+            values = asdict(record)
+            cols = ", ".join(values)
+            marks = ", ".join("?" for _ in values)
+            self._retry(
+                lambda con: con.execute(f"insert into runs ({cols}) values ({marks})", list(values.values()))
+            )
+        except BaseException:
+            shutil.rmtree(final, ignore_errors=True)
+            raise
+        return record
+
+    def set_report(self, run_id: str, report: str) -> None:
+        """Remember where the run's report was written."""
+        self._retry(lambda con: con.execute("update runs set report = ? where id = ?", [report, run_id]))
+
+    def delete(self, run_id: str) -> str:
+        """Delete a run (record and files); returns its full id."""
+        full = self.resolve_id(run_id)
+        self._retry(lambda con: con.execute("delete from runs where id = ?", [full]))
+        shutil.rmtree(self.bulk / full, ignore_errors=True)
+        return full
+
+    def clean(self, older_than_s: float = 3600.0) -> list[str]:
+        """Remove folders left by interrupted runs (no record); returns their names."""
+        known = set(self.list_runs()["id"]) if self.path.exists() else set()
+        removed = []
+        for folder in self.bulk.iterdir():
+            name = folder.name
+            stale = time.time() - folder.stat().st_mtime > older_than_s
+            if folder.is_dir() and name not in known and (name.startswith(".tmp-") or stale):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(name)
+        return removed
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def list_runs(self) -> pd.DataFrame:
+        """All runs, newest first (without the large JSON columns)."""
+        query = (
+            "select id, created, scenario, title, runs, seed, months, report from runs order by created desc"
+        )
+        frame: pd.DataFrame = self._retry(lambda con: con.execute(query).df())
+        return frame
+
+    def resolve_id(self, run_id: str) -> str:
+        """The full id of a run given its id or a unique prefix; InputError otherwise."""
+        ids = [str(i) for i in self.list_runs()["id"]]
+        matches = [i for i in ids if i.startswith(run_id)] if run_id else []
+        if len(matches) == 1:
+            return matches[0]
+        hint = "`reesim runs list` shows the ids" if not matches else f"it matches {', '.join(matches[:5])}"
+        raise InputError([Problem(str(self.path), None, "ID", f"no single run with id {run_id!r}", hint)])
+
+    def get(self, run_id: str) -> RunRecord:
+        """The record of a run."""
+        full = self.resolve_id(run_id)
+        row = self._retry(lambda con: con.execute("select * from runs where id = ?", [full]).df())
+        data = row.iloc[0].to_dict()
+        data["created"] = str(data["created"])
+        data["report"] = data["report"] or ""
+        return RunRecord(**{str(k): (v.item() if hasattr(v, "item") else v) for k, v in data.items()})
+
+    def table(self, run_id: str, name: str) -> pd.DataFrame:
+        """One stored Parquet table of a run."""
+        path = self.bulk / self.resolve_id(run_id) / f"{name}.parquet"
+        if not path.exists():
+            raise InputError([Problem(str(path), None, None, f"run has no {name!r} table",
+                                      "full outputs are kept only with --full")])  # fmt: skip
+        return pd.read_parquet(path)
+
+    def tables(self, run_id: str) -> list[str]:
+        """Names of the stored tables of a run."""
+        return sorted(p.stem for p in (self.bulk / self.resolve_id(run_id)).glob("*.parquet"))
+
+
+def to_tables(data: xr.Dataset) -> dict[str, pd.DataFrame]:
+    """One long table per variable (its dimensions as columns, then ``value``)."""
+    return {str(name): data[name].to_dataframe(name="value").reset_index() for name in data.data_vars}
+
+
+def from_tables(tables: dict[str, pd.DataFrame], attrs: dict[str, Any] | None = None) -> xr.Dataset:
+    """The inverse of :func:`to_tables`."""
+    arrays = {}
+    for name, frame in tables.items():
+        dims = [c for c in frame.columns if c != "value"]
+        arrays[name] = frame.set_index(dims)["value"].to_xarray()
+    out = xr.Dataset(arrays)
+    out.attrs = dict(attrs or {})
+    return out
