@@ -103,9 +103,7 @@ def run_batch(
     if isinstance(ref, Scenario):
         scenario = ref
     else:
-        resolved = (
-            ref if isinstance(ref, Resolved) else catalog.load(str(ref) if isinstance(ref, Path) else ref, ds)
-        )
+        resolved = ref if isinstance(ref, Resolved) else catalog.load(ref, ds)
         if horizon_years is not None:
             resolved = with_horizon(resolved, horizon_years)
         scenario = to_model(resolved, ds)
