@@ -65,12 +65,13 @@ class Batch:
     scenario: Scenario  # with central values
     resolved: Resolved | None
     series: xr.Dataset  # [run, ...] compact series of every run
-    central: xr.Dataset  # full outputs of the central run
+    central: xr.Dataset  # the central run summed over elements (production, consumption) and its prices
     seed: int
     runs: int
     sampled: bool  # whether runs differ (the scenario has distributions)
     timings: dict[str, float] = field(default_factory=dict)
     kernel: str = "reference"
+    full: xr.Dataset | None = None  # full outputs of the central run (not stored unless asked)
 
 
 def with_horizon(resolved: Resolved, years: float) -> Resolved:
@@ -140,4 +141,22 @@ def run_batch(
     all_series.attrs.update(scenario=scenario.name, seed=seed, runs=runs)
     t2 = time.perf_counter()
     timings = {"prepare_s": t1 - t0, "simulate_s": t2 - t1}
-    return Batch(scenario, resolved, all_series, central_result, seed, runs, sampled, timings, chosen)
+    batch = Batch(
+        scenario, resolved, all_series, central_summary(central_result), seed, runs, sampled, timings
+    )
+    batch.kernel = chosen
+    batch.full = central_result
+    return batch
+
+
+def central_summary(result: xr.Dataset) -> xr.Dataset:
+    """What the report needs of the central run: flows per material and node, and prices."""
+    out = xr.Dataset(
+        {
+            "production": result["production"].sum("element"),
+            "consumption": result["consumption"].sum("element"),
+            "price": result["price"],
+        }
+    )
+    out.attrs = dict(result.attrs)
+    return out

@@ -68,7 +68,7 @@ class Headline:
         """Month label of an index (``none`` for inf or nan)."""
         if not math.isfinite(index):
             return "none"
-        return self.months[min(int(round(index)), len(self.months) - 1)]
+        return self.months[min(round(index), len(self.months) - 1)]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON and the results store."""
@@ -100,7 +100,8 @@ def headline(s: xr.Dataset, items: list[str] | None = None) -> Headline:
             if item != MAGNETS and not bool(short.sel(place=place, item=item)) and item not in (items or []):
                 continue
             rows.append(_row(s, share, str(place), str(item)))
-    return Headline([str(m) for m in s["month"].values], rows, Spread.of(independence_month(s)), s.sizes["run"])
+    months = [str(m) for m in s["month"].values]
+    return Headline(months, rows, Spread.of(independence_month(s)), s.sizes["run"])
 
 
 def _row(s: xr.Dataset, share: xr.DataArray, place: str, item: str) -> Row:

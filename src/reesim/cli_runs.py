@@ -1,0 +1,234 @@
+"""Run commands: ``reesim run``, ``reesim compare``, ``reesim runs list|show|delete|export`` and
+``reesim report``. Every run is stored (DuckDB + Parquet) and reported (HTML + PNG)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from reesim.cli_common import friendly, out
+from reesim.errors import InputError, Problem
+
+runs_app = typer.Typer(no_args_is_help=True, help="List, show, delete and export stored runs.")
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Results store (DuckDB file); default: REESIM_STORE or user data dir."),
+]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for reports.")]
+
+
+def _store(path: Path | None) -> Any:
+    from reesim.store import Store
+
+    return Store(path)
+
+
+def _headline_table(done: Any, title: str) -> Table:
+    from reesim.report.headline_html import COLUMNS, cells
+
+    head = done.headline
+    table = Table(title=title, show_lines=False)
+    for col in COLUMNS:
+        table.add_column(col, overflow="fold")
+    for row in head.rows:
+        if row.item == "magnets" or row.peak_shortfall.p50 > 0.05:
+            texts = cells(head, row)
+            style = "red" if row.peak_shortfall.p50 > 0.005 else None
+            table.add_row(*texts, style=style)
+    return table
+
+
+def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> Any:
+    from reesim.store.runs import execute
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} runs"),
+                  TimeElapsedColumn(), transient=True, console=out) as bar:  # fmt: skip
+        task = bar.add_task(f"simulating {ref}", total=runs)
+        return execute(
+            ref, store, out_dir, runs=runs, progress=lambda i, n: bar.update(task, completed=i), **kw
+        )
+
+
+def run(
+    scenario: Annotated[str, typer.Argument(help="Shipped scenario name or path to a YAML file.")],
+    runs: Annotated[int, typer.Option("--runs", min=1, max=100_000, help="Monte Carlo runs (draws).")] = 1,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the draws (recorded).")] = None,
+    horizon: Annotated[float | None, typer.Option("--horizon", min=0.1, help="Years to simulate.")] = None,
+    out_dir: OutOpt = Path("reports"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of the table.")
+    ] = False,
+    store: StoreOpt = None,
+    full: Annotated[bool, typer.Option("--full", help="Also store the central run's full outputs.")] = False,
+) -> None:
+    """Simulate a scenario, print its headline table, store the run and write its report."""
+    done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full)
+    if as_json:
+        payload = {"run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
+                   "runs": runs, "report": str(done.report), "indicators": done.headline.to_dict()}  # fmt: skip
+        typer.echo(json.dumps(payload, default=_json_default))
+        return
+    head = done.headline
+    out.print(
+        _headline_table(done, f"{done.record.title} ({head.months[0]} to {head.months[-1]}, {runs} run(s))")
+    )
+    indep = head.label(head.independence.p50)
+    out.print(f"Chain outside China stands alone: {indep if indep != 'none' else 'not within the horizon'}")
+    out.print(f"Run [bold]{done.record.id}[/bold] stored in {done.record and _store_path(store)}")
+    out.print(f"Report written to [bold]{done.report}[/bold]")
+
+
+def _store_path(store: Path | None) -> Path:
+    from reesim.store import default_store_path
+
+    return store or default_store_path()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return str(value)
+
+
+def compare(
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Two or more scenario names, files or stored run ids.")
+    ],
+    out_dir: OutOpt = Path("reports"),
+    store: StoreOpt = None,
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per scenario not yet stored.")] = 1,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
+) -> None:
+    """The same indicators side by side, with differences, and a comparison report."""
+    from reesim.report.compare_report import compare_rows, write_compare_report
+    from reesim.store.runs import rebuild
+
+    if len(scenarios) < 2:
+        raise InputError(
+            [
+                Problem(
+                    "compare",
+                    None,
+                    "SCENARIOS",
+                    "give at least two scenarios",
+                    "e.g. busan-truce truce-lapses",
+                )
+            ]
+        )
+    st = _store(store)
+    done = []
+    for ref in scenarios:
+        stored = [i for i in st.list_runs()["id"] if str(i).startswith(ref)] if len(ref) >= 4 else []
+        done.append(
+            rebuild(st, ref) if len(stored) == 1 else _progress_run(ref, runs, st, out_dir, seed=seed)
+        )
+    names = [d.record.scenario for d in done]
+    table = Table(title="Magnets: " + " vs ".join(names))
+    columns, rows = compare_rows(done)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    path = write_compare_report(done, out_dir)
+    out.print(f"Comparison report written to [bold]{path}[/bold]")
+
+
+@runs_app.command("list")
+@friendly
+def runs_list(store: StoreOpt = None) -> None:
+    """Stored runs, newest first."""
+    frame = _store(store).list_runs()
+    table = Table(title=f"Runs in {_store_path(store)}")
+    for col in ("id", "created", "scenario", "runs", "seed", "months", "report"):
+        table.add_column(col, overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(str(row.id), str(row.created)[:19], str(row.scenario), str(row.runs), str(row.seed),
+                      str(row.months), str(row.report))  # fmt: skip
+    out.print(table if len(frame) else "No runs stored yet: try `reesim run baseline`.")
+
+
+@runs_app.command("show")
+@friendly
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], store: StoreOpt = None
+) -> None:
+    """A stored run: what was run, with what, and its headline table."""
+    from reesim.store.runs import rebuild
+
+    st = _store(store)
+    done = rebuild(st, run_id)
+    r = done.record
+    out.print(f"[bold]{r.id}[/bold] {r.scenario}: {r.title}")
+    out.print(
+        f"created {r.created}; {r.runs} run(s), seed {r.seed}; reesim {r.package_version}; data {r.dataset_version}"
+    )
+    out.print(f"timings: {r.timings_json}; tables: {', '.join(st.tables(r.id))}")
+    out.print(_headline_table(done, "Headline"))
+    out.print(f"report: {r.report or '-'}")
+
+
+@runs_app.command("delete")
+@friendly
+def runs_delete(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], store: StoreOpt = None
+) -> None:
+    """Delete a stored run and its files."""
+    out.print(f"deleted {_store(store).delete(run_id)}")
+
+
+@runs_app.command("export")
+@friendly
+def runs_export(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write to.")] = Path("export"),
+    store: StoreOpt = None,
+) -> None:
+    """Write a run's tables (series, central run, full outputs if kept) as Parquet or CSV files."""
+    if fmt not in {"parquet", "csv"}:
+        raise InputError(
+            [Problem("--format", None, "--format", f"unknown format {fmt!r}", "use parquet or csv")]
+        )
+    st = _store(store)
+    full = st.resolve_id(run_id)
+    target = out_dir / full
+    target.mkdir(parents=True, exist_ok=True)
+    for name in st.tables(full):
+        frame = st.table(full, name)
+        if fmt == "csv":
+            frame.to_csv(target / f"{name}.csv", index=False)
+        else:
+            frame.to_parquet(target / f"{name}.parquet", index=False)
+    out.print(f"{len(st.tables(full))} tables written to [bold]{target}[/bold]")
+
+
+def report(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    out_dir: OutOpt = Path("reports"),
+    store: StoreOpt = None,
+) -> None:
+    """Rebuild a stored run's report."""
+    from reesim.dataset import load_dataset
+    from reesim.store.runs import rebuild, write_report
+
+    st = _store(store)
+    ds = load_dataset()
+    path = write_report(rebuild(st, run_id, ds), ds, out_dir)
+    st.set_report(st.resolve_id(run_id), str(path))
+    out.print(f"Report written to [bold]{path}[/bold]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the run commands to the main app."""
+    app.command("run")(friendly(run))
+    app.command("compare")(friendly(compare))
+    app.command("report")(friendly(report))
+    app.add_typer(runs_app, name="runs")

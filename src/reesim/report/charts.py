@@ -1,0 +1,248 @@
+"""The run report's charts, drawn with matplotlib (no browser needed).
+
+Each function returns a matplotlib Figure; :func:`svg` turns it into inline SVG for the HTML
+report and :func:`png` writes the PNG export. Series come from :mod:`reesim.results.series`
+(every run: P50 lines with P10-P90 bands when there are several runs) and, for flows and
+prices, from the full outputs of the central run.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from reesim.results.series import MAGNETS
+
+plt.rcParams.update(
+    {
+        "svg.fonttype": "path",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "figure.constrained_layout.use": True,
+    }
+)
+COLOURS = {
+    "demand": "#333333",
+    "met": "#3b6ea5",
+    "unmet": "#c0392b",
+    "china": "#c0392b",
+    "outside": "#3b6ea5",
+}
+PLACES_SHOWN = ("USA", "EU", "Japan", "Korea")
+
+
+def svg(fig: Figure) -> str:
+    """The figure as an inline SVG string (closes the figure)."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def png(fig: Figure, path: Path) -> None:
+    """Write the figure as PNG (does not close it)."""
+    fig.savefig(path, format="png", dpi=110, bbox_inches="tight")
+
+
+def _x(s: xr.Dataset) -> np.ndarray:
+    return np.array([np.datetime64(str(m)) for m in s["month"].values])
+
+
+def _band(ax: Axes, x: np.ndarray, runs: np.ndarray, colour: Any, label: str) -> None:
+    """P50 line, and a P10-P90 band if there are several runs ([run, month])."""
+    p10, p50, p90 = np.quantile(runs, [0.1, 0.5, 0.9], axis=0)
+    ax.plot(x, p50, color=colour, lw=1.4, label=label)
+    if runs.shape[0] > 1:
+        ax.fill_between(x, p10, p90, color=colour, alpha=0.2, lw=0)
+
+
+def _markers(ax: Axes, events: list[tuple[str, str]]) -> None:
+    """Dashed vertical lines at event months; each distinct label is named once, in the legend."""
+    styles = {"controls start": ("#c0392b", "--"), "suspension ends": ("#8e44ad", ":")}
+    named: set[str] = set()
+    for month, text in events:
+        when: Any = np.datetime64(month[:7])
+        colour, style = styles.get(text, ("#888888", "--"))
+        ax.axvline(when, color=colour, ls=style, lw=0.9, label=None if text in named else text)
+        named.add(text)
+
+
+def timeline(bars: list[tuple[str, str, str, str, list[tuple[str, str]]]], start: str, end: str) -> Figure:
+    """Instruments as bars over the horizon: (label, kind, first month, last month, suspensions)."""
+    fig, ax = plt.subplots(figsize=(9, 0.35 * max(len(bars), 2) + 0.8))
+    kinds = sorted({b[1] for b in bars})
+    cmap = plt.get_cmap("tab10")
+    palette = {kind: cmap(i % 10) for i, kind in enumerate(kinds)}
+    for i, (label, kind, a, b, gaps) in enumerate(bars):
+        x0: Any = np.datetime64(a[:7])
+        x1: Any = np.datetime64(b[:7])
+        ax.barh(i, (x1 - x0).astype(int), left=x0, color=palette[kind], height=0.6)
+        for g0, g1 in gaps:
+            y0: Any = np.datetime64(g0[:7])
+            y1: Any = np.datetime64((g1 or b)[:7])
+            ax.barh(
+                i, (y1 - y0).astype(int), left=y0, color="white", edgecolor="#999", hatch="///", height=0.6
+            )
+        ax.text(x0, i, f" {label}" + (" (suspended: hatched)" if gaps else ""), va="center", fontsize=7)
+    ax.set_yticks(range(len(bars)), [b[1] for b in bars], fontsize=7)
+    ax.invert_yaxis()
+    lo: Any = np.datetime64(start[:7])
+    hi: Any = np.datetime64(end[:7])
+    ax.set_xlim(lo, hi)
+    ax.set_title("Instruments over the horizon")
+    return fig
+
+
+def magnet_balance(s: xr.Dataset) -> Figure:
+    """Magnets per place: demand, demand met and shortfall (t REO-eq/month)."""
+    fig, axes = plt.subplots(1, len(PLACES_SHOWN), figsize=(11, 2.8), sharex=True)
+    x = _x(s)
+    for ax, place in zip(axes, PLACES_SHOWN, strict=True):
+        d = s["demand"].sel(place=place, item=MAGNETS).values
+        u = s["unmet"].sel(place=place, item=MAGNETS).values
+        _band(ax, x, d, COLOURS["demand"], "demand")
+        _band(ax, x, d - u, COLOURS["met"], "met")
+        _band(ax, x, u, COLOURS["unmet"], "shortfall")
+        ax.set_title(place)
+        ax.set_ylim(bottom=0)
+        ax.tick_params(axis="x", labelrotation=45)
+    axes[0].set_ylabel("t REO-eq / month")
+    axes[0].legend(fontsize=7, frameon=False)
+    fig.suptitle("Magnets: demand, demand met and shortfall")
+    return fig
+
+
+def element_shortfall(s: xr.Dataset, elements: list[str]) -> Figure:
+    """Unmet share of final demand per controlled element, per place (P50, P10-P90)."""
+    fig, axes = plt.subplots(1, len(PLACES_SHOWN), figsize=(11, 2.8), sharex=True, sharey=True)
+    x = _x(s)
+    share = (s["unmet"] / s["demand"].where(s["demand"] > 0)).fillna(0.0)
+    cmap = plt.get_cmap("tab20")
+    for ax, place in zip(axes, PLACES_SHOWN, strict=True):
+        for j, element in enumerate(elements):
+            _band(ax, x, 100 * share.sel(place=place, item=element).values, cmap(j % 20), element)
+        ax.set_title(place)
+        ax.tick_params(axis="x", labelrotation=45)
+    axes[0].set_ylabel("% of demand unmet")
+    axes[-1].legend(fontsize=6, frameon=False, ncol=2)
+    fig.suptitle("Shortfall of the controlled elements (all final uses)")
+    return fig
+
+
+def flows(central: xr.Dataset, month: str) -> Figure:
+    """Where material is made and used, China against outside China, base month against ``month``."""
+    stages = [("concentrate", "mining"), ("oxide", "separation"), ("metal", "metal"), ("magnet", "magnets")]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3), sharey=True)
+    first = str(central["month"].values[0])
+    for ax, when in zip(axes, (first, month), strict=True):
+        r = central.sel(month=when).isel(run=0)
+        china = [float(r["production"].sel(material=k, node="CHN").sum()) for k, _ in stages]
+        world = [float(r["production"].sel(material=k).sum()) for k, _ in stages]
+        use_c = float(r["consumption"].sel(node="CHN").sum())
+        use_w = float(r["consumption"].sum())
+        labels = [label for _, label in stages] + ["final use"]
+        c = np.array([*china, use_c])
+        o = np.array([*world, use_w]) - c
+        pos = np.arange(len(labels))
+        ax.bar(pos, c, color=COLOURS["china"], label="China")
+        ax.bar(pos, o, bottom=c, color=COLOURS["outside"], label="outside China")
+        ax.set_xticks(pos, labels, fontsize=8)
+        ax.set_title(f"{when}")
+    axes[0].set_ylabel("t REO-eq / month")
+    axes[0].legend(fontsize=7, frameon=False)
+    fig.suptitle("Where rare earths are mined, separated, made into metal and magnets, and used")
+    return fig
+
+
+def race(s: xr.Dataset, events: list[tuple[str, str]]) -> Figure:
+    """Production outside China by stage against use outside China (the race chart)."""
+    stages = list(s["stage"].values)
+    fig, axes = plt.subplots(1, len(stages), figsize=(11, 2.8), sharex=True)
+    x = _x(s)
+    for ax, stage in zip(axes, stages, strict=True):
+        _band(
+            ax, x, s["production_outside"].sel(stage=stage).values, COLOURS["outside"], "made outside China"
+        )
+        _band(ax, x, s["use_outside"].sel(stage=stage).values, COLOURS["demand"], "used outside China")
+        ax.set_title(str(stage))
+        ax.set_ylim(bottom=0)
+        ax.tick_params(axis="x", labelrotation=45)
+        _markers(ax, events)
+    axes[0].set_ylabel("t REO-eq / month")
+    axes[0].legend(fontsize=7, frameon=False)
+    fig.suptitle("The race: capacity outside China against demand outside China")
+    return fig
+
+
+def stockpiles(s: xr.Dataset) -> Figure:
+    """Strategic stockpiles held per place (t REO-eq)."""
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    x = _x(s)
+    for place in s["place"].values:
+        values = s["stockpile"].sel(place=place).values
+        if values.max() > 0 and place != "outside China":
+            _band(ax, x, values, plt.get_cmap("tab10")(list(s["place"].values).index(place)), str(place))
+    if not ax.lines:
+        ax.text(0.5, 0.5, "no strategic stockpiles in this scenario", ha="center", transform=ax.transAxes)
+    else:
+        ax.legend(fontsize=7, frameon=False)
+    ax.set_ylabel("t REO-eq")
+    ax.set_title("Strategic stockpiles")
+    return fig
+
+
+def prices(central: xr.Dataset, s: xr.Dataset) -> Figure:
+    """Magnet and NdPr oxide prices in and outside China, relative to the base year."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 2.8), sharex=True)
+    x = _x(s)
+    for ax, (material, elements, title) in zip(
+        axes,
+        (("magnet", ["Nd", "Pr", "Dy", "Tb"], "magnets"), ("oxide", ["Nd", "Pr"], "NdPr oxide")),
+        strict=True,
+    ):
+        p = central["price"].sel(material=material, element=elements).isel(run=0).mean("element")
+        for market, colour in (("china", COLOURS["china"]), ("outside", COLOURS["outside"])):
+            series = p.sel(market=market).values
+            ax.plot(
+                x,
+                series / series[0],
+                color=colour,
+                label=f"{market} China" if market == "china" else "outside China",
+            )
+        ax.set_title(f"{title} (central run)")
+        ax.tick_params(axis="x", labelrotation=45)
+    axes[0].set_ylabel("price / base-year price")
+    axes[0].legend(fontsize=7, frameon=False)
+    return fig
+
+
+def not_built(s: xr.Dataset) -> Figure:
+    """End products not built for lack of magnets over the horizon, per place (P50, P10-P90)."""
+    products = list(s["product"].values) if "product" in s.coords else []
+    fig, axes = plt.subplots(1, max(len(products), 1), figsize=(11, 2.6))
+    axes = np.atleast_1d(axes)
+    for ax, product in zip(axes, products, strict=False):
+        totals = (
+            s["units_not_built"].sel(product=product, place=list(PLACES_SHOWN)).sum("month").values
+        )  # [R, P]
+        p10, p50, p90 = np.quantile(totals, [0.1, 0.5, 0.9], axis=0)
+        pos = np.arange(len(PLACES_SHOWN))
+        ax.bar(pos, p50, color=COLOURS["unmet"], yerr=[p50 - p10, p90 - p50] if totals.shape[0] > 1 else None)
+        ax.set_xticks(pos, PLACES_SHOWN, fontsize=8)
+        ax.set_title(str(product).replace("_", " "))
+    if not products:
+        axes[0].text(0.5, 0.5, "no product intensities in the dataset", ha="center")
+    fig.suptitle("End products not built for lack of magnets (units over the horizon)")
+    return fig

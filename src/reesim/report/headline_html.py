@@ -1,0 +1,103 @@
+"""The headline table as HTML, with a guide to reading it (shared by run and comparison reports)."""
+
+from __future__ import annotations
+
+import html
+import math
+
+from reesim.results.headline import Headline, Row, Spread
+
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222;line-height:1.45;
+padding:0 1rem}
+table{border-collapse:collapse;margin:1rem 0;font-size:.85rem}
+td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+td.n{text-align:right;white-space:nowrap}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem}
+.muted{color:#666;font-size:.85rem}li{overflow-wrap:anywhere}figure{margin:1rem 0}
+figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:.85rem}
+.short{color:#c0392b;font-weight:600}.guide{background:#f5f7fa;padding:.6rem 1rem;font-size:.85rem}
+"""
+
+
+def month_text(head: Headline, spread: Spread) -> str:
+    """``2027-02`` or ``2027-02 (2026-12 to 2027-05)`` over runs; ``none`` if not in the horizon."""
+    mid = head.label(spread.p50)
+    if head.runs == 1 or spread.p10 == spread.p90 or math.isnan(spread.p50):
+        return mid if not math.isnan(spread.p50) else "-"
+    return f"{mid} ({head.label(spread.p10)} to {head.label(spread.p90)})"
+
+
+def number_text(spread: Spread, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
+    """A figure, with its P10-P90 range when runs differ."""
+    if math.isnan(spread.p50):
+        return "-"
+    mid = fmt.format(spread.p50 * scale)
+    if spread.p10 == spread.p90:
+        return mid
+    return f"{mid} ({fmt.format(spread.p10 * scale)}-{fmt.format(spread.p90 * scale)})"
+
+
+def cells(head: Headline, row: Row) -> list[str]:
+    """The table cells of one row, as text."""
+    products = ", ".join(
+        f"{number_text(v)} {k.replace('_', ' ')}" for k, v in row.not_built.items() if v.p90 > 0.5
+    )
+    return [
+        row.place,
+        row.item,
+        month_text(head, row.first_shortfall),
+        number_text(row.peak_shortfall, "{:.1f}%", 100.0),
+        month_text(head, row.peak_month),
+        number_text(row.cumulative_unmet_t),
+        number_text(row.lowest_cover_months, "{:.2f}"),
+        month_text(head, row.stockpile_depleted),
+        number_text(row.price_multiple, "{:.2f}x"),
+        products or "-",
+    ]
+
+
+COLUMNS = (
+    "place", "item", "first shortfall", "peak shortfall", "peak in", "unmet (t, total)",
+    "lowest stock (months)", "stockpile used up", "price outside China (peak multiple)", "not built",
+)  # fmt: skip
+
+
+def headline_table(head: Headline, max_element_rows: int = 4) -> str:
+    """Magnet rows for every place, then its worst-hit elements."""
+    rows = []
+    for place in dict.fromkeys(r.place for r in head.rows):
+        own = [r for r in head.rows if r.place == place]
+        elements = sorted((r for r in own if r.item != "magnets"), key=lambda r: -r.peak_shortfall.p50)
+        for row in [r for r in own if r.item == "magnets"] + elements[:max_element_rows]:
+            texts = cells(head, row)
+            short = ' class="short"' if row.peak_shortfall.p50 > 0.005 else ""
+            tds = "".join(
+                f'<td class="n">{html.escape(t)}</td>'
+                if i >= 3
+                else f"<td{short if i == 2 else ''}>{html.escape(t)}</td>"
+                for i, t in enumerate(texts)
+            )
+            rows.append(f"<tr>{tds}</tr>")
+    head_cells = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
+    indep = month_text(head, head.independence)
+    return (
+        f"<table><thead><tr>{head_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p><b>Chain outside China stands alone</b> (production covers use at every stage for the rest "
+        f"of the horizon): {html.escape(indep if indep not in {'-', 'none'} else 'not within the horizon')}.</p>"
+    )
+
+
+def reading_guide(head: Headline) -> str:
+    """A short guide to the columns, for a newcomer."""
+    spread = "Figures are medians over runs, with the P10-P90 range in brackets. " if head.runs > 1 else ""
+    return (
+        '<div class="guide"><b>How to read this.</b> Each row is a place and what it runs short of: '
+        "<i>magnets</i> (their rare-earth content) or one element over all its final uses. "
+        "<i>First shortfall</i> is the first month in which more than 0.5% of demand goes unmet; "
+        "<i>peak shortfall</i> is the largest unmet share in any month; <i>unmet</i> adds up the tonnes "
+        "(REO-equivalent) not delivered; <i>lowest stock</i> is the smallest working stock of magnets, in "
+        "months of demand (an aggregate model can show no shortfall while stocks nearly run out); "
+        "<i>stockpile used up</i> is when a strategic stockpile is drawn down; <i>price</i> is the highest "
+        f"price outside China relative to the base year. {spread}Quantities are monthly model flows "
+        "calibrated on 2024 data; read them as orders of magnitude and compare scenarios.</div>"
+    )

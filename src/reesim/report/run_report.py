@@ -1,0 +1,199 @@
+"""The report of one run: a self-contained HTML file a newcomer can read, and PNGs of its charts.
+
+Sections: what the scenario is (in words, and its instruments as a timeline); the headline
+table with a guide to reading it; magnets and controlled elements per place; where material
+flows; the race of capacity outside China against demand; stockpiles; prices; end products not
+built; and the sources and assumptions behind the numbers. Charts are inline SVG (no scripts, no
+network), and each is also written as PNG beside the report.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from reesim import __version__
+from reesim.dataset.model import Dataset
+from reesim.engine.batch import Batch
+from reesim.model.scenario import CapacityProject, ExportControl
+from reesim.report import charts
+from reesim.report.headline_html import STYLE, headline_table, reading_guide
+from reesim.results.headline import Headline
+from reesim.scenarios.spec import CapacityProjectSpec, ExportBanSpec, ExportControlSpec
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+def controlled_elements(batch: Batch) -> list[str]:
+    """Elements named by the scenario's export controls (in the model's element order)."""
+    named = {e for i in batch.scenario.instruments if isinstance(i, ExportControl) for e in i.elements}
+    return [str(e) for e in batch.series["item"].values if e in named]
+
+
+def events(batch: Batch) -> list[tuple[str, str]]:
+    """(month, label) markers: controls starting, suspensions ending."""
+    out: dict[str, str] = {}
+    for inst in batch.resolved.instruments if batch.resolved else []:
+        if isinstance(inst, ExportControlSpec | ExportBanSpec) and "technology" not in inst.forms:
+            out.setdefault(inst.start[:7], "controls start")
+            for period in inst.suspended:
+                if period.to:
+                    out.setdefault(period.to[:7], "suspension ends")
+    return sorted(out.items())
+
+
+def timeline_bars(batch: Batch) -> list[tuple[str, str, str, str, list[tuple[str, str]]]]:
+    """One bar per instrument: (label, kind, first month, last month, suspended periods)."""
+    horizon = str(batch.series["month"].values[-1])
+    projects = {p.name: p for p in batch.scenario.instruments if isinstance(p, CapacityProject)}
+    bars = []
+    for inst in batch.resolved.instruments if batch.resolved else []:
+        start = getattr(inst, "start", None) or horizon
+        label = inst.id or inst.kind
+        if isinstance(inst, CapacityProjectSpec):
+            label = f"{label} ({inst.facility or inst.node})"
+            built = projects.get(inst.id or inst.facility or "")
+            if built is not None:  # output starts after the delay
+                start = _plus_months(built.start, built.delay_months)
+        gaps = [(p.from_, p.to or horizon) for p in getattr(inst, "suspended", [])]
+        bars.append((label, str(inst.kind), str(start), str(inst.end or horizon), gaps))
+    return bars
+
+
+def _plus_months(month: str, months: float) -> str:
+    y, m = (int(p) for p in month.split("-")[:2])
+    k = y * 12 + m - 1 + round(months)
+    return f"{k // 12:04d}-{k % 12 + 1:02d}"
+
+
+def _figure(name: str, fig: Any, caption: str, png_dir: Path) -> str:
+    charts.png(fig, png_dir / f"{name}.png")
+    return (f'<figure class="chart" id="chart-{name}">{charts.svg(fig)}'
+            f"<figcaption>{caption}</figcaption></figure>")  # fmt: skip
+
+
+def _sources(batch: Batch, ds: Dataset) -> str:
+    resolved = batch.resolved
+    instruments = resolved.instruments if resolved else []
+    cited = [*(resolved.sources if resolved else []), *(s for i in instruments for s in i.sources)]
+    ids = list(dict.fromkeys(cited))
+    table = ds.sources.set_index("source_id")
+    items = []
+    for sid in ids:
+        if sid in table.index:
+            row = table.loc[sid]
+            url = _esc(row["url"])
+            items.append(f"<li><b>{_esc(sid)}</b>: {_esc(row['publisher'])}, <i>{_esc(row['title'])}</i> "
+                         f'({_esc(row["year"])}) <a href="{url}">{url}</a></li>')  # fmt: skip
+    notes = [
+        f"<li><b>{_esc(i.id or i.kind)}</b>: {_esc(i.note.strip())}</li>"
+        for i in (resolved.instruments if resolved else [])
+        if i.note
+    ]
+    params = "".join(f"<li>{_esc(k)} = {_esc(v)}</li>" for k, v in batch.scenario.parameters.items())
+    return (
+        "<h2>Sources and assumptions</h2>"
+        f"<p>The scenario cites {len(ids)} sources; the base year stands on the bundled dataset (version "
+        f"{_esc(ds.version)}), every row of which carries its source and a status (reported, derived or "
+        "assumption): see <code>reesim data list</code> and docs/data.md.</p>"
+        f"<h3>Sources of the scenario</h3><ul>{''.join(items) or '<li>none</li>'}</ul>"
+        f"<h3>What each instrument represents</h3><ul>{''.join(notes) or '<li>no notes</li>'}</ul>"
+        f"<h3>Parameters changed from the dataset defaults</h3><ul>{params or '<li>none</li>'}</ul>"
+    )
+
+
+def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_dir: Path) -> str:
+    """The report as HTML; chart PNGs are written to ``png_dir``."""
+    png_dir.mkdir(parents=True, exist_ok=True)
+    s = batch.series
+    title = batch.resolved.title if batch.resolved and batch.resolved.title else batch.scenario.name
+    description = batch.scenario.description or (batch.resolved.description if batch.resolved else "")
+    months = [str(m) for m in s["month"].values]
+    share = (s["unmet"].sel(place="outside China", item="magnets") / s["demand"].sel(place="outside China",
+             item="magnets")).mean("run")  # fmt: skip
+    worst = months[int(share.values.argmax())] if float(share.max()) > 0 else months[-1]
+    elements = controlled_elements(batch) or ["Nd", "Dy", "Tb"]
+    runs_note = (f"{batch.runs} runs drawn from the scenario's distributions (lines: median; bands: P10-P90)"
+                 if batch.sampled else "one run with each uncertain number at its central value")  # fmt: skip
+    parts = [
+        f"<h1>{_esc(title)}</h1>",
+        f'<p class="muted">Scenario <b>{_esc(batch.scenario.name)}</b> · run {_esc(run_id)} · {months[0]} to '
+        f"{months[-1]} · {_esc(runs_note)} · seed {batch.seed} · reesim {__version__} · data "
+        f"{_esc(ds.version)}</p>",
+        f"<p>{_esc(description.strip())}</p>",
+        "<h2>Headline</h2>",
+        reading_guide(head),
+        headline_table(head),
+        "<h2>The scenario's instruments</h2>",
+        _figure(
+            "timeline",
+            charts.timeline(timeline_bars(batch), months[0], months[-1]),
+            "Each bar is one instrument of the scenario, from its start to its end (or the horizon).",
+            png_dir,
+        ),
+        "<h2>Magnets</h2>",
+        _figure(
+            "magnets",
+            charts.magnet_balance(s),
+            "Final demand for magnets (their rare-earth content, t REO-equivalent per month), the part "
+            "met, and the shortfall, per place.",
+            png_dir,
+        ),
+        "<h2>Controlled elements</h2>",
+        _figure(
+            "elements",
+            charts.element_shortfall(s, elements),
+            "Share of each controlled element's final demand (all uses) that goes unmet.",
+            png_dir,
+        ),
+        "<h2>Where material flows</h2>",
+        _figure(
+            "flows",
+            charts.flows(batch.central, worst),
+            f"Output of each stage and final use, China against outside China: the first month against "
+            f"{worst} (the month of the deepest magnet shortfall outside China, or the last month).",
+            png_dir,
+        ),
+        "<h2>The race</h2>",
+        _figure(
+            "race",
+            charts.race(s, events(batch)),
+            "Production outside China at each stage against what is used outside China at that stage. "
+            "The chain outside China stands alone when every blue line is above the black one; dashed "
+            "lines mark controls starting and suspensions ending.",
+            png_dir,
+        ),
+        "<h2>Stockpiles</h2>",
+        _figure("stockpiles", charts.stockpiles(s), "Strategic stocks held (t REO-equivalent).", png_dir),
+        "<h2>Prices</h2>",
+        _figure(
+            "prices",
+            charts.prices(batch.central, s),
+            "Prices relative to the base year, in China and outside China (central run).",
+            png_dir,
+        ),
+        "<h2>End products not built</h2>",
+        _figure(
+            "not_built",
+            charts.not_built(s),
+            "Units of end products that the magnet shortfall leaves unbuilt over the horizon, per place "
+            "(sector shares and intensities from the dataset).",
+            png_dir,
+        ),
+        _sources(batch, ds),
+    ]
+    body = "\n".join(parts)
+    head_html = f'<meta charset="utf-8"><title>{_esc(title)} - reesim</title><style>{STYLE}</style>'
+    return f'<!DOCTYPE html><html lang="en"><head>{head_html}</head><body>{body}</body></html>'
+
+
+def write_run_report(batch: Batch, head: Headline, ds: Dataset, run_id: str, out_dir: Path) -> Path:
+    """Write ``<scenario>-<run id>.html`` and its chart PNGs to ``out_dir``; return the HTML path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{batch.scenario.name}-{run_id}"
+    path = out_dir / f"{stem}.html"
+    path.write_text(run_report_html(batch, head, ds, run_id, out_dir / f"{stem}-charts"), encoding="utf-8")
+    return path

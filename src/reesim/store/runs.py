@@ -1,0 +1,132 @@
+"""Run a scenario end to end (simulate, store, report), and rebuild a stored run's report.
+
+This is what ``reesim run``, ``reesim compare`` and ``reesim report`` share; the command line
+only parses options and prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+
+from reesim import __version__
+from reesim.dataset.model import Dataset, load_dataset
+from reesim.engine.batch import Batch, Progress, run_batch
+from reesim.model.baseline import Baseline, build_baseline
+from reesim.model.scenario import Scenario
+from reesim.report.run_report import write_run_report
+from reesim.results.headline import Headline, headline
+from reesim.scenarios.load import Resolved
+from reesim.store.store import RunRecord, Store, from_tables, new_id, to_tables
+
+
+@dataclass
+class Done:
+    """A finished, stored and reported run."""
+
+    record: RunRecord
+    batch: Batch
+    headline: Headline
+    report: Path
+
+
+def scenario_json(batch: Batch) -> str:
+    """The resolved scenario (after ``extends``) as JSON, enough to reproduce the run."""
+    r = batch.resolved
+    if r is None:
+        return json.dumps({"engine_scenario": dataclasses.asdict(batch.scenario)}, default=str)
+    params = {
+        k: (v.model_dump(mode="json") if hasattr(v, "model_dump") else v) for k, v in r.parameters.items()
+    }
+    data = {
+        "name": r.name, "title": r.title, "description": r.description, "sources": r.sources,
+        "start": r.start, "horizon": r.horizon, "blocs": r.blocs, "parameters": params,
+        "instruments": [i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in r.instruments],
+    }  # fmt: skip
+    return json.dumps(data)
+
+
+def execute(
+    ref: Any,
+    store: Store,
+    out_dir: Path,
+    runs: int = 1,
+    seed: int | None = None,
+    horizon_years: float | None = None,
+    full: bool = False,
+    progress: Progress | None = None,
+    dataset: Dataset | None = None,
+    baseline: Baseline | None = None,
+) -> Done:
+    """Simulate ``ref``, store the run, write its report."""
+    ds = dataset or load_dataset()
+    base = baseline or build_baseline(ds)
+    batch = run_batch(ref, runs=runs, seed=seed, horizon_years=horizon_years, dataset=ds, baseline=base,
+                      progress=progress)  # fmt: skip
+    head = headline(batch.series)
+    run_id = new_id()
+    record = RunRecord(
+        id=run_id, created=dt.datetime.now().isoformat(timespec="seconds"), scenario=batch.scenario.name,
+        title=(batch.resolved.title if batch.resolved else "") or batch.scenario.name, runs=runs,
+        seed=batch.seed, months=batch.series.sizes["month"], dataset_version=ds.version,
+        package_version=__version__, scenario_json=scenario_json(batch),
+        timings_json=json.dumps({**batch.timings, "kernel": batch.kernel}),
+        headline_json=json.dumps(head.to_dict()), has_full=full,
+    )  # fmt: skip
+    tables = {f"series_{k}": v for k, v in to_tables(batch.series).items()}
+    tables |= {f"central_{k}": v for k, v in to_tables(batch.central).items()}
+    if full and batch.full is not None:
+        tables |= {f"full_{k}": v for k, v in to_tables(batch.full).items()}
+    store.save(record, tables)
+    report = write_run_report(batch, head, ds, run_id, out_dir)
+    store.set_report(run_id, str(report))
+    return Done(dataclasses.replace(record, report=str(report)), batch, head, report)
+
+
+def _dataset_from(store: Store, run_id: str, prefix: str) -> xr.Dataset:
+    names = [n for n in store.tables(run_id) if n.startswith(prefix)]
+    return from_tables({n.removeprefix(prefix): store.table(run_id, n) for n in names})
+
+
+def rebuild(store: Store, run_id: str, ds: Dataset | None = None) -> Done:
+    """The stored run as a :class:`Done` (series and central run read back from Parquet)."""
+    from reesim.scenarios.catalog import _known_cached
+    from reesim.scenarios.convert import to_model
+    from reesim.scenarios.load import merge, validate
+    from reesim.scenarios.yamlsafe import Located
+
+    ds = ds or load_dataset()
+    record = store.get(run_id)
+    data = json.loads(record.scenario_json)
+    resolved: Resolved | None = None
+    if "engine_scenario" in data:
+        engine = data["engine_scenario"]
+        scenario = Scenario(
+            name=engine["name"], start=engine["start"], months=engine["months"],
+            parameters=engine.get("parameters", {}), description=engine.get("description", ""),
+        )  # fmt: skip
+    else:
+        located = Located(f"run {record.id}", data, None)
+        spec = validate(located, _known_cached(str(ds.data_dir), ds.version))
+        resolved = merge(None, located, spec)
+        scenario = to_model(resolved, ds)
+    series = _dataset_from(store, record.id, "series_")
+    series = series.transpose("run", "month", ...)
+    central = _dataset_from(store, record.id, "central_")
+    head = headline(series)
+    timings = json.loads(record.timings_json)
+    sampled = series.sizes["run"] > 1 and not bool((series["unmet"] == series["unmet"].isel(run=0)).all())
+    numbers = {k: v for k, v in timings.items() if isinstance(v, float)}
+    batch = Batch(scenario, resolved, series, central, record.seed, record.runs, sampled, numbers)
+    return Done(record, batch, head, Path(record.report) if record.report else Path())
+
+
+def write_report(done: Done, ds: Dataset, out_dir: Path) -> Path:
+    """(Re)write the report of a stored run."""
+    return write_run_report(done.batch, done.headline, ds, done.record.id, out_dir)
