@@ -48,8 +48,12 @@ def _headline_table(done: Any, title: str) -> Table:
 def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> Any:
     from reesim.store.runs import execute
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} runs"),
-                  TimeElapsedColumn(), transient=True, console=out) as bar:  # fmt: skip
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} runs"),
+    )
+    with Progress(*columns, TimeElapsedColumn(), transient=True, console=out) as bar:
         task = bar.add_task(f"simulating {ref}", total=runs)
         return execute(
             ref, store, out_dir, runs=runs, progress=lambda i, n: bar.update(task, completed=i), **kw
@@ -71,8 +75,10 @@ def run(
     """Simulate a scenario, print its headline table, store the run and write its report."""
     done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full)
     if as_json:
-        payload = {"run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
-                   "runs": runs, "report": str(done.report), "indicators": done.headline.to_dict()}  # fmt: skip
+        payload = {
+            "run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
+            "runs": runs, "report": str(done.report), "indicators": done.headline.to_dict(),
+        }  # fmt: skip
         typer.echo(json.dumps(payload, default=_json_default))
         return
     head = done.headline
@@ -167,9 +173,8 @@ def runs_show(
     done = rebuild(st, run_id)
     r = done.record
     out.print(f"[bold]{r.id}[/bold] {r.scenario}: {r.title}")
-    out.print(
-        f"created {r.created}; {r.runs} run(s), seed {r.seed}; reesim {r.package_version}; data {r.dataset_version}"
-    )
+    out.print(f"created {r.created}; {r.runs} run(s), seed {r.seed}")
+    out.print(f"reesim {r.package_version}; data {r.dataset_version}")
     out.print(f"timings: {r.timings_json}; tables: {', '.join(st.tables(r.id))}")
     out.print(_headline_table(done, "Headline"))
     out.print(f"report: {r.report or '-'}")

@@ -17,9 +17,31 @@ from reesim.results.headline import Row
 PLACES = ("USA", "EU", "Japan", "Korea", "outside China")
 
 
-def _row(done: Any, place: str) -> Row:
+def _row(done: Any, place: str, item: str = "magnets") -> Row | None:
     rows: list[Row] = done.headline.rows
-    return next(r for r in rows if r.place == place and r.item == "magnets")
+    return next((r for r in rows if r.place == place and r.item == item), None)
+
+
+def _element_rows(done: list[Any], place: str) -> list[list[str]]:
+    """Rows for the elements short in any of the runs at ``place``."""
+    items = sorted(
+        {r.item for d in done for r in d.headline.rows if r.place == place and r.item != "magnets"}
+    )
+    rows = []
+    for item in items:
+        found = [_row(d, place, item) for d in done]
+        firsts = [
+            month_text(d.headline, r.first_shortfall) if r else "none"
+            for d, r in zip(done, found, strict=True)
+        ]
+        rows.append([place, f"{item}: first shortfall", *firsts, ""])
+        for label, attr, fmt, scale in (("peak shortfall", "peak_shortfall", "{:.1f}%", 100.0),
+                                        ("unmet (t)", "cumulative_unmet_t", "{:,.0f}", 1.0)):  # fmt: skip
+            values = [getattr(r, attr) if r else None for r in found]
+            shown = [number_text(v, fmt, scale) if v else fmt.format(0) for v in values]
+            diff = ((values[-1].p50 if values[-1] else 0.0) - (values[0].p50 if values[0] else 0.0)) * scale
+            rows.append([place, f"{item}: {label}", *shown, ("+" if diff > 0 else "") + fmt.format(diff)])
+    return rows
 
 
 def compare_rows(done: list[Any]) -> tuple[list[str], list[list[str]]]:
@@ -28,7 +50,7 @@ def compare_rows(done: list[Any]) -> tuple[list[str], list[list[str]]]:
     columns = ["place", "indicator", *names, f"{names[-1]} - {names[0]}"]
     rows: list[list[str]] = []
     for place in PLACES:
-        found = [_row(d, place) for d in done]
+        found = [r for d in done if (r := _row(d, place)) is not None]
         first = [month_text(d.headline, r.first_shortfall) for d, r in zip(done, found, strict=True)]
         rows.append([place, "first shortfall", *first, ""])
         for label, attr, fmt, scale in (
@@ -39,8 +61,9 @@ def compare_rows(done: list[Any]) -> tuple[list[str], list[list[str]]]:
         ):
             spreads = [getattr(r, attr) for r in found]
             diff = (spreads[-1].p50 - spreads[0].p50) * scale
-            rows.append([place, label, *(number_text(s, fmt, scale) for s in spreads),
-                         ("+" if diff > 0 else "") + fmt.format(diff) if np.isfinite(diff) else "-"])  # fmt: skip
+            change = ("+" if diff > 0 else "") + fmt.format(diff) if np.isfinite(diff) else "-"
+            rows.append([place, label, *(number_text(s, fmt, scale) for s in spreads), change])
+        rows += _element_rows(done, place)
     return columns, rows
 
 
@@ -97,9 +120,8 @@ def write_compare_report(done: list[Any], out_dir: Path) -> Path:
         ),
     ):
         charts.png(fig, png_dir / f"{name}.png")
-        figures.append(
-            f'<figure class="chart" id="chart-{name}">{charts.svg(fig)}<figcaption>{caption}</figcaption></figure>'
-        )
+        figure = f'<figure class="chart" id="chart-{name}">{charts.svg(fig)}'
+        figures.append(f"{figure}<figcaption>{caption}</figcaption></figure>")
     sections = "".join(
         f"<h2>{html.escape(d.record.scenario)} (run {d.record.id})</h2>{headline_table(d.headline, 2)}"
         f'<p class="muted">Full report: {html.escape(str(d.record.report or d.report))}</p>'
@@ -109,6 +131,7 @@ def write_compare_report(done: list[Any], out_dir: Path) -> Path:
     body = (f"<h1>Comparison: {names}</h1><p>Differences are the last scenario minus the first (medians).</p>"
             f"{table}{''.join(figures)}{sections}")  # fmt: skip
     path = out_dir / f"{stem}.html"
-    path.write_text(f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{names} - reesim</title>'
-                    f"<style>{STYLE}</style></head><body>{body}</body></html>", encoding="utf-8")  # fmt: skip
+    head = f'<meta charset="utf-8"><title>{names} - reesim</title><style>{STYLE}</style>'
+    page = f'<!DOCTYPE html><html lang="en"><head>{head}</head><body>{body}</body></html>'
+    path.write_text(page, encoding="utf-8")
     return path

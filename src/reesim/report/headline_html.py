@@ -80,10 +80,11 @@ def headline_table(head: Headline, max_element_rows: int = 4) -> str:
             rows.append(f"<tr>{tds}</tr>")
     head_cells = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
     indep = month_text(head, head.independence)
+    indep = indep if indep not in {"-", "none"} else "not within the horizon"
     return (
         f"<table><thead><tr>{head_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f"<p><b>Chain outside China stands alone</b> (production covers use at every stage for the rest "
-        f"of the horizon): {html.escape(indep if indep not in {'-', 'none'} else 'not within the horizon')}.</p>"
+        f"of the horizon): {html.escape(indep)}.</p>"
     )
 
 

@@ -1,0 +1,73 @@
+"""The run report renders in headless Chromium: every chart drawn, no console errors, no network.
+
+Needs Debian's ``chromium`` (``apt-get install chromium``; CI installs it). Skipped where it is
+missing, except on CI (``CI`` set), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reesim.dataset import load_dataset
+from reesim.model.baseline import build_baseline
+from reesim.store import Store
+from reesim.store.runs import execute
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAVE = Path(CHROMIUM).exists()
+if not HAVE and os.environ.get("CI"):
+    pytest.fail("chromium is missing on CI: .ci/run must install it", pytrace=False)
+pytestmark = pytest.mark.skipif(not HAVE, reason="chromium not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("report")
+    ds = load_dataset()
+    done = execute("race", Store(tmp / "runs.duckdb"), tmp / "out", runs=3, seed=3, dataset=ds,
+                   baseline=build_baseline(ds))  # fmt: skip
+    return done.report
+
+
+def test_every_chart_is_drawn_without_errors(report: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(report.as_uri())
+        charts = page.query_selector_all("figure.chart")
+        drawn = page.evaluate(
+            """() => [...document.querySelectorAll('figure.chart')].map(f => {
+                const svg = f.querySelector('svg'); if (!svg) return [f.id, 0, 0];
+                const box = svg.getBoundingClientRect();
+                return [f.id, svg.querySelectorAll('path, use, rect, text').length, box.width * box.height];
+            })"""
+        )
+        title = page.title()
+        browser.close()
+    assert len(charts) == 8
+    assert {d[0] for d in drawn} == {f"chart-{n}" for n in (
+        "timeline", "magnets", "elements", "flows", "race", "stockpiles", "prices", "not_built")}  # fmt: skip
+    for chart_id, shapes, area in drawn:
+        assert shapes > 20, f"{chart_id} draws almost nothing"
+        assert area > 10_000, f"{chart_id} has no size"
+    assert errors == []
+    assert all(u.startswith("file:") for u in requests), "the report must not load anything from the network"
+    assert "race" in title.lower()
+
+
+def test_report_is_self_contained_and_explains_itself(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    assert "<script" not in text and "<link" not in text and 'src="http' not in text
+    for words in ("How to read this", "first shortfall", "The race", "Sources of the scenario", "P10-P90"):
+        assert words in text

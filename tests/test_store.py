@@ -1,0 +1,97 @@
+"""The results store: records and Parquet tables round-trip; no half-written runs; concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from reesim.errors import InputError
+from reesim.store import RunRecord, Store
+from reesim.store.store import from_tables, to_tables
+
+
+def record(run_id: str, scenario: str = "s") -> RunRecord:
+    return RunRecord(
+        id=run_id, created="2026-11-26T01:00:00", scenario=scenario, title="t", runs=1, seed=7, months=3,
+        dataset_version="v", package_version="0", scenario_json="{}", timings_json="{}",
+        headline_json=json.dumps({"rows": []}),
+    )  # fmt: skip
+
+
+def test_save_list_get_delete_round_trip(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    frame = pd.DataFrame({"month": ["2025-01", "2025-02"], "value": [1.5, 2.5]})
+    store.save(record("abcd1234"), {"series_x": frame})
+    assert list(store.list_runs()["id"]) == ["abcd1234"]
+    got = store.get("abcd")  # unique prefix
+    assert got.seed == 7 and got.headline == {"rows": []}
+    pd.testing.assert_frame_equal(store.table("abcd1234", "series_x"), frame)
+    assert store.tables("abcd1234") == ["series_x"]
+    store.delete("abcd1234")
+    assert store.list_runs().empty and not (tmp_path / "runs" / "abcd1234").exists()
+    with pytest.raises(InputError, match="no single run"):
+        store.get("abcd")
+
+
+def test_failed_save_leaves_no_record_and_no_files(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+
+    class Boom(pd.DataFrame):
+        def to_parquet(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C while writing
+
+    with pytest.raises(KeyboardInterrupt):
+        store.save(record("deadbeef"), {"ok": pd.DataFrame({"value": [1.0]}), "boom": Boom({"value": [1.0]})})
+    assert store.list_runs().empty
+    assert list((tmp_path / "runs").iterdir()) == []
+
+
+def test_folders_of_interrupted_runs_are_ignored_and_cleaned(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    (tmp_path / "runs" / ".tmp-cafe0000-123").mkdir()
+    store.save(record("12345678"), {"x": pd.DataFrame({"value": [1.0]})})
+    assert list(store.list_runs()["id"]) == ["12345678"]
+    assert store.clean() == [".tmp-cafe0000-123"]
+    assert [p.name for p in (tmp_path / "runs").iterdir()] == ["12345678"]
+
+
+def _writer(path: str, prefix: str, count: int) -> None:
+    store = Store(Path(path))
+    for i in range(count):
+        store.save(record(f"{prefix}{i:06d}"), {"x": pd.DataFrame({"value": [float(i)]})})
+
+
+def test_two_processes_writing_at_once_both_succeed(tmp_path: Path) -> None:
+    path = str(tmp_path / "runs.duckdb")
+    Store(Path(path))
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(path, p, 8)) for p in ("aa", "bb")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    ids = set(Store(Path(path)).list_runs()["id"])
+    assert len(ids) == 16 and {i[:2] for i in ids} == {"aa", "bb"}
+
+
+def test_tables_round_trip_an_xarray_dataset() -> None:
+    data = xr.Dataset(
+        {"a": (("run", "month"), np.arange(6.0).reshape(2, 3)), "b": (("month",), np.array([1.0, 2.0, 3.0]))},
+        coords={"run": [0, 1], "month": ["2025-01", "2025-02", "2025-03"]},
+    )
+    back = from_tables(to_tables(data))
+    xr.testing.assert_equal(back.transpose("run", "month"), data)
+
+
+def test_unwritable_store_is_bad_input(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(InputError, match="cannot create the store"):
+        Store(blocker / "sub" / "runs.duckdb")
