@@ -1,5 +1,5 @@
 # reesim: two commands do all the set-up on a fresh machine with Python 3.11 and make.
-#   make run   - create .venv, install reesim, run the flagship scenario and write its report
+#   make run   - create .venv, install reesim, check the data, run the flagship scenario (race), write its report
 #   make test  - create .venv, install reesim with its dev tools, run ruff, mypy and pytest
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/reesim flagship --out $(OUT)
+	$(BIN)/reesim run race --out $(OUT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks scripts examples
