@@ -155,6 +155,9 @@ def central_summary(result: xr.Dataset) -> xr.Dataset:
         {
             "production": result["production"].sum("element"),
             "consumption": result["consumption"].sum("element"),
+            "feed": result["feed"].sum("element"),
+            "imports": result["imports"].sum("element"),
+            "exports": result["exports"].sum("element"),
             "price": result["price"],
         }
     )

@@ -141,28 +141,79 @@ def element_shortfall(s: xr.Dataset, elements: list[str]) -> Figure:
     return fig
 
 
+REGIONS = ("China", "outside China")
+
+
+def region_flows(central: xr.Dataset, month: str) -> dict[str, np.ndarray]:
+    """Per material: flows [maker region, user region] into the next stage (magnets: final use).
+
+    Each user region's input is split by where its supply was made: China's exports go outside,
+    its imports come from outside, the rest stays where it was made (t REO-eq/month).
+    """
+    r = central.sel(month=month).isel(run=0)
+    out: dict[str, np.ndarray] = {}
+    for material in ("concentrate", "oxide", "metal", "magnet"):
+        m = r.sel(material=material)
+        made_c = float(m["production"].sel(node="CHN"))
+        made_o = float(m["production"].sum()) - made_c
+        exp_c = float(m["exports"].sel(node="CHN"))
+        imp_c = float(m["imports"].sel(node="CHN"))
+        # supply of each user region by maker region: rows maker (China, outside), columns user
+        supply = np.array([[max(made_c - exp_c, 0.0), exp_c], [imp_c, max(made_o - imp_c, 0.0)]])
+        use = m["consumption"] if material == "magnet" else m["feed"]
+        used = np.array([float(use.sel(node="CHN")), float(use.sum()) - float(use.sel(node="CHN"))])
+        shares = supply / np.maximum(supply.sum(axis=0, keepdims=True), 1e-300)
+        out[material] = shares * used[None, :]
+    return out
+
+
+def _ribbon(
+    ax: Axes, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float], colour: Any
+) -> None:
+    """A smooth band from (x0, y0 bottom..top) to (x1, y1 bottom..top)."""
+    t = np.linspace(0, 1, 40)
+    s = 3 * t**2 - 2 * t**3
+    x = x0 + (x1 - x0) * t
+    ax.fill_between(
+        x, y0[0] + (y1[0] - y0[0]) * s, y0[1] + (y1[1] - y0[1]) * s, color=colour, alpha=0.45, lw=0
+    )
+
+
 def flows(central: xr.Dataset, month: str) -> Figure:
-    """Where material is made and used, China against outside China, base month against ``month``."""
-    stages = [("concentrate", "mining"), ("oxide", "separation"), ("metal", "metal"), ("magnet", "magnets")]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3), sharey=True)
+    """A flow map from mines to magnet users: at each stage, what China and outside China make,
+    and ribbons for where it goes next; the first month against ``month``."""
+    stages = ["mining", "separation", "metal", "magnets", "magnet users"]
+    materials = ["concentrate", "oxide", "metal", "magnet"]
+    fig, axes = plt.subplots(2, 1, figsize=(10, 6.4))
     first = str(central["month"].values[0])
+    colour = (COLOURS["china"], COLOURS["outside"])
     for ax, when in zip(axes, (first, month), strict=True):
+        f = region_flows(central, when)
         r = central.sel(month=when).isel(run=0)
-        china = [float(r["production"].sel(material=k, node="CHN").sum()) for k, _ in stages]
-        world = [float(r["production"].sel(material=k).sum()) for k, _ in stages]
-        use_c = float(r["consumption"].sel(node="CHN").sum())
-        use_w = float(r["consumption"].sum())
-        labels = [label for _, label in stages] + ["final use"]
-        c = np.array([*china, use_c])
-        o = np.array([*world, use_w]) - c
-        pos = np.arange(len(labels))
-        ax.bar(pos, c, color=COLOURS["china"], label="China")
-        ax.bar(pos, o, bottom=c, color=COLOURS["outside"], label="outside China")
-        ax.set_xticks(pos, labels, fontsize=8)
-        ax.set_title(f"{when}")
-    axes[0].set_ylabel("t REO-eq / month")
-    axes[0].legend(fontsize=7, frameon=False)
-    fig.suptitle("Where rare earths are mined, separated, made into metal and magnets, and used")
+        china = [float(r["production"].sel(material=k, node="CHN")) for k in materials]
+        world = [float(r["production"].sel(material=k).sum()) for k in materials]
+        made = [np.array([c, w - c]) for c, w in zip(china, world, strict=True)]
+        made.append(f["magnet"].sum(axis=0))  # final use of magnets by region
+        gap = 0.08 * max(float(m.sum()) for m in made)
+        for col, amounts in enumerate(made):
+            for region in range(2):
+                bottom = 0.0 if region == 0 else amounts[0] + gap
+                ax.bar(col, amounts[region], bottom=bottom, width=0.1, color=colour[region])
+        for col, material in enumerate(materials):
+            out_pos = [0.0, made[col][0] + gap]
+            in_pos = [0.0, made[col + 1][0] + gap]
+            for a in range(2):
+                for b in range(2):
+                    w = float(f[material][a, b])
+                    if w > 0:
+                        ends = (out_pos[a], out_pos[a] + w), (in_pos[b], in_pos[b] + w)
+                        _ribbon(ax, col + 0.05, col + 0.95, *ends, colour[a])
+                        out_pos[a] += w
+                        in_pos[b] += w
+        ax.set_xticks(range(len(stages)), stages)
+        ax.set_ylabel("t REO-eq / month")
+        ax.set_title(f"{when}  (lower boxes: China, upper: outside China; ribbons coloured by where made)")
+    fig.suptitle("Where rare earths flow, from mines to magnet users")
     return fig
 
 

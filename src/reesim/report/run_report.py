@@ -153,8 +153,11 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
         _figure(
             "flows",
             charts.flows(batch.central, worst),
-            f"Output of each stage and final use, China against outside China: the first month against "
-            f"{worst} (the month of the deepest magnet shortfall outside China, or the last month).",
+            "Bars: what China (lower, red) and the rest of the world (upper, blue) make at each stage. "
+            "Ribbons: the input of the next stage (and, after magnets, final use) by where it was made, from "
+            f"China's exports and imports. The first month against {worst} (the month of the deepest magnet "
+            "shortfall outside China, or the last month). Oxide for uses other than magnets leaves at "
+            "separation.",
             png_dir,
         ),
         "<h2>The race</h2>",
