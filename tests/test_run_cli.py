@@ -76,3 +76,21 @@ def test_bad_input_exits_2_without_traceback(env: Path, args: tuple[str, ...], m
     result = RUNNER.invoke(app, list(args))
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split()) and "Traceback" not in result.output
+
+
+def test_large_monte_carlo_stores_quantiles_and_keeps_the_true_headline(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reesim.store import Store
+    from reesim.store import runs as runs_module
+    from reesim.store.runs import rebuild
+
+    monkeypatch.setattr(runs_module, "QUANTILE_ABOVE", 3)
+    payload = json.loads(invoke("run", "april-2025", "--runs", "5", "--seed", "2", "--horizon", "1", "--json",
+                                "--out", str(env / "r")))  # fmt: skip
+    store = Store()
+    unmet = store.table(payload["run_id"], "series_unmet")
+    assert sorted(unmet["run"].unique()) == [0, 1, 2]  # P10, P50, P90 instead of 5 runs
+    done = rebuild(store, payload["run_id"])
+    assert done.headline.runs == 5 and done.headline.to_dict()["rows"] == payload["indicators"]["rows"]
+    assert "(+" in invoke("runs", "show", payload["run_id"])  # months since the first measure

@@ -37,6 +37,13 @@ def number_text(spread: Spread, fmt: str = "{:,.0f}", scale: float = 1.0) -> str
     return f"{mid} ({fmt.format(spread.p10 * scale)}-{fmt.format(spread.p90 * scale)})"
 
 
+def first_text(head: Headline, spread: Spread) -> str:
+    """The first shortfall month, with the months since the scenario's first trade measure."""
+    text = month_text(head, spread)
+    after = head.months_after(spread.p50)
+    return f"{text} (+{after:.0f} mo)" if math.isfinite(after) and text not in {"-", "none"} else text
+
+
 def cells(head: Headline, row: Row) -> list[str]:
     """The table cells of one row, as text."""
     products = ", ".join(
@@ -45,7 +52,7 @@ def cells(head: Headline, row: Row) -> list[str]:
     return [
         row.place,
         row.item,
-        month_text(head, row.first_shortfall),
+        first_text(head, row.first_shortfall),
         number_text(row.peak_shortfall, "{:.1f}%", 100.0),
         month_text(head, row.peak_month),
         number_text(row.cumulative_unmet_t),
@@ -94,7 +101,8 @@ def reading_guide(head: Headline) -> str:
     return (
         '<div class="guide"><b>How to read this.</b> Each row is a place and what it runs short of: '
         "<i>magnets</i> (their rare-earth content) or one element over all its final uses. "
-        "<i>First shortfall</i> is the first month in which more than 0.5% of demand goes unmet; "
+        "<i>First shortfall</i> is the first month in which more than 0.5% of demand goes unmet (with "
+        "the months since the scenario's first trade measure); "
         "<i>peak shortfall</i> is the largest unmet share in any month; <i>unmet</i> adds up the tonnes "
         "(REO-equivalent) not delivered; <i>lowest stock</i> is the smallest working stock of magnets, in "
         "months of demand (an aggregate model can show no shortfall while stocks nearly run out); "

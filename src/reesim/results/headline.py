@@ -63,6 +63,7 @@ class Headline:
     rows: list[Row]
     independence: Spread
     runs: int
+    reference: float = math.nan  # month index of the scenario's first trade measure (nan: none)
 
     def label(self, index: float) -> str:
         """Month label of an index (``none`` for inf or nan)."""
@@ -70,10 +71,30 @@ class Headline:
             return "none"
         return self.months[min(round(index), len(self.months) - 1)]
 
+    def months_after(self, index: float) -> float:
+        """Months from the first trade measure to ``index`` (nan without a measure or an event)."""
+        return index - self.reference if math.isfinite(index) else math.nan
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON and the results store."""
+        """Plain data for JSON and the results store (indices are months from the start)."""
         return {"months": self.months, "runs": self.runs, "independence": asdict(self.independence),
-                "rows": [asdict(r) for r in self.rows]}  # fmt: skip
+                "reference": self.reference, "rows": [asdict(r) for r in self.rows]}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Headline:
+        """The inverse of :meth:`to_dict` (JSON turns inf into null, read back as inf)."""
+
+        def spread(d: dict[str, Any]) -> Spread:
+            return Spread(*(math.inf if d[k] is None else float(d[k]) for k in ("p10", "p50", "p90")))
+
+        rows = []
+        for r in data["rows"]:
+            fields = {k: spread(v) for k, v in r.items() if isinstance(v, dict) and "p50" in v}
+            not_built = {k: spread(v) for k, v in r.get("not_built", {}).items()}
+            rows.append(Row(place=r["place"], item=r["item"], not_built=not_built, **fields))
+        reference = data.get("reference")
+        return cls(list(data["months"]), rows, spread(data["independence"]), int(data["runs"]),
+                   math.nan if reference is None else float(reference))  # fmt: skip
 
 
 def _first(mask: np.ndarray) -> np.ndarray:
@@ -90,7 +111,7 @@ def independence_month(s: xr.Dataset) -> np.ndarray:
     return _first(holds)
 
 
-def headline(s: xr.Dataset, items: list[str] | None = None) -> Headline:
+def headline(s: xr.Dataset, items: list[str] | None = None, reference: float = math.nan) -> Headline:
     """Headline rows for every place: magnets always, elements where any run is short."""
     share = (s["unmet"] / s["demand"].where(s["demand"] > 0)).fillna(0.0)  # [R, T, P, I]
     short = (share > THRESHOLD).any(("run", "month"))
@@ -101,7 +122,7 @@ def headline(s: xr.Dataset, items: list[str] | None = None) -> Headline:
                 continue
             rows.append(_row(s, share, str(place), str(item)))
     months = [str(m) for m in s["month"].values]
-    return Headline(months, rows, Spread.of(independence_month(s)), s.sizes["run"])
+    return Headline(months, rows, Spread.of(independence_month(s)), s.sizes["run"], reference)
 
 
 def _row(s: xr.Dataset, share: xr.DataArray, place: str, item: str) -> Row:

@@ -36,6 +36,30 @@ class Done:
     report: Path
 
 
+#: Above this many runs the store keeps P10/P50/P90 series instead of every run (unless --full).
+QUANTILE_ABOVE = 100
+
+
+def first_measure(scenario: Scenario) -> float:
+    """Month index of the scenario's first export control, ban or quota (nan: none)."""
+    from reesim.model.scenario import ExportControl, ExportQuota, month_index
+
+    starts = [
+        month_index(i.start, scenario.start)
+        for i in scenario.instruments
+        if isinstance(i, ExportControl | ExportQuota)
+    ]
+    return float(max(min(starts), 0)) if starts else float("nan")
+
+
+def quantile_series(series: xr.Dataset) -> xr.Dataset:
+    """P10, P50 and P90 over runs, stored as runs 0, 1 and 2 (attribute ``quantiles``)."""
+    q = series.quantile([0.1, 0.5, 0.9], dim="run").rename(quantile="run").assign_coords(run=[0, 1, 2])
+    q = q.transpose("run", ...)
+    q.attrs = {**series.attrs, "quantiles": "P10, P50, P90"}
+    return q
+
+
 def scenario_json(batch: Batch) -> str:
     """The resolved scenario (after ``extends``) as JSON, enough to reproduce the run."""
     r = batch.resolved
@@ -69,7 +93,7 @@ def execute(
     base = baseline or build_baseline(ds)
     batch = run_batch(ref, runs=runs, seed=seed, horizon_years=horizon_years, dataset=ds, baseline=base,
                       progress=progress)  # fmt: skip
-    head = headline(batch.series)
+    head = headline(batch.series, reference=first_measure(batch.scenario))
     run_id = new_id()
     record = RunRecord(
         id=run_id, created=dt.datetime.now().isoformat(timespec="seconds"), scenario=batch.scenario.name,
@@ -79,7 +103,10 @@ def execute(
         timings_json=json.dumps({**batch.timings, "kernel": batch.kernel}),
         headline_json=json.dumps(head.to_dict()), has_full=full,
     )  # fmt: skip
-    tables = {f"series_{k}": v for k, v in to_tables(batch.series).items()}
+    kept = batch.series
+    if batch.sampled and runs > QUANTILE_ABOVE and not full:
+        kept = quantile_series(batch.series)
+    tables = {f"series_{k}": v for k, v in to_tables(kept).items()}
     tables |= {f"central_{k}": v for k, v in to_tables(batch.central).items()}
     if full and batch.full is not None:
         tables |= {f"full_{k}": v for k, v in to_tables(batch.full).items()}
@@ -119,7 +146,7 @@ def rebuild(store: Store, run_id: str, ds: Dataset | None = None) -> Done:
     series = _dataset_from(store, record.id, "series_")
     series = series.transpose("run", "month", ...)
     central = _dataset_from(store, record.id, "central_")
-    head = headline(series)
+    head = Headline.from_dict(record.headline)  # as computed from every run
     timings = json.loads(record.timings_json)
     sampled = series.sizes["run"] > 1 and not bool((series["unmet"] == series["unmet"].isel(run=0)).all())
     numbers = {k: v for k, v in timings.items() if isinstance(v, float)}
