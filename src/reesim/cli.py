@@ -272,3 +272,7 @@ register_runs(app)
 def main() -> None:
     """Entry point of the ``reesim`` script."""
     app()
+
+
+if __name__ == "__main__":
+    main()
