@@ -31,12 +31,16 @@ def _store(path: Path | None) -> Any:
 
 
 def _headline_table(done: Any, title: str) -> Table:
-    from reesim.report.headline_html import COLUMNS, cells
+    from reesim.report.headline_html import cells
 
     head = done.headline
-    table = Table(title=title, show_lines=False)
-    for col in COLUMNS:
-        table.add_column(col, overflow="fold")
+    table = Table(title=title, show_lines=False, caption="See the report for what each column means.")
+    short = ("place", "item", "first short", "peak", "peak in", "unmet t", "low stock (mo)", "stockpile out",
+             "price x", "not built")  # fmt: skip
+    for i, col in enumerate(short):
+        table.add_column(
+            col, overflow="fold", no_wrap=i < 2, justify="right" if i >= 3 and i != 7 else "left"
+        )
     for row in head.rows:
         if row.item == "magnets" or row.peak_shortfall.p50 > 0.05:
             texts = cells(head, row)
