@@ -86,10 +86,19 @@ class Dataset:
 
     def parameter(self, name: str) -> float:
         """The default value of parameter ``name``."""
-        rows = self.parameters[self.parameters["name"] == name]
-        if rows.empty:
+        defaults = self.parameter_defaults()
+        if name not in defaults:
             raise KeyError(f"no parameter {name!r} in parameters.csv")
-        return float(rows["default"].iloc[0])
+        return defaults[name]
+
+    def parameter_defaults(self) -> dict[str, float]:
+        """Every parameter's default value by name (computed once per dataset)."""
+        cached: dict[str, float] | None = self.__dict__.get("_defaults")
+        if cached is None:
+            table = self.parameters
+            cached = {str(n): float(v) for n, v in zip(table["name"], table["default"], strict=True)}
+            object.__setattr__(self, "_defaults", cached)
+        return cached
 
 
 def _display_name(path: Path) -> str:

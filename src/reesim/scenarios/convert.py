@@ -61,6 +61,18 @@ def _month(value: str) -> int:
     return y * 12 + mo - 1
 
 
+_METAL_PER_OXIDE: dict[str, float] = {}
+
+
+def _metal_per_oxide(ds: Dataset) -> float:
+    """t metal per t oxide of the calibrated base year (cached per dataset version)."""
+    if ds.version not in _METAL_PER_OXIDE:
+        from reesim.model.baseline import build_baseline
+
+        _METAL_PER_OXIDE[ds.version] = float(build_baseline(ds).diagnostics["metal_per_oxide"])
+    return _METAL_PER_OXIDE[ds.version]
+
+
 def _missing(value: object) -> bool:
     """Empty cell: None or NaN."""
     return value is None or (isinstance(value, float) and math.isnan(value))
@@ -284,9 +296,7 @@ class _Converter:
             self.problems.append(self.r.problem(n, ("facility",), "the facility has no published nameplate",
                                                 "add nameplate_t_per_yr (t REO-eq/yr)"))  # fmt: skip
             return None
-        from reesim.model.baseline import build_baseline
-
-        metal_per_oxide = build_baseline(self.ds).diagnostics["metal_per_oxide"]
+        metal_per_oxide = _metal_per_oxide(self.ds)
         if unit == "t_magnet_per_yr":
             return float(value) * self.ds.parameter("magnet_re_content") / metal_per_oxide
         if unit == "t_metal_per_yr":
