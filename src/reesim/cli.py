@@ -262,11 +262,13 @@ def flagship(
     out.print(f"Report written to [bold]{path}[/bold]")
 
 
+from reesim.cli_analyze import register as register_analyze  # noqa: E402
 from reesim.cli_runs import register as register_runs  # noqa: E402
 from reesim.cli_scenarios import register  # noqa: E402
 
 register(app)
 register_runs(app)
+register_analyze(app)
 
 
 def main() -> None:

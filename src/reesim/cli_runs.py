@@ -75,9 +75,20 @@ def run(
     ] = False,
     store: StoreOpt = None,
     full: Annotated[bool, typer.Option("--full", help="Also store the central run's full outputs.")] = False,
+    executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "serial",
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes.")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Dask scheduler address.")] = None,
 ) -> None:
     """Simulate a scenario, print its headline table, store the run and write its report."""
-    done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full)
+    from reesim.uncertainty.executors import EXECUTORS
+
+    if executor not in EXECUTORS:
+        from reesim.dataset.parse import did_you_mean
+
+        hint = did_you_mean(executor, EXECUTORS)
+        raise InputError([Problem("--executor", None, "--executor", f"unknown executor {executor!r}", hint)])
+    done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full,
+                         executor=executor, workers=workers, address=address)  # fmt: skip
     if as_json:
         payload = {
             "run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
@@ -91,6 +102,8 @@ def run(
     )
     indep = head.label(head.independence.p50)
     out.print(f"Chain outside China stands alone: {indep if indep != 'none' else 'not within the horizon'}")
+    for text, chance in head.probabilities.items():
+        out.print(f"  chance that {text}: {chance:.0%}")
     out.print(f"Run [bold]{done.record.id}[/bold] stored in {done.record and _store_path(store)}")
     out.print(f"Report written to [bold]{done.report}[/bold]")
 

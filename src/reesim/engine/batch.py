@@ -1,14 +1,14 @@
 """Run a scenario once or many times (Monte Carlo over its distributions) and keep compact series.
 
 With ``runs`` = 1 the scenario runs with each distribution's central value. With more runs,
-every run draws each distribution once (seeded, so the same seed gives the same runs) and the
-kernel runs each draw; only the compact series of each run are kept
+every run draws each distribution and each ranged engine parameter once
+(:mod:`reesim.uncertainty.sample`; seeded per run, so the same seed gives the same runs on any
+executor) and the kernel runs each draw; only the compact series of each run are kept
 (:mod:`reesim.results.series`), plus the full outputs of the central run for flow charts.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,39 +23,8 @@ from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.scenario import Scenario
 from reesim.results.series import series
 from reesim.scenarios.load import Resolved
-from reesim.scenarios.numbers import Number, central, draw
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
-
-_SHARES = ("share", "rate", "threshold", "shortfall")
-_SIGNED = ("growth_pct_per_yr", "shock")
-
-
-def _bounds(where: str) -> tuple[float, float]:
-    """Range a drawn number is clipped to, from its field name (shares 0-1, signed, else >= 0)."""
-    name = where.rsplit(".", 1)[-1]
-    if where.startswith("parameters."):
-        return -math.inf, math.inf
-    if name in _SIGNED:
-        return (-1.0, math.inf) if name == "shock" else (-math.inf, math.inf)
-    if name.endswith(_SHARES) or name == "share":
-        return 0.0, 1.0
-    return 0.0, math.inf
-
-
-def has_distributions(resolved: Resolved) -> bool:
-    """Whether any number of the scenario is a distribution."""
-    found = False
-
-    def look(value: Number, _where: str) -> float:
-        nonlocal found
-        found = found or not isinstance(value, int | float)
-        return central(value)
-
-    from reesim.scenarios.convert import to_model
-
-    to_model(resolved, load_dataset(), look)
-    return found
 
 
 @dataclass
@@ -92,10 +61,22 @@ def run_batch(
     baseline: Baseline | None = None,
     progress: Progress | None = None,
     kernel: str = "auto",
+    executor: str = "serial",
+    workers: int | None = None,
+    address: str | None = None,
+    vary_parameters: bool = True,
+    chunk_size: int | None = None,
 ) -> Batch:
-    """Run ``ref`` (shipped name, path, resolved scenario or Scenario) ``runs`` times."""
+    """Run ``ref`` (shipped name, path, resolved scenario or Scenario) ``runs`` times.
+
+    With more than one run, every run draws the scenario's distributions and (with
+    ``vary_parameters``) the ranged engine parameters from its own seeded stream, on
+    ``executor`` (serial, processes or dask) in chunks of ``chunk_size`` runs.
+    """
     from reesim.scenarios import catalog
     from reesim.scenarios.convert import to_model
+    from reesim.uncertainty.executors import Chunk, make_executor, simulate_chunk
+    from reesim.uncertainty.sample import parameter_ranges, uncertain_numbers
 
     t0 = time.perf_counter()
     ds = dataset or load_dataset()
@@ -114,7 +95,9 @@ def run_batch(
     chosen = kernel if kernel != "auto" else ("reference" if runs <= 3 else "fast")
     t1 = time.perf_counter()
     central_result = run(scenario, runs=1, seed=seed, dataset=ds, baseline=base, kernel=chosen)
-    sampled = runs > 1 and resolved is not None and has_distributions(resolved)
+    source: Resolved | Scenario = resolved if resolved is not None else scenario
+    ranged = vary_parameters and bool(parameter_ranges(ds, scenario.parameters))
+    sampled = runs > 1 and (ranged or bool(uncertain_numbers(source, ds)))
     if not sampled:
         one = series(central_result, ds, base)
         all_series = (
@@ -123,20 +106,23 @@ def run_batch(
         if progress:
             progress(runs, runs)
     else:
-        assert resolved is not None
-        rng = np.random.default_rng(seed)
-        parts = []
-        for i in range(runs):
-
-            def pick(value: Number, where: str) -> float:
-                low, high = _bounds(where)
-                return float(draw(value, rng, 1, low, high)[0])
-
-            drawn = to_model(resolved, ds, pick)
-            result = run(drawn, runs=1, seed=seed, dataset=ds, baseline=base, kernel=chosen)
-            parts.append(series(result, ds, base).assign_coords(run=[i]))
-            if progress:
-                progress(i + 1, runs)
+        n_workers = (workers or 1) if executor == "serial" else (workers or 2)
+        size = chunk_size or max(1, min(50, -(-runs // (4 * n_workers))))
+        jobs = [
+            Chunk(
+                source, str(ds.data_dir), seed, tuple(range(a, min(a + size, runs))), chosen, vary_parameters
+            )
+            for a in range(0, runs, size)
+        ]
+        pool = make_executor(executor, workers, address)
+        parts: list[xr.Dataset] = []
+        try:
+            for done in pool.map(simulate_chunk, jobs):
+                parts.extend(done)
+                if progress:
+                    progress(len(parts), runs)
+        finally:
+            pool.close()
         all_series = xr.concat(parts, dim="run")
     all_series.attrs.update(scenario=scenario.name, seed=seed, runs=runs)
     t2 = time.perf_counter()

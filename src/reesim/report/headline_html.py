@@ -88,8 +88,13 @@ def headline_table(head: Headline, max_element_rows: int = 4) -> str:
     head_cells = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
     indep = month_text(head, head.independence)
     indep = indep if indep not in {"-", "none"} else "not within the horizon"
+    chances = "".join(
+        f"<li>{html.escape(k)}: <b>{v:.0%}</b> of {head.runs} runs</li>"
+        for k, v in head.probabilities.items()
+    )
+    chances = f"<p><b>Chances over the runs</b></p><ul>{chances}</ul>" if chances else ""
     return (
-        f"<table><thead><tr>{head_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<table><thead><tr>{head_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>{chances}"
         f"<p><b>Chain outside China stands alone</b> (production covers use at every stage for the rest "
         f"of the horizon): {html.escape(indep)}.</p>"
     )

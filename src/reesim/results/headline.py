@@ -64,6 +64,7 @@ class Headline:
     independence: Spread
     runs: int
     reference: float = math.nan  # month index of the scenario's first trade measure (nan: none)
+    probabilities: dict[str, float] = field(default_factory=dict)  # runs > 1: chances of outcomes
 
     def label(self, index: float) -> str:
         """Month label of an index (``none`` for inf or nan)."""
@@ -78,7 +79,8 @@ class Headline:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON and the results store (indices are months from the start)."""
         return {"months": self.months, "runs": self.runs, "independence": asdict(self.independence),
-                "reference": self.reference, "rows": [asdict(r) for r in self.rows]}  # fmt: skip
+                "reference": self.reference, "probabilities": self.probabilities,
+                "rows": [asdict(r) for r in self.rows]}  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Headline:
@@ -93,8 +95,9 @@ class Headline:
             not_built = {k: spread(v) for k, v in r.get("not_built", {}).items()}
             rows.append(Row(place=r["place"], item=r["item"], not_built=not_built, **fields))
         reference = data.get("reference")
-        return cls(list(data["months"]), rows, spread(data["independence"]), int(data["runs"]),
-                   math.nan if reference is None else float(reference))  # fmt: skip
+        ref = math.nan if reference is None else float(reference)
+        chances = dict(data.get("probabilities", {}))
+        return cls(list(data["months"]), rows, spread(data["independence"]), int(data["runs"]), ref, chances)
 
 
 def _first(mask: np.ndarray) -> np.ndarray:
@@ -122,7 +125,11 @@ def headline(s: xr.Dataset, items: list[str] | None = None, reference: float = m
                 continue
             rows.append(_row(s, share, str(place), str(item)))
     months = [str(m) for m in s["month"].values]
-    return Headline(months, rows, Spread.of(independence_month(s)), s.sizes["run"], reference)
+    from reesim.results.measures import probabilities
+
+    return Headline(
+        months, rows, Spread.of(independence_month(s)), s.sizes["run"], reference, probabilities(s)
+    )
 
 
 def _row(s: xr.Dataset, share: xr.DataArray, place: str, item: str) -> Row:

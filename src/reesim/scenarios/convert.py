@@ -210,8 +210,9 @@ class _Converter:
         end = _month(inst.end) if inst.end else _month(self.r.horizon) + 1
         if isinstance(inst, ExportControlSpec) and inst.approval:
             steps = sorted(
-                ((_month(s.from_), self.num(n, "approval.share", s.share),
-                  self.num(n, "approval.review_months", s.review_months)) for s in inst.approval),
+                ((_month(s.from_), self.num(n, f"approval[{j}].share", s.share),
+                  self.num(n, f"approval[{j}].review_months", s.review_months))
+                 for j, s in enumerate(inst.approval)),
             )  # fmt: skip
         elif isinstance(inst, ExportControlSpec):
             steps = [(start, self.num(n, "approval_share", inst.approval_share),

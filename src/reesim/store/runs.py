@@ -87,12 +87,15 @@ def execute(
     progress: Progress | None = None,
     dataset: Dataset | None = None,
     baseline: Baseline | None = None,
+    executor: str = "serial",
+    workers: int | None = None,
+    address: str | None = None,
 ) -> Done:
     """Simulate ``ref``, store the run, write its report."""
     ds = dataset or load_dataset()
     base = baseline or build_baseline(ds)
     batch = run_batch(ref, runs=runs, seed=seed, horizon_years=horizon_years, dataset=ds, baseline=base,
-                      progress=progress)  # fmt: skip
+                      progress=progress, executor=executor, workers=workers, address=address)  # fmt: skip
     head = headline(batch.series, reference=first_measure(batch.scenario))
     run_id = new_id()
     record = RunRecord(

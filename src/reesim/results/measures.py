@@ -1,0 +1,100 @@
+"""Named scalar indicators per run, for sensitivity analysis and probabilities.
+
+Each takes the compact series (:mod:`reesim.results.series`) and returns one value per run.
+Shares are fractions of demand; tonnes are t REO-equivalent over the horizon; months count from
+the start of the run (the horizon plus one when something never happens).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import xarray as xr
+
+from reesim.errors import InputError, Problem
+
+Measure = Callable[[xr.Dataset], np.ndarray]
+
+
+def _share(s: xr.Dataset, place: str, item: str) -> xr.DataArray:
+    demand = s["demand"].sel(place=place, item=item)
+    return (s["unmet"].sel(place=place, item=item) / demand.where(demand > 0)).fillna(0.0)
+
+
+def peak_shortfall(place: str, item: str = "magnets") -> Measure:
+    """Largest monthly unmet share of ``item`` demand at ``place``."""
+    return lambda s: _share(s, place, item).max("month").values
+
+
+def unmet_tonnes(place: str, item: str = "magnets") -> Measure:
+    """Unmet demand of ``item`` at ``place`` summed over the horizon."""
+    return lambda s: s["unmet"].sel(place=place, item=item).sum("month").values
+
+
+def lowest_cover(place: str) -> Measure:
+    """Smallest magnet working stock at ``place``, in months of demand."""
+    return lambda s: s["cover"].sel(place=place).min("month").values
+
+
+def independence(stage: str | None = None) -> Measure:
+    """Months until production outside China covers use there for good (at ``stage``, or all)."""
+
+    def measure(s: xr.Dataset) -> np.ndarray:
+        prod, use = s["production_outside"], s["use_outside"]
+        if stage is not None:
+            prod, use = prod.sel(stage=[stage]), use.sel(stage=[stage])
+        ok = (prod >= use * (1 - 1e-9)).all("stage").values
+        holds = np.flip(np.logical_and.accumulate(np.flip(ok, axis=1), axis=1), axis=1)
+        out: np.ndarray = np.where(holds.any(axis=1), holds.argmax(axis=1), ok.shape[1]).astype(float)
+        return out
+
+    return measure
+
+
+_US, _EU, _JP, _OUT = "USA", "EU", "Japan", "outside China"
+MEASURES: dict[str, tuple[Measure, str]] = {
+    "us_magnet_peak_shortfall": (peak_shortfall(_US), "peak share of US magnet demand unmet"),
+    "eu_magnet_peak_shortfall": (peak_shortfall(_EU), "peak share of EU magnet demand unmet"),
+    "japan_magnet_peak_shortfall": (peak_shortfall(_JP), "peak share of Japan's magnet demand unmet"),
+    "outside_magnet_peak_shortfall": (
+        peak_shortfall(_OUT),
+        "peak share of magnet demand unmet outside China",
+    ),
+    "us_magnet_unmet_t": (unmet_tonnes(_US), "US magnet demand unmet over the horizon, t"),
+    "outside_magnet_unmet_t": (unmet_tonnes(_OUT), "magnet demand unmet outside China, t"),
+    "outside_dy_peak_shortfall": (peak_shortfall(_OUT, "Dy"), "peak share of Dy demand unmet outside China"),
+    "outside_tb_peak_shortfall": (peak_shortfall(_OUT, "Tb"), "peak share of Tb demand unmet outside China"),
+    "us_lowest_magnet_cover": (lowest_cover(_US), "lowest US magnet stock, months of demand"),
+    "eu_lowest_magnet_cover": (lowest_cover(_EU), "lowest EU magnet stock, months of demand"),
+    "independence_months": (independence(), "months until the chain outside China stands alone"),
+    "separation_independence_months": (
+        independence("separation"),
+        "months until separation outside China covers use there",
+    ),
+}
+
+
+def measure(name: str) -> Measure:
+    """The measure called ``name``; InputError with the list otherwise."""
+    if name not in MEASURES:
+        from reesim.dataset.parse import did_you_mean
+
+        raise InputError([Problem("--indicator", None, "--indicator", f"unknown indicator {name!r}",
+                                  did_you_mean(name, MEASURES))])  # fmt: skip
+    return MEASURES[name][0]
+
+
+def probabilities(s: xr.Dataset) -> dict[str, float]:
+    """Chances over runs of outcomes analysts ask about (empty for a single run)."""
+    if s.sizes["run"] < 2:
+        return {}
+    months = [str(m) for m in s["month"].values]
+    by_2030 = next((i for i, m in enumerate(months) if m > "2030-12"), len(months))
+    sep = independence("separation")(s)
+    return {
+        "US peak magnet shortfall above 20%": float((peak_shortfall("USA")(s) > 0.2).mean()),
+        "EU peak magnet shortfall above 20%": float((peak_shortfall("EU")(s) > 0.2).mean()),
+        "any magnet shortfall outside China": float((peak_shortfall("outside China")(s) > 0.005).mean()),
+        "separation outside China covers its use by end 2030": float((sep < by_2030).mean()),
+    }

@@ -1,0 +1,155 @@
+"""Where runs are computed: in this process, in local worker processes, or on a Dask cluster.
+
+One interface, :class:`Executor`: ``map(function, jobs)`` yields results in job order. Work is
+sent as :class:`Chunk` jobs (a scenario, a seed and run indices); each worker loads the dataset
+once and keeps it. Because every run draws from its own seeded stream
+(:func:`reesim.uncertainty.sample.run_rng`), results do not depend on the executor or the chunk
+size (tested).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import xarray as xr
+
+from reesim.errors import InputError, Problem
+
+EXECUTORS = ("serial", "processes", "dask")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Runs ``indices`` of a batch: everything a worker needs, picklable."""
+
+    scenario: Any  # Resolved or Scenario
+    data_dir: str
+    seed: int
+    indices: tuple[int, ...]
+    kernel: str
+    vary_parameters: bool
+
+
+_WORKER_CACHE: dict[str, Any] = {}
+
+
+def _dataset_and_baseline(data_dir: str) -> Any:
+    if data_dir not in _WORKER_CACHE:
+        from reesim.dataset.model import load_dataset
+        from reesim.model.baseline import build_baseline
+
+        ds = load_dataset(Path(data_dir))
+        _WORKER_CACHE[data_dir] = (ds, build_baseline(ds))
+    return _WORKER_CACHE[data_dir]
+
+
+def simulate_chunk(chunk: Chunk) -> list[xr.Dataset]:
+    """Compact series of each run of ``chunk`` (run coordinate = the run's index)."""
+    from reesim.engine.run import run
+    from reesim.results.series import series
+    from reesim.uncertainty.sample import draw_run
+
+    ds, base = _dataset_and_baseline(chunk.data_dir)
+    out = []
+    for i in chunk.indices:
+        scenario = draw_run(chunk.scenario, ds, chunk.seed, i, chunk.vary_parameters)
+        result = run(scenario, runs=1, seed=chunk.seed, dataset=ds, baseline=base, kernel=chunk.kernel)
+        out.append(series(result, ds, base).assign_coords(run=[i]))
+    return out
+
+
+class Executor(Protocol):
+    """Maps a function over jobs, yielding results in job order."""
+
+    name: str
+
+    def map(self, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]: ...
+
+    def close(self) -> None: ...
+
+
+class Serial:
+    """Everything in this process."""
+
+    name = "serial"
+
+    def map(self, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
+        return (function(job) for job in jobs)
+
+    def close(self) -> None:
+        return None
+
+
+def _one_thread() -> None:
+    """Worker initialiser: one compute thread per worker process (the workers are the parallelism)."""
+    os.environ["NUMBA_NUM_THREADS"] = "1"
+    os.environ["OMP_NUM_THREADS"] = "1"
+
+
+class Processes:
+    """Local worker processes (one per core by default), started fresh ("spawn"): forking a
+    process that already runs Numba's threads is unsafe."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers or os.cpu_count() or 1, mp_context=context, initializer=_one_thread
+        )
+
+    def map(self, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
+        return self.pool.map(function, jobs)
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+class Dask:
+    """A Dask distributed cluster: at ``address``, or a local one started for the batch."""
+
+    name = "dask"
+
+    def __init__(self, workers: int | None = None, address: str | None = None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - dask is a dependency
+            raise InputError([Problem("--executor", None, "--executor", "dask is not installed",
+                                      "pip install 'dask[distributed]'")]) from None  # fmt: skip
+        self.cluster = None
+        if address:
+            self.client = Client(address)
+        else:
+            self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                        processes=True, dashboard_address=None,
+                                        env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})  # fmt: skip
+            self.client = Client(self.cluster)
+
+    def map(self, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
+        futures = self.client.map(function, jobs, pure=False)
+        return (future.result() for future in futures)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_executor(name: str, workers: int | None = None, address: str | None = None) -> Executor:
+    """The executor called ``name`` (serial, processes or dask)."""
+    if name == "serial":
+        return Serial()
+    if name == "processes":
+        return Processes(workers)
+    if name == "dask":
+        return Dask(workers, address)
+    from reesim.dataset.parse import did_you_mean
+
+    raise InputError([Problem("--executor", None, "--executor", f"unknown executor {name!r}",
+                              did_you_mean(name, EXECUTORS))])  # fmt: skip

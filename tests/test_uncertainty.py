@@ -1,0 +1,102 @@
+"""Monte Carlo seeding, executors and sensitivity analysis."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from reesim.cli import app
+from reesim.dataset import load_dataset
+from reesim.engine.batch import run_batch
+from reesim.model.baseline import build_baseline
+from reesim.scenarios import load
+from reesim.uncertainty.analyze import factors, sensitivity
+from reesim.uncertainty.sample import draw_run, parameter_ranges
+
+DS = load_dataset()
+BASE = build_baseline(DS)
+SCENARIO = """name: us-licences
+start: 2025-01
+horizon: 2026-12
+parameters:
+  working_stock_months: 1
+instruments:
+  - kind: export_control
+    id: us-magnets
+    exporter: CHN
+    forms: [magnet]
+    destinations: [USA]
+    start: 2025-03
+    approval_share: {dist: uniform, low: 0.0, high: 0.4}
+"""
+
+
+@pytest.fixture(scope="module")
+def path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = tmp_path_factory.mktemp("sc") / "us.yaml"
+    p.write_text(SCENARIO)
+    return p
+
+
+def _batch(path: Path, runs: int, **kw: object) -> xr.Dataset:
+    return run_batch(str(path), runs=runs, seed=21, dataset=DS, baseline=BASE, kernel="fast", **kw).series  # type: ignore[arg-type]
+
+
+def test_runs_do_not_depend_on_batch_size_or_chunks(path: Path) -> None:
+    five = _batch(path, 5, chunk_size=2)
+    one_chunk = _batch(path, 5, chunk_size=5)
+    three = _batch(path, 3, chunk_size=1)
+    xr.testing.assert_equal(five, one_chunk)
+    xr.testing.assert_equal(five.isel(run=slice(0, 3)), three)
+    unmet = five["unmet"].sel(place="USA", item="magnets").sum("month").values
+    assert len(set(np.round(unmet, 9))) == 5  # every run draws its own numbers
+
+
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_executors_give_bit_identical_results(path: Path, executor: str) -> None:
+    serial = _batch(path, 4, chunk_size=1)
+    other = _batch(path, 4, chunk_size=2, executor=executor, workers=2)
+    xr.testing.assert_identical(serial.drop_attrs(), other.drop_attrs())
+
+
+def test_parameters_are_drawn_within_their_ranges() -> None:
+    scenario = load("baseline", DS)
+    ranges = parameter_ranges(DS)
+    draws = [draw_run(scenario, DS, 5, i).parameters for i in range(40)]
+    for name, (low, _mode, high) in ranges.items():
+        values = np.array([d[name] for d in draws])
+        assert low <= values.min() and values.max() <= high and values.std() > 0, name
+    assert "magnet_re_content" not in ranges  # calibration parameters are not drawn
+
+
+def test_scenario_parameters_are_not_redrawn(path: Path) -> None:
+    april = load("april-2025", DS)
+    assert "working_stock_months" not in parameter_ranges(DS, dict(april.parameters))
+    assert draw_run(april, DS, 1, 0).parameters["working_stock_months"] == 1.5
+
+
+def test_sensitivity_names_the_driver(path: Path) -> None:
+    resolved = load(path, DS)
+    names = [f.label for f in factors(resolved, DS)]
+    assert "us-magnets.approval_share" in names
+    result = sensitivity(resolved, DS, BASE, "us_magnet_unmet_t", "morris", samples=2, seed=1)
+    assert result.table()[0]["factor"] == "us-magnets.approval_share"
+    top = result.ranking()[0]
+    assert result.low[top] > result.high[top]  # more approvals, less unmet
+
+
+def test_sensitivity_command(path: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["sensitivity", str(path), "--indicator", "us_magnet_unmet_t", "--samples", "2", "--json",
+            "--out", str(tmp_path)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["factors"][0]["factor"] == "us-magnets.approval_share" and data["runs"] > 20
+    bad = runner.invoke(app, ["sensitivity", "race", "--indicator", "us_magnet_peak_shortfal"])
+    assert bad.exit_code == 2 and "did you mean 'us_magnet_peak_shortfall'?" in bad.output
