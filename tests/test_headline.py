@@ -74,6 +74,9 @@ def test_monte_carlo_draws_differ_and_repeat_with_the_seed(tmp_path: Path) -> No
     assert row.cumulative_unmet_t.p10 < row.cumulative_unmet_t.p50 < row.cumulative_unmet_t.p90
 
 
-def test_scenario_without_distributions_runs_once(tmp_path: Path) -> None:
-    batch = run_batch("baseline", runs=4, horizon_years=1, dataset=DS, baseline=BASE)
+def test_nothing_uncertain_runs_once(tmp_path: Path) -> None:
+    """No distributions and parameters held at their defaults: every run is the central run."""
+    batch = run_batch("baseline", runs=4, horizon_years=1, dataset=DS, baseline=BASE, vary_parameters=False)
     assert not batch.sampled and batch.series.sizes["run"] == 4 and batch.series.sizes["month"] == 12
+    varied = run_batch("baseline", runs=4, horizon_years=1, seed=3, dataset=DS, baseline=BASE)
+    assert varied.sampled  # the engine parameters with ranges are drawn
