@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reesim.cli_common import friendly, out
+from reesim.cli_common import friendly, out, runs_progress
 
 
 def sensitivity(
@@ -46,12 +45,7 @@ def sensitivity(
         resolved = with_horizon(resolved, horizon)
     n = len(factors(resolved, ds))
     total = samples * (n + (2 if method == "sobol" else 1)) + 2 * n + 1
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} runs"),
-    )
-    with Progress(*columns, TimeElapsedColumn(), transient=True, console=out) as bar:
+    with runs_progress() as bar:
         task = bar.add_task(f"{method}: {n} factors", total=total)
         result = analyse(resolved, ds, base, indicator, method, samples, seed,
                          progress=lambda i, t: bar.update(task, completed=i, total=t))  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reesim.errors import InputError, Problem
 
@@ -44,3 +45,13 @@ def friendly(func: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def runs_progress() -> Progress:
+    """A transient progress bar counting runs (use as a context manager)."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} runs"),
+    )
+    return Progress(*columns, TimeElapsedColumn(), transient=True, console=out)

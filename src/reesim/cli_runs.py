@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reesim.cli_common import friendly, out
+from reesim.cli_common import friendly, out, runs_progress
 from reesim.errors import InputError, Problem
 
 runs_app = typer.Typer(no_args_is_help=True, help="List, show, delete and export stored runs.")
@@ -52,12 +51,7 @@ def _headline_table(done: Any, title: str) -> Table:
 def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> Any:
     from reesim.store.runs import execute
 
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} runs"),
-    )
-    with Progress(*columns, TimeElapsedColumn(), transient=True, console=out) as bar:
+    with runs_progress() as bar:
         task = bar.add_task(f"simulating {ref}", total=runs)
         return execute(
             ref, store, out_dir, runs=runs, progress=lambda i, n: bar.update(task, completed=i), **kw

@@ -94,11 +94,17 @@ def before(a: str, b: str) -> bool:
 # --- names checked against the dataset ----------------------------------------------------------
 
 
-def _element(value: str, info: ValidationInfo) -> str:
-    known = _known(info)
-    if known is not None and value not in known.elements:
-        raise fail("element", f"unknown element {value!r}", _suggest(value, known.elements))
-    return value
+def _member(kind: str, attribute: str) -> Any:
+    """A validator: the value must be one of ``Known.<attribute>`` (e.g. an element symbol)."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        known = _known(info)
+        options = getattr(known, attribute) if known is not None else None
+        if options is not None and value not in options:
+            raise fail(kind, f"unknown {kind} {value!r}", _suggest(value, options))
+        return value
+
+    return check
 
 
 def _place(value: str, info: ValidationInfo) -> str:
@@ -116,13 +122,6 @@ def _sector(value: str, info: ValidationInfo) -> str:
     return value
 
 
-def _facility(value: str, info: ValidationInfo) -> str:
-    known = _known(info)
-    if known is not None and value not in known.facilities:
-        raise fail("facility", f"unknown facility {value!r}", _suggest(value, known.facilities))
-    return value
-
-
 def _source(value: str, info: ValidationInfo) -> str:
     known = _known(info)
     if known is not None and value not in known.sources:
@@ -131,10 +130,10 @@ def _source(value: str, info: ValidationInfo) -> str:
     return value
 
 
-Element = Annotated[str, AfterValidator(_element)]
+Element = Annotated[str, AfterValidator(_member("element", "elements"))]
 Place = Annotated[str, AfterValidator(_place)]
 Sector = Annotated[str, AfterValidator(_sector)]
-FacilityId = Annotated[str, AfterValidator(_facility)]
+FacilityId = Annotated[str, AfterValidator(_member("facility", "facilities"))]
 SourceId = Annotated[str, AfterValidator(_source)]
 
 #: What an export measure covers: raw material, separated oxide, metal and alloy, magnets, know-how.
