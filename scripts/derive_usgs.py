@@ -174,6 +174,47 @@ def main(public: Path, out: Path) -> None:
     _write(out / "reserves.csv", head_r, reserves)
     head_c = ["material", "year", "price", "unit", "basis", "grade", "source_id", "locator", "status", "note"]
     _write(out / "prices.csv", head_c, prices)
+    head_h = ["measure", "year", "value", "unit", "source_id", "locator", "status", "note"]
+    _write(out / "us_history.csv", head_h, us_history(public / "usgs_ds140_rare_earths_2020.xlsx"))
+
+
+#: DS140 columns kept for backtests (column index in the sheet, header as printed).
+DS140_COLUMNS = {
+    "imports": (2, "Imports"),
+    "exports": (3, "Exports"),
+    "apparent_consumption": (4, "Apparent consumption"),
+    "unit_value": (5, "Unit value ($/t)"),
+}
+
+
+def us_history(workbook: Path, first: int = 2005, last: int = 2015) -> list[dict[str, str]]:
+    """US imports, exports, apparent consumption and unit value by year from DS140 (needs openpyxl)."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(workbook, read_only=True, data_only=True).worksheets[0]
+    rows = []
+    for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if not (isinstance(row[0], int) and first <= row[0] <= last):
+            continue
+        for measure, (col, header) in DS140_COLUMNS.items():
+            if row[col] in (None, "NA"):
+                continue
+            price = measure == "unit_value"
+            rows.append(
+                {
+                    "measure": measure,
+                    "year": str(row[0]),
+                    "value": str(row[col]),
+                    "unit": "usd_per_t" if price else "t_reo",
+                    "source_id": "usgs_ds140",
+                    "locator": f"sheet 'Rare earths', row {line} (year {row[0]}), column '{header}'",
+                    "status": "reported",
+                    "note": "Unit value of US apparent consumption in nominal dollars (DS140 definition)"
+                    if price
+                    else "",
+                }
+            )
+    return rows
 
 
 if __name__ == "__main__":

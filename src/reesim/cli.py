@@ -263,12 +263,14 @@ def flagship(
 
 
 from reesim.cli_analyze import register as register_analyze  # noqa: E402
+from reesim.cli_backtest import register as register_backtest  # noqa: E402
 from reesim.cli_runs import register as register_runs  # noqa: E402
 from reesim.cli_scenarios import register  # noqa: E402
 
 register(app)
 register_runs(app)
 register_analyze(app)
+register_backtest(app)
 
 
 def main() -> None:

@@ -1,0 +1,110 @@
+"""Score a backtest case: direction, timing and size of the observed move, and an error measure.
+
+For each series: the observed index (1 = pre-policy level) and the simulated one (the scenario
+over its no-policy counterfactual). The *move* is the trough (or peak) of the observed index;
+the model reproduces its direction when its own extreme lies on the same side of 1, its timing
+as the difference between the two extremes' periods, its size as the ratio of the simulated to
+the observed deviation from 1. The error is the mean absolute log ratio of simulated to observed
+over the periods not used for calibration (out of sample).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from reesim.backtest.cases import CASES, Case, SeriesSpec
+from reesim.dataset.model import Dataset
+from reesim.errors import InputError, Problem
+from reesim.model.baseline import Baseline
+
+#: Deviation from 1 below which an index counts as flat.
+FLAT = 0.02
+
+
+@dataclass(frozen=True)
+class SeriesFit:
+    """How one simulated series compares with the observed one."""
+
+    case: str
+    key: str
+    label: str
+    periods: list[str]
+    observed: list[float]
+    simulated: list[float]
+    calibrated: list[str]
+    reference: str
+    sources: list[str]
+    direction_observed: int  # -1 fall, 0 flat, +1 rise (at the observed move)
+    direction_simulated: int
+    move_observed: tuple[str, float]  # period and index of the observed extreme
+    move_simulated: tuple[str, float]
+    timing_error: int  # simulated minus observed period of the extreme, in months or years
+    size_ratio: float  # simulated deviation from 1 over observed deviation from 1
+    error_out_of_sample: float  # mean |log(sim/obs)| over periods not calibrated (nan if none)
+
+    @property
+    def direction_ok(self) -> bool:
+        """Whether the simulated move goes the same way as the observed one."""
+        return self.direction_observed == self.direction_simulated
+
+
+def _sign(x: float) -> int:
+    return 0 if abs(x - 1) < FLAT else (1 if x > 1 else -1)
+
+
+def _offset(a: str, b: str) -> int:
+    """Periods from ``a`` to ``b`` (years ``YYYY`` or months ``YYYY-MM``)."""
+    if len(a) == 4:
+        return int(b) - int(a)
+    return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:7]) - int(a[5:7])
+
+
+def score(case: Case, spec: SeriesSpec, observed: pd.Series, simulated: pd.Series, reference: str,
+          sources: tuple[str, ...]) -> SeriesFit:  # fmt: skip
+    """Compare ``simulated`` (an index by period) with ``observed``."""
+    periods = [p for p in observed.index if p in simulated.index]
+    obs = np.array([float(observed[p]) for p in periods])
+    sim = np.array([float(simulated[p]) for p in periods])
+    pick = np.argmin if spec.move == "trough" else np.argmax
+    i, j = int(pick(obs)), int(pick(sim))
+    dev_obs, dev_sim = obs[i] - 1.0, sim[j] - 1.0
+    out = [k for k, p in enumerate(periods) if p not in spec.calibrated]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.abs(np.log(np.maximum(sim[out], 1e-3) / np.maximum(obs[out], 1e-3)))
+    return SeriesFit(
+        case=case.name, key=spec.key, label=spec.label, periods=periods, observed=obs.tolist(),
+        simulated=sim.tolist(), calibrated=list(spec.calibrated), reference=reference, sources=list(sources),
+        direction_observed=_sign(obs[i]), direction_simulated=_sign(sim[j]),
+        move_observed=(periods[i], float(obs[i])), move_simulated=(periods[j], float(sim[j])),
+        timing_error=_offset(periods[i], periods[j]),
+        size_ratio=float(dev_sim / dev_obs) if abs(dev_obs) > 1e-12 else math.nan,
+        error_out_of_sample=float(logs.mean()) if out else math.nan,
+    )  # fmt: skip
+
+
+def run_case(name: str, ds: Dataset, base: Baseline) -> list[SeriesFit]:
+    """Simulate case ``name`` and its counterfactual, and score every series."""
+    from reesim.engine.run import run
+    from reesim.scenarios import resolve
+
+    if name not in CASES:
+        from reesim.dataset.parse import did_you_mean
+
+        raise InputError(
+            [Problem("CASE", None, "CASE", f"unknown backtest case {name!r}", did_you_mean(name, CASES))]
+        )
+    case = CASES[name]
+    scenario = resolve(case.scenario, ds)
+    counterfactual = replace(scenario, name=f"{scenario.name}-without-policy", instruments=())
+    with_policy = run(scenario, dataset=ds, baseline=base, kernel="reference")
+    without = run(counterfactual, dataset=ds, baseline=base, kernel="reference")
+    fits = []
+    for spec in case.series:
+        obs = spec.observed(ds)
+        sim = spec.simulated(with_policy, base) / spec.simulated(without, base).replace(0.0, np.nan)
+        fits.append(score(case, spec, obs.values, sim.fillna(1.0), obs.reference, obs.source_ids))
+    return fits

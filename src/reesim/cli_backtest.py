@@ -1,0 +1,48 @@
+"""``reesim backtest [CASE]``: the model against observed series, with a fit table and a report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from reesim.cli_common import friendly, out
+
+
+def backtest(
+    case: Annotated[
+        str | None, typer.Argument(help="quota-2010, april-2025 or busan-truce; all if omitted.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("reports"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the fits as JSON.")] = False,
+) -> None:
+    """Run each backtest case and its no-policy counterfactual; compare with what was observed."""
+    from reesim.backtest.cases import CASES
+    from reesim.backtest.fit import run_case
+    from reesim.backtest.report import COLUMNS, row, write_backtest_report
+    from reesim.dataset import load_dataset
+    from reesim.model.baseline import build_baseline
+
+    ds = load_dataset()
+    base = build_baseline(ds)
+    names = [case] if case else list(CASES)
+    fits = [fit for name in names for fit in run_case(name, ds, base)]
+    if as_json:
+        typer.echo(json.dumps([asdict(f) for f in fits]))
+        return
+    table = Table(title="Backtests: simulated against observed (indices, 1 = before the policy)")
+    for col in COLUMNS:
+        table.add_column(col, overflow="fold")
+    for fit in fits:
+        table.add_row(*row(fit), style=None if fit.direction_ok else "red")
+    out.print(table)
+    out.print(f"Report written to [bold]{write_backtest_report(fits, out_dir)}[/bold]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``reesim backtest``."""
+    app.command("backtest")(friendly(backtest))

@@ -1,0 +1,89 @@
+"""Backtests pin the model's fit to observed history, so a change that breaks it fails CI.
+
+Bounds are the fit as measured (docs/validation.md), with some room; where the model misses
+(the 2011 price spike), the bound pins the miss, to be tightened when the price model improves.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from reesim.backtest.fit import SeriesFit, run_case
+from reesim.cli import app
+from reesim.dataset import load_dataset
+from reesim.model.baseline import build_baseline
+
+DS = load_dataset()
+BASE = build_baseline(DS)
+
+
+@pytest.fixture(scope="module")
+def fits() -> dict[str, SeriesFit]:
+    return {
+        f"{f.case}/{f.key}": f
+        for name in ("quota-2010", "april-2025", "busan-truce")
+        for f in run_case(name, DS, BASE)
+    }
+
+
+def test_observed_series_are_the_bundled_figures(fits: dict[str, SeriesFit]) -> None:
+    imports = fits["quota-2010/us_imports"]
+    assert imports.periods == ["2010", "2011", "2012"]
+    assert imports.observed == pytest.approx([12_900 / 12_100, 7_790 / 12_100, 5_310 / 12_100])  # DS140
+    exports = fits["april-2025/china_magnet_exports"]
+    assert exports.observed[exports.periods.index("2025-05")] == pytest.approx(1238.47 / 4811)
+    assert exports.observed[exports.periods.index("2025-11")] == pytest.approx(6150 / (58152 / 12))
+
+
+def test_quota_cuts_us_imports_fall_about_as_much_about_when(fits: dict[str, SeriesFit]) -> None:
+    fit = fits["quota-2010/us_imports"]
+    assert fit.direction_ok and fit.direction_observed == -1
+    assert abs(fit.timing_error) <= 1
+    assert 0.5 <= fit.size_ratio <= 2.0
+
+
+def test_quota_price_rise_is_in_the_right_year_but_far_too_small(fits: dict[str, SeriesFit]) -> None:
+    fit = fits["quota-2010/us_unit_value"]
+    assert fit.direction_ok and fit.direction_observed == 1 and fit.timing_error == 0
+    assert fit.size_ratio < 0.05  # the 2011 spike (6x) is missed: the price rule cannot produce it
+
+
+def test_april_2025_exports_trough_and_restocking(fits: dict[str, SeriesFit]) -> None:
+    fit = fits["april-2025/china_magnet_exports"]
+    assert fit.direction_ok and fit.direction_observed == -1
+    assert abs(fit.timing_error) <= 1  # the simulated trough comes a month early (the review month)
+    assert 0.5 <= fit.size_ratio <= 2.0
+    # Out of sample: restocking after the trough, August to October 2025, within 20%.
+    for period in ("2025-08", "2025-09", "2025-10"):
+        k = fit.periods.index(period)
+        assert fit.simulated[k] > 1.0 and abs(math.log(fit.simulated[k] / fit.observed[k])) < 0.2, period
+
+
+def test_april_2025_us_trough_month(fits: dict[str, SeriesFit]) -> None:
+    fit = fits["april-2025/us_magnet_imports"]
+    assert fit.direction_ok and fit.timing_error == 0 and 0.5 <= fit.size_ratio <= 2.0
+
+
+def test_after_busan_exports_out_of_sample(fits: dict[str, SeriesFit]) -> None:
+    fit = fits["busan-truce/china_magnet_exports"]
+    assert fit.direction_ok and fit.calibrated == []
+    assert fit.error_out_of_sample < 0.2
+    assert np.all(np.array(fit.simulated) < np.array(fit.observed))  # the model has no demand growth
+
+
+def test_backtest_command_prints_table_and_writes_report(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["backtest", "april-2025", "--out", str(tmp_path)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "China's magnet exports" in result.output and "fall/fall" in result.output
+    assert (tmp_path / "backtest.html").exists()
+    assert sorted(p.name for p in (tmp_path / "backtest-charts").iterdir()) == [
+        "april-2025-china_magnet_exports.png", "april-2025-us_magnet_imports.png"]  # fmt: skip
+    bad = CliRunner().invoke(app, ["backtest", "april-2026"])
+    assert bad.exit_code == 2 and "did you mean 'april-2025'?" in bad.output
