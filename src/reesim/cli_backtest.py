@@ -22,7 +22,7 @@ def backtest(
 ) -> None:
     """Run each backtest case and its no-policy counterfactual; compare with what was observed."""
     from reesim.backtest.cases import CASES
-    from reesim.backtest.fit import run_case
+    from reesim.backtest.fit import run_case, stoppages
     from reesim.backtest.report import COLUMNS, row, write_backtest_report
     from reesim.dataset import load_dataset
     from reesim.model.baseline import build_baseline
@@ -31,8 +31,9 @@ def backtest(
     base = build_baseline(ds)
     names = [case] if case else list(CASES)
     fits = [fit for name in names for fit in run_case(name, ds, base)]
+    stops = [s for name in names for s in stoppages(name, ds, base)]
     if as_json:
-        typer.echo(json.dumps([asdict(f) for f in fits]))
+        typer.echo(json.dumps({"series": [asdict(f) for f in fits], "stoppages": [asdict(s) for s in stops]}))
         return
     table = Table(title="Backtests: simulated against observed (indices, 1 = before the policy)")
     for col in COLUMNS:
@@ -40,7 +41,14 @@ def backtest(
     for fit in fits:
         table.add_row(*row(fit), style=None if fit.direction_ok else "red")
     out.print(table)
-    out.print(f"Report written to [bold]{write_backtest_report(fits, out_dir)}[/bold]")
+    for s in stops:
+        model = (
+            f"first shortfall {s.simulated}"
+            if s.simulated
+            else f"no shortfall (lowest stock {s.lowest_cover_months:.2f} months)"
+        )
+        out.print(f"Plant stoppage in {s.place}, observed {s.observed} ({s.source_id}); model: {model}")
+    out.print(f"Report written to [bold]{write_backtest_report(fits, out_dir, stops)}[/bold]")
 
 
 def register(app: typer.Typer) -> None:

@@ -86,6 +86,47 @@ def score(case: Case, spec: SeriesSpec, observed: pd.Series, simulated: pd.Serie
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Stoppage:
+    """An observed supply disruption outside China against the model's first shortfall there."""
+
+    case: str
+    place: str
+    observed: str  # month of the first reported stoppage (``events`` table, kind disruption)
+    what: str
+    source_id: str
+    simulated: str | None  # first month with more than 0.5% of magnet demand unmet (None: never)
+    lowest_cover_months: float  # lowest magnet stock in the model, months of demand
+
+
+def stoppages(name: str, ds: Dataset, base: Baseline) -> list[Stoppage]:
+    """Observed plant stoppages (events of kind ``disruption``) in the case's period, against the model."""
+    from reesim.engine.run import run
+    from reesim.results.indicators import bloc_nodes, lowest_stock_cover, total_shortfall_share
+    from reesim.scenarios import resolve
+
+    case = CASES[name]
+    scenario = resolve(case.scenario, ds)
+    result = run(scenario, dataset=ds, baseline=base, kernel="reference")
+    months = {str(m) for m in result["month"].values}
+    events = ds["events"]
+    out = []
+    for row in events[events["kind"] == "disruption"].itertuples(index=False):
+        month = str(row.date)[:7]
+        if month not in months:
+            continue
+        place = {"USA": "USA", "EU": "eu"}.get(str(row.targets), str(row.targets))
+        nodes = bloc_nodes(ds, base, place)
+        share = total_shortfall_share(result, nodes).isel(run=0).values
+        short = np.flatnonzero(share > 0.005)
+        cover, _ = lowest_stock_cover(result, nodes)
+        simulated = str(result["month"].values[short[0]]) if short.size else None
+        out.append(
+            Stoppage(name, str(row.targets), month, str(row.what), str(row.source_id), simulated, cover)
+        )
+    return out
+
+
 def run_case(name: str, ds: Dataset, base: Baseline) -> list[SeriesFit]:
     """Simulate case ``name`` and its counterfactual, and score every series."""
     from reesim.engine.run import run

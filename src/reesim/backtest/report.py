@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from reesim.backtest.cases import CASES
-from reesim.backtest.fit import SeriesFit
+from reesim.backtest.fit import SeriesFit, Stoppage
 from reesim.report import charts
 from reesim.report.headline_html import STYLE
 
@@ -52,7 +52,7 @@ def chart(fit: SeriesFit) -> Any:
     return fig
 
 
-def write_backtest_report(fits: list[SeriesFit], out_dir: Path) -> Path:
+def write_backtest_report(fits: list[SeriesFit], out_dir: Path, stops: list[Stoppage] | None = None) -> Path:
     """Write ``backtest.html`` and one PNG per series to ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     png_dir = out_dir / "backtest-charts"
@@ -69,6 +69,15 @@ def write_backtest_report(fits: list[SeriesFit], out_dir: Path) -> Path:
         "(shaded yellow in the charts).</div>",
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
     ]
+    if stops:
+        items = "".join(
+            f"<li>{html.escape(s.place)}, observed {s.observed}: {html.escape(s.what)} "
+            f"({html.escape(s.source_id)}). "
+            f"Model: {html.escape(s.simulated or 'no shortfall')} (lowest magnet stock "
+            f"{s.lowest_cover_months:.2f} months of demand).</li>"
+            for s in stops
+        )
+        parts.append(f"<h2>Plant stoppages outside China</h2><ul>{items}</ul>")
     for case in dict.fromkeys(f.case for f in fits):
         parts.append(
             f"<h2>{html.escape(CASES[case].title)}</h2><p>{html.escape(CASES[case].calibration)}</p>"
