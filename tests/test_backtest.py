@@ -50,7 +50,8 @@ def test_quota_cuts_us_imports_fall_about_as_much_about_when(fits: dict[str, Ser
 def test_quota_price_rise_is_in_the_right_year_but_far_too_small(fits: dict[str, SeriesFit]) -> None:
     fit = fits["quota-2010/us_unit_value"]
     assert fit.direction_ok and fit.direction_observed == 1 and fit.timing_error == 0
-    assert fit.size_ratio < 0.05  # the 2011 spike (6x) is missed: the price rule cannot produce it
+    # The 2011 spike (6.25x) is mostly missed: shortage-driven prices reach 1.7x (size ratio 0.13).
+    assert 0.08 < fit.size_ratio < 0.2
 
 
 def test_april_2025_exports_trough_and_restocking(fits: dict[str, SeriesFit]) -> None:
@@ -83,8 +84,15 @@ def test_backtest_command_prints_table_and_writes_report(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "China's magnet exports" in result.output and "fall/fall" in result.output
     assert (tmp_path / "backtest.html").exists()
-    assert sorted(p.name for p in (tmp_path / "backtest-charts").iterdir()) == [
-        "april-2025-china_magnet_exports.png", "april-2025-us_magnet_imports.png"]  # fmt: skip
+    charts = sorted(p.name for p in (tmp_path / "backtest-charts").iterdir())
+    keys = (
+        "china_magnet_exports",
+        "us_magnet_imports",
+        "dy_oxide_outside",
+        "tb_oxide_outside",
+        "dy_oxide_china",
+    )
+    assert charts == sorted(f"april-2025-{k}.png" for k in keys)
     bad = CliRunner().invoke(app, ["backtest", "april-2026"])
     assert bad.exit_code == 2 and "did you mean 'april-2025'?" in bad.output
 
@@ -98,3 +106,21 @@ def test_plant_stoppages_are_read_from_the_events_and_missed_by_the_model() -> N
     # Known miss (docs/validation.md): stocks nearly run out but no month is short.
     assert found["USA"].simulated is None and found["USA"].lowest_cover_months < 0.2
     assert found["EU"].simulated is None and found["EU"].lowest_cover_months < 0.05
+
+
+def test_dy_tb_prices_known_miss_and_china_flat(fits: dict[str, SeriesFit]) -> None:
+    """European Dy and Tb quotes tripled in May 2025 on thin volumes; the model has no physical
+    shortage of oxide outside China that month, so its price stays flat (docs/validation.md)."""
+    for key in ("dy_oxide_outside", "tb_oxide_outside"):
+        fit = fits[f"april-2025/{key}"]
+        assert fit.direction_observed == 1 and fit.move_observed[1] > 2.5
+        assert fit.direction_simulated == 0
+    china = fits["april-2025/dy_oxide_china"]
+    assert china.direction_ok and china.direction_observed == 0
+
+
+def test_stoppages_only_for_the_april_case() -> None:
+    from reesim.backtest.fit import stoppages
+
+    assert stoppages("busan-truce", DS, BASE) == []
+    assert len(stoppages("april-2025", DS, BASE)) == 2

@@ -52,6 +52,7 @@ class Case:
     annual: bool
     series: tuple[SeriesSpec, ...]
     calibration: str  # what was calibrated on this case, in words
+    stoppages: bool = False  # compare observed plant stoppages (events) with the model's shortfalls
 
 
 def _by_year(values: xr.DataArray, months: np.ndarray) -> pd.Series:
@@ -117,6 +118,40 @@ def _china_exports(destination: str, first: str, last: str) -> Callable[[Dataset
     return read
 
 
+def _price(element: str, market: str) -> Simulated:
+    """Monthly oxide price of ``element`` in ``market`` (china or outside)."""
+
+    def read(result: xr.Dataset, base: Baseline) -> pd.Series:
+        price = result["price"].isel(run=0).sel(material="oxide", market=market, element=element)
+        return pd.Series(price.values, index=[str(m) for m in result["month"].values])
+
+    return read
+
+
+def _price_moves(element: str, market: str, reference: str | None) -> Callable[[Dataset], Observed]:
+    """Observed price index: the range's midpoint over the reference month's (or a stated index)."""
+
+    def read(ds: Dataset) -> Observed:
+        table = ds["price_moves"]
+        rows = table[(table["element"] == element) & (table["market"] == market)]
+        mid = {
+            str(p): (float(lo) + float(hi)) / 2
+            for p, lo, hi in zip(rows["period"], rows["low"], rows["high"], strict=True)
+        }
+        units = dict(zip(rows["period"].astype(str), rows["unit"].astype(str), strict=True))
+        values = {
+            p: (v if units[p] == "index" else v / mid[reference]) for p, v in mid.items() if p != reference
+        }
+        how = (
+            "index as reported"
+            if reference is None
+            else f"midpoint of the range over {reference}'s ({mid[reference]:,.0f} USD/kg)"
+        )
+        return Observed(pd.Series(values), how, tuple(sorted(set(rows["source_id"].astype(str)))))
+
+    return read
+
+
 CASES: dict[str, Case] = {
     "quota-2010": Case(
         name="quota-2010",
@@ -145,7 +180,14 @@ CASES: dict[str, Case] = {
             SeriesSpec("us_magnet_imports", "China's magnet exports to the US (index)",
                        _china_exports("USA", "2025-03", "2025-12"), _us_magnet_imports, "trough",
                        calibrated=("2025-05", "2025-06")),
+            SeriesSpec("dy_oxide_outside", "Dy oxide price outside China (index)",
+                       _price_moves("Dy", "outside", "2025-04"), _price("Dy", "outside"), "peak"),
+            SeriesSpec("tb_oxide_outside", "Tb oxide price outside China (index)",
+                       _price_moves("Tb", "outside", "2025-04"), _price("Tb", "outside"), "peak"),
+            SeriesSpec("dy_oxide_china", "Dy oxide price in China (index)",
+                       _price_moves("Dy", "china", None), _price("Dy", "china"), "peak"),
         ),
+        stoppages=True,
         calibration="The approval shares of May, June and July 2025 (all destinations) and of May and June "
         "(the US) were derived from these same customs series, so those months are in-sample. April and "
         "August to December 2025 are out of sample: the review delay, the restocking after the trough and "

@@ -106,6 +106,8 @@ def stoppages(name: str, ds: Dataset, base: Baseline) -> list[Stoppage]:
     from reesim.scenarios import resolve
 
     case = CASES[name]
+    if not case.stoppages:
+        return []
     scenario = resolve(case.scenario, ds)
     result = run(scenario, dataset=ds, baseline=base, kernel="reference")
     months = {str(m) for m in result["month"].values}

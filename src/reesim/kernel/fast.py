@@ -150,6 +150,8 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
         final_met, feed_met, bought = np.zeros((n_n, e_n)), np.zeros((n_n, e_n)), np.zeros((n_n, e_n))
         release, held_arr, consumed = np.zeros((n_n, e_n)), np.zeros((n_n, e_n)), np.zeros((n_n, e_n))
         produced_next = np.zeros((n_n, e_n))
+        wanted = np.zeros((k_n, n_n, e_n))
+        missing = np.zeros((k_n, n_n, e_n))
         for t in range(t_n):
             add[:, :] = 0.0
             for p in range(proj_capacity.size):
@@ -225,6 +227,9 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                         release[n, e] = rel
                         final_met[n, e] += rel
                         stock[k, n, e] += bought[n, e] - rel
+                        wanted[k, n, e] = demand[k, n, e] + planned[k, n, e]
+                        short_final = demand[k, n, e] - final_met[n, e]
+                        missing[k, n, e] = short_final + (planned[k, n, e] - feed_met[n, e])
                         if request[n, e] - imports[n, e] > 1e-9 * max(request[n, e], 1.0):
                             short_months[k, n, e] += 1.0
                         else:
@@ -299,8 +304,8 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, shares, partners,
                         u = 0.0
                         for n in range(n_n):
                             if market[n] == m:
-                                d += o_dem[r, t, k, n, e]
-                                u += o_unmet[r, t, k, n, e]
+                                d += wanted[k, n, e]
+                                u += missing[k, n, e]
                         tight = u / d if d > EPS else 0.0
                         goal = p0[k, e] * (1.0 + kappa * tight)
                         price[k, m, e] += (goal - price[k, m, e]) / max(tau, 1.0)

@@ -121,6 +121,8 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
         demand = base.final[None] * inputs.demand_index[t][None, :, :, None] * response[:, :, market, :]
         origin_prod = np.zeros((runs, n_n, e_n))
         origin_prod[:, inputs.origin_node, :] = 1.0
+        wanted = np.zeros((runs, k_n, n_n, e_n))  # final demand + next stage's planned input
+        missing = np.zeros((runs, k_n, n_n, e_n))  # the part of it not met
 
         for k in range(k_n):
             avail = inv[:, k] + produced
@@ -160,6 +162,8 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
             )
             final_met = final_met + release
             stock[:, k] += bought - release
+            wanted[:, k] = demand[:, k] + planned[:, k]
+            missing[:, k] = (demand[:, k] - final_met) + (planned[:, k] - feed_met)
             short_months[:, k] = np.where(
                 request - imports > 1e-9 * np.maximum(request, 1.0), short_months[:, k] + 1, 0.0
             )
@@ -201,11 +205,12 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
                 origin_prod = origin[:, k].copy()
                 produced = produced_next
 
-        # Prices per market move toward the level implied by the unmet share of final demand.
+        # Prices per market move toward the level implied by the unmet share of what users want:
+        # final demand and the next stage's planned input (a metal maker short of oxide bids too).
         for m in (0, 1):
             nodes = market == m
-            d = out.demand[:, t][:, :, nodes].sum(axis=2)
-            u = out.unmet[:, t][:, :, nodes].sum(axis=2)
+            d = wanted[:, :, nodes].sum(axis=2)
+            u = missing[:, :, nodes].sum(axis=2)
             tight = np.divide(u, d, out=np.zeros_like(u), where=d > EPS)
             goal = base.prices[None] * (1.0 + kappa * tight)
             price[:, :, m] += (goal - price[:, :, m]) / np.maximum(tau, 1.0)
