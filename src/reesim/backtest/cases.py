@@ -139,9 +139,8 @@ def _price_moves(element: str, market: str, reference: str | None) -> Callable[[
             for p, lo, hi in zip(rows["period"], rows["low"], rows["high"], strict=True)
         }
         units = dict(zip(rows["period"].astype(str), rows["unit"].astype(str), strict=True))
-        values = {
-            p: (v if units[p] == "index" else v / mid[reference]) for p, v in mid.items() if p != reference
-        }
+        level = mid[reference] if reference is not None else 1.0
+        values = {p: (v if units[p] == "index" else v / level) for p, v in mid.items() if p != reference}
         how = (
             "index as reported"
             if reference is None
