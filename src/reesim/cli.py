@@ -264,6 +264,7 @@ def flagship(
 
 from reesim.cli_analyze import register as register_analyze  # noqa: E402
 from reesim.cli_backtest import register as register_backtest  # noqa: E402
+from reesim.cli_check import register as register_check  # noqa: E402
 from reesim.cli_runs import register as register_runs  # noqa: E402
 from reesim.cli_scenarios import register  # noqa: E402
 
@@ -271,6 +272,7 @@ register(app)
 register_runs(app)
 register_analyze(app)
 register_backtest(app)
+register_check(app)
 
 
 def main() -> None:

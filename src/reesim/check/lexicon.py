@@ -1,0 +1,85 @@
+"""Words reesim recognises in articles, in simplified Chinese and English.
+
+Traditional Chinese is converted to simplified before matching (OpenCC tables), so one lexicon
+serves both scripts. Names map to the dataset's identifiers: element symbols, ISO3 codes and
+bloc ids, model stages, and event kinds of the ``events`` table.
+"""
+
+from __future__ import annotations
+
+ELEMENTS: dict[str, str] = {
+    "镧": "La", "铈": "Ce", "镨": "Pr", "钕": "Nd", "钐": "Sm", "铕": "Eu", "钆": "Gd", "铽": "Tb",
+    "镝": "Dy", "钬": "Ho", "铒": "Er", "铥": "Tm", "镱": "Yb", "镥": "Lu", "钇": "Y", "钪": "Sc",
+    "lanthanum": "La", "cerium": "Ce", "praseodymium": "Pr", "neodymium": "Nd", "samarium": "Sm",
+    "europium": "Eu", "gadolinium": "Gd", "terbium": "Tb", "dysprosium": "Dy", "holmium": "Ho",
+    "erbium": "Er", "thulium": "Tm", "ytterbium": "Yb", "lutetium": "Lu", "yttrium": "Y", "scandium": "Sc",
+}  # fmt: skip
+
+PLACES: dict[str, str] = {
+    "中国": "CHN", "美国": "USA", "日本": "JPN", "韩国": "KOR", "澳大利亚": "AUS", "澳洲": "AUS",
+    "马来西亚": "MYS", "缅甸": "MMR", "越南": "VNM", "印度": "IND", "加拿大": "CAN", "巴西": "BRA",
+    "英国": "GBR", "法国": "FRA", "德国": "DEU", "俄罗斯": "RUS", "欧盟": "eu", "欧洲": "eu",
+    "七国集团": "g7", "沙特": "SAU",
+    "china": "CHN", "chinese": "CHN", "beijing": "CHN", "united states": "USA", "u.s.": "USA", "us ": "USA",
+    "america": "USA", "washington": "USA", "japan": "JPN", "japanese": "JPN", "south korea": "KOR",
+    "korea": "KOR", "australia": "AUS", "malaysia": "MYS", "myanmar": "MMR", "vietnam": "VNM",
+    "india": "IND", "canada": "CAN", "brazil": "BRA", "britain": "GBR", "united kingdom": "GBR",
+    "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
+    "eu ": "eu", "g7": "g7", "saudi": "SAU",
+}  # fmt: skip
+
+#: Stage words -> the stage a share claim is about.
+STAGES: dict[str, str] = {
+    "开采": "mining", "采矿": "mining", "矿产量": "mining", "产量": "mining", "mining": "mining",
+    "mined": "mining", "mine production": "mining", "output": "mining", "mines": "mining", "mine": "mining",
+    "矿山": "mining",
+    "分离": "separation", "加工": "separation", "冶炼": "separation", "精炼": "separation",
+    "processing": "separation", "refining": "separation", "separation": "separation",
+    "processed": "separation",
+    "processes": "separation", "process": "separation", "refines": "separation", "refined": "separation",
+    "磁体": "magnets", "磁铁": "magnets", "永磁": "magnets", "magnet": "magnets", "magnets": "magnets",
+}  # fmt: skip
+
+#: Event words -> kind in the ``events`` table. Checked in order (suspension before control).
+EVENTS: list[tuple[str, str]] = [
+    ("暂停", "suspension"), ("暂缓", "suspension"), ("suspend", "suspension"), ("suspension", "suspension"),
+    ("pause", "suspension"),
+    ("禁止出口", "export_ban"), ("出口禁令", "export_ban"), ("禁运", "export_ban"), ("ban", "export_ban"),
+    ("embargo", "export_ban"),
+    ("配额", "export_quota"), ("quota", "export_quota"),
+    ("出口管制", "export_control"), ("出口许可", "export_control"), ("许可证", "export_control"),
+    ("export control", "export_control"), ("export licen", "export_control"), ("licensing", "export_control"),
+    ("价格下限", "price_floor"), ("最低价格", "price_floor"), ("price floor", "price_floor"),
+    ("储备", "stockpile"), ("库存", "stockpile"), ("stockpile", "stockpile"), ("reserve", "stockpile"),
+    ("协议", "agreement"), ("框架", "agreement"), ("达成", "agreement"), ("agreement", "agreement"),
+    ("framework", "agreement"), ("deal", "agreement"), ("truce", "agreement"),
+    ("投资", "investment"), ("入股", "investment"), ("invest", "investment"), ("stake", "investment"),
+]  # fmt: skip
+
+#: Words saying a share is a lower bound, an approximation or an upper bound.
+OVER = ("超过", "以上", "逾", "多于", "over", "more than", "above", "at least", "exceeds")
+ABOUT = (
+    "约",
+    "大约",
+    "左右",
+    "近",
+    "将近",
+    "接近",
+    "about",
+    "around",
+    "roughly",
+    "nearly",
+    "almost",
+    "some ",
+)
+UNDER = ("不到", "以下", "少于", "under", "less than", "below")
+
+MONTHS_EN = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+
+CN_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+}  # fmt: skip
