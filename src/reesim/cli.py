@@ -267,12 +267,14 @@ from reesim.cli_backtest import register as register_backtest  # noqa: E402
 from reesim.cli_check import register as register_check  # noqa: E402
 from reesim.cli_runs import register as register_runs  # noqa: E402
 from reesim.cli_scenarios import register  # noqa: E402
+from reesim.cli_serve import register as register_serve  # noqa: E402
 
 register(app)
 register_runs(app)
 register_analyze(app)
 register_backtest(app)
 register_check(app)
+register_serve(app)
 
 
 def main() -> None:

@@ -77,6 +77,25 @@ def load(ref: str | Path, ds: Dataset | None = None) -> Resolved:
     return resolve_file(path_, known, shipped_path, display=f"{ref}.yaml")
 
 
+def load_text(text: str, name: str = "scenario.yaml", ds: Dataset | None = None) -> Resolved:
+    """Read scenario YAML given as text (an editor's buffer); ``extends`` may name shipped scenarios."""
+    from reesim.errors import InputError as _InputError
+    from reesim.scenarios.load import resolve_located
+    from reesim.scenarios.yamlsafe import YamlError, read_yaml
+
+    ds = ds or load_dataset()
+    try:
+        located = read_yaml(text, name)
+    except YamlError as exc:
+        raise _InputError([exc.problem]) from None
+    if not isinstance(located.data, dict):
+        raise _InputError(
+            [Problem(name, 1, None, "a scenario file is a mapping", "start with `name: my-scenario`")]
+        )
+    known = _known_cached(str(ds.data_dir), ds.version)
+    return resolve_located(located, Path.cwd() / name, known, shipped_path)
+
+
 def resolve(ref: str | Path | Resolved | Scenario, ds: Dataset | None = None) -> Scenario:
     """The engine scenario for any scenario reference (central values for distributions)."""
     if isinstance(ref, Scenario):

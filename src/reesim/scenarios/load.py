@@ -198,7 +198,13 @@ def resolve_file(
     path: Path, known: Known, shipped: Any, chain: tuple[Path, ...] = (), display: str | None = None
 ) -> Resolved:
     """Read ``path`` and everything it extends; ``shipped(name)`` finds a shipped scenario's path."""
-    located = read_located(path, display)
+    return resolve_located(read_located(path, display), path, known, shipped, chain)
+
+
+def resolve_located(
+    located: Located, path: Path, known: Known, shipped: Any, chain: tuple[Path, ...] = ()
+) -> Resolved:
+    """Resolve already-read data as if it were the file ``path`` (relative ``extends`` start there)."""
     raw = located.data.get("extends")
     names = raw if isinstance(raw, list) else [raw] if raw is not None else []
     parents: list[Resolved] = []

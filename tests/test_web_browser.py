@@ -1,0 +1,96 @@
+"""The dashboard in headless Chromium: library -> editor (change the review delay) -> run ->
+charts drawn -> compare with baseline; no console errors; a screenshot of each page is saved in
+``test-artifacts/dashboard/``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAVE = Path(CHROMIUM).exists()
+if not HAVE and os.environ.get("CI"):
+    pytest.fail("chromium is missing on CI: .ci/run must install it", pytrace=False)
+pytestmark = pytest.mark.skipif(not HAVE, reason="chromium not installed (apt-get install chromium)")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "dashboard"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from reesim.web.api import create_app
+
+    tmp = tmp_path_factory.mktemp("dash")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(tmp / "runs.duckdb", tmp / "out"), host="127.0.0.1", port=port, log_level="error"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_newcomer_path_from_library_to_comparison(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server)
+        page.wait_for_selector("[data-scenario=april-2025]")
+        page.screenshot(path=str(ARTIFACTS / "1-library.png"), full_page=True)
+        # baseline first, from the library
+        page.click('[data-scenario=baseline] button:text-is("Run")')
+        page.wait_for_selector("#run-view svg.chart polyline", state="attached", timeout=120_000)
+        page.click("nav >> text=Scenarios")
+        page.click("[data-scenario=april-2025] >> text=Open in editor")
+        page.wait_for_selector("#validation .ok")
+        yaml = page.input_value("#yaml")
+        changed = yaml.replace(
+            "review_months: {dist: triangular, low: 1, mode: 1, high: 2}}", "review_months: 2}", 1
+        )
+        assert changed != yaml
+        page.fill("#yaml", changed.replace("horizon: 2030-12", "horizon: 2026-12"))
+        page.wait_for_selector("#validation .ok")
+        page.screenshot(path=str(ARTIFACTS / "2-editor.png"), full_page=True)
+        page.click("#run-button")
+        page.wait_for_selector("#run-view svg.chart polyline", state="attached", timeout=120_000)
+        shortfall = page.inner_text("#headline")
+        page.screenshot(path=str(ARTIFACTS / "3-run.png"), full_page=True)
+        page.click("nav >> text=Compare")
+        page.wait_for_selector("input[data-run]")
+        for box in page.query_selector_all("input[data-run]")[:2]:
+            box.check()
+        page.click("#compare-button")
+        page.wait_for_selector("#comparison svg.chart polyline", state="attached")
+        table = page.inner_text("#comparison")
+        page.screenshot(path=str(ARTIFACTS / "4-compare.png"), full_page=True)
+        for view in ("Data", "Timeline"):
+            page.click(f"nav >> text={view}")
+            page.wait_for_selector("main table, main ul.timeline")
+            page.screenshot(path=str(ARTIFACTS / f"5-{view.lower()}.png"), full_page=True)
+        browser.close()
+    assert errors == []
+    assert "EU" in shortfall and "2025-05" in shortfall  # two months of review: the EU runs short in May 2025
+    assert "april-2025" in table and "baseline" in table
