@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ class Done:
     headline: Headline
     report: Path
 
+
+#: Serialises report writing between threads.
+REPORT_LOCK = threading.Lock()
 
 #: Above this many runs the store keeps P10/P50/P90 series instead of every run (unless --full).
 QUANTILE_ABOVE = 100
@@ -114,7 +118,8 @@ def execute(
     if full and batch.full is not None:
         tables |= {f"full_{k}": v for k, v in to_tables(batch.full).items()}
     store.save(record, tables)
-    report = write_run_report(batch, head, ds, run_id, out_dir)
+    with REPORT_LOCK:  # matplotlib's pyplot is not thread-safe (the dashboard runs jobs in threads)
+        report = write_run_report(batch, head, ds, run_id, out_dir)
     store.set_report(run_id, str(report))
     return Done(dataclasses.replace(record, report=str(report)), batch, head, report)
 
@@ -159,4 +164,5 @@ def rebuild(store: Store, run_id: str, ds: Dataset | None = None) -> Done:
 
 def write_report(done: Done, ds: Dataset, out_dir: Path) -> Path:
     """(Re)write the report of a stored run."""
-    return write_run_report(done.batch, done.headline, ds, done.record.id, out_dir)
+    with REPORT_LOCK:
+        return write_run_report(done.batch, done.headline, ds, done.record.id, out_dir)

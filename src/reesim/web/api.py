@@ -85,13 +85,13 @@ def _plain(value: Any) -> Any:
 
 
 def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), token: str | None = None,
-               limits: Limits | None = None) -> FastAPI:  # fmt: skip
+               limits: Limits | None = None, job_workers: int = 1) -> FastAPI:  # fmt: skip
     """The dashboard app; runs go to the results store at ``store_path``."""
     from reesim.dataset import load_dataset
     from reesim.store import Store
 
     limits = limits or Limits()
-    jobs = JobManager(store_path, out_dir, workers=1, max_active=limits.max_jobs)
+    jobs = JobManager(store_path, out_dir, workers=job_workers, max_active=limits.max_jobs)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
