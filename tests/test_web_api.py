@@ -139,3 +139,18 @@ SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 def test_no_server_errors_on_generated_requests(case: schemathesis.Case) -> None:
     response = case.call()
     assert response.status_code < 500, response.text
+
+
+def test_user_scenarios_are_saved_listed_and_run(client: TestClient, store_path: Path) -> None:
+    yaml = "name: my-test\ntitle: Mine\nstart: 2025-01\nhorizon: 2025-06\n"
+    assert client.post("/api/scenarios", json={"yaml": yaml}).status_code == 201
+    assert (store_path.parent / "scenarios" / "my-test.yaml").exists()
+    listed = {s["name"]: s["kind"] for s in client.get("/api/scenarios").json()}
+    assert listed["my-test"] == "yours" and listed["baseline"] == "shipped"
+    assert client.get("/api/scenarios/my-test").json()["title"] == "Mine"
+    clash = client.post("/api/scenarios", json={"yaml": yaml.replace("my-test", "baseline")})
+    assert clash.status_code == 409 and "shipped scenario" in clash.text
+    bad = client.post("/api/scenarios", json={"yaml": yaml.replace("2025-06", "2024-06")})
+    assert bad.status_code == 422
+    job = client.post("/api/runs", json={"scenario": "my-test"}).json()
+    assert _wait(client, job["id"])["status"] == "done"

@@ -102,6 +102,25 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     ds = load_dataset()
     store = Store(store_path)
     app.state.jobs = jobs
+    user_dir = store.path.parent / "scenarios"  # scenarios saved from the editor
+
+    def user_path(name: str) -> Path | None:
+        path = user_dir / f"{name}.yaml"
+        return path if name.replace("-", "").replace("_", "").isalnum() and path.is_file() else None
+
+    def find(name: str) -> Any:
+        """A shipped or saved scenario, resolved; 404 if neither."""
+        from reesim.scenarios import load, shipped_path
+
+        path = shipped_path(name) or user_path(name)
+        if path is None:
+            raise HTTPException(404, f"no scenario {name!r}")
+        try:
+            return load(path, ds), path
+        except InputError as exc:
+            raise HTTPException(
+                422, {"message": "the scenario has problems", "problems": _problems(exc)}
+            ) from None
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
@@ -136,35 +155,48 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         from reesim.scenarios import load, scenario_names
 
         out = []
-        for name in scenario_names():
-            r = load(name, ds)
+        saved = sorted(p.stem for p in user_dir.glob("*.yaml")) if user_dir.is_dir() else []
+        for name, kind in [(n, "shipped") for n in scenario_names()] + [(n, "yours") for n in saved]:
+            try:
+                r = load(name, ds) if kind == "shipped" else load(user_dir / f"{name}.yaml", ds)
+            except InputError:
+                continue
             item = {"name": name, "title": r.title, "description": r.description.strip(), "start": r.start}
-            out.append({**item, "horizon": r.horizon, "instruments": len(r.instruments)})
+            out.append({**item, "horizon": r.horizon, "instruments": len(r.instruments), "kind": kind})
         return out
+
+    @app.post("/api/scenarios", status_code=201)
+    def save(body: ValidateRequest) -> dict[str, Any]:
+        """Save scenario YAML from the editor as one of your scenarios (by its ``name``)."""
+        from reesim.scenarios import shipped_path
+        from reesim.scenarios.catalog import load_text
+
+        try:
+            r = load_text(body.yaml, "editor.yaml", ds)
+        except InputError as exc:
+            raise HTTPException(
+                422, {"message": "the scenario has problems", "problems": _problems(exc)}
+            ) from None
+        if shipped_path(r.name) is not None:
+            raise HTTPException(409, f"{r.name!r} is a shipped scenario: give yours another name")
+        user_dir.mkdir(parents=True, exist_ok=True)
+        (user_dir / f"{r.name}.yaml").write_text(body.yaml, encoding="utf-8")
+        return {"name": r.name, "saved": True}
 
     @app.get("/api/scenarios/{name}")
     def scenario(name: str) -> dict[str, Any]:
-        """A shipped scenario's YAML and its resolved instruments."""
-        from reesim.scenarios import load, shipped_path
-
-        path = shipped_path(name)
-        if path is None:
-            raise HTTPException(404, f"no shipped scenario {name!r}")
-        r = load(name, ds)
+        """A scenario's YAML (shipped or yours) and its resolved instruments."""
+        r, path = find(name)
         instruments = [i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in r.instruments]
         return {"name": name, "yaml": path.read_text(encoding="utf-8"), "title": r.title,
                 "start": r.start, "horizon": r.horizon, "instruments": instruments}  # fmt: skip
 
     @app.get("/api/scenarios/{name}/data")
     def scenario_data(name: str) -> dict[str, Any]:
-        """A shipped scenario file as plain data (for the editor's form)."""
+        """A scenario file as plain data (for the editor's form)."""
         import yaml
 
-        from reesim.scenarios import shipped_path
-
-        path = shipped_path(name)
-        if path is None:
-            raise HTTPException(404, f"no shipped scenario {name!r}")
+        _, path = find(name)
         data: dict[str, Any] = _finite(_plain(yaml.safe_load(path.read_text(encoding="utf-8"))))
         return data
 
@@ -209,11 +241,12 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         if (body.scenario is None) == (body.yaml is None):
             raise HTTPException(422, "give either scenario (a shipped name) or yaml")
         try:
-            ref = (
-                load(body.scenario, ds)
-                if body.scenario is not None
-                else load_text(body.yaml or "", "editor.yaml", ds)
-            )
+            if body.scenario is not None and user_path(body.scenario) is not None:
+                ref = find(body.scenario)[0]
+            elif body.scenario is not None:
+                ref = load(body.scenario, ds)
+            else:
+                ref = load_text(body.yaml or "", "editor.yaml", ds)
         except InputError as exc:
             raise HTTPException(
                 422, {"message": "the scenario has problems", "problems": _problems(exc)}

@@ -83,7 +83,7 @@ const views = {
     main.append(el("h2", {}, "Scenarios"), el("p", {class: "muted"}, "Shipped scenarios. Open one in the editor to change it, or run it as it is."));
     for (const s of await api("/api/scenarios")) {
       main.append(el("div", {class: "card", "data-scenario": s.name},
-        el("h3", {}, `${s.name}: ${s.title}`),
+        el("h3", {}, `${s.name}: ${s.title}`, s.kind === "yours" ? el("span", {class: "muted"}, "  (yours)") : ""),
         el("p", {}, s.description),
         el("p", {class: "muted"}, `${s.start} to ${s.horizon} · ${s.instruments} instruments`),
         el("button", {class: "act", onclick: () => show("editor", s.name)}, "Open in editor"),
@@ -110,7 +110,11 @@ const views = {
     main.append(el("h2", {}, "Scenario editor"), el("p", {class: "muted"}, "Edit the YAML or the fields; it is checked as you type, with the same messages as `reesim validate`."),
       el("div", {class: "row"}, el("div", {style: "flex:2;min-width:28rem"}, text, status),
         el("div", {style: "flex:1"}, el("h3", {}, "Fields"), form)),
-      el("p", {}, "Runs: ", runs, " ", el("button", {class: "act", id: "run-button", onclick: async () => { if (await check()) startRun({yaml: text.value}, +runs.value); }}, "Run this scenario")));
+      el("p", {}, "Runs: ", runs, " ", el("button", {class: "act", id: "run-button", onclick: async () => { if (await check()) startRun({yaml: text.value}, +runs.value); }}, "Run this scenario"),
+        el("button", {class: "act alt", id: "save-button", onclick: async () => {
+          try { const r = await api("/api/scenarios", {method: "POST", body: JSON.stringify({yaml: text.value})}); status.append(el("p", {class: "ok"}, `saved as ${r.name}: it is in the Scenarios list`)); }
+          catch (e) { status.append(el("p", {class: "error"}, e.message)); }
+        }}, "Save as my scenario")));
     await check();
   },
   async runs(runId, main) {
