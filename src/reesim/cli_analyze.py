@@ -74,7 +74,7 @@ def sensitivity(
 def write_sensitivity_report(result: Any, name: str, out_dir: Path) -> Path:
     """A small HTML report: the tornado chart and the table of indices (PNG beside it)."""
     from reesim.report import charts
-    from reesim.report.headline_html import STYLE
+    from reesim.report.headline_html import write_page
     from reesim.uncertainty.analyze import tornado
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -97,12 +97,7 @@ def write_sensitivity_report(result: Any, name: str, out_dir: Path) -> Path:
         f'<figure class="chart" id="chart-tornado">{charts.svg(fig)}</figure>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
-    path = out_dir / f"{stem}.html"
-    meta = f'<meta charset="utf-8"><title>{html.escape(stem)}</title><style>{STYLE}</style>'
-    path.write_text(
-        f'<!DOCTYPE html><html lang="en"><head>{meta}</head><body>{text}</body></html>', encoding="utf-8"
-    )
-    return path
+    return write_page(out_dir / f"{stem}.html", stem, text)
 
 
 def register(app: typer.Typer) -> None:

@@ -102,7 +102,7 @@ def _read(article: str) -> tuple[str, str]:
 
 
 def _report(verdicts: list, scenario: str | None, article: str, out_dir: Path, name: str) -> Path:  # type: ignore[type-arg]
-    from reesim.report.headline_html import STYLE
+    from reesim.report.headline_html import write_page
 
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = "".join(
@@ -116,12 +116,7 @@ def _report(verdicts: list, scenario: str | None, article: str, out_dir: Path, n
         f"<h1>Article check: {html.escape(article)}</h1><h2>Claims</h2><table><thead><tr>{heads}</tr></thead>"
         f"<tbody>{rows}</tbody></table><h2>Drafted scenario</h2><pre>{html.escape(drafted)}</pre>"
     )
-    path = out_dir / f"{name}-check.html"
-    meta = f'<meta charset="utf-8"><title>Article check</title><style>{STYLE}</style>'
-    path.write_text(
-        f'<!DOCTYPE html><html lang="en"><head>{meta}</head><body>{body}</body></html>', encoding="utf-8"
-    )
-    return path
+    return write_page(out_dir / f"{name}-check.html", "Article check", body)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from pathlib import Path
 
 from reesim.results.headline import Headline, Row, Spread
 
@@ -17,6 +18,15 @@ td.n{text-align:right;white-space:nowrap}h1{font-size:1.6rem}h2{font-size:1.25re
 figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:.85rem}
 .short{color:#c0392b;font-weight:600}.guide{background:#f5f7fa;padding:.6rem 1rem;font-size:.85rem}
 """
+
+
+def write_page(path: Path, title: str, body: str) -> Path:
+    """Write a self-contained HTML page (the reports' style, no scripts) and return its path."""
+    meta = f'<meta charset="utf-8"><title>{html.escape(title)}</title><style>{STYLE}</style>'
+    path.write_text(
+        f'<!DOCTYPE html><html lang="en"><head>{meta}</head><body>{body}</body></html>', encoding="utf-8"
+    )
+    return path
 
 
 def month_text(head: Headline, spread: Spread) -> str:
