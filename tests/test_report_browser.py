@@ -6,22 +6,17 @@ missing, except on CI (``CI`` set), where a missing browser is a failure.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
+from tests.browser import browser_page, requires_chromium
 
 from reesim.dataset import load_dataset
 from reesim.model.baseline import build_baseline
 from reesim.store import Store
 from reesim.store.runs import execute
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-HAVE = Path(CHROMIUM).exists()
-if not HAVE and os.environ.get("CI"):
-    pytest.fail("chromium is missing on CI: .ci/run must install it", pytrace=False)
-pytestmark = pytest.mark.skipif(not HAVE, reason="chromium not installed (apt-get install chromium)")
+pytestmark = requires_chromium
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +29,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_chart_is_drawn_without_errors(report: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1300, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with browser_page() as (page, errors):
         page.on("request", lambda r: requests.append(r.url))
         page.goto(report.as_uri())
         charts = page.query_selector_all("figure.chart")
@@ -54,7 +42,6 @@ def test_every_chart_is_drawn_without_errors(report: Path) -> None:
             })"""
         )
         title = page.title()
-        browser.close()
     assert len(charts) == 8
     assert {d[0] for d in drawn} == {f"chart-{n}" for n in (
         "timeline", "magnets", "elements", "flows", "race", "stockpiles", "prices", "not_built")}  # fmt: skip

@@ -4,8 +4,6 @@ charts drawn -> compare with baseline; no console errors; a screenshot of each p
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -13,12 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.browser import browser_page, requires_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-HAVE = Path(CHROMIUM).exists()
-if not HAVE and os.environ.get("CI"):
-    pytest.fail("chromium is missing on CI: .ci/run must install it", pytrace=False)
-pytestmark = pytest.mark.skipif(not HAVE, reason="chromium not installed (apt-get install chromium)")
+pytestmark = requires_chromium
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "dashboard"
 
 
@@ -48,15 +43,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_newcomer_path_from_library_to_comparison(server: str) -> None:
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with browser_page(height=1000) as (page, errors):
         page.goto(server)
         page.wait_for_selector("[data-scenario=april-2025]")
         page.screenshot(path=str(ARTIFACTS / "1-library.png"), full_page=True)
@@ -90,7 +78,6 @@ def test_newcomer_path_from_library_to_comparison(server: str) -> None:
             page.click(f"nav >> text={view}")
             page.wait_for_selector("main table, main ul.timeline")
             page.screenshot(path=str(ARTIFACTS / f"5-{view.lower()}.png"), full_page=True)
-        browser.close()
     assert errors == []
     assert "EU" in shortfall and "2025-05" in shortfall  # two months of review: the EU runs short in May 2025
     assert "april-2025" in table and "baseline" in table

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from reesim.backtest.cases import CASES, Case, SeriesSpec
 from reesim.dataset.model import Dataset
@@ -99,17 +100,38 @@ class Stoppage:
     lowest_cover_months: float  # lowest magnet stock in the model, months of demand
 
 
-def stoppages(name: str, ds: Dataset, base: Baseline) -> list[Stoppage]:
-    """Observed plant stoppages (events of kind ``disruption``) in the case's period, against the model."""
+#: Simulations of each case, kept so that the fit and the stoppage check share them.
+_SIMULATED: dict[tuple[str, str], tuple[Baseline, xr.Dataset, xr.Dataset]] = {}
+
+
+def simulate(name: str, ds: Dataset, base: Baseline) -> tuple[xr.Dataset, xr.Dataset]:
+    """Case ``name`` run with its policy and without (same months), once per dataset and baseline."""
     from reesim.engine.run import run
-    from reesim.results.indicators import bloc_nodes, lowest_stock_cover, total_shortfall_share
     from reesim.scenarios import resolve
 
-    case = CASES[name]
-    if not case.stoppages:
+    if name not in CASES:
+        from reesim.dataset.parse import did_you_mean
+
+        raise InputError(
+            [Problem("CASE", None, "CASE", f"unknown backtest case {name!r}", did_you_mean(name, CASES))]
+        )
+    cached = _SIMULATED.get((name, ds.version))
+    if cached is None or cached[0] is not base:
+        scenario = resolve(CASES[name].scenario, ds)
+        counterfactual = replace(scenario, name=f"{scenario.name}-without-policy", instruments=())
+        with_policy = run(scenario, dataset=ds, baseline=base, kernel="reference")
+        without = run(counterfactual, dataset=ds, baseline=base, kernel="reference")
+        cached = _SIMULATED[(name, ds.version)] = (base, with_policy, without)
+    return cached[1], cached[2]
+
+
+def stoppages(name: str, ds: Dataset, base: Baseline) -> list[Stoppage]:
+    """Observed plant stoppages (events of kind ``disruption``) in the case's period, against the model."""
+    from reesim.results.indicators import bloc_nodes, lowest_stock_cover, total_shortfall_share
+
+    if name in CASES and not CASES[name].stoppages:
         return []
-    scenario = resolve(case.scenario, ds)
-    result = run(scenario, dataset=ds, baseline=base, kernel="reference")
+    result, _ = simulate(name, ds, base)
     months = {str(m) for m in result["month"].values}
     events = ds["events"]
     out = []
@@ -131,20 +153,8 @@ def stoppages(name: str, ds: Dataset, base: Baseline) -> list[Stoppage]:
 
 def run_case(name: str, ds: Dataset, base: Baseline) -> list[SeriesFit]:
     """Simulate case ``name`` and its counterfactual, and score every series."""
-    from reesim.engine.run import run
-    from reesim.scenarios import resolve
-
-    if name not in CASES:
-        from reesim.dataset.parse import did_you_mean
-
-        raise InputError(
-            [Problem("CASE", None, "CASE", f"unknown backtest case {name!r}", did_you_mean(name, CASES))]
-        )
+    with_policy, without = simulate(name, ds, base)
     case = CASES[name]
-    scenario = resolve(case.scenario, ds)
-    counterfactual = replace(scenario, name=f"{scenario.name}-without-policy", instruments=())
-    with_policy = run(scenario, dataset=ds, baseline=base, kernel="reference")
-    without = run(counterfactual, dataset=ds, baseline=base, kernel="reference")
     fits = []
     for spec in case.series:
         obs = spec.observed(ds)

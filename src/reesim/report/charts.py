@@ -60,7 +60,7 @@ def _x(s: xr.Dataset) -> np.ndarray:
     return np.array([np.datetime64(str(m)) for m in s["month"].values])
 
 
-def _band(ax: Axes, x: np.ndarray, runs: np.ndarray, colour: Any, label: str) -> None:
+def band(ax: Axes, x: np.ndarray, runs: np.ndarray, colour: Any, label: str) -> None:
     """P50 line, and a P10-P90 band if there are several runs ([run, month])."""
     p10, p50, p90 = np.quantile(runs, [0.1, 0.5, 0.9], axis=0)
     ax.plot(x, p50, color=colour, lw=1.4, label=label)
@@ -112,9 +112,9 @@ def magnet_balance(s: xr.Dataset) -> Figure:
     for ax, place in zip(axes, PLACES_SHOWN, strict=True):
         d = s["demand"].sel(place=place, item=MAGNETS).values
         u = s["unmet"].sel(place=place, item=MAGNETS).values
-        _band(ax, x, d, COLOURS["demand"], "demand")
-        _band(ax, x, d - u, COLOURS["met"], "met")
-        _band(ax, x, u, COLOURS["unmet"], "shortfall")
+        band(ax, x, d, COLOURS["demand"], "demand")
+        band(ax, x, d - u, COLOURS["met"], "met")
+        band(ax, x, u, COLOURS["unmet"], "shortfall")
         ax.set_title(place)
         ax.set_ylim(bottom=0)
         ax.tick_params(axis="x", labelrotation=45)
@@ -132,7 +132,7 @@ def element_shortfall(s: xr.Dataset, elements: list[str]) -> Figure:
     cmap = plt.get_cmap("tab20")
     for ax, place in zip(axes, PLACES_SHOWN, strict=True):
         for j, element in enumerate(elements):
-            _band(ax, x, 100 * share.sel(place=place, item=element).values, cmap(j % 20), element)
+            band(ax, x, 100 * share.sel(place=place, item=element).values, cmap(j % 20), element)
         ax.set_title(place)
         ax.tick_params(axis="x", labelrotation=45)
     axes[0].set_ylabel("% of demand unmet")
@@ -223,10 +223,8 @@ def race(s: xr.Dataset, events: list[tuple[str, str]]) -> Figure:
     fig, axes = plt.subplots(1, len(stages), figsize=(11, 2.8), sharex=True)
     x = _x(s)
     for ax, stage in zip(axes, stages, strict=True):
-        _band(
-            ax, x, s["production_outside"].sel(stage=stage).values, COLOURS["outside"], "made outside China"
-        )
-        _band(ax, x, s["use_outside"].sel(stage=stage).values, COLOURS["demand"], "used outside China")
+        band(ax, x, s["production_outside"].sel(stage=stage).values, COLOURS["outside"], "made outside China")
+        band(ax, x, s["use_outside"].sel(stage=stage).values, COLOURS["demand"], "used outside China")
         ax.set_title(str(stage))
         ax.set_ylim(bottom=0)
         ax.tick_params(axis="x", labelrotation=45)
@@ -244,7 +242,7 @@ def stockpiles(s: xr.Dataset) -> Figure:
     for place in s["place"].values:
         values = s["stockpile"].sel(place=place).values
         if values.max() > 0 and place != "outside China":
-            _band(ax, x, values, plt.get_cmap("tab10")(list(s["place"].values).index(place)), str(place))
+            band(ax, x, values, plt.get_cmap("tab10")(list(s["place"].values).index(place)), str(place))
     if not ax.lines:
         ax.text(0.5, 0.5, "no strategic stockpiles in this scenario", ha="center", transform=ax.transAxes)
     else:

@@ -83,7 +83,7 @@ def _overlay(done: list[Any], variable: str, title: str, ylabel: str) -> Any:
                 values = 100 * values
             else:
                 values = s[variable].sel(place=place)
-            charts._band(ax, x, np.asarray(values.values), cmap(j), d.record.scenario)
+            charts.band(ax, x, np.asarray(values.values), cmap(j), d.record.scenario)
         ax.set_title(place)
         ax.tick_params(axis="x", labelrotation=45)
     axes[0].set_ylabel(ylabel)

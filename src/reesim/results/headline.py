@@ -106,10 +106,13 @@ def _first(mask: np.ndarray) -> np.ndarray:
     return np.where(hit, mask.argmax(axis=-1).astype(float), np.inf)
 
 
-def independence_month(s: xr.Dataset) -> np.ndarray:
+def independence_month(s: xr.Dataset, stage: str | None = None) -> np.ndarray:
     """Per run: first month from which production outside China covers use outside China at
-    every stage for the rest of the horizon (inf: not within the horizon)."""
-    ok = (s["production_outside"] >= s["use_outside"] * (1 - 1e-9)).all("stage").values  # [R, T]
+    every stage (or at ``stage``) for the rest of the horizon (inf: not within the horizon)."""
+    prod, use = s["production_outside"], s["use_outside"]
+    if stage is not None:
+        prod, use = prod.sel(stage=[stage]), use.sel(stage=[stage])
+    ok = (prod >= use * (1 - 1e-9)).all("stage").values  # [R, T]
     holds = np.flip(np.logical_and.accumulate(np.flip(ok, axis=1), axis=1), axis=1)
     return _first(holds)
 

@@ -41,12 +41,10 @@ def independence(stage: str | None = None) -> Measure:
     """Months until production outside China covers use there for good (at ``stage``, or all)."""
 
     def measure(s: xr.Dataset) -> np.ndarray:
-        prod, use = s["production_outside"], s["use_outside"]
-        if stage is not None:
-            prod, use = prod.sel(stage=[stage]), use.sel(stage=[stage])
-        ok = (prod >= use * (1 - 1e-9)).all("stage").values
-        holds = np.flip(np.logical_and.accumulate(np.flip(ok, axis=1), axis=1), axis=1)
-        out: np.ndarray = np.where(holds.any(axis=1), holds.argmax(axis=1), ok.shape[1]).astype(float)
+        from reesim.results.headline import independence_month
+
+        months = independence_month(s, stage)
+        out: np.ndarray = np.where(np.isinf(months), s.sizes["month"], months)
         return out
 
     return measure

@@ -41,6 +41,11 @@ def _known_cached(data_dir: str, version: str) -> Known:
     return known_names(load_dataset(Path(data_dir)))
 
 
+def known_for(ds: Dataset) -> Known:
+    """The names of ``ds`` (cached per data folder and version)."""
+    return _known_cached(str(ds.data_dir), ds.version)
+
+
 def known_names(ds: Dataset) -> Known:
     """The element, place, sector, facility, source and parameter names of ``ds``."""
     dims = Dims.from_dataset(ds)
@@ -62,7 +67,7 @@ def _is_path(ref: str) -> bool:
 def load(ref: str | Path, ds: Dataset | None = None) -> Resolved:
     """Read a shipped scenario by name, or a scenario file by path, following ``extends``."""
     ds = ds or load_dataset()
-    known = _known_cached(str(ds.data_dir), ds.version)
+    known = known_for(ds)
     if isinstance(ref, Path) or _is_path(ref):
         path = Path(ref)
         return resolve_file(path, known, shipped_path, display=str(ref))
@@ -79,21 +84,10 @@ def load(ref: str | Path, ds: Dataset | None = None) -> Resolved:
 
 def load_text(text: str, name: str = "scenario.yaml", ds: Dataset | None = None) -> Resolved:
     """Read scenario YAML given as text (an editor's buffer); ``extends`` may name shipped scenarios."""
-    from reesim.errors import InputError as _InputError
-    from reesim.scenarios.load import resolve_located
-    from reesim.scenarios.yamlsafe import YamlError, read_yaml
+    from reesim.scenarios.load import parse_located, resolve_located
 
     ds = ds or load_dataset()
-    try:
-        located = read_yaml(text, name)
-    except YamlError as exc:
-        raise _InputError([exc.problem]) from None
-    if not isinstance(located.data, dict):
-        raise _InputError(
-            [Problem(name, 1, None, "a scenario file is a mapping", "start with `name: my-scenario`")]
-        )
-    known = _known_cached(str(ds.data_dir), ds.version)
-    return resolve_located(located, Path.cwd() / name, known, shipped_path)
+    return resolve_located(parse_located(text, name), Path.cwd() / name, known_for(ds), shipped_path)
 
 
 def resolve(ref: str | Path | Resolved | Scenario, ds: Dataset | None = None) -> Scenario:

@@ -152,6 +152,11 @@ def read_located(path: Path, display: str | None = None) -> Located:
         raise InputError(
             [Problem(name, None, None, f"cannot read: {exc}", "give a UTF-8 text file")]
         ) from None
+    return parse_located(text, name)
+
+
+def parse_located(text: str, name: str) -> Located:
+    """Parse scenario text (named ``name`` in messages) safely into located plain data (a mapping)."""
     try:
         located = read_yaml(text, name)
     except YamlError as exc:

@@ -131,7 +131,7 @@ def _dataset_from(store: Store, run_id: str, prefix: str) -> xr.Dataset:
 
 def rebuild(store: Store, run_id: str, ds: Dataset | None = None) -> Done:
     """The stored run as a :class:`Done` (series and central run read back from Parquet)."""
-    from reesim.scenarios.catalog import _known_cached
+    from reesim.scenarios.catalog import known_for
     from reesim.scenarios.convert import to_model
     from reesim.scenarios.load import merge, validate
     from reesim.scenarios.yamlsafe import Located
@@ -148,7 +148,7 @@ def rebuild(store: Store, run_id: str, ds: Dataset | None = None) -> Done:
         )  # fmt: skip
     else:
         located = Located(f"run {record.id}", data, None)
-        spec = validate(located, _known_cached(str(ds.data_dir), ds.version))
+        spec = validate(located, known_for(ds))
         resolved = merge(None, located, spec)
         scenario = to_model(resolved, ds)
     series = _dataset_from(store, record.id, "series_")
