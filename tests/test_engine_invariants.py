@@ -127,6 +127,12 @@ scenarios = st.builds(
 )
 
 
+def _quota(inputs: Inputs) -> np.ndarray:
+    """[T, K, N, E] export quotas month by month (inf: none)."""
+    shape = (4, inputs.base.dims.n_nodes, inputs.base.dims.n_elements)
+    return np.stack([inputs.quotas.at(t, *shape)[0] for t in range(len(inputs.months))])
+
+
 def _run(scenario: Scenario) -> tuple[Inputs, Outputs]:
     inputs = compile_scenario(scenario, DS, BASE)
     return inputs, run_reference(inputs, runs=1, keep_trade=True)
@@ -142,7 +148,7 @@ def test_mass_balance_every_month(scenario: Scenario) -> None:
     cover = inputs.params["working_stock_months"][0]
     inv0 = cover * (BASE.feed + BASE.final)[None]
     prev_inv = np.concatenate([inv0[:, None], out.inventory[:, :-1]], axis=1)
-    prev_stock = np.concatenate([inputs.stock_initial[None, None], out.stockpile[:, :-1]], axis=1)
+    prev_stock = np.concatenate([inputs.stockpiles.initial_stock(*out.stockpile.shape[2:])[:1, None], out.stockpile[:, :-1]], axis=1)
     supply = out.production + out.imports + (prev_inv - out.inventory) + (prev_stock - out.stockpile)
     uses = out.consumption + out.feed + out.exports
     scale = max(1.0, float(np.abs(supply).max()))
@@ -184,7 +190,8 @@ def test_no_negative_quantities_or_prices(scenario: Scenario) -> None:
 def test_no_flow_where_forbidden(scenario: Scenario) -> None:
     inputs, out = _run(scenario)
     assert out.trade is not None
-    forbidden = np.swapaxes(inputs.allow, 2, 3) == 0  # [T, K, importer, exporter, E]
+    allow = np.stack([inputs.controls.allow_at(t)[0] for t in range(len(inputs.months))])
+    forbidden = np.swapaxes(allow, 2, 3) == 0  # [T, K, importer, exporter, E]
     assert forbidden.shape == out.trade[0].shape
     assert np.abs(out.trade[0][forbidden]).max(initial=0.0) <= 1e-9
 
@@ -194,7 +201,7 @@ def test_no_flow_where_forbidden(scenario: Scenario) -> None:
 def test_exports_within_quota(scenario: Scenario) -> None:
     inputs, out = _run(scenario)
     # quota is [T, K, N, E] t/month, inf where there is none
-    assert (out.exports[0] <= inputs.quota * (1 + 1e-9) + 1e-9).all()
+    assert (out.exports[0] <= _quota(inputs) * (1 + 1e-9) + 1e-9).all()
 
 
 @SETTINGS
@@ -284,7 +291,7 @@ def test_export_quota_caps_china_exports_and_splits_by_base_exports() -> None:
     ))  # fmt: skip
     inputs, out = _run(scenario)
     assert BASE.trade[oxide, :, china].sum() > 1_000  # base-year t/month: the quota binds
-    assert inputs.quota[2:, oxide, china].sum(axis=1) == pytest.approx(1_000.0, rel=1e-12)
+    assert _quota(inputs)[2:, oxide, china].sum(axis=1) == pytest.approx(1_000.0, rel=1e-12)
     assert out.exports[0, 2:, oxide, china].sum(axis=1).max() <= 1_000.0 * (1 + 1e-9)
     assert out.exports[0, 0, oxide, china].sum() > 1_000.0
 
@@ -302,7 +309,7 @@ def test_tariff_lowers_demand_by_the_elasticity_rule() -> None:
     )
     expected = (1 + 0.5 * share) ** DS.parameter("demand_price_elasticity")
     assert 0.0 < share < 1.0
-    assert inputs.demand_index[:, magnet, usa] == pytest.approx([1.0, expected, expected, 1.0])
+    assert inputs.demand_index[0, :, magnet, usa] == pytest.approx([1.0, expected, expected, 1.0])
 
 
 def test_substitution_phases_in_the_sector_share() -> None:
@@ -311,7 +318,7 @@ def test_substitution_phases_in_the_sector_share() -> None:
     scenario = Scenario("sub", start="2025-01", months=6, instruments=(
         Substitution(sector="ev_traction", share=0.5, start="2025-02", lag_months=4),
     ))  # fmt: skip
-    index = compile_scenario(scenario, DS, BASE).demand_index[:, magnet, 0]
+    index = compile_scenario(scenario, DS, BASE).demand_index[0, :, magnet, 0]
     ramp = np.array([0, 0.25, 0.5, 0.75, 1.0, 1.0])
     assert index == pytest.approx(1 - 0.5 * ev * ramp)
 

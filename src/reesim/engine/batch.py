@@ -9,6 +9,7 @@ executor) and the kernel runs each draw; only the compact series of each run are
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,10 +22,16 @@ from reesim.dataset.model import Dataset, load_dataset
 from reesim.engine.run import run
 from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.scenario import Scenario
+from reesim.results.headline import Figures, Headline, headline, join_figures, summarise
 from reesim.results.series import series
 from reesim.scenarios.load import Resolved
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
+
+#: Monthly series are kept for this many runs (charts' bands); the headline uses every run.
+KEEP_SERIES = 1_000
+#: Most runs compiled and simulated together (one chunk of work for an executor).
+CHUNK = 500
 
 
 @dataclass
@@ -41,6 +48,15 @@ class Batch:
     timings: dict[str, float] = field(default_factory=dict)
     kernel: str = "reference"
     full: xr.Dataset | None = None  # full outputs of the central run (not stored unless asked)
+    figures: Figures | None = None  # per-run headline figures of every run (sampled batches)
+
+    def headline(self, reference: float = math.nan) -> Headline:
+        """The headline over every run (from per-run figures when the series kept are a sample)."""
+        if self.figures is None:
+            return headline(self.series, reference=reference)
+        s = self.series
+        return summarise(self.figures, [str(m) for m in s["month"].values], [str(p) for p in s["place"].values],
+                         [str(i) for i in s["item"].values], reference=reference)  # fmt: skip
 
 
 def with_horizon(resolved: Resolved, years: float) -> Resolved:
@@ -66,16 +82,20 @@ def run_batch(
     address: str | None = None,
     vary_parameters: bool = True,
     chunk_size: int | None = None,
+    keep_series: int = KEEP_SERIES,
 ) -> Batch:
     """Run ``ref`` (shipped name, path, resolved scenario or Scenario) ``runs`` times.
 
     With more than one run, every run draws the scenario's distributions and (with
     ``vary_parameters``) the ranged engine parameters from its own seeded stream, on
-    ``executor`` (serial, processes or dask) in chunks of ``chunk_size`` runs.
+    ``executor`` (serial, processes or dask) in chunks of ``chunk_size`` runs. Each chunk comes
+    back as per-run headline figures (kept for every run) and, for the first ``keep_series``
+    runs, their monthly series (for charts); so memory grows by a few kB per run, not by the
+    runs' series.
     """
     from reesim.scenarios import catalog
     from reesim.scenarios.convert import to_model
-    from reesim.uncertainty.executors import Chunk, make_executor, simulate_chunk
+    from reesim.uncertainty.executors import Chunk, ChunkResult, make_executor, simulate_chunk
     from reesim.uncertainty.sample import parameter_ranges, uncertain_numbers
 
     t0 = time.perf_counter()
@@ -98,6 +118,7 @@ def run_batch(
     source: Resolved | Scenario = resolved if resolved is not None else scenario
     ranged = vary_parameters and bool(parameter_ranges(ds, scenario.parameters))
     sampled = runs > 1 and (ranged or bool(uncertain_numbers(source, ds)))
+    figures = None
     if not sampled:
         one = series(central_result, ds, base)
         all_series = (
@@ -107,23 +128,29 @@ def run_batch(
             progress(runs, runs)
     else:
         n_workers = (workers or 1) if executor == "serial" else (workers or 2)
-        size = chunk_size or max(1, min(50, -(-runs // (4 * n_workers))))
+        size = chunk_size or max(1, min(CHUNK, -(-runs // (4 * n_workers))))
         jobs = [
-            Chunk(
-                source, str(ds.data_dir), seed, tuple(range(a, min(a + size, runs))), chosen, vary_parameters
-            )
+            Chunk(source, str(ds.data_dir), seed, tuple(range(a, min(a + size, runs))), chosen,
+                  vary_parameters, keep_series)  # fmt: skip
             for a in range(0, runs, size)
         ]
         pool = make_executor(executor, workers, address)
         parts: list[xr.Dataset] = []
+        found: list[Figures] = []
+        done_runs = 0
         try:
             for done in pool.map(simulate_chunk, jobs):
-                parts.extend(done)
+                assert isinstance(done, ChunkResult)
+                found.append(done.figures)
+                if done.series is not None:
+                    parts.append(done.series)
+                done_runs += len(done.indices)
                 if progress:
-                    progress(len(parts), runs)
+                    progress(done_runs, runs)
         finally:
             pool.close()
         all_series = xr.concat(parts, dim="run")
+        figures = join_figures(found)
     all_series.attrs.update(scenario=scenario.name, seed=seed, runs=runs)
     t2 = time.perf_counter()
     timings = {"prepare_s": t1 - t0, "simulate_s": t2 - t1}
@@ -132,6 +159,7 @@ def run_batch(
     )
     batch.kernel = chosen
     batch.full = central_result
+    batch.figures = figures
     return batch
 
 

@@ -44,18 +44,19 @@ def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = 
     """
     base = inputs.base
     add = np.zeros((runs, 4, base.dims.n_nodes))
-    if inputs.proj_capacity.size == 0:
+    if inputs.proj_node.size == 0:
         return add
-    start = np.broadcast_to(inputs.proj_start, (runs, inputs.proj_capacity.size))
-    ramp = np.broadcast_to(inputs.proj_ramp, (runs, inputs.proj_capacity.size))
-    level = np.clip((t + 1 - start) / ramp, 0.0, 1.0) * inputs.proj_capacity[None, :]
+    shape = (runs, inputs.proj_node.size)
+    start = np.broadcast_to(inputs.proj_start, shape)
+    ramp = np.broadcast_to(inputs.proj_ramp, shape)
+    level = np.clip((t + 1 - start) / ramp, 0.0, 1.0) * np.broadcast_to(inputs.proj_capacity, shape)
     if price is not None:
         market = np.where(inputs.proj_node == inputs.origin_node, 0, 1)
         revenue = (price[:, inputs.proj_material, market, :] * inputs.proj_mix[None]).sum(axis=2)  # [R, P]
         ratio = _p(inputs, "idle_price_ratio", runs)[:, None]
-        running = inputs.proj_offtake[None, :] | (revenue >= ratio * inputs.proj_opex[None, :])
+        running = inputs.proj_offtake[None, :] | (revenue >= ratio * np.broadcast_to(inputs.proj_opex, shape))
         level = level * running
-    for p in range(inputs.proj_capacity.size):
+    for p in range(inputs.proj_node.size):
         add[:, inputs.proj_material[p], inputs.proj_node[p]] += level[:, p]
     return add
 
@@ -82,7 +83,9 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     cover = _p(inputs, "working_stock_months", runs)[:, None, None, None]
     target = cover * base_use[None]
     inv = target.copy()
-    stock = np.broadcast_to(inputs.stock_initial, (runs, k_n, n_n, e_n)).copy()
+    piles = inputs.stockpiles
+    stock = np.broadcast_to(piles.initial_stock(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy()
+    stock_target = piles.targets(k_n, n_n, e_n)  # [R or 1, K, N, E]
     price = np.broadcast_to(base.prices[:, None, :], (runs, k_n, 2, e_n)).copy()
     p0 = base.prices[None, :, None, :]
     sub = np.zeros((runs, k_n, 2, e_n))
@@ -101,9 +104,9 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     sub_lag = _p(inputs, "substitution_lag_months", runs)[:, None, None]
     sub_max = _p(inputs, "substitution_max_share", runs)[:, None, None]
     release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
-        np.isnan(inputs.release_threshold)[None, :],
+        np.isnan(inputs.release_threshold),
         _p(inputs, "stockpile_release_shortfall", runs)[:, None],
-        inputs.release_threshold[None, :],
+        inputs.release_threshold,
     )
     contracted = _p(inputs, "contracted_share", runs)[:, None, None]
     restock = _p(inputs, "restock_months", runs)[:, None, None]
@@ -118,7 +121,8 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
             planned[:, k] = (base_in[k][None, :] + extra)[:, :, None] * mixes[k][None]
         produced = (base.mine[None, :] + add[:, 0, :])[:, :, None] * mine_profile[None]
         response = (price / p0) ** elasticity[..., None] * (1.0 - sub)  # [R, K, 2, E]
-        demand = base.final[None] * inputs.demand_index[t][None, :, :, None] * response[:, :, market, :]
+        demand = base.final[None] * inputs.demand_index[:, t, :, :, None] * response[:, :, market, :]
+        rules = _Month(inputs, t)
         origin_prod = np.zeros((runs, n_n, e_n))
         origin_prod[:, inputs.origin_node, :] = 1.0
         wanted = np.zeros((runs, k_n, n_n, e_n))  # final demand + next stage's planned input
@@ -126,17 +130,15 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
 
         for k in range(k_n):
             avail = inv[:, k] + produced
-            buy = np.minimum(
-                inputs.stock_rate[t, k][None], np.maximum(inputs.stock_target[k][None] - stock[:, k], 0)
-            )
+            buy = np.minimum(rules.stock_rate[:, k], np.maximum(stock_target[:, k] - stock[:, k], 0))
             use = planned[:, k] + demand[:, k] + buy
             # what an exporter can spare, capped by its export quota (t/month; inf: none)
-            surplus = np.minimum(np.maximum(avail - use - target[:, k], 0.0), inputs.quota[t, k][None])
+            surplus = np.minimum(np.maximum(avail - use - target[:, k], 0.0), rules.quota[:, k])
             # orders refill the working stock over restock_months at most (steady state: the deficit)
             request = np.minimum(np.maximum(use + target[:, k] - avail, 0.0), use + target[:, k] / restock)
             ship = _trade(
                 inputs,
-                t,
+                rules,
                 k,
                 request,
                 surplus,
@@ -190,7 +192,7 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
                 produced_next = consumed * base.yields[k + 1]
                 if k + 1 == 1:  # secondary supply in China and recycling (see reesim.model.baseline)
                     produced_next[:, inputs.origin_node] += base.secondary
-                    recycled = inputs.recycle_rate[t][None, :, None] * magnet_used
+                    recycled = inputs.recycle_rate[:, t, :, None] * magnet_used
                     produced_next += recycled
                     out.recycled[:, t, 1] = recycled
             inv[:, k] = have - final_met + release - consumed - bought
@@ -214,7 +216,7 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
             tight = np.divide(u, d, out=np.zeros_like(u), where=d > EPS)
             goal = base.prices[None] * (1.0 + kappa * tight)
             price[:, :, m] += (goal - price[:, :, m]) / np.maximum(tau, 1.0)
-        price[:, :, 1] = np.maximum(price[:, :, 1], inputs.price_floor[t][None])
+        price[:, :, 1] = np.maximum(price[:, :, 1], inputs.price_floor[:, t])
         rel = np.clip(price / p0 - 1.0, 0.0, 1.0)
         sub += (sub_max[..., None] * rel - sub) / np.maximum(sub_lag[..., None], 1.0)
         out.price[:, t] = price
@@ -222,9 +224,21 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     return out
 
 
+class _Month:
+    """The month's arrays from the scenario's rules (controls, quotas, stockpile purchases)."""
+
+    def __init__(self, inputs: Inputs, t: int) -> None:
+        k_n, n_n, e_n = 4, inputs.base.dims.n_nodes, inputs.base.dims.n_elements
+        self.allow = inputs.controls.allow_at(t)  # [R or 1, K, X, I, E]
+        self.content_share, self.content_threshold = inputs.controls.content_at(t)  # [R or 1, K, I, E]
+        self.denied = inputs.controls.denied_at(t)  # [K, X, I]
+        self.quota = inputs.quotas.at(t, k_n, n_n, e_n)  # [R or 1, K, N, E]
+        self.stock_rate = inputs.stockpiles.rate_at(t, k_n, n_n, e_n)  # [R or 1, K, N, E]
+
+
 def _trade(
     inputs: Inputs,
-    t: int,
+    rules: _Month,
     k: int,
     request: Array,
     surplus: Array,
@@ -235,19 +249,19 @@ def _trade(
     switch_lag: Array,
     switch_max: Array,
 ) -> Array:
-    """Shipments [R, importer, exporter, E] of material k in month t (see the module docstring)."""
+    """Shipments [R, importer, exporter, E] of material k in the month (see the module docstring)."""
     base = inputs.base
     shares = base.shares[k][None]  # [1, I, X, E]
-    allowed = np.swapaxes(inputs.allow[t, k], 0, 1)[None]  # [1, I, X, E]
-    over = origin[:, None, :, :] >= inputs.content_threshold[t, k][None, :, None, :]  # [R, I, X, E]
+    allowed = np.swapaxes(rules.allow[:, k], 1, 2)  # [R or 1, I, X, E]
+    over = origin[:, None, :, :] >= rules.content_threshold[:, k, :, None, :]  # [R, I, X, E]
     over[:, :, inputs.origin_node, :] = False
-    allowed = allowed * np.where(over, inputs.content_share[t, k][None, :, None, :], 1.0)
+    allowed = allowed * np.where(over, rules.content_share[:, k, :, None, :], 1.0)
     wanted = request[:, :, None, :] * shares
     defence = np.zeros_like(request)
     if k == MAGNET:
         defence = np.minimum(final * base.defence_share[None, :, None], request)
     d_share = np.divide(defence, request, out=np.zeros_like(request), where=request > EPS)[:, :, None, :]
-    denied = np.swapaxes(inputs.defence_denied[t, k], 0, 1)[None, :, :, None]
+    denied = np.swapaxes(rules.denied[k], 0, 1)[None, :, :, None]
     tiers = (
         wanted * d_share * allowed * ~denied,
         wanted * (1 - d_share) * contracted[..., None] * allowed,

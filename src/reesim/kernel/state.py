@@ -46,3 +46,20 @@ class Outputs:
         values = {f.name: np.zeros(shape) for f in fields(cls) if f.name not in {"price", "trade"}}
         trade = np.zeros((runs, months, k, n, n, e)) if keep_trade else None
         return cls(price=np.zeros((runs, months, k, 2, e)), trade=trade, **values)
+
+
+@dataclass
+class Compact:
+    """What Monte Carlo keeps of each run, reduced inside the kernel (see :func:`reesim.kernel.fast.run_fast_series`).
+
+    Places are rows of the ``members`` table passed in; items are magnets (all elements of the
+    magnet material) then each element (all its final uses); t REO-equivalent per month.
+    """
+
+    demand: Array  # [R, T, places, 1 + E] final demand
+    unmet: Array  # [R, T, places, 1 + E] final demand not met
+    magnet_stock: Array  # [R, T, places] magnet working stock at the end of the month
+    stockpile: Array  # [R, T, places] strategic stocks, every material
+    production_outside: Array  # [R, T, K] made outside the origin node (China)
+    use_outside: Array  # [R, T, K] final demand plus next-stage input there
+    price: Array  # [R, T, K, 2, E] USD/kg, markets China and outside

@@ -21,7 +21,19 @@ from reesim.model.compile_demand import (
     substitution_factor,
     tariff_factor,
 )
+from reesim.model.controls import Controls, Rule, build
 from reesim.model.dims import MAGNET, MATERIALS, Dims
+from reesim.model.limits import Quotas, Stockpiles, quotas, stockpiles
+from reesim.model.perrun import (
+    Value,
+    any_below,
+    any_outside,
+    as_runs,
+    clip_low,
+    first_run,
+    grow,
+    table,
+)
 from reesim.model.scenario import (
     CapacityProject,
     DemandChange,
@@ -53,36 +65,47 @@ KERNEL_PARAMETERS = (
     "idle_price_ratio",
     "restock_months",
 )
+#: Parameters the compile step reads (besides the kernel's).
+SCENARIO_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate")
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """Everything one batch of runs needs, as arrays. T months, K materials, N nodes, E elements."""
+    """Everything one batch of runs needs, as arrays. T months, K materials, N nodes, E elements.
+
+    Tables with a leading run axis have 1 row (the same in every run) or R rows (one per run, as
+    Monte Carlo compiles a batch of draws at once); instruments whose terms may be drawn are kept
+    as rules (:mod:`reesim.model.controls`, :mod:`reesim.model.limits`).
+    """
 
     base: Baseline
     months: tuple[str, ...]  # [T] YYYY-MM labels
-    allow: Array  # [T, K, N_exporter, N_importer, E] share of requested shipments licensed
-    defence_denied: NDArray[np.bool_]  # [T, K, N_exporter, N_importer]
-    content_share: Array  # [T, K, N_importer, E] licensed share for goods over the content threshold
-    content_threshold: Array  # [T, K, N_importer, E] China-origin share that triggers it (inf: none)
+    controls: Controls  # export controls: licences, content rules, defence denials
+    quotas: Quotas  # export quotas
+    stockpiles: Stockpiles  # strategic stockpiles
     origin_node: int  # index of the node whose material origin is tracked (China)
-    demand_index: Array  # [T, K, N] multiplier on base final demand
+    demand_index: Array  # [R or 1, T, K, N] multiplier on base final demand
     proj_node: NDArray[np.int64]  # [P]
     proj_material: NDArray[np.int64]  # [P]
-    proj_capacity: Array  # [P] t/month at nameplate
+    proj_capacity: Array  # [R or 1, P] t/month at nameplate
     proj_start: Array  # [R or 1, P] month index at which output starts
     proj_ramp: Array  # [R or 1, P] months to nameplate
-    proj_opex: Array  # [P] USD/kg REO-eq below which (x idle_price_ratio) the plant idles; 0: never
+    proj_opex: Array  # [R or 1, P] USD/kg REO-eq below which (x idle_price_ratio) the plant idles; 0: never
     proj_offtake: NDArray[np.bool_]  # [P] an offtake keeps the plant running whatever the price
     proj_mix: Array  # [P, E] output mix weighting the project's revenue price
-    recycle_rate: Array  # [T, N] share of magnet rare earths used that return as oxide next month
-    stock_target: Array  # [K, N, E] strategic stockpile targets, t
-    stock_rate: Array  # [T, K, N, E] purchases per month, t
-    stock_initial: Array  # [K, N, E]
-    price_floor: Array  # [T, K, E] minimum outside-China price, USD/kg (0: none)
-    quota: Array  # [T, K, N, E] most an exporter may ship abroad, t/month (inf: no quota)
-    release_threshold: Array  # [N] shortfall share that releases a holder's stockpile (nan: parameter)
+    recycle_rate: Array  # [R or 1, T, N] share of magnet rare earths used that return as oxide next month
+    price_floor: Array  # [R or 1, T, K, E] minimum outside-China price, USD/kg (0: none)
+    release_threshold: Array  # [R or 1, N] shortfall share that releases a holder's stockpile (nan: parameter)
     params: dict[str, Array]  # name -> [R or 1] values
+
+    @property
+    def runs(self) -> int:
+        """Number of runs the per-run tables describe (1 when every run is the same)."""
+        tables = [self.demand_index, self.proj_capacity, self.proj_start, self.proj_ramp, self.proj_opex,
+                  self.recycle_rate, self.price_floor, self.release_threshold, self.controls.review,
+                  self.controls.share, self.controls.threshold, self.quotas.tonnes, self.stockpiles.target,
+                  self.stockpiles.purchase, self.stockpiles.initial, *self.params.values()]  # fmt: skip
+        return max(a.shape[0] for a in tables)
 
 
 def _bad(field: str, message: str, hint: str) -> InputError:
@@ -139,168 +162,174 @@ def _elements(dims: Dims, names: tuple[str, ...], field: str) -> list[int]:
     return out
 
 
-def _active(t: NDArray[np.int64], start: str, end: str | None, origin: str) -> NDArray[np.bool_]:
-    """Months from ``start`` (inclusive) to ``end`` (exclusive; ``None``: the horizon)."""
-    s = month_index(start, origin)
-    e = month_index(end, origin) if end else int(t.size)
-    if end and e < s:
-        raise _bad("end", f"end {end} is before start {start}", "swap the dates")
-    out: NDArray[np.bool_] = (t >= s) & (t < e)
-    return out
-
-
 def _labels(start: str, months: int) -> tuple[str, ...]:
     y, m = (int(p) for p in start.split("-")[:2])
     return tuple(f"{y + (m - 1 + i) // 12:04d}-{(m - 1 + i) % 12 + 1:02d}" for i in range(months))
 
 
 def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = None) -> Inputs:
-    """Turn ``scenario`` into :class:`Inputs` on the dataset's calibrated base year."""
+    """Turn ``scenario`` into :class:`Inputs` on the dataset's calibrated base year.
+
+    Any number of the scenario (an instrument's field or a parameter) may be an array of one value
+    per run instead of a float: the result then describes that many runs (Monte Carlo batches).
+    """
     base = base or build_baseline(ds)
     dims = base.dims
     if scenario.months < 1:
         raise _bad("months", "must be at least 1", "e.g. months=36")
     t_n, k_n, n_n, e_n = scenario.months, len(MATERIALS), dims.n_nodes, dims.n_elements
     month_index(scenario.start, scenario.start)  # validates the start date
-    allow = np.ones((t_n, k_n, n_n, n_n, e_n))
-    denied = np.zeros((t_n, k_n, n_n, n_n), dtype=bool)
-    content_share = np.ones((t_n, k_n, n_n, e_n))
-    content_threshold = np.full((t_n, k_n, n_n, e_n), np.inf)
-    demand = np.ones((t_n, k_n, n_n))
-    stock_target = np.zeros((k_n, n_n, e_n))
-    stock_rate = np.zeros((t_n, k_n, n_n, e_n))
-    stock_initial = np.zeros((k_n, n_n, e_n))
-    floor = np.zeros((t_n, k_n, e_n))
-    quota = np.full((t_n, k_n, n_n, e_n), np.inf)
-    release_threshold = np.full(n_n, np.nan)
-    projects: list[tuple[int, int, float, float, float]] = []
-    economics: list[tuple[float, bool]] = []
-    recycle = np.full((t_n, n_n), scenario.parameters.get("recycling_rate", ds.parameter("recycling_rate")))
+    parameter = {name: scenario.parameters.get(name, ds.parameter(name)) for name in SCENARIO_PARAMETERS}
+    demand: Array = np.ones((1, t_n, k_n, n_n))
+    floor: Array = np.zeros((1, t_n, k_n, e_n))
+    release_threshold: Array = np.full((1, n_n), np.nan)
+    controls: list[Rule] = []
+    quota_rules: list[tuple[int, int, int, NDArray[np.bool_], Array, Value]] = []
+    stock_rules: list[tuple[int, int, int, Array, Value, Value, Value]] = []
+    projects: list[tuple[int, int, Value, Value, Value, Value, bool]] = []
+    recycle: Array = as_runs(parameter["recycling_rate"])[:, None, None] * np.ones((1, t_n, n_n))
     t = np.arange(t_n)
+    magnet_elements = set(np.flatnonzero(base.magnet_mix > 0).tolist())
 
     for inst in scenario.instruments:
         if isinstance(inst, ExportControl):
             x = _one_node(ds, dims, inst.exporter, "exporter")
-            ks = _materials(inst.materials, "materials")
             es = _elements(dims, inst.elements, "elements")
             # A magnet containing a controlled element is controlled as a whole.
-            whole = bool(set(es) & set(np.flatnonzero(base.magnet_mix > 0).tolist()))
+            whole = bool(set(es) & magnet_elements)
             dest = (
                 resolve_places(ds, dims, inst.destinations, "destinations")
                 if inst.destinations
                 else [i for i in range(n_n) if i != x]
             )
             exempt = set(resolve_places(ds, dims, inst.exempt, "exempt"))
-            dest = [i for i in dest if i not in exempt and i != x]
-            active = _active(t, inst.start, inst.end, scenario.start)
-            s = month_index(inst.start, scenario.start)
-            share = np.where(t - s < inst.review_months, 0.0, inst.approval_share)
-            for k in ks:
-                ek = list(range(e_n)) if (k == MAGNET and whole) else es
-                for i in dest:
-                    if not inst.content_only:
-                        for e in ek:
-                            allow[active, k, x, i, e] *= share[active]
-                    if inst.defence_denied:
-                        denied[active, k, x, i] = True
-                    if inst.content_threshold is not None:
-                        for e in ek:
-                            content_threshold[active, k, i, e] = np.minimum(
-                                content_threshold[active, k, i, e], inst.content_threshold
-                            )
-                            content_share[active, k, i, e] *= share[active]
+            begin, stop = _window(t_n, inst.start, inst.end, scenario.start)
+            controls.append(Rule(
+                exporter=x,
+                cells=[(k, list(range(e_n)) if (k == MAGNET and whole) else es)
+                       for k in _materials(inst.materials, "materials")],
+                destinations=[i for i in dest if i not in exempt and i != x], start=begin, end=stop,
+                review=inst.review_months, share=inst.approval_share, denies_defence=inst.defence_denied,
+                threshold=inst.content_threshold, content_only=inst.content_only,
+            ))  # fmt: skip
         elif isinstance(inst, CapacityProject):
             k = _materials((inst.material,), "material")[0]
-            if min(inst.nameplate, inst.opex_usd_per_kg, inst.capex_usd, inst.ramp_months) < 0:
+            values = (inst.nameplate, inst.opex_usd_per_kg, inst.capex_usd, inst.ramp_months)
+            if any(any_below(v, 0.0) for v in values):
                 raise _bad(
                     "capacity_project",
                     "negative nameplate, cost or ramp",
                     "give non-negative t REO-equivalent per year, USD and months",
                 )
             start = month_index(inst.start, scenario.start) + inst.delay_months
-            projects.append(
-                (_one_node(ds, dims, inst.node, "node"), k, inst.nameplate / 12.0, start, inst.ramp_months)
-            )
-            economics.append((inst.opex_usd_per_kg, inst.offtake))
+            node = _one_node(ds, dims, inst.node, "node")
+            projects.append((node, k, inst.nameplate / 12.0, start, clip_low(inst.ramp_months, 1.0),
+                             inst.opex_usd_per_kg, inst.offtake))  # fmt: skip
         elif isinstance(inst, Recycling):
             nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
-            if not 0.0 <= inst.rate <= 1.0:
+            if any_outside(inst.rate, 0.0, 1.0):
                 raise _bad(
-                    "rate", f"recycling rate {inst.rate} is not a share", "give a fraction between 0 and 1"
-                )
-            recycle[max(month_index(inst.start, scenario.start), 0) :, nodes] = inst.rate
+                    "rate", f"recycling rate {first_run(inst.rate)} is not a share",
+                    "give a fraction between 0 and 1",
+                )  # fmt: skip
+            rate = as_runs(inst.rate)
+            recycle = grow(recycle, max(recycle.shape[0], rate.size))
+            s = max(month_index(inst.start, scenario.start), 0)
+            recycle[:, s:, nodes] = rate[:, None, None]
         elif isinstance(inst, ExportQuota):
             x = _one_node(ds, dims, inst.exporter, "exporter")
             ks, es = _materials(inst.materials, "materials"), _elements(dims, inst.elements, "elements")
-            if inst.tonnes_per_yr < 0:
-                raise _bad("tonnes_per_yr", f"negative quota {inst.tonnes_per_yr}", "give t/yr >= 0")
-            active = _active(t, inst.start, inst.end, scenario.start)
+            if any_below(inst.tonnes_per_yr, 0.0):
+                raise _bad("tonnes_per_yr", f"negative quota {first_run(inst.tonnes_per_yr)}", "give t/yr >= 0")
+            first_m, last_m = _window(t_n, inst.start, inst.end, scenario.start)
             exports = base.trade[:, :, x, :].sum(axis=1)[np.ix_(ks, es)]  # [K', E'] base-year t/yr
             weights = (
                 exports / exports.sum() if exports.sum() > 0 else np.full(exports.shape, 1 / exports.size)
             )
-            for a, k in enumerate(ks):
-                for b, e in enumerate(es):
-                    cap = inst.tonnes_per_yr / 12.0 * weights[a, b]
-                    quota[active, k, x, e] = np.minimum(quota[active, k, x, e], cap)
+            covers = np.zeros((k_n, e_n), dtype=bool)
+            weight = np.zeros((k_n, e_n))
+            covers[np.ix_(ks, es)] = True
+            weight[np.ix_(ks, es)] = weights
+            quota_rules.append((x, first_m, last_m, covers, weight, inst.tonnes_per_yr))
         elif isinstance(inst, Tariff):
             x = _one_node(ds, dims, inst.exporter, "exporter")
-            active = _active(t, inst.start, inst.end, scenario.start)
-            if inst.rate < 0:
-                raise _bad("rate", f"negative tariff {inst.rate}", "give a fraction, e.g. 0.25 for 25%")
-            elasticity = scenario.parameters.get(
-                "demand_price_elasticity", ds.parameter("demand_price_elasticity")
-            )
+            span = _months(t_n, _window(t_n, inst.start, inst.end, scenario.start))
+            if any_below(inst.rate, 0.0):
+                raise _bad("rate", f"negative tariff {first_run(inst.rate)}", "give a fraction, e.g. 0.25 for 25%")
+            elasticity = parameter["demand_price_elasticity"]
             for i in resolve_places(ds, dims, inst.importers, "importers"):
                 for k in _materials(inst.materials, "materials"):
-                    demand[active, k, i] *= tariff_factor(base, k, i, x, inst.rate, elasticity)
+                    factor = as_runs(tariff_factor(base, k, i, x, inst.rate, elasticity))
+                    demand = grow(demand, max(demand.shape[0], factor.size))
+                    demand[:, span, k, i] *= factor[:, None]
         elif isinstance(inst, DemandChange):
             k = _materials((inst.material,), "material")[0]
             nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
             s = month_index(inst.start, scenario.start)
-            demand[:, k, nodes] *= demand_change_factor(t, s, inst.growth_pct_per_yr, inst.shock, inst.share)[
-                :, None
-            ]
+            factor = np.atleast_2d(demand_change_factor(t, s, inst.growth_pct_per_yr, inst.shock, inst.share))
+            demand = grow(demand, max(demand.shape[0], factor.shape[0]))
+            demand[:, :, k, nodes] *= factor[:, :, None]
         elif isinstance(inst, Substitution):
-            if not 0.0 <= inst.share <= 1.0:
-                raise _bad("share", f"substitution share {inst.share} is not a share", "give 0 to 1")
+            if any_outside(inst.share, 0.0, 1.0):
+                raise _bad("share", f"substitution share {first_run(inst.share)} is not a share", "give 0 to 1")
             nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
             replaced = inst.share * sector_share(ds, inst.sector)
             s = month_index(inst.start, scenario.start)
-            demand[:, MAGNET, nodes] *= substitution_factor(t, s, inst.lag_months, replaced)[:, None]
+            factor = np.atleast_2d(substitution_factor(t, s, inst.lag_months, replaced))
+            demand = grow(demand, max(demand.shape[0], factor.shape[0]))
+            demand[:, :, MAGNET, nodes] *= factor[:, :, None]
         elif isinstance(inst, Stockpile):
             k = _materials((inst.material,), "material")[0]
             n = _one_node(ds, dims, inst.holder, "holder")
             es = _elements(dims, inst.elements, "elements")
             use = base.feed[k, n] + base.final[k, n]
-            mix = use[es] / use[es].sum() if use[es].sum() > 0 else np.full(len(es), 1 / len(es))
+            mix = np.zeros(e_n)
+            mix[es] = use[es] / use[es].sum() if use[es].sum() > 0 else np.full(len(es), 1 / len(es))
             s = max(month_index(inst.start, scenario.start), 0)
-            stock_target[k, n, es] += inst.target * mix
-            stock_rate[s:, k, n, es] += inst.purchase_per_yr / 12 * mix
-            stock_initial[k, n, es] += inst.initial * mix
+            stock_rules.append((n, k, s, mix, inst.target, inst.purchase_per_yr, inst.initial))
             if inst.release_shortfall is not None:
-                release_threshold[n] = inst.release_shortfall
+                level = as_runs(inst.release_shortfall)
+                release_threshold = grow(release_threshold, max(release_threshold.shape[0], level.size))
+                release_threshold[:, n] = level
         elif isinstance(inst, PriceFloor):
             k = _materials((inst.material,), "material")[0]
-            active = _active(t, inst.start, inst.end, scenario.start)
+            span = _months(t_n, _window(t_n, inst.start, inst.end, scenario.start))
+            level = as_runs(inst.level)
+            floor = grow(floor, max(floor.shape[0], level.size))
             for e in _elements(dims, inst.elements, "elements"):
-                floor[active, k, e] = np.maximum(floor[active, k, e], inst.level)
+                floor[:, span, k, e] = np.maximum(floor[:, span, k, e], level[:, None])
 
-    params = {
-        name: np.array([scenario.parameters.get(name, ds.parameter(name))]) for name in KERNEL_PARAMETERS
-    }
-    proj = np.array(projects, dtype=float).reshape(-1, 5)
+    p_n = len(projects)
+    proj_material = np.array([p[1] for p in projects], dtype=np.int64)
     return Inputs(
-        base=base, months=_labels(scenario.start, t_n), allow=allow, defence_denied=denied,
-        content_share=content_share, content_threshold=content_threshold, origin_node=dims.node("CHN"),
-        demand_index=demand, proj_node=proj[:, 0].astype(np.int64), proj_material=proj[:, 1].astype(np.int64),
-        proj_capacity=proj[:, 2], proj_start=proj[None, :, 3], proj_ramp=np.maximum(proj[None, :, 4], 1.0),
-        proj_opex=np.array([e[0] for e in economics], dtype=float),
-        proj_offtake=np.array([e[1] for e in economics], dtype=bool),
-        proj_mix=_project_mix(base, proj[:, 1].astype(np.int64)), recycle_rate=recycle,
-        stock_target=stock_target, stock_rate=stock_rate, stock_initial=stock_initial, price_floor=floor,
-        quota=quota, release_threshold=release_threshold, params=params,
+        base=base, months=_labels(scenario.start, t_n), controls=build(controls, k_n, n_n, e_n),
+        quotas=quotas(quota_rules, k_n, e_n), stockpiles=stockpiles(stock_rules, e_n),
+        origin_node=dims.node("CHN"), demand_index=demand,
+        proj_node=np.array([p[0] for p in projects], dtype=np.int64), proj_material=proj_material,
+        proj_capacity=table([p[2] for p in projects], p_n), proj_start=table([p[3] for p in projects], p_n),
+        proj_ramp=table([p[4] for p in projects], p_n), proj_opex=table([p[5] for p in projects], p_n),
+        proj_offtake=np.array([p[6] for p in projects], dtype=bool),
+        proj_mix=_project_mix(base, proj_material), recycle_rate=recycle, price_floor=floor,
+        release_threshold=release_threshold,
+        params={name: as_runs(parameter[name]) for name in KERNEL_PARAMETERS},
     )  # fmt: skip
+
+
+def _window(t_n: int, start: str, end: str | None, origin: str) -> tuple[int, int]:
+    """Month indices from ``start`` (inclusive) to ``end`` (exclusive; ``None``: the horizon).
+
+    Not clipped: a control that started before the run counts its review from its own start.
+    """
+    s = month_index(start, origin)
+    e = month_index(end, origin) if end else t_n
+    if end and e < s:
+        raise _bad("end", f"end {end} is before start {start}", "swap the dates")
+    return s, e
+
+
+def _months(t_n: int, window: tuple[int, int]) -> slice:
+    """The slice of the horizon's months inside ``window``."""
+    return slice(min(max(window[0], 0), t_n), min(max(window[1], 0), t_n))
 
 
 def _project_mix(base: Baseline, materials: NDArray[np.int64]) -> Array:

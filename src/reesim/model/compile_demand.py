@@ -1,8 +1,9 @@
 """Demand-side instruments as monthly multipliers on final demand: demand changes, sector
 substitution and tariffs.
 
-Each function returns a factor per month (length T) that :func:`reesim.model.compile.compile_scenario`
-multiplies into ``demand_index[:, material, nodes]``. Sectors are weighted by their share of
+Each function returns a factor per run and month ([R or 1, T]) that
+:func:`reesim.model.compile.compile_scenario` multiplies into ``demand_index[:, :, material, nodes]``;
+an instrument's numbers may be floats or arrays of one value per run. Sectors are weighted by their share of
 magnet demand in the dataset's ``end_products`` table.
 """
 
@@ -14,6 +15,7 @@ from numpy.typing import NDArray
 from reesim.dataset.model import Dataset
 from reesim.errors import InputError, Problem
 from reesim.model.baseline import Baseline
+from reesim.model.perrun import Value, as_runs
 
 Array = NDArray[np.float64]
 
@@ -37,26 +39,32 @@ def sector_share(ds: Dataset, sector: str, field: str = "sector") -> float:
     return float(rows.iloc[0])
 
 
+def _col(value: Value) -> Array:
+    """A number or per-run values as a column [R or 1, 1]."""
+    return as_runs(value)[:, None]
+
+
 def demand_change_factor(
-    t: NDArray[np.int64], start: int, growth_pct_per_yr: float, shock: float, share: float
+    t: NDArray[np.int64], start: int, growth_pct_per_yr: Value, shock: Value, share: Value
 ) -> Array:
-    """``1 + share x ((1 + shock) (1 + g)^(months/12) - 1)`` from ``start``, 1 before."""
-    after = np.maximum(t - start, 0)
-    whole = (1 + shock) * (1 + growth_pct_per_yr / 100) ** (after / 12)
-    out: Array = np.where(t >= start, 1.0 + share * (whole - 1.0), 1.0)
+    """``1 + share x ((1 + shock) (1 + g)^(months/12) - 1)`` from ``start``, 1 before: [R or 1, T]."""
+    after = np.maximum(t - start, 0)[None, :]
+    whole = (1 + _col(shock)) * (1 + _col(growth_pct_per_yr) / 100) ** (after / 12)
+    out: Array = np.where(t[None, :] >= start, 1.0 + _col(share) * (whole - 1.0), 1.0)
     return out
 
 
-def substitution_factor(t: NDArray[np.int64], start: int, lag_months: float, replaced: float) -> Array:
-    """``1 - replaced x ramp``, the ramp rising linearly from 0 at ``start`` to 1 after ``lag_months``."""
-    ramp = np.clip((t - start + 1) / max(lag_months, 1.0), 0.0, 1.0)
-    out: Array = np.where(t >= start, 1.0 - replaced * ramp, 1.0)
+def substitution_factor(t: NDArray[np.int64], start: int, lag_months: Value, replaced: Value) -> Array:
+    """``1 - replaced x ramp``, the ramp rising linearly from 0 at ``start`` to 1 after
+    ``lag_months``: [R or 1, T]."""
+    ramp = np.clip((t[None, :] - start + 1) / np.maximum(_col(lag_months), 1.0), 0.0, 1.0)
+    out: Array = np.where(t[None, :] >= start, 1.0 - _col(replaced) * ramp, 1.0)
     return out
 
 
 def tariff_factor(
-    base: Baseline, material: int, importer: int, exporter: int, rate: float, elasticity: float
-) -> float:
+    base: Baseline, material: int, importer: int, exporter: int, rate: Value, elasticity: Value
+) -> Value:
     """Demand multiplier at ``importer`` for a tariff ``rate`` on ``material`` from ``exporter``.
 
     The final users' price rises by ``rate`` x the base-year share of the importer's supply of
@@ -66,4 +74,5 @@ def tariff_factor(
     if supply <= 0:
         return 1.0
     share = float(base.trade[material, importer, exporter].sum()) / supply
-    return float((1.0 + rate * share) ** elasticity)
+    factor = (1.0 + np.asarray(rate) * share) ** np.asarray(elasticity)
+    return factor if np.ndim(factor) else float(factor)

@@ -117,46 +117,100 @@ def independence_month(s: xr.Dataset, stage: str | None = None) -> np.ndarray:
     return _first(holds)
 
 
-def headline(s: xr.Dataset, items: list[str] | None = None, reference: float = math.nan) -> Headline:
-    """Headline rows for every place: magnets always, elements where any run is short."""
-    share = (s["unmet"] / s["demand"].where(s["demand"] > 0)).fillna(0.0)  # [R, T, P, I]
-    short = (share > THRESHOLD).any(("run", "month"))
-    rows = []
-    for place in s["place"].values:
-        for item in s["item"].values:
-            if item != MAGNETS and not bool(short.sel(place=place, item=item)) and item not in (items or []):
-                continue
-            rows.append(_row(s, share, str(place), str(item)))
-    months = [str(m) for m in s["month"].values]
-    from reesim.results.measures import probabilities
+#: Per-run figures of each headline row, in :class:`Row` order.
+FIGURES = ("first_shortfall", "peak_shortfall", "peak_month", "cumulative_unmet_t", "lowest_cover_months",
+           "stockpile_depleted", "price_multiple")  # fmt: skip
 
-    return Headline(
-        months, rows, Spread.of(independence_month(s)), s.sizes["run"], reference, probabilities(s)
-    )
+Figures = dict[str, np.ndarray]  # "place|item|figure" (and "place|item|not_built|product") -> [R]
 
 
-def _row(s: xr.Dataset, share: xr.DataArray, place: str, item: str) -> Row:
-    sh = share.sel(place=place, item=item).values  # [R, T]
-    first = _first(sh > THRESHOLD)
-    peak = sh.max(axis=1)
-    peak_at = np.where(peak > THRESHOLD, sh.argmax(axis=1).astype(float), np.nan)
-    cumulative = s["unmet"].sel(place=place, item=item).sum("month").values
-    magnets = item == MAGNETS
-    cover = s["cover"].sel(place=place).min("month").values if magnets else np.full(sh.shape[0], np.nan)
-    pile = s["stockpile"].sel(place=place).values  # [R, T]
+def run_figures(s: xr.Dataset) -> Figures:
+    """Every per-run figure the headline summarises, for every place and item, plus the
+    independence month (``independence``) and each named measure (``measure:NAME``).
+
+    Monte Carlo batches compute these per chunk of runs and keep them instead of the series, so
+    the headline of 100,000 runs is exact while memory holds a few kB per run.
+    """
+    from reesim.results.measures import MEASURES
+
+    places, items = [str(p) for p in s["place"].values], [str(i) for i in s["item"].values]
+    demand = s["demand"].transpose("run", "month", "place", "item").values  # [R, T, P, I]
+    unmet = s["unmet"].transpose("run", "month", "place", "item").values
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(demand > 0, unmet / np.where(demand > 0, demand, 1.0), 0.0)
+    over = share > THRESHOLD
+    first = _first(np.moveaxis(over, 1, -1))  # [R, P, I]
+    peak = share.max(axis=1)
+    peak_at = np.where(peak > THRESHOLD, share.argmax(axis=1).astype(float), np.nan)
+    cumulative = unmet.sum(axis=1)
+    cover = s["cover"].transpose("run", "month", "place").values.min(axis=1)  # [R, P]
+    pile = s["stockpile"].transpose("run", "month", "place").values  # [R, T, P]
     top = pile.max(axis=1, keepdims=True)
     after_peak = np.cumsum(pile >= top * (1 - 1e-12), axis=1) > 0
-    depleted = _first(after_peak & (pile <= DEPLETED * top) & (top > 0))
-    depleted = np.where(top[:, 0] > 0, depleted, np.nan)
-    price = s["price_ratio"].sel(item=item).max("month").values
-    not_built = {}
-    if magnets and "units_not_built" in s:
-        for product in s["product"].values:
-            total = s["units_not_built"].sel(product=product, place=place).sum("month").values
-            not_built[str(product)] = Spread.of(total)
-    return Row(
-        place=place, item=item, first_shortfall=Spread.of(first), peak_shortfall=Spread.of(peak),
-        peak_month=Spread.of(peak_at), cumulative_unmet_t=Spread.of(cumulative),
-        lowest_cover_months=Spread.of(cover), stockpile_depleted=Spread.of(depleted),
-        price_multiple=Spread.of(price), not_built=not_built,
-    )  # fmt: skip
+    depleted = _first(np.moveaxis(after_peak & (pile <= DEPLETED * top) & (top > 0), 1, -1))
+    depleted = np.where(top[:, 0] > 0, depleted, np.nan)  # [R, P]
+    price = s["price_ratio"].transpose("run", "month", "item").values.max(axis=1)  # [R, I]
+    lost = None
+    if "units_not_built" in s:
+        lost = s["units_not_built"].transpose("product", "run", "month", "place").values.sum(axis=2)
+    nan = np.full(peak.shape[0], np.nan)
+    out: Figures = {}
+    for p, place in enumerate(places):
+        for i, item in enumerate(items):
+            magnets = item == MAGNETS
+            key = f"{place}|{item}|"
+            out[key + "first_shortfall"] = first[:, p, i]
+            out[key + "peak_shortfall"] = peak[:, p, i]
+            out[key + "peak_month"] = peak_at[:, p, i]
+            out[key + "cumulative_unmet_t"] = cumulative[:, p, i]
+            out[key + "lowest_cover_months"] = cover[:, p] if magnets else nan
+            out[key + "stockpile_depleted"] = depleted[:, p]
+            out[key + "price_multiple"] = price[:, i]
+            if magnets and lost is not None:
+                for j, product in enumerate(s["product"].values):
+                    out[f"{key}not_built|{product}"] = lost[j, :, p]
+    out["independence"] = independence_month(s)
+    for name, (fn, _) in MEASURES.items():
+        out[f"measure:{name}"] = np.asarray(fn(s), dtype=float)
+    return {k: np.ascontiguousarray(v, dtype=float) for k, v in out.items()}
+
+
+def join_figures(parts: list[Figures]) -> Figures:
+    """Figures of several chunks of runs, in chunk order."""
+    if not parts:
+        return {}
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
+def headline(s: xr.Dataset, items: list[str] | None = None, reference: float = math.nan) -> Headline:
+    """Headline rows for every place: magnets always, elements where any run is short."""
+    months = [str(m) for m in s["month"].values]
+    places = [str(p) for p in s["place"].values]
+    all_items = [str(i) for i in s["item"].values]
+    return summarise(run_figures(s), months, places, all_items, items, reference)
+
+
+def summarise(
+    figures: Figures, months: list[str], places: list[str], all_items: list[str],
+    items: list[str] | None = None, reference: float = math.nan,
+) -> Headline:  # fmt: skip
+    """The headline from per-run figures (:func:`run_figures`, possibly joined over chunks)."""
+    from reesim.results.measures import probabilities_from
+
+    rows = []
+    for place in places:
+        for item in all_items:
+            key = f"{place}|{item}|"
+            short = bool((figures[key + "peak_shortfall"] > THRESHOLD).any())
+            if item != MAGNETS and not short and item not in (items or []):
+                continue
+            spreads = {name: Spread.of(figures[key + name]) for name in FIGURES}
+            not_built = {
+                k.removeprefix(key + "not_built|"): Spread.of(v)
+                for k, v in figures.items()
+                if k.startswith(key + "not_built|")
+            }
+            rows.append(Row(place=place, item=item, not_built=not_built, **spreads))
+    runs = int(figures["independence"].size)
+    chances = probabilities_from(figures, months) if runs > 1 else {}
+    return Headline(months, rows, Spread.of(figures["independence"]), runs, reference, chances)

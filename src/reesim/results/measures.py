@@ -87,12 +87,19 @@ def probabilities(s: xr.Dataset) -> dict[str, float]:
     """Chances over runs of outcomes analysts ask about (empty for a single run)."""
     if s.sizes["run"] < 2:
         return {}
-    months = [str(m) for m in s["month"].values]
+    values = {f"measure:{name}": np.asarray(fn(s), dtype=float) for name, (fn, _) in MEASURES.items()}
+    return probabilities_from(values, [str(m) for m in s["month"].values])
+
+
+def probabilities_from(values: dict[str, np.ndarray], months: list[str]) -> dict[str, float]:
+    """The chances of :func:`probabilities` from per-run measures (keys ``measure:NAME``)."""
     by_2030 = next((i for i, m in enumerate(months) if m > "2030-12"), len(months))
-    sep = independence("separation")(s)
+    sep = values["measure:separation_independence_months"]
     return {
-        "US peak magnet shortfall above 20%": float((peak_shortfall("USA")(s) > 0.2).mean()),
-        "EU peak magnet shortfall above 20%": float((peak_shortfall("EU")(s) > 0.2).mean()),
-        "any magnet shortfall outside China": float((peak_shortfall("outside China")(s) > 0.005).mean()),
+        "US peak magnet shortfall above 20%": float((values["measure:us_magnet_peak_shortfall"] > 0.2).mean()),
+        "EU peak magnet shortfall above 20%": float((values["measure:eu_magnet_peak_shortfall"] > 0.2).mean()),
+        "any magnet shortfall outside China": float(
+            (values["measure:outside_magnet_peak_shortfall"] > 0.005).mean()
+        ),
         "separation outside China covers its use by end 2030": float((sep < by_2030).mean()),
     }

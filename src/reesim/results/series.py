@@ -9,11 +9,15 @@ Quantities are t REO-equivalent per month; prices USD/kg; cover in months of fin
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import xarray as xr
 
 from reesim.dataset.model import Dataset
+from reesim.kernel.state import Compact
 from reesim.model.baseline import Baseline
+from reesim.model.dims import MATERIALS
 from reesim.results.indicators import bloc_nodes
 
 #: Places reported by default: country or bloc id -> label.
@@ -30,6 +34,16 @@ def place_nodes(ds: Dataset, base: Baseline) -> dict[str, list[str]]:
     return out
 
 
+def place_members(ds: Dataset, base: Baseline) -> np.ndarray:
+    """[places, N]: 1 where a node belongs to a reported place (order of :func:`place_nodes`)."""
+    nodes = list(base.dims.nodes)
+    places = place_nodes(ds, base)
+    out = np.zeros((len(places), len(nodes)))
+    for p, members in enumerate(places.values()):
+        out[p, [nodes.index(n) for n in members]] = 1.0
+    return out
+
+
 def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     """Per run and month: demand, unmet, stock cover and stockpile per place and item; prices
     outside China per item; production and use outside China per stage."""
@@ -41,46 +55,72 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     inv, pile = result["inventory"].values, result["stockpile"].values
     shape = (dem.shape[0], dem.shape[1], len(places), len(elements) + 1)
     demand, unmet = np.zeros(shape), np.zeros(shape)
-    cover, stock = np.zeros(shape[:3]), np.zeros(shape[:3])
+    held, stock = np.zeros(shape[:3]), np.zeros(shape[:3])
     for p, members in enumerate(places.values()):
         idx = [nodes.index(n) for n in members]
         demand[:, :, p, 0] = dem[:, :, k_magnet][:, :, idx].sum(axis=(2, 3))
         unmet[:, :, p, 0] = unm[:, :, k_magnet][:, :, idx].sum(axis=(2, 3))
         demand[:, :, p, 1:] = dem[:, :, :, idx].sum(axis=(2, 3))
         unmet[:, :, p, 1:] = unm[:, :, :, idx].sum(axis=(2, 3))
-        held = inv[:, :, k_magnet][:, :, idx].sum(axis=(2, 3))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cover[:, :, p] = np.where(demand[:, :, p, 0] > 0, held / demand[:, :, p, 0], np.inf)
+        held[:, :, p] = inv[:, :, k_magnet][:, :, idx].sum(axis=(2, 3))
         stock[:, :, p] = pile[:, :, :, idx].sum(axis=(2, 3, 4))
-    weights = base.final[k_magnet].sum(axis=0)  # base-year magnet demand per element
-    price_m = result["price"].values[:, :, k_magnet, 1, :]  # [R, T, E] outside China
-    avg = (price_m * weights).sum(axis=2) / max(weights.sum(), 1e-300)
-    price = np.concatenate([avg[..., None], price_m], axis=2)
-    p0 = base.prices[k_magnet]
-    avg0 = (p0 * weights).sum() / max(weights.sum(), 1e-300)
-    ratio = price / np.concatenate([[avg0], np.where(p0 > 0, p0, 1.0)])
     outside = [nodes.index(n) for n in places["outside China"]]
     production = result["production"].values[:, :, :, outside].sum(axis=(3, 4))
     use = (dem + result["feed"].values)[:, :, :, outside].sum(axis=(3, 4))
-    coords = {
-        "run": result["run"].values, "month": result["month"].values, "place": list(places),
-        "item": [MAGNETS, *elements], "stage": [STAGES[str(m)] for m in result["material"].values],
-    }  # fmt: skip
-    data = {
-        "demand": (("run", "month", "place", "item"), demand),
-        "unmet": (("run", "month", "place", "item"), unmet),
-        "cover": (("run", "month", "place"), cover),
-        "stockpile": (("run", "month", "place"), stock),
-        "price_outside": (("run", "month", "item"), price),
-        "price_ratio": (("run", "month", "item"), ratio),
-        "production_outside": (("run", "month", "stage"), production),
-        "use_outside": (("run", "month", "stage"), use),
-    }
-    out = xr.Dataset(data, coords=coords)
+    out = assemble(
+        Compact(demand, unmet, held, stock, production, use, result["price"].values), base,
+        runs=result["run"].values, months=result["month"].values, places=list(places),
+    )  # fmt: skip
     if "units_not_built" in result:
         lost = result["units_not_built"]
         out = out.assign_coords(product=lost["product"].values)
         per_place = [lost.sel(node=members).sum("node").values for members in places.values()]
         out["units_not_built"] = (("product", "run", "month", "place"), np.stack(per_place, axis=-1))
     out.attrs = dict(result.attrs)
+    return out
+
+
+def assemble(c: Compact, base: Baseline, runs: np.ndarray, months: Any, places: list[str]) -> xr.Dataset:
+    """The series Dataset from per-place sums (computed from full outputs, or by the kernel)."""
+    k_magnet = MATERIALS.index("magnet")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.where(c.demand[..., 0] > 0, c.magnet_stock / c.demand[..., 0], np.inf)
+    weights = base.final[k_magnet].sum(axis=0)  # base-year magnet demand per element
+    price_m = c.price[:, :, k_magnet, 1, :]  # [R, T, E] outside China
+    avg = (price_m * weights).sum(axis=2) / max(weights.sum(), 1e-300)
+    price = np.concatenate([avg[..., None], price_m], axis=2)
+    p0 = base.prices[k_magnet]
+    avg0 = (p0 * weights).sum() / max(weights.sum(), 1e-300)
+    ratio = price / np.concatenate([[avg0], np.where(p0 > 0, p0, 1.0)])
+    coords = {
+        "run": runs, "month": months, "place": places, "item": [MAGNETS, *base.dims.elements],
+        "stage": [STAGES[m] for m in MATERIALS],
+    }  # fmt: skip
+    data = {
+        "demand": (("run", "month", "place", "item"), c.demand),
+        "unmet": (("run", "month", "place", "item"), c.unmet),
+        "cover": (("run", "month", "place"), cover),
+        "stockpile": (("run", "month", "place"), c.stockpile),
+        "price_outside": (("run", "month", "item"), price),
+        "price_ratio": (("run", "month", "item"), ratio),
+        "production_outside": (("run", "month", "stage"), c.production_outside),
+        "use_outside": (("run", "month", "stage"), c.use_outside),
+    }
+    return xr.Dataset(data, coords=coords)
+
+
+def from_compact(
+    c: Compact, ds: Dataset, base: Baseline, runs: np.ndarray, months: Any, products: Any = None
+) -> xr.Dataset:
+    """The series of runs simulated by :func:`reesim.kernel.fast.run_fast_series` (with
+    ``members`` from :func:`place_members`), with units not built per product when asked."""
+    out = assemble(c, base, runs, months, list(place_nodes(ds, base)))
+    if products is None:
+        from reesim.results.indicators import product_factors
+
+        products = [f for f in product_factors(ds, base) if f.product]
+    if products:
+        out = out.assign_coords(product=[f.product for f in products])
+        lost = np.stack([c.unmet[..., 0] * f.per_tonne for f in products])  # [product, R, T, place]
+        out["units_not_built"] = (("product", "run", "month", "place"), lost)
     return out

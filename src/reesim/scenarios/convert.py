@@ -5,7 +5,8 @@ their members, ``forms`` become materials (ore -> concentrate), suspensions and 
 split a control into periods, dataset facilities fill in capacity projects (nameplates
 converted to t REO-equivalent), offtakes mark projects, and investment programmes scale the
 projects they cannot fully fund. Numbers that are distributions take the value ``pick`` gives
-(by default the central value; Monte Carlo passes draws).
+(by default the central value; Monte Carlo passes draws, either one run's floats or arrays of one
+value per run, which flow through unchanged into :func:`reesim.model.compile.compile_scenario`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
+
 from reesim.dataset.model import Dataset
 from reesim.errors import InputError, Problem
 from reesim.model import scenario as m
+from reesim.model.perrun import clip_high, clip_low
 from reesim.scenarios.fields import parse_date
 from reesim.scenarios.load import Resolved
 from reesim.scenarios.numbers import Number, central
@@ -213,6 +217,7 @@ class _Converter:
                 ((_month(s.from_), self.num(n, f"approval[{j}].share", s.share),
                   self.num(n, f"approval[{j}].review_months", s.review_months))
                  for j, s in enumerate(inst.approval)),
+                key=lambda step: step[0],
             )  # fmt: skip
         elif isinstance(inst, ExportControlSpec):
             steps = [(start, self.num(n, "approval_share", inst.approval_share),
@@ -245,7 +250,7 @@ class _Converter:
                 elements=tuple(inst.elements), end=_label(b),
                 destinations=() if inst.destinations == "all" else self.places(inst.destinations),
                 exempt=self.places(inst.exempt), approval_share=share,
-                review_months=max(review - (a - regime), 0.0),
+                review_months=clip_low(review - (a - regime), 0.0),
                 defence_denied=bool(getattr(inst, "defence_denied", False)),
                 content_threshold=threshold if a >= content_from else None,
                 content_only=isinstance(inst, ExportControlSpec) and inst.content_only,
@@ -313,14 +318,14 @@ class _Converter:
         total = sum(p.capex_usd for _, p in chosen)
         out = {}
         for pid, p in chosen:
-            if p.capex_usd <= 0:
+            if np.any(np.asarray(p.capex_usd) <= 0):
                 self.problems.append(self.r.problem(n, ("projects",), f"project {pid!r} has no capex_usd",
                                                     "give the project a capex_usd to fund"))  # fmt: skip
                 continue
             if inst.rule == "pro_rata":
-                share = min(budget / total, 1.0)
+                share = clip_high(budget / total, 1.0)
             else:
-                share = min(max(budget, 0.0) / p.capex_usd, 1.0)
+                share = clip_high(clip_low(budget, 0.0) / p.capex_usd, 1.0)
                 budget -= p.capex_usd
             later = p.start if _month(p.start) >= _month(inst.start) else inst.start
             out[pid] = replace(p, nameplate=p.nameplate * share, start=later)

@@ -18,11 +18,11 @@ import xarray as xr
 
 from reesim import __version__
 from reesim.dataset.model import Dataset, load_dataset
-from reesim.engine.batch import Batch, Progress, run_batch
+from reesim.engine.batch import KEEP_SERIES, Batch, Progress, run_batch
 from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.scenario import Scenario
 from reesim.report.run_report import write_run_report
-from reesim.results.headline import Headline, headline
+from reesim.results.headline import Headline
 from reesim.scenarios.load import Resolved
 from reesim.store.store import RunRecord, Store, from_tables, new_id, to_tables
 
@@ -40,7 +40,9 @@ class Done:
 #: Serialises report writing between threads.
 REPORT_LOCK = threading.Lock()
 
-#: Above this many runs the store keeps P10/P50/P90 series instead of every run (unless --full).
+#: Above this many runs the store keeps P10/P50/P90 series instead of every run (unless --full);
+#: above :data:`reesim.engine.batch.KEEP_SERIES` runs those quantiles are of the first runs only
+#: (the headline is always of every run).
 QUANTILE_ABOVE = 100
 
 
@@ -99,8 +101,9 @@ def execute(
     ds = dataset or load_dataset()
     base = baseline or build_baseline(ds)
     batch = run_batch(ref, runs=runs, seed=seed, horizon_years=horizon_years, dataset=ds, baseline=base,
-                      progress=progress, executor=executor, workers=workers, address=address)  # fmt: skip
-    head = headline(batch.series, reference=first_measure(batch.scenario))
+                      progress=progress, executor=executor, workers=workers, address=address,
+                      keep_series=runs if full else KEEP_SERIES)  # fmt: skip
+    head = batch.headline(first_measure(batch.scenario))
     run_id = new_id()
     record = RunRecord(
         id=run_id, created=dt.datetime.now().isoformat(timespec="seconds"), scenario=batch.scenario.name,

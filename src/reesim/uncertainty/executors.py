@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import xarray as xr
 
 from reesim.errors import InputError, Problem
@@ -34,6 +35,16 @@ class Chunk:
     indices: tuple[int, ...]
     kernel: str
     vary_parameters: bool
+    keep: int = 1_000_000_000  # series are returned for runs with an index below this
+
+
+@dataclass
+class ChunkResult:
+    """What a worker returns: per-run headline figures of every run, series of the kept ones."""
+
+    indices: tuple[int, ...]
+    figures: dict[str, np.ndarray]  # see reesim.results.headline.run_figures
+    series: xr.Dataset | None  # runs of the chunk with an index below Chunk.keep (None: none)
 
 
 _WORKER_CACHE: dict[str, Any] = {}
@@ -43,25 +54,40 @@ def _dataset_and_baseline(data_dir: str) -> Any:
     if data_dir not in _WORKER_CACHE:
         from reesim.dataset.model import load_dataset
         from reesim.model.baseline import build_baseline
+        from reesim.results.series import place_members
 
         ds = load_dataset(Path(data_dir))
-        _WORKER_CACHE[data_dir] = (ds, build_baseline(ds))
+        base = build_baseline(ds)
+        _WORKER_CACHE[data_dir] = (ds, base, place_members(ds, base))
     return _WORKER_CACHE[data_dir]
 
 
-def simulate_chunk(chunk: Chunk) -> list[xr.Dataset]:
-    """Compact series of each run of ``chunk`` (run coordinate = the run's index)."""
-    from reesim.engine.run import run
-    from reesim.results.series import series
-    from reesim.uncertainty.sample import draw_run
+def simulate_chunk(chunk: Chunk) -> ChunkResult:
+    """Simulate the runs of ``chunk`` in one go: draw them all, compile them into one batch of
+    inputs, run the kernel keeping only compact series, reduce to per-run figures."""
+    from reesim.model.compile import compile_scenario
+    from reesim.results.headline import run_figures
+    from reesim.results.series import from_compact, series
+    from reesim.uncertainty.sample import draw_batch
 
-    ds, base = _dataset_and_baseline(chunk.data_dir)
-    out = []
-    for i in chunk.indices:
-        scenario = draw_run(chunk.scenario, ds, chunk.seed, i, chunk.vary_parameters)
-        result = run(scenario, runs=1, seed=chunk.seed, dataset=ds, baseline=base, kernel=chunk.kernel)
-        out.append(series(result, ds, base).assign_coords(run=[i]))
-    return out
+    ds, base, members = _dataset_and_baseline(chunk.data_dir)
+    scenario = draw_batch(chunk.scenario, ds, chunk.seed, chunk.indices, chunk.vary_parameters)
+    inputs = compile_scenario(scenario, ds, base)
+    runs = np.array(chunk.indices)
+    if chunk.kernel == "fast":
+        from reesim.kernel.fast import run_fast_series
+
+        compact = run_fast_series(inputs, members)
+        s = from_compact(compact, ds, base, runs, list(inputs.months))
+    else:
+        from reesim.engine.run import add_units, to_xarray
+        from reesim.kernel.reference import run_reference
+
+        outputs = run_reference(inputs, runs=len(chunk.indices))
+        result = add_units(to_xarray(outputs, inputs, scenario, chunk.seed), ds, base)
+        s = series(result, ds, base).assign_coords(run=runs)
+    kept = [i for i in chunk.indices if i < chunk.keep]
+    return ChunkResult(chunk.indices, run_figures(s), s.sel(run=kept) if kept else None)
 
 
 class Executor(Protocol):

@@ -17,7 +17,7 @@ changing them would need a new calibration per run.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -90,6 +90,39 @@ def draw_run(
 
     scenario = ref if isinstance(ref, Scenario) else to_model(ref, ds, pick)
     return replace(scenario, parameters={**drawn_params, **scenario.parameters})
+
+
+def draw_batch(
+    ref: Resolved | Scenario, ds: Dataset, seed: int, indices: Sequence[int], vary_parameters: bool = True
+) -> Scenario:
+    """The engine scenario of runs ``indices`` at once: every drawn number is an array with one
+    value per run, equal to what :func:`draw_run` gives that run (same streams, same order).
+
+    :func:`reesim.model.compile.compile_scenario` turns it into inputs for all the runs, so a
+    batch costs one conversion and one compile instead of one per run.
+    """
+    from reesim.scenarios.convert import to_model
+
+    own = ref.parameters
+    ranges = parameter_ranges(ds, dict(own)) if vary_parameters else {}
+    numbers = uncertain_numbers(ref, ds)
+    limits = {where: bounds(where) for where in numbers}
+    params = np.empty((len(indices), len(ranges)))
+    values = np.empty((len(indices), len(numbers)))
+    for row, index in enumerate(indices):
+        rng = run_rng(seed, index)
+        for col, (low, mode, high) in enumerate(ranges.values()):
+            params[row, col] = float(rng.triangular(low, mode, high))
+        for col, (where, value) in enumerate(numbers.items()):
+            values[row, col] = float(draw(value, rng, 1, *limits[where])[0])
+    column = {where: values[:, col].copy() for col, where in enumerate(numbers)}
+
+    def pick(value: Number, where: str) -> Any:
+        return column[where] if where in column else central(value)
+
+    scenario = ref if isinstance(ref, Scenario) else to_model(ref, ds, pick)
+    drawn = {name: params[:, col].copy() for col, name in enumerate(ranges)}
+    return replace(scenario, parameters={**drawn, **scenario.parameters})
 
 
 def uncertain_numbers(ref: Resolved | Scenario, ds: Dataset) -> dict[str, Number]:
