@@ -1,13 +1,16 @@
 """Benchmark: the monthly kernel on the full dataset.
 
 Prints, all measured in this run:
-- one deterministic 20-year (240-month) run: fast kernel and reference kernel, median of repeats
-  after a warm-up, and the fast kernel's speed-up;
-- many runs in batches (default 10,000; ``--runs N``): total time, run-months per second, peak
-  resident memory;
+- one deterministic 20-year (240-month) run: fast kernel (full outputs) and reference kernel,
+  median of repeats after a warm-up, and the fast kernel's speed-up;
+- Monte Carlo as ``reesim run`` does it (default 10,000 runs; ``--runs N``): the flagship
+  ``race`` scenario extended to 240 months, every distribution and ranged parameter drawn per
+  run, runs drawn and compiled together in chunks, the kernel keeping compact series only:
+  seconds, run-months per second, the ratio to the reference kernel doing the same runs
+  (extrapolated from its one-run time), and peak resident memory;
 - how time grows with runs and months (a small table).
 
-Run: ``.venv/bin/python benchmarks/bench_kernel.py [--runs 10000] [--batch 25]``
+Run: ``.venv/bin/python benchmarks/bench_kernel.py [--runs 10000] [--chunk 500]``
 """
 
 from __future__ import annotations
@@ -15,16 +18,19 @@ from __future__ import annotations
 import argparse
 import resource
 import time
-from dataclasses import replace
 
 from timing import median_seconds
 
 from reesim.dataset import load_dataset
-from reesim.kernel.fast import run_fast
+from reesim.engine.batch import with_horizon
+from reesim.kernel.fast import run_fast, run_fast_series
 from reesim.kernel.reference import run_reference
 from reesim.model.baseline import build_baseline
-from reesim.model.compile import Inputs, compile_scenario
+from reesim.model.compile import compile_scenario
 from reesim.model.scenario import CapacityProject, ExportControl, Scenario
+from reesim.results.series import place_members
+from reesim.scenarios import catalog
+from reesim.uncertainty.sample import draw_batch
 
 MONTHS = 240
 
@@ -41,53 +47,33 @@ def scenario(months: int) -> Scenario:
     ))  # fmt: skip
 
 
-def subset(inputs: Inputs, n: int) -> Inputs:
-    """The same inputs restricted to the first ``n`` nodes (China first), for timing only.
-
-    Flows to and from the dropped nodes vanish, so the base year no longer balances; the kernel
-    still does the same work per node, which is what the scaling table measures.
-    """
-    base = inputs.base
-    dims = replace(base.dims, nodes=base.dims.nodes[:n])
-    base = replace(
-        base, dims=dims, mine=base.mine[:n], profile=base.profile[:n], production=base.production[:, :n],
-        feed=base.feed[:, :n], final=base.final[:, :n], trade=base.trade[:, :n, :n],
-        shares=base.shares[:, :n, :n], capacity=base.capacity[:, :n], defence_share=base.defence_share[:n],
-        recycled=base.recycled[:n],
-    )  # fmt: skip
-    keep = inputs.proj_node < n
-    return replace(
-        inputs, base=base, allow=inputs.allow[:, :, :n, :n],
-        defence_denied=inputs.defence_denied[:, :, :n, :n],
-        content_share=inputs.content_share[:, :, :n], content_threshold=inputs.content_threshold[:, :, :n],
-        demand_index=inputs.demand_index[:, :, :n], proj_node=inputs.proj_node[keep],
-        proj_material=inputs.proj_material[keep], proj_capacity=inputs.proj_capacity[keep],
-        proj_start=inputs.proj_start[:, keep], proj_ramp=inputs.proj_ramp[:, keep],
-        proj_opex=inputs.proj_opex[keep],
-        proj_offtake=inputs.proj_offtake[keep], proj_mix=inputs.proj_mix[keep],
-        stock_target=inputs.stock_target[:, :n], stock_rate=inputs.stock_rate[:, :, :n],
-        stock_initial=inputs.stock_initial[:, :n], recycle_rate=inputs.recycle_rate[:, :n],
-    )  # fmt: skip
-
-
-def many_runs(inputs: Inputs, runs: int, batch: int) -> float:
-    """Seconds to simulate ``runs`` runs in batches, discarding each batch's outputs."""
-    start = time.perf_counter()
-    done = 0
-    buffer = None
-    while done < runs:
-        size = min(batch, runs - done)
-        reuse = buffer if buffer is not None and buffer.production.shape[0] == size else None
-        buffer = run_fast(inputs, runs=size, out=reuse)
-        done += size
-    return time.perf_counter() - start
+def monte_carlo(runs: int, chunk: int) -> tuple[float, float, int]:
+    """(seconds for everything, seconds in the kernel, months) for ``runs`` runs of race over
+    240 months: draw, compile and simulate chunks of ``chunk`` runs (compact series)."""
+    ds = load_dataset()
+    base = build_baseline(ds)
+    race = with_horizon(catalog.load("race", ds), MONTHS / 12)
+    members = place_members(ds, base)
+    total = kernel = 0.0
+    months = 0
+    for a in range(0, runs, chunk):
+        start = time.perf_counter()
+        indices = tuple(range(a, min(a + chunk, runs)))
+        inputs = compile_scenario(draw_batch(race, ds, 1, indices), ds, base)
+        mid = time.perf_counter()
+        run_fast_series(inputs, members)
+        end = time.perf_counter()
+        total += end - start
+        kernel += end - mid
+        months = len(inputs.months)
+    return total, kernel, months
 
 
 def main() -> None:
     """Print the benchmark tables."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=10_000)
-    parser.add_argument("--batch", type=int, default=25)
+    parser.add_argument("--chunk", type=int, default=500)
     args = parser.parse_args()
     ds = load_dataset()
     base = build_baseline(ds)
@@ -98,34 +84,28 @@ def main() -> None:
     fast = median_seconds(lambda: run_fast(inputs, runs=1, out=one), repeats=7)
     ref = median_seconds(lambda: run_reference(inputs, runs=1), repeats=3)
     print(f"one run, {MONTHS} months, {base.dims.n_nodes} nodes, {base.dims.n_elements} elements")
-    print(f"  fast kernel      {fast * 1e3:9.1f} ms (output buffers reused)")
-    print(f"  fast kernel      {fast_alloc * 1e3:9.1f} ms (fresh output buffers)")
+    print(f"  fast kernel      {fast * 1e3:9.1f} ms (full outputs, buffers reused)")
+    print(f"  fast kernel      {fast_alloc * 1e3:9.1f} ms (full outputs, fresh buffers)")
     print(f"  reference kernel {ref * 1e3:9.1f} ms")
     print(f"  speed-up (reference / fast) {ref / fast:6.1f}x")
 
-    seconds = many_runs(inputs, args.runs, args.batch)
+    monte_carlo(8, 8)  # warm-up
+    total, kernel, months = monte_carlo(args.runs, args.chunk)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"\n{args.runs} runs x {MONTHS} months in batches of {args.batch}: {seconds:.1f} s, "
-        f"{args.runs * MONTHS / seconds:,.0f} run-months/s, peak memory {peak_mb:,.0f} MB"
-    )
-    print(f"  reference kernel, same work (from its one-run time): {ref * args.runs:,.0f} s")
+    print(f"\nMonte Carlo: race over {months} months, {args.runs:,} runs drawn and compiled in chunks of "
+          f"{args.chunk}, compact series")  # fmt: skip
+    print(f"  everything      {total:8.1f} s  {args.runs * months / total:>12,.0f} run-months/s")
+    print(f"  kernel only     {kernel:8.1f} s  {args.runs * months / kernel:>12,.0f} run-months/s")
+    print(f"  reference kernel, same runs (from its one-run time): {ref * args.runs:,.0f} s "
+          f"({ref * args.runs / total:,.0f}x the time)")  # fmt: skip
+    print(f"  peak resident memory {peak_mb:,.0f} MB")
 
-    print("\nscaling (fast kernel, seconds)")
+    print("\nscaling (fast kernel, full outputs, seconds)")
     print(f"{'runs':>6} {'months':>7} {'seconds':>9} {'run-months/s':>14}")
     for runs, months in ((1, 60), (1, 120), (1, 240), (10, 240), (100, 240)):
         sc_inputs = compile_scenario(scenario(months), ds, base)
         secs = median_seconds(lambda i=sc_inputs, r=runs: run_fast(i, runs=r), repeats=3)  # type: ignore[misc]
         print(f"{runs:>6} {months:>7} {secs:>9.3f} {runs * months / secs:>14,.0f}")
-
-    print("\nscaling with nodes (fast kernel, one run, 240 months)")
-    print(f"{'nodes':>6} {'seconds':>9} {'x 6 nodes':>10}")
-    first = 0.0
-    for n in (6, 11, 22):
-        small = subset(inputs, n)
-        secs = median_seconds(lambda i=small: run_fast(i, runs=1), repeats=5)  # type: ignore[misc]
-        first = first or secs
-        print(f"{n:>6} {secs:>9.3f} {secs / first:>10.2f}")
 
 
 if __name__ == "__main__":

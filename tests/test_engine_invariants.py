@@ -148,7 +148,9 @@ def test_mass_balance_every_month(scenario: Scenario) -> None:
     cover = inputs.params["working_stock_months"][0]
     inv0 = cover * (BASE.feed + BASE.final)[None]
     prev_inv = np.concatenate([inv0[:, None], out.inventory[:, :-1]], axis=1)
-    prev_stock = np.concatenate([inputs.stockpiles.initial_stock(*out.stockpile.shape[2:])[:1, None], out.stockpile[:, :-1]], axis=1)
+    prev_stock = np.concatenate(
+        [inputs.stockpiles.initial_stock(*out.stockpile.shape[2:])[:1, None], out.stockpile[:, :-1]], axis=1
+    )
     supply = out.production + out.imports + (prev_inv - out.inventory) + (prev_stock - out.stockpile)
     uses = out.consumption + out.feed + out.exports
     scale = max(1.0, float(np.abs(supply).max()))

@@ -100,3 +100,74 @@ def test_sensitivity_command(path: Path, tmp_path: Path) -> None:
     assert data["factors"][0]["factor"] == "us-magnets.approval_share" and data["runs"] > 20
     bad = runner.invoke(app, ["sensitivity", "race", "--indicator", "us_magnet_peak_shortfal"])
     assert bad.exit_code == 2 and "did you mean 'us_magnet_peak_shortfall'?" in bad.output
+
+
+def test_delays_of_one_operators_projects_are_correlated() -> None:
+    """race: MP Materials' and USA Rare Earth's projects slip together; other delays do not."""
+    from dataclasses import replace as dc_replace
+
+    from reesim.uncertainty.correlate import operator_groups
+    from reesim.uncertainty.sample import draw_batch, uncertain_numbers
+
+    race = load("race", DS)
+    numbers = uncertain_numbers(race, DS)
+    groups = operator_groups(race, DS, numbers)
+    assert sorted(set(groups.values())) == ["MP Materials", "USA Rare Earth"]
+    mp = [w for w, op in groups.items() if op == "MP Materials"]
+    alone = next(w for w in numbers if w.endswith("delay_months") and w not in groups)
+    runs = tuple(range(600))
+
+    def delays(ref: object) -> dict[str, np.ndarray]:
+        scenario = draw_batch(ref, DS, 4, runs, vary_parameters=False)  # type: ignore[arg-type]
+        by_name = {
+            p.name: np.asarray(p.delay_months) for p in scenario.instruments if hasattr(p, "delay_months")
+        }
+        ids = {w: race.instruments[int(w.split(".")[0])].id for w in numbers if w.endswith("delay_months")}
+        return {w: by_name[i] for w, i in ids.items()}
+
+    linked = delays(race)
+    assert np.corrcoef(linked[mp[0]], linked[mp[1]])[0, 1] > 0.4
+    assert abs(np.corrcoef(linked[mp[0]], linked[alone])[0, 1]) < 0.15
+    # each delay keeps its own distribution: triangular 0-12-36 has mean 16
+    assert linked[mp[0]].mean() == pytest.approx(16.0, abs=1.5)
+    assert linked[mp[0]].min() >= 0.0 and linked[mp[0]].max() <= 36.0
+    off = dc_replace(race, parameters={**race.parameters, "operator_delay_correlation": 0.0})
+    free = delays(off)
+    assert abs(np.corrcoef(free[mp[0]], free[mp[1]])[0, 1]) < 0.15
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "triangular", "low": 0, "mode": 12, "high": 36},
+        {"dist": "uniform", "low": 2, "high": 5},
+        {"dist": "normal", "mean": 10, "sd": 2},
+        {"dist": "lognormal", "median": 3, "sigma": 0.5},
+        {"dist": "discrete", "values": [0, 12, 24], "weights": [0.5, 0.3, 0.2]},
+    ],
+)
+def test_quantile_inverts_each_distribution(spec: dict[str, object]) -> None:
+    from pydantic import TypeAdapter
+
+    from reesim.scenarios.numbers import Distribution
+    from reesim.uncertainty.correlate import quantile
+
+    dist = TypeAdapter(Distribution).validate_python(spec)
+    sample = dist.draw(np.random.default_rng(0), 40_000)
+    for u in (0.1, 0.25, 0.5, 0.75, 0.9):
+        expected = float(np.quantile(sample, u, method="inverted_cdf"))
+        spread = float(np.subtract(*np.quantile(sample, [0.9, 0.1])))
+        assert quantile(dist, u) == pytest.approx(expected, abs=0.03 * spread), u
+
+
+def test_series_are_kept_for_the_first_runs_and_figures_for_all(path: Path) -> None:
+    """Memory stays bounded: beyond ``keep_series`` runs only per-run figures are kept, and the
+    headline (from figures) equals the headline of a batch that kept every series."""
+    small = run_batch(str(path), runs=12, seed=21, dataset=DS, baseline=BASE, kernel="fast", chunk_size=5,
+                      keep_series=5)  # fmt: skip
+    every = run_batch(str(path), runs=12, seed=21, dataset=DS, baseline=BASE, kernel="fast", chunk_size=4)
+    assert small.series.sizes["run"] == 5 and list(small.series["run"].values) == [0, 1, 2, 3, 4]
+    assert small.figures is not None and small.figures["independence"].size == 12
+    xr.testing.assert_equal(small.series, every.series.isel(run=slice(0, 5)))
+    assert small.headline().to_dict() == every.headline().to_dict()
+    assert small.headline().runs == 12

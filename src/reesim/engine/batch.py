@@ -55,8 +55,8 @@ class Batch:
         if self.figures is None:
             return headline(self.series, reference=reference)
         s = self.series
-        return summarise(self.figures, [str(m) for m in s["month"].values], [str(p) for p in s["place"].values],
-                         [str(i) for i in s["item"].values], reference=reference)  # fmt: skip
+        months, places, items = ([str(v) for v in s[axis].values] for axis in ("month", "place", "item"))
+        return summarise(self.figures, months, places, items, reference=reference)
 
 
 def with_horizon(resolved: Resolved, years: float) -> Resolved:
@@ -130,8 +130,15 @@ def run_batch(
         n_workers = (workers or 1) if executor == "serial" else (workers or 2)
         size = chunk_size or max(1, min(CHUNK, -(-runs // (4 * n_workers))))
         jobs = [
-            Chunk(source, str(ds.data_dir), seed, tuple(range(a, min(a + size, runs))), chosen,
-                  vary_parameters, keep_series)  # fmt: skip
+            Chunk(
+                source,
+                str(ds.data_dir),
+                seed,
+                tuple(range(a, min(a + size, runs))),
+                chosen,
+                vary_parameters,
+                keep_series,
+            )
             for a in range(0, runs, size)
         ]
         pool = make_executor(executor, workers, address)

@@ -43,17 +43,19 @@ def run_fast(inputs: Inputs, runs: int | None = None, out: Outputs | None = None
     return out
 
 
-def run_fast_series(inputs: Inputs, members: Array) -> Compact:
-    """Simulate every run of ``inputs`` keeping only the compact series of :class:`Compact`.
+def run_fast_series(inputs: Inputs, members: Array, runs: int | None = None) -> Compact:
+    """Simulate ``runs`` runs (default: as many as ``inputs`` describes) keeping only the compact
+    series of :class:`Compact`.
 
     ``members`` is [places, N]: 1 where a node belongs to a place. Nothing of size
     [month, material, node, element] is written, so a run costs a few hundred kB, not 30 MB.
     """
-    runs = _runs(inputs, None)
+    runs = _runs(inputs, runs)
     base = inputs.base
     t_n, e_n = len(inputs.months), base.dims.n_elements
     compact = _compact_buffers(runs, t_n, members.shape[0], e_n, 4)
-    out = Outputs(*(np.zeros((runs, 1, 1, 1, 1)) for _ in range(11)), price=compact.price)
+    out = Outputs.zeros(runs, 1, 1, 1, 1)  # not written in series mode
+    out.price = compact.price
     _call(inputs, runs, out, compact, np.ascontiguousarray(members, dtype=float), True)
     return compact
 
@@ -99,6 +101,12 @@ def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Ar
         found = np.flatnonzero(nz[k, i, :, e])
         partners[k, i, e, : found.size] = found
     c, q, sp = inputs.controls, inputs.quotas, inputs.stockpiles
+    # The places (rows of members) each node belongs to.
+    n_places = (members > 0).sum(axis=0).astype(np.int64)
+    places_of = np.zeros((n_n, max(int(n_places.max(initial=0)), 1)), dtype=np.int64)
+    for n in range(n_n):
+        found = np.flatnonzero(members[:, n] > 0)
+        places_of[n, : found.size] = found
     # The same, per partner slot: its base share and the control patterns covering it.
     x = np.maximum(partners, 0)
     kk, ii, ee = np.ogrid[:k_n, :n_n, :e_n]
@@ -108,7 +116,8 @@ def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Ar
     p_denied = inputs.controls.denied_pattern[kk, x, ii]
     args: tuple[Any, ...] = (
         base.mine, mine_profile, base.feed.sum(axis=2), mixes, base.yields, base.final, p_share, p_allow,
-        p_denied, partners, n_partners, base.prices, base.defence_share, base.secondary, base.feed + base.final,
+        p_denied, partners, n_partners, base.prices, base.defence_share, base.secondary,
+        base.feed + base.final,
         c.start, c.end, _per_run(c.review, runs), _per_run(c.share, runs), _per_run(c.threshold, runs),
         c.allow_pattern, c.allow_members, c.content_pattern, c.content_members, c.denied_pattern,
         c.denied_members,
@@ -121,21 +130,23 @@ def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Ar
         inputs.price_floor, _per_run(inputs.release_threshold, runs), inputs.origin_node, market, params,
         out.production, out.imports, out.exports, out.feed, out.consumption, out.demand, out.unmet,
         out.losses, out.inventory, out.stockpile, out.recycled, out.price,
-        series, members, compact.demand, compact.unmet, compact.magnet_stock, compact.stockpile,
+        series, places_of, n_places, compact.demand, compact.unmet, compact.magnet_stock, compact.stockpile,
         compact.production_outside, compact.use_outside,
     )  # fmt: skip
     _kernel(*(np.ascontiguousarray(a) if isinstance(a, np.ndarray) else a for a in args))
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
-def _kernel(mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow, p_denied, partners, n_partners, p0,
+def _kernel(mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow, p_denied, partners,
+            n_partners, p0,
             defence_share, secondary, base_use, c_start, c_end, c_review, c_share, c_threshold,
             allow_pattern, allow_members, content_pattern, content_members, denied_pattern, denied_members,
             q_node, q_start, q_end, q_covers, q_weight, q_tonnes, s_node, s_material, s_start, s_mix,
             s_target, s_purchase, s_initial, demand_index, proj_node, proj_material, proj_capacity,
             proj_start, proj_ramp, proj_opex, proj_offtake, proj_mix, recycle_rate, price_floor,
             release_threshold, on, market, params, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem, o_unmet,
-            o_loss, o_inv, o_stock, o_recycled, o_price, series, members, s_dem, s_unm, s_mag, s_pile,
+            o_loss, o_inv, o_stock, o_recycled, o_price, series, places_of, n_places, s_dem, s_unm, s_mag,
+            s_pile,
             s_prod, s_use):  # pragma: no cover - compiled  # fmt: skip
     runs, t_n, k_n, _, e_n = o_price.shape
     n_n = mine.shape[0]
@@ -204,7 +215,8 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow,
         missing = np.zeros((k_n, n_n, e_n))
         for t in range(t_n):
             _rules(t, r, c_start, c_end, c_review, c_share, c_threshold, allow_members, content_members,
-                   denied_members, factor, in_force, allow_now, content_share, content_threshold, denied_now)  # fmt: skip
+                   denied_members, factor, in_force, allow_now, content_share, content_threshold,
+                   denied_now)  # fmt: skip
             if q_n > 0:
                 quota[:, :, :] = np.inf
                 for q in range(q_n):
@@ -270,6 +282,8 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow,
                 exports[:, :] = 0.0
                 for i in range(n_n):
                     for e in range(e_n):
+                        if request[i, e] <= 0.0:
+                            continue  # asked nothing, so nothing was shipped to it
                         count = n_n if full[i, e] else n_partners[k, i, e]
                         for j in range(count):
                             x = j if full[i, e] else partners[k, i, e, j]
@@ -360,11 +374,13 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow,
                         o_inv[r, t, k, n, e] = inv[k, n, e]
                         o_stock[r, t, k, n, e] = stock[k, n, e]
                 if series:
-                    _record(r, t, k, on, members, demand[k], final_met, inv[k], stock[k], produced, consumed,
-                            s_dem, s_unm, s_mag, s_pile, s_prod, s_use)  # fmt: skip
+                    _record(r, t, k, on, places_of, n_places, demand[k], final_met, inv[k], stock[k],
+                            produced, consumed, s_dem, s_unm, s_mag, s_pile, s_prod, s_use)  # fmt: skip
                 # Clear this material's shipments (only the entries that were written).
                 for i in range(n_n):
                     for e in range(e_n):
+                        if request[i, e] <= 0.0:
+                            continue
                         count = n_n if full[i, e] else n_partners[k, i, e]
                         for j in range(count):
                             ship[i, j if full[i, e] else partners[k, i, e, j], e] = 0.0
@@ -374,15 +390,18 @@ def _kernel(mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow,
                         for e in range(e_n):
                             origin_prod[n, e] = origin[k, n, e]
                             produced[n, e] = produced_next[n, e]
-            for m in range(2):
-                for k in range(k_n):
-                    for e in range(e_n):
-                        d = 0.0
-                        u = 0.0
-                        for n in range(n_n):
-                            if market[n] == m:
-                                d += wanted[k, n, e]
-                                u += missing[k, n, e]
+            for k in range(k_n):
+                for e in range(e_n):
+                    d0, u0, d1, u1 = 0.0, 0.0, 0.0, 0.0
+                    for n in range(n_n):
+                        if market[n] == 0:
+                            d0 += wanted[k, n, e]
+                            u0 += missing[k, n, e]
+                        else:
+                            d1 += wanted[k, n, e]
+                            u1 += missing[k, n, e]
+                    for m in range(2):
+                        d, u = (d0, u0) if m == 0 else (d1, u1)
                         tight = u / d if d > EPS else 0.0
                         goal = p0[k, e] * (1.0 + kappa * tight)
                         price[k, m, e] += (goal - price[k, m, e]) / max(tau, 1.0)
@@ -414,7 +433,8 @@ def _trade(k, request, surplus, final, origin, partners, p_share, p_allow, p_den
     # Pass 1: tier totals asked of each exporter (tier 1 defence, 2 contracted, 3 spot).
     totals[:, :, :] = 0.0
     _ask(k, request, final, partners, p_share, p_allow, p_denied, allow_now, denied_now, origin, on,
-         content_pattern, content_share, content_threshold, defence_share, contracted, totals, tiers)  # fmt: skip
+         content_pattern, content_share, content_threshold, defence_share, contracted, totals,
+         tiers)  # fmt: skip
     # Pass 2: each exporter serves tier 1, then 2, then 3 from its surplus, pro rata within a tier;
     # totals become fill fractions.
     left[:, :] = surplus
@@ -601,23 +621,25 @@ def _rules(t, r, c_start, c_end, c_review, c_share, c_threshold, allow_members, 
 
 
 @njit(cache=True, error_model="numpy")
-def _record(r, t, k, on, members, demand, final_met, inv, stock, produced, consumed, s_dem, s_unm, s_mag,
+def _record(r, t, k, on, places_of, n_places, demand, final_met, inv, stock, produced, consumed, s_dem, s_unm,
+            s_mag,
             s_pile, s_prod, s_use):  # pragma: no cover - compiled  # fmt: skip
     """Add material ``k``'s month to the compact series (see :class:`Compact`)."""
     n_n, e_n = final_met.shape
     for n in range(n_n):
-        for e in range(e_n):
-            d = demand[n, e]
-            u = d - final_met[n, e]
-            for p in range(members.shape[0]):
-                if members[p, n] > 0.0:
-                    s_dem[r, t, p, 1 + e] += d
-                    s_unm[r, t, p, 1 + e] += u
-                    s_pile[r, t, p] += stock[n, e]
-                    if k == 3:
-                        s_dem[r, t, p, 0] += d
-                        s_unm[r, t, p, 0] += u
-                        s_mag[r, t, p] += inv[n, e]
-            if n != on:
+        for q in range(n_places[n]):
+            p = places_of[n, q]
+            for e in range(e_n):
+                d = demand[n, e]
+                u = d - final_met[n, e]
+                s_dem[r, t, p, 1 + e] += d
+                s_unm[r, t, p, 1 + e] += u
+                s_pile[r, t, p] += stock[n, e]
+                if k == 3:
+                    s_dem[r, t, p, 0] += d
+                    s_unm[r, t, p, 0] += u
+                    s_mag[r, t, p] += inv[n, e]
+        if n != on:
+            for e in range(e_n):
                 s_prod[r, t, k] += produced[n, e]
-                s_use[r, t, k] += d + consumed[n, e]
+                s_use[r, t, k] += demand[n, e] + consumed[n, e]

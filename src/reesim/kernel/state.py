@@ -50,7 +50,8 @@ class Outputs:
 
 @dataclass
 class Compact:
-    """What Monte Carlo keeps of each run, reduced inside the kernel (see :func:`reesim.kernel.fast.run_fast_series`).
+    """What Monte Carlo keeps of each run, reduced inside the kernel
+    (:func:`reesim.kernel.fast.run_fast_series`).
 
     Places are rows of the ``members`` table passed in; items are magnets (all elements of the
     magnet material) then each element (all its final uses); t REO-equivalent per month.

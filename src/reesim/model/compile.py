@@ -95,7 +95,9 @@ class Inputs:
     proj_mix: Array  # [P, E] output mix weighting the project's revenue price
     recycle_rate: Array  # [R or 1, T, N] share of magnet rare earths used that return as oxide next month
     price_floor: Array  # [R or 1, T, K, E] minimum outside-China price, USD/kg (0: none)
-    release_threshold: Array  # [R or 1, N] shortfall share that releases a holder's stockpile (nan: parameter)
+    release_threshold: (
+        Array  # [R or 1, N] shortfall share that releases a holder's stockpile (nan: parameter)
+    )
     params: dict[str, Array]  # name -> [R or 1] values
 
     @property
@@ -105,7 +107,7 @@ class Inputs:
                   self.recycle_rate, self.price_floor, self.release_threshold, self.controls.review,
                   self.controls.share, self.controls.threshold, self.quotas.tonnes, self.stockpiles.target,
                   self.stockpiles.purchase, self.stockpiles.initial, *self.params.values()]  # fmt: skip
-        return max(a.shape[0] for a in tables)
+        return int(max(a.shape[0] for a in tables))
 
 
 def _bad(field: str, message: str, hint: str) -> InputError:
@@ -240,7 +242,9 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
             x = _one_node(ds, dims, inst.exporter, "exporter")
             ks, es = _materials(inst.materials, "materials"), _elements(dims, inst.elements, "elements")
             if any_below(inst.tonnes_per_yr, 0.0):
-                raise _bad("tonnes_per_yr", f"negative quota {first_run(inst.tonnes_per_yr)}", "give t/yr >= 0")
+                raise _bad(
+                    "tonnes_per_yr", f"negative quota {first_run(inst.tonnes_per_yr)}", "give t/yr >= 0"
+                )
             first_m, last_m = _window(t_n, inst.start, inst.end, scenario.start)
             exports = base.trade[:, :, x, :].sum(axis=1)[np.ix_(ks, es)]  # [K', E'] base-year t/yr
             weights = (
@@ -255,7 +259,9 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
             x = _one_node(ds, dims, inst.exporter, "exporter")
             span = _months(t_n, _window(t_n, inst.start, inst.end, scenario.start))
             if any_below(inst.rate, 0.0):
-                raise _bad("rate", f"negative tariff {first_run(inst.rate)}", "give a fraction, e.g. 0.25 for 25%")
+                raise _bad(
+                    "rate", f"negative tariff {first_run(inst.rate)}", "give a fraction, e.g. 0.25 for 25%"
+                )
             elasticity = parameter["demand_price_elasticity"]
             for i in resolve_places(ds, dims, inst.importers, "importers"):
                 for k in _materials(inst.materials, "materials"):
@@ -271,7 +277,9 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
             demand[:, :, k, nodes] *= factor[:, :, None]
         elif isinstance(inst, Substitution):
             if any_outside(inst.share, 0.0, 1.0):
-                raise _bad("share", f"substitution share {first_run(inst.share)} is not a share", "give 0 to 1")
+                raise _bad(
+                    "share", f"substitution share {first_run(inst.share)} is not a share", "give 0 to 1"
+                )
             nodes = resolve_places(ds, dims, inst.nodes, "nodes") if inst.nodes else list(range(n_n))
             replaced = inst.share * sector_share(ds, inst.sector)
             s = month_index(inst.start, scenario.start)

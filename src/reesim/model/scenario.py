@@ -8,6 +8,7 @@ The YAML scenario language (:mod:`reesim.scenarios`) builds these same objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from reesim.errors import InputError, Problem
 
@@ -203,5 +204,5 @@ class Scenario:
     start: str = "2024-01"
     months: int = 36
     instruments: tuple[Instrument, ...] = ()
-    parameters: dict[str, float] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)  # float, or one value per run (array)
     description: str = ""

@@ -96,8 +96,12 @@ def probabilities_from(values: dict[str, np.ndarray], months: list[str]) -> dict
     by_2030 = next((i for i, m in enumerate(months) if m > "2030-12"), len(months))
     sep = values["measure:separation_independence_months"]
     return {
-        "US peak magnet shortfall above 20%": float((values["measure:us_magnet_peak_shortfall"] > 0.2).mean()),
-        "EU peak magnet shortfall above 20%": float((values["measure:eu_magnet_peak_shortfall"] > 0.2).mean()),
+        "US peak magnet shortfall above 20%": float(
+            (values["measure:us_magnet_peak_shortfall"] > 0.2).mean()
+        ),
+        "EU peak magnet shortfall above 20%": float(
+            (values["measure:eu_magnet_peak_shortfall"] > 0.2).mean()
+        ),
         "any magnet shortfall outside China": float(
             (values["measure:outside_magnet_peak_shortfall"] > 0.005).mean()
         ),

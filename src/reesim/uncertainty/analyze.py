@@ -85,21 +85,56 @@ def fixed_run(ref: Resolved | Scenario, ds: Dataset, values: dict[str, float]) -
     return replace(scenario, parameters={**params, **scenario.parameters})
 
 
+def fixed_batch(ref: Resolved | Scenario, ds: Dataset, rows: list[dict[str, float]]) -> Scenario:
+    """The scenario of :func:`fixed_run` for every row at once: each factor an array over rows."""
+    from dataclasses import replace
+
+    from reesim.scenarios.convert import to_model
+    from reesim.scenarios.numbers import central
+
+    keys = sorted({k for row in rows for k in row})
+
+    def column(key: str, default: float) -> np.ndarray:
+        return np.array([row.get(key, default) for row in rows], dtype=float)
+
+    def pick(value: Any, where: str) -> Any:
+        return column(where, central(value)) if where in keys else central(value)
+
+    scenario = ref if isinstance(ref, Scenario) else to_model(ref, ds, pick)
+    params = {
+        name: column(key, float(scenario.parameters.get(name, ds.parameter(name))))
+        for key in keys
+        if key.startswith("param:") and (name := key.removeprefix("param:")) not in scenario.parameters
+    }
+    return replace(scenario, parameters={**params, **scenario.parameters})
+
+
 def evaluate(
     ref: Resolved | Scenario, ds: Dataset, base: Baseline, rows: list[dict[str, float]], indicator: str,
-    progress: Any = None,
+    progress: Any = None, chunk: int = 250,
 ) -> np.ndarray:  # fmt: skip
-    """The indicator for each row of factor values (one run each)."""
-    from reesim.engine.run import run
-    from reesim.results.series import series
+    """The indicator for each row of factor values (one run each), simulated in batches of
+    ``chunk`` rows compiled together (see :func:`reesim.uncertainty.sample.draw_batch`)."""
+    from reesim.kernel.fast import run_fast_series
+    from reesim.model.compile import compile_scenario
+    from reesim.results.series import from_compact, place_members
 
     fn = measure(indicator)
+    members = place_members(ds, base)
     out = np.empty(len(rows))
-    for i, values in enumerate(rows):
-        result = run(fixed_run(ref, ds, values), dataset=ds, baseline=base, kernel="fast")
-        out[i] = float(fn(series(result, ds, base))[0])
+    for a in range(0, len(rows), chunk):
+        part = rows[a : a + chunk]
+        inputs = compile_scenario(fixed_batch(ref, ds, part), ds, base)
+        runs = len(part) if inputs.runs == 1 else inputs.runs
+        if inputs.runs == 1 and runs > 1:  # nothing varies: one run stands for all
+            value = float(fn(from_compact(run_fast_series(inputs, members), ds, base, np.arange(1),
+                                          list(inputs.months)))[0])  # fmt: skip
+            out[a : a + len(part)] = value
+        else:
+            s = from_compact(run_fast_series(inputs, members), ds, base, np.arange(runs), list(inputs.months))
+            out[a : a + len(part)] = np.asarray(fn(s), dtype=float)
         if progress:
-            progress(i + 1, len(rows))
+            progress(a + len(part), len(rows))
     return out
 
 

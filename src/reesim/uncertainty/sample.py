@@ -27,7 +27,7 @@ from reesim.dataset.model import Dataset
 from reesim.model.compile import KERNEL_PARAMETERS
 from reesim.model.scenario import Scenario
 from reesim.scenarios.load import Resolved
-from reesim.scenarios.numbers import Number, central, draw
+from reesim.scenarios.numbers import Number, central
 
 #: Parameters drawn per run (those the compile step and kernel read from ``Scenario.parameters``).
 SAMPLED_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate")
@@ -75,21 +75,9 @@ def draw_run(
     ref: Resolved | Scenario, ds: Dataset, seed: int, index: int, vary_parameters: bool = True
 ) -> Scenario:
     """The engine scenario of run ``index``: its own draws of every uncertain number."""
-    from reesim.scenarios.convert import to_model
-
-    rng = run_rng(seed, index)
-    own = ref.parameters
-    drawn_params = {}
-    if vary_parameters:
-        for name, (low, mode, high) in parameter_ranges(ds, dict(own)).items():
-            drawn_params[name] = float(rng.triangular(low, mode, high))
-
-    def pick(value: Number, where: str) -> float:
-        low, high = bounds(where)
-        return float(draw(value, rng, 1, low, high)[0])
-
-    scenario = ref if isinstance(ref, Scenario) else to_model(ref, ds, pick)
-    return replace(scenario, parameters={**drawn_params, **scenario.parameters})
+    params, numbers = _draws(ref, ds, seed, (index,), vary_parameters)
+    return _scenario(ref, ds, {k: float(v[0]) for k, v in params.items()},
+                     {k: float(v[0]) for k, v in numbers.items()})  # fmt: skip
 
 
 def draw_batch(
@@ -101,28 +89,50 @@ def draw_batch(
     :func:`reesim.model.compile.compile_scenario` turns it into inputs for all the runs, so a
     batch costs one conversion and one compile instead of one per run.
     """
-    from reesim.scenarios.convert import to_model
+    params, numbers = _draws(ref, ds, seed, indices, vary_parameters)
+    return _scenario(ref, ds, params, numbers)
 
-    own = ref.parameters
-    ranges = parameter_ranges(ds, dict(own)) if vary_parameters else {}
+
+def _draws(
+    ref: Resolved | Scenario, ds: Dataset, seed: int, indices: Sequence[int], vary_parameters: bool
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per-run draws of the ranged parameters and of the scenario's distributions: run ``i``
+    draws from its own stream, parameters first, then numbers in the order the scenario uses them
+    (delays of one operator's projects correlated, :mod:`reesim.uncertainty.correlate`)."""
+    from reesim.uncertainty.correlate import PARAMETER, draw_numbers, operator_groups
+
+    ranges = parameter_ranges(ds, dict(ref.parameters)) if vary_parameters else {}
     numbers = uncertain_numbers(ref, ds)
     limits = {where: bounds(where) for where in numbers}
+    groups = operator_groups(ref, ds, numbers)
+    rho = (
+        float(central(ref.parameters[PARAMETER])) if PARAMETER in ref.parameters else ds.parameter(PARAMETER)
+    )
     params = np.empty((len(indices), len(ranges)))
     values = np.empty((len(indices), len(numbers)))
     for row, index in enumerate(indices):
         rng = run_rng(seed, index)
         for col, (low, mode, high) in enumerate(ranges.values()):
             params[row, col] = float(rng.triangular(low, mode, high))
-        for col, (where, value) in enumerate(numbers.items()):
-            values[row, col] = float(draw(value, rng, 1, *limits[where])[0])
-    column = {where: values[:, col].copy() for col, where in enumerate(numbers)}
+        drawn = draw_numbers(rng, numbers, limits, groups, rho)
+        values[row] = [drawn[where] for where in numbers]
+    return (
+        {name: params[:, col].copy() for col, name in enumerate(ranges)},
+        {where: values[:, col].copy() for col, where in enumerate(numbers)},
+    )
+
+
+def _scenario(
+    ref: Resolved | Scenario, ds: Dataset, params: dict[str, Any], numbers: dict[str, Any]
+) -> Scenario:
+    """The engine scenario with drawn ``numbers`` (by where they are used) and ``params``."""
+    from reesim.scenarios.convert import to_model
 
     def pick(value: Number, where: str) -> Any:
-        return column[where] if where in column else central(value)
+        return numbers[where] if where in numbers else central(value)
 
     scenario = ref if isinstance(ref, Scenario) else to_model(ref, ds, pick)
-    drawn = {name: params[:, col].copy() for col, name in enumerate(ranges)}
-    return replace(scenario, parameters={**drawn, **scenario.parameters})
+    return replace(scenario, parameters={**params, **scenario.parameters})
 
 
 def uncertain_numbers(ref: Resolved | Scenario, ds: Dataset) -> dict[str, Number]:
