@@ -107,7 +107,7 @@ def _batch_series(ref: object, seed: int, indices: tuple[int, ...]) -> object:
 
 @pytest.mark.parametrize("name", ["everything", "race"])
 def test_batch_gives_each_run_what_one_run_gives(everything: object, name: str) -> None:
-    ref = everything if name == "everything" else load_text_or_shipped(name)
+    ref = everything if name == "everything" else _shipped(name)
     indices = (0, 5, 11)
     batch = _batch_series(ref, 7, indices)
     for row, index in enumerate(indices):
@@ -122,7 +122,7 @@ def test_batch_gives_each_run_what_one_run_gives(everything: object, name: str) 
             assert np.abs(a[finite] - b[finite]).max(initial=0.0) <= 1e-9 * scale, (var, index)
 
 
-def load_text_or_shipped(name: str) -> object:
+def _shipped(name: str) -> object:
     from reesim.scenarios import catalog
 
     return catalog.load(name, DS)
@@ -148,13 +148,13 @@ def test_one_value_tables_are_shared_not_copied() -> None:
     inputs = compile_scenario(resolve("april-2025", DS), DS, BASE)
     assert inputs.runs == 1 and inputs.demand_index.shape[0] == 1 and inputs.controls.review.shape[0] == 1
     with pytest.raises(ValueError, match="describe 2 runs, not 3"):
-        run_fast(compile_scenario(draw_batch(load_text_or_shipped("april-2025"), DS, 1, (0, 1)), DS, BASE),
+        run_fast(compile_scenario(draw_batch(_shipped("april-2025"), DS, 1, (0, 1)), DS, BASE),
                  runs=3)  # type: ignore[arg-type]  # fmt: skip
 
 
 def test_series_mode_matches_series_of_full_outputs() -> None:
     """The kernel's in-place reduction equals reducing the full outputs afterwards."""
-    inputs = compile_scenario(draw_batch(load_text_or_shipped("race"), DS, 2, (0, 1)), DS, BASE)  # type: ignore[arg-type]
+    inputs = compile_scenario(draw_batch(_shipped("race"), DS, 2, (0, 1)), DS, BASE)  # type: ignore[arg-type]
     from reesim.engine.run import add_units, to_xarray
     from reesim.model.scenario import Scenario
 
@@ -169,7 +169,7 @@ def test_series_mode_matches_series_of_full_outputs() -> None:
 
 
 def test_headline_from_figures_equals_headline_from_series() -> None:
-    s = _batch_series(load_text_or_shipped("race"), 4, tuple(range(6)))
+    s = _batch_series(_shipped("race"), 4, tuple(range(6)))
     direct = headline(s)  # type: ignore[arg-type]
     split = [run_figures(s.isel(run=slice(0, 2))), run_figures(s.isel(run=slice(2, 6)))]  # type: ignore[attr-defined]
     from reesim.results.headline import join_figures
