@@ -3,8 +3,10 @@
 With ``runs`` = 1 the scenario runs with each distribution's central value. With more runs,
 every run draws each distribution and each ranged engine parameter once
 (:mod:`reesim.uncertainty.sample`; seeded per run, so the same seed gives the same runs on any
-executor) and the kernel runs each draw; only the compact series of each run are kept
-(:mod:`reesim.results.series`), plus the full outputs of the central run for flow charts.
+executor). Runs are drawn, compiled and simulated in chunks; each run is reduced to the figures
+the headline summarises (kept for every run) and its compact series (:mod:`reesim.results.series`,
+kept for the first :data:`KEEP_SERIES` runs, for charts), plus the full outputs of the central
+run for flow charts.
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 Contract: given the same :class:`~reesim.model.compile.Inputs` it returns the same
 :class:`~reesim.kernel.state.Outputs` as the reference kernel, to 1e-9 relative (tests check it on
 random scenarios). Runs are independent and spread over CPU cores (``prange``); within a run the
-loops follow the reference's order of operations. Zero trade shares are skipped, which is where
-most of the speed comes from: each importer buys a given element from few exporters.
+loops follow the reference's order of operations. Zero trade shares are skipped (each importer
+buys a given element from few exporters); controls are evaluated once per month per pattern
+(:mod:`reesim.model.controls`). Two modes: :func:`run_fast` writes every output,
+:func:`run_fast_series` (Monte Carlo) adds each month into the compact series instead.
 """
 
 from __future__ import annotations
