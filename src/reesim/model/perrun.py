@@ -16,11 +16,6 @@ Array = NDArray[np.float64]
 Value = Any  # float, or an array [R] of per-run values
 
 
-def runs_of(value: Value) -> int:
-    """1 for a plain number, else the number of per-run values."""
-    return int(np.size(value)) if isinstance(value, np.ndarray) else 1
-
-
 def as_runs(value: Value) -> Array:
     """``value`` as a 1-D float array: [1] for a plain number, [R] for per-run values."""
     out: Array = np.atleast_1d(np.asarray(value, dtype=float))

@@ -125,14 +125,11 @@ def evaluate(
     for a in range(0, len(rows), chunk):
         part = rows[a : a + chunk]
         inputs = compile_scenario(fixed_batch(ref, ds, part), ds, base)
-        runs = len(part) if inputs.runs == 1 else inputs.runs
-        if inputs.runs == 1 and runs > 1:  # nothing varies: one run stands for all
-            value = float(fn(from_compact(run_fast_series(inputs, members), ds, base, np.arange(1),
-                                          list(inputs.months)))[0])  # fmt: skip
-            out[a : a + len(part)] = value
-        else:
-            s = from_compact(run_fast_series(inputs, members), ds, base, np.arange(runs), list(inputs.months))
-            out[a : a + len(part)] = np.asarray(fn(s), dtype=float)
+        # One run per row; when nothing varies inputs describe one run, which stands for all.
+        s = from_compact(
+            run_fast_series(inputs, members), ds, base, np.arange(inputs.runs), list(inputs.months)
+        )
+        out[a : a + len(part)] = np.asarray(fn(s), dtype=float)
         if progress:
             progress(a + len(part), len(rows))
     return out

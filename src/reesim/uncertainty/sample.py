@@ -17,7 +17,7 @@ changing them would need a new calibration per run.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -32,7 +32,6 @@ from reesim.scenarios.numbers import Number, central
 #: Parameters drawn per run (those the compile step and kernel read from ``Scenario.parameters``).
 SAMPLED_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate")
 
-Pick = Callable[[Number, str], float]
 _SHARES = ("share", "rate", "threshold", "shortfall")
 
 
