@@ -82,3 +82,24 @@ def test_output_buffer_of_wrong_shape_is_refused() -> None:
     buffer = run_fast(inputs, runs=1)
     with pytest.raises(ValueError, match="expected"):
         run_fast(inputs, runs=2, out=buffer)
+
+
+def test_runs_side_by_side_equal_runs_alone() -> None:
+    """The kernel simulates runs in groups of ``LANES``; a batch that fills one group and part of
+    another gives each run exactly (bit for bit) what simulating it alone gives."""
+    from reesim.kernel.fast import run_fast_series
+    from reesim.kernel.lanes import LANES
+    from reesim.results.series import place_members
+    from reesim.scenarios import resolve
+    from reesim.uncertainty.sample import draw_batch
+
+    race = resolve("race", DS)
+    members = place_members(DS, BASE)
+    indices = tuple(range(LANES + 3))
+    batch = run_fast_series(compile_scenario(draw_batch(race, DS, 5, indices), DS, BASE), members)
+    for row in (0, LANES - 1, LANES, LANES + 2):
+        alone = run_fast_series(compile_scenario(draw_batch(race, DS, 5, (row,)), DS, BASE), members)
+        for name in ("demand", "unmet", "magnet_stock", "stockpile", "production_outside", "use_outside",
+                     "price"):  # fmt: skip
+            assert np.array_equal(getattr(batch, name)[row], getattr(alone, name)[0]), (name, row)
+    assert batch.unmet[:, :, :, 0].max() > 0  # the race scenario leaves magnet demand unmet

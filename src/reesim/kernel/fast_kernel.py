@@ -1,0 +1,265 @@
+"""The compiled monthly loop of the fast kernel (driven by :mod:`reesim.kernel.fast`).
+
+Runs are simulated in groups of ``len(lt)`` side by side (:mod:`reesim.kernel.lanes`): every
+state array has a trailing lane axis and the innermost loops run over lanes (a run's own
+arithmetic, and its order, are those of the reference kernel, so a run gives bit for bit the
+same in any group). Groups are spread over CPU cores (``prange``). A group's last lanes repeat
+its last run when the number of runs is not a multiple of the lane count; they are simulated
+but not written. Rows (node, element) where nothing is held, made, used, asked or stocked this
+month are skipped after trade (``busy``; in ``race`` about two thirds of all rows).
+
+A month: the terms in force (:mod:`reesim.kernel.fast_month`), then for each material in chain
+order (concentrate, oxide, metal, magnet) what every node can offer and needs, trade
+(:mod:`reesim.kernel.fast_trade`) and what it comes to (:mod:`reesim.kernel.fast_settle`), then
+prices. Two modes: full outputs [run, month, material, node, element], or (``series``) the
+compact series Monte Carlo keeps (:class:`reesim.kernel.state.Compact`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
+from reesim.kernel.fast_settle import clear, flows, settle, stage
+from reesim.kernel.fast_trade import trade
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow, p_denied, partners,
+           p0, defence_share, secondary, base_use, c_start, c_end, c_review, c_share, c_threshold,
+           allow_pattern, allow_members, content_pattern, content_members, denied_pattern, denied_members,
+           q_node, q_start, q_end, q_covers, q_weight, q_tonnes, s_node, s_material, s_start, s_mix,
+           s_target, s_purchase, s_initial, demand_index, proj_node, proj_material, proj_capacity,
+           proj_start, proj_ramp, proj_opex, proj_offtake, proj_mix, recycle_rate, price_floor,
+           release_threshold, on, market, params, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem, o_unmet,
+           o_loss, o_inv, o_stock, o_recycled, o_price, series, places_of, n_places, s_dem, s_unm, s_mag,
+           s_pile, s_prod, s_use):  # pragma: no cover - compiled  # fmt: skip
+    runs, t_n, k_n, _, e_n = o_price.shape
+    n_n, width = mine.shape[0], partners.shape[3]
+    rd, rr, rf = demand_index.shape[0] > 1, recycle_rate.shape[0] > 1, price_floor.shape[0] > 1
+    lanes = len(lt)  # runs simulated side by side: a compile-time constant (one compiled kernel each)
+    groups = (runs + lanes - 1) // lanes
+    for g in prange(groups):
+        first = np.int64(g) * lanes  # the prange index is unsigned; mixing it with 0 would give a float
+        real = min(lanes, runs - first)  # lanes beyond it repeat the last run and are not written
+        rl = np.empty(lanes, dtype=np.int64)
+        for q in range(lanes):
+            rl[q] = min(first + q, runs - 1)
+        par = np.empty((params.shape[0], lanes))
+        for p in range(params.shape[0]):
+            for q in range(lanes):
+                par[p, q] = params[p, rl[q]]
+        # State carried from month to month ([material, node, element, lane] cells).
+        cell, row = (k_n, n_n, e_n, lanes), (n_n, e_n, lanes)
+        magnet_used = np.empty(row)
+        target = np.empty(cell)
+        for k in range(k_n):
+            for n in range(n_n):
+                for e in range(e_n):
+                    for q in range(lanes):
+                        target[k, n, e, q] = par[0, q] * base_use[k, n, e]
+                        if k == k_n - 1:
+                            magnet_used[n, e, q] = final[k, n, e]
+        inv = target.copy()
+        stock = np.zeros(cell)
+        stock_target = np.zeros(cell)
+        for s in range(s_node.size):
+            for e in range(e_n):
+                for q in range(lanes):
+                    stock[s_material[s], s_node[s], e, q] += s_initial[rl[q], s] * s_mix[s, e]
+                    stock_target[s_material[s], s_node[s], e, q] += s_target[rl[q], s] * s_mix[s, e]
+        release_at = np.empty((n_n, lanes))
+        for n in range(n_n):
+            for q in range(lanes):
+                own = release_threshold[rl[q], n]
+                release_at[n, q] = par[8, q] if np.isnan(own) else own
+        price = np.empty((k_n, 2, e_n, lanes))
+        for k in range(k_n):
+            for m in range(2):
+                for e in range(e_n):
+                    price[k, m, e, :] = p0[k, e]
+        sub = np.zeros((k_n, 2, e_n, lanes))
+        short_months = np.zeros(cell)
+        origin = np.zeros(cell)
+        origin[:, on, :, :] = 1.0
+        stock_rate = np.zeros(cell)
+        quota = np.full(cell, np.inf)
+        # This month's terms.
+        factor = np.ones((c_start.size, lanes))
+        in_force = np.zeros(c_start.size, dtype=np.bool_)
+        allow_now = np.ones((allow_members.shape[0], lanes))
+        content_share = np.ones((content_members.shape[0], lanes))
+        content_threshold = np.full((content_members.shape[0], lanes), np.inf)
+        denied_now = np.zeros(denied_members.shape[0], dtype=np.bool_)
+        add = np.zeros((k_n, n_n, lanes))
+        planned = np.zeros(cell)
+        demand = np.zeros(cell)
+        resp = np.zeros((2, e_n, lanes))
+        wanted = np.zeros(cell)
+        missing = np.zeros(cell)
+        # One material's month.
+        produced, origin_prod = np.zeros(row), np.zeros(row)
+        avail, buy, use = np.zeros(row), np.zeros(row), np.zeros(row)
+        surplus, request = np.zeros(row), np.zeros(row)
+        live = np.zeros((n_n, e_n), dtype=np.bool_)
+        busy = np.zeros((n_n, e_n), dtype=np.bool_)
+        ship = np.zeros((n_n, e_n, n_n, lanes))
+        ok = np.zeros((n_n, e_n, n_n, lanes), dtype=np.bool_)
+        open_x, open_n = np.zeros((e_n, n_n), dtype=np.int64), np.zeros(e_n, dtype=np.int64)
+        full = np.zeros((n_n, e_n), dtype=np.bool_)
+        rows = np.zeros((n_n, e_n), dtype=np.bool_)
+        left, part = np.zeros(row), np.zeros(row)
+        totals = np.zeros((3, n_n, e_n, lanes))
+        tiers = np.zeros((3, n_n, e_n, width, lanes))
+        reroute, weight, asked = np.zeros(row), np.zeros(row), np.zeros(row)
+        imports, exports, have = np.zeros(row), np.zeros(row), np.zeros(row)
+        final_met, feed_met = np.zeros(row), np.zeros(row)
+        bought, release, held = np.zeros(row), np.zeros(row), np.zeros(row)
+        consumed, produced_next = np.zeros(row), np.zeros(row)
+        recycled = np.zeros(row)
+        sums = np.zeros((4, lanes))
+        # This month's compact series (series mode), written out at the end of the month.
+        places, items = (s_dem.shape[2], s_dem.shape[3], lanes), (s_dem.shape[2], lanes)
+        a_dem, a_unm, a_mag, a_pile = np.zeros(places), np.zeros(places), np.zeros(items), np.zeros(items)
+        a_prod, a_use = np.zeros((s_prod.shape[2], lanes)), np.zeros((s_prod.shape[2], lanes))
+        batches = np.zeros(lanes)
+        for t in range(t_n):
+            rules(lt, t, rl, c_start, c_end, c_review, c_share, c_threshold, allow_members, content_members,
+                  denied_members, factor, in_force, allow_now, content_share, content_threshold,
+                  denied_now)  # fmt: skip
+            limits(lt, t, rl, q_node, q_start, q_end, q_covers, q_weight, q_tonnes, s_node, s_material,
+                   s_start, s_mix, s_purchase, quota, stock_rate)  # fmt: skip
+            supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, proj_start, proj_ramp,
+                   proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, add,
+                   planned, produced, origin_prod)  # fmt: skip
+            final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, resp, demand)
+            for k in range(k_n):
+                positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planned, demand, target,
+                          quota, avail, buy, use, surplus, request, live, busy)  # fmt: skip
+                trade(lt, k, request, live, surplus, demand[k], origin[k], partners, p_share, p_allow,
+                      p_denied, allow_pattern, allow_now, denied_now, content_pattern, content_share,
+                      content_threshold, defence_share, on, par[9], short_months[k], par[1], par[2], ship,
+                      left, full, rows, totals, tiers, part, reroute, weight, asked, ok, open_x,
+                      open_n)  # fmt: skip
+                flows(lt, k, live, full, partners, ship, imports, exports)
+                settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, request, imports,
+                       exports, demand, planned, inv, stock, origin, produced, origin_prod, ship, have,
+                       final_met, feed_met, bought, release, held, wanted, missing, short_months,
+                       sums)  # fmt: skip
+                stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, magnet_used, feed_met,
+                      consumed, produced_next, recycled, batches)  # fmt: skip
+                for n in range(n_n):
+                    for e in range(e_n):
+                        if not busy[n, e]:
+                            continue  # nothing held, made, wanted or stocked: stays empty
+                        for q in range(lanes):
+                            left_stock = (have[n, e, q] - final_met[n, e, q] + release[n, e, q]
+                                          - consumed[n, e, q] - bought[n, e, q])  # fmt: skip
+                            inv[k, n, e, q] = max(left_stock, 0.0)
+                if series:
+                    _record(lt, k, on, busy, places_of, n_places, demand[k], final_met, inv[k], stock[k],
+                            produced, consumed, a_dem, a_unm, a_mag, a_pile, a_prod, a_use)  # fmt: skip
+                else:
+                    _write(first, real, t, k, yields, produced, imports, exports, consumed, final_met,
+                           demand[k], inv[k], stock[k], recycled, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem,
+                           o_unmet, o_loss, o_inv, o_stock, o_recycled)  # fmt: skip
+                clear(k, live, full, partners, ship)
+                if k == k_n - 1:
+                    magnet_used[:, :, :] = final_met  # used this month: recycled from next month
+                else:
+                    origin_prod[:, :, :] = origin[k]
+                    produced[:, :, :] = produced_next
+            if series:
+                _flush(first, real, t, a_dem, a_unm, a_mag, a_pile, a_prod, a_use, s_dem, s_unm, s_mag,
+                       s_pile, s_prod, s_use)  # fmt: skip
+            prices(lt, t, rl, rf, market, p0, par, wanted, missing, price_floor, price, sub, sums)
+            for q in range(real):
+                for k in range(k_n):
+                    for m in range(2):
+                        for e in range(e_n):
+                            o_price[first + q, t, k, m, e] = price[k, m, e, q]
+
+
+@njit(cache=True, error_model="numpy")
+def _write(first, real, t, k, yields, produced, imports, exports, consumed, final_met, demand, inv, stock,
+           recycled, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem, o_unmet, o_loss, o_inv, o_stock,
+           o_recycled):  # pragma: no cover - compiled  # fmt: skip
+    """Write material ``k``'s month of the first ``real`` lanes to the full outputs."""
+    n_n, e_n, _ = produced.shape
+    k_n = o_prod.shape[2]
+    for q in range(real):
+        r = first + q
+        for n in range(n_n):
+            for e in range(e_n):
+                o_prod[r, t, k, n, e] = produced[n, e, q]
+                o_imp[r, t, k, n, e] = imports[n, e, q]
+                o_exp[r, t, k, n, e] = exports[n, e, q]
+                o_feed[r, t, k, n, e] = consumed[n, e, q]
+                o_cons[r, t, k, n, e] = final_met[n, e, q]
+                o_dem[r, t, k, n, e] = demand[n, e, q]
+                o_unmet[r, t, k, n, e] = demand[n, e, q] - final_met[n, e, q]
+                o_inv[r, t, k, n, e] = inv[n, e, q]
+                o_stock[r, t, k, n, e] = stock[n, e, q]
+                if k + 1 < k_n:
+                    o_loss[r, t, k + 1, n, e] = consumed[n, e, q] * (1.0 - yields[k + 1])
+                if k == 0:
+                    o_recycled[r, t, 1, n, e] = recycled[n, e, q]
+
+
+@njit(cache=True, error_model="numpy")
+def _record(lt, k, on, busy, places_of, n_places, demand, final_met, inv, stock, produced, consumed, a_dem,
+            a_unm, a_mag, a_pile, a_prod, a_use):  # pragma: no cover - compiled  # fmt: skip
+    """Add material ``k``'s month to this month's compact series of every lane: ``a_dem`` and
+    ``a_unm`` [places, 1 + E, lanes], ``a_mag`` and ``a_pile`` [places, lanes], ``a_prod`` and
+    ``a_use`` [K, lanes] (see :class:`reesim.kernel.state.Compact`). Rows not ``busy`` add zeros:
+    they are skipped."""
+    lanes = len(lt)
+    n_n, e_n = final_met.shape[0], final_met.shape[1]
+    magnet = k == a_prod.shape[0] - 1
+    for n in range(n_n):
+        for i in range(n_places[n]):
+            p = places_of[n, i]
+            for e in range(e_n):
+                if not busy[n, e]:
+                    continue
+                for q in range(lanes):
+                    d = demand[n, e, q]
+                    u = d - final_met[n, e, q]
+                    a_dem[p, 1 + e, q] += d
+                    a_unm[p, 1 + e, q] += u
+                    a_pile[p, q] += stock[n, e, q]
+                    if magnet:
+                        a_dem[p, 0, q] += d
+                        a_unm[p, 0, q] += u
+                        a_mag[p, q] += inv[n, e, q]
+        if n != on:
+            for e in range(e_n):
+                if not busy[n, e]:
+                    continue
+                for q in range(lanes):
+                    a_prod[k, q] += produced[n, e, q]
+                    a_use[k, q] += demand[n, e, q] + consumed[n, e, q]
+
+
+@njit(cache=True, error_model="numpy")
+def _flush(first, real, t, a_dem, a_unm, a_mag, a_pile, a_prod, a_use, s_dem, s_unm, s_mag, s_pile, s_prod,
+           s_use):  # pragma: no cover - compiled  # fmt: skip
+    """Write month ``t`` of the first ``real`` lanes to the compact series and zero the lanes."""
+    for q in range(real):
+        r = first + q
+        for p in range(a_dem.shape[0]):
+            for e in range(a_dem.shape[1]):
+                s_dem[r, t, p, e] = a_dem[p, e, q]
+                s_unm[r, t, p, e] = a_unm[p, e, q]
+            s_mag[r, t, p] = a_mag[p, q]
+            s_pile[r, t, p] = a_pile[p, q]
+        for k in range(a_prod.shape[0]):
+            s_prod[r, t, k] = a_prod[k, q]
+            s_use[r, t, k] = a_use[k, q]
+    a_dem[:, :, :] = 0.0
+    a_unm[:, :, :] = 0.0
+    a_mag[:, :] = 0.0
+    a_pile[:, :] = 0.0
+    a_prod[:, :] = 0.0
+    a_use[:, :] = 0.0

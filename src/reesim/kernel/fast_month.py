@@ -1,0 +1,208 @@
+"""The terms of one month for the fast kernel (:mod:`reesim.kernel.fast_kernel`), per lane.
+
+Each function fills arrays with a trailing lane axis (one lane per run simulated side by side;
+``rl[lane]`` is the lane's run, the row it reads of per-run tables). The rules are those of the
+reference kernel (:mod:`reesim.kernel.reference`): licensed shares of the export controls in
+force, quotas, strategic purchases, new capacity, planned inputs, mine output, final demand, and
+after trade the price and substitution update. Quantities are t REO-eq per month; prices USD/kg.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from reesim.kernel.reference import EPS
+
+
+@njit(cache=True, error_model="numpy")
+def rules(lt, t, rl, c_start, c_end, c_review, c_share, c_threshold, allow_members, content_members,
+          denied_members, factor, in_force, allow_now, content_share, content_threshold,
+          denied_now):  # pragma: no cover - compiled  # fmt: skip
+    """This month's licensed share per pattern of controls (see :mod:`reesim.model.controls`)."""
+    lanes = len(lt)
+    c_n = c_start.size
+    for c in range(c_n):
+        in_force[c] = c_start[c] <= t < c_end[c]
+        for q in range(lanes):
+            r = rl[q]
+            if not in_force[c]:
+                factor[c, q] = 1.0
+            elif t - c_start[c] < c_review[r, c]:
+                factor[c, q] = 0.0
+            else:
+                factor[c, q] = c_share[r, c]
+    for p in range(allow_members.shape[0]):
+        allow_now[p, :] = 1.0
+        for c in range(c_n):
+            if allow_members[p, c]:
+                for q in range(lanes):
+                    allow_now[p, q] *= factor[c, q]
+    for p in range(content_members.shape[0]):
+        content_share[p, :] = 1.0
+        content_threshold[p, :] = np.inf
+        for c in range(c_n):
+            if content_members[p, c] and in_force[c]:
+                for q in range(lanes):
+                    content_share[p, q] *= factor[c, q]
+                    content_threshold[p, q] = min(content_threshold[p, q], c_threshold[rl[q], c])
+    for p in range(denied_members.shape[0]):
+        hit = False
+        for c in range(c_n):
+            if denied_members[p, c] and in_force[c]:
+                hit = True
+        denied_now[p] = hit
+
+
+@njit(cache=True, error_model="numpy")
+def limits(lt, t, rl, q_node, q_start, q_end, q_covers, q_weight, q_tonnes, s_node, s_material, s_start,
+           s_mix, s_purchase, quota, stock_rate):  # pragma: no cover - compiled  # fmt: skip
+    """Export quotas in force (``quota[material, node, element, lane]``, inf where none) and
+    strategic purchases per month (``stock_rate``)."""
+    lanes = len(lt)
+    k_n, e_n = q_covers.shape[1], q_covers.shape[2]
+    if q_node.size > 0:
+        quota[:, :, :, :] = np.inf
+        for qi in range(q_node.size):
+            if q_start[qi] <= t < q_end[qi]:
+                n = q_node[qi]
+                for k in range(k_n):
+                    for e in range(e_n):
+                        if q_covers[qi, k, e]:
+                            for q in range(lanes):
+                                cap = q_tonnes[rl[q], qi] / 12.0 * q_weight[qi, k, e]
+                                quota[k, n, e, q] = min(quota[k, n, e, q], cap)
+    if s_node.size > 0:
+        stock_rate[:, :, :, :] = 0.0
+        for s in range(s_node.size):
+            if s_start[s] <= t:
+                for e in range(e_n):
+                    for q in range(lanes):
+                        bought = s_purchase[rl[q], s] / 12.0 * s_mix[s, e]
+                        stock_rate[s_material[s], s_node[s], e, q] += bought
+
+
+@njit(cache=True, error_model="numpy")
+def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, proj_start, proj_ramp,
+           proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, add, planned,
+           produced, origin_prod):  # pragma: no cover - compiled  # fmt: skip
+    """New capacity on line (``add[material, node, lane]``; a project not under offtake idles
+    while its revenue is below ``idle_ratio`` x its opex), each stage's planned input and the
+    mines' output."""
+    lanes = len(lt)
+    k_n, n_n, e_n = mixes.shape
+    add[:, :, :] = 0.0
+    for p in range(proj_node.size):
+        mat, node = proj_material[p], proj_node[p]
+        mk = 0 if node == on else 1
+        for q in range(lanes):
+            r = rl[q]
+            level = min(max((t + 1 - proj_start[r, p]) / proj_ramp[r, p], 0.0), 1.0) * proj_capacity[r, p]
+            if not proj_offtake[p]:
+                revenue = 0.0
+                for e in range(e_n):
+                    revenue += price[mat, mk, e, q] * proj_mix[p, e]
+                if revenue < par[10, q] * proj_opex[r, p]:
+                    level = 0.0
+            add[mat, node, q] += level
+    for k in range(k_n - 1):
+        y = yields[k + 1]
+        for n in range(n_n):
+            for e in range(e_n):
+                for q in range(lanes):
+                    planned[k, n, e, q] = (base_in[k, n] + add[k + 1, n, q] / y) * mixes[k, n, e]
+    for n in range(n_n):
+        for e in range(e_n):
+            for q in range(lanes):
+                produced[n, e, q] = (mine[n] + add[0, n, q]) * mine_profile[n, e]
+                origin_prod[n, e, q] = 1.0 if n == on else 0.0
+
+
+@njit(cache=True, error_model="numpy")
+def positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planned, demand, target, quota,
+              avail, buy, use, surplus, request, live, busy):  # pragma: no cover - compiled  # fmt: skip
+    """What each node has of material ``k`` (``avail``: working stock and output), uses (``use``:
+    next stage's input, final demand and strategic purchases ``buy``), can offer (``surplus``,
+    within its export quota) and asks of others (``request``, restocking towards its working-stock
+    target over ``restock`` months), [node, element, lane].
+
+    Marks rows (node, element) where some lane asks something (``live``) and rows where anything
+    is held, made, used, asked or stocked (``busy``). A row not busy stays empty this month: the
+    settling functions skip it (it would only add zeros)."""
+    lanes = len(lt)
+    n_n, e_n = avail.shape[0], avail.shape[1]
+    for n in range(n_n):
+        for e in range(e_n):
+            asks = False
+            active = False
+            for q in range(lanes):
+                av = inv[k, n, e, q] + produced[n, e, q]
+                gap = max(stock_target[k, n, e, q] - stock[k, n, e, q], 0.0)
+                by = min(stock_rate[k, n, e, q], gap)
+                us = planned[k, n, e, q] + demand[k, n, e, q] + by
+                tg = target[k, n, e, q]
+                avail[n, e, q], buy[n, e, q], use[n, e, q] = av, by, us
+                surplus[n, e, q] = min(max(av - us - tg, 0.0), quota[k, n, e, q])
+                req = min(max(us + tg - av, 0.0), us + tg / par[11, q])
+                request[n, e, q] = req
+                asks |= req > 0.0
+                active |= av != 0.0 or us != 0.0 or req != 0.0 or stock[k, n, e, q] != 0.0
+            live[n, e] = asks
+            busy[n, e] = active
+
+
+@njit(cache=True, error_model="numpy")
+def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, resp,
+                 demand):  # pragma: no cover - compiled  # fmt: skip
+    """Final demand ``demand[material, node, element, lane]``: base use x the scenario's demand
+    index x the response to price (elasticity) and to substitution. ``rd`` is False when the
+    demand index is the same in every run (one row)."""
+    lanes = len(lt)
+    k_n, n_n, e_n = final.shape
+    for k in range(k_n):
+        for m in range(2):
+            for e in range(e_n):
+                for q in range(lanes):
+                    ratio = price[k, m, e, q] / p0[k, e]
+                    scale = 1.0 if ratio == 1.0 else ratio ** par[5, q]
+                    resp[m, e, q] = scale * (1.0 - sub[k, m, e, q])
+        for n in range(n_n):
+            mk = market[n]
+            for e in range(e_n):
+                for q in range(lanes):
+                    index = demand_index[rl[q] if rd else 0, t, k, n]
+                    demand[k, n, e, q] = final[k, n, e] * index * resp[mk, e, q]
+
+
+@njit(cache=True, error_model="numpy")
+def prices(lt, t, rl, rf, market, p0, par, wanted, missing, price_floor, price, sub,
+           sums):  # pragma: no cover - compiled  # fmt: skip
+    """Move each market's price towards base x (1 + kappa x tightness) over ``tau`` months,
+    apply price floors outside China, and move substitution towards its share for the price
+    rise. ``sums`` is scratch [4, lanes]; ``rf`` is False when floors are the same in every run."""
+    lanes = len(lt)
+    k_n, n_n, e_n, _ = wanted.shape
+    for k in range(k_n):
+        for e in range(e_n):
+            sums[:, :] = 0.0
+            for n in range(n_n):
+                m = 2 * market[n]
+                for q in range(lanes):
+                    sums[m, q] += wanted[k, n, e, q]
+                    sums[m + 1, q] += missing[k, n, e, q]
+            for m in range(2):
+                for q in range(lanes):
+                    d, u = sums[2 * m, q], sums[2 * m + 1, q]
+                    tight = u / d if d > EPS else 0.0
+                    goal = p0[k, e] * (1.0 + par[3, q] * tight)
+                    price[k, m, e, q] += (goal - price[k, m, e, q]) / max(par[4, q], 1.0)
+    for k in range(k_n):
+        for e in range(e_n):
+            for q in range(lanes):
+                price[k, 1, e, q] = max(price[k, 1, e, q], price_floor[rl[q] if rf else 0, t, k, e])
+    for k in range(k_n):
+        for m in range(2):
+            for e in range(e_n):
+                for q in range(lanes):
+                    rel = min(max(price[k, m, e, q] / p0[k, e] - 1.0, 0.0), 1.0)
+                    sub[k, m, e, q] += (par[7, q] * rel - sub[k, m, e, q]) / max(par[6, q], 1.0)
