@@ -95,3 +95,20 @@ def test_unwritable_store_is_bad_input(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(InputError, match="cannot create the store"):
         Store(blocker / "sub" / "runs.duckdb")
+
+
+def test_quantiles_over_runs_with_and_without_missing_values() -> None:
+    from reesim.store.runs import quantile_series
+
+    values = np.arange(40.0).reshape(10, 4)  # runs 0..9; month m holds 4 * run + m
+    data = xr.Dataset({"a": (("run", "month"), values)}, coords={"run": np.arange(10), "month": np.arange(4)})
+    q = quantile_series(data)
+    # Linear interpolation between order statistics: P10 of 0, 4, ..., 36 is 3.6 (+ month).
+    expected = [[3.6, 4.6, 5.6, 6.6], [18, 19, 20, 21], [32.4, 33.4, 34.4, 35.4]]
+    np.testing.assert_allclose(q["a"].values, expected)
+    assert list(q["run"].values) == [0, 1, 2]
+    # A missing value is skipped, not propagated: month 0 without run 9 is 0, 4, ..., 32.
+    values[9, 0] = np.nan
+    q = quantile_series(xr.Dataset({"a": (("run", "month"), values)}))
+    np.testing.assert_allclose(q["a"].values[:, 0], [3.2, 16.0, 28.8])
+    np.testing.assert_allclose(q["a"].values[:, 1], [4.6, 19, 33.4])

@@ -6,7 +6,9 @@ arithmetic, and its order, are those of the reference kernel, so a run gives bit
 same in any group). Groups are spread over CPU cores (``prange``). A group's last lanes repeat
 its last run when the number of runs is not a multiple of the lane count; they are simulated
 but not written. Rows (node, element) where nothing is held, made, used, asked or stocked this
-month are skipped after trade (``busy``; in ``race`` about two thirds of all rows).
+month are skipped in and after trade (``busy``; in ``race`` about two thirds of all rows); a
+row's results are zeroed only when it stops being busy (``dirty``), and rows without base use
+or without a feed mix are not computed at all (their demand or planned input stays zero).
 
 A month: the terms in force (:mod:`reesim.kernel.fast_month`), then for each material in chain
 order (concentrate, oxide, metal, magnet) what every node can offer and needs, trade
@@ -52,15 +54,16 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
                 par[p, q] = params[p, rl[q]]
         # State carried from month to month ([material, node, element, lane] cells).
         cell, row = (k_n, n_n, e_n, lanes), (n_n, e_n, lanes)
-        magnet_used = np.empty(row)
         target = np.empty(cell)
+        # Uses met [material, node, element, lane]; the magnets used last month are recycled.
+        final_met, feed_met = np.zeros(cell), np.zeros(cell)
         for k in range(k_n):
             for n in range(n_n):
                 for e in range(e_n):
                     for q in range(lanes):
                         target[k, n, e, q] = par[0, q] * base_use[k, n, e]
                         if k == k_n - 1:
-                            magnet_used[n, e, q] = final[k, n, e]
+                            final_met[k, n, e, q] = final[k, n, e]
         inv = target.copy()
         stock = np.zeros(cell)
         stock_target = np.zeros(cell)
@@ -104,17 +107,17 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         surplus, request = np.zeros(row), np.zeros(row)
         live = np.zeros((n_n, e_n), dtype=np.bool_)
         busy = np.zeros((n_n, e_n), dtype=np.bool_)
-        ship = np.zeros((n_n, e_n, n_n, lanes))
+        flow = np.zeros((n_n, e_n, width, lanes))
+        wide = np.zeros((n_n, e_n, n_n, lanes))
         ok = np.zeros((n_n, e_n, n_n, lanes), dtype=np.bool_)
         open_x, open_n = np.zeros((e_n, n_n), dtype=np.int64), np.zeros(e_n, dtype=np.int64)
         full = np.zeros((n_n, e_n), dtype=np.bool_)
         rows = np.zeros((n_n, e_n), dtype=np.bool_)
         left, part = np.zeros(row), np.zeros(row)
         totals = np.zeros((3, n_n, e_n, lanes))
-        tiers = np.zeros((3, n_n, e_n, width, lanes))
         reroute, weight, asked = np.zeros(row), np.zeros(row), np.zeros(row)
         imports, exports, have = np.zeros(row), np.zeros(row), np.zeros(row)
-        final_met, feed_met = np.zeros(row), np.zeros(row)
+        dirty = np.ones((k_n, n_n, e_n), dtype=np.bool_)
         bought, release, held = np.zeros(row), np.zeros(row), np.zeros(row)
         consumed, produced_next = np.zeros(row), np.zeros(row)
         recycled = np.zeros(row)
@@ -137,43 +140,41 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
             for k in range(k_n):
                 positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planned, demand, target,
                           quota, avail, buy, use, surplus, request, live, busy)  # fmt: skip
-                trade(lt, k, request, live, surplus, demand[k], origin[k], partners, p_share, p_allow,
+                trade(lt, k, request, live, busy, surplus, demand[k], origin[k], partners, p_share, p_allow,
                       p_denied, allow_pattern, allow_now, denied_now, content_pattern, content_share,
-                      content_threshold, defence_share, on, par[9], short_months[k], par[1], par[2], ship,
-                      left, full, rows, totals, tiers, part, reroute, weight, asked, ok, open_x,
+                      content_threshold, defence_share, on, par[9], short_months[k], par[1], par[2], flow,
+                      wide, left, full, rows, totals, part, reroute, weight, asked, ok, open_x,
                       open_n)  # fmt: skip
-                flows(lt, k, live, full, partners, ship, imports, exports)
+                flows(lt, k, live, full, partners, flow, wide, imports, exports)
                 settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, request, imports,
-                       exports, demand, planned, inv, stock, origin, produced, origin_prod, ship, have,
-                       final_met, feed_met, bought, release, held, wanted, missing, short_months,
+                       exports, demand, planned, inv, stock, origin, produced, origin_prod, flow, wide, have,
+                       final_met[k], feed_met[k], bought, release, held, wanted, missing, short_months, dirty,
                        sums)  # fmt: skip
-                stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, magnet_used, feed_met,
-                      consumed, produced_next, recycled, batches)  # fmt: skip
+                stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, final_met[k_n - 1],
+                      feed_met[k], consumed, produced_next, recycled, batches)  # fmt: skip
                 for n in range(n_n):
                     for e in range(e_n):
                         if not busy[n, e]:
                             continue  # nothing held, made, wanted or stocked: stays empty
                         for q in range(lanes):
-                            left_stock = (have[n, e, q] - final_met[n, e, q] + release[n, e, q]
+                            left_stock = (have[n, e, q] - final_met[k, n, e, q] + release[n, e, q]
                                           - consumed[n, e, q] - bought[n, e, q])  # fmt: skip
                             inv[k, n, e, q] = max(left_stock, 0.0)
                 if series:
-                    _record(lt, k, on, busy, places_of, n_places, demand[k], final_met, inv[k], stock[k],
+                    _record(lt, k, on, busy, places_of, n_places, demand[k], final_met[k], inv[k], stock[k],
                             produced, consumed, a_dem, a_unm, a_mag, a_pile, a_prod, a_use)  # fmt: skip
                 else:
-                    _write(first, real, t, k, yields, produced, imports, exports, consumed, final_met,
+                    _write(first, real, t, k, yields, produced, imports, exports, consumed, final_met[k],
                            demand[k], inv[k], stock[k], recycled, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem,
                            o_unmet, o_loss, o_inv, o_stock, o_recycled)  # fmt: skip
-                clear(k, live, full, partners, ship)
-                if k == k_n - 1:
-                    magnet_used[:, :, :] = final_met  # used this month: recycled from next month
-                else:
+                clear(full, wide)
+                if k < k_n - 1:
                     origin_prod[:, :, :] = origin[k]
                     produced[:, :, :] = produced_next
             if series:
                 _flush(first, real, t, a_dem, a_unm, a_mag, a_pile, a_prod, a_use, s_dem, s_unm, s_mag,
                        s_pile, s_prod, s_use)  # fmt: skip
-            prices(lt, t, rl, rf, market, p0, par, wanted, missing, price_floor, price, sub, sums)
+            prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price, sub, sums)
             for q in range(real):
                 for k in range(k_n):
                     for m in range(2):

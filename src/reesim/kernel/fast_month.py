@@ -88,7 +88,7 @@ def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, p
            produced, origin_prod):  # pragma: no cover - compiled  # fmt: skip
     """New capacity on line (``add[material, node, lane]``; a project not under offtake idles
     while its revenue is below ``idle_ratio`` x its opex), each stage's planned input and the
-    mines' output."""
+    mines' output. ``planned`` is not written where the mix is zero: it must be zero there."""
     lanes = len(lt)
     k_n, n_n, e_n = mixes.shape
     add[:, :, :] = 0.0
@@ -109,6 +109,8 @@ def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, p
         y = yields[k + 1]
         for n in range(n_n):
             for e in range(e_n):
+                if mixes[k, n, e] == 0.0:
+                    continue  # not in this stage's mix: stays zero
                 for q in range(lanes):
                     planned[k, n, e, q] = (base_in[k, n] + add[k + 1, n, q] / y) * mixes[k, n, e]
     for n in range(n_n):
@@ -156,7 +158,8 @@ def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub
                  demand):  # pragma: no cover - compiled  # fmt: skip
     """Final demand ``demand[material, node, element, lane]``: base use x the scenario's demand
     index x the response to price (elasticity) and to substitution. ``rd`` is False when the
-    demand index is the same in every run (one row)."""
+    demand index is the same in every run (one row). Rows without base use are not written:
+    ``demand`` must be zero there on entry."""
     lanes = len(lt)
     k_n, n_n, e_n = final.shape
     for k in range(k_n):
@@ -169,23 +172,28 @@ def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub
         for n in range(n_n):
             mk = market[n]
             for e in range(e_n):
+                if final[k, n, e] == 0.0:
+                    continue  # no base use: stays zero (about nine rows in ten)
                 for q in range(lanes):
                     index = demand_index[rl[q] if rd else 0, t, k, n]
                     demand[k, n, e, q] = final[k, n, e] * index * resp[mk, e, q]
 
 
 @njit(cache=True, error_model="numpy")
-def prices(lt, t, rl, rf, market, p0, par, wanted, missing, price_floor, price, sub,
+def prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price, sub,
            sums):  # pragma: no cover - compiled  # fmt: skip
     """Move each market's price towards base x (1 + kappa x tightness) over ``tau`` months,
     apply price floors outside China, and move substitution towards its share for the price
-    rise. ``sums`` is scratch [4, lanes]; ``rf`` is False when floors are the same in every run."""
+    rise. ``sums`` is scratch [4, lanes]; ``rf`` is False when floors are the same in every run.
+    Rows not ``dirty`` (see :func:`reesim.kernel.fast_settle.settle`) want and miss nothing."""
     lanes = len(lt)
     k_n, n_n, e_n, _ = wanted.shape
     for k in range(k_n):
         for e in range(e_n):
             sums[:, :] = 0.0
             for n in range(n_n):
+                if not dirty[k, n, e]:
+                    continue  # wanted and missing are zero
                 m = 2 * market[n]
                 for q in range(lanes):
                     sums[m, q] += wanted[k, n, e, q]

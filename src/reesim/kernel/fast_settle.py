@@ -17,8 +17,9 @@ from reesim.kernel.reference import EPS
 
 
 @njit(cache=True, error_model="numpy")
-def flows(lt, k, live, full, partners, ship, imports, exports):  # pragma: no cover - compiled
-    """Imports and exports [node, element, lane] of material ``k`` from ``ship``."""
+def flows(lt, k, live, full, partners, flow, wide, imports, exports):  # pragma: no cover - compiled
+    """Imports and exports [node, element, lane] of material ``k`` from the shipments of
+    :func:`reesim.kernel.fast_trade.trade` (``flow`` per partner slot, ``wide`` for ``full`` rows)."""
     lanes = len(lt)
     n_n, e_n = imports.shape[0], imports.shape[1]
     imports[:, :, :] = 0.0
@@ -30,40 +31,46 @@ def flows(lt, k, live, full, partners, ship, imports, exports):  # pragma: no co
             if full[i, e]:
                 for x in range(n_n):
                     for q in range(lanes):
-                        imports[i, e, q] += ship[i, e, x, q]
-                        exports[x, e, q] += ship[i, e, x, q]
+                        imports[i, e, q] += wide[i, e, x, q]
+                        exports[x, e, q] += wide[i, e, x, q]
                 continue
             for j in range(partners.shape[3]):
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
                 for q in range(lanes):
-                    imports[i, e, q] += ship[i, e, x, q]
-                    exports[x, e, q] += ship[i, e, x, q]
+                    imports[i, e, q] += flow[i, e, j, q]
+                    exports[x, e, q] += flow[i, e, j, q]
 
 
 @njit(cache=True, error_model="numpy")
 def settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, request, imports, exports, demand,
-           planned, inv, stock, origin, produced, origin_prod, ship, have, final_met, feed_met, bought,
-           release, held, wanted, missing, short_months, sums):  # pragma: no cover - compiled  # fmt: skip
+           planned, inv, stock, origin, produced, origin_prod, flow, wide, have, final_met, feed_met, bought,
+           release, held, wanted, missing, short_months, dirty,
+           sums):  # pragma: no cover - compiled  # fmt: skip
     """Uses met, stock releases, shortage months and the China-origin share after trade.
 
     Per-material arrays (``demand``, ``planned``, ``inv``, ``stock``, ``origin``, ``wanted``,
     ``missing``, ``short_months``) are [material, node, element, lane]; ``sums`` is scratch
     [2, lanes]; the others are this material's [node, element, lane]. A row not ``busy`` (see
-    :func:`reesim.kernel.fast_month.positions`) had, used and received nothing: its results are
-    zeros and its shortage count restarts."""
+    :func:`reesim.kernel.fast_month.positions`) had, used and received nothing: its uses met
+    (``final_met``, ``feed_met``), ``wanted`` and ``missing`` are zero and its shortage count
+    restarts. They are zeroed only if the row was busy since they last were (``dirty[material,
+    node, element]``); ``have``, ``bought``, ``release`` and ``held`` are left as they are: they
+    are read for busy rows only."""
     lanes = len(lt)
     n_n, e_n = avail.shape[0], avail.shape[1]
     for n in range(n_n):
         sums[:, :] = 0.0
         for e in range(e_n):
             if not busy[n, e]:
-                for q in range(lanes):
-                    have[n, e, q], final_met[n, e, q], feed_met[n, e, q] = 0.0, 0.0, 0.0
-                    bought[n, e, q], release[n, e, q], held[n, e, q] = 0.0, 0.0, 0.0
-                    wanted[k, n, e, q], missing[k, n, e, q], short_months[k, n, e, q] = 0.0, 0.0, 0.0
+                if dirty[k, n, e]:
+                    for q in range(lanes):
+                        final_met[n, e, q], feed_met[n, e, q] = 0.0, 0.0
+                        wanted[k, n, e, q], missing[k, n, e, q], short_months[k, n, e, q] = 0.0, 0.0, 0.0
+                    dirty[k, n, e] = False
                 continue
+            dirty[k, n, e] = True
             for q in range(lanes):
                 hv = avail[n, e, q] + imports[n, e, q] - exports[n, e, q]
                 have[n, e, q] = hv
@@ -99,14 +106,14 @@ def settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, reque
             if full[n, e]:
                 for x in range(n_n):
                     for q in range(lanes):
-                        held[n, e, q] += ship[n, e, x, q] * origin[k, x, e, q]
+                        held[n, e, q] += wide[n, e, x, q] * origin[k, x, e, q]
                 continue
             for j in range(partners.shape[3]):
                 x = partners[k, n, e, j]
                 if x < 0:
                     break
                 for q in range(lanes):
-                    held[n, e, q] += ship[n, e, x, q] * origin[k, x, e, q]
+                    held[n, e, q] += flow[n, e, j, q] * origin[k, x, e, q]
     for n in range(n_n):
         for e in range(e_n):
             if not busy[n, e]:
@@ -158,17 +165,12 @@ def stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, magnet_u
 
 
 @njit(cache=True, error_model="numpy")
-def clear(k, live, full, partners, ship):  # pragma: no cover - compiled
-    """Zero the entries of ``ship`` that :func:`reesim.kernel.fast_trade.trade` wrote."""
-    n_n, e_n = live.shape
+def clear(full, wide):  # pragma: no cover - compiled
+    """Zero the rows of ``wide`` that :func:`reesim.kernel.fast_trade.trade` wrote (``full``).
+    ``flow`` needs no clearing: every slot read was written this month."""
+    n_n, e_n = full.shape
     for i in range(n_n):
         for e in range(e_n):
             if full[i, e]:
-                ship[i, e, :, :] = 0.0
+                wide[i, e, :, :] = 0.0
                 full[i, e] = False
-            elif live[i, e]:
-                for j in range(partners.shape[3]):
-                    x = partners[k, i, e, j]
-                    if x < 0:
-                        break
-                    ship[i, e, x, :] = 0.0

