@@ -103,3 +103,22 @@ def test_runs_side_by_side_equal_runs_alone() -> None:
                      "price"):  # fmt: skip
             assert np.array_equal(getattr(batch, name)[row], getattr(alone, name)[0]), (name, row)
     assert batch.unmet[:, :, :, 0].max() > 0  # the race scenario leaves magnet demand unmet
+
+
+def test_kernel_cache_is_renewed_when_a_called_module_changes() -> None:
+    """Numba does not renew the cached kernel when only a module it calls changes (see
+    ``CALLED_SOURCES``): a stale compiled kernel would silently disagree with the sources."""
+    import hashlib
+    from pathlib import Path
+
+    import reesim
+    from reesim.kernel import fast_kernel
+
+    root = Path(reesim.__file__).parent
+    digest = hashlib.sha256()
+    for name in fast_kernel.CALLED_MODULES:
+        digest.update((root / name).read_bytes())
+    assert digest.hexdigest()[:16] == fast_kernel.CALLED_SOURCES, (
+        "a module the compiled kernel calls has changed: set CALLED_SOURCES in "
+        f"reesim/kernel/fast_kernel.py to {digest.hexdigest()[:16]!r}, so that Numba recompiles the kernel"
+    )

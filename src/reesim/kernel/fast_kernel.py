@@ -26,6 +26,15 @@ from reesim.kernel.fast_month import final_demand, limits, positions, prices, ru
 from reesim.kernel.fast_settle import clear, flows, settle, stage
 from reesim.kernel.fast_trade import trade
 
+#: SHA-256 (first 16 hex digits) of the modules the kernel calls or takes constants from, in
+#: :data:`CALLED_MODULES` order. Numba's on-disk cache of :func:`kernel` is keyed on this file
+#: alone: it does not notice when a called module changes and would go on running the old compiled
+#: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
+#: a change to this file, and that renews the cache.
+CALLED_SOURCES = "b819b46c1fface59"
+CALLED_MODULES = ("kernel/fast_month.py", "kernel/fast_settle.py", "kernel/fast_trade.py",
+                  "kernel/reference.py", "model/dims.py")  # fmt: skip
+
 
 @njit(parallel=True, cache=True, error_model="numpy")
 def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow, p_denied, partners,
