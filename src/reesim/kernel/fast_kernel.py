@@ -1,14 +1,15 @@
 """The compiled monthly loop of the fast kernel (driven by :mod:`reesim.kernel.fast`).
 
 Runs are simulated in groups of ``len(lt)`` side by side (:mod:`reesim.kernel.lanes`): every
-state array has a trailing lane axis and the innermost loops run over lanes (a run's own
-arithmetic, and its order, are those of the reference kernel, so a run gives bit for bit the
-same in any group). Groups are spread over CPU cores (``prange``). A group's last lanes repeat
-its last run when the number of runs is not a multiple of the lane count; they are simulated
-but not written. Rows (node, element) where nothing is held, made, used, asked or stocked this
-month are skipped in and after trade (``busy``; in ``race`` about two thirds of all rows); a
-row's results are zeroed only when it stops being busy (``dirty``), and rows without base use
-or without a feed mix are not computed at all (their demand or planned input stays zero).
+state array has a trailing lane axis, and a cell's lanes are loaded, computed and stored as one
+machine vector (:mod:`reesim.kernel.vec`; a run's own arithmetic, and its order, are those of
+the reference kernel, so a run gives bit for bit the same in any group). Groups are spread over
+CPU cores (``prange``). A group's last lanes repeat its last run when the number of runs is not
+a multiple of the lane count; they are simulated but not written. Rows (node, element) where
+nothing is held, made, used, asked or stocked this month are skipped in and after trade
+(``busy``; in ``race`` about two thirds of all rows); a row's results are zeroed only when it
+stops being busy (``dirty``), and rows without base use or without a feed mix are not computed
+at all (their demand or planned input stays zero).
 
 A month: the terms in force (:mod:`reesim.kernel.fast_month`), then for each material in chain
 order (concentrate, oxide, metal, magnet) what every node can offer and needs, trade
@@ -25,15 +26,16 @@ from numba import njit, prange
 from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
 from reesim.kernel.fast_settle import clear, flows, settle, stage
 from reesim.kernel.fast_trade import trade
+from reesim.kernel.vec import load, store, vmax
 
 #: SHA-256 (first 16 hex digits) of the modules the kernel calls or takes constants from, in
 #: :data:`CALLED_MODULES` order. Numba's on-disk cache of :func:`kernel` is keyed on this file
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "b819b46c1fface59"
+CALLED_SOURCES = "12da5f521296297e"
 CALLED_MODULES = ("kernel/fast_month.py", "kernel/fast_settle.py", "kernel/fast_trade.py",
-                  "kernel/reference.py", "model/dims.py")  # fmt: skip
+                  "kernel/reference.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
@@ -107,7 +109,13 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         add = np.zeros((k_n, n_n, lanes))
         planned = np.zeros(cell)
         demand = np.zeros(cell)
-        resp = np.zeros((2, e_n, lanes))
+        resp, index = np.zeros((2, e_n, lanes)), np.zeros(lanes)
+        needs = np.zeros((k_n, 2, e_n), dtype=np.bool_)  # some node of the market has base use
+        for k in range(k_n):
+            for n in range(n_n):
+                for e in range(e_n):
+                    if final[k, n, e] != 0.0:
+                        needs[k, market[n], e] = True
         wanted = np.zeros(cell)
         missing = np.zeros(cell)
         # One material's month.
@@ -130,12 +138,10 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         bought, release, held = np.zeros(row), np.zeros(row), np.zeros(row)
         consumed, produced_next = np.zeros(row), np.zeros(row)
         recycled = np.zeros(row)
-        sums = np.zeros((4, lanes))
         # This month's compact series (series mode), written out at the end of the month.
         places, items = (s_dem.shape[2], s_dem.shape[3], lanes), (s_dem.shape[2], lanes)
         a_dem, a_unm, a_mag, a_pile = np.zeros(places), np.zeros(places), np.zeros(items), np.zeros(items)
         a_prod, a_use = np.zeros((s_prod.shape[2], lanes)), np.zeros((s_prod.shape[2], lanes))
-        batches = np.zeros(lanes)
         for t in range(t_n):
             rules(lt, t, rl, c_start, c_end, c_review, c_share, c_threshold, allow_members, content_members,
                   denied_members, factor, in_force, allow_now, content_share, content_threshold,
@@ -145,7 +151,8 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
             supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, proj_start, proj_ramp,
                    proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, add,
                    planned, produced, origin_prod)  # fmt: skip
-            final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, resp, demand)
+            final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, index,
+                         demand)  # fmt: skip
             for k in range(k_n):
                 positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planned, demand, target,
                           quota, avail, buy, use, surplus, request, live, busy)  # fmt: skip
@@ -157,18 +164,18 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
                 flows(lt, k, live, full, partners, flow, wide, imports, exports)
                 settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, request, imports,
                        exports, demand, planned, inv, stock, origin, produced, origin_prod, flow, wide, have,
-                       final_met[k], feed_met[k], bought, release, held, wanted, missing, short_months, dirty,
-                       sums)  # fmt: skip
+                       final_met[k], feed_met[k], bought, release, held, wanted, missing, short_months,
+                       dirty)  # fmt: skip
                 stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, final_met[k_n - 1],
-                      feed_met[k], consumed, produced_next, recycled, batches)  # fmt: skip
+                      feed_met[k], consumed, produced_next, recycled)  # fmt: skip
                 for n in range(n_n):
                     for e in range(e_n):
                         if not busy[n, e]:
                             continue  # nothing held, made, wanted or stocked: stays empty
-                        for q in range(lanes):
-                            left_stock = (have[n, e, q] - final_met[k, n, e, q] + release[n, e, q]
-                                          - consumed[n, e, q] - bought[n, e, q])  # fmt: skip
-                            inv[k, n, e, q] = max(left_stock, 0.0)
+                        left_stock = (load(lt, have, (n, e)) - load(lt, final_met, (k, n, e))
+                                      + load(lt, release, (n, e)) - load(lt, consumed, (n, e))
+                                      - load(lt, bought, (n, e)))  # fmt: skip
+                        store(inv, (k, n, e), vmax(left_stock, 0.0))
                 if series:
                     _record(lt, k, on, busy, places_of, n_places, demand[k], final_met[k], inv[k], stock[k],
                             produced, consumed, a_dem, a_unm, a_mag, a_pile, a_prod, a_use)  # fmt: skip
@@ -183,7 +190,7 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
             if series:
                 _flush(first, real, t, a_dem, a_unm, a_mag, a_pile, a_prod, a_use, s_dem, s_unm, s_mag,
                        s_pile, s_prod, s_use)  # fmt: skip
-            prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price, sub, sums)
+            prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price, sub)
             for q in range(real):
                 for k in range(k_n):
                     for m in range(2):
@@ -224,7 +231,6 @@ def _record(lt, k, on, busy, places_of, n_places, demand, final_met, inv, stock,
     ``a_unm`` [places, 1 + E, lanes], ``a_mag`` and ``a_pile`` [places, lanes], ``a_prod`` and
     ``a_use`` [K, lanes] (see :class:`reesim.kernel.state.Compact`). Rows not ``busy`` add zeros:
     they are skipped."""
-    lanes = len(lt)
     n_n, e_n = final_met.shape[0], final_met.shape[1]
     magnet = k == a_prod.shape[0] - 1
     for n in range(n_n):
@@ -233,23 +239,22 @@ def _record(lt, k, on, busy, places_of, n_places, demand, final_met, inv, stock,
             for e in range(e_n):
                 if not busy[n, e]:
                     continue
-                for q in range(lanes):
-                    d = demand[n, e, q]
-                    u = d - final_met[n, e, q]
-                    a_dem[p, 1 + e, q] += d
-                    a_unm[p, 1 + e, q] += u
-                    a_pile[p, q] += stock[n, e, q]
-                    if magnet:
-                        a_dem[p, 0, q] += d
-                        a_unm[p, 0, q] += u
-                        a_mag[p, q] += inv[n, e, q]
+                d = load(lt, demand, (n, e))
+                u = d - load(lt, final_met, (n, e))
+                store(a_dem, (p, 1 + e), load(lt, a_dem, (p, 1 + e)) + d)
+                store(a_unm, (p, 1 + e), load(lt, a_unm, (p, 1 + e)) + u)
+                store(a_pile, (p,), load(lt, a_pile, (p,)) + load(lt, stock, (n, e)))
+                if magnet:
+                    store(a_dem, (p, 0), load(lt, a_dem, (p, 0)) + d)
+                    store(a_unm, (p, 0), load(lt, a_unm, (p, 0)) + u)
+                    store(a_mag, (p,), load(lt, a_mag, (p,)) + load(lt, inv, (n, e)))
         if n != on:
             for e in range(e_n):
                 if not busy[n, e]:
                     continue
-                for q in range(lanes):
-                    a_prod[k, q] += produced[n, e, q]
-                    a_use[k, q] += demand[n, e, q] + consumed[n, e, q]
+                store(a_prod, (k,), load(lt, a_prod, (k,)) + load(lt, produced, (n, e)))
+                use = load(lt, demand, (n, e)) + load(lt, consumed, (n, e))
+                store(a_use, (k,), load(lt, a_use, (k,)) + use)
 
 
 @njit(cache=True, error_model="numpy")

@@ -13,6 +13,7 @@ import numpy as np
 from numba import njit
 
 from reesim.kernel.reference import EPS
+from reesim.kernel.vec import any_lane, load, splat, store, vmax, vmin, where
 
 
 @njit(cache=True, error_model="numpy")
@@ -108,16 +109,17 @@ def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, p
     for k in range(k_n - 1):
         y = yields[k + 1]
         for n in range(n_n):
+            plan = base_in[k, n] + load(lt, add, (k + 1, n)) / y
             for e in range(e_n):
                 if mixes[k, n, e] == 0.0:
                     continue  # not in this stage's mix: stays zero
-                for q in range(lanes):
-                    planned[k, n, e, q] = (base_in[k, n] + add[k + 1, n, q] / y) * mixes[k, n, e]
+                store(planned, (k, n, e), plan * mixes[k, n, e])
     for n in range(n_n):
+        made = mine[n] + load(lt, add, (0, n))
+        china = splat(lt, 1.0 if n == on else 0.0)
         for e in range(e_n):
-            for q in range(lanes):
-                produced[n, e, q] = (mine[n] + add[0, n, q]) * mine_profile[n, e]
-                origin_prod[n, e, q] = 1.0 if n == on else 0.0
+            store(produced, (n, e), made * mine_profile[n, e])
+            store(origin_prod, (n, e), china)
 
 
 @njit(cache=True, error_model="numpy")
@@ -131,86 +133,93 @@ def positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planne
     Marks rows (node, element) where some lane asks something (``live``) and rows where anything
     is held, made, used, asked or stocked (``busy``). A row not busy stays empty this month: the
     settling functions skip it (it would only add zeros)."""
-    lanes = len(lt)
     n_n, e_n = avail.shape[0], avail.shape[1]
+    restock = load(lt, par, (11,))
     for n in range(n_n):
         for e in range(e_n):
-            asks = False
-            active = False
-            for q in range(lanes):
-                av = inv[k, n, e, q] + produced[n, e, q]
-                gap = max(stock_target[k, n, e, q] - stock[k, n, e, q], 0.0)
-                by = min(stock_rate[k, n, e, q], gap)
-                us = planned[k, n, e, q] + demand[k, n, e, q] + by
-                tg = target[k, n, e, q]
-                avail[n, e, q], buy[n, e, q], use[n, e, q] = av, by, us
-                surplus[n, e, q] = min(max(av - us - tg, 0.0), quota[k, n, e, q])
-                req = min(max(us + tg - av, 0.0), us + tg / par[11, q])
-                request[n, e, q] = req
-                asks |= req > 0.0
-                active |= av != 0.0 or us != 0.0 or req != 0.0 or stock[k, n, e, q] != 0.0
-            live[n, e] = asks
-            busy[n, e] = active
+            av = load(lt, inv, (k, n, e)) + load(lt, produced, (n, e))
+            held = load(lt, stock, (k, n, e))
+            by = vmin(load(lt, stock_rate, (k, n, e)), vmax(load(lt, stock_target, (k, n, e)) - held, 0.0))
+            us = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e)) + by
+            tg = load(lt, target, (k, n, e))
+            store(avail, (n, e), av)
+            store(buy, (n, e), by)
+            store(use, (n, e), us)
+            store(surplus, (n, e), vmin(vmax(av - us - tg, 0.0), load(lt, quota, (k, n, e))))
+            req = vmin(vmax(us + tg - av, 0.0), us + tg / restock)
+            store(request, (n, e), req)
+            live[n, e] = any_lane(req > 0.0)
+            busy[n, e] = any_lane((av != 0.0) | (us != 0.0) | (req != 0.0) | (held != 0.0))
 
 
 @njit(cache=True, error_model="numpy")
-def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, resp,
+def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, index,
                  demand):  # pragma: no cover - compiled  # fmt: skip
     """Final demand ``demand[material, node, element, lane]``: base use x the scenario's demand
     index x the response to price (elasticity) and to substitution. ``rd`` is False when the
     demand index is the same in every run (one row). Rows without base use are not written:
-    ``demand`` must be zero there on entry."""
+    ``demand`` must be zero there on entry. The response ``resp`` [market, element, lane] is
+    computed where some node of the market has base use (``needs[material, market, element]``);
+    ``index`` is scratch [lanes]."""
     lanes = len(lt)
     k_n, n_n, e_n = final.shape
     for k in range(k_n):
         for m in range(2):
             for e in range(e_n):
+                if not needs[k, m, e]:
+                    continue  # no node of this market uses it: not read
                 for q in range(lanes):
                     ratio = price[k, m, e, q] / p0[k, e]
                     scale = 1.0 if ratio == 1.0 else ratio ** par[5, q]
                     resp[m, e, q] = scale * (1.0 - sub[k, m, e, q])
         for n in range(n_n):
             mk = market[n]
+            for q in range(lanes):
+                index[q] = demand_index[rl[q] if rd else 0, t, k, n]
+            scale = load(lt, index, ())
             for e in range(e_n):
                 if final[k, n, e] == 0.0:
                     continue  # no base use: stays zero (about nine rows in ten)
-                for q in range(lanes):
-                    index = demand_index[rl[q] if rd else 0, t, k, n]
-                    demand[k, n, e, q] = final[k, n, e] * index * resp[mk, e, q]
+                store(demand, (k, n, e), final[k, n, e] * scale * load(lt, resp, (mk, e)))
 
 
 @njit(cache=True, error_model="numpy")
-def prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price, sub,
-           sums):  # pragma: no cover - compiled  # fmt: skip
+def prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price,
+           sub):  # pragma: no cover - compiled  # fmt: skip
     """Move each market's price towards base x (1 + kappa x tightness) over ``tau`` months,
     apply price floors outside China, and move substitution towards its share for the price
-    rise. ``sums`` is scratch [4, lanes]; ``rf`` is False when floors are the same in every run.
-    Rows not ``dirty`` (see :func:`reesim.kernel.fast_settle.settle`) want and miss nothing."""
+    rise. ``rf`` is False when floors are the same in every run. Rows not ``dirty`` (see
+    :func:`reesim.kernel.fast_settle.settle`) want and miss nothing."""
     lanes = len(lt)
     k_n, n_n, e_n, _ = wanted.shape
+    zero = splat(lt, 0.0)
+    kappa, tau = load(lt, par, (3,)), vmax(load(lt, par, (4,)), 1.0)
     for k in range(k_n):
         for e in range(e_n):
-            sums[:, :] = 0.0
+            want_cn, miss_cn, want_row, miss_row = zero, zero, zero, zero  # per market: China, the rest
             for n in range(n_n):
                 if not dirty[k, n, e]:
                     continue  # wanted and missing are zero
-                m = 2 * market[n]
-                for q in range(lanes):
-                    sums[m, q] += wanted[k, n, e, q]
-                    sums[m + 1, q] += missing[k, n, e, q]
+                if market[n] == 0:
+                    want_cn = want_cn + load(lt, wanted, (k, n, e))
+                    miss_cn = miss_cn + load(lt, missing, (k, n, e))
+                else:
+                    want_row = want_row + load(lt, wanted, (k, n, e))
+                    miss_row = miss_row + load(lt, missing, (k, n, e))
             for m in range(2):
-                for q in range(lanes):
-                    d, u = sums[2 * m, q], sums[2 * m + 1, q]
-                    tight = u / d if d > EPS else 0.0
-                    goal = p0[k, e] * (1.0 + par[3, q] * tight)
-                    price[k, m, e, q] += (goal - price[k, m, e, q]) / max(par[4, q], 1.0)
+                d, u = (want_cn, miss_cn) if m == 0 else (want_row, miss_row)
+                tight = where(d > EPS, u / d, 0.0)
+                goal = p0[k, e] * (1.0 + kappa * tight)
+                now = load(lt, price, (k, m, e))
+                store(price, (k, m, e), now + (goal - now) / tau)
     for k in range(k_n):
         for e in range(e_n):
             for q in range(lanes):
                 price[k, 1, e, q] = max(price[k, 1, e, q], price_floor[rl[q] if rf else 0, t, k, e])
+    share, pace = load(lt, par, (7,)), vmax(load(lt, par, (6,)), 1.0)
     for k in range(k_n):
         for m in range(2):
             for e in range(e_n):
-                for q in range(lanes):
-                    rel = min(max(price[k, m, e, q] / p0[k, e] - 1.0, 0.0), 1.0)
-                    sub[k, m, e, q] += (par[7, q] * rel - sub[k, m, e, q]) / max(par[6, q], 1.0)
+                rel = vmin(vmax(load(lt, price, (k, m, e)) / p0[k, e] - 1.0, 0.0), 1.0)
+                now = load(lt, sub, (k, m, e))
+                store(sub, (k, m, e), now + (share * rel - now) / pace)

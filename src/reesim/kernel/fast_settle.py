@@ -14,123 +14,131 @@ import numpy as np
 from numba import njit
 
 from reesim.kernel.reference import EPS
+from reesim.kernel.vec import load, splat, store, vmax, vmin, where
 
 
 @njit(cache=True, error_model="numpy")
 def flows(lt, k, live, full, partners, flow, wide, imports, exports):  # pragma: no cover - compiled
     """Imports and exports [node, element, lane] of material ``k`` from the shipments of
     :func:`reesim.kernel.fast_trade.trade` (``flow`` per partner slot, ``wide`` for ``full`` rows)."""
-    lanes = len(lt)
     n_n, e_n = imports.shape[0], imports.shape[1]
+    zero = splat(lt, 0.0)
     imports[:, :, :] = 0.0
     exports[:, :, :] = 0.0
     for i in range(n_n):
         for e in range(e_n):
             if not live[i, e]:
                 continue  # asked nothing, so nothing was shipped to it
+            got = zero
             if full[i, e]:
                 for x in range(n_n):
-                    for q in range(lanes):
-                        imports[i, e, q] += wide[i, e, x, q]
-                        exports[x, e, q] += wide[i, e, x, q]
-                continue
-            for j in range(partners.shape[3]):
-                x = partners[k, i, e, j]
-                if x < 0:
-                    break
-                for q in range(lanes):
-                    imports[i, e, q] += flow[i, e, j, q]
-                    exports[x, e, q] += flow[i, e, j, q]
+                    w = load(lt, wide, (i, e, x))
+                    got = got + w
+                    store(exports, (x, e), load(lt, exports, (x, e)) + w)
+            else:
+                for j in range(partners.shape[3]):
+                    x = partners[k, i, e, j]
+                    if x < 0:
+                        break
+                    w = load(lt, flow, (i, e, j))
+                    got = got + w
+                    store(exports, (x, e), load(lt, exports, (x, e)) + w)
+            store(imports, (i, e), got)
 
 
 @njit(cache=True, error_model="numpy")
 def settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, request, imports, exports, demand,
            planned, inv, stock, origin, produced, origin_prod, flow, wide, have, final_met, feed_met, bought,
-           release, held, wanted, missing, short_months, dirty,
-           sums):  # pragma: no cover - compiled  # fmt: skip
+           release, held, wanted, missing, short_months,
+           dirty):  # pragma: no cover - compiled  # fmt: skip
     """Uses met, stock releases, shortage months and the China-origin share after trade.
 
     Per-material arrays (``demand``, ``planned``, ``inv``, ``stock``, ``origin``, ``wanted``,
-    ``missing``, ``short_months``) are [material, node, element, lane]; ``sums`` is scratch
-    [2, lanes]; the others are this material's [node, element, lane]. A row not ``busy`` (see
+    ``missing``, ``short_months``) are [material, node, element, lane]; the others are this
+    material's [node, element, lane]. A row not ``busy`` (see
     :func:`reesim.kernel.fast_month.positions`) had, used and received nothing: its uses met
     (``final_met``, ``feed_met``), ``wanted`` and ``missing`` are zero and its shortage count
     restarts. They are zeroed only if the row was busy since they last were (``dirty[material,
     node, element]``); ``have``, ``bought``, ``release`` and ``held`` are left as they are: they
     are read for busy rows only."""
-    lanes = len(lt)
     n_n, e_n = avail.shape[0], avail.shape[1]
+    zero = splat(lt, 0.0)
     for n in range(n_n):
-        sums[:, :] = 0.0
+        unmet, total = zero, zero  # the node's final demand not met, and all of it
         for e in range(e_n):
             if not busy[n, e]:
                 if dirty[k, n, e]:
-                    for q in range(lanes):
-                        final_met[n, e, q], feed_met[n, e, q] = 0.0, 0.0
-                        wanted[k, n, e, q], missing[k, n, e, q], short_months[k, n, e, q] = 0.0, 0.0, 0.0
+                    store(final_met, (n, e), zero)
+                    store(feed_met, (n, e), zero)
+                    store(wanted, (k, n, e), zero)
+                    store(missing, (k, n, e), zero)
+                    store(short_months, (k, n, e), zero)
                     dirty[k, n, e] = False
                 continue
             dirty[k, n, e] = True
-            for q in range(lanes):
-                hv = avail[n, e, q] + imports[n, e, q] - exports[n, e, q]
-                have[n, e, q] = hv
-                u = use[n, e, q]
-                frac = min(hv, u) / u if u > EPS else 1.0
-                fm = demand[k, n, e, q] * frac
-                final_met[n, e, q] = fm
-                feed_met[n, e, q] = planned[k, n, e, q] * frac
-                bought[n, e, q] = buy[n, e, q] * frac
-                sums[0, q] += demand[k, n, e, q] - fm
-                sums[1, q] += demand[k, n, e, q]
+            hv = load(lt, avail, (n, e)) + load(lt, imports, (n, e)) - load(lt, exports, (n, e))
+            store(have, (n, e), hv)
+            u = load(lt, use, (n, e))
+            frac = where(u > EPS, vmin(hv, u) / u, 1.0)
+            d = load(lt, demand, (k, n, e))
+            fm = d * frac
+            store(final_met, (n, e), fm)
+            store(feed_met, (n, e), load(lt, planned, (k, n, e)) * frac)
+            store(bought, (n, e), load(lt, buy, (n, e)) * frac)
+            unmet = unmet + (d - fm)
+            total = total + d
+        releasing = unmet > load(lt, release_at, (n,)) * total
         for e in range(e_n):
             if not busy[n, e]:
                 continue
-            for q in range(lanes):
-                d = demand[k, n, e, q]
-                rel = min(stock[k, n, e, q], d - final_met[n, e, q])
-                rel = rel if sums[0, q] > release_at[n, q] * sums[1, q] else 0.0
-                release[n, e, q] = rel
-                final_met[n, e, q] += rel
-                stock[k, n, e, q] += bought[n, e, q] - rel
-                wanted[k, n, e, q] = d + planned[k, n, e, q]
-                missing[k, n, e, q] = (d - final_met[n, e, q]) + (planned[k, n, e, q] - feed_met[n, e, q])
-                req = request[n, e, q]
-                short = req - imports[n, e, q] > 1e-9 * max(req, 1.0)
-                short_months[k, n, e, q] = short_months[k, n, e, q] + 1.0 if short else 0.0
-                # China-origin share after trade: what it had and made, less what it sent ...
-                h = inv[k, n, e, q] * origin[k, n, e, q] + produced[n, e, q] * origin_prod[n, e, q]
-                held[n, e, q] = h - exports[n, e, q] * origin[k, n, e, q]
+            d = load(lt, demand, (k, n, e))
+            fm = load(lt, final_met, (n, e))
+            pile = load(lt, stock, (k, n, e))
+            rel = where(releasing, vmin(pile, d - fm), 0.0)
+            store(release, (n, e), rel)
+            fm = fm + rel
+            store(final_met, (n, e), fm)
+            store(stock, (k, n, e), pile + (load(lt, bought, (n, e)) - rel))
+            pl = load(lt, planned, (k, n, e))
+            store(wanted, (k, n, e), d + pl)
+            store(missing, (k, n, e), (d - fm) + (pl - load(lt, feed_met, (n, e))))
+            req = load(lt, request, (n, e))
+            out = load(lt, exports, (n, e))
+            months = load(lt, short_months, (k, n, e))
+            short = req - load(lt, imports, (n, e)) > 1e-9 * vmax(req, 1.0)
+            store(short_months, (k, n, e), where(short, months + 1.0, 0.0))
+            # China-origin share after trade: what it had and made, less what it sent ...
+            share = load(lt, origin, (k, n, e))
+            h = load(lt, inv, (k, n, e)) * share + load(lt, produced, (n, e)) * load(lt, origin_prod, (n, e))
+            h = h - out * share
             # ... plus what it received, at the exporters' share before this month's update.
-            if not live[n, e]:
-                continue
-            if full[n, e]:
-                for x in range(n_n):
-                    for q in range(lanes):
-                        held[n, e, q] += wide[n, e, x, q] * origin[k, x, e, q]
-                continue
-            for j in range(partners.shape[3]):
-                x = partners[k, n, e, j]
-                if x < 0:
-                    break
-                for q in range(lanes):
-                    held[n, e, q] += flow[n, e, j, q] * origin[k, x, e, q]
+            if live[n, e]:
+                if full[n, e]:
+                    for x in range(n_n):
+                        h = h + load(lt, wide, (n, e, x)) * load(lt, origin, (k, x, e))
+                else:
+                    for j in range(partners.shape[3]):
+                        x = partners[k, n, e, j]
+                        if x < 0:
+                            break
+                        h = h + load(lt, flow, (n, e, j)) * load(lt, origin, (k, x, e))
+            store(held, (n, e), h)
     for n in range(n_n):
         for e in range(e_n):
             if not busy[n, e]:
                 continue  # have is zero: the share is kept
-            for q in range(lanes):
-                hv = have[n, e, q]
-                share = min(max(held[n, e, q] / hv, 0.0), 1.0)
-                origin[k, n, e, q] = share if hv > EPS else origin[k, n, e, q]
+            hv = load(lt, have, (n, e))
+            share = vmin(vmax(load(lt, held, (n, e)) / hv, 0.0), 1.0)
+            store(origin, (k, n, e), where(hv > EPS, share, load(lt, origin, (k, n, e))))
 
 
 @njit(cache=True, error_model="numpy")
 def stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, magnet_used, feed_met, consumed,
-          produced_next, recycled, batches):  # pragma: no cover - compiled  # fmt: skip
+          produced_next, recycled):  # pragma: no cover - compiled  # fmt: skip
     """What the next stage consumes of material ``k`` and makes of it (``produced_next``), and
     the oxide recycled from magnets used last month (``recycled``, oxide only). Magnet making
-    uses whole batches of its mix; ``batches`` is scratch [lanes]. ``rr`` is False when the
-    recycling rate is the same in every run."""
+    uses whole batches of its mix. ``rr`` is False when the recycling rate is the same in every
+    run."""
     lanes = len(lt)
     n_n, e_n = consumed.shape[0], consumed.shape[1]
     consumed[:, :, :] = feed_met
@@ -138,28 +146,30 @@ def stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, magnet_u
         return  # magnets: no next stage
     if k + 1 == 3:
         for n in range(n_n):
-            batches[:] = np.inf
+            most = splat(lt, np.inf)
             for e in range(e_n):
                 if mixes[k, n, e] > 0:
-                    mix = max(mixes[k, n, e], EPS)
-                    for q in range(lanes):
-                        batches[q] = min(batches[q], feed_met[n, e, q] / mix)
+                    most = vmin(most, load(lt, feed_met, (n, e)) / max(mixes[k, n, e], EPS))
             for e in range(e_n):
-                for q in range(lanes):
-                    consumed[n, e, q] = batches[q] * mixes[k, n, e]
+                store(consumed, (n, e), most * mixes[k, n, e])
     y = yields[k + 1]
     for n in range(n_n):
         for e in range(e_n):
-            for q in range(lanes):
-                produced_next[n, e, q] = consumed[n, e, q] * y
+            store(produced_next, (n, e), load(lt, consumed, (n, e)) * y)
     if k + 1 == 1:
         for e in range(e_n):
-            for q in range(lanes):
-                produced_next[on, e, q] += secondary[e]
+            store(produced_next, (on, e), load(lt, produced_next, (on, e)) + secondary[e])
         for n in range(n_n):
+            if not rr:
+                rate = recycle_rate[0, t, n]
+                for e in range(e_n):
+                    rec = rate * load(lt, magnet_used, (n, e))
+                    store(recycled, (n, e), rec)
+                    store(produced_next, (n, e), load(lt, produced_next, (n, e)) + rec)
+                continue
             for e in range(e_n):
                 for q in range(lanes):
-                    rec = recycle_rate[rl[q] if rr else 0, t, n] * magnet_used[n, e, q]
+                    rec = recycle_rate[rl[q], t, n] * magnet_used[n, e, q]
                     recycled[n, e, q] = rec
                     produced_next[n, e, q] += rec
 

@@ -6,14 +6,14 @@ tier 1 (defence), then 2 (contracted), then 3 (spot) pro rata from its surplus, 
 short for a while re-route part of the gap to exporters with surplus left. Quantities are
 t REO-eq per month.
 
-Every per-run array has a trailing *lane* axis (``lt`` is a tuple as long as the lane count;
-see :mod:`reesim.kernel.lanes`): the kernel simulates several runs side by side, so the walk
-over partners and the tests on a row are done once for all lanes and the innermost loops run
-over lanes. Conditions that differ between runs are selects inside the lane loop; a lane that
-asks nothing adds exact zeros, so each run's arithmetic (and its order) is the same as if it
-were simulated alone. Only trade partners that are ``busy`` (hold, make, use or stock
-something this month) are walked, and for re-routing only rows where some lane re-routes and
-exporters with surplus left in some lane.
+Every per-run array has a trailing *lane* axis (``lt`` is a tuple as long as the lane count; see
+:mod:`reesim.kernel.lanes`): the kernel simulates several runs side by side, so the walk over
+partners and the tests on a row are done once for all lanes, and a cell's lanes are one machine
+vector (:mod:`reesim.kernel.vec`). Conditions that differ between runs are selects between lane
+vectors; a lane that asks nothing adds exact zeros, so each run's arithmetic (and its order) is
+the same as if it were simulated alone. Only trade partners that are ``busy`` (hold, make, use
+or stock something this month) are walked, and for re-routing only rows where some lane re-
+routes and exporters with surplus left in some lane.
 
 Shipments are kept per partner *slot* (``flow[importer, element, slot, lane]``, the slot's
 exporter being ``partners[material, importer, element, slot]``): in the shipped dataset a row
@@ -28,6 +28,7 @@ from __future__ import annotations
 from numba import njit
 
 from reesim.kernel.reference import EPS
+from reesim.kernel.vec import any_lane, load, splat, store, vmax, vmin, where
 from reesim.model.dims import MAGNET
 
 
@@ -46,7 +47,6 @@ def trade(lt, k, request, live, busy, surplus, final, origin, partners, p_share,
     entry; callers read, then clear, those rows). Exporters not ``busy`` have nothing to offer:
     their slots get zero without being walked.
     """
-    lanes = len(lt)
     n_n, e_n = request.shape[0], request.shape[1]
     _ask(lt, k, request, live, busy, final, origin, partners, p_share, p_allow, p_denied, allow_now,
          denied_now, content_pattern, content_share, content_threshold, defence_share, on, contracted, totals,
@@ -56,41 +56,43 @@ def trade(lt, k, request, live, busy, surplus, final, origin, partners, p_share,
     for x in range(n_n):
         for e in range(e_n):
             if busy[x, e]:
-                for q in range(lanes):
-                    left[x, e, q] = surplus[x, e, q]
+                store(left, (x, e), load(lt, surplus, (x, e)))
     for tier in range(3):
         for x in range(n_n):
             for e in range(e_n):
                 if not busy[x, e]:
                     continue
-                for q in range(lanes):
-                    total = totals[tier, x, e, q]
-                    used = min(left[x, e, q], total)
-                    fill = used / total if total > EPS else 0.0
-                    left[x, e, q] = max(left[x, e, q] - used, 0.0) if total > EPS else left[x, e, q]
-                    totals[tier, x, e, q] = fill
+                total = load(lt, totals, (tier, x, e))
+                have = load(lt, left, (x, e))
+                used = vmin(have, total)
+                some = total > EPS
+                store(totals, (tier, x, e), where(some, used / total, 0.0))
+                store(left, (x, e), where(some, vmax(have - used, 0.0), have))
     # Shipments = each tier's request times its exporter's fill fraction.
+    zero = splat(lt, 0.0)
+    spot = load(lt, contracted, ())
+    rest = 1.0 - spot
     for i in range(n_n):
         for e in range(e_n):
             if not live[i, e]:
                 continue
+            d = load(lt, part, (i, e))
+            civil = 1.0 - d
             for j in range(partners.shape[3]):
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
                 if not busy[x, e]:
-                    flow[i, e, j, :] = 0.0
+                    store(flow, (i, e, j), zero)
                     continue
-                denied = denied_now[p_denied[k, i, e, j]]
-                for q in range(lanes):
-                    w = flow[i, e, j, q]
-                    d = part[i, e, q]
-                    first = 0.0 if denied else w * d
-                    second = w * (1.0 - d) * contracted[q]
-                    third = w * (1.0 - d) * (1.0 - contracted[q])
-                    f0, f1, f2 = totals[0, x, e, q], totals[1, x, e, q], totals[2, x, e, q]
-                    flow[i, e, j, q] = first * f0 + second * f1 + third * f2
-    if _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, flow, reroute, rows, part):
+                w = load(lt, flow, (i, e, j))
+                first = zero if denied_now[p_denied[k, i, e, j]] else w * d
+                second = w * civil * spot
+                third = w * civil * rest
+                shipped = (first * load(lt, totals, (0, x, e)) + second * load(lt, totals, (1, x, e))
+                           + third * load(lt, totals, (2, x, e)))  # fmt: skip
+                store(flow, (i, e, j), shipped)
+    if _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, flow, reroute, rows):
         _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, allow_now,
                  content_pattern, content_share, content_threshold, on, flow, wide, full, weight, asked, ok,
                  open_x, open_n)  # fmt: skip
@@ -105,81 +107,76 @@ def _ask(lt, k, request, live, busy, final, origin, partners, p_share, p_allow, 
     added to ``totals[tier, exporter, element, lane]`` (zeroed here for busy rows only: the
     others are not read). ``part[importer, element, lane]`` gets the share of each lane's
     request that is defence demand (tier 1; magnets only)."""
-    lanes = len(lt)
     n_n, e_n = request.shape[0], request.shape[1]
+    zero = splat(lt, 0.0)
     for x in range(n_n):
         for e in range(e_n):
             if busy[x, e]:
                 for tier in range(3):
-                    for q in range(lanes):
-                        totals[tier, x, e, q] = 0.0
+                    store(totals, (tier, x, e), zero)
+    spot = load(lt, contracted, ())
+    rest = 1.0 - spot
     for i in range(n_n):
         for e in range(e_n):
             if not live[i, e]:
                 continue
-            for q in range(lanes):
-                req = request[i, e, q]
-                d = min(final[i, e, q] * defence_share[i], req) / req
-                part[i, e, q] = d if k == MAGNET and req > EPS else 0.0
+            req = load(lt, request, (i, e))
+            if k == MAGNET:
+                d = where(req > EPS, vmin(load(lt, final, (i, e)) * defence_share[i], req) / req, 0.0)
+            else:
+                d = zero
+            store(part, (i, e), d)
+            civil = 1.0 - d
             c = content_pattern[k, i, e]
+            threshold, kept = load(lt, content_threshold, (c,)), load(lt, content_share, (c,))
             for j in range(partners.shape[3]):
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
                 if not busy[x, e]:
                     continue  # nothing to offer: its slot gets zero after the fill
-                pa = p_allow[k, i, e, j]
-                denied = denied_now[p_denied[k, i, e, j]]
-                share = p_share[k, i, e, j]
-                outside = x != on
-                for q in range(lanes):
-                    a = allow_now[pa, q]
-                    cut = outside and origin[x, e, q] >= content_threshold[c, q]
-                    a = a * content_share[c, q] if cut else a
-                    w = request[i, e, q] * share * a
-                    flow[i, e, j, q] = w
-                    d = part[i, e, q]
-                    first = 0.0 if denied else w * d
-                    totals[0, x, e, q] += first
-                    totals[1, x, e, q] += w * (1.0 - d) * contracted[q]
-                    totals[2, x, e, q] += w * (1.0 - d) * (1.0 - contracted[q])
+                a = load(lt, allow_now, (p_allow[k, i, e, j],))
+                if x != on:
+                    a = where(load(lt, origin, (x, e)) >= threshold, a * kept, a)
+                w = req * p_share[k, i, e, j] * a
+                store(flow, (i, e, j), w)
+                first = zero if denied_now[p_denied[k, i, e, j]] else w * d
+                store(totals, (0, x, e), load(lt, totals, (0, x, e)) + first)
+                store(totals, (1, x, e), load(lt, totals, (1, x, e)) + w * civil * spot)
+                store(totals, (2, x, e), load(lt, totals, (2, x, e)) + w * civil * rest)
 
 
 @njit(cache=True, error_model="numpy")
-def _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, flow, reroute, rows,
-          got):  # pragma: no cover - compiled  # fmt: skip
+def _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, flow, reroute,
+          rows):  # pragma: no cover - compiled  # fmt: skip
     """Amounts to re-route: part of what is still missing for importers short for a while.
 
     Marks rows where some lane re-routes in ``rows[importer, element]``, fills their
     ``reroute[importer, element, lane]`` (other rows are not read) and returns whether any row
-    re-routes. ``got`` is scratch [N, E, lanes]."""
-    lanes = len(lt)
+    re-routes."""
     n_n, e_n = request.shape[0], request.shape[1]
+    zero = splat(lt, 0.0)
+    lag = vmax(load(lt, switch_lag, ()), 1.0)
+    most = load(lt, switch_max, ())
     any_gap = False
     for i in range(n_n):
         for e in range(e_n):
             rows[i, e] = False
             if not live[i, e]:
                 continue  # asked nothing: no gap
-            short = False
-            for q in range(lanes):
-                short |= short_months[i, e, q] > 0.0
-            if not short:
+            months = load(lt, short_months, (i, e))
+            short = months > 0.0
+            if not any_lane(short):
                 continue
-            for q in range(lanes):
-                got[i, e, q] = 0.0
+            got = zero
             for j in range(partners.shape[3]):
-                x = partners[k, i, e, j]
-                if x < 0:
+                if partners[k, i, e, j] < 0:
                     break
-                for q in range(lanes):
-                    got[i, e, q] += flow[i, e, j, q]
-            hit = False
-            for q in range(lanes):
-                gap = max(request[i, e, q] - got[i, e, q], 0.0)
-                amount = gap * min(short_months[i, e, q] / max(switch_lag[q], 1.0), 1.0) * switch_max[q]
-                reroute[i, e, q] = amount if short_months[i, e, q] > 0.0 else 0.0
-                hit |= reroute[i, e, q] > 0.0
+                got = got + load(lt, flow, (i, e, j))
+            gap = vmax(load(lt, request, (i, e)) - got, 0.0)
+            amount = where(short, gap * vmin(months / lag, 1.0) * most, 0.0)
+            store(reroute, (i, e), amount)
+            hit = any_lane(amount > 0.0)
             rows[i, e] = hit
             any_gap |= hit
     return any_gap
@@ -197,69 +194,60 @@ def _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, 
     A row that re-routes in some lane is marked ``full``: its shipments so far are moved from
     ``flow`` (per partner slot) to ``wide`` (per exporter) and the re-routed amounts added
     there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the exporters with surplus left."""
-    lanes = len(lt)
     n_n, e_n = reroute.shape[0], reroute.shape[1]
+    zero = splat(lt, 0.0)
     # Only exporters with surplus left in some lane can take re-routed orders: list them once.
     for e in range(e_n):
         open_n[e] = 0
         for x in range(n_n):
-            if not busy[x, e]:
-                continue  # no surplus
-            has = False
-            for q in range(lanes):
-                has |= left[x, e, q] > 0.0
-            if has:
+            if busy[x, e] and any_lane(load(lt, left, (x, e)) > 0.0):
                 open_x[e, open_n[e]] = x
                 open_n[e] += 1
-                for q in range(lanes):
-                    asked[x, e, q] = 0.0
+                store(asked, (x, e), zero)
     for i in range(n_n):
         for e in range(e_n):
             if not rows[i, e]:
                 continue
             c = content_pattern[k, i, e]
-            for q in range(lanes):
-                weight[i, e, q] = 0.0
+            threshold, kept = load(lt, content_threshold, (c,)), load(lt, content_share, (c,))
+            amount = load(lt, reroute, (i, e))
+            wants = amount > 0.0
+            total = zero
             for j in range(open_n[e]):
                 x = open_x[e, j]
-                pa = allow_pattern[k, x, i, e]
-                for q in range(lanes):
-                    a = allow_now[pa, q]
-                    cut = x != on and origin[x, e, q] >= content_threshold[c, q]
-                    a = a * content_share[c, q] if cut else a
-                    yes = x != i and reroute[i, e, q] > 0.0 and left[x, e, q] > 0.0 and a > 0.0
-                    ok[i, e, x, q] = yes
-                    weight[i, e, q] += left[x, e, q] if yes else 0.0
-            hit = False
-            for q in range(lanes):
-                hit |= reroute[i, e, q] > 0.0 and weight[i, e, q] > EPS
-            if not hit:
+                a = load(lt, allow_now, (allow_pattern[k, x, i, e],))
+                if x != on:
+                    a = where(load(lt, origin, (x, e)) >= threshold, a * kept, a)
+                has = load(lt, left, (x, e))
+                yes = wants & (has > 0.0) & (a > 0.0) & splat(lt, x != i)
+                store(ok, (i, e, x), yes)
+                total = total + where(yes, has, 0.0)
+            store(weight, (i, e), total)
+            if not any_lane(wants & (total > EPS)):
                 continue
             full[i, e] = True
             for j in range(partners.shape[3]):
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
-                for q in range(lanes):
-                    wide[i, e, x, q] = flow[i, e, j, q]
+                store(wide, (i, e, x), load(lt, flow, (i, e, j)))
             for j in range(open_n[e]):
                 x = open_x[e, j]
-                for q in range(lanes):
-                    yes = ok[i, e, x, q] and weight[i, e, q] > EPS
-                    asked[x, e, q] += reroute[i, e, q] * left[x, e, q] / weight[i, e, q] if yes else 0.0
+                yes = load(lt, ok, (i, e, x)) & (total > EPS)
+                share = amount * load(lt, left, (x, e)) / total
+                store(asked, (x, e), load(lt, asked, (x, e)) + where(yes, share, 0.0))
     for e in range(e_n):
         for j in range(open_n[e]):
             x = open_x[e, j]
-            for q in range(lanes):
-                total = asked[x, e, q]
-                asked[x, e, q] = min(left[x, e, q], total) / total if total > EPS else 0.0  # fill fraction
+            total = load(lt, asked, (x, e))
+            store(asked, (x, e), where(total > EPS, vmin(load(lt, left, (x, e)), total) / total, 0.0))  # fill
     for i in range(n_n):
         for e in range(e_n):
             if not full[i, e]:
                 continue
+            amount, total = load(lt, reroute, (i, e)), load(lt, weight, (i, e))
             for j in range(open_n[e]):
                 x = open_x[e, j]
-                for q in range(lanes):
-                    yes = ok[i, e, x, q] and weight[i, e, q] > EPS
-                    amount = reroute[i, e, q] * left[x, e, q] / weight[i, e, q] * asked[x, e, q]
-                    wide[i, e, x, q] += amount if yes else 0.0
+                yes = load(lt, ok, (i, e, x)) & (total > EPS)
+                share = amount * load(lt, left, (x, e)) / total * load(lt, asked, (x, e))
+                store(wide, (i, e, x), load(lt, wide, (i, e, x)) + where(yes, share, 0.0))

@@ -3,14 +3,15 @@
 Every state array of the compiled kernel has one entry per lane on its last axis, and the
 innermost loops run over the lanes: the loop over trade partners, the index arithmetic and the
 tests on a row are done once for all lanes. The count reaches the kernel as the length of a
-tuple, so it is a compile-time constant and each count gets its own compiled kernel, with the
-lane loops unrolled. Two counts are used, so two kernels are compiled (and cached on disk):
-:data:`LANES` for batches and 1 for a single run.
+tuple, so it is a compile-time constant and each count gets its own compiled kernel, whose
+lanes are machine vectors (:mod:`reesim.kernel.vec`). Two counts are used, so two kernels are
+compiled (and cached on disk): :data:`LANES` for batches and 1 for a single run.
 """
 
 #: Runs simulated side by side in a batch. Measured on the race scenario over 240 months
-#: (2 cores): 1 lane 11.8 ms a run, 4 lanes 6.7 ms, 8 lanes 5.6 ms, 16 lanes 6.2 ms.
-LANES = 8
+#: (400 runs, 2 cores, lanes as vectors): 4 lanes 3.3 ms a run, 8 lanes 2.8 ms, 16 lanes
+#: 2.3 ms, 24 lanes 3.2 ms, 32 lanes 2.7 ms.
+LANES = 16
 
 
 def lane_count(runs: int) -> int:
