@@ -33,7 +33,7 @@ from reesim.kernel.vec import load, store, vmax
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "12da5f521296297e"
+CALLED_SOURCES = "adeaa69ad751fd48"
 CALLED_MODULES = ("kernel/fast_month.py", "kernel/fast_settle.py", "kernel/fast_trade.py",
                   "kernel/reference.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
 
@@ -109,7 +109,7 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         add = np.zeros((k_n, n_n, lanes))
         planned = np.zeros(cell)
         demand = np.zeros(cell)
-        resp, index = np.zeros((2, e_n, lanes)), np.zeros(lanes)
+        resp, picked = np.zeros((2, e_n, lanes)), np.zeros(lanes)  # picked: scratch [lanes]
         needs = np.zeros((k_n, 2, e_n), dtype=np.bool_)  # some node of the market has base use
         for k in range(k_n):
             for n in range(n_n):
@@ -151,7 +151,7 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
             supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, proj_start, proj_ramp,
                    proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, add,
                    planned, produced, origin_prod)  # fmt: skip
-            final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, index,
+            final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, picked,
                          demand)  # fmt: skip
             for k in range(k_n):
                 positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planned, demand, target,
@@ -167,7 +167,7 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
                        final_met[k], feed_met[k], bought, release, held, wanted, missing, short_months,
                        dirty)  # fmt: skip
                 stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, final_met[k_n - 1],
-                      feed_met[k], consumed, produced_next, recycled)  # fmt: skip
+                      feed_met[k], consumed, produced_next, recycled, picked)  # fmt: skip
                 for n in range(n_n):
                     for e in range(e_n):
                         if not busy[n, e]:
@@ -190,7 +190,7 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
             if series:
                 _flush(first, real, t, a_dem, a_unm, a_mag, a_pile, a_prod, a_use, s_dem, s_unm, s_mag,
                        s_pile, s_prod, s_use)  # fmt: skip
-            prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price, sub)
+            prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price, sub, picked)
             for q in range(real):
                 for k in range(k_n):
                     for m in range(2):

@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 from reesim.kernel.reference import EPS
-from reesim.kernel.vec import any_lane, load, splat, store, vmax, vmin, where
+from reesim.kernel.vec import any_lane, gather, load, splat, store, vmax, vmin, where
 
 
 @njit(cache=True, error_model="numpy")
@@ -153,14 +153,14 @@ def positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planne
 
 
 @njit(cache=True, error_model="numpy")
-def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, index,
+def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, picked,
                  demand):  # pragma: no cover - compiled  # fmt: skip
     """Final demand ``demand[material, node, element, lane]``: base use x the scenario's demand
     index x the response to price (elasticity) and to substitution. ``rd`` is False when the
     demand index is the same in every run (one row). Rows without base use are not written:
     ``demand`` must be zero there on entry. The response ``resp`` [market, element, lane] is
     computed where some node of the market has base use (``needs[material, market, element]``);
-    ``index`` is scratch [lanes]."""
+    ``picked`` is scratch [lanes]."""
     lanes = len(lt)
     k_n, n_n, e_n = final.shape
     for k in range(k_n):
@@ -174,9 +174,7 @@ def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub
                     resp[m, e, q] = scale * (1.0 - sub[k, m, e, q])
         for n in range(n_n):
             mk = market[n]
-            for q in range(lanes):
-                index[q] = demand_index[rl[q] if rd else 0, t, k, n]
-            scale = load(lt, index, ())
+            scale = gather(lt, demand_index[:, t, k, n], rl, rd, picked)
             for e in range(e_n):
                 if final[k, n, e] == 0.0:
                     continue  # no base use: stays zero (about nine rows in ten)
@@ -184,38 +182,32 @@ def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub
 
 
 @njit(cache=True, error_model="numpy")
-def prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price,
-           sub):  # pragma: no cover - compiled  # fmt: skip
+def prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price, sub,
+           picked):  # pragma: no cover - compiled  # fmt: skip
     """Move each market's price towards base x (1 + kappa x tightness) over ``tau`` months,
     apply price floors outside China, and move substitution towards its share for the price
     rise. ``rf`` is False when floors are the same in every run. Rows not ``dirty`` (see
-    :func:`reesim.kernel.fast_settle.settle`) want and miss nothing."""
-    lanes = len(lt)
+    :func:`reesim.kernel.fast_settle.settle`) want and miss nothing. ``picked`` is scratch
+    [lanes]."""
     k_n, n_n, e_n, _ = wanted.shape
     zero = splat(lt, 0.0)
     kappa, tau = load(lt, par, (3,)), vmax(load(lt, par, (4,)), 1.0)
     for k in range(k_n):
         for e in range(e_n):
-            want_cn, miss_cn, want_row, miss_row = zero, zero, zero, zero  # per market: China, the rest
-            for n in range(n_n):
-                if not dirty[k, n, e]:
-                    continue  # wanted and missing are zero
-                if market[n] == 0:
-                    want_cn = want_cn + load(lt, wanted, (k, n, e))
-                    miss_cn = miss_cn + load(lt, missing, (k, n, e))
-                else:
-                    want_row = want_row + load(lt, wanted, (k, n, e))
-                    miss_row = miss_row + load(lt, missing, (k, n, e))
             for m in range(2):
-                d, u = (want_cn, miss_cn) if m == 0 else (want_row, miss_row)
+                d, u = zero, zero  # what the market's nodes want and miss
+                for n in range(n_n):
+                    if market[n] == m and dirty[k, n, e]:  # rows not dirty want and miss nothing
+                        d = d + load(lt, wanted, (k, n, e))
+                        u = u + load(lt, missing, (k, n, e))
                 tight = where(d > EPS, u / d, 0.0)
                 goal = p0[k, e] * (1.0 + kappa * tight)
                 now = load(lt, price, (k, m, e))
                 store(price, (k, m, e), now + (goal - now) / tau)
     for k in range(k_n):
         for e in range(e_n):
-            for q in range(lanes):
-                price[k, 1, e, q] = max(price[k, 1, e, q], price_floor[rl[q] if rf else 0, t, k, e])
+            floor = gather(lt, price_floor[:, t, k, e], rl, rf, picked)
+            store(price, (k, 1, e), vmax(load(lt, price, (k, 1, e)), floor))
     share, pace = load(lt, par, (7,)), vmax(load(lt, par, (6,)), 1.0)
     for k in range(k_n):
         for m in range(2):

@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit
 
 from reesim.kernel.reference import EPS
-from reesim.kernel.vec import load, splat, store, vmax, vmin, where
+from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
 
 
 @njit(cache=True, error_model="numpy")
@@ -134,12 +134,11 @@ def settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, reque
 
 @njit(cache=True, error_model="numpy")
 def stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, magnet_used, feed_met, consumed,
-          produced_next, recycled):  # pragma: no cover - compiled  # fmt: skip
+          produced_next, recycled, picked):  # pragma: no cover - compiled  # fmt: skip
     """What the next stage consumes of material ``k`` and makes of it (``produced_next``), and
     the oxide recycled from magnets used last month (``recycled``, oxide only). Magnet making
     uses whole batches of its mix. ``rr`` is False when the recycling rate is the same in every
-    run."""
-    lanes = len(lt)
+    run; ``picked`` is scratch [lanes]."""
     n_n, e_n = consumed.shape[0], consumed.shape[1]
     consumed[:, :, :] = feed_met
     if k + 1 == mixes.shape[0]:
@@ -160,18 +159,11 @@ def stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, magnet_u
         for e in range(e_n):
             store(produced_next, (on, e), load(lt, produced_next, (on, e)) + secondary[e])
         for n in range(n_n):
-            if not rr:
-                rate = recycle_rate[0, t, n]
-                for e in range(e_n):
-                    rec = rate * load(lt, magnet_used, (n, e))
-                    store(recycled, (n, e), rec)
-                    store(produced_next, (n, e), load(lt, produced_next, (n, e)) + rec)
-                continue
+            rate = gather(lt, recycle_rate[:, t, n], rl, rr, picked)
             for e in range(e_n):
-                for q in range(lanes):
-                    rec = recycle_rate[rl[q], t, n] * magnet_used[n, e, q]
-                    recycled[n, e, q] = rec
-                    produced_next[n, e, q] += rec
+                rec = rate * load(lt, magnet_used, (n, e))
+                store(recycled, (n, e), rec)
+                store(produced_next, (n, e), load(lt, produced_next, (n, e)) + rec)
 
 
 @njit(cache=True, error_model="numpy")

@@ -24,6 +24,7 @@ Functions (``lt`` is the kernel's lane tuple; its length is the vector width):
 - ``where(m, a, b)``: lane by lane ``a if m else b`` (vectors or scalars).
 - ``vmin(a, b)``, ``vmax(a, b)``: Numba's ``min`` and ``max`` lane by lane.
 - ``any_lane(m)``: whether any lane of a mask is set.
+- ``gather(lt, column, rl, varies, out)``: each lane's value of a per-run table.
 - Operators ``+ - * /`` (vector with vector or float), ``< <= > >= == !=`` (giving masks), and
   ``& | ~`` on masks.
 """
@@ -34,7 +35,7 @@ import operator
 from typing import Any
 
 from llvmlite import ir
-from numba import types
+from numba import njit, types
 from numba.core import cgutils
 from numba.core.extending import intrinsic as _numba_intrinsic
 from numba.core.extending import models, overload, register_model
@@ -112,7 +113,7 @@ def load(typingctx, lt, a, idx):
 
     def codegen(context, builder, sig, args):
         ptr = _lane_pointer(context, builder, sig.args[1], args[1], sig.args[2], args[2])
-        if out == Vector(width):
+        if a.dtype == types.float64:
             vptr = builder.bitcast(ptr, ir.VectorType(ir.DoubleType(), width).as_pointer())
             return builder.load(vptr, align=8)
         vptr = builder.bitcast(ptr, ir.VectorType(ir.IntType(8), width).as_pointer())
@@ -325,3 +326,13 @@ def any_lane(typingctx, m):
         return builder.icmp_unsigned("!=", bits, ir.Constant(ir.IntType(m.width), 0))
 
     return types.boolean(m), codegen
+
+
+@njit(cache=True, error_model="numpy")
+def gather(lt, column, rl, varies, out):  # pragma: no cover - compiled
+    """Each lane's value of a per-run table as a vector: ``column[rl[lane]]``, or ``column[0]``
+    in every lane when ``varies`` is False (the table has one row for all runs). ``column`` is
+    the table's values along its run axis (``table[:, t, ...]``); ``out`` is scratch [lanes]."""
+    for q in range(len(lt)):
+        out[q] = column[rl[q] if varies else 0]
+    return load(lt, out, ())
