@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from reesim.kernel.active import active_rows, row_lists
 from reesim.kernel.lanes import lane_count
 from reesim.kernel.reference import feed_mixes
 from reesim.kernel.state import Array, Compact, Outputs
@@ -105,6 +106,7 @@ def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Ar
         found = np.flatnonzero(nz[k, i, :, e])
         partners[k, i, e, : found.size] = found
     c, q, sp = inputs.controls, inputs.quotas, inputs.stockpiles
+    act_e, n_act = row_lists(active_rows(inputs))  # the rows that can hold anything
     # The places (rows of members) each node belongs to.
     n_places = (members > 0).sum(axis=0).astype(np.int64)
     places_of = np.zeros((n_n, max(int(n_places.max(initial=0)), 1)), dtype=np.int64)
@@ -131,7 +133,8 @@ def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Ar
         inputs.demand_index, inputs.proj_node, inputs.proj_material, _per_run(inputs.proj_capacity, runs),
         _per_run(inputs.proj_start, runs), _per_run(inputs.proj_ramp, runs),
         _per_run(inputs.proj_opex, runs), inputs.proj_offtake, inputs.proj_mix, inputs.recycle_rate,
-        inputs.price_floor, _per_run(inputs.release_threshold, runs), inputs.origin_node, market, params,
+        inputs.price_floor, _per_run(inputs.release_threshold, runs), inputs.origin_node, market,
+        act_e, n_act, params,
         out.production, out.imports, out.exports, out.feed, out.consumption, out.demand, out.unmet,
         out.losses, out.inventory, out.stockpile, out.recycled, out.price,
         series, places_of, n_places, compact.demand, compact.unmet, compact.magnet_stock, compact.stockpile,

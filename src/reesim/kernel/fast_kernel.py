@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit, prange
 
 from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
-from reesim.kernel.fast_settle import clear, flows, settle, stage
+from reesim.kernel.fast_settle import clear, settle, stage
 from reesim.kernel.fast_trade import trade
 from reesim.kernel.vec import load, store, vmax
 
@@ -33,21 +33,21 @@ from reesim.kernel.vec import load, store, vmax
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "adeaa69ad751fd48"
+CALLED_SOURCES = "54f0c60ac5adaaf9"
 CALLED_MODULES = ("kernel/fast_month.py", "kernel/fast_settle.py", "kernel/fast_trade.py",
                   "kernel/reference.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
-def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow, p_denied, partners,
-           p0, defence_share, secondary, base_use, c_start, c_end, c_review, c_share, c_threshold,
-           allow_pattern, allow_members, content_pattern, content_members, denied_pattern, denied_members,
-           q_node, q_start, q_end, q_covers, q_weight, q_tonnes, s_node, s_material, s_start, s_mix,
-           s_target, s_purchase, s_initial, demand_index, proj_node, proj_material, proj_capacity,
-           proj_start, proj_ramp, proj_opex, proj_offtake, proj_mix, recycle_rate, price_floor,
-           release_threshold, on, market, params, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem, o_unmet,
-           o_loss, o_inv, o_stock, o_recycled, o_price, series, places_of, n_places, s_dem, s_unm, s_mag,
-           s_pile, s_prod, s_use):  # pragma: no cover - compiled  # fmt: skip
+def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow, p_denied, partners, p0,
+           defence_share, secondary, base_use, c_start, c_end, c_review, c_share, c_threshold, allow_pattern,
+           allow_members, content_pattern, content_members, denied_pattern, denied_members, q_node, q_start,
+           q_end, q_covers, q_weight, q_tonnes, s_node, s_material, s_start, s_mix, s_target, s_purchase,
+           s_initial, demand_index, proj_node, proj_material, proj_capacity, proj_start, proj_ramp, proj_opex,
+           proj_offtake, proj_mix, recycle_rate, price_floor, release_threshold, on, market, act_e, n_act,
+           params, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem, o_unmet, o_loss, o_inv, o_stock, o_recycled,
+           o_price, series, places_of, n_places, s_dem, s_unm, s_mag, s_pile, s_prod,
+           s_use):  # pragma: no cover - compiled  # fmt: skip
     runs, t_n, k_n, _, e_n = o_price.shape
     n_n, width = mine.shape[0], partners.shape[3]
     rd, rr, rf = demand_index.shape[0] > 1, recycle_rate.shape[0] > 1, price_floor.shape[0] > 1
@@ -78,8 +78,10 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         inv = target.copy()
         stock = np.zeros(cell)
         stock_target = np.zeros(cell)
+        piled = np.zeros((k_n, n_n, e_n), dtype=np.bool_)  # rows a stockpile holds
         for s in range(s_node.size):
             for e in range(e_n):
+                piled[s_material[s], s_node[s], e] |= s_mix[s, e] != 0.0
                 for q in range(lanes):
                     stock[s_material[s], s_node[s], e, q] += s_initial[rl[q], s] * s_mix[s, e]
                     stock_target[s_material[s], s_node[s], e, q] += s_target[rl[q], s] * s_mix[s, e]
@@ -119,11 +121,13 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         wanted = np.zeros(cell)
         missing = np.zeros(cell)
         # One material's month.
-        produced, origin_prod = np.zeros(row), np.zeros(row)
+        produced, consumed = np.zeros(cell), np.zeros(cell)  # made, and used by the next stage
+        origin_mine = np.zeros(row)  # China-origin share of what is mined
+        origin_mine[on, :, :] = 1.0
         avail, buy, use = np.zeros(row), np.zeros(row), np.zeros(row)
         surplus, request = np.zeros(row), np.zeros(row)
-        live = np.zeros((n_n, e_n), dtype=np.bool_)
-        busy = np.zeros((n_n, e_n), dtype=np.bool_)
+        live = np.zeros((k_n, n_n, e_n), dtype=np.bool_)
+        busy = np.zeros((k_n, n_n, e_n), dtype=np.bool_)
         flow = np.zeros((n_n, e_n, width, lanes))
         wide = np.zeros((n_n, e_n, n_n, lanes))
         ok = np.zeros((n_n, e_n, n_n, lanes), dtype=np.bool_)
@@ -133,10 +137,13 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         left, part = np.zeros(row), np.zeros(row)
         totals = np.zeros((3, n_n, e_n, lanes))
         reroute, weight, asked = np.zeros(row), np.zeros(row), np.zeros(row)
-        imports, exports, have = np.zeros(row), np.zeros(row), np.zeros(row)
-        dirty = np.ones((k_n, n_n, e_n), dtype=np.bool_)
+        imports, exports, have = np.zeros(cell), np.zeros(cell), np.zeros(row)
+        dirty = np.zeros((k_n, n_n, e_n), dtype=np.bool_)
+        for k in range(k_n):
+            for n in range(n_n):
+                for i in range(n_act[k, n]):
+                    dirty[k, n, act_e[k, n, i]] = True
         bought, release, held = np.zeros(row), np.zeros(row), np.zeros(row)
-        consumed, produced_next = np.zeros(row), np.zeros(row)
         recycled = np.zeros(row)
         # This month's compact series (series mode), written out at the end of the month.
         places, items = (s_dem.shape[2], s_dem.shape[3], lanes), (s_dem.shape[2], lanes)
@@ -149,44 +156,45 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
             limits(lt, t, rl, q_node, q_start, q_end, q_covers, q_weight, q_tonnes, s_node, s_material,
                    s_start, s_mix, s_purchase, quota, stock_rate)  # fmt: skip
             supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, proj_start, proj_ramp,
-                   proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, add,
-                   planned, produced, origin_prod)  # fmt: skip
+                   proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, act_e,
+                   n_act, add, planned, produced[0])  # fmt: skip
             final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, picked,
                          demand)  # fmt: skip
             for k in range(k_n):
-                positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planned, demand, target,
-                          quota, avail, buy, use, surplus, request, live, busy)  # fmt: skip
-                trade(lt, k, request, live, busy, surplus, demand[k], origin[k], partners, p_share, p_allow,
-                      p_denied, allow_pattern, allow_now, denied_now, content_pattern, content_share,
-                      content_threshold, defence_share, on, par[9], short_months[k], par[1], par[2], flow,
-                      wide, left, full, rows, totals, part, reroute, weight, asked, ok, open_x,
-                      open_n)  # fmt: skip
-                flows(lt, k, live, full, partners, flow, wide, imports, exports)
-                settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, request, imports,
-                       exports, demand, planned, inv, stock, origin, produced, origin_prod, flow, wide, have,
-                       final_met[k], feed_met[k], bought, release, held, wanted, missing, short_months,
-                       dirty)  # fmt: skip
-                stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, final_met[k_n - 1],
-                      feed_met[k], consumed, produced_next, recycled, picked)  # fmt: skip
+                live_k, busy_k, made = live[k], busy[k], produced[k]
+                origin_made = origin_mine if k == 0 else origin[k - 1]  # the stage before: its stock's share
+                positions(lt, k, par, act_e, n_act, inv, made, stock_rate, stock_target, stock, planned,
+                          demand, target, quota, avail, buy, use, surplus, request, live_k,
+                          busy_k)  # fmt: skip
+                trade(lt, k, act_e, n_act, request, live_k, busy_k, surplus, demand[k], origin[k], partners,
+                      p_share, p_allow, p_denied, allow_pattern, allow_now, denied_now, content_pattern,
+                      content_share, content_threshold, defence_share, on, par[9], short_months[k], par[1],
+                      par[2], flow, wide, left, full, rows, totals, part, reroute, weight, asked, ok, open_x,
+                      open_n, imports[k], exports[k])  # fmt: skip
+                settle(lt, k, act_e, n_act, busy_k, live_k, full, partners, release_at, avail, use, buy,
+                       request, imports[k], exports[k], demand, planned, inv, stock, origin, made,
+                       origin_made, flow, wide, have, final_met[k], feed_met[k], bought, release, held,
+                       wanted, missing, short_months, dirty)  # fmt: skip
+                stage(lt, k, t, rl, on, act_e, n_act, mixes, yields, secondary, recycle_rate, rr,
+                      final_met[k_n - 1], feed_met[k], consumed, produced, recycled, picked)  # fmt: skip
                 for n in range(n_n):
-                    for e in range(e_n):
-                        if not busy[n, e]:
+                    for i in range(n_act[k, n]):
+                        e = act_e[k, n, i]
+                        if not busy_k[n, e]:
                             continue  # nothing held, made, wanted or stocked: stays empty
                         left_stock = (load(lt, have, (n, e)) - load(lt, final_met, (k, n, e))
-                                      + load(lt, release, (n, e)) - load(lt, consumed, (n, e))
+                                      + load(lt, release, (n, e)) - load(lt, consumed, (k, n, e))
                                       - load(lt, bought, (n, e)))  # fmt: skip
                         store(inv, (k, n, e), vmax(left_stock, 0.0))
                 if series:
-                    _record(lt, k, on, busy, places_of, n_places, demand[k], final_met[k], inv[k], stock[k],
-                            produced, consumed, a_dem, a_unm, a_mag, a_pile, a_prod, a_use)  # fmt: skip
+                    _record(lt, k, on, act_e, n_act, busy_k, final[k], piled[k], places_of, n_places,
+                            demand[k], final_met[k], inv[k], stock[k], made, consumed[k], a_dem, a_unm, a_mag,
+                            a_pile, a_prod, a_use)  # fmt: skip
                 else:
-                    _write(first, real, t, k, yields, produced, imports, exports, consumed, final_met[k],
+                    _write(first, real, t, k, yields, made, imports[k], exports[k], consumed[k], final_met[k],
                            demand[k], inv[k], stock[k], recycled, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem,
                            o_unmet, o_loss, o_inv, o_stock, o_recycled)  # fmt: skip
                 clear(full, wide)
-                if k < k_n - 1:
-                    origin_prod[:, :, :] = origin[k]
-                    produced[:, :, :] = produced_next
             if series:
                 _flush(first, real, t, a_dem, a_unm, a_mag, a_pile, a_prod, a_use, s_dem, s_unm, s_mag,
                        s_pile, s_prod, s_use)  # fmt: skip
@@ -225,36 +233,53 @@ def _write(first, real, t, k, yields, produced, imports, exports, consumed, fina
 
 
 @njit(cache=True, error_model="numpy")
-def _record(lt, k, on, busy, places_of, n_places, demand, final_met, inv, stock, produced, consumed, a_dem,
-            a_unm, a_mag, a_pile, a_prod, a_use):  # pragma: no cover - compiled  # fmt: skip
+def _record(lt, k, on, act_e, n_act, busy, final, piled, places_of, n_places, demand, final_met, inv, stock,
+            produced, consumed, a_dem, a_unm, a_mag, a_pile, a_prod,
+            a_use):  # pragma: no cover - compiled  # fmt: skip
     """Add material ``k``'s month to this month's compact series of every lane: ``a_dem`` and
     ``a_unm`` [places, 1 + E, lanes], ``a_mag`` and ``a_pile`` [places, lanes], ``a_prod`` and
-    ``a_use`` [K, lanes] (see :class:`reesim.kernel.state.Compact`). Rows not ``busy`` add zeros:
-    they are skipped."""
-    n_n, e_n = final_met.shape[0], final_met.shape[1]
+    ``a_use`` [K, lanes] (see :class:`reesim.kernel.state.Compact`). Only rows that can add
+    something are read: rows ``busy`` this month among those listed (``act_e``, ``n_act``; see
+    :mod:`reesim.kernel.active`), for demand only rows with base final use (``final[node,
+    element]``) and for stockpiles only stockpiled rows (``piled[node, element]``). Each sum
+    adds in node, then element order."""
+    n_n = final_met.shape[0]
     magnet = k == a_prod.shape[0] - 1
     for n in range(n_n):
         for i in range(n_places[n]):
             p = places_of[n, i]
-            for e in range(e_n):
+            pile, mag = load(lt, a_pile, (p,)), load(lt, a_mag, (p,))
+            dem, unm = load(lt, a_dem, (p, 0)), load(lt, a_unm, (p, 0))
+            for j in range(n_act[k, n]):
+                e = act_e[k, n, j]
                 if not busy[n, e]:
                     continue
-                d = load(lt, demand, (n, e))
-                u = d - load(lt, final_met, (n, e))
-                store(a_dem, (p, 1 + e), load(lt, a_dem, (p, 1 + e)) + d)
-                store(a_unm, (p, 1 + e), load(lt, a_unm, (p, 1 + e)) + u)
-                store(a_pile, (p,), load(lt, a_pile, (p,)) + load(lt, stock, (n, e)))
+                if final[n, e] != 0.0:  # else demand and its unmet part are zero
+                    d = load(lt, demand, (n, e))
+                    u = d - load(lt, final_met, (n, e))
+                    store(a_dem, (p, 1 + e), load(lt, a_dem, (p, 1 + e)) + d)
+                    store(a_unm, (p, 1 + e), load(lt, a_unm, (p, 1 + e)) + u)
+                    if magnet:
+                        dem, unm = dem + d, unm + u
+                if piled[n, e]:
+                    pile = pile + load(lt, stock, (n, e))
                 if magnet:
-                    store(a_dem, (p, 0), load(lt, a_dem, (p, 0)) + d)
-                    store(a_unm, (p, 0), load(lt, a_unm, (p, 0)) + u)
-                    store(a_mag, (p,), load(lt, a_mag, (p,)) + load(lt, inv, (n, e)))
-        if n != on:
-            for e in range(e_n):
-                if not busy[n, e]:
-                    continue
-                store(a_prod, (k,), load(lt, a_prod, (k,)) + load(lt, produced, (n, e)))
-                use = load(lt, demand, (n, e)) + load(lt, consumed, (n, e))
-                store(a_use, (k,), load(lt, a_use, (k,)) + use)
+                    mag = mag + load(lt, inv, (n, e))
+            store(a_pile, (p,), pile)
+            store(a_mag, (p,), mag)
+            store(a_dem, (p, 0), dem)
+            store(a_unm, (p, 0), unm)
+    made, use = load(lt, a_prod, (k,)), load(lt, a_use, (k,))
+    for n in range(n_n):
+        if n == on:
+            continue
+        for j in range(n_act[k, n]):
+            e = act_e[k, n, j]
+            if busy[n, e]:
+                made = made + load(lt, produced, (n, e))
+                use = use + (load(lt, demand, (n, e)) + load(lt, consumed, (n, e)))
+    store(a_prod, (k,), made)
+    store(a_use, (k,), use)
 
 
 @njit(cache=True, error_model="numpy")

@@ -59,37 +59,43 @@ def rules(lt, t, rl, c_start, c_end, c_review, c_share, c_threshold, allow_membe
 def limits(lt, t, rl, q_node, q_start, q_end, q_covers, q_weight, q_tonnes, s_node, s_material, s_start,
            s_mix, s_purchase, quota, stock_rate):  # pragma: no cover - compiled  # fmt: skip
     """Export quotas in force (``quota[material, node, element, lane]``, inf where none) and
-    strategic purchases per month (``stock_rate``)."""
+    strategic purchases per month (``stock_rate``). Only the cells some quota covers, and the
+    cells of stockpiles, are reset: the others keep inf and zero from the start."""
     lanes = len(lt)
     k_n, e_n = q_covers.shape[1], q_covers.shape[2]
-    if q_node.size > 0:
-        quota[:, :, :, :] = np.inf
-        for qi in range(q_node.size):
-            if q_start[qi] <= t < q_end[qi]:
-                n = q_node[qi]
-                for k in range(k_n):
-                    for e in range(e_n):
-                        if q_covers[qi, k, e]:
-                            for q in range(lanes):
-                                cap = q_tonnes[rl[q], qi] / 12.0 * q_weight[qi, k, e]
-                                quota[k, n, e, q] = min(quota[k, n, e, q], cap)
-    if s_node.size > 0:
-        stock_rate[:, :, :, :] = 0.0
-        for s in range(s_node.size):
-            if s_start[s] <= t:
+    for qi in range(q_node.size):
+        for k in range(k_n):
+            for e in range(e_n):
+                if q_covers[qi, k, e]:
+                    quota[k, q_node[qi], e, :] = np.inf
+    for qi in range(q_node.size):
+        if q_start[qi] <= t < q_end[qi]:
+            n = q_node[qi]
+            for k in range(k_n):
                 for e in range(e_n):
-                    for q in range(lanes):
-                        bought = s_purchase[rl[q], s] / 12.0 * s_mix[s, e]
-                        stock_rate[s_material[s], s_node[s], e, q] += bought
+                    if q_covers[qi, k, e]:
+                        for q in range(lanes):
+                            cap = q_tonnes[rl[q], qi] / 12.0 * q_weight[qi, k, e]
+                            quota[k, n, e, q] = min(quota[k, n, e, q], cap)
+    for s in range(s_node.size):
+        stock_rate[s_material[s], s_node[s], :, :] = 0.0
+    for s in range(s_node.size):
+        if s_start[s] <= t:
+            for e in range(e_n):
+                for q in range(lanes):
+                    bought = s_purchase[rl[q], s] / 12.0 * s_mix[s, e]
+                    stock_rate[s_material[s], s_node[s], e, q] += bought
 
 
 @njit(cache=True, error_model="numpy")
 def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, proj_start, proj_ramp,
-           proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, add, planned,
-           produced, origin_prod):  # pragma: no cover - compiled  # fmt: skip
+           proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, act_e, n_act, add,
+           planned, produced):  # pragma: no cover - compiled  # fmt: skip
     """New capacity on line (``add[material, node, lane]``; a project not under offtake idles
     while its revenue is below ``idle_ratio`` x its opex), each stage's planned input and the
-    mines' output. ``planned`` is not written where the mix is zero: it must be zero there."""
+    mines' output (``produced[node, element, lane]``). ``planned`` is not written where the mix
+    is zero, nor ``produced`` in rows not listed (``act_e``, ``n_act``; see
+    :mod:`reesim.kernel.active`): they must be zero there."""
     lanes = len(lt)
     k_n, n_n, e_n = mixes.shape
     add[:, :, :] = 0.0
@@ -116,15 +122,15 @@ def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, p
                 store(planned, (k, n, e), plan * mixes[k, n, e])
     for n in range(n_n):
         made = mine[n] + load(lt, add, (0, n))
-        china = splat(lt, 1.0 if n == on else 0.0)
-        for e in range(e_n):
+        for i in range(n_act[0, n]):
+            e = act_e[0, n, i]
             store(produced, (n, e), made * mine_profile[n, e])
-            store(origin_prod, (n, e), china)
 
 
 @njit(cache=True, error_model="numpy")
-def positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planned, demand, target, quota,
-              avail, buy, use, surplus, request, live, busy):  # pragma: no cover - compiled  # fmt: skip
+def positions(lt, k, par, act_e, n_act, inv, produced, stock_rate, stock_target, stock, planned, demand,
+              target, quota, avail, buy, use, surplus, request, live,
+              busy):  # pragma: no cover - compiled  # fmt: skip
     """What each node has of material ``k`` (``avail``: working stock and output), uses (``use``:
     next stage's input, final demand and strategic purchases ``buy``), can offer (``surplus``,
     within its export quota) and asks of others (``request``, restocking towards its working-stock
@@ -132,11 +138,14 @@ def positions(lt, k, par, inv, produced, stock_rate, stock_target, stock, planne
 
     Marks rows (node, element) where some lane asks something (``live``) and rows where anything
     is held, made, used, asked or stocked (``busy``). A row not busy stays empty this month: the
-    settling functions skip it (it would only add zeros)."""
-    n_n, e_n = avail.shape[0], avail.shape[1]
+    settling functions skip it (it would only add zeros). Only the rows listed for material ``k``
+    (``act_e[k, node, :n_act[k, node]]``, see :mod:`reesim.kernel.active`) are computed: the others
+    stay empty in every month, and their ``live`` and ``busy`` stay False."""
+    n_n = avail.shape[0]
     restock = load(lt, par, (11,))
     for n in range(n_n):
-        for e in range(e_n):
+        for i in range(n_act[k, n]):
+            e = act_e[k, n, i]
             av = load(lt, inv, (k, n, e)) + load(lt, produced, (n, e))
             held = load(lt, stock, (k, n, e))
             by = vmin(load(lt, stock_rate, (k, n, e)), vmax(load(lt, stock_target, (k, n, e)) - held, 0.0))

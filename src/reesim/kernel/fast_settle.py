@@ -18,38 +18,9 @@ from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
 
 
 @njit(cache=True, error_model="numpy")
-def flows(lt, k, live, full, partners, flow, wide, imports, exports):  # pragma: no cover - compiled
-    """Imports and exports [node, element, lane] of material ``k`` from the shipments of
-    :func:`reesim.kernel.fast_trade.trade` (``flow`` per partner slot, ``wide`` for ``full`` rows)."""
-    n_n, e_n = imports.shape[0], imports.shape[1]
-    zero = splat(lt, 0.0)
-    imports[:, :, :] = 0.0
-    exports[:, :, :] = 0.0
-    for i in range(n_n):
-        for e in range(e_n):
-            if not live[i, e]:
-                continue  # asked nothing, so nothing was shipped to it
-            got = zero
-            if full[i, e]:
-                for x in range(n_n):
-                    w = load(lt, wide, (i, e, x))
-                    got = got + w
-                    store(exports, (x, e), load(lt, exports, (x, e)) + w)
-            else:
-                for j in range(partners.shape[3]):
-                    x = partners[k, i, e, j]
-                    if x < 0:
-                        break
-                    w = load(lt, flow, (i, e, j))
-                    got = got + w
-                    store(exports, (x, e), load(lt, exports, (x, e)) + w)
-            store(imports, (i, e), got)
-
-
-@njit(cache=True, error_model="numpy")
-def settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, request, imports, exports, demand,
-           planned, inv, stock, origin, produced, origin_prod, flow, wide, have, final_met, feed_met, bought,
-           release, held, wanted, missing, short_months,
+def settle(lt, k, act_e, n_act, busy, live, full, partners, release_at, avail, use, buy, request, imports,
+           exports, demand, planned, inv, stock, origin, produced, origin_prod, flow, wide, have, final_met,
+           feed_met, bought, release, held, wanted, missing, short_months,
            dirty):  # pragma: no cover - compiled  # fmt: skip
     """Uses met, stock releases, shortage months and the China-origin share after trade.
 
@@ -60,12 +31,14 @@ def settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, reque
     (``final_met``, ``feed_met``), ``wanted`` and ``missing`` are zero and its shortage count
     restarts. They are zeroed only if the row was busy since they last were (``dirty[material,
     node, element]``); ``have``, ``bought``, ``release`` and ``held`` are left as they are: they
-    are read for busy rows only."""
-    n_n, e_n = avail.shape[0], avail.shape[1]
+    are read for busy rows only. Rows not listed for ``k`` (``act_e``, ``n_act``) are never busy
+    and not visited."""
+    n_n = avail.shape[0]
     zero = splat(lt, 0.0)
     for n in range(n_n):
         unmet, total = zero, zero  # the node's final demand not met, and all of it
-        for e in range(e_n):
+        for i in range(n_act[k, n]):
+            e = act_e[k, n, i]
             if not busy[n, e]:
                 if dirty[k, n, e]:
                     store(final_met, (n, e), zero)
@@ -88,7 +61,8 @@ def settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, reque
             unmet = unmet + (d - fm)
             total = total + d
         releasing = unmet > load(lt, release_at, (n,)) * total
-        for e in range(e_n):
+        for i in range(n_act[k, n]):
+            e = act_e[k, n, i]
             if not busy[n, e]:
                 continue
             d = load(lt, demand, (k, n, e))
@@ -115,16 +89,19 @@ def settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, reque
             if live[n, e]:
                 if full[n, e]:
                     for x in range(n_n):
-                        h = h + load(lt, wide, (n, e, x)) * load(lt, origin, (k, x, e))
+                        if busy[x, e]:  # the others shipped nothing
+                            h = h + load(lt, wide, (n, e, x)) * load(lt, origin, (k, x, e))
                 else:
                     for j in range(partners.shape[3]):
                         x = partners[k, n, e, j]
                         if x < 0:
                             break
-                        h = h + load(lt, flow, (n, e, j)) * load(lt, origin, (k, x, e))
+                        if busy[x, e]:
+                            h = h + load(lt, flow, (n, e, j)) * load(lt, origin, (k, x, e))
             store(held, (n, e), h)
     for n in range(n_n):
-        for e in range(e_n):
+        for i in range(n_act[k, n]):
+            e = act_e[k, n, i]
             if not busy[n, e]:
                 continue  # have is zero: the share is kept
             hv = load(lt, have, (n, e))
@@ -133,37 +110,41 @@ def settle(lt, k, busy, live, full, partners, release_at, avail, use, buy, reque
 
 
 @njit(cache=True, error_model="numpy")
-def stage(lt, k, t, rl, on, mixes, yields, secondary, recycle_rate, rr, magnet_used, feed_met, consumed,
-          produced_next, recycled, picked):  # pragma: no cover - compiled  # fmt: skip
-    """What the next stage consumes of material ``k`` and makes of it (``produced_next``), and
-    the oxide recycled from magnets used last month (``recycled``, oxide only). Magnet making
-    uses whole batches of its mix. ``rr`` is False when the recycling rate is the same in every
-    run; ``picked`` is scratch [lanes]."""
-    n_n, e_n = consumed.shape[0], consumed.shape[1]
-    consumed[:, :, :] = feed_met
+def stage(lt, k, t, rl, on, act_e, n_act, mixes, yields, secondary, recycle_rate, rr, magnet_used, feed_met,
+          consumed, produced, recycled, picked):  # pragma: no cover - compiled  # fmt: skip
+    """What the next stage consumes of material ``k`` (``consumed[k]``) and makes of it
+    (``produced[k + 1]``; both [material, node, element, lane]), and the oxide recycled from
+    magnets used last month (``recycled``, oxide only). Magnet making uses whole batches of its
+    mix. Only rows listed for the material (``act_e``, ``n_act``) are written: the others stay
+    zero. ``rr`` is False when the recycling rate is the same in every run; ``picked`` is
+    scratch [lanes]."""
+    n_n, e_n = feed_met.shape[0], feed_met.shape[1]
     if k + 1 == mixes.shape[0]:
-        return  # magnets: no next stage
-    if k + 1 == 3:
-        for n in range(n_n):
-            most = splat(lt, np.inf)
+        return  # magnets: no next stage, and nothing planned to feed one (consumed stays zero)
+    magnets = k + 1 == 3
+    for n in range(n_n):
+        most = splat(lt, np.inf)  # whole batches of the magnet mix
+        if magnets:
             for e in range(e_n):
                 if mixes[k, n, e] > 0:
                     most = vmin(most, load(lt, feed_met, (n, e)) / max(mixes[k, n, e], EPS))
-            for e in range(e_n):
-                store(consumed, (n, e), most * mixes[k, n, e])
+        for i in range(n_act[k, n]):
+            e = act_e[k, n, i]
+            store(consumed, (k, n, e), most * mixes[k, n, e] if magnets else load(lt, feed_met, (n, e)))
     y = yields[k + 1]
+    oxide = k + 1 == 1
     for n in range(n_n):
-        for e in range(e_n):
-            store(produced_next, (n, e), load(lt, consumed, (n, e)) * y)
-    if k + 1 == 1:
-        for e in range(e_n):
-            store(produced_next, (on, e), load(lt, produced_next, (on, e)) + secondary[e])
-        for n in range(n_n):
-            rate = gather(lt, recycle_rate[:, t, n], rl, rr, picked)
-            for e in range(e_n):
+        rate = gather(lt, recycle_rate[:, t, n], rl, rr, picked) if oxide else splat(lt, 0.0)
+        for i in range(n_act[k + 1, n]):
+            e = act_e[k + 1, n, i]
+            made = load(lt, consumed, (k, n, e)) * y
+            if oxide:  # secondary supply in China, then recycling
+                if n == on:
+                    made = made + secondary[e]
                 rec = rate * load(lt, magnet_used, (n, e))
                 store(recycled, (n, e), rec)
-                store(produced_next, (n, e), load(lt, produced_next, (n, e)) + rec)
+                made = made + rec
+            store(produced, (k + 1, n, e), made)
 
 
 @njit(cache=True, error_model="numpy")

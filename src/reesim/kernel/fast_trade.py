@@ -25,6 +25,7 @@ moved to a per-exporter array, ``wide``.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from reesim.kernel.reference import EPS
@@ -33,11 +34,11 @@ from reesim.model.dims import MAGNET
 
 
 @njit(cache=True, error_model="numpy")
-def trade(lt, k, request, live, busy, surplus, final, origin, partners, p_share, p_allow, p_denied,
-          allow_pattern, allow_now, denied_now, content_pattern, content_share, content_threshold,
+def trade(lt, k, act_e, n_act, request, live, busy, surplus, final, origin, partners, p_share, p_allow,
+          p_denied, allow_pattern, allow_now, denied_now, content_pattern, content_share, content_threshold,
           defence_share, on, contracted, short_months, switch_lag, switch_max, flow, wide, left, full, rows,
-          totals, part, reroute, weight, asked, ok, open_x,
-          open_n):  # pragma: no cover - compiled  # fmt: skip
+          totals, part, reroute, weight, asked, ok, open_x, open_n, imports,
+          exports):  # pragma: no cover - compiled  # fmt: skip
     """Shipments of material ``k`` this month, per partner slot: ``flow[importer, element, slot,
     lane]`` from exporter ``partners[k, importer, element, slot]``.
 
@@ -45,21 +46,27 @@ def trade(lt, k, request, live, busy, surplus, final, origin, partners, p_share,
     some lane of a row re-routes, ``full[importer, element]`` is set and the row's shipments from
     every exporter are in ``wide[importer, element, exporter, lane]`` instead (it must be zero on
     entry; callers read, then clear, those rows). Exporters not ``busy`` have nothing to offer:
-    their slots get zero without being walked.
+    their slots are neither written nor read.
+
+    Also sums the shipments into ``imports`` and ``exports`` [node, element, lane] in the rows
+    listed for ``k``; rows not listed are not written and must be zero.
     """
-    n_n, e_n = request.shape[0], request.shape[1]
-    _ask(lt, k, request, live, busy, final, origin, partners, p_share, p_allow, p_denied, allow_now,
-         denied_now, content_pattern, content_share, content_threshold, defence_share, on, contracted, totals,
-         flow, part)  # fmt: skip
+    n_n = request.shape[0]
+    _ask(lt, k, act_e, n_act, request, live, busy, final, origin, partners, p_share, p_allow, p_denied,
+         allow_now, denied_now, content_pattern, content_share, content_threshold, defence_share, on,
+         contracted, totals, flow, part)  # fmt: skip
     # Each exporter serves tier 1, then 2, then 3 from its surplus, pro rata within a tier;
     # totals become fill fractions. Exporters not busy have no surplus and are not asked.
     for x in range(n_n):
-        for e in range(e_n):
+        for ia in range(n_act[k, x]):
+            e = act_e[k, x, ia]
             if busy[x, e]:
                 store(left, (x, e), load(lt, surplus, (x, e)))
-    for tier in range(3):
+    magnets = k == MAGNET
+    for tier in range(0 if magnets else 1, 3):  # tier 1 (defence) asks for magnets only
         for x in range(n_n):
-            for e in range(e_n):
+            for ia in range(n_act[k, x]):
+                e = act_e[k, x, ia]
                 if not busy[x, e]:
                     continue
                 total = load(lt, totals, (tier, x, e))
@@ -72,56 +79,74 @@ def trade(lt, k, request, live, busy, surplus, final, origin, partners, p_share,
     zero = splat(lt, 0.0)
     spot = load(lt, contracted, ())
     rest = 1.0 - spot
+    # Summed into imports and exports as they go (in importer order, as :func:`_resum` does).
     for i in range(n_n):
-        for e in range(e_n):
+        for ia in range(n_act[k, i]):
+            store(exports, (i, act_e[k, i, ia]), zero)
+    for i in range(n_n):
+        for ia in range(n_act[k, i]):
+            e = act_e[k, i, ia]
             if not live[i, e]:
+                store(imports, (i, e), zero)
                 continue
             d = load(lt, part, (i, e))
             civil = 1.0 - d
+            got = zero
             for j in range(partners.shape[3]):
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
                 if not busy[x, e]:
-                    store(flow, (i, e, j), zero)
                     continue
                 w = load(lt, flow, (i, e, j))
-                first = zero if denied_now[p_denied[k, i, e, j]] else w * d
-                second = w * civil * spot
-                third = w * civil * rest
-                shipped = (first * load(lt, totals, (0, x, e)) + second * load(lt, totals, (1, x, e))
-                           + third * load(lt, totals, (2, x, e)))  # fmt: skip
+                if magnets:
+                    first = zero if denied_now[p_denied[k, i, e, j]] else w * d
+                    second = w * civil * spot
+                    third = w * civil * rest
+                    shipped = (first * load(lt, totals, (0, x, e)) + second * load(lt, totals, (1, x, e))
+                               + third * load(lt, totals, (2, x, e)))  # fmt: skip
+                else:  # no defence tier: the same sums without their zero terms
+                    by_contract, on_spot = load(lt, totals, (1, x, e)), load(lt, totals, (2, x, e))
+                    shipped = (w * spot) * by_contract + (w * rest) * on_spot
                 store(flow, (i, e, j), shipped)
-    if _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, flow, reroute, rows):
-        _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, allow_now,
-                 content_pattern, content_share, content_threshold, on, flow, wide, full, weight, asked, ok,
-                 open_x, open_n)  # fmt: skip
+                got = got + shipped
+                store(exports, (x, e), load(lt, exports, (x, e)) + shipped)
+            store(imports, (i, e), got)
+    gaps = _gaps(lt, k, act_e, n_act, request, live, short_months, switch_lag, switch_max, imports, reroute,
+                 rows)  # fmt: skip
+    if gaps and _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, allow_pattern,
+                         allow_now, content_pattern, content_share, content_threshold, on, flow, wide, full,
+                         weight, asked, ok, open_x, open_n):  # fmt: skip
+        _resum(lt, k, live, busy, full, partners, flow, wide, imports, exports)
 
 
 @njit(cache=True, error_model="numpy")
-def _ask(lt, k, request, live, busy, final, origin, partners, p_share, p_allow, p_denied, allow_now,
-         denied_now, content_pattern, content_share, content_threshold, defence_share, on, contracted, totals,
-         flow, part):  # pragma: no cover - compiled  # fmt: skip
+def _ask(lt, k, act_e, n_act, request, live, busy, final, origin, partners, p_share, p_allow, p_denied,
+         allow_now, denied_now, content_pattern, content_share, content_threshold, defence_share, on,
+         contracted, totals, flow, part):  # pragma: no cover - compiled  # fmt: skip
     """Walk every live row's requests along its partners that are ``busy``: each partner's
     licensed request goes to ``flow[importer, element, slot, lane]``, and its three tiers are
     added to ``totals[tier, exporter, element, lane]`` (zeroed here for busy rows only: the
     others are not read). ``part[importer, element, lane]`` gets the share of each lane's
     request that is defence demand (tier 1; magnets only)."""
-    n_n, e_n = request.shape[0], request.shape[1]
+    n_n = request.shape[0]
     zero = splat(lt, 0.0)
+    magnets = k == MAGNET
     for x in range(n_n):
-        for e in range(e_n):
+        for ia in range(n_act[k, x]):
+            e = act_e[k, x, ia]
             if busy[x, e]:
-                for tier in range(3):
+                for tier in range(0 if magnets else 1, 3):
                     store(totals, (tier, x, e), zero)
     spot = load(lt, contracted, ())
     rest = 1.0 - spot
     for i in range(n_n):
-        for e in range(e_n):
+        for ia in range(n_act[k, i]):
+            e = act_e[k, i, ia]
             if not live[i, e]:
                 continue
             req = load(lt, request, (i, e))
-            if k == MAGNET:
+            if magnets:
                 d = where(req > EPS, vmin(load(lt, final, (i, e)) * defence_share[i], req) / req, 0.0)
             else:
                 d = zero
@@ -129,6 +154,7 @@ def _ask(lt, k, request, live, busy, final, origin, partners, p_share, p_allow, 
             civil = 1.0 - d
             c = content_pattern[k, i, e]
             threshold, kept = load(lt, content_threshold, (c,)), load(lt, content_share, (c,))
+            content = any_lane(threshold < np.inf)  # a content rule in force (else origin is not read)
             for j in range(partners.shape[3]):
                 x = partners[k, i, e, j]
                 if x < 0:
@@ -136,31 +162,35 @@ def _ask(lt, k, request, live, busy, final, origin, partners, p_share, p_allow, 
                 if not busy[x, e]:
                     continue  # nothing to offer: its slot gets zero after the fill
                 a = load(lt, allow_now, (p_allow[k, i, e, j],))
-                if x != on:
+                if content and x != on:
                     a = where(load(lt, origin, (x, e)) >= threshold, a * kept, a)
                 w = req * p_share[k, i, e, j] * a
                 store(flow, (i, e, j), w)
-                first = zero if denied_now[p_denied[k, i, e, j]] else w * d
-                store(totals, (0, x, e), load(lt, totals, (0, x, e)) + first)
-                store(totals, (1, x, e), load(lt, totals, (1, x, e)) + w * civil * spot)
-                store(totals, (2, x, e), load(lt, totals, (2, x, e)) + w * civil * rest)
+                if magnets:
+                    first = zero if denied_now[p_denied[k, i, e, j]] else w * d
+                    store(totals, (0, x, e), load(lt, totals, (0, x, e)) + first)
+                    store(totals, (1, x, e), load(lt, totals, (1, x, e)) + w * civil * spot)
+                    store(totals, (2, x, e), load(lt, totals, (2, x, e)) + w * civil * rest)
+                else:  # civil is 1: the same products
+                    store(totals, (1, x, e), load(lt, totals, (1, x, e)) + w * spot)
+                    store(totals, (2, x, e), load(lt, totals, (2, x, e)) + w * rest)
 
 
 @njit(cache=True, error_model="numpy")
-def _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, flow, reroute,
+def _gaps(lt, k, act_e, n_act, request, live, short_months, switch_lag, switch_max, imports, reroute,
           rows):  # pragma: no cover - compiled  # fmt: skip
     """Amounts to re-route: part of what is still missing for importers short for a while.
 
     Marks rows where some lane re-routes in ``rows[importer, element]``, fills their
     ``reroute[importer, element, lane]`` (other rows are not read) and returns whether any row
     re-routes."""
-    n_n, e_n = request.shape[0], request.shape[1]
-    zero = splat(lt, 0.0)
+    n_n = request.shape[0]
     lag = vmax(load(lt, switch_lag, ()), 1.0)
     most = load(lt, switch_max, ())
     any_gap = False
     for i in range(n_n):
-        for e in range(e_n):
+        for ia in range(n_act[k, i]):
+            e = act_e[k, i, ia]
             rows[i, e] = False
             if not live[i, e]:
                 continue  # asked nothing: no gap
@@ -168,12 +198,7 @@ def _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, 
             short = months > 0.0
             if not any_lane(short):
                 continue
-            got = zero
-            for j in range(partners.shape[3]):
-                if partners[k, i, e, j] < 0:
-                    break
-                got = got + load(lt, flow, (i, e, j))
-            gap = vmax(load(lt, request, (i, e)) - got, 0.0)
+            gap = vmax(load(lt, request, (i, e)) - load(lt, imports, (i, e)), 0.0)
             amount = where(short, gap * vmin(months / lag, 1.0) * most, 0.0)
             store(reroute, (i, e), amount)
             hit = any_lane(amount > 0.0)
@@ -183,9 +208,9 @@ def _gaps(lt, k, request, live, partners, short_months, switch_lag, switch_max, 
 
 
 @njit(cache=True, error_model="numpy")
-def _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, allow_now, content_pattern,
-             content_share, content_threshold, on, flow, wide, full, weight, asked, ok, open_x,
-             open_n):  # pragma: no cover - compiled  # fmt: skip
+def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, allow_pattern, allow_now,
+             content_pattern, content_share, content_threshold, on, flow, wide, full, weight, asked, ok,
+             open_x, open_n):  # pragma: no cover - compiled  # fmt: skip
     """Send re-routed amounts to exporters with surplus left, in proportion to that surplus,
     each exporter filling them pro rata up to its surplus, in the ``rows`` marked by :func:`_gaps`.
 
@@ -193,9 +218,11 @@ def _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, 
     something, ``x`` is not the importer, has surplus left and a licence allows some of it.
     A row that re-routes in some lane is marked ``full``: its shipments so far are moved from
     ``flow`` (per partner slot) to ``wide`` (per exporter) and the re-routed amounts added
-    there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the exporters with surplus left."""
+    there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the exporters with surplus left.
+    Returns whether some row was marked ``full``."""
     n_n, e_n = reroute.shape[0], reroute.shape[1]
     zero = splat(lt, 0.0)
+    any_full = False
     # Only exporters with surplus left in some lane can take re-routed orders: list them once.
     for e in range(e_n):
         open_n[e] = 0
@@ -205,7 +232,8 @@ def _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, 
                 open_n[e] += 1
                 store(asked, (x, e), zero)
     for i in range(n_n):
-        for e in range(e_n):
+        for ia in range(n_act[k, i]):
+            e = act_e[k, i, ia]
             if not rows[i, e]:
                 continue
             c = content_pattern[k, i, e]
@@ -226,11 +254,13 @@ def _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, 
             if not any_lane(wants & (total > EPS)):
                 continue
             full[i, e] = True
+            any_full = True
             for j in range(partners.shape[3]):
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
-                store(wide, (i, e, x), load(lt, flow, (i, e, j)))
+                if busy[x, e]:  # the slots of the others were not written
+                    store(wide, (i, e, x), load(lt, flow, (i, e, j)))
             for j in range(open_n[e]):
                 x = open_x[e, j]
                 yes = load(lt, ok, (i, e, x)) & (total > EPS)
@@ -242,7 +272,8 @@ def _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, 
             total = load(lt, asked, (x, e))
             store(asked, (x, e), where(total > EPS, vmin(load(lt, left, (x, e)), total) / total, 0.0))  # fill
     for i in range(n_n):
-        for e in range(e_n):
+        for ia in range(n_act[k, i]):
+            e = act_e[k, i, ia]
             if not full[i, e]:
                 continue
             amount, total = load(lt, reroute, (i, e)), load(lt, weight, (i, e))
@@ -251,3 +282,42 @@ def _reroute(lt, k, rows, reroute, left, busy, origin, partners, allow_pattern, 
                 yes = load(lt, ok, (i, e, x)) & (total > EPS)
                 share = amount * load(lt, left, (x, e)) / total * load(lt, asked, (x, e))
                 store(wide, (i, e, x), load(lt, wide, (i, e, x)) + where(yes, share, 0.0))
+    return any_full
+
+
+@njit(cache=True, error_model="numpy")
+def _resum(lt, k, live, busy, full, partners, flow, wide, imports, exports):  # pragma: no cover - compiled
+    """Sum imports and exports again for the elements where some row re-routed (``full``), in
+    the same order as the first sums, so that each is what one pass over the final shipments
+    gives."""
+    n_n, e_n = full.shape
+    zero = splat(lt, 0.0)
+    for e in range(e_n):
+        redo = False
+        for i in range(n_n):
+            redo |= full[i, e]
+        if not redo:
+            continue
+        for x in range(n_n):
+            if busy[x, e]:
+                store(exports, (x, e), zero)
+        for i in range(n_n):
+            if not live[i, e]:
+                continue  # asked nothing, so nothing was shipped to it
+            got = zero
+            if full[i, e]:
+                for x in range(n_n):
+                    if busy[x, e]:  # the others had nothing to offer
+                        w = load(lt, wide, (i, e, x))
+                        got = got + w
+                        store(exports, (x, e), load(lt, exports, (x, e)) + w)
+            else:
+                for j in range(partners.shape[3]):
+                    x = partners[k, i, e, j]
+                    if x < 0:
+                        break
+                    if busy[x, e]:
+                        w = load(lt, flow, (i, e, j))
+                        got = got + w
+                        store(exports, (x, e), load(lt, exports, (x, e)) + w)
+            store(imports, (i, e), got)
