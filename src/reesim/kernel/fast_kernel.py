@@ -33,7 +33,7 @@ from reesim.kernel.vec import load, store, vmax
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "54f0c60ac5adaaf9"
+CALLED_SOURCES = "b1d682ec439eeab4"
 CALLED_MODULES = ("kernel/fast_month.py", "kernel/fast_settle.py", "kernel/fast_trade.py",
                   "kernel/reference.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
 
@@ -101,6 +101,11 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         origin[:, on, :, :] = 1.0
         stock_rate = np.zeros(cell)
         quota = np.full(cell, np.inf)
+        capped = np.zeros((k_n, n_n, e_n), dtype=np.bool_)  # rows an export quota covers
+        for qi in range(q_node.size):
+            for k in range(k_n):
+                for e in range(e_n):
+                    capped[k, q_node[qi], e] |= q_covers[qi, k, e]
         # This month's terms.
         factor = np.ones((c_start.size, lanes))
         in_force = np.zeros(c_start.size, dtype=np.bool_)
@@ -163,16 +168,16 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
             for k in range(k_n):
                 live_k, busy_k, made = live[k], busy[k], produced[k]
                 origin_made = origin_mine if k == 0 else origin[k - 1]  # the stage before: its stock's share
-                positions(lt, k, par, act_e, n_act, inv, made, stock_rate, stock_target, stock, planned,
-                          demand, target, quota, avail, buy, use, surplus, request, live_k,
+                positions(lt, k, par, act_e, n_act, piled, capped, inv, made, stock_rate, stock_target, stock,
+                          planned, demand, target, quota, avail, buy, use, surplus, request, live_k,
                           busy_k)  # fmt: skip
                 trade(lt, k, act_e, n_act, request, live_k, busy_k, surplus, demand[k], origin[k], partners,
                       p_share, p_allow, p_denied, allow_pattern, allow_now, denied_now, content_pattern,
                       content_share, content_threshold, defence_share, on, par[9], short_months[k], par[1],
                       par[2], flow, wide, left, full, rows, totals, part, reroute, weight, asked, ok, open_x,
                       open_n, imports[k], exports[k])  # fmt: skip
-                settle(lt, k, act_e, n_act, busy_k, live_k, full, partners, release_at, avail, use, buy,
-                       request, imports[k], exports[k], demand, planned, inv, stock, origin, made,
+                settle(lt, k, act_e, n_act, piled, busy_k, live_k, full, partners, release_at, avail, use,
+                       buy, request, imports[k], exports[k], demand, planned, inv, stock, origin, made,
                        origin_made, flow, wide, have, final_met[k], feed_met[k], bought, release, held,
                        wanted, missing, short_months, dirty)  # fmt: skip
                 stage(lt, k, t, rl, on, act_e, n_act, mixes, yields, secondary, recycle_rate, rr,

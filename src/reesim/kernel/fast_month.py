@@ -128,8 +128,8 @@ def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, p
 
 
 @njit(cache=True, error_model="numpy")
-def positions(lt, k, par, act_e, n_act, inv, produced, stock_rate, stock_target, stock, planned, demand,
-              target, quota, avail, buy, use, surplus, request, live,
+def positions(lt, k, par, act_e, n_act, piled, capped, inv, produced, stock_rate, stock_target, stock,
+              planned, demand, target, quota, avail, buy, use, surplus, request, live,
               busy):  # pragma: no cover - compiled  # fmt: skip
     """What each node has of material ``k`` (``avail``: working stock and output), uses (``use``:
     next stage's input, final demand and strategic purchases ``buy``), can offer (``surplus``,
@@ -140,21 +140,30 @@ def positions(lt, k, par, act_e, n_act, inv, produced, stock_rate, stock_target,
     is held, made, used, asked or stocked (``busy``). A row not busy stays empty this month: the
     settling functions skip it (it would only add zeros). Only the rows listed for material ``k``
     (``act_e[k, node, :n_act[k, node]]``, see :mod:`reesim.kernel.active`) are computed: the others
-    stay empty in every month, and their ``live`` and ``busy`` stay False."""
+    stay empty in every month, and their ``live`` and ``busy`` stay False. Stocks are read only in
+    rows a stockpile holds (``piled[material, node, element]``), quotas only in rows one covers
+    (``capped``): elsewhere they are zero and inf."""
     n_n = avail.shape[0]
+    zero = splat(lt, 0.0)
     restock = load(lt, par, (11,))
     for n in range(n_n):
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
             av = load(lt, inv, (k, n, e)) + load(lt, produced, (n, e))
-            held = load(lt, stock, (k, n, e))
-            by = vmin(load(lt, stock_rate, (k, n, e)), vmax(load(lt, stock_target, (k, n, e)) - held, 0.0))
+            held, by = zero, zero
+            if piled[k, n, e]:
+                held = load(lt, stock, (k, n, e))
+                room = vmax(load(lt, stock_target, (k, n, e)) - held, 0.0)
+                by = vmin(load(lt, stock_rate, (k, n, e)), room)
             us = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e)) + by
             tg = load(lt, target, (k, n, e))
             store(avail, (n, e), av)
             store(buy, (n, e), by)
             store(use, (n, e), us)
-            store(surplus, (n, e), vmin(vmax(av - us - tg, 0.0), load(lt, quota, (k, n, e))))
+            spare = vmax(av - us - tg, 0.0)
+            if capped[k, n, e]:
+                spare = vmin(spare, load(lt, quota, (k, n, e)))
+            store(surplus, (n, e), spare)
             req = vmin(vmax(us + tg - av, 0.0), us + tg / restock)
             store(request, (n, e), req)
             live[n, e] = any_lane(req > 0.0)

@@ -18,9 +18,9 @@ from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
 
 
 @njit(cache=True, error_model="numpy")
-def settle(lt, k, act_e, n_act, busy, live, full, partners, release_at, avail, use, buy, request, imports,
-           exports, demand, planned, inv, stock, origin, produced, origin_prod, flow, wide, have, final_met,
-           feed_met, bought, release, held, wanted, missing, short_months,
+def settle(lt, k, act_e, n_act, piled, busy, live, full, partners, release_at, avail, use, buy, request,
+           imports, exports, demand, planned, inv, stock, origin, produced, origin_prod, flow, wide, have,
+           final_met, feed_met, bought, release, held, wanted, missing, short_months,
            dirty):  # pragma: no cover - compiled  # fmt: skip
     """Uses met, stock releases, shortage months and the China-origin share after trade.
 
@@ -67,12 +67,15 @@ def settle(lt, k, act_e, n_act, busy, live, full, partners, release_at, avail, u
                 continue
             d = load(lt, demand, (k, n, e))
             fm = load(lt, final_met, (n, e))
-            pile = load(lt, stock, (k, n, e))
-            rel = where(releasing, vmin(pile, d - fm), 0.0)
-            store(release, (n, e), rel)
-            fm = fm + rel
-            store(final_met, (n, e), fm)
-            store(stock, (k, n, e), pile + (load(lt, bought, (n, e)) - rel))
+            if piled[k, n, e]:
+                pile = load(lt, stock, (k, n, e))
+                rel = where(releasing, vmin(pile, d - fm), 0.0)
+                store(release, (n, e), rel)
+                fm = fm + rel
+                store(final_met, (n, e), fm)
+                store(stock, (k, n, e), pile + (load(lt, bought, (n, e)) - rel))
+            else:  # no stockpile here: nothing released, nothing bought
+                store(release, (n, e), zero)
             pl = load(lt, planned, (k, n, e))
             store(wanted, (k, n, e), d + pl)
             store(missing, (k, n, e), (d - fm) + (pl - load(lt, feed_met, (n, e))))
