@@ -5,11 +5,12 @@ state array has a trailing lane axis, and a cell's lanes are loaded, computed an
 machine vector (:mod:`reesim.kernel.vec`; a run's own arithmetic, and its order, are those of
 the reference kernel, so a run gives bit for bit the same in any group). Groups are spread over
 CPU cores (``prange``). A group's last lanes repeat its last run when the number of runs is not
-a multiple of the lane count; they are simulated but not written. Rows (node, element) where
-nothing is held, made, used, asked or stocked this month are skipped in and after trade
-(``busy``; in ``race`` about two thirds of all rows); a row's results are zeroed only when it
-stops being busy (``dirty``), and rows without base use or without a feed mix are not computed
-at all (their demand or planned input stays zero).
+a multiple of the lane count; they are simulated but not written. Only the rows (material,
+node, element) that can hold anything in the scenario are visited (``act_e``, ``n_act``; see
+:mod:`reesim.kernel.active`; in ``race`` 482 of 1,408): the others stay zero and are never
+read. Of those, rows where nothing is held, made, used, asked or stocked this month are skipped
+in and after trade (``busy``); a row's results are zeroed only when it stops being busy
+(``dirty``).
 
 A month: the terms in force (:mod:`reesim.kernel.fast_month`), then for each material in chain
 order (concentrate, oxide, metal, magnet) what every node can offer and needs, trade
