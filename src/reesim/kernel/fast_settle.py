@@ -32,7 +32,8 @@ def settle(lt, k, act_e, n_act, piled, busy, live, full, partners, release_at, a
     restarts. They are zeroed only if the row was busy since they last were (``dirty[material,
     node, element]``); ``have``, ``bought``, ``release`` and ``held`` are left as they are: they
     are read for busy rows only. Rows not listed for ``k`` (``act_e``, ``n_act``) are never busy
-    and not visited."""
+    and not visited. Stocks are read and written only in rows a stockpile holds (``piled[material,
+    node, element]``); elsewhere nothing is released (``release`` is zero)."""
     n_n = avail.shape[0]
     zero = splat(lt, 0.0)
     for n in range(n_n):
