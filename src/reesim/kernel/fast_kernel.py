@@ -34,7 +34,7 @@ from reesim.kernel.vec import load, store, vmax
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "06e25038e3733934"
+CALLED_SOURCES = "f18453d521f52a19"
 CALLED_MODULES = ("kernel/fast_month.py", "kernel/fast_settle.py", "kernel/fast_trade.py",
                   "kernel/reference.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
 
@@ -54,6 +54,19 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
     rd, rr, rf = demand_index.shape[0] > 1, recycle_rate.shape[0] > 1, price_floor.shape[0] > 1
     lanes = len(lt)  # runs simulated side by side: a compile-time constant (one compiled kernel each)
     groups = (runs + lanes - 1) // lanes
+    # (material, element) pairs whose China-origin share some content rule can read: directly, or
+    # through a later stage (a stage's share is carried from the stage before, element by element).
+    tracked = np.zeros((k_n, e_n), dtype=np.bool_)
+    for c in range(c_start.size):
+        if not np.isfinite(c_threshold[:, c]).any():
+            continue  # no content rule in any run
+        for k in range(k_n):
+            for n in range(n_n):
+                for e in range(e_n):
+                    tracked[k, e] |= content_members[content_pattern[k, n, e], c]
+    for k in range(k_n - 2, -1, -1):
+        for e in range(e_n):
+            tracked[k, e] |= tracked[k + 1, e]
     for g in prange(groups):
         first = np.int64(g) * lanes  # the prange index is unsigned; mixing it with 0 would give a float
         real = min(lanes, runs - first)  # lanes beyond it repeat the last run and are not written
@@ -66,17 +79,16 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
                 par[p, q] = params[p, rl[q]]
         # State carried from month to month ([material, node, element, lane] cells).
         cell, row = (k_n, n_n, e_n, lanes), (n_n, e_n, lanes)
-        target = np.empty(cell)
+        inv = np.empty(cell)  # working stocks start at their targets
         # Uses met [material, node, element, lane]; the magnets used last month are recycled.
         final_met, feed_met = np.zeros(cell), np.zeros(cell)
         for k in range(k_n):
             for n in range(n_n):
                 for e in range(e_n):
                     for q in range(lanes):
-                        target[k, n, e, q] = par[0, q] * base_use[k, n, e]
+                        inv[k, n, e, q] = par[0, q] * base_use[k, n, e]
                         if k == k_n - 1:
                             final_met[k, n, e, q] = final[k, n, e]
-        inv = target.copy()
         stock = np.zeros(cell)
         stock_target = np.zeros(cell)
         piled = np.zeros((k_n, n_n, e_n), dtype=np.bool_)  # rows a stockpile holds
@@ -118,6 +130,7 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         planned = np.zeros(cell)
         demand = np.zeros(cell)
         resp, picked = np.zeros((2, e_n, lanes)), np.zeros(lanes)  # picked: scratch [lanes]
+        seen, power = np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes))
         needs = np.zeros((k_n, 2, e_n), dtype=np.bool_)  # some node of the market has base use
         for k in range(k_n):
             for n in range(n_n):
@@ -136,14 +149,18 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         busy = np.zeros((k_n, n_n, e_n), dtype=np.bool_)
         flow = np.zeros((n_n, e_n, width, lanes))
         wide = np.zeros((n_n, e_n, n_n, lanes))
-        ok = np.zeros((n_n, e_n, n_n, lanes), dtype=np.bool_)
+        offer = np.zeros((n_n, e_n, n_n, lanes))
         open_x, open_n = np.zeros((e_n, n_n), dtype=np.int64), np.zeros(e_n, dtype=np.int64)
+        open_at = np.zeros((n_n, e_n), dtype=np.bool_)
         full = np.zeros((n_n, e_n), dtype=np.bool_)
         rows = np.zeros((n_n, e_n), dtype=np.bool_)
         left, part = np.zeros(row), np.zeros(row)
         totals = np.zeros((3, n_n, e_n, lanes))
         reroute, weight, asked = np.zeros(row), np.zeros(row), np.zeros(row)
-        imports, exports, have = np.zeros(cell), np.zeros(cell), np.zeros(row)
+        # Imports and exports are kept per material for the full outputs; the compact series do
+        # not read them after the material's settling, so one table serves every material.
+        trades = (k_n if not series else 1, n_n, e_n, lanes)
+        imports, exports, have = np.zeros(trades), np.zeros(trades), np.zeros(row)
         dirty = np.zeros((k_n, n_n, e_n), dtype=np.bool_)
         for k in range(k_n):
             for n in range(n_n):
@@ -164,21 +181,22 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
             supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, proj_start, proj_ramp,
                    proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, act_e,
                    n_act, add, planned, produced[0])  # fmt: skip
-            final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, picked,
-                         demand)  # fmt: skip
+            final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, seen,
+                         power, picked, demand)  # fmt: skip
             for k in range(k_n):
                 live_k, busy_k, made = live[k], busy[k], produced[k]
+                kt = 0 if series else k  # this material's imports and exports
                 origin_made = origin_mine if k == 0 else origin[k - 1]  # the stage before: its stock's share
                 positions(lt, k, par, act_e, n_act, piled, capped, inv, made, stock_rate, stock_target, stock,
-                          planned, demand, target, quota, avail, buy, use, surplus, request, live_k,
+                          planned, demand, base_use, quota, avail, buy, use, surplus, request, live_k,
                           busy_k)  # fmt: skip
                 trade(lt, k, act_e, n_act, request, live_k, busy_k, surplus, demand[k], origin[k], partners,
                       p_share, p_allow, p_denied, allow_pattern, allow_now, denied_now, content_pattern,
                       content_share, content_threshold, defence_share, on, par[9], short_months[k], par[1],
-                      par[2], flow, wide, left, full, rows, totals, part, reroute, weight, asked, ok, open_x,
-                      open_n, imports[k], exports[k])  # fmt: skip
-                settle(lt, k, act_e, n_act, piled, busy_k, live_k, full, partners, release_at, avail, use,
-                       buy, request, imports[k], exports[k], demand, planned, inv, stock, origin, made,
+                      par[2], flow, wide, left, full, rows, totals, part, reroute, weight, asked, offer,
+                      open_x, open_n, open_at, imports[kt], exports[kt])  # fmt: skip
+                settle(lt, k, act_e, n_act, piled, tracked, busy_k, live_k, full, partners, release_at, avail,
+                       use, buy, request, imports[kt], exports[kt], demand, planned, inv, stock, origin, made,
                        origin_made, flow, wide, have, final_met[k], feed_met[k], bought, release, held,
                        wanted, missing, short_months, dirty)  # fmt: skip
                 stage(lt, k, t, rl, on, act_e, n_act, mixes, yields, secondary, recycle_rate, rr,
@@ -200,7 +218,7 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
                     _write(first, real, t, k, yields, made, imports[k], exports[k], consumed[k], final_met[k],
                            demand[k], inv[k], stock[k], recycled, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem,
                            o_unmet, o_loss, o_inv, o_stock, o_recycled)  # fmt: skip
-                clear(full, wide)
+                clear(full, busy_k, wide)
             if series:
                 _flush(first, real, t, a_dem, a_unm, a_mag, a_pile, a_prod, a_use, s_dem, s_unm, s_mag,
                        s_pile, s_prod, s_use)  # fmt: skip

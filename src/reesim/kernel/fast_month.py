@@ -129,12 +129,13 @@ def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, p
 
 @njit(cache=True, error_model="numpy")
 def positions(lt, k, par, act_e, n_act, piled, capped, inv, produced, stock_rate, stock_target, stock,
-              planned, demand, target, quota, avail, buy, use, surplus, request, live,
+              planned, demand, base_use, quota, avail, buy, use, surplus, request, live,
               busy):  # pragma: no cover - compiled  # fmt: skip
     """What each node has of material ``k`` (``avail``: working stock and output), uses (``use``:
     next stage's input, final demand and strategic purchases ``buy``), can offer (``surplus``,
     within its export quota) and asks of others (``request``, restocking towards its working-stock
-    target over ``restock`` months), [node, element, lane].
+    target over ``restock`` months), [node, element, lane]. The target is ``working_stock_months``
+    x base use (``base_use[material, node, element]``, t/month).
 
     Marks rows (node, element) where some lane asks something (``live``) and rows where anything
     is held, made, used, asked or stocked (``busy``). A row not busy stays empty this month: the
@@ -145,7 +146,7 @@ def positions(lt, k, par, act_e, n_act, piled, capped, inv, produced, stock_rate
     (``capped``): elsewhere they are zero and inf."""
     n_n = avail.shape[0]
     zero = splat(lt, 0.0)
-    restock = load(lt, par, (11,))
+    restock, stock_months = load(lt, par, (11,)), load(lt, par, (0,))
     for n in range(n_n):
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
@@ -156,7 +157,7 @@ def positions(lt, k, par, act_e, n_act, piled, capped, inv, produced, stock_rate
                 room = vmax(load(lt, stock_target, (k, n, e)) - held, 0.0)
                 by = vmin(load(lt, stock_rate, (k, n, e)), room)
             us = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e)) + by
-            tg = load(lt, target, (k, n, e))
+            tg = stock_months * base_use[k, n, e]  # the working-stock target
             store(avail, (n, e), av)
             store(buy, (n, e), by)
             store(use, (n, e), us)
@@ -171,14 +172,16 @@ def positions(lt, k, par, act_e, n_act, piled, capped, inv, produced, stock_rate
 
 
 @njit(cache=True, error_model="numpy")
-def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, picked,
-                 demand):  # pragma: no cover - compiled  # fmt: skip
+def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, seen, power,
+                 picked, demand):  # pragma: no cover - compiled  # fmt: skip
     """Final demand ``demand[material, node, element, lane]``: base use x the scenario's demand
     index x the response to price (elasticity) and to substitution. ``rd`` is False when the
     demand index is the same in every run (one row). Rows without base use are not written:
     ``demand`` must be zero there on entry. The response ``resp`` [market, element, lane] is
-    computed where some node of the market has base use (``needs[material, market, element]``);
-    ``picked`` is scratch [lanes]."""
+    computed where some node of the market has base use (``needs[material, market, element]``).
+    ``seen`` and ``power`` [material, market, element, lane] keep the last price ratio raised to
+    the elasticity and the result: most prices settle, and the power is taken again only when
+    the ratio changed (NaN on the first call). ``picked`` is scratch [lanes]."""
     lanes = len(lt)
     k_n, n_n, e_n = final.shape
     for k in range(k_n):
@@ -188,7 +191,13 @@ def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub
                     continue  # no node of this market uses it: not read
                 for q in range(lanes):
                     ratio = price[k, m, e, q] / p0[k, e]
-                    scale = 1.0 if ratio == 1.0 else ratio ** par[5, q]
+                    if ratio == 1.0:
+                        scale = 1.0
+                    elif ratio == seen[k, m, e, q]:  # the same power as last time (prices settle)
+                        scale = power[k, m, e, q]
+                    else:
+                        scale = ratio ** par[5, q]
+                        seen[k, m, e, q], power[k, m, e, q] = ratio, scale
                     resp[m, e, q] = scale * (1.0 - sub[k, m, e, q])
         for n in range(n_n):
             mk = market[n]
@@ -212,12 +221,17 @@ def prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, 
     kappa, tau = load(lt, par, (3,)), vmax(load(lt, par, (4,)), 1.0)
     for k in range(k_n):
         for e in range(e_n):
+            d0, u0, d1, u1 = zero, zero, zero, zero  # what each market's nodes want and miss
+            for n in range(n_n):
+                if dirty[k, n, e]:  # rows not dirty want and miss nothing
+                    if market[n] == 0:
+                        d0 = d0 + load(lt, wanted, (k, n, e))
+                        u0 = u0 + load(lt, missing, (k, n, e))
+                    else:
+                        d1 = d1 + load(lt, wanted, (k, n, e))
+                        u1 = u1 + load(lt, missing, (k, n, e))
             for m in range(2):
-                d, u = zero, zero  # what the market's nodes want and miss
-                for n in range(n_n):
-                    if market[n] == m and dirty[k, n, e]:  # rows not dirty want and miss nothing
-                        d = d + load(lt, wanted, (k, n, e))
-                        u = u + load(lt, missing, (k, n, e))
+                d, u = (d0, u0) if m == 0 else (d1, u1)
                 tight = where(d > EPS, u / d, 0.0)
                 goal = p0[k, e] * (1.0 + kappa * tight)
                 now = load(lt, price, (k, m, e))

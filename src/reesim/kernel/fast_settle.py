@@ -18,9 +18,9 @@ from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
 
 
 @njit(cache=True, error_model="numpy")
-def settle(lt, k, act_e, n_act, piled, busy, live, full, partners, release_at, avail, use, buy, request,
-           imports, exports, demand, planned, inv, stock, origin, produced, origin_prod, flow, wide, have,
-           final_met, feed_met, bought, release, held, wanted, missing, short_months,
+def settle(lt, k, act_e, n_act, piled, tracked, busy, live, full, partners, release_at, avail, use, buy,
+           request, imports, exports, demand, planned, inv, stock, origin, produced, origin_prod, flow, wide,
+           have, final_met, feed_met, bought, release, held, wanted, missing, short_months,
            dirty):  # pragma: no cover - compiled  # fmt: skip
     """Uses met, stock releases, shortage months and the China-origin share after trade.
 
@@ -33,7 +33,9 @@ def settle(lt, k, act_e, n_act, piled, busy, live, full, partners, release_at, a
     node, element]``); ``have``, ``bought``, ``release`` and ``held`` are left as they are: they
     are read for busy rows only. Rows not listed for ``k`` (``act_e``, ``n_act``) are never busy
     and not visited. Stocks are read and written only in rows a stockpile holds (``piled[material,
-    node, element]``); elsewhere nothing is released (``release`` is zero)."""
+    node, element]``); elsewhere nothing is released (``release`` is zero). The China-origin share is
+    updated only for (material, element) pairs a content rule can read, now or through a later
+    stage (``tracked``; see :func:`reesim.kernel.fast_kernel.kernel`): elsewhere it is never read."""
     n_n = avail.shape[0]
     zero = splat(lt, 0.0)
     for n in range(n_n):
@@ -57,38 +59,26 @@ def settle(lt, k, act_e, n_act, piled, busy, live, full, partners, release_at, a
             d = load(lt, demand, (k, n, e))
             fm = d * frac
             store(final_met, (n, e), fm)
-            store(feed_met, (n, e), load(lt, planned, (k, n, e)) * frac)
+            fd = load(lt, planned, (k, n, e)) * frac
+            store(feed_met, (n, e), fd)
             store(bought, (n, e), load(lt, buy, (n, e)) * frac)
             unmet = unmet + (d - fm)
             total = total + d
-        releasing = unmet > load(lt, release_at, (n,)) * total
-        for i in range(n_act[k, n]):
-            e = act_e[k, n, i]
-            if not busy[n, e]:
-                continue
-            d = load(lt, demand, (k, n, e))
-            fm = load(lt, final_met, (n, e))
-            if piled[k, n, e]:
-                pile = load(lt, stock, (k, n, e))
-                rel = where(releasing, vmin(pile, d - fm), 0.0)
-                store(release, (n, e), rel)
-                fm = fm + rel
-                store(final_met, (n, e), fm)
-                store(stock, (k, n, e), pile + (load(lt, bought, (n, e)) - rel))
-            else:  # no stockpile here: nothing released, nothing bought
+            if not piled[k, n, e]:  # no stockpile here: nothing released, so the uses met are final
                 store(release, (n, e), zero)
-            pl = load(lt, planned, (k, n, e))
-            store(wanted, (k, n, e), d + pl)
-            store(missing, (k, n, e), (d - fm) + (pl - load(lt, feed_met, (n, e))))
+                pl = load(lt, planned, (k, n, e))
+                store(wanted, (k, n, e), d + pl)
+                store(missing, (k, n, e), (d - fm) + (pl - fd))
             req = load(lt, request, (n, e))
-            out = load(lt, exports, (n, e))
             months = load(lt, short_months, (k, n, e))
             short = req - load(lt, imports, (n, e)) > 1e-9 * vmax(req, 1.0)
             store(short_months, (k, n, e), where(short, months + 1.0, 0.0))
+            if not tracked[k, e]:
+                continue  # no content rule reads this share
             # China-origin share after trade: what it had and made, less what it sent ...
             share = load(lt, origin, (k, n, e))
             h = load(lt, inv, (k, n, e)) * share + load(lt, produced, (n, e)) * load(lt, origin_prod, (n, e))
-            h = h - out * share
+            h = h - load(lt, exports, (n, e)) * share
             # ... plus what it received, at the exporters' share before this month's update.
             if live[n, e]:
                 if full[n, e]:
@@ -103,11 +93,28 @@ def settle(lt, k, act_e, n_act, piled, busy, live, full, partners, release_at, a
                         if busy[x, e]:
                             h = h + load(lt, flow, (n, e, j)) * load(lt, origin, (k, x, e))
             store(held, (n, e), h)
+        # Stockpiles release when the node is short enough: then its uses met change.
+        releasing = unmet > load(lt, release_at, (n,)) * total
+        for i in range(n_act[k, n]):
+            e = act_e[k, n, i]
+            if not (busy[n, e] and piled[k, n, e]):
+                continue
+            d = load(lt, demand, (k, n, e))
+            fm = load(lt, final_met, (n, e))
+            pile = load(lt, stock, (k, n, e))
+            rel = where(releasing, vmin(pile, d - fm), 0.0)
+            store(release, (n, e), rel)
+            fm = fm + rel
+            store(final_met, (n, e), fm)
+            store(stock, (k, n, e), pile + (load(lt, bought, (n, e)) - rel))
+            pl = load(lt, planned, (k, n, e))
+            store(wanted, (k, n, e), d + pl)
+            store(missing, (k, n, e), (d - fm) + (pl - load(lt, feed_met, (n, e))))
     for n in range(n_n):
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
-            if not busy[n, e]:
-                continue  # have is zero: the share is kept
+            if not busy[n, e] or not tracked[k, e]:
+                continue  # have is zero, or no content rule reads it: the share is kept
             hv = load(lt, have, (n, e))
             share = vmin(vmax(load(lt, held, (n, e)) / hv, 0.0), 1.0)
             store(origin, (k, n, e), where(hv > EPS, share, load(lt, origin, (k, n, e))))
@@ -152,12 +159,15 @@ def stage(lt, k, t, rl, on, act_e, n_act, mixes, yields, secondary, recycle_rate
 
 
 @njit(cache=True, error_model="numpy")
-def clear(full, wide):  # pragma: no cover - compiled
-    """Zero the rows of ``wide`` that :func:`reesim.kernel.fast_trade.trade` wrote (``full``).
-    ``flow`` needs no clearing: every slot read was written this month."""
+def clear(full, busy, wide):  # pragma: no cover - compiled
+    """Zero the rows of ``wide`` that :func:`reesim.kernel.fast_trade.trade` wrote (``full``), in
+    the exporters that were ``busy``: the others were neither written nor read. ``flow`` needs no
+    clearing: every slot read was written this month."""
     n_n, e_n = full.shape
     for i in range(n_n):
         for e in range(e_n):
             if full[i, e]:
-                wide[i, e, :, :] = 0.0
+                for x in range(n_n):
+                    if busy[x, e]:
+                        wide[i, e, x, :] = 0.0
                 full[i, e] = False

@@ -37,7 +37,7 @@ from reesim.model.dims import MAGNET
 def trade(lt, k, act_e, n_act, request, live, busy, surplus, final, origin, partners, p_share, p_allow,
           p_denied, allow_pattern, allow_now, denied_now, content_pattern, content_share, content_threshold,
           defence_share, on, contracted, short_months, switch_lag, switch_max, flow, wide, left, full, rows,
-          totals, part, reroute, weight, asked, ok, open_x, open_n, imports,
+          totals, part, reroute, weight, asked, offer, open_x, open_n, open_at, imports,
           exports):  # pragma: no cover - compiled  # fmt: skip
     """Shipments of material ``k`` this month, per partner slot: ``flow[importer, element, slot,
     lane]`` from exporter ``partners[k, importer, element, slot]``.
@@ -57,24 +57,21 @@ def trade(lt, k, act_e, n_act, request, live, busy, surplus, final, origin, part
          contracted, totals, flow, part)  # fmt: skip
     # Each exporter serves tier 1, then 2, then 3 from its surplus, pro rata within a tier;
     # totals become fill fractions. Exporters not busy have no surplus and are not asked.
+    # (Exporters are independent: each row goes through its tiers in one visit.)
+    magnets = k == MAGNET
     for x in range(n_n):
         for ia in range(n_act[k, x]):
             e = act_e[k, x, ia]
-            if busy[x, e]:
-                store(left, (x, e), load(lt, surplus, (x, e)))
-    magnets = k == MAGNET
-    for tier in range(0 if magnets else 1, 3):  # tier 1 (defence) asks for magnets only
-        for x in range(n_n):
-            for ia in range(n_act[k, x]):
-                e = act_e[k, x, ia]
-                if not busy[x, e]:
-                    continue
+            if not busy[x, e]:
+                continue
+            have = load(lt, surplus, (x, e))
+            for tier in range(0 if magnets else 1, 3):  # tier 1 (defence) asks for magnets only
                 total = load(lt, totals, (tier, x, e))
-                have = load(lt, left, (x, e))
                 used = vmin(have, total)
                 some = total > EPS
                 store(totals, (tier, x, e), where(some, used / total, 0.0))
-                store(left, (x, e), where(some, vmax(have - used, 0.0), have))
+                have = where(some, vmax(have - used, 0.0), have)
+            store(left, (x, e), have)
     # Shipments = each tier's request times its exporter's fill fraction.
     zero = splat(lt, 0.0)
     spot = load(lt, contracted, ())
@@ -116,8 +113,8 @@ def trade(lt, k, act_e, n_act, request, live, busy, surplus, final, origin, part
                  rows)  # fmt: skip
     if gaps and _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, allow_pattern,
                          allow_now, content_pattern, content_share, content_threshold, on, flow, wide, full,
-                         weight, asked, ok, open_x, open_n):  # fmt: skip
-        _resum(lt, k, live, busy, full, partners, flow, wide, imports, exports)
+                         weight, asked, offer, open_x, open_n, open_at):  # fmt: skip
+        _resum(lt, k, live, busy, full, partners, flow, wide, open_x, open_n, open_at, imports, exports)
 
 
 @njit(cache=True, error_model="numpy")
@@ -209,17 +206,19 @@ def _gaps(lt, k, act_e, n_act, request, live, short_months, switch_lag, switch_m
 
 @njit(cache=True, error_model="numpy")
 def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, allow_pattern, allow_now,
-             content_pattern, content_share, content_threshold, on, flow, wide, full, weight, asked, ok,
-             open_x, open_n):  # pragma: no cover - compiled  # fmt: skip
+             content_pattern, content_share, content_threshold, on, flow, wide, full, weight, asked, offer,
+             open_x, open_n, open_at):  # pragma: no cover - compiled  # fmt: skip
     """Send re-routed amounts to exporters with surplus left, in proportion to that surplus,
     each exporter filling them pro rata up to its surplus, in the ``rows`` marked by :func:`_gaps`.
 
-    A lane re-routes to exporter ``x`` (``ok``, scratch [N, E, N, lanes]) when it re-routes
-    something, ``x`` is not the importer, has surplus left and a licence allows some of it.
-    A row that re-routes in some lane is marked ``full``: its shipments so far are moved from
-    ``flow`` (per partner slot) to ``wide`` (per exporter) and the re-routed amounts added
-    there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the exporters with surplus left.
-    Returns whether some row was marked ``full``."""
+    A lane re-routes to exporter ``x`` when it re-routes something, ``x`` is not the importer,
+    has surplus left and a licence allows some of it. ``offer`` (scratch [N, E, N, lanes]) holds
+    first that surplus where the lane may re-route to ``x`` (zero where not), then the amount the
+    lane asks of ``x`` before the fill. A row that re-routes in some lane is marked ``full``: its
+    shipments so far are moved from ``flow`` (per partner slot) to ``wide`` (per exporter) and
+    the re-routed amounts added there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the
+    exporters with surplus left, and ``open_at[exporter, element]`` marks them. Returns whether
+    some row was marked ``full``."""
     n_n, e_n = reroute.shape[0], reroute.shape[1]
     zero = splat(lt, 0.0)
     any_full = False
@@ -227,7 +226,9 @@ def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, a
     for e in range(e_n):
         open_n[e] = 0
         for x in range(n_n):
-            if busy[x, e] and any_lane(load(lt, left, (x, e)) > 0.0):
+            is_open = busy[x, e] and any_lane(load(lt, left, (x, e)) > 0.0)
+            open_at[x, e] = is_open
+            if is_open:
                 open_x[e, open_n[e]] = x
                 open_n[e] += 1
                 store(asked, (x, e), zero)
@@ -238,18 +239,20 @@ def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, a
                 continue
             c = content_pattern[k, i, e]
             threshold, kept = load(lt, content_threshold, (c,)), load(lt, content_share, (c,))
+            content = any_lane(threshold < np.inf)  # a content rule in force (else origin is not read)
             amount = load(lt, reroute, (i, e))
             wants = amount > 0.0
             total = zero
             for j in range(open_n[e]):
                 x = open_x[e, j]
                 a = load(lt, allow_now, (allow_pattern[k, x, i, e],))
-                if x != on:
+                if content and x != on:
                     a = where(load(lt, origin, (x, e)) >= threshold, a * kept, a)
                 has = load(lt, left, (x, e))
                 yes = wants & (has > 0.0) & (a > 0.0) & splat(lt, x != i)
-                store(ok, (i, e, x), yes)
-                total = total + where(yes, has, 0.0)
+                may = where(yes, has, 0.0)
+                store(offer, (i, e, x), may)
+                total = total + may
             store(weight, (i, e), total)
             if not any_lane(wants & (total > EPS)):
                 continue
@@ -261,11 +264,13 @@ def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, a
                     break
                 if busy[x, e]:  # the slots of the others were not written
                     store(wide, (i, e, x), load(lt, flow, (i, e, j)))
+            some = total > EPS
             for j in range(open_n[e]):
                 x = open_x[e, j]
-                yes = load(lt, ok, (i, e, x)) & (total > EPS)
-                share = amount * load(lt, left, (x, e)) / total
-                store(asked, (x, e), load(lt, asked, (x, e)) + where(yes, share, 0.0))
+                may = load(lt, offer, (i, e, x))
+                share = where((may > 0.0) & some, amount * may / total, 0.0)
+                store(offer, (i, e, x), share)
+                store(asked, (x, e), load(lt, asked, (x, e)) + share)
     for e in range(e_n):
         for j in range(open_n[e]):
             x = open_x[e, j]
@@ -276,20 +281,23 @@ def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, a
             e = act_e[k, i, ia]
             if not full[i, e]:
                 continue
-            amount, total = load(lt, reroute, (i, e)), load(lt, weight, (i, e))
             for j in range(open_n[e]):
                 x = open_x[e, j]
-                yes = load(lt, ok, (i, e, x)) & (total > EPS)
-                share = amount * load(lt, left, (x, e)) / total * load(lt, asked, (x, e))
-                store(wide, (i, e, x), load(lt, wide, (i, e, x)) + where(yes, share, 0.0))
+                share = load(lt, offer, (i, e, x))
+                got = where(share > 0.0, share * load(lt, asked, (x, e)), 0.0)
+                store(wide, (i, e, x), load(lt, wide, (i, e, x)) + got)
     return any_full
 
 
 @njit(cache=True, error_model="numpy")
-def _resum(lt, k, live, busy, full, partners, flow, wide, imports, exports):  # pragma: no cover - compiled
+def _resum(lt, k, live, busy, full, partners, flow, wide, open_x, open_n, open_at, imports,
+           exports):  # pragma: no cover - compiled  # fmt: skip
     """Sum imports and exports again for the elements where some row re-routed (``full``), in
     the same order as the first sums, so that each is what one pass over the final shipments
-    gives."""
+    gives. Only the sums that can change are taken again: imports of the rows that re-routed
+    and exports of the exporters that could take re-routed orders (``open_at``; see
+    :func:`_reroute`). Every other term is what the first pass added (a re-routing row's
+    shipments from other exporters were copied unchanged)."""
     n_n, e_n = full.shape
     zero = splat(lt, 0.0)
     for e in range(e_n):
@@ -298,26 +306,24 @@ def _resum(lt, k, live, busy, full, partners, flow, wide, imports, exports):  # 
             redo |= full[i, e]
         if not redo:
             continue
-        for x in range(n_n):
-            if busy[x, e]:
-                store(exports, (x, e), zero)
+        for j in range(open_n[e]):
+            store(exports, (open_x[e, j], e), zero)
         for i in range(n_n):
             if not live[i, e]:
                 continue  # asked nothing, so nothing was shipped to it
-            got = zero
             if full[i, e]:
+                got = zero
                 for x in range(n_n):
                     if busy[x, e]:  # the others had nothing to offer
                         w = load(lt, wide, (i, e, x))
                         got = got + w
-                        store(exports, (x, e), load(lt, exports, (x, e)) + w)
+                        if open_at[x, e]:
+                            store(exports, (x, e), load(lt, exports, (x, e)) + w)
+                store(imports, (i, e), got)
             else:
                 for j in range(partners.shape[3]):
                     x = partners[k, i, e, j]
                     if x < 0:
                         break
-                    if busy[x, e]:
-                        w = load(lt, flow, (i, e, j))
-                        got = got + w
-                        store(exports, (x, e), load(lt, exports, (x, e)) + w)
-            store(imports, (i, e), got)
+                    if open_at[x, e]:  # open exporters are busy
+                        store(exports, (x, e), load(lt, exports, (x, e)) + load(lt, flow, (i, e, j)))
