@@ -39,7 +39,7 @@ CALLED_MODULES = ("kernel/fast_month.py", "kernel/fast_settle.py", "kernel/fast_
                   "kernel/reference.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@njit(parallel=True, cache=True, error_model="numpy", nogil=True)  # other threads run while it runs
 def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_allow, p_denied, partners, p0,
            defence_share, secondary, base_use, c_start, c_end, c_review, c_share, c_threshold, allow_pattern,
            allow_members, content_pattern, content_members, denied_pattern, denied_members, q_node, q_start,

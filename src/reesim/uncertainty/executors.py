@@ -62,29 +62,62 @@ def _dataset_and_baseline(data_dir: str) -> Any:
     return _WORKER_CACHE[data_dir]
 
 
+@dataclass
+class Prepared:
+    """A chunk's runs drawn and compiled into kernel inputs (see :func:`prepare_chunk`)."""
+
+    ds: Any
+    base: Any
+    members: np.ndarray
+    scenario: Any  # the drawn engine scenario (reesim.model.scenario.Scenario)
+    inputs: Any  # reesim.model.compile.Inputs
+    kernel: str  # fast or reference
+    runs: int
+
+
 def simulate_chunk(chunk: Chunk) -> ChunkResult:
     """Simulate the runs of ``chunk`` in one go: draw them all, compile them into one batch of
     inputs, run the kernel keeping only compact series, reduce to per-run figures."""
+    ready = prepare_chunk(chunk)
+    return finish_chunk(chunk, ready, run_chunk(ready))
+
+
+def prepare_chunk(chunk: Chunk) -> Prepared:
+    """Draw the chunk's runs and compile them into one batch of kernel inputs (Python, one core)."""
     from reesim.model.compile import compile_scenario
-    from reesim.results.headline import run_figures
-    from reesim.results.series import from_compact, series
     from reesim.uncertainty.sample import draw_batch
 
     ds, base, members = _dataset_and_baseline(chunk.data_dir)
     scenario = draw_batch(chunk.scenario, ds, chunk.seed, chunk.indices, chunk.vary_parameters)
     inputs = compile_scenario(scenario, ds, base)
-    runs = np.array(chunk.indices)
-    if chunk.kernel == "fast":
+    return Prepared(ds, base, members, scenario, inputs, chunk.kernel, len(chunk.indices))
+
+
+def run_chunk(ready: Prepared) -> Any:
+    """Simulate a prepared chunk: the fast kernel's compact series (every core; the GIL is
+    released), or the reference kernel's full outputs."""
+    if ready.kernel == "fast":
         from reesim.kernel.fast import run_fast_series
 
-        compact = run_fast_series(inputs, members)
-        s = from_compact(compact, ds, base, runs, list(inputs.months))
+        return run_fast_series(ready.inputs, ready.members)
+    from reesim.kernel.reference import run_reference
+
+    return run_reference(ready.inputs, runs=ready.runs)
+
+
+def finish_chunk(chunk: Chunk, ready: Prepared, simulated: Any) -> ChunkResult:
+    """Reduce a simulated chunk to per-run figures and the series of the kept runs."""
+    from reesim.results.headline import run_figures
+    from reesim.results.series import from_compact, series
+
+    runs = np.array(chunk.indices)
+    ds, base = ready.ds, ready.base
+    if ready.kernel == "fast":
+        s = from_compact(simulated, ds, base, runs, list(ready.inputs.months))
     else:
         from reesim.engine.run import add_units, to_xarray
-        from reesim.kernel.reference import run_reference
 
-        outputs = run_reference(inputs, runs=len(chunk.indices))
-        result = add_units(to_xarray(outputs, inputs, scenario, chunk.seed), ds, base)
+        result = add_units(to_xarray(simulated, ready.inputs, ready.scenario, chunk.seed), ds, base)
         s = series(result, ds, base).assign_coords(run=runs)
     kept = [i for i in chunk.indices if i < chunk.keep]
     return ChunkResult(chunk.indices, run_figures(s), s.sel(run=kept) if kept else None)
@@ -101,11 +134,17 @@ class Executor(Protocol):
 
 
 class Serial:
-    """Everything in this process."""
+    """Everything in this process. Chunks of runs (:func:`simulate_chunk`) are pipelined: the
+    next chunk is drawn and compiled, and the last one reduced, on a helper thread while the
+    kernel simulates this one on every core (:mod:`reesim.uncertainty.pipeline`)."""
 
     name = "serial"
 
     def map(self, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
+        if function is simulate_chunk:
+            from reesim.uncertainty.pipeline import overlapped
+
+            return overlapped(jobs, prepare_chunk, run_chunk, finish_chunk)
         return (function(job) for job in jobs)
 
     def close(self) -> None:
