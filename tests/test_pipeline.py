@@ -65,3 +65,27 @@ def test_an_error_is_raised_in_job_order_after_the_results_before_it() -> None:
         for result in overlapped(range(5), prepare, _simulate, _finish):
             got.append(result)
     assert got == [(0, 0, 1), (1, 1, 2)]  # every job before the failing one
+
+
+def test_fast_kernel_calls_from_two_threads_take_turns_and_agree() -> None:
+    """The kernel releases the GIL: calls from two threads at once (the dashboard's job workers)
+    take turns and give what one call alone gives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    from tests.test_engine_invariants import BASE, DS
+
+    from reesim.kernel.fast import run_fast
+    from reesim.model.compile import compile_scenario
+    from reesim.model.scenario import ExportControl, Scenario
+
+    scenario = Scenario("ban", start="2025-01", months=12, instruments=(
+        ExportControl(exporter="CHN", materials=("magnet",), start="2025-03", approval_share=0.2),
+    ))  # fmt: skip
+    inputs = compile_scenario(scenario, DS, BASE)
+    alone = run_fast(inputs, runs=3)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        both = list(pool.map(lambda _: run_fast(inputs, runs=3), range(4)))
+    for out in both:
+        assert np.array_equal(out.imports, alone.imports)
+        assert np.array_equal(out.unmet, alone.unmet)

@@ -15,6 +15,7 @@ This module prepares the arrays (Python); the compiled loop is :func:`reesim.ker
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,12 @@ from reesim.kernel.lanes import lane_count
 from reesim.kernel.reference import feed_mixes
 from reesim.kernel.state import Array, Compact, Outputs
 from reesim.model.compile import KERNEL_PARAMETERS, Inputs
+
+#: The compiled kernel releases the GIL (so that other threads, such as the serial executor's
+#: pipeline, run meanwhile) and spreads its runs over every core; two calls at once from two
+#: threads (the dashboard's job workers) would only share the cores, and Numba's workqueue
+#: threading layer does not allow it. Calls take turns.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def run_fast(inputs: Inputs, runs: int | None = None, out: Outputs | None = None) -> Outputs:
@@ -142,4 +149,5 @@ def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Ar
     )  # fmt: skip
     from reesim.kernel.fast_kernel import kernel  # compiled on first use (about a minute), then cached
 
-    kernel(*(np.ascontiguousarray(a) if isinstance(a, np.ndarray) else a for a in args))
+    with _ONE_AT_A_TIME:
+        kernel(*(np.ascontiguousarray(a) if isinstance(a, np.ndarray) else a for a in args))
