@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from reesim.cli import app
@@ -171,3 +173,34 @@ def test_series_are_kept_for_the_first_runs_and_figures_for_all(path: Path) -> N
     xr.testing.assert_equal(small.series, every.series.isel(run=slice(0, 5)))
     assert small.headline().to_dict() == every.headline().to_dict()
     assert small.headline().runs == 12
+
+
+_SPECS = [
+    {"dist": "triangular", "low": -1, "mode": 0, "high": 2},
+    {"dist": "uniform", "low": 0, "high": 1},
+    {"dist": "normal", "mean": 0, "sd": 3},
+    {"dist": "lognormal", "median": 1, "sigma": 1},
+    {"dist": "discrete", "values": [0, 0.5, 1]},
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    spec=st.sampled_from(_SPECS),
+    bounds=st.tuples(st.floats(-2, 2), st.floats(-2, 2)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_one_draw_is_the_first_of_an_array_of_draws(spec: dict[str, object], bounds: tuple[float, float],
+                                                    seed: int) -> None:  # fmt: skip
+    """Monte Carlo draws one number at a time without arrays (faster); each must be, bit for bit,
+    what the array draw clipped by NumPy gives, bounds reached, crossed or equal included."""
+    from pydantic import TypeAdapter
+
+    from reesim.scenarios.numbers import Distribution, draw, draw_one
+
+    dist = TypeAdapter(Distribution).validate_python(spec)
+    low, high = bounds
+    one = draw_one(dist, np.random.default_rng(seed), low, high)
+    array = float(draw(dist, np.random.default_rng(seed), 1, low, high)[0])
+    assert np.float64(one).tobytes() == np.float64(array).tobytes()
+    assert draw_one(2.5, np.random.default_rng(seed), 0.0, 1.0) == 2.5  # plain numbers are not clipped

@@ -163,6 +163,19 @@ def central(value: Number) -> float:
     return float(value) if isinstance(value, int | float) else value.centre()
 
 
+def draw_one(value: Number, rng: np.random.Generator, low: float, high: float) -> float:
+    """One draw of ``value``: the first of :func:`draw` with ``size`` 1, without its arrays (a
+    Monte Carlo chunk draws tens of thousands of numbers one run at a time). The clip is
+    NumPy's, step for step: NaN stays NaN, and a value equal to a bound gives the bound."""
+    if isinstance(value, int | float):
+        return float(value)
+    x = float(value.draw(rng, 1)[0])
+    if math.isnan(x):
+        return x
+    x = x if x > low else low
+    return x if x < high else high
+
+
 def draw(value: Number, rng: np.random.Generator, size: int, low: float, high: float) -> np.ndarray:
     """``size`` draws of ``value`` (constant if a plain number), clipped to ``[low, high]``."""
     if isinstance(value, int | float):

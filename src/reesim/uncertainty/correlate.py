@@ -77,7 +77,7 @@ def draw_numbers(
 ) -> dict[str, float]:  # fmt: skip
     """One run's value of each drawn number, in order; members of an operator group share a
     common normal factor (weight ``sqrt(rho)``), the others are drawn from their distributions."""
-    from reesim.scenarios.numbers import draw
+    from reesim.scenarios.numbers import draw_one
 
     common: dict[str, float] = {}
     out: dict[str, float] = {}
@@ -86,7 +86,7 @@ def draw_numbers(
         low, high = limits[where]
         op = groups.get(where)
         if op is None or rho == 0.0:
-            out[where] = float(draw(value, rng, 1, low, high)[0])
+            out[where] = draw_one(value, rng, low, high)
             continue
         if op not in common:
             common[op] = float(rng.standard_normal())

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -93,13 +94,14 @@ def prepare_chunk(chunk: Chunk) -> Prepared:
     return Prepared(ds, base, members, scenario, inputs, chunk.kernel, len(chunk.indices))
 
 
-def run_chunk(ready: Prepared) -> Any:
+def run_chunk(ready: Prepared, out: Any = None) -> Any:
     """Simulate a prepared chunk: the fast kernel's compact series (every core; the GIL is
-    released), or the reference kernel's full outputs."""
+    released; written into ``out`` if given, the series of an earlier chunk of the same shape),
+    or the reference kernel's full outputs."""
     if ready.kernel == "fast":
         from reesim.kernel.fast import run_fast_series
 
-        return run_fast_series(ready.inputs, ready.members)
+        return run_fast_series(ready.inputs, ready.members, out=out)
     from reesim.kernel.reference import run_reference
 
     return run_reference(ready.inputs, runs=ready.runs)
@@ -144,11 +146,52 @@ class Serial:
         if function is simulate_chunk:
             from reesim.uncertainty.pipeline import overlapped
 
-            return overlapped(jobs, prepare_chunk, run_chunk, finish_chunk)
+            reused = _Reused()
+            return overlapped(jobs, prepare_chunk, reused.simulate, reused.finish)
         return (function(job) for job in jobs)
 
     def close(self) -> None:
         return None
+
+
+class _Reused:
+    """The compact series of chunks already finished, written over by the next chunks of the same
+    shape: handing out and zeroing fresh memory (about 340 MB for 500 runs of 240 months) took
+    about a tenth of the kernel's time. A chunk's series go back to the pool only once it is
+    finished and its result holds no view of them; the pipeline has at most two chunks between
+    simulating and finished, so the pool keeps at most two."""
+
+    def __init__(self) -> None:
+        self.free: list[Any] = []
+        self.lock = threading.Lock()
+
+    def simulate(self, ready: Prepared) -> Any:
+        if ready.kernel != "fast":
+            return run_chunk(ready)
+        from reesim.kernel.fast import compact_shape, shape_of
+
+        shape = compact_shape(ready.inputs, ready.members)
+        with self.lock:
+            out = next((c for c in self.free if shape_of(c) == shape), None)
+            if out is not None:
+                self.free.remove(out)
+        return run_chunk(ready, out)
+
+    def finish(self, chunk: Chunk, ready: Prepared, simulated: Any) -> ChunkResult:
+        result = finish_chunk(chunk, ready, simulated)
+        if ready.kernel == "fast" and not _holds_view(result, simulated):
+            with self.lock:
+                self.free = [*self.free[-1:], simulated]
+        return result
+
+
+def _holds_view(result: ChunkResult, compact: Any) -> bool:
+    """Whether some array of ``result`` may share memory with the series ``compact``."""
+    held = list(result.figures.values())
+    if result.series is not None:
+        held += [v.values for v in result.series.variables.values()]
+    mine = [getattr(compact, f.name) for f in fields(compact)]
+    return any(np.may_share_memory(a, b) for a in held if isinstance(a, np.ndarray) for b in mine)
 
 
 def _one_thread() -> None:
