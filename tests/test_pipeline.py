@@ -123,7 +123,7 @@ def test_series_written_over_old_ones_equal_fresh_ones() -> None:
 
 def test_serial_batches_write_later_chunks_over_finished_ones() -> None:
     """The serial executor hands a finished chunk's series to a later chunk of the same shape
-    (fresh memory cost a tenth of the kernel's time), and the figures are those of one chunk."""
+    (fresh memory costs the OS time to hand out and zero), and the figures are those of one chunk."""
     import numpy as np
     from tests.test_engine_invariants import BASE, DS
 
