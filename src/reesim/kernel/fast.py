@@ -66,7 +66,7 @@ def run_fast_series(
     [month, material, node, element] is written, so a run costs a few hundred kB, not 30 MB.
     ``out`` may be the series of an earlier call of the same shape (see :func:`compact_shape`):
     every value is overwritten, which saves the operating system handing out and zeroing new
-    memory (about 340 MB for 500 runs of 240 months; about 2% of the kernel's time).
+    memory (about 350 MB for 512 runs of 240 months; up to a fifth of the kernel's time).
     """
     runs = _runs(inputs, runs)
     shape = compact_shape(inputs, members, runs)
