@@ -24,7 +24,7 @@ from timing import median_seconds
 
 from reesim.dataset import load_dataset
 from reesim.engine.batch import with_horizon
-from reesim.kernel.fast import compact_shape, run_fast, run_fast_series, shape_of
+from reesim.kernel.fast import SeriesPool, compact_shape, run_fast, run_fast_series
 from reesim.kernel.reference import run_reference
 from reesim.kernel.state import Compact
 from reesim.model.baseline import build_baseline
@@ -60,14 +60,14 @@ def monte_carlo(runs: int, chunk: int, reuse: bool = True) -> tuple[float, float
     members = place_members(ds, base)
     total = kernel = 0.0
     months = 0
-    last: Compact | None = None
+    pool = SeriesPool(keep=1)
     for a in range(0, runs, chunk):
         start = time.perf_counter()
         indices = tuple(range(a, min(a + chunk, runs)))
         inputs = compile_scenario(draw_batch(race, ds, 1, indices), ds, base)
         mid = time.perf_counter()
-        fits = reuse and last is not None and shape_of(last) == compact_shape(inputs, members)
-        last = run_fast_series(inputs, members, out=last if fits else None)
+        out = pool.take(compact_shape(inputs, members)) if reuse else None
+        pool.give(run_fast_series(inputs, members, out=out))
         end = time.perf_counter()
         total += end - start
         kernel += end - mid
@@ -83,16 +83,13 @@ def pipelined(runs: int, chunk: int) -> float:
     race = with_horizon(catalog.load("race", ds), MONTHS / 12)
     members = place_members(ds, base)
     jobs = [tuple(range(a, min(a + chunk, runs))) for a in range(0, runs, chunk)]
-    free: list[Compact] = []  # series of finished chunks, written over by the next ones
+    pool = SeriesPool(keep=2)  # series of finished chunks, written over by the next ones
 
     def simulate(inputs: Inputs) -> Compact:
-        out = next((c for c in free if shape_of(c) == compact_shape(inputs, members)), None)
-        if out is not None:
-            free.remove(out)
-        return run_fast_series(inputs, members, out=out)
+        return run_fast_series(inputs, members, out=pool.take(compact_shape(inputs, members)))
 
     def finish(job: tuple[int, ...], inputs: Inputs, compact: Compact) -> None:
-        free.append(compact)
+        pool.give(compact)
 
     start = time.perf_counter()
     for _ in overlapped(jobs, lambda indices: compile_scenario(draw_batch(race, ds, 1, indices), ds, base),

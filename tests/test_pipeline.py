@@ -152,3 +152,24 @@ def test_serial_batches_write_later_chunks_over_finished_ones() -> None:
         assert np.array_equal(chunks.figures[name], values, equal_nan=True), name
     assert chunks.series is not None and one.series is not None
     assert chunks.series.equals(one.series)
+
+
+def test_series_pool_hands_back_only_the_shape_asked_and_keeps_the_last_ones() -> None:
+    from reesim.kernel.fast import SeriesPool, _compact_buffers, shape_of
+
+    pool = SeriesPool(keep=2)
+    small, large, other = (
+        _compact_buffers(2, 3, 4, 5, 4),
+        _compact_buffers(6, 3, 4, 5, 4),
+        _compact_buffers(2, 3, 4, 5, 4),
+    )
+    assert pool.take(shape_of(small)) is None
+    for c in (small, large, other):
+        pool.give(c)  # small is dropped: only the last two are kept
+    assert pool.take(shape_of(large)) is large
+    assert pool.take(shape_of(small)) is other
+    assert pool.take(shape_of(small)) is None
+    roomy = SeriesPool(keep=4)
+    for c in (small, large, other):
+        roomy.give(c)
+    assert roomy.take(shape_of(small)) is small and roomy.take(shape_of(small)) is other

@@ -93,6 +93,30 @@ def shape_of(c: Compact) -> tuple[int, int, int, int, int]:
     return (runs, t_n, p_n, items - 1, c.production_outside.shape[2])
 
 
+class SeriesPool:
+    """Series of finished calls, to be written over by later calls of the same shape (``out`` of
+    :func:`run_fast_series`) instead of asking the operating system for fresh memory each time.
+    Keeps the last ``keep`` given back; safe to use from two threads (a pipeline's)."""
+
+    def __init__(self, keep: int = 2) -> None:
+        self.keep = keep
+        self.free: list[Compact] = []
+        self.lock = threading.Lock()
+
+    def take(self, shape: tuple[int, int, int, int, int]) -> Compact | None:
+        """Series of ``shape`` (see :func:`compact_shape`) no longer used, or None."""
+        with self.lock:
+            found = next((c for c in self.free if shape_of(c) == shape), None)
+            # By identity: list.remove would compare the series' arrays (a dataclass's ==).
+            self.free = [c for c in self.free if c is not found]
+            return found
+
+    def give(self, compact: Compact) -> None:
+        """Hand back series nothing reads any more."""
+        with self.lock:
+            self.free = [*self.free[max(len(self.free) + 1 - self.keep, 0) :], compact]
+
+
 def _runs(inputs: Inputs, runs: int | None) -> int:
     own = inputs.runs
     if runs is None:

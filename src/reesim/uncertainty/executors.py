@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
@@ -163,26 +162,21 @@ class _Reused:
     between simulating and finished, so the pool keeps at most two."""
 
     def __init__(self) -> None:
-        self.free: list[Any] = []
-        self.lock = threading.Lock()
+        from reesim.kernel.fast import SeriesPool
+
+        self.pool = SeriesPool(keep=2)
 
     def simulate(self, ready: Prepared) -> Any:
         if ready.kernel != "fast":
             return run_chunk(ready)
-        from reesim.kernel.fast import compact_shape, shape_of
+        from reesim.kernel.fast import compact_shape
 
-        shape = compact_shape(ready.inputs, ready.members)
-        with self.lock:
-            out = next((c for c in self.free if shape_of(c) == shape), None)
-            if out is not None:
-                self.free.remove(out)
-        return run_chunk(ready, out)
+        return run_chunk(ready, self.pool.take(compact_shape(ready.inputs, ready.members)))
 
     def finish(self, chunk: Chunk, ready: Prepared, simulated: Any) -> ChunkResult:
         result = finish_chunk(chunk, ready, simulated)
         if ready.kernel == "fast" and not _holds_view(result, simulated):
-            with self.lock:
-                self.free = [*self.free[-1:], simulated]
+            self.pool.give(simulated)
         return result
 
 
