@@ -17,6 +17,14 @@ order (concentrate, oxide, metal, magnet) what every node can offer and needs, t
 (:mod:`reesim.kernel.fast_trade`) and what it comes to (:mod:`reesim.kernel.fast_settle`), then
 prices. Two modes: full outputs [run, month, material, node, element], or (``series``) the
 compact series Monte Carlo keeps (:class:`reesim.kernel.state.Compact`).
+
+Padding: the per-lane state arrays have one spare element per node (and ``flow`` one spare
+partner slot). Without it, a node's row is 16 elements x 16 lanes x 8 bytes = 4 KiB, so the
+same cell of two materials, tiers or nodes two apart lies a multiple of 4 KiB away. The
+processor matches a load against earlier stores by the low 12 bits of the address first, and
+such a load waits for a store it does not depend on (in a profile of ``race``, one load in
+the asking step of trade took 4% of the kernel's time). Loops take the element count from the
+data (``mixes``, ``dirty``, ...), never from a padded array.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from reesim.kernel.vec import load, store, vmax
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "f18453d521f52a19"
+CALLED_SOURCES = "f1ce11e9fd55a620"
 CALLED_MODULES = ("kernel/fast_month.py", "kernel/fast_settle.py", "kernel/fast_trade.py",
                   "kernel/reference.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
 
@@ -78,7 +86,10 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
             for q in range(lanes):
                 par[p, q] = params[p, rl[q]]
         # State carried from month to month ([material, node, element, lane] cells).
-        cell, row = (k_n, n_n, e_n, lanes), (n_n, e_n, lanes)
+        # One spare element per node (and one spare partner slot in ``flow``), never read or
+        # written: see "Padding" in the module docstring.
+        ep = e_n + 1
+        cell, row = (k_n, n_n, ep, lanes), (n_n, ep, lanes)
         inv = np.empty(cell)  # working stocks start at their targets
         # Uses met [material, node, element, lane]; the magnets used last month are recycled.
         final_met, feed_met = np.zeros(cell), np.zeros(cell)
@@ -147,19 +158,19 @@ def kernel(lt, mine, mine_profile, base_in, mixes, yields, final, p_share, p_all
         surplus, request = np.zeros(row), np.zeros(row)
         live = np.zeros((k_n, n_n, e_n), dtype=np.bool_)
         busy = np.zeros((k_n, n_n, e_n), dtype=np.bool_)
-        flow = np.zeros((n_n, e_n, width, lanes))
-        wide = np.zeros((n_n, e_n, n_n, lanes))
-        offer = np.zeros((n_n, e_n, n_n, lanes))
+        flow = np.zeros((n_n, ep, width + 1, lanes))
+        wide = np.zeros((n_n, ep, n_n, lanes))
+        offer = np.zeros((n_n, ep, n_n, lanes))
         open_x, open_n = np.zeros((e_n, n_n), dtype=np.int64), np.zeros(e_n, dtype=np.int64)
         open_at = np.zeros((n_n, e_n), dtype=np.bool_)
         full = np.zeros((n_n, e_n), dtype=np.bool_)
         rows = np.zeros((n_n, e_n), dtype=np.bool_)
         left, part = np.zeros(row), np.zeros(row)
-        totals = np.zeros((3, n_n, e_n, lanes))
+        totals = np.zeros((3, n_n, ep, lanes))
         reroute, weight, asked = np.zeros(row), np.zeros(row), np.zeros(row)
         # Imports and exports are kept per material for the full outputs; the compact series do
         # not read them after the material's settling, so one table serves every material.
-        trades = (k_n if not series else 1, n_n, e_n, lanes)
+        trades = (k_n if not series else 1, n_n, ep, lanes)
         imports, exports, have = np.zeros(trades), np.zeros(trades), np.zeros(row)
         dirty = np.zeros((k_n, n_n, e_n), dtype=np.bool_)
         for k in range(k_n):
@@ -235,8 +246,7 @@ def _write(first, real, t, k, yields, produced, imports, exports, consumed, fina
            recycled, o_prod, o_imp, o_exp, o_feed, o_cons, o_dem, o_unmet, o_loss, o_inv, o_stock,
            o_recycled):  # pragma: no cover - compiled  # fmt: skip
     """Write material ``k``'s month of the first ``real`` lanes to the full outputs."""
-    n_n, e_n, _ = produced.shape
-    k_n = o_prod.shape[2]
+    k_n, n_n, e_n = o_prod.shape[2], o_prod.shape[3], o_prod.shape[4]
     for q in range(real):
         r = first + q
         for n in range(n_n):

@@ -216,7 +216,7 @@ def prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, 
     rise. ``rf`` is False when floors are the same in every run. Rows not ``dirty`` (see
     :func:`reesim.kernel.fast_settle.settle`) want and miss nothing. ``picked`` is scratch
     [lanes]."""
-    k_n, n_n, e_n, _ = wanted.shape
+    k_n, n_n, e_n = dirty.shape
     zero = splat(lt, 0.0)
     kappa, tau = load(lt, par, (3,)), vmax(load(lt, par, (4,)), 1.0)
     for k in range(k_n):

@@ -129,7 +129,7 @@ def stage(lt, k, t, rl, on, act_e, n_act, mixes, yields, secondary, recycle_rate
     mix. Only rows listed for the material (``act_e``, ``n_act``) are written: the others stay
     zero. ``rr`` is False when the recycling rate is the same in every run; ``picked`` is
     scratch [lanes]."""
-    n_n, e_n = feed_met.shape[0], feed_met.shape[1]
+    n_n, e_n = mixes.shape[1], mixes.shape[2]
     if k + 1 == mixes.shape[0]:
         return  # magnets: no next stage, and nothing planned to feed one (consumed stays zero)
     magnets = k + 1 == 3

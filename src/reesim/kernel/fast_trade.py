@@ -219,7 +219,7 @@ def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, a
     the re-routed amounts added there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the
     exporters with surplus left, and ``open_at[exporter, element]`` marks them. Returns whether
     some row was marked ``full``."""
-    n_n, e_n = reroute.shape[0], reroute.shape[1]
+    n_n, e_n = open_at.shape
     zero = splat(lt, 0.0)
     any_full = False
     # Only exporters with surplus left in some lane can take re-routed orders: list them once.
