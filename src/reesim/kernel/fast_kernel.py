@@ -18,9 +18,12 @@ order (concentrate, oxide, metal, magnet) what every node can offer and needs, t
 prices. Two modes: full outputs [run, month, material, node, element], or (``series``) the
 compact series Monte Carlo keeps (:class:`reesim.kernel.state.Compact`).
 
-Padding: the per-lane state arrays have one spare element per node (and ``flow`` one spare
-partner slot). Without it, a node's row is 16 elements x 16 lanes x 8 bytes = 4 KiB, so the
-same cell of two materials, tiers or nodes two apart lies a multiple of 4 KiB away. The
+Padding: the [material, node, element, lane] and [node, element, lane] arrays, and ``totals``,
+``flow``, ``wide`` and ``offer``, have one spare element per node (and ``flow`` one spare
+partner slot). Without it, a node's row is 16 elements x 16 lanes x 8 bytes = 2 KiB, so the
+same cell of two materials, tiers or nodes two apart lies a multiple of 4 KiB away (in ``flow``,
+without the spare slot, so do elements eight apart). The price arrays ([material, market,
+element, lane], 4 KiB a material) are not padded: prices are a small step, not measured. The
 processor matches a load against earlier stores by the low 12 bits of the address first, and
 such a load waits for a store it does not depend on (in a profile of ``race``, one load in
 the asking step of trade took 4% of the kernel's time). Loops take the element count from the
