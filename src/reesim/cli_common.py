@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reesim.errors import InputError, Problem
 
-out = Console()
-err = Console(stderr=True)
+#: Columns of a console that writes where no terminal is (a file or pipe, and none of the
+#: standard streams a terminal) and COLUMNS is not set: Rich would take 80 and fold wide tables,
+#: such as a Monte Carlo headline, into columns a few characters wide.
+UNATTENDED_WIDTH = 160
+
+
+def _has_terminal() -> bool:
+    for fd in (0, 1, 2):
+        try:
+            os.get_terminal_size(fd)
+        except (AttributeError, ValueError, OSError):
+            continue
+        return True
+    return False
+
+
+class WideConsole(Console):
+    """A Rich console that is :data:`UNATTENDED_WIDTH` columns wide when no terminal tells its
+    width and COLUMNS is not set (a log file, a pipe, a scheduled job); otherwise as Rich sizes
+    it (the terminal's width, or COLUMNS)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        dims: ConsoleDimensions = Console.size.fget(self)  # type: ignore[attr-defined]
+        if self._width is not None or "COLUMNS" in self._environ or _has_terminal():
+            return dims
+        return ConsoleDimensions(max(dims.width, UNATTENDED_WIDTH), dims.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+out = WideConsole()
+err = WideConsole(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
