@@ -51,6 +51,14 @@ def test_bad_status_value(data_copy: Path, edit_cell: Editor) -> None:
     assert "reported" in p.hint
 
 
+def test_unknown_region(data_copy: Path, edit_cell: Editor) -> None:
+    line = find_line(data_copy, "countries.csv", iso3="GRL")
+    edit_cell("countries.csv", line, "region", "America")
+    p = _only(_errors(data_copy), "countries.csv")
+    assert (p.line, p.field) == (line, "region")
+    assert "'Americas'" in p.hint
+
+
 def test_derived_row_without_note(data_copy: Path, edit_cell: Editor) -> None:
     edit_cell("elements.csv", 4, "note", "")
     p = _only(_errors(data_copy), "elements.csv")

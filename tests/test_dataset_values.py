@@ -105,6 +105,22 @@ def test_every_country_maps_to_a_model_node(dataset: Dataset) -> None:
     assert set(countries["node"]) <= nodes
 
 
+def test_every_node_but_row_has_an_m49_region(dataset: Dataset) -> None:
+    c = dataset.countries
+    regions = dict(zip(c["iso3"], c["region"], strict=True))
+    nodes = set(c.loc[c["node"] == c["iso3"], "iso3"])
+    assert all(regions[n] for n in nodes - {"ROW"})
+    assert regions["ROW"] == "" and regions["WLD"] == "" and regions["OTH"] == ""
+    assert all(c.loc[c["kind"] == "country", "region"])
+    # M49 as published: Greenland in the Americas, Russia in Europe
+    assert (regions["GRL"], regions["RUS"], regions["XEU"], regions["CHN"]) == (
+        "Americas",
+        "Europe",
+        "Europe",
+        "Asia",
+    )
+
+
 def test_coverage_counts_every_row(dataset: Dataset) -> None:
     for cov in coverage(dataset):
         if dataset.spec(cov.table).sourced:
