@@ -121,6 +121,18 @@ def test_every_node_but_row_has_an_m49_region(dataset: Dataset) -> None:
     )
 
 
+def test_shipment_lags_are_months_with_ranges(dataset: Dataset) -> None:
+    p = dataset.parameters.set_index("name")
+    for name, (default, low, high) in {
+        "transit_months": (1.0, 0.5, 1.5),
+        "transit_months_regional": (0.3, 0.1, 0.5),
+    }.items():
+        row = p.loc[name]
+        assert (row["default"], row["low"], row["high"]) == (default, low, high)
+        assert row["unit"] == "months" and row["status"] == "derived"
+    assert p.index[-2:].tolist() == ["transit_months", "transit_months_regional"]
+
+
 def test_coverage_counts_every_row(dataset: Dataset) -> None:
     for cov in coverage(dataset):
         if dataset.spec(cov.table).sourced:
