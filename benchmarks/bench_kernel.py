@@ -128,7 +128,7 @@ def main() -> None:
     _, fresh, _ = monte_carlo(args.runs, args.chunk, reuse=False)
     print(
         f"  kernel, fresh   {fresh:8.1f} s  {args.runs * months / fresh:>12,.0f} run-months/s "
-        f"(each chunk's series in new memory, as before the ninth session; {fresh / kernel:.2f}x the time)"
+        f"(each chunk's series in new memory instead of reused; {fresh / kernel:.2f}x the time)"
     )
     piped = pipelined(args.runs, args.chunk)
     print(f"  pipelined       {piped:8.1f} s  {args.runs * months / piped:>12,.0f} run-months/s "

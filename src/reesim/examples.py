@@ -1,7 +1,7 @@
 """Factories for small, documented scenarios used by the quick start, the examples and the tests.
 
 In the spirit of linopy's ``examples`` module: each function returns a ready :class:`Scenario`.
-The shipped YAML scenarios (a later issue) will replace these for analysts; these stay for code.
+Analysts write and run the YAML scenarios of :mod:`reesim.scenarios`; these factories serve code.
 """
 
 from __future__ import annotations

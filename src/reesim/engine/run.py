@@ -42,8 +42,9 @@ def run(
 
     ``kernel`` is ``"fast"`` (compiled with Numba; the first call compiles, later calls reuse the
     on-disk cache) or ``"reference"`` (plain NumPy). Both give the same numbers to 1e-9 relative.
-    ``seed`` is recorded in the result; with no sampled parameters yet (Monte Carlo comes with
-    the uncertainty issue) every run is identical and deterministic.
+    ``seed`` is recorded in the result. Nothing is drawn here: every run uses the scenario's
+    central values, so the runs are identical and deterministic. For Monte Carlo over the
+    scenario's distributions use :func:`reesim.engine.batch.run_batch` (``reesim run --runs N``).
     """
     if kernel not in KERNELS:
         raise InputError(

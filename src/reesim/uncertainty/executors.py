@@ -156,7 +156,7 @@ class Serial:
 class _Reused:
     """The compact series of chunks already finished, written over by the next chunks of the same
     shape: fresh memory (about 350 MB for 512 runs of 240 months), handed out and zeroed by the
-    operating system, made the kernel take from 0% to 29% longer (six alternating measurements
+    operating system, makes the kernel take from 0% to 29% longer (six alternating measurements
     of 10,000 and 4,096 runs of race; median 15%). A chunk's series go back to the pool only once
     it is finished and its result holds no view of them; the pipeline has at most two chunks
     between simulating and finished, so the pool keeps at most two."""
