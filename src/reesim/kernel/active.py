@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from reesim.kernel.reference import feed_mixes
+from reesim.kernel.shared import feed_mixes
 from reesim.model.compile import Inputs
 
 Mask = NDArray[np.bool_]

@@ -16,15 +16,12 @@ This module prepares the arrays (Python); the compiled loop is :func:`reesim.ker
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import numpy as np
 
-from reesim.kernel.active import active_rows, row_lists
 from reesim.kernel.lanes import lane_count
-from reesim.kernel.reference import feed_mixes
 from reesim.kernel.state import Array, Compact, Outputs
-from reesim.model.compile import KERNEL_PARAMETERS, Inputs
+from reesim.model.compile import Inputs
 
 #: The compiled kernel releases the GIL (so that other threads, such as the serial executor's
 #: pipeline, run meanwhile) and spreads its runs over every core; two calls at once from two
@@ -135,63 +132,15 @@ def _compact_buffers(runs: int, t_n: int, p_n: int, e_n: int, k_n: int) -> Compa
     )  # fmt: skip
 
 
-def _per_run(array: Array, runs: int) -> Array:
-    """A [R or 1, ...] table spread to ``runs`` rows (contiguous, for the kernel)."""
-    return np.ascontiguousarray(np.broadcast_to(array, (runs, *array.shape[1:])), dtype=float)
+def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Array, on: bool) -> None:
+    from reesim.kernel import bundles
+    from reesim.kernel.compiling import compiled_kernel
 
-
-def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Array, series: bool) -> None:
-    base = inputs.base
-    k_n, n_n, e_n = 4, base.dims.n_nodes, base.dims.n_elements
-    mixes = feed_mixes(inputs)
-    mine_profile = np.where(base.mine[:, None] > 0, base.profile, mixes[0])
-    params = np.stack([np.broadcast_to(inputs.params[p], (runs,)).astype(float) for p in KERNEL_PARAMETERS])
-    market = np.ones(n_n, dtype=np.int64)
-    market[inputs.origin_node] = 0
-    # For each material, importer and element: the exporters with a positive base share.
-    nz = base.shares > 0
-    counts = nz.sum(axis=2)
-    width = max(int(counts.max()), 1)
-    partners = np.full((k_n, n_n, e_n, width), -1, dtype=np.int64)
-    for k, i, e in zip(*np.nonzero(counts), strict=True):
-        found = np.flatnonzero(nz[k, i, :, e])
-        partners[k, i, e, : found.size] = found
-    c, q, sp = inputs.controls, inputs.quotas, inputs.stockpiles
-    act_e, n_act = row_lists(active_rows(inputs))  # the rows that can hold anything
-    # The places (rows of members) each node belongs to.
-    n_places = (members > 0).sum(axis=0).astype(np.int64)
-    places_of = np.zeros((n_n, max(int(n_places.max(initial=0)), 1)), dtype=np.int64)
-    for n in range(n_n):
-        found = np.flatnonzero(members[:, n] > 0)
-        places_of[n, : found.size] = found
-    # The same, per partner slot: its base share and the control patterns covering it.
-    x = np.maximum(partners, 0)
-    kk, ii, ee = np.ogrid[:k_n, :n_n, :e_n]
-    kk, ii, ee = kk[..., None], ii[..., None], ee[..., None]
-    p_share = np.where(partners >= 0, base.shares[kk, ii, x, ee], 0.0)
-    p_allow = inputs.controls.allow_pattern[kk, x, ii, ee]
-    p_denied = inputs.controls.denied_pattern[kk, x, ii]
-    args: tuple[Any, ...] = (
-        (0,) * lane_count(runs), base.mine, mine_profile, base.feed.sum(axis=2), mixes, base.yields,
-        base.final, p_share, p_allow, p_denied, partners, base.prices, base.defence_share, base.secondary,
-        base.feed + base.final,
-        c.start, c.end, _per_run(c.review, runs), _per_run(c.share, runs), _per_run(c.threshold, runs),
-        c.allow_pattern, c.allow_members, c.content_pattern, c.content_members, c.denied_pattern,
-        c.denied_members,
-        q.node, q.start, q.end, q.covers, q.weight, _per_run(q.tonnes, runs),
-        sp.node, sp.material, sp.start, sp.mix, _per_run(sp.target, runs), _per_run(sp.purchase, runs),
-        _per_run(sp.initial, runs),
-        inputs.demand_index, inputs.proj_node, inputs.proj_material, _per_run(inputs.proj_capacity, runs),
-        _per_run(inputs.proj_start, runs), _per_run(inputs.proj_ramp, runs),
-        _per_run(inputs.proj_opex, runs), inputs.proj_offtake, inputs.proj_mix, inputs.recycle_rate,
-        inputs.price_floor, _per_run(inputs.release_threshold, runs), inputs.origin_node, market,
-        act_e, n_act, params,
-        out.production, out.imports, out.exports, out.feed, out.consumption, out.demand, out.unmet,
-        out.losses, out.inventory, out.stockpile, out.recycled, out.price,
-        series, places_of, n_places, compact.demand, compact.unmet, compact.magnet_stock, compact.stockpile,
-        compact.production_outside, compact.use_outside,
-    )  # fmt: skip
-    from reesim.kernel.fast_kernel import kernel  # compiled on first use (about a minute), then cached
-
-    with _ONE_AT_A_TIME:
-        kernel(*(np.ascontiguousarray(a) if isinstance(a, np.ndarray) else a for a in args))
+    s = bundles.contiguous(bundles.structure(inputs, members))
+    terms = [bundles.contiguous(b) for b in bundles.terms(inputs, runs)]
+    params = bundles.params(inputs, runs)
+    full, series = bundles.full(out), bundles.contiguous(bundles.series(compact, on))
+    lanes = (0,) * lane_count(runs)
+    kernel = compiled_kernel(lanes, s, *terms, params, full, series)
+    with _ONE_AT_A_TIME, np.errstate(all="ignore"):  # (errors matter only with the JIT off)
+        kernel(lanes, s, *terms, params, full, series)

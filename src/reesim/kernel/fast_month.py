@@ -1,7 +1,10 @@
 """The terms of one month for the fast kernel (:mod:`reesim.kernel.fast_kernel`), per lane.
 
 Each function fills arrays with a trailing lane axis (one lane per run simulated side by side;
-``rl[lane]`` is the lane's run, the row it reads of per-run tables). The rules are those of the
+``rl[lane]`` is the lane's run, the row it reads of per-run tables). Arguments are the named
+bundles of :mod:`reesim.kernel.bundles` and :mod:`reesim.kernel.fast_state`: ``s`` the
+structure, ``par`` the lanes' parameters, ``state``, ``now`` (this month's terms) and ``scr``
+(scratch). The rules are those of the
 reference kernel (:mod:`reesim.kernel.reference`): licensed shares of the export controls in
 force, quotas, strategic purchases, new capacity, planned inputs, mine output, final demand, and
 after trade the price and substitution update. Quantities are t REO-eq per month; prices USD/kg.
@@ -12,16 +15,22 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from reesim.kernel.reference import EPS
+from reesim.kernel.shared import EPS
 from reesim.kernel.vec import any_lane, gather, load, splat, store, vmax, vmin, where
 
 
 @njit(cache=True, error_model="numpy")
-def rules(lt, t, rl, c_start, c_end, c_review, c_share, c_threshold, allow_members, content_members,
-          denied_members, factor, in_force, allow_now, content_share, content_threshold,
-          denied_now):  # pragma: no cover - compiled  # fmt: skip
+def rules(lt, t, rl, ctl, now):  # pragma: no cover - compiled
     """This month's licensed share per pattern of controls (see :mod:`reesim.model.controls`)."""
     lanes = len(lt)
+    c_start, c_end, c_review, c_share, c_threshold = ctl.start, ctl.end, ctl.review, ctl.share, ctl.threshold
+    factor, in_force, allow_now = now.factor, now.in_force, now.allow_now
+    content_share, content_threshold, denied_now = now.content_share, now.content_threshold, now.denied_now
+    allow_members, content_members, denied_members = (
+        ctl.allow_members,
+        ctl.content_members,
+        ctl.denied_members,
+    )
     c_n = c_start.size
     for c in range(c_n):
         in_force[c] = c_start[c] <= t < c_end[c]
@@ -56,12 +65,21 @@ def rules(lt, t, rl, c_start, c_end, c_review, c_share, c_threshold, allow_membe
 
 
 @njit(cache=True, error_model="numpy")
-def limits(lt, t, rl, q_node, q_start, q_end, q_covers, q_weight, q_tonnes, s_node, s_material, s_start,
-           s_mix, s_purchase, quota, stock_rate):  # pragma: no cover - compiled  # fmt: skip
+def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
     """Export quotas in force (``quota[material, node, element, lane]``, inf where none) and
     strategic purchases per month (``stock_rate``). Only the cells some quota covers, and the
     cells of stockpiles, are reset: the others keep inf and zero from the start."""
     lanes = len(lt)
+    q_node, q_start, q_end, q_covers, q_weight, q_tonnes = (lim.q_node, lim.q_start, lim.q_end, lim.q_covers,
+                                                            lim.q_weight, lim.q_tonnes)  # fmt: skip
+    s_node, s_material, s_start, s_mix, s_purchase = (
+        lim.s_node,
+        lim.s_material,
+        lim.s_start,
+        lim.s_mix,
+        lim.s_purchase,
+    )
+    quota, stock_rate = now.quota, now.stock_rate
     k_n, e_n = q_covers.shape[1], q_covers.shape[2]
     for qi in range(q_node.size):
         for k in range(k_n):
@@ -88,15 +106,18 @@ def limits(lt, t, rl, q_node, q_start, q_end, q_covers, q_weight, q_tonnes, s_no
 
 
 @njit(cache=True, error_model="numpy")
-def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, proj_start, proj_ramp,
-           proj_opex, proj_offtake, proj_mix, base_in, yields, mixes, mine, mine_profile, act_e, n_act, add,
-           planned, produced):  # pragma: no cover - compiled  # fmt: skip
+def supply(lt, t, rl, s, proj, par, state, now):  # pragma: no cover - compiled
     """New capacity on line (``add[material, node, lane]``; a project not under offtake idles
     while its revenue is below ``idle_ratio`` x its opex), each stage's planned input and the
     mines' output (``produced[node, element, lane]``). ``planned`` is not written where the mix
     is zero, nor ``produced`` in rows not listed (``act_e``, ``n_act``; see
     :mod:`reesim.kernel.active`): they must be zero there."""
     lanes = len(lt)
+    on, price, add, planned, produced = s.origin, state.price, now.add, state.planned, state.produced[0]
+    mixes, yields, base_in, mine, mine_profile = s.mixes, s.yields, s.base_in, s.mine, s.mine_profile
+    proj_node, proj_material, proj_capacity, proj_start = proj.node, proj.material, proj.capacity, proj.start
+    proj_ramp, proj_opex, proj_offtake, proj_mix = proj.ramp, proj.opex, proj.offtake, proj.mix
+    act_e, n_act = s.act_e, s.n_act
     k_n, n_n, e_n = mixes.shape
     add[:, :, :] = 0.0
     for p in range(proj_node.size):
@@ -109,7 +130,7 @@ def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, p
                 revenue = 0.0
                 for e in range(e_n):
                     revenue += price[mat, mk, e, q] * proj_mix[p, e]
-                if revenue < par[10, q] * proj_opex[r, p]:
+                if revenue < par.idle_price_ratio[q] * proj_opex[r, p]:
                     level = 0.0
             add[mat, node, q] += level
     for k in range(k_n - 1):
@@ -128,9 +149,7 @@ def supply(lt, t, rl, on, par, price, proj_node, proj_material, proj_capacity, p
 
 
 @njit(cache=True, error_model="numpy")
-def positions(lt, k, par, act_e, n_act, piled, capped, inv, produced, stock_rate, stock_target, stock,
-              planned, demand, base_use, quota, avail, buy, use, surplus, request, live,
-              busy):  # pragma: no cover - compiled  # fmt: skip
+def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     """What each node has of material ``k`` (``avail``: working stock and output), uses (``use``:
     next stage's input, final demand and strategic purchases ``buy``), can offer (``surplus``,
     within its export quota) and asks of others (``request``, restocking towards its working-stock
@@ -144,13 +163,25 @@ def positions(lt, k, par, act_e, n_act, piled, capped, inv, produced, stock_rate
     stay empty in every month, and their ``live`` and ``busy`` stay False. Stocks are read only in
     rows a stockpile holds (``piled[material, node, element]``), quotas only in rows one covers
     (``capped``): elsewhere they are zero and inf."""
+    act_e, n_act, piled, capped, base_use = s.act_e, s.n_act, s.piled, s.capped, s.base_use
+    inv, produced, stock_target, stock = state.inv, state.produced[k], state.stock_target, state.stock
+    planned, demand, stock_rate, quota = state.planned, state.demand, now.stock_rate, now.quota
+    avail, buy, use, surplus, request = scr.avail, scr.buy, scr.use, scr.surplus, scr.request
+    live, busy = scr.live[k], scr.busy[k]
     n_n = avail.shape[0]
     zero = splat(lt, 0.0)
-    restock, stock_months = load(lt, par, (11,)), load(lt, par, (0,))
+    restock, stock_months = load(lt, par.restock_months, ()), load(lt, par.working_stock_months, ())
+    lagged = s.lagged
+    slot = t % s.slots
     for n in range(n_n):
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
             av = load(lt, inv, (k, n, e)) + load(lt, produced, (n, e))
+            coming, due = zero, zero  # goods arriving later, and the amount the importer wants under way
+            if lagged:  # goods arriving this month join what the node has
+                av = av + load(lt, state.ring, (slot, k, n, e))
+                for j in range(1, s.slots):
+                    coming = coming + load(lt, state.ring, ((t + j) % s.slots, k, n, e))
             held, by = zero, zero
             if piled[k, n, e]:
                 held = load(lt, stock, (k, n, e))
@@ -165,24 +196,30 @@ def positions(lt, k, par, act_e, n_act, piled, capped, inv, produced, stock_rate
             if capped[k, n, e]:
                 spare = vmin(spare, load(lt, quota, (k, n, e)))
             store(surplus, (n, e), spare)
-            req = vmin(vmax(us + tg - av, 0.0), us + tg / restock)
+            if lagged:  # orders keep the goods under way at the lag times what the node lacks
+                due = load(lt, state.lag_in, (k, n, e)) * vmax(us - load(lt, produced, (n, e)), 0.0)
+                req = vmin(vmax(us + tg - av + (due - coming), 0.0), us + (tg + due) / restock)
+            else:
+                req = vmin(vmax(us + tg - av, 0.0), us + tg / restock)
             store(request, (n, e), req)
             live[n, e] = any_lane(req > 0.0)
             busy[n, e] = any_lane((av != 0.0) | (us != 0.0) | (req != 0.0) | (held != 0.0))
 
 
 @njit(cache=True, error_model="numpy")
-def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub, needs, resp, seen, power,
-                 picked, demand):  # pragma: no cover - compiled  # fmt: skip
+def final_demand(lt, t, rl, s, paths, par, state, scr):  # pragma: no cover - compiled
     """Final demand ``demand[material, node, element, lane]``: base use x the scenario's demand
-    index x the response to price (elasticity) and to substitution. ``rd`` is False when the
-    demand index is the same in every run (one row). Rows without base use are not written:
+    index x the response to price (elasticity) and to substitution. Rows without base use are not written:
     ``demand`` must be zero there on entry. The response ``resp`` [market, element, lane] is
     computed where some node of the market has base use (``needs[material, market, element]``).
     ``seen`` and ``power`` [material, market, element, lane] keep the last price ratio raised to
     the elasticity and the result: most prices settle, and the power is taken again only when
     the ratio changed (NaN on the first call). ``picked`` is scratch [lanes]."""
     lanes = len(lt)
+    final, demand_index, market, p0, needs = s.final, paths.demand_index, s.market, s.p0, s.needs
+    price, sub, seen, power, demand = state.price, state.sub, state.seen, state.power, state.demand
+    resp, picked = scr.resp, scr.picked
+    rd = demand_index.shape[0] > 1
     k_n, n_n, e_n = final.shape
     for k in range(k_n):
         for m in range(2):
@@ -196,7 +233,7 @@ def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub
                     elif ratio == seen[k, m, e, q]:  # the same power as last time (prices settle)
                         scale = power[k, m, e, q]
                     else:
-                        scale = ratio ** par[5, q]
+                        scale = ratio ** par.demand_price_elasticity[q]
                         seen[k, m, e, q], power[k, m, e, q] = ratio, scale
                     resp[m, e, q] = scale * (1.0 - sub[k, m, e, q])
         for n in range(n_n):
@@ -209,16 +246,19 @@ def final_demand(lt, t, rl, rd, final, demand_index, market, p0, par, price, sub
 
 
 @njit(cache=True, error_model="numpy")
-def prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, price, sub,
-           picked):  # pragma: no cover - compiled  # fmt: skip
+def prices(lt, t, rl, s, paths, par, state, scr):  # pragma: no cover - compiled
     """Move each market's price towards base x (1 + kappa x tightness) over ``tau`` months,
     apply price floors outside China, and move substitution towards its share for the price
-    rise. ``rf`` is False when floors are the same in every run. Rows not ``dirty`` (see
+    rise. Rows not ``dirty`` (see
     :func:`reesim.kernel.fast_settle.settle`) want and miss nothing. ``picked`` is scratch
     [lanes]."""
+    market, p0, price_floor, picked = s.market, s.p0, paths.price_floor, scr.picked
+    wanted, missing, dirty, price, sub = state.wanted, state.missing, state.dirty, state.price, state.sub
+    rf = price_floor.shape[0] > 1
     k_n, n_n, e_n = dirty.shape
     zero = splat(lt, 0.0)
-    kappa, tau = load(lt, par, (3,)), vmax(load(lt, par, (4,)), 1.0)
+    kappa = load(lt, par.price_tightness_elasticity, ())
+    tau = vmax(load(lt, par.price_adjust_months, ()), 1.0)
     for k in range(k_n):
         for e in range(e_n):
             d0, u0, d1, u1 = zero, zero, zero, zero  # what each market's nodes want and miss
@@ -240,7 +280,8 @@ def prices(lt, t, rl, rf, market, p0, par, wanted, missing, dirty, price_floor, 
         for e in range(e_n):
             floor = gather(lt, price_floor[:, t, k, e], rl, rf, picked)
             store(price, (k, 1, e), vmax(load(lt, price, (k, 1, e)), floor))
-    share, pace = load(lt, par, (7,)), vmax(load(lt, par, (6,)), 1.0)
+    share = load(lt, par.substitution_max_share, ())
+    pace = vmax(load(lt, par.substitution_lag_months, ()), 1.0)
     for k in range(k_n):
         for m in range(2):
             for e in range(e_n):

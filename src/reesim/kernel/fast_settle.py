@@ -13,15 +13,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from reesim.kernel.reference import EPS
+from reesim.kernel.shared import EPS
 from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
+from reesim.model.dims import MAGNET, OXIDE
 
 
 @njit(cache=True, error_model="numpy")
-def settle(lt, k, act_e, n_act, piled, tracked, busy, live, full, partners, release_at, avail, use, buy,
-           request, imports, exports, demand, planned, inv, stock, origin, produced, origin_prod, flow, wide,
-           have, final_met, feed_met, bought, release, held, wanted, missing, short_months,
-           dirty):  # pragma: no cover - compiled  # fmt: skip
+def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
     """Uses met, stock releases, shortage months and the China-origin share after trade.
 
     Per-material arrays (``demand``, ``planned``, ``inv``, ``stock``, ``origin``, ``wanted``,
@@ -35,7 +33,21 @@ def settle(lt, k, act_e, n_act, piled, tracked, busy, live, full, partners, rele
     and not visited. Stocks are read and written only in rows a stockpile holds (``piled[material,
     node, element]``); elsewhere nothing is released (``release`` is zero). The China-origin share is
     updated only for (material, element) pairs a content rule can read, now or through a later
-    stage (``tracked``; see :func:`reesim.kernel.fast_kernel.kernel`): elsewhere it is never read."""
+    stage (``tracked``; see :func:`reesim.kernel.bundles.structure`): elsewhere it is never read.
+
+    What a node has after trade is what it had (``avail``, arrivals included) plus what reached
+    it this month less what it sent: with lags, ``arrived`` (see :mod:`reesim.kernel.transit`),
+    else the shipments sent to it (``imports``)."""
+    act_e, n_act, piled, tracked, partners = s.act_e, s.n_act, s.piled, s.tracked, s.partners
+    busy, live, full, flow, wide = scr.busy[k], scr.live[k], scr.full, scr.flow, scr.wide
+    avail, use, buy, request, have = scr.avail, scr.use, scr.buy, scr.request, scr.have
+    bought, release, held, release_at = scr.bought, scr.release, scr.held, state.release_at
+    imports, exports, arrived = scr.imports[k], scr.exports[k], scr.arrived[k]
+    demand, planned, inv, stock, origin = state.demand, state.planned, state.inv, state.stock, state.origin
+    produced, final_met, feed_met = state.produced[k], state.final_met[k], state.feed_met[k]
+    origin_prod = scr.origin_mine if k == 0 else origin[k - 1]  # the stage before: its stock's share
+    wanted, missing, short_months, dirty = state.wanted, state.missing, state.short_months, state.dirty
+    lagged = s.lagged
     n_n = avail.shape[0]
     zero = splat(lt, 0.0)
     for n in range(n_n):
@@ -52,7 +64,8 @@ def settle(lt, k, act_e, n_act, piled, tracked, busy, live, full, partners, rele
                     dirty[k, n, e] = False
                 continue
             dirty[k, n, e] = True
-            hv = load(lt, avail, (n, e)) + load(lt, imports, (n, e)) - load(lt, exports, (n, e))
+            received = load(lt, arrived, (n, e)) if lagged else load(lt, imports, (n, e))
+            hv = load(lt, avail, (n, e)) + received - load(lt, exports, (n, e))
             store(have, (n, e), hv)
             u = load(lt, use, (n, e))
             frac = where(u > EPS, vmin(hv, u) / u, 1.0)
@@ -79,8 +92,10 @@ def settle(lt, k, act_e, n_act, piled, tracked, busy, live, full, partners, rele
             share = load(lt, origin, (k, n, e))
             h = load(lt, inv, (k, n, e)) * share + load(lt, produced, (n, e)) * load(lt, origin_prod, (n, e))
             h = h - load(lt, exports, (n, e)) * share
-            # ... plus what it received, at the exporters' share before this month's update.
-            if live[n, e]:
+            # ... plus what it received, at the exporters' share when it left.
+            if lagged:
+                h = h + load(lt, scr.arrived_origin[k], (n, e))
+            elif live[n, e]:
                 if full[n, e]:
                     for x in range(n_n):
                         if busy[x, e]:  # the others shipped nothing
@@ -121,18 +136,21 @@ def settle(lt, k, act_e, n_act, piled, tracked, busy, live, full, partners, rele
 
 
 @njit(cache=True, error_model="numpy")
-def stage(lt, k, t, rl, on, act_e, n_act, mixes, yields, secondary, recycle_rate, rr, magnet_used, feed_met,
-          consumed, produced, recycled, picked):  # pragma: no cover - compiled  # fmt: skip
+def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     """What the next stage consumes of material ``k`` (``consumed[k]``) and makes of it
     (``produced[k + 1]``; both [material, node, element, lane]), and the oxide recycled from
     magnets used last month (``recycled``, oxide only). Magnet making uses whole batches of its
     mix. Only rows listed for the material (``act_e``, ``n_act``) are written: the others stay
-    zero. ``rr`` is False when the recycling rate is the same in every run; ``picked`` is
-    scratch [lanes]."""
+    zero. ``picked`` is scratch [lanes]."""
+    on, act_e, n_act, mixes, yields, secondary = s.origin, s.act_e, s.n_act, s.mixes, s.yields, s.secondary
+    recycle_rate, picked, recycled = paths.recycle_rate, scr.picked, scr.recycled
+    magnet_used, feed_met = state.final_met[mixes.shape[0] - 1], state.feed_met[k]
+    consumed, produced = state.consumed, state.produced
+    rr = recycle_rate.shape[0] > 1
     n_n, e_n = mixes.shape[1], mixes.shape[2]
     if k + 1 == mixes.shape[0]:
         return  # magnets: no next stage, and nothing planned to feed one (consumed stays zero)
-    magnets = k + 1 == 3
+    magnets = k + 1 == MAGNET
     for n in range(n_n):
         most = splat(lt, np.inf)  # whole batches of the magnet mix
         if magnets:
@@ -143,7 +161,7 @@ def stage(lt, k, t, rl, on, act_e, n_act, mixes, yields, secondary, recycle_rate
             e = act_e[k, n, i]
             store(consumed, (k, n, e), most * mixes[k, n, e] if magnets else load(lt, feed_met, (n, e)))
     y = yields[k + 1]
-    oxide = k + 1 == 1
+    oxide = k + 1 == OXIDE
     for n in range(n_n):
         rate = gather(lt, recycle_rate[:, t, n], rl, rr, picked) if oxide else splat(lt, 0.0)
         for i in range(n_act[k + 1, n]):
@@ -156,6 +174,24 @@ def stage(lt, k, t, rl, on, act_e, n_act, mixes, yields, secondary, recycle_rate
                 store(recycled, (n, e), rec)
                 made = made + rec
             store(produced, (k + 1, n, e), made)
+
+
+@njit(cache=True, error_model="numpy")
+def keep(lt, k, s, state, scr):  # pragma: no cover - compiled
+    """Working stocks at the end of the month: what a node had after trade less its uses met,
+    the next stage's consumption and strategic purchases, plus stockpile releases (never below
+    zero). Rows not busy stay as they are (empty)."""
+    have, release, bought, busy = scr.have, scr.release, scr.bought, scr.busy[k]
+    inv, final_met, consumed = state.inv, state.final_met, state.consumed
+    for n in range(have.shape[0]):
+        for i in range(s.n_act[k, n]):
+            e = s.act_e[k, n, i]
+            if not busy[n, e]:
+                continue  # nothing held, made, wanted or stocked: stays empty
+            left_stock = (load(lt, have, (n, e)) - load(lt, final_met, (k, n, e))
+                          + load(lt, release, (n, e)) - load(lt, consumed, (k, n, e))
+                          - load(lt, bought, (n, e)))  # fmt: skip
+            store(inv, (k, n, e), vmax(left_stock, 0.0))
 
 
 @njit(cache=True, error_model="numpy")

@@ -28,19 +28,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from reesim.kernel.reference import EPS
+from reesim.kernel.shared import EPS
 from reesim.kernel.vec import any_lane, load, splat, store, vmax, vmin, where
 from reesim.model.dims import MAGNET
 
 
 @njit(cache=True, error_model="numpy")
-def trade(lt, k, act_e, n_act, request, live, busy, surplus, final, origin, partners, p_share, p_allow,
-          p_denied, allow_pattern, allow_now, denied_now, content_pattern, content_share, content_threshold,
-          defence_share, on, contracted, short_months, switch_lag, switch_max, flow, wide, left, full, rows,
-          totals, part, reroute, weight, asked, offer, open_x, open_n, open_at, imports,
-          exports):  # pragma: no cover - compiled  # fmt: skip
+def trade(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     """Shipments of material ``k`` this month, per partner slot: ``flow[importer, element, slot,
-    lane]`` from exporter ``partners[k, importer, element, slot]``.
+    lane]`` from exporter ``partners[k, importer, element, slot]`` (``scr`` is the scratch of
+    :mod:`reesim.kernel.fast_state`).
 
     Only rows (importer, element) that are ``live`` (some lane asks something) are written. If
     some lane of a row re-routes, ``full[importer, element]`` is set and the row's shipments from
@@ -48,13 +45,16 @@ def trade(lt, k, act_e, n_act, request, live, busy, surplus, final, origin, part
     entry; callers read, then clear, those rows). Exporters not ``busy`` have nothing to offer:
     their slots are neither written nor read.
 
-    Also sums the shipments into ``imports`` and ``exports`` [node, element, lane] in the rows
-    listed for ``k``; rows not listed are not written and must be zero.
+    Also sums the shipments into ``imports[k]`` and ``exports[k]`` [node, element, lane] in the
+    rows listed for ``k``; rows not listed are not written and must be zero.
     """
+    act_e, n_act, partners = s.act_e, s.n_act, s.partners
+    request, live, busy, surplus = scr.request, scr.live[k], scr.busy[k], scr.surplus
+    totals, flow, part, left = scr.totals, scr.flow, scr.part, scr.left
+    denied_now, p_denied = now.denied_now, s.p_denied
+    imports, exports = scr.imports[k], scr.exports[k]
     n_n = request.shape[0]
-    _ask(lt, k, act_e, n_act, request, live, busy, final, origin, partners, p_share, p_allow, p_denied,
-         allow_now, denied_now, content_pattern, content_share, content_threshold, defence_share, on,
-         contracted, totals, flow, part)  # fmt: skip
+    _ask(lt, k, s, par, state, now, scr)
     # Each exporter serves tier 1, then 2, then 3 from its surplus, pro rata within a tier;
     # totals become fill fractions. Exporters not busy have no surplus and are not asked.
     # (Exporters are independent: each row goes through its tiers in one visit.)
@@ -74,7 +74,7 @@ def trade(lt, k, act_e, n_act, request, live, busy, surplus, final, origin, part
             store(left, (x, e), have)
     # Shipments = each tier's request times its exporter's fill fraction.
     zero = splat(lt, 0.0)
-    spot = load(lt, contracted, ())
+    spot = load(lt, par.contracted_share, ())
     rest = 1.0 - spot
     # Summed into imports and exports as they go (in importer order, as :func:`_resum` does).
     for i in range(n_n):
@@ -109,23 +109,37 @@ def trade(lt, k, act_e, n_act, request, live, busy, surplus, final, origin, part
                 got = got + shipped
                 store(exports, (x, e), load(lt, exports, (x, e)) + shipped)
             store(imports, (i, e), got)
-    gaps = _gaps(lt, k, act_e, n_act, request, live, short_months, switch_lag, switch_max, imports, reroute,
-                 rows)  # fmt: skip
-    if gaps and _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, allow_pattern,
-                         allow_now, content_pattern, content_share, content_threshold, on, flow, wide, full,
-                         weight, asked, offer, open_x, open_n, open_at):  # fmt: skip
-        _resum(lt, k, live, busy, full, partners, flow, wide, open_x, open_n, open_at, imports, exports)
+    if _gaps(lt, k, s, par, state, scr) and _reroute(lt, k, s, state, now, scr):
+        _resum(lt, k, s, scr)
 
 
 @njit(cache=True, error_model="numpy")
-def _ask(lt, k, act_e, n_act, request, live, busy, final, origin, partners, p_share, p_allow, p_denied,
-         allow_now, denied_now, content_pattern, content_share, content_threshold, defence_share, on,
-         contracted, totals, flow, part):  # pragma: no cover - compiled  # fmt: skip
+def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     """Walk every live row's requests along its partners that are ``busy``: each partner's
     licensed request goes to ``flow[importer, element, slot, lane]``, and its three tiers are
     added to ``totals[tier, exporter, element, lane]`` (zeroed here for busy rows only: the
     others are not read). ``part[importer, element, lane]`` gets the share of each lane's
     request that is defence demand (tier 1; magnets only)."""
+    act_e, n_act, partners, p_share, p_allow, p_denied = (
+        s.act_e,
+        s.n_act,
+        s.partners,
+        s.p_share,
+        s.p_allow,
+        s.p_denied,
+    )
+    content_pattern, defence_share, on = s.content_pattern, s.defence_share, s.origin
+    request, live, busy, totals, flow, part = (
+        scr.request,
+        scr.live[k],
+        scr.busy[k],
+        scr.totals,
+        scr.flow,
+        scr.part,
+    )
+    allow_now, denied_now = now.allow_now, now.denied_now
+    content_share, content_threshold = now.content_share, now.content_threshold
+    final, origin = state.demand[k], state.origin[k]
     n_n = request.shape[0]
     zero = splat(lt, 0.0)
     magnets = k == MAGNET
@@ -135,7 +149,7 @@ def _ask(lt, k, act_e, n_act, request, live, busy, final, origin, partners, p_sh
             if busy[x, e]:
                 for tier in range(0 if magnets else 1, 3):
                     store(totals, (tier, x, e), zero)
-    spot = load(lt, contracted, ())
+    spot = load(lt, par.contracted_share, ())
     rest = 1.0 - spot
     for i in range(n_n):
         for ia in range(n_act[k, i]):
@@ -174,16 +188,18 @@ def _ask(lt, k, act_e, n_act, request, live, busy, final, origin, partners, p_sh
 
 
 @njit(cache=True, error_model="numpy")
-def _gaps(lt, k, act_e, n_act, request, live, short_months, switch_lag, switch_max, imports, reroute,
-          rows):  # pragma: no cover - compiled  # fmt: skip
+def _gaps(lt, k, s, par, state, scr):  # pragma: no cover - compiled
     """Amounts to re-route: part of what is still missing for importers short for a while.
 
     Marks rows where some lane re-routes in ``rows[importer, element]``, fills their
     ``reroute[importer, element, lane]`` (other rows are not read) and returns whether any row
     re-routes."""
+    act_e, n_act = s.act_e, s.n_act
+    request, live, reroute, rows = scr.request, scr.live[k], scr.reroute, scr.rows
+    short_months, imports = state.short_months[k], scr.imports[k]
     n_n = request.shape[0]
-    lag = vmax(load(lt, switch_lag, ()), 1.0)
-    most = load(lt, switch_max, ())
+    lag = vmax(load(lt, par.supplier_switch_months, ()), 1.0)
+    most = load(lt, par.supplier_switch_max_share, ())
     any_gap = False
     for i in range(n_n):
         for ia in range(n_act[k, i]):
@@ -205,9 +221,7 @@ def _gaps(lt, k, act_e, n_act, request, live, short_months, switch_lag, switch_m
 
 
 @njit(cache=True, error_model="numpy")
-def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, allow_pattern, allow_now,
-             content_pattern, content_share, content_threshold, on, flow, wide, full, weight, asked, offer,
-             open_x, open_n, open_at):  # pragma: no cover - compiled  # fmt: skip
+def _reroute(lt, k, s, state, now, scr):  # pragma: no cover - compiled
     """Send re-routed amounts to exporters with surplus left, in proportion to that surplus,
     each exporter filling them pro rata up to its surplus, in the ``rows`` marked by :func:`_gaps`.
 
@@ -219,6 +233,26 @@ def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, a
     the re-routed amounts added there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the
     exporters with surplus left, and ``open_at[exporter, element]`` marks them. Returns whether
     some row was marked ``full``."""
+    act_e, n_act, partners, allow_pattern = s.act_e, s.n_act, s.partners, s.allow_pattern
+    content_pattern, on, origin = s.content_pattern, s.origin, state.origin[k]
+    allow_now, content_share, content_threshold = now.allow_now, now.content_share, now.content_threshold
+    rows, reroute, left, busy, flow, wide, full = (
+        scr.rows,
+        scr.reroute,
+        scr.left,
+        scr.busy[k],
+        scr.flow,
+        scr.wide,
+        scr.full,
+    )
+    weight, asked, offer, open_x, open_n, open_at = (
+        scr.weight,
+        scr.asked,
+        scr.offer,
+        scr.open_x,
+        scr.open_n,
+        scr.open_at,
+    )
     n_n, e_n = open_at.shape
     zero = splat(lt, 0.0)
     any_full = False
@@ -290,14 +324,23 @@ def _reroute(lt, k, act_e, n_act, rows, reroute, left, busy, origin, partners, a
 
 
 @njit(cache=True, error_model="numpy")
-def _resum(lt, k, live, busy, full, partners, flow, wide, open_x, open_n, open_at, imports,
-           exports):  # pragma: no cover - compiled  # fmt: skip
+def _resum(lt, k, s, scr):  # pragma: no cover - compiled
     """Sum imports and exports again for the elements where some row re-routed (``full``), in
     the same order as the first sums, so that each is what one pass over the final shipments
     gives. Only the sums that can change are taken again: imports of the rows that re-routed
     and exports of the exporters that could take re-routed orders (``open_at``; see
     :func:`_reroute`). Every other term is what the first pass added (a re-routing row's
     shipments from other exporters were copied unchanged)."""
+    partners, live, busy, full, flow, wide = (
+        s.partners,
+        scr.live[k],
+        scr.busy[k],
+        scr.full,
+        scr.flow,
+        scr.wide,
+    )
+    open_x, open_n, open_at = scr.open_x, scr.open_n, scr.open_at
+    imports, exports = scr.imports[k], scr.exports[k]
     n_n, e_n = full.shape
     zero = splat(lt, 0.0)
     for e in range(e_n):

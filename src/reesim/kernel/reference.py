@@ -1,39 +1,56 @@
 """The reference kernel: the monthly mine-to-product step in plain, vectorised NumPy.
 
 Written for clarity, not speed; every array has a leading run axis so Monte Carlo needs no rewrite.
-Each month, for each material in chain order (concentrate, oxide, metal, magnet):
+A month is the named steps of :data:`reesim.kernel.steps.STEPS`, the same as the fast kernel's;
+each is a function here:
 
-1. **Supply**: stock on hand plus this month's production.
-2. **Use**: the next stage's planned input (capacity-based, with new projects ramping up) plus
-   final demand (base demand x scenario index x price response x substitution) plus stockpile buying.
-3. **Trade**: each node keeps a working stock and serves its own use first. Deficits (use plus
-   the stock refill, spread over ``restock_months`` at most) become requests to exporters along
-   base-year shares (per element); licences scale what may be shipped;
-   an exporter short of surplus serves tier 1 (defence), then tier 2 (contracted), then tier 3 (spot),
-   pro rata within a tier. After a switching lag, importers re-route part of what they still miss
-   to exporters with spare surplus.
-4. **Use met**: what a node holds after trade meets its use pro rata; strategic stockpiles
-   release when final users are short.
-5. **Conversion**: the input consumed becomes the next material times the stage's yield (magnets
-   use Leontief proportions: a missing element limits the whole batch); the rest is a loss.
-6. **Prices** move toward a level set by the unmet share of final demand in each market (China,
-   outside China), never below a price floor; demand answers prices with a short-run elasticity and,
-   with a lag, through substitution.
+1. ``rules``, ``limits``: the licensed shares of the controls in force, export quotas and
+   strategic purchases.
+2. ``supply``: new capacity (a project idles while its revenue is below its operating cost
+   unless it has an offtake), each stage's planned input, mine output.
+3. ``final_demand``: base demand x scenario index x price response x substitution.
+
+Then for each material in chain order (concentrate, oxide, metal, magnet):
+
+4. ``positions``: what each node has (working stock, output, goods arriving), uses (the next
+   stage's planned input, final demand, strategic purchases), can spare (within its export
+   quota) and asks of others (use plus the refill of its working stock spread over
+   ``restock_months`` at most, and of the goods it keeps under way when shipments take time).
+5. ``trade``: requests go to exporters along base-year shares (per element); licences scale
+   what may be shipped; an exporter short of surplus serves tier 1 (defence), then tier 2
+   (contracted), then tier 3 (spot), pro rata within a tier. After a switching lag, importers
+   re-route part of what they still miss to exporters with spare surplus.
+6. ``transit``: shipments reach their importer after their route's lag (a fraction of a month
+   splits a shipment between two months); with no lag they arrive the month they leave.
+7. ``settle``: what a node holds after trade meets its uses pro rata; strategic stockpiles
+   release when final users are short; the China-origin share of every stock moves with goods.
+8. ``stage``: the input consumed becomes the next material times the stage's yield (magnets use
+   Leontief proportions: a missing element limits the whole batch); the rest is a loss.
+9. ``keep``: the working stock left at the end of the month.
+
+Last, ``prices`` move toward a level set by the unmet share of what users want in each market
+(China, outside China), never below a price floor; demand answers prices with a short-run
+elasticity and, with a lag, through substitution.
+
+:func:`month_steps` yields the state after every step, so a test can compare the two kernels
+step by step (``tests/test_kernel_steps.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
 
+from reesim.kernel.bundles import Params, params
+from reesim.kernel.shared import EPS, feed_mixes
 from reesim.kernel.state import Array, Outputs
 from reesim.model.compile import Inputs
-from reesim.model.dims import MAGNET
+from reesim.model.dims import CONCENTRATE, MAGNET, MATERIALS, OXIDE
 
-EPS = 1e-12
-
-
-def _p(inputs: Inputs, name: str, runs: int) -> Array:
-    return np.broadcast_to(inputs.params[name], (runs,)).astype(float)
+__all__ = ["EPS", "capacity_additions", "feed_mixes", "month_steps", "run_reference"]
 
 
 def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = None) -> Array:
@@ -43,7 +60,7 @@ def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = 
     ``idle_price_ratio`` x its opex, unless it has an offtake; without, all projects run.
     """
     base = inputs.base
-    add = np.zeros((runs, 4, base.dims.n_nodes))
+    add = np.zeros((runs, len(MATERIALS), base.dims.n_nodes))
     if inputs.proj_node.size == 0:
         return add
     shape = (runs, inputs.proj_node.size)
@@ -53,7 +70,7 @@ def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = 
     if price is not None:
         market = np.where(inputs.proj_node == inputs.origin_node, 0, 1)
         revenue = (price[:, inputs.proj_material, market, :] * inputs.proj_mix[None]).sum(axis=2)  # [R, P]
-        ratio = _p(inputs, "idle_price_ratio", runs)[:, None]
+        ratio = np.broadcast_to(inputs.params["idle_price_ratio"], (runs,)).astype(float)[:, None]
         running = inputs.proj_offtake[None, :] | (revenue >= ratio * np.broadcast_to(inputs.proj_opex, shape))
         level = level * running
     for p in range(inputs.proj_node.size):
@@ -61,214 +78,257 @@ def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = 
     return add
 
 
-def feed_mixes(inputs: Inputs) -> Array:
-    """Unit input mix of the stage fed by material k at each node: [K, N, E], rows sum to 1."""
-    base = inputs.base
-    mix = np.zeros_like(base.feed)
-    world_conc = base.production[0].sum(axis=0) / max(base.production[0].sum(), EPS)
-    defaults = [world_conc, base.magnet_mix, base.magnet_mix, base.magnet_mix]
-    for k in range(3):
-        total = base.feed[k].sum(axis=1, keepdims=True)
-        mix[k] = np.where(total > 0, base.feed[k] / np.maximum(total, EPS), defaults[k][None, :])
-    return mix
+@dataclass
+class State:
+    """What the reference kernel carries and computes, [run, material, node, element] unless
+    stated; names as in the fast kernel's :class:`reesim.kernel.fast_state.State`."""
+
+    inv: Array  # working stock at the end of the month
+    stock: Array  # strategic stock
+    stock_target: Array  # [R or 1, K, N, E] strategic stock sought
+    price: Array  # [R, K, market, E] USD/kg
+    sub: Array  # [R, K, market, E] share of demand substituted away
+    short_months: Array  # months in a row an importer was not sent all it asked
+    origin: Array  # China-origin share of what a node holds
+    magnet_used: Array  # [R, N, E] final magnet use met last month (recycled)
+    ring: Array  # [slots, R, K, N, E] goods in transit by month of arrival (slot t % slots)
+    ring_origin: Array  # the same, China-origin part
+    arrival: Array  # [R, classes, slots] share of a shipment arriving j months after it leaves
+    route_arrival: Array  # [R, X, I, slots] the same for each route
+    lag_in: Array  # months an importer's goods take, weighted by its base trade shares
+    add: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] capacity from projects
+    planned: Array = field(default_factory=lambda: np.zeros(0))  # next stage's planned input
+    produced: Array = field(default_factory=lambda: np.zeros(0))  # made this month
+    demand: Array = field(default_factory=lambda: np.zeros(0))  # final demand
+    wanted: Array = field(default_factory=lambda: np.zeros(0))  # final demand + planned input
+    missing: Array = field(default_factory=lambda: np.zeros(0))  # the part of it not met
+    consumed: Array = field(default_factory=lambda: np.zeros(0))  # used by the next stage
+
+
+@dataclass
+class Month:
+    """This month's terms from the scenario's rules: [R or 1, ...]."""
+
+    factor: Array  # [R or 1, C] each control's licensed share
+    allow: Array  # [R or 1, K, X, I, E]
+    content_share: Array  # [R or 1, K, I, E]
+    content_threshold: Array  # [R or 1, K, I, E]
+    denied: Array  # [K, X, I]
+    quota: Array = field(default_factory=lambda: np.zeros(0))  # [R or 1, K, N, E] t/month (inf: none)
+    stock_rate: Array = field(default_factory=lambda: np.zeros(0))  # [R or 1, K, N, E] t/month
+
+
+@dataclass
+class Row:
+    """One material's month, [R, node, element] unless stated."""
+
+    avail: Array
+    buy: Array
+    use: Array
+    surplus: Array
+    request: Array
+    ship: Array = field(default_factory=lambda: np.zeros(0))  # [R, I, X, E]
+    imports: Array = field(default_factory=lambda: np.zeros(0))  # sent to the node this month
+    exports: Array = field(default_factory=lambda: np.zeros(0))
+    arrived: Array = field(default_factory=lambda: np.zeros(0))  # sent this month, arrived this month
+    landed: Array = field(default_factory=lambda: np.zeros(0))  # every arrival this month
+    arrived_origin: Array = field(default_factory=lambda: np.zeros(0))
+    have: Array = field(default_factory=lambda: np.zeros(0))
+    final_met: Array = field(default_factory=lambda: np.zeros(0))
+    feed_met: Array = field(default_factory=lambda: np.zeros(0))
+    bought: Array = field(default_factory=lambda: np.zeros(0))
+    release: Array = field(default_factory=lambda: np.zeros(0))
+    recycled: Array = field(default_factory=lambda: np.zeros(0))
 
 
 def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Outputs:
     """Simulate every month for ``runs`` runs; return all outputs (bilateral trade if asked)."""
     base = inputs.base
-    t_n, k_n, n_n, e_n = len(inputs.months), 4, base.dims.n_nodes, base.dims.n_elements
-    out = Outputs.zeros(runs, t_n, k_n, n_n, e_n, keep_trade)
-    mixes = feed_mixes(inputs)
-    base_use = base.feed + base.final
-    cover = _p(inputs, "working_stock_months", runs)[:, None, None, None]
-    target = cover * base_use[None]
-    inv = target.copy()
-    piles = inputs.stockpiles
-    stock = np.broadcast_to(piles.initial_stock(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy()
-    stock_target = piles.targets(k_n, n_n, e_n)  # [R or 1, K, N, E]
-    price = np.broadcast_to(base.prices[:, None, :], (runs, k_n, 2, e_n)).copy()
-    p0 = base.prices[None, :, None, :]
-    sub = np.zeros((runs, k_n, 2, e_n))
-    short_months = np.zeros((runs, k_n, n_n, e_n))
-    origin = np.zeros((runs, k_n, n_n, e_n))
-    origin[:, :, inputs.origin_node, :] = 1.0
-    market = np.ones(n_n, dtype=np.int64)
-    market[inputs.origin_node] = 0
-    magnet_used = np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy()  # last month's final use
-
-    switch_lag = _p(inputs, "supplier_switch_months", runs)[:, None, None]
-    switch_max = _p(inputs, "supplier_switch_max_share", runs)[:, None, None]
-    kappa = _p(inputs, "price_tightness_elasticity", runs)[:, None, None]
-    tau = _p(inputs, "price_adjust_months", runs)[:, None, None]
-    elasticity = _p(inputs, "demand_price_elasticity", runs)[:, None, None]
-    sub_lag = _p(inputs, "substitution_lag_months", runs)[:, None, None]
-    sub_max = _p(inputs, "substitution_max_share", runs)[:, None, None]
-    release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
-        np.isnan(inputs.release_threshold),
-        _p(inputs, "stockpile_release_shortfall", runs)[:, None],
-        inputs.release_threshold,
-    )
-    contracted = _p(inputs, "contracted_share", runs)[:, None, None]
-    restock = _p(inputs, "restock_months", runs)[:, None, None]
-
-    base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
-    mine_profile = np.where(base.mine[:, None] > 0, base.profile, mixes[0])  # new mines: world mix
-    for t in range(t_n):
-        add = capacity_additions(inputs, t, runs, price)
-        planned = np.zeros((runs, k_n, n_n, e_n))
-        for k in range(3):
-            extra = add[:, k + 1, :] / base.yields[k + 1]
-            planned[:, k] = (base_in[k][None, :] + extra)[:, :, None] * mixes[k][None]
-        produced = (base.mine[None, :] + add[:, 0, :])[:, :, None] * mine_profile[None]
-        response = (price / p0) ** elasticity[..., None] * (1.0 - sub)  # [R, K, 2, E]
-        demand = base.final[None] * inputs.demand_index[:, t, :, :, None] * response[:, :, market, :]
-        rules = _Month(inputs, t)
-        origin_prod = np.zeros((runs, n_n, e_n))
-        origin_prod[:, inputs.origin_node, :] = 1.0
-        wanted = np.zeros((runs, k_n, n_n, e_n))  # final demand + next stage's planned input
-        missing = np.zeros((runs, k_n, n_n, e_n))  # the part of it not met
-
-        for k in range(k_n):
-            avail = inv[:, k] + produced
-            buy = np.minimum(rules.stock_rate[:, k], np.maximum(stock_target[:, k] - stock[:, k], 0))
-            use = planned[:, k] + demand[:, k] + buy
-            # what an exporter can spare, capped by its export quota (t/month; inf: none)
-            surplus = np.minimum(np.maximum(avail - use - target[:, k], 0.0), rules.quota[:, k])
-            # orders refill the working stock over restock_months at most (steady state: the deficit)
-            request = np.minimum(np.maximum(use + target[:, k] - avail, 0.0), use + target[:, k] / restock)
-            ship = _trade(
-                inputs,
-                rules,
-                k,
-                request,
-                surplus,
-                demand[:, k],
-                origin[:, k],
-                contracted,
-                short_months[:, k],
-                switch_lag,
-                switch_max,
-            )
-            imports, exports = ship.sum(axis=2), ship.sum(axis=1)
-            if out.trade is not None:
-                out.trade[:, t, k] = ship
-            have = avail + imports - exports
-            met = np.minimum(have, use)
-            frac = np.divide(met, use, out=np.ones_like(met), where=use > EPS)
-            final_met, feed_met, bought = demand[:, k] * frac, planned[:, k] * frac, buy * frac
-            short = demand[:, k] - final_met
-            release = np.where(
-                (short.sum(axis=2) > release_at * demand[:, k].sum(axis=2))[..., None],
-                np.minimum(stock[:, k], short),
-                0.0,
-            )
-            final_met = final_met + release
-            stock[:, k] += bought - release
-            wanted[:, k] = demand[:, k] + planned[:, k]
-            missing[:, k] = (demand[:, k] - final_met) + (planned[:, k] - feed_met)
-            short_months[:, k] = np.where(
-                request - imports > 1e-9 * np.maximum(request, 1.0), short_months[:, k] + 1, 0.0
-            )
-
-            # China-origin share of what the node now holds (tracked for content rules).
-            from_origin = ship * origin[:, k][:, None, :, :]  # [R, I, X, E] via exporter origin
-            held = (
-                inv[:, k] * origin[:, k]
-                + produced * origin_prod
-                - exports * origin[:, k]
-                + from_origin.sum(axis=2)
-            )
-            origin[:, k] = np.clip(np.divide(held, have, out=origin[:, k].copy(), where=have > EPS), 0.0, 1.0)
-
-            consumed = feed_met
-            if k < 3:
-                if k + 1 == MAGNET:
-                    batches = np.min(
-                        np.where(mixes[k][None] > 0, feed_met / np.maximum(mixes[k][None], EPS), np.inf),
-                        axis=2,
-                    )
-                    consumed = batches[:, :, None] * mixes[k][None]
-                out.losses[:, t, k + 1] = consumed * (1.0 - base.yields[k + 1])
-                produced_next = consumed * base.yields[k + 1]
-                if k + 1 == 1:  # secondary supply in China and recycling (see reesim.model.baseline)
-                    produced_next[:, inputs.origin_node] += base.secondary
-                    recycled = inputs.recycle_rate[:, t, :, None] * magnet_used
-                    produced_next += recycled
-                    out.recycled[:, t, 1] = recycled
-            inv[:, k] = have - final_met + release - consumed - bought
-            # (final_met includes release; stock bought leaves working stock into the stockpile)
-            inv[:, k] = np.maximum(inv[:, k], 0.0)
-            out.production[:, t, k] = produced
-            out.imports[:, t, k], out.exports[:, t, k] = imports, exports
-            out.feed[:, t, k], out.consumption[:, t, k] = consumed, final_met
-            out.demand[:, t, k], out.unmet[:, t, k] = demand[:, k], demand[:, k] - final_met
-            out.inventory[:, t, k], out.stockpile[:, t, k] = inv[:, k], stock[:, k]
-            if k < 3:
-                origin_prod = origin[:, k].copy()
-                produced = produced_next
-
-        # Prices per market move toward the level implied by the unmet share of what users want:
-        # final demand and the next stage's planned input (a metal maker short of oxide bids too).
-        for m in (0, 1):
-            nodes = market == m
-            d = wanted[:, :, nodes].sum(axis=2)
-            u = missing[:, :, nodes].sum(axis=2)
-            tight = np.divide(u, d, out=np.zeros_like(u), where=d > EPS)
-            goal = base.prices[None] * (1.0 + kappa * tight)
-            price[:, :, m] += (goal - price[:, :, m]) / np.maximum(tau, 1.0)
-        price[:, :, 1] = np.maximum(price[:, :, 1], inputs.price_floor[:, t])
-        rel = np.clip(price / p0 - 1.0, 0.0, 1.0)
-        sub += (sub_max[..., None] * rel - sub) / np.maximum(sub_lag[..., None], 1.0)
-        out.price[:, t] = price
-        magnet_used = out.consumption[:, t, MAGNET].copy()
+    out = Outputs.zeros(runs, len(inputs.months), len(MATERIALS), base.dims.n_nodes, base.dims.n_elements,
+                        keep_trade)  # fmt: skip
+    for _ in month_steps(inputs, runs, out):
+        pass
     return out
 
 
-class _Month:
-    """The month's arrays from the scenario's rules (controls, quotas, stockpile purchases)."""
+def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, int, str, State, Any]]:
+    """Simulate, writing ``out``, and yield ``(month, material, step, state, terms or row)`` after
+    every step (material -1 for the steps of the whole month)."""
+    base = inputs.base
+    k_n = len(MATERIALS)
+    par = params(inputs, runs)
+    state = _start(inputs, runs, par)
+    for t in range(len(inputs.months)):
+        month = rules(inputs, t)
+        yield t, -1, "rules", state, month
+        limits(inputs, t, month)
+        yield t, -1, "limits", state, month
+        supply(inputs, t, runs, state)
+        yield t, -1, "supply", state, month
+        final_demand(inputs, t, par, state)
+        yield t, -1, "final_demand", state, month
+        state.wanted = np.zeros_like(state.demand)
+        state.missing = np.zeros_like(state.demand)
+        state.consumed = np.zeros_like(state.demand)
+        for k in range(k_n):
+            row = positions(inputs, k, t, par, state, month)
+            yield t, k, "positions", state, row
+            trade(inputs, k, par, state, month, row)
+            if out.trade is not None:
+                out.trade[:, t, k] = row.ship
+            yield t, k, "trade", state, row
+            transit(inputs, k, t, state, row)
+            yield t, k, "transit", state, row
+            settle(inputs, k, par, state, row)
+            yield t, k, "settle", state, row
+            stage(inputs, k, t, state, row)
+            yield t, k, "stage", state, row
+            keep(k, state, row)
+            yield t, k, "keep", state, row
+            _record(inputs, k, t, state, row, out)
+        prices(inputs, t, par, state)
+        out.price[:, t] = state.price
+        state.magnet_used = out.consumption[:, t, MAGNET].copy()
+        yield t, -1, "prices", state, None
+    del base
 
-    def __init__(self, inputs: Inputs, t: int) -> None:
-        k_n, n_n, e_n = 4, inputs.base.dims.n_nodes, inputs.base.dims.n_elements
-        self.allow = inputs.controls.allow_at(t)  # [R or 1, K, X, I, E]
-        self.content_share, self.content_threshold = inputs.controls.content_at(t)  # [R or 1, K, I, E]
-        self.denied = inputs.controls.denied_at(t)  # [K, X, I]
-        self.quota = inputs.quotas.at(t, k_n, n_n, e_n)  # [R or 1, K, N, E]
-        self.stock_rate = inputs.stockpiles.rate_at(t, k_n, n_n, e_n)  # [R or 1, K, N, E]
+
+def _start(inputs: Inputs, runs: int, par: Params) -> State:
+    """The state before the first month."""
+    base = inputs.base
+    k_n, n_n, e_n = len(MATERIALS), base.dims.n_nodes, base.dims.n_elements
+    piles = inputs.stockpiles
+    origin = np.zeros((runs, k_n, n_n, e_n))
+    origin[:, :, inputs.origin_node, :] = 1.0
+    lags = np.broadcast_to(inputs.transit, (runs, inputs.transit.shape[1]))
+    slots = int(np.floor(lags.max(initial=0.0))) + 2
+    whole = np.floor(lags).astype(np.int64)
+    arrival = np.zeros((runs, lags.shape[1], slots))
+    rr, cc = np.meshgrid(np.arange(runs), np.arange(lags.shape[1]), indexing="ij")
+    arrival[rr, cc, whole] = 1.0 - (lags - whole)
+    arrival[rr, cc, whole + 1] += lags - whole
+    route_arrival = arrival[:, inputs.route_class, :]  # [R, X, I, slots]
+    later = arrival[:, :, ::-1].cumsum(axis=2)[:, :, ::-1] - arrival  # shares arriving after each offset
+    route_later = later[:, inputs.route_class, :]  # [R, X, I, slots]
+    trade0 = base.trade  # [K, I, X, E] base-year shipments left every month before the first
+    ring = np.einsum("kixe,rxim->mrkie", trade0, route_later)
+    from_origin = np.zeros_like(trade0)
+    from_origin[:, :, inputs.origin_node, :] = trade0[:, :, inputs.origin_node, :]
+    ring_origin = np.einsum("kixe,rxim->mrkie", from_origin, route_later)
+    route_lag = lags[:, inputs.route_class]  # [R, X, I]
+    lag_in = np.einsum("kixe,rxi->rkie", base.shares, route_lag)
+    return State(
+        inv=par.working_stock_months[:, None, None, None] * (base.feed + base.final)[None],
+        stock=np.broadcast_to(piles.initial_stock(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
+        stock_target=piles.targets(k_n, n_n, e_n),
+        price=np.broadcast_to(base.prices[:, None, :], (runs, k_n, 2, e_n)).copy(),
+        sub=np.zeros((runs, k_n, 2, e_n)), short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin,
+        magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(), ring=ring,
+        ring_origin=ring_origin, arrival=arrival, route_arrival=route_arrival, lag_in=lag_in,
+    )  # fmt: skip
 
 
-def _trade(
-    inputs: Inputs,
-    rules: _Month,
-    k: int,
-    request: Array,
-    surplus: Array,
-    final: Array,
-    origin: Array,
-    contracted: Array,
-    short_months: Array,
-    switch_lag: Array,
-    switch_max: Array,
-) -> Array:
+def _lagged(state: State) -> bool:
+    """Whether some shipment takes time (else everything arrives the month it leaves)."""
+    return bool(state.ring.shape[0] > 2 or (state.arrival[:, :, 0] < 1.0).any())
+
+
+def rules(inputs: Inputs, t: int) -> Month:
+    """The licensed shares of the export controls in force in month ``t``."""
+    c = inputs.controls
+    share, threshold = c.content_at(t)
+    return Month(factor=c.factors(t), allow=c.allow_at(t), content_share=share, content_threshold=threshold,
+                 denied=c.denied_at(t))  # fmt: skip
+
+
+def limits(inputs: Inputs, t: int, month: Month) -> None:
+    """Export quotas in force and strategic purchases in month ``t``."""
+    shape = (len(MATERIALS), inputs.base.dims.n_nodes, inputs.base.dims.n_elements)
+    month.quota = inputs.quotas.at(t, *shape)
+    month.stock_rate = inputs.stockpiles.rate_at(t, *shape)
+
+
+def supply(inputs: Inputs, t: int, runs: int, state: State) -> None:
+    """New capacity, each stage's planned input and the mines' output."""
+    base = inputs.base
+    k_n, n_n, e_n = len(MATERIALS), base.dims.n_nodes, base.dims.n_elements
+    mixes = feed_mixes(inputs)
+    state.add = capacity_additions(inputs, t, runs, state.price)
+    base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
+    state.planned = np.zeros((runs, k_n, n_n, e_n))
+    for k in range(MAGNET):
+        extra = state.add[:, k + 1, :] / base.yields[k + 1]
+        state.planned[:, k] = (base_in[k][None, :] + extra)[:, :, None] * mixes[k][None]
+    mine_profile = np.where(base.mine[:, None] > 0, base.profile, mixes[CONCENTRATE])  # new mines: world mix
+    state.produced = np.zeros((runs, k_n, n_n, e_n))
+    state.produced[:, CONCENTRATE] = (base.mine[None, :] + state.add[:, CONCENTRATE, :])[
+        :, :, None
+    ] * mine_profile[None]
+
+
+def final_demand(inputs: Inputs, t: int, par: Params, state: State) -> None:
+    """Final demand: base use x the scenario's index x the response to price and substitution."""
+    base = inputs.base
+    market = _markets(inputs)
+    elasticity = par.demand_price_elasticity[:, None, None, None]
+    response = (state.price / base.prices[None, :, None, :]) ** elasticity * (1.0 - state.sub)  # [R, K, 2, E]
+    state.demand = base.final[None] * inputs.demand_index[:, t, :, :, None] * response[:, :, market, :]
+
+
+def _markets(inputs: Inputs) -> Array:
+    market = np.ones(inputs.base.dims.n_nodes, dtype=np.int64)
+    market[inputs.origin_node] = 0
+    return market
+
+
+def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: Month) -> Row:
+    """What each node has, uses, can spare and asks of others (see the module docstring)."""
+    base = inputs.base
+    target = par.working_stock_months[:, None, None] * (base.feed[k] + base.final[k])[None]
+    produced = state.produced[:, k]
+    avail = state.inv[:, k] + produced
+    slots = state.ring.shape[0]
+    if _lagged(state):
+        avail = avail + state.ring[t % slots, :, k]
+    buy = np.minimum(month.stock_rate[:, k], np.maximum(state.stock_target[:, k] - state.stock[:, k], 0))
+    use = state.planned[:, k] + state.demand[:, k] + buy
+    # what an exporter can spare, capped by its export quota (t/month; inf: none)
+    surplus = np.minimum(np.maximum(avail - use - target, 0.0), month.quota[:, k])
+    restock = par.restock_months[:, None, None]
+    if _lagged(state):  # orders keep the goods under way at the lag times what the node lacks
+        coming = sum(state.ring[(t + j) % slots, :, k] for j in range(1, slots))
+        due = state.lag_in[:, k] * np.maximum(use - produced, 0.0)
+        request = np.minimum(
+            np.maximum(use + target - avail + (due - coming), 0.0), use + (target + due) / restock
+        )
+    else:  # orders refill the working stock over restock_months at most (steady state: the deficit)
+        request = np.minimum(np.maximum(use + target - avail, 0.0), use + target / restock)
+    return Row(avail=avail, buy=buy, use=use, surplus=surplus, request=request)
+
+
+def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: Row) -> None:
     """Shipments [R, importer, exporter, E] of material k in the month (see the module docstring)."""
     base = inputs.base
+    origin, request = state.origin[:, k], row.request
+    contracted = par.contracted_share[:, None, None, None]
     shares = base.shares[k][None]  # [1, I, X, E]
-    allowed = np.swapaxes(rules.allow[:, k], 1, 2)  # [R or 1, I, X, E]
-    over = origin[:, None, :, :] >= rules.content_threshold[:, k, :, None, :]  # [R, I, X, E]
+    allowed = np.swapaxes(month.allow[:, k], 1, 2)  # [R or 1, I, X, E]
+    over = origin[:, None, :, :] >= month.content_threshold[:, k, :, None, :]  # [R, I, X, E]
     over[:, :, inputs.origin_node, :] = False
-    allowed = allowed * np.where(over, rules.content_share[:, k, :, None, :], 1.0)
+    allowed = allowed * np.where(over, month.content_share[:, k, :, None, :], 1.0)
     wanted = request[:, :, None, :] * shares
     defence = np.zeros_like(request)
     if k == MAGNET:
-        defence = np.minimum(final * base.defence_share[None, :, None], request)
+        defence = np.minimum(state.demand[:, k] * base.defence_share[None, :, None], request)
     d_share = np.divide(defence, request, out=np.zeros_like(request), where=request > EPS)[:, :, None, :]
-    denied = np.swapaxes(rules.denied[k], 0, 1)[None, :, :, None]
+    denied = np.swapaxes(month.denied[k], 0, 1)[None, :, :, None]
     tiers = (
         wanted * d_share * allowed * ~denied,
-        wanted * (1 - d_share) * contracted[..., None] * allowed,
-        wanted * (1 - d_share) * (1 - contracted[..., None]) * allowed,
+        wanted * (1 - d_share) * contracted * allowed,
+        wanted * (1 - d_share) * (1 - contracted) * allowed,
     )
     ship = np.zeros_like(wanted)
-    left = surplus.copy()  # [R, X, E]
+    left = row.surplus.copy()  # [R, X, E]
     for q in tiers:
         total = q.sum(axis=1)
         frac = np.divide(np.minimum(left, total), total, out=np.zeros_like(total), where=total > EPS)
@@ -276,7 +336,9 @@ def _trade(
         left = np.maximum(left - total * frac, 0.0)
     # Switching: importers short for a while re-route part of the gap to exporters with surplus left.
     gap = np.maximum(request - ship.sum(axis=2), 0.0)
-    reroute = gap * np.minimum(short_months / np.maximum(switch_lag, 1.0), 1.0) * switch_max
+    lag = np.maximum(par.supplier_switch_months, 1.0)[:, None, None]
+    most = par.supplier_switch_max_share[:, None, None]
+    reroute = gap * np.minimum(state.short_months[:, k] / lag, 1.0) * most
     open_ = (allowed > 0).astype(float) * left[:, None, :, :]
     open_[:, np.arange(open_.shape[1]), np.arange(open_.shape[1]), :] = 0.0
     weight_total = open_.sum(axis=2, keepdims=True)
@@ -285,5 +347,130 @@ def _trade(
     )
     asked = extra.sum(axis=1)
     frac = np.divide(np.minimum(left, asked), asked, out=np.zeros_like(asked), where=asked > EPS)
-    shipped: Array = ship + extra * frac[:, None, :, :]
-    return shipped
+    row.ship = ship + extra * frac[:, None, :, :]
+    row.imports, row.exports = row.ship.sum(axis=2), row.ship.sum(axis=1)
+
+
+def transit(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
+    """Put this month's shipments on their way: ``arrived`` is the part reaching its importer
+    this month, the rest waits in the ring by month of arrival; ``landed`` is every arrival of
+    the month (the reported imports) and ``arrived_origin`` their China-origin part, at the
+    exporter's share when it left."""
+    slots, slot = state.ring.shape[0], t % state.ring.shape[0]
+    if not _lagged(state):
+        row.arrived, row.landed = row.imports, row.imports
+        return
+    by_offset = np.einsum("rixe,rxim->mrie", row.ship, state.route_arrival)  # [slots, R, I, E]
+    carried = row.ship * state.origin[:, k][:, None, :, :]  # China-origin part of each shipment
+    origin_by_offset = np.einsum("rixe,rxim->mrie", carried, state.route_arrival)
+    row.arrived = by_offset[0]
+    row.landed = state.ring[slot, :, k] + by_offset[0]
+    row.arrived_origin = state.ring_origin[slot, :, k] + origin_by_offset[0]
+    state.ring[slot, :, k] = 0.0
+    state.ring_origin[slot, :, k] = 0.0
+    for j in range(1, slots):
+        state.ring[(t + j) % slots, :, k] += by_offset[j]
+        state.ring_origin[(t + j) % slots, :, k] += origin_by_offset[j]
+
+
+def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
+    """Uses met, stock releases, shortage months and the China-origin share after trade."""
+    demand, planned = state.demand[:, k], state.planned[:, k]
+    lagged = _lagged(state)
+    row.have = row.avail + (row.arrived if lagged else row.imports) - row.exports
+    met = np.minimum(row.have, row.use)
+    frac = np.divide(met, row.use, out=np.ones_like(met), where=row.use > EPS)
+    final_met, row.feed_met, row.bought = demand * frac, planned * frac, row.buy * frac
+    short = demand - final_met
+    release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
+        np.isnan(inputs.release_threshold), par.stockpile_release_shortfall[:, None], inputs.release_threshold
+    )
+    row.release = np.where(
+        (short.sum(axis=2) > release_at * demand.sum(axis=2))[..., None],
+        np.minimum(state.stock[:, k], short),
+        0.0,
+    )
+    row.final_met = final_met + row.release
+    state.stock[:, k] += row.bought - row.release
+    state.wanted[:, k] = demand + planned
+    state.missing[:, k] = (demand - row.final_met) + (planned - row.feed_met)
+    state.short_months[:, k] = np.where(
+        row.request - row.imports > 1e-9 * np.maximum(row.request, 1.0), state.short_months[:, k] + 1, 0.0
+    )
+    # China-origin share of what the node now holds (tracked for content rules).
+    origin = state.origin[:, k]
+    origin_prod = np.zeros_like(origin)
+    if k == CONCENTRATE:
+        origin_prod[:, inputs.origin_node, :] = 1.0
+    else:
+        origin_prod = state.origin[:, k - 1]
+    # What it received, at the exporters' share when it left.
+    received = row.arrived_origin if lagged else (row.ship * origin[:, None, :, :]).sum(axis=2)
+    held = state.inv[:, k] * origin + state.produced[:, k] * origin_prod - row.exports * origin + received
+    state.origin[:, k] = np.clip(np.divide(held, row.have, out=origin.copy(), where=row.have > EPS), 0.0, 1.0)
+
+
+def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
+    """What the next stage consumes of material ``k`` and makes of it; oxide recycled from the
+    magnets used last month joins oxide output, as does China's secondary supply."""
+    base = inputs.base
+    mixes = feed_mixes(inputs)
+    consumed = row.feed_met
+    if k < MAGNET:
+        if k + 1 == MAGNET:
+            batches = np.min(
+                np.where(mixes[k][None] > 0, row.feed_met / np.maximum(mixes[k][None], EPS), np.inf), axis=2
+            )
+            consumed = batches[:, :, None] * mixes[k][None]
+        produced_next = consumed * base.yields[k + 1]
+        if k + 1 == OXIDE:  # secondary supply in China and recycling (see reesim.model.baseline)
+            produced_next[:, inputs.origin_node] += base.secondary
+            row.recycled = inputs.recycle_rate[:, t, :, None] * state.magnet_used
+            produced_next += row.recycled
+        state.produced[:, k + 1] = produced_next
+    state.consumed[:, k] = consumed
+
+
+def keep(k: int, state: State, row: Row) -> None:
+    """The working stock left at the end of the month (stock bought leaves it for the stockpile;
+    ``final_met`` includes what the stockpile released)."""
+    left = row.have - row.final_met + row.release - state.consumed[:, k] - row.bought
+    state.inv[:, k] = np.maximum(left, 0.0)
+
+
+def _record(inputs: Inputs, k: int, t: int, state: State, row: Row, out: Outputs) -> None:
+    """Write material ``k``'s month to the outputs."""
+    base = inputs.base
+    if k < MAGNET:
+        out.losses[:, t, k + 1] = state.consumed[:, k] * (1.0 - base.yields[k + 1])
+    if k == CONCENTRATE:
+        out.recycled[:, t, OXIDE] = row.recycled if row.recycled.size else 0.0
+    out.production[:, t, k] = state.produced[:, k]
+    out.imports[:, t, k], out.exports[:, t, k] = row.landed, row.exports
+    out.feed[:, t, k], out.consumption[:, t, k] = state.consumed[:, k], row.final_met
+    out.demand[:, t, k], out.unmet[:, t, k] = state.demand[:, k], state.demand[:, k] - row.final_met
+    out.inventory[:, t, k], out.stockpile[:, t, k] = state.inv[:, k], state.stock[:, k]
+    slots = state.ring.shape[0]
+    if _lagged(state):
+        out.transit[:, t, k] = sum(state.ring[(t + j) % slots, :, k] for j in range(1, slots))
+
+
+def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
+    """Each market's price moves toward the level implied by the unmet share of what users want:
+    final demand and the next stage's planned input (a metal maker short of oxide bids too)."""
+    base = inputs.base
+    market = _markets(inputs)
+    kappa = par.price_tightness_elasticity[:, None, None]
+    tau = par.price_adjust_months[:, None, None]
+    for m in (0, 1):
+        nodes = market == m
+        d = state.wanted[:, :, nodes].sum(axis=2)
+        u = state.missing[:, :, nodes].sum(axis=2)
+        tight = np.divide(u, d, out=np.zeros_like(u), where=d > EPS)
+        goal = base.prices[None] * (1.0 + kappa * tight)
+        state.price[:, :, m] += (goal - state.price[:, :, m]) / np.maximum(tau, 1.0)
+    state.price[:, :, 1] = np.maximum(state.price[:, :, 1], inputs.price_floor[:, t])
+    rel = np.clip(state.price / base.prices[None, :, None, :] - 1.0, 0.0, 1.0)
+    sub_max = par.substitution_max_share[:, None, None, None]
+    sub_lag = par.substitution_lag_months[:, None, None, None]
+    state.sub += (sub_max * rel - state.sub) / np.maximum(sub_lag, 1.0)

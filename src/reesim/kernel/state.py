@@ -21,6 +21,8 @@ class Outputs:
     - ``losses``: conversion losses of the stage making the material (input minus output);
     - ``inventory``: working stock at the end of the month; ``stockpile``: strategic stock;
     - ``recycled``: oxide recovered from magnets used (part of oxide ``production``);
+    - ``transit``: goods under way to the node at the end of the month (shipped, not arrived);
+      with shipment lags ``imports`` are what arrived in the month, ``exports`` what left;
     - ``price``: [run, month, material, market (0 China, 1 outside), element];
     - ``trade``: bilateral shipments, kept only on request (large).
     """
@@ -36,6 +38,7 @@ class Outputs:
     inventory: Array
     stockpile: Array
     recycled: Array
+    transit: Array
     price: Array
     trade: Array | None = None  # [run, month, material, importer, exporter, element] if kept
 

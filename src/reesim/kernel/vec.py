@@ -27,6 +27,11 @@ Functions (``lt`` is the kernel's lane tuple; its length is the vector width):
 - ``gather(lt, column, rl, varies, out)``: each lane's value of a per-run table.
 - Operators ``+ - * /`` (vector with vector or float), ``< <= > >= == !=`` (giving masks), and
   ``& | ~`` on masks.
+
+With Numba's JIT turned off (``NUMBA_DISABLE_JIT=1``) the same names are NumPy functions of
+:mod:`reesim.kernel.vec_python` (a vector is a float64 array of the lanes, a mask a bool
+array), so the compiled kernel runs as plain Python under a debugger or a coverage tool and
+gives the same numbers.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ import operator
 from typing import Any
 
 from llvmlite import ir
-from numba import njit, types
+from numba import config, njit, types
 from numba.core import cgutils
 from numba.core.extending import intrinsic as _numba_intrinsic
 from numba.core.extending import models, overload, register_model
@@ -326,6 +331,10 @@ def any_lane(typingctx, m):
         return builder.icmp_unsigned("!=", bits, ir.Constant(ir.IntType(m.width), 0))
 
     return types.boolean(m), codegen
+
+
+if config.DISABLE_JIT:  # plain Python: the intrinsics above cannot be called outside compiled code
+    from reesim.kernel.vec_python import load
 
 
 @njit(cache=True, error_model="numpy")

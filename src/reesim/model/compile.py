@@ -65,8 +65,10 @@ KERNEL_PARAMETERS = (
     "idle_price_ratio",
     "restock_months",
 )
+#: Months a shipment takes: between nodes of one region, and between regions (index = class).
+TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
 #: Parameters the compile step reads (besides the kernel's).
-SCENARIO_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate")
+SCENARIO_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate", *TRANSIT_PARAMETERS)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class Inputs:
         Array  # [R or 1, N] shortfall share that releases a holder's stockpile (nan: parameter)
     )
     params: dict[str, Array]  # name -> [R or 1] values
+    transit: Array  # [R or 1, classes] months a shipment takes on the routes of each class
+    route_class: NDArray[np.int64]  # [X, I] transit class of each route (see route_classes)
 
     @property
     def runs(self) -> int:
@@ -320,7 +324,34 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
         proj_mix=_project_mix(base, proj_material), recycle_rate=recycle, price_floor=floor,
         release_threshold=release_threshold,
         params={name: as_runs(parameter[name]) for name in KERNEL_PARAMETERS},
+        transit=_transit([parameter[name] for name in TRANSIT_PARAMETERS]),
+        route_class=route_classes(ds, dims),
     )  # fmt: skip
+
+
+def _transit(lags: list[Value]) -> Array:
+    """[R or 1, classes] shipment lags in months; InputError if one is negative or not finite."""
+    for name, lag in zip(TRANSIT_PARAMETERS, lags, strict=True):
+        values = as_runs(lag)
+        if not np.isfinite(values).all() or (values < 0).any():
+            raise _bad(name, f"shipment lag {first_run(lag)} is not a duration",
+                       "give months >= 0 (0: shipments arrive the month they leave)")  # fmt: skip
+    return table(lags, len(lags))
+
+
+def route_classes(ds: Dataset, dims: Dims) -> NDArray[np.int64]:
+    """[X, I] transit class of each route: 0 between nodes of one UN M49 region, 1 otherwise (a
+    node without a region, such as the rest of the world, is in none)."""
+    c = ds.countries
+    region = dict(zip(c["iso3"].astype(str), c["region"].fillna("").astype(str), strict=True))
+    regions = [region.get(node, "") for node in dims.nodes]
+    n_n = dims.n_nodes
+    out = np.ones((n_n, n_n), dtype=np.int64)
+    for x in range(n_n):
+        for i in range(n_n):
+            if regions[x] and regions[x] == regions[i]:
+                out[x, i] = 0
+    return out
 
 
 def _window(t_n: int, start: str, end: str | None, origin: str) -> tuple[int, int]:

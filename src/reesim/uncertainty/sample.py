@@ -24,13 +24,13 @@ from typing import Any
 import numpy as np
 
 from reesim.dataset.model import Dataset
-from reesim.model.compile import KERNEL_PARAMETERS
+from reesim.model.compile import KERNEL_PARAMETERS, TRANSIT_PARAMETERS
 from reesim.model.scenario import Scenario
 from reesim.scenarios.load import Resolved
 from reesim.scenarios.numbers import Number, central
 
 #: Parameters drawn per run (those the compile step and kernel read from ``Scenario.parameters``).
-SAMPLED_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate")
+SAMPLED_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate", *TRANSIT_PARAMETERS)
 
 _SHARES = ("share", "rate", "threshold", "shortfall")
 

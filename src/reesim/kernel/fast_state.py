@@ -1,0 +1,261 @@
+"""What the fast kernel keeps for one group of lanes: the state carried from month to month,
+this month's terms, and scratch, as named tuples of arrays with a trailing lane axis.
+
+Cells are [material, node, element, lane] (``cell``), rows of one material [node, element, lane]
+(``row``). Every such array has one spare element per node that nothing reads or writes:
+without it a node's row is 16 elements x 16 lanes x 8 bytes = 2 KiB, and the same cell of two
+materials, tiers or nodes two apart would lie a multiple of 4 KiB away, where the processor
+makes a load wait for an unrelated store (it matches them by the low 12 bits of the address
+first). Loops take the element count from the data (``s.mixes``, ``state.dirty``), never from a
+padded array.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from reesim.kernel.bundles import Array, Bools, ControlTerms, Ints, Limits, Params, Paths, Series, Structure
+
+
+class State(NamedTuple):
+    """Carried from month to month."""
+
+    inv: Array  # cell: working stock at the end of the month
+    stock: Array  # cell: strategic stock
+    stock_target: Array  # cell: strategic stock sought
+    final_met: Array  # cell: final use met this month (magnets: recycled next month)
+    feed_met: Array  # cell: next stage's input met
+    price: Array  # [K, 2, E, lanes] USD/kg, markets China and outside
+    sub: Array  # [K, 2, E, lanes] share of demand substituted away
+    seen: Array  # [K, 2, E, lanes] last price ratio raised to the demand elasticity (NaN: none)
+    power: Array  # [K, 2, E, lanes] ... and the result
+    short_months: Array  # cell: months in a row an importer was not sent all it asked
+    origin: Array  # cell: China-origin share of what a node holds
+    produced: Array  # cell: made this month (concentrate: mined)
+    consumed: Array  # cell: used by the next stage this month
+    planned: Array  # cell: next stage's planned input
+    demand: Array  # cell: final demand
+    wanted: Array  # cell: final demand plus planned input (read by prices)
+    missing: Array  # cell: the part of it not met
+    dirty: Bools  # [K, N, E] rows busy since their results were last zeroed
+    release_at: Array  # [N, lanes] shortfall share that releases a holder's stockpile
+    ring: Array  # [slots, K, N, E + 1, lanes] goods in transit by month of arrival (slot t % slots)
+    ring_origin: Array  # the same, China-origin part
+    arrival: Array  # [classes, slots, lanes] share of a shipment arriving j months after it leaves
+    lag_in: Array  # cell: months an importer's goods take, weighted by its base trade shares
+
+
+class Now(NamedTuple):
+    """This month's terms."""
+
+    factor: Array  # [C, lanes] each control's licensed share
+    in_force: Bools  # [C]
+    allow_now: Array  # [P, lanes] licensed share per allow pattern
+    content_share: Array  # [Q, lanes] licensed share per content pattern
+    content_threshold: Array  # [Q, lanes] China-content threshold per content pattern (inf: none)
+    denied_now: Bools  # [D] defence orders refused per pattern
+    quota: Array  # cell: most an exporter may ship abroad (inf: no quota)
+    stock_rate: Array  # cell: most a stockpile buys
+    add: Array  # [K, N, lanes] capacity from projects
+
+
+class Scratch(NamedTuple):
+    """One material's month (rows [node, element, lane] unless stated)."""
+
+    avail: Array  # working stock, output and arrivals
+    buy: Array  # strategic purchases
+    use: Array  # next stage's input, final demand and purchases
+    surplus: Array  # what an exporter can spare
+    request: Array  # what an importer asks of others
+    live: Bools  # [K, N, E] some lane asks something
+    busy: Bools  # [K, N, E] something held, made, used, asked or stocked
+    flow: Array  # [N, E + 1, W + 1, lanes] shipments per partner slot
+    wide: Array  # [N, E + 1, N, lanes] shipments per exporter, rows that re-route
+    offer: Array  # [N, E + 1, N, lanes] re-routed amounts asked of each exporter
+    open_x: Ints  # [E, N] exporters with surplus left
+    open_n: Ints  # [E]
+    open_at: Bools  # [N, E]
+    full: Bools  # [N, E] rows moved to ``wide``
+    rows: Bools  # [N, E] rows that re-route
+    left: Array  # surplus left after the tiers
+    part: Array  # defence share of a request
+    totals: Array  # [3, N, E + 1, lanes] each tier's requests, then its fill fraction
+    reroute: Array  # amounts to re-route
+    weight: Array  # surplus open to a re-routing row
+    asked: Array  # re-routed amounts asked of an exporter, then its fill fraction
+    imports: Array  # cell: shipments sent to a node this month
+    exports: Array  # cell: shipments a node sent this month
+    arrived: Array  # cell: goods sent this month that reached their importer this month
+    arrived_origin: Array  # cell: China-origin part of every arrival this month
+    landed: Array  # cell: every arrival this month (the reported imports when shipments take time)
+    have: Array  # held after trade
+    bought: Array  # purchases met
+    release: Array  # stockpile released
+    held: Array  # China-origin part of what is held
+    recycled: Array  # oxide recovered from magnets
+    origin_mine: Array  # China-origin share of what is mined
+    resp: Array  # [2, E, lanes] demand response to price and substitution
+    picked: Array  # [lanes]
+    a_dem: Array  # [places, 1 + E, lanes] this month's compact series
+    a_unm: Array
+    a_mag: Array  # [places, lanes]
+    a_pile: Array
+    a_prod: Array  # [K, lanes]
+    a_use: Array
+
+
+@njit(cache=True, error_model="numpy")
+def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
+    """Each lane's parameters: ``rl[lane]`` is the lane's run."""
+    return Params(
+        p.working_stock_months[rl], p.supplier_switch_months[rl], p.supplier_switch_max_share[rl],
+        p.price_tightness_elasticity[rl], p.price_adjust_months[rl], p.demand_price_elasticity[rl],
+        p.substitution_lag_months[rl], p.substitution_max_share[rl], p.stockpile_release_shortfall[rl],
+        p.contracted_share[rl], p.idle_price_ratio[rl], p.restock_months[rl],
+    )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def new_state(lt, rl, s: Structure, lim: Limits, paths: Paths, par: Params) -> State:  # pragma: no cover
+    """The state at the start of the first month: working stocks at their targets, prices at
+    base, stockpiles as they start, goods in transit as in the base year."""
+    lanes = len(lt)
+    k_n, n_n, e_n = s.final.shape
+    ep = e_n + 1  # one spare element per node: see the module docstring
+    cell = (k_n, n_n, ep, lanes)
+    inv = np.empty(cell)
+    final_met = np.zeros(cell)
+    for k in range(k_n):
+        for n in range(n_n):
+            for e in range(e_n):
+                for q in range(lanes):
+                    inv[k, n, e, q] = par.working_stock_months[q] * s.base_use[k, n, e]
+                    if k == k_n - 1:
+                        final_met[k, n, e, q] = s.final[k, n, e]  # magnets used last month
+    stock, stock_target = np.zeros(cell), np.zeros(cell)
+    for p in range(lim.s_node.size):
+        k, n = lim.s_material[p], lim.s_node[p]
+        for e in range(e_n):
+            for q in range(lanes):
+                stock[k, n, e, q] += lim.s_initial[rl[q], p] * lim.s_mix[p, e]
+                stock_target[k, n, e, q] += lim.s_target[rl[q], p] * lim.s_mix[p, e]
+    release_at = np.empty((n_n, lanes))
+    for n in range(n_n):
+        for q in range(lanes):
+            own = paths.release_threshold[rl[q], n]
+            release_at[n, q] = par.stockpile_release_shortfall[q] if np.isnan(own) else own
+    price = np.empty((k_n, 2, e_n, lanes))
+    for k in range(k_n):
+        for m in range(2):
+            for e in range(e_n):
+                price[k, m, e, :] = s.p0[k, e]
+    origin = np.zeros(cell)
+    origin[:, s.origin, :, :] = 1.0
+    dirty = np.zeros((k_n, n_n, e_n), dtype=np.bool_)
+    for k in range(k_n):
+        for n in range(n_n):
+            for i in range(s.n_act[k, n]):
+                dirty[k, n, s.act_e[k, n, i]] = True
+    arrival = np.zeros((paths.transit.shape[1], s.slots, lanes))
+    for c in range(paths.transit.shape[1]):
+        for q in range(lanes):
+            lag = paths.transit[rl[q], c]
+            d = int(np.floor(lag))
+            arrival[c, d, q] = 1.0 - (lag - d)
+            arrival[c, d + 1, q] += lag - d
+    ring, ring_origin = np.zeros((s.slots, *cell)), np.zeros((s.slots, *cell))
+    lag_in = np.zeros(cell)
+    if s.lagged:
+        _fill_ring(s, arrival, ring, ring_origin, lag_in)
+    return State(
+        inv, stock, stock_target, final_met, np.zeros(cell), price, np.zeros((k_n, 2, e_n, lanes)),
+        np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)), np.zeros(cell), origin,
+        np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell),
+        dirty, release_at, ring, ring_origin, arrival, lag_in,
+    )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def _fill_ring(s: Structure, arrival, ring, ring_origin, lag_in):  # pragma: no cover - compiled
+    """Goods in transit at the start: base-year shipments left every month before it, so slot
+    ``m`` holds what left ``j > m`` months before month ``m`` (the arrival shares of month
+    offsets beyond ``m``). Also each importer's trade-weighted lag ``lag_in``."""
+    k_n, n_n, e_n = s.final.shape
+    lanes = arrival.shape[2]
+    for k in range(k_n):
+        for i in range(n_n):
+            for x in range(n_n):
+                c = s.route_class[x, i]
+                for e in range(e_n):
+                    w = s.trade0[k, i, x, e]
+                    if w == 0.0:
+                        continue
+                    for q in range(lanes):
+                        for j in range(s.slots):
+                            later = 0.0
+                            for jj in range(j + 1, s.slots):
+                                later += arrival[c, jj, q]
+                            ring[j, k, i, e, q] += w * later
+                            if x == s.origin:
+                                ring_origin[j, k, i, e, q] += w * later
+    for k in range(k_n):
+        for i in range(n_n):
+            for e in range(e_n):
+                for j in range(s.partners.shape[3]):
+                    x = s.partners[k, i, e, j]
+                    if x < 0:
+                        break
+                    c = s.route_class[x, i]
+                    for q in range(lanes):
+                        lag = 0.0
+                        for jj in range(s.slots):
+                            lag += jj * arrival[c, jj, q]
+                        lag_in[k, i, e, q] += s.p_share[k, i, e, j] * lag
+
+
+@njit(cache=True, error_model="numpy")
+def new_now(lt, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no cover - compiled
+    """This month's terms, before the first month: nothing licensed yet, no quota, no purchase."""
+    lanes = len(lt)
+    k_n, n_n, e_n = s.final.shape
+    cell = (k_n, n_n, e_n + 1, lanes)
+    c_n = ctl.start.size
+    return Now(
+        np.ones((c_n, lanes)), np.zeros(c_n, dtype=np.bool_), np.ones((ctl.allow_members.shape[0], lanes)),
+        np.ones((ctl.content_members.shape[0], lanes)),
+        np.full((ctl.content_members.shape[0], lanes), np.inf),
+        np.zeros(ctl.denied_members.shape[0], dtype=np.bool_), np.full(cell, np.inf), np.zeros(cell),
+        np.zeros((k_n, n_n, lanes)),
+    )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def new_scratch(lt, s: Structure, series: Series) -> Scratch:  # pragma: no cover - compiled
+    """Scratch for one group of lanes."""
+    lanes = len(lt)
+    k_n, n_n, e_n = s.final.shape
+    ep = e_n + 1
+    cell, row = (k_n, n_n, ep, lanes), (n_n, ep, lanes)
+    width = s.partners.shape[3]
+    origin_mine = np.zeros(row)
+    origin_mine[s.origin, :, :] = 1.0
+    places, items = (series.demand.shape[2], series.demand.shape[3], lanes), (series.demand.shape[2], lanes)
+    materials = (series.production_outside.shape[2], lanes)
+    return Scratch(
+        np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row),  # avail .. request
+        np.zeros((k_n, n_n, e_n), dtype=np.bool_), np.zeros((k_n, n_n, e_n), dtype=np.bool_),  # live, busy
+        np.zeros((n_n, ep, width + 1, lanes)), np.zeros((n_n, ep, n_n, lanes)),  # flow, wide
+        np.zeros((n_n, ep, n_n, lanes)), np.zeros((e_n, n_n), dtype=np.int64),  # offer, open_x
+        np.zeros(e_n, dtype=np.int64), np.zeros((n_n, e_n), dtype=np.bool_),  # open_n, open_at
+        np.zeros((n_n, e_n), dtype=np.bool_), np.zeros((n_n, e_n), dtype=np.bool_),  # full, rows
+        np.zeros(row), np.zeros(row), np.zeros((3, n_n, ep, lanes)),  # left, part, totals
+        np.zeros(row), np.zeros(row), np.zeros(row),  # reroute, weight, asked
+        np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell),  # imports .. landed
+        np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row),  # have .. recycled
+        origin_mine, np.zeros((2, e_n, lanes)), np.zeros(lanes),  # origin_mine, resp, picked
+        np.zeros(places), np.zeros(places), np.zeros(items), np.zeros(items),  # a_dem .. a_pile
+        np.zeros(materials), np.zeros(materials),  # a_prod, a_use
+    )  # fmt: skip

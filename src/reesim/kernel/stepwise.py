@@ -1,0 +1,81 @@
+"""The fast kernel's month, one named step at a time, from Python.
+
+:func:`fast_steps` calls the fast kernel's step functions in the order of
+:func:`reesim.kernel.fast_kernel.kernel` for one group of lanes and yields the state after
+each, as :func:`reesim.kernel.reference.month_steps` does for the reference kernel; a test
+compares the two step by step, so a disagreement names the step where it starts. With
+``NUMBA_DISABLE_JIT=1`` the steps are plain Python: set a breakpoint in any of them, or in the
+loop below, and step through a month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from reesim.kernel import bundles
+from reesim.kernel.fast_kernel import _record, _write
+from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
+from reesim.kernel.fast_settle import clear, keep, settle, stage
+from reesim.kernel.fast_state import State, lane_params, new_now, new_scratch, new_state
+from reesim.kernel.fast_trade import trade
+from reesim.kernel.lanes import lane_count
+from reesim.kernel.state import Compact, Outputs
+from reesim.kernel.transit import transit
+from reesim.model.compile import Inputs
+
+
+def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State, Any, Any]]:
+    """Simulate ``runs`` runs (one group: at most the lane count) and yield ``(month, material,
+    step, state, now, scratch)`` after every step (material -1 for the month's own steps)."""
+    lanes = (0,) * lane_count(runs)
+    if runs > len(lanes):
+        raise ValueError(f"one group holds {len(lanes)} runs, not {runs}")
+    n_n, t_n = inputs.base.dims.n_nodes, len(inputs.months)
+    out = Outputs.zeros(runs, t_n, 4, n_n, inputs.base.dims.n_elements)
+    pair = (np.zeros((runs, 1, 1, 2)), np.zeros((runs, 1, 1, 2)))  # series not kept: one place, no element
+    compact = Compact(*pair, np.zeros((runs, 1, 1)), np.zeros((runs, 1, 1)), np.zeros((runs, 1, 4)),
+                      np.zeros((runs, 1, 4)), out.price)  # fmt: skip
+    s = bundles.contiguous(bundles.structure(inputs, np.zeros((1, n_n))))
+    ctl, lim, proj, paths = (bundles.contiguous(b) for b in bundles.terms(inputs, runs))
+    full, series = bundles.full(out), bundles.contiguous(bundles.series(compact, False))
+    rl = np.array([min(q, runs - 1) for q in range(len(lanes))], dtype=np.int64)
+    with np.errstate(all="ignore"):
+        par = lane_params(bundles.params(inputs, runs), rl)
+        state, now, scr = (
+            new_state(lanes, rl, s, lim, paths, par),
+            new_now(lanes, s, ctl),
+            new_scratch(lanes, s, series),
+        )
+        for t in range(t_n):
+            rules(lanes, t, rl, ctl, now)
+            yield t, -1, "rules", state, now, scr
+            limits(lanes, t, rl, lim, now)
+            yield t, -1, "limits", state, now, scr
+            supply(lanes, t, rl, s, proj, par, state, now)
+            yield t, -1, "supply", state, now, scr
+            final_demand(lanes, t, rl, s, paths, par, state, scr)
+            yield t, -1, "final_demand", state, now, scr
+            for k in range(len(s.yields)):
+                positions(lanes, k, t, s, par, state, now, scr)
+                yield t, k, "positions", state, now, scr
+                trade(lanes, k, s, par, state, now, scr)
+                yield t, k, "trade", state, now, scr
+                if s.lagged:
+                    transit(lanes, k, t, s, state, scr)
+                yield t, k, "transit", state, now, scr
+                settle(lanes, k, s, state, scr)
+                yield t, k, "settle", state, now, scr
+                stage(lanes, k, t, rl, s, paths, state, scr)
+                yield t, k, "stage", state, now, scr
+                keep(lanes, k, s, state, scr)
+                yield t, k, "keep", state, now, scr
+                if series.on:
+                    _record(lanes, k, s, state, scr)
+                else:
+                    _write(lanes, 0, runs, k, t, s, state, scr, full)
+                clear(scr.full, scr.busy[k], scr.wide)
+            prices(lanes, t, rl, s, paths, par, state, scr)
+            yield t, -1, "prices", state, now, scr

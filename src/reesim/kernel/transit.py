@@ -1,0 +1,82 @@
+"""Material in transit, for the fast kernel: shipments reach their importer after the lag of
+their route (:mod:`reesim.kernel.fast_kernel`; the reference kernel does the same in
+:func:`reesim.kernel.reference.transit`).
+
+A route's lag of ``L`` months (``d`` whole months and a fraction ``f``) delivers a shipment in
+two parts: ``1 - f`` of it ``d`` months after it leaves and ``f`` a month later, so that every
+output is continuous in the lag. ``state.arrival[class, j, lane]`` holds these shares by month
+offset ``j``. Goods due in month ``t`` wait in ``state.ring[t % slots]`` (with their China-origin
+part in ``ring_origin``); they join what the importer has at the start of that month (see
+:func:`reesim.kernel.fast_month.positions`, where importers also order to keep the goods under
+way at their lag times what they lack, as a stock manager does with a supply line: Sterman,
+Business Dynamics, 2000, ch. 17). Quantities are t REO-eq per month.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from reesim.kernel.vec import load, splat, store
+
+
+@njit(cache=True, error_model="numpy")
+def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
+    """Put this month's shipments of material ``k`` on their way: the part arriving this month
+    goes to ``arrived[k]``, the rest to the ring by month of arrival. ``landed[k]`` gets every
+    arrival of the month (the ring's slot for ``t``, which is then emptied, plus ``arrived[k]``)
+    and ``arrived_origin[k]`` their China-origin part, at the exporter's share when it left."""
+    slots, slot = s.slots, t % s.slots
+    zero = splat(lt, 0.0)
+    ring, ring_origin, arrival = state.ring, state.ring_origin, state.arrival
+    arrived, landed, arrived_origin = scr.arrived[k], scr.landed[k], scr.arrived_origin[k]
+    origin, flow, wide = state.origin[k], scr.flow, scr.wide
+    n_n = landed.shape[0]
+    for i in range(n_n):
+        for ia in range(s.n_act[k, i]):
+            e = s.act_e[k, i, ia]
+            now, now_origin = zero, zero
+            tracked = s.tracked[k, e]
+            if scr.live[k, i, e]:
+                for j in range(s.partners.shape[3] if not scr.full[i, e] else n_n):
+                    if scr.full[i, e]:
+                        x = j
+                        if not scr.busy[k, x, e]:
+                            continue  # shipped nothing
+                        w = load(lt, wide, (i, e, x))
+                    else:
+                        x = s.partners[k, i, e, j]
+                        if x < 0:
+                            break
+                        if not scr.busy[k, x, e]:
+                            continue
+                        w = load(lt, flow, (i, e, j))
+                    c = s.route_class[x, i]
+                    share = load(lt, origin, (x, e)) if tracked else zero
+                    now = now + w * load(lt, arrival, (c, 0))
+                    if tracked:
+                        now_origin = now_origin + w * load(lt, arrival, (c, 0)) * share
+                    for d in range(1, slots):
+                        part = w * load(lt, arrival, (c, d))
+                        later = (t + d) % slots
+                        store(ring, (later, k, i, e), load(lt, ring, (later, k, i, e)) + part)
+                        if tracked:
+                            store(
+                                ring_origin,
+                                (later, k, i, e),
+                                load(lt, ring_origin, (later, k, i, e)) + part * share,
+                            )
+            store(arrived, (i, e), now)
+            store(landed, (i, e), load(lt, ring, (slot, k, i, e)) + now)
+            store(arrived_origin, (i, e), load(lt, ring_origin, (slot, k, i, e)) + now_origin)
+            store(ring, (slot, k, i, e), zero)
+            store(ring_origin, (slot, k, i, e), zero)
+
+
+@njit(cache=True, error_model="numpy")
+def under_way(lt, k, t, n, e, s, state):  # pragma: no cover - compiled
+    """Goods of material ``k`` and element ``e`` under way to node ``n`` at the end of month
+    ``t`` (the ring's slots for later months)."""
+    total = splat(lt, 0.0)
+    for d in range(1, s.slots):
+        total = total + load(lt, state.ring, ((t + d) % s.slots, k, n, e))
+    return total
