@@ -1,7 +1,9 @@
-"""Generate the field reference of ``docs/scenarios.md`` from the scenario models.
+"""Generate the instrument kinds table and the field reference of ``docs/scenarios.md`` from the
+scenario models and the registry of instrument kinds (:mod:`reesim.instruments`): each kind's
+description, fields and example.
 
-Run ``python -m reesim.scenarios.docs --write docs/scenarios.md`` after changing a model; a test
-checks the document is current and that every example below validates.
+Run ``python -m reesim.scenarios.docs --write docs/scenarios.md`` after changing a model or a kind;
+a test checks the document is current and that every kind's example validates.
 """
 
 from __future__ import annotations
@@ -13,106 +15,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reesim.scenarios.spec import INSTRUMENT_KINDS, ApprovalStep, Period, ScenarioFile
+from reesim.instruments.registry import kinds
+from reesim.scenarios.spec import ApprovalStep, Period, ScenarioFile
 
 BEGIN, END = "<!-- BEGIN GENERATED FIELDS -->", "<!-- END GENERATED FIELDS -->"
+KINDS_BEGIN, KINDS_END = "<!-- BEGIN GENERATED KINDS -->", "<!-- END GENERATED KINDS -->"
 
-#: One example per instrument kind (each is validated by the tests).
-EXAMPLES: dict[str, str] = {
-    "export_control": """\
-- kind: export_control
-  id: april-licences
-  exporter: CHN
-  elements: [Sm, Gd, Tb, Dy, Lu, Sc, Y]
-  forms: [oxide, metal, magnet]
-  exempt: [USA]
-  start: 2025-04-04
-  approval:
-    - {from: 2025-04, share: 0.26, review_months: {dist: triangular, low: 1, mode: 1, high: 2}}
-    - {from: 2025-07, share: 0.9}
-  suspended: [{from: 2025-11-10, to: 2026-11-10}]""",
-    "export_ban": """\
-- kind: export_ban
-  exporter: CHN
-  forms: [ore, oxide, metal]
-  destinations: [JPN]
-  start: 2010-09-21
-  end: 2010-11-20""",
-    "export_quota": """\
-- kind: export_quota
-  exporter: CHN
-  forms: [ore, oxide, metal]
-  tonnes_per_yr: 15952
-  start: 2010-07
-  end: 2011-01""",
-    "tariff": """\
-- kind: tariff
-  importers: [USA]
-  exporter: CHN
-  forms: [magnet]
-  rate: 0.25
-  start: 2026-01""",
-    "price_floor": """\
-- kind: price_floor
-  material: oxide
-  elements: [Nd, Pr]
-  level_usd_per_kg: 110
-  guarantor: US Department of Defense
-  start: 2025-10
-  end: 2035-10""",
-    "offtake": """\
-- kind: offtake
-  project: mp-10x
-  buyer: US Department of Defense
-  start: 2028-01""",
-    "stockpile": """\
-- kind: stockpile
-  holder: USA
-  material: oxide
-  elements: [Nd, Pr]
-  target_t: 1800
-  purchase_t_per_yr: 900
-  release_shortfall: 0.1
-  start: 2026-02""",
-    "capacity_project": """\
-- kind: capacity_project
-  id: mp-10x
-  facility: mp_10x           # from the dataset: country, stage, nameplate, start
-  delay_months: {dist: triangular, low: 0, mode: 12, high: 36}
-- kind: capacity_project
-  id: new-separation
-  node: AUS
-  stage: separation
-  nameplate_t_per_yr: {dist: normal, mean: 5000, sd: 1000}
-  start: 2027-01
-  ramp_months: 24
-  capex_usd: 500000000
-  opex_usd_per_kg: 40""",
-    "investment_programme": """\
-- kind: investment_programme
-  budget_usd: 2000000000
-  projects: [new-separation]
-  rule: in_order
-  start: 2025-10""",
-    "demand_change": """\
-- kind: demand_change
-  sector: ev_traction
-  region: [eu]
-  growth_pct_per_yr: 8
-  shock: -0.1
-  start: 2027-01""",
-    "substitution": """\
-- kind: substitution
-  sector: ev_traction
-  share: 0.3
-  lag_months: 36
-  start: 2026-01""",
-    "recycling": """\
-- kind: recycling
-  region: [eu, JPN]
-  rate: 0.02
-  start: 2027-01""",
-}
+#: One example per instrument kind, from the registry (each is validated by the tests).
+EXAMPLES: dict[str, str] = {kind.name: kind.example for kind in kinds()}
 
 
 _DISTS = {"Normal", "LogNormal", "Triangular", "Uniform", "Discrete"}
@@ -168,22 +78,34 @@ def generated() -> str:
     out = [BEGIN, "", "### The scenario file", "", *_table(ScenarioFile), ""]
     for helper in (Period, ApprovalStep):
         out += [f"`{helper.__name__}`: {(helper.__doc__ or '').strip()}", "", *_table(helper), ""]
-    for model in INSTRUMENT_KINDS:
-        kind = model.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
-        out += [f"### `{kind}`", "", (model.__doc__ or "").strip(), "", *_table(model), ""]
-        out += ["```yaml", EXAMPLES[kind], "```", ""]
+    for kind in kinds():
+        out += [f"### `{kind.name}`", "", (kind.spec.__doc__ or "").strip(), "", *_table(kind.spec), ""]
+        out += ["```yaml", kind.example, "```", ""]
     return "\n".join([*out, END])
 
 
+def kinds_table() -> str:
+    """The generated table of what each instrument kind does in the engine."""
+    rows = ["| kind | effect in the engine |", "|---|---|"]
+    rows += [f"| `{kind.name}` | {kind.description} |" for kind in kinds()]
+    return "\n".join([KINDS_BEGIN, "", *rows, "", KINDS_END])
+
+
+def _replace(document: str, begin: str, end: str, block: str) -> str:
+    head, found, rest = document.partition(begin)
+    if not found:
+        return document
+    _, _, tail = rest.partition(end)
+    return head + block + tail
+
+
 def render(document: str) -> str:
-    """``document`` with its generated block replaced by the current one."""
-    head, _, rest = document.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    return head + generated() + tail
+    """``document`` with its generated blocks (kinds table, field reference) replaced by current ones."""
+    return _replace(_replace(document, KINDS_BEGIN, KINDS_END, kinds_table()), BEGIN, END, generated())
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``--write PATH`` refreshes the generated block of PATH; otherwise print it."""
+    """``--write PATH`` refreshes the generated blocks of PATH; otherwise print the field reference."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--write", type=Path)
     args = parser.parse_args(argv)

@@ -1,0 +1,198 @@
+"""The registry of instrument kinds is the single source of the scenario language, its conversion,
+its compile step and its docs: every kind is in the JSON Schema, the docs and the compile steps, and
+a kind registered at run time is loadable, documented and compiled without touching any other
+module. Shipped scenarios compile to the concrete values below."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pytest
+
+from reesim.dataset import load_dataset
+from reesim.errors import InputError
+from reesim.instruments import Instrument, SpecBase, compile_steps, kinds, register, unregister
+from reesim.instruments.base import F
+from reesim.instruments.conversion import Conversion
+from reesim.model.baseline import build_baseline
+from reesim.model.builder import Builder
+from reesim.model.compile import compile_scenario
+from reesim.model.compile_demand import tariff_factor
+from reesim.model.dims import MAGNET, MATERIALS
+from reesim.scenarios import resolve
+from reesim.scenarios.docs import generated, kinds_table
+from reesim.scenarios.fields import Place, Share
+from reesim.scenarios.spec import INSTRUMENT_KINDS, ScenarioFile
+
+DS = load_dataset()
+BASE = build_baseline(DS)
+HEAD = "name: t\nstart: 2025-01\nhorizon: 2026-12\ninstruments:\n"
+
+
+def _mapping() -> dict[str, str]:
+    schema = ScenarioFile.model_json_schema(by_alias=True)
+    mapping: dict[str, str] = schema["properties"]["instruments"]["items"]["discriminator"]["mapping"]
+    return mapping
+
+
+def test_every_registered_kind_is_in_the_schema_the_docs_and_the_compile_steps() -> None:
+    names = [kind.name for kind in kinds()]
+    assert len(set(names)) == len(names) >= 12
+    assert sorted(_mapping()) == sorted(names)
+    assert tuple(kind.spec for kind in kinds()) == INSTRUMENT_KINDS
+    fields, table, steps = generated(), kinds_table(), compile_steps()
+    for kind in kinds():
+        assert kind.spec.model_fields["kind"].annotation == Literal[kind.name]  # type: ignore[valid-type]
+        assert f"### `{kind.name}`" in fields and kind.example in fields
+        assert f"| `{kind.name}` | {kind.description} |" in table
+        if kind.model is not None:
+            assert steps[kind.model] is kind.compile
+        else:
+            assert kind.after_projects, "a kind without an engine instrument acts on others"
+
+
+# --- a kind registered at run time ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemandScale:
+    """Engine instrument of the toy kind: final demand at ``nodes`` times ``factor`` from ``start``."""
+
+    nodes: tuple[str, ...]
+    start: str
+    factor: float
+
+
+class DemandScaleSpec(SpecBase):
+    """Final demand of every material in a region scaled by a factor."""
+
+    kind: Literal["demand_scale"]
+    region: list[Place] = F(min_length=1, description="Countries or blocs")
+    factor: Share = F(unit="fraction", description="Multiplier on final demand")
+
+
+def _convert(c: Conversion, n: int, inst: DemandScaleSpec) -> None:
+    c.add(DemandScale(c.places(inst.region), inst.start, c.num(n, "factor", inst.factor)))
+
+
+def _compile(b: Builder, inst: DemandScale) -> None:
+    b.demand[:, max(b.month(inst.start), 0) :, :, b.places(inst.nodes, "region")] *= inst.factor
+
+
+TOY = Instrument(
+    name="demand_scale",
+    spec=DemandScaleSpec,
+    model=DemandScale,
+    convert=_convert,
+    compile=_compile,
+    description="Final demand in the region is scaled by `factor`.",
+    example="- kind: demand_scale\n  region: [JPN]\n  factor: 0.5\n  start: 2025-06",
+)
+
+
+@contextmanager
+def registered(kind: Instrument[DemandScaleSpec, DemandScale]) -> Iterator[None]:
+    register(kind)
+    try:
+        yield
+    finally:
+        unregister(kind.name)
+
+
+def test_a_kind_registered_at_run_time_is_loadable_documented_and_compiled(tmp_path: Path) -> None:
+    path = tmp_path / "toy.yaml"
+    path.write_text(HEAD + "\n".join("  " + line for line in TOY.example.splitlines()) + "\n")
+    with registered(TOY):
+        scenario = resolve(str(path), DS)
+        assert scenario.instruments == (DemandScale(("JPN",), "2025-06", 0.5),)
+        demand = compile_scenario(scenario, DS, BASE).demand_index[0]
+        jpn = BASE.dims.node("JPN")
+        assert np.all(demand[:5, :, jpn] == 1.0) and np.all(demand[5:, :, jpn] == 0.5)
+        assert np.all(np.delete(demand, jpn, axis=2) == 1.0)
+        assert "demand_scale" in _mapping() and "DemandScaleSpec" in json.dumps(_mapping())
+        assert "### `demand_scale`" in generated() and "| `demand_scale` |" in kinds_table()
+    assert "demand_scale" not in _mapping() and "demand_scale" not in generated()
+    with pytest.raises(InputError) as info:
+        resolve(str(path), DS)
+    assert "unknown kind 'demand_scale'" in info.value.problems[0].message
+
+
+# --- concrete compiled values --------------------------------------------------------------------
+
+
+def test_april_2025_compiles_to_its_approval_steps() -> None:
+    controls = compile_scenario(resolve("april-2025", DS), DS, BASE).controls
+    assert controls.start.tolist() == [3, 5, 6, 11] * 2 and controls.end.tolist() == [5, 6, 11, 72] * 2
+    assert controls.share[0].tolist() == [0.26, 0.62, 0.9, 0.95, 0.07, 0.57, 0.9, 0.95]
+    assert controls.review[0].tolist() == [1.0, 0.0, 0.0, 0.0] * 2
+    assert np.all(np.isinf(controls.threshold)) and not controls.denies.any()
+
+
+def test_full_embargo_compiles_to_a_ban_and_a_content_rule() -> None:
+    controls = compile_scenario(resolve("full-embargo", DS), DS, BASE).controls
+    assert controls.start.tolist() == [23, 23] and controls.end.tolist() == [132, 132]
+    assert controls.share[0].tolist() == [0.0, 0.0] and controls.threshold[0].tolist() == [np.inf, 0.001]
+    assert controls.denies.tolist() == [False, True]
+
+
+def test_quota_2010_compiles_to_three_half_year_caps() -> None:
+    quotas = compile_scenario(resolve("quota-2010", DS), DS, BASE).quotas
+    assert quotas.node.tolist() == [BASE.dims.node("CHN")] * 3
+    assert quotas.start.tolist() == [0, 6, 12] and quotas.end.tolist() == [6, 12, 36]
+    assert quotas.tonnes[0].tolist() == [44564.0, 15952.0, 28892.0]
+    assert quotas.covers.sum(axis=(1, 2)).tolist() == [48] * 3
+    assert np.allclose(quotas.weight.sum(axis=(1, 2)), 1.0)
+
+
+def test_allied_buildout_compiles_projects_floor_and_stockpile() -> None:
+    inputs = compile_scenario(resolve("allied-buildout", DS), DS, BASE)
+    usa, oxide = BASE.dims.node("USA"), MATERIALS.index("oxide")
+    nd, pr = BASE.dims.element("Nd"), BASE.dims.element("Pr")
+    assert inputs.proj_node.size == 15 and inputs.proj_offtake.tolist() == [True] + [False] * 14
+    assert inputs.proj_node[0] == usa and inputs.proj_material[0] == MAGNET
+    assert inputs.proj_start[0, 0] == 48.0  # 2028-01 plus the 12-month central delay
+    assert inputs.proj_capacity[0, 0] == pytest.approx(273.4094, abs=1e-4)
+    assert np.all(inputs.proj_ramp == 24.0) and np.all(inputs.proj_opex == 0.0)
+    floored = np.argwhere(inputs.price_floor[0] > 0)
+    assert (floored[:, 0].min(), floored[:, 0].max()) == (9, 128)
+    assert {tuple(cell) for cell in floored[:, 1:].tolist()} == {(oxide, nd), (oxide, pr)}
+    assert inputs.price_floor.max() == 110.0
+    stock = inputs.stockpiles
+    assert (stock.node.tolist(), stock.material.tolist(), stock.start.tolist()) == ([usa], [oxide], [13])
+    assert (stock.target[0, 0], stock.purchase[0, 0], stock.initial[0, 0]) == (1800.0, 900.0, 0.0)
+    assert stock.mix[0, [nd, pr]].tolist() == [0.5, 0.5]
+
+
+def test_demand_side_kinds_compile_to_their_factors(tmp_path: Path) -> None:
+    path = tmp_path / "demand.yaml"
+    path.write_text(
+        HEAD
+        + """\
+  - {kind: demand_change, region: [KOR], growth_pct_per_yr: 10, shock: -0.1, start: 2025-03}
+  - {kind: substitution, sector: all, region: [IND], share: 0.4, lag_months: 4, start: 2025-02}
+  - {kind: recycling, region: [FRA], rate: 0.05, start: 2026-01}
+  - {kind: tariff, importers: [USA], exporter: CHN, forms: [magnet], rate: 0.25, start: 2025-07, end: 2026-01}
+  - {kind: stockpile, holder: JPN, material: oxide, target_t: 10, purchase_t_per_yr: 12,
+     release_shortfall: 0.2, start: 2025-01}
+"""
+    )
+    inputs = compile_scenario(resolve(str(path), DS), DS, BASE)
+    node = BASE.dims.node
+    demand = inputs.demand_index[0]
+    kor = demand[:, MAGNET, node("KOR")]
+    assert kor[:2].tolist() == [1.0, 1.0] and kor[2] == pytest.approx(0.9)
+    assert kor[14] == pytest.approx(0.9 * 1.1)
+    assert demand[:, MAGNET, node("IND")][:6].tolist() == pytest.approx([1.0, 0.9, 0.8, 0.7, 0.6, 0.6])
+    assert inputs.recycle_rate[0, 11:13, node("FRA")].tolist() == [0.01, 0.05]
+    factor = tariff_factor(
+        BASE, MAGNET, node("USA"), node("CHN"), 0.25, DS.parameter("demand_price_elasticity")
+    )
+    usa = demand[:, MAGNET, node("USA")]
+    assert factor < 1.0 and usa[6:12].tolist() == [factor] * 6 and usa[12] == usa[5] == 1.0
+    assert inputs.release_threshold[0, node("JPN")] == 0.2
