@@ -18,7 +18,7 @@ month, prices USD/kg, durations months.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +31,7 @@ from reesim.model.dims import MATERIALS
 
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
+B = TypeVar("B", bound=tuple[Any, ...])
 
 
 class Structure(NamedTuple):
@@ -286,6 +287,6 @@ def series(compact: Compact, on: bool) -> Series:
     return Series(on, *(getattr(compact, name) for name in Series._fields[1:]))
 
 
-def contiguous(bundle: NamedTuple) -> NamedTuple:
+def contiguous(bundle: B) -> B:
     """``bundle`` with every array C-contiguous (the lane intrinsics need it)."""
     return type(bundle)(*(np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v for v in bundle))

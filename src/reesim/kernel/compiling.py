@@ -32,7 +32,11 @@ def compiled_kernel(lanes: tuple[int, ...], *bundles: Any) -> Any:
     """The kernel, after telling the user if calling it with these arguments will compile it."""
     from reesim.kernel.fast_kernel import kernel
 
-    if not config.DISABLE_JIT and len(lanes) not in _told and will_compile(kernel, (lanes, *bundles)):
+    if (
+        not getattr(config, "DISABLE_JIT", False)
+        and len(lanes) not in _told
+        and will_compile(kernel, (lanes, *bundles))
+    ):
         _told.add(len(lanes))
         notify(
             f"Compiling the simulation kernel for {len(lanes)} run(s) side by side: once on this machine, "
@@ -45,7 +49,7 @@ def will_compile(dispatcher: Any, args: tuple[Any, ...]) -> bool:
     """Whether calling ``dispatcher`` with ``args`` compiles: no compiled version in memory
     and none in the on-disk cache. Reads Numba's cache index; if that ever fails, says True."""
     try:
-        sig = tuple(typeof(a) for a in args)
+        sig = tuple(typeof(a) for a in args)  # type: ignore[no-untyped-call]
         if sig in dispatcher.overloads:
             return False
         cache = dispatcher._cache

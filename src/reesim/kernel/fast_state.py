@@ -17,7 +17,10 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from reesim.kernel.bundles import Array, Bools, ControlTerms, Ints, Limits, Params, Paths, Series, Structure
+from reesim.kernel.bundles import Bools, ControlTerms, Ints, Limits, Params, Paths, Series, Structure
+from reesim.kernel.state import Array
+
+Lanes = tuple[int, ...]  # one entry per lane: its length is the compiled vector width
 
 
 class State(NamedTuple):
@@ -119,7 +122,9 @@ def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def new_state(lt, rl, s: Structure, lim: Limits, paths: Paths, par: Params) -> State:  # pragma: no cover
+def new_state(
+    lt: Lanes, rl: Ints, s: Structure, lim: Limits, paths: Paths, par: Params
+) -> State:  # pragma: no cover
     """The state at the start of the first month: working stocks at their targets, prices at
     base, stockpiles as they start, goods in transit as in the base year."""
     lanes = len(lt)
@@ -179,7 +184,9 @@ def new_state(lt, rl, s: Structure, lim: Limits, paths: Paths, par: Params) -> S
 
 
 @njit(cache=True, error_model="numpy")
-def _fill_ring(s: Structure, arrival, ring, ring_origin, lag_in):  # pragma: no cover - compiled
+def _fill_ring(
+    s: Structure, arrival: Array, ring: Array, ring_origin: Array, lag_in: Array
+) -> None:  # pragma: no cover
     """Goods in transit at the start: base-year shipments left every month before it, so slot
     ``m`` holds what left ``j > m`` months before month ``m`` (the arrival shares of month
     offsets beyond ``m``). Also each importer's trade-weighted lag ``lag_in``."""
@@ -217,7 +224,7 @@ def _fill_ring(s: Structure, arrival, ring, ring_origin, lag_in):  # pragma: no 
 
 
 @njit(cache=True, error_model="numpy")
-def new_now(lt, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no cover - compiled
+def new_now(lt: Lanes, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no cover - compiled
     """This month's terms, before the first month: nothing licensed yet, no quota, no purchase."""
     lanes = len(lt)
     k_n, n_n, e_n = s.final.shape
@@ -233,7 +240,7 @@ def new_now(lt, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no cover - c
 
 
 @njit(cache=True, error_model="numpy")
-def new_scratch(lt, s: Structure, series: Series) -> Scratch:  # pragma: no cover - compiled
+def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: no cover - compiled
     """Scratch for one group of lanes."""
     lanes = len(lt)
     k_n, n_n, e_n = s.final.shape

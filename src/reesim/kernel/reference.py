@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from reesim.kernel.bundles import Params, params
 from reesim.kernel.shared import EPS, feed_mixes
@@ -113,7 +114,7 @@ class Month:
     allow: Array  # [R or 1, K, X, I, E]
     content_share: Array  # [R or 1, K, I, E]
     content_threshold: Array  # [R or 1, K, I, E]
-    denied: Array  # [K, X, I]
+    denied: NDArray[np.bool_]  # [K, X, I]
     quota: Array = field(default_factory=lambda: np.zeros(0))  # [R or 1, K, N, E] t/month (inf: none)
     stock_rate: Array = field(default_factory=lambda: np.zeros(0))  # [R or 1, K, N, E] t/month
 
@@ -275,7 +276,7 @@ def final_demand(inputs: Inputs, t: int, par: Params, state: State) -> None:
     state.demand = base.final[None] * inputs.demand_index[:, t, :, :, None] * response[:, :, market, :]
 
 
-def _markets(inputs: Inputs) -> Array:
+def _markets(inputs: Inputs) -> NDArray[np.int64]:
     market = np.ones(inputs.base.dims.n_nodes, dtype=np.int64)
     market[inputs.origin_node] = 0
     return market

@@ -39,7 +39,9 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
     compact = Compact(*pair, np.zeros((runs, 1, 1)), np.zeros((runs, 1, 1)), np.zeros((runs, 1, 4)),
                       np.zeros((runs, 1, 4)), out.price)  # fmt: skip
     s = bundles.contiguous(bundles.structure(inputs, np.zeros((1, n_n))))
-    ctl, lim, proj, paths = (bundles.contiguous(b) for b in bundles.terms(inputs, runs))
+    terms = bundles.terms(inputs, runs)
+    ctl, lim = bundles.contiguous(terms[0]), bundles.contiguous(terms[1])
+    proj, paths = bundles.contiguous(terms[2]), bundles.contiguous(terms[3])
     full, series = bundles.full(out), bundles.contiguous(bundles.series(compact, False))
     rl = np.array([min(q, runs - 1) for q in range(len(lanes))], dtype=np.int64)
     with np.errstate(all="ignore"):

@@ -70,13 +70,3 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
             store(arrived_origin, (i, e), load(lt, ring_origin, (slot, k, i, e)) + now_origin)
             store(ring, (slot, k, i, e), zero)
             store(ring_origin, (slot, k, i, e), zero)
-
-
-@njit(cache=True, error_model="numpy")
-def under_way(lt, k, t, n, e, s, state):  # pragma: no cover - compiled
-    """Goods of material ``k`` and element ``e`` under way to node ``n`` at the end of month
-    ``t`` (the ring's slots for later months)."""
-    total = splat(lt, 0.0)
-    for d in range(1, s.slots):
-        total = total + load(lt, state.ring, ((t + d) % s.slots, k, n, e))
-    return total

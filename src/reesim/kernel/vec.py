@@ -333,7 +333,9 @@ def any_lane(typingctx, m):
     return types.boolean(m), codegen
 
 
-if config.DISABLE_JIT:  # plain Python: the intrinsics above cannot be called outside compiled code
+if getattr(
+    config, "DISABLE_JIT", False
+):  # plain Python: the intrinsics above cannot be called outside compiled code
     from reesim.kernel.vec_python import load
 
 

@@ -41,13 +41,15 @@ def where(m: NDArray[np.bool_], a: Any, b: Any) -> NDArray[np.float64]:
 def vmin(a: Any, b: Any) -> NDArray[np.float64]:
     """Numba's ``min(a, b)`` lane by lane: ``b if b < a else a``."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.where(b < a, b, a)
+    out: NDArray[np.float64] = np.where(b < a, b, a)
+    return out
 
 
 def vmax(a: Any, b: Any) -> NDArray[np.float64]:
     """Numba's ``max(a, b)`` lane by lane: ``b if b > a else a``."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.where(b > a, b, a)
+    out: NDArray[np.float64] = np.where(b > a, b, a)
+    return out
 
 
 def any_lane(m: NDArray[np.bool_]) -> bool:
