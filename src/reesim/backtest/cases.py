@@ -77,8 +77,8 @@ def _china_magnet_exports(result: xr.Dataset, base: Baseline) -> pd.Series:
     return pd.Series(flows.values, index=[str(m) for m in result["month"].values])
 
 
-def _us_magnet_imports(result: xr.Dataset, base: Baseline) -> pd.Series:
-    flows = result["imports"].isel(run=0).sel(node="USA", material="magnet").sum("element")
+def _china_magnet_exports_to_us(result: xr.Dataset, base: Baseline) -> pd.Series:
+    flows = result["from_china"].isel(run=0).sel(node="USA", material="magnet").sum("element")
     return pd.Series(flows.values, index=[str(m) for m in result["month"].values])
 
 
@@ -177,7 +177,7 @@ CASES: dict[str, Case] = {
                        _china_exports("WLD", "2025-03", "2025-12"), _china_magnet_exports, "trough",
                        calibrated=("2025-05", "2025-06", "2025-07")),
             SeriesSpec("us_magnet_imports", "China's magnet exports to the US (index)",
-                       _china_exports("USA", "2025-03", "2025-12"), _us_magnet_imports, "trough",
+                       _china_exports("USA", "2025-03", "2025-12"), _china_magnet_exports_to_us, "trough",
                        calibrated=("2025-05", "2025-06")),
             SeriesSpec("dy_oxide_outside", "Dy oxide price outside China (index)",
                        _price_moves("Dy", "outside", "2025-04"), _price("Dy", "outside"), "peak"),

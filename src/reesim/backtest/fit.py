@@ -21,6 +21,7 @@ from reesim.backtest.cases import CASES, Case, SeriesSpec
 from reesim.dataset.model import Dataset
 from reesim.errors import InputError, Problem
 from reesim.model.baseline import Baseline
+from reesim.model.scenario import Scenario
 
 #: Deviation from 1 below which an index counts as flat.
 FLAT = 0.02
@@ -106,7 +107,6 @@ _SIMULATED: dict[tuple[str, str], tuple[Baseline, xr.Dataset, xr.Dataset]] = {}
 
 def simulate(name: str, ds: Dataset, base: Baseline) -> tuple[xr.Dataset, xr.Dataset]:
     """Case ``name`` run with its policy and without (same months), once per dataset and baseline."""
-    from reesim.engine.run import run
     from reesim.scenarios import resolve
 
     if name not in CASES:
@@ -119,10 +119,29 @@ def simulate(name: str, ds: Dataset, base: Baseline) -> tuple[xr.Dataset, xr.Dat
     if cached is None or cached[0] is not base:
         scenario = resolve(CASES[name].scenario, ds)
         counterfactual = replace(scenario, name=f"{scenario.name}-without-policy", instruments=())
-        with_policy = run(scenario, dataset=ds, baseline=base, kernel="reference")
-        without = run(counterfactual, dataset=ds, baseline=base, kernel="reference")
+        with_policy = _run(scenario, ds, base)
+        without = _run(counterfactual, ds, base)
         cached = _SIMULATED[(name, ds.version)] = (base, with_policy, without)
     return cached[1], cached[2]
+
+
+def _run(scenario: Scenario, ds: Dataset, base: Baseline) -> xr.Dataset:
+    """The labelled result of ``scenario`` (reference kernel) with ``from_china``: what left
+    China for each importer in the month [run, month, material, node, element], as China's
+    customs count exports (with shipment lags, an importer's ``imports`` arrive later)."""
+    from reesim.engine.run import add_units, to_xarray
+    from reesim.kernel.reference import run_reference
+    from reesim.model.compile import compile_scenario
+
+    inputs = compile_scenario(scenario, ds, base)
+    out = run_reference(inputs, keep_trade=True)
+    assert out.trade is not None
+    result = to_xarray(out, inputs, scenario, None)
+    result["from_china"] = (
+        ("run", "month", "material", "node", "element"),
+        out.trade[..., inputs.origin_node, :],
+    )
+    return add_units(result, ds, base)
 
 
 def stoppages(name: str, ds: Dataset, base: Baseline) -> list[Stoppage]:

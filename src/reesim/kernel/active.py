@@ -4,7 +4,7 @@ stay empty in every run and month, found from the scenario's fixed structure.
 Most rows never hold anything: in ``race`` about two in three (1,408 rows; at most 210 of 352
 for concentrate, 192 for oxide, 36 for metal and 44 for magnets are ever used). The kernel tests
 each month which rows are busy (:func:`reesim.kernel.fast_month.positions`), but a test on a row
-still reads it, and the reads of rows that cannot be busy were a large part of its time. So the
+still reads it, and reading rows that cannot be busy would be a large part of its time. So the
 kernel visits, for each material and node, only the elements this module lists.
 
 A row can hold something only if one of these puts something in it (see
