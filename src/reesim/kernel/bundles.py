@@ -171,13 +171,14 @@ class Series(NamedTuple):
 
 
 def per_run(array: Array, runs: int) -> Array:
-    """A [R or 1, ...] table spread to ``runs`` rows (contiguous, for the kernel)."""
-    return np.ascontiguousarray(np.broadcast_to(array, (runs, *array.shape[1:])), dtype=float)
+    """A [R or 1, ...] table spread to ``runs`` rows (a contiguous, writable copy: the compiled
+    kernel's types, and so its compiled code, would differ for a read-only view)."""
+    return np.array(np.broadcast_to(array, (runs, *array.shape[1:])), dtype=float, order="C")
 
 
 def params(inputs: Inputs, runs: int) -> Params:
     """The kernel's parameters, one value per run."""
-    values = {name: np.ascontiguousarray(np.broadcast_to(inputs.params[name], (runs,)), dtype=float)
+    values = {name: np.array(np.broadcast_to(inputs.params[name], (runs,)), dtype=float)
               for name in KERNEL_PARAMETERS}  # fmt: skip
     return Params(**{name: values[name] for name in Params._fields})
 
@@ -288,5 +289,7 @@ def series(compact: Compact, on: bool) -> Series:
 
 
 def contiguous(bundle: B) -> B:
-    """``bundle`` with every array C-contiguous (the lane intrinsics need it)."""
-    return type(bundle)(*(np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v for v in bundle))
+    """``bundle`` with every array C-contiguous (the lane intrinsics need it) and writable (Numba
+    types a read-only array apart, and would compile the kernel again for it)."""
+    return type(bundle)(*(np.require(v, requirements=["C", "W"]) if isinstance(v, np.ndarray) else v
+                          for v in bundle))  # fmt: skip

@@ -1,9 +1,10 @@
 """Compiling the fast kernel: saying so the first time, once, and how long it usually takes.
 
-Numba compiles :func:`reesim.kernel.fast_kernel.kernel` on its first call for each lane count
-and keeps the result in an on-disk cache next to the module, so later processes load it in
-about a second. Before a call that will compile, :func:`compiled_kernel` tells the user (on
-standard error, or to :data:`notify`) instead of leaving a progress bar standing still.
+Numba compiles :func:`reesim.kernel.fast_kernel.kernel` on its first call (one lane count
+serves every call: :mod:`reesim.kernel.lanes`) and keeps the result in an on-disk cache next to
+the module, so later processes load it in about a second. Before a call that will compile,
+:func:`compiled_kernel` tells the user (on standard error, or to :data:`notify`) instead of
+leaving a progress bar standing still.
 """
 
 from __future__ import annotations
@@ -25,22 +26,18 @@ def _print(message: str) -> None:
 
 #: Where the notice goes (a function of one string); the dashboard or a notebook may replace it.
 notify: Callable[[str], None] = _print
-_told: set[int] = set()
+_told: list[bool] = []
 
 
 def compiled_kernel(lanes: tuple[int, ...], *bundles: Any) -> Any:
     """The kernel, after telling the user if calling it with these arguments will compile it."""
     from reesim.kernel.fast_kernel import kernel
 
-    if (
-        not getattr(config, "DISABLE_JIT", False)
-        and len(lanes) not in _told
-        and will_compile(kernel, (lanes, *bundles))
-    ):
-        _told.add(len(lanes))
+    if not getattr(config, "DISABLE_JIT", False) and not _told and will_compile(kernel, (lanes, *bundles)):
+        _told.append(True)
         notify(
-            f"Compiling the simulation kernel for {len(lanes)} run(s) side by side: once on this machine, "
-            f"usually about {USUAL_SECONDS} s on 2 cores; later runs reuse it."
+            "Compiling the simulation kernel: once on this machine, usually about "
+            f"{USUAL_SECONDS} s on 2 cores; later runs reuse it."
         )
     return kernel
 

@@ -15,18 +15,21 @@ This module prepares the arrays (Python); the compiled loop is :func:`reesim.ker
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
+from numba import config
 
 from reesim.kernel.lanes import lane_count
 from reesim.kernel.state import Array, Compact, Outputs
 from reesim.model.compile import Inputs
 
 #: The compiled kernel releases the GIL (so that other threads, such as the serial executor's
-#: pipeline, run meanwhile) and spreads its runs over every core; two calls at once from two
-#: threads (the dashboard's job workers) would only share the cores, and Numba's workqueue
-#: threading layer does not allow it. Calls take turns.
+#: pipeline, run meanwhile) and a call spreads its runs over every core; two calls at once from
+#: two threads (the dashboard's job workers) would only share the cores. Calls take turns.
 _ONE_AT_A_TIME = threading.Lock()
 
 
@@ -137,10 +140,29 @@ def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Ar
     from reesim.kernel.compiling import compiled_kernel
 
     s = bundles.contiguous(bundles.structure(inputs, members))
-    terms = [bundles.contiguous(b) for b in bundles.terms(inputs, runs)]
+    terms: list[Any] = [bundles.contiguous(b) for b in bundles.terms(inputs, runs)]
     params = bundles.params(inputs, runs)
     full, series = bundles.full(out), bundles.contiguous(bundles.series(compact, on))
     lanes = (0,) * lane_count(runs)
-    kernel = compiled_kernel(lanes, s, *terms, params, full, series)
+    groups = -(-runs // len(lanes))
+    split = np.linspace(0, groups, min(_threads(), groups) + 1).round().astype(np.int64)
+    shares = [split[i : i + 2].copy() for i in range(split.size - 1)]
+    rest = (s, *terms, params, full, series)
+    kernel = compiled_kernel(lanes, shares[0], *rest)
     with _ONE_AT_A_TIME, np.errstate(all="ignore"):  # (errors matter only with the JIT off)
-        kernel(lanes, s, *terms, params, full, series)
+        if len(shares) == 1:
+            kernel(lanes, shares[0], *rest)
+            return
+        with ThreadPoolExecutor(len(shares)) as pool:  # the kernel releases the GIL
+            done = [pool.submit(kernel, lanes, share, *rest) for share in shares]
+            for future in done:
+                future.result()
+
+
+def _threads() -> int:
+    """Threads to spread groups over: ``NUMBA_NUM_THREADS`` (worker processes set 1), else the
+    cores; one with the JIT off, where threads would only take turns."""
+    if getattr(config, "DISABLE_JIT", False):
+        return 1
+    default = getattr(config, "NUMBA_NUM_THREADS", os.cpu_count() or 1)
+    return max(int(os.environ.get("NUMBA_NUM_THREADS", default)), 1)

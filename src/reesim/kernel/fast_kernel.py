@@ -4,13 +4,14 @@ Runs are simulated in groups of ``len(lt)`` side by side (:mod:`reesim.kernel.la
 state array has a trailing lane axis, and a cell's lanes are loaded, computed and stored as one
 machine vector (:mod:`reesim.kernel.vec`; a run's own arithmetic, and its order, are those of
 the reference kernel, so a run gives bit for bit the same in any group). Groups are spread over
-CPU cores (``prange``). A group's last lanes repeat its last run when the number of runs is not
-a multiple of the lane count; they are simulated but not written. Only the rows (material,
-node, element) that can hold anything in the scenario are visited (``s.act_e``, ``s.n_act``; see
-:mod:`reesim.kernel.active`; in ``race`` 482 of 1,408): the others stay zero and are never
-read. Of those, rows where nothing is held, made, used, asked or stocked this month are skipped
-in and after trade (``busy``); a row's results are zeroed only when it stops being busy
-(``dirty``).
+CPU cores by threads, each calling the kernel for its share of the groups (Numba's ``prange``
+would do the same, but its parallel compile takes about a third longer). A group's last lanes
+repeat its last run when the number of runs is not a multiple of the lane count; they are
+simulated but not written. Only the rows (material, node, element) that can hold anything in
+the scenario are visited (``s.act_e``, ``s.n_act``; see :mod:`reesim.kernel.active`; in
+``race`` 482 of 1,408): the others stay zero and are never read. Of those, rows where nothing
+is held, made, used, asked or stocked this month are skipped in and after trade (``busy``); a
+row's results are zeroed only when it stops being busy (``dirty``).
 
 A month is the named steps of :data:`reesim.kernel.steps.STEPS`, the same in both kernels:
 the terms in force and the month's supply and demand (:mod:`reesim.kernel.fast_month`), then
@@ -26,7 +27,7 @@ element], or (``series.on``) the compact series Monte Carlo keeps
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
 from reesim.kernel.fast_settle import clear, keep, settle, stage
@@ -40,22 +41,23 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "3926c5cc96cf7459"
+CALLED_SOURCES = "ebf45bc3c20d271e"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_month.py", "kernel/fast_settle.py",
                   "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",
                   "kernel/vec.py", "model/dims.py")  # fmt: skip
 
 
-@njit(parallel=True, cache=True, error_model="numpy", nogil=True)  # other threads run while it runs
-def kernel(lt, s, ctl, lim, proj, paths, params, full, series):  # pragma: no cover - compiled
-    """Simulate every run: ``s`` the structure, ``ctl``, ``lim``, ``proj`` and ``paths`` the
-    scenario's terms, ``params`` the per-run parameters (see :mod:`reesim.kernel.bundles`);
-    results go to ``full`` or, with ``series.on``, to ``series``."""
+@njit(cache=True, error_model="numpy", nogil=True)  # other threads run while it runs
+def kernel(lt, groups, s, ctl, lim, proj, paths, params, full, series):  # pragma: no cover - compiled
+    """Simulate the runs of groups ``groups[0]`` to ``groups[1]`` (excluded): ``s`` the
+    structure, ``ctl``, ``lim``, ``proj`` and ``paths`` the scenario's terms, ``params`` the
+    per-run parameters (see :mod:`reesim.kernel.bundles`); results go to ``full`` or, with
+    ``series.on``, to ``series``. Calls for disjoint groups may run at once on several threads
+    (:func:`reesim.kernel.fast.run_fast` does so: one call per core)."""
     runs, t_n = full.price.shape[0], full.price.shape[1]
     lanes = len(lt)  # runs simulated side by side: a compile-time constant (one compiled kernel each)
-    groups = (runs + lanes - 1) // lanes
-    for g in prange(groups):
-        first = np.int64(g) * lanes  # the prange index is unsigned; mixing it with 0 would give a float
+    for g in range(groups[0], groups[1]):
+        first = np.int64(g) * lanes
         real = min(lanes, runs - first)  # lanes beyond it repeat the last run and are not written
         rl = np.empty(lanes, dtype=np.int64)
         for q in range(lanes):

@@ -4,8 +4,9 @@ Every state array of the compiled kernel has one entry per lane on its last axis
 innermost loops run over the lanes: the loop over trade partners, the index arithmetic and the
 tests on a row are done once for all lanes. The count reaches the kernel as the length of a
 tuple, so it is a compile-time constant and each count gets its own compiled kernel, whose
-lanes are machine vectors (:mod:`reesim.kernel.vec`). Two counts are used, so two kernels are
-compiled (and cached on disk): :data:`LANES` for batches and 1 for a single run.
+lanes are machine vectors (:mod:`reesim.kernel.vec`). One count serves every call, so one
+kernel is compiled (and cached on disk): a single run fills one lane of a group and the others
+repeat it, which costs about 20 ms for 240 months and saves a second compile of minutes.
 """
 
 #: Runs simulated side by side in a batch. On the race scenario over 240 months (400 runs, 2
@@ -14,6 +15,6 @@ LANES = 16
 
 
 def lane_count(runs: int) -> int:
-    """Lanes for a call simulating ``runs`` runs: 1 for one run, else :data:`LANES` (a group's
-    spare lanes repeat its last run rather than compiling another kernel)."""
-    return 1 if runs == 1 else LANES
+    """Lanes for a call simulating ``runs`` runs: always :data:`LANES` (a group's spare lanes
+    repeat its last run rather than compiling another kernel)."""
+    return LANES

@@ -333,10 +333,11 @@ def any_lane(typingctx, m):
     return types.boolean(m), codegen
 
 
-if getattr(
-    config, "DISABLE_JIT", False
-):  # plain Python: the intrinsics above cannot be called outside compiled code
-    from reesim.kernel.vec_python import load
+if getattr(config, "DISABLE_JIT", False):  # plain Python: the intrinsics cannot run outside compiled code
+    from reesim.kernel import vec_python as _python
+
+    any_lane, load, splat, store = _python.any_lane, _python.load, _python.splat, _python.store
+    vmax, vmin, where = _python.vmax, _python.vmin, _python.where
 
 
 @njit(cache=True, error_model="numpy")
