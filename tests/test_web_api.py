@@ -124,7 +124,7 @@ def test_token_required_when_set(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_short_tokens_and_generates_one_off_loopback() -> None:
-    from reesim.cli_serve import is_loopback
+    from reesim.cli.serve import is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("example.org")
