@@ -12,7 +12,8 @@ import xarray as xr
 from reesim.dataset import load_dataset
 from reesim.engine.batch import run_batch
 from reesim.model.baseline import build_baseline
-from reesim.results.headline import Spread, headline, independence_month
+from reesim.results.headline import Spread, headline
+from reesim.results.measures import independence_month
 
 DS = load_dataset()
 BASE = build_baseline(DS)
