@@ -14,7 +14,7 @@ from reesim.cli import app
 from reesim.dataset import load_dataset
 from reesim.errors import InputError, Problem
 from reesim.scenarios import load, resolve
-from reesim.scenarios.catalog import shipped_dir
+from reesim.scenarios.bundled import shipped_dir
 
 DS = load_dataset()
 HEAD = "name: t\nstart: 2025-01\nhorizon: 2026-12\ninstruments:\n"
