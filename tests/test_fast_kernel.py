@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.test_engine_invariants import BASE, DS, scenarios
+from tests.strategies import BASE, DS, scenarios
 
 from reesim.kernel.fast import run_fast
 from reesim.kernel.reference import run_reference

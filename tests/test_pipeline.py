@@ -73,7 +73,7 @@ def test_fast_kernel_calls_from_two_threads_take_turns_and_agree() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     import numpy as np
-    from tests.test_engine_invariants import BASE, DS
+    from tests.strategies import BASE, DS
 
     from reesim.kernel.fast import run_fast
     from reesim.model.compile import compile_scenario
@@ -95,7 +95,7 @@ def test_series_written_over_old_ones_equal_fresh_ones() -> None:
     """``run_fast_series(out=...)`` overwrites every value: series of an earlier chunk (here
     filled with NaN) give what fresh memory gives; a buffer of another shape is refused."""
     import numpy as np
-    from tests.test_engine_invariants import BASE, DS
+    from tests.strategies import BASE, DS
 
     from reesim.kernel.fast import compact_shape, run_fast_series, shape_of
     from reesim.model.compile import compile_scenario
@@ -125,7 +125,7 @@ def test_serial_batches_write_later_chunks_over_finished_ones() -> None:
     """The serial executor hands a finished chunk's series to a later chunk of the same shape
     (fresh memory costs the OS time to hand out and zero), and the figures are those of one chunk."""
     import numpy as np
-    from tests.test_engine_invariants import BASE, DS
+    from tests.strategies import BASE, DS
 
     from reesim.engine.batch import run_batch
     from reesim.kernel import fast
