@@ -75,6 +75,7 @@ def test_monte_carlo_draws_differ_and_repeat_with_the_seed(tmp_path: Path) -> No
     assert row.cumulative_unmet_t.p10 < row.cumulative_unmet_t.p50 < row.cumulative_unmet_t.p90
 
 
+@pytest.mark.compile
 def test_nothing_uncertain_runs_once(tmp_path: Path) -> None:
     """No distributions and parameters held at their defaults: every run is the central run."""
     batch = run_batch("baseline", runs=4, horizon_years=1, dataset=DS, baseline=BASE, vary_parameters=False)
