@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
-from tests.test_engine_invariants import BASE, DS, scenarios
+from tests.strategies import BASE, DS, scenarios
 
 from reesim.kernel.active import active_rows, row_lists
 from reesim.kernel.reference import run_reference

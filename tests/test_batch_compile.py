@@ -105,6 +105,7 @@ def _batch_series(ref: object, seed: int, indices: tuple[int, ...]) -> object:
     return from_compact(compact, DS, BASE, np.array(indices), list(inputs.months))
 
 
+@pytest.mark.compile
 @pytest.mark.parametrize("name", ["everything", "race"])
 def test_batch_gives_each_run_what_one_run_gives(everything: object, name: str) -> None:
     ref = everything if name == "everything" else _shipped(name)
@@ -152,6 +153,7 @@ def test_one_value_tables_are_shared_not_copied() -> None:
                  runs=3)  # type: ignore[arg-type]  # fmt: skip
 
 
+@pytest.mark.compile
 def test_series_mode_matches_series_of_full_outputs() -> None:
     """The kernel's in-place reduction equals reducing the full outputs afterwards."""
     inputs = compile_scenario(draw_batch(_shipped("race"), DS, 2, (0, 1)), DS, BASE)  # type: ignore[arg-type]
@@ -168,6 +170,7 @@ def test_series_mode_matches_series_of_full_outputs() -> None:
         assert np.abs(a[finite] - b[finite]).max() <= 1e-9 * scale, var
 
 
+@pytest.mark.compile
 def test_headline_from_figures_equals_headline_from_series() -> None:
     s = _batch_series(_shipped("race"), 4, tuple(range(6)))
     direct = headline(s)  # type: ignore[arg-type]
@@ -180,6 +183,7 @@ def test_headline_from_figures_equals_headline_from_series() -> None:
     assert direct.runs == 6 and set(direct.probabilities) >= {"US peak magnet shortfall above 20%"}
 
 
+@pytest.mark.compile
 def test_sensitivity_rows_run_together_as_they_would_alone(everything: object) -> None:
     """``evaluate`` compiles all factor rows at once; each equals its own run."""
     from reesim.results.measures import measure

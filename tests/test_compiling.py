@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.test_engine_invariants import BASE, DS
+from tests.strategies import BASE, DS
 
 from reesim.kernel import bundles, compiling
 from reesim.kernel.fast import _compact_buffers, run_fast

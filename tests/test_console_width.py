@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from reesim.cli_common import UNATTENDED_WIDTH, WideConsole
+from reesim.cli.common import UNATTENDED_WIDTH, WideConsole
 
 REESIM = [sys.executable, "-m", "reesim.cli"]
 
@@ -44,7 +44,7 @@ def test_an_explicit_width_is_kept() -> None:
 
 def test_unattended_width_without_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COLUMNS", raising=False)
-    monkeypatch.setattr("reesim.cli_common._has_terminal", lambda: False)
+    monkeypatch.setattr("reesim.cli.common._has_terminal", lambda: False)
     console = WideConsole()
     assert console.width == UNATTENDED_WIDTH
     console.size = (90, 20)  # the setter still works

@@ -14,7 +14,7 @@ import xarray as xr
 
 import reesim
 
-pytestmark = pytest.mark.compile
+pytestmark = [pytest.mark.compile, pytest.mark.slow]
 
 SCRIPT = """
 import sys

@@ -52,6 +52,7 @@ def test_trade_shares_are_row_stochastic(base: Baseline) -> None:
     assert np.allclose(sums[np.broadcast_to(~produced[:, None, :], sums.shape)], 0.0)
 
 
+@pytest.mark.compile
 def test_no_policy_run_reproduces_base_year(dataset: Dataset, base: Baseline) -> None:
     result = run(Scenario("baseline", months=24), dataset=dataset, baseline=base)
     scale = base.production.max()

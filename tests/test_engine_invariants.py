@@ -6,124 +6,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from tests.strategies import BASE, DS, MONTHS, NODES, scenarios
 
-from reesim.dataset import Dataset, load_dataset
 from reesim.kernel.reference import run_reference
 from reesim.kernel.state import Outputs
-from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.compile import Inputs, compile_scenario
 from reesim.model.dims import MATERIALS
 from reesim.model.scenario import (
     CapacityProject,
-    DemandChange,
     ExportControl,
     ExportQuota,
-    PriceFloor,
-    Recycling,
     Scenario,
     Stockpile,
     Substitution,
     Tariff,
-)
-
-DS: Dataset = load_dataset()
-BASE: Baseline = build_baseline(DS)
-NODES = list(BASE.dims.nodes)
-ELEMENTS = list(BASE.dims.elements)
-MONTHS = 18
-
-
-def _month(i: int) -> str:
-    return f"{2025 + i // 12}-{i % 12 + 1:02d}"
-
-
-controls = st.builds(
-    ExportControl,
-    exporter=st.sampled_from(["CHN", "CHN", "MYS", "JPN", "USA"]),
-    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=4, unique=True).map(tuple),
-    start=st.integers(0, MONTHS - 1).map(_month),
-    elements=st.lists(st.sampled_from(ELEMENTS), max_size=5, unique=True).map(tuple),
-    destinations=st.lists(st.sampled_from([*NODES, "eu", "pax_silica"]), max_size=4, unique=True).map(tuple),
-    approval_share=st.floats(0, 1),
-    review_months=st.integers(0, 4).map(float),
-    defence_denied=st.booleans(),
-    content_threshold=st.one_of(st.none(), st.floats(0.001, 0.5)),
-)
-projects = st.builds(
-    CapacityProject,
-    node=st.sampled_from(["USA", "AUS", "JPN", "FRA", "EST", "KOR"]),
-    material=st.sampled_from(MATERIALS),
-    nameplate=st.floats(0, 20_000),
-    start=st.integers(0, MONTHS - 1).map(_month),
-    ramp_months=st.floats(1, 36),
-    opex_usd_per_kg=st.one_of(st.just(0.0), st.floats(0, 400)),
-    offtake=st.booleans(),
-)
-recyclings = st.builds(
-    Recycling,
-    rate=st.floats(0, 0.3),
-    start=st.integers(0, MONTHS - 1).map(_month),
-    nodes=st.lists(st.sampled_from(["USA", "JPN", "eu", "CHN"]), max_size=2, unique=True).map(tuple),
-)
-demands = st.builds(
-    DemandChange,
-    material=st.sampled_from(["oxide", "magnet"]),
-    start=st.integers(0, MONTHS - 1).map(_month),
-    growth_pct_per_yr=st.floats(-20, 40),
-    shock=st.floats(-0.5, 0.5),
-)
-stockpiles = st.builds(
-    Stockpile,
-    holder=st.sampled_from(["USA", "JPN", "KOR", "DEU"]),
-    material=st.sampled_from(["oxide", "metal", "magnet"]),
-    target=st.floats(0, 5_000),
-    purchase_per_yr=st.floats(0, 3_000),
-    start=st.integers(0, MONTHS - 1).map(_month),
-    initial=st.floats(0, 1_000),
-    release_shortfall=st.one_of(st.none(), st.floats(0, 0.5)),
-)
-quotas = st.builds(
-    ExportQuota,
-    exporter=st.sampled_from(["CHN", "CHN", "MYS", "AUS"]),
-    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=3, unique=True).map(tuple),
-    tonnes_per_yr=st.floats(0, 50_000),
-    start=st.integers(0, MONTHS - 1).map(_month),
-    elements=st.lists(st.sampled_from(ELEMENTS), max_size=4, unique=True).map(tuple),
-)
-tariffs = st.builds(
-    Tariff,
-    importers=st.lists(st.sampled_from(["USA", "JPN", "eu"]), min_size=1, max_size=2, unique=True).map(tuple),
-    exporter=st.sampled_from(["CHN", "MYS"]),
-    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=2, unique=True).map(tuple),
-    rate=st.floats(0, 1),
-    start=st.integers(0, MONTHS - 1).map(_month),
-)
-substitutions = st.builds(
-    Substitution,
-    sector=st.sampled_from(["all", "ev_traction", "wind"]),
-    share=st.floats(0, 1),
-    start=st.integers(0, MONTHS - 1).map(_month),
-    lag_months=st.floats(0, 24),
-)
-floors = st.builds(
-    PriceFloor,
-    material=st.sampled_from(["oxide", "magnet"]),
-    elements=st.lists(st.sampled_from(["Nd", "Pr", "Dy"]), min_size=1, max_size=2, unique=True).map(tuple),
-    level=st.floats(0, 500),
-    start=st.integers(0, MONTHS - 1).map(_month),
-)
-scenarios = st.builds(
-    Scenario,
-    name=st.just("random"),
-    start=st.just("2025-01"),
-    months=st.just(MONTHS),
-    instruments=st.lists(
-        st.one_of(
-            controls, projects, demands, stockpiles, recyclings, quotas, tariffs, substitutions, floors
-        ),
-        max_size=5,
-    ).map(tuple),
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from tests.test_engine_invariants import BASE, DS
+from tests.strategies import BASE, DS
 
 from reesim.kernel.reference import run_reference
 from reesim.model.compile import compile_scenario

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.test_engine_invariants import BASE, DS, scenarios
+from tests.strategies import BASE, DS, scenarios
 
 from reesim.kernel.fast import run_fast
 from reesim.kernel.reference import run_reference
@@ -28,6 +28,8 @@ FIELDS = (
 )
 
 
+@pytest.mark.slow
+@pytest.mark.compile
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios)
 def test_fast_matches_reference(scenario: Scenario) -> None:
@@ -39,6 +41,7 @@ def test_fast_matches_reference(scenario: Scenario) -> None:
         assert np.abs(a - b).max() <= 1e-9 * scale, name
 
 
+@pytest.mark.compile
 def test_fast_is_deterministic_and_runs_are_independent() -> None:
     from reesim.model.scenario import ExportControl
 
@@ -56,6 +59,7 @@ def test_fast_is_deterministic_and_runs_are_independent() -> None:
         assert np.array_equal(getattr(one, name)[0], getattr(three, name)[2]), name
 
 
+@pytest.mark.compile
 def test_reused_output_buffer_gives_identical_results() -> None:
     """A dirty buffer from another scenario is fully overwritten (losses and recycled included)."""
     from reesim.model.scenario import ExportControl, Recycling
@@ -77,6 +81,7 @@ def test_reused_output_buffer_gives_identical_results() -> None:
         assert np.array_equal(getattr(reused, name), getattr(fresh, name)), name
 
 
+@pytest.mark.compile
 def test_output_buffer_of_wrong_shape_is_refused() -> None:
     inputs = compile_scenario(Scenario("s", start="2025-01", months=6), DS, BASE)
     buffer = run_fast(inputs, runs=1)
@@ -84,6 +89,7 @@ def test_output_buffer_of_wrong_shape_is_refused() -> None:
         run_fast(inputs, runs=2, out=buffer)
 
 
+@pytest.mark.compile
 def test_runs_side_by_side_equal_runs_alone() -> None:
     """The kernel simulates runs in groups of ``LANES``; a batch that fills one group and part of
     another gives each run exactly (bit for bit) what simulating it alone gives."""
@@ -124,6 +130,7 @@ def test_kernel_cache_is_renewed_when_a_called_module_changes() -> None:
     )
 
 
+@pytest.mark.compile
 def test_content_rule_reads_origin_carried_through_earlier_stages() -> None:
     """The China-origin share a content rule reads is carried from stage to stage, element by
     element: a rule on metal and magnets needs the share of its elements tracked in concentrate

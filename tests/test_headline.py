@@ -12,7 +12,8 @@ import xarray as xr
 from reesim.dataset import load_dataset
 from reesim.engine.batch import run_batch
 from reesim.model.baseline import build_baseline
-from reesim.results.headline import Spread, headline, independence_month
+from reesim.results.headline import Spread, headline
+from reesim.results.measures import independence_month
 
 DS = load_dataset()
 BASE = build_baseline(DS)
@@ -74,6 +75,7 @@ def test_monte_carlo_draws_differ_and_repeat_with_the_seed(tmp_path: Path) -> No
     assert row.cumulative_unmet_t.p10 < row.cumulative_unmet_t.p50 < row.cumulative_unmet_t.p90
 
 
+@pytest.mark.compile
 def test_nothing_uncertain_runs_once(tmp_path: Path) -> None:
     """No distributions and parameters held at their defaults: every run is the central run."""
     batch = run_batch("baseline", runs=4, horizon_years=1, dataset=DS, baseline=BASE, vary_parameters=False)

@@ -29,12 +29,14 @@ def test_bloc_nodes_maps_eu_to_nodes(dataset: Dataset, base: Baseline) -> None:
     assert bloc_nodes(dataset, base, "USA") == ["USA"]
 
 
+@pytest.mark.compile
 def test_no_shortfall_without_policy(dataset: Dataset, base: Baseline) -> None:
     result = run(Scenario("baseline", start="2025-01", months=12), dataset=dataset, baseline=base)
     assert math.isinf(months_until_first_shortfall(result, ["USA"], after="2025-01"))
     assert all(v == 0 for v in units_not_built(result, dataset, base, ["USA"]).values())
 
 
+@pytest.mark.compile
 def test_us_magnet_ban_indicators(dataset: Dataset, base: Baseline) -> None:
     scenario = Scenario(
         "ban",

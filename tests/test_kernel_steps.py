@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.test_engine_invariants import BASE, DS, scenarios
+from tests.strategies import BASE, DS, scenarios
 
 from reesim.kernel.active import active_rows
 from reesim.kernel.reference import month_steps

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import typeof
-from tests.test_engine_invariants import BASE, DS
+from tests.strategies import BASE, DS
 
 from reesim.kernel import bundles
 from reesim.kernel.fast import _compact_buffers
@@ -21,8 +21,13 @@ def _types(inputs: Inputs, runs: int, on: bool) -> list[object]:
     members = np.eye(n_n)[:3] if on else np.zeros((1, n_n))
     out = Outputs.zeros(runs, len(inputs.months), 4, n_n, BASE.dims.n_elements)
     terms = [bundles.contiguous(b) for b in bundles.terms(inputs, runs)]
-    found = [bundles.contiguous(bundles.structure(inputs, members)), *terms, bundles.params(inputs, runs),
-             bundles.full(out), bundles.contiguous(bundles.series(_compact_buffers(runs, 2, 3, 16, 4), on))]
+    found = [
+        bundles.contiguous(bundles.structure(inputs, members)),
+        *terms,
+        bundles.params(inputs, runs),
+        bundles.full(out),
+        bundles.contiguous(bundles.series(_compact_buffers(runs, 2, 3, 16, 4), on)),
+    ]
     return [typeof(b) for b in found]  # type: ignore[no-untyped-call]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.strategies import csv_cells
 
 from reesim.dataset.model import bundled_data_dir
 from reesim.dataset.parse import parse_table
@@ -18,13 +19,9 @@ ELEMENTS = frozenset({"La", "Ce", "Nd", "Dy"})
 SPEC = SCHEMA.tables["stage_capacity"]
 HEADER = [c.name for c in SPEC.columns]
 
-cells = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
-)
-
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(cells, min_size=len(HEADER), max_size=len(HEADER)), max_size=5))
+@given(rows=st.lists(st.lists(csv_cells, min_size=len(HEADER), max_size=len(HEADER)), max_size=5))
 def test_any_cells_parse_without_exception(tmp_path: Path, rows: list[list[str]]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([HEADER, *rows])

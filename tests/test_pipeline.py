@@ -67,13 +67,14 @@ def test_an_error_is_raised_in_job_order_after_the_results_before_it() -> None:
     assert got == [(0, 0, 1), (1, 1, 2)]  # every job before the failing one
 
 
+@pytest.mark.compile
 def test_fast_kernel_calls_from_two_threads_take_turns_and_agree() -> None:
     """The kernel releases the GIL: calls from two threads at once (the dashboard's job workers)
     take turns and give what one call alone gives."""
     from concurrent.futures import ThreadPoolExecutor
 
     import numpy as np
-    from tests.test_engine_invariants import BASE, DS
+    from tests.strategies import BASE, DS
 
     from reesim.kernel.fast import run_fast
     from reesim.model.compile import compile_scenario
@@ -91,11 +92,12 @@ def test_fast_kernel_calls_from_two_threads_take_turns_and_agree() -> None:
         assert np.array_equal(out.unmet, alone.unmet)
 
 
+@pytest.mark.compile
 def test_series_written_over_old_ones_equal_fresh_ones() -> None:
     """``run_fast_series(out=...)`` overwrites every value: series of an earlier chunk (here
     filled with NaN) give what fresh memory gives; a buffer of another shape is refused."""
     import numpy as np
-    from tests.test_engine_invariants import BASE, DS
+    from tests.strategies import BASE, DS
 
     from reesim.kernel.fast import compact_shape, run_fast_series, shape_of
     from reesim.model.compile import compile_scenario
@@ -121,11 +123,12 @@ def test_series_written_over_old_ones_equal_fresh_ones() -> None:
         run_fast_series(inputs, members, runs=2, out=old)
 
 
+@pytest.mark.compile
 def test_serial_batches_write_later_chunks_over_finished_ones() -> None:
     """The serial executor hands a finished chunk's series to a later chunk of the same shape
     (fresh memory costs the OS time to hand out and zero), and the figures are those of one chunk."""
     import numpy as np
-    from tests.test_engine_invariants import BASE, DS
+    from tests.strategies import BASE, DS
 
     from reesim.engine.batch import run_batch
     from reesim.kernel import fast

@@ -16,7 +16,8 @@ from reesim.model.baseline import build_baseline
 from reesim.store import Store
 from reesim.store.runs import execute
 
-pytestmark = requires_chromium
+#: Chromium starts for each test, which runs a scenario first (seconds each).
+pytestmark = [pytest.mark.browser, pytest.mark.slow, requires_chromium]
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ def invoke(*args: str) -> str:
     return result.output
 
 
+@pytest.mark.slow
 def test_run_json_stores_and_reports(env: Path) -> None:
     payload = json.loads(
         invoke("run", "full-embargo", "--horizon", "3", "--json", "--seed", "5", "--out", str(env / "r"))
@@ -51,11 +52,13 @@ def test_run_json_stores_and_reports(env: Path) -> None:
     assert payload["run_id"] not in invoke("runs", "list")
 
 
+@pytest.mark.slow
 def test_run_table_names_the_report(env: Path) -> None:
     output = invoke("run", "baseline", "--horizon", "1", "--out", str(env / "r"))
     assert "first short" in output and "Report written to" in output and "stands alone" in output
 
 
+@pytest.mark.slow
 def test_compare_shows_differences(env: Path) -> None:
     output = invoke("compare", "busan-truce", "truce-lapses", "--out", str(env / "c"))
     assert "busan-truce" in output and "truce-lapses - busan-truce" in output
@@ -78,6 +81,8 @@ def test_bad_input_exits_2_without_traceback(env: Path, args: tuple[str, ...], m
     assert message in " ".join(result.output.split()) and "Traceback" not in result.output
 
 
+@pytest.mark.slow
+@pytest.mark.compile
 def test_large_monte_carlo_stores_quantiles_and_keeps_the_true_headline(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

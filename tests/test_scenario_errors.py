@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.strategies import text_edits, yaml_like_texts
 from typer.testing import CliRunner
 
 from reesim.cli import app
 from reesim.dataset import load_dataset
 from reesim.errors import InputError, Problem
 from reesim.scenarios import load, resolve
-from reesim.scenarios.catalog import shipped_dir
+from reesim.scenarios.bundled import shipped_dir
 
 DS = load_dataset()
 HEAD = "name: t\nstart: 2025-01\nhorizon: 2026-12\ninstruments:\n"
@@ -200,7 +201,7 @@ def _check_only_input_errors(tmp_path: Path, text: str) -> None:
 
 
 @FUZZ
-@given(text=st.text(alphabet=st.sampled_from(list("ab:- []{}\n\t'\"&*!#%,.0123456789")), max_size=200))
+@given(text=yaml_like_texts)
 def test_fuzz_random_text_never_raises_anything_but_input_errors(tmp_path: Path, text: str) -> None:
     _check_only_input_errors(tmp_path, text)
 
@@ -208,7 +209,7 @@ def test_fuzz_random_text_never_raises_anything_but_input_errors(tmp_path: Path,
 @FUZZ
 @given(
     which=st.integers(0, len(SHIPPED) - 1),
-    cuts=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 40), st.text(max_size=6)), max_size=4),
+    cuts=text_edits,
 )
 def test_fuzz_mutated_shipped_files_never_traceback(
     tmp_path: Path, which: int, cuts: list[tuple[int, int, str]]

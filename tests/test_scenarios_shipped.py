@@ -40,7 +40,7 @@ def test_shipped_scenario_runs_and_conserves_mass(name: str) -> None:
 
 
 def test_run_accepts_name_path_and_object() -> None:
-    from reesim.scenarios.catalog import shipped_path
+    from reesim.scenarios.bundled import shipped_path
 
     path = shipped_path("april-2025")
     assert path is not None

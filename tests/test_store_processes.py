@@ -9,8 +9,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from reesim.store import Store
 
+#: Each test starts whole ``reesim run`` processes (seconds each).
+pytestmark = pytest.mark.slow
 REESIM = [sys.executable, "-m", "reesim.cli"]
 
 
@@ -30,6 +34,7 @@ def test_two_runs_at_once_both_succeed(tmp_path: Path) -> None:
     assert len(runs) == 2 and runs["scenario"].tolist() == ["baseline", "baseline"]
 
 
+@pytest.mark.compile
 def test_killed_run_leaves_no_partial_run(tmp_path: Path) -> None:
     args = [*REESIM, "run", "race", "--runs", "40", "--out", str(tmp_path / "r")]
     proc = subprocess.Popen(args, env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

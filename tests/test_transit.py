@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from tests.test_engine_invariants import BASE, DS
+from tests.strategies import BASE, DS
 
 from reesim.errors import InputError
 from reesim.kernel.reference import run_reference

@@ -49,6 +49,7 @@ def _batch(path: Path, runs: int, **kw: object) -> xr.Dataset:
     return run_batch(str(path), runs=runs, seed=21, dataset=DS, baseline=BASE, kernel="fast", **kw).series  # type: ignore[arg-type]
 
 
+@pytest.mark.compile
 def test_runs_do_not_depend_on_batch_size_or_chunks(path: Path) -> None:
     five = _batch(path, 5, chunk_size=2)
     one_chunk = _batch(path, 5, chunk_size=5)
@@ -59,6 +60,8 @@ def test_runs_do_not_depend_on_batch_size_or_chunks(path: Path) -> None:
     assert len(set(np.round(unmet, 9))) == 5  # every run draws its own numbers
 
 
+@pytest.mark.slow
+@pytest.mark.compile
 @pytest.mark.parametrize("executor", ["processes", "dask"])
 def test_executors_give_bit_identical_results(path: Path, executor: str) -> None:
     serial = _batch(path, 4, chunk_size=1)
@@ -82,6 +85,7 @@ def test_scenario_parameters_are_not_redrawn(path: Path) -> None:
     assert draw_run(april, DS, 1, 0).parameters["working_stock_months"] == 1.5
 
 
+@pytest.mark.compile
 def test_sensitivity_names_the_driver(path: Path) -> None:
     resolved = load(path, DS)
     names = [f.label for f in factors(resolved, DS)]
@@ -92,6 +96,7 @@ def test_sensitivity_names_the_driver(path: Path) -> None:
     assert result.low[top] > result.high[top]  # more approvals, less unmet
 
 
+@pytest.mark.compile
 def test_sensitivity_command(path: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["sensitivity", str(path), "--indicator", "us_magnet_unmet_t", "--samples", "2", "--json",
@@ -162,6 +167,7 @@ def test_quantile_inverts_each_distribution(spec: dict[str, object]) -> None:
         assert quantile(dist, u) == pytest.approx(expected, abs=0.03 * spread), u
 
 
+@pytest.mark.compile
 def test_series_are_kept_for_the_first_runs_and_figures_for_all(path: Path) -> None:
     """Memory stays bounded: beyond ``keep_series`` runs only per-run figures are kept, and the
     headline (from figures) equals the headline of a batch that kept every series."""

@@ -58,6 +58,7 @@ def test_validation_uses_the_cli_messages(client: TestClient) -> None:
     assert good["ok"] is True and good["months"] == 6
 
 
+@pytest.mark.slow
 def test_run_lands_in_the_shared_store_and_serves_series(client: TestClient, store_path: Path) -> None:
     job = client.post("/api/runs", json={"scenario": "april-2025", "horizon_years": 1}).json()
     finished = _wait(client, str(job["id"]))
@@ -124,7 +125,7 @@ def test_token_required_when_set(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_short_tokens_and_generates_one_off_loopback() -> None:
-    from reesim.cli_serve import is_loopback
+    from reesim.cli.serve import is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("example.org")
@@ -134,6 +135,7 @@ APP = create_app(None, Path("reports"), limits=Limits(max_runs=1, max_years=0.5,
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
+@pytest.mark.slow
 @SCHEMA.exclude(method="POST", path="/api/runs").parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors_on_generated_requests(case: schemathesis.Case) -> None:
@@ -141,6 +143,7 @@ def test_no_server_errors_on_generated_requests(case: schemathesis.Case) -> None
     assert response.status_code < 500, response.text
 
 
+@pytest.mark.slow
 def test_user_scenarios_are_saved_listed_and_run(client: TestClient, store_path: Path) -> None:
     yaml = "name: my-test\ntitle: Mine\nstart: 2025-01\nhorizon: 2025-06\n"
     assert client.post("/api/scenarios", json={"yaml": yaml}).status_code == 201

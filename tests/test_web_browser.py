@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from tests.browser import browser_page, requires_chromium
 
-pytestmark = requires_chromium
+#: Chromium starts for each test, which runs a scenario first (seconds each).
+pytestmark = [pytest.mark.browser, pytest.mark.slow, requires_chromium]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "dashboard"
 
 

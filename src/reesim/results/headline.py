@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from reesim.results.measures import MEASURES, first_true, independence_month, probabilities_from
 from reesim.results.series import MAGNETS
 
 #: Unmet share of demand below which a month does not count as short (rounding noise).
@@ -100,23 +101,6 @@ class Headline:
         return cls(list(data["months"]), rows, spread(data["independence"]), int(data["runs"]), ref, chances)
 
 
-def _first(mask: np.ndarray) -> np.ndarray:
-    """Index of the first True along the last axis; inf where none."""
-    hit = mask.any(axis=-1)
-    return np.where(hit, mask.argmax(axis=-1).astype(float), np.inf)
-
-
-def independence_month(s: xr.Dataset, stage: str | None = None) -> np.ndarray:
-    """Per run: first month from which production outside China covers use outside China at
-    every stage (or at ``stage``) for the rest of the horizon (inf: not within the horizon)."""
-    prod, use = s["production_outside"], s["use_outside"]
-    if stage is not None:
-        prod, use = prod.sel(stage=[stage]), use.sel(stage=[stage])
-    ok = (prod >= use * (1 - 1e-9)).all("stage").values  # [R, T]
-    holds = np.flip(np.logical_and.accumulate(np.flip(ok, axis=1), axis=1), axis=1)
-    return _first(holds)
-
-
 #: Per-run figures of each headline row, in :class:`Row` order.
 FIGURES = ("first_shortfall", "peak_shortfall", "peak_month", "cumulative_unmet_t", "lowest_cover_months",
            "stockpile_depleted", "price_multiple")  # fmt: skip
@@ -131,15 +115,13 @@ def run_figures(s: xr.Dataset) -> Figures:
     Monte Carlo batches compute these per chunk of runs and keep them instead of the series, so
     the headline of 100,000 runs is exact while memory holds a few kB per run.
     """
-    from reesim.results.measures import MEASURES
-
     places, items = [str(p) for p in s["place"].values], [str(i) for i in s["item"].values]
     demand = s["demand"].transpose("run", "month", "place", "item").values  # [R, T, P, I]
     unmet = s["unmet"].transpose("run", "month", "place", "item").values
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(demand > 0, unmet / np.where(demand > 0, demand, 1.0), 0.0)
     over = share > THRESHOLD
-    first = _first(np.moveaxis(over, 1, -1))  # [R, P, I]
+    first = first_true(np.moveaxis(over, 1, -1))  # [R, P, I]
     peak = share.max(axis=1)
     peak_at = np.where(peak > THRESHOLD, share.argmax(axis=1).astype(float), np.nan)
     cumulative = unmet.sum(axis=1)
@@ -147,7 +129,7 @@ def run_figures(s: xr.Dataset) -> Figures:
     pile = s["stockpile"].transpose("run", "month", "place").values  # [R, T, P]
     top = pile.max(axis=1, keepdims=True)
     after_peak = np.cumsum(pile >= top * (1 - 1e-12), axis=1) > 0
-    depleted = _first(np.moveaxis(after_peak & (pile <= DEPLETED * top) & (top > 0), 1, -1))
+    depleted = first_true(np.moveaxis(after_peak & (pile <= DEPLETED * top) & (top > 0), 1, -1))
     depleted = np.where(top[:, 0] > 0, depleted, np.nan)  # [R, P]
     price = s["price_ratio"].transpose("run", "month", "item").values.max(axis=1)  # [R, I]
     lost = None
@@ -195,8 +177,6 @@ def summarise(
     items: list[str] | None = None, reference: float = math.nan,
 ) -> Headline:  # fmt: skip
     """The headline from per-run figures (:func:`run_figures`, possibly joined over chunks)."""
-    from reesim.results.measures import probabilities_from
-
     rows = []
     for place in places:
         for item in all_items:

@@ -37,12 +37,28 @@ def lowest_cover(place: str) -> Measure:
     return lambda s: s["cover"].sel(place=place).min("month").values
 
 
+def first_true(mask: np.ndarray) -> np.ndarray:
+    """Index of the first True along the last axis (a month index when that axis is months); inf
+    where none."""
+    hit = mask.any(axis=-1)
+    return np.where(hit, mask.argmax(axis=-1).astype(float), np.inf)
+
+
+def independence_month(s: xr.Dataset, stage: str | None = None) -> np.ndarray:
+    """Per run: first month from which production outside China covers use outside China at
+    every stage (or at ``stage``) for the rest of the horizon (inf: not within the horizon)."""
+    prod, use = s["production_outside"], s["use_outside"]
+    if stage is not None:
+        prod, use = prod.sel(stage=[stage]), use.sel(stage=[stage])
+    ok = (prod >= use * (1 - 1e-9)).all("stage").values  # [R, T]
+    holds = np.flip(np.logical_and.accumulate(np.flip(ok, axis=1), axis=1), axis=1)
+    return first_true(holds)
+
+
 def independence(stage: str | None = None) -> Measure:
     """Months until production outside China covers use there for good (at ``stage``, or all)."""
 
     def measure(s: xr.Dataset) -> np.ndarray:
-        from reesim.results.headline import independence_month
-
         months = independence_month(s, stage)
         out: np.ndarray = np.where(np.isinf(months), s.sizes["month"], months)
         return out

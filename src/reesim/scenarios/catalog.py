@@ -9,31 +9,15 @@ and :func:`reesim.run` do too.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from reesim.dataset.model import Dataset, load_dataset
 from reesim.errors import InputError, Problem
 from reesim.model.dims import Dims
 from reesim.model.scenario import Scenario
+from reesim.scenarios.bundled import scenario_names, shipped_path
 from reesim.scenarios.fields import Known
-from reesim.scenarios.load import Resolved, resolve_file
-
-
-def shipped_dir() -> Path:
-    """Folder of the shipped scenario files."""
-    return Path(str(resources.files("reesim") / "scenarios" / "shipped"))
-
-
-def scenario_names() -> list[str]:
-    """Names of the shipped scenarios, sorted."""
-    return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
-
-
-def shipped_path(name: str) -> Path | None:
-    """Path of shipped scenario ``name``, or None."""
-    path = shipped_dir() / f"{name}.yaml"
-    return path if path.is_file() else None
+from reesim.scenarios.load import Resolved, parse_located, resolve_file, resolve_located
 
 
 @lru_cache(maxsize=4)
@@ -84,8 +68,6 @@ def load(ref: str | Path, ds: Dataset | None = None) -> Resolved:
 
 def load_text(text: str, name: str = "scenario.yaml", ds: Dataset | None = None) -> Resolved:
     """Read scenario YAML given as text (an editor's buffer); ``extends`` may name shipped scenarios."""
-    from reesim.scenarios.load import parse_located, resolve_located
-
     ds = ds or load_dataset()
     return resolve_located(parse_located(text, name), Path.cwd() / name, known_for(ds), shipped_path)
 

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reesim.errors import InputError, Problem
+from reesim.scenarios.bundled import scenario_names
 from reesim.scenarios.fields import Known
 from reesim.scenarios.numbers import Number
 from reesim.scenarios.spec import (
@@ -220,8 +221,6 @@ def resolve_located(
         loc: Loc = ("extends", j) if isinstance(raw, list) else ("extends",)
         target = _extends_target(name, path, shipped)
         if target is None:
-            from reesim.scenarios.catalog import scenario_names
-
             raise InputError(
                 [at(located, loc, f"unknown scenario {name!r}", _suggest(name, scenario_names()))]
             )

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from reesim.cli_common import friendly, out
+from reesim.cli.common import friendly, out
 
 
 def backtest(

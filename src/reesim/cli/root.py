@@ -1,8 +1,9 @@
-"""The ``reesim`` command line (Typer).
+"""The root of the ``reesim`` command line (Typer): the app, the ``data`` verbs and ``flagship``.
 
+The other modules of :mod:`reesim.cli` each add their verbs to the app with ``register(app)``.
 Verbs are grouped by what they act on: ``reesim data list|show|check`` for the bundled dataset,
 ``reesim scenarios list|show``, ``reesim validate`` and ``reesim schema`` for scenarios
-(:mod:`reesim.cli_scenarios`), ``reesim flagship`` for the quick start. Bad input exits with
+(:mod:`reesim.cli.scenarios`), ``reesim flagship`` for the quick start. Bad input exits with
 code 2 and a message naming file, line and field; internal errors exit with code 1 and a hint
 to report them. Heavy modules are imported inside the commands so that ``reesim --help`` stays
 fast.
@@ -20,7 +21,13 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 
-from reesim.cli_common import err, friendly, out, print_problems
+from reesim.cli.analyze import register as register_analyze
+from reesim.cli.backtest import register as register_backtest
+from reesim.cli.check import register as register_check
+from reesim.cli.common import err, friendly, out, print_problems
+from reesim.cli.runs import register as register_runs
+from reesim.cli.scenarios import register as register_scenarios
+from reesim.cli.serve import register as register_serve
 from reesim.errors import InputError, Problem
 
 app = typer.Typer(
@@ -262,14 +269,7 @@ def flagship(
     out.print(f"Report written to [bold]{path}[/bold]")
 
 
-from reesim.cli_analyze import register as register_analyze  # noqa: E402
-from reesim.cli_backtest import register as register_backtest  # noqa: E402
-from reesim.cli_check import register as register_check  # noqa: E402
-from reesim.cli_runs import register as register_runs  # noqa: E402
-from reesim.cli_scenarios import register  # noqa: E402
-from reesim.cli_serve import register as register_serve  # noqa: E402
-
-register(app)
+register_scenarios(app)
 register_runs(app)
 register_analyze(app)
 register_backtest(app)
@@ -280,7 +280,3 @@ register_serve(app)
 def main() -> None:
     """Entry point of the ``reesim`` script."""
     app()
-
-
-if __name__ == "__main__":
-    main()

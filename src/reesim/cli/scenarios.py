@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from reesim.cli_common import err, friendly, out, print_problems
+from reesim.cli.common import err, friendly, out, print_problems
 from reesim.errors import InputError, Problem
 
 scenarios_app = typer.Typer(no_args_is_help=True, help="List and explain the shipped scenarios.")

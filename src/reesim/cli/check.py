@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from reesim.cli_common import friendly, out
+from reesim.cli.common import friendly, out
 from reesim.errors import InputError, Problem
 
 MAX_BYTES = 1_000_000

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from reesim.cli_common import friendly, out
+from reesim.cli.common import friendly, out
 from reesim.errors import InputError, Problem
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from reesim.cli_common import friendly, out, runs_progress
+from reesim.cli.common import friendly, out, runs_progress
 from reesim.errors import InputError, Problem
 
 runs_app = typer.Typer(no_args_is_help=True, help="List, show, delete and export stored runs.")

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from reesim.cli_common import friendly, out, runs_progress
+from reesim.cli.common import friendly, out, runs_progress
 
 
 def sensitivity(

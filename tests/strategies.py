@@ -1,0 +1,150 @@
+"""Hypothesis strategies the property tests draw from, and the dataset objects they are built on.
+
+:data:`scenarios` builds random engine scenarios: up to five instruments of any kind, in places,
+forms and elements of the bundled data, over :data:`MONTHS` months from January 2025. Amounts are
+t REO-equivalent (per year where the field says so), prices USD/kg, shares fractions. The other
+strategies feed the parsers and the kernel's lane vectors text and numbers that are likely to
+break them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from reesim.dataset import Dataset, load_dataset
+from reesim.model.baseline import Baseline, build_baseline
+from reesim.model.dims import MATERIALS
+from reesim.model.scenario import (
+    CapacityProject,
+    DemandChange,
+    ExportControl,
+    ExportQuota,
+    PriceFloor,
+    Recycling,
+    Scenario,
+    Stockpile,
+    Substitution,
+    Tariff,
+)
+
+#: The bundled dataset and its balanced base year, loaded once for every test module.
+DS: Dataset = load_dataset()
+BASE: Baseline = build_baseline(DS)
+NODES = list(BASE.dims.nodes)
+ELEMENTS = list(BASE.dims.elements)
+#: Length of a random scenario, months.
+MONTHS = 18
+
+
+def month(i: int) -> str:
+    """Label (``YYYY-MM``) of month ``i`` of a random scenario (0: January 2025)."""
+    return f"{2025 + i // 12}-{i % 12 + 1:02d}"
+
+
+#: A month within a random scenario.
+months = st.integers(0, MONTHS - 1).map(month)
+
+controls = st.builds(
+    ExportControl,
+    exporter=st.sampled_from(["CHN", "CHN", "MYS", "JPN", "USA"]),
+    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=4, unique=True).map(tuple),
+    start=months,
+    elements=st.lists(st.sampled_from(ELEMENTS), max_size=5, unique=True).map(tuple),
+    destinations=st.lists(st.sampled_from([*NODES, "eu", "pax_silica"]), max_size=4, unique=True).map(tuple),
+    approval_share=st.floats(0, 1),
+    review_months=st.integers(0, 4).map(float),
+    defence_denied=st.booleans(),
+    content_threshold=st.one_of(st.none(), st.floats(0.001, 0.5)),
+)
+projects = st.builds(
+    CapacityProject,
+    node=st.sampled_from(["USA", "AUS", "JPN", "FRA", "EST", "KOR"]),
+    material=st.sampled_from(MATERIALS),
+    nameplate=st.floats(0, 20_000),
+    start=months,
+    ramp_months=st.floats(1, 36),
+    opex_usd_per_kg=st.one_of(st.just(0.0), st.floats(0, 400)),
+    offtake=st.booleans(),
+)
+recyclings = st.builds(
+    Recycling,
+    rate=st.floats(0, 0.3),
+    start=months,
+    nodes=st.lists(st.sampled_from(["USA", "JPN", "eu", "CHN"]), max_size=2, unique=True).map(tuple),
+)
+demands = st.builds(
+    DemandChange,
+    material=st.sampled_from(["oxide", "magnet"]),
+    start=months,
+    growth_pct_per_yr=st.floats(-20, 40),
+    shock=st.floats(-0.5, 0.5),
+)
+stockpiles = st.builds(
+    Stockpile,
+    holder=st.sampled_from(["USA", "JPN", "KOR", "DEU"]),
+    material=st.sampled_from(["oxide", "metal", "magnet"]),
+    target=st.floats(0, 5_000),
+    purchase_per_yr=st.floats(0, 3_000),
+    start=months,
+    initial=st.floats(0, 1_000),
+    release_shortfall=st.one_of(st.none(), st.floats(0, 0.5)),
+)
+quotas = st.builds(
+    ExportQuota,
+    exporter=st.sampled_from(["CHN", "CHN", "MYS", "AUS"]),
+    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=3, unique=True).map(tuple),
+    tonnes_per_yr=st.floats(0, 50_000),
+    start=months,
+    elements=st.lists(st.sampled_from(ELEMENTS), max_size=4, unique=True).map(tuple),
+)
+tariffs = st.builds(
+    Tariff,
+    importers=st.lists(st.sampled_from(["USA", "JPN", "eu"]), min_size=1, max_size=2, unique=True).map(tuple),
+    exporter=st.sampled_from(["CHN", "MYS"]),
+    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=2, unique=True).map(tuple),
+    rate=st.floats(0, 1),
+    start=months,
+)
+substitutions = st.builds(
+    Substitution,
+    sector=st.sampled_from(["all", "ev_traction", "wind"]),
+    share=st.floats(0, 1),
+    start=months,
+    lag_months=st.floats(0, 24),
+)
+floors = st.builds(
+    PriceFloor,
+    material=st.sampled_from(["oxide", "magnet"]),
+    elements=st.lists(st.sampled_from(["Nd", "Pr", "Dy"]), min_size=1, max_size=2, unique=True).map(tuple),
+    level=st.floats(0, 500),
+    start=months,
+)
+#: Random engine scenarios of :data:`MONTHS` months from 2025-01 with up to five instruments.
+scenarios = st.builds(
+    Scenario,
+    name=st.just("random"),
+    start=st.just("2025-01"),
+    months=st.just(MONTHS),
+    instruments=st.lists(
+        st.one_of(
+            controls, projects, demands, stockpiles, recyclings, quotas, tariffs, substitutions, floors
+        ),
+        max_size=5,
+    ).map(tuple),
+)
+
+#: Text of the characters YAML gives meaning to, with letters and digits: scenario files gone wrong.
+yaml_like_texts = st.text(alphabet=st.sampled_from(list("ab:- []{}\n\t'\"&*!#%,.0123456789")), max_size=200)
+#: Edits of a text: (offset, characters cut, text put in), the offset taken modulo the text's length.
+text_edits = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 40), st.text(max_size=6)), max_size=4)
+#: Any text a CSV cell can hold (no lone surrogates, no NUL), up to 12 characters.
+csv_cells = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+)
+
+#: Doubles where arithmetic has its edge cases: signed zeros, infinities, NaN, the smallest
+#: subnormal, the neighbourhood of the largest double, and the kernel's 1e-12 tolerance.
+special_doubles = st.sampled_from([0.0, -0.0, 1.0, -1.0, 1e-12, np.inf, -np.inf, np.nan, 5e-324, 1.7e308])
+#: Any double, with the special ones drawn often.
+doubles = st.one_of(special_doubles, st.floats(allow_nan=True, allow_infinity=True, width=64))
