@@ -14,6 +14,7 @@ Business Dynamics, 2000, ch. 17). Quantities are t REO-eq per month.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from reesim.kernel.vec import load, splat, store
@@ -24,12 +25,15 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
     """Put this month's shipments of material ``k`` on their way: the part arriving this month
     goes to ``arrived[k]``, the rest to the ring by month of arrival. ``landed[k]`` gets every
     arrival of the month (the ring's slot for ``t``, which is then emptied, plus ``arrived[k]``)
-    and ``arrived_origin[k]`` their China-origin part, at the exporter's share when it left."""
+    and ``arrived_origin[k]`` their China-origin part, at the exporter's share when it left.
+    A row's shipments are first summed by route class (routes of one class share their lag)."""
     slots, slot = s.slots, t % s.slots
     zero = splat(lt, 0.0)
     ring, ring_origin, arrival = state.ring, state.ring_origin, state.arrival
     arrived, landed, arrived_origin = scr.arrived[k], scr.landed[k], scr.arrived_origin[k]
     origin, flow, wide = state.origin[k], scr.flow, scr.wide
+    classes = arrival.shape[0]
+    sent, sent_origin = np.zeros((classes, len(lt))), np.zeros((classes, len(lt)))  # by route class
     n_n = landed.shape[0]
     for i in range(n_n):
         for ia in range(s.n_act[k, i]):
@@ -37,6 +41,8 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
             now, now_origin = zero, zero
             tracked = s.tracked[k, e]
             if scr.live[k, i, e]:
+                sent[:, :] = 0.0
+                sent_origin[:, :] = 0.0
                 for j in range(s.partners.shape[3] if not scr.full[i, e] else n_n):
                     if scr.full[i, e]:
                         x = j
@@ -51,20 +57,20 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
                             continue
                         w = load(lt, flow, (i, e, j))
                     c = s.route_class[x, i]
-                    share = load(lt, origin, (x, e)) if tracked else zero
-                    now = now + w * load(lt, arrival, (c, 0))
+                    store(sent, (c,), load(lt, sent, (c,)) + w)
                     if tracked:
-                        now_origin = now_origin + w * load(lt, arrival, (c, 0)) * share
+                        store(sent_origin, (c,), load(lt, sent_origin, (c,)) + w * load(lt, origin, (x, e)))
+                for c in range(classes):
+                    w, w_origin = load(lt, sent, (c,)), load(lt, sent_origin, (c,))
+                    now = now + w * load(lt, arrival, (c, 0))
+                    now_origin = now_origin + w_origin * load(lt, arrival, (c, 0))
                     for d in range(1, slots):
-                        part = w * load(lt, arrival, (c, d))
                         later = (t + d) % slots
-                        store(ring, (later, k, i, e), load(lt, ring, (later, k, i, e)) + part)
+                        share = load(lt, arrival, (c, d))
+                        store(ring, (later, k, i, e), load(lt, ring, (later, k, i, e)) + w * share)
                         if tracked:
-                            store(
-                                ring_origin,
-                                (later, k, i, e),
-                                load(lt, ring_origin, (later, k, i, e)) + part * share,
-                            )
+                            part = load(lt, ring_origin, (later, k, i, e)) + w_origin * share
+                            store(ring_origin, (later, k, i, e), part)
             store(arrived, (i, e), now)
             store(landed, (i, e), load(lt, ring, (slot, k, i, e)) + now)
             store(arrived_origin, (i, e), load(lt, ring_origin, (slot, k, i, e)) + now_origin)
