@@ -63,6 +63,7 @@ class Structure(NamedTuple):
     capped: Bools  # [K, N, E] rows an export quota covers
     trade0: Array  # [K, I, X, E] base-year shipments (goods in transit at the start)
     route_class: Ints  # [X, I] transit class of each route (index into Paths.transit)
+    one_class: Ints  # [K, I, E] the class all of a row's base partners' routes share (-1: several)
     lagged: bool  # some route takes time in some run (else shipments arrive the month they leave)
     slots: int  # months of arrivals the transit ring holds
     places_of: Ints  # [N, M] the places (rows of the series' members) each node belongs to
@@ -231,9 +232,21 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         p_allow=c.allow_pattern[kk, x, ii, ee], p_denied=c.denied_pattern[kk, x, ii],
         allow_pattern=c.allow_pattern, content_pattern=c.content_pattern, act_e=act_e, n_act=n_act,
         needs=needs, tracked=_tracked(inputs), piled=piled, capped=capped, trade0=base.trade,
-        route_class=inputs.route_class, lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
+        route_class=inputs.route_class, one_class=_one_class(partners, inputs.route_class),
+        lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
         places_of=places_of, n_places=n_places,
     )  # fmt: skip
+
+
+def _one_class(partners: Ints, route_class: Ints) -> Ints:
+    """[K, I, E]: the transit class shared by the routes from every base partner of a row, or -1
+    where they differ (a row without partners: class 0; it ships nothing but what it re-routes)."""
+    k_n, n_n, e_n, _ = partners.shape
+    out = np.zeros((k_n, n_n, e_n), dtype=np.int64)
+    for k, i, e in np.ndindex(k_n, n_n, e_n):
+        found = {int(route_class[x, i]) for x in partners[k, i, e] if x >= 0}
+        out[k, i, e] = found.pop() if len(found) == 1 else (-1 if found else 0)
+    return out
 
 
 def _tracked(inputs: Inputs) -> Bools:

@@ -40,10 +40,15 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
             e = s.act_e[k, i, ia]
             now, now_origin = zero, zero
             tracked = s.tracked[k, e]
+            one = s.one_class[k, i, e]
             if scr.live[k, i, e]:
                 sent[:, :] = 0.0
                 sent_origin[:, :] = 0.0
-                for j in range(s.partners.shape[3] if not scr.full[i, e] else n_n):
+                if one >= 0 and not scr.full[i, e] and not tracked:
+                    # Every partner's route is of one class: the row's shipments are its imports.
+                    store(sent, (one,), load(lt, scr.imports[k], (i, e)))
+                walk = one < 0 or scr.full[i, e] or tracked
+                for j in range((s.partners.shape[3] if not scr.full[i, e] else n_n) if walk else 0):
                     if scr.full[i, e]:
                         x = j
                         if not scr.busy[k, x, e]:
