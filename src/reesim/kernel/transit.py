@@ -25,7 +25,9 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
     """Put this month's shipments of material ``k`` on their way: the part arriving this month
     goes to ``arrived[k]``, the rest to the ring by month of arrival. ``landed[k]`` gets every
     arrival of the month (the ring's slot for ``t``, which is then emptied, plus ``arrived[k]``)
-    and ``arrived_origin[k]`` their China-origin part, at the exporter's share when it left.
+    and ``arrived_origin[k]`` their China-origin part, at the exporter's share when it left (for
+    the (material, element) pairs a content rule can read, ``s.tracked``). Rows not ``busy``
+    receive nothing: only their ``landed`` is written (zero).
     A row's shipments are first summed by route class (routes of one class share their lag)."""
     slots, slot = s.slots, t % s.slots
     zero = splat(lt, 0.0)
@@ -38,6 +40,9 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
     for i in range(n_n):
         for ia in range(s.n_act[k, i]):
             e = s.act_e[k, i, ia]
+            if not scr.busy[k, i, e]:  # nothing arrives (it would be held) and nothing was sent to it
+                store(landed, (i, e), zero)
+                continue
             now, now_origin = zero, zero
             tracked = s.tracked[k, e]
             one = s.one_class[k, i, e]
@@ -78,6 +83,7 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
                             store(ring_origin, (later, k, i, e), part)
             store(arrived, (i, e), now)
             store(landed, (i, e), load(lt, ring, (slot, k, i, e)) + now)
-            store(arrived_origin, (i, e), load(lt, ring_origin, (slot, k, i, e)) + now_origin)
             store(ring, (slot, k, i, e), zero)
-            store(ring_origin, (slot, k, i, e), zero)
+            if tracked:  # (the origin parts are read only where a content rule can read them)
+                store(arrived_origin, (i, e), load(lt, ring_origin, (slot, k, i, e)) + now_origin)
+                store(ring_origin, (slot, k, i, e), zero)
