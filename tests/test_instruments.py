@@ -20,6 +20,7 @@ from reesim.errors import InputError
 from reesim.instruments import Instrument, SpecBase, compile_steps, kinds, register, unregister
 from reesim.instruments.base import F
 from reesim.instruments.conversion import Conversion
+from reesim.language.fields import Place, Share
 from reesim.model.baseline import build_baseline
 from reesim.model.builder import Builder
 from reesim.model.compile import compile_scenario
@@ -27,7 +28,6 @@ from reesim.model.compile_demand import tariff_factor
 from reesim.model.dims import MAGNET, MATERIALS
 from reesim.scenarios import resolve
 from reesim.scenarios.docs import generated, kinds_table
-from reesim.scenarios.fields import Place, Share
 from reesim.scenarios.spec import INSTRUMENT_KINDS, ScenarioFile
 
 DS = load_dataset()

@@ -156,7 +156,7 @@ def test_delays_of_one_operators_projects_are_correlated() -> None:
 def test_quantile_inverts_each_distribution(spec: dict[str, object]) -> None:
     from pydantic import TypeAdapter
 
-    from reesim.scenarios.numbers import Distribution
+    from reesim.language.numbers import Distribution
     from reesim.uncertainty.correlate import quantile
 
     dist = TypeAdapter(Distribution).validate_python(spec)
@@ -202,7 +202,7 @@ def test_one_draw_is_the_first_of_an_array_of_draws(spec: dict[str, object], bou
     what the array draw clipped by NumPy gives, bounds reached, crossed or equal included."""
     from pydantic import TypeAdapter
 
-    from reesim.scenarios.numbers import Distribution, draw, draw_one
+    from reesim.language.numbers import Distribution, draw, draw_one
 
     dist = TypeAdapter(Distribution).validate_python(spec)
     low, high = bounds

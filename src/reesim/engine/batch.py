@@ -64,7 +64,7 @@ class Batch:
 
 def with_horizon(resolved: Resolved, years: float) -> Resolved:
     """The scenario with its horizon set to ``years`` after its start."""
-    from reesim.scenarios.fields import parse_date
+    from reesim.language.fields import parse_date
 
     y, m = parse_date(resolved.start)
     last = y * 12 + m - 1 + max(round(years * 12), 1) - 1

@@ -7,10 +7,6 @@ table, :func:`reesim.scenarios.convert.to_model` and :func:`reesim.model.compile
 dispatch through it, and :mod:`reesim.scenarios.docs` documents every kind in it.
 """
 
-# reesim.scenarios loads first, whichever module of this package is imported: loading it builds
-# the scenario-file model, which imports the registry and every kind in turn. A kind imported
-# first would otherwise reach the scenario package (for its field types) with itself half-loaded.
-import reesim.scenarios  # noqa: F401  # isort: skip
 from reesim.instruments.base import Instrument, SpecBase
 from reesim.instruments.registry import compile_steps, kind_of, kinds, register, unregister
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from reesim.scenarios.fields import Date, NonNegative, Share, SourceId, before, fail
+from reesim.language.fields import Date, NonNegative, Share, SourceId, before, fail
 
 if TYPE_CHECKING:
     from reesim.instruments.conversion import Conversion

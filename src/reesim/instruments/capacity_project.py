@@ -17,10 +17,10 @@ from pydantic import model_validator
 from reesim.dataset.model import Dataset
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import Conversion
+from reesim.language.fields import Date, Element, FacilityId, NonNegative, Place, before, fail
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
 from reesim.model.perrun import any_below, clip_low
-from reesim.scenarios.fields import Date, Element, FacilityId, NonNegative, Place, before, fail
 
 #: Stage of a project -> the engine material it makes.
 STAGE = {"mine": "concentrate", "separation": "oxide", "metal": "metal", "magnet": "magnet"}

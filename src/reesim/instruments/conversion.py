@@ -11,15 +11,26 @@ and raised together at the end.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from reesim.dataset.model import Dataset
 from reesim.errors import Problem
-from reesim.scenarios.fields import parse_date
-from reesim.scenarios.numbers import Number
+from reesim.language.fields import parse_date
+from reesim.language.numbers import Number
 
-if TYPE_CHECKING:
-    from reesim.scenarios.load import Resolved
+
+class Resolved(Protocol):
+    """What a conversion reads of the resolved scenario (:class:`reesim.scenarios.load.Resolved`):
+    its own blocs, its horizon (YYYY-MM) and where in its files an instrument's field is."""
+
+    blocs: dict[str, list[str]]
+    horizon: str
+
+    def problem(
+        self, index: int | None, path: tuple[str | int, ...], message: str, hint: str = ""
+    ) -> Problem:
+        """A problem located at instrument ``index``'s field ``path``."""
+
 
 #: How numbers are chosen: (number, "instrument-index.field") -> value (Monte Carlo: one per run).
 Pick = Callable[[Number, str], float]

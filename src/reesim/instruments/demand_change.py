@@ -13,11 +13,11 @@ import numpy as np
 
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import MATERIAL, Conversion
+from reesim.language.fields import AnyNumber, Material, Place, Sector
 from reesim.model import scenario as m
 from reesim.model.builder import Builder
 from reesim.model.compile_demand import demand_change_factor, sector_share
 from reesim.model.perrun import grow
-from reesim.scenarios.fields import AnyNumber, Material, Place, Sector
 
 
 class DemandChangeSpec(SpecBase):

@@ -16,12 +16,12 @@ from typing import Literal
 
 from reesim.instruments.base import ApprovalStep, F, Instrument, Period, SpecBase
 from reesim.instruments.conversion import MATERIAL, Conversion, month_label, month_number
+from reesim.language.fields import Date, Element, Form, NonNegative, Place, Share
 from reesim.model import scenario as m
 from reesim.model.builder import Builder
 from reesim.model.controls import Rule
 from reesim.model.dims import MAGNET
 from reesim.model.perrun import clip_low
-from reesim.scenarios.fields import Date, Element, Form, NonNegative, Place, Share
 
 
 class ExportSpec(SpecBase):

@@ -14,11 +14,11 @@ import numpy as np
 
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import MATERIAL, Conversion
+from reesim.language.fields import Element, Material, NonNegative, Place
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
 from reesim.model.dims import MATERIALS
 from reesim.model.perrun import any_below, first_run
-from reesim.scenarios.fields import Element, Material, NonNegative, Place
 
 
 class ExportQuotaSpec(SpecBase):

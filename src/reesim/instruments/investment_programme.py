@@ -15,9 +15,9 @@ import numpy as np
 
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import Conversion, month_number
+from reesim.language.fields import NonNegative
 from reesim.model import scenario as m
 from reesim.model.perrun import clip_high, clip_low
-from reesim.scenarios.fields import NonNegative
 
 
 class InvestmentProgrammeSpec(SpecBase):

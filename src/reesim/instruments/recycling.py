@@ -10,10 +10,10 @@ from typing import Literal
 
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import Conversion
+from reesim.language.fields import Place, Share
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
 from reesim.model.perrun import any_outside, as_runs, first_run, grow
-from reesim.scenarios.fields import Place, Share
 
 
 class RecyclingSpec(SpecBase):

@@ -79,7 +79,11 @@ def unregister(name: str) -> Kind:
     return kind
 
 
-def _refresh() -> None:
-    from reesim.scenarios import spec
+#: Called after a kind is registered or removed: the scenario file model adds its own
+#: (:func:`reesim.scenarios.spec.refresh`), so that the registry need not know who reads it.
+listeners: list[Callable[[], None]] = []
 
-    spec.refresh()
+
+def _refresh() -> None:
+    for listener in listeners:
+        listener()

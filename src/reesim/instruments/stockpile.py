@@ -15,10 +15,10 @@ import numpy as np
 
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import MATERIAL, Conversion
+from reesim.language.fields import Element, Material, NonNegative, Place, Share
 from reesim.model import scenario as m
 from reesim.model.builder import Builder
 from reesim.model.perrun import as_runs, grow
-from reesim.scenarios.fields import Element, Material, NonNegative, Place, Share
 
 
 class StockpileSpec(SpecBase):

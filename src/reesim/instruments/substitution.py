@@ -12,12 +12,12 @@ import numpy as np
 
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import Conversion
+from reesim.language.fields import NonNegative, Place, Sector, Share
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
 from reesim.model.compile_demand import sector_share, substitution_factor
 from reesim.model.dims import MAGNET
 from reesim.model.perrun import any_outside, first_run, grow
-from reesim.scenarios.fields import NonNegative, Place, Sector, Share
 
 
 class SubstitutionSpec(SpecBase):

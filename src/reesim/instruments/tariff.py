@@ -11,11 +11,11 @@ from typing import Literal
 
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import MATERIAL, Conversion
+from reesim.language.fields import Material, NonNegative, Place
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
 from reesim.model.compile_demand import tariff_factor
 from reesim.model.perrun import any_below, as_runs, first_run, grow
-from reesim.scenarios.fields import Material, NonNegative, Place
 
 
 class TariffSpec(SpecBase):

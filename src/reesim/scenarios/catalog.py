@@ -13,10 +13,10 @@ from pathlib import Path
 
 from reesim.dataset.model import Dataset, load_dataset
 from reesim.errors import InputError, Problem
+from reesim.language.fields import Known
 from reesim.model.dims import Dims
 from reesim.model.scenario import Scenario
 from reesim.scenarios.bundled import scenario_names, shipped_path
-from reesim.scenarios.fields import Known
 from reesim.scenarios.load import Resolved, parse_located, resolve_file, resolve_located
 
 

@@ -15,10 +15,10 @@ from reesim.dataset.model import Dataset
 from reesim.errors import InputError
 from reesim.instruments.conversion import Conversion, Pick
 from reesim.instruments.registry import kind_of
+from reesim.language.fields import parse_date
+from reesim.language.numbers import Number, central
 from reesim.model import scenario as m
-from reesim.scenarios.fields import parse_date
 from reesim.scenarios.load import Resolved
-from reesim.scenarios.numbers import Number, central
 
 __all__ = ["Pick", "months_between", "to_model"]
 

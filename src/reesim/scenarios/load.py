@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from reesim.errors import InputError, Problem
+from reesim.language.fields import Known
+from reesim.language.numbers import Number
 from reesim.scenarios.bundled import scenario_names
-from reesim.scenarios.fields import Known
-from reesim.scenarios.numbers import Number
 from reesim.scenarios.spec import (
     CapacityProjectSpec,
     InstrumentSpec,
@@ -300,7 +300,7 @@ def merge(parent: Resolved | None, located: Located, spec: ScenarioFile) -> Reso
                 Problem(located.file, 1, key, f"no {key} (and none inherited)", f"add {key}: YYYY-MM")
             )
     if start and horizon:
-        from reesim.scenarios.fields import before
+        from reesim.language.fields import before
 
         if before(horizon, start):
             where = ("horizon",) if "horizon" in fields else ("start",)

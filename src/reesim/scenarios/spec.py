@@ -4,7 +4,7 @@ Every field states its unit and meaning (``unit`` and ``description``), from whi
 Schema (``reesim schema``) and the field tables of ``docs/scenarios.md`` are generated. The
 instrument kinds, one pydantic model each, come from the registry (:mod:`reesim.instruments`);
 their classes are re-exported here. Checks that need the dataset read a
-:class:`~reesim.scenarios.fields.Known` from the validation context.
+:class:`~reesim.language.fields.Known` from the validation context.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from reesim.instruments.investment_programme import InvestmentProgrammeSpec
 from reesim.instruments.offtake import OfftakeSpec
 from reesim.instruments.price_floor import PriceFloorSpec
 from reesim.instruments.recycling import RecyclingSpec
-from reesim.instruments.registry import kinds
+from reesim.instruments.registry import kinds, listeners
 from reesim.instruments.stockpile import StockpileSpec
 from reesim.instruments.substitution import SubstitutionSpec
 from reesim.instruments.tariff import TariffSpec
-from reesim.scenarios.fields import AnyNumber, Date, Place, SourceId, before, fail
+from reesim.language.fields import AnyNumber, Date, Place, SourceId, before, fail
 
 __all__ = [
     "INSTRUMENT_KINDS", "ApprovalStep", "CapacityProjectSpec", "DemandChangeSpec", "ExportBanSpec",
@@ -85,3 +85,6 @@ def refresh() -> None:
     instruments: Any = list[_instrument_union()]  # type: ignore[misc]
     ScenarioFile.model_fields["instruments"].annotation = instruments
     ScenarioFile.model_rebuild(force=True)
+
+
+listeners.append(refresh)

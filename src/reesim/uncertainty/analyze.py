@@ -19,11 +19,11 @@ import xarray as xr
 
 from reesim.dataset.model import Dataset
 from reesim.errors import InputError, Problem
+from reesim.language.numbers import Discrete, LogNormal, Normal, Number
 from reesim.model.baseline import Baseline
 from reesim.model.scenario import Scenario
 from reesim.results.measures import measure
 from reesim.scenarios.load import Resolved
-from reesim.scenarios.numbers import Discrete, LogNormal, Normal, Number
 from reesim.uncertainty.sample import bounds, parameter_ranges, uncertain_numbers
 
 METHODS = ("morris", "sobol")
@@ -77,8 +77,8 @@ def fixed_run(ref: Resolved | Scenario, ds: Dataset, values: dict[str, float]) -
     """The scenario with the given factor values (others at their central values)."""
     from dataclasses import replace
 
+    from reesim.language.numbers import central
     from reesim.scenarios.convert import to_model
-    from reesim.scenarios.numbers import central
 
     params = {k.removeprefix("param:"): v for k, v in values.items() if k.startswith("param:")}
     scenario = ref if isinstance(ref, Scenario) else to_model(ref, ds, lambda v, w: values.get(w, central(v)))
@@ -89,8 +89,8 @@ def fixed_batch(ref: Resolved | Scenario, ds: Dataset, rows: list[dict[str, floa
     """The scenario of :func:`fixed_run` for every row at once: each factor an array over rows."""
     from dataclasses import replace
 
+    from reesim.language.numbers import central
     from reesim.scenarios.convert import to_model
-    from reesim.scenarios.numbers import central
 
     keys = sorted({k for row in rows for k in row})
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from reesim.dataset.model import Dataset
-from reesim.scenarios.numbers import Discrete, LogNormal, Normal, Number, Triangular, Uniform
+from reesim.language.numbers import Discrete, LogNormal, Normal, Number, Triangular, Uniform
 
 PARAMETER = "operator_delay_correlation"
 _UNIT = NormalDist()
@@ -77,7 +77,7 @@ def draw_numbers(
 ) -> dict[str, float]:  # fmt: skip
     """One run's value of each drawn number, in order; members of an operator group share a
     common normal factor (weight ``sqrt(rho)``), the others are drawn from their distributions."""
-    from reesim.scenarios.numbers import draw_one
+    from reesim.language.numbers import draw_one
 
     common: dict[str, float] = {}
     out: dict[str, float] = {}

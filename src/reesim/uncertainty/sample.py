@@ -4,7 +4,7 @@ Every run ``i`` of a batch with seed ``s`` draws from its own stream,
 ``SeedSequence(s, spawn_key=(i,))``, so a run's draws do not depend on the batch size, on how runs
 are split into chunks, or on the executor. Two kinds of numbers are drawn:
 
-- every number of the scenario given as a distribution (:mod:`reesim.scenarios.numbers`),
+- every number of the scenario given as a distribution (:mod:`reesim.language.numbers`),
   clipped to its field's range;
 - every parameter that the engine reads per scenario (:data:`SAMPLED_PARAMETERS`) and whose
   dataset range is not a single value, from a triangular distribution between the table's low
@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 
 from reesim.dataset.model import Dataset
+from reesim.language.numbers import Number, central
 from reesim.model.compile import KERNEL_PARAMETERS, TRANSIT_PARAMETERS
 from reesim.model.scenario import Scenario
 from reesim.scenarios.load import Resolved
-from reesim.scenarios.numbers import Number, central
 
 #: Parameters drawn per run (those the compile step and kernel read from ``Scenario.parameters``).
 SAMPLED_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate", *TRANSIT_PARAMETERS)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from reesim.scenarios.numbers import Number
+from reesim.language.numbers import Number
 
 
 @dataclass(frozen=True)
