@@ -139,7 +139,8 @@ KIND = Instrument(
     compile=compile_control,
     description=(
         "Each approval step (and each return after a suspension) starts with `review_months` of no "
-        "approvals, then `share` of requested shipments is licensed. With `content_threshold`, goods made "
+        "approvals (a review ending partway through a month licenses the rest of it), then `share` of "
+        "requested shipments is licensed, re-routed requests included. With `content_threshold`, goods made "
         "outside the exporter whose share of its material is at or above the threshold need the same "
         "licence; `content_only` adds just that rule. `defence_denied` refuses the defence tier."
     ),

@@ -38,10 +38,9 @@ def rules(lt, t, rl, ctl, now):  # pragma: no cover - compiled
             r = rl[q]
             if not in_force[c]:
                 factor[c, q] = 1.0
-            elif t - c_start[c] < c_review[r, c]:
-                factor[c, q] = 0.0
-            else:
-                factor[c, q] = c_share[r, c]
+            else:  # the share for the part of the month after the review (0 before it ends)
+                part = min(max(t + 1 - c_start[c] - c_review[r, c], 0.0), 1.0)
+                factor[c, q] = c_share[r, c] * part
     for p in range(allow_members.shape[0]):
         allow_now[p, :] = 1.0
         for c in range(c_n):

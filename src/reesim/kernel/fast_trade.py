@@ -279,9 +279,8 @@ def _reroute(lt, k, s, state, now, scr):  # pragma: no cover - compiled
             total = zero
             for j in range(open_n[e]):
                 x = open_x[e, j]
-                a = load(lt, allow_now, (allow_pattern[k, x, i, e],))
-                if content and x != on:
-                    a = where(load(lt, origin, (x, e)) >= threshold, a * kept, a)
+                a = _licensed(load(lt, allow_now, (allow_pattern[k, x, i, e],)), content and x != on,
+                              load(lt, origin, (x, e)), threshold, kept)  # fmt: skip
                 has = load(lt, left, (x, e))
                 yes = wants & (has > 0.0) & (a > 0.0) & splat(lt, x != i)
                 may = where(yes, has, 0.0)
@@ -302,7 +301,10 @@ def _reroute(lt, k, s, state, now, scr):  # pragma: no cover - compiled
             for j in range(open_n[e]):
                 x = open_x[e, j]
                 may = load(lt, offer, (i, e, x))
-                share = where((may > 0.0) & some, amount * may / total, 0.0)
+                a = _licensed(load(lt, allow_now, (allow_pattern[k, x, i, e],)), content and x != on,
+                              load(lt, origin, (x, e)), threshold, kept)  # fmt: skip
+                # The licence approves its share of what is asked, re-routed or not.
+                share = where((may > 0.0) & some, amount * may / total, 0.0) * a
                 store(offer, (i, e, x), share)
                 store(asked, (x, e), load(lt, asked, (x, e)) + share)
     for e in range(e_n):
@@ -321,6 +323,13 @@ def _reroute(lt, k, s, state, now, scr):  # pragma: no cover - compiled
                 got = where(share > 0.0, share * load(lt, asked, (x, e)), 0.0)
                 store(wide, (i, e, x), load(lt, wide, (i, e, x)) + got)
     return any_full
+
+
+@njit(cache=True, error_model="numpy")
+def _licensed(allowed, content, share, threshold, kept):  # pragma: no cover - compiled
+    """The licensed share of a route: ``allowed``, times ``kept`` in the lanes where a content
+    rule is in force (``content``) and the exporter's China-origin ``share`` reaches ``threshold``."""
+    return where(share >= threshold, allowed * kept, allowed) if content else allowed
 
 
 @njit(cache=True, error_model="numpy")

@@ -346,6 +346,7 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
     extra = reroute[:, :, None, :] * np.divide(
         open_, weight_total, out=np.zeros_like(open_), where=weight_total > EPS
     )
+    extra = extra * allowed  # the licence approves its share of what is asked, re-routed or not
     asked = extra.sum(axis=1)
     frac = np.divide(np.minimum(left, asked), asked, out=np.zeros_like(asked), where=asked > EPS)
     row.ship = ship + extra * frac[:, None, :, :]

@@ -1,13 +1,15 @@
 """Export controls as rules: what each control covers, when it is in force, and its terms per run.
 
 A control licences ``share`` of requested shipments once ``review`` months have passed since its
-start (nothing before), while it is in force (months ``start`` to ``end``, end excluded). Outside
-its window it does not act (a factor of 1). Terms may differ per run (Monte Carlo draws them),
-the cells a control covers do not, so cells are grouped into *patterns*: the set of controls that
-cover them. A month's licensed share of a cell is then the product of its pattern's factors,
-computed once per pattern instead of once per cell, which is what lets thousands of runs share
-one compiled table instead of each carrying a [month, material, exporter, importer, element]
-array of its own.
+start (nothing before; in the month the review ends partway, the share for the part of the month
+after it, so that every output moves continuously with the review), while it is in force
+(months ``start`` to ``end``, end excluded). Outside its window it does not act (a factor of 1).
+The licence applies to every request to the controlling exporter, re-routed ones included. Terms
+may differ per run (Monte Carlo draws them), the cells a control covers do not, so cells are
+grouped into *patterns*: the set of controls that cover them. A month's licensed share of a cell
+is then the product of its pattern's factors, computed once per pattern instead of once per
+cell, which is what lets thousands of runs share one compiled table instead of each carrying a
+[month, material, exporter, importer, element] array of its own.
 
 Three kinds of coverage, each with its own patterns:
 
@@ -28,6 +30,13 @@ from reesim.model.perrun import Array, Value, table
 
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
+
+
+def after_review(t: int, start: Ints | int, review: Array | float) -> Array:
+    """The part of month ``t`` (0 to 1) after a review of ``review`` months (a fraction allowed)
+    from the start of month ``start``: 0 before it ends, 1 after, the rest in the month it ends."""
+    out: Array = np.clip(t + 1 - start - np.asarray(review, dtype=float), 0.0, 1.0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ class Controls:
     def factors(self, t: int) -> Array:
         """[R or 1, C]: each control's licensed share in month ``t`` (1 when not in force)."""
         active = (self.start <= t) & (t < self.end)
-        licensed = np.where(t - self.start < self.review, 0.0, self.share)
+        licensed: Array = np.multiply(self.share, after_review(t, self.start, self.review))
         out: Array = np.where(active, licensed, 1.0)
         return out
 
