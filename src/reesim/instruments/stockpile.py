@@ -1,8 +1,10 @@
 """``stockpile``: a strategic stockpile that buys up to a target and releases in a shortage.
 
 The stockpile buys ``purchase_t_per_yr`` (t REO-equivalent per year) of one material, spread over
-elements by ``elements`` or else by the holder's base-year use mix, until it holds ``target_t``;
-it releases to the holder's final users when their unmet share of demand exceeds
+elements by ``elements`` or else by the holder's base-year use mix, until it holds ``target_t``,
+in months after one in which its market was not short (``stockpile_buy_max_shortfall``); it
+releases to the holder's final users and to its next stage (an oxide stockpile feeds the metal
+makers), pro rata to what each lacks, when the unmet share of those uses exceeds
 ``release_shortfall`` (or the ``stockpile_release_shortfall`` parameter). Amounts may differ per
 run (:mod:`reesim.model.limits`).
 """
@@ -33,8 +35,9 @@ class StockpileSpec(SpecBase):
     initial_t: NonNegative = F(0.0, unit="t REO-eq", description="Stock held at the start")
     release_shortfall: Share | None = F(
         None,
-        unit="fraction of demand",
-        description="Release when this share of the holder's demand is unmet (default: parameter)",
+        unit="fraction of use",
+        description="Release when this share of the holder's uses (final and next stage's) is unmet "
+        "(default: parameter)",
     )
 
 
@@ -73,8 +76,9 @@ KIND = Instrument(
     convert=convert,
     compile=compile_stockpile,
     description=(
-        "Buys up to `purchase_t_per_yr` until `target_t`; releases to the holder's final users when their "
-        "shortfall exceeds `release_shortfall` of demand."
+        "Buys up to `purchase_t_per_yr` until `target_t` while its market is not short; releases to the "
+        "holder's final users and next stage (oxide to metal makers) when their shortfall exceeds "
+        "`release_shortfall` of their use."
     ),
     example="""\
 - kind: stockpile

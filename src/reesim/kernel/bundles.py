@@ -139,6 +139,7 @@ class Params(NamedTuple):
     contracted_share: Array
     idle_price_ratio: Array
     restock_months: Array
+    stockpile_buy_max_shortfall: Array
 
 
 class Full(NamedTuple):

@@ -170,6 +170,7 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     n_n = avail.shape[0]
     zero = splat(lt, 0.0)
     restock, stock_months = load(lt, par.restock_months, ()), load(lt, par.working_stock_months, ())
+    buy_below = load(lt, par.stockpile_buy_max_shortfall, ())
     lagged = s.lagged
     slot = t % s.slots
     for n in range(n_n):
@@ -185,7 +186,8 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
             if piled[k, n, e]:
                 held = load(lt, stock, (k, n, e))
                 room = vmax(load(lt, stock_target, (k, n, e)) - held, 0.0)
-                by = vmin(load(lt, stock_rate, (k, n, e)), room)
+                slack = load(lt, state.tight, (k, s.market[n], e)) <= buy_below  # last month's market
+                by = where(slack, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
             us = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e)) + by
             tg = stock_months * base_use[k, n, e]  # the working-stock target
             store(avail, (n, e), av)
@@ -272,6 +274,7 @@ def prices(lt, t, rl, s, paths, par, state, scr):  # pragma: no cover - compiled
             for m in range(2):
                 d, u = (d0, u0) if m == 0 else (d1, u1)
                 tight = where(d > EPS, u / d, 0.0)
+                store(state.tight, (k, m, e), tight)  # read by strategic buyers next month
                 goal = p0[k, e] * (1.0 + kappa * tight)
                 now = load(lt, price, (k, m, e))
                 store(price, (k, m, e), now + (goal - now) / tau)

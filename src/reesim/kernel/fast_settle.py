@@ -51,7 +51,7 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
     n_n = avail.shape[0]
     zero = splat(lt, 0.0)
     for n in range(n_n):
-        unmet, total = zero, zero  # the node's final demand not met, and all of it
+        unmet, total = zero, zero  # the node's uses (final and next stage's) not met, and all of them
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
             if not busy[n, e]:
@@ -72,14 +72,14 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
             d = load(lt, demand, (k, n, e))
             fm = d * frac
             store(final_met, (n, e), fm)
-            fd = load(lt, planned, (k, n, e)) * frac
+            pl = load(lt, planned, (k, n, e))
+            fd = pl * frac
             store(feed_met, (n, e), fd)
             store(bought, (n, e), load(lt, buy, (n, e)) * frac)
-            unmet = unmet + (d - fm)
-            total = total + d
+            unmet = unmet + ((d - fm) + (pl - fd))
+            total = total + (d + pl)
             if not piled[k, n, e]:  # no stockpile here: nothing released, so the uses met are final
                 store(release, (n, e), zero)
-                pl = load(lt, planned, (k, n, e))
                 store(wanted, (k, n, e), d + pl)
                 store(missing, (k, n, e), (d - fm) + (pl - fd))
             req = load(lt, request, (n, e))
@@ -108,23 +108,28 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
                         if busy[x, e]:
                             h = h + load(lt, flow, (n, e, j)) * load(lt, origin, (k, x, e))
             store(held, (n, e), h)
-        # Stockpiles release when the node is short enough: then its uses met change.
+        # Stockpiles release when the node is short enough: to its final users and to its next
+        # stage (an oxide stockpile feeds the metal and magnet makers), pro rata to what each lacks.
         releasing = unmet > load(lt, release_at, (n,)) * total
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
             if not (busy[n, e] and piled[k, n, e]):
                 continue
-            d = load(lt, demand, (k, n, e))
-            fm = load(lt, final_met, (n, e))
+            d, pl = load(lt, demand, (k, n, e)), load(lt, planned, (k, n, e))
+            fm, fd = load(lt, final_met, (n, e)), load(lt, feed_met, (n, e))
             pile = load(lt, stock, (k, n, e))
-            rel = where(releasing, vmin(pile, d - fm), 0.0)
+            lack_feed = pl - fd
+            lack = (d - fm) + lack_feed
+            rel = where(releasing, vmin(pile, lack), 0.0)
+            to_feed = where(lack > EPS, rel * lack_feed / lack, 0.0)
             store(release, (n, e), rel)
-            fm = fm + rel
+            fm = fm + (rel - to_feed)
+            fd = fd + to_feed
             store(final_met, (n, e), fm)
+            store(feed_met, (n, e), fd)
             store(stock, (k, n, e), pile + (load(lt, bought, (n, e)) - rel))
-            pl = load(lt, planned, (k, n, e))
             store(wanted, (k, n, e), d + pl)
-            store(missing, (k, n, e), (d - fm) + (pl - load(lt, feed_met, (n, e))))
+            store(missing, (k, n, e), (d - fm) + (pl - fd))
     for n in range(n_n):
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]

@@ -33,6 +33,7 @@ class State(NamedTuple):
     feed_met: Array  # cell: next stage's input met
     price: Array  # [K, 2, E, lanes] USD/kg, markets China and outside
     sub: Array  # [K, 2, E, lanes] share of demand substituted away
+    tight: Array  # [K, 2, E, lanes] share of what users wanted left unmet, last month
     seen: Array  # [K, 2, E, lanes] last price ratio raised to the demand elasticity (NaN: none)
     power: Array  # [K, 2, E, lanes] ... and the result
     short_months: Array  # cell: months in a row an importer was not sent all it asked
@@ -118,6 +119,7 @@ def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
         p.price_tightness_elasticity[rl], p.price_adjust_months[rl], p.demand_price_elasticity[rl],
         p.substitution_lag_months[rl], p.substitution_max_share[rl], p.stockpile_release_shortfall[rl],
         p.contracted_share[rl], p.idle_price_ratio[rl], p.restock_months[rl],
+        p.stockpile_buy_max_shortfall[rl],
     )  # fmt: skip
 
 
@@ -177,6 +179,7 @@ def new_state(
         _fill_ring(s, arrival, ring, ring_origin, lag_in)
     return State(
         inv, stock, stock_target, final_met, np.zeros(cell), price, np.zeros((k_n, 2, e_n, lanes)),
+        np.zeros((k_n, 2, e_n, lanes)),
         np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)), np.zeros(cell), origin,
         np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell),
         dirty, release_at, ring, ring_origin, arrival, lag_in,

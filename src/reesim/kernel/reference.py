@@ -89,6 +89,7 @@ class State:
     stock_target: Array  # [R or 1, K, N, E] strategic stock sought
     price: Array  # [R, K, market, E] USD/kg
     sub: Array  # [R, K, market, E] share of demand substituted away
+    tight: Array  # [R, K, market, E] share of what users wanted left unmet, last month
     short_months: Array  # months in a row an importer was not sent all it asked
     origin: Array  # China-origin share of what a node holds
     magnet_used: Array  # [R, N, E] final magnet use met last month (recycled)
@@ -223,7 +224,8 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         stock=np.broadcast_to(piles.initial_stock(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
         stock_target=piles.targets(k_n, n_n, e_n),
         price=np.broadcast_to(base.prices[:, None, :], (runs, k_n, 2, e_n)).copy(),
-        sub=np.zeros((runs, k_n, 2, e_n)), short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin,
+        sub=np.zeros((runs, k_n, 2, e_n)), tight=np.zeros((runs, k_n, 2, e_n)),
+        short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin,
         magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(), ring=ring,
         ring_origin=ring_origin, arrival=arrival, route_arrival=route_arrival, lag_in=lag_in,
     )  # fmt: skip
@@ -292,6 +294,9 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
     if _lagged(state):
         avail = avail + state.ring[t % slots, :, k]
     buy = np.minimum(month.stock_rate[:, k], np.maximum(state.stock_target[:, k] - state.stock[:, k], 0))
+    # Strategic stockpiles buy only while their market was not short last month.
+    slack = state.tight[:, k][:, _markets(inputs), :] <= par.stockpile_buy_max_shortfall[:, None, None]
+    buy = np.where(slack, buy, 0.0)
     use = state.planned[:, k] + state.demand[:, k] + buy
     # what an exporter can spare, capped by its export quota (t/month; inf: none)
     surplus = np.minimum(np.maximum(avail - use - target, 0.0), month.quota[:, k])
@@ -383,16 +388,21 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     met = np.minimum(row.have, row.use)
     frac = np.divide(met, row.use, out=np.ones_like(met), where=row.use > EPS)
     final_met, row.feed_met, row.bought = demand * frac, planned * frac, row.buy * frac
-    short = demand - final_met
+    # Stockpiles release when the node's uses are short enough, to its final users and to its
+    # next stage (an oxide stockpile feeds the metal and magnet makers), pro rata to what each lacks.
+    lack_feed = planned - row.feed_met
+    lack = (demand - final_met) + lack_feed
     release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
         np.isnan(inputs.release_threshold), par.stockpile_release_shortfall[:, None], inputs.release_threshold
     )
     row.release = np.where(
-        (short.sum(axis=2) > release_at * demand.sum(axis=2))[..., None],
-        np.minimum(state.stock[:, k], short),
+        (lack.sum(axis=2) > release_at * (demand + planned).sum(axis=2))[..., None],
+        np.minimum(state.stock[:, k], lack),
         0.0,
     )
-    row.final_met = final_met + row.release
+    to_feed = np.divide(row.release * lack_feed, lack, out=np.zeros_like(lack), where=lack > EPS)
+    row.final_met = final_met + (row.release - to_feed)
+    row.feed_met = row.feed_met + to_feed
     state.stock[:, k] += row.bought - row.release
     state.wanted[:, k] = demand + planned
     state.missing[:, k] = (demand - row.final_met) + (planned - row.feed_met)
@@ -469,6 +479,7 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
         d = state.wanted[:, :, nodes].sum(axis=2)
         u = state.missing[:, :, nodes].sum(axis=2)
         tight = np.divide(u, d, out=np.zeros_like(u), where=d > EPS)
+        state.tight[:, :, m] = tight  # read by strategic buyers next month
         goal = base.prices[None] * (1.0 + kappa * tight)
         state.price[:, :, m] += (goal - state.price[:, :, m]) / np.maximum(tau, 1.0)
     state.price[:, :, 1] = np.maximum(state.price[:, :, 1], inputs.price_floor[:, t])

@@ -40,6 +40,7 @@ KERNEL_PARAMETERS = (
     "contracted_share",
     "idle_price_ratio",
     "restock_months",
+    "stockpile_buy_max_shortfall",
 )
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
