@@ -92,8 +92,20 @@ def test_large_monte_carlo_stores_quantiles_and_keeps_the_true_headline(
 
     monkeypatch.setattr(runs_module, "QUANTILE_ABOVE", 3)
     # A full embargo from December 2026: every run is short within three years.
-    payload = json.loads(invoke("run", "full-embargo", "--runs", "5", "--seed", "2", "--horizon", "3", "--json",
-                                "--out", str(env / "r")))  # fmt: skip
+    args = (
+        "run",
+        "full-embargo",
+        "--runs",
+        "5",
+        "--seed",
+        "2",
+        "--horizon",
+        "3",
+        "--json",
+        "--out",
+        str(env / "r"),
+    )
+    payload = json.loads(invoke(*args))
     store = Store()
     unmet = store.table(payload["run_id"], "series_unmet")
     assert sorted(unmet["run"].unique()) == [0, 1, 2]  # P10, P50, P90 instead of 5 runs
