@@ -70,7 +70,8 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
                     store(sent, (c,), load(lt, sent, (c,)) + w)
                     if tracked:
                         store(sent_origin, (c,), load(lt, sent_origin, (c,)) + w * load(lt, origin, (x, e)))
-                for c in range(classes):
+                for ci in range(classes if walk else 1):  # a row of one class: that class only
+                    c = ci if walk else one
                     w, w_origin = load(lt, sent, (c,)), load(lt, sent_origin, (c,))
                     now = now + w * load(lt, arrival, (c, 0))
                     now_origin = now_origin + w_origin * load(lt, arrival, (c, 0))
