@@ -20,10 +20,8 @@ def _args(lanes: int) -> tuple[object, ...]:
     inputs = compile_scenario(resolve("april-2025", DS), DS, BASE)
     n_n = BASE.dims.n_nodes
     out = Outputs.zeros(1, len(inputs.months), 4, n_n, BASE.dims.n_elements)
-    series = bundles.contiguous(bundles.series(_compact_buffers(1, 1, 1, 1, 1), False))
-    return ((0,) * lanes, np.array([0, 1]), bundles.contiguous(bundles.structure(inputs, np.zeros((1, n_n)))),
-            *(bundles.contiguous(b) for b in bundles.terms(inputs, 1)), bundles.params(inputs, 1),
-            bundles.full(out), series)  # fmt: skip
+    found = bundles.build(inputs, 1, out, _compact_buffers(1, 1, 1, 1, 1), np.zeros((1, n_n)), False)
+    return ((0,) * lanes, np.array([0, 1]), *found)
 
 
 def test_notice_before_a_compile_once_and_not_when_cached(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,14 +20,7 @@ def _types(inputs: Inputs, runs: int, on: bool) -> list[object]:
     n_n = BASE.dims.n_nodes
     members = np.eye(n_n)[:3] if on else np.zeros((1, n_n))
     out = Outputs.zeros(runs, len(inputs.months), 4, n_n, BASE.dims.n_elements)
-    terms = [bundles.contiguous(b) for b in bundles.terms(inputs, runs)]
-    found = [
-        bundles.contiguous(bundles.structure(inputs, members)),
-        *terms,
-        bundles.params(inputs, runs),
-        bundles.full(out),
-        bundles.contiguous(bundles.series(_compact_buffers(runs, 2, 3, 16, 4), on)),
-    ]
+    found = bundles.build(inputs, runs, out, _compact_buffers(runs, 2, 3, 16, 4), members, on)
     return [typeof(b) for b in found]  # type: ignore[no-untyped-call]
 
 

@@ -172,6 +172,29 @@ class Series(NamedTuple):
     use_outside: Array
 
 
+class Bundles(NamedTuple):
+    """Everything the compiled kernel takes after its lane tuple and group range, in order."""
+
+    s: Structure
+    ctl: ControlTerms
+    lim: Limits
+    proj: Projects
+    paths: Paths
+    params: Params
+    full: Full
+    series: Series
+
+
+def build(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Array, on: bool) -> Bundles:
+    """The kernel's bundles for ``runs`` runs of ``inputs``: results to ``out`` or, with ``on``,
+    to the series ``compact`` of the places in ``members`` [places, N]."""
+    ctl, lim, proj, paths = terms(inputs, runs)
+    return Bundles(
+        contiguous(structure(inputs, members)), contiguous(ctl), contiguous(lim), contiguous(proj),
+        contiguous(paths), params(inputs, runs), full(out), contiguous(series(compact, on)),
+    )  # fmt: skip
+
+
 def per_run(array: Array, runs: int) -> Array:
     """A [R or 1, ...] table spread to ``runs`` rows (a contiguous, writable copy: the compiled
     kernel's types, and so its compiled code, would differ for a read-only view)."""
@@ -180,9 +203,8 @@ def per_run(array: Array, runs: int) -> Array:
 
 def params(inputs: Inputs, runs: int) -> Params:
     """The kernel's parameters, one value per run."""
-    values = {name: np.array(np.broadcast_to(inputs.params[name], (runs,)), dtype=float)
-              for name in KERNEL_PARAMETERS}  # fmt: skip
-    return Params(**{name: values[name] for name in Params._fields})
+    return Params(**{name: np.array(np.broadcast_to(inputs.params[name], (runs,)), dtype=float)
+                     for name in KERNEL_PARAMETERS})  # fmt: skip
 
 
 def structure(inputs: Inputs, members: Array) -> Structure:

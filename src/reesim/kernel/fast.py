@@ -139,15 +139,11 @@ def _call(inputs: Inputs, runs: int, out: Outputs, compact: Compact, members: Ar
     from reesim.kernel import bundles
     from reesim.kernel.compiling import compiled_kernel
 
-    s = bundles.contiguous(bundles.structure(inputs, members))
-    terms: list[Any] = [bundles.contiguous(b) for b in bundles.terms(inputs, runs)]
-    params = bundles.params(inputs, runs)
-    full, series = bundles.full(out), bundles.contiguous(bundles.series(compact, on))
+    rest: tuple[Any, ...] = bundles.build(inputs, runs, out, compact, members, on)
     lanes = (0,) * lane_count(runs)
     groups = -(-runs // len(lanes))
     split = np.linspace(0, groups, min(_threads(), groups) + 1).round().astype(np.int64)
     shares = [split[i : i + 2].copy() for i in range(split.size - 1)]
-    rest = (s, *terms, params, full, series)
     kernel = compiled_kernel(lanes, shares[0], *rest)
     with _ONE_AT_A_TIME, np.errstate(all="ignore"):  # (errors matter only with the JIT off)
         if len(shares) == 1:

@@ -166,17 +166,18 @@ def new_state(
         for n in range(n_n):
             for i in range(s.n_act[k, n]):
                 dirty[k, n, s.act_e[k, n, i]] = True
-    arrival = np.zeros((paths.transit.shape[1], s.slots, lanes))
-    for c in range(paths.transit.shape[1]):
+    classes = paths.transit.shape[1]
+    arrival, lag = np.zeros((classes, s.slots, lanes)), np.empty((classes, lanes))
+    for c in range(classes):
         for q in range(lanes):
-            lag = paths.transit[rl[q], c]
-            d = int(np.floor(lag))
-            arrival[c, d, q] = 1.0 - (lag - d)
-            arrival[c, d + 1, q] += lag - d
+            lag[c, q] = paths.transit[rl[q], c]
+            d = int(np.floor(lag[c, q]))
+            arrival[c, d, q] = 1.0 - (lag[c, q] - d)
+            arrival[c, d + 1, q] += lag[c, q] - d
     ring, ring_origin = np.zeros((s.slots, *cell)), np.zeros((s.slots, *cell))
     lag_in = np.zeros(cell)
     if s.lagged:
-        _fill_ring(s, arrival, ring, ring_origin, lag_in)
+        _fill_ring(s, arrival, lag, ring, ring_origin, lag_in)
     return State(
         inv, stock, stock_target, final_met, np.zeros(cell), price, np.zeros((k_n, 2, e_n, lanes)),
         np.zeros((k_n, 2, e_n, lanes)),
@@ -188,13 +189,19 @@ def new_state(
 
 @njit(cache=True, error_model="numpy")
 def _fill_ring(
-    s: Structure, arrival: Array, ring: Array, ring_origin: Array, lag_in: Array
-) -> None:  # pragma: no cover
+    s: Structure, arrival: Array, lag: Array, ring: Array, ring_origin: Array, lag_in: Array
+) -> None:
     """Goods in transit at the start: base-year shipments left every month before it, so slot
-    ``m`` holds what left ``j > m`` months before month ``m`` (the arrival shares of month
-    offsets beyond ``m``). Also each importer's trade-weighted lag ``lag_in``."""
+    ``m`` holds the share of them arriving more than ``m`` months after they left. Also each
+    importer's trade-weighted lag ``lag_in`` (``lag`` [class, lane] is each class's lag)."""
     k_n, n_n, e_n = s.final.shape
-    lanes = arrival.shape[2]
+    classes, slots, lanes = arrival.shape
+    later = np.zeros((classes, slots, lanes))  # share arriving more than j months after leaving
+    for c in range(classes):
+        for q in range(lanes):
+            for j in range(slots):
+                for jj in range(j + 1, slots):
+                    later[c, j, q] += arrival[c, jj, q]
     for k in range(k_n):
         for i in range(n_n):
             for x in range(n_n):
@@ -203,14 +210,11 @@ def _fill_ring(
                     w = s.trade0[k, i, x, e]
                     if w == 0.0:
                         continue
-                    for q in range(lanes):
-                        for j in range(s.slots):
-                            later = 0.0
-                            for jj in range(j + 1, s.slots):
-                                later += arrival[c, jj, q]
-                            ring[j, k, i, e, q] += w * later
+                    for j in range(slots):
+                        for q in range(lanes):
+                            ring[j, k, i, e, q] += w * later[c, j, q]
                             if x == s.origin:
-                                ring_origin[j, k, i, e, q] += w * later
+                                ring_origin[j, k, i, e, q] += w * later[c, j, q]
     for k in range(k_n):
         for i in range(n_n):
             for e in range(e_n):
@@ -218,12 +222,8 @@ def _fill_ring(
                     x = s.partners[k, i, e, j]
                     if x < 0:
                         break
-                    c = s.route_class[x, i]
                     for q in range(lanes):
-                        lag = 0.0
-                        for jj in range(s.slots):
-                            lag += jj * arrival[c, jj, q]
-                        lag_in[k, i, e, q] += s.p_share[k, i, e, j] * lag
+                        lag_in[k, i, e, q] += s.p_share[k, i, e, j] * lag[s.route_class[x, i], q]
 
 
 @njit(cache=True, error_model="numpy")

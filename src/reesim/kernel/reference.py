@@ -93,6 +93,10 @@ class State:
     short_months: Array  # months in a row an importer was not sent all it asked
     origin: Array  # China-origin share of what a node holds
     magnet_used: Array  # [R, N, E] final magnet use met last month (recycled)
+    mixes: Array  # [K, N, E] unit input mix of the stage fed by material k (fixed for the run)
+    mine_profile: Array  # [N, E] element shares of mine output, new mines the world's (fixed)
+    market: NDArray[np.int64]  # [N] 0 China, 1 outside (fixed)
+    lagged: bool  # some shipment takes time (else everything arrives the month it leaves; fixed)
     ring: Array  # [slots, R, K, N, E] goods in transit by month of arrival (slot t % slots)
     ring_origin: Array  # the same, China-origin part
     arrival: Array  # [R, classes, slots] share of a shipment arriving j months after it leaves
@@ -219,7 +223,12 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
     ring_origin = np.einsum("kixe,rxim->mrkie", from_origin, route_later)
     route_lag = lags[:, inputs.route_class]  # [R, X, I]
     lag_in = np.einsum("kixe,rxi->rkie", base.shares, route_lag)
+    mixes = feed_mixes(inputs)
+    market = np.ones(n_n, dtype=np.int64)
+    market[inputs.origin_node] = 0
     return State(
+        mixes=mixes, mine_profile=np.where(base.mine[:, None] > 0, base.profile, mixes[CONCENTRATE]),
+        market=market, lagged=bool(slots > 2 or (arrival[:, :, 0] < 1.0).any()),
         inv=par.working_stock_months[:, None, None, None] * (base.feed + base.final)[None],
         stock=np.broadcast_to(piles.initial_stock(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
         stock_target=piles.targets(k_n, n_n, e_n),
@@ -229,11 +238,6 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(), ring=ring,
         ring_origin=ring_origin, arrival=arrival, route_arrival=route_arrival, lag_in=lag_in,
     )  # fmt: skip
-
-
-def _lagged(state: State) -> bool:
-    """Whether some shipment takes time (else everything arrives the month it leaves)."""
-    return bool(state.ring.shape[0] > 2 or (state.arrival[:, :, 0] < 1.0).any())
 
 
 def rules(inputs: Inputs, t: int) -> Month:
@@ -255,33 +259,25 @@ def supply(inputs: Inputs, t: int, runs: int, state: State) -> None:
     """New capacity, each stage's planned input and the mines' output."""
     base = inputs.base
     k_n, n_n, e_n = len(MATERIALS), base.dims.n_nodes, base.dims.n_elements
-    mixes = feed_mixes(inputs)
+    mixes = state.mixes
     state.add = capacity_additions(inputs, t, runs, state.price)
     base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
     state.planned = np.zeros((runs, k_n, n_n, e_n))
     for k in range(MAGNET):
         extra = state.add[:, k + 1, :] / base.yields[k + 1]
         state.planned[:, k] = (base_in[k][None, :] + extra)[:, :, None] * mixes[k][None]
-    mine_profile = np.where(base.mine[:, None] > 0, base.profile, mixes[CONCENTRATE])  # new mines: world mix
     state.produced = np.zeros((runs, k_n, n_n, e_n))
-    state.produced[:, CONCENTRATE] = (base.mine[None, :] + state.add[:, CONCENTRATE, :])[
-        :, :, None
-    ] * mine_profile[None]
+    mined = base.mine[None, :] + state.add[:, CONCENTRATE, :]
+    state.produced[:, CONCENTRATE] = mined[:, :, None] * state.mine_profile[None]
 
 
 def final_demand(inputs: Inputs, t: int, par: Params, state: State) -> None:
     """Final demand: base use x the scenario's index x the response to price and substitution."""
     base = inputs.base
-    market = _markets(inputs)
+    market = state.market
     elasticity = par.demand_price_elasticity[:, None, None, None]
     response = (state.price / base.prices[None, :, None, :]) ** elasticity * (1.0 - state.sub)  # [R, K, 2, E]
     state.demand = base.final[None] * inputs.demand_index[:, t, :, :, None] * response[:, :, market, :]
-
-
-def _markets(inputs: Inputs) -> NDArray[np.int64]:
-    market = np.ones(inputs.base.dims.n_nodes, dtype=np.int64)
-    market[inputs.origin_node] = 0
-    return market
 
 
 def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: Month) -> Row:
@@ -291,17 +287,17 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
     produced = state.produced[:, k]
     avail = state.inv[:, k] + produced
     slots = state.ring.shape[0]
-    if _lagged(state):
+    if state.lagged:
         avail = avail + state.ring[t % slots, :, k]
     buy = np.minimum(month.stock_rate[:, k], np.maximum(state.stock_target[:, k] - state.stock[:, k], 0))
     # Strategic stockpiles buy only while their market was not short last month.
-    slack = state.tight[:, k][:, _markets(inputs), :] <= par.stockpile_buy_max_shortfall[:, None, None]
+    slack = state.tight[:, k][:, state.market, :] <= par.stockpile_buy_max_shortfall[:, None, None]
     buy = np.where(slack, buy, 0.0)
     use = state.planned[:, k] + state.demand[:, k] + buy
     # what an exporter can spare, capped by its export quota (t/month; inf: none)
     surplus = np.minimum(np.maximum(avail - use - target, 0.0), month.quota[:, k])
     restock = par.restock_months[:, None, None]
-    if _lagged(state):  # orders keep the goods under way at the lag times what the node lacks
+    if state.lagged:  # orders keep the goods under way at the lag times what the node lacks
         coming = sum(state.ring[(t + j) % slots, :, k] for j in range(1, slots))
         due = state.lag_in[:, k] * np.maximum(use - produced, 0.0)
         request = np.minimum(
@@ -364,7 +360,7 @@ def transit(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
     the month (the reported imports) and ``arrived_origin`` their China-origin part, at the
     exporter's share when it left."""
     slots, slot = state.ring.shape[0], t % state.ring.shape[0]
-    if not _lagged(state):
+    if not state.lagged:
         row.arrived, row.landed = row.imports, row.imports
         return
     by_offset = np.einsum("rixe,rxim->mrie", row.ship, state.route_arrival)  # [slots, R, I, E]
@@ -383,7 +379,7 @@ def transit(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
 def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     """Uses met, stock releases, shortage months and the China-origin share after trade."""
     demand, planned = state.demand[:, k], state.planned[:, k]
-    lagged = _lagged(state)
+    lagged = state.lagged
     row.have = row.avail + (row.arrived if lagged else row.imports) - row.exports
     met = np.minimum(row.have, row.use)
     frac = np.divide(met, row.use, out=np.ones_like(met), where=row.use > EPS)
@@ -426,7 +422,7 @@ def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
     """What the next stage consumes of material ``k`` and makes of it; oxide recycled from the
     magnets used last month joins oxide output, as does China's secondary supply."""
     base = inputs.base
-    mixes = feed_mixes(inputs)
+    mixes = state.mixes
     consumed = row.feed_met
     if k < MAGNET:
         if k + 1 == MAGNET:
@@ -463,7 +459,7 @@ def _record(inputs: Inputs, k: int, t: int, state: State, row: Row, out: Outputs
     out.demand[:, t, k], out.unmet[:, t, k] = state.demand[:, k], state.demand[:, k] - row.final_met
     out.inventory[:, t, k], out.stockpile[:, t, k] = state.inv[:, k], state.stock[:, k]
     slots = state.ring.shape[0]
-    if _lagged(state):
+    if state.lagged:
         out.transit[:, t, k] = sum(state.ring[(t + j) % slots, :, k] for j in range(1, slots))
 
 
@@ -471,7 +467,7 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     """Each market's price moves toward the level implied by the unmet share of what users want:
     final demand and the next stage's planned input (a metal maker short of oxide bids too)."""
     base = inputs.base
-    market = _markets(inputs)
+    market = state.market
     kappa = par.price_tightness_elasticity[:, None, None]
     tau = par.price_adjust_months[:, None, None]
     for m in (0, 1):

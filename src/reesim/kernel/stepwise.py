@@ -16,15 +16,17 @@ from typing import Any
 import numpy as np
 
 from reesim.kernel import bundles
-from reesim.kernel.fast_kernel import _record, _write
+from reesim.kernel.fast import _compact_buffers
+from reesim.kernel.fast_kernel import _write
 from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
 from reesim.kernel.fast_settle import clear, keep, settle, stage
 from reesim.kernel.fast_state import State, lane_params, new_now, new_scratch, new_state
 from reesim.kernel.fast_trade import trade
 from reesim.kernel.lanes import lane_count
-from reesim.kernel.state import Compact, Outputs
+from reesim.kernel.state import Outputs
 from reesim.kernel.transit import transit
 from reesim.model.compile import Inputs
+from reesim.model.dims import MATERIALS
 
 
 def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State, Any, Any]]:
@@ -34,22 +36,16 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
     if runs > len(lanes):
         raise ValueError(f"one group holds {len(lanes)} runs, not {runs}")
     n_n, t_n = inputs.base.dims.n_nodes, len(inputs.months)
-    out = Outputs.zeros(runs, t_n, 4, n_n, inputs.base.dims.n_elements)
-    pair = (np.zeros((runs, 1, 1, 2)), np.zeros((runs, 1, 1, 2)))  # series not kept: one place, no element
-    compact = Compact(*pair, np.zeros((runs, 1, 1)), np.zeros((runs, 1, 1)), np.zeros((runs, 1, 4)),
-                      np.zeros((runs, 1, 4)), out.price)  # fmt: skip
-    s = bundles.contiguous(bundles.structure(inputs, np.zeros((1, n_n))))
-    terms = bundles.terms(inputs, runs)
-    ctl, lim = bundles.contiguous(terms[0]), bundles.contiguous(terms[1])
-    proj, paths = bundles.contiguous(terms[2]), bundles.contiguous(terms[3])
-    full, series = bundles.full(out), bundles.contiguous(bundles.series(compact, False))
+    out = Outputs.zeros(runs, t_n, len(MATERIALS), n_n, inputs.base.dims.n_elements)
+    b = bundles.build(inputs, runs, out, _compact_buffers(runs, 1, 1, 1, 1), np.zeros((1, n_n)), False)
+    s, ctl, lim, proj, paths = b.s, b.ctl, b.lim, b.proj, b.paths
     rl = np.array([min(q, runs - 1) for q in range(len(lanes))], dtype=np.int64)
     with np.errstate(all="ignore"):
-        par = lane_params(bundles.params(inputs, runs), rl)
+        par = lane_params(b.params, rl)
         state, now, scr = (
             new_state(lanes, rl, s, lim, paths, par),
             new_now(lanes, s, ctl),
-            new_scratch(lanes, s, series),
+            new_scratch(lanes, s, b.series),
         )
         for t in range(t_n):
             rules(lanes, t, rl, ctl, now)
@@ -74,10 +70,7 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
                 yield t, k, "stage", state, now, scr
                 keep(lanes, k, s, state, scr)
                 yield t, k, "keep", state, now, scr
-                if series.on:
-                    _record(lanes, k, s, state, scr)
-                else:
-                    _write(lanes, 0, runs, k, t, s, state, scr, full)
+                _write(lanes, 0, runs, k, t, s, state, scr, b.full)
                 clear(scr.full, scr.busy[k], scr.wide)
             prices(lanes, t, rl, s, paths, par, state, scr)
             yield t, -1, "prices", state, now, scr
