@@ -140,6 +140,7 @@ class Params(NamedTuple):
     idle_price_ratio: Array
     restock_months: Array
     stockpile_buy_max_shortfall: Array
+    material_switch_months: Array
 
 
 class Full(NamedTuple):

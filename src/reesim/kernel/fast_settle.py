@@ -26,14 +26,16 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
     ``missing``, ``short_months``) are [material, node, element, lane]; the others are this
     material's [node, element, lane]. A row not ``busy`` (see
     :func:`reesim.kernel.fast_month.positions`) had, used and received nothing: its uses met
-    (``final_met``, ``feed_met``), ``wanted`` and ``missing`` are zero and its shortage count
-    restarts. They are zeroed only if the row was busy since they last were (``dirty[material,
-    node, element]``); ``have``, ``bought``, ``release`` and ``held`` are left as they are: they
-    are read for busy rows only. Rows not listed for ``k`` (``act_e``, ``n_act``) are never busy
-    and not visited. Stocks are read and written only in rows a stockpile holds (``piled[material,
-    node, element]``); elsewhere nothing is released (``release`` is zero). The China-origin share is
-    updated only for (material, element) pairs a content rule can read, now or through a later
-    stage (``tracked``; see :func:`reesim.kernel.bundles.structure`): elsewhere it is never read.
+    (``final_met``, ``feed_met``), ``wanted`` and ``missing`` are zero; its count of months short
+    (``short_months``: every month it got less than it asked, a measure of the other suppliers it
+    has qualified) is kept. They are zeroed only if the row was busy since they last were
+    (``dirty[material, node, element]``); ``have``, ``bought``, ``release`` and ``held`` are left as
+    they are: they are read for busy rows only. Rows not listed for ``k`` (``act_e``, ``n_act``) are
+    never busy and not visited. Stocks are read and written only in rows a stockpile holds
+    (``piled[material, node, element]``); elsewhere nothing is released (``release`` is zero). The
+    China-origin share is updated only for (material, element) pairs a content rule can read, now or
+    through a later stage (``tracked``; see :func:`reesim.kernel.bundles.structure`): elsewhere it
+    is never read.
 
     What a node has after trade is what it had (``avail``, arrivals included) plus what reached
     it this month less what it sent: with lags, ``arrived`` (see :mod:`reesim.kernel.transit`),
@@ -60,7 +62,6 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
                     store(feed_met, (n, e), zero)
                     store(wanted, (k, n, e), zero)
                     store(missing, (k, n, e), zero)
-                    store(short_months, (k, n, e), zero)
                     dirty[k, n, e] = False
                 continue
             dirty[k, n, e] = True
@@ -85,7 +86,7 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
             req = load(lt, request, (n, e))
             months = load(lt, short_months, (k, n, e))
             short = req - load(lt, imports, (n, e)) > 1e-9 * vmax(req, 1.0)
-            store(short_months, (k, n, e), where(short, months + 1.0, 0.0))
+            store(short_months, (k, n, e), where(short, months + 1.0, months))
             if not tracked[k, e]:
                 continue  # no content rule reads this share
             # China-origin share after trade: what it had and made, less what it sent ...

@@ -36,7 +36,7 @@ class State(NamedTuple):
     tight: Array  # [K, 2, E, lanes] share of what users wanted left unmet, last month
     seen: Array  # [K, 2, E, lanes] last price ratio raised to the demand elasticity (NaN: none)
     power: Array  # [K, 2, E, lanes] ... and the result
-    short_months: Array  # cell: months in a row an importer was not sent all it asked
+    short_months: Array  # cell: months an importer was not sent all it asked (its suppliers qualified)
     origin: Array  # cell: China-origin share of what a node holds
     produced: Array  # cell: made this month (concentrate: mined)
     consumed: Array  # cell: used by the next stage this month
@@ -119,7 +119,7 @@ def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
         p.price_tightness_elasticity[rl], p.price_adjust_months[rl], p.demand_price_elasticity[rl],
         p.substitution_lag_months[rl], p.substitution_max_share[rl], p.stockpile_release_shortfall[rl],
         p.contracted_share[rl], p.idle_price_ratio[rl], p.restock_months[rl],
-        p.stockpile_buy_max_shortfall[rl],
+        p.stockpile_buy_max_shortfall[rl], p.material_switch_months[rl],
     )  # fmt: skip
 
 

@@ -3,7 +3,7 @@
 The same rules as the reference kernel's ``_trade`` (see :mod:`reesim.kernel.reference`):
 requests go to exporters along base-year shares, licences scale them, each exporter serves
 tier 1 (defence), then 2 (contracted), then 3 (spot) pro rata from its surplus, and importers
-short for a while re-route part of the gap to exporters with surplus left. Quantities are
+short for a while re-route what they still miss to exporters with surplus left. Quantities are
 t REO-eq per month.
 
 Every per-run array has a trailing *lane* axis (``lt`` is a tuple as long as the lane count; see
@@ -109,7 +109,7 @@ def trade(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 got = got + shipped
                 store(exports, (x, e), load(lt, exports, (x, e)) + shipped)
             store(imports, (i, e), got)
-    if _gaps(lt, k, s, par, state, scr) and _reroute(lt, k, s, state, now, scr):
+    if _gaps(lt, k, s, par, state, scr) and _reroute(lt, k, s, par, state, now, scr):
         _resum(lt, k, s, scr)
 
 
@@ -189,7 +189,9 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
 
 @njit(cache=True, error_model="numpy")
 def _gaps(lt, k, s, par, state, scr):  # pragma: no cover - compiled
-    """Amounts to re-route: part of what is still missing for importers short for a while.
+    """Amounts to re-route: the part of what is still missing that importers short for a while
+    have qualified other suppliers for (all of it after ``supplier_switch_months`` short for
+    magnets, ``material_switch_months`` for the materials before them).
 
     Marks rows where some lane re-routes in ``rows[importer, element]``, fills their
     ``reroute[importer, element, lane]`` (other rows are not read) and returns whether any row
@@ -198,8 +200,8 @@ def _gaps(lt, k, s, par, state, scr):  # pragma: no cover - compiled
     request, live, reroute, rows = scr.request, scr.live[k], scr.reroute, scr.rows
     short_months, imports = state.short_months[k], scr.imports[k]
     n_n = request.shape[0]
-    lag = vmax(load(lt, par.supplier_switch_months, ()), 1.0)
-    most = load(lt, par.supplier_switch_max_share, ())
+    months = par.supplier_switch_months if k == MAGNET else par.material_switch_months
+    lag = vmax(load(lt, months, ()), 1.0)
     any_gap = False
     for i in range(n_n):
         for ia in range(n_act[k, i]):
@@ -212,7 +214,7 @@ def _gaps(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             if not any_lane(short):
                 continue
             gap = vmax(load(lt, request, (i, e)) - load(lt, imports, (i, e)), 0.0)
-            amount = where(short, gap * vmin(months / lag, 1.0) * most, 0.0)
+            amount = where(short, gap * vmin(months / lag, 1.0), 0.0)
             store(reroute, (i, e), amount)
             hit = any_lane(amount > 0.0)
             rows[i, e] = hit
@@ -221,9 +223,10 @@ def _gaps(lt, k, s, par, state, scr):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def _reroute(lt, k, s, state, now, scr):  # pragma: no cover - compiled
-    """Send re-routed amounts to exporters with surplus left, in proportion to that surplus,
-    each exporter filling them pro rata up to its surplus, in the ``rows`` marked by :func:`_gaps`.
+def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
+    """Send re-routed amounts to exporters with surplus left, in proportion to that surplus and
+    at most ``supplier_switch_max_share`` of it per importer, each exporter filling them pro rata
+    up to its surplus, in the ``rows`` marked by :func:`_gaps`.
 
     A lane re-routes to exporter ``x`` when it re-routes something, ``x`` is not the importer,
     has surplus left and a licence allows some of it. ``offer`` (scratch [N, E, N, lanes]) holds
@@ -255,6 +258,7 @@ def _reroute(lt, k, s, state, now, scr):  # pragma: no cover - compiled
     )
     n_n, e_n = open_at.shape
     zero = splat(lt, 0.0)
+    most = load(lt, par.supplier_switch_max_share, ())
     any_full = False
     # Only exporters with surplus left in some lane can take re-routed orders: list them once.
     for e in range(e_n):
@@ -304,7 +308,7 @@ def _reroute(lt, k, s, state, now, scr):  # pragma: no cover - compiled
                 a = _licensed(load(lt, allow_now, (allow_pattern[k, x, i, e],)), content and x != on,
                               load(lt, origin, (x, e)), threshold, kept)  # fmt: skip
                 # The licence approves its share of what is asked, re-routed or not.
-                share = where((may > 0.0) & some, amount * may / total, 0.0) * a
+                share = where((may > 0.0) & some, vmin(amount * may / total, most * may), 0.0) * a
                 store(offer, (i, e, x), share)
                 store(asked, (x, e), load(lt, asked, (x, e)) + share)
     for e in range(e_n):

@@ -18,8 +18,11 @@ Then for each material in chain order (concentrate, oxide, metal, magnet):
    ``restock_months`` at most, and of the goods it keeps under way when shipments take time).
 5. ``trade``: requests go to exporters along base-year shares (per element); licences scale
    what may be shipped; an exporter short of surplus serves tier 1 (defence), then tier 2
-   (contracted), then tier 3 (spot), pro rata within a tier. After a switching lag, importers
-   re-route part of what they still miss to exporters with spare surplus.
+   (contracted), then tier 3 (spot), pro rata within a tier. Importers re-route what they still miss to
+   exporters with surplus left, as far as they have qualified other suppliers (a share growing
+   with the months they have been short, over ``supplier_switch_months`` for magnets and
+   ``material_switch_months`` before), winning at most ``supplier_switch_max_share`` of each
+   exporter's surplus.
 6. ``transit``: shipments reach their importer after their route's lag (a fraction of a month
    splits a shipment between two months); with no lag they arrive the month they leave.
 7. ``settle``: what a node holds after trade meets its uses pro rata; strategic stockpiles
@@ -90,7 +93,7 @@ class State:
     price: Array  # [R, K, market, E] USD/kg
     sub: Array  # [R, K, market, E] share of demand substituted away
     tight: Array  # [R, K, market, E] share of what users wanted left unmet, last month
-    short_months: Array  # months in a row an importer was not sent all it asked
+    short_months: Array  # months an importer was not sent all it asked (its suppliers qualified)
     origin: Array  # China-origin share of what a node holds
     magnet_used: Array  # [R, N, E] final magnet use met last month (recycled)
     mixes: Array  # [K, N, E] unit input mix of the stage fed by material k (fixed for the run)
@@ -336,17 +339,21 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
         frac = np.divide(np.minimum(left, total), total, out=np.zeros_like(total), where=total > EPS)
         ship += q * frac[:, None, :, :]
         left = np.maximum(left - total * frac, 0.0)
-    # Switching: importers short for a while re-route part of the gap to exporters with surplus left.
+    # Switching: an importer qualifies other suppliers over the months it has been short (magnets
+    # slower than the materials before them) and re-routes that part of what it still misses to
+    # exporters with surplus left, in proportion to that surplus, winning at most a share of each.
     gap = np.maximum(request - ship.sum(axis=2), 0.0)
-    lag = np.maximum(par.supplier_switch_months, 1.0)[:, None, None]
-    most = par.supplier_switch_max_share[:, None, None]
-    reroute = gap * np.minimum(state.short_months[:, k] / lag, 1.0) * most
+    months = par.supplier_switch_months if k == MAGNET else par.material_switch_months
+    lag = np.maximum(months, 1.0)[:, None, None]
+    most = par.supplier_switch_max_share[:, None, None, None]
+    reroute = gap * np.minimum(state.short_months[:, k] / lag, 1.0)
     open_ = (allowed > 0).astype(float) * left[:, None, :, :]
     open_[:, np.arange(open_.shape[1]), np.arange(open_.shape[1]), :] = 0.0
     weight_total = open_.sum(axis=2, keepdims=True)
     extra = reroute[:, :, None, :] * np.divide(
         open_, weight_total, out=np.zeros_like(open_), where=weight_total > EPS
     )
+    extra = np.minimum(extra, most * open_)
     extra = extra * allowed  # the licence approves its share of what is asked, re-routed or not
     asked = extra.sum(axis=1)
     frac = np.divide(np.minimum(left, asked), asked, out=np.zeros_like(asked), where=asked > EPS)
@@ -403,7 +410,9 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     state.wanted[:, k] = demand + planned
     state.missing[:, k] = (demand - row.final_met) + (planned - row.feed_met)
     state.short_months[:, k] = np.where(
-        row.request - row.imports > 1e-9 * np.maximum(row.request, 1.0), state.short_months[:, k] + 1, 0.0
+        row.request - row.imports > 1e-9 * np.maximum(row.request, 1.0),
+        state.short_months[:, k] + 1,
+        state.short_months[:, k],
     )
     # China-origin share of what the node now holds (tracked for content rules).
     origin = state.origin[:, k]

@@ -41,6 +41,7 @@ KERNEL_PARAMETERS = (
     "idle_price_ratio",
     "restock_months",
     "stockpile_buy_max_shortfall",
+    "material_switch_months",
 )
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")

@@ -1,0 +1,112 @@
+"""Trade finds the short: exporters' surplus reaches importers with unmet demand beyond base-year
+shares, as far as the importers have qualified other suppliers (magnets slower than the materials
+before them), and qualification lasts (reference kernel; the fast kernel agrees step by step in
+test_kernel_steps.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from tests.strategies import BASE, DS
+
+from reesim.kernel.reference import run_reference
+from reesim.kernel.state import Outputs
+from reesim.model.compile import compile_scenario
+from reesim.model.dims import MATERIALS
+from reesim.model.scenario import CapacityProject, ExportControl, Scenario
+from reesim.scenarios import load
+from reesim.uncertainty.sample import draw_batch
+
+OXIDE = 1
+JPN = BASE.dims.node("JPN")
+#: Months of its own use or output (the larger) a producer may hold while another place is short.
+MOST_MONTHS = 3.0
+#: Share of final demand unmet from which a place counts as short.
+SHORT = 0.01
+
+
+def _run(scenario: Scenario) -> Outputs:
+    return run_reference(compile_scenario(scenario, DS, BASE))
+
+
+def _idle_stocks(out: Outputs, exclude: tuple[str, ...] = ()) -> tuple[list[tuple[str, str, int, int]], int]:
+    """Where a producer (not in ``exclude``) holds more than :data:`MOST_MONTHS` of the larger of
+    its own use and its output of a material (and more than 5 t: a few tonnes are not a pile) in
+    a month when another place's final users are more than :data:`SHORT` short of it; and how
+    many (run, month, material) have some place short."""
+    own = (BASE.final + BASE.feed).sum(axis=2)  # [K, N] base use, t/month
+    skip = np.isin(np.asarray(BASE.dims.nodes), exclude)
+    found, short_cases = [], 0
+    for k in range(4):
+        stock = out.inventory[:, :, k].sum(axis=-1)  # [R, T, N]
+        made = out.production[:, :, k].sum(axis=-1)
+        demand, unmet = out.demand[:, :, k].sum(axis=-1), out.unmet[:, :, k].sum(axis=-1)
+        short = unmet > SHORT * np.maximum(demand, 1e-9)
+        months = stock / np.maximum(np.maximum(own[k], made), 1e-9)
+        others_short = short.sum(axis=2, keepdims=True) - short > 0  # some other place is short
+        idle = (made > 0) & ~short & others_short & (months > MOST_MONTHS) & (stock > 5.0) & ~skip
+        short_cases += int(short.any(axis=2).sum())
+        found += [(MATERIALS[k], BASE.dims.nodes[n], r, t) for r, t, n in zip(*np.nonzero(idle), strict=True)]
+    return found, short_cases
+
+
+def _race(runs: int, denial: bool) -> Outputs:
+    """``race`` over ``runs`` Monte Carlo draws; with ``denial``, China also licenses no oxide,
+    metal or magnets to anyone from April 2025 (and no content rule reaches goods made elsewhere)."""
+    scenario = draw_batch(load("race", DS), DS, 7, range(runs))
+    if denial:
+        stop = ExportControl(exporter="CHN", materials=("oxide", "metal", "magnet"), start="2025-04",
+                             approval_share=0.0)  # fmt: skip
+        scenario = replace(scenario, instruments=(*scenario.instruments, stop))
+    return run_reference(compile_scenario(scenario, DS, BASE), runs=runs)
+
+
+def test_no_producer_sits_on_stock_while_another_place_is_short() -> None:
+    """In ``race``, over 16 Monte Carlo draws, no producer holds more than three months of the
+    larger of its own use and its output of a material while another place is short of it. With
+    China's denial on top, the same holds outside China (China's stock is what its control holds
+    back)."""
+    idle, short_cases = _idle_stocks(_race(16, denial=False))
+    assert not idle, idle[:5]
+    assert short_cases > 10  # places are short in some months: the check has cases to look at
+    idle, short_cases = _idle_stocks(_race(16, denial=True), exclude=("CHN",))
+    assert not idle, idle[:5]
+    assert short_cases > 1000
+
+
+def _oxide_ban(*spells: tuple[str, str], switch_months: float = 3.0) -> Scenario:
+    """China stops oxide exports to Japan in each (start, end) spell, while a new Australian
+    separation plant (6,000 t a year from January 2025, sold whatever the price) has oxide to spare."""
+    bans = tuple(
+        ExportControl(
+            exporter="CHN", materials=("oxide",), destinations=("JPN",), start=a, end=b, approval_share=0.0
+        )
+        for a, b in spells
+    )
+    plant = CapacityProject(node="AUS", material="oxide", nameplate=6_000.0, start="2025-01", ramp_months=1.0,
+                            offtake=True)  # fmt: skip
+    return Scenario("oxide-ban", start="2025-01", months=24, instruments=(*bans, plant),
+                    parameters={"material_switch_months": switch_months})  # fmt: skip
+
+
+def test_a_faster_qualification_reaches_the_spare_oxide_sooner() -> None:
+    """Japan cut off from Chinese oxide: in the ban's second month, qualifying other oxide
+    suppliers over one month instead of six brings it more of Australia's spare oxide (Lynas
+    ships to Japan in the base year too, so some comes either way)."""
+    aus = BASE.dims.node("AUS")
+    got = []
+    for months in (1.0, 6.0):
+        inputs = compile_scenario(_oxide_ban(("2025-01", "2026-01"), switch_months=months), DS, BASE)
+        got.append(float(run_reference(inputs, keep_trade=True).trade[0, 1, OXIDE, JPN, aus].sum()))
+    assert got[0] > 1.3 * got[1] > 0
+
+
+def test_qualified_suppliers_stay_qualified() -> None:
+    """A second ban, after a six-month pause, finds Japan's other suppliers already qualified: it
+    leaves Japan less oxide use unmet than the same ban without the first one before it."""
+    both = _run(_oxide_ban(("2025-01", "2025-07"), ("2026-01", "2026-07"), switch_months=6.0))
+    second = _run(_oxide_ban(("2026-01", "2026-07"), switch_months=6.0))
+    unmet = [float(o.unmet[0, 12:18, OXIDE, JPN].sum()) for o in (both, second)]
+    assert unmet[1] > 50.0  # without qualified suppliers the second ban bites
+    assert unmet[0] < 0.5 * unmet[1]
