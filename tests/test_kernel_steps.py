@@ -105,6 +105,8 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
                 _same(step, "made next", rs.produced[:, k + 1], cells(fs.produced)[:, k + 1], listed[k + 1])
         elif name == "keep":
             _same(step, "working stock", rs.inv[:, k], cells(fs.inv)[:, k])
+        elif name == "respond":
+            _same(step, "output multiple", rs.util[:, k], np.moveaxis(fs.util[k, :, :runs], -1, 0))
         elif name == "prices":
             _same(step, "price", rs.price, np.moveaxis(fs.price[..., :runs], -1, 0))
             _same(step, "substitution", rs.sub, np.moveaxis(fs.sub[..., :runs], -1, 0))
@@ -125,8 +127,8 @@ def test_kernels_agree_step_by_step(scenario: Scenario, far: float, near: float)
                        parameters={"transit_months": far, "transit_months_regional": near})  # fmt: skip
     inputs = compile_scenario(scenario, DS, BASE)
     steps = _compare(inputs)
-    assert steps == 6 * (5 + 4 * 6)
+    assert steps == 6 * (5 + 4 * 7)
 
 
 def test_every_step_is_named_once() -> None:
-    assert len(set(NAMES)) == len(NAMES) == 11
+    assert len(set(NAMES)) == len(NAMES) == 12

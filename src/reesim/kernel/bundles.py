@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reesim.kernel.active import active_rows, row_lists
-from reesim.kernel.shared import feed_mixes
+from reesim.kernel.shared import base_output, feed_mixes
 from reesim.kernel.state import Array, Compact, Outputs
 from reesim.model.compile import KERNEL_PARAMETERS, Inputs
 from reesim.model.dims import MATERIALS
@@ -68,6 +68,7 @@ class Structure(NamedTuple):
     slots: int  # months of arrivals the transit ring holds
     places_of: Ints  # [N, M] the places (rows of the series' members) each node belongs to
     n_places: Ints  # [N] how many
+    base_out: Array  # [K, N, E] base-year output of material k (see reesim.kernel.shared.base_output)
 
 
 class ControlTerms(NamedTuple):
@@ -141,6 +142,8 @@ class Params(NamedTuple):
     restock_months: Array
     stockpile_buy_max_shortfall: Array
     material_switch_months: Array
+    output_headroom_share: Array
+    output_adjust_months: Array
 
 
 class Full(NamedTuple):
@@ -258,7 +261,7 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         needs=needs, tracked=_tracked(inputs), piled=piled, capped=capped, trade0=base.trade,
         route_class=inputs.route_class, one_class=_one_class(partners, inputs.route_class),
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
-        places_of=places_of, n_places=n_places,
+        places_of=places_of, n_places=n_places, base_out=base_output(inputs, mixes),
     )  # fmt: skip
 
 

@@ -30,6 +30,7 @@ import numpy as np
 from numba import njit
 
 from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
+from reesim.kernel.fast_respond import respond
 from reesim.kernel.fast_settle import clear, keep, settle, stage
 from reesim.kernel.fast_state import lane_params, new_now, new_scratch, new_state
 from reesim.kernel.fast_trade import trade
@@ -41,10 +42,10 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "ade824a250ea913f"
-CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_month.py", "kernel/fast_settle.py",
-                  "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",
-                  "kernel/vec.py", "model/dims.py")  # fmt: skip
+CALLED_SOURCES = "798ebe3297aad5c0"
+CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_month.py", "kernel/fast_respond.py",
+                  "kernel/fast_settle.py", "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py",
+                  "kernel/transit.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy", nogil=True)  # other threads run while it runs
@@ -79,6 +80,7 @@ def kernel(lt, groups, s, ctl, lim, proj, paths, params, full, series):  # pragm
                 settle(lt, k, s, state, scr)
                 stage(lt, k, t, rl, s, paths, state, scr)
                 keep(lt, k, s, state, scr)
+                respond(lt, k, s, par, state, now, scr)
                 if series.on:
                     _record(lt, k, s, state, scr)
                 else:

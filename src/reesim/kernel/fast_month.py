@@ -107,8 +107,9 @@ def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
 @njit(cache=True, error_model="numpy")
 def supply(lt, t, rl, s, proj, par, state, now):  # pragma: no cover - compiled
     """New capacity on line (``add[material, node, lane]``; a project not under offtake idles
-    while its revenue is below ``idle_ratio`` x its opex), each stage's planned input and the
-    mines' output (``produced[node, element, lane]``). ``planned`` is not written where the mix
+    while its revenue is below ``idle_ratio`` x its opex), each stage's planned input (base-year
+    input times the stage's ``util``, see :mod:`reesim.kernel.fast_respond`, plus projects) and
+    the mines' output (``produced[node, element, lane]``). ``planned`` is not written where the mix
     is zero, nor ``produced`` in rows not listed (``act_e``, ``n_act``; see
     :mod:`reesim.kernel.active`): they must be zero there."""
     lanes = len(lt)
@@ -132,16 +133,17 @@ def supply(lt, t, rl, s, proj, par, state, now):  # pragma: no cover - compiled
                 if revenue < par.idle_price_ratio[q] * proj_opex[r, p]:
                     level = 0.0
             add[mat, node, q] += level
+    util = state.util
     for k in range(k_n - 1):
         y = yields[k + 1]
         for n in range(n_n):
-            plan = base_in[k, n] + load(lt, add, (k + 1, n)) / y
+            plan = base_in[k, n] * load(lt, util, (k + 1, n)) + load(lt, add, (k + 1, n)) / y
             for e in range(e_n):
                 if mixes[k, n, e] == 0.0:
                     continue  # not in this stage's mix: stays zero
                 store(planned, (k, n, e), plan * mixes[k, n, e])
     for n in range(n_n):
-        made = mine[n] + load(lt, add, (0, n))
+        made = mine[n] * load(lt, util, (0, n)) + load(lt, add, (0, n))
         for i in range(n_act[0, n]):
             e = act_e[0, n, i]
             store(produced, (n, e), made * mine_profile[n, e])

@@ -50,6 +50,7 @@ class State(NamedTuple):
     ring_origin: Array  # the same, China-origin part
     arrival: Array  # [classes, slots, lanes] share of a shipment arriving j months after it leaves
     lag_in: Array  # cell: months an importer's goods take, weighted by its base trade shares
+    util: Array  # [K, N, lanes] output of the stage making material k, a multiple of its base-year output
 
 
 class Now(NamedTuple):
@@ -109,6 +110,7 @@ class Scratch(NamedTuple):
     a_pile: Array
     a_prod: Array  # [K, lanes]
     a_use: Array
+    ordered: Array  # licensed requests to an exporter this month (first asks and re-routed)
 
 
 @njit(cache=True, error_model="numpy")
@@ -119,7 +121,8 @@ def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
         p.price_tightness_elasticity[rl], p.price_adjust_months[rl], p.demand_price_elasticity[rl],
         p.substitution_lag_months[rl], p.substitution_max_share[rl], p.stockpile_release_shortfall[rl],
         p.contracted_share[rl], p.idle_price_ratio[rl], p.restock_months[rl],
-        p.stockpile_buy_max_shortfall[rl], p.material_switch_months[rl],
+        p.stockpile_buy_max_shortfall[rl], p.material_switch_months[rl], p.output_headroom_share[rl],
+        p.output_adjust_months[rl],
     )  # fmt: skip
 
 
@@ -183,7 +186,7 @@ def new_state(
         np.zeros((k_n, 2, e_n, lanes)),
         np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)), np.zeros(cell), origin,
         np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell),
-        dirty, release_at, ring, ring_origin, arrival, lag_in,
+        dirty, release_at, ring, ring_origin, arrival, lag_in, np.ones((k_n, n_n, lanes)),
     )  # fmt: skip
 
 
@@ -267,5 +270,5 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row),  # have .. recycled
         origin_mine, np.zeros((2, e_n, lanes)), np.zeros(lanes),  # origin_mine, resp, picked
         np.zeros(places), np.zeros(places), np.zeros(items), np.zeros(items),  # a_dem .. a_pile
-        np.zeros(materials), np.zeros(materials),  # a_prod, a_use
+        np.zeros(materials), np.zeros(materials), np.zeros(row),  # a_prod, a_use, ordered
     )  # fmt: skip

@@ -46,7 +46,9 @@ def trade(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     their slots are neither written nor read.
 
     Also sums the shipments into ``imports[k]`` and ``exports[k]`` [node, element, lane] in the
-    rows listed for ``k``; rows not listed are not written and must be zero.
+    rows listed for ``k``; rows not listed are not written and must be zero. ``ordered[exporter,
+    element, lane]`` gets the licensed requests made of each exporter in the rows listed, first
+    asks and re-routed (read by :mod:`reesim.kernel.fast_respond`).
     """
     act_e, n_act, partners = s.act_e, s.n_act, s.partners
     request, live, busy, surplus = scr.request, scr.live[k], scr.busy[k], scr.surplus
@@ -129,13 +131,14 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
         s.p_denied,
     )
     content_pattern, defence_share, on = s.content_pattern, s.defence_share, s.origin
-    request, live, busy, totals, flow, part = (
+    request, live, busy, totals, flow, part, ordered = (
         scr.request,
         scr.live[k],
         scr.busy[k],
         scr.totals,
         scr.flow,
         scr.part,
+        scr.ordered,
     )
     allow_now, denied_now = now.allow_now, now.denied_now
     content_share, content_threshold = now.content_share, now.content_threshold
@@ -146,6 +149,7 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     for x in range(n_n):
         for ia in range(n_act[k, x]):
             e = act_e[k, x, ia]
+            store(ordered, (x, e), zero)
             if busy[x, e]:
                 for tier in range(0 if magnets else 1, 3):
                     store(totals, (tier, x, e), zero)
@@ -170,21 +174,24 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 x = partners[k, i, e, j]
                 if x < 0:
                     break
-                if not busy[x, e]:
-                    continue  # nothing to offer: its slot gets zero after the fill
                 a = load(lt, allow_now, (p_allow[k, i, e, j],))
                 if content and x != on:
                     a = where(load(lt, origin, (x, e)) >= threshold, a * kept, a)
                 w = req * p_share[k, i, e, j] * a
-                store(flow, (i, e, j), w)
                 if magnets:
                     first = zero if denied_now[p_denied[k, i, e, j]] else w * d
-                    store(totals, (0, x, e), load(lt, totals, (0, x, e)) + first)
-                    store(totals, (1, x, e), load(lt, totals, (1, x, e)) + w * civil * spot)
-                    store(totals, (2, x, e), load(lt, totals, (2, x, e)) + w * civil * rest)
+                    second, third = w * civil * spot, w * civil * rest
                 else:  # civil is 1: the same products
-                    store(totals, (1, x, e), load(lt, totals, (1, x, e)) + w * spot)
-                    store(totals, (2, x, e), load(lt, totals, (2, x, e)) + w * rest)
+                    first, second, third = zero, w * spot, w * rest
+                # What was ordered of the exporter, whether or not it has anything to offer.
+                store(ordered, (x, e), load(lt, ordered, (x, e)) + ((first + second) + third))
+                if not busy[x, e]:
+                    continue  # nothing to offer: its slot gets zero after the fill
+                store(flow, (i, e, j), w)
+                if magnets:
+                    store(totals, (0, x, e), load(lt, totals, (0, x, e)) + first)
+                store(totals, (1, x, e), load(lt, totals, (1, x, e)) + second)
+                store(totals, (2, x, e), load(lt, totals, (2, x, e)) + third)
 
 
 @njit(cache=True, error_model="numpy")
@@ -224,14 +231,16 @@ def _gaps(lt, k, s, par, state, scr):  # pragma: no cover - compiled
 
 @njit(cache=True, error_model="numpy")
 def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
-    """Send re-routed amounts to exporters with surplus left, in proportion to that surplus and
-    at most ``supplier_switch_max_share`` of it per importer, each exporter filling them pro rata
-    up to its surplus, in the ``rows`` marked by :func:`_gaps`.
+    """Send re-routed amounts to exporters with surplus left, in the ``rows`` marked by
+    :func:`_gaps`: from each, an importer can get at most ``supplier_switch_max_share`` of the part
+    of its surplus a licence may release and at most the licensed share of its whole gap; it
+    spreads the gap in proportion to what it can get, and each exporter fills what it is asked
+    pro rata up to its surplus.
 
     A lane re-routes to exporter ``x`` when it re-routes something, ``x`` is not the importer,
     has surplus left and a licence allows some of it. ``offer`` (scratch [N, E, N, lanes]) holds
-    first that surplus where the lane may re-route to ``x`` (zero where not), then the amount the
-    lane asks of ``x`` before the fill. A row that re-routes in some lane is marked ``full``: its
+    first what the lane can get from ``x`` (zero where it may not re-route there), then what it
+    asks of ``x`` (licensed) before the fill. A row that re-routes in some lane is marked ``full``: its
     shipments so far are moved from ``flow`` (per partner slot) to ``wide`` (per exporter) and
     the re-routed amounts added there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the
     exporters with surplus left, and ``open_at[exporter, element]`` marks them. Returns whether
@@ -248,6 +257,7 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
         scr.wide,
         scr.full,
     )
+    ordered = scr.ordered
     weight, asked, offer, open_x, open_n, open_at = (
         scr.weight,
         scr.asked,
@@ -287,7 +297,10 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                               load(lt, origin, (x, e)), threshold, kept)  # fmt: skip
                 has = load(lt, left, (x, e))
                 yes = wants & (has > 0.0) & (a > 0.0) & splat(lt, x != i)
-                may = where(yes, has, 0.0)
+                # At most a share of the part of its surplus a licence may release, and at most the
+                # licensed share of the whole gap (a licence approves its share of what is asked;
+                # no one asks more than it misses).
+                may = where(yes, vmin(most * (has * a), a * amount), 0.0)
                 store(offer, (i, e, x), may)
                 total = total + may
             store(weight, (i, e), total)
@@ -305,16 +318,15 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
             for j in range(open_n[e]):
                 x = open_x[e, j]
                 may = load(lt, offer, (i, e, x))
-                a = _licensed(load(lt, allow_now, (allow_pattern[k, x, i, e],)), content and x != on,
-                              load(lt, origin, (x, e)), threshold, kept)  # fmt: skip
-                # The licence approves its share of what is asked, re-routed or not.
-                share = where((may > 0.0) & some, vmin(amount * may / total, most * may), 0.0) * a
+                # The gap spread in proportion to what it can get from each, at most all of that.
+                share = where((may > 0.0) & some, may * vmin(amount / total, 1.0), 0.0)
                 store(offer, (i, e, x), share)
                 store(asked, (x, e), load(lt, asked, (x, e)) + share)
     for e in range(e_n):
         for j in range(open_n[e]):
             x = open_x[e, j]
             total = load(lt, asked, (x, e))
+            store(ordered, (x, e), load(lt, ordered, (x, e)) + total)  # open exporters are busy
             store(asked, (x, e), where(total > EPS, vmin(load(lt, left, (x, e)), total) / total, 0.0))  # fill
     for i in range(n_n):
         for ia in range(n_act[k, i]):

@@ -49,7 +49,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reesim.kernel.bundles import Params, params
-from reesim.kernel.shared import EPS, feed_mixes
+from reesim.kernel.shared import EPS, base_output, feed_mixes
 from reesim.kernel.state import Array, Outputs
 from reesim.model.compile import Inputs
 from reesim.model.dims import CONCENTRATE, MAGNET, MATERIALS, OXIDE
@@ -105,6 +105,8 @@ class State:
     arrival: Array  # [R, classes, slots] share of a shipment arriving j months after it leaves
     route_arrival: Array  # [R, X, I, slots] the same for each route
     lag_in: Array  # months an importer's goods take, weighted by its base trade shares
+    util: Array  # [R, K, N] output of the stage making material k, as a multiple of its base-year output
+    base_out: Array  # [K, N, E] base-year output of material k (fixed)
     add: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] capacity from projects
     planned: Array = field(default_factory=lambda: np.zeros(0))  # next stage's planned input
     produced: Array = field(default_factory=lambda: np.zeros(0))  # made this month
@@ -137,6 +139,7 @@ class Row:
     surplus: Array
     request: Array
     ship: Array = field(default_factory=lambda: np.zeros(0))  # [R, I, X, E]
+    ordered: Array = field(default_factory=lambda: np.zeros(0))  # licensed requests to each exporter
     imports: Array = field(default_factory=lambda: np.zeros(0))  # sent to the node this month
     exports: Array = field(default_factory=lambda: np.zeros(0))
     arrived: Array = field(default_factory=lambda: np.zeros(0))  # sent this month, arrived this month
@@ -194,6 +197,8 @@ def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, 
             yield t, k, "stage", state, row
             keep(k, state, row)
             yield t, k, "keep", state, row
+            respond(inputs, k, par, state, month, row)
+            yield t, k, "respond", state, row
             _record(inputs, k, t, state, row, out)
         prices(inputs, t, par, state)
         out.price[:, t] = state.price
@@ -240,6 +245,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin,
         magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(), ring=ring,
         ring_origin=ring_origin, arrival=arrival, route_arrival=route_arrival, lag_in=lag_in,
+        util=np.ones((runs, k_n, n_n)), base_out=base_output(inputs, mixes),
     )  # fmt: skip
 
 
@@ -268,9 +274,10 @@ def supply(inputs: Inputs, t: int, runs: int, state: State) -> None:
     state.planned = np.zeros((runs, k_n, n_n, e_n))
     for k in range(MAGNET):
         extra = state.add[:, k + 1, :] / base.yields[k + 1]
-        state.planned[:, k] = (base_in[k][None, :] + extra)[:, :, None] * mixes[k][None]
+        running = base_in[k][None, :] * state.util[:, k + 1]  # base input x the output multiple
+        state.planned[:, k] = (running + extra)[:, :, None] * mixes[k][None]
     state.produced = np.zeros((runs, k_n, n_n, e_n))
-    mined = base.mine[None, :] + state.add[:, CONCENTRATE, :]
+    mined = base.mine[None, :] * state.util[:, CONCENTRATE] + state.add[:, CONCENTRATE, :]
     state.produced[:, CONCENTRATE] = mined[:, :, None] * state.mine_profile[None]
 
 
@@ -341,22 +348,23 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
         left = np.maximum(left - total * frac, 0.0)
     # Switching: an importer qualifies other suppliers over the months it has been short (magnets
     # slower than the materials before them) and re-routes that part of what it still misses to
-    # exporters with surplus left, in proportion to that surplus, winning at most a share of each.
+    # exporters with surplus left. From each it can get at most a share of the part of its surplus
+    # a licence may release, and at most the licensed share of its whole gap (a licence approves
+    # its share of what is asked, and no importer asks more than it misses); it spreads the gap
+    # in proportion to what it can get, so a buyer turns to the suppliers it can get from.
     gap = np.maximum(request - ship.sum(axis=2), 0.0)
     months = par.supplier_switch_months if k == MAGNET else par.material_switch_months
     lag = np.maximum(months, 1.0)[:, None, None]
     most = par.supplier_switch_max_share[:, None, None, None]
     reroute = gap * np.minimum(state.short_months[:, k] / lag, 1.0)
-    open_ = (allowed > 0).astype(float) * left[:, None, :, :]
-    open_[:, np.arange(open_.shape[1]), np.arange(open_.shape[1]), :] = 0.0
-    weight_total = open_.sum(axis=2, keepdims=True)
-    extra = reroute[:, :, None, :] * np.divide(
-        open_, weight_total, out=np.zeros_like(open_), where=weight_total > EPS
-    )
-    extra = np.minimum(extra, most * open_)
-    extra = extra * allowed  # the licence approves its share of what is asked, re-routed or not
+    can = np.minimum(most * allowed * left[:, None, :, :], allowed * reroute[:, :, None, :])  # [R, I, X, E]
+    can[:, np.arange(can.shape[1]), np.arange(can.shape[1]), :] = 0.0
+    total = can.sum(axis=2, keepdims=True)
+    spread = np.divide(reroute[:, :, None, :], total, out=np.zeros_like(total), where=total > EPS)
+    extra = can * np.minimum(spread, 1.0)
     asked = extra.sum(axis=1)
     frac = np.divide(np.minimum(left, asked), asked, out=np.zeros_like(asked), where=asked > EPS)
+    row.ordered = sum(q.sum(axis=1) for q in tiers) + asked
     row.ship = ship + extra * frac[:, None, :, :]
     row.imports, row.exports = row.ship.sum(axis=2), row.ship.sum(axis=1)
 
@@ -453,6 +461,23 @@ def keep(k: int, state: State, row: Row) -> None:
     ``final_met`` includes what the stockpile released)."""
     left = row.have - row.final_met + row.release - state.consumed[:, k] - row.bought
     state.inv[:, k] = np.maximum(left, 0.0)
+
+
+def respond(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: Row) -> None:
+    """Producers move their output toward the orders they could not fill: what others asked of
+    them and they did not ship (unless an export quota, not output, held it back) plus their own
+    uses not met, valued at base prices, as a share of the value of their base-year output; at
+    most ``output_headroom_share`` above base-year output, over ``output_adjust_months``."""
+    p0 = inputs.base.prices[k][None, None, :]  # [1, 1, E] USD/kg
+    made = state.base_out[k][None] > 0  # only what it makes: more output cannot supply the rest
+    free = row.surplus < month.quota[:, k]  # more output would be more to sell abroad
+    unfilled = np.where(free, np.maximum(row.ordered - row.exports, 0.0), 0.0) + state.missing[:, k]
+    unfilled = np.where(made, unfilled, 0.0)
+    worth = (state.base_out[k][None] * p0).sum(axis=2)  # [1, N] USD/month (x 1,000)
+    lack = np.divide((unfilled * p0).sum(axis=2), worth, out=np.zeros(unfilled.shape[:2]), where=worth > EPS)
+    goal = 1.0 + np.minimum(lack, par.output_headroom_share[:, None])
+    adjust = np.maximum(par.output_adjust_months, 1.0)[:, None]
+    state.util[:, k] = state.util[:, k] + (goal - state.util[:, k]) / adjust
 
 
 def _record(inputs: Inputs, k: int, t: int, state: State, row: Row, out: Outputs) -> None:

@@ -1,5 +1,5 @@
 """What both kernels take from one place: the tolerance below which a quantity counts as
-nothing, and the input mix of each stage."""
+nothing, the input mix of each stage and each node's base-year output."""
 
 from __future__ import annotations
 
@@ -26,3 +26,16 @@ def feed_mixes(inputs: Inputs) -> Array:
         total = base.feed[k].sum(axis=1, keepdims=True)
         mix[k] = np.where(total > 0, base.feed[k] / np.maximum(total, EPS), default[None, :])
     return mix
+
+
+def base_output(inputs: Inputs, mixes: Array) -> Array:
+    """Each node's base-year output of each material [K, N, E], t/month: mine output in its
+    element profile, and each stage's base input in its mix (``mixes``, see :func:`feed_mixes`)
+    times its yield."""
+    base = inputs.base
+    out = np.zeros_like(base.feed)
+    out[CONCENTRATE] = base.mine[:, None] * np.where(base.mine[:, None] > 0, base.profile, 0.0)
+    base_in = base.feed.sum(axis=2)
+    for k in range(1, out.shape[0]):
+        out[k] = base_in[k - 1][:, None] * mixes[k - 1] * base.yields[k]
+    return out

@@ -25,6 +25,7 @@ STEPS: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("stage", "material", "fast_settle", "what the next stage consumes and makes, recycling"),
     ("keep", "material", "fast_settle", "working stock left at the end of the month"),
+    ("respond", "material", "fast_respond", "producers' output moves toward the orders they could not fill"),
     (
         "prices",
         "month",

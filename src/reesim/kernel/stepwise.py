@@ -19,6 +19,7 @@ from reesim.kernel import bundles
 from reesim.kernel.fast import _compact_buffers
 from reesim.kernel.fast_kernel import _write
 from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
+from reesim.kernel.fast_respond import respond
 from reesim.kernel.fast_settle import clear, keep, settle, stage
 from reesim.kernel.fast_state import State, lane_params, new_now, new_scratch, new_state
 from reesim.kernel.fast_trade import trade
@@ -70,6 +71,8 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
                 yield t, k, "stage", state, now, scr
                 keep(lanes, k, s, state, scr)
                 yield t, k, "keep", state, now, scr
+                respond(lanes, k, s, par, state, now, scr)
+                yield t, k, "respond", state, now, scr
                 _write(lanes, 0, runs, k, t, s, state, scr, b.full)
                 clear(scr.full, scr.busy[k], scr.wide)
             prices(lanes, t, rl, s, paths, par, state, scr)

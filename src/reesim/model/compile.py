@@ -42,6 +42,8 @@ KERNEL_PARAMETERS = (
     "restock_months",
     "stockpile_buy_max_shortfall",
     "material_switch_months",
+    "output_headroom_share",
+    "output_adjust_months",
 )
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
