@@ -6,6 +6,7 @@ module. Shipped scenarios compile to the concrete values below."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -130,7 +131,8 @@ def test_april_2025_compiles_to_its_approval_steps() -> None:
     controls = compile_scenario(resolve("april-2025", DS), DS, BASE).controls
     assert controls.start.tolist() == [3, 5, 6, 11] * 2 and controls.end.tolist() == [5, 6, 11, 72] * 2
     assert controls.share[0].tolist() == [0.26, 0.62, 0.9, 0.95, 0.07, 0.57, 0.9, 0.95]
-    assert controls.review[0].tolist() == [1.0, 0.0, 0.0, 0.0] * 2
+    review = 2 - math.sqrt(0.5)  # median of triangular(1, 1, 2) months
+    assert controls.review[0].tolist() == pytest.approx([review, 0.0, 0.0, 0.0] * 2, abs=1e-12)
     assert np.all(np.isinf(controls.threshold)) and not controls.denies.any()
 
 
@@ -156,7 +158,8 @@ def test_allied_buildout_compiles_projects_floor_and_stockpile() -> None:
     nd, pr = BASE.dims.element("Nd"), BASE.dims.element("Pr")
     assert inputs.proj_node.size == 15 and inputs.proj_offtake.tolist() == [True] + [False] * 14
     assert inputs.proj_node[0] == usa and inputs.proj_material[0] == MAGNET
-    assert inputs.proj_start[0, 0] == 48.0  # 2028-01 plus the 12-month central delay
+    # 2028-01 plus the central delay, the median of triangular(0, 12, 36) months
+    assert inputs.proj_start[0, 0] == pytest.approx(36 + 36 - math.sqrt(432), abs=1e-9)
     assert inputs.proj_capacity[0, 0] == pytest.approx(273.4094, abs=1e-4)
     assert np.all(inputs.proj_ramp == 24.0) and np.all(inputs.proj_opex == 0.0)
     floored = np.argwhere(inputs.price_floor[0] > 0)

@@ -3,6 +3,8 @@ files say."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -62,7 +64,7 @@ def test_april_approval_steps_become_periods_with_review_first() -> None:
         if not c.destinations
     ]
     assert periods == [
-        ("2025-04", "2025-06", 0.26, 1.0),
+        ("2025-04", "2025-06", 0.26, 2 - math.sqrt(0.5)),  # median of triangular(1, 1, 2)
         ("2025-06", "2025-07", 0.62, 0.0),
         ("2025-07", "2025-12", 0.9, 0.0),
         ("2025-12", "2031-01", 0.95, 0.0),
@@ -77,7 +79,8 @@ def test_truce_suspends_october_measures_and_lapse_brings_them_back() -> None:
     lapse = [c for c in _controls("truce-lapses") if "Ho" in c.elements]
     assert {c.start for c in lapse} == {"2026-11"}
     elements_rule = next(c for c in lapse if not c.content_only)
-    assert elements_rule.review_months == 1.5  # a fresh review when the measures return
+    # a fresh review when the measures return: the median of triangular(1, 1.5, 3) months
+    assert elements_rule.review_months == pytest.approx(3 - math.sqrt(1.5), abs=1e-12)
     content = next(c for c in lapse if c.content_only)
     assert content.content_threshold == 0.001 and content.defence_denied
 
@@ -99,7 +102,10 @@ def test_facility_nameplate_in_magnets_is_converted_to_reo() -> None:
 
     per_oxide = build_baseline(DS).diagnostics["metal_per_oxide"]
     assert project.nameplate == pytest.approx(9000 * DS.parameter("magnet_re_content") / per_oxide)
-    assert project.start == "2028-01" and project.delay_months == 12.0  # triangular mode
+    # the median of triangular(0, 12, 36) months
+    assert project.start == "2028-01" and project.delay_months == pytest.approx(
+        36 - math.sqrt(432), abs=1e-12
+    )
 
 
 def test_quota_rates_are_annualised_half_year_allocations() -> None:

@@ -84,9 +84,11 @@ def run(
     done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full,
                          executor=executor, workers=workers, address=address)  # fmt: skip
     if as_json:
+        indicators = done.headline.to_dict()
         payload = {
             "run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
-            "runs": runs, "report": str(done.report), "indicators": done.headline.to_dict(),
+            "runs": runs, "report": str(done.report), "central_run": indicators.pop("central_run", None),
+            "indicators": indicators,
         }  # fmt: skip
         typer.echo(json.dumps(payload, default=_json_default))
         return
@@ -98,8 +100,23 @@ def run(
     out.print(f"Chain outside China stands alone: {indep if indep != 'none' else 'not within the horizon'}")
     for text, chance in head.probabilities.items():
         out.print(f"  chance that {text}: {chance:.0%}")
+    _print_central(head)
     out.print(f"Run [bold]{done.record.id}[/bold] stored in {done.record and _store_path(store)}")
     out.print(f"Report written to [bold]{done.report}[/bold]")
+
+
+def _print_central(head: Any) -> None:
+    """What the central run is and, over Monte Carlo runs, where it departs from their median."""
+    from rich.markup import escape
+
+    from reesim.results.central import lines
+
+    if head.central_run is None:
+        return
+    found = lines(head.central_run)
+    for i, text in enumerate(found):
+        style = "yellow" if head.central_run.differences and i > 0 else None
+        out.print(escape(text), style=style)
 
 
 def _store_path(store: Path | None) -> Path:
@@ -188,6 +205,7 @@ def runs_show(
     out.print(f"reesim {r.package_version}; data {r.dataset_version}")
     out.print(f"timings: {r.timings_json}; tables: {', '.join(st.tables(r.id))}")
     out.print(_headline_table(done, "Headline"))
+    _print_central(done.headline)
     out.print(f"report: {r.report or '-'}")
 
 

@@ -1,12 +1,14 @@
 """Run a scenario once or many times (Monte Carlo over its distributions) and keep compact series.
 
-With ``runs`` = 1 the scenario runs with each distribution's central value. With more runs,
+With ``runs`` = 1 the scenario runs with each distribution's central value (its median unless the
+scenario states ``central:``; :mod:`reesim.language.numbers`). With more runs,
 every run draws each distribution and each ranged engine parameter once
 (:mod:`reesim.uncertainty.sample`; seeded per run, so the same seed gives the same runs on any
 executor). Runs are drawn, compiled and simulated in chunks; each run is reduced to the figures
 the headline summarises (kept for every run) and its compact series (:mod:`reesim.results.series`,
 kept for the first :data:`KEEP_SERIES` runs, for charts), plus the full outputs of the central
-run for flow charts.
+run for flow charts and its headline figures, which the headline compares with the median over
+the runs (:mod:`reesim.results.central`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from reesim.dataset.model import Dataset, load_dataset
 from reesim.engine.run import run
 from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.scenario import Scenario
-from reesim.results.headline import Figures, Headline, headline, join_figures, summarise
+from reesim.results.central import check
+from reesim.results.headline import Figures, Headline, join_figures, run_figures, summarise
 from reesim.results.series import series
 from reesim.scenarios.load import Resolved
 
@@ -52,14 +55,17 @@ class Batch:
     kernel: str = "reference"
     full: xr.Dataset | None = None  # full outputs of the central run (not stored unless asked)
     figures: Figures | None = None  # per-run headline figures of every run (sampled batches)
+    central_figures: Figures | None = None  # the central run's headline figures (one value each)
 
     def headline(self, reference: float = math.nan) -> Headline:
-        """The headline over every run (from per-run figures when the series kept are a sample)."""
-        if self.figures is None:
-            return headline(self.series, reference=reference)
+        """The headline over every run (from per-run figures when the series kept are a sample),
+        with what the central run is and, over several runs, where it departs from their median."""
         s = self.series
+        figures = self.figures if self.figures is not None else run_figures(s)
         months, places, items = ([str(v) for v in s[axis].values] for axis in ("month", "place", "item"))
-        return summarise(self.figures, months, places, items, reference=reference)
+        head = summarise(figures, months, places, items, reference=reference)
+        central = self.central_figures if self.central_figures is not None else run_figures(s.isel(run=[0]))
+        return replace(head, central_run=check(central, figures))
 
 
 def with_horizon(resolved: Resolved, years: float) -> Resolved:
@@ -122,8 +128,8 @@ def run_batch(
     ranged = vary_parameters and bool(parameter_ranges(ds, scenario.parameters))
     sampled = runs > 1 and (ranged or bool(uncertain_numbers(source, ds)))
     figures = None
+    one = series(central_result, ds, base)
     if not sampled:
-        one = series(central_result, ds, base)
         all_series = (
             xr.concat([one] * runs, dim="run").assign_coords(run=np.arange(runs)) if runs > 1 else one
         )
@@ -170,6 +176,7 @@ def run_batch(
     batch.kernel = chosen
     batch.full = central_result
     batch.figures = figures
+    batch.central_figures = run_figures(one)
     return batch
 
 

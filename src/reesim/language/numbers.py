@@ -1,8 +1,11 @@
 """Uncertain numbers: any number in a scenario may be a distribution instead.
 
-A run of one uses each distribution's central value (stated with ``central:`` or, by default,
-the mean of a normal, the median of a lognormal, the mode of a triangular, the midpoint of a
-uniform and the most likely value of a discrete distribution). Monte Carlo draws from them;
+A run of one uses each distribution's central value: the ``central:`` it states or, by default,
+its median (the mean of a normal, the median of a lognormal, the closed-form median of a
+triangular, the midpoint of a uniform, the weighted median of a discrete distribution). The
+median, not the mode, so that the single run sits in the middle of what Monte Carlo draws: a
+review triangular from 1 to 2 months peaking at 1 has its mode on the lower edge, where no draw
+is shorter, and half the draws longer than its median, 1.29 months. Monte Carlo draws from them;
 draws are clipped to the field's allowed range (a share stays within 0-1, a capacity >= 0).
 
 YAML forms::
@@ -25,10 +28,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    central: float | None = Field(None, description="Value used by a single run (default: see each kind)")
+    central: float | None = Field(
+        None, description="Value used by a single run (default: the distribution's median)"
+    )
 
     def centre(self) -> float:
-        """The value a single deterministic run uses."""
+        """The value a single deterministic run uses: ``central`` if given, else the median."""
         return self.central if self.central is not None else self._default_centre()
 
     def _default_centre(self) -> float:  # pragma: no cover - every kind overrides it
@@ -51,7 +56,7 @@ class Normal(_Dist):
     sd: float = Field(ge=0)
 
     def _default_centre(self) -> float:
-        return self.mean
+        return self.mean  # the median of a normal
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.normal(self.mean, self.sd, size)
@@ -89,7 +94,15 @@ class Triangular(_Dist):
         return self
 
     def _default_centre(self) -> float:
-        return self.mode
+        return self.median()
+
+    def median(self) -> float:
+        """The value with half the probability below it: in closed form, on the longer side of the
+        mode (on the mode itself when it is the midpoint)."""
+        low, mode, high = self.low, self.mode, self.high
+        if mode >= (low + high) / 2:
+            return low + math.sqrt((high - low) * (mode - low) / 2)
+        return high - math.sqrt((high - low) * (high - mode) / 2)
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, size)
@@ -112,7 +125,7 @@ class Uniform(_Dist):
         return self
 
     def _default_centre(self) -> float:
-        return (self.low + self.high) / 2
+        return (self.low + self.high) / 2  # the median of a uniform
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
@@ -142,7 +155,20 @@ class Discrete(_Dist):
         return out
 
     def _default_centre(self) -> float:
-        return float(self.values[int(np.argmax(self._p()))])
+        return self.median()
+
+    def median(self) -> float:
+        """Weighted median: the smallest value whose cumulative probability reaches one half."""
+        return self.quantile(0.5)
+
+    def quantile(self, u: float) -> float:
+        """The smallest value whose cumulative probability (values in increasing order) reaches
+        ``u``. Sums within 1e-12 of ``u`` count as reaching it, so that equal weights on two
+        values give the smaller as median whatever the rounding of their normalisation."""
+        order = np.argsort(np.asarray(self.values, dtype=float), kind="stable")
+        cumulative = np.cumsum(self._p()[order])
+        index = min(int(np.searchsorted(cumulative, u - 1e-12, side="left")), len(order) - 1)
+        return float(self.values[int(order[index])])
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         out: np.ndarray = rng.choice(np.asarray(self.values, dtype=float), size=size, p=self._p())
@@ -166,14 +192,15 @@ def central(value: Number) -> float:
 def draw_one(value: Number, rng: np.random.Generator, low: float, high: float) -> float:
     """One draw of ``value``: the first of :func:`draw` with ``size`` 1, without its arrays (a
     Monte Carlo chunk draws tens of thousands of numbers one run at a time). The clip is
-    NumPy's, step for step: NaN stays NaN, and a value equal to a bound gives the bound."""
+    NumPy's, step for step: NaN stays NaN, a value equal to a bound is kept (0.0 against a bound
+    of -0.0 stays 0.0), and with ``low`` above ``high`` the result is ``high``."""
     if isinstance(value, int | float):
         return float(value)
     x = float(value.draw(rng, 1)[0])
     if math.isnan(x):
         return x
-    x = x if x > low else low
-    return x if x < high else high
+    x = x if x >= low else low
+    return x if x <= high else high
 
 
 def draw(value: Number, rng: np.random.Generator, size: int, low: float, high: float) -> np.ndarray:

@@ -85,21 +85,26 @@ def timeline(bars: list[tuple[str, str, str, str, list[tuple[str, str]]]], start
     kinds = sorted({b[1] for b in bars})
     cmap = plt.get_cmap("tab10")
     palette = {kind: cmap(i % 10) for i, kind in enumerate(kinds)}
+    lo: Any = np.datetime64(start[:7])
+    hi: Any = np.datetime64(end[:7])
+
+    def within(month: str) -> Any:  # bars are cut at the horizon, so labels stay inside the chart
+        return min(max(np.datetime64(month[:7]), lo), hi)
+
     for i, (label, kind, a, b, gaps) in enumerate(bars):
-        x0: Any = np.datetime64(a[:7])
-        x1: Any = np.datetime64(b[:7])
+        x0, x1 = within(a), within(b)
+        if np.datetime64(a[:7]) > hi:  # starts after the horizon: a label at its right edge
+            ax.text(hi, i, f"{label} (from {a[:7]}, after the horizon) ", va="center", ha="right", fontsize=7)
+            continue
         ax.barh(i, (x1 - x0).astype(int), left=x0, color=palette[kind], height=0.6)
         for g0, g1 in gaps:
-            y0: Any = np.datetime64(g0[:7])
-            y1: Any = np.datetime64((g1 or b)[:7])
+            y0, y1 = within(g0), within(g1 or b)
             ax.barh(
                 i, (y1 - y0).astype(int), left=y0, color="white", edgecolor="#999", hatch="///", height=0.6
             )
         ax.text(x0, i, f" {label}" + (" (suspended: hatched)" if gaps else ""), va="center", fontsize=7)
     ax.set_yticks(range(len(bars)), [b[1] for b in bars], fontsize=7)
     ax.invert_yaxis()
-    lo: Any = np.datetime64(start[:7])
-    hi: Any = np.datetime64(end[:7])
     ax.set_xlim(lo, hi)
     ax.set_title("Instruments over the horizon")
     return fig

@@ -6,6 +6,7 @@ import html
 import math
 from pathlib import Path
 
+from reesim.results.central import STATEMENT, margin_text, value_text
 from reesim.results.headline import Headline, Row, Spread
 
 STYLE = """
@@ -17,6 +18,8 @@ td.n{text-align:right;white-space:nowrap}h1{font-size:1.6rem}h2{font-size:1.25re
 .muted{color:#666;font-size:.85rem}li{overflow-wrap:anywhere}figure{margin:1rem 0}
 figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:.85rem}
 .short{color:#c0392b;font-weight:600}.guide{background:#f5f7fa;padding:.6rem 1rem;font-size:.85rem}
+.central{border-left:4px solid #3b6ea5;padding:.4rem 1rem;font-size:.9rem}
+.central.differs{border-left-color:#c0392b;background:#fdf3f2}
 """
 
 
@@ -124,4 +127,36 @@ def reading_guide(head: Headline) -> str:
         "<i>stockpile used up</i> is when a strategic stockpile is drawn down; <i>price</i> is the highest "
         f"price outside China relative to the base year. {spread}Quantities are monthly model flows "
         "calibrated on 2024 data; read them as orders of magnitude and compare scenarios.</div>"
+    )
+
+
+def central_note(head: Headline) -> str:
+    """What the single (central) run is and, over Monte Carlo runs, the margin it is held to
+    and every headline figure on which it departs from the median of the runs (empty for a
+    headline without this check)."""
+    check = head.central_run
+    if check is None:
+        return ""
+    statement = html.escape(STATEMENT)
+    if not check.compared:
+        return f'<div class="central" id="central-run"><p>{statement}</p></div>'
+    margins = html.escape(", ".join(margin_text(f, m) for f, m in check.margins.items()))
+    if not check.differences:
+        return (f'<div class="central" id="central-run"><p>{statement} The charts of flows and prices '
+                f"show it. Compared with the median of the {check.runs} runs, it is within {margins} "
+                "on every row of the table.</p></div>")  # fmt: skip
+    rows = "".join(
+        f"<tr><td>{html.escape(d.place)}</td><td>{html.escape(d.item)}</td>"
+        f"<td>{html.escape(d.figure.replace('_', ' '))}</td>"
+        f'<td class="n">{html.escape(value_text(d.figure, d.central))}</td>'
+        f'<td class="n">{html.escape(value_text(d.figure, d.median))}</td></tr>'
+        for d in check.differences
+    )
+    return (
+        f'<div class="central differs" id="central-run"><p>{statement} The charts of flows and prices '
+        f"show it. <b>It differs from the median of the {check.runs} runs by more than {margins}</b> "
+        "on the figures below: a single run of this scenario (<code>--runs 1</code>) does not show the "
+        "typical outcome there; read the medians in the table.</p>"
+        "<table><thead><tr><th>place</th><th>item</th><th>figure</th><th>central run</th>"
+        f"<th>median of the runs</th></tr></thead><tbody>{rows}</tbody></table></div>"
     )

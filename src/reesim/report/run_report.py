@@ -18,7 +18,7 @@ from reesim.dataset.model import Dataset
 from reesim.engine.batch import Batch
 from reesim.model.scenario import CapacityProject, ExportControl
 from reesim.report import charts
-from reesim.report.headline_html import STYLE, headline_table, reading_guide
+from reesim.report.headline_html import STYLE, central_note, headline_table, reading_guide
 from reesim.results.headline import Headline
 from reesim.scenarios.spec import CapacityProjectSpec, ExportBanSpec, ExportControlSpec
 
@@ -116,8 +116,11 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
              item="magnets")).mean("run")  # fmt: skip
     worst = months[int(share.values.argmax())] if float(share.max()) > 0 else months[-1]
     elements = controlled_elements(batch) or ["Nd", "Dy", "Tb"]
-    runs_note = (f"{batch.runs} runs drawn from the scenario's distributions (lines: median; bands: P10-P90)"
-                 if batch.sampled else "one run with each uncertain number at its central value")  # fmt: skip
+    runs_note = (
+        f"{batch.runs} runs drawn from the scenario's distributions (lines: median; bands: P10-P90)"
+        if batch.sampled
+        else "one run, each uncertain number at its median (or its stated central value)"
+    )
     parts = [
         f"<h1>{_esc(title)}</h1>",
         f'<p class="muted">Scenario <b>{_esc(batch.scenario.name)}</b> · run {_esc(run_id)} · {months[0]} to '
@@ -127,6 +130,7 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
         "<h2>Headline</h2>",
         reading_guide(head),
         headline_table(head),
+        central_note(head),
         "<h2>The scenario's instruments</h2>",
         _figure(
             "timeline",

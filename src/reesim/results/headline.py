@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from reesim.results.central import CentralCheck
 from reesim.results.measures import MEASURES, first_true, independence_month, probabilities_from
 from reesim.results.series import MAGNETS
 
@@ -66,6 +67,7 @@ class Headline:
     runs: int
     reference: float = math.nan  # month index of the scenario's first trade measure (nan: none)
     probabilities: dict[str, float] = field(default_factory=dict)  # runs > 1: chances of outcomes
+    central_run: CentralCheck | None = None  # what the central run is; with runs > 1, how it departs
 
     def label(self, index: float) -> str:
         """Month label of an index (``none`` for inf or nan)."""
@@ -79,9 +81,14 @@ class Headline:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON and the results store (indices are months from the start)."""
-        return {"months": self.months, "runs": self.runs, "independence": asdict(self.independence),
-                "reference": self.reference, "probabilities": self.probabilities,
-                "rows": [asdict(r) for r in self.rows]}  # fmt: skip
+        out: dict[str, Any] = {
+            "months": self.months, "runs": self.runs, "independence": asdict(self.independence),
+            "reference": self.reference, "probabilities": self.probabilities,
+            "rows": [asdict(r) for r in self.rows],
+        }  # fmt: skip
+        if self.central_run is not None:
+            out["central_run"] = self.central_run.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Headline:
@@ -98,7 +105,9 @@ class Headline:
         reference = data.get("reference")
         ref = math.nan if reference is None else float(reference)
         chances = dict(data.get("probabilities", {}))
-        return cls(list(data["months"]), rows, spread(data["independence"]), int(data["runs"]), ref, chances)
+        check = CentralCheck.from_dict(data["central_run"]) if data.get("central_run") else None
+        return cls(list(data["months"]), rows, spread(data["independence"]), int(data["runs"]), ref, chances,
+                   check)  # fmt: skip
 
 
 #: Per-run figures of each headline row, in :class:`Row` order.

@@ -43,10 +43,7 @@ def quantile(value: Number, u: float) -> float:
             return a + math.sqrt(u * (b - a) * (c - a))
         return b - math.sqrt((1 - u) * (b - a) * (b - c))
     if isinstance(value, Discrete):
-        cumulative = np.cumsum(value._p())
-        return float(
-            value.values[min(int(np.searchsorted(cumulative, u, side="right")), len(value.values) - 1)]
-        )
+        return value.quantile(u)
     raise TypeError(f"no quantile for {type(value).__name__}")  # pragma: no cover
 
 
