@@ -9,6 +9,8 @@ break them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -89,7 +91,33 @@ stockpiles = st.builds(
     start=months,
     initial=st.floats(0, 1_000),
     release_shortfall=st.one_of(st.none(), st.floats(0, 0.5)),
+    release_to=st.lists(
+        st.sampled_from(["USA", "JPN", "KOR", "DEU", "eu", "CHN"]), max_size=3, unique=True
+    ).map(tuple),
+    release_to_share=st.floats(0, 1),
+    scheduled=st.lists(
+        st.tuples(st.integers(0, MONTHS - 1), st.floats(0, 800)), max_size=3, unique_by=lambda r: r[0]
+    ).map(lambda rs: tuple((month(i), t) for i, t in sorted(rs))),
+    sale_price=st.one_of(st.none(), st.floats(0, 400)),
+    defence=st.booleans(),
 )
+
+
+def one_stock(instruments: tuple[object, ...]) -> tuple[object, ...]:
+    """``instruments`` with every stockpile of a holder and material given the release rules of
+    the first (they are held as one stock, whose rules must agree)."""
+    first: dict[tuple[str, str], Stockpile] = {}
+    out: list[object] = []
+    for inst in instruments:
+        if isinstance(inst, Stockpile):
+            rules = first.setdefault((inst.holder, inst.material), inst)
+            out.append(replace(inst, release_to=rules.release_to, sale_price=rules.sale_price,
+                               defence=rules.defence))  # fmt: skip
+        else:
+            out.append(inst)
+    return tuple(out)
+
+
 quotas = st.builds(
     ExportQuota,
     exporter=st.sampled_from(["CHN", "CHN", "MYS", "AUS"]),
@@ -131,7 +159,9 @@ scenarios = st.builds(
             controls, projects, demands, stockpiles, recyclings, quotas, tariffs, substitutions, floors
         ),
         max_size=5,
-    ).map(tuple),
+    )
+    .map(tuple)
+    .map(one_stock),
 )
 
 #: Text of the characters YAML gives meaning to, with letters and digits: scenario files gone wrong.

@@ -63,7 +63,23 @@ instruments:
     purchase_t_per_yr: {dist: uniform, low: 300, high: 1500}
     initial_t: {dist: uniform, low: 0, high: 200}
     release_shortfall: {dist: uniform, low: 0.02, high: 0.3}
+    release_to: [JPN, eu]
+    release_to_share: {dist: uniform, low: 0.2, high: 1.0}
+    sale_price_usd_kg: {dist: uniform, low: 0, high: 120}
+    scheduled:
+      - {month: 2025-09, tonnes: {dist: uniform, low: 0, high: 400}}
     start: 2025-02
+  - kind: stockpile
+    holder: JPN
+    material: magnet
+    elements: [Dy, Tb]
+    target_t: 300
+    purchase_t_per_yr: 0
+    initial_t: {dist: uniform, low: 100, high: 300}
+    release_to: [USA]
+    release_to_share: {dist: uniform, low: 0.0, high: 1.0}
+    defence: true
+    start: 2025-01
   - kind: capacity_project
     node: AUS
     stage: separation
@@ -89,8 +105,8 @@ instruments:
     start: 2025-05
 """
 
-VARIABLES = ("demand", "unmet", "cover", "stockpile", "price_outside", "price_ratio", "production_outside",
-             "use_outside", "units_not_built")  # fmt: skip
+VARIABLES = ("demand", "unmet", "cover", "stockpile", "released", "price_outside", "price_ratio",
+             "production_outside", "use_outside", "units_not_built")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +151,14 @@ def test_drawn_numbers_differ_between_runs_and_stay_in_range(everything: object)
     share = inputs.controls.share[:, 0]
     assert share.shape == (50,) and share.min() >= 0.0 and share.max() <= 0.5 and share.std() > 0
     assert inputs.quotas.tonnes.shape == (50, 1)
-    assert inputs.stockpiles.target.min() >= 500 and inputs.stockpiles.target.max() <= 3000
+    piles = inputs.stockpiles
+    assert piles.target[:, 0].min() >= 500 and piles.target[:, 0].max() <= 3000
+    assert piles.r_tonnes.shape == (50, 1) and piles.r_tonnes.min() >= 0 and piles.r_tonnes.max() <= 400
+    assert piles.sale.shape == (50, 2) and piles.sale[:, 0].std() > 0 and piles.sale[:, 0].max() <= 120
+    # Japan keeps 1 - release_to_share of its drawn initial stock (its target, 300 t, if larger).
+    assert np.allclose(
+        piles.floor[:, 1], (1.0 - np.asarray(scenario.instruments[6].release_to_share)) * 300.0
+    )
     assert inputs.proj_start.shape == (50, 1) and inputs.proj_start.std() > 0
     assert inputs.demand_index.shape[0] == 50 and inputs.recycle_rate.shape[0] == 50
     assert inputs.price_floor.shape[0] == 50 and inputs.release_threshold.shape[0] == 50

@@ -66,6 +66,7 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
         elif name == "limits":
             _same(step, "quota", rx.quota, cells(now.quota))
             _same(step, "strategic purchases", rx.stock_rate, cells(now.stock_rate))
+            _same(step, "scheduled releases", rx.scheduled, cells(now.sched))
         elif name == "supply":
             _same(step, "capacity added", rs.add, np.moveaxis(now.add[..., :runs], -1, 0))
             _same(step, "planned input", rs.planned, cells(fs.planned))
@@ -76,6 +77,8 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
             busy = scr.busy[k]
             for what in ("avail", "buy", "use", "surplus", "request"):
                 _same(step, what, getattr(rx, what), rows(getattr(scr, what)), busy)
+            _same(step, "scheduled release", rx.scheduled, rows(scr.sched), busy)
+            _same(step, "strategic stock", rs.stock[:, k], cells(fs.stock)[:, k])
         elif name == "trade":
             _same(step, "imports", rx.imports, rows(scr.imports[k]), listed[k])
             _same(step, "exports", rx.exports, rows(scr.exports[k]), listed[k])
@@ -88,6 +91,7 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
             _same(step, "final use met", rx.final_met, rows(fs.final_met[k]), listed[k])
             _same(step, "input met", rx.feed_met, rows(fs.feed_met[k]), listed[k])
             _same(step, "strategic stock", rs.stock[:, k], cells(fs.stock)[:, k])
+            _same(step, "released to users", rx.release, rows(scr.release), scr.busy[k])
             _same(step, "months short", rs.short_months[:, k], cells(fs.short_months)[:, k], listed[k])
             for what in ("wanted", "missing"):
                 _same(step, what, getattr(rs, what)[:, k], cells(getattr(fs, what))[:, k], listed[k])

@@ -10,7 +10,7 @@ and raised together at the end.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from reesim.dataset.model import Dataset
@@ -21,10 +21,16 @@ from reesim.language.numbers import Number
 
 class Resolved(Protocol):
     """What a conversion reads of the resolved scenario (:class:`reesim.scenarios.load.Resolved`):
-    its own blocs, its horizon (YYYY-MM) and where in its files an instrument's field is."""
+    its own blocs, its start and horizon (YYYY-MM), its instruments' specs and where in its files
+    an instrument's field is."""
 
     blocs: dict[str, list[str]]
+    start: str
     horizon: str
+
+    @property
+    def instruments(self) -> Sequence[Any]:
+        """The specs of its instruments, in order."""
 
     def problem(
         self, index: int | None, path: tuple[str | int, ...], message: str, hint: str = ""

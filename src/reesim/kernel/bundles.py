@@ -60,6 +60,8 @@ class Structure(NamedTuple):
     needs: Bools  # [K, 2, E] some node of the market has base final use
     tracked: Bools  # [K, E] China-origin share read by a content rule, here or later in the chain
     piled: Bools  # [K, N, E] rows a strategic stockpile holds
+    allies: Ints  # [K, N, A] nodes each (material, holder)'s stock also releases to (-1: no more)
+    defended: Bools  # [K, N] stocks that are defence holdings
     capped: Bools  # [K, N, E] rows an export quota covers
     trade0: Array  # [K, I, X, E] base-year shipments (goods in transit at the start)
     route_class: Ints  # [X, I] transit class of each route (index into Paths.transit)
@@ -100,6 +102,11 @@ class Limits(NamedTuple):
     s_target: Array  # [R, S] t
     s_purchase: Array  # [R, S] t/yr
     s_initial: Array  # [R, S] t
+    s_floor: Array  # [R, S] t kept for the holder: releases to allies stop there
+    s_sale: Array  # [R, S] USD/kg below which shortage releases wait (0: none)
+    r_pile: Ints  # [Q] stockpile of each scheduled release
+    r_month: Ints  # [Q] month index
+    r_tonnes: Array  # [R, Q] t
 
 
 class Projects(NamedTuple):
@@ -159,6 +166,7 @@ class Full(NamedTuple):
     losses: Array
     inventory: Array
     stockpile: Array
+    released: Array
     recycled: Array
     transit: Array
     price: Array  # [run, month, material, market, element]
@@ -172,6 +180,7 @@ class Series(NamedTuple):
     unmet: Array
     magnet_stock: Array
     stockpile: Array
+    released: Array
     production_outside: Array
     use_outside: Array
 
@@ -244,6 +253,11 @@ def structure(inputs: Inputs, members: Array) -> Structure:
     sp = inputs.stockpiles
     for s in range(sp.node.size):
         piled[sp.material[s], sp.node[s]] |= sp.mix[s] != 0.0
+    to = sp.ally_matrix(k_n, n_n)
+    allies = np.full((k_n, n_n, max(int(to.sum(axis=2).max(initial=0)), 1)), -1, dtype=np.int64)
+    for k, n in zip(*np.nonzero(to.any(axis=2)), strict=True):
+        found = np.flatnonzero(to[k, n])
+        allies[k, n, : found.size] = found
     capped = np.zeros((k_n, n_n, e_n), dtype=bool)
     q = inputs.quotas
     for qi in range(q.node.size):
@@ -258,7 +272,8 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         p_share=np.where(partners >= 0, base.shares[kk, ii, x, ee], 0.0),
         p_allow=c.allow_pattern[kk, x, ii, ee], p_denied=c.denied_pattern[kk, x, ii],
         allow_pattern=c.allow_pattern, content_pattern=c.content_pattern, act_e=act_e, n_act=n_act,
-        needs=needs, tracked=_tracked(inputs), piled=piled, capped=capped, trade0=base.trade,
+        needs=needs, tracked=_tracked(inputs), piled=piled, allies=allies,
+        defended=sp.defended(k_n, n_n), capped=capped, trade0=base.trade,
         route_class=inputs.route_class, one_class=_one_class(partners, inputs.route_class),
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
         places_of=places_of, n_places=n_places, base_out=base_output(inputs, mixes),
@@ -304,7 +319,8 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
         q_node=q.node, q_start=q.start, q_end=q.end, q_covers=q.covers, q_weight=q.weight,
         q_tonnes=per_run(q.tonnes, runs), s_node=sp.node, s_material=sp.material, s_start=sp.start,
         s_mix=sp.mix, s_target=per_run(sp.target, runs), s_purchase=per_run(sp.purchase, runs),
-        s_initial=per_run(sp.initial, runs),
+        s_initial=per_run(sp.initial, runs), s_floor=per_run(sp.floor, runs), s_sale=per_run(sp.sale, runs),
+        r_pile=sp.r_pile, r_month=sp.r_month, r_tonnes=per_run(sp.r_tonnes, runs),
     )  # fmt: skip
     projects = Projects(
         node=inputs.proj_node, material=inputs.proj_material, capacity=per_run(inputs.proj_capacity, runs),

@@ -130,6 +130,7 @@ def _compact_buffers(runs: int, t_n: int, p_n: int, e_n: int, k_n: int) -> Compa
     return Compact(
         demand=np.zeros((runs, t_n, p_n, 1 + e_n)), unmet=np.zeros((runs, t_n, p_n, 1 + e_n)),
         magnet_stock=np.zeros((runs, t_n, p_n)), stockpile=np.zeros((runs, t_n, p_n)),
+        released=np.zeros((runs, t_n, p_n)),
         production_outside=np.zeros((runs, t_n, k_n)), use_outside=np.zeros((runs, t_n, k_n)),
         price=np.zeros((runs, t_n, k_n, 2, e_n)),
     )  # fmt: skip

@@ -42,7 +42,7 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "798ebe3297aad5c0"
+CALLED_SOURCES = "88fb657fa73d1666"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_month.py", "kernel/fast_respond.py",
                   "kernel/fast_settle.py", "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py",
                   "kernel/transit.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
@@ -105,7 +105,7 @@ def _write(lt, first, real, k, t, s, state, scr, out):  # pragma: no cover - com
         s.yields,
     )
     imports = scr.landed[k] if s.lagged else scr.imports[k]
-    exports = scr.exports[k]
+    exports, release, sched, busy = scr.exports[k], scr.release, scr.sched, scr.busy[k]
     for n in range(n_n):
         for e in range(e_n):
             for q in range(real):
@@ -119,6 +119,8 @@ def _write(lt, first, real, k, t, s, state, scr, out):  # pragma: no cover - com
                 out.unmet[r, t, k, n, e] = demand[n, e, q] - final_met[n, e, q]
                 out.inventory[r, t, k, n, e] = inv[n, e, q]
                 out.stockpile[r, t, k, n, e] = stock[n, e, q]
+                # received from strategic stocks (read in busy rows only: see fast_settle.settle)
+                out.released[r, t, k, n, e] = release[n, e, q] + sched[n, e, q] if busy[n, e] else 0.0
                 coming = 0.0  # goods under way to the node at the end of the month
                 if s.lagged:
                     for d in range(1, s.slots):
@@ -148,8 +150,9 @@ def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
     ``a_use`` [K, lanes] (see :class:`reesim.kernel.state.Compact`). Only rows that can add
     something are read: rows ``busy`` this month among those listed (``act_e``, ``n_act``; see
     :mod:`reesim.kernel.active`), for demand only rows with base final use (``final[node,
-    element]``) and for stockpiles only stockpiled rows (``piled[node, element]``). Each sum
-    adds in node, then element order."""
+    element]``) and for stockpiles only stockpiled rows (``piled[node, element]``). ``a_rel``
+    [places, lanes] adds what the rows received from strategic stocks. Each sum adds in node,
+    then element order."""
     on, act_e, n_act, final, piled = s.origin, s.act_e, s.n_act, s.final[k], s.piled[k]
     places_of, n_places, busy = s.places_of, s.n_places, scr.busy[k]
     demand, final_met, inv, stock = state.demand[k], state.final_met[k], state.inv[k], state.stock[k]
@@ -167,7 +170,7 @@ def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
     for n in range(n_n):
         for i in range(n_places[n]):
             p = places_of[n, i]
-            pile, mag = load(lt, a_pile, (p,)), load(lt, a_mag, (p,))
+            pile, mag, rel = load(lt, a_pile, (p,)), load(lt, a_mag, (p,)), load(lt, scr.a_rel, (p,))
             dem, unm = load(lt, a_dem, (p, 0)), load(lt, a_unm, (p, 0))
             for j in range(n_act[k, n]):
                 e = act_e[k, n, j]
@@ -182,9 +185,11 @@ def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
                         dem, unm = dem + d, unm + u
                 if piled[n, e]:
                     pile = pile + load(lt, stock, (n, e))
+                rel = rel + (load(lt, scr.release, (n, e)) + load(lt, scr.sched, (n, e)))
                 if magnet:
                     mag = mag + load(lt, inv, (n, e))
             store(a_pile, (p,), pile)
+            store(scr.a_rel, (p,), rel)
             store(a_mag, (p,), mag)
             store(a_dem, (p, 0), dem)
             store(a_unm, (p, 0), unm)
@@ -213,6 +218,7 @@ def _flush(first, real, t, scr, series):  # pragma: no cover - compiled
         scr.a_use,
     )
     s_dem, s_unm, s_mag, s_pile = series.demand, series.unmet, series.magnet_stock, series.stockpile
+    a_rel, s_rel = scr.a_rel, series.released
     s_prod, s_use = series.production_outside, series.use_outside
     for q in range(real):
         r = first + q
@@ -222,6 +228,7 @@ def _flush(first, real, t, scr, series):  # pragma: no cover - compiled
                 s_unm[r, t, p, e] = a_unm[p, e, q]
             s_mag[r, t, p] = a_mag[p, q]
             s_pile[r, t, p] = a_pile[p, q]
+            s_rel[r, t, p] = a_rel[p, q]
         for k in range(a_prod.shape[0]):
             s_prod[r, t, k] = a_prod[k, q]
             s_use[r, t, k] = a_use[k, q]
@@ -229,5 +236,6 @@ def _flush(first, real, t, scr, series):  # pragma: no cover - compiled
     a_unm[:, :, :] = 0.0
     a_mag[:, :] = 0.0
     a_pile[:, :] = 0.0
+    a_rel[:, :] = 0.0
     a_prod[:, :] = 0.0
     a_use[:, :] = 0.0

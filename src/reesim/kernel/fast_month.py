@@ -65,9 +65,10 @@ def rules(lt, t, rl, ctl, now):  # pragma: no cover - compiled
 
 @njit(cache=True, error_model="numpy")
 def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
-    """Export quotas in force (``quota[material, node, element, lane]``, inf where none) and
-    strategic purchases per month (``stock_rate``). Only the cells some quota covers, and the
-    cells of stockpiles, are reset: the others keep inf and zero from the start."""
+    """Export quotas in force (``quota[material, node, element, lane]``, inf where none),
+    strategic purchases per month (``stock_rate``) and releases scheduled this month (``sched``,
+    t). Only the cells some quota covers, and the cells of stockpiles, are reset: the others keep
+    inf and zero from the start."""
     lanes = len(lt)
     q_node, q_start, q_end, q_covers, q_weight, q_tonnes = (lim.q_node, lim.q_start, lim.q_end, lim.q_covers,
                                                             lim.q_weight, lim.q_tonnes)  # fmt: skip
@@ -78,7 +79,7 @@ def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
         lim.s_mix,
         lim.s_purchase,
     )
-    quota, stock_rate = now.quota, now.stock_rate
+    quota, stock_rate, sched = now.quota, now.stock_rate, now.sched
     k_n, e_n = q_covers.shape[1], q_covers.shape[2]
     for qi in range(q_node.size):
         for k in range(k_n):
@@ -96,6 +97,13 @@ def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
                             quota[k, n, e, q] = min(quota[k, n, e, q], cap)
     for s in range(s_node.size):
         stock_rate[s_material[s], s_node[s], :, :] = 0.0
+        sched[s_material[s], s_node[s], :, :] = 0.0
+    for r in range(lim.r_pile.size):
+        if lim.r_month[r] == t:
+            s = lim.r_pile[r]
+            for e in range(e_n):
+                for q in range(lanes):
+                    sched[s_material[s], s_node[s], e, q] += lim.r_tonnes[rl[q], r] * s_mix[s, e]
     for s in range(s_node.size):
         if s_start[s] <= t:
             for e in range(e_n):
@@ -163,11 +171,20 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     (``act_e[k, node, :n_act[k, node]]``, see :mod:`reesim.kernel.active`) are computed: the others
     stay empty in every month, and their ``live`` and ``busy`` stay False. Stocks are read only in
     rows a stockpile holds (``piled[material, node, element]``), quotas only in rows one covers
-    (``capped``): elsewhere they are zero and inf."""
+    (``capped``): elsewhere they are zero and inf. In stockpiled rows the release scheduled this
+    month (at most the stock) leaves the stock and its target and joins ``avail``; ``sched``
+    [node, element, lane] keeps it (zero in the other listed rows)."""
     act_e, n_act, piled, capped, base_use = s.act_e, s.n_act, s.piled, s.capped, s.base_use
     inv, produced, stock_target, stock = state.inv, state.produced[k], state.stock_target, state.stock
     planned, demand, stock_rate, quota = state.planned, state.demand, now.stock_rate, now.quota
-    avail, buy, use, surplus, request = scr.avail, scr.buy, scr.use, scr.surplus, scr.request
+    avail, buy, use, surplus, request, sched = (
+        scr.avail,
+        scr.buy,
+        scr.use,
+        scr.surplus,
+        scr.request,
+        scr.sched,
+    )
     live, busy = scr.live[k], scr.busy[k]
     n_n = avail.shape[0]
     zero = splat(lt, 0.0)
@@ -184,15 +201,22 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
                 av = av + load(lt, state.ring, (slot, k, n, e))
                 for j in range(1, s.slots):
                     coming = coming + load(lt, state.ring, ((t + j) % s.slots, k, n, e))
-            held, by = zero, zero
-            if piled[k, n, e]:
+            held, by, out = zero, zero, zero
+            if piled[k, n, e]:  # a scheduled release is a sale: the target falls by as much
                 held = load(lt, stock, (k, n, e))
-                room = vmax(load(lt, stock_target, (k, n, e)) - held, 0.0)
+                out = vmin(load(lt, now.sched, (k, n, e)), held)
+                held = held - out
+                store(stock, (k, n, e), held)
+                goal = vmax(load(lt, stock_target, (k, n, e)) - out, 0.0)
+                store(stock_target, (k, n, e), goal)
+                av = av + out
+                room = vmax(goal - held, 0.0)
                 slack = load(lt, state.tight, (k, s.market[n], e)) <= buy_below  # last month's market
                 by = where(slack, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
             us = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e)) + by
             tg = stock_months * base_use[k, n, e]  # the working-stock target
             store(avail, (n, e), av)
+            store(sched, (n, e), out)
             store(buy, (n, e), by)
             store(use, (n, e), us)
             spare = vmax(av - us - tg, 0.0)

@@ -2,9 +2,10 @@
 
 The rules are those of the reference kernel (:mod:`reesim.kernel.reference`): shipments add up
 to imports and exports; each node meets its final demand and the next stage's input pro rata
-to what it has; strategic stocks are released when a node is short enough; the China-origin
-share of every stock is carried along with shipments; the next stage converts what it received
-with its yield (magnet making in whole batches of its mix); recycled oxide joins production.
+to what it has; strategic stocks are released when their holder is short enough, then to short
+allies; the China-origin share of every stock is carried along with shipments; the next stage
+converts what it received with its yield (magnet making in whole batches of its mix); recycled
+oxide joins production.
 Arrays have a trailing lane axis (see :mod:`reesim.kernel.fast_trade`); t REO-eq per month.
 """
 
@@ -32,18 +33,30 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
     (``dirty[material, node, element]``); ``have``, ``bought``, ``release`` and ``held`` are left as
     they are: they are read for busy rows only. Rows not listed for ``k`` (``act_e``, ``n_act``) are
     never busy and not visited. Stocks are read and written only in rows a stockpile holds
-    (``piled[material, node, element]``); elsewhere nothing is released (``release`` is zero). The
-    China-origin share is updated only for (material, element) pairs a content rule can read, now or
-    through a later stage (``tracked``; see :func:`reesim.kernel.bundles.structure`): elsewhere it
-    is never read.
+    (``piled[material, node, element]``). ``release`` is what a row received from strategic stocks:
+    its holder's own (with a sale price only while the market price is at least that, ``sale_at``;
+    a defence holding, ``defended``, serves only the defence part of the uses), then from the stocks
+    that name it an ally (:func:`_to_allies`, after every node's own releases). The China-origin
+    share is updated only for (material, element) pairs a content rule can read, now or through a
+    later stage (``tracked``; see :func:`reesim.kernel.bundles.structure`): elsewhere it is never
+    read.
 
     What a node has after trade is what it had (``avail``, arrivals included) plus what reached
     it this month less what it sent: with lags, ``arrived`` (see :mod:`reesim.kernel.transit`),
-    else the shipments sent to it (``imports``)."""
+    else the shipments sent to it (``imports``); a scheduled release of its stock (``sched``) is in
+    ``avail`` and carries the share the node's stock has."""
     act_e, n_act, piled, tracked, partners = s.act_e, s.n_act, s.piled, s.tracked, s.partners
     busy, live, full, flow, wide = scr.busy[k], scr.live[k], scr.full, scr.flow, scr.wide
     avail, use, buy, request, have = scr.avail, scr.use, scr.buy, scr.request, scr.have
     bought, release, held, release_at = scr.bought, scr.release, scr.held, state.release_at
+    price, sale_at, defended, shares, market = (
+        state.price,
+        state.sale_at,
+        s.defended,
+        s.defence_share,
+        s.market,
+    )
+    magnet = k == MAGNET
     imports, exports, arrived = scr.imports[k], scr.exports[k], scr.arrived[k]
     demand, planned, inv, stock, origin = state.demand, state.planned, state.inv, state.stock, state.origin
     produced, final_met, feed_met = state.produced[k], state.final_met[k], state.feed_met[k]
@@ -108,10 +121,15 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
                             break
                         if busy[x, e]:
                             h = h + load(lt, flow, (n, e, j)) * load(lt, origin, (k, x, e))
+            h = h + load(lt, scr.sched, (n, e)) * share  # released stock: the share the node holds
             store(held, (n, e), h)
         # Stockpiles release when the node is short enough: to its final users and to its next
         # stage (an oxide stockpile feeds the metal and magnet makers), pro rata to what each lacks.
         releasing = unmet > load(lt, release_at, (n,)) * total
+        served_final, served_feed = 1.0, 1.0  # the part of each lack it serves (defence: their share)
+        if defended[k, n]:
+            served_final, served_feed = shares[n] if magnet else 0.0, shares[n]
+        sale = load(lt, sale_at, (k, n))
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
             if not (busy[n, e] and piled[k, n, e]):
@@ -119,9 +137,10 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
             d, pl = load(lt, demand, (k, n, e)), load(lt, planned, (k, n, e))
             fm, fd = load(lt, final_met, (n, e)), load(lt, feed_met, (n, e))
             pile = load(lt, stock, (k, n, e))
-            lack_feed = pl - fd
-            lack = (d - fm) + lack_feed
-            rel = where(releasing, vmin(pile, lack), 0.0)
+            lack_feed = (pl - fd) * served_feed
+            lack = (d - fm) * served_final + lack_feed
+            priced = load(lt, price, (k, market[n], e)) >= sale
+            rel = where(releasing & priced, vmin(pile, lack), 0.0)
             to_feed = where(lack > EPS, rel * lack_feed / lack, 0.0)
             store(release, (n, e), rel)
             fm = fm + (rel - to_feed)
@@ -131,6 +150,10 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
             store(stock, (k, n, e), pile + (load(lt, bought, (n, e)) - rel))
             store(wanted, (k, n, e), d + pl)
             store(missing, (k, n, e), (d - fm) + (pl - fd))
+    # Then, holder by holder, what is left above the reserve goes to short allies.
+    for n in range(n_n):
+        if s.allies[k, n, 0] >= 0:
+            _to_allies(lt, k, n, s, state, scr)
     for n in range(n_n):
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
@@ -139,6 +162,92 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
             hv = load(lt, have, (n, e))
             share = vmin(vmax(load(lt, held, (n, e)) / hv, 0.0), 1.0)
             store(origin, (k, n, e), where(hv > EPS, share, load(lt, origin, (k, n, e))))
+
+
+@njit(cache=True, error_model="numpy")
+def _to_allies(lt, k, h, s, state, scr):  # pragma: no cover - compiled
+    """Release the stock of material ``k`` held at ``h`` to its allies (``s.allies[k, h]``) whose
+    unmet share of their uses (final and next stage's, every element) exceeds the holder's
+    threshold (``short_ally[ally]``, found before any of them receives), pro rata to what each
+    lacks, element by element, down to the stock's ``reserve``; with a sale price only where the
+    holder's market price is at least that. What an ally gets is use met there (``final_met``,
+    ``feed_met``, ``missing``) and received (``release``); the stock falls by as much. A defence
+    holding serves the defence part of the lacks only (as in :func:`settle`)."""
+    act_e, n_act, piled, busy, allies = s.act_e, s.n_act, s.piled[k], scr.busy[k], s.allies[k, h]
+    demand, planned, final_met, feed_met = (
+        state.demand[k],
+        state.planned[k],
+        state.final_met[k],
+        state.feed_met[k],
+    )
+    stock, reserve, missing, release, short = (
+        state.stock[k],
+        state.reserve[k],
+        state.missing[k],
+        scr.release,
+        scr.short_ally,
+    )
+    zero = splat(lt, 0.0)
+    threshold = load(lt, state.release_at, (h,))
+    sale = load(lt, state.sale_at, (k, h))
+    defence, magnet = s.defended[k, h], k == MAGNET
+    for j in range(allies.size):
+        a = allies[j]
+        if a < 0:
+            break
+        unmet, total = zero, zero
+        for i in range(n_act[k, a]):
+            x = act_e[k, a, i]
+            if busy[a, x]:
+                d, pl = load(lt, demand, (a, x)), load(lt, planned, (a, x))
+                unmet = unmet + ((d - load(lt, final_met, (a, x))) + (pl - load(lt, feed_met, (a, x))))
+                total = total + (d + pl)
+        store(short, (a,), unmet > threshold * total)
+    for i in range(n_act[k, h]):
+        e = act_e[k, h, i]
+        if not (busy[h, e] and piled[h, e]):
+            continue
+        priced = load(lt, state.price, (k, s.market[h], e)) >= sale
+        spare = where(priced, vmax(load(lt, stock, (h, e)) - load(lt, reserve, (h, e)), 0.0), 0.0)
+        total = zero  # what the short allies lack of the element
+        for j in range(allies.size):
+            a = allies[j]
+            if a < 0:
+                break
+            if busy[a, e]:
+                lack_final, lack_feed = _lacks(lt, k, a, e, s, state, defence, magnet)
+                total = total + where(load(lt, short, (a,)), lack_final + lack_feed, 0.0)
+        give = vmin(spare, total)
+        for j in range(allies.size):
+            a = allies[j]
+            if a < 0:
+                break
+            if not busy[a, e]:
+                continue
+            lack_final, lack_feed = _lacks(lt, k, a, e, s, state, defence, magnet)
+            need = where(load(lt, short, (a,)), lack_final + lack_feed, 0.0)
+            got = where(total > EPS, give * need / total, 0.0)
+            fed = where(need > EPS, got * lack_feed / need, 0.0)
+            fm = load(lt, final_met, (a, e)) + (got - fed)
+            fd = load(lt, feed_met, (a, e)) + fed
+            store(final_met, (a, e), fm)
+            store(feed_met, (a, e), fd)
+            store(release, (a, e), load(lt, release, (a, e)) + got)
+            store(missing, (a, e), (load(lt, demand, (a, e)) - fm) + (load(lt, planned, (a, e)) - fd))
+        store(stock, (h, e), load(lt, stock, (h, e)) - give)
+
+
+@njit(cache=True, error_model="numpy")
+def _lacks(lt, k, a, e, s, state, defence, magnet):  # pragma: no cover - compiled
+    """What node ``a``'s final users and next stage lack of material ``k`` and element ``e`` that
+    a stock serves: all of it, or for a ``defence`` holding the defence share of final magnet use
+    (of final use for magnets, of the next stage's for the materials before)."""
+    served_final, served_feed = 1.0, 1.0
+    if defence:
+        served_final, served_feed = s.defence_share[a] if magnet else 0.0, s.defence_share[a]
+    lack_final = (load(lt, state.demand, (k, a, e)) - load(lt, state.final_met, (k, a, e))) * served_final
+    lack_feed = (load(lt, state.planned, (k, a, e)) - load(lt, state.feed_met, (k, a, e))) * served_feed
+    return lack_final, lack_feed
 
 
 @njit(cache=True, error_model="numpy")

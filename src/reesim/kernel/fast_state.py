@@ -28,7 +28,7 @@ class State(NamedTuple):
 
     inv: Array  # cell: working stock at the end of the month
     stock: Array  # cell: strategic stock
-    stock_target: Array  # cell: strategic stock sought
+    stock_target: Array  # cell: strategic stock sought (less what scheduled releases sold)
     final_met: Array  # cell: final use met this month (magnets: recycled next month)
     feed_met: Array  # cell: next stage's input met
     price: Array  # [K, 2, E, lanes] USD/kg, markets China and outside
@@ -50,6 +50,8 @@ class State(NamedTuple):
     ring_origin: Array  # the same, China-origin part
     arrival: Array  # [classes, slots, lanes] share of a shipment arriving j months after it leaves
     lag_in: Array  # cell: months an importer's goods take, weighted by its base trade shares
+    reserve: Array  # cell: strategic stock kept for the holder: releases to allies stop there
+    sale_at: Array  # [K, N, lanes] USD/kg below which a holder's stock makes no shortage release
     util: Array  # [K, N, lanes] output of the stage making material k, a multiple of its base-year output
 
 
@@ -65,6 +67,7 @@ class Now(NamedTuple):
     quota: Array  # cell: most an exporter may ship abroad (inf: no quota)
     stock_rate: Array  # cell: most a stockpile buys
     add: Array  # [K, N, lanes] capacity from projects
+    sched: Array  # cell: releases scheduled this month (before the stock caps them)
 
 
 class Scratch(NamedTuple):
@@ -110,6 +113,9 @@ class Scratch(NamedTuple):
     a_pile: Array
     a_prod: Array  # [K, lanes]
     a_use: Array
+    sched: Array  # scheduled release of a stock into its holder's supply
+    a_rel: Array  # [places, lanes] released from strategic stocks to the place
+    short_ally: Bools  # [N, lanes] an ally short enough for a stock's release (see fast_settle)
     ordered: Array  # licensed requests to an exporter this month (first asks and re-routed)
 
 
@@ -145,13 +151,17 @@ def new_state(
                     inv[k, n, e, q] = par.working_stock_months[q] * s.base_use[k, n, e]
                     if k == k_n - 1:
                         final_met[k, n, e, q] = s.final[k, n, e]  # magnets used last month
-    stock, stock_target = np.zeros(cell), np.zeros(cell)
+    stock, stock_target, reserve = np.zeros(cell), np.zeros(cell), np.zeros(cell)
+    sale_at = np.zeros((k_n, n_n, lanes))
     for p in range(lim.s_node.size):
         k, n = lim.s_material[p], lim.s_node[p]
         for e in range(e_n):
             for q in range(lanes):
                 stock[k, n, e, q] += lim.s_initial[rl[q], p] * lim.s_mix[p, e]
                 stock_target[k, n, e, q] += lim.s_target[rl[q], p] * lim.s_mix[p, e]
+                reserve[k, n, e, q] += lim.s_floor[rl[q], p] * lim.s_mix[p, e]
+        for q in range(lanes):
+            sale_at[k, n, q] = lim.s_sale[rl[q], p]  # the stockpiles of one stock share it
     release_at = np.empty((n_n, lanes))
     for n in range(n_n):
         for q in range(lanes):
@@ -186,7 +196,7 @@ def new_state(
         np.zeros((k_n, 2, e_n, lanes)),
         np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)), np.zeros(cell), origin,
         np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell),
-        dirty, release_at, ring, ring_origin, arrival, lag_in, np.ones((k_n, n_n, lanes)),
+        dirty, release_at, ring, ring_origin, arrival, lag_in, reserve, sale_at, np.ones((k_n, n_n, lanes)),
     )  # fmt: skip
 
 
@@ -241,7 +251,7 @@ def new_now(lt: Lanes, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no co
         np.ones((ctl.content_members.shape[0], lanes)),
         np.full((ctl.content_members.shape[0], lanes), np.inf),
         np.zeros(ctl.denied_members.shape[0], dtype=np.bool_), np.full(cell, np.inf), np.zeros(cell),
-        np.zeros((k_n, n_n, lanes)),
+        np.zeros((k_n, n_n, lanes)), np.zeros(cell),
     )  # fmt: skip
 
 
@@ -270,5 +280,7 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row),  # have .. recycled
         origin_mine, np.zeros((2, e_n, lanes)), np.zeros(lanes),  # origin_mine, resp, picked
         np.zeros(places), np.zeros(places), np.zeros(items), np.zeros(items),  # a_dem .. a_pile
-        np.zeros(materials), np.zeros(materials), np.zeros(row),  # a_prod, a_use, ordered
+        np.zeros(materials), np.zeros(materials),  # a_prod, a_use
+        np.zeros(row), np.zeros(items), np.zeros((n_n, lanes), dtype=np.bool_),  # sched, a_rel, short_ally
+        np.zeros(row),  # ordered
     )  # fmt: skip

@@ -12,10 +12,11 @@ each is a function here:
 
 Then for each material in chain order (concentrate, oxide, metal, magnet):
 
-4. ``positions``: what each node has (working stock, output, goods arriving), uses (the next
-   stage's planned input, final demand, strategic purchases), can spare (within its export
-   quota) and asks of others (use plus the refill of its working stock spread over
-   ``restock_months`` at most, and of the goods it keeps under way when shipments take time).
+4. ``positions``: what each node has (working stock, output, goods arriving, scheduled
+   releases of its strategic stocks), uses (the next stage's planned input, final demand,
+   strategic purchases), can spare (within its export quota) and asks of others (use plus the
+   refill of its working stock spread over ``restock_months`` at most, and of the goods it keeps
+   under way when shipments take time).
 5. ``trade``: requests go to exporters along base-year shares (per element); licences scale
    what may be shipped; an exporter short of surplus serves tier 1 (defence), then tier 2
    (contracted), then tier 3 (spot), pro rata within a tier. Importers re-route what they still miss to
@@ -26,7 +27,8 @@ Then for each material in chain order (concentrate, oxide, metal, magnet):
 6. ``transit``: shipments reach their importer after their route's lag (a fraction of a month
    splits a shipment between two months); with no lag they arrive the month they leave.
 7. ``settle``: what a node holds after trade meets its uses pro rata; strategic stockpiles
-   release when final users are short; the China-origin share of every stock moves with goods.
+   release when their holder's users are short, then to short allies; the China-origin share of
+   every stock moves with goods.
 8. ``stage``: the input consumed becomes the next material times the stage's yield (magnets use
    Leontief proportions: a missing element limits the whole batch); the rest is a loss.
 9. ``keep``: the working stock left at the end of the month.
@@ -89,7 +91,7 @@ class State:
 
     inv: Array  # working stock at the end of the month
     stock: Array  # strategic stock
-    stock_target: Array  # [R or 1, K, N, E] strategic stock sought
+    stock_target: Array  # strategic stock sought (less what scheduled releases sold)
     price: Array  # [R, K, market, E] USD/kg
     sub: Array  # [R, K, market, E] share of demand substituted away
     tight: Array  # [R, K, market, E] share of what users wanted left unmet, last month
@@ -105,6 +107,10 @@ class State:
     arrival: Array  # [R, classes, slots] share of a shipment arriving j months after it leaves
     route_arrival: Array  # [R, X, I, slots] the same for each route
     lag_in: Array  # months an importer's goods take, weighted by its base trade shares
+    allies: NDArray[np.bool_]  # [K, holder, ally] whom each stock also releases to (fixed)
+    defended: NDArray[np.bool_]  # [K, N] defence holdings (fixed)
+    reserve: Array  # [R or 1, K, N, E] stock kept for the holder: releases to allies stop there (fixed)
+    sale: Array  # [R or 1, K, N] USD/kg below which a stock makes no shortage release (fixed)
     util: Array  # [R, K, N] output of the stage making material k, as a multiple of its base-year output
     base_out: Array  # [K, N, E] base-year output of material k (fixed)
     add: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] capacity from projects
@@ -127,6 +133,8 @@ class Month:
     denied: NDArray[np.bool_]  # [K, X, I]
     quota: Array = field(default_factory=lambda: np.zeros(0))  # [R or 1, K, N, E] t/month (inf: none)
     stock_rate: Array = field(default_factory=lambda: np.zeros(0))  # [R or 1, K, N, E] t/month
+    # [R or 1, K, N, E] t released on schedule (before the stock caps it)
+    scheduled: Array = field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass
@@ -149,7 +157,8 @@ class Row:
     final_met: Array = field(default_factory=lambda: np.zeros(0))
     feed_met: Array = field(default_factory=lambda: np.zeros(0))
     bought: Array = field(default_factory=lambda: np.zeros(0))
-    release: Array = field(default_factory=lambda: np.zeros(0))
+    scheduled: Array = field(default_factory=lambda: np.zeros(0))  # released into the node's supply
+    release: Array = field(default_factory=lambda: np.zeros(0))  # received from strategic stocks
     recycled: Array = field(default_factory=lambda: np.zeros(0))
 
 
@@ -239,12 +248,14 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         market=market, lagged=bool(slots > 2 or (arrival[:, :, 0] < 1.0).any()),
         inv=par.working_stock_months[:, None, None, None] * (base.feed + base.final)[None],
         stock=np.broadcast_to(piles.initial_stock(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
-        stock_target=piles.targets(k_n, n_n, e_n),
+        stock_target=np.broadcast_to(piles.targets(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
         price=np.broadcast_to(base.prices[:, None, :], (runs, k_n, 2, e_n)).copy(),
         sub=np.zeros((runs, k_n, 2, e_n)), tight=np.zeros((runs, k_n, 2, e_n)),
         short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin,
         magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(), ring=ring,
         ring_origin=ring_origin, arrival=arrival, route_arrival=route_arrival, lag_in=lag_in,
+        allies=piles.ally_matrix(k_n, n_n), defended=piles.defended(k_n, n_n),
+        reserve=piles.floors(k_n, n_n, e_n), sale=piles.sale_prices(k_n, n_n),
         util=np.ones((runs, k_n, n_n)), base_out=base_output(inputs, mixes),
     )  # fmt: skip
 
@@ -258,10 +269,11 @@ def rules(inputs: Inputs, t: int) -> Month:
 
 
 def limits(inputs: Inputs, t: int, month: Month) -> None:
-    """Export quotas in force and strategic purchases in month ``t``."""
+    """Export quotas in force, strategic purchases and scheduled releases in month ``t``."""
     shape = (len(MATERIALS), inputs.base.dims.n_nodes, inputs.base.dims.n_elements)
     month.quota = inputs.quotas.at(t, *shape)
     month.stock_rate = inputs.stockpiles.rate_at(t, *shape)
+    month.scheduled = inputs.stockpiles.scheduled_at(t, *shape)
 
 
 def supply(inputs: Inputs, t: int, runs: int, state: State) -> None:
@@ -299,6 +311,12 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
     slots = state.ring.shape[0]
     if state.lagged:
         avail = avail + state.ring[t % slots, :, k]
+    # Scheduled releases (at most the stock) join the holder's supply; they are sales: the
+    # stockpile's target falls by as much, so it does not buy them back.
+    scheduled = np.minimum(month.scheduled[:, k], state.stock[:, k])
+    state.stock[:, k] -= scheduled
+    state.stock_target[:, k] = np.maximum(state.stock_target[:, k] - scheduled, 0.0)
+    avail = avail + scheduled
     buy = np.minimum(month.stock_rate[:, k], np.maximum(state.stock_target[:, k] - state.stock[:, k], 0))
     # Strategic stockpiles buy only while their market was not short last month.
     slack = state.tight[:, k][:, state.market, :] <= par.stockpile_buy_max_shortfall[:, None, None]
@@ -315,7 +333,7 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
         )
     else:  # orders refill the working stock over restock_months at most (steady state: the deficit)
         request = np.minimum(np.maximum(use + target - avail, 0.0), use + target / restock)
-    return Row(avail=avail, buy=buy, use=use, surplus=surplus, request=request)
+    return Row(avail=avail, buy=buy, use=use, surplus=surplus, request=request, scheduled=scheduled)
 
 
 def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: Row) -> None:
@@ -399,22 +417,26 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     met = np.minimum(row.have, row.use)
     frac = np.divide(met, row.use, out=np.ones_like(met), where=row.use > EPS)
     final_met, row.feed_met, row.bought = demand * frac, planned * frac, row.buy * frac
-    # Stockpiles release when the node's uses are short enough, to its final users and to its
-    # next stage (an oxide stockpile feeds the metal and magnet makers), pro rata to what each lacks.
-    lack_feed = planned - row.feed_met
-    lack = (demand - final_met) + lack_feed
     release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
         np.isnan(inputs.release_threshold), par.stockpile_release_shortfall[:, None], inputs.release_threshold
     )
-    row.release = np.where(
-        (lack.sum(axis=2) > release_at * (demand + planned).sum(axis=2))[..., None],
-        np.minimum(state.stock[:, k], lack),
-        0.0,
-    )
+    # Stockpiles release first when their holder's uses are short enough, to its final users and
+    # its next stage (an oxide stockpile feeds the metal and magnet makers), pro rata to what each
+    # lacks; with a sale price only while the market price is at least that.
+    priced = state.price[:, k][:, state.market, :] >= state.sale[:, k, :, None]  # [R, N, E]
+    lack_final, lack_feed = demand - final_met, planned - row.feed_met
+    short = (lack_final + lack_feed).sum(axis=2) > release_at * (demand + planned).sum(axis=2)  # [R, N]
+    own_final, own_feed = _served(inputs, k, state.defended[k], np.arange(demand.shape[1]))
+    lack_final, lack_feed = lack_final * own_final[None, :, None], lack_feed * own_feed[None, :, None]
+    lack = lack_final + lack_feed
+    row.release = np.where(short[..., None] & priced, np.minimum(state.stock[:, k], lack), 0.0)
     to_feed = np.divide(row.release * lack_feed, lack, out=np.zeros_like(lack), where=lack > EPS)
     row.final_met = final_met + (row.release - to_feed)
     row.feed_met = row.feed_met + to_feed
     state.stock[:, k] += row.bought - row.release
+    # Then, holder by holder, what is left above the reserve goes to short allies.
+    for h in np.flatnonzero(state.allies[k].any(axis=1)):
+        _to_allies(inputs, k, int(h), release_at[:, h], priced[:, h], state, row)
     state.wanted[:, k] = demand + planned
     state.missing[:, k] = (demand - row.final_met) + (planned - row.feed_met)
     state.short_months[:, k] = np.where(
@@ -432,7 +454,45 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     # What it received, at the exporters' share when it left.
     received = row.arrived_origin if lagged else (row.ship * origin[:, None, :, :]).sum(axis=2)
     held = state.inv[:, k] * origin + state.produced[:, k] * origin_prod - row.exports * origin + received
+    held = held + row.scheduled * origin  # released stock takes the share of what the node holds
     state.origin[:, k] = np.clip(np.divide(held, row.have, out=origin.copy(), where=row.have > EPS), 0.0, 1.0)
+
+
+def _served(inputs: Inputs, k: int, defence: NDArray[np.bool_], to: NDArray[np.int64]) -> tuple[Array, Array]:
+    """([A], [A]) the part of the final users' and of the next stage's lack at nodes ``to`` that a
+    stock serves: all of it, or for a defence holding (``defence``, one per node or one for all) the
+    defence share of final magnet use, of final use for magnets and of the next stage's for the
+    materials before (none of their final use)."""
+    share = inputs.base.defence_share[to]
+    final = np.where(defence, share if k == MAGNET else np.zeros_like(share), 1.0)
+    return final, np.where(defence, share, 1.0)
+
+
+def _to_allies(
+    inputs: Inputs, k: int, h: int, release_at: Array, priced: NDArray[np.bool_], state: State, row: Row
+) -> None:
+    """Release the stock of material ``k`` held at ``h`` (what is left above its reserve, in
+    elements ``priced`` [R, E]) to its allies whose unmet share of their uses exceeds
+    ``release_at`` [R], pro rata to what each lacks; it is met use at the ally."""
+    demand, planned = state.demand[:, k], state.planned[:, k]
+    to = np.flatnonzero(state.allies[k, h])
+    lack_final = demand[:, to] - row.final_met[:, to]  # [R, A, E]
+    lack_feed = planned[:, to] - row.feed_met[:, to]
+    wanted = (demand[:, to] + planned[:, to]).sum(axis=2)
+    short = (lack_final + lack_feed).sum(axis=2) > release_at[:, None] * wanted  # [R, A]
+    served_final, served_feed = _served(inputs, k, state.defended[k, h], to)
+    lack_feed = lack_feed * served_feed[None, :, None]
+    need = np.where(short[..., None], lack_final * served_final[None, :, None] + lack_feed, 0.0)
+    total = need.sum(axis=1)  # [R, E]
+    spare = np.where(priced, np.maximum(state.stock[:, k, h] - state.reserve[:, k, h], 0.0), 0.0)
+    give = np.minimum(spare, total)
+    got = np.divide(give[:, None, :] * need, total[:, None, :], out=np.zeros_like(need),
+                    where=total[:, None, :] > EPS)  # fmt: skip
+    fed = np.divide(got * lack_feed, need, out=np.zeros_like(need), where=need > EPS)
+    row.final_met[:, to] += got - fed
+    row.feed_met[:, to] += fed
+    row.release[:, to] += got
+    state.stock[:, k, h] -= give
 
 
 def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
@@ -492,6 +552,7 @@ def _record(inputs: Inputs, k: int, t: int, state: State, row: Row, out: Outputs
     out.feed[:, t, k], out.consumption[:, t, k] = state.consumed[:, k], row.final_met
     out.demand[:, t, k], out.unmet[:, t, k] = state.demand[:, k], state.demand[:, k] - row.final_met
     out.inventory[:, t, k], out.stockpile[:, t, k] = state.inv[:, k], state.stock[:, k]
+    out.released[:, t, k] = row.release + row.scheduled
     slots = state.ring.shape[0]
     if state.lagged:
         out.transit[:, t, k] = sum(state.ring[(t + j) % slots, :, k] for j in range(1, slots))

@@ -20,6 +20,8 @@ class Outputs:
     - ``consumption``: final use met; ``demand``: final use wanted; ``unmet`` = demand - consumption;
     - ``losses``: conversion losses of the stage making the material (input minus output);
     - ``inventory``: working stock at the end of the month; ``stockpile``: strategic stock;
+    - ``released``: strategic stock released to the node: to its users in a shortage (from its own
+      stockpiles and its allies'), and scheduled releases into its supply (at the holder);
     - ``recycled``: oxide recovered from magnets used (part of oxide ``production``);
     - ``transit``: goods under way to the node at the end of the month (shipped, not arrived);
       with shipment lags ``imports`` are what arrived in the month, ``exports`` what left;
@@ -37,6 +39,7 @@ class Outputs:
     losses: Array
     inventory: Array
     stockpile: Array
+    released: Array
     recycled: Array
     transit: Array
     price: Array
@@ -64,6 +67,7 @@ class Compact:
     unmet: Array  # [R, T, places, 1 + E] final demand not met
     magnet_stock: Array  # [R, T, places] magnet working stock at the end of the month
     stockpile: Array  # [R, T, places] strategic stocks, every material
+    released: Array  # [R, T, places] strategic stock released to the place (see Outputs), every material
     production_outside: Array  # [R, T, K] made outside the origin node (China)
     use_outside: Array  # [R, T, K] final demand plus next-stage input there
     price: Array  # [R, T, K, 2, E] USD/kg, markets China and outside

@@ -22,13 +22,12 @@ from reesim.errors import InputError, Problem
 from reesim.model.baseline import Baseline
 from reesim.model.controls import Rule
 from reesim.model.dims import MATERIALS, Dims
+from reesim.model.limits import StockRule
 from reesim.model.perrun import Array, Value, as_runs
 from reesim.model.scenario import Scenario, month_index
 
 #: (exporter, first month, end month, covers [K, E], weight [K, E], t/yr): see :mod:`reesim.model.limits`.
 QuotaRule = tuple[int, int, int, NDArray[np.bool_], Array, Value]
-#: (holder, material, first month, element mix [E], target t, purchase t/yr, initial t).
-StockRule = tuple[int, int, int, Array, Value, Value, Value]
 #: (node, material, t/month at nameplate, start month index, ramp months, opex USD/kg, offtake).
 ProjectRow = tuple[int, int, Value, Value, Value, Value, bool]
 

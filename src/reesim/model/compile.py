@@ -90,7 +90,8 @@ class Inputs:
         tables = [self.demand_index, self.proj_capacity, self.proj_start, self.proj_ramp, self.proj_opex,
                   self.recycle_rate, self.price_floor, self.release_threshold, self.controls.review,
                   self.controls.share, self.controls.threshold, self.quotas.tonnes, self.stockpiles.target,
-                  self.stockpiles.purchase, self.stockpiles.initial, *self.params.values()]  # fmt: skip
+                  self.stockpiles.purchase, self.stockpiles.initial, self.stockpiles.floor,
+                  self.stockpiles.sale, self.stockpiles.r_tonnes, *self.params.values()]  # fmt: skip
         return int(max(a.shape[0] for a in tables))
 
 
@@ -128,7 +129,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     proj_material = np.array([p[1] for p in projects], dtype=np.int64)
     return Inputs(
         base=base, months=_labels(scenario.start, t_n), controls=build(b.controls, k_n, n_n, e_n),
-        quotas=quotas(b.quota_rules, k_n, e_n), stockpiles=stockpiles(b.stock_rules, e_n),
+        quotas=quotas(b.quota_rules, k_n, e_n), stockpiles=stockpiles(b.stock_rules, n_n, e_n),
         origin_node=dims.node("CHN"), demand_index=b.demand,
         proj_node=np.array([p[0] for p in projects], dtype=np.int64), proj_material=proj_material,
         proj_capacity=table([p[2] for p in projects], p_n), proj_start=table([p[3] for p in projects], p_n),

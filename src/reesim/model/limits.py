@@ -9,6 +9,7 @@ methods here, the fast kernel with the same arithmetic in compiled code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,10 +55,32 @@ def quotas(rules: list[tuple[int, int, int, Bools, Array, Value]], k_n: int, e_n
     )
 
 
+class StockRule(NamedTuple):
+    """One stockpile as the compile step hands it to :func:`stockpiles` (amounts per run)."""
+
+    node: int  # holder
+    material: int
+    start: int  # month index from which it buys
+    mix: Array  # [E] share of each element (sums to 1)
+    target: Value  # t
+    purchase: Value  # t/yr
+    initial: Value  # t
+    allies: tuple[int, ...] = ()  # nodes it releases to besides its holder
+    floor: Value = 0.0  # t kept for the holder: releases to allies stop there
+    sale: Value = 0.0  # USD/kg: shortage releases only at or above this price (0: any)
+    defence: bool = False  # releases only to the defence part of its recipients' uses
+    scheduled: tuple[tuple[int, Value], ...] = ()  # (month index, t) releases into the holder's supply
+
+
 @dataclass(frozen=True)
 class Stockpiles:
     """Strategic stockpiles. S stockpiles, each of one material at one node, spread over elements
-    by ``mix``; buying ``purchase / 12`` t a month from ``start`` until ``target`` is held."""
+    by ``mix``; buying ``purchase / 12`` t a month from ``start`` until ``target`` is held.
+
+    Stockpiles of one holder and material are held as one stock (a cell per element): the
+    compile step makes sure their release rules (allies, sale price, defence) agree, so the
+    kernels read those rules per (material, holder). Scheduled releases are rules of their own:
+    Q releases, each ``tonnes`` of one stockpile in one month, spread by its mix."""
 
     node: Ints  # [S] holder
     material: Ints  # [S]
@@ -66,6 +89,13 @@ class Stockpiles:
     target: Array  # [R or 1, S] t
     purchase: Array  # [R or 1, S] t/yr
     initial: Array  # [R or 1, S] t held at the start
+    allies: Bools  # [S, N] nodes each stockpile releases to besides its holder
+    floor: Array  # [R or 1, S] t kept for the holder: releases to allies stop there
+    sale: Array  # [R or 1, S] USD/kg below which shortage releases wait (0: none)
+    defence: Bools  # [S] releases only to the defence part of its recipients' uses
+    r_pile: Ints  # [Q] stockpile of each scheduled release
+    r_month: Ints  # [Q] month index
+    r_tonnes: Array  # [R or 1, Q] t
 
     def _spread(self, amounts: Array, k_n: int, n_n: int, e_n: int) -> Array:
         out = np.zeros((amounts.shape[0], k_n, n_n, e_n))
@@ -86,14 +116,56 @@ class Stockpiles:
         buying = np.where(self.start[None, :] <= t, self.purchase / 12.0, 0.0)
         return self._spread(buying, k_n, n_n, e_n)
 
+    def floors(self, k_n: int, n_n: int, e_n: int) -> Array:
+        """[R or 1, K, N, E] stock kept for the holder: releases to allies stop there, t."""
+        return self._spread(self.floor, k_n, n_n, e_n)
 
-def stockpiles(rules: list[tuple[int, int, int, Array, Value, Value, Value]], e_n: int) -> Stockpiles:
-    """Stockpiles from (holder, material, start, mix [E], target, purchase per year, initial) rules."""
+    def scheduled_at(self, t: int, k_n: int, n_n: int, e_n: int) -> Array:
+        """[R or 1, K, N, E] releases scheduled for month ``t`` (before the stock caps them), t."""
+        amounts = np.zeros((self.r_tonnes.shape[0], self.node.size))
+        for q in range(self.r_pile.size):
+            if self.r_month[q] == t:
+                amounts[:, self.r_pile[q]] += self.r_tonnes[:, q]
+        return self._spread(amounts, k_n, n_n, e_n)
+
+    def ally_matrix(self, k_n: int, n_n: int) -> Bools:
+        """[K, holder, ally]: the nodes each (material, holder)'s stock releases to."""
+        out = np.zeros((k_n, n_n, n_n), dtype=bool)
+        for s in range(self.node.size):
+            out[self.material[s], self.node[s]] |= self.allies[s]
+        return out
+
+    def defended(self, k_n: int, n_n: int) -> Bools:
+        """[K, N]: the (material, holder) stocks that are defence holdings."""
+        out = np.zeros((k_n, n_n), dtype=bool)
+        for s in range(self.node.size):
+            out[self.material[s], self.node[s]] |= self.defence[s]
+        return out
+
+    def sale_prices(self, k_n: int, n_n: int) -> Array:
+        """[R or 1, K, N] USD/kg below which a (material, holder)'s stock makes no shortage release."""
+        out = np.zeros((self.sale.shape[0], k_n, n_n))
+        for s in range(self.node.size):
+            out[:, self.material[s], self.node[s]] = self.sale[:, s]
+        return out
+
+
+def stockpiles(rules: list[StockRule], n_n: int, e_n: int) -> Stockpiles:
+    """Stockpiles from their rules (``n_n`` nodes, ``e_n`` elements)."""
+    allies = np.zeros((len(rules), n_n), dtype=bool)
+    for s, r in enumerate(rules):
+        allies[s, list(r.allies)] = True
+    releases = [(s, month, tonnes) for s, r in enumerate(rules) for month, tonnes in r.scheduled]
     return Stockpiles(
-        node=np.array([r[0] for r in rules], dtype=np.int64),
-        material=np.array([r[1] for r in rules], dtype=np.int64),
-        start=np.array([r[2] for r in rules], dtype=np.int64),
-        mix=np.array([r[3] for r in rules], dtype=float).reshape(-1, e_n),
-        target=table([r[4] for r in rules], 0), purchase=table([r[5] for r in rules], 0),
-        initial=table([r[6] for r in rules], 0),
+        node=np.array([r.node for r in rules], dtype=np.int64),
+        material=np.array([r.material for r in rules], dtype=np.int64),
+        start=np.array([r.start for r in rules], dtype=np.int64),
+        mix=np.array([r.mix for r in rules], dtype=float).reshape(-1, e_n),
+        target=table([r.target for r in rules], 0), purchase=table([r.purchase for r in rules], 0),
+        initial=table([r.initial for r in rules], 0), allies=allies,
+        floor=table([r.floor for r in rules], 0), sale=table([r.sale for r in rules], 0),
+        defence=np.array([r.defence for r in rules], dtype=bool),
+        r_pile=np.array([q[0] for q in releases], dtype=np.int64),
+        r_month=np.array([q[1] for q in releases], dtype=np.int64),
+        r_tonnes=table([q[2] for q in releases], 0),
     )  # fmt: skip

@@ -144,8 +144,16 @@ class DemandChange:
 class Stockpile:
     """A strategic stockpile at ``holder``: buys ``purchase_per_yr`` t/yr of ``material`` (split by
     ``elements``, or the node's use mix) from ``start`` until it holds ``target`` t; releases to
-    the holder's final users when their shortfall exceeds ``release_shortfall`` (a share of their
-    demand; ``None``: the ``stockpile_release_shortfall`` parameter)."""
+    the holder's users (final and next stage's) when their shortfall exceeds ``release_shortfall``
+    (a share of their uses; ``None``: the ``stockpile_release_shortfall`` parameter).
+
+    Then, from what is left, it releases to the ``release_to`` nodes whose own shortfall exceeds
+    the same threshold, down to a reserve of ``1 - release_to_share`` times the larger of
+    ``target`` and ``initial`` kept for the holder. ``scheduled`` lists ``(YYYY-MM, t)`` releases
+    into the holder's supply, whatever the shortage, in month order (those outside the simulated
+    months do nothing). With ``sale_price`` (USD/kg) shortage releases
+    happen only while the holder's market price is at least that; a ``defence`` holding releases
+    only to the defence part of its recipients' uses (see docs/model.md)."""
 
     holder: str
     material: str
@@ -155,6 +163,11 @@ class Stockpile:
     elements: tuple[str, ...] = ()
     initial: float = 0.0
     release_shortfall: float | None = None
+    release_to: tuple[str, ...] = ()
+    release_to_share: float = 1.0
+    scheduled: tuple[tuple[str, float], ...] = ()
+    sale_price: float | None = None
+    defence: bool = False
 
 
 @dataclass(frozen=True)

@@ -241,19 +241,31 @@ def race(s: xr.Dataset, events: list[tuple[str, str]]) -> Figure:
 
 
 def stockpiles(s: xr.Dataset) -> Figure:
-    """Strategic stockpiles held per place (t REO-eq)."""
-    fig, ax = plt.subplots(figsize=(7, 2.8))
+    """Strategic stockpiles held per place (t REO-eq) and, beside them, what strategic stocks
+    released to each place (t REO-eq per month): to its users in a shortage, from its own
+    stockpiles or its allies', and scheduled releases into its holder's supply. A release to an
+    ally shows as the holder's stock falling and the ally receiving. Series stored without
+    releases show the stocks only."""
+    panels = ("stockpile", "released") if "released" in s else ("stockpile",)
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels) + 2, 2.8), sharex=True, squeeze=False)
     x = _x(s)
-    for place in s["place"].values:
-        values = s["stockpile"].sel(place=place).values
-        if values.max() > 0 and place != "outside China":
-            band(ax, x, values, plt.get_cmap("tab10")(list(s["place"].values).index(place)), str(place))
-    if not ax.lines:
-        ax.text(0.5, 0.5, "no strategic stockpiles in this scenario", ha="center", transform=ax.transAxes)
-    else:
-        ax.legend(fontsize=7, frameon=False)
-    ax.set_ylabel("t REO-eq")
-    ax.set_title("Strategic stockpiles")
+    places = list(s["place"].values)
+    titles = {"stockpile": ("Strategic stockpiles held", "t REO-eq"),
+              "released": ("Released from strategic stocks to", "t REO-eq / month")}  # fmt: skip
+    for ax, name in zip(axes[0], panels, strict=True):
+        for place in places:
+            values = s[name].sel(place=place).values
+            if values.max() > 0 and place != "outside China":
+                band(ax, x, values, plt.get_cmap("tab10")(places.index(place)), str(place))
+        if not ax.lines:
+            empty = "no strategic stockpiles in this scenario" if name == "stockpile" else "nothing released"
+            ax.text(0.5, 0.5, empty, ha="center", transform=ax.transAxes)
+        else:
+            ax.legend(fontsize=7, frameon=False)
+        title, unit = titles[name]
+        ax.set_title(title)
+        ax.set_ylabel(unit)
+        ax.tick_params(axis="x", labelrotation=45)
     return fig
 
 

@@ -174,7 +174,15 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
             png_dir,
         ),
         "<h2>Stockpiles</h2>",
-        _figure("stockpiles", charts.stockpiles(s), "Strategic stocks held (t REO-equivalent).", png_dir),
+        _figure(
+            "stockpiles",
+            charts.stockpiles(s),
+            "Left: strategic stocks held by each place (t REO-equivalent). Right: what strategic stocks "
+            "released to each place (t REO-equivalent per month): to its users in a shortage, from its own "
+            "stockpiles or from allies' (the holder's stock falls, the ally receives), and scheduled "
+            "releases into the holder's supply.",
+            png_dir,
+        ),
         "<h2>Prices</h2>",
         _figure(
             "prices",

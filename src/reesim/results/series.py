@@ -45,17 +45,17 @@ def place_members(ds: Dataset, base: Baseline) -> np.ndarray:
 
 
 def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
-    """Per run and month: demand, unmet, stock cover and stockpile per place and item; prices
-    outside China per item; production and use outside China per stage."""
+    """Per run and month: demand, unmet, stock cover, stockpile and releases from strategic stocks
+    per place and item; prices outside China per item; production and use outside China per stage."""
     places = place_nodes(ds, base)
     nodes = [str(n) for n in result["node"].values]
     elements = [str(e) for e in result["element"].values]
     k_magnet = list(result["material"].values).index("magnet")
     dem, unm = result["demand"].values, result["unmet"].values  # [R, T, K, N, E]
-    inv, pile = result["inventory"].values, result["stockpile"].values
+    inv, pile, released = result["inventory"].values, result["stockpile"].values, result["released"].values
     shape = (dem.shape[0], dem.shape[1], len(places), len(elements) + 1)
     demand, unmet = np.zeros(shape), np.zeros(shape)
-    held, stock = np.zeros(shape[:3]), np.zeros(shape[:3])
+    held, stock, given = np.zeros(shape[:3]), np.zeros(shape[:3]), np.zeros(shape[:3])
     for p, members in enumerate(places.values()):
         idx = [nodes.index(n) for n in members]
         demand[:, :, p, 0] = dem[:, :, k_magnet][:, :, idx].sum(axis=(2, 3))
@@ -64,11 +64,13 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
         unmet[:, :, p, 1:] = unm[:, :, :, idx].sum(axis=(2, 3))
         held[:, :, p] = inv[:, :, k_magnet][:, :, idx].sum(axis=(2, 3))
         stock[:, :, p] = pile[:, :, :, idx].sum(axis=(2, 3, 4))
+        given[:, :, p] = released[:, :, :, idx].sum(axis=(2, 3, 4))
     outside = [nodes.index(n) for n in places["outside China"]]
     production = result["production"].values[:, :, :, outside].sum(axis=(3, 4))
     use = (dem + result["feed"].values)[:, :, :, outside].sum(axis=(3, 4))
     out = assemble(
-        Compact(demand, unmet, held, stock, production, use, result["price"].values), base,
+        Compact(demand=demand, unmet=unmet, magnet_stock=held, stockpile=stock, released=given,
+                production_outside=production, use_outside=use, price=result["price"].values), base,
         runs=result["run"].values, months=result["month"].values, places=list(places),
     )  # fmt: skip
     if "units_not_built" in result:
@@ -101,6 +103,7 @@ def assemble(c: Compact, base: Baseline, runs: np.ndarray, months: Any, places: 
         "unmet": (("run", "month", "place", "item"), c.unmet),
         "cover": (("run", "month", "place"), cover),
         "stockpile": (("run", "month", "place"), c.stockpile),
+        "released": (("run", "month", "place"), c.released),
         "price_outside": (("run", "month", "item"), price),
         "price_ratio": (("run", "month", "item"), ratio),
         "production_outside": (("run", "month", "stage"), c.production_outside),

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reesim.instruments.registry import kinds
+from reesim.instruments.stockpile import ScheduledRelease
 from reesim.scenarios.spec import ApprovalStep, Period, ScenarioFile
 
 BEGIN, END = "<!-- BEGIN GENERATED FIELDS -->", "<!-- END GENERATED FIELDS -->"
@@ -76,7 +77,7 @@ def _table(model: type[BaseModel]) -> list[str]:
 def generated() -> str:
     """The generated block: the scenario file's fields, then each instrument's fields and example."""
     out = [BEGIN, "", "### The scenario file", "", *_table(ScenarioFile), ""]
-    for helper in (Period, ApprovalStep):
+    for helper in (Period, ApprovalStep, ScheduledRelease):
         out += [f"`{helper.__name__}`: {(helper.__doc__ or '').strip()}", "", *_table(helper), ""]
     for kind in kinds():
         out += [f"### `{kind.name}`", "", (kind.spec.__doc__ or "").strip(), "", *_table(kind.spec), ""]
