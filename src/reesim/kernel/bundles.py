@@ -151,6 +151,7 @@ class Params(NamedTuple):
     material_switch_months: Array
     output_headroom_share: Array
     output_adjust_months: Array
+    idle_price_band: Array
 
 
 class Full(NamedTuple):

@@ -138,8 +138,11 @@ def supply(lt, t, rl, s, proj, par, state, now):  # pragma: no cover - compiled
                 revenue = 0.0
                 for e in range(e_n):
                     revenue += price[mat, mk, e, q] * proj_mix[p, e]
-                if revenue < par.idle_price_ratio[q] * proj_opex[r, p]:
-                    level = 0.0
+                floor = par.idle_price_ratio[q] * proj_opex[r, p]
+                if revenue < floor:  # lines idle one by one over a band of prices below the floor
+                    low = floor * (1.0 - par.idle_price_band[q])
+                    gap = floor - low
+                    level *= min(max((revenue - low) / gap, 0.0), 1.0) if gap > 0.0 else 0.0
             add[mat, node, q] += level
     util = state.util
     for k in range(k_n - 1):

@@ -47,7 +47,7 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
     ``avail`` and carries the share the node's stock has."""
     act_e, n_act, piled, tracked, partners = s.act_e, s.n_act, s.piled, s.tracked, s.partners
     busy, live, full, flow, wide = scr.busy[k], scr.live[k], scr.full, scr.flow, scr.wide
-    avail, use, buy, request, have = scr.avail, scr.use, scr.buy, scr.request, scr.have
+    avail, buy, request, have = scr.avail, scr.buy, scr.request, scr.have
     bought, release, held, release_at = scr.bought, scr.release, scr.held, state.release_at
     price, sale_at, defended, shares, market = (
         state.price,
@@ -81,15 +81,15 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
             received = load(lt, arrived, (n, e)) if lagged else load(lt, imports, (n, e))
             hv = load(lt, avail, (n, e)) + received - load(lt, exports, (n, e))
             store(have, (n, e), hv)
-            u = load(lt, use, (n, e))
+            # Users first (final and next stage, pro rata), strategic purchases from what is left.
+            d, pl = load(lt, demand, (k, n, e)), load(lt, planned, (k, n, e))
+            u = d + pl
             frac = where(u > EPS, vmin(hv, u) / u, 1.0)
-            d = load(lt, demand, (k, n, e))
             fm = d * frac
             store(final_met, (n, e), fm)
-            pl = load(lt, planned, (k, n, e))
             fd = pl * frac
             store(feed_met, (n, e), fd)
-            store(bought, (n, e), load(lt, buy, (n, e)) * frac)
+            store(bought, (n, e), vmin(load(lt, buy, (n, e)), vmax(hv - u, 0.0)))
             unmet = unmet + ((d - fm) + (pl - fd))
             total = total + (d + pl)
             if not piled[k, n, e]:  # no stockpile here: nothing released, so the uses met are final

@@ -128,7 +128,7 @@ def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
         p.substitution_lag_months[rl], p.substitution_max_share[rl], p.stockpile_release_shortfall[rl],
         p.contracted_share[rl], p.idle_price_ratio[rl], p.restock_months[rl],
         p.stockpile_buy_max_shortfall[rl], p.material_switch_months[rl], p.output_headroom_share[rl],
-        p.output_adjust_months[rl],
+        p.output_adjust_months[rl], p.idle_price_band[rl],
     )  # fmt: skip
 
 

@@ -62,8 +62,10 @@ __all__ = ["EPS", "capacity_additions", "feed_mixes", "month_steps", "run_refere
 def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = None) -> Array:
     """Extra capacity from projects at month ``t``: [R, K, N] t/month.
 
-    With ``price`` ([R, K, market, E]) a project idles when its revenue price is below
-    ``idle_price_ratio`` x its opex, unless it has an offtake; without, all projects run.
+    With ``price`` ([R, K, market, E]) a project runs in full while its revenue price is at least
+    ``idle_price_ratio`` x its opex and idles line by line below it: its output falls linearly to
+    none at ``1 - idle_price_band`` of that price (so output moves continuously with prices),
+    unless it has an offtake; without, all projects run.
     """
     base = inputs.base
     add = np.zeros((runs, len(MATERIALS), base.dims.n_nodes))
@@ -77,7 +79,12 @@ def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = 
         market = np.where(inputs.proj_node == inputs.origin_node, 0, 1)
         revenue = (price[:, inputs.proj_material, market, :] * inputs.proj_mix[None]).sum(axis=2)  # [R, P]
         ratio = np.broadcast_to(inputs.params["idle_price_ratio"], (runs,)).astype(float)[:, None]
-        running = inputs.proj_offtake[None, :] | (revenue >= ratio * np.broadcast_to(inputs.proj_opex, shape))
+        band = np.broadcast_to(inputs.params["idle_price_band"], (runs,)).astype(float)[:, None]
+        floor = ratio * np.broadcast_to(inputs.proj_opex, shape)
+        low = floor * (1.0 - band)
+        gap = floor - low
+        share = np.clip(np.divide(revenue - low, gap, out=np.zeros(shape), where=gap > 0.0), 0.0, 1.0)
+        running = np.where(inputs.proj_offtake[None, :] | (revenue >= floor), 1.0, share)
         level = level * running
     for p in range(inputs.proj_node.size):
         add[:, inputs.proj_material[p], inputs.proj_node[p]] += level[:, p]
@@ -414,9 +421,11 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     demand, planned = state.demand[:, k], state.planned[:, k]
     lagged = state.lagged
     row.have = row.avail + (row.arrived if lagged else row.imports) - row.exports
-    met = np.minimum(row.have, row.use)
-    frac = np.divide(met, row.use, out=np.ones_like(met), where=row.use > EPS)
-    final_met, row.feed_met, row.bought = demand * frac, planned * frac, row.buy * frac
+    # Users first (final and next stage, pro rata), strategic purchases from what is left.
+    users = demand + planned
+    frac = np.divide(np.minimum(row.have, users), users, out=np.ones_like(users), where=users > EPS)
+    final_met, row.feed_met = demand * frac, planned * frac
+    row.bought = np.minimum(row.buy, np.maximum(row.have - users, 0.0))
     release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
         np.isnan(inputs.release_threshold), par.stockpile_release_shortfall[:, None], inputs.release_threshold
     )

@@ -44,6 +44,7 @@ KERNEL_PARAMETERS = (
     "material_switch_months",
     "output_headroom_share",
     "output_adjust_months",
+    "idle_price_band",
 )
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
