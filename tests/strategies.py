@@ -22,6 +22,7 @@ from reesim.model.scenario import (
     DemandChange,
     ExportControl,
     ExportQuota,
+    ImportBan,
     PriceFloor,
     Recycling,
     Scenario,
@@ -134,6 +135,20 @@ tariffs = st.builds(
     rate=st.floats(0, 1),
     start=months,
 )
+#: Importers and origins of random import bans (an origin may also be an importer: no rule then).
+importer_lists = st.lists(st.sampled_from(["CHN", "USA", "JPN", "eu"]), min_size=1, max_size=2, unique=True)
+origin_lists = st.lists(
+    st.sampled_from(["USA", "AUS", "MYS", "MMR", "CHN"]), min_size=1, max_size=2, unique=True
+)
+import_bans = st.builds(
+    ImportBan,
+    importers=importer_lists.map(tuple),
+    origins=origin_lists.map(tuple),
+    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=3, unique=True).map(tuple),
+    start=months,
+    elements=st.lists(st.sampled_from(ELEMENTS), max_size=4, unique=True).map(tuple),
+    allowed_share=st.floats(0, 1),
+)
 substitutions = st.builds(
     Substitution,
     sector=st.sampled_from(["all", "ev_traction", "wind"]),
@@ -148,20 +163,26 @@ floors = st.builds(
     level=st.floats(0, 500),
     start=months,
 )
+#: One random instrument of each kind.
+instruments = (
+    controls,
+    projects,
+    demands,
+    stockpiles,
+    recyclings,
+    quotas,
+    tariffs,
+    import_bans,
+    substitutions,
+    floors,
+)
 #: Random engine scenarios of :data:`MONTHS` months from 2025-01 with up to five instruments.
 scenarios = st.builds(
     Scenario,
     name=st.just("random"),
     start=st.just("2025-01"),
     months=st.just(MONTHS),
-    instruments=st.lists(
-        st.one_of(
-            controls, projects, demands, stockpiles, recyclings, quotas, tariffs, substitutions, floors
-        ),
-        max_size=5,
-    )
-    .map(tuple)
-    .map(one_stock),
+    instruments=st.lists(st.one_of(*instruments), max_size=5).map(tuple).map(one_stock),
 )
 
 #: Text of the characters YAML gives meaning to, with letters and digits: scenario files gone wrong.

@@ -26,6 +26,7 @@ from reesim.model.baseline import build_baseline
 from reesim.model.builder import Builder
 from reesim.model.compile import compile_scenario
 from reesim.model.compile_demand import tariff_factor
+from reesim.model.controls import Controls
 from reesim.model.dims import MAGNET, MATERIALS
 from reesim.scenarios import resolve
 from reesim.scenarios.docs import generated, kinds_table
@@ -128,19 +129,30 @@ def test_a_kind_registered_at_run_time_is_loadable_documented_and_compiled(tmp_p
 
 
 def test_april_2025_compiles_to_its_approval_steps() -> None:
+    """Four approval steps for everyone, four for the US, then China's ban on US concentrate."""
     controls = compile_scenario(resolve("april-2025", DS), DS, BASE).controls
-    assert controls.start.tolist() == [3, 5, 6, 11] * 2 and controls.end.tolist() == [5, 6, 11, 72] * 2
-    assert controls.share[0].tolist() == [0.26, 0.62, 0.9, 0.95, 0.07, 0.57, 0.9, 0.95]
+    assert controls.start.tolist() == [3, 5, 6, 11] * 2 + [3]
+    assert controls.end.tolist() == [5, 6, 11, 72] * 2 + [72]
+    assert controls.share[0].tolist() == [0.26, 0.62, 0.9, 0.95, 0.07, 0.57, 0.9, 0.95, 0.0]
     review = 2 - math.sqrt(0.5)  # median of triangular(1, 1, 2) months
-    assert controls.review[0].tolist() == pytest.approx([review, 0.0, 0.0, 0.0] * 2, abs=1e-12)
+    assert controls.review[0].tolist() == pytest.approx([review, 0.0, 0.0, 0.0] * 2 + [0.0], abs=1e-12)
     assert np.all(np.isinf(controls.threshold)) and not controls.denies.any()
 
 
-def test_full_embargo_compiles_to_a_ban_and_a_content_rule() -> None:
+def _covered(controls: Controls, c: int) -> set[tuple[int, int, int]]:
+    """(material, exporter, importer) cells control ``c`` covers directly, any element."""
+    cells = np.argwhere(controls.allow_members[controls.allow_pattern, c].any(axis=3))
+    return {(int(k), int(x), int(i)) for k, x, i in cells}
+
+
+def test_full_embargo_compiles_to_a_ban_a_content_rule_and_chinas_ban_on_us_concentrate() -> None:
     controls = compile_scenario(resolve("full-embargo", DS), DS, BASE).controls
-    assert controls.start.tolist() == [23, 23] and controls.end.tolist() == [132, 132]
-    assert controls.share[0].tolist() == [0.0, 0.0] and controls.threshold[0].tolist() == [np.inf, 0.001]
-    assert controls.denies.tolist() == [False, True]
+    assert controls.start.tolist() == [23, 23, 3] and controls.end.tolist() == [132, 132, 132]
+    assert controls.share[0].tolist() == [0.0, 0.0, 0.0]
+    assert controls.threshold[0].tolist() == [np.inf, 0.001, np.inf]
+    assert controls.denies.tolist() == [False, True, False]
+    usa, chn = BASE.dims.node("USA"), BASE.dims.node("CHN")
+    assert _covered(controls, 2) == {(MATERIALS.index("concentrate"), usa, chn)}
 
 
 def test_quota_2010_compiles_to_three_half_year_caps() -> None:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from reesim.cli import app
 from reesim.dataset import load_dataset
 from reesim.errors import InputError, Problem
+from reesim.model.scenario import ExportControl
 from reesim.scenarios import load, resolve
 from reesim.scenarios.bundled import shipped_dir
 
@@ -107,7 +108,8 @@ def test_extends_overrides_and_removes(tmp_path: Path) -> None:
         "name: c\nextends: april-2025\nremove: [april-licences-usa]\nhorizon: 2026-06\n"
     )
     scenario = resolve(str(tmp_path / "c.yaml"), DS)
-    assert scenario.months == 18 and all(not c.destinations for c in scenario.instruments)  # type: ignore[union-attr]
+    controls = [c for c in scenario.instruments if isinstance(c, ExportControl)]
+    assert scenario.months == 18 and len(controls) == 4 and all(not c.destinations for c in controls)
 
 
 def test_unknown_kind_field_and_parameter(tmp_path: Path) -> None:

@@ -108,12 +108,22 @@ def convert(c: Conversion, n: int, inst: ExportSpec) -> None:
         ))  # fmt: skip
 
 
-def compile_control(b: Builder, inst: m.ExportControl) -> None:
-    """The control as a rule over (material, elements) cells; a magnet containing a controlled
-    element is controlled as a whole."""
-    x = b.one_node(inst.exporter, "exporter")
-    es = b.elements(inst.elements, "elements")
+#: (material index, element indices) cells covered by a trade measure.
+Cells = list[tuple[int, list[int]]]
+
+
+def covered_cells(b: Builder, materials: tuple[str, ...], elements: tuple[str, ...]) -> Cells:
+    """The (material, elements) cells a trade measure covers; a magnet containing a covered
+    element is covered as a whole (every element of it)."""
+    es = b.elements(elements, "elements")
     whole = bool(set(es) & b.magnet_elements)
+    everything = list(range(b.e_n))
+    return [(k, everything if (k == MAGNET and whole) else es) for k in b.materials(materials, "materials")]
+
+
+def compile_control(b: Builder, inst: m.ExportControl) -> None:
+    """The control as a rule over (material, elements) cells (:func:`covered_cells`)."""
+    x = b.one_node(inst.exporter, "exporter")
     dest = (
         b.places(inst.destinations, "destinations")
         if inst.destinations
@@ -122,9 +132,7 @@ def compile_control(b: Builder, inst: m.ExportControl) -> None:
     exempt = set(b.places(inst.exempt, "exempt"))
     begin, stop = b.window(inst.start, inst.end)
     b.controls.append(Rule(
-        exporter=x,
-        cells=[(k, list(range(b.e_n)) if (k == MAGNET and whole) else es)
-               for k in b.materials(inst.materials, "materials")],
+        exporter=x, cells=covered_cells(b, inst.materials, inst.elements),
         destinations=[i for i in dest if i not in exempt and i != x], start=begin, end=stop,
         review=inst.review_months, share=inst.approval_share, denies_defence=inst.defence_denied,
         threshold=inst.content_threshold, content_only=inst.content_only,

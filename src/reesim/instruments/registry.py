@@ -17,6 +17,7 @@ from reesim.instruments import (
     export_ban,
     export_control,
     export_quota,
+    import_ban,
     investment_programme,
     offtake,
     price_floor,
@@ -33,9 +34,9 @@ Kind = Instrument[Any, Any]
 _KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        export_control.KIND, export_ban.KIND, export_quota.KIND, tariff.KIND, price_floor.KIND, offtake.KIND,
-        stockpile.KIND, capacity_project.KIND, investment_programme.KIND, demand_change.KIND,
-        substitution.KIND, recycling.KIND,
+        export_control.KIND, export_ban.KIND, export_quota.KIND, tariff.KIND, import_ban.KIND,
+        price_floor.KIND, offtake.KIND, stockpile.KIND, capacity_project.KIND, investment_programme.KIND,
+        demand_change.KIND, substitution.KIND, recycling.KIND,
     )
 }  # fmt: skip
 

@@ -2,7 +2,9 @@
 
 The importers' final users see a price higher by the rate x the base-year share of their supply
 that comes from the exporter; their demand follows through the ``demand_price_elasticity``
-parameter (:func:`reesim.model.compile_demand.tariff_factor`). Trade routes do not change.
+parameter (:func:`reesim.model.compile_demand.tariff_factor`). Trade routes do not change: a tariff
+is a price measure. A tariff so high that the exporters stop shipping (a quantity measure on the
+routes) is an ``import_ban`` (:mod:`reesim.instruments.import_ban`); the two may be combined.
 """
 
 from __future__ import annotations

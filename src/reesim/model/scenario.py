@@ -92,6 +92,26 @@ class Tariff:
 
 
 @dataclass(frozen=True)
+class ImportBan:
+    """An importer's refusal of ``materials`` and ``elements`` (empty = all) shipped by ``origins``
+    to ``importers`` (countries, nodes or bloc ids), from ``start`` until ``end``.
+
+    It closes the route origin -> importer as an export control with approval share
+    ``allowed_share`` (0: nothing enters) and no review would: what the importer still asks goes
+    to other exporters. Unlike :class:`Tariff`, which changes what the importers' users buy and
+    leaves routes alone, it limits the quantity on the route itself.
+    """
+
+    importers: tuple[str, ...]
+    origins: tuple[str, ...]
+    materials: tuple[str, ...]
+    start: str
+    elements: tuple[str, ...] = ()
+    end: str | None = None
+    allowed_share: float = 0.0
+
+
+@dataclass(frozen=True)
 class Substitution:
     """From ``start``, ``share`` of the magnet use of ``sector`` at ``nodes`` (empty = all) is
     replaced by other technology (e.g. induction or ferrite motors), phasing in linearly over
@@ -197,6 +217,7 @@ Instrument = (
     ExportControl
     | ExportQuota
     | Tariff
+    | ImportBan
     | CapacityProject
     | DemandChange
     | Substitution

@@ -19,6 +19,7 @@ from reesim.instruments.demand_change import DemandChangeSpec
 from reesim.instruments.export_ban import ExportBanSpec
 from reesim.instruments.export_control import ExportControlSpec
 from reesim.instruments.export_quota import ExportQuotaSpec
+from reesim.instruments.import_ban import ImportBanSpec
 from reesim.instruments.investment_programme import InvestmentProgrammeSpec
 from reesim.instruments.offtake import OfftakeSpec
 from reesim.instruments.price_floor import PriceFloorSpec
@@ -31,9 +32,9 @@ from reesim.language.fields import AnyNumber, Date, Place, SourceId, before, fai
 
 __all__ = [
     "INSTRUMENT_KINDS", "ApprovalStep", "CapacityProjectSpec", "DemandChangeSpec", "ExportBanSpec",
-    "ExportControlSpec", "ExportQuotaSpec", "F", "InstrumentSpec", "InvestmentProgrammeSpec", "OfftakeSpec",
-    "Period", "PriceFloorSpec", "RecyclingSpec", "ScenarioFile", "StockpileSpec", "SubstitutionSpec",
-    "TariffSpec", "refresh",
+    "ExportControlSpec", "ExportQuotaSpec", "F", "ImportBanSpec", "InstrumentSpec", "InvestmentProgrammeSpec",
+    "OfftakeSpec", "Period", "PriceFloorSpec", "RecyclingSpec", "ScenarioFile", "StockpileSpec",
+    "SubstitutionSpec", "TariffSpec", "refresh",
 ]  # fmt: skip
 
 
