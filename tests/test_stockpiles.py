@@ -88,7 +88,9 @@ def test_stockpiles_do_not_buy_in_a_short_market() -> None:
     )  # never releases: only buying is tested
     out = _run(Scenario("buying", start="2025-01", months=12, instruments=(embargo, pile)))
     bought = np.diff(out.stockpile[0, :, OXIDE, USA].sum(axis=1), prepend=0.0)  # t a month
-    assert np.allclose(bought[:4], 1_000.0)  # the full rate until the embargo
+    # Until the embargo it buys what its orders bring in above the working stock (the first month's
+    # arrive a month later): most of the rate.
+    assert bought[0] < 1.0 and bought[1] > 999.0 and bought[:4].sum() > 2_000.0
     # Once the embargo leaves the outside market short, purchases all but stop (they go on only
     # for the few elements whose market is not short).
     assert bought[5:].max() < 0.05 * 1_000.0

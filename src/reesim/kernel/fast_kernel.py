@@ -42,7 +42,7 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "310a90ddb593427e"
+CALLED_SOURCES = "9bbd6a013f67f081"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_month.py", "kernel/fast_respond.py",
                   "kernel/fast_settle.py", "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py",
                   "kernel/transit.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
@@ -77,7 +77,7 @@ def kernel(lt, groups, s, ctl, lim, proj, paths, params, full, series):  # pragm
                 trade(lt, k, s, par, state, now, scr)
                 if s.lagged:
                     transit(lt, k, t, s, state, scr)
-                settle(lt, k, s, state, scr)
+                settle(lt, k, s, par, state, scr)
                 stage(lt, k, t, rl, s, paths, state, scr)
                 keep(lt, k, s, state, scr)
                 respond(lt, k, s, par, state, now, scr)

@@ -142,7 +142,7 @@ def supply(lt, t, rl, s, proj, par, state, now):  # pragma: no cover - compiled
                 if revenue < floor:  # lines idle one by one over a band of prices below the floor
                     low = floor * (1.0 - par.idle_price_band[q])
                     gap = floor - low
-                    level *= min(max((revenue - low) / gap, 0.0), 1.0) if gap > 0.0 else 0.0
+                    level *= min(max((revenue - low) / gap, 0.0), 1.0) if gap > EPS else 0.0
             add[mat, node, q] += level
     util = state.util
     for k in range(k_n - 1):

@@ -20,7 +20,7 @@ from reesim.model.dims import MAGNET, OXIDE
 
 
 @njit(cache=True, error_model="numpy")
-def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
+def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
     """Uses met, stock releases, shortage months and the China-origin share after trade.
 
     Per-material arrays (``demand``, ``planned``, ``inv``, ``stock``, ``origin``, ``wanted``,
@@ -48,6 +48,7 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
     act_e, n_act, piled, tracked, partners = s.act_e, s.n_act, s.piled, s.tracked, s.partners
     busy, live, full, flow, wide = scr.busy[k], scr.live[k], scr.full, scr.flow, scr.wide
     avail, buy, request, have = scr.avail, scr.buy, scr.request, scr.have
+    stock_months = load(lt, par.working_stock_months, ())
     bought, release, held, release_at = scr.bought, scr.release, scr.held, state.release_at
     price, sale_at, defended, shares, market = (
         state.price,
@@ -81,7 +82,8 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
             received = load(lt, arrived, (n, e)) if lagged else load(lt, imports, (n, e))
             hv = load(lt, avail, (n, e)) + received - load(lt, exports, (n, e))
             store(have, (n, e), hv)
-            # Users first (final and next stage, pro rata), strategic purchases from what is left.
+            # Users first (final and next stage, pro rata); strategic purchases only from what is
+            # left above the working-stock target.
             d, pl = load(lt, demand, (k, n, e)), load(lt, planned, (k, n, e))
             u = d + pl
             frac = where(u > EPS, vmin(hv, u) / u, 1.0)
@@ -89,7 +91,8 @@ def settle(lt, k, s, state, scr):  # pragma: no cover - compiled
             store(final_met, (n, e), fm)
             fd = pl * frac
             store(feed_met, (n, e), fd)
-            store(bought, (n, e), vmin(load(lt, buy, (n, e)), vmax(hv - u, 0.0)))
+            spare = vmax(hv - u - stock_months * s.base_use[k, n, e], 0.0)
+            store(bought, (n, e), vmin(load(lt, buy, (n, e)), spare))
             unmet = unmet + ((d - fm) + (pl - fd))
             total = total + (d + pl)
             if not piled[k, n, e]:  # no stockpile here: nothing released, so the uses met are final

@@ -83,7 +83,7 @@ def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = 
         floor = ratio * np.broadcast_to(inputs.proj_opex, shape)
         low = floor * (1.0 - band)
         gap = floor - low
-        share = np.clip(np.divide(revenue - low, gap, out=np.zeros(shape), where=gap > 0.0), 0.0, 1.0)
+        share = np.clip(np.divide(revenue - low, gap, out=np.zeros(shape), where=gap > EPS), 0.0, 1.0)
         running = np.where(inputs.proj_offtake[None, :] | (revenue >= floor), 1.0, share)
         level = level * running
     for p in range(inputs.proj_node.size):
@@ -421,11 +421,13 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     demand, planned = state.demand[:, k], state.planned[:, k]
     lagged = state.lagged
     row.have = row.avail + (row.arrived if lagged else row.imports) - row.exports
-    # Users first (final and next stage, pro rata), strategic purchases from what is left.
+    # Users first (final and next stage, pro rata); strategic purchases only from what is left
+    # above the working-stock target.
     users = demand + planned
     frac = np.divide(np.minimum(row.have, users), users, out=np.ones_like(users), where=users > EPS)
     final_met, row.feed_met = demand * frac, planned * frac
-    row.bought = np.minimum(row.buy, np.maximum(row.have - users, 0.0))
+    target = par.working_stock_months[:, None, None] * (inputs.base.feed[k] + inputs.base.final[k])[None]
+    row.bought = np.minimum(row.buy, np.maximum(row.have - users - target, 0.0))
     release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
         np.isnan(inputs.release_threshold), par.stockpile_release_shortfall[:, None], inputs.release_threshold
     )

@@ -65,7 +65,7 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
                 if s.lagged:
                     transit(lanes, k, t, s, state, scr)
                 yield t, k, "transit", state, now, scr
-                settle(lanes, k, s, state, scr)
+                settle(lanes, k, s, par, state, scr)
                 yield t, k, "settle", state, now, scr
                 stage(lanes, k, t, rl, s, paths, state, scr)
                 yield t, k, "stage", state, now, scr
