@@ -75,9 +75,7 @@ def test_april_2025_us_trough_month(fits: dict[str, SeriesFit]) -> None:
 
 def test_after_busan_exports_out_of_sample(fits: dict[str, SeriesFit]) -> None:
     fit = fits["busan-truce/china_magnet_exports"]
-    assert fit.calibrated == []
-    # Known miss (docs/validation.md): exports rise by under 2% (counted as flat), not 27%.
-    assert not fit.direction_ok and 1.0 < fit.move_simulated[1] < 1.05
+    assert fit.direction_ok and fit.calibrated == []
     assert fit.error_out_of_sample < 0.2
     assert np.all(np.array(fit.simulated) < np.array(fit.observed))  # the model has no demand growth
 

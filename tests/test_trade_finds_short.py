@@ -33,9 +33,10 @@ def _run(scenario: Scenario) -> Outputs:
 def _idle_stocks(out: Outputs, inputs: Inputs) -> tuple[list[tuple[str, str, str, int, int]], int]:
     """Where a producer holds more than :data:`MOST_MONTHS` of the larger of its own use and its
     output of an element of a material (and more than 5 t: a few tonnes are not a pile) in a month
-    when another place's final users are more than :data:`SHORT` short of it, and no export
-    control in force that month limits what it may ship of it; and how many (run, month,
-    material, element) have some place short."""
+    when another place's final users have been more than :data:`SHORT` short of it for longer
+    than it takes them to qualify other suppliers (``material_switch_months``, magnets
+    ``supplier_switch_months``), and no export control in force that month limits what it may
+    ship of it; and how many (run, month, material, element) have some place short."""
     own = BASE.final + BASE.feed  # [K, N, E] base use, t/month
     months = out.inventory.shape[1]
     held_back = np.zeros(out.inventory.shape, dtype=bool)  # [R, T, K, N, E] a licence limits its exports
@@ -46,8 +47,14 @@ def _idle_stocks(out: Outputs, inputs: Inputs) -> tuple[list[tuple[str, str, str
     for k in range(4):
         stock, made = out.inventory[:, :, k], out.production[:, :, k]  # [R, T, N, E]
         short = out.unmet[:, :, k] > SHORT * np.maximum(out.demand[:, :, k], 1e-9)
+        lag = inputs.params["supplier_switch_months" if k == 3 else "material_switch_months"]
+        lag = np.broadcast_to(np.asarray(lag, dtype=float), (short.shape[0],))[:, None, None]
+        spell = np.zeros(short.shape)  # months each place has been short in a row
+        for t in range(months):
+            spell[:, t] = np.where(short[:, t], (spell[:, t - 1] if t else 0.0) + 1.0, 0.0)
+        long_short = spell[:, :, :, :] > lag[..., None]
         cover = stock / np.maximum(np.maximum(own[k], made), 1e-9)
-        others_short = short.sum(axis=2, keepdims=True) - short > 0  # some other place is short
+        others_short = long_short.sum(axis=2, keepdims=True) - long_short > 0  # another place, for long
         idle = (
             (made > 0) & ~short & others_short & (cover > MOST_MONTHS) & (stock > 5.0) & ~held_back[:, :, k]
         )

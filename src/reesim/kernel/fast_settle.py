@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from reesim.kernel.shared import EPS
+from reesim.kernel.shared import EPS, SHORT_SHARE
 from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
 from reesim.model.dims import MAGNET, OXIDE
 
@@ -101,8 +101,8 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
                 store(missing, (k, n, e), (d - fm) + (pl - fd))
             req = load(lt, request, (n, e))
             months = load(lt, short_months, (k, n, e))
-            short = req - load(lt, imports, (n, e)) > 1e-9 * vmax(req, 1.0)
-            store(short_months, (k, n, e), where(short, months + 1.0, months))
+            lacked = (req - load(lt, imports, (n, e))) / (SHORT_SHARE * req)
+            store(short_months, (k, n, e), months + where(req > EPS, vmin(vmax(lacked, 0.0), 1.0), 0.0))
             if not tracked[k, e]:
                 continue  # no content rule reads this share
             # China-origin share after trade: what it had and made, less what it sent ...

@@ -231,20 +231,21 @@ def _gaps(lt, k, s, par, state, scr):  # pragma: no cover - compiled
 
 @njit(cache=True, error_model="numpy")
 def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
-    """Send re-routed amounts to exporters with surplus left, in the ``rows`` marked by
-    :func:`_gaps`: from each, an importer can get at most ``supplier_switch_max_share`` of the part
-    of its surplus a licence may release and at most the licensed share of its whole gap; it
-    spreads the gap in proportion to what it can get, and each exporter fills what it is asked
-    pro rata up to its surplus.
+    """Send re-routed amounts to exporters with surplus left that no licence limits (an exporter
+    under licence is asked once, by the first ask: asking again does not raise what it may ship),
+    in the ``rows`` marked by :func:`_gaps`: from each, an importer can get at most
+    ``supplier_switch_max_share`` of its surplus and at most its whole gap; it spreads the gap in
+    proportion to what it can get, and each exporter fills what it is asked pro rata up to its
+    surplus.
 
-    A lane re-routes to exporter ``x`` when it re-routes something, ``x`` is not the importer,
-    has surplus left and a licence allows some of it. ``offer`` (scratch [N, E, N, lanes]) holds
-    first what the lane can get from ``x`` (zero where it may not re-route there), then what it
-    asks of ``x`` (licensed) before the fill. A row that re-routes in some lane is marked ``full``: its
-    shipments so far are moved from ``flow`` (per partner slot) to ``wide`` (per exporter) and
-    the re-routed amounts added there. ``open_x`` [E, N] and ``open_n`` [E] are scratch for the
-    exporters with surplus left, and ``open_at[exporter, element]`` marks them. Returns whether
-    some row was marked ``full``."""
+    A lane re-routes to exporter ``x`` when it re-routes something, ``x`` is not the importer, has
+    surplus left and no licence limits the route (its licensed share is 1). ``offer`` (scratch [N,
+    E, N, lanes]) holds first what the lane can get from ``x`` (zero where it may not re-route
+    there), then what it asks of ``x`` before the fill. A row that re-routes in some lane is marked
+    ``full``: its shipments so far are moved from ``flow`` (per partner slot) to ``wide`` (per
+    exporter) and the re-routed amounts added there. ``open_x`` [E, N] and ``open_n`` [E] are
+    scratch for the exporters with surplus left, and ``open_at[exporter, element]`` marks them.
+    Returns whether some row was marked ``full``."""
     act_e, n_act, partners, allow_pattern = s.act_e, s.n_act, s.partners, s.allow_pattern
     content_pattern, on, origin = s.content_pattern, s.origin, state.origin[k]
     allow_now, content_share, content_threshold = now.allow_now, now.content_share, now.content_threshold
@@ -296,11 +297,9 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 a = _licensed(load(lt, allow_now, (allow_pattern[k, x, i, e],)), content and x != on,
                               load(lt, origin, (x, e)), threshold, kept)  # fmt: skip
                 has = load(lt, left, (x, e))
-                yes = wants & (has > 0.0) & (a > 0.0) & splat(lt, x != i)
-                # At most a share of the part of its surplus a licence may release, and at most the
-                # licensed share of the whole gap (a licence approves its share of what is asked;
-                # no one asks more than it misses).
-                may = where(yes, vmin(most * (has * a), a * amount), 0.0)
+                yes = wants & (has > 0.0) & (a >= 1.0) & splat(lt, x != i)  # no licence limits the route
+                # At most a share of its surplus, and at most the whole gap.
+                may = where(yes, vmin(most * has, amount), 0.0)
                 store(offer, (i, e, x), may)
                 total = total + may
             store(weight, (i, e), total)

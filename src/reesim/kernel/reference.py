@@ -51,7 +51,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reesim.kernel.bundles import Params, params
-from reesim.kernel.shared import EPS, base_output, feed_mixes
+from reesim.kernel.shared import EPS, SHORT_SHARE, base_output, feed_mixes
 from reesim.kernel.state import Array, Outputs
 from reesim.model.compile import Inputs
 from reesim.model.dims import CONCENTRATE, MAGNET, MATERIALS, OXIDE
@@ -373,16 +373,17 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
         left = np.maximum(left - total * frac, 0.0)
     # Switching: an importer qualifies other suppliers over the months it has been short (magnets
     # slower than the materials before them) and re-routes that part of what it still misses to
-    # exporters with surplus left. From each it can get at most a share of the part of its surplus
-    # a licence may release, and at most the licensed share of its whole gap (a licence approves
-    # its share of what is asked, and no importer asks more than it misses); it spreads the gap
-    # in proportion to what it can get, so a buyer turns to the suppliers it can get from.
+    # exporters with surplus left that no licence limits (an exporter under licence is asked once,
+    # by the first ask: asking again does not raise what its licence lets it ship). From each it
+    # can get at most a share of its surplus and at most its whole gap; it spreads the gap in
+    # proportion to what it can get.
     gap = np.maximum(request - ship.sum(axis=2), 0.0)
     months = par.supplier_switch_months if k == MAGNET else par.material_switch_months
     lag = np.maximum(months, 1.0)[:, None, None]
     most = par.supplier_switch_max_share[:, None, None, None]
     reroute = gap * np.minimum(state.short_months[:, k] / lag, 1.0)
-    can = np.minimum(most * allowed * left[:, None, :, :], allowed * reroute[:, :, None, :])  # [R, I, X, E]
+    free = allowed >= 1.0  # routes no licence limits
+    can = np.minimum(most * left[:, None, :, :], reroute[:, :, None, :]) * free  # [R, I, X, E]
     can[:, np.arange(can.shape[1]), np.arange(can.shape[1]), :] = 0.0
     total = can.sum(axis=2, keepdims=True)
     spread = np.divide(reroute[:, :, None, :], total, out=np.zeros_like(total), where=total > EPS)
@@ -450,11 +451,11 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
         _to_allies(inputs, k, int(h), release_at[:, h], priced[:, h], state, row)
     state.wanted[:, k] = demand + planned
     state.missing[:, k] = (demand - row.final_met) + (planned - row.feed_met)
-    state.short_months[:, k] = np.where(
-        row.request - row.imports > 1e-9 * np.maximum(row.request, 1.0),
-        state.short_months[:, k] + 1,
-        state.short_months[:, k],
-    )
+    # A month short counts in full toward qualifying other suppliers once SHORT_SHARE of what was
+    # asked did not come, in part below (so outputs move continuously with what arrives).
+    lacked = np.divide(row.request - row.imports, SHORT_SHARE * row.request, out=np.zeros_like(row.request),
+                       where=row.request > EPS)  # fmt: skip
+    state.short_months[:, k] += np.clip(lacked, 0.0, 1.0)
     # China-origin share of what the node now holds (tracked for content rules).
     origin = state.origin[:, k]
     origin_prod = np.zeros_like(origin)

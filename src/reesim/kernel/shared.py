@@ -11,6 +11,10 @@ from reesim.model.dims import CONCENTRATE, MAGNET
 
 #: Quantities (t REO-eq per month) at or below this count as nothing in divisions.
 EPS = 1e-12
+#: Share of what an importer asked that must fail to arrive for a month to count in full toward
+#: qualifying other suppliers (``short_months``); a smaller shortfall counts in proportion, so
+#: that outputs move continuously with what arrives.
+SHORT_SHARE = 0.01
 
 
 def feed_mixes(inputs: Inputs) -> Array:
