@@ -13,15 +13,15 @@ the scenario are visited (``s.act_e``, ``s.n_act``; see :mod:`reesim.kernel.acti
 is held, made, used, asked or stocked this month are skipped in and after trade (``busy``); a
 row's results are zeroed only when it stops being busy (``dirty``).
 
-A month is the named steps of :data:`reesim.kernel.steps.STEPS`, the same in both kernels:
-the terms in force and the month's supply and demand (:mod:`reesim.kernel.fast_month`), then
-for each material in chain order (concentrate, oxide, metal, magnet) what every node can offer
-and needs, trade (:mod:`reesim.kernel.fast_trade`), goods put in transit
-(:mod:`reesim.kernel.transit`), what it comes to (:mod:`reesim.kernel.fast_settle`), then
-prices. Arguments are the named bundles of :mod:`reesim.kernel.bundles`; what a group keeps is
-in :mod:`reesim.kernel.fast_state`. Two modes: full outputs [run, month, material, node,
-element], or (``series.on``) the compact series Monte Carlo keeps
-(:class:`reesim.kernel.state.Compact`).
+A month is the named steps of :data:`reesim.kernel.steps.STEPS`, the same in both kernels: the
+terms in force and the month's supply and demand (:mod:`reesim.kernel.fast_month`), then for
+each material in chain order (concentrate, oxide, metal, magnet) what every node can offer and
+needs, trade (:mod:`reesim.kernel.fast_trade`), goods put in transit
+(:mod:`reesim.kernel.transit`), what it comes to (:mod:`reesim.kernel.fast_settle`) and how
+producers answer orders they could not fill (:mod:`reesim.kernel.fast_respond`), then prices.
+Arguments are the named bundles of :mod:`reesim.kernel.bundles`; what a group keeps is in
+:mod:`reesim.kernel.fast_state`. Two modes: full outputs [run, month, material, node, element],
+or (``series.on``) the compact series Monte Carlo keeps (:class:`reesim.kernel.state.Compact`).
 """
 
 from __future__ import annotations

@@ -19,19 +19,22 @@ Then for each material in chain order (concentrate, oxide, metal, magnet):
    under way when shipments take time).
 5. ``trade``: requests go to exporters along base-year shares (per element); licences scale
    what may be shipped; an exporter short of surplus serves tier 1 (defence), then tier 2
-   (contracted), then tier 3 (spot), pro rata within a tier. Importers re-route what they still miss to
-   exporters with surplus left, as far as they have qualified other suppliers (a share growing
-   with the months they have been short, over ``supplier_switch_months`` for magnets and
-   ``material_switch_months`` before), winning at most ``supplier_switch_max_share`` of each
-   exporter's surplus.
+   (contracted), then tier 3 (spot), pro rata within a tier. Importers re-route what they still
+   miss to exporters with surplus left that no licence limits, as far as they have qualified
+   other suppliers (a share growing with the months they have been short, over
+   ``supplier_switch_months`` for magnets and ``material_switch_months`` before), winning at most
+   ``supplier_switch_max_share`` of each exporter's surplus.
 6. ``transit``: shipments reach their importer after their route's lag (a fraction of a month
    splits a shipment between two months); with no lag they arrive the month they leave.
-7. ``settle``: what a node holds after trade meets its uses pro rata; strategic stockpiles
+7. ``settle``: what a node holds after trade meets its users' uses pro rata (strategic purchases
+   get what is left above the working-stock target); strategic stockpiles
    release when their holder's users are short, then to short allies; the China-origin share of
    every stock moves with goods.
 8. ``stage``: the input consumed becomes the next material times the stage's yield (magnets use
    Leontief proportions: a missing element limits the whole batch); the rest is a loss.
 9. ``keep``: the working stock left at the end of the month.
+10. ``respond``: producers move their output toward the orders they could not fill, at most
+    ``output_headroom_share`` above the base year.
 
 Last, ``prices`` move toward a level set by the unmet share of what users want in each market
 (China, outside China), never below a price floor; demand answers prices with a short-run
