@@ -52,7 +52,7 @@ def _idle_stocks(out: Outputs, inputs: Inputs) -> tuple[list[tuple[str, str, str
         spell = np.zeros(short.shape)  # months each place has been short in a row
         for t in range(months):
             spell[:, t] = np.where(short[:, t], (spell[:, t - 1] if t else 0.0) + 1.0, 0.0)
-        long_short = spell[:, :, :, :] > lag[..., None]
+        long_short = spell > lag[..., None]
         cover = stock / np.maximum(np.maximum(own[k], made), 1e-9)
         others_short = long_short.sum(axis=2, keepdims=True) - long_short > 0  # another place, for long
         idle = (

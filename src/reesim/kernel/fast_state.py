@@ -92,7 +92,6 @@ class Scratch(NamedTuple):
     part: Array  # defence share of a request
     totals: Array  # [3, N, E + 1, lanes] each tier's requests, then its fill fraction
     reroute: Array  # amounts to re-route
-    weight: Array  # surplus open to a re-routing row
     asked: Array  # re-routed amounts asked of an exporter, then its fill fraction
     imports: Array  # cell: shipments sent to a node this month
     exports: Array  # cell: shipments a node sent this month
@@ -275,7 +274,7 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros(e_n, dtype=np.int64), np.zeros((n_n, e_n), dtype=np.bool_),  # open_n, open_at
         np.zeros((n_n, e_n), dtype=np.bool_), np.zeros((n_n, e_n), dtype=np.bool_),  # full, rows
         np.zeros(row), np.zeros(row), np.zeros((3, n_n, ep, lanes)),  # left, part, totals
-        np.zeros(row), np.zeros(row), np.zeros(row),  # reroute, weight, asked
+        np.zeros(row), np.zeros(row),  # reroute, asked
         np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell),  # imports .. landed
         np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row),  # have .. recycled
         origin_mine, np.zeros((2, e_n, lanes)), np.zeros(lanes),  # origin_mine, resp, picked

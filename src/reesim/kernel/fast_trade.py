@@ -259,8 +259,7 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
         scr.full,
     )
     ordered = scr.ordered
-    weight, asked, offer, open_x, open_n, open_at = (
-        scr.weight,
+    asked, offer, open_x, open_n, open_at = (
         scr.asked,
         scr.offer,
         scr.open_x,
@@ -302,7 +301,6 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 may = where(yes, vmin(most * has, amount), 0.0)
                 store(offer, (i, e, x), may)
                 total = total + may
-            store(weight, (i, e), total)
             if not any_lane(wants & (total > EPS)):
                 continue
             full[i, e] = True

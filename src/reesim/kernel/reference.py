@@ -156,6 +156,7 @@ class Row:
     use: Array
     surplus: Array
     request: Array
+    target: Array  # working-stock target
     ship: Array = field(default_factory=lambda: np.zeros(0))  # [R, I, X, E]
     ordered: Array = field(default_factory=lambda: np.zeros(0))  # licensed requests to each exporter
     imports: Array = field(default_factory=lambda: np.zeros(0))  # sent to the node this month
@@ -343,7 +344,8 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
         )
     else:  # orders refill the working stock over restock_months at most (steady state: the deficit)
         request = np.minimum(np.maximum(use + target - avail, 0.0), use + target / restock)
-    return Row(avail=avail, buy=buy, use=use, surplus=surplus, request=request, scheduled=scheduled)
+    return Row(avail=avail, buy=buy, use=use, surplus=surplus, request=request, target=target,
+               scheduled=scheduled)  # fmt: skip
 
 
 def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: Row) -> None:
@@ -430,8 +432,7 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     users = demand + planned
     frac = np.divide(np.minimum(row.have, users), users, out=np.ones_like(users), where=users > EPS)
     final_met, row.feed_met = demand * frac, planned * frac
-    target = par.working_stock_months[:, None, None] * (inputs.base.feed[k] + inputs.base.final[k])[None]
-    row.bought = np.minimum(row.buy, np.maximum(row.have - users - target, 0.0))
+    row.bought = np.minimum(row.buy, np.maximum(row.have - users - row.target, 0.0))
     release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
         np.isnan(inputs.release_threshold), par.stockpile_release_shortfall[:, None], inputs.release_threshold
     )
