@@ -17,7 +17,7 @@ import xarray as xr
 from reesim.dataset.model import Dataset, load_dataset
 from reesim.errors import InputError, Problem
 from reesim.kernel.reference import run_reference
-from reesim.kernel.state import Outputs
+from reesim.kernel.state import SHAPED, Outputs
 from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.compile import Inputs, compile_scenario
 from reesim.model.dims import MATERIALS
@@ -98,12 +98,15 @@ def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | 
         "node": list(dims.nodes),
         "element": list(dims.elements),
         "market": ["china", "outside"],
+        "project": list(inputs.proj_names),
     }
     axes = ("run", "month", "material", "node", "element")
-    data = {
-        f.name: (axes, getattr(outputs, f.name)) for f in fields(outputs) if f.name not in {"price", "trade"}
+    data: dict[str, tuple[tuple[str, ...], Any]] = {
+        f.name: (axes, getattr(outputs, f.name)) for f in fields(outputs) if f.name not in SHAPED
     }
     data["price"] = (("run", "month", "material", "market", "element"), outputs.price)
+    data["floor_cost"] = (("run", "month"), outputs.floor_cost)
+    data["project_output"] = (("run", "month", "project"), outputs.project_output)
     result = xr.Dataset(data, coords=coords)
     result.attrs.update(
         scenario=scenario.name,

@@ -24,6 +24,8 @@ from reesim.model.perrun import any_below, clip_low
 
 #: Stage of a project -> the engine material it makes.
 STAGE = {"mine": "concentrate", "separation": "oxide", "metal": "metal", "magnet": "magnet"}
+#: Facility statuses in the dataset whose investment is already decided.
+COMMITTED_STATUS = frozenset({"operating", "commissioning", "construction"})
 #: Stage in the dataset's facilities table -> stage of a project (recycling plants are not projects).
 FACILITY_STAGE = {
     "mine": "mine", "separation_light": "separation", "separation_heavy": "separation", "metal": "metal",
@@ -52,6 +54,16 @@ class CapacityProjectSpec(SpecBase):
         0.0, unit="USD/kg", description="Unit cost; idles when price is below it"
     )
     offtake: bool = F(False, description="Output bought whatever the price")
+    public_funding_usd: NonNegative | None = F(
+        None, unit="USD", description="Grants, equity and loans from governments (default: the facility's)"
+    )
+    committed: bool | None = F(
+        None,
+        description=(
+            "Financed already, whatever prices do (default: true for a facility operating, commissioning "
+            "or under construction, false for a planned one and for a project described here)"
+        ),
+    )
 
     @model_validator(mode="after")
     def _described(self) -> Any:
@@ -99,8 +111,16 @@ def convert(c: Conversion, n: int, inst: CapacityProjectSpec) -> None:
 def _project(c: Conversion, n: int, inst: CapacityProjectSpec) -> m.CapacityProject | None:
     node, stage, nameplate, start = inst.node, inst.stage, inst.nameplate_t_per_yr, inst.start
     nameplate_t = None if nameplate is None else c.num(n, "nameplate_t_per_yr", nameplate)
+    public = (
+        None if inst.public_funding_usd is None else c.num(n, "public_funding_usd", inst.public_funding_usd)
+    )
+    committed = inst.committed
     if inst.facility is not None:
         row = c.ds["facilities"].set_index("facility_id").loc[inst.facility]
+        if public is None and not _missing(row["public_funding_usd"]):
+            public = float(str(row["public_funding_usd"]))
+        if committed is None:
+            committed = str(row["project_status"]) in COMMITTED_STATUS
         node = node or str(row["iso3"])
         stage = stage or FACILITY_STAGE.get(str(row["stage"]))  # type: ignore[assignment]
         if stage is None:
@@ -128,6 +148,7 @@ def _project(c: Conversion, n: int, inst: CapacityProjectSpec) -> m.CapacityProj
         name=inst.id or inst.facility or f"project{n}",
         capex_usd=c.num(n, "capex_usd", inst.capex_usd),
         opex_usd_per_kg=c.num(n, "opex_usd_per_kg", inst.opex_usd_per_kg), offtake=inst.offtake,
+        public_usd=public or 0.0, committed=bool(committed), facility=inst.facility or "",
     )  # fmt: skip
 
 
@@ -158,8 +179,10 @@ def compile_project(b: Builder, inst: m.CapacityProject) -> None:
         )
     start = b.month(inst.start) + inst.delay_months
     node = b.one_node(inst.node, "node")
+    private = clip_low(inst.capex_usd - inst.public_usd, 0.0)
+    names = tuple(n for n in (inst.name, inst.facility) if n)
     b.projects.append((node, k, inst.nameplate / 12.0, start, clip_low(inst.ramp_months, 1.0),
-                       inst.opex_usd_per_kg, inst.offtake))  # fmt: skip
+                       inst.opex_usd_per_kg, inst.offtake, private, inst.committed, names))  # fmt: skip
 
 
 KIND = Instrument(

@@ -1,8 +1,12 @@
-"""``price_floor``: a guaranteed minimum price outside China, USD/kg.
+"""``price_floor``: a guaranteed minimum price paid to named producers, USD/kg.
 
-The floor acts on the outside-China market price of the material and elements in its months (the
-highest floor wins where several overlap); through the price it keeps plants from idling. Who
-guarantees it and which producers it names are recorded, not simulated.
+The guarantor pays each covered producer the difference between the floor and the outside-China
+market price on its output of the floored elements (the highest floor wins where several
+overlap); the market price itself is not changed. Covered producers decide to run, and planned
+ones to be financed, on the floor when it is above the price they expect, and what the
+guarantor pays is the floor's public cost (output ``floor_cost``). ``producers`` names capacity
+projects (their ids) or dataset facilities; a facility already operating covers its country's
+output of its stage; with no producers named the floor covers every producer outside China.
 """
 
 from __future__ import annotations
@@ -28,7 +32,11 @@ class PriceFloorSpec(SpecBase):
     level_usd_per_kg: NonNegative = F(unit="USD/kg", description="Floor price")
     guarantor: str = F("", description="Who pays the difference (recorded)")
     producers: list[str] = F(
-        [], description="Producers covered (recorded; the floor acts on the market price)"
+        [],
+        description=(
+            "Producers paid the difference: capacity_project ids or dataset facility ids (an operating "
+            "facility covers its country's output of its stage); none: every producer outside China"
+        ),
     )
 
 
@@ -37,12 +45,15 @@ def convert(c: Conversion, n: int, inst: PriceFloorSpec) -> None:
     c.add(m.PriceFloor(
         material=MATERIAL[inst.material], elements=tuple(inst.elements),
         level=c.num(n, "level_usd_per_kg", inst.level_usd_per_kg), start=inst.start, end=inst.end,
+        producers=tuple(inst.producers),
     ))  # fmt: skip
 
 
 def compile_floor(b: Builder, inst: m.PriceFloor) -> None:
-    """Raise the floor table to the level in the floor's months, material and elements."""
+    """Raise the floor table to the level in the floor's months, material and elements, and note
+    whom it covers."""
     k = b.materials((inst.material,), "material")[0]
+    b.floor_producers.append((k, inst.producers))
     span = b.span(inst.start, inst.end)
     level = as_runs(inst.level)
     b.floor = grow(b.floor, max(b.floor.shape[0], level.size))
@@ -57,8 +68,8 @@ KIND = Instrument(
     convert=convert,
     compile=compile_floor,
     description=(
-        "The outside-China price of the material and elements cannot fall below the level; it keeps "
-        "plants from idling."
+        "Pays the named producers the difference between the level and the outside-China market price "
+        "on their output; they run and are financed on it. The payments are the floor's public cost."
     ),
     example="""\
 - kind: price_floor
@@ -66,6 +77,7 @@ KIND = Instrument(
   elements: [Nd, Pr]
   level_usd_per_kg: 110
   guarantor: US Department of Defense
+  producers: [mp_mountain_pass_sep]
   start: 2025-10
   end: 2035-10""",
 )

@@ -152,6 +152,22 @@ class Params(NamedTuple):
     output_headroom_share: Array
     output_adjust_months: Array
     idle_price_band: Array
+    price_cover_elasticity: Array
+    price_expectation_months: Array
+    price_cost_weight: Array
+    price_cover_min: Array
+    precaution_risk: Array
+    precaution_trend: Array
+    precaution_months: Array
+    precaution_max: Array
+    precaution_min: Array
+    arbitrage_share: Array
+    project_build_months: Array
+    project_hurdle_ratio: Array
+    project_payback_months: Array
+    project_wait_months: Array
+    project_accelerate_ratio: Array
+    project_accelerate_months: Array
 
 
 class Full(NamedTuple):

@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from reesim.kernel import reference_market as markets
 from reesim.kernel.bundles import Params, params
 from reesim.kernel.shared import EPS, SHORT_SHARE, base_output, feed_mixes
 from reesim.kernel.state import Array, Outputs
@@ -62,14 +63,9 @@ from reesim.model.dims import CONCENTRATE, MAGNET, MATERIALS, OXIDE
 __all__ = ["EPS", "capacity_additions", "feed_mixes", "month_steps", "run_reference"]
 
 
-def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = None) -> Array:
-    """Extra capacity from projects at month ``t``: [R, K, N] t/month.
-
-    With ``price`` ([R, K, market, E]) a project runs in full while its revenue price is at least
-    ``idle_price_ratio`` x its opex and idles line by line below it: its output falls linearly to
-    none at ``1 - idle_price_band`` of that price (so output moves continuously with prices),
-    unless it has an offtake; without, all projects run.
-    """
+def capacity_additions(inputs: Inputs, t: int, runs: int) -> Array:
+    """The most projects can add at month ``t``: [R, K, N] t/month with every project at its
+    planned start (no acceleration) and running in full."""
     base = inputs.base
     add = np.zeros((runs, len(MATERIALS), base.dims.n_nodes))
     if inputs.proj_node.size == 0:
@@ -78,17 +74,6 @@ def capacity_additions(inputs: Inputs, t: int, runs: int, price: Array | None = 
     start = np.broadcast_to(inputs.proj_start, shape)
     ramp = np.broadcast_to(inputs.proj_ramp, shape)
     level = np.clip((t + 1 - start) / ramp, 0.0, 1.0) * np.broadcast_to(inputs.proj_capacity, shape)
-    if price is not None:
-        market = np.where(inputs.proj_node == inputs.origin_node, 0, 1)
-        revenue = (price[:, inputs.proj_material, market, :] * inputs.proj_mix[None]).sum(axis=2)  # [R, P]
-        ratio = np.broadcast_to(inputs.params["idle_price_ratio"], (runs,)).astype(float)[:, None]
-        band = np.broadcast_to(inputs.params["idle_price_band"], (runs,)).astype(float)[:, None]
-        floor = ratio * np.broadcast_to(inputs.proj_opex, shape)
-        low = floor * (1.0 - band)
-        gap = floor - low
-        share = np.clip(np.divide(revenue - low, gap, out=np.zeros(shape), where=gap > EPS), 0.0, 1.0)
-        running = np.where(inputs.proj_offtake[None, :] | (revenue >= floor), 1.0, share)
-        level = level * running
     for p in range(inputs.proj_node.size):
         add[:, inputs.proj_material[p], inputs.proj_node[p]] += level[:, p]
     return add
@@ -123,6 +108,15 @@ class State:
     sale: Array  # [R or 1, K, N] USD/kg below which a stock makes no shortage release (fixed)
     util: Array  # [R, K, N] output of the stage making material k, as a multiple of its base-year output
     base_out: Array  # [K, N, E] base-year output of material k (fixed)
+    expect: Array  # [R, K, market, E] traders' expected price, USD/kg
+    hoard: Array  # [R, K, market, E] desired cover as a multiple of the base year's
+    open: Array  # [R, K, E] share of what was asked of China that no licence, ban or quota held back
+    cover0: Array  # [R, K, market, E] base-year months of use held (fixed)
+    status: Array  # [R, P] project undecided (0), financed (1), cancelled (2)
+    begin: Array  # [R, P] month a financed project's output starts (inf: not financed)
+    running: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] share of base output run
+    level: Array = field(default_factory=lambda: np.zeros(0))  # [R, P] projects' output, t/month
+    floor_paid: Array = field(default_factory=lambda: np.zeros(0))  # [R] USD paid by floors this month
     add: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] capacity from projects
     planned: Array = field(default_factory=lambda: np.zeros(0))  # next stage's planned input
     produced: Array = field(default_factory=lambda: np.zeros(0))  # made this month
@@ -177,7 +171,7 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     """Simulate every month for ``runs`` runs; return all outputs (bilateral trade if asked)."""
     base = inputs.base
     out = Outputs.zeros(runs, len(inputs.months), len(MATERIALS), base.dims.n_nodes, base.dims.n_elements,
-                        keep_trade)  # fmt: skip
+                        keep_trade, projects=inputs.proj_node.size)  # fmt: skip
     for _ in month_steps(inputs, runs, out):
         pass
     return out
@@ -190,12 +184,14 @@ def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, 
     k_n = len(MATERIALS)
     par = params(inputs, runs)
     state = _start(inputs, runs, par)
+    if out.project_output.shape[2] != inputs.proj_node.size:  # allocated without the projects
+        out.project_output = np.zeros((runs, len(inputs.months), inputs.proj_node.size))
     for t in range(len(inputs.months)):
         month = rules(inputs, t)
         yield t, -1, "rules", state, month
         limits(inputs, t, month)
         yield t, -1, "limits", state, month
-        supply(inputs, t, runs, state)
+        supply(inputs, t, runs, par, state)
         yield t, -1, "supply", state, month
         final_demand(inputs, t, par, state)
         yield t, -1, "final_demand", state, month
@@ -220,8 +216,10 @@ def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, 
             respond(inputs, k, par, state, month, row)
             yield t, k, "respond", state, row
             _record(inputs, k, t, state, row, out)
-        prices(inputs, t, par, state)
+        markets.prices(inputs, t, par, state)
         out.price[:, t] = state.price
+        out.floor_cost[:, t] = state.floor_paid
+        out.project_output[:, t] = state.level
         state.magnet_used = out.consumption[:, t, MAGNET].copy()
         yield t, -1, "prices", state, None
     del base
@@ -254,21 +252,43 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
     mixes = feed_mixes(inputs)
     market = np.ones(n_n, dtype=np.int64)
     market[inputs.origin_node] = 0
+    inv = par.working_stock_months[:, None, None, None] * (base.feed + base.final)[None]
+    stock = np.broadcast_to(piles.initial_stock(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy()
+    reserve = piles.floors(k_n, n_n, e_n)
+    price = np.broadcast_to(base.prices[:, None, :], (runs, k_n, 2, e_n)).copy()
+    p_n = inputs.proj_node.size
+    committed = np.broadcast_to(inputs.proj_committed, (runs, p_n))
     return State(
+        expect=price.copy(), hoard=np.ones((runs, k_n, 2, e_n)), open=np.ones((runs, k_n, e_n)),
+        cover0=base_cover(inv + np.maximum(stock - reserve, 0.0), base.feed + base.final, market),
+        status=np.where(committed, markets.FINANCED, markets.UNDECIDED),
+        begin=np.where(committed, np.broadcast_to(inputs.proj_start, (runs, p_n)), np.inf),
         mixes=mixes, mine_profile=np.where(base.mine[:, None] > 0, base.profile, mixes[CONCENTRATE]),
         market=market, lagged=bool(slots > 2 or (arrival[:, :, 0] < 1.0).any()),
-        inv=par.working_stock_months[:, None, None, None] * (base.feed + base.final)[None],
-        stock=np.broadcast_to(piles.initial_stock(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
+        inv=inv, stock=stock,
         stock_target=np.broadcast_to(piles.targets(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
-        price=np.broadcast_to(base.prices[:, None, :], (runs, k_n, 2, e_n)).copy(),
-        sub=np.zeros((runs, k_n, 2, e_n)), tight=np.zeros((runs, k_n, 2, e_n)),
+        price=price, sub=np.zeros((runs, k_n, 2, e_n)), tight=np.zeros((runs, k_n, 2, e_n)),
         short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin,
         magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(), ring=ring,
         ring_origin=ring_origin, arrival=arrival, route_arrival=route_arrival, lag_in=lag_in,
         allies=piles.ally_matrix(k_n, n_n), defended=piles.defended(k_n, n_n),
-        reserve=piles.floors(k_n, n_n, e_n), sale=piles.sale_prices(k_n, n_n),
+        reserve=reserve, sale=piles.sale_prices(k_n, n_n),
         util=np.ones((runs, k_n, n_n)), base_out=base_output(inputs, mixes),
     )  # fmt: skip
+
+
+def base_cover(held: Array, use: Array, market: NDArray[np.int64]) -> Array:
+    """[R, K, market, E] months of use each market holds: ``held`` [R, K, N, E] t over ``use``
+    [K, N, E] t/month summed over the market's nodes (0 where it uses none)."""
+    runs, k_n, _, e_n = held.shape
+    out = np.zeros((runs, k_n, 2, e_n))
+    for m in (0, 1):
+        nodes = market == m
+        d = use[:, nodes].sum(axis=1)[None]
+        out[:, :, m] = np.divide(
+            held[:, :, nodes].sum(axis=2), d, out=np.zeros((runs, k_n, e_n)), where=d > EPS
+        )
+    return out
 
 
 def rules(inputs: Inputs, t: int) -> Month:
@@ -287,20 +307,26 @@ def limits(inputs: Inputs, t: int, month: Month) -> None:
     month.scheduled = inputs.stockpiles.scheduled_at(t, *shape)
 
 
-def supply(inputs: Inputs, t: int, runs: int, state: State) -> None:
-    """New capacity, each stage's planned input and the mines' output."""
+def supply(inputs: Inputs, t: int, runs: int, par: Params, state: State) -> None:
+    """Projects financed and running, existing plants running, each stage's planned input and the
+    mines' output."""
     base = inputs.base
     k_n, n_n, e_n = len(MATERIALS), base.dims.n_nodes, base.dims.n_elements
     mixes = state.mixes
-    state.add = capacity_additions(inputs, t, runs, state.price)
+    state.level = markets.projects(inputs, t, par, state)
+    state.add = np.zeros((runs, k_n, n_n))
+    for p in range(inputs.proj_node.size):
+        state.add[:, inputs.proj_material[p], inputs.proj_node[p]] += state.level[:, p]
+    state.running = markets.existing_running(inputs, t, par, state)
+    util = state.util * state.running
     base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
     state.planned = np.zeros((runs, k_n, n_n, e_n))
     for k in range(MAGNET):
         extra = state.add[:, k + 1, :] / base.yields[k + 1]
-        running = base_in[k][None, :] * state.util[:, k + 1]  # base input x the output multiple
+        running = base_in[k][None, :] * util[:, k + 1]  # base input x the output multiple run
         state.planned[:, k] = (running + extra)[:, :, None] * mixes[k][None]
     state.produced = np.zeros((runs, k_n, n_n, e_n))
-    mined = base.mine[None, :] * state.util[:, CONCENTRATE] + state.add[:, CONCENTRATE, :]
+    mined = base.mine[None, :] * util[:, CONCENTRATE] + state.add[:, CONCENTRATE, :]
     state.produced[:, CONCENTRATE] = mined[:, :, None] * state.mine_profile[None]
 
 
@@ -316,7 +342,8 @@ def final_demand(inputs: Inputs, t: int, par: Params, state: State) -> None:
 def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: Month) -> Row:
     """What each node has, uses, can spare and asks of others (see the module docstring)."""
     base = inputs.base
-    target = par.working_stock_months[:, None, None] * (base.feed[k] + base.final[k])[None]
+    desired = par.working_stock_months[:, None, None] * state.hoard[:, k][:, state.market, :]  # [R, N, E]
+    target = desired * (base.feed[k] + base.final[k])[None]
     produced = state.produced[:, k]
     avail = state.inv[:, k] + produced
     slots = state.ring.shape[0]
@@ -397,6 +424,20 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
     frac = np.divide(np.minimum(left, asked), asked, out=np.zeros_like(asked), where=asked > EPS)
     row.ordered = sum(q.sum(axis=1) for q in tiers) + asked
     row.ship = ship + extra * frac[:, None, :, :]
+    # The share of what importers asked of China that no licence, ban or binding export quota
+    # held back (read by prices: precautionary buying and arbitrage).
+    o = inputs.origin_node
+    asked_china = wanted[:, :, o, :].sum(axis=1)  # [R, E]
+    licensed = (wanted * allowed)[:, :, o, :].sum(axis=1)
+    capped = row.surplus[:, o, :] >= month.quota[:, k, o, :]
+    held = (
+        asked_china
+        - licensed
+        + np.where(capped, np.maximum(licensed - row.ship[:, :, o, :].sum(axis=1), 0.0), 0.0)
+    )
+    state.open[:, k] = np.clip(
+        1.0 - np.divide(held, asked_china, out=np.zeros_like(held), where=asked_china > EPS), 0.0, 1.0
+    )
     row.imports, row.exports = row.ship.sum(axis=2), row.ship.sum(axis=1)
 
 
@@ -572,25 +613,3 @@ def _record(inputs: Inputs, k: int, t: int, state: State, row: Row, out: Outputs
     slots = state.ring.shape[0]
     if state.lagged:
         out.transit[:, t, k] = sum(state.ring[(t + j) % slots, :, k] for j in range(1, slots))
-
-
-def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
-    """Each market's price moves toward the level implied by the unmet share of what users want:
-    final demand and the next stage's planned input (a metal maker short of oxide bids too)."""
-    base = inputs.base
-    market = state.market
-    kappa = par.price_tightness_elasticity[:, None, None]
-    tau = par.price_adjust_months[:, None, None]
-    for m in (0, 1):
-        nodes = market == m
-        d = state.wanted[:, :, nodes].sum(axis=2)
-        u = state.missing[:, :, nodes].sum(axis=2)
-        tight = np.divide(u, d, out=np.zeros_like(u), where=d > EPS)
-        state.tight[:, :, m] = tight  # read by strategic buyers next month
-        goal = base.prices[None] * (1.0 + kappa * tight)
-        state.price[:, :, m] += (goal - state.price[:, :, m]) / np.maximum(tau, 1.0)
-    state.price[:, :, 1] = np.maximum(state.price[:, :, 1], inputs.price_floor[:, t])
-    rel = np.clip(state.price / base.prices[None, :, None, :] - 1.0, 0.0, 1.0)
-    sub_max = par.substitution_max_share[:, None, None, None]
-    sub_lag = par.substitution_lag_months[:, None, None, None]
-    state.sub += (sub_max * rel - state.sub) / np.maximum(sub_lag, 1.0)

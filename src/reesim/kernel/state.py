@@ -10,6 +10,10 @@ from numpy.typing import NDArray
 Array = NDArray[np.float64]
 
 
+#: Outputs not shaped [run, month, material, node, element].
+SHAPED = frozenset({"price", "trade", "floor_cost", "project_output"})
+
+
 @dataclass
 class Outputs:
     """Monthly flows and stocks, t REO-equivalent (prices in USD/kg), for every run.
@@ -26,6 +30,9 @@ class Outputs:
     - ``transit``: goods under way to the node at the end of the month (shipped, not arrived);
       with shipment lags ``imports`` are what arrived in the month, ``exports`` what left;
     - ``price``: [run, month, material, market (0 China, 1 outside), element];
+    - ``floor_cost``: [run, month] USD the price floors paid their producers;
+    - ``project_output``: [run, month, project] t REO-equivalent per month each project made
+      capacity for (0 before it is financed and built, when idle or cancelled);
     - ``trade``: bilateral shipments, kept only on request (large).
     """
 
@@ -43,15 +50,20 @@ class Outputs:
     recycled: Array
     transit: Array
     price: Array
+    floor_cost: Array
+    project_output: Array
     trade: Array | None = None  # [run, month, material, importer, exporter, element] if kept
 
     @classmethod
-    def zeros(cls, runs: int, months: int, k: int, n: int, e: int, keep_trade: bool = False) -> Outputs:
+    def zeros(
+        cls, runs: int, months: int, k: int, n: int, e: int, keep_trade: bool = False, projects: int = 0
+    ) -> Outputs:
         """Allocate all outputs filled with zeros (bilateral trade only if ``keep_trade``)."""
         shape = (runs, months, k, n, e)
-        values = {f.name: np.zeros(shape) for f in fields(cls) if f.name not in {"price", "trade"}}
+        values = {f.name: np.zeros(shape) for f in fields(cls) if f.name not in SHAPED}
         trade = np.zeros((runs, months, k, n, n, e)) if keep_trade else None
-        return cls(price=np.zeros((runs, months, k, 2, e)), trade=trade, **values)
+        return cls(price=np.zeros((runs, months, k, 2, e)), trade=trade, floor_cost=np.zeros((runs, months)),
+                   project_output=np.zeros((runs, months, projects)), **values)  # fmt: skip
 
 
 @dataclass

@@ -28,8 +28,10 @@ from reesim.model.scenario import Scenario, month_index
 
 #: (exporter, first month, end month, covers [K, E], weight [K, E], t/yr): see :mod:`reesim.model.limits`.
 QuotaRule = tuple[int, int, int, NDArray[np.bool_], Array, Value]
-#: (node, material, t/month at nameplate, start month index, ramp months, opex USD/kg, offtake).
-ProjectRow = tuple[int, int, Value, Value, Value, Value, bool]
+#: (node, material, t/month at nameplate, start month index, ramp months, opex USD/kg, offtake,
+#: private capex USD (capex less public funding), committed (financed before the scenario starts),
+#: names it goes by (its id, then its facility's)).
+ProjectRow = tuple[int, int, Value, Value, Value, Value, bool, Value, bool, tuple[str, ...]]
 
 
 def bad(field: str, message: str, hint: str) -> InputError:
@@ -75,6 +77,7 @@ class Builder:
     quota_rules: list[QuotaRule] = field(default_factory=list)
     stock_rules: list[StockRule] = field(default_factory=list)
     projects: list[ProjectRow] = field(default_factory=list)
+    floor_producers: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # (material, names)
 
     @classmethod
     def start(cls, scenario: Scenario, ds: Dataset, base: Baseline, parameter: dict[str, Value]) -> Builder:

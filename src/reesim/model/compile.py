@@ -45,6 +45,22 @@ KERNEL_PARAMETERS = (
     "output_headroom_share",
     "output_adjust_months",
     "idle_price_band",
+    "price_cover_elasticity",
+    "price_expectation_months",
+    "price_cost_weight",
+    "price_cover_min",
+    "precaution_risk",
+    "precaution_trend",
+    "precaution_months",
+    "precaution_max",
+    "precaution_min",
+    "arbitrage_share",
+    "project_build_months",
+    "project_hurdle_ratio",
+    "project_payback_months",
+    "project_wait_months",
+    "project_accelerate_ratio",
+    "project_accelerate_months",
 )
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
@@ -69,6 +85,7 @@ class Inputs:
     origin_node: int  # index of the node whose material origin is tracked (China)
     demand_index: Array  # [R or 1, T, K, N] multiplier on base final demand
     proj_node: NDArray[np.int64]  # [P]
+    proj_names: tuple[str, ...]  # [P] the projects' ids
     proj_material: NDArray[np.int64]  # [P]
     proj_capacity: Array  # [R or 1, P] t/month at nameplate
     proj_start: Array  # [R or 1, P] month index at which output starts
@@ -76,6 +93,11 @@ class Inputs:
     proj_opex: Array  # [R or 1, P] USD/kg REO-eq below which (x idle_price_ratio) the plant idles; 0: never
     proj_offtake: NDArray[np.bool_]  # [P] an offtake keeps the plant running whatever the price
     proj_mix: Array  # [P, E] output mix weighting the project's revenue price
+    proj_capex: Array  # [R or 1, P] private capex USD (capex less public funding) its price must recover
+    proj_committed: NDArray[np.bool_]  # [P] financed before the scenario starts (or under offtake)
+    proj_floored: NDArray[np.bool_]  # [P] a price floor pays it the difference to the market price
+    node_floored: NDArray[np.bool_]  # [K, N] a floor covers the country's existing output of material k
+    stage_opex: Array  # [K, N] USD/kg operating cost of existing output outside China (0: never idles)
     recycle_rate: Array  # [R or 1, T, N] share of magnet rare earths used that return as oxide next month
     price_floor: Array  # [R or 1, T, K, E] minimum outside-China price, USD/kg (0: none)
     release_threshold: (
@@ -128,15 +150,20 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     projects = b.projects
     p_n = len(projects)
     proj_material = np.array([p[1] for p in projects], dtype=np.int64)
+    floored, node_floored = _floor_cover(b, dims.node("CHN"))
     return Inputs(
         base=base, months=_labels(scenario.start, t_n), controls=build(b.controls, k_n, n_n, e_n),
         quotas=quotas(b.quota_rules, k_n, e_n), stockpiles=stockpiles(b.stock_rules, n_n, e_n),
         origin_node=dims.node("CHN"), demand_index=b.demand,
         proj_node=np.array([p[0] for p in projects], dtype=np.int64), proj_material=proj_material,
+        proj_names=tuple(p[9][0] if p[9] else f"project{i}" for i, p in enumerate(projects)),
         proj_capacity=table([p[2] for p in projects], p_n), proj_start=table([p[3] for p in projects], p_n),
         proj_ramp=table([p[4] for p in projects], p_n), proj_opex=table([p[5] for p in projects], p_n),
         proj_offtake=np.array([p[6] for p in projects], dtype=bool),
-        proj_mix=_project_mix(base, proj_material), recycle_rate=b.recycle, price_floor=b.floor,
+        proj_mix=_project_mix(base, proj_material), proj_capex=table([p[7] for p in projects], p_n),
+        proj_committed=np.array([p[8] or p[6] for p in projects], dtype=bool),
+        proj_floored=floored, node_floored=node_floored, stage_opex=np.zeros((k_n, n_n)),
+        recycle_rate=b.recycle, price_floor=b.floor,
         release_threshold=b.release_threshold,
         params={name: as_runs(parameter[name]) for name in KERNEL_PARAMETERS},
         transit=_transit([parameter[name] for name in TRANSIT_PARAMETERS]),
@@ -167,6 +194,39 @@ def route_classes(ds: Dataset, dims: Dims) -> NDArray[np.int64]:
             if regions[x] and regions[x] == regions[i]:
                 out[x, i] = 0
     return out
+
+
+def _floor_cover(b: Builder, origin: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """([P], [K, N]) the projects and the countries' existing output that price floors cover: a
+    floor's producers are project ids or facility ids (an operating facility that is no project
+    covers its country's output of its stage); a floor naming none covers all outside China."""
+    from reesim.instruments.capacity_project import FACILITY_STAGE, STAGE
+
+    k_n, n_n = len(MATERIALS), b.n_n
+    floored = np.zeros(len(b.projects), dtype=bool)
+    node_floored = np.zeros((k_n, n_n), dtype=bool)
+    facilities = b.ds["facilities"].set_index("facility_id")
+    for k, names in b.floor_producers:
+        if not names:
+            floored |= np.array([p[1] == k and p[0] != origin for p in b.projects], dtype=bool)
+            node_floored[k] = True
+            node_floored[k, origin] = False
+            continue
+        for name in names:
+            hit = np.array([name in p[9] for p in b.projects], dtype=bool)
+            floored |= hit
+            if hit.any() or name not in facilities.index:
+                if not hit.any():
+                    hint = "name a capacity_project id of the scenario or a facility id of the dataset"
+                    raise bad("producers", f"no project or facility {name!r}", hint)
+                continue
+            row = facilities.loc[name]
+            stage = FACILITY_STAGE.get(str(row["stage"]))
+            if stage is None or MATERIALS.index(STAGE[stage]) != k:
+                raise bad("producers", f"facility {name!r} does not make the floor's material",
+                          "name a facility of the floored stage")  # fmt: skip
+            node_floored[k, b.dims.node(str(row["iso3"]))] = True
+    return floored, node_floored
 
 
 def _project_mix(base: Baseline, materials: NDArray[np.int64]) -> Array:

@@ -128,10 +128,13 @@ class Substitution:
 class CapacityProject:
     """New capacity: ``nameplate`` t REO-equivalent per year of ``material`` at ``node``.
 
-    Output ramps linearly from ``start`` + ``delay_months`` to nameplate over ``ramp_months``.
-    The plant idles in months when its market price (weighted over its output elements) is below
-    ``idle_price_ratio`` x ``opex_usd_per_kg``, unless ``offtake`` holds it up; a price floor acts
-    through the price. ``capex_usd`` is carried for reports. ``opex_usd_per_kg`` = 0: never idles.
+    Output ramps linearly from ``start`` + ``delay_months`` to nameplate over ``ramp_months``,
+    once the project is financed: a ``committed`` project (or one under offtake) is; another is
+    financed when its expected revenue covers its unit cost (``opex_usd_per_kg`` plus
+    ``capex_usd`` less ``public_usd`` recovered over the payback parameter), else delayed, then
+    cancelled. The plant idles in months when its expected revenue price (weighted over its
+    output elements, at least the floor that covers it) is below ``idle_price_ratio`` x
+    ``opex_usd_per_kg``, unless ``offtake`` holds it up. ``opex_usd_per_kg`` = 0: never idles.
     """
 
     node: str
@@ -144,6 +147,9 @@ class CapacityProject:
     capex_usd: float = 0.0
     opex_usd_per_kg: float = 0.0
     offtake: bool = False
+    public_usd: float = 0.0
+    committed: bool = True
+    facility: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,14 +209,16 @@ class Recycling:
 
 @dataclass(frozen=True)
 class PriceFloor:
-    """A guaranteed minimum price outside China for ``material`` and ``elements``, USD/kg, from
-    ``start`` until ``end``."""
+    """A guaranteed minimum price for ``material`` and ``elements``, USD/kg, from ``start``
+    until ``end``, paid to ``producers`` (project ids or facility ids; none: every producer
+    outside China) as the difference to the market price."""
 
     material: str
     elements: tuple[str, ...]
     level: float
     start: str
     end: str | None = None
+    producers: tuple[str, ...] = ()
 
 
 Instrument = (

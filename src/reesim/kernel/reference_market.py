@@ -1,0 +1,184 @@
+"""The market in the reference kernel: prices from inventory cover and expectations, precautionary
+buying, arbitrage between China and the rest of the world, and plants and projects that answer to
+expected prices and floors. Plain NumPy with a leading run axis, like :mod:`reesim.kernel.reference`.
+
+Prices follow the generic commodity model of Sterman (2000, ch. 20), which Jeffers et al. (2015,
+Sandia/INL) applied to rare earths. In each market (China, outside) and for each material and
+element, the indicated price is the traders' expected price, weighed against the base-year price
+(the long-run cost anchor), times the effect of relative inventory cover and a premium for use
+left unmet::
+
+    indicated = expected^(1 - w) x p0^w x max(cover / desired cover, c_min)^-s x (1 + kappa x unmet share)
+
+The price moves toward it over ``price_adjust_months`` and the expected price follows the price
+less its shortage premium (traders see the premium for use left unmet this month as passing)
+over ``price_expectation_months``, so a cover held low makes prices climb month after month (to
+at most ``(1 / c)^(s / w)`` times p0) and a glut makes them fall. Cover is what the market's
+nodes hold (working stock and strategic stock above its reserve) over what they use in a month,
+relative to the base year's cover times the desired-cover multiple. Buyers raise that multiple
+when licences, bans or quotas hold back part of what they ask of China (``precaution_risk``) or prices rise
+(``precaution_trend``), and cut it when prices fall: hoarding, then destocking. Trade closes the
+gap between the two markets' prices by ``arbitrage_share`` a month, times the share of what was
+asked of China that no licence, ban or binding export quota held back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from reesim.kernel.bundles import Params
+from reesim.kernel.shared import EPS
+from reesim.kernel.state import Array
+
+if TYPE_CHECKING:
+    from reesim.kernel.reference import State
+    from reesim.model.compile import Inputs
+
+#: Project status: not yet decided, financed (output from its start month), cancelled.
+UNDECIDED, FINANCED, CANCELLED = 0.0, 1.0, 2.0
+
+
+def running_share(revenue: Array, opex: Array, par: Params) -> Array:
+    """Share of capacity a plant runs at, [R, ...]: all while its expected revenue per kg is at
+    least ``idle_price_ratio`` x its opex, falling linearly to none at ``1 - idle_price_band`` of
+    that (lines idle one by one); opex 0 never idles."""
+    extra = (1,) * (revenue.ndim - 1)
+    floor = par.idle_price_ratio.reshape(-1, *extra) * opex
+    low = floor * (1.0 - par.idle_price_band.reshape(-1, *extra))
+    gap = floor - low
+    zero = np.zeros(np.broadcast(revenue, gap).shape)
+    share = np.clip(np.divide(revenue - low, gap, out=zero, where=gap > EPS), 0.0, 1.0)
+    return np.where(revenue >= floor, 1.0, share)
+
+
+def floors_now(inputs: Inputs, t: int, runs: int) -> Array:
+    """[R, K, E] the floor level in force in month ``t`` (0: none), USD/kg."""
+    return np.broadcast_to(inputs.price_floor[:, t], (runs, *inputs.price_floor.shape[2:]))
+
+
+def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
+    """Decide financing, then each project's output this month, [R, P] t/month.
+
+    An undecided project is financed from its decision month (start less
+    ``project_build_months``, the scenario's first month at the earliest) as soon as its expected
+    revenue per kg covers ``project_hurdle_ratio`` x its unit cost (opex plus private capex over
+    ``project_payback_months`` of nameplate output); its start moves by the months it waited, or
+    ``project_accelerate_months`` earlier when financed at once with revenue at least
+    ``project_accelerate_ratio`` x cost. Not financed within ``project_wait_months``: cancelled.
+    Output ramps from the start and runs at :func:`running_share` of its expected revenue unless
+    an offtake holds it up. Also pays the floors: ``state.floor_paid`` [R] USD this month.
+    """
+    runs = state.price.shape[0]
+    p_n = inputs.proj_node.size
+    state.floor_paid = np.zeros(runs)
+    if p_n == 0:
+        return np.zeros((runs, 0))
+    shape = (runs, p_n)
+    start = np.broadcast_to(inputs.proj_start, shape)
+    capacity = np.broadcast_to(inputs.proj_capacity, shape)
+    opex = np.broadcast_to(inputs.proj_opex, shape)
+    market = np.where(inputs.proj_node == inputs.origin_node, 0, 1)
+    floor = floors_now(inputs, t, runs)[:, inputs.proj_material, :]  # [R, P, E]
+    floor = np.where(inputs.proj_floored[None, :, None], floor, 0.0)
+    expected = state.expect[:, inputs.proj_material, market, :]  # [R, P, E]
+    revenue = (np.maximum(expected, floor) * inputs.proj_mix[None]).sum(axis=2)  # [R, P] USD/kg
+    payback = par.project_payback_months[:, None] * np.maximum(capacity, EPS) * 1000.0  # kg
+    cost = opex + np.broadcast_to(inputs.proj_capex, shape) / payback
+    decide = np.ceil(np.maximum(start - par.project_build_months[:, None], 0.0))
+    waited = t - decide  # whole months past the decision month
+    due = (state.status == UNDECIDED) & (waited >= 0.0)
+    ratio = np.divide(revenue, cost, out=np.full(shape, np.inf), where=cost > EPS)
+    go = due & (ratio >= par.project_hurdle_ratio[:, None])
+    early = go & (waited == 0.0) & (ratio >= par.project_accelerate_ratio[:, None]) & (cost > EPS)
+    begin = np.where(
+        early, np.maximum(start - par.project_accelerate_months[:, None], t + 1.0), start + waited
+    )
+    state.begin = np.where(go, begin, state.begin)
+    state.status = np.where(go, FINANCED, state.status)
+    late = due & ~go & (waited >= par.project_wait_months[:, None])
+    state.status = np.where(late, CANCELLED, state.status)
+    ramp = np.broadcast_to(inputs.proj_ramp, shape)
+    built = np.where(state.status == FINANCED, np.clip((t + 1 - state.begin) / ramp, 0.0, 1.0), 0.0)
+    run = np.where(inputs.proj_offtake[None, :], 1.0, running_share(revenue, opex, par))
+    level = built * capacity * run
+    outside = state.price[:, inputs.proj_material, 1, :]  # [R, P, E] the price it sells at
+    gap = np.maximum(floor - outside, 0.0) * inputs.proj_mix[None]
+    state.floor_paid += (level * 1000.0 * gap.sum(axis=2)).sum(axis=1)
+    return level
+
+
+def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> Array:
+    """[R, K, N] share of each country's base-year output of each material that runs: outside
+    China, :func:`running_share` of its expected revenue per kg (its base-year mix at expected
+    outside prices, at least the floor where one covers it) against ``stage_opex``; adds what
+    the floors pay on it to ``state.floor_paid``."""
+    runs = state.price.shape[0]
+    mix = state.base_out / np.maximum(state.base_out.sum(axis=2, keepdims=True), EPS)  # [K, N, E]
+    floor = floors_now(inputs, t, runs)[:, :, None, :] * inputs.node_floored[None, :, :, None]  # [R, K, N, E]
+    expected = state.expect[:, :, 1, None, :]  # [R, K, 1, E]
+    revenue = (np.maximum(expected, floor) * mix[None]).sum(axis=3)  # [R, K, N]
+    share = running_share(revenue, np.broadcast_to(inputs.stage_opex[None], revenue.shape), par)
+    share[:, :, inputs.origin_node] = 1.0
+    out = state.base_out[None] * (state.util * share)[..., None]  # t/month it runs at
+    gap = np.maximum(floor - state.price[:, :, 1, None, :], 0.0)
+    state.floor_paid += (out * 1000.0 * gap).sum(axis=(1, 2, 3))
+    return share
+
+
+def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
+    """Each market's price toward its indicated level (see the module docstring), expectations,
+    arbitrage between the markets, desired cover and substitution."""
+    base = inputs.base
+    p0 = base.prices[None]  # [1, K, E]
+    market = state.market
+    kappa = par.price_tightness_elasticity[:, None, None]
+    tau = np.maximum(par.price_adjust_months, 1.0)[:, None, None]
+    s = par.price_cover_elasticity[:, None, None]
+    w = par.price_cost_weight[:, None, None]
+    low = par.price_cover_min[:, None, None]
+    held = state.inv + np.maximum(state.stock - state.reserve, 0.0)  # [R, K, N, E]
+    used = np.zeros((state.price.shape[0], 2, *p0.shape[1:]))  # [R, 2, K, E]
+    premium = np.ones_like(used)
+    for m in (0, 1):
+        nodes = market == m
+        d = state.wanted[:, :, nodes].sum(axis=2)
+        u = state.missing[:, :, nodes].sum(axis=2)
+        h = held[:, :, nodes].sum(axis=2)
+        used[:, m] = d
+        tight = np.divide(u, d, out=np.zeros_like(u), where=d > EPS)
+        state.tight[:, :, m] = tight  # read by strategic buyers next month
+        desired = state.cover0[:, :, m] * state.hoard[:, :, m]
+        cover = np.divide(h, d * desired, out=np.ones_like(h), where=(d > EPS) & (desired > EPS))
+        expected = state.expect[:, :, m]
+        premium[:, m] = 1.0 + kappa * tight
+        goal = expected ** (1.0 - w) * p0**w * np.maximum(cover, low) ** -s * premium[:, m]
+        state.price[:, :, m] += (goal - state.price[:, :, m]) / tau
+    # Trade closes the gap between the markets as far as controls let China ship what is asked.
+    total = used[:, 0] + used[:, 1]
+    mean = np.divide(used[:, 0] * state.price[:, :, 0] + used[:, 1] * state.price[:, :, 1], total,
+                     out=0.5 * (state.price[:, :, 0] + state.price[:, :, 1]), where=total > EPS)  # fmt: skip
+    pull = par.arbitrage_share[:, None, None] * state.open
+    for m in (0, 1):
+        state.price[:, :, m] += pull * (mean - state.price[:, :, m])
+    horizon = np.maximum(par.price_expectation_months, 1.0)[:, None, None, None]
+    state.expect += (state.price / np.moveaxis(premium, 1, 2) - state.expect) / horizon
+    # Desired cover: up when controls hold back what is asked of China (outside) or prices rise.
+    trend = state.price / np.maximum(state.expect, EPS) - 1.0  # [R, K, 2, E]
+    risk = np.zeros_like(trend)  # an element held back in any form puts every form at risk
+    risk[:, :, 1] = 1.0 - state.open.min(axis=1)[:, None, :]
+    goal_cover = (
+        1.0
+        + par.precaution_risk[:, None, None, None] * risk
+        + par.precaution_trend[:, None, None, None] * trend
+    )
+    goal_cover = np.clip(
+        goal_cover, par.precaution_min[:, None, None, None], par.precaution_max[:, None, None, None]
+    )
+    pace = np.maximum(par.precaution_months, 1.0)[:, None, None, None]
+    state.hoard += (goal_cover - state.hoard) / pace
+    rel = np.clip(state.price / p0[:, :, None, :] - 1.0, 0.0, 1.0)
+    sub_max = par.substitution_max_share[:, None, None, None]
+    sub_lag = par.substitution_lag_months[:, None, None, None]
+    state.sub += (sub_max * rel - state.sub) / np.maximum(sub_lag, 1.0)
