@@ -190,7 +190,10 @@ def central_summary(result: xr.Dataset) -> xr.Dataset:
             "imports": result["imports"].sum("element"),
             "exports": result["exports"].sum("element"),
             "price": result["price"],
+            "floor_cost": result["floor_cost"],
         }
     )
+    if result.sizes.get("project", 0):
+        out["project_output"] = result["project_output"]
     out.attrs = dict(result.attrs)
     return out

@@ -294,6 +294,23 @@ def prices(central: xr.Dataset, s: xr.Dataset) -> Figure:
     return fig
 
 
+def projects(central: xr.Dataset, nameplates: dict[str, float]) -> Figure:
+    """Each project's output over its nameplate (central run): ramps, idling and closures."""
+    fig, ax = plt.subplots(figsize=(10, 3.2))
+    x = _x(central)
+    for name in central["project"].values:
+        plate = nameplates.get(str(name), 0.0)
+        if plate <= 0:
+            continue
+        series = central["project_output"].isel(run=0).sel(project=name).values / plate
+        ax.plot(x, series, label=str(name), linewidth=1.2)
+    ax.set_ylabel("output / nameplate")
+    ax.set_ylim(-0.02, 1.05)
+    ax.legend(fontsize=6, frameon=False, ncol=3, loc="upper left")
+    ax.tick_params(axis="x", labelrotation=45)
+    return fig
+
+
 def not_built(s: xr.Dataset) -> Figure:
     """End products not built for lack of magnets over the horizon, per place (P50, P10-P90)."""
     products = list(s["product"].values) if "product" in s.coords else []

@@ -2,9 +2,10 @@
 
 Sections: what the scenario is (in words, and its instruments as a timeline); the headline
 table with a guide to reading it; magnets and controlled elements per place; where material
-flows; the race of capacity outside China against demand; stockpiles; prices; end products not
-built; and the sources and assumptions behind the numbers. Charts are inline SVG (no scripts, no
-network), and each is also written as PNG beside the report.
+flows; the race of capacity outside China against demand; stockpiles; prices; the projects'
+fates and what price floors cost; end products not built; and the sources and assumptions
+behind the numbers. Charts are inline SVG (no scripts, no network), and each is also written
+as PNG beside the report.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import html
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from reesim import __version__
 from reesim.dataset.model import Dataset
 from reesim.engine.batch import Batch
@@ -20,6 +23,7 @@ from reesim.model.scenario import CapacityProject, ExportControl
 from reesim.report import charts
 from reesim.report.headline_html import STYLE, central_note, headline_table, reading_guide
 from reesim.results.headline import Headline
+from reesim.results.projects import fates, floor_cost_by_year
 from reesim.scenarios.spec import CapacityProjectSpec, ExportBanSpec, ExportControlSpec
 
 
@@ -102,6 +106,51 @@ def _sources(batch: Batch, ds: Dataset) -> str:
         f"<h3>Sources of the scenario</h3><ul>{''.join(items) or '<li>none</li>'}</ul>"
         f"<h3>What each instrument represents</h3><ul>{''.join(notes) or '<li>no notes</li>'}</ul>"
         f"<h3>Parameters changed from the dataset defaults</h3><ul>{params or '<li>none</li>'}</ul>"
+    )
+
+
+def _projects(batch: Batch, png_dir: Path) -> str:
+    """The projects' fates, a chart of their output and what the price floors cost (central run)."""
+    central = batch.central
+    if "project_output" not in central or central.sizes.get("project", 0) == 0:
+        return ""
+    table = fates(central, batch.scenario)
+    rows = "".join(
+        f"<tr><td>{_esc(f.project)}</td><td>{f.planned}</td><td>{f.started or '-'}</td>"
+        f"<td>{_esc(f.fate)}</td><td>{f.idle_months}</td><td>{f.last_share:.0%}</td></tr>"
+        for f in table
+    )
+    plates = {
+        p.name: float(np.median(np.atleast_1d(p.nameplate))) / 12.0
+        for p in batch.scenario.instruments
+        if isinstance(p, CapacityProject)
+    }
+    cost = floor_cost_by_year(central)
+    paid = "".join(f"<tr><td>{y}</td><td>{v / 1e6:,.1f}</td></tr>" for y, v in cost.items() if v > 0)
+    floor_html = (
+        f"<p>The price floors paid covered producers USD {cost.sum() / 1e6:,.1f} million over the horizon "
+        "(the difference between the floor and the outside-China market price on their output).</p>"
+        f"<table><tr><th>year</th><th>USD million</th></tr>{paid}</table>"
+        if cost.sum() > 0
+        else "<p>No price floor paid anything: the market price stayed above every floor, or the scenario "
+        "has none.</p>"
+    )
+    return (
+        "<h2>Projects and price floors</h2>"
+        "<p>Each project is financed when the revenue it expects (the expected price, or a floor or "
+        "offtake that covers it) pays its operating cost and its private capex; otherwise it waits and "
+        "is cancelled; once built, it idles while its expected revenue is below its operating cost. "
+        "<i>Idle months</i>: months after its start at less than half its ramped capacity; <i>last</i>: "
+        "output in the last month over its nameplate.</p>"
+        "<table><tr><th>project</th><th>planned start</th><th>first output</th><th>fate</th>"
+        f"<th>idle months</th><th>last</th></tr>{rows}</table>"
+        + _figure(
+            "projects",
+            charts.projects(central, plates),
+            "Output of each project over its nameplate (central run).",
+            png_dir,
+        )
+        + floor_html
     )
 
 
@@ -190,6 +239,7 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
             "Prices relative to the base year, in China and outside China (central run).",
             png_dir,
         ),
+        _projects(batch, png_dir),
         "<h2>End products not built</h2>",
         _figure(
             "not_built",
