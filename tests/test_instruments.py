@@ -27,6 +27,7 @@ from reesim.model.builder import Builder
 from reesim.model.compile import compile_scenario
 from reesim.model.compile_demand import tariff_factor
 from reesim.model.controls import Controls
+from reesim.model.costs import project_costs
 from reesim.model.dims import MAGNET, MATERIALS
 from reesim.scenarios import resolve
 from reesim.scenarios.docs import generated, kinds_table
@@ -173,7 +174,10 @@ def test_allied_buildout_compiles_projects_floor_and_stockpile() -> None:
     # 2028-01 plus the central delay, the median of triangular(0, 12, 36) months
     assert inputs.proj_start[0, 0] == pytest.approx(36 + 36 - math.sqrt(432), abs=1e-9)
     assert inputs.proj_capacity[0, 0] == pytest.approx(273.4094, abs=1e-4)
-    assert np.all(inputs.proj_ramp == 24.0) and np.all(inputs.proj_opex == 0.0)
+    assert np.all(inputs.proj_ramp == 24.0)
+    # opex from the dataset's costs table: only Energy Fuels' Phase 2 circuit (project 10) has one
+    assert np.flatnonzero(inputs.proj_opex[0]).tolist() == [10]
+    assert inputs.proj_opex[0, 10] == pytest.approx(project_costs(DS, "energy_fuels_white_mesa_hre")[1])
     floored = np.argwhere(inputs.price_floor[0] > 0)
     assert (floored[:, 0].min(), floored[:, 0].max()) == (9, 128)
     assert {tuple(cell) for cell in floored[:, 1:].tolist()} == {(oxide, nd), (oxide, pr)}

@@ -4,7 +4,8 @@ Each check returns :class:`~reesim.errors.Problem` findings that name the file, 
 field, with a hint. Checks cover: parse errors (types, units, ranges), provenance (every row has
 a known source and a status, derived and assumed rows say how or why), references between tables,
 duplicate keys, and the rules in ``data/schema/rules.csv`` (shares that must sum to one, country
-sums against world totals, capacity that must cover production).
+sums against world totals, capacity that must cover production, columns that must agree with
+another table's, cells that another cell requires).
 """
 
 from __future__ import annotations
@@ -239,11 +240,62 @@ def _rule_not_above(ds: Dataset, rule: Rule) -> list[Problem]:
     return out
 
 
+def _filled(value: object) -> bool:
+    return not (value is None or value == "" or (isinstance(value, float) and pd.isna(value)))
+
+
+def _rule_agrees(ds: Dataset, rule: Rule) -> list[Problem]:
+    frame, file = _where(ds[rule.table], rule.where), ds.files[rule.table]
+    table, _, column = rule.target.partition(".")
+    other = ds[table]
+    keys = list(rule.group_by)
+    lookup = {
+        tuple(str(v) for v in key): str(value)
+        for *key, value in zip(*(other[k] for k in keys), other[column], strict=True)
+    }
+    out = []
+    for row in frame.itertuples(index=False):
+        key = tuple(str(getattr(row, k)) for k in keys)
+        value = str(getattr(row, rule.value_column))
+        if "" in key or key not in lookup or value == lookup[key]:
+            continue
+        label = ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True))
+        out.append(
+            Problem(
+                file,
+                int(getattr(row, LINE)),
+                rule.value_column,
+                f"{rule.value_column} {value!r} differs from {table}.{column} {lookup[key]!r} for {label}",
+                f"{rule.description}; write {lookup[key]!r}",
+            )
+        )
+    return out
+
+
+def _rule_requires(ds: Dataset, rule: Rule) -> list[Problem]:
+    frame, file = _where(ds[rule.table], rule.where), ds.files[rule.table]
+    out = []
+    for line, given, needed in zip(frame[LINE], frame[rule.value_column], frame[rule.target], strict=True):
+        if _filled(given) and not _filled(needed):
+            out.append(
+                Problem(
+                    file,
+                    int(line),
+                    rule.target,
+                    f"is empty although {rule.value_column} is given",
+                    rule.description,
+                )
+            )
+    return out
+
+
 _RULES: dict[str, Callable[[Dataset, Rule], list[Problem]]] = {
     "sum": _rule_sum,
     "world_total": _rule_world_total,
     "capacity_covers_production": _rule_capacity,
     "not_above": _rule_not_above,
+    "agrees": _rule_agrees,
+    "requires": _rule_requires,
 }
 
 

@@ -79,7 +79,10 @@ class Rule:
       within a relative ``tolerance``;
     - ``capacity_covers_production``: ``production`` ≤ ``capacity`` × (1 + ``tolerance``) per row;
     - ``not_above``: per ``group_by`` value, the total of ``value_column`` in ``table`` stays within
-      (1 + ``tolerance``) × the total named by ``target`` (``table.column``) in the same group.
+      (1 + ``tolerance``) × the total named by ``target`` (``table.column``) in the same group;
+    - ``agrees``: each row's ``value_column`` equals ``target`` (``table.column``) in the row of that
+      table with the same ``group_by`` values (rows with an empty or unknown key are skipped);
+    - ``requires``: a row that fills ``value_column`` also fills the column named by ``target``.
     """
 
     rule_id: str

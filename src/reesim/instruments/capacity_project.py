@@ -2,9 +2,11 @@
 
 A dataset ``facility`` fills the country, stage, nameplate and start of the project; nameplates
 published in t of magnet or metal per year are converted to t REO-equivalent per year (magnet
-rare-earth content, and the calibrated base year's metal per oxide). The compile step turns a
-project into a row of the project tables: t/month at nameplate, the month output starts (start +
-delay, per run), ramp months, and the opex below which the plant idles.
+rare-earth content, and the calibrated base year's metal per oxide). Its capex and opex, unless the
+file gives them, come from the dataset's costs table (opex converted to USD/kg REO-equivalent by
+:mod:`reesim.model.costs`). The compile step turns a project into a row of the project tables:
+t/month at nameplate, the month output starts (start + delay, per run), ramp months, and the opex
+below which the plant idles.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from reesim.instruments.conversion import Conversion
 from reesim.language.fields import Date, Element, FacilityId, NonNegative, Place, before, fail
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
+from reesim.model.costs import project_costs
 from reesim.model.perrun import any_below, clip_low
 
 #: Stage of a project -> the engine material it makes.
@@ -48,10 +51,14 @@ class CapacityProjectSpec(SpecBase):
     )
     delay_months: NonNegative = F(0.0, unit="months", description="Delay to the start")
     capex_usd: NonNegative = F(
-        0.0, unit="USD", description="Investment (reported; used by investment programmes)"
+        0.0,
+        unit="USD",
+        description="Investment (used by investment programmes); default: the facility's in the costs table",
     )
     opex_usd_per_kg: NonNegative = F(
-        0.0, unit="USD/kg", description="Unit cost; idles when price is below it"
+        0.0,
+        unit="USD/kg",
+        description="Unit cost; idles when price is below it; default: the facility's in the costs table",
     )
     offtake: bool = F(False, description="Output bought whatever the price")
     public_funding_usd: NonNegative | None = F(
@@ -115,7 +122,13 @@ def _project(c: Conversion, n: int, inst: CapacityProjectSpec) -> m.CapacityProj
         None if inst.public_funding_usd is None else c.num(n, "public_funding_usd", inst.public_funding_usd)
     )
     committed = inst.committed
+    capex, opex = inst.capex_usd, inst.opex_usd_per_kg
     if inst.facility is not None:
+        table_capex, table_opex = project_costs(c.ds, inst.facility)
+        if table_capex is not None and "capex_usd" not in inst.model_fields_set:
+            capex = table_capex
+        if table_opex is not None and "opex_usd_per_kg" not in inst.model_fields_set:
+            opex = table_opex
         row = c.ds["facilities"].set_index("facility_id").loc[inst.facility]
         if public is None and not _missing(row["public_funding_usd"]):
             public = float(str(row["public_funding_usd"]))
@@ -146,8 +159,8 @@ def _project(c: Conversion, n: int, inst: CapacityProjectSpec) -> m.CapacityProj
         ),
         delay_months=c.num(n, "delay_months", inst.delay_months),
         name=inst.id or inst.facility or f"project{n}",
-        capex_usd=c.num(n, "capex_usd", inst.capex_usd),
-        opex_usd_per_kg=c.num(n, "opex_usd_per_kg", inst.opex_usd_per_kg), offtake=inst.offtake,
+        capex_usd=c.num(n, "capex_usd", capex),
+        opex_usd_per_kg=c.num(n, "opex_usd_per_kg", opex), offtake=inst.offtake,
         public_usd=public or 0.0, committed=bool(committed), facility=inst.facility or "",
     )  # fmt: skip
 

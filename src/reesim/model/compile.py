@@ -17,6 +17,7 @@ from reesim.dataset.model import Dataset
 from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.builder import Builder, bad, resolve_places
 from reesim.model.controls import Controls, build
+from reesim.model.costs import stage_opex
 from reesim.model.dims import MATERIALS, Dims
 from reesim.model.limits import Quotas, Stockpiles, quotas, stockpiles
 from reesim.model.perrun import Value, as_runs, first_run, table
@@ -162,7 +163,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
         proj_offtake=np.array([p[6] for p in projects], dtype=bool),
         proj_mix=_project_mix(base, proj_material), proj_capex=table([p[7] for p in projects], p_n),
         proj_committed=np.array([p[8] or p[6] for p in projects], dtype=bool),
-        proj_floored=floored, node_floored=node_floored, stage_opex=np.zeros((k_n, n_n)),
+        proj_floored=floored, node_floored=node_floored, stage_opex=stage_opex(ds, base),
         recycle_rate=b.recycle, price_floor=b.floor,
         release_threshold=b.release_threshold,
         params={name: as_runs(parameter[name]) for name in KERNEL_PARAMETERS},
