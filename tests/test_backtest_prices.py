@@ -206,8 +206,9 @@ def test_every_declared_check_gives_its_criteria(criteria: dict[str, list]) -> N
         json.dumps(strict(as_json(crit)), allow_nan=False)
 
 
-@pytest.mark.xfail(strict=False, reason="the price model does not yet reproduce the observed spikes, "
-                   "falls and floors; remove this mark once the new price model lands")  # fmt: skip
+@pytest.mark.xfail(strict=True, reason="known misses: prices move only with unmet demand, so the 2011 "
+                   "spikes, their fall by 2014, the May 2025 Dy and Tb rise and NdPr near the floor are "
+                   "not reproduced (docs/validation.md, price backtests)")  # fmt: skip
 def test_price_backtests_pass(criteria: dict[str, list]) -> None:
     missed = [f"{c.case}/{c.series}/{c.name}: obs {c.observed}, sim {c.simulated}"
               for found in criteria.values() for c in found if c.passed is False]  # fmt: skip
