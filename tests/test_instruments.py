@@ -156,12 +156,13 @@ def test_full_embargo_compiles_to_a_ban_a_content_rule_and_chinas_ban_on_us_conc
     assert _covered(controls, 2) == {(MATERIALS.index("concentrate"), usa, chn)}
 
 
-def test_quota_2010_compiles_to_three_half_year_caps() -> None:
+def test_quota_2010_compiles_to_half_year_then_yearly_caps() -> None:
     quotas = compile_scenario(resolve("quota-2010", DS), DS, BASE).quotas
-    assert quotas.node.tolist() == [BASE.dims.node("CHN")] * 3
-    assert quotas.start.tolist() == [0, 6, 12] and quotas.end.tolist() == [6, 12, 36]
-    assert quotas.tonnes[0].tolist() == [44564.0, 15952.0, 28892.0]
-    assert quotas.covers.sum(axis=(1, 2)).tolist() == [48] * 3
+    assert quotas.node.tolist() == [BASE.dims.node("CHN")] * 6
+    assert quotas.start.tolist() == [0, 6, 12, 24, 36, 48]
+    assert quotas.end.tolist() == [6, 12, 24, 36, 48, 60]
+    assert quotas.tonnes[0].tolist() == [44564.0, 15952.0, 28892.0, 30996.0, 31001.0, 30611.0]
+    assert quotas.covers.sum(axis=(1, 2)).tolist() == [48] * 6
     assert np.allclose(quotas.weight.sum(axis=(1, 2)), 1.0)
 
 

@@ -108,9 +108,9 @@ def test_facility_nameplate_in_magnets_is_converted_to_reo() -> None:
     )
 
 
-def test_quota_rates_are_annualised_half_year_allocations() -> None:
+def test_quota_rates_are_annualised_allocations() -> None:
     quotas = [i for i in resolve("quota-2010", DS).instruments if isinstance(i, ExportQuota)]
-    assert [q.tonnes_per_yr for q in quotas] == [2 * 22_282, 2 * 7_976, 2 * 14_446]
+    assert [q.tonnes_per_yr for q in quotas] == [2 * 22_282, 2 * 7_976, 2 * 14_446, 30_996, 31_001, 30_611]
 
 
 def test_full_embargo_leaves_allies_short() -> None:

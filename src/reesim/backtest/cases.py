@@ -3,7 +3,9 @@
 Every series is compared as an index: observed values over their pre-policy level, simulated
 values over the same quantity in a run without the policy (same months, same engine), so both
 measure the policy's effect. Observed series come from the bundled data (``us_history`` from
-USGS Data Series 140; ``china_exports`` from China customs as reported in the press).
+USGS Data Series 140; ``china_exports`` from China customs as reported in the press; ``price_moves``
+from USGS, company and trade-press price quotes). The pass/miss price criteria of the cases are
+declared in :mod:`reesim.backtest.prices`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from reesim.backtest.observed import index_over, price_rows, sources_of
 from reesim.dataset.model import Dataset
 from reesim.model.baseline import Baseline
 
@@ -128,25 +131,24 @@ def _price(element: str, market: str) -> Simulated:
     return read
 
 
-def _price_moves(element: str, market: str, reference: str | None) -> Callable[[Dataset], Observed]:
-    """Observed price index: the range's midpoint over the reference month's (or a stated index)."""
+def _price_moves(
+    element: str, market: str, reference: str, basis: str, first: str, last: str
+) -> Callable[[Dataset], Observed]:
+    """Observed price index: each monthly quote's midpoint over the ``reference`` row's, in the same
+    unit (``reference`` is a month, or a year for a year average); index rows as reported."""
 
     def read(ds: Dataset) -> Observed:
-        table = ds["price_moves"]
-        rows = table[(table["element"] == element) & (table["market"] == market)]
-        mid = {
-            str(p): (float(lo) + float(hi)) / 2
-            for p, lo, hi in zip(rows["period"], rows["low"], rows["high"], strict=True)
-        }
-        units = dict(zip(rows["period"].astype(str), rows["unit"].astype(str), strict=True))
-        level = mid[reference] if reference is not None else 1.0
-        values = {p: (v if units[p] == "index" else v / level) for p, v in mid.items() if p != reference}
-        how = (
-            "index as reported"
-            if reference is None
-            else f"midpoint of the range over {reference}'s ({mid[reference]:,.0f} USD/kg)"
+        stats = ("year_average",) if len(reference) == 4 else ("quote",)
+        ref = price_rows(
+            ds, element, market, basis=[basis], statistics=stats, first=reference, last=reference
         )
-        return Observed(pd.Series(values), how, tuple(sorted(set(rows["source_id"].astype(str)))))
+        ref = ref[ref["unit"] != "index"]
+        level, unit = float(ref["mid"].iloc[0]), str(ref["unit"].iloc[0])
+        rows = price_rows(ds, element, market, basis=[basis], first=first, last=last)
+        rows = rows[rows["period"] != reference]
+        label = {"usd_per_kg": "USD/kg", "cny_per_t": "CNY/t"}.get(unit, unit)
+        how = f"midpoint of each quote over {reference}'s ({level:,.4g} {label}, {basis.replace('_', ' ')})"
+        return Observed(index_over(rows, level, unit), how, sources_of(pd.concat([ref, rows])))
 
     return read
 
@@ -167,6 +169,22 @@ CASES: dict[str, Case] = {
         "the dataset default. The chain simulated is the 2024 base year, so only the shape of the response "
         "(direction, timing, relative size) is compared, not volumes.",
     ),
+    "prices-2009-2014": Case(
+        name="prices-2009-2014",
+        title="Oxide prices outside China through China's export quotas, 2010-2014",
+        scenario="quota-2010",
+        annual=False,
+        series=tuple(
+            SeriesSpec(f"{el.lower()}_oxide_outside", f"{el} oxide export price (index over 2009)",
+                       _price_moves(el, "outside", "2009", "fob_china", "2010-01", "2014-12"),
+                       _price(el, "outside"), "peak")
+            for el in ("Nd", "Dy", "Ce")
+        ),
+        calibration="Nothing was calibrated on these prices: the quotas are as allocated and every parameter "
+        "is the dataset default, so the whole 2010-2014 price record is out of sample. Observed: FOB China "
+        "export quotes over their 2009 average; simulated: the monthly price over the price without the "
+        "quotas.",
+    ),
     "april-2025": Case(
         name="april-2025",
         title="China's licences on seven heavy rare earths, April 2025",
@@ -180,11 +198,14 @@ CASES: dict[str, Case] = {
                        _china_exports("USA", "2025-03", "2025-12"), _china_magnet_exports_to_us, "trough",
                        calibrated=("2025-05", "2025-06")),
             SeriesSpec("dy_oxide_outside", "Dy oxide price outside China (index)",
-                       _price_moves("Dy", "outside", "2025-04"), _price("Dy", "outside"), "peak"),
+                       _price_moves("Dy", "outside", "2025-04", "europe", "2025-03", "2025-12"),
+                       _price("Dy", "outside"), "peak"),
             SeriesSpec("tb_oxide_outside", "Tb oxide price outside China (index)",
-                       _price_moves("Tb", "outside", "2025-04"), _price("Tb", "outside"), "peak"),
+                       _price_moves("Tb", "outside", "2025-04", "europe", "2025-03", "2025-12"),
+                       _price("Tb", "outside"), "peak"),
             SeriesSpec("dy_oxide_china", "Dy oxide price in China (index)",
-                       _price_moves("Dy", "china", None), _price("Dy", "china"), "peak"),
+                       _price_moves("Dy", "china", "2025-04", "domestic", "2025-03", "2025-12"),
+                       _price("Dy", "china"), "peak"),
         ),
         stoppages=True,
         calibration="The approval shares of May, June and July 2025 (all destinations) and of May and June "

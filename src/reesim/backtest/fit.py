@@ -101,7 +101,8 @@ class Stoppage:
     lowest_cover_months: float  # lowest magnet stock in the model, months of demand
 
 
-#: Simulations of each case, kept so that the fit and the stoppage check share them.
+#: Simulations of each case's scenario, kept so that the fits, the stoppage check and the price
+#: criteria share them.
 _SIMULATED: dict[tuple[str, str], tuple[Baseline, xr.Dataset, xr.Dataset]] = {}
 
 
@@ -115,13 +116,14 @@ def simulate(name: str, ds: Dataset, base: Baseline) -> tuple[xr.Dataset, xr.Dat
         raise InputError(
             [Problem("CASE", None, "CASE", f"unknown backtest case {name!r}", did_you_mean(name, CASES))]
         )
-    cached = _SIMULATED.get((name, ds.version))
+    key = (CASES[name].scenario, ds.version)  # cases on the same scenario share its runs
+    cached = _SIMULATED.get(key)
     if cached is None or cached[0] is not base:
         scenario = resolve(CASES[name].scenario, ds)
         counterfactual = replace(scenario, name=f"{scenario.name}-without-policy", instruments=())
         with_policy = _run(scenario, ds, base)
         without = _run(counterfactual, ds, base)
-        cached = _SIMULATED[(name, ds.version)] = (base, with_policy, without)
+        cached = _SIMULATED[key] = (base, with_policy, without)
     return cached[1], cached[2]
 
 

@@ -11,12 +11,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from reesim.backtest.cases import CASES
+from reesim.backtest.criteria import Criterion, shown
 from reesim.backtest.fit import SeriesFit, Stoppage
 from reesim.report import charts
 from reesim.report.headline_html import STYLE
 
 COLUMNS = ("case", "series", "direction (obs/sim)", "move observed", "move simulated", "timing error",
            "size ratio", "error out of sample")  # fmt: skip
+CRITERIA_COLUMNS = ("case", "series", "criterion", "rule", "observed", "simulated", "verdict", "note")
 
 
 def _direction(x: int) -> str:
@@ -33,6 +35,23 @@ def row(fit: SeriesFit) -> list[str]:
         f"{fit.move_simulated[1]:.2f} in {fit.move_simulated[0]}",
         f"{fit.timing_error:+d} {unit}", f"{fit.size_ratio:.2f}", err,
     ]  # fmt: skip
+
+
+def criterion_row(c: Criterion) -> list[str]:
+    """The price-criteria table's cells for one criterion."""
+    return [c.case, c.series, c.name, c.rule, shown(c.observed), shown(c.simulated), c.verdict, c.note]
+
+
+def _criteria_html(criteria: list[Criterion]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in CRITERIA_COLUMNS)
+    cells = ("".join(f"<td>{html.escape(cell)}</td>" for cell in criterion_row(c)) for c in criteria)
+    body = "".join(f"<tr>{row_html}</tr>" for row_html in cells)
+    guide = (
+        '<div class="guide">Each price criterion passes or misses on the numbers shown ("no data": nothing '
+        "observed to compare with). Indices are prices over the level before the policy (observed) or over "
+        "the price without the policy (simulated); <i>fall</i> is the later year's mean over the peak.</div>"
+    )
+    return f"<h2>Price criteria</h2>{guide}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def chart(fit: SeriesFit) -> Any:
@@ -52,8 +71,12 @@ def chart(fit: SeriesFit) -> Any:
     return fig
 
 
-def write_backtest_report(fits: list[SeriesFit], out_dir: Path, stops: list[Stoppage] | None = None) -> Path:
-    """Write ``backtest.html`` and one PNG per series to ``out_dir``."""
+def write_backtest_report(
+    fits: list[SeriesFit], out_dir: Path, stops: list[Stoppage] | None = None,
+    criteria: list[Criterion] | None = None,
+) -> Path:  # fmt: skip
+    """Write ``backtest.html`` (fit table, price criteria, stoppages, charts) and one PNG per series
+    to ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     png_dir = out_dir / "backtest-charts"
     png_dir.mkdir(exist_ok=True)
@@ -69,6 +92,8 @@ def write_backtest_report(fits: list[SeriesFit], out_dir: Path, stops: list[Stop
         "(shaded yellow in the charts).</div>",
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
     ]
+    if criteria:
+        parts.append(_criteria_html(criteria))
     if stops:
         items = "".join(
             f"<li>{html.escape(s.place)}, observed {s.observed}: {html.escape(s.what)} "
