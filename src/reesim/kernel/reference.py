@@ -47,7 +47,6 @@ step by step (``tests/test_kernel_steps.py``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -55,6 +54,7 @@ from numpy.typing import NDArray
 
 from reesim.kernel import reference_market as markets
 from reesim.kernel.bundles import Params, params
+from reesim.kernel.reference_state import Month, Row, State
 from reesim.kernel.shared import EPS, SHORT_SHARE, base_output, feed_mixes
 from reesim.kernel.state import Array, Outputs
 from reesim.model.compile import Inputs
@@ -77,94 +77,6 @@ def capacity_additions(inputs: Inputs, t: int, runs: int) -> Array:
     for p in range(inputs.proj_node.size):
         add[:, inputs.proj_material[p], inputs.proj_node[p]] += level[:, p]
     return add
-
-
-@dataclass
-class State:
-    """What the reference kernel carries and computes, [run, material, node, element] unless
-    stated; names as in the fast kernel's :class:`reesim.kernel.fast_state.State`."""
-
-    inv: Array  # working stock at the end of the month
-    stock: Array  # strategic stock
-    stock_target: Array  # strategic stock sought (less what scheduled releases sold)
-    price: Array  # [R, K, market, E] USD/kg
-    sub: Array  # [R, K, market, E] share of demand substituted away
-    tight: Array  # [R, K, market, E] share of what users wanted left unmet, last month
-    short_months: Array  # months an importer was not sent all it asked (its suppliers qualified)
-    origin: Array  # China-origin share of what a node holds
-    magnet_used: Array  # [R, N, E] final magnet use met last month (recycled)
-    mixes: Array  # [K, N, E] unit input mix of the stage fed by material k (fixed for the run)
-    mine_profile: Array  # [N, E] element shares of mine output, new mines the world's (fixed)
-    market: NDArray[np.int64]  # [N] 0 China, 1 outside (fixed)
-    lagged: bool  # some shipment takes time (else everything arrives the month it leaves; fixed)
-    ring: Array  # [slots, R, K, N, E] goods in transit by month of arrival (slot t % slots)
-    ring_origin: Array  # the same, China-origin part
-    arrival: Array  # [R, classes, slots] share of a shipment arriving j months after it leaves
-    route_arrival: Array  # [R, X, I, slots] the same for each route
-    lag_in: Array  # months an importer's goods take, weighted by its base trade shares
-    allies: NDArray[np.bool_]  # [K, holder, ally] whom each stock also releases to (fixed)
-    defended: NDArray[np.bool_]  # [K, N] defence holdings (fixed)
-    reserve: Array  # [R or 1, K, N, E] stock kept for the holder: releases to allies stop there (fixed)
-    sale: Array  # [R or 1, K, N] USD/kg below which a stock makes no shortage release (fixed)
-    util: Array  # [R, K, N] output of the stage making material k, as a multiple of its base-year output
-    base_out: Array  # [K, N, E] base-year output of material k (fixed)
-    expect: Array  # [R, K, market, E] traders' expected price, USD/kg
-    hoard: Array  # [R, K, market, E] desired cover as a multiple of the base year's
-    open: Array  # [R, K, E] share of what was asked of China that no licence, ban or quota held back
-    cover0: Array  # [R, K, market, E] base-year months of use held (fixed)
-    status: Array  # [R, P] project undecided (0), financed (1), cancelled (2)
-    begin: Array  # [R, P] month a financed project's output starts (inf: not financed)
-    running: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] share of base output run
-    level: Array = field(default_factory=lambda: np.zeros(0))  # [R, P] projects' output, t/month
-    floor_paid: Array = field(default_factory=lambda: np.zeros(0))  # [R] USD paid by floors this month
-    add: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] capacity from projects
-    planned: Array = field(default_factory=lambda: np.zeros(0))  # next stage's planned input
-    produced: Array = field(default_factory=lambda: np.zeros(0))  # made this month
-    demand: Array = field(default_factory=lambda: np.zeros(0))  # final demand
-    wanted: Array = field(default_factory=lambda: np.zeros(0))  # final demand + planned input
-    missing: Array = field(default_factory=lambda: np.zeros(0))  # the part of it not met
-    consumed: Array = field(default_factory=lambda: np.zeros(0))  # used by the next stage
-
-
-@dataclass
-class Month:
-    """This month's terms from the scenario's rules: [R or 1, ...]."""
-
-    factor: Array  # [R or 1, C] each control's licensed share
-    allow: Array  # [R or 1, K, X, I, E]
-    content_share: Array  # [R or 1, K, I, E]
-    content_threshold: Array  # [R or 1, K, I, E]
-    denied: NDArray[np.bool_]  # [K, X, I]
-    quota: Array = field(default_factory=lambda: np.zeros(0))  # [R or 1, K, N, E] t/month (inf: none)
-    stock_rate: Array = field(default_factory=lambda: np.zeros(0))  # [R or 1, K, N, E] t/month
-    # [R or 1, K, N, E] t released on schedule (before the stock caps it)
-    scheduled: Array = field(default_factory=lambda: np.zeros(0))
-
-
-@dataclass
-class Row:
-    """One material's month, [R, node, element] unless stated."""
-
-    avail: Array
-    buy: Array
-    use: Array
-    surplus: Array
-    request: Array
-    target: Array  # working-stock target
-    ship: Array = field(default_factory=lambda: np.zeros(0))  # [R, I, X, E]
-    ordered: Array = field(default_factory=lambda: np.zeros(0))  # licensed requests to each exporter
-    imports: Array = field(default_factory=lambda: np.zeros(0))  # sent to the node this month
-    exports: Array = field(default_factory=lambda: np.zeros(0))
-    arrived: Array = field(default_factory=lambda: np.zeros(0))  # sent this month, arrived this month
-    landed: Array = field(default_factory=lambda: np.zeros(0))  # every arrival this month
-    arrived_origin: Array = field(default_factory=lambda: np.zeros(0))
-    have: Array = field(default_factory=lambda: np.zeros(0))
-    final_met: Array = field(default_factory=lambda: np.zeros(0))
-    feed_met: Array = field(default_factory=lambda: np.zeros(0))
-    bought: Array = field(default_factory=lambda: np.zeros(0))
-    scheduled: Array = field(default_factory=lambda: np.zeros(0))  # released into the node's supply
-    release: Array = field(default_factory=lambda: np.zeros(0))  # received from strategic stocks
-    recycled: Array = field(default_factory=lambda: np.zeros(0))
 
 
 def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Outputs:
@@ -581,18 +493,25 @@ def keep(k: int, state: State, row: Row) -> None:
 
 
 def respond(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: Row) -> None:
-    """Producers move their output toward the orders they could not fill: what others asked of
-    them and they did not ship (unless an export quota, not output, held it back) plus their own
-    uses not met, valued at base prices, as a share of the value of their base-year output; at
-    most ``output_headroom_share`` above base-year output, over ``output_adjust_months``."""
+    """Producers move their output toward the orders they could not fill, and away from stock they
+    cannot sell: up by what others asked of them and they did not ship (unless an export quota,
+    not output, held it back) plus their own uses not met, at most ``output_headroom_share``
+    above base-year output; down by the working stock of what they make held above its target,
+    in units of ``working_stock_months`` of base-year output (a month's worth of unsold stock per
+    month of target stops output). Both valued at base prices as a share of the value of base-year
+    output; the output multiple moves over ``output_adjust_months``."""
     p0 = inputs.base.prices[k][None, None, :]  # [1, 1, E] USD/kg
     made = state.base_out[k][None] > 0  # only what it makes: more output cannot supply the rest
     free = row.surplus < month.quota[:, k]  # more output would be more to sell abroad
     unfilled = np.where(free, np.maximum(row.ordered - row.exports, 0.0), 0.0) + state.missing[:, k]
     unfilled = np.where(made, unfilled, 0.0)
+    unsold = np.where(made, np.maximum(state.inv[:, k] - row.target, 0.0), 0.0)
     worth = (state.base_out[k][None] * p0).sum(axis=2)  # [1, N] USD/month (x 1,000)
-    lack = np.divide((unfilled * p0).sum(axis=2), worth, out=np.zeros(unfilled.shape[:2]), where=worth > EPS)
-    goal = 1.0 + np.minimum(lack, par.output_headroom_share[:, None])
+    zero = np.zeros(unfilled.shape[:2])
+    lack = np.divide((unfilled * p0).sum(axis=2), worth, out=zero.copy(), where=worth > EPS)
+    glut = np.divide((unsold * p0).sum(axis=2), worth * par.working_stock_months[:, None], out=zero,
+                     where=worth > EPS)  # fmt: skip
+    goal = 1.0 + np.minimum(lack, par.output_headroom_share[:, None]) - np.minimum(glut, 1.0)
     adjust = np.maximum(par.output_adjust_months, 1.0)[:, None]
     state.util[:, k] = state.util[:, k] + (goal - state.util[:, k]) / adjust
 

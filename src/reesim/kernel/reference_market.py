@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reesim.kernel.bundles import Params
+from reesim.kernel.reference_state import State
 from reesim.kernel.shared import EPS
 from reesim.kernel.state import Array
 
 if TYPE_CHECKING:
-    from reesim.kernel.reference import State
     from reesim.model.compile import Inputs
 
 #: Project status: not yet decided, financed (output from its start month), cancelled.

@@ -8,8 +8,10 @@ mix of its elements, so :func:`opex_factors` gives, per material, the kg of each
 REO-equivalent:
 
 - ``kg_reo``: 1;
-- ``kg_ndpr_oxide``: the Nd + Pr share of the material's world base-year output (a plant whose
-  costs are all charged to NdPr breaks even when the basket's NdPr pays them);
+- ``kg_ndpr_oxide``: the Nd + Pr share of the material's base-year output (a plant whose costs
+  are all charged to NdPr breaks even when the basket's NdPr pays them): the plant's country's
+  own output for existing plants (:func:`node_factors`, their revenue basket), the world's for
+  projects (which sell the world mix);
 - ``kg_metal``: the base year's t metal per t oxide;
 - ``kg_magnet``: t metal per t oxide / ``magnet_re_content`` (t magnet per t REO-equivalent).
 
@@ -137,6 +139,17 @@ def opex_factors(ds: Dataset, base: Baseline) -> dict[str, Array]:
     }
 
 
+def node_factors(factors: dict[str, Array], base: Baseline, n: int) -> dict[str, Array]:
+    """:func:`opex_factors` for the plants of node ``n``: the NdPr share of the node's own base-year
+    output of each material (its revenue basket), the world's where it makes none."""
+    dims = base.dims
+    own = base.production[:, n, :]  # [K, E]
+    totals = own.sum(axis=1)
+    ndpr = own[:, [dims.element("Nd"), dims.element("Pr")]].sum(axis=1)
+    share = np.divide(ndpr, totals, out=factors["kg_ndpr_oxide"].copy(), where=totals > 0)
+    return {**factors, "kg_ndpr_oxide": share}
+
+
 def _nameplate_reo(value: object, unit: str, per_oxide: float, re_content: float) -> float | None:
     """A facility's nameplate in t REO-equivalent per year (``None`` if not published)."""
     number = _number(value)
@@ -173,8 +186,8 @@ def stage_opex(ds: Dataset, base: Baseline) -> Array:
     facilities = ds["facilities"].set_index("facility_id")
     groups: dict[tuple[int, int], list[tuple[float, float | None]]] = defaultdict(list)
     for fid, cost in facility_costs(ds).items():
-        opex = cost.opex_usd_per_kg_reo(factors)
         row = facilities.loc[fid]
+        opex = cost.opex_usd_per_kg_reo(node_factors(factors, base, dims.node(cost.iso3)))
         if opex is None or row["project_status"] != "operating" or not _started(row["start"], BASE_YEAR):
             continue
         weight = _nameplate_reo(row["nameplate"], str(row["nameplate_unit"]), per_oxide, re_content)
@@ -188,7 +201,7 @@ def stage_opex(ds: Dataset, base: Baseline) -> Array:
         out[k, n] = float(np.dot(weights, [v for v, _ in members]) / weights.sum())
     countries: dict[tuple[int, int], list[float]] = defaultdict(list)
     for cost in country_costs(ds).values():
-        opex = cost.opex_usd_per_kg_reo(factors)
+        opex = cost.opex_usd_per_kg_reo(node_factors(factors, base, dims.node(cost.iso3)))
         if opex is not None:
             countries[(MATERIALS.index(str(cost.material)), dims.node(cost.iso3))].append(opex)
     for (k, n), values in countries.items():
