@@ -112,14 +112,22 @@ def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
 def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> Array:
     """[R, K, N] share of each country's base-year output of each material that runs: outside
     China, :func:`running_share` of its expected revenue per kg (its base-year mix at expected
-    outside prices, at least the floor where one covers it) against ``stage_opex``; adds what
-    the floors pay on it to ``state.floor_paid``."""
+    outside prices, at least the floor where one covers it) against its cost per kg: its sourced
+    cost (``stage_opex``, which for separation covers the producer's whole chain, mine included,
+    as Mountain Pass and Lynas report it) or, where none is known, what its input costs at
+    expected outside prices (the stage's input mix over its yield): a converter squeezed between
+    dear inputs and its output's price idles. Adds what the floors pay on it to ``state.floor_paid``."""
     runs = state.price.shape[0]
+    base = inputs.base
     mix = state.base_out / np.maximum(state.base_out.sum(axis=2, keepdims=True), EPS)  # [K, N, E]
     floor = floors_now(inputs, t, runs)[:, :, None, :] * inputs.node_floored[None, :, :, None]  # [R, K, N, E]
     expected = state.expect[:, :, 1, None, :]  # [R, K, 1, E]
     revenue = (np.maximum(expected, floor) * mix[None]).sum(axis=3)  # [R, K, N]
-    share = running_share(revenue, np.broadcast_to(inputs.stage_opex[None], revenue.shape), par)
+    cost = np.broadcast_to(inputs.stage_opex[None], revenue.shape).copy()
+    for k in range(1, cost.shape[1]):  # the input of the stage making k is material k - 1
+        bought = (state.mixes[k - 1][None] * state.expect[:, k - 1, 1, None, :]).sum(axis=2)  # [R, N]
+        cost[:, k] = np.where(inputs.stage_opex[k][None] > 0, cost[:, k], bought / base.yields[k])
+    share = running_share(revenue, cost, par)
     share[:, :, inputs.origin_node] = 1.0
     out = state.base_out[None] * (state.util * share)[..., None]  # t/month it runs at
     gap = np.maximum(floor - state.price[:, :, 1, None, :], 0.0)
@@ -181,4 +189,5 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     rel = np.clip(state.price / p0[:, :, None, :] - 1.0, 0.0, 1.0)
     sub_max = par.substitution_max_share[:, None, None, None]
     sub_lag = par.substitution_lag_months[:, None, None, None]
-    state.sub += (sub_max * rel - state.sub) / np.maximum(sub_lag, 1.0)
+    # Substitution and thrifting, once designed in, stay: the share only rises.
+    state.sub += np.maximum(sub_max * rel - state.sub, 0.0) / np.maximum(sub_lag, 1.0)
