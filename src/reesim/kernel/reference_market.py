@@ -64,7 +64,8 @@ def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
     An undecided project is financed from its decision month (start less
     ``project_build_months``, the scenario's first month at the earliest) as soon as its expected
     revenue per kg covers ``project_hurdle_ratio`` x its unit cost (opex plus private capex over
-    ``project_payback_months`` of nameplate output); its start moves by the months it waited, or
+    ``project_payback_months`` of nameplate output; a metal or magnet plant without a published
+    operating cost counts its input at expected prices); its start moves by the months it waited, or
     ``project_accelerate_months`` earlier when financed at once with revenue at least
     ``project_accelerate_ratio`` x cost. Not financed within ``project_wait_months``: cancelled.
     Output ramps from the start and runs at :func:`running_share` of its expected revenue unless
@@ -84,6 +85,14 @@ def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
     floor = np.where(inputs.proj_floored[None, :, None], floor, 0.0)
     expected = state.expect[:, inputs.proj_material, market, :]  # [R, P, E]
     revenue = (np.maximum(expected, floor) * inputs.proj_mix[None]).sum(axis=2)  # [R, P] USD/kg
+    # Without a published operating cost a converter's running cost is its input at expected prices.
+    bought = np.zeros(shape)
+    for p in range(p_n):
+        k, n = inputs.proj_material[p], inputs.proj_node[p]
+        if k > 0:
+            prior = state.expect[:, k - 1, market[p], :]  # [R, E]
+            bought[:, p] = (state.mixes[k - 1][n][None] * prior).sum(axis=1) / inputs.base.yields[k]
+    opex = np.where(opex > 0, opex, bought)
     payback = par.project_payback_months[:, None] * np.maximum(capacity, EPS) * 1000.0  # kg
     cost = opex + np.broadcast_to(inputs.proj_capex, shape) / payback
     decide = np.ceil(np.maximum(start - par.project_build_months[:, None], 0.0))

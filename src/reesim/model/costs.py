@@ -212,15 +212,38 @@ def stage_opex(ds: Dataset, base: Baseline) -> Array:
 _FACTORS: dict[str, dict[str, Array]] = {}
 
 
+def comparable_opex(ds: Dataset, material: str, factors: dict[str, Array]) -> float | None:
+    """Mean sourced operating cost (USD/kg REO-equivalent, world mix) of the plants outside China
+    that make ``material``: the assumption for a planned mine or separation plant whose own cost
+    is not published (``None`` if no plant of that stage has one)."""
+    values = [
+        opex
+        for cost in facility_costs(ds).values()
+        if cost.material == material
+        and cost.iso3 != "CHN"
+        and (opex := cost.opex_usd_per_kg_reo(factors)) is not None
+    ]
+    return sum(values) / len(values) if values else None
+
+
 def project_costs(ds: Dataset, facility_id: str) -> tuple[float | None, float | None]:
     """A facility's capex (USD) and operating cost (USD/kg REO-equivalent of its material).
 
-    ``None`` where the costs table gives none (or the facility has no row). The conversion
-    factors come from the calibrated base year of ``ds`` (cached per dataset version).
+    Capex ``None`` where the costs table gives none. The operating cost is the facility's own
+    where published; for a mine or separation plant without one, the mean of the sourced costs of
+    its stage outside China (:func:`comparable_opex`, an assumption: a comparable plant's cost);
+    else ``None``. The conversion factors come from the calibrated base year of ``ds`` (cached
+    per dataset version).
     """
-    cost = facility_costs(ds).get(facility_id)
-    if cost is None:
-        return None, None
     if ds.version not in _FACTORS:
         _FACTORS[ds.version] = opex_factors(ds, build_baseline(ds))
-    return cost.capex_usd, cost.opex_usd_per_kg_reo(_FACTORS[ds.version])
+    factors = _FACTORS[ds.version]
+    cost = facility_costs(ds).get(facility_id)
+    capex = cost.capex_usd if cost is not None else None
+    opex = cost.opex_usd_per_kg_reo(factors) if cost is not None else None
+    if opex is None:
+        stage = ds["facilities"].set_index("facility_id").loc[facility_id, "stage"]
+        material = MATERIAL_OF_STAGE.get(str(stage))
+        if material in ("concentrate", "oxide"):
+            opex = comparable_opex(ds, material, factors)
+    return capex, opex
