@@ -175,6 +175,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         cover0=base_cover(inv + np.maximum(stock - reserve, 0.0), base.feed + base.final, market),
         status=np.where(committed, markets.FINANCED, markets.UNDECIDED),
         begin=np.where(committed, np.broadcast_to(inputs.proj_start, (runs, p_n)), np.inf),
+        running=np.ones((runs, k_n, n_n)), proj_run=np.ones((runs, p_n)),
         mixes=mixes, mine_profile=np.where(base.mine[:, None] > 0, base.profile, mixes[CONCENTRATE]),
         market=market, lagged=bool(slots > 2 or (arrival[:, :, 0] < 1.0).any()),
         inv=inv, stock=stock,
@@ -229,7 +230,7 @@ def supply(inputs: Inputs, t: int, runs: int, par: Params, state: State) -> None
     state.add = np.zeros((runs, k_n, n_n))
     for p in range(inputs.proj_node.size):
         state.add[:, inputs.proj_material[p], inputs.proj_node[p]] += state.level[:, p]
-    state.running = markets.existing_running(inputs, t, par, state)
+    markets.existing_running(inputs, t, par, state)
     util = state.util * state.running
     base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
     state.planned = np.zeros((runs, k_n, n_n, e_n))

@@ -68,8 +68,8 @@ def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
     operating cost counts its input at expected prices); its start moves by the months it waited, or
     ``project_accelerate_months`` earlier when financed at once with revenue at least
     ``project_accelerate_ratio`` x cost. Not financed within ``project_wait_months``: cancelled.
-    Output ramps from the start and runs at :func:`running_share` of its expected revenue unless
-    an offtake holds it up. Also pays the floors: ``state.floor_paid`` [R] USD this month.
+    Output ramps from the start and runs at a share that moves over ``output_adjust_months``
+    toward :func:`running_share` of its expected revenue, unless an offtake holds it up. Also pays the floors: ``state.floor_paid`` [R] USD this month.
     """
     runs = state.price.shape[0]
     p_n = inputs.proj_node.size
@@ -110,22 +110,25 @@ def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
     state.status = np.where(late, CANCELLED, state.status)
     ramp = np.broadcast_to(inputs.proj_ramp, shape)
     built = np.where(state.status == FINANCED, np.clip((t + 1 - state.begin) / ramp, 0.0, 1.0), 0.0)
-    run = np.where(inputs.proj_offtake[None, :], 1.0, running_share(revenue, opex, par))
-    level = built * capacity * run
+    goal = np.where(inputs.proj_offtake[None, :], 1.0, running_share(revenue, opex, par))
+    state.proj_run += (goal - state.proj_run) / np.maximum(par.output_adjust_months, 1.0)[:, None]
+    level = built * capacity * state.proj_run
     outside = state.price[:, inputs.proj_material, 1, :]  # [R, P, E] the price it sells at
     gap = np.maximum(floor - outside, 0.0) * inputs.proj_mix[None]
     state.floor_paid += (level * 1000.0 * gap.sum(axis=2)).sum(axis=1)
     return level
 
 
-def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> Array:
-    """[R, K, N] share of each country's base-year output of each material that runs: outside
+def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> None:
+    """Move ``state.running`` [R, K, N], the share of each country's base-year output of each
+    material that runs, over ``output_adjust_months`` toward its goal: outside
     China, :func:`running_share` of its expected revenue per kg (its base-year mix at expected
     outside prices, at least the floor where one covers it) against its cost per kg: its sourced
     cost (``stage_opex``, which for separation covers the producer's whole chain, mine included,
     as Mountain Pass and Lynas report it) or, where none is known, what its input costs at
     expected outside prices (the stage's input mix over its yield): a converter squeezed between
-    dear inputs and its output's price idles. Adds what the floors pay on it to ``state.floor_paid``."""
+    dear inputs and its output's price idles (plants idle and restart over months, not at once).
+    Adds what the floors pay on it to ``state.floor_paid``."""
     runs = state.price.shape[0]
     base = inputs.base
     mix = state.base_out / np.maximum(state.base_out.sum(axis=2, keepdims=True), EPS)  # [K, N, E]
@@ -136,12 +139,12 @@ def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> Array
     for k in range(1, cost.shape[1]):  # the input of the stage making k is material k - 1
         bought = (state.mixes[k - 1][None] * state.expect[:, k - 1, 1, None, :]).sum(axis=2)  # [R, N]
         cost[:, k] = np.where(inputs.stage_opex[k][None] > 0, cost[:, k], bought / base.yields[k])
-    share = running_share(revenue, cost, par)
-    share[:, :, inputs.origin_node] = 1.0
-    out = state.base_out[None] * (state.util * share)[..., None]  # t/month it runs at
+    goal = running_share(revenue, cost, par)
+    goal[:, :, inputs.origin_node] = 1.0
+    state.running += (goal - state.running) / np.maximum(par.output_adjust_months, 1.0)[:, None, None]
+    out = state.base_out[None] * (state.util * state.running)[..., None]  # t/month it runs at
     gap = np.maximum(floor - state.price[:, :, 1, None, :], 0.0)
     state.floor_paid += (out * 1000.0 * gap).sum(axis=(1, 2, 3))
-    return share
 
 
 def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:

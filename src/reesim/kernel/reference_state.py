@@ -47,7 +47,8 @@ class State:
     cover0: Array  # [R, K, market, E] base-year months of use held (fixed)
     status: Array  # [R, P] project undecided (0), financed (1), cancelled (2)
     begin: Array  # [R, P] month a financed project's output starts (inf: not financed)
-    running: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] share of base output run
+    running: Array  # [R, K, N] share of base-year output running (outside China: answers to costs)
+    proj_run: Array  # [R, P] share of a built project's capacity running
     level: Array = field(default_factory=lambda: np.zeros(0))  # [R, P] projects' output, t/month
     floor_paid: Array = field(default_factory=lambda: np.zeros(0))  # [R] USD paid by floors this month
     add: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] capacity from projects

@@ -1,0 +1,134 @@
+"""The market: prices from inventory cover and expectations, precautionary buying, separated
+markets, projects financed on expected prices, plants idling against their costs and floors that
+pay producers (reference kernel; the fast kernel agrees step by step in test_kernel_steps.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from tests.strategies import BASE, DS
+
+from reesim.kernel.reference import month_steps, run_reference
+from reesim.kernel.state import Outputs
+from reesim.model.compile import compile_scenario
+from reesim.model.scenario import CapacityProject, ExportControl, ExportQuota, PriceFloor, Scenario
+from reesim.scenarios import resolve
+
+OXIDE = 1
+CHN, USA, AUS = (BASE.dims.node(c) for c in ("CHN", "USA", "AUS"))
+ND, DY = (BASE.dims.elements.index(e) for e in ("Nd", "Dy"))
+CHINA, OUTSIDE = 0, 1
+
+
+def _run(scenario: Scenario) -> Outputs:
+    return run_reference(compile_scenario(scenario, DS, BASE))
+
+
+def _scenario(*instruments: object, months: int = 36) -> Scenario:
+    return Scenario("market", start="2025-01", months=months, instruments=instruments)  # type: ignore[arg-type]
+
+
+def test_without_policy_prices_stay_at_the_base_year() -> None:
+    """Cover, expectations, desired cover and arbitrage all sit at their base-year values when
+    nothing changes: every price stays at p0 for ten years (to 1e-9 relative)."""
+    out = _run(_scenario(months=120))
+    p0 = BASE.prices[None, :, None, :]
+    assert np.allclose(out.price[0], np.broadcast_to(p0, out.price[0].shape), rtol=1e-9, atol=1e-9)
+
+
+def test_a_quota_raises_the_outside_price_month_after_month_and_splits_the_markets() -> None:
+    """China's oxide exports capped at a third of the base year: the outside Nd oxide price climbs
+    for months (the expected price follows it) while China's stays far below it."""
+    exported = BASE.trade[OXIDE][:, CHN, :].sum() * 12
+    out = _run(_scenario(ExportQuota("CHN", ("oxide",), exported / 3, "2025-01"), months=24))
+    outside = out.price[0, :, OXIDE, OUTSIDE, ND] / BASE.prices[OXIDE, ND]
+    china = out.price[0, :, OXIDE, CHINA, ND] / BASE.prices[OXIDE, ND]
+    assert outside[5] > 1.5
+    assert (np.diff(outside[:6]) > 0).all()
+    assert outside[11] > 1.5 * china[11]
+
+
+def test_licences_hold_the_markets_apart_and_free_trade_joins_them() -> None:
+    """Dy licensed at 10% for 12 months: the outside Dy oxide price rises above China's; a year
+    after the licences end the two prices are within 5% of each other again."""
+    control = ExportControl("CHN", ("oxide", "metal", "magnet"), "2025-02", elements=("Dy",),
+                            end="2026-02", approval_share=0.1)  # fmt: skip
+    out = _run(_scenario(control, months=36))
+    dy = out.price[0, :, OXIDE, :, DY]
+    assert dy[4, OUTSIDE] > 1.5 * dy[4, CHINA]
+    assert abs(dy[-1, OUTSIDE] / dy[-1, CHINA] - 1.0) < 0.05
+
+
+def test_buyers_raise_their_desired_cover_when_licences_hold_back_supply() -> None:
+    """Under the Dy licence the outside market's desired cover of Dy oxide rises above the
+    base year's (precautionary buying), and China's stays at 1."""
+    control = ExportControl("CHN", ("oxide", "metal", "magnet"), "2025-01", elements=("Dy",),
+                            approval_share=0.1)  # fmt: skip
+    inputs = compile_scenario(_scenario(control, months=6), DS, BASE)
+    shape = (1, 6, 4, BASE.dims.n_nodes, BASE.dims.n_elements)
+    hoard = []
+    for _, _, step, state, _ in month_steps(inputs, 1, Outputs.zeros(*shape)):
+        if step == "prices":
+            hoard.append(state.hoard[0, OXIDE, :, DY].copy())
+    assert hoard[-1][OUTSIDE] > 1.3
+    assert abs(hoard[-1][CHINA] - 1.0) < 1e-9
+
+
+def _project(**kw: object) -> CapacityProject:
+    base = dict(node="AUS", material="oxide", nameplate=6000.0, start="2026-01", ramp_months=12.0,
+                name="new-plant", capex_usd=3e9, opex_usd_per_kg=10.0, committed=False)  # fmt: skip
+    return CapacityProject(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def test_an_uneconomic_project_waits_and_is_cancelled_and_a_floor_finances_it() -> None:
+    """A planned separation plant whose capex (3 bn USD for 6,000 t/yr) the base-year price does
+    not recover is never built: it waits from its decision month and is cancelled. A floor of
+    200 USD/kg on its Nd and Pr finances it: it produces, and the floor's cost is what it pays."""
+    alone = _run(_scenario(_project(), months=48))
+    assert alone.project_output[0].max() == 0.0
+    floor = PriceFloor("oxide", ("Nd", "Pr"), 200.0, "2025-01", producers=("new-plant",))
+    floored = _run(_scenario(_project(), floor, months=48))
+    assert floored.project_output[0, -1, 0] > 0.9 * 6000.0 / 12
+    assert floored.floor_cost[0].sum() > 0.0
+    assert alone.floor_cost[0].sum() == 0.0
+
+
+def test_the_floor_pays_the_gap_on_covered_output() -> None:
+    """The floor's cost in a month is the covered project's output (t/month x 1,000 kg) times
+    the gap between the floor and the outside price, weighted by its output mix."""
+    floor = PriceFloor("oxide", ("Nd", "Pr"), 200.0, "2025-01", producers=("new-plant",))
+    inputs = compile_scenario(_scenario(_project(committed=True), floor, months=30), DS, BASE)
+    out = run_reference(inputs)
+    t = 29
+    level = out.project_output[0, t, 0]
+    price_start = out.price[0, t - 1, OXIDE, OUTSIDE]  # the price the month starts with
+    mix = inputs.proj_mix[0]
+    gap = np.maximum(inputs.price_floor[0, t, OXIDE] - price_start, 0.0)
+    assert np.isclose(out.floor_cost[0, t], level * 1000.0 * float((gap * mix).sum()), rtol=1e-9)
+
+
+def test_a_rich_project_is_built_early_and_a_committed_one_on_time() -> None:
+    """Cheap enough to pay twice its cost at base prices: financed at its decision month and
+    started ``project_accelerate_months`` early; committed: on its planned start."""
+    cheap = _run(_scenario(_project(capex_usd=0.0, opex_usd_per_kg=1.0), months=36))
+    committed = _run(_scenario(_project(capex_usd=0.0, opex_usd_per_kg=1.0, committed=True), months=36))
+    planned = 12  # 2026-01
+    first = int(np.flatnonzero(cheap.project_output[0, :, 0] > 0)[0])
+    on_time = int(np.flatnonzero(committed.project_output[0, :, 0] > 0)[0])
+    accelerate = float(DS.parameter("project_accelerate_months"))
+    assert on_time == planned
+    assert first == planned - round(accelerate)
+
+
+def test_removing_the_floor_in_race_changes_mountain_pass_output_and_its_cost() -> None:
+    """``race`` with and without the US NdPr floor: with it, the floor pays Mountain Pass's
+    separation a positive sum (the public cost) and keeps more of it running; without it, nothing
+    is paid and the US makes less oxide."""
+    race = resolve("race", DS)
+    without = replace(race, instruments=tuple(i for i in race.instruments if not isinstance(i, PriceFloor)))
+    a, b = _run(race), _run(without)
+    assert a.floor_cost[0].sum() > 1e6
+    assert b.floor_cost[0].sum() == 0.0
+    made = [o.production[0, :, OXIDE, USA].sum() for o in (a, b)]
+    assert made[0] > made[1] * 1.001
