@@ -494,25 +494,20 @@ def keep(k: int, state: State, row: Row) -> None:
 
 
 def respond(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: Row) -> None:
-    """Producers move their output toward the orders they could not fill, and away from stock they
-    cannot sell: up by what others asked of them and they did not ship (unless an export quota,
-    not output, held it back) plus their own uses not met, at most ``output_headroom_share``
-    above base-year output; down by the working stock of what they make held above its target,
-    in units of ``working_stock_months`` of base-year output (a month's worth of unsold stock per
-    month of target stops output). Both valued at base prices as a share of the value of base-year
-    output; the output multiple moves over ``output_adjust_months``."""
+    """Producers move their output toward the orders they could not fill: what others asked of
+    them and they did not ship (unless an export quota, not output, held it back) plus their own
+    uses not met, valued at base prices, as a share of the value of their base-year output; at
+    most ``output_headroom_share`` above base-year output, over ``output_adjust_months``. Output
+    falls below the base year only where prices do not pay (see
+    :func:`reesim.kernel.reference_market.existing_running`)."""
     p0 = inputs.base.prices[k][None, None, :]  # [1, 1, E] USD/kg
     made = state.base_out[k][None] > 0  # only what it makes: more output cannot supply the rest
     free = row.surplus < month.quota[:, k]  # more output would be more to sell abroad
     unfilled = np.where(free, np.maximum(row.ordered - row.exports, 0.0), 0.0) + state.missing[:, k]
     unfilled = np.where(made, unfilled, 0.0)
-    unsold = np.where(made, np.maximum(state.inv[:, k] - row.target, 0.0), 0.0)
     worth = (state.base_out[k][None] * p0).sum(axis=2)  # [1, N] USD/month (x 1,000)
-    zero = np.zeros(unfilled.shape[:2])
-    lack = np.divide((unfilled * p0).sum(axis=2), worth, out=zero.copy(), where=worth > EPS)
-    glut = np.divide((unsold * p0).sum(axis=2), worth * par.working_stock_months[:, None], out=zero,
-                     where=worth > EPS)  # fmt: skip
-    goal = 1.0 + np.minimum(lack, par.output_headroom_share[:, None]) - np.minimum(glut, 1.0)
+    lack = np.divide((unfilled * p0).sum(axis=2), worth, out=np.zeros(unfilled.shape[:2]), where=worth > EPS)
+    goal = 1.0 + np.minimum(lack, par.output_headroom_share[:, None])
     adjust = np.maximum(par.output_adjust_months, 1.0)[:, None]
     state.util[:, k] = state.util[:, k] + (goal - state.util[:, k]) / adjust
 

@@ -16,10 +16,11 @@ over ``price_expectation_months``, so a cover held low makes prices climb month 
 at most ``(1 / c)^(s / w)`` times p0) and a glut makes them fall. Cover is what the market's
 nodes hold (working stock and strategic stock above its reserve) over what they use in a month,
 relative to the base year's cover times the desired-cover multiple. Buyers raise that multiple
-when licences, bans or quotas hold back part of what they ask of China (``precaution_risk``) or prices rise
-(``precaution_trend``), and cut it when prices fall: hoarding, then destocking. Trade closes the
-gap between the two markets' prices by ``arbitrage_share`` a month, times the share of what was
-asked of China that no licence, ban or binding export quota held back.
+when licences, bans or quotas hold back part of what they ask of China (``precaution_risk``) or
+prices rise (``precaution_trend``), and cut it when prices fall: hoarding, then destocking.
+Where trade is free the markets are one: each market's cover blends toward the pooled cover of
+both, and its price is pulled toward the use-weighted mean of both, by ``arbitrage_share`` times
+the share of what was asked of China that no licence, ban or binding export quota held back.
 """
 
 from __future__ import annotations
@@ -160,20 +161,27 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     low = par.price_cover_min[:, None, None]
     held = state.inv + np.maximum(state.stock - state.reserve, 0.0)  # [R, K, N, E]
     used = np.zeros((state.price.shape[0], 2, *p0.shape[1:]))  # [R, 2, K, E]
-    premium = np.ones_like(used)
+    held_m, wanted_m, premium = np.zeros_like(used), np.zeros_like(used), np.ones_like(used)
     for m in (0, 1):
         nodes = market == m
         d = state.wanted[:, :, nodes].sum(axis=2)
         u = state.missing[:, :, nodes].sum(axis=2)
-        h = held[:, :, nodes].sum(axis=2)
         used[:, m] = d
         tight = np.divide(u, d, out=np.zeros_like(u), where=d > EPS)
         state.tight[:, :, m] = tight  # read by strategic buyers next month
-        desired = state.cover0[:, :, m] * state.hoard[:, :, m]
-        cover = np.divide(h, d * desired, out=np.ones_like(h), where=(d > EPS) & (desired > EPS))
-        expected = state.expect[:, :, m]
         premium[:, m] = 1.0 + kappa * tight
-        goal = expected ** (1.0 - w) * p0**w * np.maximum(cover, low) ** -s * premium[:, m]
+        held_m[:, m] = held[:, :, nodes].sum(axis=2)
+        wanted_m[:, m] = d * state.cover0[:, :, m] * state.hoard[:, :, m]  # t a market wants to hold
+    # Where trade is free, stocks anywhere serve buyers anywhere: each market's cover blends
+    # toward the pooled cover as far as controls let China ship what is asked.
+    own = np.divide(held_m, wanted_m, out=np.ones_like(held_m), where=wanted_m > EPS)
+    total = wanted_m.sum(axis=1)
+    pooled = np.divide(held_m.sum(axis=1), total, out=np.ones_like(total), where=total > EPS)
+    blend = (par.arbitrage_share[:, None, None] * state.open)[:, None]  # [R, 1, K, E]
+    cover = own + blend * (pooled[:, None] - own)
+    for m in (0, 1):
+        expected = state.expect[:, :, m]
+        goal = expected ** (1.0 - w) * p0**w * np.maximum(cover[:, m], low) ** -s * premium[:, m]
         state.price[:, :, m] += (goal - state.price[:, :, m]) / tau
     # Trade closes the gap between the markets as far as controls let China ship what is asked.
     total = used[:, 0] + used[:, 1]
