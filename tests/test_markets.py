@@ -39,14 +39,17 @@ def test_without_policy_prices_stay_at_the_base_year() -> None:
 
 def test_a_quota_raises_the_outside_price_month_after_month_and_splits_the_markets() -> None:
     """China's oxide exports capped at a third of the base year: the outside Nd oxide price climbs
-    for months (the expected price follows it) while China's stays far below it."""
+    for months (the expected price follows it) to more than 1.5 times China's, which falls (its
+    stocks grow). Then a commodity cycle: outside converters idle and buyers destock, the price
+    falls, and climbs again."""
     exported = BASE.trade[OXIDE][:, CHN, :].sum() * 12
     out = _run(_scenario(ExportQuota("CHN", ("oxide",), exported / 3, "2025-01"), months=24))
     outside = out.price[0, :, OXIDE, OUTSIDE, ND] / BASE.prices[OXIDE, ND]
     china = out.price[0, :, OXIDE, CHINA, ND] / BASE.prices[OXIDE, ND]
-    assert outside[5] > 1.5
-    assert (np.diff(outside[:6]) > 0).all()
-    assert outside[11] > 1.5 * china[11]
+    peak = int(np.argmax(outside[:12]))
+    assert peak >= 2 and (np.diff(outside[: peak + 1]) > 0).all()
+    assert outside[peak] > 1.5 * china[peak] and outside[peak] > 2.0
+    assert china[:12].max() < 1.0
 
 
 def test_licences_hold_the_markets_apart_and_free_trade_joins_them() -> None:
@@ -62,7 +65,7 @@ def test_licences_hold_the_markets_apart_and_free_trade_joins_them() -> None:
 
 def test_buyers_raise_their_desired_cover_when_licences_hold_back_supply() -> None:
     """Under the Dy licence the outside market's desired cover of Dy oxide rises above the
-    base year's (precautionary buying), and China's stays at 1."""
+    base year's (precautionary buying); China's moves only with its price trend (within 5%)."""
     control = ExportControl("CHN", ("oxide", "metal", "magnet"), "2025-01", elements=("Dy",),
                             approval_share=0.1)  # fmt: skip
     inputs = compile_scenario(_scenario(control, months=6), DS, BASE)
@@ -72,7 +75,7 @@ def test_buyers_raise_their_desired_cover_when_licences_hold_back_supply() -> No
         if step == "prices":
             hoard.append(state.hoard[0, OXIDE, :, DY].copy())
     assert hoard[-1][OUTSIDE] > 1.3
-    assert abs(hoard[-1][CHINA] - 1.0) < 1e-9
+    assert abs(hoard[-1][CHINA] - 1.0) < 0.05
 
 
 def _project(**kw: object) -> CapacityProject:
