@@ -176,6 +176,49 @@ instruments = (
     substitutions,
     floors,
 )
+#: Projects decided on expected prices (not committed, private capex to recover) under two names
+#: a price floor can cover; they start within the first year and a half.
+priced_projects = st.builds(
+    CapacityProject,
+    node=st.sampled_from(["USA", "AUS", "JPN", "FRA", "EST", "KOR", "CHN"]),
+    material=st.sampled_from(MATERIALS),
+    nameplate=st.floats(0, 20_000),
+    start=months,
+    ramp_months=st.floats(1, 36),
+    name=st.sampled_from(["p1", "p2"]),
+    capex_usd=st.one_of(st.just(0.0), st.floats(0, 3e9)),
+    opex_usd_per_kg=st.one_of(st.just(0.0), st.floats(0, 40), st.floats(0, 400)),
+    offtake=st.booleans(),
+    public_usd=st.floats(0, 1e9),
+    committed=st.booleans(),
+)
+
+
+@st.composite
+def market_scenarios(draw: st.DrawFn, months: int = 8) -> Scenario:
+    """Random scenarios of ``months`` months with up to two instruments of any kind, one to three
+    priced projects and one to two price floors from the first months that cover some of them
+    (or every producer outside China), with project decisions that come, wait and lapse within
+    the horizon (``project_build_months`` and ``project_wait_months`` drawn short)."""
+    others = draw(st.lists(st.one_of(*instruments), max_size=2))
+    built = draw(st.lists(priced_projects, min_size=1, max_size=3))
+    names = sorted({p.name for p in built})
+    first = st.integers(0, 3).map(month)
+    covered = st.lists(st.sampled_from(names), max_size=2, unique=True).map(tuple)
+    elements = st.lists(st.sampled_from(ELEMENTS), min_size=1, max_size=4, unique=True).map(tuple)
+    floors_now = st.builds(PriceFloor, material=st.sampled_from(MATERIALS), elements=elements,
+                           level=st.floats(0, 500), start=first, producers=covered)  # fmt: skip
+    paid = draw(st.lists(floors_now, min_size=1, max_size=2))
+    parameters = {
+        "project_build_months": draw(st.sampled_from([0.0, 6.0, 12.0, 24.0])),
+        "project_wait_months": draw(st.sampled_from([1.0, 2.0, 5.0])),
+        "project_accelerate_months": draw(st.sampled_from([0.0, 3.0, 6.0])),
+        "project_delay_months": draw(st.sampled_from([0.0, 3.0, 12.0])),
+    }
+    return Scenario("market", start="2025-01", months=months,
+                    instruments=one_stock((*others, *built, *paid)), parameters=parameters)  # fmt: skip
+
+
 #: Random engine scenarios of :data:`MONTHS` months from 2025-01 with up to five instruments.
 scenarios = st.builds(
     Scenario,

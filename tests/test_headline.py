@@ -82,3 +82,30 @@ def test_nothing_uncertain_runs_once(tmp_path: Path) -> None:
     assert not batch.sampled and batch.series.sizes["run"] == 4 and batch.series.sizes["month"] == 12
     varied = run_batch("baseline", runs=4, horizon_years=1, seed=3, dataset=DS, baseline=BASE)
     assert varied.sampled  # the engine parameters with ranges are drawn
+
+
+@pytest.mark.compile
+def test_floor_cost_over_runs(tmp_path: Path) -> None:
+    """What a price floor pays its producers comes out of the fast kernel's compact series per run
+    and month and is summarised over the runs (P10 / P50 / P90 of the total over the horizon)."""
+    from reesim.report.headline_html import headline_table
+
+    text = (
+        "name: floor\nstart: 2025-01\nhorizon: 2025-12\ninstruments:\n"
+        "  - kind: price_floor\n    material: oxide\n    elements: [Nd, Pr]\n"
+        "    level_usd_per_kg: {dist: uniform, low: 80.0, high: 160.0}\n    start: 2025-02\n"
+    )
+    path = tmp_path / "floor.yaml"
+    path.write_text(text)
+    batch = run_batch(str(path), runs=6, seed=3, dataset=DS, baseline=BASE, kernel="fast")
+    paid = batch.series["floor_cost"]
+    assert paid.dims == ("run", "month") and float(paid.isel(month=0).max()) == 0.0  # none before it starts
+    totals = paid.sum("month").values
+    assert (totals > 0).all() and len(set(np.round(totals))) == 6  # a higher floor costs more
+    head = batch.headline()
+    assert head.floor_cost is not None
+    assert head.floor_cost == Spread.of(totals)
+    assert head.floor_cost.p10 < head.floor_cost.p50 < head.floor_cost.p90
+    assert "Price floors paid producers" in headline_table(head)
+    again = type(head).from_dict(head.to_dict())
+    assert again.floor_cost == head.floor_cost

@@ -1,7 +1,8 @@
 """The two kernels agree step by step: after every named step of every month, the fast
 kernel's state (:mod:`reesim.kernel.stepwise`) equals the reference kernel's
 (:func:`reesim.kernel.reference.month_steps`) to 1e-9 relative, so a disagreement names the step
-where it starts. Random scenarios, with and without shipment lags."""
+where it starts. Random scenarios, with and without shipment lags; and random markets: projects
+financed on expected prices, floors covering projects and countries' output, plants that idle."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.strategies import BASE, DS, scenarios
+from tests.strategies import BASE, DS, market_scenarios, scenarios
 
 from reesim.kernel.active import active_rows
 from reesim.kernel.reference import month_steps
@@ -68,6 +69,11 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
             _same(step, "strategic purchases", rx.stock_rate, cells(now.stock_rate))
             _same(step, "scheduled releases", rx.scheduled, cells(now.sched))
         elif name == "supply":
+            _same(step, "project status", rs.status, fs.status[:, :runs].T)
+            _same(step, "project start", rs.begin, fs.begin[:, :runs].T)
+            _same(step, "project output", rs.level, fs.level[:, :runs].T)
+            _same(step, "share running", rs.running, np.moveaxis(fs.running[..., :runs], -1, 0))
+            _same(step, "floor payments", rs.floor_paid, fs.floor_paid[:runs])
             _same(step, "capacity added", rs.add, np.moveaxis(now.add[..., :runs], -1, 0))
             _same(step, "planned input", rs.planned, cells(fs.planned))
             _same(step, "mine output", rs.produced[:, 0], cells(fs.produced)[:, 0], listed[0])
@@ -82,6 +88,7 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
         elif name == "trade":
             _same(step, "imports", rx.imports, rows(scr.imports[k]), listed[k])
             _same(step, "exports", rx.exports, rows(scr.exports[k]), listed[k])
+            _same(step, "open to China", rs.open[:, k], np.moveaxis(fs.open[k, :, :runs], -1, 0))
         elif name == "transit":
             if rx.landed is not rx.imports:  # shipments take time
                 _same(step, "arrivals", rx.landed, rows(scr.landed[k]), listed[k])
@@ -112,8 +119,8 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
         elif name == "respond":
             _same(step, "output multiple", rs.util[:, k], np.moveaxis(fs.util[k, :, :runs], -1, 0))
         elif name == "prices":
-            _same(step, "price", rs.price, np.moveaxis(fs.price[..., :runs], -1, 0))
-            _same(step, "substitution", rs.sub, np.moveaxis(fs.sub[..., :runs], -1, 0))
+            for what in ("price", "sub", "tight", "expect", "hoard"):
+                _same(step, what, getattr(rs, what), np.moveaxis(getattr(fs, what)[..., :runs], -1, 0))
         count += 1
     return count
 
@@ -132,6 +139,24 @@ def test_kernels_agree_step_by_step(scenario: Scenario, far: float, near: float)
     inputs = compile_scenario(scenario, DS, BASE)
     steps = _compare(inputs)
     assert steps == 6 * (5 + 4 * 7)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=market_scenarios(), opex=st.floats(0, 300), seed=st.integers(0, 2**16))
+def test_markets_agree_step_by_step(scenario: Scenario, opex: float, seed: int) -> None:
+    """Projects financed, delayed, accelerated and cancelled on expected prices, floors paying
+    projects and countries' existing output, existing plants idling against their opex (drawn
+    here: the data give none yet), over two runs of different parameters."""
+    inputs = compile_scenario(scenario, DS, BASE)
+    rng = np.random.default_rng(seed)
+    k_n, n_n = inputs.stage_opex.shape
+    stage_opex = np.where(rng.random((k_n, n_n)) < 0.5, rng.random((k_n, n_n)) * opex, 0.0)
+    covered = inputs.node_floored | (rng.random((k_n, n_n)) < 0.3)
+    params = dict(inputs.params)
+    for name in ("price_cover_elasticity", "precaution_risk", "arbitrage_share", "project_hurdle_ratio"):
+        params[name] = np.asarray(params[name], dtype=float) * np.array([1.0, 1.3])
+    inputs = replace(inputs, stage_opex=stage_opex, node_floored=covered, params=params)
+    assert _compare(inputs, runs=2) == scenario.months * (5 + 4 * 7)
 
 
 def test_every_step_is_named_once() -> None:

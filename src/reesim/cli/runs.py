@@ -100,6 +100,11 @@ def run(
     out.print(f"Chain outside China stands alone: {indep if indep != 'none' else 'not within the horizon'}")
     for text, chance in head.probabilities.items():
         out.print(f"  chance that {text}: {chance:.0%}")
+    if head.floor_cost is not None and head.floor_cost.p90 > 0:
+        from reesim.report.headline_html import number_text
+
+        paid = number_text(head.floor_cost, "{:,.1f}", 1e-6)
+        out.print(f"Price floors paid producers (public cost over the horizon): USD {paid} million")
     _print_central(head)
     out.print(f"Run [bold]{done.record.id}[/bold] stored in {done.record and _store_path(store)}")
     out.print(f"Report written to [bold]{done.report}[/bold]")

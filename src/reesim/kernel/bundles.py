@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reesim.kernel.active import active_rows, row_lists
-from reesim.kernel.shared import base_output, feed_mixes
+from reesim.kernel.shared import EPS, base_output, feed_mixes
 from reesim.kernel.state import Array, Compact, Outputs
 from reesim.model.compile import KERNEL_PARAMETERS, Inputs
 from reesim.model.dims import MATERIALS
@@ -71,6 +71,9 @@ class Structure(NamedTuple):
     places_of: Ints  # [N, M] the places (rows of the series' members) each node belongs to
     n_places: Ints  # [N] how many
     base_out: Array  # [K, N, E] base-year output of material k (see reesim.kernel.shared.base_output)
+    out_mix: Array  # [K, N, E] element shares of that output (0 where a node makes none)
+    stage_opex: Array  # [K, N] USD/kg operating cost of existing output outside China (0: never idles)
+    node_floored: Bools  # [K, N] a price floor covers the node's existing output of material k
 
 
 class ControlTerms(NamedTuple):
@@ -120,6 +123,9 @@ class Projects(NamedTuple):
     opex: Array  # [R, P] USD/kg below which (x idle_price_ratio) it idles
     offtake: Bools  # [P] runs whatever the price
     mix: Array  # [P, E] revenue weights of its output
+    capex: Array  # [R, P] private capex, USD (capex less public funding), recovered in its unit cost
+    committed: Bools  # [P] financed before the scenario starts
+    floored: Bools  # [P] a price floor pays it the difference to the market price
 
 
 class Paths(NamedTuple):
@@ -187,6 +193,8 @@ class Full(NamedTuple):
     recycled: Array
     transit: Array
     price: Array  # [run, month, material, market, element]
+    floor_cost: Array  # [run, month] USD the price floors paid
+    project_output: Array  # [run, month, project] t/month
 
 
 class Series(NamedTuple):
@@ -200,6 +208,7 @@ class Series(NamedTuple):
     released: Array
     production_outside: Array
     use_outside: Array
+    floor_cost: Array
 
 
 class Bundles(NamedTuple):
@@ -281,6 +290,8 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         capped[:, q.node[qi], :] |= q.covers[qi]
     lag = inputs.transit  # [R or 1, classes]
     longest = float(lag.max(initial=0.0))
+    out = base_output(inputs, mixes)
+    out_mix = out / np.maximum(out.sum(axis=2, keepdims=True), EPS)  # as the reference kernel's
     return Structure(
         mine=base.mine, mine_profile=np.where(base.mine[:, None] > 0, base.profile, mixes[0]),
         base_in=base.feed.sum(axis=2), mixes=mixes, yields=base.yields, final=base.final,
@@ -293,7 +304,8 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         defended=sp.defended(k_n, n_n), capped=capped, trade0=base.trade,
         route_class=inputs.route_class, one_class=_one_class(partners, inputs.route_class),
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
-        places_of=places_of, n_places=n_places, base_out=base_output(inputs, mixes),
+        places_of=places_of, n_places=n_places, base_out=out, out_mix=out_mix,
+        stage_opex=inputs.stage_opex, node_floored=inputs.node_floored,
     )  # fmt: skip
 
 
@@ -343,6 +355,7 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
         node=inputs.proj_node, material=inputs.proj_material, capacity=per_run(inputs.proj_capacity, runs),
         start=per_run(inputs.proj_start, runs), ramp=per_run(inputs.proj_ramp, runs),
         opex=per_run(inputs.proj_opex, runs), offtake=inputs.proj_offtake, mix=inputs.proj_mix,
+        capex=per_run(inputs.proj_capex, runs), committed=inputs.proj_committed, floored=inputs.proj_floored,
     )  # fmt: skip
     paths = Paths(
         demand_index=inputs.demand_index, recycle_rate=inputs.recycle_rate, price_floor=inputs.price_floor,

@@ -42,12 +42,15 @@ def run_fast(inputs: Inputs, runs: int | None = None, out: Outputs | None = None
     runs = _runs(inputs, runs)
     base = inputs.base
     t_n, k_n, n_n, e_n = len(inputs.months), 4, base.dims.n_nodes, base.dims.n_elements
-    shape = (runs, t_n, k_n, n_n, e_n)
+    shape, p_n = (runs, t_n, k_n, n_n, e_n), inputs.proj_node.size
     if out is None:
-        out = Outputs.zeros(*shape)
+        out = Outputs.zeros(*shape, projects=p_n)
     else:
-        if out.production.shape != shape or out.trade is not None:
-            raise ValueError(f"out has shape {out.production.shape}, expected {shape} without trade")
+        if out.production.shape != shape or out.trade is not None or out.project_output.shape[2] != p_n:
+            raise ValueError(
+                f"out has shape {out.production.shape} and {out.project_output.shape[2]} projects, expected "
+                f"{shape} and {p_n} without trade"
+            )
         # Every other output is overwritten in full; these two are written for some materials only.
         out.losses.fill(0.0)
         out.recycled.fill(0.0)
@@ -132,7 +135,7 @@ def _compact_buffers(runs: int, t_n: int, p_n: int, e_n: int, k_n: int) -> Compa
         magnet_stock=np.zeros((runs, t_n, p_n)), stockpile=np.zeros((runs, t_n, p_n)),
         released=np.zeros((runs, t_n, p_n)),
         production_outside=np.zeros((runs, t_n, k_n)), use_outside=np.zeros((runs, t_n, k_n)),
-        price=np.zeros((runs, t_n, k_n, 2, e_n)),
+        price=np.zeros((runs, t_n, k_n, 2, e_n)), floor_cost=np.zeros((runs, t_n)),
     )  # fmt: skip
 
 

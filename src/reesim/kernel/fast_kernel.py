@@ -18,7 +18,8 @@ terms in force and the month's supply and demand (:mod:`reesim.kernel.fast_month
 each material in chain order (concentrate, oxide, metal, magnet) what every node can offer and
 needs, trade (:mod:`reesim.kernel.fast_trade`), goods put in transit
 (:mod:`reesim.kernel.transit`), what it comes to (:mod:`reesim.kernel.fast_settle`) and how
-producers answer orders they could not fill (:mod:`reesim.kernel.fast_respond`), then prices.
+producers answer orders they could not fill (:mod:`reesim.kernel.fast_respond`), then prices
+(:mod:`reesim.kernel.fast_market`, which also finances and runs the plants in the month's supply).
 Arguments are the named bundles of :mod:`reesim.kernel.bundles`; what a group keeps is in
 :mod:`reesim.kernel.fast_state`. Two modes: full outputs [run, month, material, node, element],
 or (``series.on``) the compact series Monte Carlo keeps (:class:`reesim.kernel.state.Compact`).
@@ -29,7 +30,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
+from reesim.kernel.fast_market import prices
+from reesim.kernel.fast_month import final_demand, limits, positions, rules, supply
 from reesim.kernel.fast_respond import respond
 from reesim.kernel.fast_settle import clear, keep, settle, stage
 from reesim.kernel.fast_state import lane_params, new_now, new_scratch, new_state
@@ -42,10 +44,11 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "20699642039c1e85"
-CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_month.py", "kernel/fast_respond.py",
-                  "kernel/fast_settle.py", "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py",
-                  "kernel/transit.py", "kernel/vec.py", "model/dims.py")  # fmt: skip
+CALLED_SOURCES = "f2721767132fd864"
+CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
+                  "kernel/fast_respond.py", "kernel/fast_settle.py", "kernel/fast_state.py",
+                  "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py", "kernel/vec.py",
+                  "model/dims.py")  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy", nogil=True)  # other threads run while it runs
@@ -64,13 +67,13 @@ def kernel(lt, groups, s, ctl, lim, proj, paths, params, full, series):  # pragm
         for q in range(lanes):
             rl[q] = min(first + q, runs - 1)
         par = lane_params(params, rl)
-        state = new_state(lt, rl, s, lim, paths, par)
+        state = new_state(lt, rl, s, lim, proj, paths, par)
         now = new_now(lt, s, ctl)
         scr = new_scratch(lt, s, series)
         for t in range(t_n):
             rules(lt, t, rl, ctl, now)
             limits(lt, t, rl, lim, now)
-            supply(lt, t, rl, s, proj, par, state, now)
+            supply(lt, t, rl, s, proj, paths, par, state, now, scr)
             final_demand(lt, t, rl, s, paths, par, state, scr)
             for k in range(s.yields.size):
                 positions(lt, k, t, s, par, state, now, scr)
@@ -88,8 +91,8 @@ def kernel(lt, groups, s, ctl, lim, proj, paths, params, full, series):  # pragm
                 clear(scr.full, scr.busy[k], scr.wide)
             if series.on:
                 _flush(first, real, t, scr, series)
-            prices(lt, t, rl, s, paths, par, state, scr)
-            _write_prices(first, real, t, state.price, full.price)
+            prices(lt, s, par, state, scr)
+            _write_month(first, real, t, state, full, series)
 
 
 @njit(cache=True, error_model="numpy")
@@ -133,14 +136,23 @@ def _write(lt, first, real, k, t, s, state, scr, out):  # pragma: no cover - com
 
 
 @njit(cache=True, error_model="numpy")
-def _write_prices(first, real, t, price, out):  # pragma: no cover - compiled
-    """Write month ``t``'s prices [material, market, element, lane] of the first ``real`` lanes."""
+def _write_month(first, real, t, state, full, series):  # pragma: no cover - compiled
+    """Write month ``t``'s prices [material, market, element, lane] of the first ``real`` lanes
+    (to ``full.price``, which is the series' in series mode), what the floors paid (to the
+    series, or the full outputs) and, in full, each project's output."""
+    price, out = state.price, full.price
     k_n, _, e_n = out.shape[2], out.shape[3], out.shape[4]
+    paid = series.floor_cost if series.on else full.floor_cost
     for q in range(real):
+        r = first + q
         for k in range(k_n):
             for m in range(2):
                 for e in range(e_n):
-                    out[first + q, t, k, m, e] = price[k, m, e, q]
+                    out[r, t, k, m, e] = price[k, m, e, q]
+        paid[r, t] = state.floor_paid[q]
+        if not series.on:
+            for p in range(state.level.shape[0]):
+                full.project_output[r, t, p] = state.level[p, q]
 
 
 @njit(cache=True, error_model="numpy")

@@ -6,8 +6,9 @@ bundles of :mod:`reesim.kernel.bundles` and :mod:`reesim.kernel.fast_state`: ``s
 structure, ``par`` the lanes' parameters, ``state``, ``now`` (this month's terms) and ``scr``
 (scratch). The rules are those of the
 reference kernel (:mod:`reesim.kernel.reference`): licensed shares of the export controls in
-force, quotas, strategic purchases, new capacity, planned inputs, mine output, final demand, and
-after trade the price and substitution update. Quantities are t REO-eq per month; prices USD/kg.
+force, quotas, strategic purchases, capacity (with :mod:`reesim.kernel.fast_market`), planned
+inputs, mine output, final demand and what each node has and asks. Quantities are t REO-eq per
+month; prices USD/kg.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from reesim.kernel.shared import EPS
+from reesim.kernel.fast_market import existing_running, floors, projects
 from reesim.kernel.vec import any_lane, gather, load, splat, store, vmax, vmin, where
 
 
@@ -113,48 +114,38 @@ def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def supply(lt, t, rl, s, proj, par, state, now):  # pragma: no cover - compiled
-    """New capacity on line (``add[material, node, lane]``; a project not under offtake idles
-    while its revenue is below ``idle_ratio`` x its opex), each stage's planned input (base-year
-    input times the stage's ``util``, see :mod:`reesim.kernel.fast_respond`, plus projects) and
-    the mines' output (``produced[node, element, lane]``). ``planned`` is not written where the mix
-    is zero, nor ``produced`` in rows not listed (``act_e``, ``n_act``; see
+def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover - compiled
+    """Projects financed and their output (``add[material, node, lane]``), the share of existing
+    plants' output that runs (``running``), and what the floors pay (``floor_paid``; see
+    :mod:`reesim.kernel.fast_market`); then each stage's planned input (base-year input times
+    the stage's ``util``, see :mod:`reesim.kernel.fast_respond`, times the share that runs, plus
+    projects) and the mines' output (``produced[node, element, lane]``). ``planned`` is not written
+    where the mix is zero, nor ``produced`` in rows not listed (``act_e``, ``n_act``; see
     :mod:`reesim.kernel.active`): they must be zero there."""
-    lanes = len(lt)
-    on, price, add, planned, produced = s.origin, state.price, now.add, state.planned, state.produced[0]
+    add, planned, produced, util, running = (
+        now.add,
+        state.planned,
+        state.produced[0],
+        state.util,
+        state.running,
+    )
     mixes, yields, base_in, mine, mine_profile = s.mixes, s.yields, s.base_in, s.mine, s.mine_profile
-    proj_node, proj_material, proj_capacity, proj_start = proj.node, proj.material, proj.capacity, proj.start
-    proj_ramp, proj_opex, proj_offtake, proj_mix = proj.ramp, proj.opex, proj.offtake, proj.mix
     act_e, n_act = s.act_e, s.n_act
     k_n, n_n, e_n = mixes.shape
-    add[:, :, :] = 0.0
-    for p in range(proj_node.size):
-        mat, node = proj_material[p], proj_node[p]
-        mk = 0 if node == on else 1
-        for q in range(lanes):
-            r = rl[q]
-            level = min(max((t + 1 - proj_start[r, p]) / proj_ramp[r, p], 0.0), 1.0) * proj_capacity[r, p]
-            if not proj_offtake[p]:
-                revenue = 0.0
-                for e in range(e_n):
-                    revenue += price[mat, mk, e, q] * proj_mix[p, e]
-                floor = par.idle_price_ratio[q] * proj_opex[r, p]
-                if revenue < floor:  # lines idle one by one over a band of prices below the floor
-                    low = floor * (1.0 - par.idle_price_band[q])
-                    gap = floor - low
-                    level *= min(max((revenue - low) / gap, 0.0), 1.0) if gap > EPS else 0.0
-            add[mat, node, q] += level
-    util = state.util
+    floors(lt, t, rl, paths, scr)
+    projects(lt, t, rl, s, proj, par, state, now, scr)
+    existing_running(lt, s, par, state, scr)
     for k in range(k_n - 1):
         y = yields[k + 1]
         for n in range(n_n):
-            plan = base_in[k, n] * load(lt, util, (k + 1, n)) + load(lt, add, (k + 1, n)) / y
+            run = load(lt, util, (k + 1, n)) * load(lt, running, (k + 1, n))
+            plan = base_in[k, n] * run + load(lt, add, (k + 1, n)) / y
             for e in range(e_n):
                 if mixes[k, n, e] == 0.0:
                     continue  # not in this stage's mix: stays zero
                 store(planned, (k, n, e), plan * mixes[k, n, e])
     for n in range(n_n):
-        made = mine[n] * load(lt, util, (0, n)) + load(lt, add, (0, n))
+        made = mine[n] * (load(lt, util, (0, n)) * load(lt, running, (0, n))) + load(lt, add, (0, n))
         for i in range(n_act[0, n]):
             e = act_e[0, n, i]
             store(produced, (n, e), made * mine_profile[n, e])
@@ -166,7 +157,8 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     next stage's input, final demand and strategic purchases ``buy``), can offer (``surplus``,
     within its export quota) and asks of others (``request``, restocking towards its working-stock
     target over ``restock`` months), [node, element, lane]. The target is ``working_stock_months``
-    x base use (``base_use[material, node, element]``, t/month).
+    x the desired cover of the node's market (``hoard``, see :mod:`reesim.kernel.fast_market`) x
+    base use (``base_use[material, node, element]``, t/month).
 
     Marks rows (node, element) where some lane asks something (``live``) and rows where anything
     is held, made, used, asked or stocked (``busy``). A row not busy stays empty this month: the
@@ -179,7 +171,13 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     [node, element, lane] keeps it (zero in the other listed rows)."""
     act_e, n_act, piled, capped, base_use = s.act_e, s.n_act, s.piled, s.capped, s.base_use
     inv, produced, stock_target, stock = state.inv, state.produced[k], state.stock_target, state.stock
-    planned, demand, stock_rate, quota = state.planned, state.demand, now.stock_rate, now.quota
+    planned, demand, stock_rate, quota, hoard = (
+        state.planned,
+        state.demand,
+        now.stock_rate,
+        now.quota,
+        state.hoard,
+    )
     avail, buy, use, surplus, request, sched = (
         scr.avail,
         scr.buy,
@@ -217,7 +215,9 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
                 slack = load(lt, state.tight, (k, s.market[n], e)) <= buy_below  # last month's market
                 by = where(slack, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
             us = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e)) + by
-            tg = stock_months * base_use[k, n, e]  # the working-stock target
+            tg = (
+                stock_months * load(lt, hoard, (k, s.market[n], e)) * base_use[k, n, e]
+            )  # working-stock target
             store(avail, (n, e), av)
             store(sched, (n, e), out)
             store(buy, (n, e), by)
@@ -273,49 +273,3 @@ def final_demand(lt, t, rl, s, paths, par, state, scr):  # pragma: no cover - co
                 if final[k, n, e] == 0.0:
                     continue  # no base use: stays zero (about nine rows in ten)
                 store(demand, (k, n, e), final[k, n, e] * scale * load(lt, resp, (mk, e)))
-
-
-@njit(cache=True, error_model="numpy")
-def prices(lt, t, rl, s, paths, par, state, scr):  # pragma: no cover - compiled
-    """Move each market's price towards base x (1 + kappa x tightness) over ``tau`` months,
-    apply price floors outside China, and move substitution towards its share for the price
-    rise. Rows not ``dirty`` (see
-    :func:`reesim.kernel.fast_settle.settle`) want and miss nothing. ``picked`` is scratch
-    [lanes]."""
-    market, p0, price_floor, picked = s.market, s.p0, paths.price_floor, scr.picked
-    wanted, missing, dirty, price, sub = state.wanted, state.missing, state.dirty, state.price, state.sub
-    rf = price_floor.shape[0] > 1
-    k_n, n_n, e_n = dirty.shape
-    zero = splat(lt, 0.0)
-    kappa = load(lt, par.price_tightness_elasticity, ())
-    tau = vmax(load(lt, par.price_adjust_months, ()), 1.0)
-    for k in range(k_n):
-        for e in range(e_n):
-            d0, u0, d1, u1 = zero, zero, zero, zero  # what each market's nodes want and miss
-            for n in range(n_n):
-                if dirty[k, n, e]:  # rows not dirty want and miss nothing
-                    if market[n] == 0:
-                        d0 = d0 + load(lt, wanted, (k, n, e))
-                        u0 = u0 + load(lt, missing, (k, n, e))
-                    else:
-                        d1 = d1 + load(lt, wanted, (k, n, e))
-                        u1 = u1 + load(lt, missing, (k, n, e))
-            for m in range(2):
-                d, u = (d0, u0) if m == 0 else (d1, u1)
-                tight = where(d > EPS, u / d, 0.0)
-                store(state.tight, (k, m, e), tight)  # read by strategic buyers next month
-                goal = p0[k, e] * (1.0 + kappa * tight)
-                now = load(lt, price, (k, m, e))
-                store(price, (k, m, e), now + (goal - now) / tau)
-    for k in range(k_n):
-        for e in range(e_n):
-            floor = gather(lt, price_floor[:, t, k, e], rl, rf, picked)
-            store(price, (k, 1, e), vmax(load(lt, price, (k, 1, e)), floor))
-    share = load(lt, par.substitution_max_share, ())
-    pace = vmax(load(lt, par.substitution_lag_months, ()), 1.0)
-    for k in range(k_n):
-        for m in range(2):
-            for e in range(e_n):
-                rel = vmin(vmax(load(lt, price, (k, m, e)) / p0[k, e] - 1.0, 0.0), 1.0)
-                now = load(lt, sub, (k, m, e))
-                store(sub, (k, m, e), now + (share * rel - now) / pace)

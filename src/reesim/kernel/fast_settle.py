@@ -48,7 +48,7 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
     act_e, n_act, piled, tracked, partners = s.act_e, s.n_act, s.piled, s.tracked, s.partners
     busy, live, full, flow, wide = scr.busy[k], scr.live[k], scr.full, scr.flow, scr.wide
     avail, buy, request, have = scr.avail, scr.buy, scr.request, scr.have
-    stock_months = load(lt, par.working_stock_months, ())
+    stock_months, hoard = load(lt, par.working_stock_months, ()), state.hoard
     bought, release, held, release_at = scr.bought, scr.release, scr.held, state.release_at
     price, sale_at, defended, shares, market = (
         state.price,
@@ -91,7 +91,8 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             store(final_met, (n, e), fm)
             fd = pl * frac
             store(feed_met, (n, e), fd)
-            spare = vmax(hv - u - stock_months * s.base_use[k, n, e], 0.0)
+            target = stock_months * load(lt, hoard, (k, market[n], e)) * s.base_use[k, n, e]  # as positions
+            spare = vmax(hv - u - target, 0.0)
             store(bought, (n, e), vmin(load(lt, buy, (n, e)), spare))
             unmet = unmet + ((d - fm) + (pl - fd))
             total = total + (d + pl)

@@ -17,7 +17,18 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from reesim.kernel.bundles import Bools, ControlTerms, Ints, Limits, Params, Paths, Series, Structure
+from reesim.kernel.bundles import (
+    Bools,
+    ControlTerms,
+    Ints,
+    Limits,
+    Params,
+    Paths,
+    Projects,
+    Series,
+    Structure,
+)
+from reesim.kernel.shared import EPS, FINANCED, UNDECIDED
 from reesim.kernel.state import Array
 
 Lanes = tuple[int, ...]  # one entry per lane: its length is the compiled vector width
@@ -53,6 +64,16 @@ class State(NamedTuple):
     reserve: Array  # cell: strategic stock kept for the holder: releases to allies stop there
     sale_at: Array  # [K, N, lanes] USD/kg below which a holder's stock makes no shortage release
     util: Array  # [K, N, lanes] output of the stage making material k, a multiple of its base-year output
+    expect: Array  # [K, 2, E, lanes] traders' expected price, USD/kg
+    hoard: Array  # [K, 2, E, lanes] desired cover as a multiple of the base year's
+    open: Array  # [K, E, lanes] share of what was asked of China that no licence, ban or quota held back
+    cover0: Array  # [K, 2, E, lanes] base-year months of use each market holds (fixed)
+    p0w: Array  # [K, E, lanes] base price raised to the lane's price_cost_weight (fixed)
+    status: Array  # [P, lanes] project undecided, financed or cancelled (see reesim.kernel.shared)
+    begin: Array  # [P, lanes] month a financed project's output starts (inf: not financed)
+    level: Array  # [P, lanes] projects' output this month, t/month
+    running: Array  # [K, N, lanes] share of the base-year output that runs this month (existing plants)
+    floor_paid: Array  # [lanes] USD the price floors pay this month
 
 
 class Now(NamedTuple):
@@ -116,6 +137,8 @@ class Scratch(NamedTuple):
     a_rel: Array  # [places, lanes] released from strategic stocks to the place
     short_ally: Bools  # [N, lanes] an ally short enough for a stock's release (see fast_settle)
     ordered: Array  # licensed requests to an exporter this month (first asks and re-routed)
+    to_china: Array  # [2, E, lanes] what importers asked of China, and the licensed part of it
+    floor_now: Array  # [K, E, lanes] price floor in force this month, USD/kg (0: none)
 
 
 @njit(cache=True, error_model="numpy")
@@ -127,16 +150,22 @@ def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
         p.substitution_lag_months[rl], p.substitution_max_share[rl], p.stockpile_release_shortfall[rl],
         p.contracted_share[rl], p.idle_price_ratio[rl], p.restock_months[rl],
         p.stockpile_buy_max_shortfall[rl], p.material_switch_months[rl], p.output_headroom_share[rl],
-        p.output_adjust_months[rl], p.idle_price_band[rl],
+        p.output_adjust_months[rl], p.idle_price_band[rl], p.price_cover_elasticity[rl],
+        p.price_expectation_months[rl], p.price_cost_weight[rl], p.price_cover_min[rl],
+        p.precaution_risk[rl], p.precaution_trend[rl], p.precaution_months[rl], p.precaution_max[rl],
+        p.precaution_min[rl], p.arbitrage_share[rl], p.project_build_months[rl],
+        p.project_hurdle_ratio[rl], p.project_payback_months[rl], p.project_wait_months[rl],
+        p.project_accelerate_ratio[rl], p.project_accelerate_months[rl],
     )  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy")
 def new_state(
-    lt: Lanes, rl: Ints, s: Structure, lim: Limits, paths: Paths, par: Params
+    lt: Lanes, rl: Ints, s: Structure, lim: Limits, proj: Projects, paths: Paths, par: Params
 ) -> State:  # pragma: no cover
-    """The state at the start of the first month: working stocks at their targets, prices at
-    base, stockpiles as they start, goods in transit as in the base year."""
+    """The state at the start of the first month: working stocks at their targets, prices and
+    expected prices at base, desired cover as in the base year, stockpiles as they start, goods in
+    transit as in the base year, committed projects financed from their start month."""
     lanes = len(lt)
     k_n, n_n, e_n = s.final.shape
     ep = e_n + 1  # one spare element per node: see the module docstring
@@ -190,13 +219,48 @@ def new_state(
     lag_in = np.zeros(cell)
     if s.lagged:
         _fill_ring(s, arrival, lag, ring, ring_origin, lag_in)
+    p_n = proj.node.size
+    status, begin = np.empty((p_n, lanes)), np.empty((p_n, lanes))
+    for p in range(p_n):
+        for q in range(lanes):
+            status[p, q] = FINANCED if proj.committed[p] else UNDECIDED
+            begin[p, q] = proj.start[rl[q], p] if proj.committed[p] else np.inf
+    p0w = np.empty((k_n, e_n, lanes))
+    for k in range(k_n):
+        for e in range(e_n):
+            for q in range(lanes):
+                p0w[k, e, q] = s.p0[k, e] ** par.price_cost_weight[q]
     return State(
         inv, stock, stock_target, final_met, np.zeros(cell), price, np.zeros((k_n, 2, e_n, lanes)),
         np.zeros((k_n, 2, e_n, lanes)),
         np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)), np.zeros(cell), origin,
         np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell),
         dirty, release_at, ring, ring_origin, arrival, lag_in, reserve, sale_at, np.ones((k_n, n_n, lanes)),
+        price.copy(), np.ones((k_n, 2, e_n, lanes)), np.ones((k_n, e_n, lanes)),
+        _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
+        np.ones((k_n, n_n, lanes)), np.zeros(lanes),
     )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def _base_cover(s: Structure, inv: Array, stock: Array, reserve: Array) -> Array:  # pragma: no cover
+    """[K, 2, E, lanes] months of use each market holds at the start: working stock and strategic
+    stock above its reserve, summed over the market's nodes, over their base-year use (0 where
+    they use none)."""
+    k_n, n_n, e_n = s.final.shape
+    lanes = inv.shape[3]
+    out = np.zeros((k_n, 2, e_n, lanes))
+    for k in range(k_n):
+        for m in range(2):
+            for e in range(e_n):
+                for q in range(lanes):
+                    held, use = 0.0, 0.0
+                    for n in range(n_n):
+                        if s.market[n] == m:
+                            held += inv[k, n, e, q] + max(stock[k, n, e, q] - reserve[k, n, e, q], 0.0)
+                            use += s.base_use[k, n, e]
+                    out[k, m, e, q] = held / use if use > EPS else 0.0
+    return out
 
 
 @njit(cache=True, error_model="numpy")
@@ -281,5 +345,5 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros(places), np.zeros(places), np.zeros(items), np.zeros(items),  # a_dem .. a_pile
         np.zeros(materials), np.zeros(materials),  # a_prod, a_use
         np.zeros(row), np.zeros(items), np.zeros((n_n, lanes), dtype=np.bool_),  # sched, a_rel, short_ally
-        np.zeros(row),  # ordered
+        np.zeros(row), np.zeros((2, e_n, lanes)), np.zeros((k_n, e_n, lanes)),  # ordered, to_china, floor_now
     )  # fmt: skip

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from reesim.kernel.fast_market import china_open
 from reesim.kernel.shared import EPS
 from reesim.kernel.vec import any_lane, load, splat, store, vmax, vmin, where
 from reesim.model.dims import MAGNET
@@ -48,7 +49,8 @@ def trade(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     Also sums the shipments into ``imports[k]`` and ``exports[k]`` [node, element, lane] in the
     rows listed for ``k``; rows not listed are not written and must be zero. ``ordered[exporter,
     element, lane]`` gets the licensed requests made of each exporter in the rows listed, first
-    asks and re-routed (read by :mod:`reesim.kernel.fast_respond`).
+    asks and re-routed (read by :mod:`reesim.kernel.fast_respond`), and ``open[k]`` the share of
+    what was asked of China that no control held back (:func:`reesim.kernel.fast_market.china_open`).
     """
     act_e, n_act, partners = s.act_e, s.n_act, s.partners
     request, live, busy, surplus = scr.request, scr.live[k], scr.busy[k], scr.surplus
@@ -113,6 +115,7 @@ def trade(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
             store(imports, (i, e), got)
     if _gaps(lt, k, s, par, state, scr) and _reroute(lt, k, s, par, state, now, scr):
         _resum(lt, k, s, scr)
+    china_open(lt, k, s, state, now, scr)
 
 
 @njit(cache=True, error_model="numpy")
@@ -121,15 +124,10 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     licensed request goes to ``flow[importer, element, slot, lane]``, and its three tiers are
     added to ``totals[tier, exporter, element, lane]`` (zeroed here for busy rows only: the
     others are not read). ``part[importer, element, lane]`` gets the share of each lane's
-    request that is defence demand (tier 1; magnets only)."""
-    act_e, n_act, partners, p_share, p_allow, p_denied = (
-        s.act_e,
-        s.n_act,
-        s.partners,
-        s.p_share,
-        s.p_allow,
-        s.p_denied,
-    )
+    request that is defence demand (tier 1; magnets only). ``to_china[0, element, lane]`` sums
+    what the rows asked of China (the origin node), ``to_china[1]`` the licensed part of it."""
+    act_e, n_act, partners = s.act_e, s.n_act, s.partners
+    p_share, p_allow, p_denied = s.p_share, s.p_allow, s.p_denied
     content_pattern, defence_share, on = s.content_pattern, s.defence_share, s.origin
     request, live, busy, totals, flow, part, ordered = (
         scr.request,
@@ -142,10 +140,11 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     )
     allow_now, denied_now = now.allow_now, now.denied_now
     content_share, content_threshold = now.content_share, now.content_threshold
-    final, origin = state.demand[k], state.origin[k]
+    final, origin, to_china = state.demand[k], state.origin[k], scr.to_china
     n_n = request.shape[0]
     zero = splat(lt, 0.0)
     magnets = k == MAGNET
+    to_china[:, :, :] = 0.0
     for x in range(n_n):
         for ia in range(n_act[k, x]):
             e = act_e[k, x, ia]
@@ -177,7 +176,11 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 a = load(lt, allow_now, (p_allow[k, i, e, j],))
                 if content and x != on:
                     a = where(load(lt, origin, (x, e)) >= threshold, a * kept, a)
-                w = req * p_share[k, i, e, j] * a
+                asked = req * p_share[k, i, e, j]
+                w = asked * a
+                if x == on:  # asked of China, and the licensed part (see fast_market.china_open)
+                    store(to_china, (0, e), load(lt, to_china, (0, e)) + asked)
+                    store(to_china, (1, e), load(lt, to_china, (1, e)) + w)
                 if magnets:
                     first = zero if denied_now[p_denied[k, i, e, j]] else w * d
                     second, third = w * civil * spot, w * civil * rest

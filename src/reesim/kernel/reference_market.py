@@ -31,14 +31,15 @@ import numpy as np
 
 from reesim.kernel.bundles import Params
 from reesim.kernel.reference_state import State
-from reesim.kernel.shared import EPS
+from reesim.kernel.shared import CANCELLED, EPS, FINANCED, UNDECIDED
 from reesim.kernel.state import Array
 
 if TYPE_CHECKING:
     from reesim.model.compile import Inputs
 
-#: Project status: not yet decided, financed (output from its start month), cancelled.
-UNDECIDED, FINANCED, CANCELLED = 0.0, 1.0, 2.0
+#: Names the reference kernel reads (the project status codes come from :mod:`reesim.kernel.shared`).
+__all__ = ["CANCELLED", "FINANCED", "UNDECIDED", "existing_running", "floors_now", "prices", "projects",
+           "running_share"]  # fmt: skip
 
 
 def running_share(revenue: Array, opex: Array, par: Params) -> Array:

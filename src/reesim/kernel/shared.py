@@ -1,5 +1,5 @@
 """What both kernels take from one place: the tolerance below which a quantity counts as
-nothing, the input mix of each stage and each node's base-year output."""
+nothing, a project's status codes, the input mix of each stage and each node's base-year output."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ EPS = 1e-12
 #: qualifying other suppliers (``short_months``); a smaller shortfall counts in proportion, so
 #: that outputs move continuously with what arrives.
 SHORT_SHARE = 0.01
+#: A capacity project's status, as a float per run: not yet decided, financed (output from its
+#: start month), cancelled.
+UNDECIDED, FINANCED, CANCELLED = 0.0, 1.0, 2.0
 
 
 def feed_mixes(inputs: Inputs) -> Array:

@@ -72,7 +72,8 @@ class Compact:
     (:func:`reesim.kernel.fast.run_fast_series`).
 
     Places are rows of the ``members`` table passed in; items are magnets (all elements of the
-    magnet material) then each element (all its final uses); t REO-equivalent per month.
+    magnet material) then each element (all its final uses); t REO-equivalent per month unless
+    stated.
     """
 
     demand: Array  # [R, T, places, 1 + E] final demand
@@ -83,3 +84,4 @@ class Compact:
     production_outside: Array  # [R, T, K] made outside the origin node (China)
     use_outside: Array  # [R, T, K] final demand plus next-stage input there
     price: Array  # [R, T, K, 2, E] USD/kg, markets China and outside
+    floor_cost: Array  # [R, T] USD the price floors paid their producers (see Outputs)

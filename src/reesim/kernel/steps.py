@@ -12,10 +12,22 @@ from __future__ import annotations
 STEPS: tuple[tuple[str, str, str, str], ...] = (
     ("rules", "month", "fast_month", "licensed share of each export control in force"),
     ("limits", "month", "fast_month", "export quotas in force and strategic purchases"),
-    ("supply", "month", "fast_month", "capacity from projects, planned stage inputs, mine output"),
+    (
+        "supply",
+        "month",
+        "fast_month",
+        "projects financed and running, existing plants running, floor payments, planned stage inputs, "
+        "mine output",
+    ),
     ("final_demand", "month", "fast_month", "base demand x scenario index x price response x substitution"),
     ("positions", "material", "fast_month", "what each node has, uses, can spare and asks of others"),
-    ("trade", "material", "fast_trade", "licensed requests filled by tier, then re-routing"),
+    (
+        "trade",
+        "material",
+        "fast_trade",
+        "licensed requests filled by tier, then re-routing; the share of what was asked of China that "
+        "no control held back",
+    ),
     ("transit", "material", "transit", "shipments put on their way; arrivals of the month"),
     (
         "settle",
@@ -29,8 +41,9 @@ STEPS: tuple[tuple[str, str, str, str], ...] = (
     (
         "prices",
         "month",
-        "fast_month",
-        "prices toward the level the unmet share implies, floors, substitution",
+        "fast_market",
+        "prices toward the level cover, expectations and the unmet share imply, arbitrage, expected "
+        "prices, desired cover, substitution",
     ),
 )
 

@@ -18,7 +18,8 @@ import numpy as np
 from reesim.kernel import bundles
 from reesim.kernel.fast import _compact_buffers
 from reesim.kernel.fast_kernel import _write
-from reesim.kernel.fast_month import final_demand, limits, positions, prices, rules, supply
+from reesim.kernel.fast_market import prices
+from reesim.kernel.fast_month import final_demand, limits, positions, rules, supply
 from reesim.kernel.fast_respond import respond
 from reesim.kernel.fast_settle import clear, keep, settle, stage
 from reesim.kernel.fast_state import State, lane_params, new_now, new_scratch, new_state
@@ -37,14 +38,16 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
     if runs > len(lanes):
         raise ValueError(f"one group holds {len(lanes)} runs, not {runs}")
     n_n, t_n = inputs.base.dims.n_nodes, len(inputs.months)
-    out = Outputs.zeros(runs, t_n, len(MATERIALS), n_n, inputs.base.dims.n_elements)
+    out = Outputs.zeros(
+        runs, t_n, len(MATERIALS), n_n, inputs.base.dims.n_elements, projects=inputs.proj_node.size
+    )
     b = bundles.build(inputs, runs, out, _compact_buffers(runs, 1, 1, 1, 1), np.zeros((1, n_n)), False)
     s, ctl, lim, proj, paths = b.s, b.ctl, b.lim, b.proj, b.paths
     rl = np.array([min(q, runs - 1) for q in range(len(lanes))], dtype=np.int64)
     with np.errstate(all="ignore"):
         par = lane_params(b.params, rl)
         state, now, scr = (
-            new_state(lanes, rl, s, lim, paths, par),
+            new_state(lanes, rl, s, lim, proj, paths, par),
             new_now(lanes, s, ctl),
             new_scratch(lanes, s, b.series),
         )
@@ -53,7 +56,7 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
             yield t, -1, "rules", state, now, scr
             limits(lanes, t, rl, lim, now)
             yield t, -1, "limits", state, now, scr
-            supply(lanes, t, rl, s, proj, par, state, now)
+            supply(lanes, t, rl, s, proj, paths, par, state, now, scr)
             yield t, -1, "supply", state, now, scr
             final_demand(lanes, t, rl, s, paths, par, state, scr)
             yield t, -1, "final_demand", state, now, scr
@@ -75,5 +78,5 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
                 yield t, k, "respond", state, now, scr
                 _write(lanes, 0, runs, k, t, s, state, scr, b.full)
                 clear(scr.full, scr.busy[k], scr.wide)
-            prices(lanes, t, rl, s, paths, par, state, scr)
+            prices(lanes, s, par, state, scr)
             yield t, -1, "prices", state, now, scr

@@ -106,10 +106,17 @@ def headline_table(head: Headline, max_element_rows: int = 4) -> str:
         for k, v in head.probabilities.items()
     )
     chances = f"<p><b>Chances over the runs</b></p><ul>{chances}</ul>" if chances else ""
+    paid = head.floor_cost
+    floors = (
+        f"<p><b>Price floors paid producers</b> (public cost over the horizon): "
+        f"USD {html.escape(number_text(paid, '{:,.1f}', 1e-6))} million.</p>"
+        if paid is not None and paid.p90 > 0
+        else ""
+    )
     return (
         f"<table><thead><tr>{head_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>{chances}"
         f"<p><b>Chain outside China stands alone</b> (production covers use at every stage for the rest "
-        f"of the horizon): {html.escape(indep)}.</p>"
+        f"of the horizon): {html.escape(indep)}.</p>{floors}"
     )
 
 

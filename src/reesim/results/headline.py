@@ -68,6 +68,7 @@ class Headline:
     reference: float = math.nan  # month index of the scenario's first trade measure (nan: none)
     probabilities: dict[str, float] = field(default_factory=dict)  # runs > 1: chances of outcomes
     central_run: CentralCheck | None = None  # what the central run is; with runs > 1, how it departs
+    floor_cost: Spread | None = None  # USD the price floors paid over the horizon (None: not computed)
 
     def label(self, index: float) -> str:
         """Month label of an index (``none`` for inf or nan)."""
@@ -88,6 +89,8 @@ class Headline:
         }  # fmt: skip
         if self.central_run is not None:
             out["central_run"] = self.central_run.to_dict()
+        if self.floor_cost is not None:
+            out["floor_cost"] = asdict(self.floor_cost)
         return out
 
     @classmethod
@@ -106,8 +109,9 @@ class Headline:
         ref = math.nan if reference is None else float(reference)
         chances = dict(data.get("probabilities", {}))
         check = CentralCheck.from_dict(data["central_run"]) if data.get("central_run") else None
+        paid = spread(data["floor_cost"]) if data.get("floor_cost") else None
         return cls(list(data["months"]), rows, spread(data["independence"]), int(data["runs"]), ref, chances,
-                   check)  # fmt: skip
+                   check, paid)  # fmt: skip
 
 
 #: Per-run figures of each headline row, in :class:`Row` order.
@@ -202,4 +206,6 @@ def summarise(
             rows.append(Row(place=place, item=item, not_built=not_built, **spreads))
     runs = int(figures["independence"].size)
     chances = probabilities_from(figures, months) if runs > 1 else {}
-    return Headline(months, rows, Spread.of(figures["independence"]), runs, reference, chances)
+    paid = figures.get("measure:floor_cost_usd")
+    return Headline(months, rows, Spread.of(figures["independence"]), runs, reference, chances,
+                    floor_cost=None if paid is None else Spread.of(paid))  # fmt: skip

@@ -66,6 +66,14 @@ def independence(stage: str | None = None) -> Measure:
     return measure
 
 
+def floor_cost(s: xr.Dataset) -> np.ndarray:
+    """What price floors paid their producers over the horizon, USD (0 in series without it)."""
+    if "floor_cost" not in s:
+        return np.zeros(s.sizes["run"])
+    out: np.ndarray = s["floor_cost"].sum("month").values
+    return out
+
+
 _US, _EU, _JP, _OUT = "USA", "EU", "Japan", "outside China"
 MEASURES: dict[str, tuple[Measure, str]] = {
     "us_magnet_peak_shortfall": (peak_shortfall(_US), "peak share of US magnet demand unmet"),
@@ -86,6 +94,7 @@ MEASURES: dict[str, tuple[Measure, str]] = {
         independence("separation"),
         "months until separation outside China covers use there",
     ),
+    "floor_cost_usd": (floor_cost, "public cost of the price floors over the horizon, USD"),
 }
 
 

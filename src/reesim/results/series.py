@@ -4,7 +4,8 @@ A full result is about 18 MB per 11-year run; the series here are a few hundred 
 runs fit in memory and in the results store. Places are the blocs analysts ask about; items are
 magnets (all elements of the magnet material) and each element (all its final uses).
 
-Quantities are t REO-equivalent per month; prices USD/kg; cover in months of final demand.
+Quantities are t REO-equivalent per month; prices USD/kg; cover in months of final demand; what
+price floors paid their producers (``floor_cost``) USD per month.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def place_members(ds: Dataset, base: Baseline) -> np.ndarray:
 
 def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     """Per run and month: demand, unmet, stock cover, stockpile and releases from strategic stocks
-    per place and item; prices outside China per item; production and use outside China per stage."""
+    per place and item; prices outside China per item; production and use outside China per stage;
+    what price floors paid (USD; zero in results that do not carry it)."""
     places = place_nodes(ds, base)
     nodes = [str(n) for n in result["node"].values]
     elements = [str(e) for e in result["element"].values]
@@ -68,9 +70,11 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     outside = [nodes.index(n) for n in places["outside China"]]
     production = result["production"].values[:, :, :, outside].sum(axis=(3, 4))
     use = (dem + result["feed"].values)[:, :, :, outside].sum(axis=(3, 4))
+    paid = result["floor_cost"].values if "floor_cost" in result else np.zeros(dem.shape[:2])
     out = assemble(
         Compact(demand=demand, unmet=unmet, magnet_stock=held, stockpile=stock, released=given,
-                production_outside=production, use_outside=use, price=result["price"].values), base,
+                production_outside=production, use_outside=use, price=result["price"].values,
+                floor_cost=paid), base,
         runs=result["run"].values, months=result["month"].values, places=list(places),
     )  # fmt: skip
     if "units_not_built" in result:
@@ -108,6 +112,7 @@ def assemble(c: Compact, base: Baseline, runs: np.ndarray, months: Any, places: 
         "price_ratio": (("run", "month", "item"), ratio),
         "production_outside": (("run", "month", "stage"), c.production_outside),
         "use_outside": (("run", "month", "stage"), c.use_outside),
+        "floor_cost": (("run", "month"), c.floor_cost),
     }
     return xr.Dataset(data, coords=coords)
 

@@ -1,0 +1,260 @@
+"""The market for the fast kernel (:mod:`reesim.kernel.fast_kernel`), per lane: prices from
+inventory cover and expectations, precautionary buying, arbitrage between China and the rest of
+the world, and plants and projects that answer to expected prices and floors.
+
+The rules, and each run's arithmetic, are those of :mod:`reesim.kernel.reference_market` (its
+docstring gives the price model). Arrays have a trailing lane axis (one lane per run simulated
+side by side; ``rl[lane]`` is the lane's run); a cell's lanes are one machine vector
+(:mod:`reesim.kernel.vec`), except where a lane's own decision or a power is computed: those are
+loops over the lanes. Quantities are t REO-eq per month, prices USD/kg, payments USD.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from reesim.kernel.shared import CANCELLED, EPS, FINANCED, UNDECIDED
+from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
+
+
+@njit(cache=True, error_model="numpy")
+def floors(lt, t, rl, paths, scr):  # pragma: no cover - compiled
+    """The price floor in force in month ``t``, ``floor_now[material, element, lane]`` USD/kg
+    (0: none)."""
+    price_floor, floor_now, picked = paths.price_floor, scr.floor_now, scr.picked
+    rf = price_floor.shape[0] > 1
+    k_n, e_n = floor_now.shape[0], floor_now.shape[1]
+    for k in range(k_n):
+        for e in range(e_n):
+            store(floor_now, (k, e), gather(lt, price_floor[:, t, k, e], rl, rf, picked))
+
+
+@njit(cache=True, error_model="numpy")
+def _running_share(revenue, opex, ratio, band):  # pragma: no cover - compiled
+    """Share of capacity a plant runs at: all while its expected revenue per kg (``revenue``,
+    USD/kg) is at least ``ratio`` x its ``opex`` (USD/kg), falling linearly to none at
+    ``1 - band`` of that (lines idle one by one). One lane's scalars."""
+    floor = ratio * opex
+    low = floor * (1.0 - band)
+    gap = floor - low
+    share = min(max((revenue - low) / gap, 0.0), 1.0) if gap > EPS else 0.0
+    return 1.0 if revenue >= floor else share
+
+
+@njit(cache=True, error_model="numpy")
+def _running_shares(revenue, opex, ratio, band):  # pragma: no cover - compiled
+    """:func:`_running_share` of lane vectors ``revenue``, ``ratio`` and ``band``."""
+    floor = ratio * opex
+    low = floor * (1.0 - band)
+    gap = floor - low
+    share = where(gap > EPS, vmin(vmax((revenue - low) / gap, 0.0), 1.0), 0.0)
+    return where(revenue >= floor, 1.0, share)
+
+
+@njit(cache=True, error_model="numpy")
+def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - compiled
+    """Decide each project's financing, then its output this month (``level[project, lane]``,
+    added to ``add[material, node, lane]``), and start this month's floor payments
+    (``floor_paid[lane]``, USD) with what the floors pay projects.
+
+    An undecided project is financed from its decision month (start less
+    ``project_build_months``, the first month at the earliest) once its expected revenue per kg
+    (expected price of its market, at least the floor that covers it) is at least
+    ``project_hurdle_ratio`` x its unit cost (opex plus private capex over
+    ``project_payback_months`` of nameplate output); its start moves by the months it waited, or
+    ``project_accelerate_months`` earlier when financed at once at ``project_accelerate_ratio`` x
+    its cost. Not financed within ``project_wait_months``: cancelled (``status``; ``begin`` is the
+    month a financed project's output starts). Output ramps from that month and runs at the
+    running share of its expected revenue unless an offtake holds it up. A covered project is
+    paid the floor's gap to the outside price on its output (t x 1,000 kg/t x USD/kg)."""
+    lanes = len(lt)
+    add, paid, floor_now, expect, price = now.add, state.floor_paid, scr.floor_now, state.expect, state.price
+    status, begin, level = state.status, state.begin, state.level
+    mix, e_n = proj.mix, proj.mix.shape[1]
+    add[:, :, :] = 0.0
+    paid[:] = 0.0
+    for p in range(proj.node.size):
+        mat, node, floored = proj.material[p], proj.node[p], proj.floored[p]
+        mk = 0 if node == s.origin else 1
+        for q in range(lanes):
+            r = rl[q]
+            revenue = 0.0  # USD/kg over the output mix
+            for e in range(e_n):
+                floor = floor_now[mat, e, q] if floored else 0.0
+                revenue += max(expect[mat, mk, e, q], floor) * mix[p, e]
+            start, capacity, opex = proj.start[r, p], proj.capacity[r, p], proj.opex[r, p]
+            payback = par.project_payback_months[q] * max(capacity, EPS) * 1000.0  # kg
+            cost = opex + proj.capex[r, p] / payback
+            decide = np.ceil(max(start - par.project_build_months[q], 0.0))
+            waited = t - decide  # whole months past the decision month
+            if status[p, q] == UNDECIDED and waited >= 0.0:
+                ratio = revenue / cost if cost > EPS else np.inf
+                if ratio >= par.project_hurdle_ratio[q]:
+                    early = waited == 0.0 and ratio >= par.project_accelerate_ratio[q] and cost > EPS
+                    if early:
+                        begin[p, q] = max(start - par.project_accelerate_months[q], t + 1.0)
+                    else:
+                        begin[p, q] = start + waited
+                    status[p, q] = FINANCED
+                elif waited >= par.project_wait_months[q]:
+                    status[p, q] = CANCELLED
+            built = 0.0
+            if status[p, q] == FINANCED:
+                built = min(max((t + 1 - begin[p, q]) / proj.ramp[r, p], 0.0), 1.0)
+            run = 1.0
+            if not proj.offtake[p]:
+                run = _running_share(revenue, opex, par.idle_price_ratio[q], par.idle_price_band[q])
+            made = built * capacity * run
+            level[p, q] = made
+            add[mat, node, q] += made
+            if floored:
+                gap = 0.0  # USD/kg the floor pays over the outside price, over the output mix
+                for e in range(e_n):
+                    gap += max(floor_now[mat, e, q] - price[mat, 1, e, q], 0.0) * mix[p, e]
+                paid[q] += made * 1000.0 * gap
+
+
+@njit(cache=True, error_model="numpy")
+def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
+    """``running[material, node, lane]``: the share of each node's base-year output that runs
+    this month. Outside China, the running share of its expected revenue per kg (its base-year
+    mix, ``out_mix``, at expected outside prices, at least the floor where one covers it) against
+    ``stage_opex``; with no opex it always runs (revenue is never negative). Adds what the floors
+    pay on the output that runs (base-year output x ``util`` x the share) to ``floor_paid``."""
+    on, out_mix, base_out, opex, covered = s.origin, s.out_mix, s.base_out, s.stage_opex, s.node_floored
+    expect, price, util, running, floor_now = (
+        state.expect,
+        state.price,
+        state.util,
+        state.running,
+        scr.floor_now,
+    )
+    k_n, n_n, e_n = out_mix.shape
+    ratio, band = load(lt, par.idle_price_ratio, ()), load(lt, par.idle_price_band, ())
+    zero, one = splat(lt, 0.0), splat(lt, 1.0)
+    paid = load(lt, state.floor_paid, ())
+    for k in range(k_n):
+        for n in range(n_n):
+            share = one
+            if n != on and opex[k, n] > 0.0:
+                revenue = zero
+                for e in range(e_n):
+                    if out_mix[k, n, e] != 0.0:  # elements it does not make add nothing
+                        floor = load(lt, floor_now, (k, e)) if covered[k, n] else zero
+                        revenue = revenue + vmax(load(lt, expect, (k, 1, e)), floor) * out_mix[k, n, e]
+                share = _running_shares(revenue, opex[k, n], ratio, band)
+            store(running, (k, n), share)
+            if covered[k, n]:
+                u = load(lt, util, (k, n)) * share
+                for e in range(e_n):
+                    if base_out[k, n, e] != 0.0:
+                        gap = vmax(load(lt, floor_now, (k, e)) - load(lt, price, (k, 1, e)), 0.0)
+                        paid = paid + base_out[k, n, e] * u * 1000.0 * gap
+    store(state.floor_paid, (), paid)
+
+
+@njit(cache=True, error_model="numpy")
+def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
+    """``open[k, element, lane]``: 1 less the share of what importers asked of China (``to_china[0]``,
+    summed by :func:`reesim.kernel.fast_trade.trade`) that licences held back (asked less the
+    licensed part, ``to_china[1]``) or, where China's surplus reached its export quota, that it did
+    not ship of the licensed part; in [0, 1], 1 where nothing was asked. Read by :func:`prices`.
+    China's surplus is read only where its row is busy (elsewhere it is zero)."""
+    on, busy, surplus, exports, quota = s.origin, scr.busy[k], scr.surplus, scr.exports[k], now.quota
+    to_china, opened = scr.to_china, state.open
+    zero = splat(lt, 0.0)
+    for e in range(to_china.shape[1]):
+        asked, licensed = load(lt, to_china, (0, e)), load(lt, to_china, (1, e))
+        spare = load(lt, surplus, (on, e)) if busy[on, e] else zero
+        capped = spare >= load(lt, quota, (k, on, e))
+        held = (asked - licensed) + where(capped, vmax(licensed - load(lt, exports, (on, e)), 0.0), 0.0)
+        share = 1.0 - where(asked > EPS, held / asked, 0.0)
+        store(opened, (k, e), vmin(vmax(share, 0.0), 1.0))
+
+
+@njit(cache=True, error_model="numpy")
+def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
+    """Each market's price toward expected^(1 - w) x p0^w x max(cover, c_min)^-s x (1 + kappa x
+    unmet share) over ``price_adjust_months``; then arbitrage pulls both markets toward their
+    use-weighted mean by ``arbitrage_share`` x ``open``; the expected price follows the price less
+    its premium; desired cover (``hoard``) moves toward its goal for supply risk (outside China:
+    1 less the least ``open`` of any form of the element) and the price trend; substitution moves
+    toward its share for the price rise.
+
+    Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)
+    over what they want this month x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
+    :func:`reesim.kernel.fast_settle.settle`) want, miss and hold nothing. ``tight`` keeps each
+    market's unmet share (read by strategic buyers next month); ``resp`` [2, E, lanes] is scratch
+    (a market's cover and premium)."""
+    market, p0, piled, dirty, lanes = s.market, s.p0, s.piled, state.dirty, len(lt)
+    wanted, missing, inv, stock, reserve = state.wanted, state.missing, state.inv, state.stock, state.reserve
+    price, sub, expect, hoard, opened = state.price, state.sub, state.expect, state.hoard, state.open
+    cover0, p0w, tight, vals = state.cover0, state.p0w, state.tight, scr.resp
+    k_n, n_n, e_n = dirty.shape
+    zero = splat(lt, 0.0)
+    kappa = load(lt, par.price_tightness_elasticity, ())
+    adjust = par.price_adjust_months  # months (at least 1)
+    arbitrage, horizon = (
+        load(lt, par.arbitrage_share, ()),
+        vmax(load(lt, par.price_expectation_months, ()), 1.0),
+    )
+    by_risk, by_trend = load(lt, par.precaution_risk, ()), load(lt, par.precaution_trend, ())
+    least, most = load(lt, par.precaution_min, ()), load(lt, par.precaution_max, ())
+    pace = vmax(load(lt, par.precaution_months, ()), 1.0)
+    sub_max, sub_lag = (
+        load(lt, par.substitution_max_share, ()),
+        vmax(load(lt, par.substitution_lag_months, ()), 1.0),
+    )
+    w, elasticity, low = par.price_cost_weight, par.price_cover_elasticity, par.price_cover_min
+    for e in range(e_n):
+        shut = load(lt, opened, (0, e))  # an element held back in any form puts every form at risk
+        for k in range(1, k_n):
+            shut = vmin(shut, load(lt, opened, (k, e)))
+        risk = 1.0 - shut
+        for k in range(k_n):
+            d0, u0, h0, d1, u1, h1 = zero, zero, zero, zero, zero, zero  # each market's want, miss, hold
+            for n in range(n_n):
+                if not dirty[k, n, e]:
+                    continue
+                d, u, h = load(lt, wanted, (k, n, e)), load(lt, missing, (k, n, e)), load(lt, inv, (k, n, e))
+                if piled[k, n, e]:  # elsewhere stock and reserve are zero
+                    h = h + vmax(load(lt, stock, (k, n, e)) - load(lt, reserve, (k, n, e)), 0.0)
+                if market[n] == 0:
+                    d0, u0, h0 = d0 + d, u0 + u, h0 + h
+                else:
+                    d1, u1, h1 = d1 + d, u1 + u, h1 + h
+            for m in range(2):
+                d, u, h = (d0, u0, h0) if m == 0 else (d1, u1, h1)
+                short = where(d > EPS, u / d, 0.0)
+                store(tight, (k, m, e), short)
+                desired = load(lt, cover0, (k, m, e)) * load(lt, hoard, (k, m, e))
+                store(vals, (0, e), where((d > EPS) & (desired > EPS), h / (d * desired), 1.0))
+                store(vals, (1, e), 1.0 + kappa * short)
+                for q in range(lanes):  # the powers, lane by lane (pow(1, y) is 1: no call needed)
+                    c = max(vals[0, e, q], low[q])
+                    effect = 1.0 if c == 1.0 else c ** -elasticity[q]
+                    goal = expect[k, m, e, q] ** (1.0 - w[q]) * p0w[k, e, q] * effect * vals[1, e, q]
+                    price[k, m, e, q] += (goal - price[k, m, e, q]) / max(adjust[q], 1.0)
+            # Trade closes the gap between the markets as far as controls let China ship what is asked.
+            a, b = load(lt, price, (k, 0, e)), load(lt, price, (k, 1, e))
+            total = d0 + d1
+            mean = where(total > EPS, (d0 * a + d1 * b) / total, 0.5 * (a + b))
+            pull = arbitrage * load(lt, opened, (k, e))
+            for m in range(2):
+                p = load(lt, price, (k, m, e))
+                p = p + pull * (mean - p)
+                store(price, (k, m, e), p)
+                ex = load(lt, expect, (k, m, e))
+                ex = ex + (p / (1.0 + kappa * load(lt, tight, (k, m, e))) - ex) / horizon
+                store(expect, (k, m, e), ex)
+                # Desired cover: up when controls hold back what is asked of China (outside) or
+                # prices rise.
+                trend = p / vmax(ex, EPS) - 1.0
+                aim = (1.0 + by_risk * (risk if m == 1 else zero)) + by_trend * trend
+                aim = vmin(vmax(aim, least), most)
+                held = load(lt, hoard, (k, m, e))
+                store(hoard, (k, m, e), held + (aim - held) / pace)
+                rel = vmin(vmax(p / p0[k, e] - 1.0, 0.0), 1.0)
+                was = load(lt, sub, (k, m, e))
+                store(sub, (k, m, e), was + (sub_max * rel - was) / sub_lag)
