@@ -70,8 +70,8 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
     paid the floor's gap to the outside price on its output (t x 1,000 kg/t x USD/kg)."""
     lanes = len(lt)
     add, paid, floor_now, expect, price = now.add, state.floor_paid, scr.floor_now, state.expect, state.price
-    status, begin, level = state.status, state.begin, state.level
-    mix, e_n = proj.mix, proj.mix.shape[1]
+    status, begin, level, proj_run = state.status, state.begin, state.level, state.proj_run
+    mix, e_n, mixes, yields = proj.mix, proj.mix.shape[1], s.mixes, s.yields
     add[:, :, :] = 0.0
     paid[:] = 0.0
     for p in range(proj.node.size):
@@ -84,6 +84,11 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
                 floor = floor_now[mat, e, q] if floored else 0.0
                 revenue += max(expect[mat, mk, e, q], floor) * mix[p, e]
             start, capacity, opex = proj.start[r, p], proj.capacity[r, p], proj.opex[r, p]
+            if opex <= 0.0 and mat > 0:  # a converter without a published cost: its input
+                bought = 0.0
+                for e in range(e_n):
+                    bought += mixes[mat - 1, node, e] * expect[mat - 1, mk, e, q]
+                opex = bought / yields[mat]
             payback = par.project_payback_months[q] * max(capacity, EPS) * 1000.0  # kg
             cost = opex + proj.capex[r, p] / payback
             decide = np.ceil(max(start - par.project_build_months[q], 0.0))
@@ -102,10 +107,11 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
             built = 0.0
             if status[p, q] == FINANCED:
                 built = min(max((t + 1 - begin[p, q]) / proj.ramp[r, p], 0.0), 1.0)
-            run = 1.0
+            goal = 1.0
             if not proj.offtake[p]:
-                run = _running_share(revenue, opex, par.idle_price_ratio[q], par.idle_price_band[q])
-            made = built * capacity * run
+                goal = _running_share(revenue, opex, par.idle_price_ratio[q], par.idle_price_band[q])
+            proj_run[p, q] += (goal - proj_run[p, q]) / max(par.output_adjust_months[q], 1.0)
+            made = built * capacity * proj_run[p, q]
             level[p, q] = made
             add[mat, node, q] += made
             if floored:
@@ -117,12 +123,15 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
 
 @njit(cache=True, error_model="numpy")
 def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
-    """``running[material, node, lane]``: the share of each node's base-year output that runs
-    this month. Outside China, the running share of its expected revenue per kg (its base-year
-    mix, ``out_mix``, at expected outside prices, at least the floor where one covers it) against
-    ``stage_opex``; with no opex it always runs (revenue is never negative). Adds what the floors
-    pay on the output that runs (base-year output x ``util`` x the share) to ``floor_paid``."""
+    """``running[material, node, lane]``: the share of each node's base-year output that runs,
+    moving over ``output_adjust_months`` toward its goal. Outside China the goal is the running
+    share of its expected revenue per kg (its base-year mix, ``out_mix``, at expected outside
+    prices, at least the floor where one covers it) against its cost per kg: ``stage_opex`` where
+    known, else (after mining) its input at expected outside prices over its yield; in China, 1.
+    Adds what the floors pay on the output that runs (base-year output x ``util`` x the share) to
+    ``floor_paid``."""
     on, out_mix, base_out, opex, covered = s.origin, s.out_mix, s.base_out, s.stage_opex, s.node_floored
+    mixes, yields = s.mixes, s.yields
     expect, price, util, running, floor_now = (
         state.expect,
         state.price,
@@ -132,21 +141,31 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
     )
     k_n, n_n, e_n = out_mix.shape
     ratio, band = load(lt, par.idle_price_ratio, ()), load(lt, par.idle_price_band, ())
+    pace = vmax(load(lt, par.output_adjust_months, ()), 1.0)
     zero, one = splat(lt, 0.0), splat(lt, 1.0)
     paid = load(lt, state.floor_paid, ())
     for k in range(k_n):
         for n in range(n_n):
-            share = one
-            if n != on and opex[k, n] > 0.0:
+            goal = one
+            if n != on:
                 revenue = zero
                 for e in range(e_n):
                     if out_mix[k, n, e] != 0.0:  # elements it does not make add nothing
                         floor = load(lt, floor_now, (k, e)) if covered[k, n] else zero
                         revenue = revenue + vmax(load(lt, expect, (k, 1, e)), floor) * out_mix[k, n, e]
-                share = _running_shares(revenue, opex[k, n], ratio, band)
-            store(running, (k, n), share)
+                cost = splat(lt, opex[k, n])
+                if k > 0 and opex[k, n] <= 0.0:  # a converter without a published cost: its input
+                    bought = zero
+                    for e in range(e_n):
+                        if mixes[k - 1, n, e] != 0.0:
+                            bought = bought + mixes[k - 1, n, e] * load(lt, expect, (k - 1, 1, e))
+                    cost = bought / yields[k]
+                goal = _running_shares(revenue, cost, ratio, band)
+            now = load(lt, running, (k, n))
+            now = now + (goal - now) / pace
+            store(running, (k, n), now)
             if covered[k, n]:
-                u = load(lt, util, (k, n)) * share
+                u = load(lt, util, (k, n)) * now
                 for e in range(e_n):
                     if base_out[k, n, e] != 0.0:
                         gap = vmax(load(lt, floor_now, (k, e)) - load(lt, price, (k, 1, e)), 0.0)
@@ -176,11 +195,12 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
 @njit(cache=True, error_model="numpy")
 def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     """Each market's price toward expected^(1 - w) x p0^w x max(cover, c_min)^-s x (1 + kappa x
-    unmet share) over ``price_adjust_months``; then arbitrage pulls both markets toward their
-    use-weighted mean by ``arbitrage_share`` x ``open``; the expected price follows the price less
+    unmet share) over ``price_adjust_months``, its cover blended toward the pooled cover of both
+    markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets toward their
+    use-weighted mean by the same share; the expected price follows the price less
     its premium; desired cover (``hoard``) moves toward its goal for supply risk (outside China:
     1 less the least ``open`` of any form of the element) and the price trend; substitution moves
-    toward its share for the price rise.
+    toward its share for the price rise and never falls.
 
     Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)
     over what they want this month x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
@@ -224,12 +244,18 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                     d0, u0, h0 = d0 + d, u0 + u, h0 + h
                 else:
                     d1, u1, h1 = d1 + d, u1 + u, h1 + h
+            # What each market wants to hold (t): its use x base cover x desired-cover multiple.
+            want0 = d0 * load(lt, cover0, (k, 0, e)) * load(lt, hoard, (k, 0, e))
+            want1 = d1 * load(lt, cover0, (k, 1, e)) * load(lt, hoard, (k, 1, e))
+            total = want0 + want1
+            pooled = where(total > EPS, (h0 + h1) / where(total > EPS, total, 1.0), 1.0)
+            blend = arbitrage * load(lt, opened, (k, e))  # free trade pools the two markets' cover
             for m in range(2):
-                d, u, h = (d0, u0, h0) if m == 0 else (d1, u1, h1)
+                d, u, h, want = (d0, u0, h0, want0) if m == 0 else (d1, u1, h1, want1)
                 short = where(d > EPS, u / d, 0.0)
                 store(tight, (k, m, e), short)
-                desired = load(lt, cover0, (k, m, e)) * load(lt, hoard, (k, m, e))
-                store(vals, (0, e), where((d > EPS) & (desired > EPS), h / (d * desired), 1.0))
+                own = where(want > EPS, h / where(want > EPS, want, 1.0), 1.0)
+                store(vals, (0, e), own + blend * (pooled - own))
                 store(vals, (1, e), 1.0 + kappa * short)
                 for q in range(lanes):  # the powers, lane by lane (pow(1, y) is 1: no call needed)
                     c = max(vals[0, e, q], low[q])
@@ -257,4 +283,4 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 store(hoard, (k, m, e), held + (aim - held) / pace)
                 rel = vmin(vmax(p / p0[k, e] - 1.0, 0.0), 1.0)
                 was = load(lt, sub, (k, m, e))
-                store(sub, (k, m, e), was + (sub_max * rel - was) / sub_lag)
+                store(sub, (k, m, e), was + vmax(sub_max * rel - was, 0.0) / sub_lag)  # it only rises

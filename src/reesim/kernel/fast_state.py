@@ -74,6 +74,7 @@ class State(NamedTuple):
     level: Array  # [P, lanes] projects' output this month, t/month
     running: Array  # [K, N, lanes] share of the base-year output that runs this month (existing plants)
     floor_paid: Array  # [lanes] USD the price floors pay this month
+    proj_run: Array  # [P, lanes] share of a built project's capacity running
 
 
 class Now(NamedTuple):
@@ -238,7 +239,7 @@ def new_state(
         dirty, release_at, ring, ring_origin, arrival, lag_in, reserve, sale_at, np.ones((k_n, n_n, lanes)),
         price.copy(), np.ones((k_n, 2, e_n, lanes)), np.ones((k_n, e_n, lanes)),
         _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
-        np.ones((k_n, n_n, lanes)), np.zeros(lanes),
+        np.ones((k_n, n_n, lanes)), np.zeros(lanes), np.ones((p_n, lanes)),
     )  # fmt: skip
 
 

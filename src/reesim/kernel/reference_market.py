@@ -67,11 +67,12 @@ def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
     ``project_build_months``, the scenario's first month at the earliest) as soon as its expected
     revenue per kg covers ``project_hurdle_ratio`` x its unit cost (opex plus private capex over
     ``project_payback_months`` of nameplate output; a metal or magnet plant without a published
-    operating cost counts its input at expected prices); its start moves by the months it waited, or
-    ``project_accelerate_months`` earlier when financed at once with revenue at least
+    operating cost counts its input at expected prices); its start moves by the months it
+    waited, or ``project_accelerate_months`` earlier when financed at once with revenue at least
     ``project_accelerate_ratio`` x cost. Not financed within ``project_wait_months``: cancelled.
     Output ramps from the start and runs at a share that moves over ``output_adjust_months``
-    toward :func:`running_share` of its expected revenue, unless an offtake holds it up. Also pays the floors: ``state.floor_paid`` [R] USD this month.
+    toward :func:`running_share` of its expected revenue, unless an offtake holds it up. Also
+    pays the floors: ``state.floor_paid`` [R] USD this month.
     """
     runs = state.price.shape[0]
     p_n = inputs.proj_node.size
