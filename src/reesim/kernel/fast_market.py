@@ -194,7 +194,7 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
 
 @njit(cache=True, error_model="numpy")
 def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
-    """Each market's price toward expected^(1 - w) x p0^w x max(cover, c_min)^-s x (1 + kappa x
+    """Each market's price toward expected^(1 - w) x p0^w x clip(cover, c_min, 1 / c_min)^-s x (1 + kappa x
     unmet share) over ``price_adjust_months``, its cover blended toward the pooled cover of both
     markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets toward their
     use-weighted mean by the same share; the expected price follows the price less
@@ -258,7 +258,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 store(vals, (0, e), own + blend * (pooled - own))
                 store(vals, (1, e), 1.0 + kappa * short)
                 for q in range(lanes):  # the powers, lane by lane (pow(1, y) is 1: no call needed)
-                    c = max(vals[0, e, q], low[q])
+                    c = min(max(vals[0, e, q], low[q]), 1.0 / low[q])  # a glut as deep as a shortage
                     effect = 1.0 if c == 1.0 else c ** -elasticity[q]
                     goal = expect[k, m, e, q] ** (1.0 - w[q]) * p0w[k, e, q] * effect * vals[1, e, q]
                     price[k, m, e, q] += (goal - price[k, m, e, q]) / max(adjust[q], 1.0)

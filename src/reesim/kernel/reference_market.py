@@ -8,7 +8,7 @@ element, the indicated price is the traders' expected price, weighed against the
 (the long-run cost anchor), times the effect of relative inventory cover and a premium for use
 left unmet::
 
-    indicated = expected^(1 - w) x p0^w x max(cover / desired cover, c_min)^-s x (1 + kappa x unmet share)
+    indicated = expected^(1 - w) x p0^w x clip(relative cover, c_min, 1 / c_min)^-s x (1 + kappa x unmet)
 
 The price moves toward it over ``price_adjust_months`` and the expected price follows the price
 less its shortage premium (traders see the premium for use left unmet this month as passing)
@@ -183,7 +183,8 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     cover = own + blend * (pooled[:, None] - own)
     for m in (0, 1):
         expected = state.expect[:, :, m]
-        goal = expected ** (1.0 - w) * p0**w * np.maximum(cover[:, m], low) ** -s * premium[:, m]
+        c = np.clip(cover[:, m], low, 1.0 / low)  # a glut as deep as a shortage at most
+        goal = expected ** (1.0 - w) * p0**w * c**-s * premium[:, m]
         state.price[:, :, m] += (goal - state.price[:, :, m]) / tau
     # Trade closes the gap between the markets as far as controls let China ship what is asked.
     total = used[:, 0] + used[:, 1]
