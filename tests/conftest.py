@@ -1,15 +1,25 @@
-"""Shared fixtures: the bundled dataset, and editable copies of its folder for defect tests."""
+"""Shared fixtures: the bundled dataset, and editable copies of its folder for defect tests.
+
+Property tests draw the same examples on every run (hypothesis profile ``repeatable``), so the
+suite gives the same verdict on every machine; ``REESIM_HYPOTHESIS=explore`` draws new ones.
+"""
 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from reesim.dataset import Dataset, bundled_data_dir, load_dataset
+
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("REESIM_HYPOTHESIS", "repeatable"))
 
 
 @pytest.fixture(scope="session")

@@ -69,7 +69,8 @@ def data_list(data_dir: DataDir = None) -> None:
         justify: Literal["left", "right"] = "left" if col == "years" else "right"
         table.add_column(col, justify=justify, no_wrap=True, min_width=9 if col == "years" else len(col))
     if wide:
-        table.add_column("what", overflow="ellipsis", no_wrap=True)
+        # what is left of the width after the other columns and the borders (82 characters)
+        table.add_column("what", overflow="ellipsis", no_wrap=True, max_width=max(out.width - 82, 20))
     for c in coverage(ds):
         cells = [
             c.table,
