@@ -37,6 +37,13 @@ def _ndpr_share(base: Baseline, k: int) -> float:
     return float((world[nd] + world[pr]) / world.sum())
 
 
+def _own_share(base: Baseline, k: int, node: str) -> float:
+    """The NdPr share of a country's own base-year output of material ``k`` (its revenue basket)."""
+    own = base.production[k, base.dims.node(node)]
+    nd, pr = base.dims.element("Nd"), base.dims.element("Pr")
+    return float((own[nd] + own[pr]) / own.sum())
+
+
 def _add_row(data_dir: Path, facility: str, stage: str, opex: str, per: str, year: str) -> int:
     """Append a US facility's assumed operating cost to the copy's costs.csv; return its file line."""
     path = data_dir / "costs.csv"
@@ -91,13 +98,14 @@ def test_stage_opex_takes_each_country_from_the_table(dataset: Dataset, base: Ba
     out = stage_opex(dataset, base)
     node = base.dims.node
     assert out.shape == (len(MATERIALS), base.dims.n_nodes)
-    share = _ndpr_share(base, OXIDE)
+    # a cost per kg NdPr converts with the NdPr share of the country's own output (its basket);
     # the US separates only at Mountain Pass with a known cost (White Mesa's is not published)
-    assert out[OXIDE, node("USA")] == pytest.approx(60.0 * share)
+    assert out[OXIDE, node("USA")] == pytest.approx(60.0 * _own_share(base, OXIDE, "USA"))
+    assert out[OXIDE, node("USA")] == pytest.approx(11.08, abs=0.01)
     assert out[CONCENTRATE, node("USA")] == pytest.approx(2.02)  # per kg REO in concentrate
-    assert out[OXIDE, node("MYS")] == pytest.approx(38.91 * share)
+    assert out[OXIDE, node("MYS")] == pytest.approx(38.91 * _own_share(base, OXIDE, "MYS"))
     # China's rows stand for its whole stages
-    assert out[OXIDE, node("CHN")] == pytest.approx(44.08 * share)
+    assert out[OXIDE, node("CHN")] == pytest.approx(44.08 * _own_share(base, OXIDE, "CHN"))
     assert out[CONCENTRATE, node("CHN")] == pytest.approx(4.83)
     # nothing known: 0, never idles (Kalgoorlie has capex only; planned plants do not count)
     assert out[OXIDE, node("AUS")] == 0.0 and out[MAGNET, node("USA")] == 0.0
@@ -113,7 +121,7 @@ def test_stage_opex_weights_plants_by_nameplate(data_copy: Path) -> None:
     ds = load_dataset(data_copy)
     base = build_baseline(ds)
     out = stage_opex(ds, base)
-    share = _ndpr_share(base, OXIDE)
+    share = _own_share(base, OXIDE, "USA")
     assert out[OXIDE, base.dims.node("USA")] == pytest.approx((60.0 + 30.0) / 2 * share)
     assert out[MAGNET, base.dims.node("USA")] == 0.0
 

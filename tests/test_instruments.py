@@ -28,7 +28,7 @@ from reesim.model.compile import compile_scenario
 from reesim.model.compile_demand import tariff_factor
 from reesim.model.controls import Controls
 from reesim.model.costs import project_costs
-from reesim.model.dims import MAGNET, MATERIALS
+from reesim.model.dims import MAGNET, MATERIALS, OXIDE
 from reesim.scenarios import resolve
 from reesim.scenarios.docs import generated, kinds_table
 from reesim.scenarios.spec import INSTRUMENT_KINDS, ScenarioFile
@@ -176,9 +176,14 @@ def test_allied_buildout_compiles_projects_floor_and_stockpile() -> None:
     assert inputs.proj_start[0, 0] == pytest.approx(36 + 36 - math.sqrt(432), abs=1e-9)
     assert inputs.proj_capacity[0, 0] == pytest.approx(273.4094, abs=1e-4)
     assert np.all(inputs.proj_ramp == 24.0)
-    # opex from the dataset's costs table: only Energy Fuels' Phase 2 circuit (project 10) has one
-    assert np.flatnonzero(inputs.proj_opex[0]).tolist() == [10]
+    # opex from the dataset's costs table: Energy Fuels' Phase 2 circuit (project 10) has its own;
+    # the other separation plants take the mean sourced cost of separation outside China; metal
+    # and magnet plants have none (they count their inputs)
+    separation = np.flatnonzero(inputs.proj_material == OXIDE).tolist()
+    assert np.flatnonzero(inputs.proj_opex[0]).tolist() == separation and 10 in separation
     assert inputs.proj_opex[0, 10] == pytest.approx(project_costs(DS, "energy_fuels_white_mesa_hre")[1])
+    others = [p for p in separation if p != 10]
+    assert np.allclose(inputs.proj_opex[0, others], project_costs(DS, "iluka_eneabba")[1])
     floored = np.argwhere(inputs.price_floor[0] > 0)
     assert (floored[:, 0].min(), floored[:, 0].max()) == (9, 128)
     assert {tuple(cell) for cell in floored[:, 1:].tolist()} == {(oxide, nd), (oxide, pr)}

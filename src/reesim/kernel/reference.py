@@ -172,6 +172,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
     committed = np.broadcast_to(inputs.proj_committed, (runs, p_n))
     return State(
         expect=price.copy(), hoard=np.ones((runs, k_n, 2, e_n)), open=np.ones((runs, k_n, e_n)),
+        guard=np.ones((runs, k_n, n_n, e_n)), open_in=np.ones((runs, k_n, n_n, e_n)),
         cover0=base_cover(inv + np.maximum(stock - reserve, 0.0), base.feed + base.final, market),
         status=np.where(committed, markets.FINANCED, markets.UNDECIDED),
         begin=np.where(committed, np.broadcast_to(inputs.proj_start, (runs, p_n)), np.inf),
@@ -255,7 +256,8 @@ def final_demand(inputs: Inputs, t: int, par: Params, state: State) -> None:
 def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: Month) -> Row:
     """What each node has, uses, can spare and asks of others (see the module docstring)."""
     base = inputs.base
-    desired = par.working_stock_months[:, None, None] * state.hoard[:, k][:, state.market, :]  # [R, N, E]
+    hoarded = state.hoard[:, k][:, state.market, :] * state.guard[:, k]  # [R, N, E]
+    desired = par.working_stock_months[:, None, None] * hoarded
     target = desired * (base.feed[k] + base.final[k])[None]
     produced = state.produced[:, k]
     avail = state.inv[:, k] + produced
@@ -338,18 +340,24 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
     row.ordered = sum(q.sum(axis=1) for q in tiers) + asked
     row.ship = ship + extra * frac[:, None, :, :]
     # The share of what importers asked of China that no licence, ban or binding export quota
-    # held back (read by prices: precautionary buying and arbitrage).
+    # held back, in all and for each importer (read by prices: arbitrage and precautionary
+    # buying). Under a binding quota China's surplus is shared pro rata over licensed asks.
     o = inputs.origin_node
-    asked_china = wanted[:, :, o, :].sum(axis=1)  # [R, E]
-    licensed = (wanted * allowed)[:, :, o, :].sum(axis=1)
+    asked_in = wanted[:, :, o, :]  # [R, I, E]
+    licensed_in = (wanted * allowed)[:, :, o, :]
+    asked_china, licensed = asked_in.sum(axis=1), licensed_in.sum(axis=1)
     capped = row.surplus[:, o, :] >= month.quota[:, k, o, :]
-    held = (
-        asked_china
-        - licensed
-        + np.where(capped, np.maximum(licensed - row.ship[:, :, o, :].sum(axis=1), 0.0), 0.0)
-    )
+    shipped = row.ship[:, :, o, :].sum(axis=1)
+    short_of_quota = np.maximum(licensed - shipped, 0.0)
+    held = asked_china - licensed + np.where(capped, short_of_quota, 0.0)
     state.open[:, k] = np.clip(
         1.0 - np.divide(held, asked_china, out=np.zeros_like(held), where=asked_china > EPS), 0.0, 1.0
+    )
+    share_unshipped = np.divide(short_of_quota, licensed, out=np.zeros_like(held), where=licensed > EPS)
+    unshipped = np.where(capped, share_unshipped, 0.0)
+    held_in = asked_in - licensed_in + licensed_in * unshipped[:, None, :]
+    state.open_in[:, k] = np.clip(
+        1.0 - np.divide(held_in, asked_in, out=np.zeros_like(held_in), where=asked_in > EPS), 0.0, 1.0
     )
     row.imports, row.exports = row.ship.sum(axis=2), row.ship.sum(axis=1)
 

@@ -173,7 +173,8 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
         state.tight[:, :, m] = tight  # read by strategic buyers next month
         premium[:, m] = 1.0 + kappa * tight
         held_m[:, m] = held[:, :, nodes].sum(axis=2)
-        wanted_m[:, m] = d * state.cover0[:, :, m] * state.hoard[:, :, m]  # t a market wants to hold
+        guarded = (state.wanted * state.guard)[:, :, nodes].sum(axis=2)
+        wanted_m[:, m] = guarded * state.cover0[:, :, m] * state.hoard[:, :, m]  # t a market wants to hold
     # Where trade is free, stocks anywhere serve buyers anywhere: each market's cover blends
     # toward the pooled cover as far as controls let China ship what is asked.
     own = np.divide(held_m, wanted_m, out=np.ones_like(held_m), where=wanted_m > EPS)
@@ -195,20 +196,19 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
         state.price[:, :, m] += pull * (mean - state.price[:, :, m])
     horizon = np.maximum(par.price_expectation_months, 1.0)[:, None, None, None]
     state.expect += (state.price / np.moveaxis(premium, 1, 2) - state.expect) / horizon
-    # Desired cover: up when controls hold back what is asked of China (outside) or prices rise.
+    # Desired cover: each market's buyers with the price trend (speculation); each importer outside
+    # China for the part of its asks to China that controls hold back (an element held back in
+    # any form puts every form at risk).
+    each = (slice(None), None, None, None)
+    pace = np.maximum(par.precaution_months, 1.0)[each]
     trend = state.price / np.maximum(state.expect, EPS) - 1.0  # [R, K, 2, E]
-    risk = np.zeros_like(trend)  # an element held back in any form puts every form at risk
-    risk[:, :, 1] = 1.0 - state.open.min(axis=1)[:, None, :]
-    goal_cover = (
-        1.0
-        + par.precaution_risk[:, None, None, None] * risk
-        + par.precaution_trend[:, None, None, None] * trend
-    )
-    goal_cover = np.clip(
-        goal_cover, par.precaution_min[:, None, None, None], par.precaution_max[:, None, None, None]
-    )
-    pace = np.maximum(par.precaution_months, 1.0)[:, None, None, None]
+    goal_cover = np.clip(1.0 + par.precaution_trend[each] * trend, par.precaution_min[each],
+                         par.precaution_max[each])  # fmt: skip
     state.hoard += (goal_cover - state.hoard) / pace
+    risk = 1.0 - state.open_in.min(axis=1)[:, None]  # [R, 1, N, E]
+    risk[..., inputs.origin_node, :] = 0.0
+    goal_guard = np.minimum(1.0 + par.precaution_risk[each] * risk, par.precaution_max[each])
+    state.guard += (goal_guard - state.guard) / pace
     rel = np.clip(state.price / p0[:, :, None, :] - 1.0, 0.0, 1.0)
     sub_max = par.substitution_max_share[:, None, None, None]
     sub_lag = par.substitution_lag_months[:, None, None, None]
