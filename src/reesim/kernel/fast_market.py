@@ -179,17 +179,30 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
     summed by :func:`reesim.kernel.fast_trade.trade`) that licences held back (asked less the
     licensed part, ``to_china[1]``) or, where China's surplus reached its export quota, that it did
     not ship of the licensed part; in [0, 1], 1 where nothing was asked. Read by :func:`prices`.
-    China's surplus is read only where its row is busy (elsewhere it is zero)."""
+    China's surplus is read only where its row is busy (elsewhere it is zero).
+
+    ``open_in[k, importer, element, lane]``: the same for each importer's asks (``china_in``),
+    a binding quota's shortfall shared pro rata over the licensed asks."""
     on, busy, surplus, exports, quota = s.origin, scr.busy[k], scr.surplus, scr.exports[k], now.quota
-    to_china, opened = scr.to_china, state.open
+    to_china, china_in, opened, open_in = scr.to_china, scr.china_in, state.open, state.open_in
     zero = splat(lt, 0.0)
+    n_n = china_in.shape[1]
     for e in range(to_china.shape[1]):
         asked, licensed = load(lt, to_china, (0, e)), load(lt, to_china, (1, e))
         spare = load(lt, surplus, (on, e)) if busy[on, e] else zero
         capped = spare >= load(lt, quota, (k, on, e))
-        held = (asked - licensed) + where(capped, vmax(licensed - load(lt, exports, (on, e)), 0.0), 0.0)
-        share = 1.0 - where(asked > EPS, held / asked, 0.0)
+        short = vmax(licensed - load(lt, exports, (on, e)), 0.0)
+        held = (asked - licensed) + where(capped, short, 0.0)
+        share = 1.0 - where(asked > EPS, held / where(asked > EPS, asked, 1.0), 0.0)
         store(opened, (k, e), vmin(vmax(share, 0.0), 1.0))
+        unshipped = where(
+            capped, where(licensed > EPS, short / where(licensed > EPS, licensed, 1.0), 0.0), 0.0
+        )
+        for i in range(n_n):
+            a, w = load(lt, china_in, (0, i, e)), load(lt, china_in, (1, i, e))
+            kept = (a - w) + w * unshipped
+            share = 1.0 - where(a > EPS, kept / where(a > EPS, a, 1.0), 0.0)
+            store(open_in, (k, i, e), vmin(vmax(share, 0.0), 1.0))
 
 
 @njit(cache=True, error_model="numpy")
@@ -198,12 +211,13 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     unmet share) over ``price_adjust_months``, its cover blended toward the pooled cover of both
     markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets toward their
     use-weighted mean by the same share; the expected price follows the price less
-    its premium; desired cover (``hoard``) moves toward its goal for supply risk (outside China:
-    1 less the least ``open`` of any form of the element) and the price trend; substitution moves
-    toward its share for the price rise and never falls.
+    its premium; the market's desired cover (``hoard``) moves toward its goal for the price trend,
+    each importer's (``guard``, outside China) toward its goal for the supply controls hold back
+    from it (1 less the least ``open_in`` of any form of the element); substitution moves toward
+    its share for the price rise and never falls.
 
     Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)
-    over what they want this month x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
+    over what they want this month x their ``guard`` x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
     :func:`reesim.kernel.fast_settle.settle`) want, miss and hold nothing. ``tight`` keeps each
     market's unmet share (read by strategic buyers next month); ``resp`` [2, E, lanes] is scratch
     (a market's cover and premium)."""
@@ -227,26 +241,25 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
         vmax(load(lt, par.substitution_lag_months, ()), 1.0),
     )
     w, elasticity, low = par.price_cost_weight, par.price_cover_elasticity, par.price_cover_min
+    guard, open_in = state.guard, state.open_in
     for e in range(e_n):
-        shut = load(lt, opened, (0, e))  # an element held back in any form puts every form at risk
-        for k in range(1, k_n):
-            shut = vmin(shut, load(lt, opened, (k, e)))
-        risk = 1.0 - shut
         for k in range(k_n):
             d0, u0, h0, d1, u1, h1 = zero, zero, zero, zero, zero, zero  # each market's want, miss, hold
+            g0, g1 = zero, zero  # each market's use x its importers' guard
             for n in range(n_n):
                 if not dirty[k, n, e]:
                     continue
                 d, u, h = load(lt, wanted, (k, n, e)), load(lt, missing, (k, n, e)), load(lt, inv, (k, n, e))
                 if piled[k, n, e]:  # elsewhere stock and reserve are zero
                     h = h + vmax(load(lt, stock, (k, n, e)) - load(lt, reserve, (k, n, e)), 0.0)
+                g = d * load(lt, guard, (k, n, e))
                 if market[n] == 0:
-                    d0, u0, h0 = d0 + d, u0 + u, h0 + h
+                    d0, u0, h0, g0 = d0 + d, u0 + u, h0 + h, g0 + g
                 else:
-                    d1, u1, h1 = d1 + d, u1 + u, h1 + h
+                    d1, u1, h1, g1 = d1 + d, u1 + u, h1 + h, g1 + g
             # What each market wants to hold (t): its use x base cover x desired-cover multiple.
-            want0 = d0 * load(lt, cover0, (k, 0, e)) * load(lt, hoard, (k, 0, e))
-            want1 = d1 * load(lt, cover0, (k, 1, e)) * load(lt, hoard, (k, 1, e))
+            want0 = g0 * load(lt, cover0, (k, 0, e)) * load(lt, hoard, (k, 0, e))
+            want1 = g1 * load(lt, cover0, (k, 1, e)) * load(lt, hoard, (k, 1, e))
             total = want0 + want1
             pooled = where(total > EPS, (h0 + h1) / where(total > EPS, total, 1.0), 1.0)
             blend = arbitrage * load(lt, opened, (k, e))  # free trade pools the two markets' cover
@@ -274,13 +287,25 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 ex = load(lt, expect, (k, m, e))
                 ex = ex + (p / (1.0 + kappa * load(lt, tight, (k, m, e))) - ex) / horizon
                 store(expect, (k, m, e), ex)
-                # Desired cover: up when controls hold back what is asked of China (outside) or
-                # prices rise.
+                # Desired cover of the market's buyers: up when prices rise (speculation).
                 trend = p / vmax(ex, EPS) - 1.0
-                aim = (1.0 + by_risk * (risk if m == 1 else zero)) + by_trend * trend
-                aim = vmin(vmax(aim, least), most)
+                aim = vmin(vmax(1.0 + by_trend * trend, least), most)
                 held = load(lt, hoard, (k, m, e))
                 store(hoard, (k, m, e), held + (aim - held) / pace)
                 rel = vmin(vmax(p / p0[k, e] - 1.0, 0.0), 1.0)
                 was = load(lt, sub, (k, m, e))
                 store(sub, (k, m, e), was + vmax(sub_max * rel - was, 0.0) / sub_lag)  # it only rises
+    # Each importer outside China raises its desired cover for the part of its asks to China that
+    # controls hold back (an element held back in any form puts every form at risk).
+    one = splat(lt, 1.0)
+    for n in range(n_n):
+        for e in range(e_n):
+            aim = one
+            if n != s.origin:
+                shut = load(lt, open_in, (0, n, e))
+                for k in range(1, k_n):
+                    shut = vmin(shut, load(lt, open_in, (k, n, e)))
+                aim = vmin(1.0 + by_risk * (1.0 - shut), most)
+            for k in range(k_n):
+                held = load(lt, guard, (k, n, e))
+                store(guard, (k, n, e), held + (aim - held) / pace)

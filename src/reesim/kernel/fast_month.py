@@ -216,7 +216,9 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
                 by = where(slack, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
             us = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e)) + by
             tg = (
-                stock_months * load(lt, hoard, (k, s.market[n], e)) * base_use[k, n, e]
+                stock_months
+                * (load(lt, hoard, (k, s.market[n], e)) * load(lt, state.guard, (k, n, e)))
+                * base_use[k, n, e]
             )  # working-stock target
             store(avail, (n, e), av)
             store(sched, (n, e), out)

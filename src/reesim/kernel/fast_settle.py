@@ -91,7 +91,8 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             store(final_met, (n, e), fm)
             fd = pl * frac
             store(feed_met, (n, e), fd)
-            target = stock_months * load(lt, hoard, (k, market[n], e)) * s.base_use[k, n, e]  # as positions
+            guarded = load(lt, hoard, (k, market[n], e)) * load(lt, state.guard, (k, n, e))
+            target = stock_months * guarded * s.base_use[k, n, e]  # as positions
             spare = vmax(hv - u - target, 0.0)
             store(bought, (n, e), vmin(load(lt, buy, (n, e)), spare))
             unmet = unmet + ((d - fm) + (pl - fd))

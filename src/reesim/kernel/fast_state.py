@@ -75,6 +75,8 @@ class State(NamedTuple):
     running: Array  # [K, N, lanes] share of the base-year output that runs this month (existing plants)
     floor_paid: Array  # [lanes] USD the price floors pay this month
     proj_run: Array  # [P, lanes] share of a built project's capacity running
+    guard: Array  # cell: an importer's desired cover for the supply controls hold back from it
+    open_in: Array  # cell: share of an importer's asks to China no control held back
 
 
 class Now(NamedTuple):
@@ -140,6 +142,7 @@ class Scratch(NamedTuple):
     ordered: Array  # licensed requests to an exporter this month (first asks and re-routed)
     to_china: Array  # [2, E, lanes] what importers asked of China, and the licensed part of it
     floor_now: Array  # [K, E, lanes] price floor in force this month, USD/kg (0: none)
+    china_in: Array  # [2, N, E, lanes] what each importer asked of China, and the licensed part
 
 
 @njit(cache=True, error_model="numpy")
@@ -240,6 +243,7 @@ def new_state(
         price.copy(), np.ones((k_n, 2, e_n, lanes)), np.ones((k_n, e_n, lanes)),
         _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros(lanes), np.ones((p_n, lanes)),
+        np.ones(cell), np.ones(cell),
     )  # fmt: skip
 
 
@@ -347,4 +351,5 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros(materials), np.zeros(materials),  # a_prod, a_use
         np.zeros(row), np.zeros(items), np.zeros((n_n, lanes), dtype=np.bool_),  # sched, a_rel, short_ally
         np.zeros(row), np.zeros((2, e_n, lanes)), np.zeros((k_n, e_n, lanes)),  # ordered, to_china, floor_now
+        np.zeros((2, n_n, e_n, lanes)),  # china_in
     )  # fmt: skip

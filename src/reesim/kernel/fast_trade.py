@@ -125,7 +125,8 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     added to ``totals[tier, exporter, element, lane]`` (zeroed here for busy rows only: the
     others are not read). ``part[importer, element, lane]`` gets the share of each lane's
     request that is defence demand (tier 1; magnets only). ``to_china[0, element, lane]`` sums
-    what the rows asked of China (the origin node), ``to_china[1]`` the licensed part of it."""
+    what the rows asked of China (the origin node), ``to_china[1]`` the licensed part of it;
+    ``china_in[0 or 1, importer, element, lane]`` the same for each importer."""
     act_e, n_act, partners = s.act_e, s.n_act, s.partners
     p_share, p_allow, p_denied = s.p_share, s.p_allow, s.p_denied
     content_pattern, defence_share, on = s.content_pattern, s.defence_share, s.origin
@@ -140,11 +141,12 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     )
     allow_now, denied_now = now.allow_now, now.denied_now
     content_share, content_threshold = now.content_share, now.content_threshold
-    final, origin, to_china = state.demand[k], state.origin[k], scr.to_china
+    final, origin, to_china, china_in = state.demand[k], state.origin[k], scr.to_china, scr.china_in
     n_n = request.shape[0]
     zero = splat(lt, 0.0)
     magnets = k == MAGNET
     to_china[:, :, :] = 0.0
+    china_in[:, :, :, :] = 0.0
     for x in range(n_n):
         for ia in range(n_act[k, x]):
             e = act_e[k, x, ia]
@@ -181,6 +183,8 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 if x == on:  # asked of China, and the licensed part (see fast_market.china_open)
                     store(to_china, (0, e), load(lt, to_china, (0, e)) + asked)
                     store(to_china, (1, e), load(lt, to_china, (1, e)) + w)
+                    store(china_in, (0, i, e), load(lt, china_in, (0, i, e)) + asked)
+                    store(china_in, (1, i, e), load(lt, china_in, (1, i, e)) + w)
                 if magnets:
                     first = zero if denied_now[p_denied[k, i, e, j]] else w * d
                     second, third = w * civil * spot, w * civil * rest
