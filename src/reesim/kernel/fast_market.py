@@ -181,10 +181,11 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
     not ship of the licensed part; in [0, 1], 1 where nothing was asked. Read by :func:`prices`.
     China's surplus is read only where its row is busy (elsewhere it is zero).
 
-    ``open_in[k, importer, element, lane]``: the same for each importer's asks (``china_in``),
-    a binding quota's shortfall shared pro rata over the licensed asks."""
+    ``open_in[k, importer, element, lane]``: 1 less what controls held back of each importer's
+    asks (``china_in``; a binding quota's shortfall shared pro rata over the licensed asks) as a
+    share of its use this month (``use``), so a small ask held back is a small risk."""
     on, busy, surplus, exports, quota = s.origin, scr.busy[k], scr.surplus, scr.exports[k], now.quota
-    to_china, china_in, opened, open_in = scr.to_china, scr.china_in, state.open, state.open_in
+    to_china, china_in, opened, open_in, use = scr.to_china, scr.china_in, state.open, state.open_in, scr.use
     zero = splat(lt, 0.0)
     n_n = china_in.shape[1]
     for e in range(to_china.shape[1]):
@@ -201,8 +202,9 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
         for i in range(n_n):
             a, w = load(lt, china_in, (0, i, e)), load(lt, china_in, (1, i, e))
             kept = (a - w) + w * unshipped
-            share = 1.0 - where(a > EPS, kept / where(a > EPS, a, 1.0), 0.0)
-            store(open_in, (k, i, e), vmin(vmax(share, 0.0), 1.0))
+            u = load(lt, use, (i, e))
+            at_risk = where(u > EPS, kept / where(u > EPS, u, 1.0), 0.0)
+            store(open_in, (k, i, e), 1.0 - vmin(vmax(at_risk, 0.0), 1.0))
 
 
 @njit(cache=True, error_model="numpy")

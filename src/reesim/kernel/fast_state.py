@@ -76,7 +76,7 @@ class State(NamedTuple):
     floor_paid: Array  # [lanes] USD the price floors pay this month
     proj_run: Array  # [P, lanes] share of a built project's capacity running
     guard: Array  # cell: an importer's desired cover for the supply controls hold back from it
-    open_in: Array  # cell: share of an importer's asks to China no control held back
+    open_in: Array  # cell: 1 less the share of an importer's use that controls held back
 
 
 class Now(NamedTuple):

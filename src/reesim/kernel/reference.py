@@ -355,10 +355,11 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
     )
     share_unshipped = np.divide(short_of_quota, licensed, out=np.zeros_like(held), where=licensed > EPS)
     unshipped = np.where(capped, share_unshipped, 0.0)
+    # For each importer, as a share of what it uses in the month (a small ask held back is a
+    # small risk).
     held_in = asked_in - licensed_in + licensed_in * unshipped[:, None, :]
-    state.open_in[:, k] = np.clip(
-        1.0 - np.divide(held_in, asked_in, out=np.zeros_like(held_in), where=asked_in > EPS), 0.0, 1.0
-    )
+    at_risk = np.divide(held_in, row.use, out=np.zeros_like(held_in), where=row.use > EPS)
+    state.open_in[:, k] = 1.0 - np.clip(at_risk, 0.0, 1.0)
     row.imports, row.exports = row.ship.sum(axis=2), row.ship.sum(axis=1)
 
 

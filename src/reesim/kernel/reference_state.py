@@ -45,7 +45,7 @@ class State:
     hoard: Array  # [R, K, market, E] desired cover as a multiple of the base year's (price trend)
     guard: Array  # [R, K, N, E] an importer's desired cover for the supply controls hold back from it
     open: Array  # [R, K, E] share of what was asked of China that no licence, ban or quota held back
-    open_in: Array  # [R, K, N, E] the same for each importer's asks
+    open_in: Array  # [R, K, N, E] 1 less the share of each importer's use that controls held back
     cover0: Array  # [R, K, market, E] base-year months of use held (fixed)
     status: Array  # [R, P] project undecided (0), financed (1), cancelled (2)
     begin: Array  # [R, P] month a financed project's output starts (inf: not financed)
