@@ -24,6 +24,10 @@ JPN = BASE.dims.node("JPN")
 MOST_MONTHS = 3.0
 #: Share of final demand unmet from which a place counts as short.
 SHORT = 0.01
+#: Prices held at the base year and precautionary buying off: hoarding is stock buyers keep on
+#: purpose, and plants that idle or keep running on prices change what is made and used; these
+#: tests are about trade (stock nobody wants while another place is short, and qualification).
+NO_HOARDING = {"precaution_risk": 0.0, "precaution_trend": 0.0, "price_adjust_months": 1e9}
 
 
 def _run(scenario: Scenario) -> Outputs:
@@ -35,7 +39,8 @@ def _idle_stocks(out: Outputs, inputs: Inputs) -> tuple[list[tuple[str, str, str
     output of an element of a material (and more than 5 t: a few tonnes are not a pile) in a month
     when another place's final users have been more than :data:`SHORT` short of it for longer
     than it takes them to qualify other suppliers (``material_switch_months``, magnets
-    ``supplier_switch_months``), and no export control in force that month limits what it may
+    ``supplier_switch_months``) and for the goods to arrive (the longest shipment lag, in whole
+    months), and no export control in force that month limits what it may
     ship of it; and how many (run, month, material, element) have some place short."""
     own = BASE.final + BASE.feed  # [K, N, E] base use, t/month
     months = out.inventory.shape[1]
@@ -49,6 +54,8 @@ def _idle_stocks(out: Outputs, inputs: Inputs) -> tuple[list[tuple[str, str, str
         short = out.unmet[:, :, k] > SHORT * np.maximum(out.demand[:, :, k], 1e-9)
         lag = inputs.params["supplier_switch_months" if k == 3 else "material_switch_months"]
         lag = np.broadcast_to(np.asarray(lag, dtype=float), (short.shape[0],))[:, None, None]
+        shipping = np.broadcast_to(inputs.transit.max(axis=1), (short.shape[0],))[:, None, None]
+        lag = lag + np.ceil(shipping)  # then what it is sent is under way
         spell = np.zeros(short.shape)  # months each place has been short in a row
         for t in range(months):
             spell[:, t] = np.where(short[:, t], (spell[:, t - 1] if t else 0.0) + 1.0, 0.0)
@@ -68,6 +75,7 @@ def _race(runs: int, denial: bool) -> tuple[Outputs, Inputs]:
     """``race`` over ``runs`` Monte Carlo draws; with ``denial``, China also licenses no oxide,
     metal or magnets to anyone from April 2025 (and no content rule reaches goods made elsewhere)."""
     scenario = draw_batch(load("race", DS), DS, 7, range(runs))
+    scenario = replace(scenario, parameters={**scenario.parameters, **NO_HOARDING})
     if denial:
         stop = ExportControl(exporter="CHN", materials=("oxide", "metal", "magnet"), start="2025-04",
                              approval_share=0.0)  # fmt: skip
@@ -77,7 +85,9 @@ def _race(runs: int, denial: bool) -> tuple[Outputs, Inputs]:
 
 
 def test_no_producer_sits_on_stock_while_another_place_is_short() -> None:
-    """In ``race``, over 16 Monte Carlo draws, no producer holds more than three months of the
+    """In ``race``, over 16 Monte Carlo draws (prices held, without precautionary buying), no
+    producer holds
+    more than three months of the
     larger of its own use and its output of an element of a material while another place is short
     of it, unless an export control limits what it may ship of it (China's licences). The same
     with China denying all oxide, metal and magnet exports on top."""
@@ -91,7 +101,9 @@ def test_no_producer_sits_on_stock_while_another_place_is_short() -> None:
 
 def _oxide_ban(*spells: tuple[str, str], switch_months: float = 3.0) -> Scenario:
     """China stops oxide exports to Japan in each (start, end) spell, while a new Australian
-    separation plant (6,000 t a year from January 2025, sold whatever the price) has oxide to spare."""
+    separation plant (6,000 t a year from January 2025, sold whatever the price) has oxide to spare.
+    Prices held at the base year, without precautionary buying and with plants that never idle,
+    so that what Japan asks and uses stays what trade has to meet."""
     bans = tuple(
         ExportControl(
             exporter="CHN", materials=("oxide",), destinations=("JPN",), start=a, end=b, approval_share=0.0
@@ -101,7 +113,8 @@ def _oxide_ban(*spells: tuple[str, str], switch_months: float = 3.0) -> Scenario
     plant = CapacityProject(node="AUS", material="oxide", nameplate=6_000.0, start="2025-01", ramp_months=1.0,
                             offtake=True)  # fmt: skip
     return Scenario("oxide-ban", start="2025-01", months=24, instruments=(*bans, plant),
-                    parameters={"material_switch_months": switch_months})  # fmt: skip
+                    parameters={"material_switch_months": switch_months, "idle_price_ratio": 0.0,
+                                **NO_HOARDING})  # fmt: skip
 
 
 def test_a_faster_qualification_reaches_the_spare_oxide_sooner() -> None:
