@@ -15,9 +15,10 @@ less its shortage premium (traders see the premium for use left unmet this month
 over ``price_expectation_months``, so a cover held low makes prices climb month after month (to
 at most ``(1 / c)^(s / w)`` times p0) and a glut makes them fall. Cover is what the market's
 nodes hold (working stock and strategic stock above its reserve) over what they use in a month,
-relative to the base year's cover times the desired-cover multiple. Buyers raise that multiple
-when licences, bans or quotas hold back part of what they ask of China (``precaution_risk``) or
-prices rise (``precaution_trend``), and cut it when prices fall: hoarding, then destocking.
+relative to the base year's cover times the desired-cover multiple. A market's buyers raise that
+multiple when prices rise (``precaution_trend``) and cut it when they fall: hoarding, then
+destocking; each importer outside China raises its own for the share of its use that licences,
+bans or quotas hold back of what it asks of China (``precaution_risk``).
 Where trade is free the markets are one: each market's cover blends toward the pooled cover of
 both, and its price is pulled toward the use-weighted mean of both, by ``arbitrage_share`` times
 the share of what was asked of China that no licence, ban or binding export quota held back.
