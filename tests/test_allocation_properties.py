@@ -234,16 +234,17 @@ def test_outputs_are_continuous_in_a_projects_delay(
     assert max(jumps.values()) <= TOLERANCE, jumps
 
 
-#: An export ban on China's oxide from March 2025 raises the expected outside price of the world's
-#: oxide basket to around 135 USD/kg (0.9 x 150) in 2026, while an Australian separation plant of
-#: 6,000 t/yr with an opex of 150 USD/kg ramps up over 12 months from May 2025 plus its delay; its
-#: own output then moves the price back and forth across the threshold, so it runs and idles by
-#: turns (24 months).
+#: China's oxide licensed at 70% from March 2025 keeps the expected outside price of the world's
+#: oxide basket near 28-29 USD/kg in 2026, just above the idle price (0.9 x 31.5 = 28.4 USD/kg) of an
+#: Australian separation plant of 6,000 t/yr with an opex of 31.5 USD/kg that ramps up over 12
+#: months from May 2025 plus its delay; its own output then moves the price back and forth across
+#: the threshold, so it runs and idles by turns (24 months).
 IDLING = (
     Scenario("idling", start="2025-01", months=24,
-             instruments=(ExportControl(exporter="CHN", materials=("oxide",), start="2025-03"),)),
+             instruments=(ExportControl(exporter="CHN", materials=("oxide",), start="2025-03",
+                                        approval_share=0.7),)),
     CapacityProject(node="AUS", material="oxide", nameplate=6000.0, start="2025-05", ramp_months=12.0,
-                    opex_usd_per_kg=150.0),
+                    opex_usd_per_kg=31.5),
 )  # fmt: skip
 
 
