@@ -47,14 +47,13 @@ def test_quota_cuts_us_imports_fall_about_as_much_about_when(fits: dict[str, Ser
     assert 0.5 <= fit.size_ratio <= 2.0
 
 
-def test_quota_price_rise_is_far_too_small(fits: dict[str, SeriesFit]) -> None:
+def test_quota_price_rise_is_over_half_its_size_and_a_year_late(fits: dict[str, SeriesFit]) -> None:
     fit = fits["quota-2010/us_unit_value"]
     assert fit.direction_ok and fit.direction_observed == 1
-    # Known miss (docs/validation.md): the 2011 spike (6.25x) is mostly missed; shortage-driven
-    # prices reach 1.7x (size ratio 0.14). They peak in 2011, the observed year: the 2012
-    # allocation (30,996 t) is above the 2011 rate, so 2012 is less short.
-    assert fit.timing_error == 0
-    assert 0.08 < fit.size_ratio < 0.2
+    # docs/validation.md: prices formed from cover and expectations reach 4.2x (observed 6.25x,
+    # size ratio 0.61) but peak in 2012, a year after the observed peak.
+    assert fit.timing_error == 1
+    assert 0.4 < fit.size_ratio < 0.8
 
 
 def test_april_2025_exports_trough_and_restocking(fits: dict[str, SeriesFit]) -> None:
@@ -62,10 +61,11 @@ def test_april_2025_exports_trough_and_restocking(fits: dict[str, SeriesFit]) ->
     assert fit.direction_ok and fit.direction_observed == -1
     assert abs(fit.timing_error) <= 1  # the simulated trough comes a month early (the review month)
     assert 0.5 <= fit.size_ratio <= 2.0
-    # Out of sample: restocking after the trough, August to October 2025, within 20%.
-    for period in ("2025-08", "2025-09", "2025-10"):
-        k = fit.periods.index(period)
-        assert fit.simulated[k] > 1.0 and abs(math.log(fit.simulated[k] / fit.observed[k])) < 0.2, period
+    # Out of sample, a known miss (docs/validation.md): importers restock and hoard at once, so
+    # exports overshoot in June and July (observed 0.62 and 1.06) and fall short from September
+    # (observed about 1.17) as the hoarded stock is drawn.
+    at = {p: fit.simulated[fit.periods.index(p)] for p in ("2025-06", "2025-08", "2025-09")}
+    assert at["2025-06"] > 1.5 and abs(math.log(at["2025-08"] / 1.15)) < 0.2 and at["2025-09"] < 0.8
 
 
 def test_april_2025_us_trough_month(fits: dict[str, SeriesFit]) -> None:
@@ -75,9 +75,11 @@ def test_april_2025_us_trough_month(fits: dict[str, SeriesFit]) -> None:
 
 def test_after_busan_exports_out_of_sample(fits: dict[str, SeriesFit]) -> None:
     fit = fits["busan-truce/china_magnet_exports"]
-    assert fit.direction_ok and fit.calibrated == []
-    assert fit.error_out_of_sample < 0.2
-    assert np.all(np.array(fit.simulated) < np.array(fit.observed))  # the model has no demand growth
+    assert fit.calibrated == []
+    # A known miss (docs/validation.md): after the hoarding of mid-2025 importers draw their
+    # stocks, so China's exports stay below their 2024 level (observed: about a quarter above).
+    assert not fit.direction_ok and fit.error_out_of_sample < 0.35
+    assert np.all(np.array(fit.simulated) < np.array(fit.observed))
 
 
 def test_backtest_command_prints_table_and_writes_report(tmp_path: Path) -> None:
@@ -106,21 +108,22 @@ def test_plant_stoppages_are_read_from_the_events_and_compared_with_the_model() 
     found = {s.place: s for s in stoppages("april-2025", DS, BASE)}
     assert found["USA"].observed == "2025-05" and found["USA"].source_id == "cbtnews_2025_ford_magnets"
     assert found["EU"].observed == "2025-06"
-    # docs/validation.md: the EU is short in the month its plants stopped; the US's stock nearly
-    # runs out but no month is short (a known miss).
-    assert found["EU"].simulated == "2025-06"
+    # docs/validation.md, known misses: the US's and the EU's magnet stocks nearly run out (an
+    # eighth of a month) but no month is short.
+    assert found["EU"].simulated is None and found["EU"].lowest_cover_months < 0.2
     assert found["USA"].simulated is None and found["USA"].lowest_cover_months < 0.2
 
 
-def test_dy_tb_prices_known_miss_and_china_flat(fits: dict[str, SeriesFit]) -> None:
-    """European Dy and Tb quotes tripled in May 2025 on thin volumes; the model has no physical
-    shortage of oxide outside China that month, so its price stays flat (docs/validation.md)."""
-    for key in ("dy_oxide_outside", "tb_oxide_outside"):
+def test_dy_tb_prices_rise_outside_china(fits: dict[str, SeriesFit]) -> None:
+    """European Dy and Tb quotes tripled in May 2025; in the model buyers outside China raise
+    their desired cover for what the licences hold back, so both rise that month, by about half
+    as much (docs/validation.md), while China's Dy price stays within 20% of flat."""
+    for key, low, high in (("dy_oxide_outside", 1.3, 1.6), ("tb_oxide_outside", 1.6, 2.0)):
         fit = fits[f"april-2025/{key}"]
         assert fit.direction_observed == 1 and fit.move_observed[1] > 2.5
-        assert fit.direction_simulated == 0
+        assert fit.direction_simulated == 1 and low < fit.simulated[fit.periods.index("2025-05")] < high
     china = fits["april-2025/dy_oxide_china"]
-    assert china.direction_ok and china.direction_observed == 0
+    assert china.direction_observed == 0 and max(abs(v - 1.0) for v in china.simulated) < 0.2
 
 
 def test_stoppages_only_for_the_april_case() -> None:

@@ -206,9 +206,10 @@ def test_every_declared_check_gives_its_criteria(criteria: dict[str, list]) -> N
         json.dumps(strict(as_json(crit)), allow_nan=False)
 
 
-@pytest.mark.xfail(strict=True, reason="known misses: prices move only with unmet demand, so the 2011 "
-                   "spikes, their fall by 2014, the May 2025 Dy and Tb rise and NdPr near the floor are "
-                   "not reproduced (docs/validation.md, price backtests)")  # fmt: skip
+@pytest.mark.xfail(strict=True, reason="known misses (docs/validation.md, price backtests): the 2011 Dy "
+                   "spike (the base year separates Dy outside China, so a quota on China's oxide leaves it "
+                   "plentiful there), the month of the Ce peak, the May 2025 Dy rise (half the observed) "
+                   "and NdPr outside China near the floor")  # fmt: skip
 def test_price_backtests_pass(criteria: dict[str, list]) -> None:
     missed = [f"{c.case}/{c.series}/{c.name}: obs {c.observed}, sim {c.simulated}"
               for found in criteria.values() for c in found if c.passed is False]  # fmt: skip

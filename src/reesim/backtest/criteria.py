@@ -105,13 +105,16 @@ def fall_by(
     series: str = "", note: str = "",
 ) -> Criterion:  # fmt: skip
     """The simulated mean of ``year`` over the simulated peak lies within ``factor`` of the
-    observed mean of that year over the observed peak."""
+    observed mean of that year over the observed peak; a series that never rose (its peak at most
+    :data:`FLAT` above 1) has no fall to judge: a miss."""
     _, top = _peak(sim)
     months = [p for p in sim.index if str(p).startswith(year)]
     rule = f"simulated {year} mean over peak within x{factor:g} of observed"
     if not months:
         return Criterion(case, series, "fall", rule, observed_fall, None, None, f"{year} not simulated")
     fall = float(sim[months].mean()) / top
+    if top <= 1 + FLAT:
+        return Criterion(case, series, "fall", rule, observed_fall, fall, False, "no rise to fall from")
     ok = within_factor(fall, observed_fall, factor)
     return Criterion(case, series, "fall", rule, observed_fall, fall, ok, note)
 
