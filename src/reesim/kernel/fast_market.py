@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 
 from reesim.kernel.shared import CANCELLED, EPS, FINANCED, UNDECIDED
-from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
+from reesim.kernel.vec import any_lane, gather, load, splat, store, vmax, vmin, where
 
 
 @njit(cache=True, error_model="numpy")
@@ -147,7 +147,12 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
     for k in range(k_n):
         for n in range(n_n):
             goal = one
-            if n != on:
+            makes = False  # a node without base-year output of k has nothing to run: it stays at 1
+            for e in range(e_n):
+                if out_mix[k, n, e] != 0.0:
+                    makes = True
+                    break
+            if n != on and makes and (k > 0 or opex[k, n] > 0.0):  # a mine of unknown cost runs
                 revenue = zero
                 for e in range(e_n):
                     if out_mix[k, n, e] != 0.0:  # elements it does not make add nothing
@@ -302,6 +307,15 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     one = splat(lt, 1.0)
     for n in range(n_n):
         for e in range(e_n):
+            settled = True  # nothing held back and no guard up: it stays at 1
+            for k in range(k_n):
+                if any_lane(load(lt, open_in, (k, n, e)) != 1.0) or any_lane(
+                    load(lt, guard, (k, n, e)) != 1.0
+                ):
+                    settled = False
+                    break
+            if settled:
+                continue
             aim = one
             if n != s.origin:
                 shut = load(lt, open_in, (0, n, e))

@@ -6,8 +6,9 @@ each is a function here:
 
 1. ``rules``, ``limits``: the licensed shares of the controls in force, export quotas and
    strategic purchases.
-2. ``supply``: new capacity (a project idles while its revenue is below its operating cost
-   unless it has an offtake), each stage's planned input, mine output.
+2. ``supply``: projects financed on expected prices and running, existing plants outside China
+   running against their costs (:mod:`reesim.kernel.reference_market`), each stage's planned
+   input, mine output.
 3. ``final_demand``: base demand x scenario index x price response x substitution.
 
 Then for each material in chain order (concentrate, oxide, metal, magnet):
@@ -36,9 +37,9 @@ Then for each material in chain order (concentrate, oxide, metal, magnet):
 10. ``respond``: producers move their output toward the orders they could not fill, at most
     ``output_headroom_share`` above the base year.
 
-Last, ``prices`` move toward a level set by the unmet share of what users want in each market
-(China, outside China), never below a price floor; demand answers prices with a short-run
-elasticity and, with a lag, through substitution.
+Last, ``prices``: each market's price from its inventory cover and traders' expectations,
+buyers' desired cover, arbitrage between the markets and substitution
+(:mod:`reesim.kernel.reference_market`); demand answers prices with a short-run elasticity.
 
 :func:`month_steps` yields the state after every step, so a test can compare the two kernels
 step by step (``tests/test_kernel_steps.py``).

@@ -145,6 +145,7 @@ def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> None:
         cost[:, k] = np.where(inputs.stage_opex[k][None] > 0, cost[:, k], bought / base.yields[k])
     goal = running_share(revenue, cost, par)
     goal[:, :, inputs.origin_node] = 1.0
+    goal[:, state.base_out.sum(axis=2) <= 0] = 1.0  # nothing to run
     state.running += (goal - state.running) / np.maximum(par.output_adjust_months, 1.0)[:, None, None]
     out = state.base_out[None] * (state.util * state.running)[..., None]  # t/month it runs at
     gap = np.maximum(floor - state.price[:, :, 1, None, :], 0.0)
