@@ -213,6 +213,20 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
+def _at_base(lt, k, e, p0, price, expect, hoard):  # pragma: no cover - compiled
+    """Whether both markets' price and expected price of ``(k, e)`` are the base price and their
+    desired cover 1, in every lane."""
+    for m in range(2):
+        if any_lane(load(lt, price, (k, m, e)) != p0[k, e]) or any_lane(
+            load(lt, expect, (k, m, e)) != p0[k, e]
+        ):
+            return False
+        if any_lane(load(lt, hoard, (k, m, e)) != 1.0):
+            return False
+    return True
+
+
+@njit(cache=True, error_model="numpy")
 def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     """Each market's price toward expected^(1 - w) x p0^w x clip(cover, c_min, 1 / c_min)^-s x (1 + kappa x
     unmet share) over ``price_adjust_months``, its cover blended toward the pooled cover of both
@@ -264,6 +278,14 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                     d0, u0, h0, g0 = d0 + d, u0 + u, h0 + h, g0 + g
                 else:
                     d1, u1, h1, g1 = d1 + d, u1 + u, h1 + h, g1 + g
+            if not any_lane((d0 != 0.0) | (d1 != 0.0) | (h0 != 0.0) | (h1 != 0.0)) and _at_base(
+                lt, k, e, p0, price, expect, hoard
+            ):
+                # Nothing used or held in either market and every price, expectation and desired
+                # cover at the base year: the update leaves them there (to rounding), so skip it.
+                store(tight, (k, 0, e), zero)
+                store(tight, (k, 1, e), zero)
+                continue
             # What each market wants to hold (t): its use x base cover x desired-cover multiple.
             want0 = g0 * load(lt, cover0, (k, 0, e)) * load(lt, hoard, (k, 0, e))
             want1 = g1 * load(lt, cover0, (k, 1, e)) * load(lt, hoard, (k, 1, e))
