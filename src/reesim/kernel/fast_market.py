@@ -71,24 +71,28 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
     lanes = len(lt)
     add, paid, floor_now, expect, price = now.add, state.floor_paid, scr.floor_now, state.expect, state.price
     status, begin, level, proj_run = state.status, state.begin, state.level, state.proj_run
+    both, zero = scr.resp, splat(lt, 0.0)  # [2, E, lanes] scratch: revenue and input cost per kg
     mix, e_n, mixes, yields = proj.mix, proj.mix.shape[1], s.mixes, s.yields
     add[:, :, :] = 0.0
     paid[:] = 0.0
     for p in range(proj.node.size):
         mat, node, floored = proj.material[p], proj.node[p], proj.floored[p]
         mk = 0 if node == s.origin else 1
+        # Revenue per kg over the output mix, and a converter's input cost per kg, all lanes at once.
+        revenue_v, bought_v = zero, zero
+        for e in range(e_n):
+            floor_v = load(lt, floor_now, (mat, e)) if floored else zero
+            revenue_v = revenue_v + vmax(load(lt, expect, (mat, mk, e)), floor_v) * mix[p, e]
+            if mat > 0:
+                bought_v = bought_v + mixes[mat - 1, node, e] * load(lt, expect, (mat - 1, mk, e))
+        store(both, (0, 0), revenue_v)
+        store(both, (1, 0), bought_v)
         for q in range(lanes):
             r = rl[q]
-            revenue = 0.0  # USD/kg over the output mix
-            for e in range(e_n):
-                floor = floor_now[mat, e, q] if floored else 0.0
-                revenue += max(expect[mat, mk, e, q], floor) * mix[p, e]
+            revenue = both[0, 0, q]  # USD/kg over the output mix
             start, capacity, opex = proj.start[r, p], proj.capacity[r, p], proj.opex[r, p]
             if opex <= 0.0 and mat > 0:  # a converter without a published cost: its input
-                bought = 0.0
-                for e in range(e_n):
-                    bought += mixes[mat - 1, node, e] * expect[mat - 1, mk, e, q]
-                opex = bought / yields[mat]
+                opex = both[1, 0, q] / yields[mat]
             payback = par.project_payback_months[q] * max(capacity, EPS) * 1000.0  # kg
             cost = opex + proj.capex[r, p] / payback
             decide = np.ceil(max(start - par.project_build_months[q], 0.0))
