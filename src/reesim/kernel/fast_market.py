@@ -303,10 +303,14 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 own = where(want > EPS, h / where(want > EPS, want, 1.0), 1.0)
                 store(vals, (0, e), own + blend * (pooled - own))
                 store(vals, (1, e), 1.0 + kappa * short)
-                for q in range(lanes):  # the powers, lane by lane (pow(1, y) is 1: no call needed)
+                for q in range(
+                    lanes
+                ):  # the powers, lane by lane (none where cover or expectation is at base)
                     c = min(max(vals[0, e, q], low[q]), 1.0 / low[q])  # a glut as deep as a shortage
                     effect = 1.0 if c == 1.0 else c ** -elasticity[q]
-                    goal = expect[k, m, e, q] ** (1.0 - w[q]) * p0w[k, e, q] * effect * vals[1, e, q]
+                    ex = expect[k, m, e, q]  # expected at the base price: E^(1-w) p0^w is p0 (to rounding)
+                    anchored = p0[k, e] if ex == p0[k, e] else ex ** (1.0 - w[q]) * p0w[k, e, q]
+                    goal = anchored * effect * vals[1, e, q]
                     price[k, m, e, q] += (goal - price[k, m, e, q]) / max(adjust[q], 1.0)
             # Trade closes the gap between the markets as far as controls let China ship what is asked.
             a, b = load(lt, price, (k, 0, e)), load(lt, price, (k, 1, e))
