@@ -43,9 +43,10 @@ def test_every_chart_is_drawn_without_errors(report: Path) -> None:
             })"""
         )
         title = page.title()
-    assert len(charts) == 8
+    assert len(charts) == 9
     assert {d[0] for d in drawn} == {f"chart-{n}" for n in (
-        "timeline", "magnets", "elements", "flows", "race", "stockpiles", "prices", "not_built")}  # fmt: skip
+        "timeline", "magnets", "elements", "flows", "race", "stockpiles", "prices", "projects",
+        "not_built")}  # fmt: skip
     for chart_id, shapes, area in drawn:
         assert shapes > 20, f"{chart_id} draws almost nothing"
         assert area > 10_000, f"{chart_id} has no size"
