@@ -84,7 +84,7 @@ def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
     start = np.broadcast_to(inputs.proj_start, shape)
     capacity = np.broadcast_to(inputs.proj_capacity, shape)
     opex = np.broadcast_to(inputs.proj_opex, shape)
-    market = np.where(inputs.proj_node == inputs.origin_node, 0, 1)
+    market = state.market[inputs.proj_node]  # 0 China, 1 outside
     floor = floors_now(inputs, t, runs)[:, inputs.proj_material, :]  # [R, P, E]
     floor = np.where(inputs.proj_floored[None, :, None], floor, 0.0)
     expected = state.expect[:, inputs.proj_material, market, :]  # [R, P, E]

@@ -17,7 +17,7 @@ from reesim.dataset.model import Dataset
 from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.builder import Builder, bad, resolve_places
 from reesim.model.controls import Controls, build
-from reesim.model.costs import stage_opex
+from reesim.model.costs import MATERIAL_OF_STAGE, stage_opex
 from reesim.model.dims import MATERIALS, Dims
 from reesim.model.limits import Quotas, Stockpiles, quotas, stockpiles
 from reesim.model.perrun import Value, as_runs, first_run, table
@@ -201,8 +201,6 @@ def _floor_cover(b: Builder, origin: int) -> tuple[NDArray[np.bool_], NDArray[np
     """([P], [K, N]) the projects and the countries' existing output that price floors cover: a
     floor's producers are project ids or facility ids (an operating facility that is no project
     covers its country's output of its stage); a floor naming none covers all outside China."""
-    from reesim.instruments.capacity_project import FACILITY_STAGE, STAGE
-
     k_n, n_n = len(MATERIALS), b.n_n
     floored = np.zeros(len(b.projects), dtype=bool)
     node_floored = np.zeros((k_n, n_n), dtype=bool)
@@ -222,8 +220,8 @@ def _floor_cover(b: Builder, origin: int) -> tuple[NDArray[np.bool_], NDArray[np
                     raise bad("producers", f"no project or facility {name!r}", hint)
                 continue
             row = facilities.loc[name]
-            stage = FACILITY_STAGE.get(str(row["stage"]))
-            if stage is None or MATERIALS.index(STAGE[stage]) != k:
+            material = MATERIAL_OF_STAGE.get(str(row["stage"]))
+            if material is None or MATERIALS.index(material) != k:
                 raise bad("producers", f"facility {name!r} does not make the floor's material",
                           "name a facility of the floored stage")  # fmt: skip
             node_floored[k, b.dims.node(str(row["iso3"]))] = True

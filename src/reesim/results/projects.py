@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from reesim.instruments.conversion import month_label, month_number
 from reesim.model.scenario import CapacityProject, Scenario
 
 #: A started project makes less than this share of its ramped capacity: it is idle.
@@ -36,22 +37,12 @@ class ProjectFate:
     last_share: float  # output in the last month over its nameplate (0 to 1)
 
 
-def _month_number(label: str) -> int:
-    y, m = (int(p) for p in label.split("-")[:2])
-    return y * 12 + m - 1
-
-
-def _label(number: float) -> str:
-    k = round(number)
-    return f"{k // 12:04d}-{k % 12 + 1:02d}"
-
-
 def fates(result: xr.Dataset, scenario: Scenario, run: int = 0) -> list[ProjectFate]:
     """The fate of every project of ``scenario`` in run ``run`` of ``result``."""
     if "project_output" not in result or result.sizes.get("project", 0) == 0:
         return []
     months = [str(m) for m in result["month"].values]
-    first = _month_number(months[0])
+    first = month_number(months[0])
     projects = {p.name: p for p in scenario.instruments if isinstance(p, CapacityProject)}
     out = []
     for name in result["project"].values:
@@ -60,12 +51,12 @@ def fates(result: xr.Dataset, scenario: Scenario, run: int = 0) -> list[ProjectF
         if spec is None:
             continue
         delay = float(np.median(np.atleast_1d(spec.delay_months)))
-        planned = _month_number(spec.start) + delay
+        planned = month_number(spec.start) + delay
         nameplate = float(np.median(np.atleast_1d(spec.nameplate))) / 12.0
         made = np.flatnonzero(series > 1e-9)
         ramp = float(np.median(np.atleast_1d(spec.ramp_months)))
         if made.size == 0:
-            out.append(ProjectFate(str(name), _label(planned), None, "not built", 0, 0.0))
+            out.append(ProjectFate(str(name), month_label(round(planned)), None, "not built", 0, 0.0))
             continue
         start = int(made[0])
         t = np.arange(len(months))
@@ -74,7 +65,7 @@ def fates(result: xr.Dataset, scenario: Scenario, run: int = 0) -> list[ProjectF
         gap = first + start - planned
         fate = "on time" if abs(gap) <= 1.0 else ("early" if gap < 0 else "delayed")
         share = float(series[-1] / nameplate) if nameplate > 0 else 0.0
-        out.append(ProjectFate(str(name), _label(planned), months[start], fate, idle, share))
+        out.append(ProjectFate(str(name), month_label(round(planned)), months[start], fate, idle, share))
     return out
 
 
