@@ -138,3 +138,18 @@ def test_removing_the_floor_in_race_changes_mountain_pass_output_and_its_cost() 
     assert b.floor_cost[0].sum() == 0.0
     made = [o.production[0, :, OXIDE, USA].sum() for o in (a, b)]
     assert made[0] > made[1] * 1.001
+
+
+def test_no_shortage_raises_a_price_above_the_backstop() -> None:
+    """China exports next to nothing for four years: outside China prices climb until they meet
+    the backstop (``price_backstop_multiple`` x the base price) and go no higher, in any market,
+    material or element; with the backstop out of reach the same shortage takes them past 100
+    times the base price, so the bound is what holds them."""
+    quota = ExportQuota("CHN", ("concentrate", "oxide", "metal", "magnet"), 1.0, "2025-01")
+    backstop = DS.parameter("price_backstop_multiple")
+    p0 = BASE.prices[None, :, None, :]
+    held = _run(_scenario(quota, months=48)).price[0] / p0
+    assert np.nanmax(held) <= backstop * (1.0 + 1e-12)
+    assert np.nanmax(held[:, :, OUTSIDE]) >= 0.99 * backstop
+    free = replace(_scenario(quota, months=48), parameters={"price_backstop_multiple": 1e9})
+    assert np.nanmax(_run(free).price[0] / p0) > 100.0

@@ -162,6 +162,7 @@ class Params(NamedTuple):
     price_expectation_months: Array
     price_cost_weight: Array
     price_cover_min: Array
+    price_backstop_multiple: Array
     precaution_risk: Array
     precaution_trend: Array
     precaution_months: Array

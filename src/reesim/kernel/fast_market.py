@@ -232,14 +232,15 @@ def _at_base(lt, k, e, p0, price, expect, hoard):  # pragma: no cover - compiled
 
 @njit(cache=True, error_model="numpy")
 def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
-    """Each market's price toward expected^(1 - w) x p0^w x clip(cover, c_min, 1 / c_min)^-s x (1 + kappa x
-    unmet share) over ``price_adjust_months``, its cover blended toward the pooled cover of both
-    markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets toward their
-    use-weighted mean by the same share; the expected price follows the price less
-    its premium; the market's desired cover (``hoard``) moves toward its goal for the price trend,
-    each importer's (``guard``, outside China) toward its goal for the supply controls hold back
-    from it (1 less the least ``open_in`` of any form of the element); substitution moves toward
-    its share for the price rise and never falls.
+    """Each market's price toward expected^(1 - w) x p0^w x clip(cover, c_min, 1 / c_min)^-s x
+    (1 + kappa x unmet share) over ``price_adjust_months``, its cover blended toward the pooled
+    cover of both markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets
+    toward their use-weighted mean by the same share, at most ``price_backstop_multiple`` x the
+    base price; the expected price follows the price less its premium; the market's desired cover
+    (``hoard``) moves toward its goal for the price trend, each importer's (``guard``, outside
+    China) toward its goal for the supply controls hold back from it (1 less the least ``open_in``
+    of any form of the element); substitution moves toward its share for the price rise and never
+    falls.
 
     Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)
     over what they want this month x their ``guard`` x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
@@ -266,6 +267,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
         vmax(load(lt, par.substitution_lag_months, ()), 1.0),
     )
     w, elasticity, low = par.price_cost_weight, par.price_cover_elasticity, par.price_cover_min
+    backstop = load(lt, par.price_backstop_multiple, ())
     guard, open_in = state.guard, state.open_in
     for e in range(e_n):
         for k in range(k_n):
@@ -319,7 +321,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
             pull = arbitrage * load(lt, opened, (k, e))
             for m in range(2):
                 p = load(lt, price, (k, m, e))
-                p = p + pull * (mean - p)
+                p = vmin(p + pull * (mean - p), backstop * p0[k, e])  # at most the backstop price
                 store(price, (k, m, e), p)
                 ex = load(lt, expect, (k, m, e))
                 ex = ex + (p / (1.0 + kappa * load(lt, tight, (k, m, e))) - ex) / horizon

@@ -156,10 +156,10 @@ def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
         p.stockpile_buy_max_shortfall[rl], p.material_switch_months[rl], p.output_headroom_share[rl],
         p.output_adjust_months[rl], p.idle_price_band[rl], p.price_cover_elasticity[rl],
         p.price_expectation_months[rl], p.price_cost_weight[rl], p.price_cover_min[rl],
-        p.precaution_risk[rl], p.precaution_trend[rl], p.precaution_months[rl], p.precaution_max[rl],
-        p.precaution_min[rl], p.arbitrage_share[rl], p.project_build_months[rl],
-        p.project_hurdle_ratio[rl], p.project_payback_months[rl], p.project_wait_months[rl],
-        p.project_accelerate_ratio[rl], p.project_accelerate_months[rl],
+        p.price_backstop_multiple[rl], p.precaution_risk[rl], p.precaution_trend[rl],
+        p.precaution_months[rl], p.precaution_max[rl], p.precaution_min[rl], p.arbitrage_share[rl],
+        p.project_build_months[rl], p.project_hurdle_ratio[rl], p.project_payback_months[rl],
+        p.project_wait_months[rl], p.project_accelerate_ratio[rl], p.project_accelerate_months[rl],
     )  # fmt: skip
 
 

@@ -50,6 +50,7 @@ KERNEL_PARAMETERS = (
     "price_expectation_months",
     "price_cost_weight",
     "price_cover_min",
+    "price_backstop_multiple",
     "precaution_risk",
     "precaution_trend",
     "precaution_months",
