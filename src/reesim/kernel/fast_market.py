@@ -217,15 +217,18 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def _at_base(lt, k, e, p0, price, expect, hoard):  # pragma: no cover - compiled
-    """Whether both markets' price and expected price of ``(k, e)`` are the base price and their
-    desired cover 1, in every lane."""
+def _at_base(lt, k, e, p0, price, expect, hoard, yields):  # pragma: no cover - compiled
+    """Whether both markets' price and expected price of ``(k, e)`` are the base price, their
+    desired cover 1 and (metal and magnets) the input's price over the yield at most the base
+    price, in every lane."""
     for m in range(2):
         if any_lane(load(lt, price, (k, m, e)) != p0[k, e]) or any_lane(
             load(lt, expect, (k, m, e)) != p0[k, e]
         ):
             return False
         if any_lane(load(lt, hoard, (k, m, e)) != 1.0):
+            return False
+        if k >= 2 and any_lane(load(lt, price, (k - 1, m, e)) / yields[k] > p0[k, e]):
             return False
     return True
 
@@ -235,12 +238,12 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     """Each market's price toward expected^(1 - w) x p0^w x clip(cover, c_min, 1 / c_min)^-s x
     (1 + kappa x unmet share) over ``price_adjust_months``, its cover blended toward the pooled
     cover of both markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets
-    toward their use-weighted mean by the same share, at most ``price_backstop_multiple`` x the
-    base price; the expected price follows the price less its premium; the market's desired cover
-    (``hoard``) moves toward its goal for the price trend, each importer's (``guard``, outside
-    China) toward its goal for the supply controls hold back from it (1 less the least ``open_in``
-    of any form of the element); substitution moves toward its share for the price rise and never
-    falls.
+    toward their use-weighted mean by the same share, a metal or magnet price at least its input's
+    over the yield, and at most ``price_backstop_multiple`` x the base price; the expected price
+    follows the price less its premium; the market's desired cover (``hoard``) moves toward its
+    goal for the price trend, each importer's (``guard``, outside China) toward its goal for the
+    supply controls hold back from it (1 less the least ``open_in`` of any form of the element);
+    substitution moves toward its share for the price rise and never falls.
 
     Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)
     over what they want this month x their ``guard`` x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
@@ -267,7 +270,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
         vmax(load(lt, par.substitution_lag_months, ()), 1.0),
     )
     w, elasticity, low = par.price_cost_weight, par.price_cover_elasticity, par.price_cover_min
-    backstop = load(lt, par.price_backstop_multiple, ())
+    backstop, yields = load(lt, par.price_backstop_multiple, ()), s.yields
     guard, open_in = state.guard, state.open_in
     for e in range(e_n):
         for k in range(k_n):
@@ -285,10 +288,11 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 else:
                     d1, u1, h1, g1 = d1 + d, u1 + u, h1 + h, g1 + g
             if not any_lane((d0 != 0.0) | (d1 != 0.0) | (h0 != 0.0) | (h1 != 0.0)) and _at_base(
-                lt, k, e, p0, price, expect, hoard
+                lt, k, e, p0, price, expect, hoard, yields
             ):
-                # Nothing used or held in either market and every price, expectation and desired
-                # cover at the base year: the update leaves them there (to rounding), so skip it.
+                # Nothing used or held in either market, every price, expectation and desired cover
+                # at the base year and no input dearer: the update leaves them there (to
+                # rounding), so skip it.
                 store(tight, (k, 0, e), zero)
                 store(tight, (k, 1, e), zero)
                 continue
@@ -321,7 +325,10 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
             pull = arbitrage * load(lt, opened, (k, e))
             for m in range(2):
                 p = load(lt, price, (k, m, e))
-                p = vmin(p + pull * (mean - p), backstop * p0[k, e])  # at most the backstop price
+                p = p + pull * (mean - p)
+                if k >= 2:  # a converted material sells for at least what its input costs
+                    p = vmax(p, load(lt, price, (k - 1, m, e)) / yields[k])
+                p = vmin(p, backstop * p0[k, e])  # at most the backstop price
                 store(price, (k, m, e), p)
                 ex = load(lt, expect, (k, m, e))
                 ex = ex + (p / (1.0 + kappa * load(lt, tight, (k, m, e))) - ex) / horizon
