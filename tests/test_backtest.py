@@ -1,7 +1,8 @@
 """Backtests pin the model's fit to observed history, so a change that breaks it fails CI.
 
 Bounds are the fit as measured (docs/validation.md), with some room; where the model misses
-(the 2011 price spike), the bound pins the miss, so that a change to it shows.
+(the size and timing of the 2011 price spike), the bound pins the miss, so that a change to it
+shows.
 """
 
 from __future__ import annotations
@@ -40,20 +41,22 @@ def test_observed_series_are_the_bundled_figures(fits: dict[str, SeriesFit]) -> 
     assert exports.observed[exports.periods.index("2025-11")] == pytest.approx(6150 / (58152 / 12))
 
 
-def test_quota_cuts_us_imports_fall_about_as_much_about_when(fits: dict[str, SeriesFit]) -> None:
+def test_quota_cuts_us_imports_fall_about_as_much_two_years_early(fits: dict[str, SeriesFit]) -> None:
     fit = fits["quota-2010/us_imports"]
     assert fit.direction_ok and fit.direction_observed == -1
-    assert abs(fit.timing_error) <= 1
+    # docs/validation.md: the trough comes in 2010, two years before the observed one, as the
+    # second-half 2010 quota cuts deepest into China's base-year exports
+    assert fit.timing_error == -2
     assert 0.5 <= fit.size_ratio <= 2.0
 
 
-def test_quota_price_rise_is_over_half_its_size_and_a_year_late(fits: dict[str, SeriesFit]) -> None:
+def test_quota_price_rise_overshoots_and_is_a_year_late(fits: dict[str, SeriesFit]) -> None:
     fit = fits["quota-2010/us_unit_value"]
     assert fit.direction_ok and fit.direction_observed == 1
-    # docs/validation.md: prices formed from cover and expectations reach 4.2x (observed 6.25x,
-    # size ratio 0.61) but peak in 2012, a year after the observed peak.
+    # docs/validation.md: the unit value reaches 14x (observed 6.25x, size ratio 2.6), carried by
+    # Dy oxide, which only China separates, and peaks in 2012, a year after the observed peak.
     assert fit.timing_error == 1
-    assert 0.4 < fit.size_ratio < 0.8
+    assert 2.0 < fit.size_ratio < 3.2
 
 
 def test_april_2025_exports_trough_and_restocking(fits: dict[str, SeriesFit]) -> None:
@@ -115,15 +118,16 @@ def test_plant_stoppages_are_read_from_the_events_and_compared_with_the_model() 
 
 
 def test_dy_tb_prices_rise_outside_china(fits: dict[str, SeriesFit]) -> None:
-    """European Dy and Tb quotes tripled in May 2025; in the model buyers outside China raise
-    their desired cover for what the licences hold back, so both rise that month, by about half
-    as much (docs/validation.md), while China's Dy price stays within 20% of flat."""
-    for key, low, high in (("dy_oxide_outside", 1.3, 1.6), ("tb_oxide_outside", 1.6, 2.0)):
+    """European Dy and Tb quotes tripled in May 2025; in the model, where only China separates
+    them, both rise that month by more (about 5 times, docs/validation.md); China's Dy price
+    rises by up to half as importers restock from China when the licences open (a known miss:
+    it stayed flat)."""
+    for key, low, high in (("dy_oxide_outside", 4.5, 6.5), ("tb_oxide_outside", 4.0, 6.0)):
         fit = fits[f"april-2025/{key}"]
         assert fit.direction_observed == 1 and fit.move_observed[1] > 2.5
         assert fit.direction_simulated == 1 and low < fit.simulated[fit.periods.index("2025-05")] < high
     china = fits["april-2025/dy_oxide_china"]
-    assert china.direction_observed == 0 and max(abs(v - 1.0) for v in china.simulated) < 0.2
+    assert china.direction_observed == 0 and 0.2 < max(abs(v - 1.0) for v in china.simulated) < 0.5
 
 
 def test_stoppages_only_for_the_april_case() -> None:

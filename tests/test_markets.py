@@ -89,10 +89,11 @@ def _project(**kw: object) -> CapacityProject:
 def test_an_uneconomic_project_waits_and_is_cancelled_and_a_floor_finances_it() -> None:
     """A planned separation plant whose capex (3 bn USD for 6,000 t/yr) the base-year price does
     not recover is never built: it waits from its decision month and is cancelled. A floor of
-    200 USD/kg on its Nd and Pr finances it: it produces, and the floor's cost is what it pays."""
+    400 USD/kg on its Nd and Pr (a fifth of what its light circuit makes) finances it: it
+    produces, and the floor's cost is what it pays."""
     alone = _run(_scenario(_project(), months=48))
     assert alone.project_output[0].max() == 0.0
-    floor = PriceFloor("oxide", ("Nd", "Pr"), 200.0, "2025-01", producers=("new-plant",))
+    floor = PriceFloor("oxide", ("Nd", "Pr"), 400.0, "2025-01", producers=("new-plant",))
     floored = _run(_scenario(_project(), floor, months=48))
     assert floored.project_output[0, -1, 0] > 0.9 * 6000.0 / 12
     assert floored.floor_cost[0].sum() > 0.0

@@ -55,8 +55,9 @@ def _running_shares(revenue, opex, ratio, band):  # pragma: no cover - compiled
 @njit(cache=True, error_model="numpy")
 def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - compiled
     """Decide each project's financing, then its output this month (``level[project, lane]``,
-    added to ``add[material, node, lane]``), and start this month's floor payments
-    (``floor_paid[lane]``, USD) with what the floors pay projects.
+    added in its element mix ``out[project, element]`` to ``add[material, node, element, lane]``),
+    and start this month's floor payments (``floor_paid[lane]``, USD) with what the floors pay
+    projects.
 
     An undecided project is financed from its decision month (start less
     ``project_build_months``, the first month at the earliest) once its expected revenue per kg
@@ -72,8 +73,8 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
     add, paid, floor_now, expect, price = now.add, state.floor_paid, scr.floor_now, state.expect, state.price
     status, begin, level, proj_run = state.status, state.begin, state.level, state.proj_run
     both, zero = scr.resp, splat(lt, 0.0)  # [2, E, lanes] scratch: revenue and input cost per kg
-    mix, e_n, mixes, yields = proj.mix, proj.mix.shape[1], s.mixes, s.yields
-    add[:, :, :] = 0.0
+    mix, out, e_n, yields = proj.mix, proj.out, proj.mix.shape[1], s.yields
+    add[:, :, :, :] = 0.0
     paid[:] = 0.0
     for p in range(proj.node.size):
         mat, node, floored = proj.material[p], proj.node[p], proj.floored[p]
@@ -83,8 +84,8 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
         for e in range(e_n):
             floor_v = load(lt, floor_now, (mat, e)) if floored else zero
             revenue_v = revenue_v + vmax(load(lt, expect, (mat, mk, e)), floor_v) * mix[p, e]
-            if mat > 0:
-                bought_v = bought_v + mixes[mat - 1, node, e] * load(lt, expect, (mat - 1, mk, e))
+            if mat > 0:  # a converter's input is in its output mix
+                bought_v = bought_v + out[p, e] * load(lt, expect, (mat - 1, mk, e))
         store(both, (0, 0), revenue_v)
         store(both, (1, 0), bought_v)
         for q in range(lanes):
@@ -117,7 +118,8 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
             proj_run[p, q] += (goal - proj_run[p, q]) / max(par.output_adjust_months[q], 1.0)
             made = built * capacity * proj_run[p, q]
             level[p, q] = made
-            add[mat, node, q] += made
+            for e in range(e_n):
+                add[mat, node, e, q] += made * out[p, e]
             if floored:
                 gap = 0.0  # USD/kg the floor pays over the outside price, over the output mix
                 for e in range(e_n):

@@ -90,7 +90,7 @@ class Now(NamedTuple):
     denied_now: Bools  # [D] defence orders refused per pattern
     quota: Array  # cell: most an exporter may ship abroad (inf: no quota)
     stock_rate: Array  # cell: most a stockpile buys
-    add: Array  # [K, N, lanes] capacity from projects
+    add: Array  # cell: output of projects, in their element mixes
     sched: Array  # cell: releases scheduled this month (before the stock caps them)
 
 
@@ -319,7 +319,7 @@ def new_now(lt: Lanes, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no co
         np.ones((ctl.content_members.shape[0], lanes)),
         np.full((ctl.content_members.shape[0], lanes), np.inf),
         np.zeros(ctl.denied_members.shape[0], dtype=np.bool_), np.full(cell, np.inf), np.zeros(cell),
-        np.zeros((k_n, n_n, lanes)), np.zeros(cell),
+        np.zeros(cell), np.zeros(cell),
     )  # fmt: skip
 
 

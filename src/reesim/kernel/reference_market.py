@@ -92,13 +92,14 @@ def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
     floor = np.where(inputs.proj_floored[None, :, None], floor, 0.0)
     expected = state.expect[:, inputs.proj_material, market, :]  # [R, P, E]
     revenue = (np.maximum(expected, floor) * inputs.proj_mix[None]).sum(axis=2)  # [R, P] USD/kg
-    # Without a published operating cost a converter's running cost is its input at expected prices.
+    # Without a published operating cost a converter's running cost is its input (in its own
+    # output mix) at expected prices.
     bought = np.zeros(shape)
     for p in range(p_n):
-        k, n = inputs.proj_material[p], inputs.proj_node[p]
+        k = inputs.proj_material[p]
         if k > 0:
             prior = state.expect[:, k - 1, market[p], :]  # [R, E]
-            bought[:, p] = (state.mixes[k - 1][n][None] * prior).sum(axis=1) / inputs.base.yields[k]
+            bought[:, p] = (inputs.proj_out[p][None] * prior).sum(axis=1) / inputs.base.yields[k]
     opex = np.where(opex > 0, opex, bought)
     payback = par.project_payback_months[:, None] * np.maximum(capacity, EPS) * 1000.0  # kg
     cost = opex + np.broadcast_to(inputs.proj_capex, shape) / payback
