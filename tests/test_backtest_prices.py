@@ -221,10 +221,9 @@ def test_every_declared_check_gives_its_criteria(criteria: dict[str, list]) -> N
         json.dumps(strict(as_json(crit)), allow_nan=False)
 
 
-@pytest.mark.xfail(strict=True, reason="known misses (docs/validation.md, price backtests): the size, "
-                   "month and fall of the 2011 Dy spike (seven times too high, a year late), the size of the "
-                   "Nd and Ce peaks and the month of the Ce peak, Dy and Tb in China after the April 2025 "
-                   "licences (up to 1.4 times as importers restock) and NdPr outside China near the "
+@pytest.mark.xfail(strict=True, reason="known misses (docs/validation.md, price backtests): the fall of Nd, "
+                   "Dy and Ce by 2014 (the quotas, held as allocated, bind on the 2024 chain to the end), "
+                   "the month of the Dy peak, the size of the Ce peak and NdPr outside China near the "
                    "floor")  # fmt: skip
 def test_price_backtests_pass(criteria: dict[str, list]) -> None:
     missed = [f"{c.case}/{c.series}/{c.name}: obs {c.observed}, sim {c.simulated}"
