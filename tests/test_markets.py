@@ -66,7 +66,7 @@ def test_licences_hold_the_markets_apart_and_free_trade_joins_them() -> None:
 def test_buyers_raise_their_desired_cover_when_licences_hold_back_supply() -> None:
     """Under the Dy licence importers outside China raise their desired cover of Dy oxide above
     the base year's (precautionary buying: Japan's by more than a third); China's own guard
-    stays at 1, and its market's desired cover moves only with its price trend (within 5%)."""
+    stays at 1, and its market's desired cover moves only with its price trend (within 10%)."""
     control = ExportControl("CHN", ("oxide", "metal", "magnet"), "2025-01", elements=("Dy",),
                             approval_share=0.1)  # fmt: skip
     inputs = compile_scenario(_scenario(control, months=6), DS, BASE)
@@ -77,7 +77,7 @@ def test_buyers_raise_their_desired_cover_when_licences_hold_back_supply() -> No
             guard, hoard = state.guard[0, OXIDE, :, DY].copy(), state.hoard[0, OXIDE, :, DY].copy()
     assert guard[jpn] > 1.3
     assert guard[CHN] == 1.0
-    assert abs(hoard[CHINA] - 1.0) < 0.05
+    assert abs(hoard[CHINA] - 1.0) < 0.1
 
 
 def _project(**kw: object) -> CapacityProject:
