@@ -194,11 +194,15 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
 
     ``open_in[k, importer, element, lane]``: 1 less what controls held back of each importer's
     asks (``china_in``; a binding quota's shortfall shared pro rata over the licensed asks) as a
-    share of its use this month (``use``), so a small ask held back is a small risk."""
-    on, busy, surplus, exports, quota = s.origin, scr.busy[k], scr.surplus, scr.exports[k], now.quota
+    share of its use this month (``use``), so a small ask held back is a small risk. Only rows
+    listed for ``k`` (see :mod:`reesim.kernel.active`) can ask, and only ``live`` ones did: the
+    others are 1. Rows below 1 in some lane are marked ``guarded[importer, element]`` (read by
+    :func:`prices`). ``resp`` [2, E, lanes] is scratch (row 0: the share of the licensed asks
+    China did not ship)."""
+    on, busy, live, surplus, quota = s.origin, scr.busy[k], scr.live[k], scr.surplus, now.quota
     to_china, china_in, opened, open_in, use = scr.to_china, scr.china_in, state.open, state.open_in, scr.use
-    zero = splat(lt, 0.0)
-    n_n = china_in.shape[1]
+    exports, not_shipped = scr.exports[k], scr.resp
+    zero, one = splat(lt, 0.0), splat(lt, 1.0)
     for e in range(to_china.shape[1]):
         asked, licensed = load(lt, to_china, (0, e)), load(lt, to_china, (1, e))
         spare = load(lt, surplus, (on, e)) if busy[on, e] else zero
@@ -210,12 +214,21 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
         unshipped = where(
             capped, where(licensed > EPS, short / where(licensed > EPS, licensed, 1.0), 0.0), 0.0
         )
-        for i in range(n_n):
+        store(not_shipped, (0, e), unshipped)
+    for i in range(china_in.shape[1]):
+        for ia in range(s.n_act[k, i]):
+            e = s.act_e[k, i, ia]
+            if not live[i, e]:
+                store(open_in, (k, i, e), one)  # asked nothing: nothing held back
+                continue
             a, w = load(lt, china_in, (0, i, e)), load(lt, china_in, (1, i, e))
-            kept = (a - w) + w * unshipped
+            kept = (a - w) + w * load(lt, not_shipped, (0, e))
             u = load(lt, use, (i, e))
             at_risk = where(u > EPS, kept / where(u > EPS, u, 1.0), 0.0)
-            store(open_in, (k, i, e), 1.0 - vmin(vmax(at_risk, 0.0), 1.0))
+            share = 1.0 - vmin(vmax(at_risk, 0.0), 1.0)
+            store(open_in, (k, i, e), share)
+            if any_lane(share != 1.0):
+                state.guarded[i, e] = True
 
 
 @njit(cache=True, error_model="numpy")
@@ -251,7 +264,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     over what they want this month x their ``guard`` x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
     :func:`reesim.kernel.fast_settle.settle`) want, miss and hold nothing. ``tight`` keeps each
     market's unmet share (read by strategic buyers next month); ``resp`` [2, E, lanes] is scratch
-    (a market's cover and premium)."""
+    (a market's cover, then the effects its powers give)."""
     market, p0, piled, dirty, lanes = s.market, s.p0, s.piled, state.dirty, len(lt)
     wanted, missing, inv, stock, reserve = state.wanted, state.missing, state.inv, state.stock, state.reserve
     price, sub, expect, hoard, opened = state.price, state.sub, state.expect, state.hoard, state.open
@@ -259,7 +272,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     k_n, n_n, e_n = dirty.shape
     zero = splat(lt, 0.0)
     kappa = load(lt, par.price_tightness_elasticity, ())
-    adjust = par.price_adjust_months  # months (at least 1)
+    adjust = vmax(load(lt, par.price_adjust_months, ()), 1.0)
     arbitrage, horizon = (
         load(lt, par.arbitrage_share, ()),
         vmax(load(lt, par.price_expectation_months, ()), 1.0),
@@ -271,9 +284,10 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
         load(lt, par.substitution_max_share, ()),
         vmax(load(lt, par.substitution_lag_months, ()), 1.0),
     )
-    w, elasticity, low = par.price_cost_weight, par.price_cover_elasticity, par.price_cover_min
+    w, elasticity = par.price_cost_weight, par.price_cover_elasticity
+    low = load(lt, par.price_cover_min, ())
     backstop, yields = load(lt, par.price_backstop_multiple, ()), s.yields
-    guard, open_in = state.guard, state.open_in
+    guard, open_in, guarded = state.guard, state.open_in, state.guarded
     for e in range(e_n):
         for k in range(k_n):
             d0, u0, h0, d1, u1, h1 = zero, zero, zero, zero, zero, zero  # each market's want, miss, hold
@@ -309,17 +323,18 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 short = where(d > EPS, u / d, 0.0)
                 store(tight, (k, m, e), short)
                 own = where(want > EPS, h / where(want > EPS, want, 1.0), 1.0)
-                store(vals, (0, e), own + blend * (pooled - own))
-                store(vals, (1, e), 1.0 + kappa * short)
-                for q in range(
-                    lanes
-                ):  # the powers, lane by lane (none where cover or expectation is at base)
-                    c = min(max(vals[0, e, q], low[q]), 1.0 / low[q])  # a glut as deep as a shortage
-                    effect = 1.0 if c == 1.0 else c ** -elasticity[q]
-                    ex = expect[k, m, e, q]  # expected at the base price: E^(1-w) p0^w is p0 (to rounding)
-                    anchored = p0[k, e] if ex == p0[k, e] else ex ** (1.0 - w[q]) * p0w[k, e, q]
-                    goal = anchored * effect * vals[1, e, q]
-                    price[k, m, e, q] += (goal - price[k, m, e, q]) / max(adjust[q], 1.0)
+                cover = own + blend * (pooled - own)
+                store(vals, (0, e), vmin(vmax(cover, low), 1.0 / low))  # a glut as deep as a shortage
+                # The powers, lane by lane (none where cover or expectation is at base): row 0 of
+                # vals becomes the cover's effect, row 1 the price the expectation anchors.
+                for q in range(lanes):
+                    c, ex = vals[0, e, q], expect[k, m, e, q]
+                    vals[0, e, q] = 1.0 if c == 1.0 else c ** -elasticity[q]
+                    # expected at the base price: E^(1-w) p0^w is p0 (to rounding)
+                    vals[1, e, q] = p0[k, e] if ex == p0[k, e] else ex ** (1.0 - w[q]) * p0w[k, e, q]
+                goal = load(lt, vals, (1, e)) * load(lt, vals, (0, e)) * (1.0 + kappa * short)
+                now = load(lt, price, (k, m, e))
+                store(price, (k, m, e), now + (goal - now) / adjust)
             # Trade closes the gap between the markets as far as controls let China ship what is asked.
             a, b = load(lt, price, (k, 0, e)), load(lt, price, (k, 1, e))
             total = d0 + d1
@@ -344,18 +359,12 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 was = load(lt, sub, (k, m, e))
                 store(sub, (k, m, e), was + vmax(sub_max * rel - was, 0.0) / sub_lag)  # it only rises
     # Each importer outside China raises its desired cover for the part of its asks to China that
-    # controls hold back (an element held back in any form puts every form at risk).
+    # controls hold back (an element held back in any form puts every form at risk). Rows not
+    # ``guarded`` (nothing held back this month and no guard up) stay at 1.
     one = splat(lt, 1.0)
     for n in range(n_n):
         for e in range(e_n):
-            settled = True  # nothing held back and no guard up: it stays at 1
-            for k in range(k_n):
-                if any_lane(load(lt, open_in, (k, n, e)) != 1.0) or any_lane(
-                    load(lt, guard, (k, n, e)) != 1.0
-                ):
-                    settled = False
-                    break
-            if settled:
+            if not guarded[n, e]:
                 continue
             aim = one
             if n != s.origin:
@@ -363,6 +372,10 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 for k in range(1, k_n):
                     shut = vmin(shut, load(lt, open_in, (k, n, e)))
                 aim = vmin(1.0 + by_risk * (1.0 - shut), most)
+            up = False
             for k in range(k_n):
                 held = load(lt, guard, (k, n, e))
-                store(guard, (k, n, e), held + (aim - held) / pace)
+                held = held + (aim - held) / pace
+                store(guard, (k, n, e), held)
+                up |= any_lane(held != 1.0)
+            guarded[n, e] = up  # (set again by china_open where controls hold back some form)

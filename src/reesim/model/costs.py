@@ -92,17 +92,20 @@ def _number(value: object) -> float | None:
 
 def _rows(ds: Dataset) -> list[FacilityCost]:
     table = ds["costs"]
+    columns = ("facility_id", "iso3", "stage", "capex_usd", "opex_usd_per_kg", "opex_per", "year")
+    # (column by column: a row iterator builds a named tuple type on every call, and a batch of
+    # runs asks for the costs once per capacity project)
     return [
         FacilityCost(
-            facility_id=str(row.facility_id),
-            iso3=str(row.iso3),
-            stage=str(row.stage),
-            capex_usd=_number(row.capex_usd),
-            opex_usd_per_kg=_number(row.opex_usd_per_kg),
-            opex_per=str(row.opex_per) or None,
-            year=int(_number(row.year) or 0),
+            facility_id=str(facility_id),
+            iso3=str(iso3),
+            stage=str(stage),
+            capex_usd=_number(capex),
+            opex_usd_per_kg=_number(opex),
+            opex_per=str(per) or None,
+            year=int(_number(year) or 0),
         )
-        for row in table.itertuples(index=False)
+        for facility_id, iso3, stage, capex, opex, per, year in zip(*(table[c] for c in columns), strict=True)
     ]
 
 
