@@ -40,3 +40,19 @@ def test_a_known_grouping() -> None:
     pattern, members = _patterns([a, b], (4,))
     assert members.tolist() == [[False, False], [False, True], [True, False], [True, True]]
     assert pattern.tolist() == [3, 1, 2, 0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(controls=st.sampled_from([1, 2, 5, 40]), seed=st.integers(0, 2**32 - 1))
+def test_partial_cover_groups_cells_by_their_weights(controls: int, seed: int) -> None:
+    """Controls that cover a share of a cell's flow (magnet grades): cells with the same
+    weights under every control share a pattern, whose members are those weights."""
+    rng = np.random.default_rng(seed)
+    shape = (3, 4, 2)
+    levels = np.array([0.0, 0.0, 0.3, 0.77, 1.0])
+    masks = [rng.choice(levels, size=shape) for _ in range(controls)]
+    pattern, members = _patterns(masks, shape)
+    cells = np.stack([m.reshape(-1) for m in masks], axis=1)
+    assert np.array_equal(members[pattern.reshape(-1)], cells)
+    assert len({tuple(row) for row in members}) == len(members)
+    assert [tuple(row) for row in members] == sorted(tuple(row) for row in members)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Literal
 
+import numpy as np
+
 from reesim.instruments.base import ApprovalStep, F, Instrument, Period, SpecBase
 from reesim.instruments.conversion import MATERIAL, Conversion, month_label, month_number
 from reesim.language.fields import Date, Element, Form, NonNegative, Place, Share
@@ -21,7 +23,7 @@ from reesim.model import scenario as m
 from reesim.model.builder import Builder
 from reesim.model.controls import Rule
 from reesim.model.dims import MAGNET
-from reesim.model.perrun import clip_low
+from reesim.model.perrun import Array, clip_low
 
 
 class ExportSpec(SpecBase):
@@ -108,17 +110,40 @@ def convert(c: Conversion, n: int, inst: ExportSpec) -> None:
         ))  # fmt: skip
 
 
-#: (material index, element indices) cells covered by a trade measure.
-Cells = list[tuple[int, list[int]]]
+#: (material index, [E] share of each element's flow covered) cells of a trade measure.
+Cells = list[tuple[int, Array]]
+
+
+def magnet_coverage(grades: Array, elements: list[int]) -> Array:
+    """[E] share of each element's flow in magnets that a measure on ``elements`` covers.
+
+    A measure reaches a magnet when its grade contains a covered element, and then the whole
+    magnet: ``grades`` [G, E] (t element per t of magnet output, by grade) gives, for each
+    element, the share of its magnet content that sits in grades containing any covered element.
+    A covered element that no grade contains is covered in full."""
+    hit = grades[:, elements].sum(axis=1) > 0  # [G] grades containing a covered element
+    content = grades.sum(axis=0)
+    reached = grades[hit].sum(axis=0)
+    share = np.divide(reached, content, out=np.zeros_like(content), where=content > 0)
+    share[elements] = 1.0
+    out: Array = share
+    return out
 
 
 def covered_cells(b: Builder, materials: tuple[str, ...], elements: tuple[str, ...]) -> Cells:
-    """The (material, elements) cells a trade measure covers; a magnet containing a covered
-    element is covered as a whole (every element of it)."""
+    """The (material, coverage) cells a trade measure covers: every form's covered elements in
+    full, and for magnets the share of each element's flow in the grades that contain a covered
+    element (:func:`magnet_coverage`)."""
     es = b.elements(elements, "elements")
-    whole = bool(set(es) & b.magnet_elements)
-    everything = list(range(b.e_n))
-    return [(k, everything if (k == MAGNET and whole) else es) for k in b.materials(materials, "materials")]
+    cells: Cells = []
+    for k in b.materials(materials, "materials"):
+        if k == MAGNET:
+            cover = magnet_coverage(b.base.magnet_grades, es)
+        else:
+            cover = np.zeros(b.e_n)
+            cover[es] = 1.0
+        cells.append((k, cover))
+    return cells
 
 
 def compile_control(b: Builder, inst: m.ExportControl) -> None:

@@ -84,8 +84,8 @@ class ControlTerms(NamedTuple):
     review: Array  # [R, C] months with nothing licensed from the start
     share: Array  # [R, C] licensed share after review
     threshold: Array  # [R, C] China-content threshold (inf: none)
-    allow_members: Bools  # [P, C] controls in each allow pattern
-    content_members: Bools  # [Q, C] controls in each content pattern
+    allow_members: Array  # [P, C] share of each allow pattern's flow each control covers
+    content_members: Array  # [Q, C] share of each content pattern's flow each control covers
     denied_members: Bools  # [D, C] controls in each defence-denial pattern
 
 

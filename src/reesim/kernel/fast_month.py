@@ -42,19 +42,21 @@ def rules(lt, t, rl, ctl, now):  # pragma: no cover - compiled
             else:  # the share for the part of the month after the review (0 before it ends)
                 part = min(max(t + 1 - c_start[c] - c_review[r, c], 0.0), 1.0)
                 factor[c, q] = c_share[r, c] * part
-    for p in range(allow_members.shape[0]):
+    for p in range(allow_members.shape[0]):  # a member covers a share of the pattern's flow
         allow_now[p, :] = 1.0
         for c in range(c_n):
-            if allow_members[p, c]:
+            weight = allow_members[p, c]
+            if weight > 0.0:
                 for q in range(lanes):
-                    allow_now[p, q] *= factor[c, q]
+                    allow_now[p, q] *= 1.0 - weight * (1.0 - factor[c, q])
     for p in range(content_members.shape[0]):
         content_share[p, :] = 1.0
         content_threshold[p, :] = np.inf
         for c in range(c_n):
-            if content_members[p, c] and in_force[c]:
+            weight = content_members[p, c]
+            if weight > 0.0 and in_force[c]:
                 for q in range(lanes):
-                    content_share[p, q] *= factor[c, q]
+                    content_share[p, q] *= 1.0 - weight * (1.0 - factor[c, q])
                     content_threshold[p, q] = min(content_threshold[p, q], c_threshold[rl[q], c])
     for p in range(denied_members.shape[0]):
         hit = False

@@ -67,6 +67,7 @@ class Baseline:
     capacity: Array  # [K, N] capacity of the stage producing material k, t REO/month
     heavy: NDArray[np.bool_]  # [E] True for the elements of the heavy circuit (Sm and heavier, Y)
     magnet_mix: Array  # [E] element shares of magnet rare-earth content
+    magnet_grades: Array  # [G, E] t element per t of the world's magnet output, by grade
     yields: Array  # [K] output per input of the stage producing material k (mining = 1)
     defence_share: Array  # [N] share of final magnet demand that is defence
     prices: Array  # [K, E] base-year prices, USD/kg REO-equivalent
@@ -205,22 +206,36 @@ def _demand_shares(ds: Dataset, dims: Dims, material: str) -> Array:
     return out
 
 
-def magnet_mix(ds: Dataset, dims: Dims) -> Array:
-    """Element shares of the rare-earth content of magnets, weighted by grade use (sums to 1)."""
+#: The grades magnets are made in, as (grade, with_gbd) rows of magnet_bom.csv, and the stage
+#: whose reported output each belongs to.
+GRADES: tuple[tuple[str, str, str], ...] = (
+    ("ndfeb_ev", "yes", "magnet_sintered"),  # high-coercivity, Tb by grain-boundary diffusion
+    ("ndfeb_n42", "no", "magnet_sintered"),  # industrial grade with Dy
+    ("ndfeb_std", "no", "magnet_sintered"),  # standard N and M grades, no heavy rare earths
+    ("ndfeb_bonded", "no", "magnet_bonded"),
+    ("smco_2_17", "no", "magnet_smco"),
+)
+
+
+def magnet_grades(ds: Dataset, dims: Dims) -> Array:
+    """[G, E] rare earths in each grade of :data:`GRADES` per tonne of the world's magnet output
+    (t element / t magnet, summing over grades and elements to the average rare-earth content):
+    each grade's bill of materials times its share of output. Sintered output splits into the EV
+    grade (``magnet_share_ev_grade``), the standard heavy-free grade
+    (``magnet_share_heavy_free``) and the industrial grade with Dy (the rest); bonded and
+    samarium-cobalt output are their stages' reported tonnes."""
     bom = ds["magnet_bom"]
-    weights = {(str(k[0]), str(k[1])): float(v) for k, v in _grade_weights(ds).items()}
-    mix = np.zeros(dims.n_elements)
-    for (grade, gbd), w in weights.items():
+    stage = {name: float(stage_values(ds, dims, (name,)).sum()) for _, _, name in GRADES}
+    total = sum(stage.values())
+    ev, free = ds.parameter("magnet_share_ev_grade"), ds.parameter("magnet_share_heavy_free")
+    within = {"ndfeb_ev": ev, "ndfeb_n42": 1.0 - ev - free, "ndfeb_std": free}
+    out = np.zeros((len(GRADES), dims.n_elements))
+    for g, (grade, gbd, name) in enumerate(GRADES):
+        weight = stage[name] / total * within.get(grade, 1.0)
         rows = bom[(bom["grade"] == grade) & (bom["with_gbd"] == gbd) & bom["element"].isin(dims.elements)]
         for r in rows.itertuples(index=False):
-            mix[dims.element(str(r.element))] += w * float(str(r.mass_fraction))
-    out: Array = mix / mix.sum()
+            out[g, dims.element(str(r.element))] += weight * float(str(r.mass_fraction))
     return out
-
-
-def _grade_weights(ds: Dataset) -> dict[tuple[str, str], float]:
-    ev = ds.parameter("magnet_share_ev_grade")
-    return {("ndfeb_ev", "yes"): ev, ("ndfeb_n42", "no"): 1.0 - ev}
 
 
 def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
@@ -243,7 +258,8 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
     oxide = y_sep * sep_feed
 
     # Magnets: reported magnet output x RE content, as t REO-equivalent of the magnet mix.
-    mix = magnet_mix(ds, dims)
+    grades = magnet_grades(ds, dims)
+    mix = grades.sum(axis=0) / grades.sum()
     metal_per_oxide = float(sum(mix[dims.element(s)] * oxide_to_metal[s] for s in dims.elements))
     magnet_t = stage_values(ds, dims, ("magnet_sintered", "magnet_bonded", "magnet_smco")) / MONTHS
     magnet_content = magnet_t * re_content / metal_per_oxide
@@ -266,7 +282,10 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
     metal = metal_share[:, None] * magnet_feed.sum(axis=0)[None, :]
     metal_feed = metal / y_metal
 
-    final_oxide = _demand_shares(ds, dims, "oxide")[:, None] * (world_oxide - metal_feed.sum(axis=0))[None, :]
+    # Oxide left for final uses; where secondary supply closed the gap it is zero up to rounding.
+    left = world_oxide - metal_feed.sum(axis=0)
+    left = np.where(left > 1e-9 * world_oxide, left, 0.0)
+    final_oxide = _demand_shares(ds, dims, "oxide")[:, None] * left[None, :]
 
     production = np.stack([mined, oxide, metal, magnet])
     feed = np.stack([sep_feed, metal_feed, magnet_feed, np.zeros((n, e))])
@@ -281,7 +300,7 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
     prices = _base_prices(ds, dims)
     return Baseline(
         dims=dims, mine=mine, profile=profile, production=production, feed=feed, final=final, trade=trade,
-        shares=shares, capacity=capacity, heavy=heavy, magnet_mix=mix,
+        shares=shares, capacity=capacity, heavy=heavy, magnet_mix=mix, magnet_grades=grades,
         yields=np.array([1.0, y_sep, y_metal, y_magnet]), defence_share=_defence_share(ds, dims),
         prices=prices, secondary=secondary, recycled=recycled,
         diagnostics={"secondary_supply_t_per_yr": float(secondary.sum() * MONTHS),

@@ -72,7 +72,6 @@ class Builder:
     floor: Array  # [R or 1, T, K, E] minimum outside-China price, USD/kg (0: none)
     recycle: Array  # [R or 1, T, N] share of magnet rare earths used that returns as oxide
     release_threshold: Array  # [R or 1, N] shortfall share that releases a stockpile (nan: parameter)
-    magnet_elements: frozenset[int]  # elements magnets contain in the base year
     controls: list[Rule] = field(default_factory=list)
     quota_rules: list[QuotaRule] = field(default_factory=list)
     stock_rules: list[StockRule] = field(default_factory=list)
@@ -90,7 +89,6 @@ class Builder:
             demand=np.ones((1, t_n, k_n, n_n)), floor=np.zeros((1, t_n, k_n, e_n)),
             recycle=as_runs(parameter["recycling_rate"])[:, None, None] * np.ones((1, t_n, n_n)),
             release_threshold=np.full((1, n_n), np.nan),
-            magnet_elements=frozenset(np.flatnonzero(base.magnet_mix > 0).tolist()),
         )  # fmt: skip
 
     @property

@@ -17,6 +17,12 @@ Three kinds of coverage, each with its own patterns:
 - ``content``: goods bought by [material, importer, element] from anyone but the controlling
   exporter whose share of that exporter's material reaches the control's ``threshold``;
 - ``denied``: defence orders [material, exporter, importer] refused outright.
+
+A control covers a cell in part where only some of its flow falls under it: magnets of the grades
+that contain none of the control's elements are not licensed, so a control on Dy and Tb covers
+the Nd in magnets only in the share of Nd that sits in grades with Dy or Tb. A member's weight in
+a pattern is that share (0 to 1), and the cell's licensed share under it is
+``1 - weight x (1 - licensed share of the control)``.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ class Rule:
     """One compiled control (indices, not labels): the cells it covers and its terms."""
 
     exporter: int
-    cells: list[tuple[int, list[int]]]  # (material, elements) pairs it covers
+    cells: list[tuple[int, Array]]  # (material, [E] share of each element's flow covered)
     destinations: list[int]
     start: int  # month index, inclusive
     end: int  # month index, exclusive
@@ -66,9 +72,9 @@ class Controls:
     threshold: Array  # [R or 1, C] content threshold (inf: no content rule)
     denies: Bools  # [C] defence orders refused
     allow_pattern: Ints  # [K, X, I, E] -> row of allow_members
-    allow_members: Bools  # [P, C]
+    allow_members: Array  # [P, C] share of the pattern's flow each control covers
     content_pattern: Ints  # [K, I, E] -> row of content_members
-    content_members: Bools  # [Q, C]
+    content_members: Array  # [Q, C] as allow_members
     denied_pattern: Ints  # [K, X, I] -> row of denied_members
     denied_members: Bools  # [D, C]
 
@@ -92,16 +98,16 @@ class Controls:
     def allow_at(self, t: int) -> Array:
         """[R or 1, K, X, I, E]: share of requested direct shipments licensed in month ``t``."""
         f = self.factors(t)
-        per_pattern = np.prod(np.where(self.allow_members[None], f[:, None, :], 1.0), axis=2)
+        per_pattern = np.prod(1.0 - self.allow_members[None] * (1.0 - f[:, None, :]), axis=2)
         out: Array = per_pattern[:, self.allow_pattern]
         return out
 
     def content_at(self, t: int) -> tuple[Array, Array]:
         """([R or 1, K, I, E] licensed share, [R or 1, K, I, E] threshold; inf: none) in month ``t``."""
         f = self.factors(t)
-        members = self.content_members[None] & self.active(t)[None, None, :]
-        share = np.prod(np.where(members, f[:, None, :], 1.0), axis=2)
-        threshold = np.min(np.where(members, self.threshold[:, None, :], np.inf), axis=2, initial=np.inf)
+        members = self.content_members[None] * self.active(t)[None, None, :]
+        share = np.prod(1.0 - members * (1.0 - f[:, None, :]), axis=2)
+        threshold = np.min(np.where(members > 0, self.threshold[:, None, :], np.inf), axis=2, initial=np.inf)
         return share[:, self.content_pattern], threshold[:, self.content_pattern]
 
     def denied_at(self, t: int) -> Bools:
@@ -111,36 +117,43 @@ class Controls:
         return out
 
 
-def _patterns(masks: list[Bools], shape: tuple[int, ...]) -> tuple[Ints, Bools]:
-    """Group cells by the set of controls covering them: (pattern of each cell, members)."""
+def _patterns(masks: list[Array], shape: tuple[int, ...]) -> tuple[Ints, Array]:
+    """Group cells by the controls covering them and how far: (pattern of each cell, members:
+    each pattern's weight per control)."""
     if not masks:
-        return np.zeros(shape, dtype=np.int64), np.zeros((1, 0), dtype=bool)
+        return np.zeros(shape, dtype=np.int64), np.zeros((1, 0))
     cells = np.stack([m.reshape(-1) for m in masks], axis=1)  # [cells, C]
-    if cells.shape[1] > 62:
+    # Each column's weights as small codes, and each cell's codes as one integer (first control
+    # the most significant digit), so the patterns come out in the order np.unique(cells, axis=0)
+    # gives, ten times faster (the Monte Carlo compiles controls for every chunk of runs).
+    codes, radices = [], []
+    for column in cells.T:
+        levels, code = np.unique(column, return_inverse=True)
+        codes.append(code.astype(np.int64))
+        radices.append(levels.size)
+    if float(np.prod(np.array(radices, dtype=float))) >= 2.0**62:
         members, inverse = np.unique(cells, axis=0, return_inverse=True)
-        return inverse.reshape(shape).astype(np.int64), np.ascontiguousarray(members, dtype=bool)
-    # Each cell's set as one integer (first control the highest bit), so the patterns come out
-    # in the order np.unique(cells, axis=0) gives, ten times faster (the Monte Carlo compiles
-    # controls for every chunk of runs).
-    bits = np.left_shift(np.int64(1), np.arange(cells.shape[1] - 1, -1, -1, dtype=np.int64))
-    keys, inverse = np.unique(cells @ bits, return_inverse=True)
-    members = (keys[:, None] & bits[None, :]) != 0
-    return inverse.reshape(shape).astype(np.int64), np.ascontiguousarray(members, dtype=bool)
+        return inverse.reshape(shape).astype(np.int64), np.ascontiguousarray(members)
+    key = np.zeros(cells.shape[0], dtype=np.int64)
+    for code, radix in zip(codes, radices, strict=True):
+        key = key * radix + code
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return inverse.reshape(shape).astype(np.int64), np.ascontiguousarray(cells[first])
 
 
 def build(rules: list[Rule], k_n: int, n_n: int, e_n: int) -> Controls:
     """Patterns and per-run terms of ``rules``, in their order."""
     allow, content, denied = [], [], []
     for r in rules:
-        a = np.zeros((k_n, n_n, n_n, e_n), dtype=bool)
-        c = np.zeros((k_n, n_n, e_n), dtype=bool)
+        a = np.zeros((k_n, n_n, n_n, e_n))
+        c = np.zeros((k_n, n_n, e_n))
         d = np.zeros((k_n, n_n, n_n), dtype=bool)
-        for k, elements in r.cells:
+        for k, cover in r.cells:
             for i in r.destinations:
                 if not r.content_only:
-                    a[k, r.exporter, i, elements] = True
+                    a[k, r.exporter, i] = np.maximum(a[k, r.exporter, i], cover)
                 if r.threshold is not None:
-                    c[k, i, elements] = True
+                    c[k, i] = np.maximum(c[k, i], cover)
                 if r.denies_defence:
                     d[k, r.exporter, i] = True
         allow.append(a)
@@ -148,7 +161,8 @@ def build(rules: list[Rule], k_n: int, n_n: int, e_n: int) -> Controls:
         denied.append(d)
     allow_pattern, allow_members = _patterns(allow, (k_n, n_n, n_n, e_n))
     content_pattern, content_members = _patterns(content, (k_n, n_n, e_n))
-    denied_pattern, denied_members = _patterns(denied, (k_n, n_n, n_n))
+    denied_pattern, weights = _patterns(denied, (k_n, n_n, n_n))
+    denied_members = weights > 0
     thresholds = [np.inf if r.threshold is None else r.threshold for r in rules]
     return Controls(
         start=np.array([r.start for r in rules], dtype=np.int64),
