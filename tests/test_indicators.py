@@ -52,7 +52,7 @@ def test_us_magnet_ban_indicators(dataset: Dataset, base: Baseline) -> None:
     assert cover - 1 <= first <= cover + 2  # the working stock runs out first
     share = total_shortfall_share(result, ["USA"]).isel(run=0).values
     peaks = peak_shortfall_by_element(result, ["USA"])
-    assert {p.element for p in peaks} == {"Nd", "Pr", "Dy", "Tb"}
+    assert {p.element for p in peaks} == {"Nd", "Pr", "Sm", "Dy", "Tb"}  # Sm: samarium-cobalt magnets
     assert peaks[0].share == pytest.approx(
         max(
             float(v)
