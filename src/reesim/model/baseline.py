@@ -16,8 +16,10 @@ them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t RE
    their own plants first; the rest of the world's concentrate of that circuit's elements is
    pooled and shipped to nodes short of feed, so a mine's light and heavy elements may go to
    different countries.
-3. **Magnets and metal**: magnet output by node is reported magnet output times its rare-earth
-   content; metal output is what magnet plants need, split by reported metal shares.
+3. **Magnets and metal**: magnet output by node is reported magnet output in or before the base
+   year (a plant first reported later is a project) times its rare-earth content, in the world's
+   mix of magnet grades (:func:`magnet_grades`); metal output is what magnet plants need, split
+   by reported metal shares.
    Where mined profiles cannot feed reported magnet output, the gap is closed by *secondary
    supply* in China (recycled swarf and scrap, undocumented mining), reported as a diagnostic.
    End-of-life recycling (``recycling_rate`` of the magnets used at a node) returns as oxide there.
@@ -225,7 +227,7 @@ def magnet_grades(ds: Dataset, dims: Dims) -> Array:
     (``magnet_share_heavy_free``) and the industrial grade with Dy (the rest); bonded and
     samarium-cobalt output are their stages' reported tonnes."""
     bom = ds["magnet_bom"]
-    stage = {name: float(stage_values(ds, dims, (name,)).sum()) for _, _, name in GRADES}
+    stage = {name: float(stage_values(ds, dims, (name,), later=False).sum()) for _, _, name in GRADES}
     total = sum(stage.values())
     ev, free = ds.parameter("magnet_share_ev_grade"), ds.parameter("magnet_share_heavy_free")
     within = {"ndfeb_ev": ev, "ndfeb_n42": 1.0 - ev - free, "ndfeb_std": free}
@@ -261,7 +263,10 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
     grades = magnet_grades(ds, dims)
     mix = grades.sum(axis=0) / grades.sum()
     metal_per_oxide = float(sum(mix[dims.element(s)] * oxide_to_metal[s] for s in dims.elements))
-    magnet_t = stage_values(ds, dims, ("magnet_sintered", "magnet_bonded", "magnet_smco")) / MONTHS
+    # Magnet plants that started after the base year (Neo in Estonia, JS Link in Korea) are
+    # projects, not base-year output.
+    magnet_stages = ("magnet_sintered", "magnet_bonded", "magnet_smco")
+    magnet_t = stage_values(ds, dims, magnet_stages, later=False) / MONTHS
     magnet_content = magnet_t * re_content / metal_per_oxide
     magnet = magnet_content[:, None] * mix[None, :]
     magnet_feed = magnet / y_magnet
