@@ -31,7 +31,7 @@ def sensitivity(
 ) -> None:
     """Rank the scenario's uncertain inputs by their effect on an indicator; name the top three."""
     from reesim.dataset import load_dataset
-    from reesim.engine.batch import with_horizon
+    from reesim.engine.run import with_horizon
     from reesim.model.baseline import build_baseline
     from reesim.results.measures import MEASURES
     from reesim.scenarios import load

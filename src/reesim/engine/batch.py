@@ -23,7 +23,7 @@ import numpy as np
 import xarray as xr
 
 from reesim.dataset.model import Dataset, load_dataset
-from reesim.engine.run import run
+from reesim.engine.run import run, with_horizon
 from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.scenario import Scenario
 from reesim.results.central import check
@@ -66,15 +66,6 @@ class Batch:
         head = summarise(figures, months, places, items, reference=reference)
         central = self.central_figures if self.central_figures is not None else run_figures(s.isel(run=[0]))
         return replace(head, central_run=check(central, figures))
-
-
-def with_horizon(resolved: Resolved, years: float) -> Resolved:
-    """The scenario with its horizon set to ``years`` after its start."""
-    from reesim.language.fields import parse_date
-
-    y, m = parse_date(resolved.start)
-    last = y * 12 + m - 1 + max(round(years * 12), 1) - 1
-    return replace(resolved, horizon=f"{last // 12:04d}-{last % 12 + 1:02d}")
 
 
 def run_batch(

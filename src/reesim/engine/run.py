@@ -1,4 +1,9 @@
-"""``reesim.run``: simulate a scenario and return labelled outputs (an xarray Dataset).
+"""``reesim.run``: simulate a scenario once or many times and return labelled outputs (xarray).
+
+One run uses the scenario's central values. Several runs are a Monte Carlo: run ``i`` draws
+every distribution of the scenario and every ranged engine parameter from its own seeded stream
+(:mod:`reesim.uncertainty.sample`), exactly as ``reesim run --runs N --seed S`` draws it, so
+the same seed gives the same numbers from Python and from the command line.
 
 Dimensions of the result: ``run``, ``month`` (YYYY-MM), ``material`` (concentrate, oxide, metal,
 magnet), ``node`` (model nodes), ``element``; prices have ``market`` (china, outside) instead of
@@ -7,7 +12,7 @@ magnet), ``node`` (model nodes), ``element``; prices have ``market`` (china, out
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,28 +28,37 @@ from reesim.model.compile import Inputs, compile_scenario
 from reesim.model.dims import MATERIALS
 from reesim.model.scenario import Scenario
 from reesim.results.indicators import product_factors
+from reesim.scenarios.load import Resolved
 
 KERNELS = ("fast", "reference")
 
 
 def run(
-    scenario: Scenario | str | Path | Any,
+    scenario: Scenario | Resolved | str | Path,
     runs: int = 1,
     seed: int | None = None,
     dataset: Dataset | None = None,
     baseline: Baseline | None = None,
     kernel: str = "fast",
+    horizon: float | None = None,
 ) -> xr.Dataset:
-    """Simulate ``scenario`` ``runs`` times and return the labelled outputs.
+    """Simulate ``scenario`` ``runs`` times and return the labelled outputs of every run.
 
     ``scenario`` is a shipped scenario's name (``"april-2025"``), a path to a scenario YAML file,
     a resolved scenario (:func:`reesim.scenarios.load`) or a :class:`Scenario` object.
 
-    ``kernel`` is ``"fast"`` (compiled with Numba; the first call compiles, later calls reuse the
-    on-disk cache) or ``"reference"`` (plain NumPy). Both give the same numbers to 1e-9 relative.
-    ``seed`` is recorded in the result. Nothing is drawn here: every run uses the scenario's
-    central values, so the runs are identical and deterministic. For Monte Carlo over the
-    scenario's distributions use :func:`reesim.engine.batch.run_batch` (``reesim run --runs N``).
+    With ``runs`` = 1 the scenario runs once with each distribution's central value. With more
+    runs, every run draws the scenario's distributions and the ranged engine parameters from the
+    stream of ``seed`` and its index, as ``reesim run SCENARIO --runs N --seed S`` does: the same
+    seed gives the same runs. Without a seed one is drawn; ``result.attrs["seed"]`` records it
+    (-1 for a single run without a seed). A scenario without distributions and an engine without
+    ranged parameters give identical runs. Every run keeps its full outputs (about 30 MB per run
+    of 20 years), so thousands of runs belong on the command line, which keeps compact series.
+
+    ``horizon`` (years after the scenario's start) shortens or extends the simulated period, as
+    ``--horizon`` does. ``kernel`` is ``"fast"`` (compiled with Numba; the first call compiles,
+    later calls reuse the on-disk cache) or ``"reference"`` (plain NumPy). Both give the same
+    numbers to 1e-9 relative.
     """
     if kernel not in KERNELS:
         raise InputError(
@@ -54,20 +68,57 @@ def run(
                 )
             ]
         )
+    if runs < 1:
+        raise InputError([Problem("runs", None, "runs", f"runs is {runs}", "give 1 or more runs")])
     ds = dataset or load_dataset()
-    if not isinstance(scenario, Scenario):
-        from reesim.scenarios import resolve
-
-        scenario = resolve(scenario, ds)
     base = baseline or build_baseline(ds)
-    inputs = compile_scenario(scenario, ds, base)
+    source = _source(scenario, ds, horizon)
+    central = source if isinstance(source, Scenario) else _to_model(source, ds)
+    drawn = central
+    if runs > 1:
+        from reesim.uncertainty.sample import draw_batch, parameter_ranges, uncertain_numbers
+
+        if bool(parameter_ranges(ds, central.parameters)) or bool(uncertain_numbers(source, ds)):
+            if seed is None:
+                seed = int(np.random.SeedSequence().entropy % 2**31)  # type: ignore[operator]
+            drawn = draw_batch(source, ds, int(seed), range(runs))
+    inputs = compile_scenario(drawn, ds, base)
     if kernel == "fast":
         from reesim.kernel.fast import run_fast
 
         outputs = run_fast(inputs, runs=runs)
     else:
         outputs = run_reference(inputs, runs=runs)
-    return add_units(to_xarray(outputs, inputs, scenario, seed), ds, base)
+    return add_units(to_xarray(outputs, inputs, central, seed), ds, base)
+
+
+def _to_model(resolved: Resolved, ds: Dataset) -> Scenario:
+    from reesim.scenarios.convert import to_model
+
+    return to_model(resolved, ds)
+
+
+def _source(
+    scenario: Scenario | Resolved | str | Path, ds: Dataset, horizon: float | None
+) -> Resolved | Scenario:
+    """The scenario to draw from: resolved (its distributions kept) unless given as an engine
+    :class:`Scenario`, with its horizon set to ``horizon`` years if given."""
+    if isinstance(scenario, Scenario):
+        return scenario if horizon is None else replace(scenario, months=max(round(horizon * 12), 1))
+    if not isinstance(scenario, Resolved):
+        from reesim.scenarios.catalog import load
+
+        scenario = load(scenario, ds)
+    return scenario if horizon is None else with_horizon(scenario, horizon)
+
+
+def with_horizon(resolved: Resolved, years: float) -> Resolved:
+    """The scenario with its horizon set to ``years`` after its start."""
+    from reesim.language.fields import parse_date
+
+    y, m = parse_date(resolved.start)
+    last = y * 12 + m - 1 + max(round(years * 12), 1) - 1
+    return replace(resolved, horizon=f"{last // 12:04d}-{last % 12 + 1:02d}")
 
 
 def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
