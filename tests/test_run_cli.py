@@ -86,6 +86,7 @@ def test_bad_input_exits_2_without_traceback(env: Path, args: tuple[str, ...], m
 def test_large_monte_carlo_stores_quantiles_and_keeps_the_true_headline(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from reesim.results.plain import headline_json
     from reesim.store import Store
     from reesim.store import runs as runs_module
     from reesim.store.runs import rebuild
@@ -110,5 +111,5 @@ def test_large_monte_carlo_stores_quantiles_and_keeps_the_true_headline(
     unmet = store.table(payload["run_id"], "series_unmet")
     assert sorted(unmet["run"].unique()) == [0, 1, 2]  # P10, P50, P90 instead of 5 runs
     done = rebuild(store, payload["run_id"])
-    assert done.headline.runs == 5 and done.headline.to_dict()["rows"] == payload["indicators"]["rows"]
+    assert done.headline.runs == 5 and headline_json(done.headline)["rows"] == payload["indicators"]["rows"]
     assert "(+" in invoke("runs", "show", payload["run_id"])  # months since the first measure

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,9 +50,9 @@ def sensitivity(
                          progress=lambda i, t: bar.update(task, completed=i, total=t))  # fmt: skip
     rows = result.table()
     if as_json:
-        typer.echo(
-            json.dumps({"indicator": indicator, "method": method, "runs": result.runs, "factors": rows})
-        )
+        from reesim.results.plain import dumps
+
+        typer.echo(dumps({"indicator": indicator, "method": method, "runs": result.runs, "factors": rows}))
         return
     keys = list(rows[0])[3:5]
     table = Table(

@@ -11,7 +11,6 @@ fast.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from enum import StrEnum
@@ -56,12 +55,22 @@ class Format(StrEnum):
 
 @data_app.command("list")
 @friendly
-def data_list(data_dir: DataDir = None) -> None:
+def data_list(
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object, not the table.")] = False,
+) -> None:
     """List the tables with their rows, coverage and how many rows are reported, derived or assumed."""
+    from dataclasses import asdict
+
     from reesim.dataset import load_dataset
     from reesim.dataset.summary import coverage
 
     ds = load_dataset(data_dir)
+    if as_json:
+        from reesim.results.plain import dumps
+
+        typer.echo(dumps({"version": ds.version, "tables": [asdict(c) for c in coverage(ds)]}))
+        return
     wide = out.width >= 110
     table = Table(title=f"reesim dataset {ds.version}", show_lines=False)
     table.add_column("table", no_wrap=True, min_width=16)
@@ -148,12 +157,10 @@ def data_show(
         frame[names].to_csv(sys.stdout, index=False)
         return
     if fmt is Format.json:
-        rows = [
-            {c: _json_cell(v) for c, v in zip(names, rec, strict=True)} for rec in frame[names].to_numpy()
-        ]
-        sys.stdout.write(
-            json.dumps({"table": table, "rows": rows, "sources": cited}, indent=2, ensure_ascii=False) + "\n"
-        )
+        from reesim.results.plain import dumps
+
+        rows = [dict(zip(names, rec, strict=True)) for rec in frame[names].to_numpy()]
+        sys.stdout.write(dumps({"table": table, "rows": rows, "sources": cited}, indent=2) + "\n")
         return
     shown = frame if limit <= 0 else frame.head(limit)
     if columns:
@@ -191,12 +198,6 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return "" if math.isnan(value) else (f"{value:.0f}" if value.is_integer() else f"{value:g}")
     return str(value)
-
-
-def _json_cell(value: object) -> object:
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    return value
 
 
 def _cited_sources(ds: Any, frame: Any) -> list[dict[str, str]]:

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +19,7 @@ StoreOpt = Annotated[
     typer.Option("--store", help="Results store (DuckDB file); default: REESIM_STORE or user data dir."),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder for reports.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the table.")]
 
 
 def _store(path: Path | None) -> Any:
@@ -64,9 +63,7 @@ def run(
     seed: Annotated[int | None, typer.Option("--seed", help="Seed of the draws (recorded).")] = None,
     horizon: Annotated[float | None, typer.Option("--horizon", min=0.1, help="Years to simulate.")] = None,
     out_dir: OutOpt = Path("reports"),
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object instead of the table.")
-    ] = False,
+    as_json: JsonOpt = False,
     store: StoreOpt = None,
     full: Annotated[bool, typer.Option("--full", help="Also store the central run's full outputs.")] = False,
     executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "serial",
@@ -84,13 +81,15 @@ def run(
     done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full,
                          executor=executor, workers=workers, address=address)  # fmt: skip
     if as_json:
-        indicators = done.headline.to_dict()
+        from reesim.results.plain import dumps, headline_json
+
+        indicators = headline_json(done.headline)
         payload = {
             "run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
             "runs": runs, "report": str(done.report), "central_run": indicators.pop("central_run", None),
             "indicators": indicators,
         }  # fmt: skip
-        typer.echo(json.dumps(payload, default=_json_default))
+        typer.echo(dumps(payload))
         return
     head = done.headline
     out.print(
@@ -128,12 +127,6 @@ def _store_path(store: Path | None) -> Path:
     from reesim.store import default_store_path
 
     return store or default_store_path()
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return str(value)
 
 
 def compare(
@@ -182,9 +175,20 @@ def compare(
 
 @runs_app.command("list")
 @friendly
-def runs_list(store: StoreOpt = None) -> None:
+def runs_list(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Stored runs, newest first."""
     frame = _store(store).list_runs()
+    if as_json:
+        from reesim.results.plain import dumps
+
+        records = [
+            {"id": str(r.id), "created": str(r.created)[:19], "scenario": str(r.scenario),
+             "title": str(r.title), "runs": int(r.runs), "seed": int(r.seed), "months": int(r.months),
+             "report": r.report if isinstance(r.report, str) and r.report else None}
+            for r in frame.itertuples(index=False)
+        ]  # fmt: skip
+        typer.echo(dumps({"store": _store_path(store), "runs": records}))
+        return
     table = Table(title=f"Runs in {_store_path(store)}")
     for col in ("id", "created", "scenario", "runs", "seed", "months", "report"):
         table.add_column(col, overflow="fold")
@@ -197,7 +201,9 @@ def runs_list(store: StoreOpt = None) -> None:
 @runs_app.command("show")
 @friendly
 def runs_show(
-    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], store: StoreOpt = None
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """A stored run: what was run, with what, and its headline table."""
     from reesim.store.runs import rebuild
@@ -205,6 +211,9 @@ def runs_show(
     st = _store(store)
     done = rebuild(st, run_id)
     r = done.record
+    if as_json:
+        typer.echo(_record_json(r, st.tables(r.id), done.headline))
+        return
     out.print(f"[bold]{r.id}[/bold] {r.scenario}: {r.title}")
     out.print(f"created {r.created}; {r.runs} run(s), seed {r.seed}")
     out.print(f"reesim {r.package_version}; data {r.dataset_version}")
@@ -212,6 +221,23 @@ def runs_show(
     out.print(_headline_table(done, "Headline"))
     _print_central(done.headline)
     out.print(f"report: {r.report or '-'}")
+
+
+def _record_json(r: Any, tables: list[str], head: Any) -> str:
+    """A stored run as strict JSON: its record, timings, tables and headline."""
+    import json
+
+    from reesim.results.plain import dumps, headline_json
+
+    indicators = headline_json(head)
+    payload = {
+        "run_id": r.id, "scenario": r.scenario, "title": r.title, "created": str(r.created)[:19],
+        "runs": int(r.runs), "seed": int(r.seed), "months": int(r.months),
+        "package_version": r.package_version, "dataset_version": r.dataset_version,
+        "timings": json.loads(r.timings_json), "tables": list(tables), "report": r.report or None,
+        "central_run": indicators.pop("central_run", None), "indicators": indicators,
+    }  # fmt: skip
+    return dumps(payload)
 
 
 @runs_app.command("delete")
