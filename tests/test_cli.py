@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from tests.conftest import Editor
 from typer.testing import CliRunner
 
 from reesim.cli import app
+from reesim.dataset import Dataset
 
 runner = CliRunner()
 
@@ -126,3 +128,27 @@ def test_data_show_columns_and_hidden_long_text() -> None:
     assert "hidden: locator, note" in default.output
     bad = runner.invoke(app, ["data", "show", "elements", "-c", "symbl"])
     assert bad.exit_code == 2 and "did you mean 'symbol'" in bad.output
+
+
+def test_python_dash_m_reesim_prints_the_versions(dataset: Dataset) -> None:
+    import subprocess
+    import sys
+
+    from reesim import __version__
+
+    def reesim(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "reesim", *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    done = reesim("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"reesim {__version__}, dataset {dataset.version}"
+    helped = reesim("-h")
+    assert helped.returncode == 0 and "Usage: reesim" in helped.stdout and "--version" in helped.stdout
+
+
+@pytest.mark.parametrize("args", [["-h"], ["runs", "-h"], ["data", "show", "-h"], ["run", "-h"]])
+def test_dash_h_is_help(args: list[str]) -> None:
+    short = runner.invoke(app, args)
+    assert short.exit_code == 0, short.output
+    assert "Usage:" in short.output and short.output == runner.invoke(app, [*args[:-1], "--help"]).output

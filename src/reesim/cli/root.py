@@ -30,7 +30,10 @@ from reesim.cli.serve import register as register_serve
 from reesim.errors import InputError, Problem
 
 app = typer.Typer(
-    no_args_is_help=True, add_completion=False, help="Simulate the global rare-earth supply chain."
+    no_args_is_help=True,
+    add_completion=False,
+    help="Simulate the global rare-earth supply chain.",
+    context_settings={"help_option_names": ["-h", "--help"]},  # subcommands inherit -h
 )
 data_app = typer.Typer(no_args_is_help=True, help="List, show and check the bundled, sourced dataset.")
 app.add_typer(data_app, name="data")
@@ -39,6 +42,33 @@ DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Folder of dataset CSV files to use instead of the bundled data."),
 ]
+
+
+def _print_version(value: bool) -> None:
+    """Print reesim's version and the bundled dataset's (the hash every stored run records)."""
+    if not value:
+        return
+    from reesim import __version__
+    from reesim.dataset import load_dataset
+
+    try:
+        data = load_dataset().version
+    except InputError:
+        data = "unreadable (`reesim data check` says why)"
+    typer.echo(f"reesim {__version__}, dataset {data}")
+    raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the reesim and dataset versions."
+        ),
+    ] = False,
+) -> None:
+    """Simulate the global rare-earth supply chain."""
 
 
 #: Long free-text columns hidden from the terminal view unless --full is given.
@@ -280,5 +310,5 @@ register_serve(app)
 
 
 def main() -> None:
-    """Entry point of the ``reesim`` script."""
-    app()
+    """Entry point of the ``reesim`` script and of ``python -m reesim``."""
+    app(prog_name="reesim")
