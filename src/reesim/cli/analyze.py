@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from reesim.cli.common import friendly, out, runs_progress
@@ -45,7 +46,7 @@ def sensitivity(
     n = len(factors(resolved, ds))
     total = samples * (n + (2 if method == "sobol" else 1)) + 2 * n + 1
     with runs_progress() as bar:
-        task = bar.add_task(f"{method}: {n} factors", total=total)
+        task = bar.add_task(f"{escape(method)}: {n} factors", total=total)
         result = analyse(resolved, ds, base, indicator, method, samples, seed,
                          progress=lambda i, t: bar.update(task, completed=i, total=t))  # fmt: skip
     rows = result.table()
@@ -55,19 +56,19 @@ def sensitivity(
         typer.echo(dumps({"indicator": indicator, "method": method, "runs": result.runs, "factors": rows}))
         return
     keys = list(rows[0])[3:5]
-    table = Table(
-        title=f"{indicator} ({MEASURES[indicator][1]}) in {resolved.name}: {method}, {result.runs} runs"
-    )
+    title = f"{indicator} ({MEASURES[indicator][1]}) in {resolved.name}: {method}, {result.runs} runs"
+    table = Table(title=escape(title))
     for col in ("factor", "range", *keys, "at low", "at high"):
         table.add_column(col, justify="left" if col in {"factor", "range"} else "right")
     for row in rows[:15]:
-        table.add_row(row["factor"], f"{row['low']:g} to {row['high']:g}", *(f"{row[k]:.3g}" for k in keys),
+        table.add_row(escape(row["factor"]), f"{row['low']:g} to {row['high']:g}",
+                      *(f"{row[k]:.3g}" for k in keys),
                       f"{row['indicator_at_low']:.3g}", f"{row['indicator_at_high']:.3g}")  # fmt: skip
     out.print(table)
-    top = [r["factor"] for r in rows[:3]]
-    out.print(f"The three assumptions that matter most for {indicator}: [bold]{', '.join(top)}[/bold]")
+    top = escape(", ".join(r["factor"] for r in rows[:3]))
+    out.print(f"The three assumptions that matter most for {indicator}: [bold]{top}[/bold]")
     path = write_sensitivity_report(result, resolved.name, out_dir)
-    out.print(f"Report written to [bold]{path}[/bold]")
+    out.print(f"Report written to [bold]{escape(str(path))}[/bold]")
 
 
 def write_sensitivity_report(result: Any, name: str, out_dir: Path) -> Path:

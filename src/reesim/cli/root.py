@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from reesim.cli.analyze import register as register_analyze
@@ -120,7 +121,7 @@ def data_list(
             str(c.derived),
             str(c.assumption),
         ]
-        table.add_row(*cells, *([c.description] if wide else []))
+        table.add_row(*(escape(cell) for cell in [*cells, *([c.description] if wide else [])]))
     out.print(table)
 
 
@@ -207,7 +208,7 @@ def data_show(
     for c in visible:
         view.add_column(c, overflow="fold")
     for rec in shown[[LINE, *visible]].to_numpy():
-        view.add_row(*(_cell(v) for v in rec))
+        view.add_row(*(escape(_cell(v)) for v in rec))
     out.print(view)
     hidden = [c for c in names if c not in visible]
     if hidden:
@@ -218,7 +219,8 @@ def data_show(
         out.print("[bold]Sources[/bold]")
         for s in cited:
             out.print(
-                f"  [cyan]{s['source_id']}[/cyan]: {s['publisher']}, {s['title']} ({s['year']}). {s['url']}",
+                f"  [cyan]{escape(s['source_id'])}[/cyan]: "
+                + escape(f"{s['publisher']}, {s['title']} ({s['year']}). {s['url']}"),
                 highlight=False,
                 soft_wrap=True,
             )
@@ -298,7 +300,7 @@ def flagship(
             )
     out.print(table)
     path = write_dataset_report(ds, out_dir)
-    out.print(f"Report written to [bold]{path}[/bold]")
+    out.print(f"Report written to [bold]{escape(str(path))}[/bold]")
 
 
 register_scenarios(app)

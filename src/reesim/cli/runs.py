@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from reesim.cli.common import friendly, out, runs_progress
@@ -41,7 +42,7 @@ def _headline_table(done: Any, title: str) -> Table:
         )
     for row in head.rows:
         if row.item == "magnets" or row.peak_shortfall.p50 > 0.05:
-            texts = cells(head, row)
+            texts = [escape(t) for t in cells(head, row)]
             style = "red" if row.peak_shortfall.p50 > 0.005 else None
             table.add_row(*texts, style=style)
     return table
@@ -51,7 +52,7 @@ def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> 
     from reesim.store.runs import execute
 
     with runs_progress() as bar:
-        task = bar.add_task(f"simulating {ref}", total=runs)
+        task = bar.add_task(f"simulating {escape(str(ref))}", total=runs)
         return execute(
             ref, store, out_dir, runs=runs, progress=lambda i, n: bar.update(task, completed=i), **kw
         )
@@ -93,7 +94,9 @@ def run(
         return
     head = done.headline
     out.print(
-        _headline_table(done, f"{done.record.title} ({head.months[0]} to {head.months[-1]}, {runs} run(s))")
+        _headline_table(
+            done, f"{escape(done.record.title)} ({head.months[0]} to {head.months[-1]}, {runs} run(s))"
+        )
     )
     indep = head.label(head.independence.p50)
     out.print(f"Chain outside China stands alone: {indep if indep != 'none' else 'not within the horizon'}")
@@ -105,14 +108,12 @@ def run(
         paid = number_text(head.floor_cost, "{:,.1f}", 1e-6)
         out.print(f"Price floors paid producers (public cost over the horizon): USD {paid} million")
     _print_central(head)
-    out.print(f"Run [bold]{done.record.id}[/bold] stored in {done.record and _store_path(store)}")
-    out.print(f"Report written to [bold]{done.report}[/bold]")
+    out.print(f"Run [bold]{done.record.id}[/bold] stored in {escape(str(_store_path(store)))}")
+    out.print(f"Report written to [bold]{escape(str(done.report))}[/bold]")
 
 
 def _print_central(head: Any) -> None:
     """What the central run is and, over Monte Carlo runs, where it departs from their median."""
-    from rich.markup import escape
-
     from reesim.results.central import lines
 
     if head.central_run is None:
@@ -162,15 +163,15 @@ def compare(
             rebuild(st, ref) if len(stored) == 1 else _progress_run(ref, runs, st, out_dir, seed=seed)
         )
     names = [d.record.scenario for d in done]
-    table = Table(title="Magnets: " + " vs ".join(names))
+    table = Table(title="Magnets: " + " vs ".join(escape(n) for n in names))
     columns, rows = compare_rows(done)
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(escape(cell) for cell in row))
     out.print(table)
     path = write_compare_report(done, out_dir)
-    out.print(f"Comparison report written to [bold]{path}[/bold]")
+    out.print(f"Comparison report written to [bold]{escape(str(path))}[/bold]")
 
 
 @runs_app.command("list")
@@ -189,12 +190,12 @@ def runs_list(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         ]  # fmt: skip
         typer.echo(dumps({"store": _store_path(store), "runs": records}))
         return
-    table = Table(title=f"Runs in {_store_path(store)}")
+    table = Table(title=f"Runs in {escape(str(_store_path(store)))}")
     for col in ("id", "created", "scenario", "runs", "seed", "months", "report"):
         table.add_column(col, overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(str(row.id), str(row.created)[:19], str(row.scenario), str(row.runs), str(row.seed),
-                      str(row.months), str(row.report))  # fmt: skip
+        cells = (row.id, str(row.created)[:19], row.scenario, row.runs, row.seed, row.months, row.report)
+        table.add_row(*(escape(str(cell)) for cell in cells))
     out.print(table if len(frame) else "No runs stored yet: try `reesim run baseline`.")
 
 
@@ -214,13 +215,13 @@ def runs_show(
     if as_json:
         typer.echo(_record_json(r, st.tables(r.id), done.headline))
         return
-    out.print(f"[bold]{r.id}[/bold] {r.scenario}: {r.title}")
+    out.print(f"[bold]{r.id}[/bold] {escape(r.scenario)}: {escape(r.title)}")
     out.print(f"created {r.created}; {r.runs} run(s), seed {r.seed}")
     out.print(f"reesim {r.package_version}; data {r.dataset_version}")
     out.print(f"timings: {r.timings_json}; tables: {', '.join(st.tables(r.id))}")
     out.print(_headline_table(done, "Headline"))
     _print_central(done.headline)
-    out.print(f"report: {r.report or '-'}")
+    out.print(f"report: {escape(r.report or '-')}")
 
 
 def _record_json(r: Any, tables: list[str], head: Any) -> str:
@@ -272,7 +273,7 @@ def runs_export(
             frame.to_csv(target / f"{name}.csv", index=False)
         else:
             frame.to_parquet(target / f"{name}.parquet", index=False)
-    out.print(f"{len(st.tables(full))} tables written to [bold]{target}[/bold]")
+    out.print(f"{len(st.tables(full))} tables written to [bold]{escape(str(target))}[/bold]")
 
 
 def report(
@@ -288,7 +289,7 @@ def report(
     ds = load_dataset()
     path = write_report(rebuild(st, run_id, ds), ds, out_dir)
     st.set_report(st.resolve_id(run_id), str(path))
-    out.print(f"Report written to [bold]{path}[/bold]")
+    out.print(f"Report written to [bold]{escape(str(path))}[/bold]")
 
 
 def register(app: typer.Typer) -> None:
