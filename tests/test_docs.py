@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
+import xarray as xr
 
 from reesim.dataset import Dataset
 from reesim.dataset.docs import schema_markdown
@@ -31,3 +35,27 @@ def test_readme_quick_start_has_two_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_api_walk_through_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/api.md's code blocks, run in order in one namespace as a notebook runs its cells."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert len(blocks) >= 3
+    names: dict[str, object] = {}
+    for i, block in enumerate(blocks):
+        exec(compile(block, f"docs/api.md block {i + 1}", "exec"), names)
+    result, mc = names["result"], names["mc"]
+    assert isinstance(result, xr.Dataset) and isinstance(mc, xr.Dataset)
+    assert result.sizes["run"] == 1 and mc.sizes["run"] == 3 and mc.attrs["seed"] == 1
+    assert "USD/kg" in capsys.readouterr().out
+
+
+def test_api_doc_describes_every_output_variable() -> None:
+    import reesim
+
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    table = text.split("| variable |", 1)[1].split("\n\n", 1)[0]
+    result = reesim.run("baseline", horizon=0.1, kernel="reference")
+    for name in result.data_vars:
+        assert f"`{name}`" in table, f"docs/api.md does not describe {name}"
