@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console, ConsoleDimensions
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reesim.errors import InputError, Problem
@@ -53,9 +54,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def print_problems(problems: list[Problem]) -> None:
+    """Each problem on its own line; the text of the input (which may hold ``[...]``) is shown as
+    written, never read as console markup."""
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
-        err.print(f"[{colour}]{p.severity}[/{colour}] {p}", highlight=False, soft_wrap=True)
+        err.print(f"[{colour}]{p.severity}[/{colour}] {escape(str(p))}", highlight=False, soft_wrap=True)
 
 
 def friendly(func: F) -> F:
@@ -74,7 +77,7 @@ def friendly(func: F) -> F:
             err.print("interrupted")
             raise typer.Exit(130) from None
         except Exception as exc:
-            err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}")
+            err.print(f"[red]internal error:[/red] {type(exc).__name__}: {escape(str(exc))}")
             err.print("This is a bug in reesim; please report it with the command you ran.")
             raise typer.Exit(1) from None
 

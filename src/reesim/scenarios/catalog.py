@@ -67,9 +67,10 @@ def load(ref: str | Path, ds: Dataset | None = None) -> Resolved:
 
 
 def load_text(text: str, name: str = "scenario.yaml", ds: Dataset | None = None) -> Resolved:
-    """Read scenario YAML given as text (an editor's buffer); ``extends`` may name shipped scenarios."""
+    """Read scenario YAML given as text (an editor's buffer); ``extends`` may name shipped
+    scenarios only, as the text has no folder of its own."""
     ds = ds or load_dataset()
-    return resolve_located(parse_located(text, name), Path.cwd() / name, known_for(ds), shipped_path)
+    return resolve_located(parse_located(text, name), None, known_for(ds), shipped_path)
 
 
 def resolve(ref: str | Path | Resolved | Scenario, ds: Dataset | None = None) -> Scenario:

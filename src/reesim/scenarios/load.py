@@ -19,6 +19,7 @@ from reesim.errors import InputError, Problem
 from reesim.language.fields import Known
 from reesim.language.numbers import Number
 from reesim.scenarios.bundled import scenario_names
+from reesim.scenarios.parents import Refused, Shipped, find_parent
 from reesim.scenarios.spec import (
     CapacityProjectSpec,
     InstrumentSpec,
@@ -27,6 +28,7 @@ from reesim.scenarios.spec import (
     ScenarioFile,
 )
 from reesim.scenarios.yamlsafe import Located, YamlError, read_yaml
+from reesim.textfile import read_text
 
 Loc = tuple[str | int, ...]
 
@@ -143,17 +145,10 @@ def problems_from(exc: ValidationError, located: Located) -> list[Problem]:
 
 
 def read_located(path: Path, display: str | None = None) -> Located:
-    """Read one file safely into located plain data (a mapping); InputError otherwise."""
+    """Read one file safely into located plain data (a mapping); InputError otherwise. Only a
+    regular file of at most :data:`~reesim.textfile.MAX_BYTES` is read (see :mod:`reesim.textfile`)."""
     name = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(name, None, None, "no such file", "check the path")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            [Problem(name, None, None, f"cannot read: {exc}", "give a UTF-8 text file")]
-        ) from None
-    return parse_located(text, name)
+    return parse_located(read_text(path, name), name)
 
 
 def parse_located(text: str, name: str) -> Located:
@@ -201,34 +196,38 @@ def _suggest(name: str, options: Any) -> str:
 
 
 def resolve_file(
-    path: Path, known: Known, shipped: Any, chain: tuple[Path, ...] = (), display: str | None = None
+    path: Path, known: Known, shipped: Shipped, chain: tuple[Path, ...] = (), display: str | None = None
 ) -> Resolved:
     """Read ``path`` and everything it extends; ``shipped(name)`` finds a shipped scenario's path."""
     return resolve_located(read_located(path, display), path, known, shipped, chain)
 
 
 def resolve_located(
-    located: Located, path: Path, known: Known, shipped: Any, chain: tuple[Path, ...] = ()
+    located: Located, path: Path | None, known: Known, shipped: Shipped, chain: tuple[Path, ...] = ()
 ) -> Resolved:
-    """Resolve already-read data as if it were the file ``path`` (relative ``extends`` start there)."""
+    """Resolve already-read data as if it were the file ``path``: its ``extends`` may name shipped
+    scenarios and files in its folder (:mod:`~reesim.scenarios.parents`). ``path`` None: text
+    that is not a file, which may extend shipped scenarios only."""
     raw = located.data.get("extends")
     names = raw if isinstance(raw, list) else [raw] if raw is not None else []
     parents: list[Resolved] = []
-    here = path.resolve()
+    here = (path.resolve(),) if path is not None else ()
     for j, name in enumerate(names):
         if not isinstance(name, str):
             continue  # validation reports it
         loc: Loc = ("extends", j) if isinstance(raw, list) else ("extends",)
-        target = _extends_target(name, path, shipped)
+        target = find_parent(name, path, shipped)
+        if isinstance(target, Refused):
+            raise InputError([at(located, loc, target.message, target.hint)])
         if target is None:
             raise InputError(
                 [at(located, loc, f"unknown scenario {name!r}", _suggest(name, scenario_names()))]
             )
-        if target.resolve() in {p.resolve() for p in (*chain, here)}:
-            cycle = " -> ".join(p.name for p in (*chain, here, target))
+        if target.resolve() in {p.resolve() for p in (*chain, *here)}:
+            cycle = " -> ".join(p.name for p in (*chain, *here, target))
             hint = "a scenario must not extend itself, directly or through others"
             raise InputError([at(located, loc, f"extends forms a cycle: {cycle}", hint)])
-        parents.append(resolve_file(target, known, shipped, (*chain, here)))
+        parents.append(resolve_file(target, known, shipped, (*chain, *here)))
     inherited = {k: tuple(v) for p in parents for k, v in p.blocs.items()}
     spec = validate(located, known.with_blocs(inherited))
     parent = parents[0] if parents else None
@@ -254,14 +253,6 @@ def _overlay(base: Resolved, top: Resolved) -> Resolved:
         instruments=[i for i, _ in pairs], origins=[o for _, o in pairs], files=[*top.files, *base.files],
         top=top.top,
     )  # fmt: skip
-
-
-def _extends_target(name: str, path: Path, shipped: Any) -> Path | None:
-    if name.endswith((".yaml", ".yml")) or "/" in name:
-        target = (path.parent / name) if not Path(name).is_absolute() else Path(name)
-        return target if target.exists() else None
-    found: Path | None = shipped(name)
-    return found
 
 
 def merge(parent: Resolved | None, located: Located, spec: ScenarioFile) -> Resolved:
