@@ -60,15 +60,36 @@ controls = st.builds(
     defence_denied=st.booleans(),
     content_threshold=st.one_of(st.none(), st.floats(0.001, 0.5)),
 )
+#: Elements a project lists and the circuit of its dataset stage: a separation plant makes the
+#: elements of their circuits (heavy only, light only, both), or by its node and circuit.
+circuits = st.sampled_from(
+    [
+        ((), ""),
+        ((), "heavy"),
+        (("Dy", "Tb"), "heavy"),
+        (("La", "Ce", "Pr", "Nd"), "light"),
+        (("Nd", "Pr", "Dy", "Tb"), "light"),
+    ]
+)
+
+
+def _with_circuit(project: CapacityProject, circuit: tuple[tuple[str, ...], str]) -> CapacityProject:
+    return replace(project, elements=circuit[0], circuit=circuit[1])
+
+
 projects = st.builds(
-    CapacityProject,
-    node=st.sampled_from(["USA", "AUS", "JPN", "FRA", "EST", "KOR"]),
-    material=st.sampled_from(MATERIALS),
-    nameplate=st.floats(0, 20_000),
-    start=months,
-    ramp_months=st.floats(1, 36),
-    opex_usd_per_kg=st.one_of(st.just(0.0), st.floats(0, 400)),
-    offtake=st.booleans(),
+    _with_circuit,
+    st.builds(
+        CapacityProject,
+        node=st.sampled_from(["USA", "AUS", "JPN", "FRA", "EST", "KOR", "MYS"]),
+        material=st.sampled_from(MATERIALS),
+        nameplate=st.floats(0, 20_000),
+        start=months,
+        ramp_months=st.floats(1, 36),
+        opex_usd_per_kg=st.one_of(st.just(0.0), st.floats(0, 400)),
+        offtake=st.booleans(),
+    ),
+    circuits,
 )
 recyclings = st.builds(
     Recycling,
@@ -179,18 +200,22 @@ instruments = (
 #: Projects decided on expected prices (not committed, private capex to recover) under two names
 #: a price floor can cover; they start within the first year and a half.
 priced_projects = st.builds(
-    CapacityProject,
-    node=st.sampled_from(["USA", "AUS", "JPN", "FRA", "EST", "KOR", "CHN"]),
-    material=st.sampled_from(MATERIALS),
-    nameplate=st.floats(0, 20_000),
-    start=months,
-    ramp_months=st.floats(1, 36),
-    name=st.sampled_from(["p1", "p2"]),
-    capex_usd=st.one_of(st.just(0.0), st.floats(0, 3e9)),
-    opex_usd_per_kg=st.one_of(st.just(0.0), st.floats(0, 40), st.floats(0, 400)),
-    offtake=st.booleans(),
-    public_usd=st.floats(0, 1e9),
-    committed=st.booleans(),
+    _with_circuit,
+    st.builds(
+        CapacityProject,
+        node=st.sampled_from(["USA", "AUS", "JPN", "FRA", "EST", "KOR", "CHN", "MYS"]),
+        material=st.sampled_from(MATERIALS),
+        nameplate=st.floats(0, 20_000),
+        start=months,
+        ramp_months=st.floats(1, 36),
+        name=st.sampled_from(["p1", "p2"]),
+        capex_usd=st.one_of(st.just(0.0), st.floats(0, 3e9)),
+        opex_usd_per_kg=st.one_of(st.just(0.0), st.floats(0, 40), st.floats(0, 400)),
+        offtake=st.booleans(),
+        public_usd=st.floats(0, 1e9),
+        committed=st.booleans(),
+    ),
+    circuits,
 )
 
 

@@ -1,12 +1,12 @@
 """Backtests pin the model's fit to observed history, so a change that breaks it fails CI.
 
 Bounds are the fit as measured (docs/validation.md), with some room; where the model misses
-(the 2011 price spike), the bound pins the miss, so that a change to it shows.
+(the size and timing of the 2011 price spike), the bound pins the miss, so that a change to it
+shows.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -40,20 +40,22 @@ def test_observed_series_are_the_bundled_figures(fits: dict[str, SeriesFit]) -> 
     assert exports.observed[exports.periods.index("2025-11")] == pytest.approx(6150 / (58152 / 12))
 
 
-def test_quota_cuts_us_imports_fall_about_as_much_about_when(fits: dict[str, SeriesFit]) -> None:
+def test_quota_cuts_us_imports_fall_about_as_much_a_year_early(fits: dict[str, SeriesFit]) -> None:
     fit = fits["quota-2010/us_imports"]
     assert fit.direction_ok and fit.direction_observed == -1
-    assert abs(fit.timing_error) <= 1
+    # docs/validation.md: the trough comes in 2011, a year before the observed one (the quotas
+    # of 2012-2014, held as allocated, cut less than the 2011 rate)
+    assert fit.timing_error == -1 and 0.5 <= fit.size_ratio <= 2.0
     assert 0.5 <= fit.size_ratio <= 2.0
 
 
-def test_quota_price_rise_is_over_half_its_size_and_a_year_late(fits: dict[str, SeriesFit]) -> None:
+def test_quota_price_rise_overshoots_and_is_a_year_late(fits: dict[str, SeriesFit]) -> None:
     fit = fits["quota-2010/us_unit_value"]
     assert fit.direction_ok and fit.direction_observed == 1
-    # docs/validation.md: prices formed from cover and expectations reach 4.2x (observed 6.25x,
-    # size ratio 0.61) but peak in 2012, a year after the observed peak.
+    # docs/validation.md: the unit value reaches 8.6x (observed 6.25x, size ratio 1.45), carried
+    # by Dy oxide, which only China separates, and peaks in 2012, a year after the observed peak.
     assert fit.timing_error == 1
-    assert 0.4 < fit.size_ratio < 0.8
+    assert 1.2 < fit.size_ratio < 1.8
 
 
 def test_april_2025_exports_trough_and_restocking(fits: dict[str, SeriesFit]) -> None:
@@ -62,10 +64,10 @@ def test_april_2025_exports_trough_and_restocking(fits: dict[str, SeriesFit]) ->
     assert abs(fit.timing_error) <= 1  # the simulated trough comes a month early (the review month)
     assert 0.5 <= fit.size_ratio <= 2.0
     # Out of sample, a known miss (docs/validation.md): importers restock and hoard at once, so
-    # exports overshoot in June and July (observed 0.62 and 1.06) and fall short from September
-    # (observed about 1.17) as the hoarded stock is drawn.
-    at = {p: fit.simulated[fit.periods.index(p)] for p in ("2025-06", "2025-08", "2025-09")}
-    assert at["2025-06"] > 1.5 and abs(math.log(at["2025-08"] / 1.15)) < 0.2 and at["2025-09"] < 0.8
+    # exports overshoot in June (observed 0.62), swing for a few months, and fall short from
+    # November (observed about 1.25) as the hoarded stock is drawn.
+    at = {p: fit.simulated[fit.periods.index(p)] for p in ("2025-06", "2025-11", "2025-12")}
+    assert at["2025-06"] > 1.5 and at["2025-11"] < 1.0 and at["2025-12"] < 1.0
 
 
 def test_april_2025_us_trough_month(fits: dict[str, SeriesFit]) -> None:
@@ -76,9 +78,9 @@ def test_april_2025_us_trough_month(fits: dict[str, SeriesFit]) -> None:
 def test_after_busan_exports_out_of_sample(fits: dict[str, SeriesFit]) -> None:
     fit = fits["busan-truce/china_magnet_exports"]
     assert fit.calibrated == []
-    # A known miss (docs/validation.md): after the hoarding of mid-2025 importers draw their
-    # stocks, so China's exports stay below their 2024 level (observed: about a quarter above).
-    assert not fit.direction_ok and fit.error_out_of_sample < 0.35
+    # docs/validation.md: exports rise above their 2024 level, as observed, but by a few percent
+    # (observed: about a quarter above): importers draw the stocks they hoarded in mid-2025.
+    assert fit.direction_ok and fit.error_out_of_sample < 0.3
     assert np.all(np.array(fit.simulated) < np.array(fit.observed))
 
 
@@ -108,22 +110,22 @@ def test_plant_stoppages_are_read_from_the_events_and_compared_with_the_model() 
     found = {s.place: s for s in stoppages("april-2025", DS, BASE)}
     assert found["USA"].observed == "2025-05" and found["USA"].source_id == "cbtnews_2025_ford_magnets"
     assert found["EU"].observed == "2025-06"
-    # docs/validation.md, known misses: the US's and the EU's magnet stocks nearly run out (an
-    # eighth of a month) but no month is short.
+    # docs/validation.md, known misses: the US's and the EU's magnet stocks nearly run out (a
+    # twentieth of a month) but no month is short.
     assert found["EU"].simulated is None and found["EU"].lowest_cover_months < 0.2
     assert found["USA"].simulated is None and found["USA"].lowest_cover_months < 0.2
 
 
 def test_dy_tb_prices_rise_outside_china(fits: dict[str, SeriesFit]) -> None:
-    """European Dy and Tb quotes tripled in May 2025; in the model buyers outside China raise
-    their desired cover for what the licences hold back, so both rise that month, by about half
-    as much (docs/validation.md), while China's Dy price stays within 20% of flat."""
-    for key, low, high in (("dy_oxide_outside", 1.3, 1.6), ("tb_oxide_outside", 1.6, 2.0)):
+    """European Dy and Tb quotes tripled in May 2025; in the model, where only China separates
+    them, both rise that month by about 1.6 times (docs/validation.md); China's Dy price rises by
+    up to a fifth as importers restock from China when the licences open (it stayed flat)."""
+    for key, low, high in (("dy_oxide_outside", 1.4, 2.2), ("tb_oxide_outside", 1.4, 2.2)):
         fit = fits[f"april-2025/{key}"]
         assert fit.direction_observed == 1 and fit.move_observed[1] > 2.5
         assert fit.direction_simulated == 1 and low < fit.simulated[fit.periods.index("2025-05")] < high
     china = fits["april-2025/dy_oxide_china"]
-    assert china.direction_observed == 0 and max(abs(v - 1.0) for v in china.simulated) < 0.2
+    assert china.direction_observed == 0 and 0.1 < max(abs(v - 1.0) for v in china.simulated) < 0.3
 
 
 def test_stoppages_only_for_the_april_case() -> None:

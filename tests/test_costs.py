@@ -38,8 +38,9 @@ def _ndpr_share(base: Baseline, k: int) -> float:
 
 
 def _own_share(base: Baseline, k: int, node: str) -> float:
-    """The NdPr share of a country's own base-year output of material ``k`` (its revenue basket)."""
-    own = base.production[k, base.dims.node(node)]
+    """The NdPr share of what a country's plants made of material ``k`` in the base year (its
+    revenue basket: the stage's input times its yield, without recycled or secondary oxide)."""
+    own = base.feed[k - 1, base.dims.node(node)] * base.yields[k]
     nd, pr = base.dims.element("Nd"), base.dims.element("Pr")
     return float((own[nd] + own[pr]) / own.sum())
 
@@ -101,7 +102,7 @@ def test_stage_opex_takes_each_country_from_the_table(dataset: Dataset, base: Ba
     # a cost per kg NdPr converts with the NdPr share of the country's own output (its basket);
     # the US separates only at Mountain Pass with a known cost (White Mesa's is not published)
     assert out[OXIDE, node("USA")] == pytest.approx(60.0 * _own_share(base, OXIDE, "USA"))
-    assert out[OXIDE, node("USA")] == pytest.approx(11.08, abs=0.01)
+    assert out[OXIDE, node("USA")] == pytest.approx(9.59, abs=0.01)
     assert out[CONCENTRATE, node("USA")] == pytest.approx(2.02)  # per kg REO in concentrate
     assert out[OXIDE, node("MYS")] == pytest.approx(38.91 * _own_share(base, OXIDE, "MYS"))
     # China's rows stand for its whole stages

@@ -39,8 +39,8 @@ def test_project_idles_below_cost_unless_offtake_or_floor() -> None:
     held = _us_oxide_output(CapacityProject(**dear, offtake=True)) - base  # type: ignore[arg-type]
     floor = PriceFloor(material="oxide", elements=tuple(BASE.dims.elements), level=20_000.0, start="2025-01")
     floored = _us_oxide_output(CapacityProject(**dear), floor) - base  # type: ignore[arg-type]
-    # the lines idle month by month (over output_adjust_months), not at once
-    assert (np.diff(idle) < 0).all() and idle[-1] < 0.25 * 1200 / 12
+    # lines idle month by month (over output_adjust_months, 5.6), not at once: a third runs at month 6
+    assert (np.diff(idle) < 0).all() and idle[-1] < 0.35 * 1200 / 12
     assert np.allclose(held, 1200 / 12) and np.allclose(floored, 1200 / 12)
 
 

@@ -170,19 +170,19 @@ def test_allied_buildout_compiles_projects_floor_and_stockpile() -> None:
     inputs = compile_scenario(resolve("allied-buildout", DS), DS, BASE)
     usa, oxide = BASE.dims.node("USA"), MATERIALS.index("oxide")
     nd, pr = BASE.dims.element("Nd"), BASE.dims.element("Pr")
-    assert inputs.proj_node.size == 15 and inputs.proj_offtake.tolist() == [True] + [False] * 14
+    assert inputs.proj_node.size == 16 and inputs.proj_offtake.tolist() == [True] + [False] * 15
     assert inputs.proj_node[0] == usa and inputs.proj_material[0] == MAGNET
     # 2028-01 plus the central delay, the median of triangular(0, 12, 36) months
     assert inputs.proj_start[0, 0] == pytest.approx(36 + 36 - math.sqrt(432), abs=1e-9)
     assert inputs.proj_capacity[0, 0] == pytest.approx(273.4094, abs=1e-4)
     assert np.all(inputs.proj_ramp == 24.0)
-    # opex from the dataset's costs table: Energy Fuels' Phase 2 circuit (project 10) has its own;
+    # opex from the dataset's costs table: Energy Fuels' Phase 2 circuit (project 11) has its own;
     # the other separation plants take the mean sourced cost of separation outside China; metal
     # and magnet plants have none (they count their inputs)
     separation = np.flatnonzero(inputs.proj_material == OXIDE).tolist()
-    assert np.flatnonzero(inputs.proj_opex[0]).tolist() == separation and 10 in separation
-    assert inputs.proj_opex[0, 10] == pytest.approx(project_costs(DS, "energy_fuels_white_mesa_hre")[1])
-    others = [p for p in separation if p != 10]
+    assert np.flatnonzero(inputs.proj_opex[0]).tolist() == separation and 11 in separation
+    assert inputs.proj_opex[0, 11] == pytest.approx(project_costs(DS, "energy_fuels_white_mesa_hre")[1])
+    others = [p for p in separation if p != 11]
     assert np.allclose(inputs.proj_opex[0, others], project_costs(DS, "iluka_eneabba")[1])
     floored = np.argwhere(inputs.price_floor[0] > 0)
     assert (floored[:, 0].min(), floored[:, 0].max()) == (9, 128)

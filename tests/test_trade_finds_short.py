@@ -101,7 +101,8 @@ def test_no_producer_sits_on_stock_while_another_place_is_short() -> None:
 
 def _oxide_ban(*spells: tuple[str, str], switch_months: float = 3.0) -> Scenario:
     """China stops oxide exports to Japan in each (start, end) spell, while a new Australian
-    separation plant (6,000 t a year from January 2025, sold whatever the price) has oxide to spare.
+    separation plant (6,000 t a year from January 2025 in both circuits, so of every element, sold
+    whatever the price) has oxide to spare.
     Prices held at the base year, without precautionary buying and with plants that never idle,
     so that what Japan asks and uses stays what trade has to meet."""
     bans = tuple(
@@ -111,7 +112,7 @@ def _oxide_ban(*spells: tuple[str, str], switch_months: float = 3.0) -> Scenario
         for a, b in spells
     )
     plant = CapacityProject(node="AUS", material="oxide", nameplate=6_000.0, start="2025-01", ramp_months=1.0,
-                            offtake=True)  # fmt: skip
+                            offtake=True, elements=("Nd", "Dy"))  # fmt: skip
     return Scenario("oxide-ban", start="2025-01", months=24, instruments=(*bans, plant),
                     parameters={"material_switch_months": switch_months, "idle_price_ratio": 0.0,
                                 **NO_HOARDING})  # fmt: skip

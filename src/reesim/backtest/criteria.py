@@ -30,7 +30,7 @@ class Criterion:
 
     case: str
     series: str
-    name: str  # "direction", "peak timing", "peak size", "fall", "rise", "flat", "near"
+    name: str  # "direction", "peak timing", "peak size", "fall", "one swing", "rise", "flat", "near"
     rule: str  # the rule in words
     observed: float | str | None
     simulated: float | str | None
@@ -117,6 +117,23 @@ def fall_by(
         return Criterion(case, series, "fall", rule, observed_fall, fall, False, "no rise to fall from")
     ok = within_factor(fall, observed_fall, factor)
     return Criterion(case, series, "fall", rule, observed_fall, fall, ok, note)
+
+
+def one_swing(sim: pd.Series, limit: float = 1.5, *, case: str = "", series: str = "") -> Criterion:
+    """The simulated index rises to one peak and falls back, as the record does, without cycles
+    of its own: its total variation in logs (the sum of its monthly moves, from 1 before the
+    first month) is at most ``limit`` times that of the shortest path from 1 through its peak
+    to its last value. A series that never rose has no swing to judge: a miss."""
+    month, top = _peak(sim)
+    logs = np.log(np.maximum(np.r_[1.0, sim.to_numpy(dtype=float)], 1e-12))
+    travelled = float(np.abs(np.diff(logs)).sum())
+    shortest = float(2.0 * logs.max() - logs[0] - logs[-1])
+    rule = f"total log variation at most x{limit:g} that of one rise to the peak and one fall"
+    if top <= 1 + FLAT or shortest <= 0.0:
+        return Criterion(case, series, "one swing", rule, 1.0, None, False, "no rise to judge")
+    ratio = travelled / shortest
+    return Criterion(case, series, "one swing", rule, 1.0, ratio, ratio <= limit,
+                     f"simulated peak in {month}")  # fmt: skip
 
 
 def rise_in(

@@ -22,6 +22,7 @@ from reesim.backtest.criteria import (
     fall_by,
     flat_within,
     mean_near,
+    one_swing,
     peak_size,
     peak_timing,
     rise_in,
@@ -36,7 +37,8 @@ AUGUST_TO_DECEMBER = tuple(f"2025-{m:02d}" for m in range(8, 13))
 
 @dataclass(frozen=True)
 class HistoryCheck:
-    """A price episode outside China: direction, peak timing and size, and the later fall.
+    """A price episode outside China: direction, peak timing and size, the later fall, and one
+    swing (a rise and a fall without cycles of the model's own).
 
     Observed: FOB China export price over its ``base_year`` average; simulated: monthly index."""
 
@@ -46,6 +48,7 @@ class HistoryCheck:
     later_year: str = "2014"
     tolerance_months: int = 3
     factor: float = 2.0
+    swing_limit: float = 1.5
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,7 @@ def evaluate(
                         case=case, series=label),
             peak_size(obs.peak_ratio, sim, check.factor, case=case, series=label, note=bound),
             fall_by(obs.fall, sim, check.later_year, check.factor, case=case, series=label, note=bound),
+            one_swing(sim, check.swing_limit, case=case, series=label),
         ]  # fmt: skip
     if isinstance(check, RiseCheck):
         rise = observed_rise(ds, check.element, check.month, check.reference)

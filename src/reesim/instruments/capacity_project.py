@@ -5,8 +5,10 @@ published in t of magnet or metal per year are converted to t REO-equivalent per
 rare-earth content, and the calibrated base year's metal per oxide). Its capex and opex, unless the
 file gives them, come from the dataset's costs table (opex converted to USD/kg REO-equivalent by
 :mod:`reesim.model.costs`). The compile step turns a project into a row of the project tables:
-t/month at nameplate, the month output starts (start + delay, per run), ramp months, and the opex
-below which the plant idles.
+t/month at nameplate, the month output starts (start + delay, per run), ramp months, the opex
+below which the plant idles, and the element mix of its output: a separation plant makes the
+elements of its circuits (the facility's ``elements``, or its stage, see
+:func:`reesim.model.circuits.project_mix`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from reesim.instruments.conversion import Conversion
 from reesim.language.fields import Date, Element, FacilityId, NonNegative, Place, before, fail
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
+from reesim.model.circuits import project_mix
 from reesim.model.costs import project_costs
 from reesim.model.perrun import any_below, clip_low
 
@@ -34,6 +37,8 @@ FACILITY_STAGE = {
     "mine": "mine", "separation_light": "separation", "separation_heavy": "separation", "metal": "metal",
     "magnet_sintered": "magnet", "magnet_bonded": "magnet",
 }  # fmt: skip
+#: Separation stage in the dataset's facilities table -> the circuit it separates.
+CIRCUIT = {"separation_light": "light", "separation_heavy": "heavy"}
 
 
 class CapacityProjectSpec(SpecBase):
@@ -44,7 +49,13 @@ class CapacityProjectSpec(SpecBase):
     facility: FacilityId | None = F(None, description="Facility id from the dataset; fills the fields below")
     node: Place | None = F(None, description="Country of the plant (required without facility)")
     stage: Literal["mine", "separation", "metal", "magnet"] | None = F(None, description="Stage it adds to")
-    elements: list[Element] = F([], description="Main elements (recorded)")
+    elements: list[Element] = F(
+        [],
+        description=(
+            "Main elements (default: the facility's); a separation plant makes those of their circuits "
+            "(light: La, Ce, Pr, Nd; heavy: Sm to Lu and Y)"
+        ),
+    )
     nameplate_t_per_yr: NonNegative | None = F(None, unit="t REO-eq/yr", description="Output at full ramp")
     ramp_months: NonNegative | None = F(
         None, unit="months", description="Months to nameplate (default: parameter)"
@@ -123,6 +134,7 @@ def _project(c: Conversion, n: int, inst: CapacityProjectSpec) -> m.CapacityProj
     )
     committed = inst.committed
     capex, opex = inst.capex_usd, inst.opex_usd_per_kg
+    elements, circuit = tuple(inst.elements), ""
     if inst.facility is not None:
         table_capex, table_opex = project_costs(c.ds, inst.facility)
         if table_capex is not None and "capex_usd" not in inst.model_fields_set:
@@ -136,6 +148,9 @@ def _project(c: Conversion, n: int, inst: CapacityProjectSpec) -> m.CapacityProj
             committed = str(row["project_status"]) in COMMITTED_STATUS
         node = node or str(row["iso3"])
         stage = stage or FACILITY_STAGE.get(str(row["stage"]))  # type: ignore[assignment]
+        circuit = CIRCUIT.get(str(row["stage"]), "")
+        if not elements and not _missing(row["elements"]):
+            elements = tuple(e for e in str(row["elements"]).split(";") if e)
         if stage is None:
             message = f"facility stage {row['stage']!r} is not a production stage"
             c.report(n, ("facility",), message, "model recycling with a recycling instrument")
@@ -162,6 +177,7 @@ def _project(c: Conversion, n: int, inst: CapacityProjectSpec) -> m.CapacityProj
         capex_usd=c.num(n, "capex_usd", capex),
         opex_usd_per_kg=c.num(n, "opex_usd_per_kg", opex), offtake=inst.offtake,
         public_usd=public or 0.0, committed=bool(committed), facility=inst.facility or "",
+        elements=elements, circuit=circuit,
     )  # fmt: skip
 
 
@@ -194,8 +210,10 @@ def compile_project(b: Builder, inst: m.CapacityProject) -> None:
     node = b.one_node(inst.node, "node")
     private = clip_low(inst.capex_usd - inst.public_usd, 0.0)
     names = tuple(n for n in (inst.name, inst.facility) if n)
+    elements = b.elements(inst.elements, "elements") if inst.elements else []
+    mix = project_mix(b.base, k, node, elements, inst.circuit)
     b.projects.append((node, k, inst.nameplate / 12.0, start, clip_low(inst.ramp_months, 1.0),
-                       inst.opex_usd_per_kg, inst.offtake, private, inst.committed, names))  # fmt: skip
+                       inst.opex_usd_per_kg, inst.offtake, private, inst.committed, names, mix))  # fmt: skip
 
 
 KIND = Instrument(

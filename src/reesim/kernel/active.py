@@ -12,11 +12,12 @@ A row can hold something only if one of these puts something in it (see
 needs a use or a working-stock target, which are in the list:
 
 - base use (working-stock target) or final demand;
-- the planned input of the next stage: a feed mix share at a node with base input or a
-  capacity project for the next material;
-- output: mining (a mine profile share at a node with a mine or a mining project), the stage
-  before it (a feed mix share of the previous material at such a node), the secondary supply in
-  China and recycled magnets (oxide, where magnets are used);
+- the planned input of the next stage: a feed mix share at a node with base input, or an
+  element of the output mix of a capacity project for the next material there (a heavy
+  separation circuit at a node whose base-year plants are light takes heavy-element concentrate);
+- output: mining (a mine profile share at a node with a mine, or an element of a mining
+  project's mix), the stage before it (the rows of the previous material that feed it), the
+  secondary supply in China and recycled magnets (oxide, where magnets are used);
 - a strategic stockpile with a share of the element.
 
 The list is conservative (a listed row may stay empty). ``tests/test_active_rows.py`` checks
@@ -39,21 +40,21 @@ def active_rows(inputs: Inputs) -> Mask:
     """Rows [material, node, element] that may hold something in some run and month."""
     base = inputs.base
     mixes = feed_mixes(inputs)
-    k_n, n_n, _ = mixes.shape
+    k_n = mixes.shape[0]
     base_in = base.feed.sum(axis=2)  # [K, N]: what each node's stage fed by material k takes
-    project = np.zeros((k_n, n_n), dtype=np.bool_)  # a capacity project makes material k at n
-    project[inputs.proj_material, inputs.proj_node] = True
+    project = np.zeros_like(mixes, dtype=np.bool_)  # elements a capacity project makes of k at n
+    for p in range(inputs.proj_node.size):
+        project[inputs.proj_material[p], inputs.proj_node[p]] |= inputs.proj_out[p] != 0
     rows: Mask = np.asarray((base.feed + base.final) != 0)
     rows |= base.final != 0
     # The next stage's planned input (and what it then consumes).
-    feeds = np.zeros((k_n, n_n), dtype=np.bool_)
-    feeds[: k_n - 1] = (base_in[: k_n - 1] != 0) | project[1:]
-    fed = (mixes != 0) & feeds[:, :, None]
+    fed = (mixes != 0) & (base_in != 0)[:, :, None]
+    fed[: k_n - 1] |= project[1:]
+    fed[k_n - 1] = False
     rows |= fed
     # Output: mining, then each stage from the material before it.
-    mines = (base.mine != 0) | project[0]
-    mine_profile = np.where(base.mine[:, None] > 0, base.profile, mixes[0])
-    rows[0] |= (mine_profile != 0) & mines[:, None]
+    rows[0] |= (base.profile != 0) & (base.mine != 0)[:, None]
+    rows[0] |= project[0]
     rows[1:] |= fed[: k_n - 1]
     rows[1, inputs.origin_node] |= base.secondary != 0
     rows[1] |= base.final[k_n - 1] != 0  # recycled from the magnets used

@@ -123,6 +123,7 @@ class Projects(NamedTuple):
     opex: Array  # [R, P] USD/kg below which (x idle_price_ratio) it idles
     offtake: Bools  # [P] runs whatever the price
     mix: Array  # [P, E] revenue weights of its output
+    out: Array  # [P, E] element mix of its output (and of a converter's input)
     capex: Array  # [R, P] private capex, USD (capex less public funding), recovered in its unit cost
     committed: Bools  # [P] financed before the scenario starts
     floored: Bools  # [P] a price floor pays it the difference to the market price
@@ -356,7 +357,8 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
         node=inputs.proj_node, material=inputs.proj_material, capacity=per_run(inputs.proj_capacity, runs),
         start=per_run(inputs.proj_start, runs), ramp=per_run(inputs.proj_ramp, runs),
         opex=per_run(inputs.proj_opex, runs), offtake=inputs.proj_offtake, mix=inputs.proj_mix,
-        capex=per_run(inputs.proj_capex, runs), committed=inputs.proj_committed, floored=inputs.proj_floored,
+        out=inputs.proj_out, capex=per_run(inputs.proj_capex, runs), committed=inputs.proj_committed,
+        floored=inputs.proj_floored,
     )  # fmt: skip
     paths = Paths(
         demand_index=inputs.demand_index, recycle_rate=inputs.recycle_rate, price_floor=inputs.price_floor,

@@ -55,8 +55,9 @@ def _running_shares(revenue, opex, ratio, band):  # pragma: no cover - compiled
 @njit(cache=True, error_model="numpy")
 def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - compiled
     """Decide each project's financing, then its output this month (``level[project, lane]``,
-    added to ``add[material, node, lane]``), and start this month's floor payments
-    (``floor_paid[lane]``, USD) with what the floors pay projects.
+    added in its element mix ``out[project, element]`` to ``add[material, node, element, lane]``),
+    and start this month's floor payments (``floor_paid[lane]``, USD) with what the floors pay
+    projects.
 
     An undecided project is financed from its decision month (start less
     ``project_build_months``, the first month at the earliest) once its expected revenue per kg
@@ -72,8 +73,8 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
     add, paid, floor_now, expect, price = now.add, state.floor_paid, scr.floor_now, state.expect, state.price
     status, begin, level, proj_run = state.status, state.begin, state.level, state.proj_run
     both, zero = scr.resp, splat(lt, 0.0)  # [2, E, lanes] scratch: revenue and input cost per kg
-    mix, e_n, mixes, yields = proj.mix, proj.mix.shape[1], s.mixes, s.yields
-    add[:, :, :] = 0.0
+    mix, out, e_n, yields = proj.mix, proj.out, proj.mix.shape[1], s.yields
+    add[:, :, :, :] = 0.0
     paid[:] = 0.0
     for p in range(proj.node.size):
         mat, node, floored = proj.material[p], proj.node[p], proj.floored[p]
@@ -83,8 +84,8 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
         for e in range(e_n):
             floor_v = load(lt, floor_now, (mat, e)) if floored else zero
             revenue_v = revenue_v + vmax(load(lt, expect, (mat, mk, e)), floor_v) * mix[p, e]
-            if mat > 0:
-                bought_v = bought_v + mixes[mat - 1, node, e] * load(lt, expect, (mat - 1, mk, e))
+            if mat > 0:  # a converter's input is in its output mix
+                bought_v = bought_v + out[p, e] * load(lt, expect, (mat - 1, mk, e))
         store(both, (0, 0), revenue_v)
         store(both, (1, 0), bought_v)
         for q in range(lanes):
@@ -117,7 +118,8 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
             proj_run[p, q] += (goal - proj_run[p, q]) / max(par.output_adjust_months[q], 1.0)
             made = built * capacity * proj_run[p, q]
             level[p, q] = made
-            add[mat, node, q] += made
+            for e in range(e_n):
+                add[mat, node, e, q] += made * out[p, e]
             if floored:
                 gap = 0.0  # USD/kg the floor pays over the outside price, over the output mix
                 for e in range(e_n):
@@ -192,11 +194,15 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
 
     ``open_in[k, importer, element, lane]``: 1 less what controls held back of each importer's
     asks (``china_in``; a binding quota's shortfall shared pro rata over the licensed asks) as a
-    share of its use this month (``use``), so a small ask held back is a small risk."""
-    on, busy, surplus, exports, quota = s.origin, scr.busy[k], scr.surplus, scr.exports[k], now.quota
+    share of its use this month (``use``), so a small ask held back is a small risk. Only rows
+    listed for ``k`` (see :mod:`reesim.kernel.active`) can ask, and only ``live`` ones did: the
+    others are 1. Rows below 1 in some lane are marked ``guarded[importer, element]`` (read by
+    :func:`prices`). ``resp`` [2, E, lanes] is scratch (row 0: the share of the licensed asks
+    China did not ship)."""
+    on, busy, live, surplus, quota = s.origin, scr.busy[k], scr.live[k], scr.surplus, now.quota
     to_china, china_in, opened, open_in, use = scr.to_china, scr.china_in, state.open, state.open_in, scr.use
-    zero = splat(lt, 0.0)
-    n_n = china_in.shape[1]
+    exports, not_shipped = scr.exports[k], scr.resp
+    zero, one = splat(lt, 0.0), splat(lt, 1.0)
     for e in range(to_china.shape[1]):
         asked, licensed = load(lt, to_china, (0, e)), load(lt, to_china, (1, e))
         spare = load(lt, surplus, (on, e)) if busy[on, e] else zero
@@ -208,24 +214,36 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
         unshipped = where(
             capped, where(licensed > EPS, short / where(licensed > EPS, licensed, 1.0), 0.0), 0.0
         )
-        for i in range(n_n):
+        store(not_shipped, (0, e), unshipped)
+    for i in range(china_in.shape[1]):
+        for ia in range(s.n_act[k, i]):
+            e = s.act_e[k, i, ia]
+            if not live[i, e]:
+                store(open_in, (k, i, e), one)  # asked nothing: nothing held back
+                continue
             a, w = load(lt, china_in, (0, i, e)), load(lt, china_in, (1, i, e))
-            kept = (a - w) + w * unshipped
+            kept = (a - w) + w * load(lt, not_shipped, (0, e))
             u = load(lt, use, (i, e))
             at_risk = where(u > EPS, kept / where(u > EPS, u, 1.0), 0.0)
-            store(open_in, (k, i, e), 1.0 - vmin(vmax(at_risk, 0.0), 1.0))
+            share = 1.0 - vmin(vmax(at_risk, 0.0), 1.0)
+            store(open_in, (k, i, e), share)
+            if any_lane(share != 1.0):
+                state.guarded[i, e] = True
 
 
 @njit(cache=True, error_model="numpy")
-def _at_base(lt, k, e, p0, price, expect, hoard):  # pragma: no cover - compiled
-    """Whether both markets' price and expected price of ``(k, e)`` are the base price and their
-    desired cover 1, in every lane."""
+def _at_base(lt, k, e, p0, price, expect, hoard, yields):  # pragma: no cover - compiled
+    """Whether both markets' price and expected price of ``(k, e)`` are the base price, their
+    desired cover 1 and (metal and magnets) the input's price over the yield at most the base
+    price, in every lane."""
     for m in range(2):
         if any_lane(load(lt, price, (k, m, e)) != p0[k, e]) or any_lane(
             load(lt, expect, (k, m, e)) != p0[k, e]
         ):
             return False
         if any_lane(load(lt, hoard, (k, m, e)) != 1.0):
+            return False
+        if k >= 2 and any_lane(load(lt, price, (k - 1, m, e)) / yields[k] > p0[k, e]):
             return False
     return True
 
@@ -235,18 +253,18 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     """Each market's price toward expected^(1 - w) x p0^w x clip(cover, c_min, 1 / c_min)^-s x
     (1 + kappa x unmet share) over ``price_adjust_months``, its cover blended toward the pooled
     cover of both markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets
-    toward their use-weighted mean by the same share, at most ``price_backstop_multiple`` x the
-    base price; the expected price follows the price less its premium; the market's desired cover
-    (``hoard``) moves toward its goal for the price trend, each importer's (``guard``, outside
-    China) toward its goal for the supply controls hold back from it (1 less the least ``open_in``
-    of any form of the element); substitution moves toward its share for the price rise and never
-    falls.
+    toward their use-weighted mean by the same share, a metal or magnet price at least its input's
+    over the yield, and at most ``price_backstop_multiple`` x the base price; the expected price
+    follows the price less its premium; the market's desired cover (``hoard``) moves toward its
+    goal for the price trend, each importer's (``guard``, outside China) toward its goal for the
+    supply controls hold back from it (1 less the least ``open_in`` of any form of the element);
+    substitution moves toward its share for the price rise and never falls.
 
     Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)
     over what they want this month x their ``guard`` x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
     :func:`reesim.kernel.fast_settle.settle`) want, miss and hold nothing. ``tight`` keeps each
     market's unmet share (read by strategic buyers next month); ``resp`` [2, E, lanes] is scratch
-    (a market's cover and premium)."""
+    (a market's cover, then the effects its powers give)."""
     market, p0, piled, dirty, lanes = s.market, s.p0, s.piled, state.dirty, len(lt)
     wanted, missing, inv, stock, reserve = state.wanted, state.missing, state.inv, state.stock, state.reserve
     price, sub, expect, hoard, opened = state.price, state.sub, state.expect, state.hoard, state.open
@@ -254,7 +272,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     k_n, n_n, e_n = dirty.shape
     zero = splat(lt, 0.0)
     kappa = load(lt, par.price_tightness_elasticity, ())
-    adjust = par.price_adjust_months  # months (at least 1)
+    adjust = vmax(load(lt, par.price_adjust_months, ()), 1.0)
     arbitrage, horizon = (
         load(lt, par.arbitrage_share, ()),
         vmax(load(lt, par.price_expectation_months, ()), 1.0),
@@ -266,9 +284,10 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
         load(lt, par.substitution_max_share, ()),
         vmax(load(lt, par.substitution_lag_months, ()), 1.0),
     )
-    w, elasticity, low = par.price_cost_weight, par.price_cover_elasticity, par.price_cover_min
-    backstop = load(lt, par.price_backstop_multiple, ())
-    guard, open_in = state.guard, state.open_in
+    w, elasticity = par.price_cost_weight, par.price_cover_elasticity
+    low = load(lt, par.price_cover_min, ())
+    backstop, yields = load(lt, par.price_backstop_multiple, ()), s.yields
+    guard, open_in, guarded = state.guard, state.open_in, state.guarded
     for e in range(e_n):
         for k in range(k_n):
             d0, u0, h0, d1, u1, h1 = zero, zero, zero, zero, zero, zero  # each market's want, miss, hold
@@ -285,10 +304,11 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 else:
                     d1, u1, h1, g1 = d1 + d, u1 + u, h1 + h, g1 + g
             if not any_lane((d0 != 0.0) | (d1 != 0.0) | (h0 != 0.0) | (h1 != 0.0)) and _at_base(
-                lt, k, e, p0, price, expect, hoard
+                lt, k, e, p0, price, expect, hoard, yields
             ):
-                # Nothing used or held in either market and every price, expectation and desired
-                # cover at the base year: the update leaves them there (to rounding), so skip it.
+                # Nothing used or held in either market, every price, expectation and desired cover
+                # at the base year and no input dearer: the update leaves them there (to
+                # rounding), so skip it.
                 store(tight, (k, 0, e), zero)
                 store(tight, (k, 1, e), zero)
                 continue
@@ -303,17 +323,18 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 short = where(d > EPS, u / d, 0.0)
                 store(tight, (k, m, e), short)
                 own = where(want > EPS, h / where(want > EPS, want, 1.0), 1.0)
-                store(vals, (0, e), own + blend * (pooled - own))
-                store(vals, (1, e), 1.0 + kappa * short)
-                for q in range(
-                    lanes
-                ):  # the powers, lane by lane (none where cover or expectation is at base)
-                    c = min(max(vals[0, e, q], low[q]), 1.0 / low[q])  # a glut as deep as a shortage
-                    effect = 1.0 if c == 1.0 else c ** -elasticity[q]
-                    ex = expect[k, m, e, q]  # expected at the base price: E^(1-w) p0^w is p0 (to rounding)
-                    anchored = p0[k, e] if ex == p0[k, e] else ex ** (1.0 - w[q]) * p0w[k, e, q]
-                    goal = anchored * effect * vals[1, e, q]
-                    price[k, m, e, q] += (goal - price[k, m, e, q]) / max(adjust[q], 1.0)
+                cover = own + blend * (pooled - own)
+                store(vals, (0, e), vmin(vmax(cover, low), 1.0 / low))  # a glut as deep as a shortage
+                # The powers, lane by lane (none where cover or expectation is at base): row 0 of
+                # vals becomes the cover's effect, row 1 the price the expectation anchors.
+                for q in range(lanes):
+                    c, ex = vals[0, e, q], expect[k, m, e, q]
+                    vals[0, e, q] = 1.0 if c == 1.0 else c ** -elasticity[q]
+                    # expected at the base price: E^(1-w) p0^w is p0 (to rounding)
+                    vals[1, e, q] = p0[k, e] if ex == p0[k, e] else ex ** (1.0 - w[q]) * p0w[k, e, q]
+                goal = load(lt, vals, (1, e)) * load(lt, vals, (0, e)) * (1.0 + kappa * short)
+                now = load(lt, price, (k, m, e))
+                store(price, (k, m, e), now + (goal - now) / adjust)
             # Trade closes the gap between the markets as far as controls let China ship what is asked.
             a, b = load(lt, price, (k, 0, e)), load(lt, price, (k, 1, e))
             total = d0 + d1
@@ -321,7 +342,10 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
             pull = arbitrage * load(lt, opened, (k, e))
             for m in range(2):
                 p = load(lt, price, (k, m, e))
-                p = vmin(p + pull * (mean - p), backstop * p0[k, e])  # at most the backstop price
+                p = p + pull * (mean - p)
+                if k >= 2:  # a converted material sells for at least what its input costs
+                    p = vmax(p, load(lt, price, (k - 1, m, e)) / yields[k])
+                p = vmin(p, backstop * p0[k, e])  # at most the backstop price
                 store(price, (k, m, e), p)
                 ex = load(lt, expect, (k, m, e))
                 ex = ex + (p / (1.0 + kappa * load(lt, tight, (k, m, e))) - ex) / horizon
@@ -335,18 +359,12 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 was = load(lt, sub, (k, m, e))
                 store(sub, (k, m, e), was + vmax(sub_max * rel - was, 0.0) / sub_lag)  # it only rises
     # Each importer outside China raises its desired cover for the part of its asks to China that
-    # controls hold back (an element held back in any form puts every form at risk).
+    # controls hold back (an element held back in any form puts every form at risk). Rows not
+    # ``guarded`` (nothing held back this month and no guard up) stay at 1.
     one = splat(lt, 1.0)
     for n in range(n_n):
         for e in range(e_n):
-            settled = True  # nothing held back and no guard up: it stays at 1
-            for k in range(k_n):
-                if any_lane(load(lt, open_in, (k, n, e)) != 1.0) or any_lane(
-                    load(lt, guard, (k, n, e)) != 1.0
-                ):
-                    settled = False
-                    break
-            if settled:
+            if not guarded[n, e]:
                 continue
             aim = one
             if n != s.origin:
@@ -354,6 +372,10 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 for k in range(1, k_n):
                     shut = vmin(shut, load(lt, open_in, (k, n, e)))
                 aim = vmin(1.0 + by_risk * (1.0 - shut), most)
+            up = False
             for k in range(k_n):
                 held = load(lt, guard, (k, n, e))
-                store(guard, (k, n, e), held + (aim - held) / pace)
+                held = held + (aim - held) / pace
+                store(guard, (k, n, e), held)
+                up |= any_lane(held != 1.0)
+            guarded[n, e] = up  # (set again by china_open where controls hold back some form)

@@ -115,12 +115,13 @@ def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
 
 @njit(cache=True, error_model="numpy")
 def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover - compiled
-    """Projects financed and their output (``add[material, node, lane]``), the share of existing
-    plants' output that runs (``running``), and what the floors pay (``floor_paid``; see
-    :mod:`reesim.kernel.fast_market`); then each stage's planned input (base-year input times
-    the stage's ``util``, see :mod:`reesim.kernel.fast_respond`, times the share that runs, plus
-    projects) and the mines' output (``produced[node, element, lane]``). ``planned`` is not written
-    where the mix is zero, nor ``produced`` in rows not listed (``act_e``, ``n_act``; see
+    """Projects financed and their output (``add[material, node, element, lane]``, in each
+    project's own element mix), the share of existing plants' output that runs (``running``), and
+    what the floors pay (``floor_paid``; see :mod:`reesim.kernel.fast_market`); then each stage's
+    planned input (base-year input in the node's feed mix times the stage's ``util``, see
+    :mod:`reesim.kernel.fast_respond`, times the share that runs, plus what projects add over the
+    stage's yield) and the mines' output (``produced[node, element, lane]``). ``planned`` and
+    ``produced`` are not written in rows not listed (``act_e``, ``n_act``; see
     :mod:`reesim.kernel.active`): they must be zero there."""
     add, planned, produced, util, running = (
         now.add,
@@ -131,24 +132,22 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
     )
     mixes, yields, base_in, mine, mine_profile = s.mixes, s.yields, s.base_in, s.mine, s.mine_profile
     act_e, n_act = s.act_e, s.n_act
-    k_n, n_n, e_n = mixes.shape
+    k_n, n_n = mixes.shape[0], mixes.shape[1]
     floors(lt, t, rl, paths, scr)
     projects(lt, t, rl, s, proj, par, state, now, scr)
     existing_running(lt, s, par, state, scr)
     for k in range(k_n - 1):
         y = yields[k + 1]
         for n in range(n_n):
-            run = load(lt, util, (k + 1, n)) * load(lt, running, (k + 1, n))
-            plan = base_in[k, n] * run + load(lt, add, (k + 1, n)) / y
-            for e in range(e_n):
-                if mixes[k, n, e] == 0.0:
-                    continue  # not in this stage's mix: stays zero
-                store(planned, (k, n, e), plan * mixes[k, n, e])
+            plan = base_in[k, n] * (load(lt, util, (k + 1, n)) * load(lt, running, (k + 1, n)))
+            for i in range(n_act[k, n]):
+                e = act_e[k, n, i]
+                store(planned, (k, n, e), plan * mixes[k, n, e] + load(lt, add, (k + 1, n, e)) / y)
     for n in range(n_n):
-        made = mine[n] * (load(lt, util, (0, n)) * load(lt, running, (0, n))) + load(lt, add, (0, n))
+        made = mine[n] * (load(lt, util, (0, n)) * load(lt, running, (0, n)))
         for i in range(n_act[0, n]):
             e = act_e[0, n, i]
-            store(produced, (n, e), made * mine_profile[n, e])
+            store(produced, (n, e), made * mine_profile[n, e] + load(lt, add, (0, n, e)))
 
 
 @njit(cache=True, error_model="numpy")

@@ -77,6 +77,7 @@ class State(NamedTuple):
     proj_run: Array  # [P, lanes] share of a built project's capacity running
     guard: Array  # cell: an importer's desired cover for the supply controls hold back from it
     open_in: Array  # cell: 1 less the share of an importer's use that controls held back
+    guarded: Bools  # [N, E] some form's open_in below 1 this month, or the guard not at 1 (see prices)
 
 
 class Now(NamedTuple):
@@ -90,7 +91,7 @@ class Now(NamedTuple):
     denied_now: Bools  # [D] defence orders refused per pattern
     quota: Array  # cell: most an exporter may ship abroad (inf: no quota)
     stock_rate: Array  # cell: most a stockpile buys
-    add: Array  # [K, N, lanes] capacity from projects
+    add: Array  # cell: output of projects, in their element mixes
     sched: Array  # cell: releases scheduled this month (before the stock caps them)
 
 
@@ -243,7 +244,7 @@ def new_state(
         price.copy(), np.ones((k_n, 2, e_n, lanes)), np.ones((k_n, e_n, lanes)),
         _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros(lanes), np.ones((p_n, lanes)),
-        np.ones(cell), np.ones(cell),
+        np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_),
     )  # fmt: skip
 
 
@@ -319,7 +320,7 @@ def new_now(lt: Lanes, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no co
         np.ones((ctl.content_members.shape[0], lanes)),
         np.full((ctl.content_members.shape[0], lanes), np.inf),
         np.zeros(ctl.denied_members.shape[0], dtype=np.bool_), np.full(cell, np.inf), np.zeros(cell),
-        np.zeros((k_n, n_n, lanes)), np.zeros(cell),
+        np.zeros(cell), np.zeros(cell),
     )  # fmt: skip
 
 

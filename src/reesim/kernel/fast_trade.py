@@ -126,7 +126,8 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     others are not read). ``part[importer, element, lane]`` gets the share of each lane's
     request that is defence demand (tier 1; magnets only). ``to_china[0, element, lane]`` sums
     what the rows asked of China (the origin node), ``to_china[1]`` the licensed part of it;
-    ``china_in[0 or 1, importer, element, lane]`` the same for each importer."""
+    ``china_in[0 or 1, importer, element, lane]`` the same for each importer (written in live rows
+    only: the others are not read)."""
     act_e, n_act, partners = s.act_e, s.n_act, s.partners
     p_share, p_allow, p_denied = s.p_share, s.p_allow, s.p_denied
     content_pattern, defence_share, on = s.content_pattern, s.defence_share, s.origin
@@ -146,7 +147,6 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     zero = splat(lt, 0.0)
     magnets = k == MAGNET
     to_china[:, :, :] = 0.0
-    china_in[:, :, :, :] = 0.0
     for x in range(n_n):
         for ia in range(n_act[k, x]):
             e = act_e[k, x, ia]
@@ -171,6 +171,7 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
             c = content_pattern[k, i, e]
             threshold, kept = load(lt, content_threshold, (c,)), load(lt, content_share, (c,))
             content = any_lane(threshold < np.inf)  # a content rule in force (else origin is not read)
+            of_china, licensed = zero, zero
             for j in range(partners.shape[3]):
                 x = partners[k, i, e, j]
                 if x < 0:
@@ -183,8 +184,7 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 if x == on:  # asked of China, and the licensed part (see fast_market.china_open)
                     store(to_china, (0, e), load(lt, to_china, (0, e)) + asked)
                     store(to_china, (1, e), load(lt, to_china, (1, e)) + w)
-                    store(china_in, (0, i, e), load(lt, china_in, (0, i, e)) + asked)
-                    store(china_in, (1, i, e), load(lt, china_in, (1, i, e)) + w)
+                    of_china, licensed = of_china + asked, licensed + w
                 if magnets:
                     first = zero if denied_now[p_denied[k, i, e, j]] else w * d
                     second, third = w * civil * spot, w * civil * rest
@@ -199,6 +199,8 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                     store(totals, (0, x, e), load(lt, totals, (0, x, e)) + first)
                 store(totals, (1, x, e), load(lt, totals, (1, x, e)) + second)
                 store(totals, (2, x, e), load(lt, totals, (2, x, e)) + third)
+            store(china_in, (0, i, e), of_china)
+            store(china_in, (1, i, e), licensed)
 
 
 @njit(cache=True, error_model="numpy")
@@ -322,6 +324,8 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
             for j in range(open_n[e]):
                 x = open_x[e, j]
                 may = load(lt, offer, (i, e, x))
+                if not any_lane(may > 0.0):
+                    continue  # nothing to get from it: its offer stays zero
                 # The gap spread in proportion to what it can get from each, at most all of that.
                 share = where((may > 0.0) & some, may * vmin(amount / total, 1.0), 0.0)
                 store(offer, (i, e, x), share)
@@ -340,6 +344,8 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
             for j in range(open_n[e]):
                 x = open_x[e, j]
                 share = load(lt, offer, (i, e, x))
+                if not any_lane(share > 0.0):
+                    continue  # asked nothing of it
                 got = where(share > 0.0, share * load(lt, asked, (x, e)), 0.0)
                 store(wide, (i, e, x), load(lt, wide, (i, e, x)) + got)
     return any_full

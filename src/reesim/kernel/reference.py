@@ -8,7 +8,8 @@ each is a function here:
    strategic purchases.
 2. ``supply``: projects financed on expected prices and running, existing plants outside China
    running against their costs (:mod:`reesim.kernel.reference_market`), each stage's planned
-   input, mine output.
+   input (base-year input in the node's feed mix, plus what projects add in their own output
+   mix: a heavy separation circuit takes heavy-element concentrate), mine output.
 3. ``final_demand``: base demand x scenario index x price response x substitution.
 
 Then for each material in chain order (concentrate, oxide, metal, magnet):
@@ -229,20 +230,20 @@ def supply(inputs: Inputs, t: int, runs: int, par: Params, state: State) -> None
     k_n, n_n, e_n = len(MATERIALS), base.dims.n_nodes, base.dims.n_elements
     mixes = state.mixes
     state.level = markets.projects(inputs, t, par, state)
-    state.add = np.zeros((runs, k_n, n_n))
-    for p in range(inputs.proj_node.size):
-        state.add[:, inputs.proj_material[p], inputs.proj_node[p]] += state.level[:, p]
+    state.add = np.zeros((runs, k_n, n_n, e_n))
+    for p in range(inputs.proj_node.size):  # each project's output in its own element mix
+        k, n = inputs.proj_material[p], inputs.proj_node[p]
+        state.add[:, k, n] += state.level[:, p, None] * inputs.proj_out[p][None]
     markets.existing_running(inputs, t, par, state)
     util = state.util * state.running
     base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
     state.planned = np.zeros((runs, k_n, n_n, e_n))
     for k in range(MAGNET):
-        extra = state.add[:, k + 1, :] / base.yields[k + 1]
         running = base_in[k][None, :] * util[:, k + 1]  # base input x the output multiple run
-        state.planned[:, k] = (running + extra)[:, :, None] * mixes[k][None]
+        state.planned[:, k] = running[:, :, None] * mixes[k][None] + state.add[:, k + 1] / base.yields[k + 1]
     state.produced = np.zeros((runs, k_n, n_n, e_n))
-    mined = base.mine[None, :] * util[:, CONCENTRATE] + state.add[:, CONCENTRATE, :]
-    state.produced[:, CONCENTRATE] = mined[:, :, None] * state.mine_profile[None]
+    mined = base.mine[None, :] * util[:, CONCENTRATE]
+    state.produced[:, CONCENTRATE] = mined[:, :, None] * state.mine_profile[None] + state.add[:, CONCENTRATE]
 
 
 def final_demand(inputs: Inputs, t: int, par: Params, state: State) -> None:

@@ -13,8 +13,10 @@ left unmet::
 The price moves toward it over ``price_adjust_months`` and the expected price follows the price
 less its shortage premium (traders see the premium for use left unmet this month as passing)
 over ``price_expectation_months``, so a cover held low makes prices climb month after month and a
-glut makes them fall. No price exceeds ``price_backstop_multiple`` times p0: the backstop price
-(Nordhaus 1973) at which users turn to other designs and materials. Cover is what the market's
+glut makes them fall. A metal or magnet price never falls below its input's price over the
+stage's yield: converters price their output from their raw materials, which are most of their
+cost. No price exceeds ``price_backstop_multiple`` times p0: the backstop price (Nordhaus 1973)
+at which users turn to other designs and materials. Cover is what the market's
 nodes hold (working stock and strategic stock above its reserve) over what they use in a month,
 relative to the base year's cover times the desired-cover multiple. A market's buyers raise that
 multiple when prices rise (``precaution_trend``) and cut it when they fall: hoarding, then
@@ -90,13 +92,14 @@ def projects(inputs: Inputs, t: int, par: Params, state: State) -> Array:
     floor = np.where(inputs.proj_floored[None, :, None], floor, 0.0)
     expected = state.expect[:, inputs.proj_material, market, :]  # [R, P, E]
     revenue = (np.maximum(expected, floor) * inputs.proj_mix[None]).sum(axis=2)  # [R, P] USD/kg
-    # Without a published operating cost a converter's running cost is its input at expected prices.
+    # Without a published operating cost a converter's running cost is its input (in its own
+    # output mix) at expected prices.
     bought = np.zeros(shape)
     for p in range(p_n):
-        k, n = inputs.proj_material[p], inputs.proj_node[p]
+        k = inputs.proj_material[p]
         if k > 0:
             prior = state.expect[:, k - 1, market[p], :]  # [R, E]
-            bought[:, p] = (state.mixes[k - 1][n][None] * prior).sum(axis=1) / inputs.base.yields[k]
+            bought[:, p] = (inputs.proj_out[p][None] * prior).sum(axis=1) / inputs.base.yields[k]
     opex = np.where(opex > 0, opex, bought)
     payback = par.project_payback_months[:, None] * np.maximum(capacity, EPS) * 1000.0  # kg
     cost = opex + np.broadcast_to(inputs.proj_capex, shape) / payback
@@ -197,9 +200,13 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     pull = par.arbitrage_share[:, None, None] * state.open
     for m in (0, 1):
         state.price[:, :, m] += pull * (mean - state.price[:, :, m])
-    # No shortage raises a price above the backstop, where users turn to other designs.
-    backstop = par.price_backstop_multiple[:, None, None, None] * p0[:, :, None, :]
-    np.minimum(state.price, backstop, out=state.price)
+    # A converted material sells for at least what its input costs (metal and magnet makers price
+    # their output from their raw materials), and no price exceeds the backstop.
+    backstop = par.price_backstop_multiple[:, None, None, None] * p0[:, :, None, :]  # [R, K, 1, E]
+    for k in range(state.price.shape[1]):  # in stage order: an input is bounded before its output
+        if k >= 2:
+            np.maximum(state.price[:, k], state.price[:, k - 1] / base.yields[k], out=state.price[:, k])
+        np.minimum(state.price[:, k], backstop[:, k], out=state.price[:, k])
     horizon = np.maximum(par.price_expectation_months, 1.0)[:, None, None, None]
     state.expect += (state.price / np.moveaxis(premium, 1, 2) - state.expect) / horizon
     # Desired cover: each market's buyers with the price trend (speculation); each importer outside

@@ -53,7 +53,7 @@ class State:
     proj_run: Array  # [R, P] share of a built project's capacity running
     level: Array = field(default_factory=lambda: np.zeros(0))  # [R, P] projects' output, t/month
     floor_paid: Array = field(default_factory=lambda: np.zeros(0))  # [R] USD paid by floors this month
-    add: Array = field(default_factory=lambda: np.zeros(0))  # [R, K, N] capacity from projects
+    add: Array = field(default_factory=lambda: np.zeros(0))  # output of projects, in their element mixes
     planned: Array = field(default_factory=lambda: np.zeros(0))  # next stage's planned input
     produced: Array = field(default_factory=lambda: np.zeros(0))  # made this month
     demand: Array = field(default_factory=lambda: np.zeros(0))  # final demand

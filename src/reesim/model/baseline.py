@@ -6,9 +6,16 @@ them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t RE
 
 1. **Mining**: each node's 2024 mine output (USGS MCS 2026) times its element profile
    (``country_deposits`` x ``element_profiles``).
-2. **Separation**: all mined REO is separated in the base year; each node's share of separation
-   is its share of reported separation output (``stage_capacity``). Nodes feed their own plants
-   first; the rest of the world's concentrate is pooled and shipped to nodes short of feed.
+2. **Separation**: all mined REO is separated in the base year, in two circuits
+   (``elements.circuit``): a *light circuit* separates La, Ce, Pr and Nd (and Sc), a *heavy
+   circuit* Sm and heavier, and Y (the SEG and heavy fraction a light circuit passes on as a
+   mixed compound). Each node's share of the world's light-element separation is its share of
+   reported ``separation_light`` output, its share of the heavy elements its share of
+   ``separation_heavy`` output (``stage_capacity``; a heavy circuit counts only from its first
+   year: one reported only after the base year separates nothing in it). Per circuit, nodes feed
+   their own plants first; the rest of the world's concentrate of that circuit's elements is
+   pooled and shipped to nodes short of feed, so a mine's light and heavy elements may go to
+   different countries.
 3. **Magnets and metal**: magnet output by node is reported magnet output times its rare-earth
    content; metal output is what magnet plants need, split by reported metal shares.
    Where mined profiles cannot feed reported magnet output, the gap is closed by *secondary
@@ -58,7 +65,7 @@ class Baseline:
     trade: Array  # [K, N_importer, N_exporter, E] base-year flows
     shares: Array  # [K, N_importer, N_exporter, E] trade shares (rows sum to 1 per element)
     capacity: Array  # [K, N] capacity of the stage producing material k, t REO/month
-    heavy: NDArray[np.bool_]  # [E] True for heavy rare earths (separated in heavy circuits)
+    heavy: NDArray[np.bool_]  # [E] True for the elements of the heavy circuit (Sm and heavier, Y)
     magnet_mix: Array  # [E] element shares of magnet rare-earth content
     yields: Array  # [K] output per input of the stage producing material k (mining = 1)
     defence_share: Array  # [N] share of final magnet demand that is defence
@@ -112,14 +119,19 @@ def mine_profiles(ds: Dataset, dims: Dims, year: int = BASE_YEAR, edition: str =
     return shares
 
 
-def stage_values(ds: Dataset, dims: Dims, stages: tuple[str, ...], year: int = BASE_YEAR) -> Array:
+def stage_values(
+    ds: Dataset, dims: Dims, stages: tuple[str, ...], year: int = BASE_YEAR, later: bool = True
+) -> Array:
     """Per node, the output of ``stages`` in ``year`` (capacity where no output is reported).
 
     For each node and stage the row of ``year`` is used if present, else the latest year before
-    it, else the earliest after it. Units are those of the table (t REO, t metal or t magnet).
+    it, else (with ``later``) the earliest after it; without ``later`` a stage reported only after
+    ``year`` counts nothing. Units are those of the table (t REO, t metal or t magnet).
     """
     sc = ds["stage_capacity"]
     sc = sc[sc["stage"].isin(stages)]
+    if not later:
+        sc = sc[sc["year"] <= year]
     out = np.zeros(dims.n_nodes)
     for (iso, _stage), rows in sc.groupby(["iso3", "stage"]):
         distance = (rows["year"] - year).abs() + (rows["year"] > year) * 0.5
@@ -129,6 +141,40 @@ def stage_values(ds: Dataset, dims: Dims, stages: tuple[str, ...], year: int = B
         if str(iso) != "WLD" and not np.isnan(value):
             out[dims.node(str(iso))] += value
     return out
+
+
+def heavy_circuit(ds: Dataset, dims: Dims) -> NDArray[np.bool_]:
+    """[E] True for the elements a heavy circuit separates, False for the light circuit's."""
+    circuit = dict(zip(ds.elements["symbol"], ds.elements["circuit"], strict=True))
+    return np.array([circuit[s] == "heavy" for s in dims.elements])
+
+
+def _separation(
+    ds: Dataset, dims: Dims, mine: Array, profile: Array, heavy: NDArray[np.bool_]
+) -> tuple[Array, Array]:
+    """Base-year concentrate routing, t REO/month: (flows [N_imp, N_exp, E], own use [N, E]).
+
+    For each circuit, node n separates its share of the world's mined REO of the circuit's
+    elements (its share of the circuit's reported output): its own mine's first, then from a
+    world pool of the rest in proportion to each exporter's surplus, in the exporter's element
+    mix within the circuit. A heavy circuit reported only after the base year does not count.
+    """
+    flows = np.zeros((dims.n_nodes, dims.n_nodes, dims.n_elements))
+    own = np.zeros((dims.n_nodes, dims.n_elements))
+    circuits = (("separation_light", ~heavy, True), ("separation_heavy", heavy, False))
+    for stage, members, later in circuits:
+        share = stage_values(ds, dims, (stage,), later=later)
+        if share.sum() <= 0:
+            raise ValueError(f"stage_capacity has no {stage} output in or before {BASE_YEAR}")
+        part = profile * members  # [N, E] the circuit's elements in each node's mine output
+        within = part.sum(axis=1, keepdims=True)
+        mix = np.divide(part, within, out=np.zeros_like(part), where=within > 0)
+        have = mine * within[:, 0]
+        need = share / share.sum() * have.sum()
+        reo, _ = _pool(need[:, None], have[:, None])
+        flows += reo[:, :, 0][:, :, None] * mix[None, :, :]
+        own += np.minimum(have, need)[:, None] * mix
+    return flows, own
 
 
 def _pool(need: Array, have: Array) -> tuple[Array, Array]:
@@ -181,8 +227,7 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
     """Calibrate the balanced base year from the dataset (see the module docstring)."""
     dims = dims or Dims.from_dataset(ds)
     n, e = dims.n_nodes, dims.n_elements
-    groups = dict(zip(ds.elements["symbol"], ds.elements["group"], strict=True))
-    heavy = np.array([groups[s] == "heavy" for s in dims.elements])
+    heavy = heavy_circuit(ds, dims)
     oxide_to_metal = dict(zip(ds.elements["symbol"], ds.elements["oxide_to_metal"], strict=True))
     y_sep, y_metal = ds.parameter("separation_recovery"), ds.parameter("metal_recovery")
     y_magnet = ds.parameter("magnet_yield_sintered")
@@ -192,12 +237,8 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
     profile = mine_profiles(ds, dims)
     mined = mine[:, None] * profile
 
-    # Separation: node shares of reported separated output; all mined REO is separated.
-    sep_share = stage_values(ds, dims, ("separation_light", "separation_heavy"))
-    sep_share = sep_share / sep_share.sum()
-    conc_flows_reo, _ = _pool((sep_share * mine.sum())[:, None], mine[:, None])
-    conc_flows = conc_flows_reo[:, :, 0][:, :, None] * profile[None, :, :]
-    own_conc = np.minimum(mine, sep_share * mine.sum())[:, None] * profile
+    # Separation, per circuit: node shares of reported separated output; all mined REO is separated.
+    conc_flows, own_conc = _separation(ds, dims, mine, profile, heavy)
     sep_feed = own_conc + conc_flows.sum(axis=1)
     oxide = y_sep * sep_feed
 

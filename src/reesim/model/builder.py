@@ -30,8 +30,8 @@ from reesim.model.scenario import Scenario, month_index
 QuotaRule = tuple[int, int, int, NDArray[np.bool_], Array, Value]
 #: (node, material, t/month at nameplate, start month index, ramp months, opex USD/kg, offtake,
 #: private capex USD (capex less public funding), committed (financed before the scenario starts),
-#: names it goes by (its id, then its facility's)).
-ProjectRow = tuple[int, int, Value, Value, Value, Value, bool, Value, bool, tuple[str, ...]]
+#: names it goes by (its id, then its facility's), element mix of its output [E]).
+ProjectRow = tuple[int, int, Value, Value, Value, Value, bool, Value, bool, tuple[str, ...], Array]
 
 
 def bad(field: str, message: str, hint: str) -> InputError:

@@ -18,7 +18,7 @@ from reesim.model.baseline import Baseline, build_baseline
 from reesim.model.builder import Builder, bad, resolve_places
 from reesim.model.controls import Controls, build
 from reesim.model.costs import MATERIAL_OF_STAGE, stage_opex
-from reesim.model.dims import MATERIALS, Dims
+from reesim.model.dims import MATERIALS, OXIDE, Dims
 from reesim.model.limits import Quotas, Stockpiles, quotas, stockpiles
 from reesim.model.perrun import Value, as_runs, first_run, table
 from reesim.model.scenario import Scenario, month_index
@@ -95,6 +95,7 @@ class Inputs:
     proj_opex: Array  # [R or 1, P] USD/kg REO-eq below which (x idle_price_ratio) the plant idles; 0: never
     proj_offtake: NDArray[np.bool_]  # [P] an offtake keeps the plant running whatever the price
     proj_mix: Array  # [P, E] output mix weighting the project's revenue price
+    proj_out: Array  # [P, E] element mix of the project's output and input (rows sum to 1)
     proj_capex: Array  # [R or 1, P] private capex USD (capex less public funding) its price must recover
     proj_committed: NDArray[np.bool_]  # [P] financed before the scenario starts (or under offtake)
     proj_floored: NDArray[np.bool_]  # [P] a price floor pays it the difference to the market price
@@ -152,6 +153,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     projects = b.projects
     p_n = len(projects)
     proj_material = np.array([p[1] for p in projects], dtype=np.int64)
+    proj_out = np.array([p[10] for p in projects], dtype=float).reshape(p_n, e_n)
     floored, node_floored = _floor_cover(b, dims.node("CHN"))
     return Inputs(
         base=base, months=_labels(scenario.start, t_n), controls=build(b.controls, k_n, n_n, e_n),
@@ -162,7 +164,8 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
         proj_capacity=table([p[2] for p in projects], p_n), proj_start=table([p[3] for p in projects], p_n),
         proj_ramp=table([p[4] for p in projects], p_n), proj_opex=table([p[5] for p in projects], p_n),
         proj_offtake=np.array([p[6] for p in projects], dtype=bool),
-        proj_mix=_project_mix(base, proj_material), proj_capex=table([p[7] for p in projects], p_n),
+        proj_mix=_project_mix(base, proj_material, proj_out), proj_out=proj_out,
+        proj_capex=table([p[7] for p in projects], p_n),
         proj_committed=np.array([p[8] or p[6] for p in projects], dtype=bool),
         proj_floored=floored, node_floored=node_floored, stage_opex=stage_opex(ds, base),
         recycle_rate=b.recycle, price_floor=b.floor,
@@ -229,9 +232,10 @@ def _floor_cover(b: Builder, origin: int) -> tuple[NDArray[np.bool_], NDArray[np
     return floored, node_floored
 
 
-def _project_mix(base: Baseline, materials: NDArray[np.int64]) -> Array:
-    """Revenue weights of each project's output: the world base-year mix of its material."""
+def _project_mix(base: Baseline, materials: NDArray[np.int64], made: Array) -> Array:
+    """Revenue weights of each project's output: for a separation plant its output mix ``made``
+    [P, E] (a heavy circuit sells heavy oxides), else the world base-year mix of its material."""
     world = base.production.sum(axis=1)  # [K, E]
     mix = world / np.maximum(world.sum(axis=1, keepdims=True), 1e-300)
     out: Array = mix[materials] if materials.size else np.zeros((0, base.dims.n_elements))
-    return out
+    return np.where((materials == OXIDE)[:, None], made, out)

@@ -9,9 +9,9 @@ REO-equivalent:
 
 - ``kg_reo``: 1;
 - ``kg_ndpr_oxide``: the Nd + Pr share of the material's base-year output (a plant whose costs
-  are all charged to NdPr breaks even when the basket's NdPr pays them): the plant's country's
-  own output for existing plants (:func:`node_factors`, their revenue basket), the world's for
-  projects (which sell the world mix);
+  are all charged to NdPr breaks even when the basket's NdPr pays them): what the plants of the
+  country made for existing plants (:func:`node_factors`, their revenue basket), the world's for
+  projects;
 - ``kg_metal``: the base year's t metal per t oxide;
 - ``kg_magnet``: t metal per t oxide / ``magnet_re_content`` (t magnet per t REO-equivalent).
 
@@ -92,17 +92,20 @@ def _number(value: object) -> float | None:
 
 def _rows(ds: Dataset) -> list[FacilityCost]:
     table = ds["costs"]
+    columns = ("facility_id", "iso3", "stage", "capex_usd", "opex_usd_per_kg", "opex_per", "year")
+    # (column by column: a row iterator builds a named tuple type on every call, and a batch of
+    # runs asks for the costs once per capacity project)
     return [
         FacilityCost(
-            facility_id=str(row.facility_id),
-            iso3=str(row.iso3),
-            stage=str(row.stage),
-            capex_usd=_number(row.capex_usd),
-            opex_usd_per_kg=_number(row.opex_usd_per_kg),
-            opex_per=str(row.opex_per) or None,
-            year=int(_number(row.year) or 0),
+            facility_id=str(facility_id),
+            iso3=str(iso3),
+            stage=str(stage),
+            capex_usd=_number(capex),
+            opex_usd_per_kg=_number(opex),
+            opex_per=str(per) or None,
+            year=int(_number(year) or 0),
         )
-        for row in table.itertuples(index=False)
+        for facility_id, iso3, stage, capex, opex, per, year in zip(*(table[c] for c in columns), strict=True)
     ]
 
 
@@ -140,10 +143,12 @@ def opex_factors(ds: Dataset, base: Baseline) -> dict[str, Array]:
 
 
 def node_factors(factors: dict[str, Array], base: Baseline, n: int) -> dict[str, Array]:
-    """:func:`opex_factors` for the plants of node ``n``: the NdPr share of the node's own base-year
-    output of each material (its revenue basket), the world's where it makes none."""
+    """:func:`opex_factors` for the plants of node ``n``: the NdPr share of what the node's own
+    plants made of each material in the base year (its revenue basket: mine output, and each
+    stage's input times its yield, without recycled oxide or China's secondary supply), the
+    world's where it makes none."""
     dims = base.dims
-    own = base.production[:, n, :]  # [K, E]
+    own = np.concatenate([base.production[:1, n, :], base.feed[:-1, n, :] * base.yields[1:, None]])  # [K, E]
     totals = own.sum(axis=1)
     ndpr = own[:, [dims.element("Nd"), dims.element("Pr")]].sum(axis=1)
     share = np.divide(ndpr, totals, out=factors["kg_ndpr_oxide"].copy(), where=totals > 0)

@@ -135,6 +135,10 @@ class CapacityProject:
     cancelled. The plant idles in months when its expected revenue price (weighted over its
     output elements, at least the floor that covers it) is below ``idle_price_ratio`` x
     ``opex_usd_per_kg``, unless ``offtake`` holds it up. ``opex_usd_per_kg`` = 0: never idles.
+
+    A separation plant makes the elements of its circuits: those of ``elements`` (light La to Nd,
+    heavy Sm to Lu and Y), else its node's base-year mix, else the light circuit unless
+    ``circuit`` is ``"heavy"`` (see :func:`reesim.model.circuits.project_mix`).
     """
 
     node: str
@@ -150,6 +154,8 @@ class CapacityProject:
     public_usd: float = 0.0
     committed: bool = True
     facility: str = ""
+    elements: tuple[str, ...] = ()
+    circuit: str = ""  # "light" or "heavy" for a separation plant of the dataset, else ""
 
 
 @dataclass(frozen=True)
