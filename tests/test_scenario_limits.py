@@ -79,6 +79,26 @@ def test_files_in_the_folder_and_below_may_be_extended(outside: Path) -> None:
     assert "unknown scenario 'missing.yaml'" in _problem(outside / "gone.yaml").message
 
 
+def test_a_folder_named_with_extends_from_may_be_extended(outside: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "base.yaml").write_text(HEAD + "title: Shared base\n", encoding="utf-8")
+    child = outside / "child.yaml"
+    child.write_text("name: c\nextends: ../shared/base.yaml\n", encoding="utf-8")
+    assert _validate(child)[0] == 2
+    runner = CliRunner()
+    for args, env in ((["--extends-from", str(shared)], {}), ([], {"REESIM_EXTENDS_FROM": str(shared)})):
+        result = runner.invoke(app, [*args, "scenarios", "show", str(child)], env=env)
+        assert result.exit_code == 0 and "Shared base" in result.output, result.output
+        assert "base.yaml" in result.output
+    child.write_text(f"name: c\nextends: {shared / 'base.yaml'}\n", encoding="utf-8")
+    assert runner.invoke(app, ["--extends-from", str(shared), "validate", str(child)]).exit_code == 0
+    child.write_text("name: c\nextends: ../private.yaml\n", encoding="utf-8")  # not in the named folder
+    refused = runner.invoke(app, ["--extends-from", str(shared), "validate", str(child)])
+    assert refused.exit_code == 2 and "secret_key" not in refused.output
+    assert _validate(child)[0] == 2  # the folder is named for one command only
+
+
 def test_text_from_the_editor_may_extend_shipped_scenarios_only(
     outside: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
