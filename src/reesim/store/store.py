@@ -3,7 +3,9 @@
 A record keeps what is needed to reproduce and explain a run: the resolved scenario (after
 ``extends``), the seed, the number of runs, the dataset version, the package version, timings
 and the headline indicators. Monthly series (and, on request, the full outputs of the central
-run) are Parquet files in ``runs/<id>/`` next to the database.
+run) are Parquet files in ``runs/<id>/`` next to the database, with ``tables.json`` listing them.
+A run whose folder or tables are missing or unreadable is reported, with its id and what is
+missing, as an input error.
 
 No half-written runs: Parquet files are written to a temporary folder that is renamed into
 place, and only then is the record inserted in one transaction; folders without a record
@@ -31,6 +33,9 @@ import xarray as xr
 from reesim.errors import InputError, Problem
 
 T = TypeVar("T")
+
+#: The file in a run's folder listing the tables stored, so a missing one is noticed.
+MANIFEST = "tables.json"
 
 #: Seconds to keep retrying while another process holds the database.
 LOCK_TIMEOUT_S = 60.0
@@ -146,6 +151,7 @@ class Store:
         try:
             for name, frame in tables.items():
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / MANIFEST).write_text(json.dumps(sorted(tables)), encoding="utf-8")
             tmp.rename(final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -214,16 +220,49 @@ class Store:
         return RunRecord(**{str(k): (v.item() if hasattr(v, "item") else v) for k, v in data.items()})
 
     def table(self, run_id: str, name: str) -> pd.DataFrame:
-        """One stored Parquet table of a run."""
-        path = self.bulk / self.resolve_id(run_id) / f"{name}.parquet"
+        """One stored Parquet table of a run; a missing or unreadable file is an InputError
+        naming the run and the file."""
+        full = self.resolve_id(run_id)
+        path = self.bulk / full / f"{name}.parquet"
         if not path.exists():
-            raise InputError([Problem(str(path), None, None, f"run has no {name!r} table",
+            self._folder(full)
+            raise InputError([Problem(str(path), None, None, f"run {full} has no {name!r} table",
                                       "full outputs are kept only with --full")])  # fmt: skip
-        return pd.read_parquet(path)
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise damaged(full, path, f"its table {name!r} cannot be read ({exc})") from None
 
     def tables(self, run_id: str) -> list[str]:
-        """Names of the stored tables of a run."""
-        return sorted(p.stem for p in (self.bulk / self.resolve_id(run_id)).glob("*.parquet"))
+        """Names of the stored tables of a run; InputError if the run's folder is gone or a table
+        its :data:`MANIFEST` lists is missing."""
+        full = self.resolve_id(run_id)
+        folder = self._folder(full)
+        found = sorted(p.stem for p in folder.glob("*.parquet"))
+        try:
+            listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return found  # a run stored before runs listed their tables
+        except (OSError, ValueError):
+            raise damaged(full, folder / MANIFEST, "its list of tables cannot be read") from None
+        missing = sorted(set(map(str, listed)) - set(found)) if isinstance(listed, list) else ["?"]
+        if missing:
+            shown = ", ".join(f"{m}.parquet" for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
+            raise damaged(full, folder, f"{len(missing)} of its tables are missing: {shown}")
+        return found
+
+    def _folder(self, full: str) -> Path:
+        """The folder of the run ``full``; InputError if it is missing."""
+        folder = self.bulk / full
+        if not folder.is_dir():
+            raise damaged(full, folder, "its folder of tables is missing")
+        return folder
+
+
+def damaged(run_id: str, path: Path, what: str) -> InputError:
+    """The error for a stored run whose files are missing or damaged."""
+    hint = f"the run cannot be read back: delete it with `reesim runs delete {run_id}` and run it again"
+    return InputError([Problem(str(path), None, None, f"run {run_id}: {what}", hint)])
 
 
 def to_tables(data: xr.Dataset) -> dict[str, pd.DataFrame]:
