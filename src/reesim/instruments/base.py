@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from reesim.language.fields import Date, NonNegative, Share, SourceId, before, fail
+from reesim.language.fields import Date, Months, Share, SourceId, before, fail
 
 if TYPE_CHECKING:
     from reesim.instruments.conversion import Conversion
@@ -48,9 +48,7 @@ class ApprovalStep(Strict):
 
     from_: Date = F(alias="from", description="Month the step starts")
     share: Share = F(unit="fraction", description="Share of requested shipments licensed")
-    review_months: NonNegative = F(
-        0.0, unit="months", description="Months with no approvals at the step's start"
-    )
+    review_months: Months = F(0.0, unit="months", description="Months with no approvals at the step's start")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

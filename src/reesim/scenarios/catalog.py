@@ -32,7 +32,16 @@ def known_for(ds: Dataset) -> Known:
 
 def known_names(ds: Dataset) -> Known:
     """The element, place, sector, facility, source and parameter names of ``ds``."""
+    from reesim.language.fields import parameter_bounds
+
     dims = Dims.from_dataset(ds)
+    table = ds["parameters"]
+    bounds = {
+        str(name): (*parameter_bounds(low, high, str(unit)), str(unit))
+        for name, low, high, unit in zip(
+            table["name"], table["low"].astype(float), table["high"].astype(float), table["unit"], strict=True
+        )
+    }
     places = {*dims.nodes, *dims.node_of_country, *ds.blocs["bloc"].astype(str)}
     return Known(
         elements=dims.elements,
@@ -40,7 +49,8 @@ def known_names(ds: Dataset) -> Known:
         sectors=frozenset(ds["end_products"]["sector"].astype(str)),
         facilities=frozenset(ds["facilities"]["facility_id"].astype(str)),
         sources=frozenset(ds.sources["source_id"].astype(str)),
-        parameters=frozenset(ds["parameters"]["name"].astype(str)),
+        parameters=frozenset(table["name"].astype(str)),
+        parameter_bounds=bounds,
     )
 
 

@@ -9,6 +9,7 @@ in place, ``remove:`` drops inherited ones, and other instruments are appended.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reesim.errors import InputError, Problem
-from reesim.language.fields import Known
+from reesim.language.fields import Known, bounds_problem
 from reesim.language.numbers import Number
 from reesim.scenarios.bundled import scenario_names
 from reesim.scenarios.parents import Refused, Shipped, find_parent
@@ -134,6 +135,9 @@ def problems_from(exc: ValidationError, located: Located) -> list[Problem]:
         found.append((loc, field, err["type"], message, hint))
     out: list[Problem] = []
     seen: set[Loc] = set()
+    # where a value fails every member of a union at the same field, the member's own error
+    # (a distribution's) says more than "not a number": it comes first (the sort is stable)
+    found.sort(key=lambda f: f[2] in _UNION_NOISE)
     for loc, field, kind, message, hint in found:
         deeper = any(other[: len(field)] == field and len(other) > len(field) for _, other, *_ in found)
         if field in seen or (kind in _UNION_NOISE and deeper):
@@ -180,6 +184,15 @@ def validate(located: Located, known: Known) -> ScenarioFile:
     ]
     if unknown:
         raise InputError(unknown)
+    outside = []
+    for p, value in spec.parameters.items():
+        lowest, highest, unit = known.parameter_bounds.get(p, (-math.inf, math.inf, ""))
+        why = bounds_problem(value, lowest, highest)
+        if why is not None:
+            hint = f"{p} is in {unit}" if unit else "see `reesim data show parameters`"
+            outside.append(at(located, ("parameters", p), f"{p} {why}", hint))
+    if outside:
+        raise InputError(outside)
     return spec
 
 
@@ -291,13 +304,23 @@ def merge(parent: Resolved | None, located: Located, spec: ScenarioFile) -> Reso
                 Problem(located.file, 1, key, f"no {key} (and none inherited)", f"add {key}: YYYY-MM")
             )
     if start and horizon:
-        from reesim.language.fields import before
+        from reesim.language.fields import MAX_HORIZON_MONTHS, before, parse_date
 
+        where = ("horizon",) if "horizon" in fields else ("start",)
+        (y0, m0), (y1, m1) = parse_date(start), parse_date(horizon)
+        months = (y1 - y0) * 12 + m1 - m0 + 1
         if before(horizon, start):
-            where = ("horizon",) if "horizon" in fields else ("start",)
             problems.append(
                 at(located, where, f"horizon {horizon} is before start {start}", "give a later horizon")
             )
+        elif months > MAX_HORIZON_MONTHS:
+            problems.append(at(located, where, f"{start} to {horizon} is {months:,} months",
+                               f"simulate at most {MAX_HORIZON_MONTHS // 12} years"))  # fmt: skip
+    if parent is None and spec.remove:
+        message = "remove drops inherited instruments, but nothing is inherited"
+        problems.append(
+            at(located, ("remove",), message, "add extends: (the scenario to build on) or delete remove")
+        )
     if problems:
         raise InputError(problems)
     assert start is not None and horizon is not None
