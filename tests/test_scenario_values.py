@@ -61,6 +61,9 @@ CASES = {
     "normal with .nan mean": (
         "parameters:\n  working_stock_months: {dist: normal, mean: .nan, sd: 1}\n", 5, 25,
         WSM, "mean must be a finite number"),
+    "suspension ending before it starts": (
+        CONTROL + "    suspended: [{from: 2026-01, to: 2025-06}]\n", 10, 37, "instruments[0].suspended[0].to",
+        "to 2025-06 is before from 2026-01"),
     "remove without extends": ("remove: [a]\n", 4, 9, "remove", "nothing is inherited"),
 }  # fmt: skip
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from reesim.language.fields import Date, Months, Share, SourceId, before, fail
 
@@ -41,6 +41,14 @@ class Period(Strict):
     to: Date | None = F(None, description="Month it ends (exclusive); omitted: open-ended")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("to")
+    @classmethod
+    def _after_from(cls, to: str | None, info: ValidationInfo) -> str | None:
+        start = info.data.get("from_")
+        if to is not None and start is not None and before(to, start):
+            raise fail("dates", f"to {to} is before from {start}", "swap the dates or drop to")
+        return to
 
 
 class ApprovalStep(Strict):
