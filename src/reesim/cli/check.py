@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from reesim.cli.common import friendly, out
+from reesim.cli.common import friendly, out, output_folder
 from reesim.errors import InputError, Problem
 from reesim.textfile import read_stdin, read_text
 
@@ -45,6 +45,7 @@ def check(
             [Problem("--lang", None, "--lang", f"unknown language {lang!r}", "use zh, en or auto")]
         )
     text, name = _read(article)
+    output_folder(out_dir)
     detected = language(normalise(text)) if lang == "auto" else lang
     claims = extract(text)
     if len(claims) > MAX_CLAIMS:
