@@ -4,7 +4,8 @@ Everything the page shows comes from these endpoints: the scenario library, live
 scenario's YAML (the same messages as ``reesim validate``), runs as background jobs with progress
 and cancellation, stored runs and their series for the charts, comparisons, the data tables with
 their sources, and the policy timeline. Limits protect the server: runs per request, horizon,
-request size and active jobs, each answered with a clear 4xx. Every request first passes
+request size, active jobs and runs per comparison, each answered with a clear 4xx. Stored runs
+read back are kept in memory (:mod:`reesim.web.cache`). Every request first passes
 :class:`~reesim.web.guard.Guard`: the Host header must name the address the server is bound to
 (against DNS rebinding), the token must match when one is set (header ``X-Reesim-Token`` or
 query ``token``), and bodies are capped while they are received. Scenario YAML sent to the API
@@ -28,6 +29,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from reesim.errors import InputError
+from reesim.web.cache import RunCache
 from reesim.web.guard import Guard, allowed_hosts
 from reesim.web.jobs import JobManager
 
@@ -42,6 +44,7 @@ class Limits:
     max_years: float = 20.0
     max_body_bytes: int = 256_000
     max_jobs: int = 2
+    max_compare: int = 8
 
 
 class RunRequest(BaseModel):
@@ -108,7 +111,9 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     app = FastAPI(title="reesim dashboard", version="1", description=__doc__, lifespan=lifespan)
     ds = load_dataset()
     store = Store(store_path)
+    cache = RunCache(store, ds)
     app.state.jobs = jobs
+    app.state.runs = cache
     user_dir = store.path.parent / "scenarios"  # scenarios saved from the editor
 
     def user_path(name: str) -> Path | None:
@@ -286,10 +291,8 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         ]
 
     def _done(run_id: str) -> Any:
-        from reesim.store.runs import rebuild
-
         try:
-            return rebuild(store, run_id, ds)
+            return cache.get(run_id)
         except InputError as exc:
             raise HTTPException(404, _problems(exc)[0]["text"]) from None
 
@@ -341,9 +344,11 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         """Indicators of two or more stored runs side by side, with differences."""
         from reesim.report.compare_report import compare_rows
 
-        parts = [i for i in ids.split(",") if i]
+        parts = list(dict.fromkeys(i for i in ids.split(",") if i))
         if len(parts) < 2:
             raise HTTPException(422, "give at least two run ids")
+        if len(parts) > limits.max_compare:
+            raise HTTPException(422, f"at most {limits.max_compare} runs in one comparison")
         columns, rows = compare_rows([_done(i) for i in parts])
         return {"columns": columns, "rows": rows}
 
