@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +61,20 @@ def test_folders_of_interrupted_runs_are_ignored_and_cleaned(tmp_path: Path) -> 
     assert list(store.list_runs()["id"]) == ["12345678"]
     assert store.clean() == [".tmp-cafe0000-123"]
     assert [p.name for p in (tmp_path / "runs").iterdir()] == ["12345678"]
+
+
+def test_opening_the_store_removes_stale_leftovers_only(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    store.save(record("12345678"), {"x": pd.DataFrame({"value": [1.0]})})
+    runs = tmp_path / "runs"
+    for name in (".tmp-old00000-1", "0ld00000", ".tmp-new00000-2", "new00000"):
+        (runs / name).mkdir()
+    hours_ago = time.time() - 2 * 3600
+    for name in (".tmp-old00000-1", "0ld00000", "12345678"):
+        os.utime(runs / name, (hours_ago, hours_ago))
+    Store(tmp_path / "runs.duckdb")
+    assert sorted(p.name for p in runs.iterdir()) == [".tmp-new00000-2", "12345678", "new00000"]
+    assert list(Store(tmp_path / "runs.duckdb").list_runs()["id"]) == ["12345678"]
 
 
 def _writer(path: str, prefix: str, count: int) -> None:

@@ -9,8 +9,9 @@ missing, as an input error.
 
 No half-written runs: Parquet files are written to a temporary folder that is renamed into
 place, and only then is the record inserted in one transaction; folders without a record
-(an interrupted run) are ignored and cleaned up. DuckDB lets one process write at a time, so
-every operation opens the database briefly and retries while another process holds it.
+(an interrupted run) are ignored, and removed when the store is opened once they are an hour
+old. DuckDB lets one process write at a time, so every operation opens the database briefly
+and retries while another process holds it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ T = TypeVar("T")
 
 #: The file in a run's folder listing the tables stored, so a missing one is noticed.
 MANIFEST = "tables.json"
+
+#: Seconds after which a run folder without a record is a leftover of an interrupted run.
+STALE_S = 3600.0
 
 #: Seconds to keep retrying while another process holds the database.
 LOCK_TIMEOUT_S = 60.0
@@ -115,6 +119,7 @@ class Store:
                 [Problem(str(self.path), None, "--store", f"cannot create the store: {exc}", hint)]
             ) from None
         self._retry(lambda con: con.execute(_SCHEMA))
+        self.clean(older_than_s=STALE_S, young_tmp=False)
 
     # --- database access with retries -----------------------------------------------------------
 
@@ -179,14 +184,23 @@ class Store:
         shutil.rmtree(self.bulk / full, ignore_errors=True)
         return full
 
-    def clean(self, older_than_s: float = 3600.0) -> list[str]:
-        """Remove folders left by interrupted runs (no record); returns their names."""
+    def clean(self, older_than_s: float = STALE_S, young_tmp: bool = True) -> list[str]:
+        """Remove folders left by interrupted runs (no record) and untouched for ``older_than_s``
+        seconds, and temporary ``.tmp-*`` folders (with ``young_tmp``, also recent ones: only
+        when no other process may be writing); returns their names. Opening a store cleans
+        what is stale, so leftovers of a killed run do not stay forever."""
+        if not any(True for _ in self.bulk.iterdir()):
+            return []
         known = set(self.list_runs()["id"]) if self.path.exists() else set()
         removed = []
         for folder in self.bulk.iterdir():
             name = folder.name
-            stale = time.time() - folder.stat().st_mtime > older_than_s
-            if folder.is_dir() and name not in known and (name.startswith(".tmp-") or stale):
+            try:
+                stale = time.time() - folder.stat().st_mtime > older_than_s
+            except OSError:
+                continue  # removed meanwhile by another process
+            temporary = name.startswith(".tmp-") and (young_tmp or stale)
+            if folder.is_dir() and name not in known and (temporary or stale):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(name)
         return removed
