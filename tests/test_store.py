@@ -128,3 +128,19 @@ def test_quantiles_over_runs_with_and_without_missing_values() -> None:
     q = quantile_series(xr.Dataset({"a": (("run", "month"), values)}))
     np.testing.assert_allclose(q["a"].values[:, 0], [3.2, 16.0, 28.8])
     np.testing.assert_allclose(q["a"].values[:, 1], [4.6, 19, 33.4])
+
+
+@pytest.mark.parametrize("damage", ["text", "empty", "random bytes", "cut short"])
+def test_a_corrupt_store_is_told_from_a_busy_one(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "runs.duckdb"
+    if damage == "cut short":
+        Store(path).save(record("12345678"), {"x": pd.DataFrame({"value": [1.0]})})
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:
+        contents = {"text": b"hello, not a database\n", "empty": b"", "random bytes": os.urandom(20_000)}
+        path.write_bytes(contents[damage])
+    with pytest.raises(InputError) as info:
+        Store(path).list_runs()
+    problem = info.value.problems[0]
+    assert "not a results store reesim can read" in problem.message and "busy" not in problem.message
+    assert "--store" in problem.hint

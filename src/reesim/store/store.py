@@ -139,12 +139,20 @@ class Store:
                 with self._connect() as con:
                     return action(con)
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                if "lock" not in str(exc).lower():
+                    raise _unreadable(self.path, exc) from None
+                if time.monotonic() > deadline:
                     hint = "another reesim process holds it; try again"
                     problem = Problem(str(self.path), None, None, f"the results store is busy: {exc}", hint)
                     raise InputError([problem]) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
+            except (duckdb.SerializationException, duckdb.InternalException, duckdb.CatalogException) as exc:
+                raise _unreadable(self.path, exc) from None
+            except duckdb.Error as exc:
+                if type(exc) is not duckdb.Error or "corrupt" not in str(exc).lower():
+                    raise  # a bug of reesim's, not a damaged file
+                raise _unreadable(self.path, exc) from None
 
     # --- writing ----------------------------------------------------------------------------------
 
@@ -271,6 +279,15 @@ class Store:
         if not folder.is_dir():
             raise damaged(full, folder, "its folder of tables is missing")
         return folder
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    """The error for a store file that is not a DuckDB database reesim can use (corrupt, empty,
+    another program's file): told apart from a store another process holds."""
+    hint = "move the file aside (runs stored in it cannot be read) or give another --store"
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    message = f"not a results store reesim can read: {reason}"
+    return InputError([Problem(str(path), None, None, message, hint)])
 
 
 def damaged(run_id: str, path: Path, what: str) -> InputError:
