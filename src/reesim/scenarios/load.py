@@ -100,7 +100,17 @@ _HINTS = {
     "union_tag_invalid": "see docs/scenarios.md for the instrument kinds",
     "union_tag_not_found": "add kind: (e.g. kind: export_control)",
     "string_pattern_mismatch": "use lower case letters, digits, - and _",
+    "value_error": "see the forms of numbers and distributions in docs/scenarios.md",
+    "greater_than": "give a larger number",
+    "greater_than_equal": "give a larger number",
+    "less_than": "give a smaller number",
+    "less_than_equal": "give a smaller number",
+    "dict_type": "give a mapping, e.g. {dist: uniform, low: 0, high: 1}",
+    "int_parsing": "give a whole number",
+    "int_type": "give a whole number",
 }
+#: The hint of an error whose kind has none of its own.
+_DEFAULT_HINT = "see this field in docs/scenarios.md (or `reesim schema`)"
 
 
 #: Error types that a value failing one member of a union produces next to the real error.
@@ -121,7 +131,7 @@ def problems_from(exc: ValidationError, located: Located) -> list[Problem]:
             parent = _data_loc(located.data, raw[:-1])
             field = (*parent, raw[-1])
             loc = field if err["type"] == "extra_forbidden" else parent
-        hint = str((err.get("ctx") or {}).get("hint", "")) or _HINTS.get(err["type"], "")
+        hint = str((err.get("ctx") or {}).get("hint", "")) or _HINTS.get(err["type"], _DEFAULT_HINT)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = f"unknown field {raw[-1]!r}"
