@@ -15,7 +15,7 @@ from reesim.check.extract import MAX_SENTENCE, extract, sentences
 from reesim.cli import app
 from reesim.textfile import MAX_BYTES
 
-#: Texts that took minutes or never finished when extraction was quadratic.
+#: Texts that take minutes, or never finish, for an extractor quadratic in the length of a sentence.
 ADVERSARIAL = {
     "percent signs": "1% ",
     "percent signs, commas": "1%, ",
@@ -41,7 +41,7 @@ def _seconds(text: str) -> float:
 
 def test_runs_of_percentages_are_read_in_linear_time() -> None:
     extract("warm-up: China mines 60% of rare earths.")
-    assert _seconds("1% " * 20_000) < 1.0  # 60 kB: minutes when each number rescanned its sentence
+    assert _seconds("1% " * 20_000) < 1.0  # 60 kB: minutes if each number rescans its sentence
     small, large = _seconds(_text("1%, ", 50_000)), _seconds(_text("1%, ", 200_000))
     assert large < 8 * small + 0.2  # four times the text, about four times the time
 
