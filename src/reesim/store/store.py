@@ -43,6 +43,9 @@ STALE_S = 3600.0
 
 #: Seconds to keep retrying while another process holds the database.
 LOCK_TIMEOUT_S = 60.0
+#: Seconds to keep retrying while the file does not read as a database: another process may be
+#: creating it. A file that stays unreadable is damaged or not a results store.
+DAMAGED_GRACE_S = 2.0
 
 _SCHEMA = """
 create table if not exists runs (
@@ -132,27 +135,33 @@ class Store:
             con.close()
 
     def _retry(self, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        """Run ``action`` on a fresh connection, retrying while another process holds the file
+        (up to :data:`LOCK_TIMEOUT_S`) and, for :data:`DAMAGED_GRACE_S`, while it does not read
+        as a database (another process may be creating it); then an InputError."""
+        start = time.monotonic()
         delay = 0.02
         while True:
             try:
                 with self._connect() as con:
                     return action(con)
             except duckdb.IOException as exc:
+                waited = time.monotonic() - start
                 if "lock" not in str(exc).lower():
-                    raise _unreadable(self.path, exc) from None
-                if time.monotonic() > deadline:
+                    if waited > DAMAGED_GRACE_S:
+                        raise _unreadable(self.path, exc) from None
+                elif waited > LOCK_TIMEOUT_S:
                     hint = "another reesim process holds it; try again"
                     problem = Problem(str(self.path), None, None, f"the results store is busy: {exc}", hint)
                     raise InputError([problem]) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
             except (duckdb.SerializationException, duckdb.InternalException, duckdb.CatalogException) as exc:
                 raise _unreadable(self.path, exc) from None
             except duckdb.Error as exc:
                 if type(exc) is not duckdb.Error or "corrupt" not in str(exc).lower():
                     raise  # a bug of reesim's, not a damaged file
-                raise _unreadable(self.path, exc) from None
+                if time.monotonic() - start > DAMAGED_GRACE_S:
+                    raise _unreadable(self.path, exc) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
     # --- writing ----------------------------------------------------------------------------------
 
