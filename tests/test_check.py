@@ -105,7 +105,7 @@ def test_check_command_table_stdin_and_report(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["check", "no-such-article.txt"], "cannot read the article"),
+        (["check", "no-such-article.txt"], "no-such-article.txt: no such file"),
         (["check", "README.md", "--lang", "fr"], "unknown language 'fr'"),
     ],
 )

@@ -160,3 +160,43 @@ def test_load_dataset_refuses_defective_data(data_copy: Path, edit_cell: Editor)
     with pytest.raises(InputError) as info:
         load_dataset(data_copy)
     assert "reserves.csv:2" in str(info.value) and "below the minimum" in str(info.value)
+
+
+@pytest.mark.parametrize("file", ["parameters.csv", "prices.csv"])
+def test_a_table_with_only_its_header_is_refused(data_copy: Path, file: str) -> None:
+    path = data_copy / file
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    p = _only(_errors(data_copy), file)
+    assert (p.line, p.message) == (2, "the table has no rows")
+
+
+def test_an_impossible_date_is_refused(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("events.csv", 2, "date", "2010-13-45")
+    p = _only(_errors(data_copy), "events.csv")
+    assert (p.line, p.field) == (2, "date") and "'2010-13-45' is not a date" in p.message
+
+
+def test_a_default_outside_its_range_and_low_above_high(data_copy: Path, edit_cell: Editor) -> None:
+    line = find_line(data_copy, "parameters.csv", name="working_stock_months")
+    edit_cell("parameters.csv", line, "default", "9")
+    p = _only(_errors(data_copy), "parameters.csv")
+    assert (p.line, p.field) == (line, "default") and "outside its range 1-4" in p.message
+    edit_cell("parameters.csv", line, "default", "2")
+    edit_cell("parameters.csv", line, "low", "5")
+    p = _only(_errors(data_copy), "parameters.csv")
+    assert (p.line, p.field) == (line, "low") and "low 5 is above high 4" in p.message
+
+
+def test_a_byte_order_mark_is_read_as_nothing(data_copy: Path) -> None:
+    path = data_copy / "prices.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert _errors(data_copy) == []
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_line(data_copy: Path) -> None:
+    path = data_copy / "countries.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b"Republic", b"R\xe9public", 1)  # a Latin-1 e-acute in line 5
+    path.write_bytes(b"\n".join(lines))
+    p = _only(_errors(data_copy), "countries.csv")
+    assert p.line == 5 and "not UTF-8 text: byte 0xe9" in p.message

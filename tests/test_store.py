@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +63,20 @@ def test_folders_of_interrupted_runs_are_ignored_and_cleaned(tmp_path: Path) -> 
     assert [p.name for p in (tmp_path / "runs").iterdir()] == ["12345678"]
 
 
+def test_opening_the_store_removes_stale_leftovers_only(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    store.save(record("12345678"), {"x": pd.DataFrame({"value": [1.0]})})
+    runs = tmp_path / "runs"
+    for name in (".tmp-old00000-1", "0ld00000", ".tmp-new00000-2", "new00000"):
+        (runs / name).mkdir()
+    hours_ago = time.time() - 2 * 3600
+    for name in (".tmp-old00000-1", "0ld00000", "12345678"):
+        os.utime(runs / name, (hours_ago, hours_ago))
+    Store(tmp_path / "runs.duckdb")
+    assert sorted(p.name for p in runs.iterdir()) == [".tmp-new00000-2", "12345678", "new00000"]
+    assert list(Store(tmp_path / "runs.duckdb").list_runs()["id"]) == ["12345678"]
+
+
 def _writer(path: str, prefix: str, count: int) -> None:
     store = Store(Path(path))
     for i in range(count):
@@ -112,3 +128,19 @@ def test_quantiles_over_runs_with_and_without_missing_values() -> None:
     q = quantile_series(xr.Dataset({"a": (("run", "month"), values)}))
     np.testing.assert_allclose(q["a"].values[:, 0], [3.2, 16.0, 28.8])
     np.testing.assert_allclose(q["a"].values[:, 1], [4.6, 19, 33.4])
+
+
+@pytest.mark.parametrize("damage", ["text", "empty", "random bytes", "cut short"])
+def test_a_corrupt_store_is_told_from_a_busy_one(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "runs.duckdb"
+    if damage == "cut short":
+        Store(path).save(record("12345678"), {"x": pd.DataFrame({"value": [1.0]})})
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:
+        contents = {"text": b"hello, not a database\n", "empty": b"", "random bytes": os.urandom(20_000)}
+        path.write_bytes(contents[damage])
+    with pytest.raises(InputError) as info:
+        Store(path).list_runs()
+    problem = info.value.problems[0]
+    assert "not a results store reesim can read" in problem.message and "busy" not in problem.message
+    assert "--store" in problem.hint

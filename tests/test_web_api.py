@@ -25,7 +25,7 @@ def client(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> TestCl
     app = create_app(
         store_path, tmp_path_factory.mktemp("out"), limits=Limits(max_runs=3, max_years=5, max_jobs=1)
     )
-    return TestClient(app)
+    return TestClient(app, base_url="http://localhost")
 
 
 def _wait(client: TestClient, job_id: str) -> dict[str, object]:
@@ -118,7 +118,9 @@ def test_data_and_timeline(client: TestClient) -> None:
 
 
 def test_token_required_when_set(tmp_path: Path) -> None:
-    guarded = TestClient(create_app(tmp_path / "runs.duckdb", tmp_path, token="s3cret-token"))
+    guarded = TestClient(
+        create_app(tmp_path / "runs.duckdb", tmp_path, token="s3cret-token"), base_url="http://localhost"
+    )
     assert guarded.get("/api/scenarios").status_code == 401
     assert guarded.get("/api/scenarios", headers={"X-Reesim-Token": "s3cret-token"}).status_code == 200
     assert guarded.get("/", params={"token": "s3cret-token"}).status_code == 200
@@ -131,7 +133,10 @@ def test_serve_refuses_short_tokens_and_generates_one_off_loopback() -> None:
     assert not is_loopback("0.0.0.0") and not is_loopback("example.org")
 
 
-APP = create_app(None, Path("reports"), limits=Limits(max_runs=1, max_years=0.5, max_jobs=1))
+# bound, as far as the Host check goes, to the name schemathesis's ASGI client sends
+APP = create_app(
+    None, Path("reports"), limits=Limits(max_runs=1, max_years=0.5, max_jobs=1), host="testserver"
+)
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 

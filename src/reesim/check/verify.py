@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from reesim.check.extract import Claim
 from reesim.dataset.model import Dataset
@@ -70,52 +69,65 @@ def _share(claim: Claim, shares: dict[str, tuple[float, str]]) -> Verdict:
     return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
 
 
-def _event(claim: Claim, ds: Dataset) -> Verdict:
-    events = ds["events"]
-    kinds = {claim.event} | ({"suspension"} if claim.event == "suspension" else set())
-    rows = events[events["kind"].isin(kinds)]
-    named = set(claim.elements)
+@dataclass(frozen=True)
+class _Event:
+    """One row of the ``events`` table, as the checks read it."""
 
-    def overlaps(cell: object) -> bool:
-        have = {e for e in str(cell).split(";") if e and e != "nan"}
-        return not named or not have or bool(named & have)
-
-    same = rows[
-        [
-            str(d)[:7] == claim.value and overlaps(e)
-            for d, e in zip(rows["date"], rows["elements"], strict=True)
-        ]
-    ]
-    if not same.empty:
-        row = same.iloc[0]
-        return Verdict(claim, SUPPORTED, f"{row['date']}: {row['what']}", str(row["source_id"]))
-    if named:
-        other = rows[[bool(named & {e for e in str(c).split(";")}) for c in rows["elements"]]]
-        if not other.empty:
-            row = other.iloc[0]
-            return Verdict(claim, CONTRADICTED, f"{row['date']}: {row['what']}", str(row["source_id"]))
-    return Verdict(claim, NOT_COVERED, "", "")
+    kind: str
+    month: str
+    elements: frozenset[str]
+    figure: str
+    source: str
+    parties: str
+    amounts: tuple[float, ...]
 
 
 _AMOUNT = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(billion|million)", re.I)
 
 
-def _money(claim: Claim, ds: Dataset) -> Verdict:
-    """The event that mentions the amount, preferring one of the same kind naming the same places."""
-    best: tuple[int, Any] | None = None
+def _events(ds: Dataset) -> list[_Event]:
+    """The events table read once for all the claims of an article."""
+    out = []
     for row in ds["events"].itertuples(index=False):
-        for m in _AMOUNT.finditer(str(row.what)):
-            amount = float(m.group(1)) * (1e9 if m.group(2).lower() == "billion" else 1e6)
+        amounts = tuple(
+            float(m.group(1)) * (1e9 if m.group(2).lower() == "billion" else 1e6)
+            for m in _AMOUNT.finditer(str(row.what))
+        )
+        have = frozenset(e for e in str(row.elements).split(";") if e and e != "nan")
+        figure, parties = f"{row.date}: {row.what}", f"{row.actor};{row.targets}"
+        out.append(
+            _Event(str(row.kind), str(row.date)[:7], have, figure, str(row.source_id), parties, amounts)
+        )
+    return out
+
+
+def _event(claim: Claim, events: list[_Event]) -> Verdict:
+    kinds = {claim.event} | ({"suspension"} if claim.event == "suspension" else set())
+    rows = [e for e in events if e.kind in kinds]
+    named = set(claim.elements)
+    same = [e for e in rows if e.month == claim.value and (not named or not e.elements or named & e.elements)]
+    if same:
+        return Verdict(claim, SUPPORTED, same[0].figure, same[0].source)
+    if named:
+        other = [e for e in rows if named & e.elements]
+        if other:
+            return Verdict(claim, CONTRADICTED, other[0].figure, other[0].source)
+    return Verdict(claim, NOT_COVERED, "", "")
+
+
+def _money(claim: Claim, events: list[_Event]) -> Verdict:
+    """The event that mentions the amount, preferring one of the same kind naming the same places."""
+    best: tuple[int, _Event] | None = None
+    for event in events:
+        for amount in event.amounts:
             if abs(amount - float(claim.value)) > 0.01 * amount:
                 continue
-            parties = f"{row.actor};{row.targets}"
-            score = int(2 * (str(row.kind) == claim.event) + sum(p in parties for p in claim.places))
+            score = int(2 * (event.kind == claim.event) + sum(p in event.parties for p in claim.places))
             if best is None or score > best[0]:
-                best = (score, row)
+                best = (score, event)
     if best is None:
         return Verdict(claim, NOT_COVERED, "", "")
-    row = best[1]
-    return Verdict(claim, SUPPORTED, f"{row.date}: {row.what}", str(row.source_id))
+    return Verdict(claim, SUPPORTED, best[1].figure, best[1].source)
 
 
 def _quantity(claim: Claim, ds: Dataset) -> Verdict:
@@ -133,20 +145,31 @@ def _quantity(claim: Claim, ds: Dataset) -> Verdict:
 
 
 def verify(claims: list[Claim], ds: Dataset, base: Baseline) -> list[Verdict]:
-    """A verdict for every claim."""
+    """A verdict for every claim. Claims that say the same thing are judged once: an article
+    repeats itself, and a long text may make the same claim thousands of times."""
     shares = china_shares(ds, base)
+    events = _events(ds)
+    judged: dict[tuple[object, ...], Verdict] = {}
     out = []
     for claim in claims:
-        if claim.kind == "share":
-            out.append(_share(claim, shares))
-        elif claim.kind == "event":
-            out.append(_event(claim, ds))
-        elif claim.kind == "money":
-            out.append(_money(claim, ds))
-        elif claim.kind == "quantity":
-            out.append(_quantity(claim, ds))
-        else:
-            months = ds.parameter("working_stock_months")
-            note = f"not in the data; the model assumes working stocks of {months:g} months"
-            out.append(Verdict(claim, NOT_COVERED, note, "parameters.csv (working_stock_months)"))
+        key = (claim.kind, claim.value, claim.unit, claim.qualifier, tuple(claim.places),
+               tuple(claim.elements), claim.stage, claim.event, claim.year)  # fmt: skip
+        if key not in judged:
+            judged[key] = _judge(claim, ds, shares, events)
+        done = judged[key]
+        out.append(Verdict(claim, done.verdict, done.figure, done.source))
     return out
+
+
+def _judge(claim: Claim, ds: Dataset, shares: dict[str, tuple[float, str]], events: list[_Event]) -> Verdict:
+    if claim.kind == "share":
+        return _share(claim, shares)
+    if claim.kind == "event":
+        return _event(claim, events)
+    if claim.kind == "money":
+        return _money(claim, events)
+    if claim.kind == "quantity":
+        return _quantity(claim, ds)
+    months = ds.parameter("working_stock_months")
+    note = f"not in the data; the model assumes working stocks of {months:g} months"
+    return Verdict(claim, NOT_COVERED, note, "parameters.csv (working_stock_months)")

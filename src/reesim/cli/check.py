@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from reesim.cli.common import friendly, out
+from reesim.cli.common import friendly, out, output_folder
 from reesim.errors import InputError, Problem
+from reesim.textfile import read_stdin, read_text
 
-MAX_BYTES = 1_000_000
+#: Most claims checked in one article: more is not an article (each claim repeats its sentence
+#: in the table, the JSON and the report, so the output would be hundreds of times the input).
+MAX_CLAIMS = 10_000
+#: Rows of the table printed in the terminal; the report and ``--json`` have every claim.
+MAX_ROWS = 200
 
 
 def check(
@@ -40,9 +45,17 @@ def check(
             [Problem("--lang", None, "--lang", f"unknown language {lang!r}", "use zh, en or auto")]
         )
     text, name = _read(article)
+    output_folder(out_dir)
     detected = language(normalise(text)) if lang == "auto" else lang
+    claims = extract(text)
+    if len(claims) > MAX_CLAIMS:
+        where = article if article != "-" else "standard input"
+        raise InputError(
+            [Problem(where, None, None, f"{len(claims):,} claims found, more than {MAX_CLAIMS:,}",
+                     "check one article at a time")]
+        )  # fmt: skip
     ds = load_dataset()
-    verdicts = verify(extract(text), ds, build_baseline(ds))
+    verdicts = verify(claims, ds, build_baseline(ds))
     scenario = draft([v.claim for v in verdicts], name, ds, article if article != "-" else "standard input")
     path = None
     if scenario is not None:
@@ -54,51 +67,39 @@ def check(
         resolve(str(path), ds)  # the draft must be a valid scenario
     if as_json:
         keep = {"places", "elements", "stage", "event", "qualifier"}
-        claims = [
+        rows = [
             {"sentence": v.claim.sentence, "kind": v.claim.kind, "value": v.claim.value, "unit": v.claim.unit,
              "verdict": v.verdict, "figure": v.figure, "source": v.source,
              "context": {k: val for k, val in asdict(v.claim).items() if k in keep}}
             for v in verdicts
         ]  # fmt: skip
         typer.echo(
-            json.dumps({"language": detected, "claims": claims, "scenario": scenario}, ensure_ascii=False)
+            json.dumps({"language": detected, "claims": rows, "scenario": scenario}, ensure_ascii=False)
         )
         return
-    table = Table(title=f"Claims in {article} ({detected})", show_lines=True)
+    table = Table(title=f"Claims in {escape(article)} ({detected})", show_lines=True)
     for col in ("sentence", "kind", "value", "verdict", "dataset", "source"):
         table.add_column(col, overflow="fold")
     colours = {"supported": "green", "contradicted": "red"}
-    for v in verdicts:
+    for v in verdicts[:MAX_ROWS]:
         value = f"{v.claim.value:.0%}" if v.claim.kind == "share" else str(v.claim.value)
-        table.add_row(v.claim.sentence, v.claim.kind, value, v.verdict, v.figure, v.source,
-                      style=colours.get(v.verdict))  # fmt: skip
+        table.add_row(escape(v.claim.sentence), v.claim.kind, escape(value), v.verdict, escape(v.figure),
+                      escape(v.source), style=colours.get(v.verdict))  # fmt: skip
     out.print(table if verdicts else "No claims reesim can judge were found.")
+    if len(verdicts) > MAX_ROWS:
+        out.print(f"The first {MAX_ROWS} of {len(verdicts):,} claims; the report has them all.")
     report = _report(verdicts, scenario, article, out_dir, name)
     if path is not None:
-        out.print(f"Drafted scenario: [bold]{path}[/bold] (run it with `reesim run {path}`)")
-    out.print(f"Report written to [bold]{report}[/bold]")
+        shown = escape(str(path))
+        out.print(f"Drafted scenario: [bold]{shown}[/bold] (run it with `reesim run {shown}`)")
+    out.print(f"Report written to [bold]{escape(str(report))}[/bold]")
 
 
 def _read(article: str) -> tuple[str, str]:
+    """The article's text (at most :data:`~reesim.textfile.MAX_BYTES` of UTF-8) and its name."""
     if article == "-":
-        return sys.stdin.read(MAX_BYTES), "stdin"
-    path = Path(article)
-    try:
-        raw = path.read_bytes()[: MAX_BYTES + 1]
-    except OSError as exc:
-        raise InputError(
-            [Problem(article, None, None, f"cannot read the article: {exc.strerror}", "check the path")]
-        ) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(
-            [Problem(article, None, None, "article larger than 1 MB", "check one article at a time")]
-        )
-    try:
-        return raw.decode("utf-8"), path.stem
-    except UnicodeDecodeError:
-        raise InputError(
-            [Problem(article, None, None, "not UTF-8 text", "save the article as UTF-8")]
-        ) from None
+        return read_stdin(), "stdin"
+    return read_text(Path(article), article), Path(article).stem
 
 
 def _report(verdicts: list, scenario: str | None, article: str, out_dir: Path, name: str) -> Path:  # type: ignore[type-arg]

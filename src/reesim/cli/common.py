@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -53,7 +54,26 @@ err = WideConsole(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def output_folder(path: Path, option: str = "--out") -> Path:
+    """``path`` made ready to write reports into, checked before any work is done: an existing
+    file, or a folder that cannot be made or written, is an InputError (exit 2) naming ``option``."""
+    hint = f"give {option} a folder reesim may write in"
+    if path.exists() and not path.is_dir():
+        raise InputError([Problem(str(path), None, option, "exists and is not a folder", hint)])
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(path), None, option, f"cannot make the folder: {exc.strerror}", hint)]
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError([Problem(str(path), None, option, "the folder is not writable", hint)])
+    return path
+
+
 def print_problems(problems: list[Problem]) -> None:
+    """Each problem on its own line; the text of the input (which may hold ``[...]``) is shown as
+    written, never read as console markup."""
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
         err.print(f"[{colour}]{p.severity}[/{colour}] {escape(str(p))}", highlight=False, soft_wrap=True)

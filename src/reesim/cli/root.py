@@ -39,6 +39,7 @@ app = typer.Typer(
 data_app = typer.Typer(no_args_is_help=True, help="List, show and check the bundled, sourced dataset.")
 app.add_typer(data_app, name="data")
 
+
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Folder of dataset CSV files to use instead of the bundled data."),
@@ -68,8 +69,23 @@ def root(
             "--version", callback=_print_version, is_eager=True, help="Print the reesim and dataset versions."
         ),
     ] = False,
+    extends_from: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--extends-from",
+            envvar="REESIM_EXTENDS_FROM",
+            help="Folder whose scenario files any scenario may extend (repeatable); without it, "
+            "`extends` names shipped scenarios and files in the extending file's own folder only.",
+            exists=True,
+            file_okay=False,
+            dir_okay=True,
+        ),
+    ] = None,
 ) -> None:
     """Simulate the global rare-earth supply chain."""
+    from reesim.scenarios.parents import allow_folders
+
+    allow_folders(extends_from or [])
 
 
 #: Long free-text columns hidden from the terminal view unless --full is given.

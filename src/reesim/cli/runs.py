@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from reesim.cli.common import friendly, out, runs_progress
+from reesim.cli.common import friendly, out, output_folder, runs_progress
 from reesim.errors import InputError, Problem
 
 runs_app = typer.Typer(no_args_is_help=True, help="List, show, delete and export stored runs.")
@@ -79,6 +79,7 @@ def run(
 
         hint = did_you_mean(executor, EXECUTORS)
         raise InputError([Problem("--executor", None, "--executor", f"unknown executor {executor!r}", hint)])
+    output_folder(out_dir)
     done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full,
                          executor=executor, workers=workers, address=address)  # fmt: skip
     if as_json:
@@ -155,6 +156,7 @@ def compare(
                 )
             ]
         )
+    output_folder(out_dir)
     st = _store(store)
     done = []
     for ref in scenarios:
@@ -265,15 +267,15 @@ def runs_export(
         )
     st = _store(store)
     full = st.resolve_id(run_id)
-    target = out_dir / full
-    target.mkdir(parents=True, exist_ok=True)
-    for name in st.tables(full):
+    names = st.tables(full)  # checks the run's files before anything is written
+    target = output_folder(out_dir / full)
+    for name in names:
         frame = st.table(full, name)
         if fmt == "csv":
             frame.to_csv(target / f"{name}.csv", index=False)
         else:
             frame.to_parquet(target / f"{name}.parquet", index=False)
-    out.print(f"{len(st.tables(full))} tables written to [bold]{escape(str(target))}[/bold]")
+    out.print(f"{len(names)} tables written to [bold]{escape(str(target))}[/bold]")
 
 
 def report(
@@ -285,6 +287,7 @@ def report(
     from reesim.dataset import load_dataset
     from reesim.store.runs import rebuild, write_report
 
+    output_folder(out_dir)
     st = _store(store)
     ds = load_dataset()
     path = write_report(rebuild(st, run_id, ds), ds, out_dir)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from reesim.cli.common import err, friendly, out, print_problems
@@ -54,14 +55,14 @@ def scenarios_show(
     from reesim.scenarios import load
 
     r = load(scenario)
-    out.print(f"[bold]{r.name}[/bold]: {r.title}")
-    out.print(f"{r.start} to {r.horizon}; from {' <- '.join(Path(f).name for f in r.files)}")
+    out.print(f"[bold]{escape(r.name)}[/bold]: {escape(r.title)}")
+    out.print(escape(f"{r.start} to {r.horizon}; from {' <- '.join(Path(f).name for f in r.files)}"))
     if r.description:
-        out.print(r.description.strip())
+        out.print(escape(r.description.strip()))
     if r.parameters:
-        out.print("parameters: " + ", ".join(f"{k} = {_value(v)}" for k, v in r.parameters.items()))
+        out.print(escape("parameters: " + ", ".join(f"{k} = {_value(v)}" for k, v in r.parameters.items())))
     if r.blocs:
-        out.print("blocs: " + "; ".join(f"{k} = {', '.join(v)}" for k, v in r.blocs.items()))
+        out.print(escape("blocs: " + "; ".join(f"{k} = {', '.join(v)}" for k, v in r.blocs.items())))
     table = Table(title="Instruments", show_lines=True)
     for col in ("#", "kind", "id", "when", "what"):
         table.add_column(col, overflow="fold")
@@ -71,7 +72,7 @@ def scenarios_show(
         if inst.note:
             what = f"{inst.note.strip()}\n{what}"
         when = f"{inst.start or '-'}" + (f" to {inst.end}" if inst.end else "")
-        table.add_row(str(n + 1), inst.kind, inst.id or "", when, what)
+        table.add_row(str(n + 1), inst.kind, escape(inst.id or ""), escape(when), escape(what))
     out.print(table)
     if r.sources:
         from reesim.dataset import load_dataset
@@ -104,7 +105,7 @@ def validate(
                                     "please report this with the file")])  # fmt: skip
             raise typer.Exit(1) from None
         count = len(scenario.instruments)
-        out.print(f"[green]ok[/green] {ref}: {scenario.months} months, {count} engine instruments")
+        out.print(f"[green]ok[/green] {escape(ref)}: {scenario.months} months, {count} engine instruments")
     if failed:
         err.print(f"{failed} of {len(files)} file(s) have problems")
         raise typer.Exit(2)

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 import typer
+from rich.markup import escape
 
 from reesim.cli.common import friendly, out
 from reesim.errors import InputError, Problem
+from reesim.web.guard import is_loopback
 
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only listens on this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+__all__ = ["is_loopback", "register", "serve"]
 
 
 def serve(
@@ -45,9 +39,10 @@ def serve(
         raise InputError(
             [Problem("--token", None, "--token", "token shorter than 8 characters", "use a longer one")]
         )
-    app = create_app(store, out_dir, token)
-    address = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
-    out.print(f"reesim dashboard at [bold]{address}[/bold] (Ctrl-C to stop)")
+    app = create_app(store, out_dir, token, host=host)
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/" + (f"?token={quote(token, safe='')}" if token else "")
+    out.print(f"reesim dashboard at [bold]{escape(address)}[/bold] (Ctrl-C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -29,9 +29,43 @@ def check_dataset(data_dir: Path | None = None) -> list[Problem]:
     An empty list (or warnings only) means the data passed.
     """
     dataset, problems = read_dataset(data_dir)
-    for check in (check_provenance, check_references, check_keys, check_rules):
+    unread = {p.file for p in problems if p.severity == "error" and p.line in (None, 1)}
+    problems.extend(p for p in check_rows(dataset) if p.file not in unread)  # not read: said already
+    for check in (check_ranges, check_provenance, check_references, check_keys, check_rules):
         problems.extend(check(dataset))
     return problems
+
+
+def check_rows(ds: Dataset) -> list[Problem]:
+    """Every table has rows: the model reads each of them (a header alone would fail a run)."""
+    return [
+        Problem(ds.files[name], 2, None, "the table has no rows", "restore its rows (the model needs them)")
+        for name in ds.schema.tables
+        if len(ds[name]) == 0 and name in ds.files
+    ]
+
+
+def check_ranges(ds: Dataset) -> list[Problem]:
+    """In tables with ``low`` and ``high`` columns, low is at most high and a ``default`` (or
+    ``value``) lies between them."""
+    out: list[Problem] = []
+    for name in ds.schema.tables:
+        frame = ds[name]
+        if not {"low", "high"} <= set(frame.columns):
+            continue
+        centre = next((c for c in ("default", "value") if c in frame.columns), None)
+        for row in frame.to_dict("records"):
+            low, high, line = row["low"], row["high"], int(row[LINE])
+            if pd.isna(low) or pd.isna(high):
+                continue
+            if low > high:
+                out.append(Problem(ds.files[name], line, "low", f"low {low:g} is above high {high:g}",
+                                   "swap them"))  # fmt: skip
+            elif centre is not None and not pd.isna(row[centre]) and not low <= row[centre] <= high:
+                out.append(Problem(ds.files[name], line, centre,
+                                   f"{centre} {row[centre]:g} is outside its range {low:g}-{high:g}",
+                                   f"give a {centre} within the range, or widen the range"))  # fmt: skip
+    return out
 
 
 def check_provenance(ds: Dataset) -> list[Problem]:

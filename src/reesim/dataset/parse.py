@@ -9,7 +9,9 @@ dataset that had any error.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
+import io
 import math
 import re
 from collections.abc import Collection
@@ -18,12 +20,16 @@ from pathlib import Path
 import pandas as pd
 
 from reesim.dataset.schema import ColumnSpec, TableSpec
-from reesim.errors import Problem
+from reesim.errors import InputError, Problem
+from reesim.textfile import read_bytes
+
+#: Largest table file read, in bytes (the largest bundled table is a few hundred kB).
+MAX_TABLE_BYTES = 50_000_000
 
 #: Column added to every parsed table: the 1-based line of the row in its file (header = line 1).
 LINE = "line"
 
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$", re.ASCII)
 _TRUE = {"yes", "true", "1"}
 _FALSE = {"no", "false", "0"}
 
@@ -60,7 +66,7 @@ def _parse_cell(col: ColumnSpec, raw: str, elements: frozenset[str]) -> tuple[Ce
             return None, f"{raw} is above the maximum {col.maximum:g}", _range_hint(col)
         return number, None, ""
     if kind == "date":
-        if not _DATE.match(raw):
+        if not _DATE.match(raw) or not _real_date(raw):
             return None, f"{raw!r} is not a date", "write YYYY-MM-DD, YYYY-MM or YYYY"
         return raw, None, ""
     if kind == "bool":
@@ -88,6 +94,16 @@ def _parse_cell(col: ColumnSpec, raw: str, elements: frozenset[str]) -> tuple[Ce
     return ";".join(parts), None, ""
 
 
+def _real_date(raw: str) -> bool:
+    """Whether ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` names a month and day that exist."""
+    parts = [int(p) for p in raw.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
 def _range_hint(col: ColumnSpec) -> str:
     low = "-inf" if col.minimum is None else f"{col.minimum:g}"
     high = "inf" if col.maximum is None else f"{col.maximum:g}"
@@ -111,20 +127,27 @@ def parse_table(
         )
         return _empty(spec), problems
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            rows: list[list[str]] = []
-            starts: list[int] = []
-            previous = 0
-            for fields in reader:
-                rows.append(fields)
-                starts.append(previous + 1)  # a quoted field may span lines: report where the row starts
-                previous = reader.line_num
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(shown_as, None, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")
-        )
+        content = read_bytes(path, shown_as, limit=MAX_TABLE_BYTES)
+    except InputError as exc:  # a folder, a device, a file of gigabytes
+        problems.extend(exc.problems)
         return _empty(spec), problems
+    try:
+        text = content.decode("utf-8-sig")  # a byte-order mark, as some spreadsheets write, is skipped
+    except UnicodeDecodeError as exc:
+        line = content.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8 text: byte 0x{content[exc.start]:02x} ({exc.reason})"
+        problems.append(Problem(shown_as, line, None, message, "save the file as UTF-8"))
+        # read on with the byte replaced, so that one bad byte is one error, not one per reference
+        text = content.decode("utf-8-sig", errors="replace")
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows: list[list[str]] = []
+        starts: list[int] = []
+        previous = 0
+        for fields in reader:
+            rows.append(fields)
+            starts.append(previous + 1)  # a quoted field may span lines: report where the row starts
+            previous = reader.line_num
     except csv.Error as exc:
         problems.append(Problem(shown_as, None, None, f"not a valid CSV file ({exc})", "check quoting"))
         return _empty(spec), problems

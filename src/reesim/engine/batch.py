@@ -68,6 +68,24 @@ class Batch:
         return replace(head, central_run=check(central, figures))
 
 
+#: Most years one run may simulate (as a scenario's own horizon may).
+MAX_HORIZON_YEARS = 100
+#: Seeds are stored as signed 64-bit integers.
+MAX_SEED = 2**63 - 1
+
+
+def _check_options(horizon_years: float | None, seed: int | None) -> None:
+    """Refuse a horizon or seed the run could not use or store, before anything is simulated."""
+    from reesim.errors import InputError, Problem
+
+    if horizon_years is not None and not (0 < horizon_years <= MAX_HORIZON_YEARS):
+        hint = f"give a number of years above 0 and at most {MAX_HORIZON_YEARS}"
+        raise InputError([Problem("--horizon", None, "--horizon", f"horizon of {horizon_years} years", hint)])
+    if seed is not None and not (0 <= seed <= MAX_SEED):
+        raise InputError([Problem("--seed", None, "--seed", f"seed {seed} out of range",
+                                  f"give a whole number from 0 to {MAX_SEED}")])  # fmt: skip
+
+
 def run_batch(
     ref: Any,
     runs: int = 1,
@@ -98,6 +116,7 @@ def run_batch(
     from reesim.uncertainty.executors import Chunk, ChunkResult, make_executor, simulate_chunk
     from reesim.uncertainty.sample import parameter_ranges, uncertain_numbers
 
+    _check_options(horizon_years, seed)
     t0 = time.perf_counter()
     ds = dataset or load_dataset()
     base = baseline or build_baseline(ds)

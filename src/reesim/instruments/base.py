@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from reesim.language.fields import Date, NonNegative, Share, SourceId, before, fail
+from reesim.language.fields import Date, Months, Share, SourceId, before, fail
 
 if TYPE_CHECKING:
     from reesim.instruments.conversion import Conversion
@@ -42,15 +42,21 @@ class Period(Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @field_validator("to")
+    @classmethod
+    def _after_from(cls, to: str | None, info: ValidationInfo) -> str | None:
+        start = info.data.get("from_")
+        if to is not None and start is not None and before(to, start):
+            raise fail("dates", f"to {to} is before from {start}", "swap the dates or drop to")
+        return to
+
 
 class ApprovalStep(Strict):
     """From ``from``, licences approve ``share`` of requests, after ``review_months`` of review."""
 
     from_: Date = F(alias="from", description="Month the step starts")
     share: Share = F(unit="fraction", description="Share of requested shipments licensed")
-    review_months: NonNegative = F(
-        0.0, unit="months", description="Months with no approvals at the step's start"
-    )
+    review_months: Months = F(0.0, unit="months", description="Months with no approvals at the step's start")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -21,7 +21,7 @@ from pydantic import model_validator
 from reesim.dataset.model import Dataset
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import Conversion
-from reesim.language.fields import Date, Element, FacilityId, NonNegative, Place, before, fail
+from reesim.language.fields import Date, Element, FacilityId, Months, NonNegative, Place, before, fail
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
 from reesim.model.circuits import project_mix
@@ -57,10 +57,10 @@ class CapacityProjectSpec(SpecBase):
         ),
     )
     nameplate_t_per_yr: NonNegative | None = F(None, unit="t REO-eq/yr", description="Output at full ramp")
-    ramp_months: NonNegative | None = F(
+    ramp_months: Months | None = F(
         None, unit="months", description="Months to nameplate (default: parameter)"
     )
-    delay_months: NonNegative = F(0.0, unit="months", description="Delay to the start")
+    delay_months: Months = F(0.0, unit="months", description="Delay to the start")
     capex_usd: NonNegative = F(
         0.0,
         unit="USD",

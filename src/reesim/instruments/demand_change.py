@@ -13,7 +13,7 @@ import numpy as np
 
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import MATERIAL, Conversion
-from reesim.language.fields import AnyNumber, Material, Place, Sector
+from reesim.language.fields import Change, GrowthPct, Material, Place, Sector
 from reesim.model import scenario as m
 from reesim.model.builder import Builder
 from reesim.model.compile_demand import demand_change_factor, sector_share
@@ -27,8 +27,8 @@ class DemandChangeSpec(SpecBase):
     sector: Sector = F("all", description="Sector from end_products (e.g. ev_traction), or all")
     region: list[Place] = F([], description="Countries or blocs; empty: the world")
     material: Material = F("magnet", description="Material whose final demand changes")
-    growth_pct_per_yr: AnyNumber = F(0.0, unit="%/yr", description="Growth from start")
-    shock: AnyNumber = F(0.0, unit="fraction", description="Jump at start, -0.1 = -10%")
+    growth_pct_per_yr: GrowthPct = F(0.0, unit="%/yr", description="Growth from start")
+    shock: Change = F(0.0, unit="fraction", description="Jump at start, -0.1 = -10%")
 
 
 def convert(c: Conversion, n: int, inst: DemandChangeSpec) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from reesim.instruments.base import ApprovalStep, F, Instrument, Period, SpecBase
 from reesim.instruments.conversion import MATERIAL, Conversion, month_label, month_number
-from reesim.language.fields import Date, Element, Form, NonNegative, Place, Share
+from reesim.language.fields import Date, Element, Form, Months, Place, Share
 from reesim.model import scenario as m
 from reesim.model.builder import Builder
 from reesim.model.controls import Rule
@@ -42,7 +42,7 @@ class ExportControlSpec(ExportSpec):
 
     kind: Literal["export_control"]
     approval_share: Share = F(0.0, unit="fraction", description="Share of requested shipments licensed")
-    review_months: NonNegative = F(0.0, unit="months", description="Months before the first approvals")
+    review_months: Months = F(0.0, unit="months", description="Months before the first approvals")
     approval: list[ApprovalStep] = F([], description="Approval over time; replaces approval_share if given")
     defence_denied: bool = F(False, description="Defence end users are refused outright")
     content_threshold: Share | None = F(

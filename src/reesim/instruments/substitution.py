@@ -12,7 +12,7 @@ import numpy as np
 
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import Conversion
-from reesim.language.fields import NonNegative, Place, Sector, Share
+from reesim.language.fields import Months, Place, Sector, Share
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
 from reesim.model.compile_demand import sector_share, substitution_factor
@@ -27,7 +27,7 @@ class SubstitutionSpec(SpecBase):
     sector: Sector = F(description="Sector from end_products, or all")
     region: list[Place] = F([], description="Countries or blocs; empty: the world")
     share: Share = F(unit="fraction", description="Share of the sector's magnet use replaced when phased in")
-    lag_months: NonNegative = F(0.0, unit="months", description="Months to phase in fully")
+    lag_months: Months = F(0.0, unit="months", description="Months to phase in fully")
 
 
 def convert(c: Conversion, n: int, inst: SubstitutionSpec) -> None:

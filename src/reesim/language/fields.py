@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo
+from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler, ValidationInfo
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError
 
 from reesim.language.numbers import Number
@@ -29,13 +30,42 @@ class Known:
     sources: frozenset[str]
     parameters: frozenset[str]
     blocs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Parameter name -> (lowest, highest) value an override may take, with its unit.
+    parameter_bounds: dict[str, tuple[float, float, str]] = field(default_factory=dict)
 
     def with_blocs(self, blocs: dict[str, tuple[str, ...]]) -> Known:
         """The same names plus the scenario's bloc definitions."""
         return Known(
             self.elements, self.places, self.sectors, self.facilities, self.sources, self.parameters,
-            {**self.blocs, **blocs},
+            {**self.blocs, **blocs}, self.parameter_bounds,
         )  # fmt: skip
+
+
+def parameter_bounds(low: float, high: float, unit: str) -> tuple[float, float]:
+    """Values an override of a parameter may take, from the dataset's uncertainty range
+    (``low``-``high``) and unit: its sign (a parameter whose range is at or above 0 cannot be
+    negative, one at or below 0 cannot be positive), and 0-1 for a fraction. The range itself
+    is what the data support, not a limit: a scenario may explore beyond it."""
+    lowest = 0.0 if low >= 0 else -math.inf
+    highest = 0.0 if high <= 0 else (1.0 if unit.startswith("fraction") else math.inf)
+    return lowest, highest
+
+
+def bounds_problem(value: Number, lowest: float, highest: float) -> str | None:
+    """Why ``value`` falls outside ``lowest``-``highest``, or None."""
+    lo, hi = (value, value) if isinstance(value, int | float) else value.support()
+    centre = float(value) if isinstance(value, int | float) else value.centre()
+    if (
+        lowest <= centre <= highest
+        and not (math.isfinite(lo) and lo < lowest)
+        and not (math.isfinite(hi) and hi > highest)
+    ):
+        return None
+    if math.isinf(highest):
+        return f"must be at least {lowest:g}"
+    if math.isinf(lowest):
+        return f"must be at most {highest:g}"
+    return f"must be between {lowest:g} and {highest:g}"
 
 
 def fail(kind: str, message: str, hint: str = "") -> PydanticCustomError:
@@ -57,29 +87,37 @@ def _suggest(name: str, options: Any) -> str:
 # --- dates ---------------------------------------------------------------------------------------
 
 
+#: Years a scenario's dates may name: the dataset's history to the end of the century.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
 def parse_date(value: object) -> tuple[int, int]:
-    """``(year, month)`` of a ``YYYY-MM`` / ``YYYY-MM-DD`` string or a date; ValueError otherwise."""
+    """``(year, month)`` of a ``YYYY-MM`` / ``YYYY-MM-DD`` string or a date; ValueError otherwise
+    (also for a day the month does not have, and for digits other than ASCII ones)."""
     if isinstance(value, dt.date):
         return value.year, value.month
     parts = str(value).split("-")
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4:
         raise ValueError(value)
     year, month = int(parts[0]), int(parts[1])
-    if not 1 <= month <= 12 or (len(parts) == 3 and not 1 <= int(parts[2]) <= 31):
+    if not 1 <= month <= 12:
         raise ValueError(value)
+    if len(parts) == 3:
+        dt.date(max(year, 1), month, int(parts[2]))  # ValueError for 2025-02-30
     return year, month
 
 
 def _date(value: object) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()[:10]
+    hint = "write YYYY-MM or YYYY-MM-DD, e.g. 2025-04-04"
     try:
-        parse_date(value)
+        year, _ = parse_date(value)
     except ValueError:
-        raise fail(
-            "date", f"{value!r} is not a date", "write YYYY-MM or YYYY-MM-DD, e.g. 2025-04-04"
-        ) from None
-    return str(value)
+        raise fail("date", f"{value!r} is not a date", hint) from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        shown = value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
+        raise fail("date", f"{shown!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
+                   f"give a date from {FIRST_YEAR} to {LAST_YEAR}")  # fmt: skip
+    return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
 
 
 #: A month or day: ``2025-04`` or ``2025-04-04`` (the model steps monthly; days are kept for the record).
@@ -146,14 +184,35 @@ Material = Literal["ore", "oxide", "metal", "magnet"]
 
 
 class Range(NamedTuple):
-    """Allowed values of a number field; Monte Carlo draws are clipped to it."""
+    """Allowed values of a number field; Monte Carlo draws are clipped to it. The JSON Schema
+    (``reesim schema``) states them as the plain number's ``minimum`` and ``maximum``."""
 
     low: float
     high: float
 
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core)
+        resolved = handler.resolve_ref_schema(schema)
+        for branch in [resolved, *resolved.get("anyOf", [])]:
+            if branch.get("type") == "number":
+                if math.isfinite(self.low):
+                    branch["minimum"] = self.low
+                if math.isfinite(self.high):
+                    branch["maximum"] = self.high
+        return schema
+
+
+def _finite(value: Number) -> Number:
+    """A plain number must be finite (a distribution checks its own numbers)."""
+    if isinstance(value, int | float) and not math.isfinite(value):
+        raise fail("finite_number", f"{value} is not a finite number",
+                   "give a number: .nan and .inf are not values a run can use")  # fmt: skip
+    return value
+
 
 def _ranged(low: float, high: float) -> AfterValidator:
     def check(value: Number) -> Number:
+        _finite(value)
         lo, hi = (value, value) if isinstance(value, int | float) else value.support()
         centre = float(value) if isinstance(value, int | float) else value.centre()
         if not low <= centre <= high or (math.isfinite(lo) and lo < low) or (math.isfinite(hi) and hi > high):
@@ -164,6 +223,17 @@ def _ranged(low: float, high: float) -> AfterValidator:
     return AfterValidator(check)
 
 
+#: Longest duration in months a scenario may give (a delay, a review, a ramp): 100 years, the
+#: longest horizon.
+MAX_MONTHS = 1200.0
+#: Longest period a scenario may simulate, in months.
+MAX_HORIZON_MONTHS = 1200
+
 Share = Annotated[Number, _ranged(0.0, 1.0), Range(0.0, 1.0)]
 NonNegative = Annotated[Number, _ranged(0.0, math.inf), Range(0.0, math.inf)]
-AnyNumber = Annotated[Number, Range(-math.inf, math.inf)]
+Months = Annotated[Number, _ranged(0.0, MAX_MONTHS), Range(0.0, MAX_MONTHS)]
+#: A change of demand: -1 (all of it gone) to 10 (eleven times as much).
+Change = Annotated[Number, _ranged(-1.0, 10.0), Range(-1.0, 10.0)]
+#: A growth rate in percent a year: -100 (gone in a year) to 1000.
+GrowthPct = Annotated[Number, _ranged(-100.0, 1000.0), Range(-100.0, 1000.0)]
+AnyNumber = Annotated[Number, AfterValidator(_finite), Range(-math.inf, math.inf)]

@@ -7,6 +7,8 @@ median, not the mode, so that the single run sits in the middle of what Monte Ca
 review triangular from 1 to 2 months peaking at 1 has its mode on the lower edge, where no draw
 is shorter, and half the draws longer than its median, 1.29 months. Monte Carlo draws from them;
 draws are clipped to the field's allowed range (a share stays within 0-1, a capacity >= 0).
+Every number a distribution states (``central``, its parameters, values and weights) must be
+finite: ``.nan`` and ``.inf`` are refused where they are written.
 
 YAML forms::
 
@@ -24,6 +26,7 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 
 class _Dist(BaseModel):
@@ -31,6 +34,19 @@ class _Dist(BaseModel):
     central: float | None = Field(
         None, description="Value used by a single run (default: the distribution's median)"
     )
+
+    @model_validator(mode="after")
+    def _finite(self) -> _Dist:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            numbers = value if isinstance(value, list) else [value]
+            if any(isinstance(x, float) and not math.isfinite(x) for x in numbers):
+                raise PydanticCustomError(
+                    "finite_number",
+                    f"{name} must be a finite number",
+                    {"hint": "give finite numbers: .nan and .inf are not values a run can use"},
+                )
+        return self
 
     def centre(self) -> float:
         """The value a single deterministic run uses: ``central`` if given, else the median."""

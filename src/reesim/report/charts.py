@@ -30,6 +30,9 @@ plt.rcParams.update(
         "axes.spines.top": False,
         "axes.spines.right": False,
         "figure.constrained_layout.use": True,
+        # labels hold user text (scenario, instrument and project ids): shown as written, never
+        # read as TeX math, which fails on a lone "$" or "^"
+        "text.parse_math": False,
     }
 )
 COLOURS = {

@@ -32,7 +32,16 @@ def known_for(ds: Dataset) -> Known:
 
 def known_names(ds: Dataset) -> Known:
     """The element, place, sector, facility, source and parameter names of ``ds``."""
+    from reesim.language.fields import parameter_bounds
+
     dims = Dims.from_dataset(ds)
+    table = ds["parameters"]
+    bounds = {
+        str(name): (*parameter_bounds(low, high, str(unit)), str(unit))
+        for name, low, high, unit in zip(
+            table["name"], table["low"].astype(float), table["high"].astype(float), table["unit"], strict=True
+        )
+    }
     places = {*dims.nodes, *dims.node_of_country, *ds.blocs["bloc"].astype(str)}
     return Known(
         elements=dims.elements,
@@ -40,7 +49,8 @@ def known_names(ds: Dataset) -> Known:
         sectors=frozenset(ds["end_products"]["sector"].astype(str)),
         facilities=frozenset(ds["facilities"]["facility_id"].astype(str)),
         sources=frozenset(ds.sources["source_id"].astype(str)),
-        parameters=frozenset(ds["parameters"]["name"].astype(str)),
+        parameters=frozenset(table["name"].astype(str)),
+        parameter_bounds=bounds,
     )
 
 
@@ -67,9 +77,10 @@ def load(ref: str | Path, ds: Dataset | None = None) -> Resolved:
 
 
 def load_text(text: str, name: str = "scenario.yaml", ds: Dataset | None = None) -> Resolved:
-    """Read scenario YAML given as text (an editor's buffer); ``extends`` may name shipped scenarios."""
+    """Read scenario YAML given as text (an editor's buffer); ``extends`` may name shipped
+    scenarios only, as the text has no folder of its own."""
     ds = ds or load_dataset()
-    return resolve_located(parse_located(text, name), Path.cwd() / name, known_for(ds), shipped_path)
+    return resolve_located(parse_located(text, name), None, known_for(ds), shipped_path)
 
 
 def resolve(ref: str | Path | Resolved | Scenario, ds: Dataset | None = None) -> Scenario:

@@ -29,6 +29,17 @@ EXAMPLES: dict[str, str] = {kind.name: kind.example for kind in kinds()}
 _DISTS = {"Normal", "LogNormal", "Triangular", "Uniform", "Discrete"}
 
 
+def _bounds(options: list[dict[str, Any]]) -> str:
+    """The allowed range of a number field, as the JSON Schema states it (`` 0-1``, `` >= 0``)."""
+    number = next((o for o in options if o.get("type") == "number"), {})
+    low, high = number.get("minimum"), number.get("maximum")
+    if low is not None and high is not None:
+        return f", {low:g} to {high:g}"
+    if low is not None:
+        return f", at least {low:g}"
+    return ""
+
+
 def _schema_type(prop: dict[str, Any]) -> str:
     """A short type name from a JSON Schema property."""
     if "$ref" in prop:
@@ -43,7 +54,7 @@ def _schema_type(prop: dict[str, Any]) -> str:
         names = [_schema_type(o) for o in options]
         if "number" in names and any(n == "distribution" for n in names):
             names = [n for n in names if n not in {"number", "distribution"}]
-            names.insert(0, "number or distribution")
+            names.insert(0, "number or distribution" + _bounds(options))
         return " or ".join(dict.fromkeys(n for n in names if n != "null")) + (
             " (optional)" if "null" in names else ""
         )

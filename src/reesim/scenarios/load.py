@@ -9,6 +9,7 @@ in place, ``remove:`` drops inherited ones, and other instruments are appended.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from reesim.errors import InputError, Problem
-from reesim.language.fields import Known
+from reesim.language.fields import Known, bounds_problem
 from reesim.language.numbers import Number
 from reesim.scenarios.bundled import scenario_names
+from reesim.scenarios.parents import Refused, Shipped, find_parent
 from reesim.scenarios.spec import (
     CapacityProjectSpec,
     InstrumentSpec,
@@ -27,6 +29,7 @@ from reesim.scenarios.spec import (
     ScenarioFile,
 )
 from reesim.scenarios.yamlsafe import Located, YamlError, read_yaml
+from reesim.textfile import read_text
 
 Loc = tuple[str | int, ...]
 
@@ -97,7 +100,17 @@ _HINTS = {
     "union_tag_invalid": "see docs/scenarios.md for the instrument kinds",
     "union_tag_not_found": "add kind: (e.g. kind: export_control)",
     "string_pattern_mismatch": "use lower case letters, digits, - and _",
+    "value_error": "see the forms of numbers and distributions in docs/scenarios.md",
+    "greater_than": "give a larger number",
+    "greater_than_equal": "give a larger number",
+    "less_than": "give a smaller number",
+    "less_than_equal": "give a smaller number",
+    "dict_type": "give a mapping, e.g. {dist: uniform, low: 0, high: 1}",
+    "int_parsing": "give a whole number",
+    "int_type": "give a whole number",
 }
+#: The hint of an error whose kind has none of its own.
+_DEFAULT_HINT = "see this field in docs/scenarios.md (or `reesim schema`)"
 
 
 #: Error types that a value failing one member of a union produces next to the real error.
@@ -118,7 +131,7 @@ def problems_from(exc: ValidationError, located: Located) -> list[Problem]:
             parent = _data_loc(located.data, raw[:-1])
             field = (*parent, raw[-1])
             loc = field if err["type"] == "extra_forbidden" else parent
-        hint = str((err.get("ctx") or {}).get("hint", "")) or _HINTS.get(err["type"], "")
+        hint = str((err.get("ctx") or {}).get("hint", "")) or _HINTS.get(err["type"], _DEFAULT_HINT)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = f"unknown field {raw[-1]!r}"
@@ -132,6 +145,9 @@ def problems_from(exc: ValidationError, located: Located) -> list[Problem]:
         found.append((loc, field, err["type"], message, hint))
     out: list[Problem] = []
     seen: set[Loc] = set()
+    # where a value fails every member of a union at the same field, the member's own error
+    # (a distribution's) says more than "not a number": it comes first (the sort is stable)
+    found.sort(key=lambda f: f[2] in _UNION_NOISE)
     for loc, field, kind, message, hint in found:
         deeper = any(other[: len(field)] == field and len(other) > len(field) for _, other, *_ in found)
         if field in seen or (kind in _UNION_NOISE and deeper):
@@ -143,17 +159,10 @@ def problems_from(exc: ValidationError, located: Located) -> list[Problem]:
 
 
 def read_located(path: Path, display: str | None = None) -> Located:
-    """Read one file safely into located plain data (a mapping); InputError otherwise."""
+    """Read one file safely into located plain data (a mapping); InputError otherwise. Only a
+    regular file of at most :data:`~reesim.textfile.MAX_BYTES` is read (see :mod:`reesim.textfile`)."""
     name = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(name, None, None, "no such file", "check the path")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            [Problem(name, None, None, f"cannot read: {exc}", "give a UTF-8 text file")]
-        ) from None
-    return parse_located(text, name)
+    return parse_located(read_text(path, name), name)
 
 
 def parse_located(text: str, name: str) -> Located:
@@ -185,6 +194,15 @@ def validate(located: Located, known: Known) -> ScenarioFile:
     ]
     if unknown:
         raise InputError(unknown)
+    outside = []
+    for p, value in spec.parameters.items():
+        lowest, highest, unit = known.parameter_bounds.get(p, (-math.inf, math.inf, ""))
+        why = bounds_problem(value, lowest, highest)
+        if why is not None:
+            hint = f"{p} is in {unit}" if unit else "see `reesim data show parameters`"
+            outside.append(at(located, ("parameters", p), f"{p} {why}", hint))
+    if outside:
+        raise InputError(outside)
     return spec
 
 
@@ -201,34 +219,38 @@ def _suggest(name: str, options: Any) -> str:
 
 
 def resolve_file(
-    path: Path, known: Known, shipped: Any, chain: tuple[Path, ...] = (), display: str | None = None
+    path: Path, known: Known, shipped: Shipped, chain: tuple[Path, ...] = (), display: str | None = None
 ) -> Resolved:
     """Read ``path`` and everything it extends; ``shipped(name)`` finds a shipped scenario's path."""
     return resolve_located(read_located(path, display), path, known, shipped, chain)
 
 
 def resolve_located(
-    located: Located, path: Path, known: Known, shipped: Any, chain: tuple[Path, ...] = ()
+    located: Located, path: Path | None, known: Known, shipped: Shipped, chain: tuple[Path, ...] = ()
 ) -> Resolved:
-    """Resolve already-read data as if it were the file ``path`` (relative ``extends`` start there)."""
+    """Resolve already-read data as if it were the file ``path``: its ``extends`` may name shipped
+    scenarios and files in its folder (:mod:`~reesim.scenarios.parents`). ``path`` None: text
+    that is not a file, which may extend shipped scenarios only."""
     raw = located.data.get("extends")
     names = raw if isinstance(raw, list) else [raw] if raw is not None else []
     parents: list[Resolved] = []
-    here = path.resolve()
+    here = (path.resolve(),) if path is not None else ()
     for j, name in enumerate(names):
         if not isinstance(name, str):
             continue  # validation reports it
         loc: Loc = ("extends", j) if isinstance(raw, list) else ("extends",)
-        target = _extends_target(name, path, shipped)
+        target = find_parent(name, path, shipped)
+        if isinstance(target, Refused):
+            raise InputError([at(located, loc, target.message, target.hint)])
         if target is None:
             raise InputError(
                 [at(located, loc, f"unknown scenario {name!r}", _suggest(name, scenario_names()))]
             )
-        if target.resolve() in {p.resolve() for p in (*chain, here)}:
-            cycle = " -> ".join(p.name for p in (*chain, here, target))
+        if target.resolve() in {p.resolve() for p in (*chain, *here)}:
+            cycle = " -> ".join(p.name for p in (*chain, *here, target))
             hint = "a scenario must not extend itself, directly or through others"
             raise InputError([at(located, loc, f"extends forms a cycle: {cycle}", hint)])
-        parents.append(resolve_file(target, known, shipped, (*chain, here)))
+        parents.append(resolve_file(target, known, shipped, (*chain, *here)))
     inherited = {k: tuple(v) for p in parents for k, v in p.blocs.items()}
     spec = validate(located, known.with_blocs(inherited))
     parent = parents[0] if parents else None
@@ -254,14 +276,6 @@ def _overlay(base: Resolved, top: Resolved) -> Resolved:
         instruments=[i for i, _ in pairs], origins=[o for _, o in pairs], files=[*top.files, *base.files],
         top=top.top,
     )  # fmt: skip
-
-
-def _extends_target(name: str, path: Path, shipped: Any) -> Path | None:
-    if name.endswith((".yaml", ".yml")) or "/" in name:
-        target = (path.parent / name) if not Path(name).is_absolute() else Path(name)
-        return target if target.exists() else None
-    found: Path | None = shipped(name)
-    return found
 
 
 def merge(parent: Resolved | None, located: Located, spec: ScenarioFile) -> Resolved:
@@ -300,13 +314,23 @@ def merge(parent: Resolved | None, located: Located, spec: ScenarioFile) -> Reso
                 Problem(located.file, 1, key, f"no {key} (and none inherited)", f"add {key}: YYYY-MM")
             )
     if start and horizon:
-        from reesim.language.fields import before
+        from reesim.language.fields import MAX_HORIZON_MONTHS, before, parse_date
 
+        where = ("horizon",) if "horizon" in fields else ("start",)
+        (y0, m0), (y1, m1) = parse_date(start), parse_date(horizon)
+        months = (y1 - y0) * 12 + m1 - m0 + 1
         if before(horizon, start):
-            where = ("horizon",) if "horizon" in fields else ("start",)
             problems.append(
                 at(located, where, f"horizon {horizon} is before start {start}", "give a later horizon")
             )
+        elif months > MAX_HORIZON_MONTHS:
+            problems.append(at(located, where, f"{start} to {horizon} is {months:,} months",
+                               f"simulate at most {MAX_HORIZON_MONTHS // 12} years"))  # fmt: skip
+    if parent is None and spec.remove:
+        message = "remove drops inherited instruments, but nothing is inherited"
+        problems.append(
+            at(located, ("remove",), message, "add extends: (the scenario to build on) or delete remove")
+        )
     if problems:
         raise InputError(problems)
     assert start is not None and horizon is not None

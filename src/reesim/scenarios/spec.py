@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from reesim.instruments.base import ApprovalStep, F, Period, SpecBase, Strict
 from reesim.instruments.capacity_project import CapacityProjectSpec
@@ -71,13 +71,14 @@ class ScenarioFile(Strict):
     remove: list[str] = F([], description="ids of inherited instruments to drop")
     instruments: list[InstrumentSpec] = F([], description="What changes, and when")
 
-    @model_validator(mode="after")
-    def _period(self) -> Any:
-        if self.start is not None and self.horizon is not None and before(self.horizon, self.start):
-            raise fail(
-                "dates", f"horizon {self.horizon} is before start {self.start}", "give a later horizon"
-            )
-        return self
+    @field_validator("horizon")
+    @classmethod
+    def _period(cls, horizon: str | None, info: ValidationInfo) -> str | None:
+        """A horizon before the start is an error at the horizon's line."""
+        start = info.data.get("start")
+        if start is not None and horizon is not None and before(horizon, start):
+            raise fail("dates", f"horizon {horizon} is before start {start}", "give a later horizon")
+        return horizon
 
 
 def refresh() -> None:

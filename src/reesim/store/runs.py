@@ -24,7 +24,7 @@ from reesim.model.scenario import Scenario
 from reesim.report.run_report import write_run_report
 from reesim.results.headline import Headline
 from reesim.scenarios.load import Resolved
-from reesim.store.store import RunRecord, Store, from_tables, new_id, to_tables
+from reesim.store.store import RunRecord, Store, damaged, from_tables, new_id, to_tables
 
 
 @dataclass
@@ -161,8 +161,10 @@ def rebuild(store: Store, run_id: str, ds: Dataset | None = None) -> Done:
         resolved = merge(None, located, spec)
         scenario = to_model(resolved, ds)
     series = _dataset_from(store, record.id, "series_")
-    series = series.transpose("run", "month", ...)
     central = _dataset_from(store, record.id, "central_")
+    if "unmet" not in series or any(d not in series.dims for d in ("run", "month")):
+        raise damaged(record.id, store.bulk / record.id, "its series tables are missing or damaged")
+    series = series.transpose("run", "month", ...)
     head = Headline.from_dict(record.headline)  # as computed from every run
     timings = json.loads(record.timings_json)
     sampled = series.sizes["run"] > 1 and not bool((series["unmet"] == series["unmet"].isel(run=0)).all())

@@ -3,12 +3,15 @@
 A record keeps what is needed to reproduce and explain a run: the resolved scenario (after
 ``extends``), the seed, the number of runs, the dataset version, the package version, timings
 and the headline indicators. Monthly series (and, on request, the full outputs of the central
-run) are Parquet files in ``runs/<id>/`` next to the database.
+run) are Parquet files in ``runs/<id>/`` next to the database, with ``tables.json`` listing them.
+A run whose folder or tables are missing or unreadable is reported, with its id and what is
+missing, as an input error.
 
 No half-written runs: Parquet files are written to a temporary folder that is renamed into
 place, and only then is the record inserted in one transaction; folders without a record
-(an interrupted run) are ignored and cleaned up. DuckDB lets one process write at a time, so
-every operation opens the database briefly and retries while another process holds it.
+(an interrupted run) are ignored, and removed when the store is opened once they are an hour
+old. DuckDB lets one process write at a time, so every operation opens the database briefly
+and retries while another process holds it.
 """
 
 from __future__ import annotations
@@ -32,8 +35,17 @@ from reesim.errors import InputError, Problem
 
 T = TypeVar("T")
 
+#: The file in a run's folder listing the tables stored, so a missing one is noticed.
+MANIFEST = "tables.json"
+
+#: Seconds after which a run folder without a record is a leftover of an interrupted run.
+STALE_S = 3600.0
+
 #: Seconds to keep retrying while another process holds the database.
 LOCK_TIMEOUT_S = 60.0
+#: Seconds to keep retrying while the file does not read as a database: another process may be
+#: creating it. A file that stays unreadable is damaged or not a results store.
+DAMAGED_GRACE_S = 2.0
 
 _SCHEMA = """
 create table if not exists runs (
@@ -110,6 +122,7 @@ class Store:
                 [Problem(str(self.path), None, "--store", f"cannot create the store: {exc}", hint)]
             ) from None
         self._retry(lambda con: con.execute(_SCHEMA))
+        self.clean(older_than_s=STALE_S, young_tmp=False)
 
     # --- database access with retries -----------------------------------------------------------
 
@@ -122,19 +135,33 @@ class Store:
             con.close()
 
     def _retry(self, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        """Run ``action`` on a fresh connection, retrying while another process holds the file
+        (up to :data:`LOCK_TIMEOUT_S`) and, for :data:`DAMAGED_GRACE_S`, while it does not read
+        as a database (another process may be creating it); then an InputError."""
+        start = time.monotonic()
         delay = 0.02
         while True:
             try:
                 with self._connect() as con:
                     return action(con)
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                waited = time.monotonic() - start
+                if "lock" not in str(exc).lower():
+                    if waited > DAMAGED_GRACE_S:
+                        raise _unreadable(self.path, exc) from None
+                elif waited > LOCK_TIMEOUT_S:
                     hint = "another reesim process holds it; try again"
                     problem = Problem(str(self.path), None, None, f"the results store is busy: {exc}", hint)
                     raise InputError([problem]) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
+            except (duckdb.SerializationException, duckdb.InternalException, duckdb.CatalogException) as exc:
+                raise _unreadable(self.path, exc) from None
+            except duckdb.Error as exc:
+                if type(exc) is not duckdb.Error or "corrupt" not in str(exc).lower():
+                    raise  # a bug of reesim's, not a damaged file
+                if time.monotonic() - start > DAMAGED_GRACE_S:
+                    raise _unreadable(self.path, exc) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
     # --- writing ----------------------------------------------------------------------------------
 
@@ -146,6 +173,7 @@ class Store:
         try:
             for name, frame in tables.items():
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / MANIFEST).write_text(json.dumps(sorted(tables)), encoding="utf-8")
             tmp.rename(final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -173,14 +201,23 @@ class Store:
         shutil.rmtree(self.bulk / full, ignore_errors=True)
         return full
 
-    def clean(self, older_than_s: float = 3600.0) -> list[str]:
-        """Remove folders left by interrupted runs (no record); returns their names."""
+    def clean(self, older_than_s: float = STALE_S, young_tmp: bool = True) -> list[str]:
+        """Remove folders left by interrupted runs (no record) and untouched for ``older_than_s``
+        seconds, and temporary ``.tmp-*`` folders (with ``young_tmp``, also recent ones: only
+        when no other process may be writing); returns their names. Opening a store cleans
+        what is stale, so leftovers of a killed run do not stay forever."""
+        if not any(True for _ in self.bulk.iterdir()):
+            return []
         known = set(self.list_runs()["id"]) if self.path.exists() else set()
         removed = []
         for folder in self.bulk.iterdir():
             name = folder.name
-            stale = time.time() - folder.stat().st_mtime > older_than_s
-            if folder.is_dir() and name not in known and (name.startswith(".tmp-") or stale):
+            try:
+                stale = time.time() - folder.stat().st_mtime > older_than_s
+            except OSError:
+                continue  # removed meanwhile by another process
+            temporary = name.startswith(".tmp-") and (young_tmp or stale)
+            if folder.is_dir() and name not in known and (temporary or stale):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(name)
         return removed
@@ -214,16 +251,58 @@ class Store:
         return RunRecord(**{str(k): (v.item() if hasattr(v, "item") else v) for k, v in data.items()})
 
     def table(self, run_id: str, name: str) -> pd.DataFrame:
-        """One stored Parquet table of a run."""
-        path = self.bulk / self.resolve_id(run_id) / f"{name}.parquet"
+        """One stored Parquet table of a run; a missing or unreadable file is an InputError
+        naming the run and the file."""
+        full = self.resolve_id(run_id)
+        path = self.bulk / full / f"{name}.parquet"
         if not path.exists():
-            raise InputError([Problem(str(path), None, None, f"run has no {name!r} table",
+            self._folder(full)
+            raise InputError([Problem(str(path), None, None, f"run {full} has no {name!r} table",
                                       "full outputs are kept only with --full")])  # fmt: skip
-        return pd.read_parquet(path)
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise damaged(full, path, f"its table {name!r} cannot be read ({exc})") from None
 
     def tables(self, run_id: str) -> list[str]:
-        """Names of the stored tables of a run."""
-        return sorted(p.stem for p in (self.bulk / self.resolve_id(run_id)).glob("*.parquet"))
+        """Names of the stored tables of a run; InputError if the run's folder is gone or a table
+        its :data:`MANIFEST` lists is missing."""
+        full = self.resolve_id(run_id)
+        folder = self._folder(full)
+        found = sorted(p.stem for p in folder.glob("*.parquet"))
+        try:
+            listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return found  # a run stored before runs listed their tables
+        except (OSError, ValueError):
+            raise damaged(full, folder / MANIFEST, "its list of tables cannot be read") from None
+        missing = sorted(set(map(str, listed)) - set(found)) if isinstance(listed, list) else ["?"]
+        if missing:
+            shown = ", ".join(f"{m}.parquet" for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
+            raise damaged(full, folder, f"{len(missing)} of its tables are missing: {shown}")
+        return found
+
+    def _folder(self, full: str) -> Path:
+        """The folder of the run ``full``; InputError if it is missing."""
+        folder = self.bulk / full
+        if not folder.is_dir():
+            raise damaged(full, folder, "its folder of tables is missing")
+        return folder
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    """The error for a store file that is not a DuckDB database reesim can use (corrupt, empty,
+    another program's file): told apart from a store another process holds."""
+    hint = "move the file aside (runs stored in it cannot be read) or give another --store"
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    message = f"not a results store reesim can read: {reason}"
+    return InputError([Problem(str(path), None, None, message, hint)])
+
+
+def damaged(run_id: str, path: Path, what: str) -> InputError:
+    """The error for a stored run whose files are missing or damaged."""
+    hint = f"the run cannot be read back: delete it with `reesim runs delete {run_id}` and run it again"
+    return InputError([Problem(str(path), None, None, f"run {run_id}: {what}", hint)])
 
 
 def to_tables(data: xr.Dataset) -> dict[str, pd.DataFrame]:

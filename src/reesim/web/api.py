@@ -4,13 +4,16 @@ Everything the page shows comes from these endpoints: the scenario library, live
 scenario's YAML (the same messages as ``reesim validate``), runs as background jobs with progress
 and cancellation, stored runs and their series for the charts, comparisons, the data tables with
 their sources, and the policy timeline. Limits protect the server: runs per request, horizon,
-request size and active jobs, each answered with a clear 4xx. With a token, every request must
-carry it (header ``X-Reesim-Token`` or query ``token``).
+request size, active jobs and runs per comparison, each answered with a clear 4xx. Stored runs
+read back are kept in memory (:mod:`reesim.web.cache`). Every request first passes
+:class:`~reesim.web.guard.Guard`: the Host header must name the address the server is bound to
+(against DNS rebinding), the token must match when one is set (header ``X-Reesim-Token`` or
+query ``token``), and bodies are capped while they are received. Scenario YAML sent to the API
+may extend shipped scenarios only.
 """
 
 from __future__ import annotations
 
-import hmac
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,10 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from reesim.errors import InputError
+from reesim.web.cache import RunCache
+from reesim.web.guard import Guard, allowed_hosts
 from reesim.web.jobs import JobManager
 
 STATIC = Path(str(resources.files("reesim") / "web" / "static"))
@@ -37,6 +44,7 @@ class Limits:
     max_years: float = 20.0
     max_body_bytes: int = 256_000
     max_jobs: int = 2
+    max_compare: int = 8
 
 
 class RunRequest(BaseModel):
@@ -85,8 +93,10 @@ def _plain(value: Any) -> Any:
 
 
 def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), token: str | None = None,
-               limits: Limits | None = None, job_workers: int = 1) -> FastAPI:  # fmt: skip
-    """The dashboard app; runs go to the results store at ``store_path``."""
+               limits: Limits | None = None, job_workers: int = 1,
+               host: str = "127.0.0.1") -> FastAPI:  # fmt: skip
+    """The dashboard app; runs go to the results store at ``store_path``. ``host`` is the address
+    the server is bound to: it decides which Host headers are answered (see :mod:`reesim.web.guard`)."""
     from reesim.dataset import load_dataset
     from reesim.store import Store
 
@@ -101,7 +111,9 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     app = FastAPI(title="reesim dashboard", version="1", description=__doc__, lifespan=lifespan)
     ds = load_dataset()
     store = Store(store_path)
+    cache = RunCache(store, ds)
     app.state.jobs = jobs
+    app.state.runs = cache
     user_dir = store.path.parent / "scenarios"  # scenarios saved from the editor
 
     def user_path(name: str) -> Path | None:
@@ -122,17 +134,12 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
                 422, {"message": "the scenario has problems", "problems": _problems(exc)}
             ) from None
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Any) -> Response:
-        if token is not None:
-            given = request.headers.get("x-reesim-token") or request.query_params.get("token") or ""
-            if not hmac.compare_digest(given, token):
-                return JSONResponse({"detail": "missing or wrong token: add ?token=... to the address"}, 401)
-        size = request.headers.get("content-length")
-        if size and size.isdigit() and int(size) > limits.max_body_bytes:
-            return JSONResponse({"detail": f"request larger than {limits.max_body_bytes:,} bytes"}, 413)
-        response: Response = await call_next(request)
-        return response
+    app.add_middleware(Guard, hosts=allowed_hosts(host), token=token, max_body=limits.max_body_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """422 with pydantic's errors; the values echoed back are made JSON-safe (no NaN)."""
+        return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, 422)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
@@ -284,10 +291,8 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         ]
 
     def _done(run_id: str) -> Any:
-        from reesim.store.runs import rebuild
-
         try:
-            return rebuild(store, run_id, ds)
+            return cache.get(run_id)
         except InputError as exc:
             raise HTTPException(404, _problems(exc)[0]["text"]) from None
 
@@ -339,9 +344,11 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         """Indicators of two or more stored runs side by side, with differences."""
         from reesim.report.compare_report import compare_rows
 
-        parts = [i for i in ids.split(",") if i]
+        parts = list(dict.fromkeys(i for i in ids.split(",") if i))
         if len(parts) < 2:
             raise HTTPException(422, "give at least two run ids")
+        if len(parts) > limits.max_compare:
+            raise HTTPException(422, f"at most {limits.max_compare} runs in one comparison")
         columns, rows = compare_rows([_done(i) for i in parts])
         return {"columns": columns, "rows": rows}
 
