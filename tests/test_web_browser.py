@@ -4,14 +4,12 @@ charts drawn -> compare with baseline; no console errors; a screenshot of each p
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests.browser import browser_page, requires_chromium
+from tests.serving import served
 
 #: Chromium starts for each test, which runs a scenario first (seconds each).
 pytestmark = [pytest.mark.browser, pytest.mark.slow, requires_chromium]
@@ -20,27 +18,8 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "dashboard"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
-    from reesim.web.api import create_app
-
-    tmp = tmp_path_factory.mktemp("dash")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(tmp / "runs.duckdb", tmp / "out"), host="127.0.0.1", port=port, log_level="error"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(tmp_path_factory.mktemp("dash")) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 def test_newcomer_path_from_library_to_comparison(server: str) -> None:

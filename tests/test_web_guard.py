@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import select
 import socket
-import threading
-import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.serving import served
 
 from reesim.web.api import create_app
 from reesim.web.guard import MAX_JSON_DEPTH, allowed_hosts, host_name, json_depth
@@ -125,22 +124,8 @@ def test_editor_yaml_may_extend_shipped_scenarios_only(local: TestClient) -> Non
 @pytest.fixture(scope="module")
 def server(app_dir: Path) -> Iterator[int]:
     """The app under uvicorn on a free loopback port."""
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    app = create_app(app_dir / "runs.duckdb", app_dir / "out")
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield port
-    srv.should_exit = True
-    thread.join(10)
+    with served(app_dir) as port:
+        yield port
 
 
 def _exchange(port: int, head: bytes, chunks: Iterator[bytes]) -> tuple[bytes, int]:

@@ -1,0 +1,35 @@
+"""The dashboard app served by uvicorn on a free loopback port, for tests that talk HTTP to it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[int]:
+    """Serve the app with its store and outputs in ``folder``; yields the port, stops it after."""
+    import uvicorn
+
+    from reesim.web.api import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    app = create_app(folder / "runs.duckdb", folder / "out")
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        srv.should_exit = True
+        thread.join(10)
