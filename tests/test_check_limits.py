@@ -43,7 +43,7 @@ def test_runs_of_percentages_are_read_in_linear_time() -> None:
     extract("warm-up: China mines 60% of rare earths.")
     assert _seconds("1% " * 20_000) < 1.0  # 60 kB: minutes if each number rescans its sentence
     small, large = _seconds(_text("1%, ", 50_000)), _seconds(_text("1%, ", 200_000))
-    assert large < 8 * small + 0.2  # four times the text, about four times the time
+    assert large < 12 * small + 0.5  # four times the text, about four times the time, with slack
 
 
 @pytest.mark.slow

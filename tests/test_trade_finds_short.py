@@ -41,13 +41,21 @@ def _idle_stocks(out: Outputs, inputs: Inputs) -> tuple[list[tuple[str, str, str
     than it takes them to qualify other suppliers (``material_switch_months``, magnets
     ``supplier_switch_months``) and for the goods to arrive (the longest shipment lag, in whole
     months), and no export control in force that month limits what it may
-    ship of it; and how many (run, month, material, element) have some place short."""
+    ship of it (a licence on its own exports, or China's content rule on goods made outside
+    China); and how many (run, month, material, element) have some place short."""
     own = BASE.final + BASE.feed  # [K, N, E] base use, t/month
     months = out.inventory.shape[1]
     held_back = np.zeros(out.inventory.shape, dtype=bool)  # [R, T, K, N, E] a licence limits its exports
+    origin = BASE.dims.node("CHN")
     for t in range(months):
         allow = inputs.controls.allow_at(t)  # [R or 1, K, X, I, E]
         held_back[:, t] = (allow < 1.0).any(axis=3)
+        # China's content rule limits what the others may ship of goods with Chinese content
+        # (at a threshold of 0.1%, goods made anywhere with Chinese inputs).
+        share, _ = inputs.controls.content_at(t)  # [R or 1, K, I, E]
+        ruled = (share < 1.0).any(axis=2)  # [R or 1, K, E]
+        others = np.arange(held_back.shape[3]) != origin
+        held_back[:, t][:, :, others, :] |= ruled[:, :, None, :]
     found, short_cases = [], 0
     for k in range(4):
         stock, made = out.inventory[:, :, k], out.production[:, :, k]  # [R, T, N, E]
