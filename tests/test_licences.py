@@ -65,3 +65,12 @@ def test_outputs_are_continuous_in_the_review() -> None:
     for name in ("imports", "unmet", "inventory"):
         x, y = getattr(a, name), getattr(b, name)
         assert np.abs(x - y).max() <= 0.02 * max(1.0, float(np.abs(x).max())), name
+
+
+def test_asking_for_more_under_a_licence_does_not_get_more() -> None:
+    """Held at 0.3, a licence keeps the US short from late 2025: a licence approves its share of
+    the order for end uses and the base working stock, so raising the desired cover (precaution
+    under a licence) asks for more but is not licensed more."""
+    out = run_reference(compile_scenario(_us_control(0.3), DS, BASE))
+    short = out.unmet[0, :, MAGNET, USA].sum(axis=1) / out.demand[0, :, MAGNET, USA].sum(axis=1)
+    assert np.median(short[9:]) > 0.1  # October 2025 to December 2027

@@ -70,8 +70,9 @@ def test_a_measure_on_tb_alone_leaves_the_industrial_dy_grade_and_one_on_sm_leav
 
 def test_a_ban_on_magnets_with_dy_and_tb_lets_the_heavy_free_grades_through() -> None:
     """China refuses every US request for magnets containing Dy or Tb from April 2025: no Dy or
-    Tb in magnets goes to the US, and of the Nd the US asks of China the share in heavy-free
-    grades still goes, month after month, while the rest does not."""
+    Tb in magnets goes to the US, and of the Nd the US orders of China (what a licence can
+    approve: its end uses and base working stock) the share in heavy-free grades still goes,
+    month after month, while the rest does not."""
     ban = ExportControl(
         exporter="CHN", materials=("magnet",), elements=("Dy", "Tb"), destinations=("USA",),
         start="2025-04", end="2028-01", approval_share=0.0, review_months=0.0,
@@ -86,8 +87,8 @@ def test_a_ban_on_magnets_with_dy_and_tb_lets_the_heavy_free_grades_through() ->
     for t, k, step, _, row in month_steps(inputs, 1, out):
         if step != "trade" or k != MAGNET or t < 3:
             continue
-        ship, asked = row.ship[0, USA, CHN], row.request[0, USA] * shares
+        ship, ordered = row.ship[0, USA, CHN], row.need[0, USA] * shares
         assert ship[dy] == ship[tb] == 0.0, t
-        assert ship[nd] <= free[nd] * asked[nd] + 1e-9, t
-        months += int(ship[nd] >= 0.99 * free[nd] * asked[nd] > 0)
+        assert ship[nd] <= free[nd] * ordered[nd] + 1e-9, t
+        months += int(ship[nd] >= 0.99 * free[nd] * ordered[nd] > 0)
     assert months == 21  # April 2025 to December 2026, every month

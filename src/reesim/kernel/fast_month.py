@@ -159,7 +159,9 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     within its export quota) and asks of others (``request``, restocking towards its working-stock
     target over ``restock`` months), [node, element, lane]. The target is ``working_stock_months``
     x the desired cover of the node's market (``hoard``, see :mod:`reesim.kernel.fast_market`) x
-    base use (``base_use[material, node, element]``, t/month).
+    base use (``base_use[material, node, element]``, t/month). ``need`` is the part of the request
+    a licence can approve: the same order for end uses only (no strategic purchases) towards the
+    working stock at its base cover (no precautionary stock).
 
     Marks rows (node, element) where some lane asks something (``live``) and rows where anything
     is held, made, used, asked or stocked (``busy``). A row not busy stays empty this month: the
@@ -179,12 +181,13 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
         now.quota,
         state.hoard,
     )
-    avail, buy, use, surplus, request, sched = (
+    avail, buy, use, surplus, request, need, sched = (
         scr.avail,
         scr.buy,
         scr.use,
         scr.surplus,
         scr.request,
+        scr.need,
         scr.sched,
     )
     live, busy = scr.live[k], scr.busy[k]
@@ -215,7 +218,8 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
                 room = vmax(goal - held, 0.0)
                 slack = load(lt, state.tight, (k, s.market[n], e)) <= buy_below  # last month's market
                 by = where(slack, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
-            us = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e)) + by
+            ends = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e))
+            us = ends + by
             tg = (
                 stock_months
                 * (load(lt, hoard, (k, s.market[n], e)) * load(lt, state.guard, (k, n, e)))
@@ -229,12 +233,18 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
             if capped[k, n, e]:
                 spare = vmin(spare, load(lt, quota, (k, n, e)))
             store(surplus, (n, e), spare)
+            tb = stock_months * base_use[k, n, e]  # the working-stock target at base cover
             if lagged:  # orders keep the goods under way at the lag times what the node lacks
-                due = load(lt, state.lag_in, (k, n, e)) * vmax(us - load(lt, produced, (n, e)), 0.0)
+                lag_in = load(lt, state.lag_in, (k, n, e))
+                due = lag_in * vmax(us - load(lt, produced, (n, e)), 0.0)
                 req = vmin(vmax(us + tg - av + (due - coming), 0.0), us + (tg + due) / restock)
+                due = lag_in * vmax(ends - load(lt, produced, (n, e)), 0.0)
+                nd = vmin(vmax(ends + tb - av + (due - coming), 0.0), ends + (tb + due) / restock)
             else:
                 req = vmin(vmax(us + tg - av, 0.0), us + tg / restock)
+                nd = vmin(vmax(ends + tb - av, 0.0), ends + tb / restock)
             store(request, (n, e), req)
+            store(need, (n, e), vmin(nd, req))
             live[n, e] = any_lane(req > 0.0)
             busy[n, e] = any_lane((av != 0.0) | (us != 0.0) | (req != 0.0) | (held != 0.0))
 

@@ -103,6 +103,7 @@ class Scratch(NamedTuple):
     use: Array  # next stage's input, final demand and purchases
     surplus: Array  # what an exporter can spare
     request: Array  # what an importer asks of others
+    need: Array  # the part of the request a licence can approve
     live: Bools  # [K, N, E] some lane asks something
     busy: Bools  # [K, N, E] something held, made, used, asked or stocked
     flow: Array  # [N, E + 1, W + 1, lanes] shipments per partner slot
@@ -337,7 +338,8 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
     places, items = (series.demand.shape[2], series.demand.shape[3], lanes), (series.demand.shape[2], lanes)
     materials = (series.production_outside.shape[2], lanes)
     return Scratch(
-        np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row),  # avail .. request
+        np.zeros(row), np.zeros(row), np.zeros(row), np.zeros(row),  # avail, buy, use, surplus
+        np.zeros(row), np.zeros(row),  # request, need
         np.zeros((k_n, n_n, e_n), dtype=np.bool_), np.zeros((k_n, n_n, e_n), dtype=np.bool_),  # live, busy
         np.zeros((n_n, ep, width + 1, lanes)), np.zeros((n_n, ep, n_n, lanes)),  # flow, wide
         np.zeros((n_n, ep, n_n, lanes)), np.zeros((e_n, n_n), dtype=np.int64),  # offer, open_x

@@ -131,8 +131,9 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     act_e, n_act, partners = s.act_e, s.n_act, s.partners
     p_share, p_allow, p_denied = s.p_share, s.p_allow, s.p_denied
     content_pattern, defence_share, on = s.content_pattern, s.defence_share, s.origin
-    request, live, busy, totals, flow, part, ordered = (
+    request, need, live, busy, totals, flow, part, ordered = (
         scr.request,
+        scr.need,
         scr.live[k],
         scr.busy[k],
         scr.totals,
@@ -161,7 +162,7 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
             e = act_e[k, i, ia]
             if not live[i, e]:
                 continue
-            req = load(lt, request, (i, e))
+            req, nd = load(lt, request, (i, e)), load(lt, need, (i, e))
             if magnets:
                 d = where(req > EPS, vmin(load(lt, final, (i, e)) * defence_share[i], req) / req, 0.0)
             else:
@@ -180,7 +181,7 @@ def _ask(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 if content and x != on:
                     a = where(load(lt, origin, (x, e)) >= threshold, a * kept, a)
                 asked = req * p_share[k, i, e, j]
-                w = asked * a
+                w = where(a < 1.0, nd * p_share[k, i, e, j], asked) * a  # under licence: the need
                 if x == on:  # asked of China, and the licensed part (see fast_market.china_open)
                     store(to_china, (0, e), load(lt, to_china, (0, e)) + asked)
                     store(to_china, (1, e), load(lt, to_china, (1, e)) + w)

@@ -288,8 +288,19 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
         )
     else:  # orders refill the working stock over restock_months at most (steady state: the deficit)
         request = np.minimum(np.maximum(use + target - avail, 0.0), use + target / restock)
+    # What a licence can approve: the same order for end uses only (no strategic purchases) and
+    # the working stock at its base cover (no precautionary stock), at most the request.
+    ends = state.planned[:, k] + state.demand[:, k]
+    base_target = par.working_stock_months[:, None, None] * (base.feed[k] + base.final[k])[None]
+    if state.lagged:
+        due = state.lag_in[:, k] * np.maximum(ends - produced, 0.0)
+        need = np.minimum(
+            np.maximum(ends + base_target - avail + (due - coming), 0.0), ends + (base_target + due) / restock
+        )
+    else:
+        need = np.minimum(np.maximum(ends + base_target - avail, 0.0), ends + base_target / restock)
     return Row(avail=avail, buy=buy, use=use, surplus=surplus, request=request, target=target,
-               scheduled=scheduled)  # fmt: skip
+               need=np.minimum(need, request), scheduled=scheduled)  # fmt: skip
 
 
 def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: Row) -> None:
@@ -303,15 +314,18 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
     over[:, :, inputs.origin_node, :] = False
     allowed = allowed * np.where(over, month.content_share[:, k, :, None, :], 1.0)
     wanted = request[:, :, None, :] * shares
+    # On a route under licence the order is what a licence can approve (``need``): end uses and
+    # the base working stock, not precautionary stock or stockpile purchases.
+    licensable = np.where(allowed < 1.0, row.need[:, :, None, :] * shares, wanted)
     defence = np.zeros_like(request)
     if k == MAGNET:
         defence = np.minimum(state.demand[:, k] * base.defence_share[None, :, None], request)
     d_share = np.divide(defence, request, out=np.zeros_like(request), where=request > EPS)[:, :, None, :]
     denied = np.swapaxes(month.denied[k], 0, 1)[None, :, :, None]
     tiers = (
-        wanted * d_share * allowed * ~denied,
-        wanted * (1 - d_share) * contracted * allowed,
-        wanted * (1 - d_share) * (1 - contracted) * allowed,
+        licensable * d_share * allowed * ~denied,
+        licensable * (1 - d_share) * contracted * allowed,
+        licensable * (1 - d_share) * (1 - contracted) * allowed,
     )
     ship = np.zeros_like(wanted)
     left = row.surplus.copy()  # [R, X, E]
@@ -346,7 +360,7 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
     # buying). Under a binding quota China's surplus is shared pro rata over licensed asks.
     o = inputs.origin_node
     asked_in = wanted[:, :, o, :]  # [R, I, E]
-    licensed_in = (wanted * allowed)[:, :, o, :]
+    licensed_in = (licensable * allowed)[:, :, o, :]
     asked_china, licensed = asked_in.sum(axis=1), licensed_in.sum(axis=1)
     capped = row.surplus[:, o, :] >= month.quota[:, k, o, :]
     shipped = row.ship[:, :, o, :].sum(axis=1)

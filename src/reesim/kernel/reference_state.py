@@ -87,6 +87,7 @@ class Row:
     surplus: Array
     request: Array
     target: Array  # working-stock target
+    need: Array  # what a licence can approve of the request: end uses and the base working stock
     ship: Array = field(default_factory=lambda: np.zeros(0))  # [R, I, X, E]
     ordered: Array = field(default_factory=lambda: np.zeros(0))  # licensed requests to each exporter
     imports: Array = field(default_factory=lambda: np.zeros(0))  # sent to the node this month
