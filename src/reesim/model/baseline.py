@@ -21,7 +21,8 @@ them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t RE
    mix of magnet grades (:func:`magnet_grades`); metal output is what magnet plants need, split
    by reported metal shares.
    Where mined profiles cannot feed reported magnet output, the gap is closed by *secondary
-   supply* in China (recycled swarf and scrap, undocumented mining), reported as a diagnostic.
+   supply* in China, reported as a diagnostic: PrNd oxide recovered from magnet scrap (reported,
+   stage ``recycling``), and the rest unexplained (undocumented mining, weak element profiles).
    End-of-life recycling (``recycling_rate`` of the magnets used at a node) returns as oxide there.
 4. **Final demand**: separated oxide not needed for metal is final oxide demand (catalysts,
    polishing, glass, phosphors ...); magnets are final magnet demand. Both are split among nodes by
@@ -279,6 +280,9 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
     # to China's oxide output and reported as a diagnostic.
     need_oxide = magnet_feed.sum(axis=0) / y_metal
     secondary = np.maximum(need_oxide - oxide.sum(axis=0), 0.0)
+    # The part of it that is reported: China's PrNd oxide from magnet scrap (stage "recycling").
+    scrap = float(stage_values(ds, dims, ("recycling",), later=False)[dims.node("CHN")]) / MONTHS
+    named = min(scrap, float(secondary[[dims.element("Nd"), dims.element("Pr")]].sum()))
     oxide[dims.node("CHN")] += secondary
     world_oxide = oxide.sum(axis=0)
 
@@ -309,6 +313,8 @@ def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
         yields=np.array([1.0, y_sep, y_metal, y_magnet]), defence_share=_defence_share(ds, dims),
         prices=prices, secondary=secondary, recycled=recycled,
         diagnostics={"secondary_supply_t_per_yr": float(secondary.sum() * MONTHS),
+                     "secondary_from_scrap_t_per_yr": named * MONTHS,
+                     "secondary_unexplained_t_per_yr": float(secondary.sum() - named) * MONTHS,
                      "metal_per_oxide": metal_per_oxide},
     )  # fmt: skip
 
