@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -85,6 +85,53 @@ class SaveRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"description": f"Scenario YAML to save. {BODY_CAP}"})
 
     yaml: str = Field(min_length=1, max_length=MAX_YAML_CHARS, description="Scenario YAML text")
+
+
+class ScenarioProblem(BaseModel):
+    """A problem in scenario YAML, located as ``reesim validate`` prints it."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str | None
+    message: str
+    hint: str
+    text: str = Field(description="The whole problem as one line: file:line:column, field, message, hint")
+
+
+class Validation(BaseModel):
+    """The verdict on scenario YAML; when ``ok``, its name, months and engine instruments."""
+
+    ok: bool
+    problems: list[ScenarioProblem]
+    name: str | None = None
+    months: int | None = None
+    instruments: int | None = None
+
+
+class Saved(BaseModel):
+    """A scenario saved as one of yours."""
+
+    name: str
+    saved: bool
+
+
+class YamlText(BaseModel):
+    """YAML text."""
+
+    yaml: str
+
+
+class JobStatus(BaseModel):
+    """A job: its scenario, runs asked for and done, status, and the stored run once done."""
+
+    id: str
+    scenario: str
+    runs: int
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    done: int
+    run_id: str
+    error: str
 
 
 class Refusal(BaseModel):
@@ -281,6 +328,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         "/api/scenarios",
         status_code=201,
         responses={409: _refusal("The name of a shipped scenario"), **WITH_BODY},
+        response_model=Saved,
     )
     def save(body: SaveRequest) -> dict[str, Any]:
         """Save scenario YAML from the editor as one of your scenarios (by its ``name``)."""
@@ -314,7 +362,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         data: dict[str, Any] = _finite(_plain(yaml.safe_load(path.read_text(encoding="utf-8"))))
         return data
 
-    @app.post("/api/yaml", responses=WITH_BODY)
+    @app.post("/api/yaml", responses=WITH_BODY, response_model=YamlText)
     def to_yaml(body: Annotated[dict[str, Any], FORM]) -> dict[str, str]:
         """Plain data (the editor's form) back to YAML text."""
         import yaml
@@ -329,7 +377,9 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         result: dict[str, Any] = ScenarioFile.model_json_schema(by_alias=True)
         return result
 
-    @app.post("/api/validate", responses=WITH_BODY)
+    @app.post(
+        "/api/validate", responses=WITH_BODY, response_model=Validation, response_model_exclude_unset=True
+    )
     def validate(body: ValidateRequest) -> dict[str, Any]:
         """Check scenario YAML: ``ok`` and every problem with line, column, field and hint."""
         from reesim.scenarios.catalog import load_text
@@ -425,16 +475,17 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         "/api/runs",
         status_code=202,
         responses={429: _refusal("Too many jobs queued or running"), **WITH_BODY},
+        response_model=JobStatus,
     )(start_run)
 
-    @app.get("/api/jobs/{job_id}", responses=NOT_FOUND)
+    @app.get("/api/jobs/{job_id}", responses=NOT_FOUND, response_model=JobStatus)
     def job(job_id: str) -> dict[str, Any]:
         """A job's status and progress."""
         if job_id not in jobs.jobs:
             raise HTTPException(404, f"no job {job_id!r}")
         return jobs.jobs[job_id].public()
 
-    @app.delete("/api/jobs/{job_id}", responses=NOT_FOUND)
+    @app.delete("/api/jobs/{job_id}", responses=NOT_FOUND, response_model=JobStatus)
     def cancel(job_id: str) -> dict[str, Any]:
         """Cancel a queued or running job."""
         if job_id not in jobs.jobs:
