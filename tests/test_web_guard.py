@@ -98,6 +98,19 @@ def test_bad_json_is_a_400(local: TestClient, path: str, body: bytes, message: s
     assert response.status_code == 400 and message in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    "kind", [None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_bodies_that_are_not_json_are_a_415(local: TestClient, kind: str | None) -> None:
+    headers = {"Content-Type": kind} if kind else {}
+    response = local.post("/api/yaml", content=b'{"name": "x"}', headers=headers)
+    assert response.status_code == 415 and "JSON" in response.json()["detail"]
+    typed = local.post(
+        "/api/yaml", content=b'{"name": "x"}', headers={"Content-Type": "application/json; charset=utf-8"}
+    )
+    assert typed.status_code == 200 and typed.json() == {"yaml": "name: x\n"}
+
+
 def test_json_depth_ignores_brackets_in_strings() -> None:
     assert json_depth(b'{"a": "[[[{{{", "b": [1, {"c": "\\"]]]"}]}') == 3
     assert json_depth(b'"unterminated [[[') == 0

@@ -4,7 +4,10 @@ Everything the page shows comes from these endpoints: the scenario library, live
 scenario's YAML (the same messages as ``reesim validate``), runs as background jobs with progress
 and cancellation, stored runs and their series for the charts, comparisons, the data tables with
 their sources, and the policy timeline. Limits protect the server: runs per request, horizon,
-request size, active jobs and runs per comparison, each answered with a clear 4xx. Stored runs
+request size, active jobs and runs per comparison, each answered with a clear 4xx. The OpenAPI
+schema states every answer: refusals are ``{"detail": "one sentence"}`` (:class:`Refusal`), except
+422, whose ``detail`` is a list of located errors (:class:`Invalid`), FastAPI's shape for every
+422, also for problems in a scenario's content. Stored runs
 read back are kept in memory (:mod:`reesim.web.cache`). Every request first passes
 :class:`~reesim.web.guard.Guard`: the Host header must name the address the server is bound to
 (against DNS rebinding), the token must match when one is set (header ``X-Reesim-Token`` or
@@ -20,13 +23,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Body, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from reesim.errors import InputError
 from reesim.web.cache import RunCache
@@ -47,25 +52,160 @@ class Limits:
     max_compare: int = 8
 
 
-class RunRequest(BaseModel):
-    """Start a run: a shipped scenario's name, or scenario YAML (from the editor)."""
+#: Longest scenario YAML the API takes, in characters: any text this long fits in a request body
+#: of 256 kB however it is encoded (at most 12 bytes a character, as in ``\ud83d\ude00``), and it
+#: is more than three times the longest shipped scenario.
+MAX_YAML_CHARS = 20_000
 
-    scenario: str | None = Field(None, max_length=100, description="Shipped scenario name")
-    yaml: str | None = Field(None, max_length=200_000, description="Scenario YAML text")
-    runs: int = Field(1, ge=1, description="Monte Carlo runs")
-    seed: int | None = Field(None, ge=0, le=2**31 - 1)
-    horizon_years: float | None = Field(None, gt=0, description="Years to simulate")
+#: What a scenario's name may be (as in scenario files' ``name``).
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+NAME = Field(pattern=NAME_PATTERN, max_length=100, description="A scenario's name")
+
+BODY_CAP = (
+    "The whole body is at most 256 kB (413 beyond), counted as received, and must be JSON "
+    "(`Content-Type: application/json`, 415 otherwise)."
+)
+
+
+#: The editor's form as plain data, for ``/api/yaml``.
+FORM = Body(description=f"The scenario's fields as the editor's form has them. {BODY_CAP}")
 
 
 class ValidateRequest(BaseModel):
-    """Scenario YAML to check."""
+    """Scenario YAML to check (empty text is answered, with its problem)."""
 
-    yaml: str = Field(max_length=200_000)
+    model_config = ConfigDict(json_schema_extra={"description": f"Scenario YAML to check. {BODY_CAP}"})
+
+    yaml: str = Field(max_length=MAX_YAML_CHARS, description="Scenario YAML text")
+
+
+class SaveRequest(BaseModel):
+    """Scenario YAML to save as one of your scenarios."""
+
+    model_config = ConfigDict(json_schema_extra={"description": f"Scenario YAML to save. {BODY_CAP}"})
+
+    yaml: str = Field(min_length=1, max_length=MAX_YAML_CHARS, description="Scenario YAML text")
+
+
+class ScenarioProblem(BaseModel):
+    """A problem in scenario YAML, located as ``reesim validate`` prints it."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str | None
+    message: str
+    hint: str
+    text: str = Field(description="The whole problem as one line: file:line:column, field, message, hint")
+
+
+class Validation(BaseModel):
+    """The verdict on scenario YAML; when ``ok``, its name, months and engine instruments."""
+
+    ok: bool
+    problems: list[ScenarioProblem]
+    name: str | None = None
+    months: int | None = None
+    instruments: int | None = None
+
+
+class Saved(BaseModel):
+    """A scenario saved as one of yours."""
+
+    name: str
+    saved: bool
+
+
+class YamlText(BaseModel):
+    """YAML text."""
+
+    yaml: str
+
+
+class JobStatus(BaseModel):
+    """A job: its scenario, runs asked for and done, status, and the stored run once done."""
+
+    id: str
+    scenario: str
+    runs: int
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    done: int
+    run_id: str
+    error: str
+
+
+class Refusal(BaseModel):
+    """A refusal other than 422: what was wrong, in one sentence."""
+
+    detail: str
+
+
+class Problem(BaseModel):
+    """One reason a request cannot be processed: FastAPI's validation error, where ``loc`` says which
+    part of the request (``body``, ``query`` or ``path``, then the field). Problems in a scenario's
+    content have ``type`` ``scenario`` and say where in the YAML: file, line, column, field, hint."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    input: Any = None
+    ctx: dict[str, Any] | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    message: str | None = None
+    hint: str | None = None
+    text: str | None = None
+
+
+class Invalid(BaseModel):
+    """422: every problem found, each located."""
+
+    detail: list[Problem]
+
+
+Responses = dict[int | str, dict[str, Any]]
+
+
+def _refusal(description: str) -> dict[str, Any]:
+    return {"model": Refusal, "description": description}
+
+
+#: Answers every operation may give (see :mod:`reesim.web.guard`).
+GUARDED: Responses = {
+    400: _refusal(
+        "A Host header that does not name this server, a malformed Content-Length, or a body "
+        "that is not UTF-8 or has JSON nested deeper than 32 levels or NaN / Infinity"
+    ),
+    401: _refusal("A missing or wrong token (when the server has one)"),
+}
+NOT_FOUND: Responses = {404: _refusal("No such resource")}
+INVALID: Responses = {422: {"model": Invalid, "description": "Invalid request"}}
+WITH_BODY: Responses = {
+    413: _refusal("Body larger than 256 kB"),
+    415: _refusal("Body that is not JSON"),
+    **INVALID,
+}
 
 
 def _problems(exc: InputError) -> list[dict[str, Any]]:
     return [{"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message,
              "hint": p.hint, "text": str(p)} for p in exc.problems]  # fmt: skip
+
+
+def _unprocessable(loc: tuple[str, ...], msg: str) -> HTTPException:
+    """422 with one problem at ``loc``, shaped as FastAPI's validation errors."""
+    return HTTPException(422, [{"loc": list(loc), "msg": msg, "type": "value_error"}])
+
+
+def _bad_scenario(loc: tuple[str, ...], exc: InputError) -> HTTPException:
+    """422 listing a scenario's problems, each with where it is in the YAML."""
+    return HTTPException(
+        422,
+        [{"loc": list(loc), "msg": f"the scenario has problems: {p['text']}", "type": "scenario", **p}
+         for p in _problems(exc)],
+    )  # fmt: skip
 
 
 def _finite(value: Any) -> Any:
@@ -108,7 +248,9 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         yield
         jobs.close()
 
-    app = FastAPI(title="reesim dashboard", version="1", description=__doc__, lifespan=lifespan)
+    app = FastAPI(
+        title="reesim dashboard", version="1", description=__doc__, lifespan=lifespan, responses=GUARDED
+    )
     ds = load_dataset()
     store = Store(store_path)
     cache = RunCache(store, ds)
@@ -130,9 +272,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         try:
             return load(path, ds), path
         except InputError as exc:
-            raise HTTPException(
-                422, {"message": "the scenario has problems", "problems": _problems(exc)}
-            ) from None
+            raise _bad_scenario(("path", "name"), exc) from None
 
     app.add_middleware(Guard, hosts=allowed_hosts(host), token=token, max_body=limits.max_body_bytes)
 
@@ -140,6 +280,18 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         """422 with pydantic's errors; the values echoed back are made JSON-safe (no NaN)."""
         return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(request: Request, exc: StarletteHTTPException) -> Response:
+        """``{"detail": ...}``; a 405 lists in ``Allow`` every method of the path, not of one route."""
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            methods = {m for route in app.router.routes if route.matches(request.scope)[0] != Match.NONE
+                       for m in getattr(route, "methods", None) or ()}  # fmt: skip
+            headers["Allow"] = ", ".join(sorted(methods))
+        if exc.status_code in {204, 304}:
+            return Response(status_code=exc.status_code, headers=headers)
+        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
@@ -172,8 +324,13 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
             out.append({**item, "horizon": r.horizon, "instruments": len(r.instruments), "kind": kind})
         return out
 
-    @app.post("/api/scenarios", status_code=201)
-    def save(body: ValidateRequest) -> dict[str, Any]:
+    @app.post(
+        "/api/scenarios",
+        status_code=201,
+        responses={409: _refusal("The name of a shipped scenario"), **WITH_BODY},
+        response_model=Saved,
+    )
+    def save(body: SaveRequest) -> dict[str, Any]:
         """Save scenario YAML from the editor as one of your scenarios (by its ``name``)."""
         from reesim.scenarios import shipped_path
         from reesim.scenarios.catalog import load_text
@@ -181,25 +338,23 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         try:
             r = load_text(body.yaml, "editor.yaml", ds)
         except InputError as exc:
-            raise HTTPException(
-                422, {"message": "the scenario has problems", "problems": _problems(exc)}
-            ) from None
+            raise _bad_scenario(("body", "yaml"), exc) from None
         if shipped_path(r.name) is not None:
             raise HTTPException(409, f"{r.name!r} is a shipped scenario: give yours another name")
         user_dir.mkdir(parents=True, exist_ok=True)
         (user_dir / f"{r.name}.yaml").write_text(body.yaml, encoding="utf-8")
         return {"name": r.name, "saved": True}
 
-    @app.get("/api/scenarios/{name}")
-    def scenario(name: str) -> dict[str, Any]:
+    @app.get("/api/scenarios/{name}", responses={**NOT_FOUND, **INVALID})
+    def scenario(name: Annotated[str, NAME]) -> dict[str, Any]:
         """A scenario's YAML (shipped or yours) and its resolved instruments."""
         r, path = find(name)
         instruments = [i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in r.instruments]
         return {"name": name, "yaml": path.read_text(encoding="utf-8"), "title": r.title,
                 "start": r.start, "horizon": r.horizon, "instruments": instruments}  # fmt: skip
 
-    @app.get("/api/scenarios/{name}/data")
-    def scenario_data(name: str) -> dict[str, Any]:
+    @app.get("/api/scenarios/{name}/data", responses={**NOT_FOUND, **INVALID})
+    def scenario_data(name: Annotated[str, NAME]) -> dict[str, Any]:
         """A scenario file as plain data (for the editor's form)."""
         import yaml
 
@@ -207,8 +362,8 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         data: dict[str, Any] = _finite(_plain(yaml.safe_load(path.read_text(encoding="utf-8"))))
         return data
 
-    @app.post("/api/yaml")
-    def to_yaml(body: dict[str, Any]) -> dict[str, str]:
+    @app.post("/api/yaml", responses=WITH_BODY, response_model=YamlText)
+    def to_yaml(body: Annotated[dict[str, Any], FORM]) -> dict[str, str]:
         """Plain data (the editor's form) back to YAML text."""
         import yaml
 
@@ -222,7 +377,9 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         result: dict[str, Any] = ScenarioFile.model_json_schema(by_alias=True)
         return result
 
-    @app.post("/api/validate")
+    @app.post(
+        "/api/validate", responses=WITH_BODY, response_model=Validation, response_model_exclude_unset=True
+    )
     def validate(body: ValidateRequest) -> dict[str, Any]:
         """Check scenario YAML: ``ok`` and every problem with line, column, field and hint."""
         from reesim.scenarios.catalog import load_text
@@ -236,17 +393,60 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         return {"ok": True, "problems": [], "name": r.name, "months": months_between(r.start, r.horizon),
                 "instruments": len(model.instruments)}  # fmt: skip
 
-    @app.post("/api/runs", status_code=202)
-    def start_run(body: RunRequest) -> dict[str, Any]:
-        """Start a run in the background; poll ``/api/jobs/{id}``."""
+    max_runs, max_years = limits.max_runs, limits.max_years
+
+    class RunRequest(BaseModel):
+        """Start a run: a scenario's name (shipped or yours), or scenario YAML (from the editor)."""
+
+        model_config = ConfigDict(
+            json_schema_extra={
+                "description": f"Start a run: exactly one of `scenario` and `yaml`. {BODY_CAP}",
+                "oneOf": [
+                    {"required": ["scenario"], "properties": {"scenario": {"type": "string"},
+                                                              "yaml": {"type": "null"}}},
+                    {"required": ["yaml"], "properties": {"yaml": {"type": "string"},
+                                                          "scenario": {"type": "null"}}},
+                ],
+            }
+        )  # fmt: skip
+
+        scenario: str | None = Field(
+            None,
+            pattern=NAME_PATTERN,
+            max_length=100,
+            description="A scenario's name (shipped or yours)",
+        )
+        yaml: str | None = Field(None, min_length=1, max_length=MAX_YAML_CHARS, description="Scenario YAML")
+        runs: int = Field(1, ge=1, json_schema_extra={"maximum": max_runs}, description="Monte Carlo runs")
+        seed: int | None = Field(None, ge=0, le=2**31 - 1)
+        horizon_years: float | None = Field(
+            None, gt=0, json_schema_extra={"maximum": max_years}, description="Years to simulate"
+        )
+
+        @field_validator("runs")
+        @classmethod
+        def _few_runs(cls, value: int) -> int:
+            if value > max_runs:
+                raise ValueError(f"at most {max_runs} runs per request")
+            return value
+
+        @field_validator("horizon_years")
+        @classmethod
+        def _short_horizon(cls, value: float | None) -> float | None:
+            if value is not None and value > max_years:
+                raise ValueError(f"horizon at most {max_years:g} years")
+            return value
+
+    def start_run(body: Any) -> dict[str, Any]:
+        """Start a run in the background; poll ``/api/jobs/{id}``. A scenario that cannot be run
+        (unknown name, problems in its YAML, a horizon over the limit) is a 422 of type ``scenario``."""
         from reesim.scenarios import load
         from reesim.scenarios.catalog import load_text
         from reesim.scenarios.convert import months_between
 
-        if body.runs > limits.max_runs:
-            raise HTTPException(422, f"at most {limits.max_runs} runs per request")
         if (body.scenario is None) == (body.yaml is None):
-            raise HTTPException(422, "give either scenario (a shipped name) or yaml")
+            raise _unprocessable(("body",), "give either scenario (a shipped name) or yaml")
+        loc = ("body", "scenario" if body.scenario is not None else "yaml")
         try:
             if body.scenario is not None and user_path(body.scenario) is not None:
                 ref = find(body.scenario)[0]
@@ -255,25 +455,37 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
             else:
                 ref = load_text(body.yaml or "", "editor.yaml", ds)
         except InputError as exc:
-            raise HTTPException(
-                422, {"message": "the scenario has problems", "problems": _problems(exc)}
-            ) from None
+            raise _bad_scenario(loc, exc) from None
         years = body.horizon_years or months_between(ref.start, ref.horizon) / 12
         if years > limits.max_years:
-            raise HTTPException(422, f"horizon at most {limits.max_years:g} years")
+            raise HTTPException(
+                422,
+                [{"loc": list(loc), "msg": f"horizon at most {limits.max_years:g} years: the scenario "
+                  f"runs {years:.4g}; give horizon_years", "type": "scenario"}],
+            )  # fmt: skip
         job = jobs.submit(ref, ref.name, body.runs, body.seed, body.horizon_years)
         if job is None:
             raise HTTPException(429, f"{limits.max_jobs} jobs are already running: wait or cancel one")
         return job.public()
 
-    @app.get("/api/jobs/{job_id}")
+    # the request model holds this server's limits, so it is made here, and given to FastAPI as an
+    # object (a name in the annotation would be looked up among the module's globals)
+    start_run.__annotations__["body"] = RunRequest
+    app.post(
+        "/api/runs",
+        status_code=202,
+        responses={429: _refusal("Too many jobs queued or running"), **WITH_BODY},
+        response_model=JobStatus,
+    )(start_run)
+
+    @app.get("/api/jobs/{job_id}", responses=NOT_FOUND, response_model=JobStatus)
     def job(job_id: str) -> dict[str, Any]:
         """A job's status and progress."""
         if job_id not in jobs.jobs:
             raise HTTPException(404, f"no job {job_id!r}")
         return jobs.jobs[job_id].public()
 
-    @app.delete("/api/jobs/{job_id}")
+    @app.delete("/api/jobs/{job_id}", responses=NOT_FOUND, response_model=JobStatus)
     def cancel(job_id: str) -> dict[str, Any]:
         """Cancel a queued or running job."""
         if job_id not in jobs.jobs:
@@ -296,7 +508,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         except InputError as exc:
             raise HTTPException(404, _problems(exc)[0]["text"]) from None
 
-    @app.get("/api/runs/{run_id}")
+    @app.get("/api/runs/{run_id}", responses=NOT_FOUND)
     def run(run_id: str) -> dict[str, Any]:
         """A stored run: its record and headline indicators."""
         done = _done(run_id)
@@ -307,7 +519,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         )  # fmt: skip
         return out
 
-    @app.get("/api/runs/{run_id}/series")
+    @app.get("/api/runs/{run_id}/series", responses={**NOT_FOUND, **INVALID})
     def run_series(
         run_id: str, place: str = Query("USA", max_length=40), item: str = Query("magnets", max_length=20)
     ) -> dict[str, Any]:
@@ -337,22 +549,32 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         )  # fmt: skip
         return out
 
-    @app.get("/api/compare")
+    @app.get("/api/compare", responses={**NOT_FOUND, **INVALID})
     def compare(
-        ids: str = Query(max_length=200, description="Run ids separated by commas"),
+        ids: str = Query(
+            max_length=200,
+            description=f"Two to {limits.max_compare} run ids separated by commas, not all the same",
+            json_schema_extra={
+                "pattern": rf"^(?!([^,]+)(,\1)*$)[^,]+(,[^,]+){{1,{limits.max_compare - 1}}}$"
+            },
+        ),
     ) -> dict[str, Any]:
         """Indicators of two or more stored runs side by side, with differences."""
         from reesim.report.compare_report import compare_rows
 
-        parts = list(dict.fromkeys(i for i in ids.split(",") if i))
-        if len(parts) < 2:
-            raise HTTPException(422, "give at least two run ids")
+        parts = ids.split(",")
         if len(parts) > limits.max_compare:
-            raise HTTPException(422, f"at most {limits.max_compare} runs in one comparison")
-        columns, rows = compare_rows([_done(i) for i in parts])
+            raise _unprocessable(("query", "ids"), f"at most {limits.max_compare} runs in one comparison")
+        if "" in parts:
+            raise _unprocessable(("query", "ids"), "an empty run id: separate ids by single commas")
+        parts = list(dict.fromkeys(parts))
+        if len(parts) < 2:
+            raise _unprocessable(("query", "ids"), "give at least two different run ids")
+        done = [_done(i) for i in parts]
+        columns, rows = compare_rows(done)
         return {"columns": columns, "rows": rows}
 
-    @app.get("/api/data/{table}")
+    @app.get("/api/data/{table}", responses={**NOT_FOUND, **INVALID})
     def data(table: str, limit: int = Query(200, ge=1, le=2000)) -> dict[str, Any]:
         """A dataset table (first ``limit`` rows) with the sources its rows cite."""
         if table not in ds.tables:

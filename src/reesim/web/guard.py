@@ -12,10 +12,12 @@ shows other sites, and those may send requests to it:
   the header ``X-Reesim-Token`` or the query parameter ``token``.
 - **Body**: at most ``max_body`` bytes, counted while it is received, whether it announces its
   length or comes in chunks, so an endless body costs no more memory than the limit (413).
-  JSON nested deeper than :data:`MAX_JSON_DEPTH` levels, and the non-JSON constants ``NaN`` and
-  ``Infinity``, are refused (400) before any endpoint parses the body.
+  A body must be JSON: one sent as another type (``Content-Type`` other than ``application/json``
+  or ``application/...+json``) is refused (415). JSON nested deeper than :data:`MAX_JSON_DEPTH`
+  levels, and the non-JSON constants ``NaN`` and ``Infinity``, are refused (400) before any
+  endpoint parses the body.
 
-Refusals are JSON ``{"detail": ...}`` answers, as FastAPI gives.
+Refusals are JSON ``{"detail": "..."}`` answers, as FastAPI gives.
 """
 
 from __future__ import annotations
@@ -117,6 +119,14 @@ def body_problem(body: bytes) -> str | None:
     return None
 
 
+def is_json(content_type: bytes | None) -> bool:
+    """Whether a Content-Type header names JSON (``application/json``, ``application/x+json``)."""
+    if content_type is None:
+        return False
+    kind = content_type.split(b";", 1)[0].strip().lower()
+    return kind == b"application/json" or (kind.startswith(b"application/") and kind.endswith(b"+json"))
+
+
 async def _answer(send: Send, status: int, detail: str) -> None:
     body = json.dumps({"detail": detail}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
@@ -195,6 +205,8 @@ class Guard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if body and not is_json(headers.get(b"content-type")):
+            return b"", (415, "the body must be JSON, sent with Content-Type: application/json")
         problem = body_problem(body) if body else None
         return body, (400, problem) if problem else None
 

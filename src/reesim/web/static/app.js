@@ -9,7 +9,7 @@ async function api(path, options = {}) {
   const headers = Object.assign({"Content-Type": "application/json"}, token ? {"X-Reesim-Token": token} : {});
   const response = await fetch(path, Object.assign({headers}, options));
   const body = await response.json();
-  if (!response.ok) throw new Error(typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail));
+  if (!response.ok) throw new Error(Array.isArray(body.detail) ? body.detail.map(p => p.msg).join("; ") : String(body.detail));
   return body;
 }
 function el(tag, attrs = {}, ...children) {
