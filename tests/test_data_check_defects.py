@@ -200,3 +200,10 @@ def test_a_byte_that_is_not_utf8_is_named_with_its_line(data_copy: Path) -> None
     path.write_bytes(b"\n".join(lines))
     p = _only(_errors(data_copy), "countries.csv")
     assert p.line == 5 and "not UTF-8 text: byte 0xe9" in p.message
+
+
+def test_unknown_element_in_a_magnet_bill_of_materials(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("magnet_bom.csv", 2, "element", "Nx")
+    p = _only(_errors(data_copy), "magnet_bom.csv")
+    assert (p.line, p.field) == (2, "element")
+    assert "'Nx'" in p.message and "expected one of" in p.hint
