@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -79,4 +80,13 @@ def test_run_and_runs_show_keep_every_column(
     rows = csv_rows(invoke("runs", "show", run_id, "--format", "csv"))
     assert rows[0][:2] == ["place", "item"] and rows[0][-1] == "not built" and len(rows) > 2
     assert_keeps_every_cell(ran, rows, int(width))
-    assert_keeps_every_cell(invoke("runs", "show", run_id), rows, int(width))
+    shown = invoke("runs", "show", run_id)
+    assert_keeps_every_cell(shown, rows, int(width))
+    # the record names the versions of Python and of the numerical libraries it was made with
+    import platform
+
+    import numpy as np
+
+    assert f"numpy {np.__version__}" in shown and f"python {platform.python_version()}" in shown
+    record = json.loads(invoke("runs", "show", run_id, "--json"))
+    assert set(record["environment"]) == {"python", "numpy", "pandas", "xarray", "numba"}

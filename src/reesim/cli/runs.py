@@ -221,7 +221,8 @@ def runs_show(
         return
     out.print(f"[bold]{r.id}[/bold] {escape(r.scenario)}: {escape(r.title)}")
     out.print(f"created {r.created}; {r.runs} run(s), seed {r.seed}")
-    out.print(f"reesim {r.package_version}; data {r.dataset_version}")
+    versions = "".join(f", {k} {v}" for k, v in r.environment.items())
+    out.print(escape(f"reesim {r.package_version}, data {r.dataset_version}{versions}"))
     out.print(f"timings: {r.timings_json}; tables: {', '.join(st.tables(r.id))}")
     print_grid(_headline_grid(done, "Headline"), out)
     _print_central(done.headline)
@@ -239,6 +240,7 @@ def _record_json(r: Any, tables: list[str], head: Any) -> str:
         "run_id": r.id, "scenario": r.scenario, "title": r.title, "created": str(r.created)[:19],
         "runs": int(r.runs), "seed": int(r.seed), "months": int(r.months),
         "package_version": r.package_version, "dataset_version": r.dataset_version,
+        "environment": r.environment,
         "timings": json.loads(r.timings_json), "tables": list(tables), "report": r.report or None,
         "central_run": indicators.pop("central_run", None), "indicators": indicators,
     }  # fmt: skip
