@@ -49,6 +49,14 @@ def test_data_list_keeps_every_column(width: str, monkeypatch: pytest.MonkeyPatc
     assert_keeps_every_cell(invoke("data", "list"), rows, int(width))
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_scenarios_list_keeps_every_column(width: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", width)
+    rows = csv_rows(invoke("scenarios", "list", "--format", "csv"))
+    assert rows[0] == ["name", "title", "period", "instruments", "builds on"]
+    assert_keeps_every_cell(invoke("scenarios", "list"), rows, int(width))
+
+
 def test_a_wide_grid_is_split_with_its_keys_repeated() -> None:
     grid = Grid("wide", ["id", *(f"column {i}" for i in range(8))], keys=1)
     grid.add(["abc123", *(f"value-{i}-{'x' * 10}" for i in range(8))])
