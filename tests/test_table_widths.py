@@ -88,6 +88,7 @@ def test_run_and_runs_show_keep_every_column(
     rows = csv_rows(invoke("runs", "show", run_id, "--format", "csv"))
     assert rows[0][:2] == ["place", "item"] and rows[0][-1] == "not built" and len(rows) > 2
     assert_keeps_every_cell(ran, rows, int(width))
+    assert not {r[1] for r in rows[1:]} & {"Eu", "Sm", "Dy", "Tb"}  # elements named, not bare symbols
     shown = invoke("runs", "show", run_id)
     assert_keeps_every_cell(shown, rows, int(width))
     # the record names the versions of Python and of the numerical libraries it was made with

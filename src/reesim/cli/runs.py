@@ -39,10 +39,23 @@ def _headline_grid(done: Any, title: str) -> Grid:
              "price x", "not built"]  # fmt: skip
     grid = Grid(title, short, keys=2, right=frozenset({3, 4, 5, 6, 8}),
                 caption="See the report for what each column means.")  # fmt: skip
+    names = element_names()
     for row in head.rows:
         if row.item == "magnets" or row.peak_shortfall.p50 > 0.05:
-            grid.add(cells(head, row), style="red" if row.peak_shortfall.p50 > 0.005 else None)
+            texts = cells(head, row)
+            texts[1] = names.get(texts[1], texts[1])
+            grid.add(texts, style="red" if row.peak_shortfall.p50 > 0.005 else None)
     return grid
+
+
+def element_names() -> dict[str, str]:
+    """Element symbols to "europium (Eu)": a symbol beside a place (Eu beside the EU) misleads."""
+    from reesim.dataset import load_dataset
+
+    elements = load_dataset().elements
+    return {
+        str(s): f"{str(n).lower()} ({s})" for s, n in zip(elements["symbol"], elements["name"], strict=True)
+    }
 
 
 def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> Any:

@@ -94,9 +94,9 @@ def scenarios_show(
         out.print("[bold]Sources[/bold]")
         for sid in r.sources:
             row = src.loc[sid]
-            out.print(
-                f"  {sid}: {row['publisher']}, {row['title']} ({row['year']}) {row['url']}", soft_wrap=True
-            )
+            year = f"{row['year']:.0f}" if isinstance(row["year"], float) else str(row["year"])
+            text = f"  {sid}: {row['publisher']}, {row['title']} ({year}) {row['url']}"
+            out.print(escape(text), soft_wrap=True, highlight=False)
 
 
 def validate(
