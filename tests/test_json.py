@@ -120,3 +120,14 @@ def test_sensitivity_json_is_strict(tmp_path: Path) -> None:
     args = ("sensitivity", "race", "--indicator", "us_magnet_peak_shortfall", "--samples", "2")
     doc = invoke_json(*args, "--horizon", "0.5", "--json", "--out", str(tmp_path))
     assert doc["factors"] and isinstance(doc["runs"], int)
+
+
+def test_scenarios_list_json_is_strict() -> None:
+    from reesim.scenarios import scenario_names
+
+    listed = invoke_json("scenarios", "list", "--json")
+    assert [s["name"] for s in listed["scenarios"]] == list(scenario_names())
+    race = next(s for s in listed["scenarios"] if s["name"] == "race")
+    assert MONTH.match(race["start"]) and MONTH.match(race["horizon"])
+    assert isinstance(race["instruments"], int) and isinstance(race["builds_on"], list)
+    assert invoke_json("scenarios", "list", "--format", "json") == listed

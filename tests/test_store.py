@@ -144,3 +144,32 @@ def test_a_corrupt_store_is_told_from_a_busy_one(tmp_path: Path, damage: str) ->
     problem = info.value.problems[0]
     assert "not a results store reesim can read" in problem.message and "busy" not in problem.message
     assert "--store" in problem.hint
+
+
+def test_records_keep_the_library_versions(tmp_path: Path) -> None:
+    from reesim.store.store import environment
+
+    versions = environment()
+    assert set(versions) == {"python", "numpy", "pandas", "xarray", "numba"}
+    assert versions["numpy"] == np.__version__ and versions["pandas"] == pd.__version__
+    store = Store(tmp_path / "runs.duckdb")
+    store.save(record("abcd1234"), {})
+    assert store.get("abcd1234").environment == {}  # a record made without them
+    kept = RunRecord(**{**record("beef0001").__dict__, "environment_json": json.dumps(versions)})
+    store.save(kept, {})
+    assert store.get("beef").environment == versions
+
+
+def test_a_store_made_before_versions_were_kept_opens(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "runs.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create table runs (id varchar primary key, created timestamp, scenario varchar, "
+                "title varchar, runs integer, seed bigint, months integer, dataset_version varchar, "
+                "package_version varchar, scenario_json varchar, timings_json varchar, "
+                "headline_json varchar, report varchar, has_full boolean)")  # fmt: skip
+    con.execute("insert into runs values ('0ld00000', '2026-01-01', 's', 't', 1, 1, 3, 'v', '0', '{}', "
+                "'{}', '{}', null, false)")  # fmt: skip
+    con.close()
+    assert Store(path).get("0ld").environment == {}

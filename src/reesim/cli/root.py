@@ -15,7 +15,7 @@ import math
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -28,6 +28,8 @@ from reesim.cli.common import err, friendly, out, print_problems
 from reesim.cli.runs import register as register_runs
 from reesim.cli.scenarios import register as register_scenarios
 from reesim.cli.serve import register as register_serve
+from reesim.cli.tables import Format as TableFormat
+from reesim.cli.tables import FormatOpt, Grid, chosen, print_grid
 from reesim.errors import InputError, Problem
 
 app = typer.Typer(
@@ -105,6 +107,7 @@ class Format(StrEnum):
 def data_list(
     data_dir: DataDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object, not the table.")] = False,
+    fmt: FormatOpt = TableFormat.table,
 ) -> None:
     """List the tables with their rows, coverage and how many rows are reported, derived or assumed."""
     from dataclasses import asdict
@@ -113,32 +116,18 @@ def data_list(
     from reesim.dataset.summary import coverage
 
     ds = load_dataset(data_dir)
-    if as_json:
+    if chosen(fmt, as_json) is TableFormat.json:
         from reesim.results.plain import dumps
 
         typer.echo(dumps({"version": ds.version, "tables": [asdict(c) for c in coverage(ds)]}))
         return
-    wide = out.width >= 110
-    table = Table(title=f"reesim dataset {ds.version}", show_lines=False)
-    table.add_column("table", no_wrap=True, min_width=16)
-    for col in ("rows", "years", "places", "reported", "derived", "assumed"):
-        justify: Literal["left", "right"] = "left" if col == "years" else "right"
-        table.add_column(col, justify=justify, no_wrap=True, min_width=9 if col == "years" else len(col))
-    if wide:
-        # what is left of the width after the other columns and the borders (82 characters)
-        table.add_column("what", overflow="ellipsis", no_wrap=True, max_width=max(out.width - 82, 20))
+    columns = ["table", "rows", "years", "places", "reported", "derived", "assumed", "what"]
+    grid = Grid(f"reesim dataset {ds.version}", columns, right=frozenset({1, 3, 4, 5, 6}))
     for c in coverage(ds):
-        cells = [
-            c.table,
-            str(c.rows),
-            c.years,
-            str(c.places or ""),
-            str(c.reported),
-            str(c.derived),
-            str(c.assumption),
-        ]
-        table.add_row(*(escape(cell) for cell in [*cells, *([c.description] if wide else [])]))
-    out.print(table)
+        grid.add(
+            [c.table, c.rows, c.years, c.places or "", c.reported, c.derived, c.assumption, c.description]
+        )
+    print_grid(grid, out, chosen(fmt, as_json))
 
 
 def _parse_where(where: list[str], columns: list[str]) -> list[tuple[str, str]]:

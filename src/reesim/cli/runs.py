@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from reesim.cli.common import friendly, out, output_folder, runs_progress
+from reesim.cli.tables import Format, FormatOpt, Grid, chosen, print_grid
 from reesim.errors import InputError, Problem
 
 runs_app = typer.Typer(no_args_is_help=True, help="List, show, delete and export stored runs.")
@@ -29,23 +30,32 @@ def _store(path: Path | None) -> Any:
     return Store(path)
 
 
-def _headline_table(done: Any, title: str) -> Table:
+def _headline_grid(done: Any, title: str) -> Grid:
+    """The headline as a grid: magnet rows, and element rows with a shortfall above 5%."""
     from reesim.report.headline_html import cells
 
     head = done.headline
-    table = Table(title=title, show_lines=False, caption="See the report for what each column means.")
-    short = ("place", "item", "first short", "peak", "peak in", "unmet t", "low stock (mo)", "stockpile out",
-             "price x", "not built")  # fmt: skip
-    for i, col in enumerate(short):
-        table.add_column(
-            col, overflow="fold", no_wrap=i < 2, justify="right" if i >= 3 and i != 7 else "left"
-        )
+    short = ["place", "item", "first short", "peak", "peak in", "unmet t", "low stock (mo)", "stockpile out",
+             "price x", "not built"]  # fmt: skip
+    grid = Grid(title, short, keys=2, right=frozenset({3, 4, 5, 6, 8}),
+                caption="See the report for what each column means.")  # fmt: skip
+    names = element_names()
     for row in head.rows:
         if row.item == "magnets" or row.peak_shortfall.p50 > 0.05:
-            texts = [escape(t) for t in cells(head, row)]
-            style = "red" if row.peak_shortfall.p50 > 0.005 else None
-            table.add_row(*texts, style=style)
-    return table
+            texts = cells(head, row)
+            texts[1] = names.get(texts[1], texts[1])
+            grid.add(texts, style="red" if row.peak_shortfall.p50 > 0.005 else None)
+    return grid
+
+
+def element_names() -> dict[str, str]:
+    """Element symbols to "europium (Eu)": a symbol beside a place (Eu beside the EU) misleads."""
+    from reesim.dataset import load_dataset
+
+    elements = load_dataset().elements
+    return {
+        str(s): f"{str(n).lower()} ({s})" for s, n in zip(elements["symbol"], elements["name"], strict=True)
+    }
 
 
 def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> Any:
@@ -65,6 +75,7 @@ def run(
     horizon: Annotated[float | None, typer.Option("--horizon", min=0.1, help="Years to simulate.")] = None,
     out_dir: OutOpt = Path("reports"),
     as_json: JsonOpt = False,
+    fmt: FormatOpt = Format.table,
     store: StoreOpt = None,
     full: Annotated[bool, typer.Option("--full", help="Also store the central run's full outputs.")] = False,
     executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "serial",
@@ -82,7 +93,7 @@ def run(
     output_folder(out_dir)
     done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full,
                          executor=executor, workers=workers, address=address)  # fmt: skip
-    if as_json:
+    if chosen(fmt, as_json) is Format.json:
         from reesim.results.plain import dumps, headline_json
 
         indicators = headline_json(done.headline)
@@ -94,11 +105,10 @@ def run(
         typer.echo(dumps(payload))
         return
     head = done.headline
-    out.print(
-        _headline_table(
-            done, f"{escape(done.record.title)} ({head.months[0]} to {head.months[-1]}, {runs} run(s))"
-        )
-    )
+    grid = _headline_grid(done, f"{done.record.title} ({head.months[0]} to {head.months[-1]}, {runs} run(s))")
+    print_grid(grid, out, fmt)
+    if fmt is Format.csv:
+        return
     indep = head.label(head.independence.p50)
     out.print(f"Chain outside China stands alone: {indep if indep != 'none' else 'not within the horizon'}")
     for text, chance in head.probabilities.items():
@@ -178,27 +188,28 @@ def compare(
 
 @runs_app.command("list")
 @friendly
-def runs_list(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+def runs_list(store: StoreOpt = None, as_json: JsonOpt = False, fmt: FormatOpt = Format.table) -> None:
     """Stored runs, newest first."""
     frame = _store(store).list_runs()
-    if as_json:
+    records = [
+        {"id": str(r.id), "created": str(r.created)[:19], "scenario": str(r.scenario),
+         "title": str(r.title), "runs": int(r.runs), "seed": int(r.seed), "months": int(r.months),
+         "report": r.report if isinstance(r.report, str) and r.report else None}
+        for r in frame.itertuples(index=False)
+    ]  # fmt: skip
+    if chosen(fmt, as_json) is Format.json:
         from reesim.results.plain import dumps
 
-        records = [
-            {"id": str(r.id), "created": str(r.created)[:19], "scenario": str(r.scenario),
-             "title": str(r.title), "runs": int(r.runs), "seed": int(r.seed), "months": int(r.months),
-             "report": r.report if isinstance(r.report, str) and r.report else None}
-            for r in frame.itertuples(index=False)
-        ]  # fmt: skip
         typer.echo(dumps({"store": _store_path(store), "runs": records}))
         return
-    table = Table(title=f"Runs in {escape(str(_store_path(store)))}")
-    for col in ("id", "created", "scenario", "runs", "seed", "months", "report"):
-        table.add_column(col, overflow="fold")
-    for row in frame.itertuples(index=False):
-        cells = (row.id, str(row.created)[:19], row.scenario, row.runs, row.seed, row.months, row.report)
-        table.add_row(*(escape(str(cell)) for cell in cells))
-    out.print(table if len(frame) else "No runs stored yet: try `reesim run baseline`.")
+    columns = ["id", "created", "scenario", "runs", "seed", "months", "report"]
+    grid = Grid(f"Runs in {_store_path(store)}", columns, right=frozenset({3, 4, 5}))
+    for rec in records:
+        grid.add([rec[c] if rec[c] is not None else "-" for c in columns])
+    if records or fmt is Format.csv:
+        print_grid(grid, out, fmt)
+    else:
+        out.print("No runs stored yet: try `reesim run baseline`.")
 
 
 @runs_app.command("show")
@@ -207,6 +218,7 @@ def runs_show(
     run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """A stored run: what was run, with what, and its headline table."""
     from reesim.store.runs import rebuild
@@ -214,14 +226,18 @@ def runs_show(
     st = _store(store)
     done = rebuild(st, run_id)
     r = done.record
-    if as_json:
+    if chosen(fmt, as_json) is Format.json:
         typer.echo(_record_json(r, st.tables(r.id), done.headline))
+        return
+    if fmt is Format.csv:
+        print_grid(_headline_grid(done, "Headline"), out, fmt)
         return
     out.print(f"[bold]{r.id}[/bold] {escape(r.scenario)}: {escape(r.title)}")
     out.print(f"created {r.created}; {r.runs} run(s), seed {r.seed}")
-    out.print(f"reesim {r.package_version}; data {r.dataset_version}")
+    versions = "".join(f", {k} {v}" for k, v in r.environment.items())
+    out.print(escape(f"reesim {r.package_version}, data {r.dataset_version}{versions}"))
     out.print(f"timings: {r.timings_json}; tables: {', '.join(st.tables(r.id))}")
-    out.print(_headline_table(done, "Headline"))
+    print_grid(_headline_grid(done, "Headline"), out)
     _print_central(done.headline)
     out.print(f"report: {escape(r.report or '-')}")
 
@@ -237,6 +253,7 @@ def _record_json(r: Any, tables: list[str], head: Any) -> str:
         "run_id": r.id, "scenario": r.scenario, "title": r.title, "created": str(r.created)[:19],
         "runs": int(r.runs), "seed": int(r.seed), "months": int(r.months),
         "package_version": r.package_version, "dataset_version": r.dataset_version,
+        "environment": r.environment,
         "timings": json.loads(r.timings_json), "tables": list(tables), "report": r.report or None,
         "central_run": indicators.pop("central_run", None), "indicators": indicators,
     }  # fmt: skip

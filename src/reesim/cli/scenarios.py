@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from reesim.cli.common import err, friendly, out, print_problems
+from reesim.cli.tables import Format, FormatOpt, Grid, chosen, print_grid
 from reesim.errors import InputError, Problem
 
 scenarios_app = typer.Typer(no_args_is_help=True, help="List and explain the shipped scenarios.")
@@ -21,18 +22,30 @@ scenarios_app = typer.Typer(no_args_is_help=True, help="List and explain the shi
 
 @scenarios_app.command("list")
 @friendly
-def scenarios_list() -> None:
+def scenarios_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object, not the table.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
     """The shipped scenarios, with their period and number of instruments."""
     from reesim.scenarios import load, scenario_names
 
-    table = Table(title="Shipped scenarios (use a name or a YAML path wherever a scenario is asked for)")
-    for col in ("name", "title", "period", "instruments", "builds on"):
-        table.add_column(col)
+    found: list[dict[str, Any]] = []
     for name in scenario_names():
         r = load(name)
-        parents = ", ".join(Path(f).stem for f in r.files[1:]) or "-"
-        table.add_row(name, r.title, f"{r.start[:7]} to {r.horizon[:7]}", str(len(r.instruments)), parents)
-    out.print(table)
+        parents = [Path(f).stem for f in r.files[1:]]
+        found.append({"name": name, "title": r.title, "start": r.start[:7], "horizon": r.horizon[:7],
+                      "instruments": len(r.instruments), "builds_on": parents})  # fmt: skip
+    if chosen(fmt, as_json) is Format.json:
+        from reesim.results.plain import dumps
+
+        typer.echo(dumps({"scenarios": found}))
+        return
+    title = "Shipped scenarios (use a name or a YAML path wherever a scenario is asked for)"
+    grid = Grid(title, ["name", "title", "period", "instruments", "builds on"], right=frozenset({3}))
+    for f in found:
+        period = f"{f['start']} to {f['horizon']}"
+        grid.add([f["name"], f["title"], period, f["instruments"], ", ".join(f["builds_on"]) or "-"])
+    print_grid(grid, out, fmt)
 
 
 def _value(value: Any) -> str:
@@ -81,9 +94,9 @@ def scenarios_show(
         out.print("[bold]Sources[/bold]")
         for sid in r.sources:
             row = src.loc[sid]
-            out.print(
-                f"  {sid}: {row['publisher']}, {row['title']} ({row['year']}) {row['url']}", soft_wrap=True
-            )
+            year = f"{row['year']:.0f}" if isinstance(row["year"], float) else str(row["year"])
+            text = f"  {sid}: {row['publisher']}, {row['title']} ({year}) {row['url']}"
+            out.print(escape(text), soft_wrap=True, highlight=False)
 
 
 def validate(

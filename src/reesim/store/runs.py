@@ -24,7 +24,7 @@ from reesim.model.scenario import Scenario
 from reesim.report.run_report import write_run_report
 from reesim.results.headline import Headline
 from reesim.scenarios.load import Resolved
-from reesim.store.store import RunRecord, Store, damaged, from_tables, new_id, to_tables
+from reesim.store.store import RunRecord, Store, damaged, environment, from_tables, new_id, to_tables
 
 
 @dataclass
@@ -117,7 +117,7 @@ def execute(
         seed=batch.seed, months=batch.series.sizes["month"], dataset_version=ds.version,
         package_version=__version__, scenario_json=scenario_json(batch),
         timings_json=json.dumps({**batch.timings, "kernel": batch.kernel}),
-        headline_json=json.dumps(head.to_dict()), has_full=full,
+        headline_json=json.dumps(head.to_dict()), has_full=full, environment_json=json.dumps(environment()),
     )  # fmt: skip
     kept = batch.series
     if batch.sampled and runs > QUANTILE_ABOVE and not full:

@@ -1,11 +1,11 @@
 """The results store: one DuckDB file of run records, and a folder of Parquet files per run.
 
 A record keeps what is needed to reproduce and explain a run: the resolved scenario (after
-``extends``), the seed, the number of runs, the dataset version, the package version, timings
-and the headline indicators. Monthly series (and, on request, the full outputs of the central
-run) are Parquet files in ``runs/<id>/`` next to the database, with ``tables.json`` listing them.
-A run whose folder or tables are missing or unreadable is reported, with its id and what is
-missing, as an input error.
+``extends``), the seed, the number of runs, the dataset version, the versions of reesim,
+Python, numpy, pandas, xarray and numba, timings and the headline indicators. Monthly series
+(and, on request, the full outputs of the central run) are Parquet files in ``runs/<id>/`` next
+to the database, with ``tables.json`` listing them. A run whose folder or tables are missing or
+unreadable is reported, with its id and what is missing, as an input error.
 
 No half-written runs: Parquet files are written to a temporary folder that is renamed into
 place, and only then is the record inserted in one transaction; folders without a record
@@ -62,8 +62,10 @@ create table if not exists runs (
     timings_json varchar,
     headline_json varchar,
     report varchar,
-    has_full boolean
-)
+    has_full boolean,
+    environment_json varchar
+);
+alter table runs add column if not exists environment_json varchar;
 """
 
 
@@ -95,12 +97,35 @@ class RunRecord:
     headline_json: str
     report: str = ""
     has_full: bool = False
+    environment_json: str = "{}"
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """The versions of Python and of the numerical libraries the run was made with (empty for
+        runs stored before records kept them)."""
+        data: dict[str, str] = json.loads(self.environment_json or "{}")
+        return data
 
     @property
     def headline(self) -> dict[str, Any]:
         """The headline indicators as plain data."""
         data: dict[str, Any] = json.loads(self.headline_json)
         return data
+
+
+def environment() -> dict[str, str]:
+    """The versions of Python, numpy, pandas, xarray and numba: the numbers of a run may change
+    with them, so every record keeps them next to reesim's and the dataset's versions."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for name in ("numpy", "pandas", "xarray", "numba"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
 
 
 def new_id() -> str:
@@ -248,6 +273,7 @@ class Store:
         data = row.iloc[0].to_dict()
         data["created"] = str(data["created"])
         data["report"] = data["report"] or ""
+        data["environment_json"] = data.get("environment_json") or "{}"
         return RunRecord(**{str(k): (v.item() if hasattr(v, "item") else v) for k, v in data.items()})
 
     def table(self, run_id: str, name: str) -> pd.DataFrame:
