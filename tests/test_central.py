@@ -252,7 +252,7 @@ def test_run_json_states_the_median_and_the_margin(tmp_path: Path, monkeypatch: 
         args = ["run", "race", "--horizon", "1", "--seed", "3", "--json", "--out", str(tmp_path), *extra]
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
-        data: dict[str, Any] = json.loads(result.output)
+        data: dict[str, Any] = json.loads(result.stdout)
         return data
 
     one = payload()

@@ -38,7 +38,7 @@ def test_data_show_json_filters_rows_and_lists_sources() -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert {r["year"] for r in payload["rows"]} == {2024.0, 2025.0}
     assert all(r["quantity"] == 270000 for r in payload["rows"])
     assert [s["source_id"] for s in payload["sources"]] == ["usgs_mcs2026"]

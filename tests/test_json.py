@@ -30,7 +30,7 @@ def strict_loads(text: str) -> Any:
 def invoke_json(*args: str) -> Any:
     result = RUNNER.invoke(app, list(args))
     assert result.exit_code == 0, result.output
-    return strict_loads(result.output)
+    return strict_loads(result.stdout)
 
 
 def month_values(indicators: dict[str, Any]) -> Iterator[Any]:

@@ -21,9 +21,10 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def invoke(*args: str) -> str:
+    """What the command prints on standard output (progress bars go to standard error)."""
     result = RUNNER.invoke(app, list(args))
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 @pytest.mark.slow
