@@ -234,8 +234,9 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
 @njit(cache=True, error_model="numpy")
 def _at_base(lt, k, e, p0, price, expect, hoard, yields):  # pragma: no cover - compiled
     """Whether both markets' price and expected price of ``(k, e)`` are the base price, their
-    desired cover 1 and (metal and magnets) the input's price over the yield at most the base
-    price, in every lane."""
+    desired cover 1, (metal and magnets) the input's price over the yield at most the base
+    price and (concentrate) the oxide's price times the yield at least the base price, in every
+    lane."""
     for m in range(2):
         if any_lane(load(lt, price, (k, m, e)) != p0[k, e]) or any_lane(
             load(lt, expect, (k, m, e)) != p0[k, e]
@@ -244,6 +245,8 @@ def _at_base(lt, k, e, p0, price, expect, hoard, yields):  # pragma: no cover - 
         if any_lane(load(lt, hoard, (k, m, e)) != 1.0):
             return False
         if k >= 2 and any_lane(load(lt, price, (k - 1, m, e)) / yields[k] > p0[k, e]):
+            return False
+        if k == 0 and any_lane(load(lt, price, (1, m, e)) * yields[1] < p0[k, e]):
             return False
     return True
 
@@ -254,7 +257,8 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     (1 + kappa x unmet share) over ``price_adjust_months``, its cover blended toward the pooled
     cover of both markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets
     toward their use-weighted mean by the same share, a metal or magnet price at least its input's
-    over the yield, and at most ``price_backstop_multiple`` x the base price; the expected price
+    over the yield, concentrate at most last month's oxide price times the yield, and at most
+    ``price_backstop_multiple`` x the base price; the expected price
     follows the price less its premium; the market's desired cover (``hoard``) moves toward its
     goal for the price trend, each importer's (``guard``, outside China) toward its goal for the
     supply controls hold back from it (1 less the least ``open_in`` of any form of the element);
@@ -345,6 +349,8 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 p = p + pull * (mean - p)
                 if k >= 2:  # a converted material sells for at least what its input costs
                     p = vmax(p, load(lt, price, (k - 1, m, e)) / yields[k])
+                elif k == 0:  # concentrate at most what its oxide was worth (last month's price)
+                    p = vmin(p, load(lt, price, (1, m, e)) * yields[1])
                 p = vmin(p, backstop * p0[k, e])  # at most the backstop price
                 store(price, (k, m, e), p)
                 ex = load(lt, expect, (k, m, e))

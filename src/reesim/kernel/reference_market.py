@@ -15,8 +15,10 @@ less its shortage premium (traders see the premium for use left unmet this month
 over ``price_expectation_months``, so a cover held low makes prices climb month after month and a
 glut makes them fall. A metal or magnet price never falls below its input's price over the
 stage's yield: converters price their output from their raw materials, which are most of their
-cost. No price exceeds ``price_backstop_multiple`` times p0: the backstop price (Nordhaus 1973)
-at which users turn to other designs and materials. Cover is what the market's
+cost. Concentrate never sells for more than the oxide it makes was worth last month (its price
+times the separation yield): separators pay for the contained oxide, so a scarce concentrate
+cannot cost more than its product. No price exceeds ``price_backstop_multiple`` times p0: the
+backstop price (Nordhaus 1973) at which users turn to other designs and materials. Cover is what the market's
 nodes hold (working stock and strategic stock above its reserve) over what they use in a month,
 relative to the base year's cover times the desired-cover multiple. A market's buyers raise that
 multiple when prices rise (``precaution_trend``) and cut it when they fall: hoarding, then
@@ -161,6 +163,7 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     arbitrage between the markets, desired cover and substitution."""
     base = inputs.base
     p0 = base.prices[None]  # [1, K, E]
+    oxide_before = state.price[:, 1].copy()  # last month's oxide price: what concentrate is worth
     market = state.market
     kappa = par.price_tightness_elasticity[:, None, None]
     tau = np.maximum(par.price_adjust_months, 1.0)[:, None, None]
@@ -206,6 +209,8 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     for k in range(state.price.shape[1]):  # in stage order: an input is bounded before its output
         if k >= 2:
             np.maximum(state.price[:, k], state.price[:, k - 1] / base.yields[k], out=state.price[:, k])
+        elif k == 0:  # concentrate sells for at most what its oxide was worth, less separation's loss
+            np.minimum(state.price[:, 0], oxide_before * base.yields[1], out=state.price[:, 0])
         np.minimum(state.price[:, k], backstop[:, k], out=state.price[:, k])
     horizon = np.maximum(par.price_expectation_months, 1.0)[:, None, None, None]
     state.expect += (state.price / np.moveaxis(premium, 1, 2) - state.expect) / horizon
