@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from reesim.language.fields import Date, Months, Share, SourceId, before, fail
+from reesim.language.fields import Date, Months, Share, SourceId, in_order
 
 if TYPE_CHECKING:
     from reesim.instruments.conversion import Conversion
@@ -45,9 +45,7 @@ class Period(Strict):
     @field_validator("to")
     @classmethod
     def _after_from(cls, to: str | None, info: ValidationInfo) -> str | None:
-        start = info.data.get("from_")
-        if to is not None and start is not None and before(to, start):
-            raise fail("dates", f"to {to} is before from {start}", "swap the dates or drop to")
+        in_order(info.data.get("from_"), "from", to, "to", "swap the dates or drop to")
         return to
 
 
@@ -77,8 +75,7 @@ class SpecBase(Strict):
 
     @model_validator(mode="after")
     def _dates(self) -> Any:
-        if self.end is not None and before(self.end, self.start):
-            raise fail("dates", f"end {self.end} is before start {self.start}", "swap the dates or drop end")
+        in_order(self.start, "start", self.end, "end", "swap the dates or drop end")
         return self
 
 

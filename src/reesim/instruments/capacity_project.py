@@ -21,7 +21,7 @@ from pydantic import model_validator
 from reesim.dataset.model import Dataset
 from reesim.instruments.base import F, Instrument, SpecBase
 from reesim.instruments.conversion import Conversion
-from reesim.language.fields import Date, Element, FacilityId, Months, NonNegative, Place, before, fail
+from reesim.language.fields import Date, Element, FacilityId, Months, NonNegative, Place, fail, in_order
 from reesim.model import scenario as m
 from reesim.model.builder import Builder, bad
 from reesim.model.circuits import project_mix
@@ -97,8 +97,7 @@ class CapacityProjectSpec(SpecBase):
 
     @model_validator(mode="after")
     def _dates(self) -> Any:
-        if self.end is not None and self.start is not None and before(self.end, self.start):
-            raise fail("dates", f"end {self.end} is before start {self.start}", "swap the dates or drop end")
+        in_order(self.start, "start", self.end, "end", "swap the dates or drop end")
         return self
 
 

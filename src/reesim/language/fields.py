@@ -129,6 +129,13 @@ def before(a: str, b: str) -> bool:
     return parse_date(a) < parse_date(b)
 
 
+def in_order(first: str | None, first_name: str, then: str | None, then_name: str, hint: str) -> None:
+    """A ``dates`` error when month ``then`` comes before month ``first`` (no check if either is
+    absent): "``then_name`` ``then`` is before ``first_name`` ``first``", with ``hint``."""
+    if first is not None and then is not None and before(then, first):
+        raise fail("dates", f"{then_name} {then} is before {first_name} {first}", hint)
+
+
 # --- names checked against the dataset ----------------------------------------------------------
 
 

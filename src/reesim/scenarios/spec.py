@@ -28,7 +28,7 @@ from reesim.instruments.registry import kinds, listeners
 from reesim.instruments.stockpile import StockpileSpec
 from reesim.instruments.substitution import SubstitutionSpec
 from reesim.instruments.tariff import TariffSpec
-from reesim.language.fields import AnyNumber, Date, Place, SourceId, before, fail
+from reesim.language.fields import AnyNumber, Date, Place, SourceId, in_order
 
 __all__ = [
     "INSTRUMENT_KINDS", "ApprovalStep", "CapacityProjectSpec", "DemandChangeSpec", "ExportBanSpec",
@@ -75,9 +75,7 @@ class ScenarioFile(Strict):
     @classmethod
     def _period(cls, horizon: str | None, info: ValidationInfo) -> str | None:
         """A horizon before the start is an error at the horizon's line."""
-        start = info.data.get("start")
-        if start is not None and horizon is not None and before(horizon, start):
-            raise fail("dates", f"horizon {horizon} is before start {start}", "give a later horizon")
+        in_order(info.data.get("start"), "start", horizon, "horizon", "give a later horizon")
         return horizon
 
 
