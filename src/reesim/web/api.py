@@ -17,7 +17,6 @@ may extend shipped scenarios only.
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from reesim.errors import InputError
+from reesim.results.plain import strict
 from reesim.web.cache import RunCache
 from reesim.web.guard import Guard, allowed_hosts
 from reesim.web.jobs import JobManager
@@ -208,30 +208,6 @@ def _bad_scenario(loc: tuple[str, ...], exc: InputError) -> HTTPException:
     )  # fmt: skip
 
 
-def _finite(value: Any) -> Any:
-    """JSON-safe numbers (inf and nan become None), recursively."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _plain(value: Any) -> Any:
-    """YAML-loaded data with dates as ``YYYY-MM-DD`` text (JSON has no dates)."""
-    import datetime as dt
-
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), token: str | None = None,
                limits: Limits | None = None, job_workers: int = 1,
                host: str = "127.0.0.1") -> FastAPI:  # fmt: skip
@@ -279,7 +255,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         """422 with pydantic's errors; the values echoed back are made JSON-safe (no NaN)."""
-        return JSONResponse({"detail": _finite(jsonable_encoder(exc.errors()))}, 422)
+        return JSONResponse({"detail": strict(jsonable_encoder(exc.errors()))}, 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def refused(request: Request, exc: StarletteHTTPException) -> Response:
@@ -359,7 +335,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         import yaml
 
         _, path = find(name)
-        data: dict[str, Any] = _finite(_plain(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        data: dict[str, Any] = strict(yaml.safe_load(path.read_text(encoding="utf-8")))
         return data
 
     @app.post("/api/yaml", responses=WITH_BODY, response_model=YamlText)
@@ -498,7 +474,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         """Stored runs, newest first (the same store as ``reesim runs list``)."""
         frame = store.list_runs()
         return [
-            _finite({k: (str(v) if k == "created" else v) for k, v in row.items()})
+            strict({k: (str(v) if k == "created" else v) for k, v in row.items()})
             for row in frame.to_dict("records")
         ]
 
@@ -513,7 +489,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         """A stored run: its record and headline indicators."""
         done = _done(run_id)
         r = done.record
-        out: dict[str, Any] = _finite(
+        out: dict[str, Any] = strict(
             {"id": r.id, "scenario": r.scenario, "title": r.title, "runs": r.runs, "seed": r.seed,
              "created": r.created, "headline": done.headline.to_dict()}
         )  # fmt: skip
@@ -541,7 +517,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
                       "used": q(s["use_outside"].sel(stage=st).values)}
             for st in s["stage"].values
         }  # fmt: skip
-        out: dict[str, Any] = _finite(
+        out: dict[str, Any] = strict(
             {"months": [str(m) for m in s["month"].values], "places": list(map(str, s["place"].values)),
              "items": list(map(str, s["item"].values)),
              "demand": q(s["demand"].sel(place=place, item=item).values),
@@ -584,7 +560,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         sources = ds.sources[ds.sources["source_id"].isin(cited)].drop(columns=["line"], errors="ignore")
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         cites = sources.astype(object).where(sources.notna(), None).to_dict("records")
-        out: dict[str, Any] = _finite({"table": table, "rows": rows, "sources": cites})
+        out: dict[str, Any] = strict({"table": table, "rows": rows, "sources": cites})
         return out
 
     @app.get("/api/tables")
@@ -596,6 +572,6 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     def timeline() -> list[dict[str, Any]]:
         """The policy events, oldest first, with their sources."""
         events = ds["events"].drop(columns=["line"], errors="ignore")
-        return list(_finite(events.astype(object).where(events.notna(), None).to_dict("records")))
+        return list(strict(events.astype(object).where(events.notna(), None).to_dict("records")))
 
     return app
