@@ -228,7 +228,8 @@ def magnet_grades(ds: Dataset, dims: Dims) -> Array:
     (``magnet_share_heavy_free``) and the industrial grade with Dy (the rest); bonded and
     samarium-cobalt output are their stages' reported tonnes."""
     bom = ds["magnet_bom"]
-    stage = {name: float(stage_values(ds, dims, (name,), later=False).sum()) for _, _, name in GRADES}
+    stages = {name for _, _, name in GRADES}
+    stage = {name: float(stage_values(ds, dims, (name,), later=False).sum()) for name in stages}
     total = sum(stage.values())
     ev, free = ds.parameter("magnet_share_ev_grade"), ds.parameter("magnet_share_heavy_free")
     within = {"ndfeb_ev": ev, "ndfeb_n42": 1.0 - ev - free, "ndfeb_std": free}
