@@ -129,10 +129,11 @@ def schema(
         Path | None, typer.Option("--out", help="Write to this file instead of printing.")
     ] = None,
 ) -> None:
-    """The JSON Schema of scenario files, for editor completion and checking."""
-    from reesim.scenarios.spec import ScenarioFile
+    """The JSON Schema of scenario files, for editor completion and checking: every field's unit,
+    description and range, and the dataset's elements, places, sectors, facilities and sources."""
+    from reesim.scenarios.schema import scenario_schema
 
-    text = json.dumps(ScenarioFile.model_json_schema(by_alias=True), indent=2)
+    text = json.dumps(scenario_schema(), indent=2)
     if out_file is None:
         typer.echo(text)
     else:

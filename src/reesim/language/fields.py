@@ -73,6 +73,20 @@ def fail(kind: str, message: str, hint: str = "") -> PydanticCustomError:
     return PydanticCustomError(kind, message, {"hint": hint})
 
 
+class Named(NamedTuple):
+    """Marks a field type in the JSON Schema as one of a named set (``x-names``: ``Element``,
+    ``Place``, ``Sector``, ``Facility``, ``Source``, ``Month``); :mod:`reesim.scenarios.schema`
+    replaces each mark by a reference to a definition that lists the dataset's names, the same
+    :class:`Known` the validators check against."""
+
+    name: str
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core)
+        handler.resolve_ref_schema(schema)["x-names"] = self.name
+        return schema
+
+
 def _known(info: ValidationInfo) -> Known | None:
     ctx = info.context
     return ctx.get("known") if isinstance(ctx, dict) else None
@@ -121,7 +135,7 @@ def _date(value: object) -> str:
 
 
 #: A month or day: ``2025-04`` or ``2025-04-04`` (the model steps monthly; days are kept for the record).
-Date = Annotated[str, BeforeValidator(_date)]
+Date = Annotated[str, BeforeValidator(_date), Named("Month")]
 
 
 def before(a: str, b: str) -> bool:
@@ -175,11 +189,11 @@ def _source(value: str, info: ValidationInfo) -> str:
     return value
 
 
-Element = Annotated[str, AfterValidator(_member("element", "elements"))]
-Place = Annotated[str, AfterValidator(_place)]
-Sector = Annotated[str, AfterValidator(_sector)]
-FacilityId = Annotated[str, AfterValidator(_member("facility", "facilities"))]
-SourceId = Annotated[str, AfterValidator(_source)]
+Element = Annotated[str, AfterValidator(_member("element", "elements")), Named("Element")]
+Place = Annotated[str, AfterValidator(_place), Named("Place")]
+Sector = Annotated[str, AfterValidator(_sector), Named("Sector")]
+FacilityId = Annotated[str, AfterValidator(_member("facility", "facilities")), Named("Facility")]
+SourceId = Annotated[str, AfterValidator(_source), Named("Source")]
 
 #: What an export measure covers: raw material, separated oxide, metal and alloy, magnets, know-how.
 Form = Literal["ore", "oxide", "metal", "magnet", "technology"]

@@ -347,11 +347,10 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
 
     @app.get("/api/schema")
     def schema() -> dict[str, Any]:
-        """The JSON Schema of scenario files."""
-        from reesim.scenarios.spec import ScenarioFile
+        """The JSON Schema of scenario files, with the dataset's names (the builder's forms)."""
+        from reesim.scenarios.schema import scenario_schema
 
-        result: dict[str, Any] = ScenarioFile.model_json_schema(by_alias=True)
-        return result
+        return scenario_schema(ds)
 
     @app.post(
         "/api/validate", responses=WITH_BODY, response_model=Validation, response_model_exclude_unset=True
