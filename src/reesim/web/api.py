@@ -34,6 +34,7 @@ from starlette.routing import Match
 
 from reesim.errors import InputError
 from reesim.results.plain import strict
+from reesim.web.builder import builder_router
 from reesim.web.cache import RunCache
 from reesim.web.guard import Guard, allowed_hosts
 from reesim.web.jobs import JobManager
@@ -344,6 +345,8 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         import yaml
 
         return {"yaml": yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)}
+
+    app.include_router(builder_router(ValidateRequest, WITH_BODY))
 
     @app.get("/api/schema")
     def schema() -> dict[str, Any]:
