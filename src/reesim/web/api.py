@@ -34,7 +34,7 @@ from starlette.routing import Match
 
 from reesim.errors import InputError
 from reesim.results.plain import strict
-from reesim.web.builder import builder_router
+from reesim.web.builder import builder_router, scenario_yaml
 from reesim.web.cache import RunCache
 from reesim.web.guard import Guard, allowed_hosts
 from reesim.web.jobs import JobManager
@@ -342,9 +342,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     @app.post("/api/yaml", responses=WITH_BODY, response_model=YamlText)
     def to_yaml(body: Annotated[dict[str, Any], FORM]) -> dict[str, str]:
         """Plain data (the editor's form) back to YAML text."""
-        import yaml
-
-        return {"yaml": yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)}
+        return {"yaml": scenario_yaml(body)}
 
     app.include_router(builder_router(ValidateRequest, WITH_BODY))
 

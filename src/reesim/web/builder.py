@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
@@ -26,6 +27,33 @@ class Parsed(BaseModel):
     (``/api/validate`` says why)."""
 
     data: dict[str, Any] | None = Field(description="The scenario's fields as plain JSON data")
+
+
+def _scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes scenarios as the docs do: lists of names and small mappings (a distribution, a
+    period, an approval step) on one line, instruments and the scenario's fields one per line."""
+
+
+def _list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=all(map(_scalar, value)))
+
+
+def _dict(dumper: yaml.SafeDumper, value: dict[Any, Any]) -> yaml.Node:
+    inline = bool(value) and all(map(_scalar, value.values())) and not {"kind", "name"} & set(value)
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=inline)
+
+
+_Dumper.add_representer(list, _list)
+_Dumper.add_representer(dict, _dict)
+
+
+def scenario_yaml(data: Any) -> str:
+    """``data`` (a scenario as plain data) as YAML text in the docs' style."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def builder_router(request_model: type[BaseModel], responses: dict[int | str, dict[str, Any]]) -> APIRouter:
