@@ -159,6 +159,16 @@ def test_the_yaml_and_the_cards_follow_each_other(server: str) -> None:
         )
         sm = page.is_checked(at("instruments.0.elements", "input[value=Sm]"))
         bar = page.get_attribute("#timeline .bar", "title")
+        # a bar dragged by a sixth of the 36 months moves its dates by six months
+        page.locator("#timeline").scroll_into_view_if_needed()
+        box = page.locator("#timeline .lane .track").nth(1).bounding_box()
+        left = page.locator("#timeline .bar").bounding_box()
+        page.mouse.move(left["x"] + 5, left["y"] + 4)
+        page.mouse.down()
+        page.mouse.move(left["x"] + 5 + box["width"] / 6, left["y"] + 4, steps=5)
+        page.mouse.up()
+        page.wait_for_function("document.querySelector('#yaml').value.includes('end: 2027-12')")
+        dragged = shown(page)["instruments"][0]
         # a share turned into a distribution with the number-or-distribution widget
         page.click("text=More fields")
         page.select_option(at("instruments.0.approval_share", "select.dist"), "uniform")
@@ -168,6 +178,7 @@ def test_the_yaml_and_the_cards_follow_each_other(server: str) -> None:
     assert errors == []
     assert sm is True
     assert bar == "export_control: 2026-01 to 2027-06"
+    assert (dragged["start"], dragged["end"]) == ("2026-07", "2027-12")
     assert share["dist"] == "uniform" and share["high"] == 0.9 and share["low"] < share["high"]
 
 
@@ -223,3 +234,21 @@ def test_error_states_show_the_validators_messages(server: str) -> None:
     assert share.startswith("value must be between 0 and 1")
     assert cards == 2
     assert "horizon at most 20 years" in refused
+
+
+def test_a_scenario_built_on_a_shipped_one_shows_what_it_inherits(server: str) -> None:
+    with browser_page(height=1000) as (page, errors):
+        page.goto(server)
+        page.click("nav >> text=Builder")
+        page.select_option("#start-from", "busan-truce")
+        page.click("#extend-scenario")
+        valid(page)
+        page.wait_for_selector("#timeline .bar.inherited")
+        inherited = page.locator("#timeline .bar.inherited").count()
+        data = shown(page)
+        page.click("#palette [data-kind=demand_change]")
+        page.wait_for_selector('.instrument[data-kind="demand_change"]')
+        own = page.locator("#timeline .bar:not(.inherited)").count()
+    assert errors == []
+    assert data == {"name": "my-busan-truce", "extends": "busan-truce", "instruments": []}
+    assert inherited >= 2 and own == 1

@@ -231,7 +231,7 @@ views.editor = async function (name, main) {
     " or start from ", from,
     el("button", {type: "button", class: "act alt", id: "open-scenario", title: "its file, to change it", onclick: async () => start((await api(`/api/scenarios/${from.value}`)).yaml)}, "Open"),
     el("button", {type: "button", class: "act alt", id: "extend-scenario", title: "a new scenario that extends it: add to it, replace or remove its instruments",
-      onclick: () => startData({name: `my-${from.value}`.slice(0, 100), title: "", extends: from.value, instruments: []})}, "Build on it"));
+      onclick: () => startData({name: `my-${from.value}`.slice(0, 100), extends: from.value, instruments: []})}, "Build on it"));
   const runBar = el("p", {class: "run-bar"}, "Runs: ", runs, " ",
     el("button", {class: "act", id: "run-button", onclick: async () => { if (await check()) startRun({yaml: text.value}, +runs.value); }}, "Run this scenario"),
     el("button", {class: "act alt", id: "save-button", onclick: async () => {

@@ -221,7 +221,6 @@ const Fields = (() => {
       default: {
         widget = el("input", {type: "text"});
         widget.value = value ?? "";
-        if (s.pattern) widget.pattern = s.pattern;
         widget.onchange = () => set(widget.value || undefined, key === "id");
       }
     }
@@ -249,7 +248,7 @@ const Fields = (() => {
     const rows = Object.entries(value).map(([name, members]) => el("div", {class: "object", "data-path": [...path, name].join(".")},
       el("b", {}, name), manyNames(choices("Country", ctx), members, v => ctx.set([...path, name], v, true)),
       el("button", {type: "button", class: "x", title: "remove", onclick: () => { const next = Object.assign({}, value); delete next[name]; ctx.set(path, Object.keys(next).length ? next : undefined, true); }}, "×")));
-    const name = el("input", {type: "text", placeholder: "new bloc id", pattern: "^[A-Za-z0-9_-]+$"});
+    const name = el("input", {type: "text", placeholder: "new bloc id"});
     const add = el("button", {type: "button", class: "small", onclick: () => { if (name.value) ctx.set([...path, name.value], [], true); }}, "+ bloc");
     return el("div", {class: "objects"}, ...rows, el("div", {}, name, add));
   }
