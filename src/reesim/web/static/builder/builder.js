@@ -5,7 +5,7 @@
 // message is also shown at its field.
 "use strict";
 
-const Build = {schema: null, data: null, names: [], inherited: new Map(), version: 0};
+const Build = {schema: null, data: null, names: [], inherited: new Map(), version: 0, open: new Set()};
 const BASE_KEYS = ["id", "note", "sources", "start", "end"];
 const BLANK = {name: "my-scenario", start: "2026-01", horizon: "2028-12", instruments: []};
 // Fields of an instrument shown without opening "More fields", besides required ones, those its
@@ -112,8 +112,8 @@ views.editor = async function (name, main) {
   }
   text.addEventListener("input", () => { clearTimeout(textTimer); textTimer = setTimeout(fromText, 300); });
 
-  async function start(yaml) { text.value = yaml; await fromText(); }
-  async function startData(data) { Build.data = data; renderCards(); await fromData(false); }
+  async function start(yaml) { Build.open.clear(); text.value = yaml; await fromText(); }
+  async function startData(data) { Build.open.clear(); Build.data = data; renderCards(); await fromData(false); }
 
   function renderCards() {
     const data = Build.data || {};
@@ -150,8 +150,14 @@ views.editor = async function (name, main) {
     const rest = order.filter(k => !shown.includes(k));
     card.append(el("p", {class: "muted effect"}, spec.description || ""),
       el("div", {class: "grid"}, ...shown.map(k => Fields.field(k, spec.properties[k], [...path, k], ctx, required.includes(k)))));
-    if (rest.length) card.append(el("details", {}, el("summary", {}, `More fields (${rest.length})`),
-      el("div", {class: "grid"}, ...rest.map(k => Fields.field(k, spec.properties[k], [...path, k], ctx, false)))));
+    if (rest.length) {
+      // "More fields" stays open while the cards are redrawn
+      const more = el("details", {}, el("summary", {}, `More fields (${rest.length})`),
+        el("div", {class: "grid"}, ...rest.map(k => Fields.field(k, spec.properties[k], [...path, k], ctx, false))));
+      more.open = Build.open.has(i);
+      more.addEventListener("toggle", () => more.open ? Build.open.add(i) : Build.open.delete(i));
+      card.append(more);
+    }
     return card;
   }
   function move(i, by) {

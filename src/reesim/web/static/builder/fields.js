@@ -238,7 +238,7 @@ const Fields = (() => {
     const rows = list.map((_, i) => el("div", {class: "object", "data-path": [...path, i].join(".")},
       ...Object.entries(items.properties).map(([k, p]) => field(k, p, [...path, i, k], ctx, (items.required || []).includes(k))),
       el("button", {type: "button", class: "x", title: "remove", onclick: () => ctx.set(path, list.filter((__, j) => j !== i).length ? list.filter((__, j) => j !== i) : undefined, true)}, "×")));
-    const add = el("button", {type: "button", class: "small", onclick: () => ctx.set(path, [...list, {}], true)}, `+ ${items.title || "item"}`);
+    const add = el("button", {type: "button", class: "small", onclick: () => ctx.set(path, [...list, {}], true)}, `+ ${(items.title || "item").replace(/(?<=[a-z])([A-Z])/g, " $1").toLowerCase().replace(/^./, c => c.toUpperCase())}`);
     return el("div", {class: "objects"}, ...rows, add);
   }
 
