@@ -252,3 +252,33 @@ def test_a_scenario_built_on_a_shipped_one_shows_what_it_inherits(server: str) -
     assert errors == []
     assert data == {"name": "my-busan-truce", "extends": "busan-truce", "instruments": []}
     assert inherited >= 2 and own == 1
+
+
+def test_every_kind_and_every_shipped_scenario_makes_cards(server: str) -> None:
+    counts: dict[str, tuple[int, int]] = {}
+    with browser_page(height=1000) as (page, errors):
+        page.goto(server)
+        page.click("nav >> text=Builder")
+        page.click("#new-blank")
+        kinds = page.eval_on_selector_all("#palette button.kind", "bs => bs.map(b => b.dataset.kind)")
+        for kind in kinds:
+            page.click(f"#palette [data-kind={kind}]")
+        page.wait_for_function(f"document.querySelectorAll('.instrument').length === {len(kinds)}")
+        page.wait_for_function(
+            f"(document.querySelector('#yaml').value.match(/- kind:/g) || []).length === {len(kinds)}"
+        )
+        fields = page.eval_on_selector_all(
+            ".instrument", "cs => cs.map(c => c.querySelectorAll('.field').length)"
+        )
+        written = [i["kind"] for i in shown(page)["instruments"]]
+        for name in page.eval_on_selector_all("#start-from option", "os => os.map(o => o.value)"):
+            page.select_option("#start-from", name)
+            page.click("#open-scenario")
+            page.wait_for_function(f"document.querySelector('[data-path=\"name\"] input').value === '{name}'")
+            page.wait_for_selector("#validation .ok")
+            own = len(shown(page).get("instruments") or [])
+            counts[name] = (own, page.locator(".instrument").count())
+    assert errors == []
+    assert len(kinds) >= 13 and written == kinds
+    assert all(n >= 3 for n in fields), fields
+    assert "race" in counts and all(own == cards for own, cards in counts.values()), counts

@@ -122,9 +122,9 @@ views.editor = async function (name, main) {
     const more = Object.keys(top).filter(k => !main.includes(k) && k !== "instruments");
     const scenarioCard = el("div", {class: "card scenario", "data-path": ""},
       el("h3", {}, "Scenario"), el("div", {class: "grid"}, ...main.map(k => Fields.field(k, top[k], [k], ctx, required.includes(k)))),
-      el("details", {open: more.some(k => data[k] !== undefined) ? "" : null}, el("summary", {}, `More: ${more.join(", ")}`),
+      el("details", {}, el("summary", {}, `More: ${more.join(", ")}`),
         el("div", {class: "grid"}, ...more.map(k => Fields.field(k, top[k], [k], ctx, false)))));
-    if (!more.some(k => data[k] !== undefined)) scenarioCard.querySelector("details").removeAttribute("open");
+    scenarioCard.querySelector("details").open = more.some(k => data[k] !== undefined);
     const list = (data.instruments || []).map((inst, i) => instrumentCard(inst, i));
     cards.replaceChildren(scenarioCard, el("h3", {}, `Instruments (${list.length})`),
       list.length ? "" : el("p", {class: "muted", id: "no-instruments"}, "None yet: add one from the palette."), ...list);

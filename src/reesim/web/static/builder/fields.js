@@ -224,10 +224,14 @@ const Fields = (() => {
         widget.onchange = () => set(widget.value || undefined, key === "id");
       }
     }
+    const title = s.title || key;
+    for (const input of [widget, ...widget.querySelectorAll("input:not([type=checkbox]), select, textarea")].filter(n => n.matches("input, select, textarea"))) {
+      if (!input.hasAttribute("aria-label")) input.setAttribute("aria-label", title);
+    }
     const unit = s.unit ? el("span", {class: "unit"}, s.unit) : "";
     const mark = required && !optional ? el("span", {class: "req", title: "required"}, "*") : "";
     return el("div", {class: `field ${kind}`, "data-path": path.join("."), "data-key": key},
-      el("div", {class: "label"}, el("b", {}, s.title || key), mark, unit),
+      el("div", {class: "label"}, el("b", {}, title), mark, unit),
       widget, s.description ? el("div", {class: "hint"}, s.description) : "");
   }
 
