@@ -204,7 +204,7 @@ views.editor = async function (name, main) {
         const a = monthIndex(p.from), b = p.to ? monthIndex(p.to) : e;
         bar.append(el("div", {class: "gap", style: `left:${100 * (a - s) / Math.max(1, e - s)}%;width:${100 * (b - a) / Math.max(1, e - s)}%`, title: `suspended ${p.from} to ${p.to || "the end"}`}));
       }
-      if (i !== null) drag(bar, i, t0, span);
+      if (i !== null) drag(bar, i, span);
       const name = `${(specOf(inst.kind)?.title) || inst.kind}${inst.id ? " · " + inst.id : ""}${parent ? " (inherited)" : ""}`;
       return el("div", {class: "lane", "data-index": i ?? ""}, el("div", {class: "name", title: name}, name), el("div", {class: "track"}, bar));
     });
@@ -212,9 +212,9 @@ views.editor = async function (name, main) {
       ...(body.length ? body : [el("p", {class: "muted"}, "No instruments yet.")]));
   }
   // Drag a bar to move its instrument's start and end by whole months; a click opens its card.
-  function drag(bar, i, t0, span) {
+  function drag(bar, i, span) {
     bar.addEventListener("pointerdown", e => {
-      const track = bar.parentElement.getBoundingClientRect(), x0 = e.clientX, left0 = bar.offsetLeft;
+      const track = bar.parentElement.getBoundingClientRect(), x0 = e.clientX;
       let by = 0;
       bar.setPointerCapture(e.pointerId);
       bar.onpointermove = m => { by = Math.round((m.clientX - x0) / track.width * span); bar.style.transform = `translateX(${by * track.width / span}px)`; };
@@ -224,7 +224,6 @@ views.editor = async function (name, main) {
         if (by === 0) { cards.querySelector(`.instrument[data-index="${i}"]`)?.scrollIntoView({block: "start", behavior: "smooth"}); return; }
         inst.start = monthText(monthIndex(inst.start) + by);
         if (inst.end) inst.end = monthText(monthIndex(inst.end) + by);
-        void left0;
         fromData(true);
       };
     });
