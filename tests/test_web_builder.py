@@ -98,7 +98,7 @@ def build_from_blank(page: Any) -> None:
 
 def run_and_wait(page: Any) -> str:
     page.click("#run-button")
-    page.wait_for_selector("#run-view svg.chart polyline", state="attached", timeout=300_000)
+    page.wait_for_selector("#run-view #headline tr:nth-child(2)", timeout=300_000)
     return str(page.inner_text("#headline"))
 
 
@@ -128,7 +128,9 @@ def test_a_scenario_built_from_blank_runs_and_compares(server: str) -> None:
         for box in page.query_selector_all("input[data-run]")[:2]:
             box.check()
         page.click("#compare-button")
-        page.wait_for_selector("#comparison svg.chart polyline", state="attached")
+        page.wait_for_function(
+            "(document.querySelector('#comparison') || {}).innerText?.includes('Dy: unmet')"
+        )
         table = page.inner_text("#comparison")
         page.screenshot(path=str(ARTIFACTS / "builder-4-compare.png"), full_page=True)
     assert errors == []

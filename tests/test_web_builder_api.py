@@ -4,7 +4,8 @@ the enriched JSON Schema at ``/api/schema``, and the builder's files (and nothin
 
 from __future__ import annotations
 
-from pathlib import Path
+import tomllib
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
@@ -76,9 +77,12 @@ def test_only_the_builders_files_are_served(client: TestClient) -> None:
     for name in ("nope.js", "..%2fapp.js", "%2e%2e%2f%2e%2e%2fapi.py"):
         assert client.get(f"/static/builder/{name}").status_code == 404
     page = client.get("/").text
-    assert "static/builder/builder.js" in page and "static/builder/fields.js" in page
+    for name in ("builder.js", "fields.js", "builder.css"):
+        assert f'="static/builder/{name}"' in page
 
 
 def test_the_builders_files_are_package_data() -> None:
-    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"web/static/builder/*"' in pyproject
+    with (Path(__file__).resolve().parents[1] / "pyproject.toml").open("rb") as f:
+        globs = tomllib.load(f)["tool"]["setuptools"]["package-data"]["reesim"]
+    for name in ("builder.js", "fields.js", "builder.css"):
+        assert any(PurePosixPath(f"web/static/builder/{name}").match(g) for g in globs), globs

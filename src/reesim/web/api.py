@@ -252,6 +252,8 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
             raise _bad_scenario(("path", "name"), exc) from None
 
     app.add_middleware(Guard, hosts=allowed_hosts(host), token=token, max_body=limits.max_body_bytes)
+    # the builder's routes come first, so that its files are served before any other static route
+    app.include_router(builder_router(ValidateRequest, WITH_BODY))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -343,8 +345,6 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     def to_yaml(body: Annotated[dict[str, Any], FORM]) -> dict[str, str]:
         """Plain data (the editor's form) back to YAML text."""
         return {"yaml": scenario_yaml(body)}
-
-    app.include_router(builder_router(ValidateRequest, WITH_BODY))
 
     @app.get("/api/schema")
     def schema() -> dict[str, Any]:

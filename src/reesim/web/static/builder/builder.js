@@ -254,8 +254,3 @@ views.editor = async function (name, main) {
   else if (state.yaml) await start(state.yaml);
   else await startData(structuredClone(BLANK));
 };
-
-(() => {
-  // The builder's style sheet, next to the page's own.
-  document.head.append(el("link", {rel: "stylesheet", href: "static/builder/builder.css"}));
-})();
