@@ -179,6 +179,14 @@ def test_the_yaml_and_the_cards_follow_each_other(server: str) -> None:
         page.mouse.up()
         page.wait_for_function("document.querySelector('#yaml').value.includes('end: 2027-12')")
         dragged = shown(page)["instruments"][0]
+        # its grip, the right edge, dragged back by a twelfth: the end alone moves three months earlier
+        grip = page.locator("#timeline .bar .grip").bounding_box()
+        page.mouse.move(grip["x"] + 2, grip["y"] + 4)
+        page.mouse.down()
+        page.mouse.move(grip["x"] + 2 - box["width"] / 12, grip["y"] + 4, steps=5)
+        page.mouse.up()
+        page.wait_for_function("document.querySelector('#yaml').value.includes('end: 2027-09')")
+        resized = shown(page)["instruments"][0]
         # a share turned into a distribution with the number-or-distribution widget
         page.click("text=More fields")
         page.select_option(at("instruments.0.approval_share", "select.dist"), "uniform")
@@ -189,6 +197,7 @@ def test_the_yaml_and_the_cards_follow_each_other(server: str) -> None:
     assert sm is True
     assert bar == "export_control: 2026-01 to 2027-06"
     assert (dragged["start"], dragged["end"]) == ("2026-07", "2027-12")
+    assert (resized["start"], resized["end"]) == ("2026-07", "2027-09")
     assert share["dist"] == "uniform" and share["high"] == 0.9 and share["low"] < share["high"]
 
 

@@ -204,6 +204,7 @@ views.editor = async function (name, main) {
         const a = monthIndex(p.from), b = p.to ? monthIndex(p.to) : e;
         bar.append(el("div", {class: "gap", style: `left:${100 * (a - s) / Math.max(1, e - s)}%;width:${100 * (b - a) / Math.max(1, e - s)}%`, title: `suspended ${p.from} to ${p.to || "the end"}`}));
       }
+      if (i !== null && inst.end) bar.append(el("div", {class: "grip", title: "drag to change the end"}));
       if (i !== null) drag(bar, i, span);
       const name = `${(specOf(inst.kind)?.title) || inst.kind}${inst.id ? " · " + inst.id : ""}${parent ? " (inherited)" : ""}`;
       return el("div", {class: "lane", "data-index": i ?? ""}, el("div", {class: "name", title: name}, name), el("div", {class: "track"}, bar));
@@ -211,19 +212,28 @@ views.editor = async function (name, main) {
     timeline.replaceChildren(el("div", {class: "lane head"}, el("div", {class: "name"}, `${first} to ${last}`), el("div", {class: "track"}, axis)),
       ...(body.length ? body : [el("p", {class: "muted"}, "No instruments yet.")]));
   }
-  // Drag a bar to move its instrument's start and end by whole months; a click opens its card.
+  // Drag a bar to move its instrument's start and end by whole months, or its grip (the right
+  // edge) to change its end; a click opens its card.
   function drag(bar, i, span) {
     bar.addEventListener("pointerdown", e => {
-      const track = bar.parentElement.getBoundingClientRect(), x0 = e.clientX;
+      const track = bar.parentElement.getBoundingClientRect(), x0 = e.clientX, width = bar.offsetWidth;
+      const endOnly = e.target.classList.contains("grip");
       let by = 0;
       bar.setPointerCapture(e.pointerId);
-      bar.onpointermove = m => { by = Math.round((m.clientX - x0) / track.width * span); bar.style.transform = `translateX(${by * track.width / span}px)`; };
+      bar.onpointermove = m => {
+        by = Math.round((m.clientX - x0) / track.width * span);
+        const px = by * track.width / span;
+        if (endOnly) bar.style.width = `${Math.max(track.width / span, width + px)}px`; else bar.style.transform = `translateX(${px}px)`;
+      };
       bar.onpointerup = () => {
         bar.onpointermove = bar.onpointerup = null;
         const inst = Build.data.instruments[i];
         if (by === 0) { cards.querySelector(`.instrument[data-index="${i}"]`)?.scrollIntoView({block: "start", behavior: "smooth"}); return; }
-        inst.start = monthText(monthIndex(inst.start) + by);
-        if (inst.end) inst.end = monthText(monthIndex(inst.end) + by);
+        if (endOnly) inst.end = monthText(Math.max(monthIndex(inst.start) + 1, monthIndex(inst.end) + by));
+        else {
+          inst.start = monthText(monthIndex(inst.start) + by);
+          if (inst.end) inst.end = monthText(monthIndex(inst.end) + by);
+        }
         fromData(true);
       };
     });
