@@ -267,10 +267,22 @@ def test_a_scenario_built_on_a_shipped_one_shows_what_it_inherits(server: str) -
         data = shown(page)
         page.click("#palette [data-kind=demand_change]")
         page.wait_for_selector('.instrument[data-kind="demand_change"]')
+        typed(page, at("instruments.0.shock", "input[type=number]"), "0.5")
+        page.click('.instrument[data-index="0"] button.copy')
+        page.wait_for_selector('.instrument[data-index="1"]')
+        valid(page)
         own = page.locator("#timeline .bar:not(.inherited)").count()
+        shocks = [i.get("shock") for i in shown(page)["instruments"]]
+        # saved as one of yours: it is in the library
+        page.click("#save-button")
+        page.wait_for_selector("#validation >> text=saved as my-busan-truce")
+        page.click("nav >> text=Scenarios")
+        page.wait_for_selector("[data-scenario=my-busan-truce]")
+        library = page.inner_text("[data-scenario=my-busan-truce]")
     assert errors == []
     assert data == {"name": "my-busan-truce", "extends": "busan-truce", "instruments": []}
-    assert inherited >= 2 and own == 1
+    assert inherited >= 2 and own == 2 and shocks == [0.5, 0.5]
+    assert "(yours)" in library
 
 
 def test_every_kind_and_every_shipped_scenario_makes_cards(server: str) -> None:

@@ -139,6 +139,12 @@ views.editor = async function (name, main) {
       el("span", {class: "muted"}, inst && inst.start ? `${inst.start}${inst.end ? " to " + inst.end : " onwards"}` : ""),
       el("button", {type: "button", class: "small", title: "move up", onclick: () => move(i, -1)}, "↑"),
       el("button", {type: "button", class: "small", title: "move down", onclick: () => move(i, 1)}, "↓"),
+      el("button", {type: "button", class: "small copy", title: "add a copy of it below", onclick: () => {
+        const copy = structuredClone(inst);
+        delete copy.id;  // ids must differ
+        Build.data.instruments.splice(i + 1, 0, copy);
+        fromData(true);
+      }}, "Copy"),
       el("button", {type: "button", class: "small remove", onclick: () => { Build.data.instruments.splice(i, 1); fromData(true); }}, "Remove"));
     const card = el("div", {class: "card instrument", "data-path": path.join("."), "data-kind": inst && inst.kind, "data-index": i}, head);
     if (!spec) return card;
