@@ -56,7 +56,8 @@ def typed(page: Any, selector: str, value: str) -> None:
 
 
 def valid(page: Any) -> None:
-    page.wait_for_selector("#validation .ok")
+    """Wait until every change has been checked, and the scenario found valid."""
+    page.wait_for_selector("#validation:not([aria-busy]) .ok")
 
 
 def shown(page: Any) -> Any:
@@ -306,7 +307,7 @@ def test_every_kind_and_every_shipped_scenario_makes_cards(server: str) -> None:
             page.select_option("#start-from", name)
             page.click("#open-scenario")
             page.wait_for_function(f"document.querySelector('[data-path=\"name\"] input').value === '{name}'")
-            page.wait_for_selector("#validation .ok")
+            valid(page)
             own = len(shown(page).get("instruments") or [])
             counts[name] = (own, page.locator(".instrument").count())
     assert errors == []

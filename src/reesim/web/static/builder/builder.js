@@ -91,26 +91,39 @@ views.editor = async function (name, main) {
     }
   }
 
-  let textTimer = null;
+  // While a change is on its way to the server, the verdict is marked busy (aria-busy): what it
+  // shows may be that of the text before the change.
+  let pending = 0, textTimer = null;
+  function busy(by) { pending += by; status.toggleAttribute("aria-busy", pending > 0); }
   // A change in the cards: the YAML is written from the data, then checked.
   async function fromData(structural) {
-    if (structural) renderCards();
-    renderTimeline();
-    const version = ++Build.version;
-    const r = await api("/api/yaml", {method: "POST", body: JSON.stringify(ordered(Build.data))});
-    if (version !== Build.version) return;
-    text.value = r.yaml;
-    await check();
+    busy(1);
+    try {
+      if (structural) renderCards();
+      renderTimeline();
+      const version = ++Build.version;
+      const r = await api("/api/yaml", {method: "POST", body: JSON.stringify(ordered(Build.data))});
+      if (version !== Build.version) return;
+      text.value = r.yaml;
+      await check();
+    } finally { busy(-1); }
   }
   // A change in the YAML: the cards are drawn from it when it reads as a mapping.
   async function fromText() {
-    const version = ++Build.version;
-    const r = await api("/api/parse", {method: "POST", body: JSON.stringify({yaml: text.value})});
-    if (version !== Build.version) return;
-    if (r.data) { Build.data = r.data; renderCards(); renderTimeline(); }
-    await check();
+    busy(1);
+    try {
+      const version = ++Build.version;
+      const r = await api("/api/parse", {method: "POST", body: JSON.stringify({yaml: text.value})});
+      if (version !== Build.version) return;
+      if (r.data) { Build.data = r.data; renderCards(); renderTimeline(); }
+      await check();
+    } finally { busy(-1); }
   }
-  text.addEventListener("input", () => { clearTimeout(textTimer); textTimer = setTimeout(fromText, 300); });
+  text.addEventListener("input", () => {
+    if (textTimer === null) busy(1);
+    clearTimeout(textTimer);
+    textTimer = setTimeout(() => { textTimer = null; fromText().finally(() => busy(-1)); }, 300);
+  });
 
   async function start(yaml) { Build.open.clear(); text.value = yaml; await fromText(); }
   async function startData(data) { Build.open.clear(); Build.data = data; renderCards(); await fromData(false); }
