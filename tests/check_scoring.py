@@ -3,7 +3,8 @@
 An annotated claim is found when the checker reports a claim of the same kind, value (shares and
 changes to 0.001, amounts within 0.5%) and context (stage or event kind) that names at least the
 places the annotation names. Each found claim answers at most one annotation. The checker's claims
-are counted once per article whatever the number of sentences that repeat them.
+are counted once per article whatever the number of sentences that repeat them (the same kind,
+value, context and countries named besides China and the United States).
 
 - precision: found claims that match an annotation, over all claims found;
 - recall: annotated claims found, over all annotated claims;
@@ -81,7 +82,8 @@ def score_article(entry: dict[str, Any], ds: Dataset, base: Baseline) -> Score:
     unique: dict[tuple[object, ...], Verdict] = {}
     for v in verdicts:
         c = v.claim
-        unique.setdefault((c.kind, c.value, _context(v), tuple(sorted(c.places))), v)
+        named = tuple(sorted(set(c.places) - {"CHN", "USA"}))
+        unique.setdefault((c.kind, c.value, _context(v), named), v)
     found = list(unique.values())
     used: set[int] = set()
     out = Score(found=len(found), annotated=len(entry["claims"]))

@@ -1,0 +1,170 @@
+"""Dated events in a sentence: which measure, deal or suspension, when, and what it names.
+
+Every event word of a sentence is found with its position, so one sentence can report several
+events ("suspend for a year the controls announced on the 9th": a suspension and the controls).
+Each date the sentence names goes to the event word nearest to it, except that a date next to
+"announced" (公布) goes to the measure announced, not to a suspension, and a date after "until"
+(至) is the end of the event, not its start. An event word that no date goes to still makes a
+claim when the sentence reports an action ("signed", "达成", "暂停实施"): its month is the
+article's, or, when the article's date is unknown, that of the record it names (left to the
+verification, which knows the dataset).
+
+Besides the places and elements named, a claim keeps the names that single out a record (the
+city where a deal was struck, a company), the elements an article counts instead of naming
+("seven heavy rare earths" is China's April 2025 list), and the destinations of a measure.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from reesim.check import lexicon as lx
+from reesim.check.claim import Claim
+from reesim.check.dates import ArticleDate, Mention, mentions, resolve
+
+
+@lru_cache(maxsize=1)
+def _event_pattern() -> re.Pattern[str]:
+    parts = []
+    for word, _ in lx.EVENTS:
+        bare = re.escape(word.strip())
+        if word.isascii():
+            parts.append(rf"(?<![a-z]){bare}" + (r"(?![a-z])" if word.endswith(" ") else ""))
+        else:
+            parts.append(bare)
+    return re.compile("|".join(f"({p})" for p in parts))
+
+
+def event_words(low: str) -> list[tuple[int, str]]:
+    """Positions and kinds of the event words in a lower-cased sentence."""
+    out = []
+    for m in _event_pattern().finditer(low):
+        if any(low.startswith(w, m.end(), m.end() + 12) or w in low[m.end() : m.end() + 12] for w in lx.NOT_EVENT):
+            continue
+        assert m.lastindex is not None
+        out.append((m.start(), lx.EVENTS[m.lastindex - 1][1]))
+    return out
+
+
+_COUNTED = re.compile(
+    r"(?<![a-z0-9])(seven|five|7|5)\s+(?:more\s+|additional\s+)?(?:medium(?:-| and | to )heavy\s+|heavy\s+|key\s+)?"
+    r"(?:rare[- ]earths?|elements)|(?<![0-9])([七五75])\s*(?:种|类|个)\s*(?:中重|重)?稀土"
+)
+_DESTINATION = re.compile(r"(?:\bto\s+(?:the\s+)?|对|向)(united states|u\.s\.|us\b|america|美国|美|japan|日本|日)")
+_DESTINATIONS = {"united states": "USA", "u.s.": "USA", "us": "USA", "america": "USA", "美国": "USA", "美": "USA",
+                 "japan": "JPN", "日本": "JPN", "日": "JPN"}  # fmt: skip
+
+
+def counted_elements(low: str) -> list[str]:
+    """The elements of China's list that a sentence counts ("seven heavy rare earths")."""
+    for m in _COUNTED.finditer(low):
+        n = lx.COUNT_WORDS[m.group(1) or m.group(2)]
+        return list(lx.COUNTED[n])
+    return []
+
+
+def destinations(low: str) -> list[str]:
+    """Destinations a measure of the sentence names ("exports to the United States", "对美出口")."""
+    if not any(w in low for w in ("export", "出口", "ban", "禁")):
+        return []
+    return list(dict.fromkeys(_DESTINATIONS[m.group(1)] for m in _DESTINATION.finditer(low)))
+
+
+def names(low: str) -> list[str]:
+    """Names that single out a record: cities of deals, companies."""
+    return list(dict.fromkeys(v for k, v in lx.NAMES.items() if k in low))
+
+
+def _owner(m: Mention, words: list[tuple[int, str]], low: str) -> int:
+    """Index of the event word a date goes to."""
+    after = low[m.end : m.end + 8]
+    before = low[max(0, m.start - 12) : m.start]
+    announced = any(w in after or w in before for w in lx.ANNOUNCED)
+    best, best_cost = 0, float("inf")
+    for i, (pos, kind) in enumerate(words):
+        cost = float(pos - m.end if pos >= m.end else m.start - pos)
+        if announced and kind == "suspension":
+            cost += 1000
+        if m.until and kind == "suspension":
+            cost -= 1000
+        if cost < best_cost:
+            best, best_cost = i, cost
+    return best
+
+
+def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[Claim]:
+    """The event claims of one sentence; ``base`` carries the sentence's context."""
+    words = event_words(low)
+    if not words:
+        return []
+    future = any(w in low for w in lx.FUTURE)
+    found = mentions(sentence)
+    dated: dict[int, list[Mention]] = {}
+    until: dict[int, str] = {}
+    for m in found:
+        owner = _owner(m, words, low)
+        if m.until:
+            if m.year and m.month:
+                until[owner] = f"{m.year:04d}-{m.month:02d}" + (f"-{m.day:02d}" if m.day else "")
+            continue
+        dated.setdefault(owner, []).append(m)
+    counted = counted_elements(low)
+    shared = {
+        "names": names(low),
+        "destinations": destinations(low),
+        "elements": list(base.elements) or counted,
+    }
+    action = any(w in low for w in lx.ACTIONS)
+    out: list[Claim] = []
+    seen: set[tuple[str, str, int | None, int | None]] = set()
+    for i, (pos, kind) in enumerate(words):
+        values: list[tuple[str, int | None, int | None, str]] = []
+        for m in dated.get(i, []):
+            value, month, day = resolve(m, article, future)
+            if len(value) == 4:  # a year alone dates no event
+                continue
+            values.append((value, month, day, sentence[m.start : m.end]))
+        if not dated.get(i) and action:
+            values.append((article.month_text(), None, None, ""))
+        for value, month, day, text in values:
+            key = (kind, value, month, day)
+            if key in seen or (not value and not month and not day and key[:2] in {(k, "") for k, *_ in seen}):
+                continue
+            seen.add(key)
+            span = _span(sentence, pos, text)
+            out.append(
+                Claim(sentence, "event", value, "month", base.qualifier, list(base.places), shared["elements"],
+                      base.stage, kind, base.year, span, names=shared["names"], until=until.get(i, ""),
+                      month_hint=month, day_hint=day, destinations=shared["destinations"])  # fmt: skip
+            )
+    kinds = {c.event for c in out}
+    return [c for c in out if _dated(c) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))]
+
+
+def _dated(claim: Claim) -> bool:
+    return bool(claim.value or claim.month_hint or claim.day_hint)
+
+
+def _dated_twin(claim: Claim, claims: list[Claim]) -> bool:
+    """Whether a claim of the same kind with a date stands beside this undated one."""
+    return any(c is not claim and c.event == claim.event and _dated(c) for c in claims)
+
+
+def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
+    """Whether an undated claim only restates another of its sentence: a "deal" that is the
+    measure the sentence names, or a price floor whose level the sentence gives (a price claim)."""
+    if claim.event == "agreement" and kinds - {"agreement"}:
+        return True
+    return claim.event == "price_floor" and "floor" in claim.sentence.lower() and "$" in claim.sentence
+
+
+def _span(sentence: str, pos: int, date_text: str) -> str:
+    """The words around an event word (and its date), at most 80 characters."""
+    start = max(0, pos - 40)
+    end = min(len(sentence), pos + 40)
+    if date_text:
+        where = sentence.find(date_text)
+        if where >= 0:
+            start, end = min(start, max(0, where - 10)), max(end, min(len(sentence), where + len(date_text) + 10))
+    return sentence[start:end].strip()
