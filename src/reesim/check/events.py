@@ -36,15 +36,18 @@ def _event_pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"({p})" for p in parts))
 
 
-def event_words(low: str) -> list[tuple[int, str]]:
-    """Positions and kinds of the event words in a lower-cased sentence."""
+def _all_words(low: str) -> list[tuple[int, str]]:
     out = []
     for m in _event_pattern().finditer(low):
-        if any(low.startswith(w, m.end(), m.end() + 12) or w in low[m.end() : m.end() + 12] for w in lx.NOT_EVENT):
-            continue
         assert m.lastindex is not None
         out.append((m.start(), lx.EVENTS[m.lastindex - 1][1]))
     return out
+
+
+def event_words(low: str) -> list[tuple[int, str]]:
+    """Positions and kinds of the event words in a lower-cased sentence; a kind named as part of
+    a dialogue or mechanism ("出口管制对话") is left out of the whole sentence."""
+    return _all_words(low)
 
 
 _COUNTED = re.compile(
@@ -98,6 +101,10 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     words = event_words(low)
     if not words:
         return []
+    dialogue = {kind for pos, kind in _all_words(low) if any(w in low[pos : pos + 16] for w in lx.NOT_EVENT)}
+    words = [(pos, kind) for pos, kind in words if kind not in dialogue]
+    if not words:
+        return []
     future = any(w in low for w in lx.FUTURE)
     found = mentions(sentence)
     dated: dict[int, list[Mention]] = {}
@@ -126,7 +133,13 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 continue
             values.append((value, month, day, sentence[m.start : m.end]))
         if not dated.get(i) and action:
-            values.append((article.month_text(), None, None, ""))
+            near = _nearest(pos, found, low)
+            if near is not None:
+                value, month, day = resolve(near, article, future)
+                if len(value) != 4:
+                    values.append((value, month, day, sentence[near.start : near.end]))
+            else:
+                values.append((article.month_text(), None, None, ""))
         for value, month, day, text in values:
             key = (kind, value, month, day)
             if key in seen or (not value and not month and not day and key[:2] in {(k, "") for k, *_ in seen}):
@@ -142,6 +155,17 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     return [c for c in out if _dated(c) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))]
 
 
+def _nearest(pos: int, found: list[Mention], low: str) -> Mention | None:
+    """The date nearest to an event word that has none of its own, leaving out ends of periods and
+    dates of announcements (they belong to the measure announced)."""
+    free = [
+        m for m in found
+        if not m.until and not any(w in low[m.end : m.end + 8] or w in low[max(0, m.start - 12) : m.start]
+                                   for w in lx.ANNOUNCED)
+    ]  # fmt: skip
+    return min(free, key=lambda m: abs(m.start - pos), default=None)
+
+
 def _dated(claim: Claim) -> bool:
     return bool(claim.value or claim.month_hint or claim.day_hint)
 
@@ -154,9 +178,14 @@ def _dated_twin(claim: Claim, claims: list[Claim]) -> bool:
 def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
     """Whether an undated claim only restates another of its sentence: a "deal" that is the
     measure the sentence names, or a price floor whose level the sentence gives (a price claim)."""
-    if claim.event == "agreement" and kinds - {"agreement"}:
+    low = claim.sentence.lower()
+    if claim.event == "agreement" and kinds - {"agreement", "investment"}:
         return True
-    return claim.event == "price_floor" and "floor" in claim.sentence.lower() and "$" in claim.sentence
+    if claim.event == "investment" and "agreement" in kinds:
+        return True
+    if claim.event in {"export_control", "export_ban"} and "suspension" in kinds:
+        return True  # the measures a suspension suspends
+    return claim.event == "price_floor" and bool(re.search(r"\$\s?\d+(?:\.\d+)?\s*(?:per|/|a)\s*k", low))
 
 
 def _span(sentence: str, pos: int, date_text: str) -> str:

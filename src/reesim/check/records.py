@@ -115,8 +115,17 @@ def _fits(claim: Claim, r: Record) -> int:
         score += 3 if day == claim.day_hint else 2 if abs(day - claim.day_hint) <= 3 else 0
     score += 3 * sum(n.lower() in r.text.lower() for n in claim.names)
     score += 3 if claim.until and claim.until[:7] == r.until[:7] else 0
+    figures = _figures(claim.sentence)
+    score += 3 * len(figures & {round(x, 3) for x in (*r.tonnes, *r.percents)})
     rare = any(w in claim.sentence.lower() for w in ("rare earth", "稀土")) or bool(claim.elements)
     return score + (1 if rare and r.rare_earth else 0)
+
+
+def _figures(sentence: str) -> set[float]:
+    """Tonnages and percentages a sentence gives, to match them with a record's."""
+    tonnes = {round(float(t.replace(",", "")), 3) for t in _TONNES.findall(sentence)}
+    tonnes |= {round(float(t.replace(",", "")), 3) for t in re.findall(r"(\d[\d,]*)\s*metric tons", sentence)}
+    return tonnes | {round(float(p) / 100, 3) for p in _PCT.findall(sentence)}
 
 
 def name_record(claim: Claim, rows: list[Record], article: ArticleDate) -> Record | None:
@@ -200,9 +209,15 @@ def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
             near = sorted(elsewhere, key=lambda r: abs(_months(r.month) - _months(month)))
             return CONTRADICTED, f"{_fmt(near)} (not {month})", _sources(near[:3])
         return NOT_COVERED, f"no {claim.event} with {', '.join(sorted(named))} on record", ""
+    if claim.names:  # a deal named by its city: that deal, in that month or another
+        called = [r for r in kind if any(n.lower() in r.text.lower() for n in claim.names)]
+        if called:
+            same = [r for r in called if r in in_month]
+            if same:
+                return SUPPORTED, same[0].figure, same[0].source
+            return CONTRADICTED, f"{called[0].figure} (not {month})", called[0].source
     if in_month:
-        best = sorted(in_month, key=lambda r: -sum(n.lower() in r.text.lower() for n in claim.names))
-        return SUPPORTED, best[0].figure, best[0].source
+        return SUPPORTED, in_month[0].figure, in_month[0].source
     if elements:
         other = [r for r in kind if elements & r.elements]
         if other:
