@@ -1,9 +1,9 @@
 """Claims made with numbers: shares of world output, changes, amounts of money and tonnes, prices,
 places in a ranking, and how long stocks last.
 
-A percentage is a share of world output only when its clause names a stage (mining, separation,
-magnets) and nothing else it could be a share of (a tariff, a stake in a company, an ownership
-rule). A percentage with a word of change ("cut by 72%", "11.4 percent less", "同比增长27%") is a
+A percentage is a share of world output only when its clause (or, failing that, its sentence)
+names a stage (mining, separation, magnets) and its clause names nothing else it could be a share
+of (a tariff, a stake in a company, an ownership rule). A percentage with a word of change ("cut by 72%", "11.4 percent less", "同比增长27%") is a
 change of what its sentence is about (an export quota, a price, magnet exports). Amounts of
 tonnes are about a quota, reserves or a stage, in that order; a sentence that names none of them
 takes the topic of the article's last quota sentence ("Shipments will be capped at 7,976 tonnes"
@@ -133,6 +133,7 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
     for start, end, value in _percentages(sentence):
         b, e = clauses.span(start)
         q, st, sign = _local(sentence[b:e])
+        st = st or (base.stage if sign == "" else "")
         if sign or not st:
             continue
         year = _year_before(sentence, start, base.year)

@@ -159,13 +159,15 @@ def infer_date(claims: list[Claim], rows: list[Record], article: ArticleDate) ->
 
 
 def date_claim(claim: Claim, rows: list[Record], article: ArticleDate) -> Claim:
-    """An event claim with its month: the article's for a claim of the article's time, else
-    that of the record it names."""
+    """An event claim with its month: the article's for a claim of the article's time, else (or
+    when the article's date is only inferred and the claim names a country, elements, a city or a
+    figure) that of the record it names."""
     if claim.kind != "event" or claim.value:
         return claim
-    if not claim.month_hint and not claim.day_hint and article.month_text():
-        return replace(claim, value=article.month_text())
     found = name_record(claim, rows, article)
+    named = found is not None and _fits(claim, found) >= 3
+    if not claim.month_hint and not claim.day_hint and article.month_text() and not (named and article.how == "inferred"):
+        return replace(claim, value=article.month_text())
     if found is None:
         return claim
     month = found.effective if claim.month_hint and found.effective[5:7] == f"{claim.month_hint:02d}" else found.month
