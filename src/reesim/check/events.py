@@ -44,10 +44,21 @@ def _all_words(low: str) -> list[tuple[int, str]]:
     return out
 
 
+_MONTH_MEASURES = re.compile(
+    r"(?:(?:january|february|march|april|june|july|august|september|october|november|december|\d{1,2}\s*月)"
+    r"(?:份)?\s*(?:and|or|,|和|与|及|、)?\s*){1,3}(?:rare[- ]earth\s+)?(?:measures|controls|restrictions|curbs|措施|管制)"
+)
+
+
 def event_words(low: str) -> list[tuple[int, str]]:
-    """Positions and kinds of the event words in a lower-cased sentence; a kind named as part of
-    a dialogue or mechanism ("出口管制对话") is left out of the whole sentence."""
-    return _all_words(low)
+    """Positions and kinds of the event words in a lower-cased sentence, with measures named by
+    their months ("the April and October measures", "4月和10月的措施") as export controls."""
+    found = _all_words(low)
+    taken = {pos for pos, _ in found}
+    for m in _MONTH_MEASURES.finditer(low):
+        if not any(m.start() <= pos < m.end() for pos in taken):
+            found.append((m.end() - 1, "export_control"))
+    return sorted(found)
 
 
 _COUNTED = re.compile(
@@ -117,11 +128,10 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
             continue
         dated.setdefault(owner, []).append(m)
     counted = counted_elements(low)
-    shared = {
-        "names": names(low),
-        "destinations": destinations(low),
-        "elements": list(base.elements) or counted,
-    }
+    elements = list(base.elements)
+    if counted and set(elements) < set(counted):  # "钬等5种": holmium and four more of the list
+        elements = counted
+    shared = {"names": names(low), "destinations": destinations(low), "elements": elements or counted}
     action = any(w in low for w in lx.ACTIONS)
     out: list[Claim] = []
     seen: set[tuple[str, str, int | None, int | None]] = set()
