@@ -124,7 +124,8 @@ _FROM_NOT_UNTIL = re.compile(r"(?:from|自)\s*\S*\s*(?:至|到|until|till|throug
 def mentions(sentence: str) -> list[Mention]:
     """The dates a sentence names, in order; an English "May" counts only with a day or year."""
     out: list[Mention] = []
-    for m in _ZH.finditer(sentence):
+    chinese = any(c in sentence for c in "月日年今昨即本上")
+    for m in _ZH.finditer(sentence) if chinese else ():
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 4) : m.start()]))
         if m.group(3):
             month = _cn_int(m.group(3))

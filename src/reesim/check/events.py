@@ -17,6 +17,7 @@ city where a deal was struck, a company), the elements an article counts instead
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from reesim.check import lexicon as lx
@@ -24,23 +25,29 @@ from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate, Mention, mentions, resolve
 
 
-@lru_cache(maxsize=1)
-def _event_pattern() -> re.Pattern[str]:
-    parts = []
-    for word, _ in lx.EVENTS:
-        bare = re.escape(word.strip())
-        if word.isascii():
-            parts.append(rf"(?<![a-z]){bare}" + (r"(?![a-z])" if word.endswith(" ") else ""))
-        else:
-            parts.append(bare)
-    return re.compile("|".join(f"({p})" for p in parts))
-
-
 def _all_words(low: str) -> list[tuple[int, str]]:
-    out = []
-    for m in _event_pattern().finditer(low):
-        assert m.lastindex is not None
-        out.append((m.start(), lx.EVENTS[m.lastindex - 1][1]))
+    """Every event word of a lower-cased sentence with its position. Each word is looked for
+    with ``str.find`` (one pass of the sentence in C per word): a regular expression of all the
+    words would try each of them at every position of the text."""
+    found = []
+    for rank, (word, kind) in enumerate(lx.EVENTS):
+        bare = word.strip()
+        latin, whole = word.isascii(), word.endswith(" ")
+        at = low.find(bare)
+        while at >= 0:
+            end = at + len(bare)
+            ok = not latin or (
+                (at == 0 or not low[at - 1].isalpha()) and (not whole or end == len(low) or not low[end].isalpha())
+            )
+            if ok:
+                found.append((at, rank, end, kind))
+            at = low.find(bare, end)
+    out: list[tuple[int, str]] = []
+    reach = -1
+    for at, _, end, kind in sorted(found):  # overlapping words: the one listed first in the lexicon
+        if at >= reach:
+            out.append((at, kind))
+            reach = end
     return out
 
 
@@ -70,12 +77,16 @@ _DESTINATIONS = {"united states": "USA", "u.s.": "USA", "us": "USA", "america": 
                  "japan": "JPN", "日本": "JPN", "日": "JPN"}  # fmt: skip
 
 
+@lru_cache(maxsize=8)
+def _counted(low: str) -> tuple[str, ...]:
+    for m in _COUNTED.finditer(low):
+        return tuple(lx.COUNTED[lx.COUNT_WORDS[m.group(1) or m.group(2)]])
+    return ()
+
+
 def counted_elements(low: str) -> list[str]:
     """The elements of China's list that a sentence counts ("seven heavy rare earths")."""
-    for m in _COUNTED.finditer(low):
-        n = lx.COUNT_WORDS[m.group(1) or m.group(2)]
-        return list(lx.COUNTED[n])
-    return []
+    return list(_counted(low))
 
 
 def destinations(low: str) -> list[str]:
@@ -90,13 +101,33 @@ def names(low: str) -> list[str]:
     return list(dict.fromkeys(v for k, v in lx.NAMES.items() if k in low))
 
 
-def _owner(m: Mention, words: list[tuple[int, str]], low: str) -> int:
-    """Index of the event word a date goes to."""
+class _Words:
+    """A sentence's event words, with the positions of its suspensions and of its other words
+    kept apart so that the nearest of each to a date is found by bisection."""
+
+    def __init__(self, words: list[tuple[int, str]]) -> None:
+        self.words = words
+        self.groups = [[i for i, (_, k) in enumerate(words) if (k == "suspension") == flag] for flag in (True, False)]
+        self.starts = [[words[i][0] for i in group] for group in self.groups]
+
+    def near(self, at: int) -> set[int]:
+        """Indices of the nearest suspension and nearest other word on each side of ``at``."""
+        out = set()
+        for group, starts in zip(self.groups, self.starts, strict=True):
+            here = bisect_left(starts, at)
+            out |= {group[i] for i in (here - 1, here) if 0 <= i < len(group)}
+        return out
+
+
+def _owner(m: Mention, words: _Words, low: str) -> int:
+    """Index of the event word a date goes to: the nearest, except that a date of an
+    announcement skips suspensions and the end of a period prefers them."""
     after = low[m.end : m.end + 8]
     before = low[max(0, m.start - 12) : m.start]
     announced = any(w in after or w in before for w in lx.ANNOUNCED)
     best, best_cost = 0, float("inf")
-    for i, (pos, kind) in enumerate(words):
+    for i in sorted(words.near(m.end)):
+        pos, kind = words.words[i]
         cost = float(pos - m.end if pos >= m.end else m.start - pos)
         if announced and kind == "suspension":
             cost += 1000
@@ -112,16 +143,17 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     words = event_words(low)
     if not words:
         return []
-    dialogue = {kind for pos, kind in _all_words(low) if any(w in low[pos : pos + 16] for w in lx.NOT_EVENT)}
+    dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in lx.NOT_EVENT)}
     words = [(pos, kind) for pos, kind in words if kind not in dialogue]
     if not words:
         return []
+    indexed = _Words(words)
     future = any(w in low for w in lx.FUTURE)
     found = mentions(sentence)
     dated: dict[int, list[Mention]] = {}
     until: dict[int, str] = {}
     for m in found:
-        owner = _owner(m, words, low)
+        owner = _owner(m, indexed, low)
         if m.until:
             if m.year and m.month:
                 until[owner] = f"{m.year:04d}-{m.month:02d}" + (f"-{m.day:02d}" if m.day else "")

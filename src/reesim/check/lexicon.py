@@ -22,7 +22,7 @@ PLACES: dict[str, str] = {
     "七国集团": "g7", "沙特": "SAU",
     "china": "CHN", "chinese": "CHN", "beijing": "CHN", "united states": "USA", "u.s.": "USA", "us ": "USA",
     "america": "USA", "washington": "USA", "japan": "JPN", "japanese": "JPN", "south korea": "KOR",
-    "korea": "KOR", "thailand": "THA", "泰国": "THA", "柬埔寨": "KHM", "cambodia": "KHM", "australia": "AUS", "malaysia": "MYS", "myanmar": "MMR", "vietnam": "VNM",
+    "korea": "KOR", "thailand": "THA", "泰国": "THA", "哈萨克": "KAZ", "kazakhstan": "KAZ", "柬埔寨": "KHM", "cambodia": "KHM", "australia": "AUS", "malaysia": "MYS", "myanmar": "MMR", "vietnam": "VNM",
     "india": "IND", "canada": "CAN", "brazil": "BRA", "britain": "GBR", "united kingdom": "GBR",
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
     "eu ": "eu", "g7": "g7", "saudi": "SAU",

@@ -101,7 +101,9 @@ _PCT_ZH = re.compile(r"百分之([零一二两三四五六七八九十\d.]+)|(?<
 _TENTHS_ZH = re.compile(r"([一二三四五六七八九])成")
 
 
+@lru_cache(maxsize=8)
 def _percentages(sentence: str) -> list[tuple[int, int, float]]:
+    """Percentages of a sentence (read once for its shares and its changes)."""
     found = [(m.start(), m.end(), float(m.group(1)) / 100) for m in _PCT.finditer(sentence)]
     for m in _PCT_ZH.finditer(sentence):
         value = chinese_number(m.group(1) or m.group(2))
@@ -126,10 +128,15 @@ def _year_before(sentence: str, start: int, default: int | None) -> int | None:
     return int(years[-1]) if years else default
 
 
+@lru_cache(maxsize=8)
+def _clauses(sentence: str) -> Clauses:
+    return Clauses(sentence)
+
+
 def shares(sentence: str, base: Claim) -> list[Claim]:
     """Share claims: a percentage whose clause names a stage and no change."""
     out = []
-    clauses = Clauses(sentence)
+    clauses = _clauses(sentence)
     for start, end, value in _percentages(sentence):
         b, e = clauses.span(start)
         q, st, sign = _local(sentence[b:e])
@@ -145,7 +152,7 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
 def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     """Changes: a percentage with a word of change in its clause."""
     out = []
-    clauses = Clauses(sentence)
+    clauses = _clauses(sentence)
     low = sentence.lower()
     for start, end, value in _percentages(sentence):
         b, e = clauses.span(start)
@@ -193,8 +200,9 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
 
 
 _PRICE = re.compile(
-    r"\$\s?(\d++(?:\.\d++)?)\s*+(?:per|a|/)\s*+(?:kilogram|kg)\b|(?:每公斤|每千克)\s*+(\d++(?:\.\d++)?)\s*+美元"
-    r"|(\d++(?:\.\d++)?)\s*+美元\s*+/\s*+(?:公斤|千克)",
+    r"\$\s?(\d{1,12}+(?:\.\d{1,6}+)?)\s*+(?:per|a|/)\s*+(?:kilogram|kg)\b"
+    r"|(?:每公斤|每千克)\s*+(\d{1,12}+(?:\.\d{1,6}+)?)\s*+美元"
+    r"|(?<![\d.])(\d{1,12}+(?:\.\d{1,6}+)?)\s*+美元\s*+/\s*+(?:公斤|千克)",
     re.I,
 )
 _FLOOR = ("floor", "下限", "最低价", "保底")
