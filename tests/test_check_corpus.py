@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.check_scoring import CORPUS, MANIFEST, score_corpus
 from typer.testing import CliRunner
 
 from reesim.check.dates import ArticleDate, mentions, parse_option, resolve
@@ -21,7 +22,6 @@ from reesim.cli import app
 from reesim.dataset import load_dataset
 from reesim.model.baseline import build_baseline
 from reesim.scenarios import resolve as resolve_scenario
-from tests.check_scoring import CORPUS, MANIFEST, score_corpus
 
 DS = load_dataset()
 BASE = build_baseline(DS)
@@ -34,8 +34,10 @@ def _article(name: str) -> str:
 def _check(text: str, date: str | None = None) -> list[tuple[str, object, str, str, str]]:
     given = parse_option(date) if date else None
     verdicts = verify(extract(text, given), DS, BASE, given)
-    return [(v.claim.kind, v.claim.value, v.claim.event or v.claim.topic or v.claim.stage, v.verdict, v.source)
-            for v in verdicts]  # fmt: skip
+    return [
+        (v.claim.kind, v.claim.value, v.claim.event or v.claim.topic or v.claim.stage, v.verdict, v.source)
+        for v in verdicts
+    ]
 
 
 # docs/check.md pins these figures: (found, real, annotated, recalled, right verdicts).
@@ -93,7 +95,10 @@ def test_central_events_named_indirectly_are_found() -> None:
         ("agreement", "2025-10"), ("suspension", "2025-10"), ("export_control", "2025-10")
     }  # fmt: skip
     months = extract("Beijing kept the April and October measures in place.", parse_option("2025-12"))
-    assert [(c.event, c.value) for c in months] == [("export_control", "2025-04"), ("export_control", "2025-10")]
+    assert [(c.event, c.value) for c in months] == [
+        ("export_control", "2025-04"),
+        ("export_control", "2025-10"),
+    ]
 
 
 def test_tariffs_and_stakes_are_not_shares_of_world_output() -> None:
@@ -142,7 +147,9 @@ def test_the_draft_names_destinations_and_says_what_it_assumed() -> None:
 
 
 @pytest.mark.parametrize("entry", MANIFEST["articles"], ids=[a["file"] for a in MANIFEST["articles"]])
-def test_every_article_with_a_policy_claim_gets_a_valid_draft(entry: dict[str, object], tmp_path: Path) -> None:
+def test_every_article_with_a_policy_claim_gets_a_valid_draft(
+    entry: dict[str, object], tmp_path: Path
+) -> None:
     name = str(entry["file"])
     claims = [v.claim for v in verify(extract(_article(name)), DS, BASE)]
     text = draft(claims, name[:-4], DS, name)
@@ -181,7 +188,9 @@ def test_the_report_shows_span_verdict_record_source_and_the_article_date(tmp_pa
 def test_the_date_option_overrides_the_dateline_and_is_checked(tmp_path: Path) -> None:
     text = _article("zh_hans_kbs_2025_10_10.txt")
     runner = CliRunner()
-    result = runner.invoke(app, ["check", "-", "--json", "--date", "2025-10-10", "--out", str(tmp_path)], input=text)
+    result = runner.invoke(
+        app, ["check", "-", "--json", "--date", "2025-10-10", "--out", str(tmp_path)], input=text
+    )
     assert json.loads(result.output)["date"] == "2025-10-10 (option)"
     bad = runner.invoke(app, ["check", "-", "--date", "2025-13", "--out", str(tmp_path)], input=text)
     assert bad.exit_code == 2 and "not a date" in bad.output

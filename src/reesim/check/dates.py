@@ -147,7 +147,7 @@ def mentions(sentence: str) -> list[Mention]:
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 9) : m.start()]))
         if m.group(2):
             name = m.group(2).lower()
-            if name == "may" and not (m.group(3) or m.group(4) or m.group(1)) or (
+            if (name == "may" and not (m.group(3) or m.group(4) or m.group(1))) or (
                 name == "mar" and not m.group(3)
             ):
                 continue
@@ -166,7 +166,9 @@ def mentions(sentence: str) -> list[Mention]:
     return sorted(out, key=lambda x: x.start)
 
 
-def resolve(mention: Mention, article: ArticleDate, future: bool = False) -> tuple[str, int | None, int | None]:
+def resolve(
+    mention: Mention, article: ArticleDate, future: bool = False
+) -> tuple[str, int | None, int | None]:
     """A mention as ``YYYY-MM`` (or ``YYYY`` for a year alone), with the month and day left to
     find in the dataset when the article's date does not give them. ``future``: the sentence
     speaks of what will be, so a month later than the article's is in the article's year."""

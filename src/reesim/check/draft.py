@@ -86,9 +86,13 @@ def _measures(claims: list[Claim], ds: Dataset) -> list[dict[str, Any]]:
 def _announced(first: Claim, then: Claim) -> bool:
     """Whether ``then`` is ``first`` taking effect: the same kind, elements and destinations, at
     most two months later."""
-    return (first.event == then.event and bool(first.elements) and sorted(first.elements) == sorted(then.elements)
-            and first.destinations == then.destinations
-            and _plus(str(first.value)[:7], 2) >= str(then.value)[:7])  # fmt: skip
+    same = sorted(first.elements) == sorted(then.elements) and first.destinations == then.destinations
+    return (
+        first.event == then.event
+        and bool(first.elements)
+        and same
+        and _plus(str(first.value)[:7], 2) >= str(then.value)[:7]
+    )
 
 
 def _suspend(instruments: list[dict[str, Any]], claims: list[Claim], rows: list[Record]) -> None:
@@ -105,7 +109,9 @@ def _suspend(instruments: list[dict[str, Any]], claims: list[Claim], rows: list[
             if inst["start"] in months:
                 period = {"from": start} | ({"to": end} if end else {})
                 inst.setdefault("suspended", []).append(period)
-                inst["note"] += f"; suspended from {start}" + (f" to {end} ({why})" if end else " (no end given)")
+                inst["note"] += f"; suspended from {start}" + (
+                    f" to {end} ({why})" if end else " (no end given)"
+                )
 
 
 def _end(s: Claim, rows: list[Record], start: str) -> tuple[str, str]:
@@ -114,7 +120,9 @@ def _end(s: Claim, rows: list[Record], start: str) -> tuple[str, str]:
     low = s.sentence.lower()
     if any(w in low for w in ("one year", "one-year", "a year", "一年", "为期一年")):
         return _plus(start, 12), "one year, as the article says"
-    on_record = [r for r in rows if r.kind == "suspension" and r.until and start <= r.month <= _plus(start, 2)]
+    on_record = [
+        r for r in rows if r.kind == "suspension" and r.until and start <= r.month <= _plus(start, 2)
+    ]
     if on_record:
         return on_record[0].until[:7], f"end of the suspension on record ({on_record[0].source})"
     return "", ""
@@ -201,7 +209,9 @@ def draft(claims: list[Claim], name: str, ds: Dataset, source: str, month: str =
     for n, inst in enumerate(kept):
         inst["id"] = f"measure-{n + 1}"
     year = int(min(str(i["start"]) for i in kept)[:4])
-    description = "Drafted by `reesim check` from a news article: review every instrument before relying on it."
+    description = (
+        "Drafted by `reesim check` from a news article: review every instrument before relying on it."
+    )
     if len(instruments) > MAX_MEASURES:
         description += f" The article names {len(instruments) - MAX_MEASURES} later measures, left out here."
     slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "article"

@@ -37,7 +37,8 @@ def _all_words(low: str) -> list[tuple[int, str]]:
         while at >= 0:
             end = at + len(bare)
             ok = not latin or (
-                (at == 0 or not low[at - 1].isalpha()) and (not whole or end == len(low) or not low[end].isalpha())
+                (at == 0 or not low[at - 1].isalpha())
+                and (not whole or end == len(low) or not low[end].isalpha())
             )
             if ok:
                 found.append((at, rank, end, kind))
@@ -53,7 +54,8 @@ def _all_words(low: str) -> list[tuple[int, str]]:
 
 _MONTH_MEASURES = re.compile(
     r"(?:(?:january|february|march|april|june|july|august|september|october|november|december|\d{1,2}\s*月)"
-    r"(?:份)?\s*(?:and|or|,|和|与|及|、)?\s*){1,3}(?:rare[- ]earth\s+)?(?:measures|controls|restrictions|curbs|措施|管制)"
+    r"(?:份)?\s*(?:and|or|,|和|与|及|、)?\s*){1,3}(?:rare[- ]earth\s+)?"
+    r"(?:measures|controls|restrictions|curbs|措施|管制)"
 )
 
 
@@ -69,11 +71,15 @@ def event_words(low: str) -> list[tuple[int, str]]:
 
 
 _COUNTED = re.compile(
-    r"(?<![a-z0-9])(seven|five|7|5)\s+(?:more\s+|additional\s+)?(?:medium(?:-| and | to )heavy\s+|heavy\s+|key\s+)?"
+    r"(?<![a-z0-9])(seven|five|7|5)\s+(?:more\s+|additional\s+)?"
+    r"(?:medium(?:-| and | to )heavy\s+|heavy\s+|key\s+)?"
     r"(?:rare[- ]earths?|elements)|(?<![0-9])([七五75])\s*(?:种|类|个)\s*(?:中重|重)?稀土"
 )
-_DESTINATION = re.compile(r"(?:\bto\s+(?:the\s+)?|对|向)(united states|u\.s\.|us\b|america|美国|美|japan|日本|日)")
-_DESTINATIONS = {"united states": "USA", "u.s.": "USA", "us": "USA", "america": "USA", "美国": "USA", "美": "USA",
+_DESTINATION = re.compile(
+    r"(?:\bto\s+(?:the\s+)?|对|向)(united states|u\.s\.|us\b|america|美国|美|japan|日本|日)"
+)
+_DESTINATIONS = {"united states": "USA", "u.s.": "USA", "us": "USA", "america": "USA", "美国": "USA",
+                 "美": "USA",
                  "japan": "JPN", "日本": "JPN", "日": "JPN"}  # fmt: skip
 
 
@@ -107,7 +113,9 @@ class _Words:
 
     def __init__(self, words: list[tuple[int, str]]) -> None:
         self.words = words
-        self.groups = [[i for i, (_, k) in enumerate(words) if (k == "suspension") == flag] for flag in (True, False)]
+        self.groups = [
+            [i for i, (_, k) in enumerate(words) if (k == "suspension") == flag] for flag in (True, False)
+        ]
         self.starts = [[words[i][0] for i in group] for group in self.groups]
 
     def near(self, at: int) -> set[int]:
@@ -184,14 +192,31 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 values.append((article.month_text(), None, None, ""))
         for value, month, day, text in values:
             key = (kind, value, month, day)
-            if key in seen or (not value and not month and not day and key[:2] in {(k, "") for k, *_ in seen}):
+            if key in seen or (
+                not value and not month and not day and key[:2] in {(k, "") for k, *_ in seen}
+            ):
                 continue
             seen.add(key)
             span = _span(sentence, pos, text)
             out.append(
-                Claim(sentence, "event", value, "month", base.qualifier, list(base.places), shared["elements"],
-                      base.stage, kind, base.year, span, names=shared["names"], until=until.get(i, ""),
-                      month_hint=month, day_hint=day, destinations=shared["destinations"])  # fmt: skip
+                Claim(
+                    sentence,
+                    "event",
+                    value,
+                    "month",
+                    base.qualifier,
+                    list(base.places),
+                    shared["elements"],
+                    base.stage,
+                    kind,
+                    base.year,
+                    span,
+                    names=shared["names"],
+                    until=until.get(i, ""),
+                    month_hint=month,
+                    day_hint=day,
+                    destinations=shared["destinations"],
+                )
             )
     kinds = {c.event for c in out}
     return [c for c in out if _dated(c) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))]
@@ -237,5 +262,8 @@ def _span(sentence: str, pos: int, date_text: str) -> str:
     if date_text:
         where = sentence.find(date_text)
         if where >= 0:
-            start, end = min(start, max(0, where - 10)), max(end, min(len(sentence), where + len(date_text) + 10))
+            start, end = (
+                min(start, max(0, where - 10)),
+                max(end, min(len(sentence), where + len(date_text) + 10)),
+            )
     return sentence[start:end].strip()

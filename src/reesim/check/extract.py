@@ -23,15 +23,32 @@ from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate, dateline
 from reesim.check.events import counted_elements, events
 from reesim.check.numbers import (
-    Clauses, Table, amounts, changes, clause, durations, make_table, prices, qualifier, ranks, shares, stage,
+    Clauses,
+    Table,
+    amounts,
+    changes,
+    clause,
+    durations,
+    make_table,
+    prices,
+    qualifier,
+    ranks,
+    shares,
+    stage,
 )
 from reesim.check.text import MAX_SENTENCE, chinese_number, language, normalise, sentences
 
 __all__ = [
-    "MAX_SENTENCE", "Claim", "Clauses", "chinese_number", "clause", "extract", "language", "normalise",
+    "MAX_SENTENCE",
+    "Claim",
+    "Clauses",
+    "chinese_number",
+    "clause",
+    "extract",
+    "language",
+    "normalise",
     "sentences",
 ]
-
 
 
 def found_words(low: str, table: Table) -> list[str]:

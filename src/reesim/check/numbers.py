@@ -3,7 +3,8 @@ places in a ranking, and how long stocks last.
 
 A percentage is a share of world output only when its clause (or, failing that, its sentence)
 names a stage (mining, separation, magnets) and its clause names nothing else it could be a share
-of (a tariff, a stake in a company, an ownership rule). A percentage with a word of change ("cut by 72%", "11.4 percent less", "同比增长27%") is a
+of (a tariff, a stake in a company, an ownership rule). A percentage with a word of change
+("cut by 72%", "11.4 percent less", "同比增长27%") is a
 change of what its sentence is about (an export quota, a price, magnet exports). Amounts of
 tonnes are about a quota, reserves or a stage, in that order; a sentence that names none of them
 takes the topic of the article's last quota sentence ("Shipments will be capped at 7,976 tonnes"
@@ -78,7 +79,9 @@ def qualifier(low: str) -> str:
 
 def stage(low: str) -> str:
     """The first stage word of ``low`` (mining, separation, magnets), or nothing."""
-    return next((st for bare, pattern, st in STAGES if bare in low and (pattern is None or pattern.search(low))), "")
+    return next(
+        (st for bare, pattern, st in STAGES if bare in low and (pattern is None or pattern.search(low))), ""
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -92,12 +95,40 @@ def _local(part: str) -> tuple[str, str, str]:
 
 
 #: Words of a clause whose percentage is no share of world output nor a change we check.
-NOT_SHARE = ("tariff", "关税", "stake", "ownership", "持股", "股份", "rule", "规则", "gdp", "threshold", "价值比例")
-DOWN = (" cut", "slash", " less", " down", " fell", "reduc", "lower", "drop", "下降", "减少", "削减", "下跌", "降低")
+NOT_SHARE = (
+    "tariff",
+    "关税",
+    "stake",
+    "ownership",
+    "持股",
+    "股份",
+    "rule",
+    "规则",
+    "gdp",
+    "threshold",
+    "价值比例",
+)
+DOWN = (
+    " cut",
+    "slash",
+    " less",
+    " down",
+    " fell",
+    "reduc",
+    "lower",
+    "drop",
+    "下降",
+    "减少",
+    "削减",
+    "下跌",
+    "降低",
+)
 UP = (" rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加")
 
 _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
-_PCT_ZH = re.compile(r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%")
+_PCT_ZH = re.compile(
+    r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%"
+)
 _TENTHS_ZH = re.compile(r"([一二三四五六七八九])成")
 
 
@@ -137,7 +168,7 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
     """Share claims: a percentage whose clause names a stage and no change."""
     out = []
     clauses = _clauses(sentence)
-    for start, end, value in _percentages(sentence):
+    for start, _end, value in _percentages(sentence):
         b, e = clauses.span(start)
         q, st, sign = _local(sentence[b:e])
         st = st or (base.stage if sign == "" else "")
@@ -154,7 +185,7 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     out = []
     clauses = _clauses(sentence)
     low = sentence.lower()
-    for start, end, value in _percentages(sentence):
+    for start, _end, value in _percentages(sentence):
         b, e = clauses.span(start)
         q, st, sign = _local(sentence[b:e])
         if sign not in {"-", "+"}:
@@ -163,7 +194,8 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         if not what:
             continue
         signed = -value if sign == "-" else value
-        out.append(replace(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st, topic=what,
+        out.append(replace(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
+                           topic=what,
                            span=sentence[b:e].strip()))  # fmt: skip
     return out
 
@@ -194,7 +226,8 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         if value is None or value == 0:
             continue
         year = _year_before(sentence, m.start(), base.year)
-        out.append(replace(base, kind="quantity", value=value, unit="t", topic=what or ("" if base.stage else topic),
+        about = what or ("" if base.stage else topic)
+        out.append(replace(base, kind="quantity", value=value, unit="t", topic=about,
                            span=clause(sentence, m.start()).strip(), year=year))  # fmt: skip
     return out
 
@@ -215,14 +248,17 @@ def prices(sentence: str, base: Claim) -> list[Claim]:
     out = []
     for m in _PRICE.finditer(sentence):
         value = float(m.group(1) or m.group(2) or m.group(3))
-        out.append(replace(base, kind="price", value=value, unit="USD/kg", event="price_floor" if floor else "",
-                           topic="price_floor" if floor else "price", level=value, span=m.group()))  # fmt: skip
+        kind = "price_floor" if floor else ""
+        out.append(replace(base, kind="price", value=value, unit="USD/kg", event=kind, topic=kind or "price",
+                           level=value, span=m.group()))  # fmt: skip
     return out
 
 
 _RANK_ZH = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(?:大|位|名)?")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
-_RANK_EN = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|\d)(?:st|nd|rd|th)?[- ](?:largest|biggest)\b", re.I)
+_RANK_EN = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|\d)(?:st|nd|rd|th)?[- ](?:largest|biggest)\b", re.I
+)
 
 
 def ranks(sentence: str, base: Claim) -> list[Claim]:

@@ -34,7 +34,9 @@ _AMOUNT = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(billion|million|bn|m)\b", re.I)
 _TONNES = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:t\b|tonnes|tons|t/yr)")
 _PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)")
 _PER_KG = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(?:per|/)\s*kg", re.I)
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2}) (" + "|".join(m for m in MONTHS_EN if len(m) > 3) + r") (\d{4})", re.I)
+_DAY_MONTH_YEAR = re.compile(
+    r"(\d{1,2}) (" + "|".join(m for m in MONTHS_EN if len(m) > 3) + r") (\d{4})", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ class Record:
 
 
 def _dates(text: str) -> list[str]:
-    return [f"{int(y):04d}-{MONTHS_EN[m.lower()]:02d}-{int(d):02d}" for d, m, y in _DAY_MONTH_YEAR.findall(text)]
+    return [
+        f"{int(y):04d}-{MONTHS_EN[m.lower()]:02d}-{int(d):02d}" for d, m, y in _DAY_MONTH_YEAR.findall(text)
+    ]
 
 
 def records(ds: Dataset) -> list[Record]:
@@ -166,11 +170,20 @@ def date_claim(claim: Claim, rows: list[Record], article: ArticleDate) -> Claim:
         return claim
     found = name_record(claim, rows, article)
     named = found is not None and _fits(claim, found) >= 3
-    if not claim.month_hint and not claim.day_hint and article.month_text() and not (named and article.how == "inferred"):
+    if (
+        not claim.month_hint
+        and not claim.day_hint
+        and article.month_text()
+        and not (named and article.how == "inferred")
+    ):
         return replace(claim, value=article.month_text())
     if found is None:
         return claim
-    month = found.effective if claim.month_hint and found.effective[5:7] == f"{claim.month_hint:02d}" else found.month
+    month = (
+        found.effective
+        if claim.month_hint and found.effective[5:7] == f"{claim.month_hint:02d}"
+        else found.month
+    )
     return replace(claim, value=month)
 
 

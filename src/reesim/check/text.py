@@ -28,10 +28,11 @@ MAX_SENTENCE = 1000
 _CUTS = (" ", ",", "，", "、", ";", "；", ":", "：")
 
 #: Words whose full stop ends no sentence.
-ABBREVIATIONS = frozenset(
+_ABBREVIATED = (
     "u.s u.k u.n e.u mr mrs ms dr st no nos inc co corp ltd jr sr vs e.g i.e approx gov sen rep "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mt".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt"
 )
+ABBREVIATIONS = frozenset(_ABBREVIATED.split(" "))
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n+")
 _LINE = re.compile(r"[ \t]*\n[ \t]*")

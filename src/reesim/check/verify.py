@@ -26,7 +26,15 @@ from dataclasses import dataclass, replace
 from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate
 from reesim.check.records import (
-    CONTRADICTED, NOT_COVERED, PARTLY, SUPPORTED, Record, date_claim, infer_date, judge_event, records,
+    CONTRADICTED,
+    NOT_COVERED,
+    PARTLY,
+    SUPPORTED,
+    Record,
+    date_claim,
+    infer_date,
+    judge_event,
+    records,
 )  # fmt: skip
 from reesim.dataset.model import Dataset
 from reesim.model.baseline import Baseline
@@ -73,7 +81,9 @@ def _share(claim: Claim, shares: dict[str, tuple[float, str]]) -> Verdict:
         return Verdict(claim, NOT_COVERED, f"no figure for {claim.year}: the dataset starts in 2023", "")
     actual, source = shares[claim.stage]
     x = float(claim.value)
-    ok = {"over": actual >= x - 0.02, "under": actual <= x + 0.02}.get(claim.qualifier, abs(actual - x) <= 0.05)
+    ok = {"over": actual >= x - 0.02, "under": actual <= x + 0.02}.get(
+        claim.qualifier, abs(actual - x) <= 0.05
+    )
     figure = f"China's share of world {claim.stage}: {actual:.0%}"
     return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
 
@@ -113,7 +123,9 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
         if found is None:
             return Verdict(claim, NOT_COVERED, "", "")
         ok = abs(found[0] - x) <= 0.1 * found[0]
-        return Verdict(claim, SUPPORTED if ok else CONTRADICTED, f"{where} reserves: {found[0]:,.0f} t", found[1])
+        return Verdict(
+            claim, SUPPORTED if ok else CONTRADICTED, f"{where} reserves: {found[0]:,.0f} t", found[1]
+        )
     if claim.stage == "mining" and not claim.topic:
         found = _table_row(ds, "mine_production", where, claim.year)
         if found is None:
@@ -121,7 +133,11 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
         ok = abs(found[0] - x) <= 0.05 * found[0]
         figure = f"{where} mine production {found[2]}: {found[0]:,.0f} t"
         return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, found[1])
-    if claim.stage == "magnets" and claim.year is not None and any(w in claim.sentence.lower() for w in ("export", "出口")):
+    if (
+        claim.stage == "magnets"
+        and claim.year is not None
+        and any(w in claim.sentence.lower() for w in ("export", "出口"))
+    ):
         t = ds["china_exports"]
         hit = t[(t["product"] == "magnet") & (t["destination"] == "WLD") & (t["unit"] == "t")
                 & (t["period"].astype(str) == str(claim.year))]  # fmt: skip
@@ -176,7 +192,9 @@ def _rank(claim: Claim, ds: Dataset) -> Verdict:
     return Verdict(claim, SUPPORTED if place == int(float(claim.value)) else CONTRADICTED, figure, source)
 
 
-def verify(claims: list[Claim], ds: Dataset, base: Baseline, article: ArticleDate | None = None) -> list[Verdict]:
+def verify(
+    claims: list[Claim], ds: Dataset, base: Baseline, article: ArticleDate | None = None
+) -> list[Verdict]:
     """A verdict for every claim. Event claims without a date get one (the article's, or that of
     the record they name); claims without a year take the article's, inferred from those records
     when the article gives none. Claims that say the same thing are judged once: an article
@@ -190,8 +208,10 @@ def verify(claims: list[Claim], ds: Dataset, base: Baseline, article: ArticleDat
         claim = date_claim(raw, rows, when)
         if claim.year is None and when.year and claim.kind in {"share", "quantity", "change", "rank"}:
             claim = replace(claim, year=when.year)
-        key = (claim.kind, claim.value, claim.unit, claim.qualifier, tuple(claim.places), tuple(claim.elements),
-               claim.stage, claim.event, claim.year, claim.topic, tuple(claim.names), claim.sentence[:0])  # fmt: skip
+        key = (claim.kind, claim.value, claim.unit, claim.qualifier, tuple(claim.places),
+               tuple(claim.elements), claim.stage, claim.event, claim.year, claim.topic, tuple(claim.names),
+               claim.until, tuple(claim.destinations),
+               claim.sentence if claim.kind == "event" else "")  # fmt: skip
         if key not in judged:
             judged[key] = _judge(claim, ds, shares, rows)
         done = judged[key]

@@ -31,7 +31,9 @@ def check(
     lang: Annotated[str, typer.Option("--lang", help="zh, en or auto.")] = "auto",
     date: Annotated[
         str | None,
-        typer.Option("--date", help="The article's date, YYYY-MM-DD or YYYY-MM (default: its dateline, else inferred)."),
+        typer.Option(
+            "--date", help="The article's date, YYYY-MM-DD or YYYY-MM (default: its dateline, else inferred)."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print claims and scenario as one JSON object.")
@@ -58,7 +60,9 @@ def check(
         try:
             given = parse_option(date)
         except ValueError as exc:
-            raise InputError([Problem("--date", None, "--date", str(exc), "e.g. --date 2025-10-31")]) from None
+            raise InputError(
+                [Problem("--date", None, "--date", str(exc), "e.g. --date 2025-10-31")]
+            ) from None
     text, name = _read(article)
     output_folder(out_dir)
     detected = language(normalise(text)) if lang == "auto" else lang
@@ -85,7 +89,17 @@ def check(
 
         resolve(str(path), ds)  # the draft must be a valid scenario
     if as_json:
-        keep = {"places", "elements", "stage", "event", "qualifier", "topic", "names", "until", "destinations"}
+        keep = {
+            "places",
+            "elements",
+            "stage",
+            "event",
+            "qualifier",
+            "topic",
+            "names",
+            "until",
+            "destinations",
+        }
         rows = [
             {"sentence": v.claim.sentence, "span": v.claim.span, "kind": v.claim.kind, "value": v.claim.value,
              "unit": v.claim.unit, "verdict": v.verdict, "figure": v.figure, "source": v.source,
@@ -131,11 +145,15 @@ def _cells(v: Verdict) -> tuple[str, ...]:
     return (c.span or c.sentence, c.kind, value, v.verdict, v.figure, v.source)
 
 
-def _report(verdicts: list[Verdict], scenario: str | None, article: str, out_dir: Path, name: str, when: str) -> Path:
+def _report(
+    verdicts: list[Verdict], scenario: str | None, article: str, out_dir: Path, name: str, when: str
+) -> Path:
     from reesim.report.headline_html import write_page
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in _cells(v)) + "</tr>" for v in verdicts)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in _cells(v)) + "</tr>" for v in verdicts
+    )
     drafted = scenario or "No policy claims found: no scenario drafted."
     heads = "".join(f"<th>{h}</th>" for h in COLUMNS)
     body = (
