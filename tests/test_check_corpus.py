@@ -194,3 +194,27 @@ def test_the_date_option_overrides_the_dateline_and_is_checked(tmp_path: Path) -
     assert json.loads(result.output)["date"] == "2025-10-10 (option)"
     bad = runner.invoke(app, ["check", "-", "--date", "2025-13", "--out", str(tmp_path)], input=text)
     assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_chinese_numerals_with_and_without_cn2an(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from reesim.check.text import chinese_number
+
+    pytest.importorskip("cn2an")
+    chinese_number.cache_clear()
+    assert [chinese_number(x) for x in ("九十", "一六一〇万", "二十六", "一千二百")] == [
+        90,
+        16_100_000,
+        26,
+        1200,
+    ]
+    monkeypatch.setitem(sys.modules, "cn2an", None)  # the check extra not installed
+    chinese_number.cache_clear()
+    assert [chinese_number(x) for x in ("九十", "一六一〇万", "二十六", "一千二百")] == [
+        90,
+        16_100_000,
+        26,
+        None,
+    ]
+    chinese_number.cache_clear()

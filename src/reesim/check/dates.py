@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 MONTHS_EN = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -121,11 +122,17 @@ _UNTIL = re.compile(r"(?:至|到|until|till|through|to)\s*$", re.I)
 _FROM_NOT_UNTIL = re.compile(r"(?:from|自)\s*\S*\s*(?:至|到|until|till|through|to)\s*$", re.I)
 
 
+#: Most dates read in one sentence: one that names more is a table or a list, not a claim, and
+#: reading stops there (which keeps the work per sentence bounded).
+MAX_DATES = 12
+
+
 def mentions(sentence: str) -> list[Mention]:
-    """The dates a sentence names, in order; an English "May" counts only with a day or year."""
+    """The dates a sentence names, in order (at most :data:`MAX_DATES`); an English "May" counts
+    only with a day or year."""
     out: list[Mention] = []
     chinese = any(c in sentence for c in "月日年今昨即本上")
-    for m in _ZH.finditer(sentence) if chinese else ():
+    for m in islice(_ZH.finditer(sentence), MAX_DATES) if chinese else ():
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 4) : m.start()]))
         if m.group(3):
             month = _cn_int(m.group(3))
@@ -143,7 +150,7 @@ def mentions(sentence: str) -> list[Mention]:
             out.append(Mention(m.start(), m.end(), None, None, None, 0, True, until))
         elif m.group(7):
             out.append(Mention(m.start(), m.end(), int(m.group(7)), None, None, 0, False, until))
-    for m in _EN.finditer(sentence):
+    for m in islice(_EN.finditer(sentence), MAX_DATES):
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 9) : m.start()]))
         if m.group(2):
             name = m.group(2).lower()
@@ -163,7 +170,7 @@ def mentions(sentence: str) -> list[Mention]:
         elif m.group(8):
             month = {"mid": 6, "early": 2, "late": 11, "end": 12}.get((m.group(7) or "").lower())
             out.append(Mention(m.start(), m.end(), int(m.group(8)), month, None, 0, False, until))
-    return sorted(out, key=lambda x: x.start)
+    return sorted(out, key=lambda x: x.start)[:MAX_DATES]
 
 
 def resolve(

@@ -9,8 +9,9 @@ abbreviations, and numbers written in Chinese.
   before a lower-case word. Chinese sentences end at 。！？；. Hand-written rules are kept here:
   a sentence splitter library such as pysbd reads a megabyte of hostile text in minutes, and the
   check must read any text in linear time.
-- Chinese numerals ("九十", "一六一〇", "二十六") are read with cn2an, imported only when a text
-  has some; 万 and 亿 scale them.
+- Chinese numerals ("九十", "一六一〇", "二十六", "一千二百") are read with cn2an (the ``check``
+  extra), imported only when a text has some; without it the common forms (tens and units, digit
+  by digit) are read by hand. 万 and 亿 scale them.
 """
 
 from __future__ import annotations
@@ -124,9 +125,43 @@ def chinese_number(text: str) -> float | None:
         return float(text) * scale
     if not text or any(c not in CN_DIGITS for c in text):
         return None
-    import cn2an  # type: ignore[import-untyped]
-
+    try:
+        import cn2an  # type: ignore[import-untyped]
+    except ImportError:  # the check extra is not installed: the common forms by hand
+        value = _small_numeral(text)
+        return value * scale if value is not None else None
     try:
         return float(cn2an.cn2an(text, "smart")) * scale
     except ValueError:
         return None
+
+
+_DIGIT_VALUES = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _small_numeral(text: str) -> float | None:
+    """ "九十", "二十六", "十一" or digit by digit ("一六一〇"); None for other forms (百, 千)."""
+    if all(c in _DIGIT_VALUES for c in text):
+        return float("".join(str(_DIGIT_VALUES[c]) for c in text))
+    tens, ten, ones = text.partition("十")
+    if (
+        ten
+        and "十" not in ones
+        and all(c in _DIGIT_VALUES for c in tens + ones)
+        and len(tens) <= 1 >= len(ones)
+    ):
+        return float((_DIGIT_VALUES[tens] if tens else 1) * 10 + (_DIGIT_VALUES[ones] if ones else 0))
+    return None
