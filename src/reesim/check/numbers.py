@@ -228,7 +228,7 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         year = _year_before(sentence, m.start(), base.year)
         about = what or ("" if base.stage else topic)
         out.append(replace(base, kind="quantity", value=value, unit="t", topic=about,
-                           span=clause(sentence, m.start()).strip(), year=year))  # fmt: skip
+                           span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out
 
 
