@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import lru_cache
 
 from reesim.check import lexicon as lx
-from reesim.check.claim import Claim
+from reesim.check.claim import Claim, derive
 from reesim.check.text import chinese_number
 
 Table = tuple[tuple[str, re.Pattern[str] | None, str], ...]
@@ -175,7 +174,7 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
         if sign or not st:
             continue
         year = _year_before(sentence, start, base.year)
-        out.append(replace(base, kind="share", value=value, unit="fraction", qualifier=q, stage=st,
+        out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage=st,
                            span=sentence[b:e].strip(), year=year))  # fmt: skip
     return out
 
@@ -194,7 +193,7 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         if not what:
             continue
         signed = -value if sign == "-" else value
-        out.append(replace(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
+        out.append(derive(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
                            topic=what,
                            span=sentence[b:e].strip()))  # fmt: skip
     return out
@@ -212,10 +211,10 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     low = sentence.lower()
     for m in _MONEY_EN.finditer(sentence):
         scale = 1e9 if m.group(2).lower() in {"billion", "bn"} else 1e6
-        out.append(replace(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
+        out.append(derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
     for m in _MONEY_ZH.finditer(sentence):
         scale = 1e8 if m.group(2) == "亿" else 1e4
-        out.append(replace(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
+        out.append(derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
     what = _topic(low)
     what = what if what != "price" else ""
     tonnes: list[tuple[re.Match[str], float | None]] = [
@@ -227,7 +226,7 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
             continue
         year = _year_before(sentence, m.start(), base.year)
         about = what or ("" if base.stage else topic)
-        out.append(replace(base, kind="quantity", value=value, unit="t", topic=about,
+        out.append(derive(base, kind="quantity", value=value, unit="t", topic=about,
                            span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out
 
@@ -249,7 +248,7 @@ def prices(sentence: str, base: Claim) -> list[Claim]:
     for m in _PRICE.finditer(sentence):
         value = float(m.group(1) or m.group(2) or m.group(3))
         kind = "price_floor" if floor else ""
-        out.append(replace(base, kind="price", value=value, unit="USD/kg", event=kind, topic=kind or "price",
+        out.append(derive(base, kind="price", value=value, unit="USD/kg", event=kind, topic=kind or "price",
                            level=value, span=m.group()))  # fmt: skip
     return out
 
@@ -278,7 +277,7 @@ def ranks(sentence: str, base: Claim) -> list[Claim]:
         places = found_words(f" {part.lower()} ", PLACES)
         if value is None or not places:
             continue
-        out.append(replace(base, kind="rank", value=float(value), unit="place", places=places[:1], stage=st,
+        out.append(derive(base, kind="rank", value=float(value), unit="place", places=places[:1], stage=st,
                            span=part.strip()))  # fmt: skip
     return out
 
@@ -300,5 +299,5 @@ def durations(sentence: str, base: Claim) -> list[Claim]:
         raw = m.group(1) or m.group(2)
         value = _WORDS.get(raw.lower()) if raw.isascii() and raw.isalpha() else chinese_number(raw)
         if value is not None:
-            out.append(replace(base, kind="duration", value=float(value), unit="months", span=m.group()))
+            out.append(derive(base, kind="duration", value=float(value), unit="months", span=m.group()))
     return out
