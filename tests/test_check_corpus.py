@@ -218,3 +218,36 @@ def test_chinese_numerals_with_and_without_cn2an(monkeypatch: pytest.MonkeyPatch
         None,
     ]
     chinese_number.cache_clear()
+
+
+def test_alliance_membership_is_checked_against_its_members() -> None:
+    text = (
+        "On 12 December 2025 the United States, Japan, South Korea, India and Australia "
+        "signed the Pax Silica declaration."
+    )
+    v = verify(extract(text), DS, BASE)[0]
+    assert (v.claim.event, v.claim.value, v.verdict) == ("alliance", "2025-12", "partly supported")
+    assert (
+        "not members then: IND (joined 2026-02)" in v.figure
+        and "members not named: GBR, ISR, SGP" in v.figure
+    )
+    later = verify(extract(text.replace("12 December 2025", "March 2026")), DS, BASE)[0]
+    assert later.verdict == "supported"
+
+
+def test_the_runner_up_share_is_that_of_the_second_producer() -> None:
+    text = (
+        "China mines about 70% of the world's rare earths; the second-largest producer is in single digits."
+    )
+    found = [(c, v, verdict) for k, v, c, verdict, _ in _check(text) if k == "share"]
+    assert found == [("mining", 0.7, "supported"), ("second", 0.1, "contradicted")]  # the US has 12%
+    assert [(c, v) for k, v, c, *_ in _check("排名第二的美国产量不到15%。") if k == "share"] == [
+        ("second", 0.15)
+    ]
+
+
+def test_amounts_without_a_currency_in_a_dollar_sentence_are_dollars() -> None:
+    text = "The Pentagon committed $400 million to MP Materials and a further 150 million in loans."
+    money = [(v, verdict) for k, v, c, verdict, _ in _check(text) if k == "money"]
+    assert money == [(400_000_000.0, "supported"), (150_000_000.0, "supported")]
+    assert all(k != "money" for k, *_ in _check("China exported 150 million magnets."))

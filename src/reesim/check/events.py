@@ -103,8 +103,11 @@ def destinations(low: str) -> list[str]:
 
 
 def names(low: str) -> list[str]:
-    """Names that single out a record: cities of deals, companies."""
-    return list(dict.fromkeys(v for k, v in lx.NAMES.items() if k in low))
+    """Names that single out a record: cities of deals, companies, groupings (``bloc:`` and the
+    id of the ``blocs`` table)."""
+    found = [v for k, v in lx.NAMES.items() if k in low]
+    found += [f"bloc:{v}" for k, v in lx.BLOCS.items() if k in low]
+    return list(dict.fromkeys(found))
 
 
 class _Words:
@@ -172,6 +175,9 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     if counted and set(elements) < set(counted):  # "钬等5种": holmium and four more of the list
         elements = counted
     shared = {"names": names(low), "destinations": destinations(low), "elements": elements or counted}
+    if any(n.startswith("bloc:") for n in shared["names"]):  # a grouping named: its deals are the grouping's
+        words = [(pos, "alliance" if kind == "agreement" else kind) for pos, kind in words]
+        indexed = _Words(words)
     action = any(w in low for w in lx.ACTIONS)
     out: list[Claim] = []
     seen: set[tuple[str, str, int | None, int | None]] = set()

@@ -33,6 +33,7 @@ from reesim.check.numbers import (
     prices,
     qualifier,
     ranks,
+    runner_up,
     shares,
     stage,
 )
@@ -88,7 +89,10 @@ def extract(text: str, date: ArticleDate | None = None) -> list[Claim]:
         base = _context(sentence, f" {low} ", year)
         if "quota" in low or "配额" in low:
             topic = "export_quota"
-        out += shares(sentence, base) + changes(sentence, base, topic) + amounts(sentence, base, topic)
+        second = runner_up(sentence, base)
+        taken = [c.span for c in second]  # their percentages are the runner-up's, not China's
+        out += second + [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
+        out += changes(sentence, base, topic) + amounts(sentence, base, topic)
         out += prices(sentence, base) + ranks(sentence, base)
         out += events(sentence, low, base, article)
         out += durations(sentence, base)

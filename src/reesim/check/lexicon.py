@@ -59,6 +59,8 @@ EVENTS: list[tuple[str, str]] = [
     ("协议", "agreement"), ("框架", "agreement"), ("达成", "agreement"), ("谅解备忘录", "agreement"),
     ("会晤", "agreement"), ("agreement", "agreement"), ("framework", "agreement"), ("deal ", "agreement"),
     ("truce", "agreement"), ("memorandum", "agreement"), ("mou ", "agreement"), ("partnership", "agreement"),
+    ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
+    ("declaration", "alliance"),
     ("投资", "investment"), ("入股", "investment"), ("invest", "investment"), ("stake ", "investment"),
 ]  # fmt: skip
 
@@ -85,6 +87,13 @@ NAMES: dict[str, str] = {
     "东京": "Tokyo", "tokyo": "Tokyo", "吉隆坡": "Kuala Lumpur", "kuala lumpur": "Kuala Lumpur",
     "mp materials": "MP Materials", "芒廷帕斯": "MP Materials", "mountain pass": "MP Materials",
     "kananaskis": "Kananaskis", "日内瓦": "Geneva", "geneva": "Geneva",
+}  # fmt: skip
+
+#: Groupings whose members the ``blocs`` table lists, by the names articles give them.
+BLOCS: dict[str, str] = {
+    "pax silica": "pax_silica", "quad": "quad", "四方安全对话": "quad", "minerals security partnership":
+    "mineral_security_partnership", "mineral security partnership": "mineral_security_partnership",
+    "矿产安全伙伴关系": "mineral_security_partnership", "七国集团": "g7", "g7": "g7",
 }  # fmt: skip
 
 #: China's lists of controlled elements, by how articles count them: "seven (medium and heavy)

@@ -179,6 +179,29 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
     return out
 
 
+_SECOND = re.compile(
+    r"(?:second|runner-up|next largest)[^.;]{0,60}?"
+    r"(?:(single digits?|single-digit)|(\d{1,2})\s*(?:%|percent))"
+    r"|第二[^。；]{0,30}?(?:(个位数)|(\d{1,2})\s*%)",
+    re.I,
+)
+
+
+def runner_up(sentence: str, base: Claim) -> list[Claim]:
+    """The second producer's share ("second place is in single digits", "第二名不到10%")."""
+    low = f" {sentence.lower()} "
+    if (base.stage or stage(low)) != "mining" and "produc" not in low and "产量" not in low:
+        return []
+    out = []
+    for m in _SECOND.finditer(sentence):
+        single = m.group(1) or m.group(3)
+        value = 0.1 if single else float(m.group(2) or m.group(4)) / 100
+        q = "under" if single else qualifier(f" {m.group().lower()} ")
+        out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage="mining",
+                          topic="second", span=m.group()))  # fmt: skip
+    return out
+
+
 def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     """Changes: a percentage with a word of change in its clause."""
     out = []
@@ -200,6 +223,7 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
 
 
 _MONEY_EN = re.compile(r"\$\s?(\d++(?:\.\d++)?)\s*+(billion|bn|million|m)\b", re.I)
+_MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(billion|million)\b", re.I)
 _MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
 _TONNES_EN = re.compile(r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(?:metric\s++)?(?:tonnes|tons)\b", re.I)
 _TONNES_ZH = re.compile(r"([\d.]{1,12}+|[零〇一二两三四五六七八九十百千]{1,12}+)\s*+(万|亿)?\s*+(?:公吨|吨)")
@@ -212,6 +236,12 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     for m in _MONEY_EN.finditer(sentence):
         scale = 1e9 if m.group(2).lower() in {"billion", "bn"} else 1e6
         out.append(derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
+    if "$" in sentence or "dollar" in low:  # amounts without a currency in a dollar sentence
+        for m in _MONEY_BARE.finditer(sentence):
+            scale = 1e9 if m.group(2).lower() == "billion" else 1e6
+            out.append(
+                derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group())
+            )
     for m in _MONEY_ZH.finditer(sentence):
         scale = 1e8 if m.group(2) == "亿" else 1e4
         out.append(derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))

@@ -195,6 +195,32 @@ def _sources(rows: list[Record]) -> str:
     return ";".join(dict.fromkeys(r.source for r in rows))
 
 
+def judge_membership(claim: Claim, blocs: list[tuple[str, str, str, str]]) -> tuple[str, str, str] | None:
+    """Verdict on a claim that countries joined or signed a grouping the ``blocs`` table lists
+    (rows of bloc, country, month joined, source): supported if every country named is a member by
+    the claim's month, partly supported if some are (the figure says which differ), contradicted
+    if none is; None when the claim names no such grouping."""
+    bloc = next((n[5:] for n in claim.names if n.startswith("bloc:")), "")
+    members = [(iso3, joined, source) for b, iso3, joined, source in blocs if b == bloc]
+    named = set(claim.places) - {"CHN"}
+    if not bloc or not members or not named:
+        return None
+    month = str(claim.value) or "9999-99"
+    by_then = {iso3 for iso3, joined, _ in members if joined and joined[:7] <= month}
+    later = {iso3: joined[:7] for iso3, joined, _ in members if joined and joined[:7] > month}
+    sources = ";".join(dict.fromkeys(s for _, _, s in members))
+    inside, outside = named & by_then, named - by_then
+    notes = [f"{bloc} members by {month}: {', '.join(sorted(by_then)) or 'none'}"]
+    if outside:
+        notes.append("not members then: " + ", ".join(f"{c} (joined {later[c]})" if c in later else c
+                                                   for c in sorted(outside)))  # fmt: skip
+    missing = by_then - named - {"USA"}
+    if missing and inside:
+        notes.append(f"members not named: {', '.join(sorted(missing))}")
+    verdict = SUPPORTED if not outside else PARTLY if inside else CONTRADICTED
+    return verdict, "; ".join(notes), sources
+
+
 def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
     """Verdict, dataset figure and source of one dated event claim."""
     month = str(claim.value)

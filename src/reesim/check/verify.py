@@ -34,6 +34,7 @@ from reesim.check.records import (
     date_claim,
     infer_date,
     judge_event,
+    judge_membership,
     records,
 )  # fmt: skip
 from reesim.dataset.model import Dataset
@@ -56,7 +57,8 @@ class Verdict:
 
 
 def china_shares(ds: Dataset, base: Baseline) -> dict[str, tuple[float, str]]:
-    """China's share of world output by stage, with the sources behind each."""
+    """China's share of world output by stage, with the sources behind each (and the share and
+    country of the second producer of mine production, under ``runner-up``)."""
     from reesim.dataset.summary import china_share_of_mining
     from reesim.model.dims import MAGNET, OXIDE
 
@@ -67,7 +69,12 @@ def china_shares(ds: Dataset, base: Baseline) -> dict[str, tuple[float, str]]:
     ids = ";".join(
         sorted({s for ids in caps.loc[caps["iso3"] == "CHN", "source_id"] for s in str(ids).split(";")})[:4]
     )
+    mp = ds["mine_production"]
+    rows = mp[(mp["year"] == 2024) & (mp["edition"] == "MCS2026")]
+    world = float(rows.loc[rows["iso3"] == "WLD", "quantity"].iloc[0])
+    second = rows[~rows["iso3"].isin(["WLD", "OTH"])].sort_values("quantity", ascending=False).iloc[1]
     return {
+        "runner-up": (float(second["quantity"]) / world, str(second["iso3"])),
         "mining": (china_share_of_mining(ds), "mine_production 2024 (usgs_mcs2026)"),
         "separation": (sep, f"reesim base year from stage_capacity ({ids})"),
         "magnets": (mag, f"reesim base year from stage_capacity ({ids})"),
@@ -75,6 +82,8 @@ def china_shares(ds: Dataset, base: Baseline) -> dict[str, tuple[float, str]]:
 
 
 def _share(claim: Claim, shares: dict[str, tuple[float, str]]) -> Verdict:
+    if claim.topic == "second":
+        return _runner_up(claim, shares)
     if claim.stage not in shares or (claim.places and "CHN" not in claim.places):
         return Verdict(claim, NOT_COVERED, "", "")
     if claim.year is not None and claim.year < FIRST_DATA_YEAR:
@@ -86,6 +95,16 @@ def _share(claim: Claim, shares: dict[str, tuple[float, str]]) -> Verdict:
     )
     figure = f"China's share of world {claim.stage}: {actual:.0%}"
     return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
+
+
+def _runner_up(claim: Claim, shares: dict[str, tuple[float, str]]) -> Verdict:
+    """The second producer's share of world mine production (2024, MCS 2026): "single digits" or
+    "under x" must be below x."""
+    actual, second = shares["runner-up"]
+    x = float(claim.value)
+    ok = actual < x if claim.qualifier == "under" else abs(actual - x) <= 0.05
+    figure = f"second producer {second}: {actual:.0%} of world mine production 2024 (MCS2026)"
+    return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, "mine_production 2024 (usgs_mcs2026)")
 
 
 def _money(claim: Claim, rows: list[Record]) -> Verdict:
@@ -223,7 +242,10 @@ def _judge(claim: Claim, ds: Dataset, shares: dict[str, tuple[float, str]], rows
     if claim.kind == "share":
         return _share(claim, shares)
     if claim.kind == "event":
-        return Verdict(claim, *judge_event(claim, rows))
+        blocs = [(str(r.bloc), str(r.iso3), str(r.joined) if str(r.joined) != "nan" else "", str(r.source_id))
+                 for r in ds["blocs"].itertuples(index=False)]  # fmt: skip
+        member = judge_membership(claim, blocs) if claim.event == "alliance" else None
+        return Verdict(claim, *(member or judge_event(claim, rows)))
     if claim.kind == "money":
         return _money(claim, rows)
     if claim.kind == "quantity":
