@@ -153,7 +153,7 @@ def test_every_article_with_a_policy_claim_gets_a_valid_draft(
     name = str(entry["file"])
     claims = [v.claim for v in verify(extract(_article(name)), DS, BASE)]
     text = draft(claims, name[:-4], DS, name)
-    assert (text is not None) == any(is_policy(c) for c in claims)
+    assert (text is not None) == any(is_policy(c, claims) for c in claims)
     if text is not None:
         path = tmp_path / "draft.yaml"
         path.write_text(text, encoding="utf-8")
@@ -251,3 +251,16 @@ def test_amounts_without_a_currency_in_a_dollar_sentence_are_dollars() -> None:
     money = [(v, verdict) for k, v, c, verdict, _ in _check(text) if k == "money"]
     assert money == [(400_000_000.0, "supported"), (150_000_000.0, "supported")]
     assert all(k != "money" for k, *_ in _check("China exported 150 million magnets."))
+
+
+def test_a_stockpile_is_drafted_with_its_tonnage() -> None:
+    text = "In January 2026 Japan said it would stockpile 300 tonnes of dysprosium and terbium."
+    claims = [v.claim for v in verify(extract(text), DS, BASE)]
+    inst = dict(yaml.safe_load(draft(claims, "stock", DS, "test") or ""))["instruments"][0]
+    assert (inst["kind"], inst["holder"], inst["target_t"], inst["start"]) == (
+        "stockpile",
+        "JPN",
+        300.0,
+        "2026-01",
+    )
+    assert inst["elements"] == ["Tb", "Dy"] and "bought within a year" in inst["note"]

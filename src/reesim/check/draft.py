@@ -3,13 +3,14 @@
 Every policy claim becomes an instrument: China's export controls and bans (the elements the
 article names or counts: "seven heavy rare earths" is the April 2025 list; the destinations it
 names; all rare earths and all destinations only when it names none), export quotas with the
-tonnage it gives (a half-year's allocation as an annual rate), price floors with their level, and
-suspensions with their end (the date the article gives, "for one year", or the end of the
-suspension on record). A suspension suspends the measures of the month it names ("the measures
-announced on October 9"), else those of the latest month before it. Whatever the article does not
-say is filled from a default that the instrument's note names: the dataset's licence approval
-share and review delay, the forms (oxide, metal, magnet), NdPr oxide for a floor, every producer
-outside China as its beneficiary.
+tonnage it gives (a half-year's allocation as an annual rate), price floors with their level,
+stockpiles with their tonnage, and suspensions with their end (the date the article gives, "for
+one year", or the end of the suspension on record). A suspension suspends the measures of the
+month it names ("the measures announced on October 9"), else those of the latest month before
+it. Whatever the article does not say is filled from a default that the instrument's note names:
+the dataset's licence approval share and review delay, the forms (oxide, metal, magnet), NdPr
+oxide for a floor, every producer outside China as its beneficiary, a stockpile of oxide bought
+within a year by the United States when no other holder is named.
 
 A measure the article mentions more than once (same kind, month and elements) becomes one
 instrument. At most :data:`MAX_MEASURES` instruments are drafted, the earliest; the description
@@ -37,11 +38,38 @@ _FORMS = ["oxide", "metal", "magnet"]
 _FORMS_NOTE = "forms oxide, metal and magnet (default)"
 
 
-def is_policy(claim: Claim) -> bool:
-    """Whether a claim is one a scenario can express."""
+def is_policy(claim: Claim, claims: list[Claim] | None = None) -> bool:
+    """Whether a claim is one a scenario can express (a stockpile: with a tonnage in its sentence)."""
+    if claim.kind == "event" and claim.event == "stockpile" and claim.value:
+        return any(c.kind == "quantity" and c.sentence == claim.sentence for c in claims or [])
     return (claim.kind == "event" and claim.event in POLICY and bool(claim.value)) or (
         claim.kind == "price" and claim.event == "price_floor"
     )
+
+
+def _stockpiles(claims: list[Claim]) -> list[dict[str, Any]]:
+    """Stockpiles with the tonnage their sentence gives, bought within a year (an assumption)."""
+    out = []
+    for c in claims:
+        if not (c.kind == "event" and c.event == "stockpile" and is_policy(c, claims)):
+            continue
+        tonnes = next(float(q.value) for q in claims if q.kind == "quantity" and q.sentence == c.sentence)
+        holder = next((p for p in c.places if p != "CHN"), "USA")
+        assumed = ["oxide", "bought within a year"]
+        if holder not in c.places:
+            assumed.append("held by the United States")
+        if not c.elements:
+            assumed.append("the holder's use mix")
+        inst: dict[str, Any] = {
+            "kind": "stockpile",
+            "note": f"From the article: {c.span or c.sentence} (assumed: {'; '.join(assumed)})",
+            "holder": holder, "material": "oxide", "target_t": tonnes, "purchase_t_per_yr": tonnes,
+            "start": str(c.value)[:7],
+        }  # fmt: skip
+        if c.elements:
+            inst["elements"] = list(c.elements)
+        out.append(inst)
+    return out
 
 
 def _plus(month: str, n: int) -> str:
@@ -201,7 +229,7 @@ def draft(claims: list[Claim], name: str, ds: Dataset, source: str, month: str =
     rows = records(ds)
     instruments = _measures(claims, ds)
     _suspend(instruments, claims, rows)
-    instruments += _quotas(claims) + _floors(claims, rows, month)
+    instruments += _quotas(claims) + _floors(claims, rows, month) + _stockpiles(claims)
     if not instruments:
         return None
     instruments.sort(key=lambda i: str(i["start"]))

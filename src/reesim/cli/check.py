@@ -78,7 +78,7 @@ def check(
     verdicts = verify(claims, ds, build_baseline(ds), when)
     checked = [v.claim for v in verdicts]
     scenario = draft(checked, name, ds, article if article != "-" else "standard input", when.month_text())
-    if scenario is None and any(is_policy(c) for c in checked):
+    if scenario is None and any(is_policy(c, checked) for c in checked):
         raise AssertionError("a policy claim was found but no scenario drafted")
     path = None
     if scenario is not None:
