@@ -23,13 +23,14 @@ from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate, dateline
 from reesim.check.events import counted_elements, events
 from reesim.check.numbers import (
+    ELEMENTS,
+    PLACES,
     Clauses,
-    Table,
     amounts,
     changes,
     clause,
     durations,
-    make_table,
+    found_words,
     prices,
     qualifier,
     ranks,
@@ -52,12 +53,6 @@ __all__ = [
 ]
 
 
-def found_words(low: str, table: Table) -> list[str]:
-    """Values of the words of ``table`` that occur in ``low``, in the order of the table."""
-    return [v for bare, pattern, v in table if bare in low and (pattern is None or pattern.search(low))]
-
-
-PLACES, ELEMENTS = make_table(lx.PLACES.items()), make_table(lx.ELEMENTS.items())
 _SYMBOLS = re.compile(r"\b(La|Ce|Pr|Nd|Sm|Eu|Gd|Tb|Dy|Ho|Er|Tm|Yb|Lu|Sc)\b")
 
 

@@ -36,7 +36,13 @@ def make_table(words: Iterable[tuple[str, str]]) -> Table:
     return tuple(out)
 
 
+def found_words(low: str, table: Table) -> list[str]:
+    """Values of the words of ``table`` that occur in ``low``, in the order of the table."""
+    return [v for bare, pattern, v in table if bare in low and (pattern is None or pattern.search(low))]
+
+
 STAGES = make_table(lx.STAGES.items())
+PLACES, ELEMENTS = make_table(lx.PLACES.items()), make_table(lx.ELEMENTS.items())
 _CLAUSE = re.compile(r"[,，;；]|\band\b|\bwhile\b|而|并且")
 
 
@@ -292,8 +298,6 @@ _RANK_EN = re.compile(
 
 def ranks(sentence: str, base: Claim) -> list[Claim]:
     """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer")."""
-    from reesim.check.extract import PLACES, found_words
-
     st = base.stage or ("mining" if any(w in sentence for w in ("产量", "生产", "producer")) else "")
     if st != "mining":
         return []
