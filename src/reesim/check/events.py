@@ -262,7 +262,8 @@ def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
 
 
 def _span(sentence: str, pos: int, date_text: str) -> str:
-    """The words around an event word (and its date), at most 80 characters."""
+    """The words around an event word (and its date): 40 characters each side, widened to whole
+    words of Latin script."""
     start = max(0, pos - 40)
     end = min(len(sentence), pos + 40)
     if date_text:
@@ -272,4 +273,12 @@ def _span(sentence: str, pos: int, date_text: str) -> str:
                 min(start, max(0, where - 10)),
                 max(end, min(len(sentence), where + len(date_text) + 10)),
             )
+    while start > 0 and _latin(sentence[start - 1]):  # whole words of Latin script
+        start -= 1
+    while end < len(sentence) and _latin(sentence[end]):
+        end += 1
     return sentence[start:end].strip()
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
