@@ -264,3 +264,13 @@ def test_a_stockpile_is_drafted_with_its_tonnage() -> None:
         "2026-01",
     )
     assert inst["elements"] == ["Tb", "Dy"] and "bought within a year" in inst["note"]
+
+
+def test_price_moves_by_producers_are_checked_against_the_quotes() -> None:
+    text = "Northern Rare Earth raised its NdPr oxide listing price: domestic prices are up 30% since April."
+    found = [(v, verdict, source) for k, v, c, verdict, source in _check(text, "2025-12-15") if k == "change"]
+    assert found == [(0.3, "supported", "smm_2025_04_10;smm_2025_12_18")]  # 435,000 to 575,000 CNY/t
+    assert [verdict for k, *_, verdict, _ in _check("氧化镨钕国内价格较4月上涨10%。", "2025-12-15")] == [
+        "contradicted"
+    ]
+    assert [verdict for k, *_, verdict, _ in _check("国际价格较年初上涨18%。", "2025-11")] == ["not covered"]

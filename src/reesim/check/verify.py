@@ -12,9 +12,11 @@ figure and source) or not covered.
   exports in a year must be within 5% of ``china_exports``; a country's mine production in a year
   within 5% of ``mine_production``; reserves within 10% of ``reserves``; other tonnages (quotas,
   a plant's output) must appear in an event's text (within 1%).
-- Changes of an export quota must appear in a quota record's text (within a point, or at least
-  the figure for "more than"); price floors must name the record's level; a producer's place in the
-  ranking of mine production must be its place in ``mine_production``.
+- Price changes with an element and a period are checked against ``price_moves``
+  (:mod:`reesim.check.price_moves`). Changes of an export quota must appear in a quota record's
+  text (within a point, or at least the figure for "more than"); price floors must name the
+  record's level; a producer's place in the ranking of mine production must be its place in
+  ``mine_production``.
 - Durations of stocks are not covered by data: the model's working stock is an assumption
   (``working_stock_months``), said in the note.
 """
@@ -172,7 +174,13 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
     return Verdict(claim, NOT_COVERED, "", "")
 
 
-def _change(claim: Claim, rows: list[Record]) -> Verdict:
+def _change(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdict:
+    if claim.topic == "price":
+        from reesim.check.price_moves import price_change
+
+        found = price_change(claim, ds, month)
+        if found is not None:
+            return Verdict(claim, *found)
     if claim.topic != "export_quota":
         return Verdict(claim, NOT_COVERED, f"no series of {claim.topic or claim.stage} to compare", "")
     x = abs(float(claim.value))
@@ -232,13 +240,15 @@ def verify(
                claim.until, tuple(claim.destinations),
                claim.sentence if claim.kind == "event" else "")  # fmt: skip
         if key not in judged:
-            judged[key] = _judge(claim, ds, shares, rows)
+            judged[key] = _judge(claim, ds, shares, rows, when.month_text())
         done = judged[key]
         out.append(Verdict(claim, done.verdict, done.figure, done.source))
     return out
 
 
-def _judge(claim: Claim, ds: Dataset, shares: dict[str, tuple[float, str]], rows: list[Record]) -> Verdict:
+def _judge(
+    claim: Claim, ds: Dataset, shares: dict[str, tuple[float, str]], rows: list[Record], month: str
+) -> Verdict:
     if claim.kind == "share":
         return _share(claim, shares)
     if claim.kind == "event":
@@ -251,7 +261,7 @@ def _judge(claim: Claim, ds: Dataset, shares: dict[str, tuple[float, str]], rows
     if claim.kind == "quantity":
         return _quantity(claim, ds, rows)
     if claim.kind == "change":
-        return _change(claim, rows)
+        return _change(claim, rows, ds, month)
     if claim.kind == "price":
         return _price(claim, rows)
     if claim.kind == "rank":
