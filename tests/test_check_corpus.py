@@ -154,6 +154,9 @@ def test_every_article_with_a_policy_claim_gets_a_valid_draft(
     claims = [v.claim for v in verify(extract(_article(name)), DS, BASE)]
     text = draft(claims, name[:-4], DS, name)
     assert (text is not None) == any(is_policy(c, claims) for c in claims)
+    assert text is not None or not any(
+        c.event in {"export_control", "export_ban", "price_floor"} for c in claims
+    )
     if text is not None:
         path = tmp_path / "draft.yaml"
         path.write_text(text, encoding="utf-8")
@@ -274,3 +277,22 @@ def test_price_moves_by_producers_are_checked_against_the_quotes() -> None:
         "contradicted"
     ]
     assert [verdict for k, *_, verdict, _ in _check("国际价格较年初上涨18%。", "2025-11")] == ["not covered"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The EU imposed export controls on magnet scrap in December 2025.",
+        "China suspended the measures in November 2025.",
+        "Japan will stockpile 500 tonnes of rare earths from 2026, with the EU.",
+        "A $110 per kilogram floor price was floated.",
+        "China cut its export quota in 2010.",
+    ],
+)
+def test_any_text_with_a_policy_claim_gets_a_draft_that_validates(text: str, tmp_path: Path) -> None:
+    claims = [v.claim for v in verify(extract(text), DS, BASE)]
+    drafted = draft(claims, "t", DS, "test")
+    assert (drafted is not None) == any(is_policy(c, claims) for c in claims)
+    if drafted is not None:
+        (tmp_path / "d.yaml").write_text(drafted, encoding="utf-8")
+        assert resolve_scenario(str(tmp_path / "d.yaml"), DS) is not None

@@ -28,6 +28,7 @@ import yaml
 from reesim.check.claim import Claim
 from reesim.check.records import Record, records
 from reesim.dataset.model import Dataset
+from reesim.model.baseline import BASE_YEAR
 
 _TRADE = {"export_control", "export_ban"}
 #: Kinds of claims that make a draft: measures, suspensions, quotas and floors.
@@ -38,13 +39,29 @@ _FORMS = ["oxide", "metal", "magnet"]
 _FORMS_NOTE = "forms oxide, metal and magnet (default)"
 
 
-def is_policy(claim: Claim, claims: list[Claim] | None = None) -> bool:
-    """Whether a claim is one a scenario can express (a stockpile: with a tonnage in its sentence)."""
-    if claim.kind == "event" and claim.event == "stockpile" and claim.value:
-        return any(c.kind == "quantity" and c.sentence == claim.sentence for c in claims or [])
-    return (claim.kind == "event" and claim.event in POLICY and bool(claim.value)) or (
-        claim.kind == "price" and claim.event == "price_floor"
-    )
+def is_policy(claim: Claim, claims: list[Claim]) -> bool:
+    """Whether a claim becomes an instrument of the draft: China's dated controls and bans; a
+    suspension of such a measure named before it; a dated quota with a tonnage; a stockpile with
+    a tonnage in its sentence; a price floor's level."""
+    if claim.kind == "price":
+        return claim.event == "price_floor"
+    if claim.kind != "event" or not claim.value:
+        return False
+    if claim.event in _TRADE:
+        return not claim.places or "CHN" in claim.places
+    if claim.event == "suspension":
+        return any(
+            c.kind == "event"
+            and c.event in _TRADE
+            and str(c.value) < str(claim.value)
+            and is_policy(c, claims)
+            for c in claims
+        )
+    if claim.event == "export_quota":
+        return any(c.kind == "quantity" and c.topic == "export_quota" for c in claims)
+    if claim.event == "stockpile":
+        return any(c.kind == "quantity" and c.sentence == claim.sentence for c in claims)
+    return False
 
 
 def _stockpiles(claims: list[Claim]) -> list[dict[str, Any]]:
@@ -54,7 +71,7 @@ def _stockpiles(claims: list[Claim]) -> list[dict[str, Any]]:
         if not (c.kind == "event" and c.event == "stockpile" and is_policy(c, claims)):
             continue
         tonnes = next(float(q.value) for q in claims if q.kind == "quantity" and q.sentence == c.sentence)
-        holder = next((p for p in c.places if p != "CHN"), "USA")
+        holder = next((p for p in c.places if p != "CHN" and p.isupper() and len(p) == 3), "USA")
         assumed = ["oxide", "bought within a year"]
         if holder not in c.places:
             assumed.append("held by the United States")
@@ -203,15 +220,17 @@ def _floors(claims: list[Claim], rows: list[Record], fallback: str) -> list[dict
             continue
         seen.add(float(c.value))
         record = next((r for r in rows if r.kind == "price_floor" and float(c.value) in r.per_kg), None)
-        start = record.month if record is not None else fallback
-        if not start:
-            continue
+        start = record.month if record is not None else fallback or (f"{c.year:04d}-01" if c.year else "")
+        when = (
+            "from the article's date" if start else f"{BASE_YEAR + 1}-01 (assumed: the article gives no date)"
+        )
+        start = start or f"{BASE_YEAR + 1}-01"
         elements = list(c.elements) or ["Nd", "Pr"]
         years = re.search(r"(\d+|ten)[- ]year", f"{c.sentence} {record.text if record else ''}".lower())
         inst: dict[str, Any] = {
             "kind": "price_floor",
             "note": (f"From the article: {c.span}; start "
-                     + (f"from the floor on record ({record.source})" if record else "the article's month")
+                     + (f"from the floor on record ({record.source})" if record else when)
                      + "; assumed: oxide" + ("" if c.elements else ", NdPr (default)")
                      + "; every producer outside China paid the difference (default)"),
             "material": "oxide", "elements": elements, "level_usd_per_kg": float(c.value), "start": start,

@@ -233,7 +233,11 @@ def verify(
     out = []
     for raw in claims:
         claim = date_claim(raw, rows, when)
-        if claim.year is None and when.year and claim.kind in {"share", "quantity", "change", "rank"}:
+        if (
+            claim.year is None
+            and when.year
+            and claim.kind in {"share", "quantity", "change", "rank", "price"}
+        ):
             claim = replace(claim, year=when.year)
         key = (claim.kind, claim.value, claim.unit, claim.qualifier, tuple(claim.places),
                tuple(claim.elements), claim.stage, claim.event, claim.year, claim.topic, tuple(claim.names),
