@@ -100,7 +100,7 @@ def test_console_markup_in_an_article_is_shown_as_written(tmp_path: Path) -> Non
 
 
 def test_text_with_too_many_claims_is_refused(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["check", "-", "--out", str(tmp_path)], input="1% " * 20_000)
+    result = CliRunner().invoke(app, ["check", "-", "--out", str(tmp_path)], input="1% of mining, " * 20_000)
     assert result.exit_code == 2 and "20,000 claims found, more than 10,000" in result.output
 
 
