@@ -172,6 +172,18 @@ def test_files_larger_than_the_limit_are_refused(tmp_path: Path) -> None:
         ("start: 2025-01\nhorizon: 2025-12\ntitle: a\x1fb\n", 4, None, "character #x001f is not allowed"),
         ("start: 2025-01\nhorizon: 2025-12\nx: " + "[" * 400 + "]" * 400 + "\n", 4, None,
          "nested deeper than 20"),
+        ("start: 2025-1\nhorizon: 2025-12\n", 2, "start", "'2025-1' is not a date"),
+        (
+            "start: 2025-01\nhorizon: 2025-12\ninstruments:\n"
+            "  - !!python/object:os.system\n    kind: tariff\n",
+            5, "instruments[0]", "the tag '!!python/object:os.system' is not allowed",
+        ),
+        (
+            "start: 2025-01\nhorizon: 2025-12\ninstruments: !!python/object/apply:os.system [echo hi]\n",
+            4, "instruments", "the tag '!!python/object/apply:os.system' is not allowed",
+        ),
+        ("start: 2025-01\nhorizon: 2025-12\nblocs: !!set {a, b}\n", 4, "blocs",
+         "the tag '!!set' is not allowed"),
     ],
 )  # fmt: skip
 def test_values_yaml_cannot_give_are_input_errors(
@@ -183,6 +195,29 @@ def test_values_yaml_cannot_give_are_input_errors(
     assert code == 2 and message in output, output
     problem = _problem(path)
     assert (problem.line, problem.field) == (line, field) and problem.hint
+
+
+def test_a_one_digit_month_is_refused_with_the_date_to_write(tmp_path: Path) -> None:
+    path = tmp_path / "short.yaml"
+    path.write_text("name: t\nstart: 2025-01\nhorizon: 2025-12-3\n", encoding="utf-8")
+    problem = _problem(path)
+    assert (problem.line, problem.field) == (3, "horizon")
+    assert problem.hint == "write months and days with two digits: 2025-12-03"
+
+
+def test_a_tag_on_a_mapping_builds_nothing(tmp_path: Path) -> None:
+    """The safe loader never calls what a tag names: a mapping or list tagged to call
+    ``os.makedirs`` is refused, and no folder is made."""
+    made = tmp_path / "made"
+    path = tmp_path / "object.yaml"
+    path.write_text(
+        HEAD + f"parameters: !!python/object/apply:os.makedirs {{name: {made}}}\n"
+        f"instruments: !!python/object/apply:os.makedirs [{made}]\n",
+        encoding="utf-8",
+    )
+    code, output = _validate(path)
+    assert code == 2 and "the tag '!!python/object/apply:os.makedirs' is not allowed" in output
+    assert not made.exists()
 
 
 def test_console_markup_in_a_scenario_is_shown_as_written(tmp_path: Path) -> None:
