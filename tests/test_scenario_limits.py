@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -56,6 +57,38 @@ def test_extends_may_not_leave_the_folder(outside: Path, parent: str) -> None:
     assert "secret_key" not in output and "another_secret" not in output and "root:" not in output
     problem = _problem(child)
     assert (problem.line, problem.field) == (2, "extends")
+
+
+def test_a_parent_outside_is_never_opened_nor_looked_at(
+    outside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`extends: /etc/passwd` and `extends: /etc/no-such-file` get the same answer, and neither
+    path is opened or asked about (so nothing says whether the file exists)."""
+    import builtins
+
+    touched: list[str] = []
+    real_open, real_os_open, real_stat, real_lstat = builtins.open, os.open, os.stat, os.lstat
+
+    def spy(real: Any) -> Any:
+        def call(path: Any, *args: Any, **kwargs: Any) -> Any:
+            touched.append(os.fsdecode(path) if isinstance(path, str | bytes | os.PathLike) else str(path))
+            return real(path, *args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(builtins, "open", spy(real_open))
+    monkeypatch.setattr(os, "open", spy(real_os_open))
+    monkeypatch.setattr(os, "stat", spy(real_stat))
+    monkeypatch.setattr(os, "lstat", spy(real_lstat))
+    answers = []
+    for parent in ("/etc/passwd", "/etc/no-such-file"):
+        child = outside / "child.yaml"
+        child.write_text(f"name: t\nextends: {parent}\n", encoding="utf-8")
+        answers.append(_problem(child).message.replace(parent, "PARENT"))
+    monkeypatch.undo()
+    assert answers[0] == answers[1]
+    assert str(outside / "child.yaml") in touched  # the spies saw the file that was read
+    assert not [t for t in touched if t.startswith("/etc/")], touched
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")

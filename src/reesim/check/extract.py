@@ -266,11 +266,15 @@ def _durations(sentence: str, ctx: _Context, year: int | None) -> list[Claim]:
     return out
 
 
-def extract(text: str) -> list[Claim]:
-    """Every claim found in ``text`` (an article), in reading order."""
+def extract(text: str, limit: int | None = None) -> list[Claim]:
+    """Every claim found in ``text`` (an article), in reading order; with ``limit``, reading stops
+    at the first sentence that takes the count above it (a text of that many claims is refused
+    anyway, and a flood of claims costs no more than ``limit`` of them)."""
     out: list[Claim] = []
     year: int | None = None
     for sentence in sentences(normalise(text)):
+        if limit is not None and len(out) > limit:
+            break
         ctx = _context(sentence)
         years = [int(y) for y in _YEAR.findall(sentence)]
         year = years[-1] if years else year
