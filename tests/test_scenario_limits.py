@@ -236,6 +236,12 @@ def test_a_one_digit_month_is_refused_with_the_date_to_write(tmp_path: Path) -> 
     problem = _problem(path)
     assert (problem.line, problem.field) == (3, "horizon")
     assert problem.hint == "write months and days with two digits: 2025-12-03"
+    path.write_text("name: t\nstart: 2025-1\nhorizon: 2025-13\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load(path, DS)
+    hints = {p.field: p.hint for p in info.value.problems}
+    assert hints["start"] == "write months and days with two digits: 2025-01"
+    assert hints["horizon"] == "write YYYY-MM or YYYY-MM-DD, e.g. 2025-04-04"  # no month 13 to pad
 
 
 def test_a_tag_on_a_mapping_builds_nothing(tmp_path: Path) -> None:

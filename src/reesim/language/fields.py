@@ -130,7 +130,13 @@ def _padded(value: object) -> str:
         return ""
     if not all(p.isascii() and p.isdigit() and 1 <= len(p) <= 2 for p in parts[1:]):
         return ""
+    if all(len(p) == 2 for p in parts[1:]):
+        return ""  # not a matter of digits: 2025-13 has no month to pad
     padded = "-".join([parts[0], *(p.zfill(2) for p in parts[1:])])
+    try:
+        parse_date(padded)
+    except ValueError:
+        return ""
     return f"write months and days with two digits: {padded}"
 
 
