@@ -1,6 +1,6 @@
 """A run whose report fails is still stored: ``reesim run`` prints its headline, says the report
 failed and exits 1; ``runs list`` and ``runs show`` note the failure and how to write the report
-again; ``reesim report ID`` writes it and clears the note."""
+again; ``reesim report ID`` writes it and clears the note. A dashboard job is done, with the note."""
 
 from __future__ import annotations
 
@@ -76,3 +76,23 @@ def test_the_table_output_of_a_run_whose_report_fails_names_the_run(
     assert result.exit_code == 1, result.output
     assert "stored in" in result.stdout and "Report written" not in result.stdout
     assert "report failed (RuntimeError: the chart library fell over)" in " ".join(result.stderr.split())
+
+
+@pytest.mark.slow
+def test_a_dashboard_job_whose_report_fails_is_done_with_the_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reesim.store import Store
+    from reesim.web.jobs import JobManager
+
+    monkeypatch.setattr("reesim.store.runs.write_run_report", _broken_report)
+    jobs = JobManager(tmp_path / "runs.duckdb", tmp_path / "reports")
+    job = jobs.submit("baseline", "baseline", 1, None, 1.0)
+    assert job is not None
+    jobs.pool.shutdown(wait=True)
+    assert (job.status, job.report) == ("done", "")
+    assert job.error == (
+        "report failed (RuntimeError: the chart library fell over); "
+        f"`reesim report {job.run_id}` writes it again"
+    )
+    assert Store(tmp_path / "runs.duckdb").get(job.run_id).report_error.startswith("RuntimeError")
