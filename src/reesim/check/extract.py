@@ -70,14 +70,18 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 
 
-def extract(text: str, date: ArticleDate | None = None) -> list[Claim]:
+def extract(text: str, date: ArticleDate | None = None, limit: int | None = None) -> list[Claim]:
     """Every claim found in ``text`` (an article), in reading order. ``date`` is the article's
-    date when known (else its dateline is read)."""
+    date when known (else its dateline is read). With ``limit``, reading stops at the first
+    sentence that takes the count above it (a text of that many claims is refused anyway, and a
+    flood of claims costs no more than ``limit`` of them)."""
     clean = normalise(text)
     article = date if date is not None and date.how != "unknown" else dateline(clean)
     out: list[Claim] = []
     topic = ""  # what the article's tonnages and changes are about when a sentence does not say
     for sentence in sentences(clean):
+        if limit is not None and len(out) > limit:
+            break
         low = f" {sentence.lower()} "[1:-1]
         years = [int(y) for y in _YEAR.findall(sentence)]
         year = years[-1] if years else article.year

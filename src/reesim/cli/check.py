@@ -66,11 +66,11 @@ def check(
     text, name = _read(article)
     output_folder(out_dir)
     detected = language(normalise(text)) if lang == "auto" else lang
-    claims = extract(text, given)
+    claims = extract(text, given, limit=MAX_CLAIMS)
     if len(claims) > MAX_CLAIMS:
         where = article if article != "-" else "standard input"
         raise InputError(
-            [Problem(where, None, None, f"{len(claims):,} claims found, more than {MAX_CLAIMS:,}",
+            [Problem(where, None, None, f"more than {MAX_CLAIMS:,} claims found",
                      "check one article at a time")]
         )  # fmt: skip
     ds = load_dataset()

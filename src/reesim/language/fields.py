@@ -107,11 +107,14 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 def parse_date(value: object) -> tuple[int, int]:
     """``(year, month)`` of a ``YYYY-MM`` / ``YYYY-MM-DD`` string or a date; ValueError otherwise
-    (also for a day the month does not have, and for digits other than ASCII ones)."""
+    (also for a day the month does not have, for digits other than ASCII ones, and for a month or
+    day of one digit: ``2025-1`` is not read as January, as YAML would not read it as a date)."""
     if isinstance(value, dt.date):
         return value.year, value.month
     parts = str(value).split("-")
-    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4:
+    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts):
+        raise ValueError(value)
+    if [len(p) for p in parts] != [4, 2, 2][: len(parts)]:
         raise ValueError(value)
     year, month = int(parts[0]), int(parts[1])
     if not 1 <= month <= 12:
@@ -126,12 +129,29 @@ def _date(value: object) -> str:
     try:
         year, _ = parse_date(value)
     except ValueError:
-        raise fail("date", f"{value!r} is not a date", hint) from None
+        raise fail("date", f"{value!r} is not a date", _padded(value) or hint) from None
     if not FIRST_YEAR <= year <= LAST_YEAR:
         shown = value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
         raise fail("date", f"{shown!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
                    f"give a date from {FIRST_YEAR} to {LAST_YEAR}")  # fmt: skip
     return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
+
+
+def _padded(value: object) -> str:
+    """A hint writing a date with a one-digit month or day (``2025-1``) as it should be, or ""."""
+    parts = str(value).split("-")
+    if not 2 <= len(parts) <= 3 or len(parts[0]) != 4:
+        return ""
+    if not all(p.isascii() and p.isdigit() and 1 <= len(p) <= 2 for p in parts[1:]):
+        return ""
+    if all(len(p) == 2 for p in parts[1:]):
+        return ""  # not a matter of digits: 2025-13 has no month to pad
+    padded = "-".join([parts[0], *(p.zfill(2) for p in parts[1:])])
+    try:
+        parse_date(padded)
+    except ValueError:
+        return ""
+    return f"write months and days with two digits: {padded}"
 
 
 #: A month or day: ``2025-04`` or ``2025-04-04`` (the model steps monthly; days are kept for the record).
