@@ -185,8 +185,9 @@ def run_batch(
     )
     batch.kernel = chosen
     batch.full = central_result
-    batch.figures = figures
     batch.central_figures = run_figures(one)
+    # a single run's figures are the central run's: reduced once, not again by the headline
+    batch.figures = figures if figures is not None or runs > 1 else batch.central_figures
     return batch
 
 
