@@ -105,8 +105,10 @@ def add_routes(app: FastAPI, static: Path, store: Store, cache: RunCache, sims: 
 
     @app.get(
         "/api/runs/{run_id}/report",
-        response_class=HTMLResponse,
-        responses={200: {"content": {"text/html": {}}, "description": "The report"}, **NOT_FOUND},
+        responses={
+            200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The report"},
+            **NOT_FOUND,
+        },
     )
     def report(run_id: str) -> HTMLResponse:
         """A stored run's report (self-contained HTML), written to the reports folder when first
