@@ -152,3 +152,29 @@ def test_choices_match_the_indicators() -> None:
     assert set(typing.get_args(routes.Material)) == {"concentrate", "oxide", "metal", "magnet"}
     assert set(worldmap.POINTS) >= {"CHN", "USA", "XEU", "ROW"}
     assert Path(routes.__file__).parent.joinpath("static", "vendor", "world-110m.json").is_file()
+
+
+def test_bands_of_the_runs_done_so_far() -> None:
+    """Each chunk's series reach the job as it finishes; the bands grow with the runs."""
+    from reesim.engine.batch import run_batch
+    from reesim.web.compare import partial_bands
+
+    parts: list[object] = []
+    batch = run_batch("april-2025", runs=8, seed=3, horizon_years=1, kernel="reference", chunk_size=4,
+                      on_chunk=parts.append)  # fmt: skip
+    assert [p.sizes["run"] for p in parts] == [4, 4]  # type: ignore[attr-defined]
+    first = partial_bands(parts[:1], "EU", "magnets")  # type: ignore[arg-type]
+    both = partial_bands(parts, "EU", "magnets")  # type: ignore[arg-type]
+    assert (first["runs"], both["runs"], len(both["months"])) == (4, 8, 12)
+    june = both["months"].index("2025-06")
+    assert both["unmet"]["p10"][june] <= both["unmet"]["p50"][june] <= both["unmet"]["p90"][june]
+    assert both["unmet"]["p90"][june] > 0
+    assert batch.series.sizes["run"] == 8
+    assert partial_bands([], "EU", "magnets") == {"runs": 0, "months": [], "demand": None, "unmet": None}
+
+
+def test_job_series_once_ended_and_unknown(client: TestClient, runs: tuple[str, str]) -> None:
+    jobs = client.app.state.jobs  # type: ignore[attr-defined]
+    ended = next(iter(jobs.jobs))
+    assert client.get(f"/api/jobs/{ended}/series").json()["runs"] == 0  # its stored run has them all
+    assert client.get("/api/jobs/nosuchjob/series").status_code == 404

@@ -185,3 +185,20 @@ def test_map_month_slider(server: tuple[str, Path]) -> None:
     assert february == "2025-02" and max(calm) == 0.0
     assert label == "2025-06" and signal == 5 and float(korea) > 1 and flows > 3
     assert kept == "2025-06"  # the month stays when the element or indicator changes
+
+
+def test_monte_carlo_streams_bands_and_cancels(server: tuple[str, Path]) -> None:
+    url, _ = server
+    with browser_page() as (page, errors):
+        page.goto(url)
+        page.wait_for_selector("[data-scenario=baseline]")
+        page.evaluate("() => { startRun({scenario: 'baseline'}, 200); }")  # not awaited: it polls
+        page.wait_for_selector("#partial[data-ready] svg", timeout=120_000)
+        so_far = int(page.get_attribute("#partial", "data-runs") or 0)
+        page.screenshot(path=str(ARTIFACTS / "monte-carlo.png"), full_page=False)
+        page.click("#cancel-button")
+        page.wait_for_selector("#job-error, #run-view", timeout=120_000)
+        ended = page.inner_text("#job-error") if page.locator("#job-error").count() else "done"
+    assert errors == []
+    assert 0 < so_far < 200  # bands of the first chunks, drawn while the rest ran
+    assert ended in {"Cancelled.", "done"}  # a cancel that arrives after the last chunk finds it done

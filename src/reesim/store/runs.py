@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,7 @@ def execute(
     address: str | None = None,
     report: bool = True,
     kernel: str = "auto",
+    on_chunk: Callable[[xr.Dataset], None] | None = None,
 ) -> Done:
     """Simulate ``ref``, store the run and (unless ``report`` is false) write its report.
 
@@ -113,7 +115,8 @@ def execute(
     base = baseline or build_baseline(ds)
     batch = run_batch(ref, runs=runs, seed=seed, horizon_years=horizon_years, dataset=ds, baseline=base,
                       progress=progress, executor=executor, workers=workers, address=address,
-                      keep_series=runs if full else KEEP_SERIES, kernel=kernel)  # fmt: skip
+                      keep_series=runs if full else KEEP_SERIES, kernel=kernel,
+                      on_chunk=on_chunk)  # fmt: skip
     head = batch.headline(first_measure(batch.scenario))
     run_id = new_id()
     record = RunRecord(

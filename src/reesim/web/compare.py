@@ -116,3 +116,19 @@ def aligned(done: list[Any], indicator: str, place: str, item: str, stage: str) 
          "item": item, "stage": stage, "months": calendar, "runs": runs, "differences": diffs}
     )  # fmt: skip
     return out
+
+
+def partial_bands(parts: list[xr.Dataset], place: str, item: str) -> dict[str, Any]:
+    """P10/P50/P90 of demand and shortfall at ``place`` / ``item`` over the runs of the chunks
+    finished so far (``runs`` 0 and no months before the first)."""
+    if not parts:
+        return {"runs": 0, "months": [], "demand": None, "unmet": None}
+    series = xr.concat(parts, dim="run") if len(parts) > 1 else parts[0]
+    demand = values(series, "demand", place, item, "magnets")
+    unmet = values(series, "shortfall", place, item, "magnets")
+    bands = {name: dict(zip(("p10", "p50", "p90"), quantiles(v, False).tolist(), strict=True))
+             for name, v in (("demand", demand), ("unmet", unmet))}  # fmt: skip
+    out: dict[str, Any] = strict(
+        {"runs": series.sizes["run"], "months": [str(m) for m in series["month"].values], **bands}
+    )
+    return out

@@ -7,7 +7,9 @@ page draws itself) is written only when asked for, and a finished run is handed 
 cache (``on_done``) instead of being read back from its files. Single runs use the compiled
 kernel once :meth:`JobManager.warm` has loaded it (the reference kernel until then, so no run
 waits for a compile). Progress is the number of runs done; cancelling sets a flag that the
-progress callback turns into an exception between chunks of runs.
+progress callback turns into an exception between chunks of runs. The series of each chunk
+finished are kept with the job while it runs, so that the page can draw the bands of the runs
+done so far.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Job:
     error: str = ""
     created: float = field(default_factory=time.time)
     cancel: threading.Event = field(default_factory=threading.Event)
+    parts: list[Any] = field(default_factory=list)  # series of the chunks of runs finished so far
 
     def public(self) -> dict[str, Any]:
         """What the API shows."""
@@ -115,15 +118,19 @@ class JobManager:
         try:
             done = execute(ref, Store(self.store_path), self.out_dir, runs=job.runs, seed=seed,
                            horizon_years=horizon, progress=progress, dataset=self.ds, baseline=self.base,
-                           report=False, kernel="fast" if self.fast.is_set() else "auto")  # fmt: skip
+                           report=False, kernel="fast" if self.fast.is_set() else "auto",
+                           on_chunk=job.parts.append)  # fmt: skip
         except CancelledError:
             job.status = "cancelled"
+            job.parts.clear()
             return
         except Exception as exc:  # reported to the browser, not raised in the server
             job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+            job.parts.clear()
             return
         if self.on_done is not None:
             self.on_done(done)
+        job.parts.clear()  # the stored run has them all
         job.run_id, job.done, job.status = done.record.id, job.runs, "done"
 
     def close(self) -> None:

@@ -17,7 +17,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from reesim.errors import InputError
 from reesim.store.store import Store
 from reesim.web.cache import RunCache
-from reesim.web.compare import NoSeriesError, aligned
+from reesim.web.compare import NoSeriesError, aligned, partial_bands
+from reesim.web.jobs import JobManager
 from reesim.web.worldmap import Simulations, map_data
 
 #: Folders of the page's own scripts and of the vendored libraries and boundaries, and the kinds of
@@ -31,7 +32,7 @@ MapIndicator = Literal["shortfall_share", "shortfall", "cover", "stockpile", "pr
 Material = Literal["concentrate", "oxide", "metal", "magnet"]
 
 
-def add_routes(app: FastAPI, static: Path, store: Store, cache: RunCache, sims: Simulations,
+def add_routes(app: FastAPI, static: Path, store: Store, cache: RunCache, sims: Simulations, jobs: JobManager,
                out_dir: Path, max_compare: int, max_years: float) -> None:  # fmt: skip
     """Add the endpoints of this module to ``app``."""
     from reesim.web.api import INVALID, NOT_FOUND, _problems, _unprocessable
@@ -49,6 +50,22 @@ def add_routes(app: FastAPI, static: Path, store: Store, cache: RunCache, sims: 
         if path.suffix not in kinds or "/" in name or name.startswith(".") or not path.is_file():
             raise HTTPException(404, "no such file")
         return FileResponse(path, headers={"Cache-Control": "max-age=3600"})
+
+    @app.get("/api/jobs/{job_id}/series", responses={**NOT_FOUND, **INVALID})
+    def job_series(
+        job_id: str,
+        place: str = Query("EU", max_length=40, description="A place of the series"),
+        item: str = Query("magnets", max_length=20, description="magnets or an element"),
+    ) -> dict[str, Any]:
+        """Monthly demand and shortfall of ``item`` at ``place`` over the runs of a Monte Carlo job
+        finished so far (P10/P50/P90), while it runs: ``runs`` is how many (0 before the first
+        chunk of runs ends, and again once the job has ended: its stored run has them all)."""
+        if job_id not in jobs.jobs:
+            raise HTTPException(404, f"no job {job_id!r}")
+        try:
+            return partial_bands(list(jobs.jobs[job_id].parts), place, item)
+        except NoSeriesError as exc:
+            raise HTTPException(404, str(exc)) from None
 
     @app.get("/api/compare/series", responses={**NOT_FOUND, **INVALID})
     def compare_series(

@@ -137,6 +137,8 @@ async function startRun(body, runs) {
   const cancel = el("button", {class: "act alt", id: "cancel-button", onclick: () => api(`/api/jobs/${job.id}`, {method: "DELETE"}).catch(() => {})}, "Cancel");
   const told = el("p", {}, `Running ${job.scenario} (${runs} run(s))…`);
   panel.replaceChildren(told, bar, cancel);
+  const partial = el("div", {id: "partial"});
+  let shown = 0;
   // Poll every 0.1 s for the first seconds (a single run takes well under a second), then every 0.5 s.
   for (let polls = 0; ; polls++) {
     await new Promise(r => setTimeout(r, polls < 50 ? 100 : 500));
@@ -144,6 +146,18 @@ async function startRun(body, runs) {
     catch (e) { panel.removeAttribute("aria-busy"); panel.replaceChildren(el("p", {class: "error"}, "Lost the job: " + e.message)); return; }
     bar.firstChild.style.width = `${100 * job.done / job.runs}%`;
     if (job.runs > 1) told.textContent = `Running ${job.scenario}: ${job.done} of ${job.runs} runs done…`;
+    if (job.runs > 1 && job.status === "running" && job.done > shown) {
+      // Bands of the runs done so far, redrawn as each chunk of runs finishes.
+      shown = job.done;
+      const part = await api(`/api/jobs/${job.id}/series?place=EU&item=magnets`).catch(() => null);
+      if (part && part.runs) {
+        if (!partial.isConnected) panel.append(el("h4", {}, "EU magnets so far (t per month, P10-P90)"), partial);
+        partial.dataset.runs = part.runs;
+        await Charts.lines("partial", partial, part.months, [
+          {name: `demand (${part.runs} runs)`, color: "#333", values: part.demand.p50, lo: part.demand.p10, hi: part.demand.p90},
+          {name: "shortfall", color: "#c0392b", values: part.unmet.p50, lo: part.unmet.p10, hi: part.unmet.p90}], {height: 180});
+      }
+    }
     if (job.status === "done") {
       state.lastRun = job.run_id;
       const stored = performance.now() - started;

@@ -32,19 +32,19 @@ const Charts = (() => {
     const layer = [];
     if (series.some(s => s.lo && s.hi)) {
       layer.push({mark: {type: "area", opacity: 0.18}, transform: [{filter: "isValid(datum.lo) && isValid(datum.hi)"}],
-        encoding: {x, y: {field: "lo", type: "quantitative"}, y2: {field: "hi"}, color: {...colour, legend: null}}});
+        encoding: {x, y: {field: "lo", type: "quantitative"}, y2: {field: "hi"}, color: colour}});
     }
     layer.push({mark: {type: "line", strokeWidth: 1.8, interpolate: "linear"}, transform: [{filter: "isValid(datum.value)"}],
       encoding: {x, y: {field: "value", type: "quantitative", title: opts.unit || null}, color: colour},
       params: [{name: "zoom", select: {type: "interval", encodings: ["x"]}, bind: "scales"}]});
     layer.push({mark: {type: "point", filled: true, size: 40, opacity: 0}, transform: [{filter: "isValid(datum.value)"}],
-      encoding: {x, y: {field: "value", type: "quantitative"}, color: {...colour, legend: null}, tooltip}});
+      encoding: {x, y: {field: "value", type: "quantitative"}, color: colour, tooltip}});
     if (opts.zero) layer.push({mark: {type: "rule", color: "#999", strokeDash: [3, 3]}, data: {values: [{y: 0}]}, encoding: {y: {field: "y", type: "quantitative"}}});
     const spec = {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       width: "container", height: opts.height || 240, autosize: {type: "fit-x", contains: "padding"},
       data: {name: "points", values: rows(months, series)}, layer,
-      config: {view: {stroke: "#ddd"}, axis: {labelFontSize: 10, titleFontSize: 11}, legend: {labelFontSize: 11}},
+      config: {view: {stroke: "#ddd"}, axis: {labelFontSize: 10, titleFontSize: 11}, legend: {labelFontSize: 11, symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 2.5}},
     };
     return embed(name, container, spec);
   }
