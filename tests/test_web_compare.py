@@ -178,3 +178,14 @@ def test_job_series_once_ended_and_unknown(client: TestClient, runs: tuple[str, 
     ended = next(iter(jobs.jobs))
     assert client.get(f"/api/jobs/{ended}/series").json()["runs"] == 0  # its stored run has them all
     assert client.get("/api/jobs/nosuchjob/series").status_code == 404
+
+
+def test_with_a_token_the_page_asks_for_its_files_with_it(tmp_path: Path) -> None:
+    guarded = TestClient(
+        create_app(tmp_path / "runs.duckdb", tmp_path, token="s3cret/token"), base_url="http://localhost"
+    )
+    page = guarded.get("/", params={"token": "s3cret/token"}).text
+    assert 'src="static/vendor/vega.min.js?token=s3cret%2Ftoken"' in page
+    assert 'href="static/views/views.css?token=s3cret%2Ftoken"' in page
+    assert guarded.get("/static/views/charts.js", params={"token": "s3cret/token"}).status_code == 200
+    assert guarded.get("/static/views/charts.js").status_code == 401

@@ -17,6 +17,7 @@ may extend shipped scenarios only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -279,7 +280,14 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
-        return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
+        """The page; with a token, its scripts and styles are asked for with it (they pass the guard too)."""
+        from urllib.parse import quote
+
+        html = (STATIC / "index.html").read_text(encoding="utf-8")
+        if token is not None:
+            given = quote(token, safe="")  # the request passed the guard: it carried this token
+            html = re.sub(r'((?:src|href)="static/[^"?]+)"', rf'\1?token={given}"', html)
+        return HTMLResponse(html)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
