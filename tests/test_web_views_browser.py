@@ -20,7 +20,8 @@ from tests.serving import served
 
 from reesim.store import Store
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, requires_chromium]
+#: The server loads the compiled kernel first (a fresh checkout compiles it: minutes).
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.compile, requires_chromium]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "dashboard"
 #: april-2025 as shipped, but starting six months earlier: its controls keep their calendar dates.
 EARLY = "name: april-early\nextends: april-2025\nstart: 2024-07\nhorizon: 2025-12\n"
