@@ -51,7 +51,7 @@ const Compare = (() => {
     }
     function hint() {
       const n = ticked().length;
-      status.className = n < 2 ? "muted" : "muted";
+      status.className = "muted";
       status.textContent = n < 2 ? `Tick at least two runs to compare (${n} ticked).` : `${n} runs ticked.`;
     }
     let current = null;  // the ids compared, once the button was pressed
