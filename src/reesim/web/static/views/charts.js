@@ -24,7 +24,10 @@ const Charts = (() => {
   async function lines(name, container, months, series, opts = {}) {
     const names = series.map(s => s.name);
     const colours = series.map((s, k) => s.color || palette[k % palette.length]);
-    const x = {field: "date", type: "temporal", scale: {type: "utc"}, title: null, axis: {format: "%Y-%m", labelOverlap: true}};
+    // every month given is on the axis, also those no series has (charts of one calendar line up)
+    const utc = m => Date.UTC(+m.slice(0, 4), +m.slice(5, 7) - 1, 1);
+    const domain = months.length ? [utc(months[0]), utc(months[months.length - 1])] : undefined;
+    const x = {field: "date", type: "temporal", scale: {type: "utc", domain}, title: null, axis: {format: "%Y-%m", labelOverlap: "greedy", labelSeparation: 8}};
     const colour = {field: "series", type: "nominal", scale: {domain: names, range: colours}, legend: {orient: "top", title: null}};
     const tooltip = [{field: "month", title: "month"}, {field: "series", title: "series"},
       {field: "value", title: opts.unit || "value", format: ",.2f"}].concat(series.some(s => s.lo) ?
