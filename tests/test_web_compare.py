@@ -189,3 +189,14 @@ def test_with_a_token_the_page_asks_for_its_files_with_it(tmp_path: Path) -> Non
     assert 'href="static/views/views.css?token=s3cret%2Ftoken"' in page
     assert guarded.get("/static/views/charts.js", params={"token": "s3cret/token"}).status_code == 200
     assert guarded.get("/static/views/charts.js").status_code == 401
+
+
+def test_map_of_a_run_built_in_python_is_refused(client: TestClient, tmp_path: Path) -> None:
+    """Such a run keeps no scenario file, so the map could not simulate its instruments again."""
+    from reesim.model.scenario import Scenario
+    from reesim.store.runs import execute
+
+    cache = client.app.state.runs  # type: ignore[attr-defined]
+    done = execute(Scenario("plain", start="2025-01", months=3), cache.store, tmp_path, report=False)
+    answer = client.get(f"/api/runs/{done.record.id}/map")
+    assert answer.status_code == 422 and "scenario built in Python" in answer.text

@@ -108,8 +108,13 @@ def add_routes(app: FastAPI, static: Path, store: Store, cache: RunCache, sims: 
         """Per model node and month, one indicator of a stored run's central scenario for a
         material and element, with the largest shipments between nodes each month (for the map).
         The first request for a run simulates its central scenario again (about a second), one
-        request at a time, for runs of at most the dashboard's horizon limit."""
+        request at a time, for runs of at most the dashboard's horizon limit and stored from a
+        scenario file (422 otherwise)."""
         d = done(run_id)
+        if d.batch.resolved is None:  # stored from an engine Scenario: its instruments are not kept
+            raise HTTPException(422, [{"loc": ["path", "run_id"], "type": "value_error",
+                                       "msg": "the map needs the run's scenario file, and this run "
+                                              "was stored from a scenario built in Python"}])  # fmt: skip
         months = d.batch.series.sizes["month"]
         if months > round(max_years * 12):
             raise HTTPException(422, [{"loc": ["path", "run_id"], "type": "value_error",
