@@ -301,7 +301,8 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         return FileResponse(path)
 
     sims = Simulations(ds, base)
-    add_routes(app, STATIC, store, cache, sims, jobs, out_dir, limits.max_compare, limits.max_years)
+    add_routes(app, STATIC, store, cache, sims, jobs, out_dir, limits.max_compare, limits.max_years,
+               not_found=NOT_FOUND, invalid=INVALID)  # fmt: skip
 
     @app.get("/api/scenarios")
     def scenarios() -> list[dict[str, Any]]:

@@ -32,16 +32,26 @@ MapIndicator = Literal["shortfall_share", "shortfall", "cover", "stockpile", "pr
 Material = Literal["concentrate", "oxide", "metal", "magnet"]
 
 
+Responses = dict[int | str, dict[str, Any]]
+
+
+def _unprocessable(loc: tuple[str, ...], msg: str) -> HTTPException:
+    """422 with one problem at ``loc``, shaped as FastAPI's validation errors."""
+    return HTTPException(422, [{"loc": list(loc), "msg": msg, "type": "value_error"}])
+
+
 def add_routes(app: FastAPI, static: Path, store: Store, cache: RunCache, sims: Simulations, jobs: JobManager,
-               out_dir: Path, max_compare: int, max_years: float) -> None:  # fmt: skip
-    """Add the endpoints of this module to ``app``."""
-    from reesim.web.api import INVALID, NOT_FOUND, _problems, _unprocessable
+               out_dir: Path, max_compare: int, max_years: float, not_found: Responses,
+               invalid: Responses) -> None:  # fmt: skip
+    """Add the endpoints of this module to ``app``; ``not_found`` and ``invalid`` document the
+    404 and 422 answers as the rest of the API does."""
+    NOT_FOUND, INVALID = not_found, invalid  # noqa: N806 (named as in reesim.web.api)
 
     def done(run_id: str) -> Any:
         try:
             return cache.get(run_id)
         except InputError as exc:
-            raise HTTPException(404, _problems(exc)[0]["text"]) from None
+            raise HTTPException(404, str(exc.problems[0])) from None
 
     @app.get("/static/{folder}/{name}", include_in_schema=False)
     def static_file(folder: str, name: str) -> FileResponse:

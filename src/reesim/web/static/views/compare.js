@@ -56,18 +56,22 @@ const Compare = (() => {
     }
     let current = null;  // the ids compared, once the button was pressed
     async function redraw() { if (current) await draw(current, false); }
+    let latest = 0;  // choices changed quickly: only the answer to the last request is drawn
     async function draw(ids, withTable) {
+      const mine = ++latest;
       status.textContent = `Comparing ${ids.length} runs…`;
       out.setAttribute("aria-busy", "true");
       try {
         const q = new URLSearchParams({ids: ids.join(","), indicator: choice.indicator, place: choice.place, item: choice.item, stage: choice.stage});
         const [c, rowsTable] = await Promise.all([api(`/api/compare/series?${q}`), withTable ? api(`/api/compare?ids=${encodeURIComponent(ids.join(","))}`) : null]);
+        if (mine !== latest) return;
         await render(c, rowsTable);
         status.textContent = `Compared ${ids.length} runs.`;
       } catch (e) {
+        if (mine !== latest) return;
         status.textContent = "";
         out.replaceChildren(el("p", {class: "error"}, "Could not compare: " + e.message));
-      } finally { out.removeAttribute("aria-busy"); }
+      } finally { if (mine === latest) out.removeAttribute("aria-busy"); }
     }
     let indicatorsTable = null;
     async function render(c, rowsTable) {

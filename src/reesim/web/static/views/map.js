@@ -111,12 +111,16 @@ const WorldMap = (() => {
       month();
     }
 
+    let latest = 0;  // choices changed quickly: only the answer to the last request is drawn
     async function load() {
+      const mine = ++latest;
       status.textContent = "Loading the map…";
       chart.setAttribute("aria-busy", "true");
       try {
         const q = new URLSearchParams({indicator: choice.indicator, material: choice.material, element: choice.element});
-        data = await api(`/api/runs/${choice.run}/map?${q}`);
+        const answer = await api(`/api/runs/${choice.run}/map?${q}`);
+        if (mine !== latest) return;
+        data = answer;
         if (elements.options.length === 1) data.elements.slice(1).forEach(e => elements.append(el("option", {value: e}, e)));
         elements.value = choice.element;
         slider.max = data.months.length - 1;
@@ -126,9 +130,10 @@ const WorldMap = (() => {
         status.textContent = `${data.scenario}: ${data.label} of ${choice.material}, ${choice.element === "all" ? "all elements" : choice.element}` +
           (data.central ? " (the central run of a Monte Carlo run)" : "") + ".";
       } catch (e) {
+        if (mine !== latest) return;
         status.textContent = "";
         chart.replaceChildren(el("p", {class: "error"}, "Could not draw the map: " + e.message));
-      } finally { chart.removeAttribute("aria-busy"); }
+      } finally { if (mine === latest) chart.removeAttribute("aria-busy"); }
     }
     await load();
   }
