@@ -11,8 +11,9 @@ from pathlib import Path
 
 
 @contextmanager
-def served(folder: Path) -> Iterator[int]:
-    """Serve the app with its store and outputs in ``folder``; yields the port, stops it after."""
+def served(folder: Path, warm: bool = False) -> Iterator[int]:
+    """Serve the app with its store and outputs in ``folder``; yields the port, stops it after.
+    With ``warm``, the compiled kernel is loaded first (compiled, if this machine never has)."""
     import uvicorn
 
     from reesim.web.api import create_app
@@ -20,7 +21,7 @@ def served(folder: Path) -> Iterator[int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    app = create_app(folder / "runs.duckdb", folder / "out")
+    app = create_app(folder / "runs.duckdb", folder / "out", warm_kernel=warm)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -28,6 +29,8 @@ def served(folder: Path) -> Iterator[int]:
         if srv.started:
             break
         time.sleep(0.05)
+    if warm:
+        assert app.state.jobs.fast.wait(900), "the compiled kernel did not load"
     try:
         yield port
     finally:

@@ -1,6 +1,7 @@
 """A run whose report fails is still stored: ``reesim run`` prints its headline, says the report
 failed and exits 1; ``runs list`` and ``runs show`` note the failure and how to write the report
-again; ``reesim report ID`` writes it and clears the note. A dashboard job is done, with the note."""
+again; ``reesim report ID`` writes it and clears the note. The dashboard answers a report it cannot
+write with the note."""
 
 from __future__ import annotations
 
@@ -79,20 +80,25 @@ def test_the_table_output_of_a_run_whose_report_fails_names_the_run(
 
 
 @pytest.mark.slow
-def test_a_dashboard_job_whose_report_fails_is_done_with_the_note(
+def test_a_dashboard_run_whose_report_fails_answers_with_the_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The dashboard stores its runs without a report and writes one when asked: a report that
+    fails answers 500 with the note, and the store keeps why."""
+    from fastapi.testclient import TestClient
+
     from reesim.store import Store
-    from reesim.web.jobs import JobManager
+    from reesim.web.api import create_app
 
     monkeypatch.setattr("reesim.store.runs.write_run_report", _broken_report)
-    jobs = JobManager(tmp_path / "runs.duckdb", tmp_path / "reports")
+    app_ = create_app(tmp_path / "runs.duckdb", tmp_path / "reports")
+    jobs = app_.state.jobs
     job = jobs.submit("baseline", "baseline", 1, None, 1.0)
     assert job is not None
     jobs.pool.shutdown(wait=True)
-    assert (job.status, job.report) == ("done", "")
-    assert job.error == (
-        "report failed (RuntimeError: the chart library fell over); "
-        f"`reesim report {job.run_id}` writes it again"
-    )
+    assert job.status == "done" and not job.error
+    with TestClient(app_, base_url="http://localhost") as client:
+        answer = client.get(f"/api/runs/{job.run_id}/report")
+    assert answer.status_code == 500
+    assert f"`reesim report {job.run_id}` writes it again" in answer.text
     assert Store(tmp_path / "runs.duckdb").get(job.run_id).report_error.startswith("RuntimeError")

@@ -30,7 +30,7 @@ def test_newcomer_path_from_library_to_comparison(server: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "1-library.png"), full_page=True)
         # baseline first, from the library
         page.click('[data-scenario=baseline] button:text-is("Run")')
-        page.wait_for_selector("#run-view svg.chart polyline", state="attached", timeout=120_000)
+        page.wait_for_selector("#run-view [data-chart=run][data-ready] svg", timeout=120_000)
         page.click("nav >> text=Scenarios")
         page.click("[data-scenario=april-2025] >> text=Open in editor")
         page.wait_for_selector("#validation .ok")
@@ -43,7 +43,7 @@ def test_newcomer_path_from_library_to_comparison(server: str) -> None:
         page.wait_for_selector("#validation .ok")
         page.screenshot(path=str(ARTIFACTS / "2-editor.png"), full_page=True)
         page.click("#run-button")
-        page.wait_for_selector("#run-view svg.chart polyline", state="attached", timeout=120_000)
+        page.wait_for_selector("#run-view [data-chart=run][data-ready] svg", timeout=120_000)
         shortfall = page.inner_text("#headline")
         page.screenshot(path=str(ARTIFACTS / "3-run.png"), full_page=True)
         page.click("nav >> text=Compare")
@@ -51,7 +51,7 @@ def test_newcomer_path_from_library_to_comparison(server: str) -> None:
         for box in page.query_selector_all("input[data-run]")[:2]:
             box.check()
         page.click("#compare-button")
-        page.wait_for_selector("#comparison svg.chart polyline", state="attached")
+        page.wait_for_selector("#compare-chart[data-ready] svg")
         table = page.inner_text("#comparison")
         page.screenshot(path=str(ARTIFACTS / "4-compare.png"), full_page=True)
         for view in ("Data", "Timeline"):

@@ -39,7 +39,7 @@ def serve(
         raise InputError(
             [Problem("--token", None, "--token", "token shorter than 8 characters", "use a longer one")]
         )
-    app = create_app(store, out_dir, token, host=host)
+    app = create_app(store, out_dir, token, host=host, warm_kernel=True)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={quote(token, safe='')}" if token else "")
     out.print(f"reesim dashboard at [bold]{escape(address)}[/bold] (Ctrl-C to stop)")

@@ -101,6 +101,7 @@ def run_batch(
     vary_parameters: bool = True,
     chunk_size: int | None = None,
     keep_series: int = KEEP_SERIES,
+    on_chunk: Callable[[xr.Dataset], None] | None = None,
 ) -> Batch:
     """Run ``ref`` (shipped name, path, resolved scenario or Scenario) ``runs`` times.
 
@@ -109,7 +110,8 @@ def run_batch(
     ``executor`` (serial, processes or dask) in chunks of ``chunk_size`` runs. Each chunk comes
     back as per-run headline figures (kept for every run) and, for the first ``keep_series``
     runs, their monthly series (for charts); so memory grows by a few kB per run, not by the
-    runs' series.
+    runs' series. ``on_chunk``, if given, receives each chunk's series as it is finished (the
+    dashboard draws bands of the runs done so far).
     """
     from reesim.scenarios import catalog
     from reesim.scenarios.convert import to_model
@@ -170,6 +172,8 @@ def run_batch(
                 found.append(done.figures)
                 if done.series is not None:
                     parts.append(done.series)
+                    if on_chunk:
+                        on_chunk(done.series)
                 done_runs += len(done.indices)
                 if progress:
                     progress(done_runs, runs)
@@ -185,8 +189,9 @@ def run_batch(
     )
     batch.kernel = chosen
     batch.full = central_result
-    batch.figures = figures
     batch.central_figures = run_figures(one)
+    # a single run's figures are the central run's: reduced once, not again by the headline
+    batch.figures = figures if figures is not None or runs > 1 else batch.central_figures
     return batch
 
 

@@ -50,7 +50,10 @@ def independence_month(s: xr.Dataset, stage: str | None = None) -> np.ndarray:
     prod, use = s["production_outside"], s["use_outside"]
     if stage is not None:
         prod, use = prod.sel(stage=[stage]), use.sel(stage=[stage])
-    ok = (prod >= use * (1 - 1e-9)).all("stage").values  # [R, T]
+    # plain arrays: both come from one Dataset, so xarray's alignment (most of the time) is not needed
+    made = prod.transpose("run", "month", "stage").values
+    used = use.transpose("run", "month", "stage").values
+    ok = (made >= used * (1 - 1e-9)).all(axis=2)  # [R, T]
     holds = np.flip(np.logical_and.accumulate(np.flip(ok, axis=1), axis=1), axis=1)
     return first_true(holds)
 

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,13 +104,20 @@ def execute(
     executor: str = "serial",
     workers: int | None = None,
     address: str | None = None,
+    report: bool = True,
+    kernel: str = "auto",
+    on_chunk: Callable[[xr.Dataset], None] | None = None,
 ) -> Done:
-    """Simulate ``ref``, store the run, write its report."""
+    """Simulate ``ref``, store the run and (unless ``report`` is false) write its report.
+
+    The dashboard stores runs without a report (its page draws the charts itself, and the report's
+    charts take most of a single run's time) and writes the report when it is asked for."""
     ds = dataset or load_dataset()
     base = baseline or build_baseline(ds)
     batch = run_batch(ref, runs=runs, seed=seed, horizon_years=horizon_years, dataset=ds, baseline=base,
                       progress=progress, executor=executor, workers=workers, address=address,
-                      keep_series=runs if full else KEEP_SERIES)  # fmt: skip
+                      keep_series=runs if full else KEEP_SERIES, kernel=kernel,
+                      on_chunk=on_chunk)  # fmt: skip
     head = batch.headline(first_measure(batch.scenario))
     run_id = new_id()
     record = RunRecord(
@@ -128,15 +136,8 @@ def execute(
     if full and batch.full is not None:
         tables |= {f"full_{k}": v for k, v in to_tables(batch.full).items()}
     store.save(record, tables)
-    try:
-        with REPORT_LOCK:  # matplotlib's pyplot is not thread-safe (the dashboard runs jobs in threads)
-            report = write_run_report(batch, head, ds, run_id, out_dir)
-    except Exception as exc:  # a bug in the report must not lose the run: it is stored, and noted
-        error = report_failure(exc)
-        store.set_report(run_id, "", error)
-        return Done(dataclasses.replace(record, report_error=error), batch, head, Path())
-    store.set_report(run_id, str(report))
-    return Done(dataclasses.replace(record, report=str(report)), batch, head, report)
+    done = Done(record, batch, head, Path())
+    return with_report(done, ds, out_dir, store) if report else done
 
 
 def report_failure(exc: Exception) -> str:
@@ -195,5 +196,19 @@ def rebuild(store: Store, run_id: str, ds: Dataset | None = None) -> Done:
 
 def write_report(done: Done, ds: Dataset, out_dir: Path) -> Path:
     """(Re)write the report of a stored run."""
-    with REPORT_LOCK:
+    with REPORT_LOCK:  # matplotlib's pyplot is not thread-safe (the dashboard runs jobs in threads)
         return write_run_report(done.batch, done.headline, ds, done.record.id, out_dir)
+
+
+def with_report(done: Done, ds: Dataset, out_dir: Path, store: Store) -> Done:
+    """Write the report of a stored run and record where it is: the run with its report. A
+    report that fails does not lose the run: the store keeps why (``report_error``)."""
+    try:
+        report = write_report(done, ds, out_dir)
+    except Exception as exc:  # a bug in the report must not lose the run: it is stored, and noted
+        error = report_failure(exc)
+        store.set_report(done.record.id, "", error)
+        return dataclasses.replace(done, record=dataclasses.replace(done.record, report_error=error))
+    store.set_report(done.record.id, str(report))
+    record = dataclasses.replace(done.record, report=str(report), report_error="")
+    return dataclasses.replace(done, record=record, report=report)

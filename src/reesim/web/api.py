@@ -17,6 +17,7 @@ may extend shipped scenarios only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -213,14 +214,25 @@ def _bad_scenario(loc: tuple[str, ...], exc: InputError) -> HTTPException:
 
 def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), token: str | None = None,
                limits: Limits | None = None, job_workers: int = 1,
-               host: str = "127.0.0.1") -> FastAPI:  # fmt: skip
+               host: str = "127.0.0.1", warm_kernel: bool = False) -> FastAPI:  # fmt: skip
     """The dashboard app; runs go to the results store at ``store_path``. ``host`` is the address
-    the server is bound to: it decides which Host headers are answered (see :mod:`reesim.web.guard`)."""
+    the server is bound to: it decides which Host headers are answered (see :mod:`reesim.web.guard`).
+    With ``warm_kernel`` the compiled kernel is loaded in the background (see :mod:`reesim.web.jobs`)."""
     from reesim.dataset import load_dataset
+    from reesim.model.baseline import build_baseline
     from reesim.store import Store
+    from reesim.web.routes import add_routes
+    from reesim.web.worldmap import Simulations
 
     limits = limits or Limits()
-    jobs = JobManager(store_path, out_dir, workers=job_workers, max_active=limits.max_jobs)
+    ds = load_dataset()
+    base = build_baseline(ds)
+    store = Store(store_path)
+    cache = RunCache(store, ds)
+    jobs = JobManager(store_path, out_dir, workers=job_workers, max_active=limits.max_jobs, dataset=ds,
+                      baseline=base, on_done=cache.put)  # fmt: skip
+    if warm_kernel:
+        jobs.warm()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -230,9 +242,6 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     app = FastAPI(
         title="reesim dashboard", version="1", description=__doc__, lifespan=lifespan, responses=GUARDED
     )
-    ds = load_dataset()
-    store = Store(store_path)
-    cache = RunCache(store, ds)
     app.state.jobs = jobs
     app.state.runs = cache
     user_dir = store.path.parent / "scenarios"  # scenarios saved from the editor
@@ -276,7 +285,14 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
-        return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
+        """The page; with a token, its scripts and styles are asked for with it (they pass the guard too)."""
+        from urllib.parse import quote
+
+        html = (STATIC / "index.html").read_text(encoding="utf-8")
+        if token is not None:
+            given = quote(token, safe="")  # the request passed the guard: it carried this token
+            html = re.sub(r'((?:src|href)="static/[^"?]+)"', rf'\1?token={given}"', html)
+        return HTMLResponse(html)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
@@ -288,6 +304,10 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         if name not in {"app.js", "app.css"} or not path.exists():
             raise HTTPException(404, "no such file")
         return FileResponse(path)
+
+    sims = Simulations(ds, base)
+    add_routes(app, STATIC, store, cache, sims, jobs, out_dir, limits.max_compare, limits.max_years,
+               not_found=NOT_FOUND, invalid=INVALID)  # fmt: skip
 
     @app.get("/api/scenarios")
     def scenarios() -> list[dict[str, Any]]:

@@ -49,6 +49,14 @@ class RunCache:
         self._runs: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
 
+    def put(self, done: Any) -> None:
+        """Keep a run just stored (a :class:`~reesim.store.runs.Done`), so its page needs no read."""
+        with self._lock:
+            self._runs[done.record.id] = done
+            self._runs.move_to_end(done.record.id)
+            while len(self._runs) > self.keep:
+                self._runs.popitem(last=False)
+
     def get(self, run_id: str) -> Any:
         """The stored run ``run_id`` (an id or unique prefix) as a :class:`~reesim.store.runs.Done`;
         InputError if there is no such run or its files are damaged."""
