@@ -9,7 +9,6 @@ schema; refusals are ``{"detail": ...}`` as everywhere in the API.
 from __future__ import annotations
 
 import html
-
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
