@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,12 @@ from reesim.dataset import Dataset, bundled_data_dir, load_dataset
 settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("REESIM_HYPOTHESIS", "repeatable"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Runs stored by tests go to a store of this session, never to the user's own store."""
+    if "REESIM_STORE" not in os.environ:
+        os.environ["REESIM_STORE"] = str(Path(tempfile.mkdtemp(prefix="reesim-tests-")) / "runs.duckdb")
 
 
 @pytest.fixture(scope="session")
