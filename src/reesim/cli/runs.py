@@ -88,6 +88,10 @@ def run(
 
         hint = did_you_mean(executor, EXECUTORS)
         raise InputError([Problem("--executor", None, "--executor", f"unknown executor {executor!r}", hint)])
+    if executor == "dask":
+        from reesim.extras import require
+
+        require("distributed")
     output_folder(out_dir)
     done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full,
                          executor=executor, workers=workers, address=address)  # fmt: skip
