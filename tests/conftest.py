@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,19 @@ from reesim.dataset import Dataset, bundled_data_dir, load_dataset
 settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("REESIM_HYPOTHESIS", "repeatable"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Parsed datasets are cached in a folder of the session's, not the user's cache folder."""
+    before = os.environ.get("REESIM_CACHE_DIR")
+    folder = tmp_path_factory.mktemp("cache")
+    os.environ["REESIM_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["REESIM_CACHE_DIR"]
+    else:
+        os.environ["REESIM_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

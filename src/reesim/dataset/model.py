@@ -112,13 +112,20 @@ def read_dataset(data_dir: Path | None = None) -> tuple[Dataset, list[Problem]]:
     """Parse every table in ``data_dir`` (default: the bundled data); return it with all problems.
 
     Never raises for bad data rows: each defect is a :class:`Problem`. Raises
-    :class:`InputError` only if the schema itself cannot be read.
+    :class:`InputError` only if the schema itself cannot be read. A folder whose files were
+    parsed before (same bytes) is read from :mod:`reesim.dataset.cache`.
     """
+    from reesim.dataset.cache import cached_read
+
     root = data_dir if data_dir is not None else bundled_data_dir()
     if not root.is_dir():
         raise InputError(
             [Problem(str(root), None, None, "is not a folder", "give the folder holding the CSV tables")]
         )
+    return cached_read(root, _display_name(root / "x"), lambda: _parse(root))
+
+
+def _parse(root: Path) -> tuple[Dataset, list[Problem]]:
     schema = load_schema(root / "schema")
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
