@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,9 +35,6 @@ class Done:
     headline: Headline
     report: Path
 
-
-#: Serialises report writing between threads.
-REPORT_LOCK = threading.Lock()
 
 #: Above this many runs the store keeps P10/P50/P90 series instead of every run (unless --full);
 #: above :data:`reesim.engine.batch.KEEP_SERIES` runs those quantiles are of the first runs only
@@ -126,11 +122,9 @@ def execute(
     tables |= {f"central_{k}": v for k, v in to_tables(batch.central).items()}
     if full and batch.full is not None:
         tables |= {f"full_{k}": v for k, v in to_tables(batch.full).items()}
-    store.save(record, tables)
-    with REPORT_LOCK:  # matplotlib's pyplot is not thread-safe (the dashboard runs jobs in threads)
-        report = write_run_report(batch, head, ds, run_id, out_dir)
-    store.set_report(run_id, str(report))
-    return Done(dataclasses.replace(record, report=str(report)), batch, head, report)
+    # the report is written once the tables are, and recorded by the same insert as the run
+    record = store.save(record, tables, report=lambda: write_run_report(batch, head, ds, run_id, out_dir))
+    return Done(record, batch, head, Path(record.report))
 
 
 def _dataset_from(store: Store, run_id: str, prefix: str) -> xr.Dataset:
@@ -175,5 +169,4 @@ def rebuild(store: Store, run_id: str, ds: Dataset | None = None) -> Done:
 
 def write_report(done: Done, ds: Dataset, out_dir: Path) -> Path:
     """(Re)write the report of a stored run."""
-    with REPORT_LOCK:
-        return write_run_report(done.batch, done.headline, ds, done.record.id, out_dir)
+    return write_run_report(done.batch, done.headline, ds, done.record.id, out_dir)
