@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reesim.results.central import STATEMENT, margin_text, value_text
 from reesim.results.headline import Headline, Row, Spread
+from reesim.results.labels import product_name
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222;line-height:1.45;
@@ -60,7 +61,7 @@ def first_text(head: Headline, spread: Spread) -> str:
 def cells(head: Headline, row: Row) -> list[str]:
     """The table cells of one row, as text."""
     products = ", ".join(
-        f"{number_text(v)} {k.replace('_', ' ')}" for k, v in row.not_built.items() if v.p90 > 0.5
+        f"{number_text(v)} {product_name(k)}" for k, v in row.not_built.items() if v.p90 > 0.5
     )
     return [
         row.place,

@@ -12,6 +12,7 @@ import numpy as np
 import xarray as xr
 
 from reesim.report.svgplot import CHAR_W, Figure, Panel, month_ticks
+from reesim.results.labels import product_name
 from reesim.results.series import MAGNETS
 
 COLOURS = {
@@ -320,14 +321,13 @@ def projects(central: xr.Dataset, nameplates: dict[str, float]) -> Figure:
     return Figure("Output of each project over its nameplate", [p], panel_height=240, legend=legend)
 
 
-def not_built(s: xr.Dataset, product_names: dict[str, str] | None = None) -> Figure:
+def not_built(s: xr.Dataset) -> Figure:
     """End products not built for lack of magnets over the horizon, per place (P50, P10-P90)."""
     products = [str(p) for p in s["product"].values] if "product" in s.coords else []
-    names = product_names or {}
     panels = []
     for product in products:
         p = Panel(
-            title=names.get(product, product.replace("_", " ")),
+            title=product_name(product),
             xticks=[(float(i), place) for i, place in enumerate(PLACES_SHOWN)],
             xlim=(-0.6, len(PLACES_SHOWN) - 0.4),
         )
