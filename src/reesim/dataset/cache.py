@@ -13,7 +13,6 @@ tables, so changing one cannot change another's.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
@@ -21,15 +20,11 @@ import platform
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TypeGuard, TypeVar
 
-if TYPE_CHECKING:
-    from reesim.dataset.model import Dataset
-    from reesim.errors import Problem
+T = TypeVar("T")
 
-Parsed = tuple["Dataset", list["Problem"]]
-
-_MEMORY: dict[str, Parsed] = {}
+_MEMORY: dict[str, Any] = {}
 #: How many parsed datasets the cache folder keeps (the most recently written).
 KEEP = 8
 
@@ -62,45 +57,49 @@ def content_key(root: Path, shown: str) -> str:
     return digest.hexdigest()
 
 
-def _copy(parsed: Parsed) -> Parsed:
-    dataset, problems = parsed
-    tables = {name: frame.copy() for name, frame in dataset.tables.items()}
-    return dataclasses.replace(dataset, tables=tables), list(problems)
+def cached_read(
+    root: Path,
+    shown: str,
+    parse: Callable[[], T],
+    fresh: Callable[[T], T],
+    valid: Callable[[object], TypeGuard[T]],
+) -> T:
+    """``parse()`` of the folder ``root``, or what it gave before for the same content.
 
-
-def cached_read(root: Path, shown: str, parse: Callable[[], Parsed]) -> Parsed:
-    """``parse()`` of the folder ``root``, or what it gave before for the same content."""
+    ``fresh`` makes a caller's own copy of a kept result; ``valid`` tells whether what a cache
+    file holds is such a result (anything else is parsed afresh)."""
     try:
         key = content_key(root, shown)
     except OSError:
         return parse()
     if key in _MEMORY:
-        return _copy(_MEMORY[key])
+        kept: T = _MEMORY[key]
+        return fresh(kept)
     folder = cache_dir()
-    parsed = _load(folder / f"{key}.pickle") if folder else None
-    if parsed is None:
+    found = _load(folder / f"{key}.pickle") if folder else None
+    parsed: T
+    if found is not None and valid(found):
+        parsed = found
+    else:
         parsed = parse()
         if folder:
             _save(folder, f"{key}.pickle", parsed)
     _MEMORY[key] = parsed
-    return _copy(parsed)
+    return fresh(parsed)
 
 
-def _load(path: Path) -> Parsed | None:
-    from reesim.dataset.model import Dataset
-
+def _load(path: Path) -> object | None:
     try:
         with path.open("rb") as f:
-            found = pickle.load(f)
+            found: object = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], Dataset):
-        return found[0], list(found[1])
-    return None
+    return found
 
 
-def _save(folder: Path, name: str, parsed: Parsed) -> None:
-    """Write atomically (a temporary file renamed), so a reader never sees half a file."""
+def _save(folder: Path, name: str, parsed: object) -> None:
+    """Write atomically (a temporary file renamed), so a reader never sees half a file; keep
+    the :data:`KEEP` most recent."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")

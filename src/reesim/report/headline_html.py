@@ -15,7 +15,7 @@ body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#22
 padding:0 1rem}
 table{border-collapse:collapse;margin:1rem 0;font-size:.85rem}
 td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-td.n{text-align:right;white-space:nowrap}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem}
+td.n{text-align:right;white-space:nowrap}.range{color:#666;font-size:.8rem}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem}
 .muted{color:#666;font-size:.85rem}li{overflow-wrap:anywhere}figure{margin:1rem 0}
 figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:.85rem}
 .short{color:#c0392b;font-weight:600}.guide{background:#f5f7fa;padding:.6rem 1rem;font-size:.85rem}
@@ -83,6 +83,14 @@ COLUMNS = (
 )  # fmt: skip
 
 
+def _figure_cell(text: str) -> str:
+    """A figure and, on a line of its own, its range: "839 (82-2,634)" as two lines, so that a
+    table of ranges fits the page."""
+    mid, sep, spread = text.partition(" (")
+    shown = html.escape(mid)
+    return f'{shown}<br><span class="range">({html.escape(spread)}</span>' if sep else shown
+
+
 def headline_table(head: Headline, max_element_rows: int = 4) -> str:
     """Magnet rows for every place, then its worst-hit elements."""
     rows = []
@@ -92,9 +100,9 @@ def headline_table(head: Headline, max_element_rows: int = 4) -> str:
         for row in [r for r in own if r.item == "magnets"] + elements[:max_element_rows]:
             texts = cells(head, row)
             short = ' class="short"' if row.peak_shortfall.p50 > 0.005 else ""
-            tds = "".join(
-                f'<td class="n">{html.escape(t)}</td>'
-                if i >= 3
+            tds = "".join(  # a figure on one line, its P10-P90 range below; products not built wrap
+                f'<td class="n">{_figure_cell(t)}</td>'
+                if 3 <= i < len(texts) - 1
                 else f"<td{short if i == 2 else ''}>{html.escape(t)}</td>"
                 for i, t in enumerate(texts)
             )
