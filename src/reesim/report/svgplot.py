@@ -86,7 +86,8 @@ class Frame:
     top: float
     width: float
     height: float
-    uid: str
+    #: the id of the figure's hatch pattern
+    hatch: str
 
 
 @dataclass
@@ -159,7 +160,7 @@ class Panel:
         self._extent([x0, x1], [y - height / 2, y + height / 2])
 
         def draw(f: Frame) -> str:
-            fill = f"url(#{f.uid}-hatch)" if hatched else colour
+            fill = f"url(#{f.hatch})" if hatched else colour
             extra = ' stroke="#999"' if hatched else ""
             return _rect(f.px(x0), f.py(y - height / 2), f.px(x1), f.py(y + height / 2), fill, extra)
 
@@ -203,8 +204,8 @@ class Panel:
             y1 += (y1 - y0) * 0.05
         return x0, (x1 if x1 > x0 else x0 + 1.0), y0, y1
 
-    def svg(self, left: float, top: float, width: float, height: float, uid: str) -> str:
-        """The panel drawn into the box (pixels) of the figure."""
+    def svg(self, left: float, top: float, width: float, height: float, uid: str, hatch: str = "") -> str:
+        """The panel drawn into the box (pixels) of the figure; ``hatch`` is the id of its hatch pattern."""
         x0, x1, y0, y1 = self._limits()
         pw, ph = width - self.left - RIGHT, height - TOP - BOTTOM
         ox, oy = left + self.left, top + TOP
@@ -245,7 +246,7 @@ class Panel:
                 f'<text transform="translate({_n(left + 12)} {_n(cy)}) rotate(-90)" '
                 f'text-anchor="middle">{_e(self.ylabel)}</text>'
             )
-        frame = Frame(px, py, ox, oy, pw, ph, uid)
+        frame = Frame(px, py, ox, oy, pw, ph, hatch)
         body = [draw(frame) for draw in self._draw]
         clip = f"{uid}-clip"
         out.append(
@@ -347,7 +348,8 @@ class Figure:
                 x += 34 + CHAR_W * len(label)
         for i, panel in enumerate(self.panels):
             r, c = divmod(i, cols)
-            out.append(panel.svg(c * pw, head + r * self.panel_height, pw, self.panel_height, f"{uid}-{i}"))
+            box = (c * pw, head + r * self.panel_height, pw, self.panel_height)
+            out.append(panel.svg(*box, uid=f"{uid}-{i}", hatch=f"{uid}-hatch"))
         out.append("</svg>")
         return "".join(out)
 
