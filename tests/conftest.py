@@ -10,7 +10,7 @@ import csv
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,19 @@ def pytest_configure(config: pytest.Config) -> None:
     """Runs stored by tests go to a store of this session, never to the user's own store."""
     if "REESIM_STORE" not in os.environ:
         os.environ["REESIM_STORE"] = str(Path(tempfile.mkdtemp(prefix="reesim-tests-")) / "runs.duckdb")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Parsed datasets are cached in a folder of the session's, not the user's cache folder."""
+    before = os.environ.get("REESIM_CACHE_DIR")
+    folder = tmp_path_factory.mktemp("cache")
+    os.environ["REESIM_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["REESIM_CACHE_DIR"]
+    else:
+        os.environ["REESIM_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

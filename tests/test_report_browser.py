@@ -31,7 +31,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_chart_is_drawn_without_errors(report: Path) -> None:
     requests: list[str] = []
-    with browser_page() as (page, errors):
+    with browser_page(width=1280) as (page, errors):
         page.on("request", lambda r: requests.append(r.url))
         page.goto(report.as_uri())
         charts = page.query_selector_all("figure.chart")
@@ -43,6 +43,7 @@ def test_every_chart_is_drawn_without_errors(report: Path) -> None:
             })"""
         )
         title = page.title()
+        page_width = page.evaluate("document.documentElement.scrollWidth")
     assert len(charts) == 9
     assert {d[0] for d in drawn} == {f"chart-{n}" for n in (
         "timeline", "magnets", "elements", "flows", "race", "stockpiles", "prices", "projects",
@@ -53,6 +54,7 @@ def test_every_chart_is_drawn_without_errors(report: Path) -> None:
     assert errors == []
     assert all(u.startswith("file:") for u in requests), "the report must not load anything from the network"
     assert "race" in title.lower()
+    assert page_width <= 1280, "the report must fit a window 1,280 pixels wide"
 
 
 def test_report_is_self_contained_and_explains_itself(report: Path) -> None:

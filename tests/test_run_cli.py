@@ -35,11 +35,11 @@ def test_run_json_stores_and_reports(env: Path) -> None:
     assert payload["scenario"] == "full-embargo" and payload["seed"] == 5
     report = Path(payload["report"])
     assert report.exists() and report.stat().st_size > 50_000
-    pngs = sorted(p.name for p in (report.parent / f"{report.stem}-charts").glob("*.png"))
+    files = sorted(p.name for p in (report.parent / f"{report.stem}-charts").glob("*.svg"))
     # full-embargo runs a capacity project (the Lynas heavy circuit): its report has the projects chart
     charts = ("timeline", "magnets", "elements", "flows", "race", "stockpiles", "prices", "not_built",
               "projects")  # fmt: skip
-    assert pngs == sorted(f"{c}.png" for c in charts)
+    assert files == sorted(f"{c}.svg" for c in charts)
     usa = next(r for r in payload["indicators"]["rows"] if r["place"] == "USA" and r["item"] == "magnets")
     assert usa["peak_shortfall"]["p50"] > 0.5
     listed = invoke("runs", "list")

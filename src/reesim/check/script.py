@@ -22,6 +22,9 @@ CONVERSION = "t2s"
 
 def _table_files() -> list[Path]:
     """The dictionary files of :data:`CONVERSION`, phrases before characters, as OpenCC orders them."""
+    from reesim.extras import require
+
+    require("check")
     root = Path(str(resources.files("opencc")))
     config = json.loads((root / "config" / f"{CONVERSION}.json").read_text(encoding="utf-8"))
     files: list[Path] = []

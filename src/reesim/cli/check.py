@@ -43,6 +43,9 @@ def check(
     ] = Path("reports"),
 ) -> None:
     """Find the claims reesim can judge in an article, check them, and draft a scenario."""
+    from reesim.extras import require
+
+    require("check")
     from reesim.check.dates import ArticleDate, dateline, parse_option
     from reesim.check.draft import draft
     from reesim.check.extract import extract, language, normalise

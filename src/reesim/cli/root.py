@@ -11,6 +11,7 @@ fast.
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 from enum import StrEnum
@@ -316,6 +317,22 @@ register_check(app)
 register_serve(app)
 
 
+#: Allocations between two collections of the youngest generation (Python's default: 700); the
+#: older generations keep their defaults, so a long command (the dashboard) still collects them.
+GC_THRESHOLD = (20_000, 10, 10)
+
+
 def main() -> None:
-    """Entry point of the ``reesim`` script and of ``python -m reesim``."""
-    app(prog_name="reesim")
+    """Entry point of the ``reesim`` script and of ``python -m reesim``.
+
+    A command keeps many long-lived objects (libraries, tables, the scenario's model) that
+    Python's cyclic garbage collector would scan again and again while the command runs and once
+    more at exit: about a sixth of a warm single run. It collects less often here, and the
+    objects left when the command ends are frozen (no longer scanned) before the interpreter
+    exits. Memory is still freed as usual, by reference counts.
+    """
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        app(prog_name="reesim")
+    finally:
+        gc.freeze()

@@ -1,5 +1,5 @@
 """Run commands: ``reesim run``, ``reesim compare``, ``reesim runs list|show|delete|export`` and
-``reesim report``. Every run is stored (DuckDB + Parquet) and reported (HTML + PNG)."""
+``reesim report``. Every run is stored (DuckDB + Parquet) and reported (HTML with SVG charts)."""
 
 from __future__ import annotations
 
@@ -51,11 +51,9 @@ def _headline_grid(done: Any, title: str) -> Grid:
 def element_names() -> dict[str, str]:
     """Element symbols to "europium (Eu)": a symbol beside a place (Eu beside the EU) misleads."""
     from reesim.dataset import load_dataset
+    from reesim.report.run_report import element_names as names_in
 
-    elements = load_dataset().elements
-    return {
-        str(s): f"{str(n).lower()} ({s})" for s, n in zip(elements["symbol"], elements["name"], strict=True)
-    }
+    return names_in(load_dataset())
 
 
 def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> Any:
@@ -90,6 +88,10 @@ def run(
 
         hint = did_you_mean(executor, EXECUTORS)
         raise InputError([Problem("--executor", None, "--executor", f"unknown executor {executor!r}", hint)])
+    if executor == "dask":
+        from reesim.extras import require
+
+        require("distributed")
     output_folder(out_dir)
     done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full,
                          executor=executor, workers=workers, address=address)  # fmt: skip

@@ -29,6 +29,9 @@ def serve(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for reports.")] = Path("reports"),
 ) -> None:
     """Start the dashboard. Binding beyond this machine requires a token (printed if generated)."""
+    from reesim.extras import require
+
+    require("dashboard")
     import uvicorn
 
     from reesim.web.api import create_app

@@ -9,10 +9,12 @@ later, in the model's compile step.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TypeGuard
 
 import pandas as pd
 
@@ -112,13 +114,32 @@ def read_dataset(data_dir: Path | None = None) -> tuple[Dataset, list[Problem]]:
     """Parse every table in ``data_dir`` (default: the bundled data); return it with all problems.
 
     Never raises for bad data rows: each defect is a :class:`Problem`. Raises
-    :class:`InputError` only if the schema itself cannot be read.
+    :class:`InputError` only if the schema itself cannot be read. A folder whose files were
+    parsed before (same bytes) is read from :mod:`reesim.dataset.cache`.
     """
+    from reesim.dataset.cache import cached_read
+
     root = data_dir if data_dir is not None else bundled_data_dir()
     if not root.is_dir():
         raise InputError(
             [Problem(str(root), None, None, "is not a folder", "give the folder holding the CSV tables")]
         )
+    return cached_read(root, _display_name(root / "x"), lambda: _parse(root), _fresh, _is_parsed)
+
+
+def _fresh(parsed: tuple[Dataset, list[Problem]]) -> tuple[Dataset, list[Problem]]:
+    """A caller's own copy of a cached dataset: its tables copied, so changing one cannot
+    change another caller's."""
+    dataset, problems = parsed
+    tables = {name: frame.copy() for name, frame in dataset.tables.items()}
+    return dataclasses.replace(dataset, tables=tables), list(problems)
+
+
+def _is_parsed(found: object) -> TypeGuard[tuple[Dataset, list[Problem]]]:
+    return isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], Dataset)
+
+
+def _parse(root: Path) -> tuple[Dataset, list[Problem]]:
     schema = load_schema(root / "schema")
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}

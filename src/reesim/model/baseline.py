@@ -37,6 +37,7 @@ reproduces the base year exactly; the tests check it.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -242,8 +243,26 @@ def magnet_grades(ds: Dataset, dims: Dims) -> Array:
     return out
 
 
+#: The last dataset calibrated with its default dims, and its base year: the scenario's projects,
+#: their costs and the run each ask for the base year of the same dataset object.
+_LAST: list[tuple[weakref.ref[Dataset], Baseline]] = []
+
+
 def build_baseline(ds: Dataset, dims: Dims | None = None) -> Baseline:
-    """Calibrate the balanced base year from the dataset (see the module docstring)."""
+    """Calibrate the balanced base year from the dataset (see the module docstring).
+
+    Asked again for the same dataset object (and default dims), the base year is not calibrated
+    again: the same :class:`Baseline` is returned.
+    """
+    if dims is None and _LAST and _LAST[0][0]() is ds:
+        return _LAST[0][1]
+    built = _calibrate(ds, dims)
+    if dims is None:
+        _LAST[:] = [(weakref.ref(ds), built)]
+    return built
+
+
+def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
     dims = dims or Dims.from_dataset(ds)
     n, e = dims.n_nodes, dims.n_elements
     heavy = heavy_circuit(ds, dims)

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from reesim.results.central import STATEMENT, margin_text, value_text
 from reesim.results.headline import Headline, Row, Spread
+from reesim.results.labels import product_name
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222;line-height:1.45;
 padding:0 1rem}
 table{border-collapse:collapse;margin:1rem 0;font-size:.85rem}
 td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-td.n{text-align:right;white-space:nowrap}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem}
+td.n{text-align:right;white-space:nowrap}.range{color:#666;font-size:.8rem}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem}
 .muted{color:#666;font-size:.85rem}li{overflow-wrap:anywhere}figure{margin:1rem 0}
 figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:.85rem}
 .short{color:#c0392b;font-weight:600}.guide{background:#f5f7fa;padding:.6rem 1rem;font-size:.85rem}
@@ -60,7 +61,7 @@ def first_text(head: Headline, spread: Spread) -> str:
 def cells(head: Headline, row: Row) -> list[str]:
     """The table cells of one row, as text."""
     products = ", ".join(
-        f"{number_text(v)} {k.replace('_', ' ')}" for k, v in row.not_built.items() if v.p90 > 0.5
+        f"{number_text(v)} {product_name(k)}" for k, v in row.not_built.items() if v.p90 > 0.5
     )
     return [
         row.place,
@@ -82,6 +83,14 @@ COLUMNS = (
 )  # fmt: skip
 
 
+def _figure_cell(text: str) -> str:
+    """A figure and, on a line of its own, its range: "839 (82-2,634)" as two lines, so that a
+    table of ranges fits the page."""
+    mid, sep, spread = text.partition(" (")
+    shown = html.escape(mid)
+    return f'{shown}<br><span class="range">({html.escape(spread)}</span>' if sep else shown
+
+
 def headline_table(head: Headline, max_element_rows: int = 4) -> str:
     """Magnet rows for every place, then its worst-hit elements."""
     rows = []
@@ -91,9 +100,9 @@ def headline_table(head: Headline, max_element_rows: int = 4) -> str:
         for row in [r for r in own if r.item == "magnets"] + elements[:max_element_rows]:
             texts = cells(head, row)
             short = ' class="short"' if row.peak_shortfall.p50 > 0.005 else ""
-            tds = "".join(
-                f'<td class="n">{html.escape(t)}</td>'
-                if i >= 3
+            tds = "".join(  # a figure on one line, its P10-P90 range below; products not built wrap
+                f'<td class="n">{_figure_cell(t)}</td>'
+                if 3 <= i < len(texts) - 1
                 else f"<td{short if i == 2 else ''}>{html.escape(t)}</td>"
                 for i, t in enumerate(texts)
             )

@@ -1,18 +1,18 @@
-"""The report of one run: a self-contained HTML file a newcomer can read, and PNGs of its charts.
+"""The report of one run: a self-contained HTML file a newcomer can read, and SVGs of its charts.
 
 Sections: what the scenario is (in words, and its instruments as a timeline); the headline
 table with a guide to reading it; magnets and controlled elements per place; where material
 flows; the race of capacity outside China against demand; stockpiles; prices; the projects'
 fates and what price floors cost; end products not built; and the sources and assumptions
-behind the numbers. Charts are inline SVG (no scripts, no network), and each is also written
-as PNG beside the report.
+behind the numbers. Charts are inline SVG written by :mod:`reesim.report.run_charts` (no
+scripts, no network, no plotting library: the whole report takes a fraction of a second), and
+each is also written as an SVG file beside the report, for slides and documents.
 """
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -20,8 +20,9 @@ from reesim import __version__
 from reesim.dataset.model import Dataset
 from reesim.engine.batch import Batch
 from reesim.model.scenario import CapacityProject, ExportControl
-from reesim.report import charts
+from reesim.report import run_charts as charts
 from reesim.report.headline_html import STYLE, central_note, headline_table, reading_guide
+from reesim.report.svgplot import Figure
 from reesim.results.headline import Headline
 from reesim.results.projects import fates, floor_cost_by_year
 from reesim.scenarios.spec import CapacityProjectSpec, ExportBanSpec, ExportControlSpec
@@ -73,10 +74,17 @@ def _plus_months(month: str, months: float) -> str:
     return f"{k // 12:04d}-{k % 12 + 1:02d}"
 
 
-def _figure(name: str, fig: Any, caption: str, png_dir: Path) -> str:
-    charts.png(fig, png_dir / f"{name}.png")
-    return (f'<figure class="chart" id="chart-{name}">{charts.svg(fig)}'
-            f"<figcaption>{caption}</figcaption></figure>")  # fmt: skip
+def element_names(ds: Dataset) -> dict[str, str]:
+    """Element symbols to "europium (Eu)": a symbol beside a place (Eu beside the EU) misleads."""
+    table = ds.elements
+    return {str(s): f"{str(n).lower()} ({s})" for s, n in zip(table["symbol"], table["name"], strict=True)}
+
+
+def _figure(name: str, fig: Figure, caption: str, chart_dir: Path) -> str:
+    """The chart inline in a captioned figure; also written to ``chart_dir/<name>.svg``."""
+    drawn = fig.svg(f"c-{name}")
+    (chart_dir / f"{name}.svg").write_text(drawn, encoding="utf-8")
+    return f'<figure class="chart" id="chart-{name}">{drawn}<figcaption>{caption}</figcaption></figure>'
 
 
 def _sources(batch: Batch, ds: Dataset) -> str:
@@ -109,7 +117,7 @@ def _sources(batch: Batch, ds: Dataset) -> str:
     )
 
 
-def _projects(batch: Batch, png_dir: Path) -> str:
+def _projects(batch: Batch, chart_dir: Path) -> str:
     """The projects' fates, a chart of their output and what the price floors cost (central run)."""
     central = batch.central
     if "project_output" not in central or central.sizes.get("project", 0) == 0:
@@ -148,15 +156,15 @@ def _projects(batch: Batch, png_dir: Path) -> str:
             "projects",
             charts.projects(central, plates),
             "Output of each project over its nameplate (central run).",
-            png_dir,
+            chart_dir,
         )
         + floor_html
     )
 
 
-def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_dir: Path) -> str:
-    """The report as HTML; chart PNGs are written to ``png_dir``."""
-    png_dir.mkdir(parents=True, exist_ok=True)
+def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, chart_dir: Path) -> str:
+    """The report as HTML; chart SVGs are written to ``chart_dir``."""
+    chart_dir.mkdir(parents=True, exist_ok=True)
     s = batch.series
     title = batch.resolved.title if batch.resolved and batch.resolved.title else batch.scenario.name
     description = batch.scenario.description or (batch.resolved.description if batch.resolved else "")
@@ -185,7 +193,7 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
             "timeline",
             charts.timeline(timeline_bars(batch), months[0], months[-1]),
             "Each bar is one instrument of the scenario, from its start to its end (or the horizon).",
-            png_dir,
+            chart_dir,
         ),
         "<h2>Magnets</h2>",
         _figure(
@@ -193,14 +201,14 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
             charts.magnet_balance(s),
             "Final demand for magnets (their rare-earth content, t REO-equivalent per month), the part "
             "met, and the shortfall, per place.",
-            png_dir,
+            chart_dir,
         ),
         "<h2>Controlled elements</h2>",
         _figure(
             "elements",
-            charts.element_shortfall(s, elements),
+            charts.element_shortfall(s, elements, element_names(ds)),
             "Share of each controlled element's final demand (all uses) that goes unmet.",
-            png_dir,
+            chart_dir,
         ),
         "<h2>Where material flows</h2>",
         _figure(
@@ -211,7 +219,7 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
             f"China's exports and imports. The first month against {worst} (the month of the deepest magnet "
             "shortfall outside China, or the last month). Oxide for uses other than magnets leaves at "
             "separation.",
-            png_dir,
+            chart_dir,
         ),
         "<h2>The race</h2>",
         _figure(
@@ -220,7 +228,7 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
             "Production outside China at each stage against what is used outside China at that stage. "
             "The chain outside China stands alone when every blue line is above the black one; dashed "
             "lines mark controls starting and suspensions ending.",
-            png_dir,
+            chart_dir,
         ),
         "<h2>Stockpiles</h2>",
         _figure(
@@ -230,23 +238,23 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
             "released to each place (t REO-equivalent per month): to its users in a shortage, from its own "
             "stockpiles or from allies' (the holder's stock falls, the ally receives), and scheduled "
             "releases into the holder's supply.",
-            png_dir,
+            chart_dir,
         ),
         "<h2>Prices</h2>",
         _figure(
             "prices",
             charts.prices(batch.central, s),
             "Prices relative to the base year, in China and outside China (central run).",
-            png_dir,
+            chart_dir,
         ),
-        _projects(batch, png_dir),
+        _projects(batch, chart_dir),
         "<h2>End products not built</h2>",
         _figure(
             "not_built",
             charts.not_built(s),
             "Units of end products that the magnet shortfall leaves unbuilt over the horizon, per place "
             "(sector shares and intensities from the dataset).",
-            png_dir,
+            chart_dir,
         ),
         _sources(batch, ds),
     ]
@@ -256,7 +264,7 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, png_
 
 
 def write_run_report(batch: Batch, head: Headline, ds: Dataset, run_id: str, out_dir: Path) -> Path:
-    """Write ``<scenario>-<run id>.html`` and its chart PNGs to ``out_dir``; return the HTML path."""
+    """Write ``<scenario>-<run id>.html`` and its chart SVGs to ``out_dir``; return the HTML path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{batch.scenario.name}-{run_id}"
     path = out_dir / f"{stem}.html"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,9 +37,6 @@ class Done:
     headline: Headline
     report: Path
 
-
-#: Serialises report writing between threads.
-REPORT_LOCK = threading.Lock()
 
 #: Above this many runs the store keeps P10/P50/P90 series instead of every run (unless --full);
 #: above :data:`reesim.engine.batch.KEEP_SERIES` runs those quantiles are of the first runs only
@@ -135,9 +131,25 @@ def execute(
     tables |= {f"central_{k}": v for k, v in to_tables(batch.central).items()}
     if full and batch.full is not None:
         tables |= {f"full_{k}": v for k, v in to_tables(batch.full).items()}
-    store.save(record, tables)
-    done = Done(record, batch, head, Path())
-    return with_report(done, ds, out_dir, store) if report else done
+    if not report:
+        store.save(record, tables)
+        return Done(record, batch, head, Path())
+    failed: list[str] = []
+
+    def report_or_note() -> str:
+        """The report's path, written once the tables are; "" (and why, kept) if it fails."""
+        try:
+            return str(write_run_report(batch, head, ds, run_id, out_dir))
+        except Exception as exc:  # a bug in the report must not lose the run: it is stored, and noted
+            failed.append(report_failure(exc))
+            return ""
+
+    # the report is written once the tables are, and recorded by the same insert as the run
+    record = store.save(record, tables, report=report_or_note)
+    if failed:
+        store.set_report(run_id, "", failed[0])
+        return Done(dataclasses.replace(record, report_error=failed[0]), batch, head, Path())
+    return Done(record, batch, head, Path(record.report))
 
 
 def report_failure(exc: Exception) -> str:
@@ -196,8 +208,7 @@ def rebuild(store: Store, run_id: str, ds: Dataset | None = None) -> Done:
 
 def write_report(done: Done, ds: Dataset, out_dir: Path) -> Path:
     """(Re)write the report of a stored run."""
-    with REPORT_LOCK:  # matplotlib's pyplot is not thread-safe (the dashboard runs jobs in threads)
-        return write_run_report(done.batch, done.headline, ds, done.record.id, out_dir)
+    return write_run_report(done.batch, done.headline, ds, done.record.id, out_dir)
 
 
 def with_report(done: Done, ds: Dataset, out_dir: Path, store: Store) -> Done:

@@ -23,7 +23,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -151,8 +151,8 @@ class Store:
             raise InputError(
                 [Problem(str(self.path), None, "--store", f"cannot create the store: {exc}", hint)]
             ) from None
-        self._retry(lambda con: con.execute(_SCHEMA))
-        self.clean(older_than_s=STALE_S, young_tmp=False)
+        known = self._retry(_create)  # one connection: each costs tens of ms
+        self.clean(older_than_s=STALE_S, young_tmp=False, known=known)
 
     # --- database access with retries -----------------------------------------------------------
 
@@ -195,8 +195,14 @@ class Store:
 
     # --- writing ----------------------------------------------------------------------------------
 
-    def save(self, record: RunRecord, tables: dict[str, pd.DataFrame]) -> RunRecord:
-        """Write ``tables`` as Parquet and insert ``record``: all or nothing."""
+    def save(
+        self, record: RunRecord, tables: dict[str, pd.DataFrame], report: Callable[[], object] | None = None
+    ) -> RunRecord:
+        """Write ``tables`` as Parquet and insert ``record``: all or nothing.
+
+        ``report``, if given, is called between the two (it writes the run's report) and what it
+        returns is recorded as the report's path by the same insert. If it fails, the run is
+        stored without a report and its error raised."""
         tmp = self.bulk / f".tmp-{record.id}-{os.getpid()}"
         final = self.bulk / record.id
         tmp.mkdir(parents=True)
@@ -208,6 +214,12 @@ class Store:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        failure: BaseException | None = None
+        if report is not None:
+            try:
+                record = replace(record, report=str(report()))
+            except BaseException as exc:
+                failure = exc
         try:
             values = asdict(record)
             cols = ", ".join(values)
@@ -218,6 +230,8 @@ class Store:
         except BaseException:
             shutil.rmtree(final, ignore_errors=True)
             raise
+        if failure is not None:
+            raise failure
         return record
 
     def set_report(self, run_id: str, report: str, error: str = "") -> None:
@@ -235,14 +249,18 @@ class Store:
         shutil.rmtree(self.bulk / full, ignore_errors=True)
         return full
 
-    def clean(self, older_than_s: float = STALE_S, young_tmp: bool = True) -> list[str]:
+    def clean(
+        self, older_than_s: float = STALE_S, young_tmp: bool = True, known: set[str] | None = None
+    ) -> list[str]:
         """Remove folders left by interrupted runs (no record) and untouched for ``older_than_s``
         seconds, and temporary ``.tmp-*`` folders (with ``young_tmp``, also recent ones: only
         when no other process may be writing); returns their names. Opening a store cleans
-        what is stale, so leftovers of a killed run do not stay forever."""
+        what is stale, so leftovers of a killed run do not stay forever. ``known``: the ids of the
+        stored runs, when already read."""
         if not any(True for _ in self.bulk.iterdir()):
             return []
-        known = set(self.list_runs()["id"]) if self.path.exists() else set()
+        if known is None:
+            known = set(self.list_runs()["id"]) if self.path.exists() else set()
         removed = []
         for folder in self.bulk.iterdir():
             name = folder.name
@@ -325,6 +343,12 @@ class Store:
         if not folder.is_dir():
             raise damaged(full, folder, "its folder of tables is missing")
         return folder
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Create the runs table if missing; the ids of the stored runs."""
+    con.execute(_SCHEMA)
+    return {str(row[0]) for row in con.execute("select id from runs").fetchall()}
 
 
 def _unreadable(path: Path, exc: Exception) -> InputError:

@@ -220,11 +220,11 @@ class Dask:
     name = "dask"
 
     def __init__(self, workers: int | None = None, address: str | None = None) -> None:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:  # pragma: no cover - dask is a dependency
-            raise InputError([Problem("--executor", None, "--executor", "dask is not installed",
-                                      "pip install 'dask[distributed]'")]) from None  # fmt: skip
+        from reesim.extras import require
+
+        require("distributed")
+        from distributed import Client, LocalCluster
+
         self.cluster = None
         if address:
             self.client = Client(address)
