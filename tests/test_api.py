@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 from typer.testing import CliRunner
@@ -105,9 +106,21 @@ def test_stored_command_line_runs_equal_the_api(
     done = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r")])
     assert done.exit_code == 0, done.output
     run_id = json.loads(done.output)["run_id"]
-    stored = rebuild(Store(store), run_id, dataset).batch.series
-    assert stored.sizes["run"] == 3
-    expected = series(monte_carlo(dataset, base), dataset, base)
+    internal = rebuild(Store(store), run_id, dataset).batch.series
+    assert internal.sizes["run"] == 3 and internal["month"].values[0] == "2025-01"
+    # read back through the public API: dated months and units, as reesim.run gives them
+    stored = reesim.load_run(run_id[:6], store=store)
+    mc = monte_carlo(dataset, base)
+    assert stored["month"].dtype == np.dtype("datetime64[ns]") and stored["unmet"].attrs["units"] == "t/month"
+    expected = series(mc, dataset, base)
+    np.testing.assert_array_equal(stored["month"].values, mc["month"].values)
     for name in expected.data_vars:  # the store keeps labels, not their order
         got = stored[name].transpose(*expected[name].dims).reindex_like(expected[name])
         np.testing.assert_array_equal(got.values, expected[name].values, err_msg=name)
+    head, expected_head = reesim.headline(stored), reesim.headline(mc)
+    pd.testing.assert_frame_equal(head.reindex(expected_head.index), expected_head, check_like=True)
+    full = reesim.load_run(run_id, part="full", store=store)
+    assert full["month"].dtype == np.dtype("datetime64[ns]") and full["price"].attrs["units"] == "USD/kg"
+    assert full.attrs["seed"] == 1 and full.attrs["dataset_version"] == dataset.version
+    with pytest.raises(InputError, match="unknown part 'x'"):
+        reesim.load_run(run_id, part="x", store=store)

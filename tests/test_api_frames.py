@@ -135,6 +135,15 @@ def test_a_result_of_other_data_asks_for_its_dataset(mc: xr.Dataset) -> None:
         reesim.headline(other)
 
 
+def test_stored_quantiles_are_not_runs(dataset: Dataset, base: Baseline, mc: xr.Dataset) -> None:
+    from reesim.results.series import series
+
+    compact = series(mc, dataset, base)
+    pd.testing.assert_frame_equal(reesim.headline(compact), reesim.headline(mc))
+    with pytest.raises(InputError, match="P10, P50 and P90 over the runs"):
+        reesim.summary(compact.assign_attrs(quantiles="runs 0, 1 and 2 are P10, P50 and P90"))
+
+
 @pytest.mark.slow
 def test_frames_equal_the_printed_json(
     mc: xr.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

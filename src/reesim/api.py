@@ -4,7 +4,8 @@
 CF conventions (:mod:`reesim.results.conventions`): months as dates, each variable with its
 ``units`` and ``long_name``. :func:`headline`, :func:`compare` and :func:`summary`
 (:mod:`reesim.results.frames`) turn results into pandas DataFrames with the numbers the command
-line prints; :func:`save` writes NetCDF or Zarr.
+line prints; :func:`save` writes NetCDF or Zarr; :func:`load_run` reads a run stored by
+``reesim run`` back in the same form.
 
 A Monte Carlo shows a progress bar (tqdm's ``auto`` mode: a widget in Jupyter, text in a
 terminal) when someone is watching: in a Jupyter kernel or when standard error is a terminal.
@@ -29,7 +30,14 @@ if TYPE_CHECKING:
     from reesim.model.scenario import Scenario
     from reesim.scenarios.load import Resolved
 
-__all__ = ["compare", "headline", "run", "save", "summary"]
+__all__ = ["compare", "headline", "load_run", "run", "save", "summary"]
+
+#: What a stored run keeps, by part: table prefix in the store and what it holds.
+PARTS = {
+    "series": "monthly series per place and item, of every run (P10, P50, P90 above 100 runs)",
+    "central": "the central run per material and node: flows summed over elements, and prices",
+    "full": "the central run's full outputs (only when run with --full)",
+}
 
 
 def interactive() -> bool:
@@ -97,3 +105,36 @@ def run(
 
         result = simulate(scenario, runs, seed, ds, baseline, kernel, horizon, progress=advance)
     return with_conventions(result, ds.version)
+
+
+def load_run(run_id: str, part: str = "series", store: str | Path | None = None) -> xr.Dataset:
+    """A run stored by ``reesim run`` (or the dashboard), as :func:`run` gives results: months as
+    dates, variables with ``units`` and ``long_name``.
+
+    ``run_id`` is an id ``reesim runs list`` shows, or a unique prefix of one; ``part`` is one of
+    :data:`PARTS`; ``store`` the results store (default: ``REESIM_STORE`` or the user data
+    folder). :func:`headline` and :func:`summary` take the ``series`` part of a run that kept
+    every run (100 runs or fewer, or ``--full``).
+    """
+    from reesim.errors import InputError, Problem
+    from reesim.store import Store
+    from reesim.store.store import from_tables
+
+    if part not in PARTS:
+        raise InputError(
+            [Problem("part", None, "part", f"unknown part {part!r}", f"use one of {', '.join(PARTS)}")]
+        )
+    st = Store(Path(store) if store is not None else None)
+    record = st.get(run_id)
+    names = [n for n in st.tables(record.id) if n.startswith(f"{part}_")]
+    if not names:
+        raise InputError(
+            [Problem(str(st.path), None, "part", f"run {record.id} has no {part} tables", PARTS[part])]
+        )
+    data = from_tables({n.removeprefix(f"{part}_"): st.table(record.id, n) for n in names})
+    data = data.transpose("run", "month", ...) if "run" in data.dims else data
+    data.attrs = {"scenario": record.scenario, "seed": int(record.seed), "runs": int(record.runs),
+                  "run_id": record.id}  # fmt: skip
+    if part == "series" and record.runs > data.sizes.get("run", 0):
+        data.attrs["quantiles"] = "runs 0, 1 and 2 are P10, P50 and P90 over the runs"
+    return with_conventions(data, record.dataset_version)

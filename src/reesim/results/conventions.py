@@ -44,6 +44,12 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "project_output": ("t/month", "output of each new capacity project"),
     "units_built": ("1/month", "end products built (vehicles, turbines, aircraft)"),
     "units_not_built": ("1/month", "end products not built for lack of magnets"),
+    # the compact series per place and item that runs are stored as (reesim.results.series)
+    "cover": ("months", "working stock of magnets in months of final demand"),
+    "price_outside": ("USD/kg", "magnet price outside China (magnets: base-year weighted mean)"),
+    "price_ratio": ("1", "magnet price outside China over the base year's"),
+    "production_outside": ("t/month", "production outside China per stage"),
+    "use_outside": ("t/month", "use outside China per stage (final demand and feed)"),
 }
 
 #: Long names of the coordinates (``month`` also gets CF's ``standard_name`` and ``axis``).
@@ -56,6 +62,9 @@ COORDINATES: dict[str, str] = {
     "market": "price market: china or outside (China)",
     "project": "new capacity project",
     "product": "end product",
+    "place": "country or bloc (EU: its members), or outside China",
+    "item": "magnets (every element in magnets) or one element (all its final uses)",
+    "stage": "stage of the chain outside China",
 }
 
 #: What writing Zarr without the zarr package says (one line).

@@ -71,7 +71,11 @@ def _data(result: xr.Dataset, dataset: Dataset | None) -> tuple[Dataset, Baselin
 
 def figures(result: xr.Dataset, dataset: Dataset | None = None) -> tuple[dict[str, np.ndarray], list[str]]:
     """Per-run figures of ``result`` and its ``YYYY-MM`` month labels."""
-    if "place" in result.dims:  # compact series already
+    if result.attrs.get("quantiles"):
+        message = "the stored series are P10, P50 and P90 over the runs, not every run"
+        hint = "its headline is in `reesim runs show ID --json`; keep every run with `reesim run --full`"
+        raise InputError([Problem("result", None, "result", message, hint)])
+    if "place" in result.dims:  # compact series already (reesim.load_run)
         s = with_labels(result)
     else:
         ds, base = _data(result, dataset)
