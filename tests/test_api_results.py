@@ -127,3 +127,20 @@ def test_interactive_in_a_jupyter_kernel(monkeypatch: pytest.MonkeyPatch) -> Non
     assert not interactive()
     monkeypatch.setitem(sys.modules, "ipykernel", sys)
     assert interactive()
+
+
+@pytest.mark.slow
+def test_processes_give_the_serial_runs(
+    dataset: Dataset, base: Baseline, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Worker processes start fresh (seconds each), so this test is slow."""
+    kw = {"runs": 5, "seed": 3, "horizon": 0.25, "dataset": dataset, "baseline": base, "kernel": "reference"}
+    serial = reesim.run("race", **kw)  # type: ignore[arg-type]
+    spread = reesim.run("race", executor="processes", workers=2, progress=True, **kw)  # type: ignore[arg-type]
+    xr.testing.assert_identical(serial, spread)
+    assert "5/5" in capsys.readouterr().err
+
+
+def test_unknown_executor_is_an_input_error(dataset: Dataset) -> None:
+    with pytest.raises(InputError, match="unknown executor 'threads'"):
+        reesim.run("race", runs=2, dataset=dataset, executor="threads")

@@ -58,6 +58,9 @@ def run(
     kernel: str = "fast",
     horizon: float | None = None,
     progress: bool | None = None,
+    executor: str = "serial",
+    workers: int | None = None,
+    address: str | None = None,
 ) -> xr.Dataset:
     """Simulate ``scenario`` ``runs`` times; the labelled outputs of every run, CF-style.
 
@@ -79,6 +82,11 @@ def run(
     progress
         Show a progress bar over a Monte Carlo's runs: ``None`` (the default) when interactive
         (:func:`interactive`), ``True`` always, ``False`` never. It changes no number.
+    executor, workers, address
+        Where a Monte Carlo's chunks of runs are simulated, as ``reesim run --executor``:
+        ``"serial"`` (this process), ``"processes"`` (``workers`` local processes) or ``"dask"``
+        (a local cluster, or the scheduler at ``address``). The same seed gives the same runs on
+        any of them; workers read the dataset from its folder.
 
     Returns
     -------
@@ -93,7 +101,9 @@ def run(
     ds = dataset or load_dataset()
     show = interactive() if progress is None else progress
     if not show or runs <= 1:
-        result = simulate(scenario, runs, seed, ds, baseline, kernel, horizon)
+        result = simulate(
+            scenario, runs, seed, ds, baseline, kernel, horizon, None, executor, workers, address
+        )
         return with_conventions(result, ds.version)
     from tqdm.auto import tqdm
 
@@ -103,7 +113,9 @@ def run(
         def advance(done: int, total: int) -> None:
             bar.update(done - bar.n)
 
-        result = simulate(scenario, runs, seed, ds, baseline, kernel, horizon, progress=advance)
+        result = simulate(
+            scenario, runs, seed, ds, baseline, kernel, horizon, advance, executor, workers, address
+        )
     return with_conventions(result, ds.version)
 
 

@@ -14,7 +14,7 @@ t REO-equivalent per month; prices USD/kg.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,9 @@ def run(
     kernel: str = "fast",
     horizon: float | None = None,
     progress: Progress | None = None,
+    executor: str = "serial",
+    workers: int | None = None,
+    address: str | None = None,
 ) -> xr.Dataset:
     """Simulate ``scenario`` ``runs`` times and return the labelled outputs of every run.
 
@@ -71,8 +74,11 @@ def run(
 
     ``progress`` (runs done, runs in all) is called after each chunk of :data:`CHUNK` runs:
     with it a Monte Carlo is drawn, compiled and simulated chunk by chunk, which gives the same
-    numbers (each run draws from its own stream) and lets a progress bar move. Months are
-    ``YYYY-MM`` labels here; :func:`reesim.run` hands them to users as dates.
+    numbers (each run draws from its own stream) and lets a progress bar move. ``executor``
+    (``serial``, ``processes`` or ``dask``, with ``workers`` and a Dask scheduler's ``address``)
+    simulates chunks of a Monte Carlo elsewhere, as ``reesim run --executor`` does; workers read
+    the dataset from its folder. Months are ``YYYY-MM`` labels here; :func:`reesim.run` hands
+    them to users as dates.
     """
     if kernel not in KERNELS:
         raise InputError(
@@ -84,6 +90,13 @@ def run(
         )
     if runs < 1:
         raise InputError([Problem("runs", None, "runs", f"runs is {runs}", "give 1 or more runs")])
+    from reesim.uncertainty.executors import EXECUTORS
+
+    if executor not in EXECUTORS:
+        from reesim.dataset.parse import did_you_mean
+
+        hint = did_you_mean(executor, EXECUTORS)
+        raise InputError([Problem("executor", None, "executor", f"unknown executor {executor!r}", hint)])
     ds = dataset or load_dataset()
     base = baseline or build_baseline(ds)
     source = _source(scenario, ds, horizon)
@@ -95,16 +108,52 @@ def run(
         sampled = bool(parameter_ranges(ds, central.parameters)) or bool(uncertain_numbers(source, ds))
         if sampled and seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**31)  # type: ignore[operator]
-    size = runs if progress is None else CHUNK
+    drawn_from = seed if sampled else None
     parts = []
-    for first in range(0, runs, size):
-        indices = range(first, min(first + size, runs))
-        parts.append(_simulate(source, central, ds, base, kernel, seed if sampled else None, indices))
-        if progress is not None:
-            progress(indices[-1] + 1, runs)
+    if executor == "serial" or runs == 1:
+        size = runs if progress is None else CHUNK
+        for first in range(0, runs, size):
+            indices = range(first, min(first + size, runs))
+            parts.append(_simulate(source, central, ds, base, kernel, drawn_from, indices))
+            if progress is not None:
+                progress(indices[-1] + 1, runs)
+    else:
+        from reesim.uncertainty.executors import make_executor
+
+        size = max(1, min(CHUNK, -(-runs // (4 * (workers or 2)))))
+        jobs = [Part(source, central, str(ds.data_dir), kernel, drawn_from, range(a, min(a + size, runs)))
+                for a in range(0, runs, size)]  # fmt: skip
+        pool = make_executor(executor, workers, address)
+        try:
+            for part in pool.map(simulate_part, jobs):
+                parts.append(part)
+                if progress is not None:
+                    progress(int(part["run"].values[-1]) + 1, runs)
+        finally:
+            pool.close()
     result = parts[0] if len(parts) == 1 else xr.concat(parts, dim="run")
     result.attrs["seed"] = -1 if seed is None else seed
     return add_units(result, ds, base)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Runs ``indices`` of a Monte Carlo, for a worker: everything it needs, picklable."""
+
+    source: Resolved | Scenario
+    central: Scenario
+    data_dir: str
+    kernel: str
+    seed: int | None
+    indices: range
+
+
+def simulate_part(part: Part) -> xr.Dataset:
+    """A worker's runs: the dataset read once per worker from its folder, then :func:`_simulate`."""
+    from reesim.uncertainty.executors import worker_data
+
+    ds, base = worker_data(part.data_dir)
+    return _simulate(part.source, part.central, ds, base, part.kernel, part.seed, part.indices)
 
 
 def _simulate(

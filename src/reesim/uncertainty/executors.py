@@ -62,6 +62,12 @@ def _dataset_and_baseline(data_dir: str) -> Any:
     return _WORKER_CACHE[data_dir]
 
 
+def worker_data(data_dir: str) -> tuple[Any, Any]:
+    """The dataset in ``data_dir`` and its base year, loaded once per worker process."""
+    ds, base, _ = _dataset_and_baseline(data_dir)
+    return ds, base
+
+
 @dataclass
 class Prepared:
     """A chunk's runs drawn and compiled into kernel inputs (see :func:`prepare_chunk`)."""
