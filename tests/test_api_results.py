@@ -144,3 +144,16 @@ def test_processes_give_the_serial_runs(
 def test_unknown_executor_is_an_input_error(dataset: Dataset) -> None:
     with pytest.raises(InputError, match="unknown executor 'threads'"):
         reesim.run("race", runs=2, dataset=dataset, executor="threads")
+
+
+def test_indicators_read_dated_months(dataset: Dataset, base: Baseline, result: xr.Dataset) -> None:
+    from reesim.results.indicators import bloc_nodes, lowest_stock_cover, months_until_first_shortfall
+
+    nodes = bloc_nodes(dataset, base, "eu")
+    labelled = with_labels(result)
+    assert lowest_stock_cover(result, nodes) == lowest_stock_cover(labelled, nodes)
+    assert lowest_stock_cover(result, nodes)[1].count("-") == 1
+    for after in ("2025-01", "2025-04"):
+        assert months_until_first_shortfall(result, nodes, after) == months_until_first_shortfall(
+            labelled, nodes, after
+        )
