@@ -14,23 +14,22 @@ t REO-equivalent per month; prices USD/kg.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from reesim.dataset.model import Dataset, load_dataset
+from reesim.engine.label import add_units, to_xarray
 from reesim.errors import InputError, Problem
 from reesim.kernel.reference import run_reference
-from reesim.kernel.state import SHAPED, Outputs
 from reesim.model.baseline import Baseline, build_baseline
-from reesim.model.compile import Inputs, compile_scenario
-from reesim.model.dims import MATERIALS
+from reesim.model.compile import compile_scenario
 from reesim.model.scenario import Scenario
-from reesim.results.indicators import product_factors
 from reesim.scenarios.load import Resolved
+
+__all__ = ["CHUNK", "KERNELS", "Part", "add_units", "run", "simulate_part", "to_xarray", "with_horizon"]
 
 KERNELS = ("fast", "reference")
 #: Runs simulated together when a progress callback is given (two groups of the fast kernel's
@@ -203,49 +202,3 @@ def with_horizon(resolved: Resolved, years: float) -> Resolved:
     y, m = parse_date(resolved.start)
     last = y * 12 + m - 1 + max(round(years * 12), 1) - 1
     return replace(resolved, horizon=f"{last // 12:04d}-{last % 12 + 1:02d}")
-
-
-def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
-    """Add ``units_built`` and ``units_not_built`` per run, month, node and product.
-
-    Magnet final use (met and unmet) times each product's factor from
-    :func:`reesim.results.indicators.product_factors`; sectors without a product unit are left out.
-    """
-    factors = [f for f in product_factors(ds, base) if f.product]
-    if not factors:
-        return result
-    met = result["consumption"].sel(material="magnet").sum("element")
-    unmet = result["unmet"].sel(material="magnet").sum("element")
-    products = xr.DataArray([f.product for f in factors], dims="product", name="product")
-    result["units_built"] = xr.concat([met * f.per_tonne for f in factors], dim=products)
-    result["units_not_built"] = xr.concat([unmet * f.per_tonne for f in factors], dim=products)
-    return result
-
-
-def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | None) -> xr.Dataset:
-    """Label kernel outputs with their coordinates."""
-    dims = inputs.base.dims
-    runs = outputs.production.shape[0]
-    coords = {
-        "run": np.arange(runs),
-        "month": list(inputs.months),
-        "material": list(MATERIALS),
-        "node": list(dims.nodes),
-        "element": list(dims.elements),
-        "market": ["china", "outside"],
-        "project": list(inputs.proj_names),
-    }
-    axes = ("run", "month", "material", "node", "element")
-    data: dict[str, tuple[tuple[str, ...], Any]] = {
-        f.name: (axes, getattr(outputs, f.name)) for f in fields(outputs) if f.name not in SHAPED
-    }
-    data["price"] = (("run", "month", "material", "market", "element"), outputs.price)
-    data["floor_cost"] = (("run", "month"), outputs.floor_cost)
-    data["project_output"] = (("run", "month", "project"), outputs.project_output)
-    result = xr.Dataset(data, coords=coords)
-    result.attrs.update(
-        scenario=scenario.name,
-        seed=-1 if seed is None else seed,
-        units="t REO-equivalent per month; price USD/kg",
-    )
-    return result

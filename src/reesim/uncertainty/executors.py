@@ -122,7 +122,7 @@ def finish_chunk(chunk: Chunk, ready: Prepared, simulated: Any) -> ChunkResult:
     if ready.kernel == "fast":
         s = from_compact(simulated, ds, base, runs, list(ready.inputs.months))
     else:
-        from reesim.engine.run import add_units, to_xarray
+        from reesim.engine.label import add_units, to_xarray
 
         result = add_units(to_xarray(simulated, ready.inputs, ready.scenario, chunk.seed), ds, base)
         s = series(result, ds, base).assign_coords(run=runs)
