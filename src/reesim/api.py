@@ -108,7 +108,9 @@ def run(
     from tqdm.auto import tqdm
 
     name = getattr(scenario, "name", scenario)
-    with tqdm(total=runs, desc=f"simulating {name}", unit="run", leave=False, file=sys.stderr) as bar:
+    # drawn at every chunk (a few dozen per Monte Carlo), the last one included
+    with tqdm(total=runs, desc=f"simulating {name}", unit="run", leave=False, file=sys.stderr,
+              mininterval=0.0, miniters=1) as bar:  # fmt: skip
 
         def advance(done: int, total: int) -> None:
             bar.update(done - bar.n)

@@ -14,7 +14,7 @@ t REO-equivalent per month; prices USD/kg.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +23,11 @@ import xarray as xr
 from reesim.dataset.model import Dataset, load_dataset
 from reesim.engine.label import add_units, to_xarray
 from reesim.errors import InputError, Problem
-from reesim.kernel.reference import run_reference
+from reesim.kernel.reference import month_steps
+from reesim.kernel.state import Outputs
 from reesim.model.baseline import Baseline, build_baseline
-from reesim.model.compile import compile_scenario
+from reesim.model.compile import Inputs, compile_scenario
+from reesim.model.dims import MATERIALS
 from reesim.model.scenario import Scenario
 from reesim.scenarios.load import Resolved
 
@@ -109,13 +111,18 @@ def run(
             seed = int(np.random.SeedSequence().entropy % 2**31)  # type: ignore[operator]
     drawn_from = seed if sampled else None
     parts = []
-    if executor == "serial" or runs == 1:
+    if executor == "serial" or runs == 1:  # chunks written into one set of outputs, not concatenated
         size = runs if progress is None else CHUNK
+        whole: Outputs | None = None
         for first in range(0, runs, size):
             indices = range(first, min(first + size, runs))
-            parts.append(_simulate(source, central, ds, base, kernel, drawn_from, indices))
+            inputs = _compile(source, central, ds, base, drawn_from, indices)
+            whole = whole or _allocate(inputs, runs)
+            _simulate_into(inputs, kernel, _rows(whole, indices))
             if progress is not None:
-                progress(indices[-1] + 1, runs)
+                progress(indices.stop, runs)
+        assert whole is not None
+        parts.append(to_xarray(whole, inputs, central, seed))
     else:
         from reesim.uncertainty.executors import make_executor
 
@@ -159,20 +166,48 @@ def _simulate(
     source: Resolved | Scenario, central: Scenario, ds: Dataset, base: Baseline, kernel: str,
     seed: int | None, indices: range,
 ) -> xr.Dataset:  # fmt: skip
-    """Runs ``indices``: drawn from ``seed``'s streams, or all at central values without one."""
+    """Runs ``indices`` labelled: drawn from ``seed``'s streams, or at central values without one."""
+    inputs = _compile(source, central, ds, base, seed, indices)
+    outputs = _allocate(inputs, len(indices))
+    _simulate_into(inputs, kernel, outputs)
+    return to_xarray(outputs, inputs, central, seed).assign_coords(run=np.asarray(indices))
+
+
+def _compile(
+    source: Resolved | Scenario, central: Scenario, ds: Dataset, base: Baseline, seed: int | None,
+    indices: range,
+) -> Inputs:  # fmt: skip
+    """Kernel inputs of runs ``indices``: drawn from ``seed``'s streams, or central without one."""
     drawn = central
     if seed is not None:
         from reesim.uncertainty.sample import draw_batch
 
         drawn = draw_batch(source, ds, int(seed), indices)
-    inputs = compile_scenario(drawn, ds, base)
+    return compile_scenario(drawn, ds, base)
+
+
+def _allocate(inputs: Inputs, runs: int) -> Outputs:
+    """Zeroed outputs for ``runs`` runs of ``inputs``' months, nodes, elements and projects."""
+    dims = inputs.base.dims
+    return Outputs.zeros(runs, len(inputs.months), len(MATERIALS), dims.n_nodes, dims.n_elements,
+                         projects=inputs.proj_node.size)  # fmt: skip
+
+
+def _rows(outputs: Outputs, indices: range) -> Outputs:
+    """The outputs of runs ``indices``: views into ``outputs``, written in place."""
+    return Outputs(**{f.name: getattr(outputs, f.name)[indices.start : indices.stop]
+                      for f in fields(outputs) if f.name != "trade"})  # fmt: skip
+
+
+def _simulate_into(inputs: Inputs, kernel: str, out: Outputs) -> None:
+    """Simulate every run of ``out`` (zeroed) with ``kernel``, writing ``out``."""
     if kernel == "fast":
         from reesim.kernel.fast import run_fast
 
-        outputs = run_fast(inputs, runs=len(indices))
+        run_fast(inputs, runs=out.production.shape[0], out=out)
     else:
-        outputs = run_reference(inputs, runs=len(indices))
-    return to_xarray(outputs, inputs, central, seed).assign_coords(run=np.asarray(indices))
+        for _ in month_steps(inputs, out.production.shape[0], out):
+            pass
 
 
 def _to_model(resolved: Resolved, ds: Dataset) -> Scenario:
