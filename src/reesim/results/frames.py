@@ -30,7 +30,7 @@ from reesim.dataset.model import Dataset, load_dataset
 from reesim.errors import InputError, Problem
 from reesim.model.baseline import Baseline, build_baseline
 from reesim.results.conventions import month_labels, to_months, with_labels
-from reesim.results.headline import FIGURES, Headline, Spread, run_figures, summarise
+from reesim.results.headline import FIGURES, Headline, Row, Spread, run_figures, summarise
 from reesim.results.measures import MEASURES, probabilities_from
 from reesim.results.series import series
 
@@ -54,6 +54,7 @@ STATISTICS = ("p10", "p50", "p90")
 
 @functools.cache
 def _bundled() -> tuple[Dataset, Baseline]:
+    """The bundled dataset and its base year, read once per session."""
     ds = load_dataset()
     return ds, build_baseline(ds)
 
@@ -84,6 +85,8 @@ def figures(result: xr.Dataset, dataset: Dataset | None = None) -> tuple[dict[st
 
 
 def _head(found: dict[str, np.ndarray], months: list[str], items: list[str] | None = None) -> Headline:
+    """The headline of per-run figures, for their places and items in their order (``items``:
+    element rows to show even where no run is short)."""
     places = list(dict.fromkeys(k.split("|")[0] for k in found if k.count("|") == 2))
     all_items = list(dict.fromkeys(k.split("|")[1] for k in found if k.count("|") == 2))
     return summarise(found, months, places, all_items, items)
@@ -105,7 +108,7 @@ def _table(head: Headline, statistics: tuple[str, ...] = STATISTICS) -> pd.DataF
     columns: dict[tuple[str, str], np.ndarray] = {}
     for name in [*FIGURES, *(f"not_built_{p}" for p in products)]:
         for stat in statistics:
-            values = np.array([_spread(r, name).__dict__[stat] for r in head.rows], dtype=float)
+            values = np.array([getattr(_spread(r, name), stat) for r in head.rows], dtype=float)
             columns[(name, stat)] = _dates(values, head.months) if name in MONTHS else values
     frame = pd.DataFrame(columns, index=index)
     frame.columns.names = ["figure", "statistic"]
@@ -113,9 +116,10 @@ def _table(head: Headline, statistics: tuple[str, ...] = STATISTICS) -> pd.DataF
     return frame
 
 
-def _spread(row: object, name: str) -> Spread:
+def _spread(row: Row, name: str) -> Spread:
+    """A row's figure ``name`` (``not_built_<product>``: that product; missing: not a number)."""
     if name.startswith("not_built_"):
-        found: Spread | None = getattr(row, "not_built").get(name.removeprefix("not_built_"))  # noqa: B009
+        found = row.not_built.get(name.removeprefix("not_built_"))
         return found if found is not None else Spread(math.nan, math.nan, math.nan)
     spread: Spread = getattr(row, name)
     return spread
