@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 from typer.testing import CliRunner
@@ -80,7 +81,7 @@ def test_monte_carlo_without_a_seed_records_the_one_drawn(dataset: Dataset, base
 def test_engine_scenario_object_takes_a_horizon(dataset: Dataset, base: Baseline) -> None:
     scenario = resolve("april-2025", dataset)
     result = reesim.run(scenario, horizon=0.5, dataset=dataset, baseline=base, kernel="reference")
-    assert result.sizes["month"] == 6 and str(result["month"].values[0]) == scenario.start
+    assert result.sizes["month"] == 6 and result["month"].values[0] == np.datetime64(scenario.start, "ns")
 
 
 @pytest.mark.parametrize(
@@ -105,9 +106,21 @@ def test_stored_command_line_runs_equal_the_api(
     done = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r")])
     assert done.exit_code == 0, done.output
     run_id = json.loads(done.output)["run_id"]
-    stored = rebuild(Store(store), run_id, dataset).batch.series
-    assert stored.sizes["run"] == 3
-    expected = series(monte_carlo(dataset, base), dataset, base)
+    internal = rebuild(Store(store), run_id, dataset).batch.series
+    assert internal.sizes["run"] == 3 and internal["month"].values[0] == "2025-01"
+    # read back through the public API: dated months and units, as reesim.run gives them
+    stored = reesim.load_run(run_id[:6], store=store)
+    mc = monte_carlo(dataset, base)
+    assert stored["month"].dtype == np.dtype("datetime64[ns]") and stored["unmet"].attrs["units"] == "t/month"
+    expected = series(mc, dataset, base)
+    np.testing.assert_array_equal(stored["month"].values, mc["month"].values)
     for name in expected.data_vars:  # the store keeps labels, not their order
         got = stored[name].transpose(*expected[name].dims).reindex_like(expected[name])
         np.testing.assert_array_equal(got.values, expected[name].values, err_msg=name)
+    head, expected_head = reesim.headline(stored), reesim.headline(mc)
+    pd.testing.assert_frame_equal(head.reindex(expected_head.index), expected_head, check_like=True)
+    full = reesim.load_run(run_id, part="full", store=store)
+    assert full["month"].dtype == np.dtype("datetime64[ns]") and full["price"].attrs["units"] == "USD/kg"
+    assert full.attrs["seed"] == 1 and full.attrs["dataset_version"] == dataset.version
+    with pytest.raises(InputError, match="unknown part 'x'"):
+        reesim.load_run(run_id, part="x", store=store)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -48,7 +49,21 @@ def test_api_walk_through_runs(capsys: pytest.CaptureFixture[str]) -> None:
     result, mc = names["result"], names["mc"]
     assert isinstance(result, xr.Dataset) and isinstance(mc, xr.Dataset)
     assert result.sizes["run"] == 1 and mc.sizes["run"] == 3 and mc.attrs["seed"] == 1
-    assert "USD/kg" in capsys.readouterr().out
+    assert result["month"].dtype == "datetime64[ns]"
+    for frame in ("head", "summary", "both"):
+        assert isinstance(names[frame], pd.DataFrame) and not names[frame].empty, frame
+    printed = capsys.readouterr().out
+    assert "USD/kg" in printed and "Freq: QS-JAN" in printed and "USD/kg datetime64[ns] True" in printed
+
+
+def test_api_doc_describes_every_public_name() -> None:
+    import reesim
+
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    table = text.split("| name | what it is |", 1)[1].split("\n\n", 1)[0]
+    for name in reesim.__all__:
+        assert f"| `reesim.{name}" in table, f"docs/api.md does not describe reesim.{name}"
+        assert getattr(reesim, name) is not None
 
 
 def test_api_doc_describes_every_output_variable() -> None:

@@ -116,5 +116,5 @@ def test_quota_rates_are_annualised_allocations() -> None:
 def test_full_embargo_leaves_allies_short() -> None:
     result = reesim.run("full-embargo", dataset=DS, kernel="reference")
     usa = result["unmet"].sel(material="magnet", node="USA", run=0).sum("element")
-    assert float(usa.sel(month="2026-06")) == 0.0
-    assert float(usa.sel(month="2028-12")) > 0.0
+    assert float(usa.sel(month="2026-06-01")) == 0.0
+    assert float(usa.sel(month="2028-12-01")) > 0.0

@@ -131,7 +131,7 @@ def _run(scenario: Scenario, ds: Dataset, base: Baseline) -> xr.Dataset:
     """The labelled result of ``scenario`` (reference kernel) with ``from_china``: what left
     China for each importer in the month [run, month, material, node, element], as China's
     customs count exports (with shipment lags, an importer's ``imports`` arrive later)."""
-    from reesim.engine.run import add_units, to_xarray
+    from reesim.engine.label import add_units, to_xarray
     from reesim.kernel.reference import run_reference
     from reesim.model.compile import compile_scenario
 

@@ -1,7 +1,8 @@
 """Headline indicators: when shortages bite, how deep, for which element, and what is not built.
 
 All functions take the xarray result of :func:`reesim.run` and a list of nodes (a bloc resolved to
-nodes with :func:`bloc_nodes`); shortfall shares are unmet final demand over final demand.
+nodes with :func:`bloc_nodes`); shortfall shares are unmet final demand over final demand. Months
+are given and returned as ``YYYY-MM`` labels, whether the result's months are dates or labels.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import xarray as xr
 from reesim.dataset.model import Dataset
 from reesim.model.baseline import Baseline
 from reesim.model.compile import resolve_places
+from reesim.results.conventions import month_labels
 
 #: Shortfall share below which a month does not count as short (rounding noise).
 SHORTFALL_THRESHOLD = 0.005
@@ -48,7 +50,7 @@ def months_until_first_shortfall(
     Run 0; ``inf`` if no month is short within the horizon.
     """
     share = total_shortfall_share(result, nodes, material).isel(run=0)
-    months = list(result["month"].values)
+    months = month_labels(result["month"].values)
     start = months.index(after) if after in months else 0
     for i in range(start, len(months)):
         if float(share.values[i]) > SHORTFALL_THRESHOLD:
@@ -75,7 +77,7 @@ def peak_shortfall_by_element(result: xr.Dataset, nodes: list[str], material: st
             continue
         series = share.sel(element=element).values
         i = int(np.argmax(series))
-        peaks.append(Peak(str(element), float(series[i]), str(result["month"].values[i])))
+        peaks.append(Peak(str(element), float(series[i]), month_labels(result["month"].values)[i]))
     return sorted(peaks, key=lambda p: -p.share)
 
 
@@ -131,4 +133,4 @@ def lowest_stock_cover(result: xr.Dataset, nodes: list[str], material: str = "ma
     demand = result["demand"].sel(sel).sum(("node", "element")).isel(run=0)
     cover = (stock / demand.where(demand > 0)).fillna(np.inf).values
     i = int(np.argmin(cover))
-    return float(cover[i]), str(result["month"].values[i])
+    return float(cover[i]), month_labels(result["month"].values)[i]

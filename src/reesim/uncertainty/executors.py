@@ -62,6 +62,12 @@ def _dataset_and_baseline(data_dir: str) -> Any:
     return _WORKER_CACHE[data_dir]
 
 
+def worker_data(data_dir: str) -> tuple[Any, Any]:
+    """The dataset in ``data_dir`` and its base year, loaded once per worker process."""
+    ds, base, _ = _dataset_and_baseline(data_dir)
+    return ds, base
+
+
 @dataclass
 class Prepared:
     """A chunk's runs drawn and compiled into kernel inputs (see :func:`prepare_chunk`)."""
@@ -116,7 +122,7 @@ def finish_chunk(chunk: Chunk, ready: Prepared, simulated: Any) -> ChunkResult:
     if ready.kernel == "fast":
         s = from_compact(simulated, ds, base, runs, list(ready.inputs.months))
     else:
-        from reesim.engine.run import add_units, to_xarray
+        from reesim.engine.label import add_units, to_xarray
 
         result = add_units(to_xarray(simulated, ready.inputs, ready.scenario, chunk.seed), ds, base)
         s = series(result, ds, base).assign_coords(run=runs)

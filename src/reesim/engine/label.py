@@ -1,0 +1,68 @@
+"""Kernel outputs as a labelled xarray Dataset, and the end products a run's magnets built.
+
+Shared by :func:`reesim.engine.run.run`, the Monte Carlo workers
+(:mod:`reesim.uncertainty.executors`) and the backtest. Months are ``YYYY-MM`` labels;
+quantities t REO-equivalent per month; prices USD/kg.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from reesim.dataset.model import Dataset
+from reesim.kernel.state import SHAPED, Outputs
+from reesim.model.baseline import Baseline
+from reesim.model.compile import Inputs
+from reesim.model.dims import MATERIALS
+from reesim.model.scenario import Scenario
+from reesim.results.indicators import product_factors
+
+
+def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
+    """Add ``units_built`` and ``units_not_built`` per run, month, node and product.
+
+    Magnet final use (met and unmet) times each product's factor from
+    :func:`reesim.results.indicators.product_factors`; sectors without a product unit are left out.
+    """
+    factors = [f for f in product_factors(ds, base) if f.product]
+    if not factors:
+        return result
+    met = result["consumption"].sel(material="magnet").sum("element")
+    unmet = result["unmet"].sel(material="magnet").sum("element")
+    products = xr.DataArray([f.product for f in factors], dims="product", name="product")
+    result["units_built"] = xr.concat([met * f.per_tonne for f in factors], dim=products)
+    result["units_not_built"] = xr.concat([unmet * f.per_tonne for f in factors], dim=products)
+    return result
+
+
+def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | None) -> xr.Dataset:
+    """Label kernel outputs with their coordinates."""
+    dims = inputs.base.dims
+    runs = outputs.production.shape[0]
+    coords = {
+        "run": np.arange(runs),
+        "month": list(inputs.months),
+        "material": list(MATERIALS),
+        "node": list(dims.nodes),
+        "element": list(dims.elements),
+        "market": ["china", "outside"],
+        "project": list(inputs.proj_names),
+    }
+    axes = ("run", "month", "material", "node", "element")
+    data: dict[str, tuple[tuple[str, ...], Any]] = {
+        f.name: (axes, getattr(outputs, f.name)) for f in fields(outputs) if f.name not in SHAPED
+    }
+    data["price"] = (("run", "month", "material", "market", "element"), outputs.price)
+    data["floor_cost"] = (("run", "month"), outputs.floor_cost)
+    data["project_output"] = (("run", "month", "project"), outputs.project_output)
+    result = xr.Dataset(data, coords=coords)
+    result.attrs.update(
+        scenario=scenario.name,
+        seed=-1 if seed is None else seed,
+        units="t REO-equivalent per month; price USD/kg",
+    )
+    return result
