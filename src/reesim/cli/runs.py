@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from reesim.cli.common import friendly, out, output_folder, runs_progress
+from reesim.cli.common import friendly, out, output_folder, print_problems, runs_progress
 from reesim.cli.tables import Format, FormatOpt, Grid, chosen, print_grid
 from reesim.errors import InputError, Problem
 
@@ -59,13 +59,19 @@ def element_names() -> dict[str, str]:
 
 
 def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> Any:
+    """Simulate, store and report ``ref`` with a progress bar; then warn on standard error about
+    instruments that act in none of the run's months."""
+    from reesim.scenarios.horizon import outside_horizon
     from reesim.store.runs import execute
 
     with runs_progress() as bar:
         task = bar.add_task(f"simulating {escape(str(ref))}", total=runs)
-        return execute(
+        done = execute(
             ref, store, out_dir, runs=runs, progress=lambda i, n: bar.update(task, completed=i), **kw
         )
+    if done.batch.resolved is not None:
+        print_problems(outside_horizon(done.batch.resolved))
+    return done
 
 
 def run(

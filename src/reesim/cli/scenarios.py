@@ -102,13 +102,16 @@ def scenarios_show(
 def validate(
     files: Annotated[list[str], typer.Argument(help="Scenario files (or shipped names) to check.")],
 ) -> None:
-    """Check scenario files: every problem with file:line:column, field and a hint. Exit 2 if any."""
-    from reesim.scenarios import resolve
+    """Check scenario files: every problem with file:line:column, field and a hint. Exit 2 if any.
+    Instruments outside the scenario's period are warned about (they have no effect)."""
+    from reesim.scenarios import load, resolve
+    from reesim.scenarios.horizon import outside_horizon
 
     failed = 0
     for ref in files:
         try:
-            scenario = resolve(ref)
+            resolved = load(ref)
+            scenario = resolve(resolved)
         except InputError as exc:
             print_problems(exc.problems)
             failed += 1
@@ -119,6 +122,7 @@ def validate(
             raise typer.Exit(1) from None
         count = len(scenario.instruments)
         out.print(f"[green]ok[/green] {escape(ref)}: {scenario.months} months, {count} engine instruments")
+        print_problems(outside_horizon(resolved))
     if failed:
         err.print(f"{failed} of {len(files)} file(s) have problems")
         raise typer.Exit(2)
