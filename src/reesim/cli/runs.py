@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -266,13 +267,33 @@ def _record_json(r: Any, tables: list[str], head: Any) -> str:
     return dumps(payload)
 
 
+def _interactive() -> bool:
+    """Whether a person can answer a question: standard input is a terminal."""
+    return sys.stdin.isatty()
+
+
 @runs_app.command("delete")
 @friendly
 def runs_delete(
-    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], store: StoreOpt = None
+    run_id: Annotated[str, typer.Argument(help="Run id (or a prefix only it has).")],
+    store: StoreOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
 ) -> None:
-    """Delete a stored run and its files."""
-    out.print(f"deleted {_store(store).delete(run_id)}")
+    """Delete a stored run and its files, after asking (unless --yes)."""
+    st = _store(store)
+    full = st.resolve_id(run_id)  # a prefix several runs share is refused, naming them
+    if not yes:
+        if not _interactive():
+            message = f"run {full} not deleted: there is no terminal to confirm on"
+            raise InputError(
+                [Problem("runs delete", None, "--yes", message, "add --yes to delete without asking")]
+            )
+        r = st.get(full)
+        what = f"{r.scenario}, {r.runs} run(s), created {str(r.created)[:19]}"
+        if not typer.confirm(f"Delete run {full} ({what}) and its files?", default=False):
+            out.print(f"run {full} kept")
+            return
+    out.print(f"deleted {st.delete(full)}")
 
 
 @runs_app.command("export")
@@ -283,22 +304,29 @@ def runs_export(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write to.")] = Path("export"),
     store: StoreOpt = None,
 ) -> None:
-    """Write a run's tables (series, central run, full outputs if kept) as Parquet or CSV files."""
+    """Write a run's tables (series, central run, full outputs if kept) as Parquet or CSV files,
+    each with a unit column saying what its values are."""
     if fmt not in {"parquet", "csv"}:
         raise InputError(
             [Problem("--format", None, "--format", f"unknown format {fmt!r}", "use parquet or csv")]
         )
+    from reesim.results.units import unit_of
+
     st = _store(store)
     full = st.resolve_id(run_id)
     names = st.tables(full)  # checks the run's files before anything is written
     target = output_folder(out_dir / full)
     for name in names:
         frame = st.table(full, name)
+        if "value" in frame.columns:
+            frame = frame.assign(unit=unit_of(name))
         if fmt == "csv":
             frame.to_csv(target / f"{name}.csv", index=False)
         else:
             frame.to_parquet(target / f"{name}.parquet", index=False)
-    out.print(f"{len(names)} tables written to [bold]{escape(str(target))}[/bold]")
+    out.print(
+        f"{len(names)} tables written to [bold]{escape(str(target))}[/bold] (units in their unit column)"
+    )
 
 
 def report(
