@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -73,9 +72,9 @@ def check(
              "context": {k: val for k, val in asdict(v.claim).items() if k in keep}}
             for v in verdicts
         ]  # fmt: skip
-        typer.echo(
-            json.dumps({"language": detected, "claims": rows, "scenario": scenario}, ensure_ascii=False)
-        )
+        from reesim.results.plain import dumps
+
+        typer.echo(dumps({"language": detected, "claims": rows, "scenario": scenario}))
         return
     table = Table(title=f"Claims in {escape(article)} ({detected})", show_lines=True)
     for col in ("sentence", "kind", "value", "verdict", "dataset", "source"):

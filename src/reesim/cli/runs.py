@@ -101,15 +101,9 @@ def run(
     done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full,
                          executor=executor, workers=workers, address=address)  # fmt: skip
     if chosen(fmt, as_json) is Format.json:
-        from reesim.results.plain import dumps, headline_json
+        from reesim.results.plain import dumps
 
-        indicators = headline_json(done.headline)
-        payload = {
-            "run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
-            "runs": runs, "report": str(done.report), "central_run": indicators.pop("central_run", None),
-            "indicators": indicators,
-        }  # fmt: skip
-        typer.echo(dumps(payload))
+        typer.echo(dumps(_run_json(done)))
         return
     head = done.headline
     grid = _headline_grid(done, f"{done.record.title} ({head.months[0]} to {head.months[-1]}, {runs} run(s))")
@@ -128,6 +122,18 @@ def run(
     _print_central(head)
     out.print(f"Run [bold]{done.record.id}[/bold] stored in {escape(str(_store_path(store)))}")
     out.print(f"Report written to [bold]{escape(str(done.report))}[/bold]")
+
+
+def _run_json(done: Any) -> dict[str, Any]:
+    """A run as ``reesim run --json`` prints it: what was run, its report and its headline."""
+    from reesim.results.plain import headline_json
+
+    indicators = headline_json(done.headline)
+    return {
+        "run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
+        "runs": done.record.runs, "report": done.record.report or None,
+        "central_run": indicators.pop("central_run", None), "indicators": indicators,
+    }  # fmt: skip
 
 
 def _print_central(head: Any) -> None:
@@ -156,6 +162,9 @@ def compare(
     store: StoreOpt = None,
     runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per scenario not yet stored.")] = 1,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print each run's headline as one JSON object, not the table.")
+    ] = False,
 ) -> None:
     """The same indicators side by side, with differences, and a comparison report."""
     from reesim.report.compare_report import compare_rows, write_compare_report
@@ -181,6 +190,13 @@ def compare(
         done.append(
             rebuild(st, ref) if len(stored) == 1 else _progress_run(ref, runs, st, out_dir, seed=seed)
         )
+    if as_json:
+        from reesim.results.plain import dumps
+
+        path = write_compare_report(done, out_dir)
+        runs_json = [{**_run_json(d), "title": d.record.title} for d in done]
+        typer.echo(dumps({"report": str(path), "runs": runs_json}))
+        return
     names = [d.record.scenario for d in done]
     table = Table(title="Magnets: " + " vs ".join(escape(n) for n in names))
     columns, rows = compare_rows(done)

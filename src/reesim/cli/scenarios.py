@@ -1,4 +1,5 @@
-"""Scenario commands: ``reesim scenarios list|show``, ``reesim validate`` and ``reesim schema``.
+"""Scenario commands: ``reesim scenarios list|show``, ``reesim validate`` and ``reesim schema``
+(which also prints the JSON Schema of any command's ``--json`` output).
 
 Every command that takes a scenario accepts a shipped scenario's name or a path to a YAML file.
 """
@@ -129,19 +130,35 @@ def validate(
 
 
 def schema(
+    output: Annotated[
+        str | None,
+        typer.Argument(
+            help="Omitted: the schema of scenario files. A command's name (run, compare, runs-list, "
+            "runs-show, data-list, data-show, scenarios-list, sensitivity, backtest, check): the "
+            "schema of what it prints with --json.",
+            show_default=False,
+            metavar="NAME",
+        ),
+    ] = None,
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write to this file instead of printing.")
     ] = None,
 ) -> None:
-    """The JSON Schema of scenario files, for editor completion and checking."""
-    from reesim.scenarios.spec import ScenarioFile
+    """JSON Schema of scenario files (for editor completion and checking), or of a command's --json
+    output (to check what a pipeline reads)."""
+    if output is None or output == "scenario":
+        from reesim.scenarios.spec import ScenarioFile
 
-    text = json.dumps(ScenarioFile.model_json_schema(by_alias=True), indent=2)
+        text = json.dumps(ScenarioFile.model_json_schema(by_alias=True), indent=2)
+    else:
+        from reesim import schemas
+
+        text = schemas.text(output).rstrip("\n")
     if out_file is None:
         typer.echo(text)
     else:
         out_file.write_text(text + "\n", encoding="utf-8")
-        out.print(f"JSON Schema written to [bold]{out_file}[/bold]")
+        out.print(f"JSON Schema written to [bold]{escape(str(out_file))}[/bold]")
 
 
 def register(app: typer.Typer) -> None:
