@@ -137,6 +137,20 @@ def test_validate_prints_every_problem_and_exits_2(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_run_reports_every_problem_before_simulating(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REESIM_STORE", str(tmp_path / "runs.duckdb"))
+    path = tmp_path / "s.yaml"
+    path.write_text(HEAD + "parameters:\n  working_stok_months: 1.5\ninstruments:\n" + CONTROL
+                    + "    start: 2025-04\n    exportr: CHN\n", encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error ")]
+    assert len(errors) == 2 and "working_stok_months" in errors[0] and "exportr" in errors[1], result.stderr
+    from reesim.store import Store
+
+    assert Store(tmp_path / "runs.duckdb").list_runs().empty
+
+
 def test_by_position_orders_files_as_met_then_lines() -> None:
     found = [Problem("b", 3, None, "x"), Problem("a", 9, None, "y"), Problem("b", 1, None, "z", column=4),
              Problem("b", None, None, "w"), Problem("a", 2, None, "v")]  # fmt: skip

@@ -60,19 +60,33 @@ def element_names() -> dict[str, str]:
 
 
 def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> Any:
-    """Simulate, store and report ``ref`` with a progress bar; then warn on standard error about
-    instruments that act in none of the run's months."""
-    from reesim.scenarios.horizon import outside_horizon
+    """Simulate, store and report ``ref`` with a progress bar, having first warned on standard
+    error about instruments outside the months to be simulated."""
+    from reesim.scenarios import load
     from reesim.store.runs import execute
 
+    resolved = load(ref)
+    _warn_outside(resolved, kw.get("horizon_years"))
     with runs_progress() as bar:
         task = bar.add_task(f"simulating {escape(str(ref))}", total=runs)
-        done = execute(
-            ref, store, out_dir, runs=runs, progress=lambda i, n: bar.update(task, completed=i), **kw
+        return execute(
+            resolved, store, out_dir, runs=runs, progress=lambda i, n: bar.update(task, completed=i), **kw
         )
-    if done.batch.resolved is not None:
-        print_problems(outside_horizon(done.batch.resolved))
-    return done
+
+
+def _warn_outside(resolved: Any, years: float | None) -> None:
+    """Warn about instruments outside the run's months (with ``--horizon``, the shortened ones)."""
+    import math
+
+    from reesim.engine.batch import MAX_HORIZON_YEARS
+    from reesim.engine.run import with_horizon
+    from reesim.scenarios.horizon import outside_horizon
+
+    if years is not None:
+        if not (math.isfinite(years) and 0 < years <= MAX_HORIZON_YEARS):
+            return  # the run refuses such a horizon, with its own message
+        resolved = with_horizon(resolved, years)
+    print_problems(outside_horizon(resolved))
 
 
 def run(
