@@ -54,7 +54,7 @@ def test_delete_refuses_a_prefix_several_runs_share_naming_them(store: Path) -> 
     result = cli(store, "runs", "delete", "abcd", "--yes")
     assert result.exit_code == 2, result.output
     said = " ".join(result.stderr.split())
-    assert "no single run with id 'abcd': 2 runs have ids starting so" in said
+    assert "field 'ID' 2 runs have ids starting 'abcd'" in said
     assert "give more of the id: it matches abcd1111, abcd2222" in said and "Traceback" not in said
     assert stored(store) == sorted(IDS)
 

@@ -268,7 +268,7 @@ class Store:
             hint = "`reesim runs list` shows the ids"
             raise InputError([Problem(str(self.path), None, "ID", f"no single run with id {run_id!r}", hint)])
         shown = ", ".join(matches[:10]) + (f" and {len(matches) - 10} more" if len(matches) > 10 else "")
-        message = f"no single run with id {run_id!r}: {len(matches)} runs have ids starting so"
+        message = f"{len(matches)} runs have ids starting {run_id!r}"
         hint = f"give more of the id: it matches {shown}"
         raise InputError([Problem(str(self.path), None, "ID", message, hint)])
 
