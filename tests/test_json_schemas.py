@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from reesim import schemas
 from reesim.cli import app
+from reesim.dataset import Dataset
 from reesim.schemas import outputs
 
 RUNNER = CliRunner()
@@ -141,7 +142,12 @@ def test_data_show_conforms_with_years_as_integers() -> None:
     shown = printed("data", "show", "mine_production", "--where", "iso3=CHN", "--format", "json")
     assert_conforms("data-show", shown)
     assert shown["rows"] and all(isinstance(r["year"], int) for r in shown["rows"])
-    assert_conforms("data-show", printed("data", "show", "facilities", "--format", "json"))
+
+
+@pytest.mark.slow
+def test_data_show_of_every_table_conforms(dataset: Dataset) -> None:
+    for table in dataset.tables:
+        assert_conforms("data-show", printed("data", "show", table, "--format", "json"))
 
 
 def test_check_conforms(tmp_path: Path) -> None:
