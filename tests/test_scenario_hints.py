@@ -50,6 +50,9 @@ def test_allowed_fields_follow_the_kind_and_nested_models() -> None:
     assert sorted(step) == ["from", "review_months", "share"]  # the alias, as written in files
     assert "horizon" in allowed_fields(ScenarioFile, ())
     assert allowed_fields(ScenarioFile, ("nowhere", 3)) == []
+    union = "tagged-union[function-after[_finite(), Normal],function-after[_finite(), LogNormal]]"
+    dist = allowed_fields(ScenarioFile, ("parameters", "x", union, "lognormal"))
+    assert {"dist", "median", "central"} <= set(dist) and "mode" not in dist
 
 
 def test_field_hint_suggests_the_closest_or_lists_them() -> None:
@@ -75,8 +78,14 @@ def test_field_hint_suggests_the_closest_or_lists_them() -> None:
          "    start: 2025-01\n    target_t: 1\n    purchase_t_per_yr: 1\n    releese: 3\n",
          "instruments[0].releese",
          "did you mean 'release_to'?"),
+        (HEAD + "parameters:\n  working_stock_months: {dist: uniform, lo: 1, high: 2}\n",
+         "parameters.working_stock_months.lo", "did you mean 'low'?"),
+        (HEAD + "instruments:\n" + CONTROL + "    start: 2025-04\n"
+         "    review_months: {dist: triangular, low: 1, mod: 1, high: 2}\n",
+         "instruments[0].review_months.mod", "did you mean 'mode'?"),
     ],
-    ids=["top level", "instrument", "approval step", "parameter", "stockpile"],
+    ids=["top level", "instrument", "approval step", "parameter", "stockpile", "distribution",
+         "distribution in an instrument"],
 )  # fmt: skip
 def test_unknown_field_names_the_closest_allowed_one(
     tmp_path: Path, text: str, field: str, hint: str

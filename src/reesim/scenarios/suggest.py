@@ -1,10 +1,11 @@
 """Which field names a place in a scenario file allows, for "did you mean" hints.
 
-A misspelt field (``working_stok_months``, ``approvl``) is refused by the scenario's pydantic
-models, whose error says only that the field is unknown. :func:`allowed_fields` walks the same
-models along the error's location (fields, list items, dict values, and the instrument chosen by
-its ``kind``) to the mapping that holds the unknown name, and :func:`field_hint` turns the
-closest allowed names into the hint the loader prints.
+A misspelt field (``approvl``, ``mod`` in a triangular distribution) is refused by the
+scenario's pydantic models, whose error says only that the field is unknown.
+:func:`allowed_fields` walks the same models along the error's location (fields, list items,
+dict values, the instrument chosen by its ``kind`` and the distribution by its ``dist``) to the
+mapping that holds the unknown name, and :func:`field_hint` turns the closest allowed names into
+the hint the loader prints.
 """
 
 from __future__ import annotations
@@ -26,18 +27,25 @@ def _unwrap(node: Any) -> Any:
 
 
 def _members(node: Any) -> tuple[Any, ...]:
-    """The members of a union (``X | None`` included), else ``(node,)``."""
+    """The members of a union (``X | None`` and unions inside unions included), else ``(node,)``."""
+    node = _unwrap(node)
     if get_origin(node) in (Union, types.UnionType):
-        return tuple(_unwrap(m) for m in get_args(node))
+        return tuple(m for arg in get_args(node) for m in _members(arg))
     return (node,)
 
 
-def _kind(model: type[BaseModel]) -> str | None:
-    """The ``kind`` literal of an instrument spec (None for other models)."""
-    field = model.model_fields.get("kind")
-    if field is None or get_origin(field.annotation) is not Literal:
-        return None
-    return str(get_args(field.annotation)[0])
+#: Fields whose literal value tells the members of a union apart: an instrument's ``kind``, a
+#: distribution's ``dist``.
+TAGS = ("kind", "dist")
+
+
+def _tag(model: type[BaseModel]) -> str | None:
+    """The literal ``kind`` or ``dist`` of a model (None for models without one)."""
+    for name in TAGS:
+        field = model.model_fields.get(name)
+        if field is not None and get_origin(field.annotation) is Literal:
+            return str(get_args(field.annotation)[0])
+    return None
 
 
 def _field(model: type[BaseModel], name: str) -> Any:
@@ -53,8 +61,8 @@ def _step(node: Any, item: str | int) -> Any:
         if isinstance(member, type) and issubclass(member, BaseModel):
             if isinstance(item, str) and (found := _field(member, item)) is not None:
                 return found
-            if isinstance(item, str) and _kind(member) == item:
-                return member  # pydantic names the instrument kind chosen by ``kind:``
+            if isinstance(item, str) and _tag(member) == item:
+                return member  # pydantic names the member chosen by ``kind:`` or ``dist:``
             continue
         origin, args = get_origin(member), get_args(member)
         if origin is list and isinstance(item, int) and args:
@@ -69,6 +77,8 @@ def allowed_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[s
     empty if ``loc`` leads nowhere that is a model."""
     node: Any = model
     for item in loc:
+        if isinstance(item, str) and "[" in item:
+            continue  # pydantic's name of a union or validator (``tagged-union[...]``), not data
         node = _step(node, item)
         if node is None:
             return []
