@@ -104,7 +104,7 @@ def test_stored_command_line_runs_equal_the_api(
     args = ["run", "race", "--runs", "3", "--seed", "1", "--horizon", "1", "--full", "--json"]
     done = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r")])
     assert done.exit_code == 0, done.output
-    run_id = json.loads(done.output)["run_id"]
+    run_id = json.loads(done.stdout)["run_id"]
     stored = rebuild(Store(store), run_id, dataset).batch.series
     assert stored.sizes["run"] == 3
     expected = series(monte_carlo(dataset, base), dataset, base)

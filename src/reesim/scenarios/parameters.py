@@ -21,10 +21,15 @@ from reesim.scenarios.yamlsafe import Located
 _NUMBER: TypeAdapter[Any] = TypeAdapter(AnyNumber)
 
 
+def at(located: Located, name: str, message: str, hint: str) -> Problem:
+    """A problem at the override of parameter ``name``."""
+    line, column = located.position(("parameters", name))
+    return Problem(located.file, line, f"parameters.{name}", message, hint, column=column)
+
+
 def parameter_problems(located: Located, known: Known) -> list[Problem]:
     """Unknown parameters and values outside their bounds, located at each override."""
     from reesim.dataset.parse import did_you_mean
-    from reesim.scenarios.load import at
 
     raw = located.data.get("parameters")
     if not isinstance(raw, dict):
@@ -34,7 +39,7 @@ def parameter_problems(located: Located, known: Known) -> list[Problem]:
         name = str(key)
         if name not in known.parameters:
             hint = did_you_mean(name, sorted(known.parameters))
-            problems.append(at(located, ("parameters", name), f"unknown parameter {name!r}", hint))
+            problems.append(at(located, name, f"unknown parameter {name!r}", hint))
             continue
         try:
             value: Number = _NUMBER.validate_python(given)
@@ -44,5 +49,5 @@ def parameter_problems(located: Located, known: Known) -> list[Problem]:
         why = bounds_problem(value, lowest, highest)
         if why is not None:
             hint = f"{name} is in {unit}" if unit else "see `reesim data show parameters`"
-            problems.append(at(located, ("parameters", name), f"{name} {why}", hint))
+            problems.append(at(located, name, f"{name} {why}", hint))
     return problems
