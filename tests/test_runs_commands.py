@@ -85,6 +85,18 @@ def test_delete_asks_and_keeps_the_run_unless_told_yes(store: Path, monkeypatch:
     assert not (store.parent / "runs" / "beef3333").exists()
 
 
+def test_a_run_whose_files_are_gone_can_still_be_deleted_after_asking(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.rmtree(store.parent / "runs" / "beef3333")
+    monkeypatch.setattr(runs_cli, "_interactive", lambda: True)
+    gone = cli(store, "runs", "delete", "beef", text="y\n")
+    assert gone.exit_code == 0 and "deleted beef3333" in gone.stdout, gone.output
+    assert stored(store) == ["abcd1111", "abcd2222"]
+
+
 def test_delete_with_yes_does_not_ask(store: Path) -> None:
     result = cli(store, "runs", "delete", "abcd2", "-y")
     assert result.exit_code == 0 and "deleted abcd2222" in result.stdout and "?" not in result.output

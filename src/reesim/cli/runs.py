@@ -318,8 +318,9 @@ def runs_delete(
             raise InputError(
                 [Problem("runs delete", None, "--yes", message, "add --yes to delete without asking")]
             )
-        r = st.get(full)
-        what = f"{r.scenario}, {r.runs} run(s), created {str(r.created)[:19]}"
+        listed = st.list_runs()  # the listed columns only: a damaged run can still be deleted
+        r = listed[listed["id"] == full].iloc[0]
+        what = f"{r['scenario']}, {r['runs']} run(s), created {str(r['created'])[:19]}"
         if not typer.confirm(f"Delete run {full} ({what}) and its files?", default=False):
             out.print(f"run {full} kept")
             return
