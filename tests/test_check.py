@@ -52,8 +52,8 @@ def test_overall_precision_and_recall() -> None:
         hits += round(p * len(claims))
         expected += len(annotated)
         recalled += round(r * len(annotated))
-    assert (hits, found) == (20, 21)  # docs/check.md: precision 20/21 = 0.95
-    assert (recalled, expected) == (20, 20)  # recall 1.0
+    assert (hits, found) == (26, 26)  # docs/check.md: precision 26/26 = 1.0
+    assert (recalled, expected) == (25, 25)  # recall 1.0
 
 
 def test_traditional_and_simplified_give_the_same_claims() -> None:
@@ -82,8 +82,8 @@ def test_check_command_json_and_the_drafted_scenario_runs(tmp_path: Path) -> Non
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["language"] == "zh" and len(data["claims"]) == 6
-    assert {"sentence", "kind", "value", "verdict", "source"} <= set(data["claims"][0])
+    assert data["language"] == "zh" and len(data["claims"]) == 8
+    assert {"sentence", "span", "kind", "value", "verdict", "figure", "source"} <= set(data["claims"][0])
     scenario = tmp_path / "zh_hant-scenario.yaml"
     assert scenario.exists() and data["scenario"] == scenario.read_text(encoding="utf-8")
     ran = reesim.run(str(scenario), dataset=DS, baseline=BASE, kernel="reference")

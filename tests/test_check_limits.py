@@ -100,8 +100,32 @@ def test_console_markup_in_an_article_is_shown_as_written(tmp_path: Path) -> Non
 
 
 def test_text_with_too_many_claims_is_refused(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["check", "-", "--out", str(tmp_path)], input="1% " * 20_000)
-    assert result.exit_code == 2 and "20,000 claims found, more than 10,000" in result.output
+    result = CliRunner().invoke(app, ["check", "-", "--out", str(tmp_path)], input="1% of mining, " * 20_000)
+    assert result.exit_code == 2 and "more than 10,000 claims found" in result.output
+
+
+def test_reading_stops_once_there_are_too_many_claims() -> None:
+    flood = _text("1% of mining, ", MAX_BYTES)
+    every = extract(flood)
+    assert len(every) > 20_000
+    stopped = extract(flood, limit=10_000)
+    assert 10_000 < len(stopped) <= 10_000 + MAX_SENTENCE
+    assert stopped == every[: len(stopped)]  # the same claims, in the same order
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", ADVERSARIAL.values(), ids=list(ADVERSARIAL))
+def test_the_check_command_answers_one_megabyte_of_adversarial_text_within_5_seconds(
+    tmp_path: Path, unit: str
+) -> None:
+    """The whole command, reading the text from standard input: refused (too many claims), or
+    checked, in under 5 s (the dataset and base year are loaded once, before the clock starts)."""
+    CliRunner().invoke(app, ["check", "-", "--out", str(tmp_path)], input="China mines 60% of rare earths.")
+    start = time.perf_counter()
+    result = CliRunner().invoke(app, ["check", "-", "--out", str(tmp_path)], input=_text(unit, MAX_BYTES))
+    seconds = time.perf_counter() - start
+    assert result.exit_code in (0, 2) and "Traceback" not in result.output, result.output
+    assert seconds < 5.0
 
 
 def test_repeated_measures_make_one_instrument(tmp_path: Path) -> None:

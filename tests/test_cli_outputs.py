@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from reesim.cli import app
 from reesim.report import charts
 
+FUZZ = Path(__file__).parent / "fuzz" / "scenarios"
+
 
 @pytest.mark.parametrize(
     "args",
@@ -38,3 +40,16 @@ def test_chart_labels_with_dollar_and_caret_are_plain_text() -> None:
     assert drawn.startswith("<svg") or "<svg" in drawn[:400]
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any(label in t for t in texts)
+
+
+@pytest.mark.slow
+def test_a_scenario_with_tex_in_its_ids_is_run_and_reported(tmp_path: Path) -> None:
+    """`reesim run` on a scenario whose instrument id is ``a$x^$b``: the run is stored and its
+    whole report written (every chart drawn), exit 0."""
+    env = {"REESIM_STORE": str(tmp_path / "store" / "runs.duckdb"), "COLUMNS": "200"}
+    args = ["run", str(FUZZ / "dollar-id.yaml"), "--horizon", "1", "--out", str(tmp_path / "r")]
+    result = CliRunner().invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    (page,) = (tmp_path / "r").glob("*.html")
+    assert "a$x^$b" in page.read_text(encoding="utf-8")
+    assert (page.parent / f"{page.stem}-charts" / "timeline.png").stat().st_size > 1000

@@ -207,3 +207,36 @@ def test_unknown_element_in_a_magnet_bill_of_materials(data_copy: Path, edit_cel
     p = _only(_errors(data_copy), "magnet_bom.csv")
     assert (p.line, p.field) == (2, "element")
     assert "'Nx'" in p.message and "expected one of" in p.hint
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value", "hint"),
+    [
+        ("demand.csv", "material", "magnet_ndfe", "did you mean 'magnet_ndfeb'?"),
+        ("demand.csv", "material", "Nd;Px", "expected <element symbol>, magnet_ndfeb, reo_total"),
+        ("intensities.csv", "material", "unobtainium", "expected <element symbol>, magnet_ndfeb, reo_total"),
+        ("prices.csv", "material", "Dy_oxyde", "did you mean 'Dy_oxide'?"),
+        ("prices.csv", "material", "Xx_oxide", "did you mean 'Y_oxide'?"),
+        ("price_markets.csv", "material", "Tb_ore", "did you mean 'Tb_oxide'?"),
+        ("stockpiles.csv", "material", "gold", "expected <element symbol>, magnet_ndfeb"),
+        ("events.csv", "forms", "oxide;powder", "expected ore, oxide, metal, magnet, technology"),
+        ("end_products.csv", "sector", "windd", "did you mean 'wind'?"),
+        ("end_products.csv", "product", "bev_carr", "did you mean 'bev_car'?"),
+        ("prices.csv", "basis", "cif", "expected one of fob, fob_china"),
+    ],
+)
+def test_an_unknown_material_or_code_is_refused_at_its_line(
+    data_copy: Path, edit_cell: Editor, file: str, column: str, value: str, hint: str
+) -> None:
+    edit_cell(file, 3, column, value)
+    p = _only(_errors(data_copy), file)
+    assert (p.line, p.field) == (3, column)
+    assert repr(value.rsplit(";", maxsplit=1)[-1]) in p.message
+    assert hint in p.hint
+
+
+def test_element_lists_and_element_codes_are_accepted(data_copy: Path, edit_cell: Editor) -> None:
+    edit_cell("demand.csv", 3, "material", "Dy;Tb")
+    edit_cell("stockpiles.csv", 3, "material", "Sm")
+    edit_cell("prices.csv", 3, "material", "Lu_metal")
+    assert _errors(data_copy) == []

@@ -212,7 +212,8 @@ def test_headline_schema_wants_labels_for_months_and_null_for_never() -> None:
            "cumulative_unmet_t": {"p10": 0, "p50": 1.5, "p90": 3}, "lowest_cover_months": never,
            "stockpile_depleted": never, "price_multiple": {"p10": 1, "p50": 1, "p90": 1},
            "not_built": {"bev_car": {"p10": 0, "p50": 10, "p90": 20}}}  # fmt: skip
-    run = {"run_id": "0123abcd", "scenario": "s", "seed": 1, "runs": 1, "report": None, "central_run": None,
+    run = {"run_id": "0123abcd", "scenario": "s", "seed": 1, "runs": 1, "report": None, "report_error": None,
+           "central_run": None,
            "indicators": {"months": ["2025-01"], "runs": 1, "independence": never, "reference": "2025-04",
                           "probabilities": {}, "rows": [row]}}  # fmt: skip
     assert problems("run", run) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -56,6 +57,38 @@ def test_extends_may_not_leave_the_folder(outside: Path, parent: str) -> None:
     assert "secret_key" not in output and "another_secret" not in output and "root:" not in output
     problem = _problem(child)
     assert (problem.line, problem.field) == (2, "extends")
+
+
+def test_a_parent_outside_is_never_opened_nor_looked_at(
+    outside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`extends: /etc/passwd` and `extends: /etc/no-such-file` get the same answer, and neither
+    path is opened or asked about (so nothing says whether the file exists)."""
+    import builtins
+
+    touched: list[str] = []
+    real_open, real_os_open, real_stat, real_lstat = builtins.open, os.open, os.stat, os.lstat
+
+    def spy(real: Any) -> Any:
+        def call(path: Any, *args: Any, **kwargs: Any) -> Any:
+            touched.append(os.fsdecode(path) if isinstance(path, str | bytes | os.PathLike) else str(path))
+            return real(path, *args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(builtins, "open", spy(real_open))
+    monkeypatch.setattr(os, "open", spy(real_os_open))
+    monkeypatch.setattr(os, "stat", spy(real_stat))
+    monkeypatch.setattr(os, "lstat", spy(real_lstat))
+    answers = []
+    for parent in ("/etc/passwd", "/etc/no-such-file"):
+        child = outside / "child.yaml"
+        child.write_text(f"name: t\nextends: {parent}\n", encoding="utf-8")
+        answers.append(_problem(child).message.replace(parent, "PARENT"))
+    monkeypatch.undo()
+    assert answers[0] == answers[1]
+    assert str(outside / "child.yaml") in touched  # the spies saw the file that was read
+    assert not [t for t in touched if t.startswith("/etc/")], touched
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
@@ -172,6 +205,18 @@ def test_files_larger_than_the_limit_are_refused(tmp_path: Path) -> None:
         ("start: 2025-01\nhorizon: 2025-12\ntitle: a\x1fb\n", 4, None, "character #x001f is not allowed"),
         ("start: 2025-01\nhorizon: 2025-12\nx: " + "[" * 400 + "]" * 400 + "\n", 4, None,
          "nested deeper than 20"),
+        ("start: 2025-1\nhorizon: 2025-12\n", 2, "start", "'2025-1' is not a date"),
+        (
+            "start: 2025-01\nhorizon: 2025-12\ninstruments:\n"
+            "  - !!python/object:os.system\n    kind: tariff\n",
+            5, "instruments[0]", "the tag '!!python/object:os.system' is not allowed",
+        ),
+        (
+            "start: 2025-01\nhorizon: 2025-12\ninstruments: !!python/object/apply:os.system [echo hi]\n",
+            4, "instruments", "the tag '!!python/object/apply:os.system' is not allowed",
+        ),
+        ("start: 2025-01\nhorizon: 2025-12\nblocs: !!set {a, b}\n", 4, "blocs",
+         "the tag '!!set' is not allowed"),
     ],
 )  # fmt: skip
 def test_values_yaml_cannot_give_are_input_errors(
@@ -183,6 +228,35 @@ def test_values_yaml_cannot_give_are_input_errors(
     assert code == 2 and message in output, output
     problem = _problem(path)
     assert (problem.line, problem.field) == (line, field) and problem.hint
+
+
+def test_a_one_digit_month_is_refused_with_the_date_to_write(tmp_path: Path) -> None:
+    path = tmp_path / "short.yaml"
+    path.write_text("name: t\nstart: 2025-01\nhorizon: 2025-12-3\n", encoding="utf-8")
+    problem = _problem(path)
+    assert (problem.line, problem.field) == (3, "horizon")
+    assert problem.hint == "write months and days with two digits: 2025-12-03"
+    path.write_text("name: t\nstart: 2025-1\nhorizon: 2025-13\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load(path, DS)
+    hints = {p.field: p.hint for p in info.value.problems}
+    assert hints["start"] == "write months and days with two digits: 2025-01"
+    assert hints["horizon"] == "write YYYY-MM or YYYY-MM-DD, e.g. 2025-04-04"  # no month 13 to pad
+
+
+def test_a_tag_on_a_mapping_builds_nothing(tmp_path: Path) -> None:
+    """The safe loader never calls what a tag names: a mapping or list tagged to call
+    ``os.makedirs`` is refused, and no folder is made."""
+    made = tmp_path / "made"
+    path = tmp_path / "object.yaml"
+    path.write_text(
+        HEAD + f"parameters: !!python/object/apply:os.makedirs {{name: {made}}}\n"
+        f"instruments: !!python/object/apply:os.makedirs [{made}]\n",
+        encoding="utf-8",
+    )
+    code, output = _validate(path)
+    assert code == 2 and "the tag '!!python/object/apply:os.makedirs' is not allowed" in output
+    assert not made.exists()
 
 
 def test_console_markup_in_a_scenario_is_shown_as_written(tmp_path: Path) -> None:

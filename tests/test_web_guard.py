@@ -5,11 +5,16 @@ shipped scenarios only."""
 
 from __future__ import annotations
 
+import os
 import select
 import socket
+import subprocess
+import sys
+import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -189,3 +194,53 @@ def test_chunked_body_of_100_mb_is_refused_while_read(server: int) -> None:
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert sent < 20 * 2**20  # the server answered long before the end of the body
     assert peak < 10 * 2**20
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(port: int, target: str, headers: bytes = b"") -> bytes:
+    """The status line of a GET of ``target`` with raw ``headers`` (bytes, UTF-8 or not)."""
+    request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n".encode()
+    answer, _ = _exchange(port, request + headers + b"\r\n", iter(()))
+    return answer.split(b"\r\n", 1)[0]
+
+
+@pytest.mark.slow
+def test_serve_with_a_token_that_is_not_ascii(tmp_path: Path) -> None:
+    """`reesim serve --token ééééééééé`, started as a user starts it: the right token (header or
+    query) is answered 200, a wrong or missing one 401, never 500."""
+    token = "ééééééééé"
+    port = _free_port()
+    command = [sys.executable, "-m", "reesim.cli", "serve", "--port", str(port), "--token", token,
+               "--store", str(tmp_path / "runs.duckdb"), "--out", str(tmp_path / "out")]  # fmt: skip
+    env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, server.communicate()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "reesim serve did not start within 2 minutes"
+                time.sleep(0.2)
+        right = token.encode()
+        assert _get(port, "/api/tables", b"X-Reesim-Token: " + right + b"\r\n") == b"HTTP/1.1 200 OK"
+        assert _get(port, f"/api/tables?token={quote(token)}") == b"HTTP/1.1 200 OK"
+        assert (
+            _get(port, "/api/tables", b"X-Reesim-Token: " + right[:-2] + b"\r\n")
+            == b"HTTP/1.1 401 Unauthorized"
+        )
+        assert _get(port, "/api/tables", b"X-Reesim-Token: \xe9\xe9\xe9\r\n") == b"HTTP/1.1 401 Unauthorized"
+        assert _get(port, f"/api/tables?token={quote('eeeeeeeee')}") == b"HTTP/1.1 401 Unauthorized"
+        assert _get(port, "/api/tables") == b"HTTP/1.1 401 Unauthorized"
+    finally:
+        server.terminate()
+        printed, errors = server.communicate(timeout=30)
+    assert f"?token={quote(token, safe='')}" in printed.decode("utf-8"), printed
+    assert b"Traceback" not in errors, errors.decode("utf-8", "replace")

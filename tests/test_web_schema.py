@@ -3,7 +3,9 @@ invalid ones, unsupported methods, missing and malformed parameters, bodies that
 every operation of the app, in-process, and checks every answer against the schema: no server
 error; its status code, content type, headers and body documented; valid requests accepted and
 invalid ones refused; unsupported methods answered 405 with an ``Allow`` header that lists the
-documented methods.
+documented methods. It also chains calls (schemathesis's stateful testing, with the links it
+infers from the schema: a scenario saved and then read, a run listed and then read, a job
+started, read and cancelled), holding every answer of each sequence to the same checks.
 
 One check is narrowed: a request valid by the schema may still name a scenario that does not
 exist or carry YAML that is not a valid scenario, which no schema can say; such a request may be
@@ -22,6 +24,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
+from schemathesis.generation.stateful.state_machine import APIStateMachine
 
 from reesim.web.api import Limits, create_app
 
@@ -62,6 +65,26 @@ def test_answers_are_the_documented_ones(case: schemathesis.Case) -> None:
     case.call_and_validate(
         excluded_checks=[positive_data_acceptance], additional_checks=[valid_requests_are_accepted]
     )
+
+
+class Sequences(SCHEMA.as_state_machine()):  # type: ignore[misc]
+    """Chains of calls linked by what one answer gives the next, each answer checked as above."""
+
+    def validate_response(self, response: Any, case: schemathesis.Case, *args: Any, **kwargs: Any) -> None:
+        case.validate_response(
+            response,
+            excluded_checks=[positive_data_acceptance],
+            additional_checks=[valid_requests_are_accepted],
+        )
+
+
+@pytest.mark.slow
+def test_sequences_of_calls_are_answered_as_documented() -> None:
+    assert issubclass(Sequences, APIStateMachine) and len(Sequences.bundles) >= 5  # links were found
+    Sequences.run(
+        settings=settings(max_examples=15, stateful_step_count=6, deadline=None,
+                          suppress_health_check=list(HealthCheck))
+    )  # fmt: skip
 
 
 def test_refusals_have_the_documented_shapes() -> None:

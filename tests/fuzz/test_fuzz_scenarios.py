@@ -64,7 +64,8 @@ OUT_OF_RANGE = {"param": ["-2"], "share": ["1.5", "-0.1"], "months": ["-1", "1e1
 #: Values no date field may take.
 BAD_DATES = [
     "2025-02-30", "2025-13-01", "'0001-01'", "9999-12", "'２０２５-01'", "2025", "!!timestamp x",
-    "2025-00", "1989-12", "2101-01", "[2025, 1]", "{year: 2025}", ".nan", "'2025-04-04T10:00'",
+    "2025-00", "1989-12", "2101-01", "[2025, 1]", "{year: 2025}", ".nan", "'2025-04-04T10:00'", "2025-1",
+    "2025-04-4", "!!python/object:datetime.date {year: 2025}",
 ]  # fmt: skip
 
 NUMBER_FIELDS = ("param", "share", "months", "shock", "growth", "tonnes")

@@ -22,7 +22,8 @@ PLACES: dict[str, str] = {
     "七国集团": "g7", "沙特": "SAU",
     "china": "CHN", "chinese": "CHN", "beijing": "CHN", "united states": "USA", "u.s.": "USA", "us ": "USA",
     "america": "USA", "washington": "USA", "japan": "JPN", "japanese": "JPN", "south korea": "KOR",
-    "korea": "KOR", "australia": "AUS", "malaysia": "MYS", "myanmar": "MMR", "vietnam": "VNM",
+    "korea": "KOR", "thailand": "THA", "泰国": "THA", "哈萨克": "KAZ", "kazakhstan": "KAZ", "柬埔寨": "KHM",
+    "cambodia": "KHM", "australia": "AUS", "malaysia": "MYS", "myanmar": "MMR", "vietnam": "VNM",
     "india": "IND", "canada": "CAN", "brazil": "BRA", "britain": "GBR", "united kingdom": "GBR",
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
     "eu ": "eu", "g7": "g7", "saudi": "SAU",
@@ -40,21 +41,67 @@ STAGES: dict[str, str] = {
     "磁体": "magnets", "磁铁": "magnets", "永磁": "magnets", "magnet": "magnets", "magnets": "magnets",
 }  # fmt: skip
 
-#: Event words -> kind in the ``events`` table. Checked in order (suspension before control).
+#: Event words -> kind in the ``events`` table. Latin-script words match at the start of a word
+#: (so "suspend" finds "suspended"; a trailing space asks for the whole word: "stake ").
 EVENTS: list[tuple[str, str]] = [
-    ("暂停", "suspension"), ("暂缓", "suspension"), ("suspend", "suspension"), ("suspension", "suspension"),
-    ("pause", "suspension"),
-    ("禁止出口", "export_ban"), ("出口禁令", "export_ban"), ("禁运", "export_ban"), ("ban", "export_ban"),
-    ("embargo", "export_ban"),
+    ("暂停", "suspension"), ("暂缓", "suspension"), ("suspend", "suspension"), ("pause", "suspension"),
+    ("禁止出口", "export_ban"), ("出口禁令", "export_ban"), ("禁运", "export_ban"), ("ban ", "export_ban"),
+    ("bans ", "export_ban"), ("banned", "export_ban"), ("embargo", "export_ban"),
     ("配额", "export_quota"), ("quota", "export_quota"),
     ("出口管制", "export_control"), ("出口许可", "export_control"), ("许可证", "export_control"),
-    ("export control", "export_control"), ("export licen", "export_control"), ("licensing", "export_control"),
+    ("限制出口", "export_control"), ("出口限制", "export_control"), ("export control", "export_control"),
+    ("export licen", "export_control"), ("licensing", "export_control"),
+    ("export restriction", "export_control"),
+    ("restricted the export", "export_control"), ("restrict exports", "export_control"),
     ("价格下限", "price_floor"), ("最低价格", "price_floor"), ("price floor", "price_floor"),
-    ("储备", "stockpile"), ("库存", "stockpile"), ("stockpile", "stockpile"), ("reserve", "stockpile"),
-    ("协议", "agreement"), ("框架", "agreement"), ("达成", "agreement"), ("agreement", "agreement"),
-    ("framework", "agreement"), ("deal", "agreement"), ("truce", "agreement"),
-    ("投资", "investment"), ("入股", "investment"), ("invest", "investment"), ("stake", "investment"),
+    ("floor price", "price_floor"), ("floor ", "price_floor"),
+    ("储备", "stockpile"), ("stockpil", "stockpile"),
+    ("协议", "agreement"), ("框架", "agreement"), ("达成", "agreement"), ("谅解备忘录", "agreement"),
+    ("会晤", "agreement"), ("agreement", "agreement"), ("framework", "agreement"), ("deal ", "agreement"),
+    ("truce", "agreement"), ("memorandum", "agreement"), ("mou ", "agreement"), ("partnership", "agreement"),
+    ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
+    ("declaration", "alliance"),
+    ("投资", "investment"), ("入股", "investment"), ("invest", "investment"), ("stake ", "investment"),
 ]  # fmt: skip
+
+#: Words after an event word that make it a name, not an event ("出口管制对话": a dialogue).
+NOT_EVENT = ("对话", "dialogue", "机制")
+
+#: Verbs that make a sentence report an event even when it names no date: its date is then the
+#: article's, or that of the record the claim names.
+ACTIONS = (
+    "签署", "达成", "暂停", "实施", "公布", "发布", "宣布", "列入", "削减", "会晤", "公告", "决定",
+    "signed", "agreed", "imposed", "restricted", "announced", "suspend", "established", "set a",
+    "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced",
+)  # fmt: skip
+
+#: Words saying a date is that of an announcement: the date goes to the measure announced.
+ANNOUNCED = ("公布", "发布", "宣布", "announced", "unveiled", "issued")
+
+#: Words saying the sentence speaks of what will be.
+FUTURE = ("will ", "would ", "to take effect", "effective", "将", "起", "from ")
+
+#: Names that single out a record of the events table: where a deal was struck, a company.
+NAMES: dict[str, str] = {
+    "釜山": "Busan", "busan": "Busan", "gimhae": "Busan", "伦敦": "London", "london": "London",
+    "东京": "Tokyo", "tokyo": "Tokyo", "吉隆坡": "Kuala Lumpur", "kuala lumpur": "Kuala Lumpur",
+    "mp materials": "MP Materials", "芒廷帕斯": "MP Materials", "mountain pass": "MP Materials",
+    "kananaskis": "Kananaskis", "日内瓦": "Geneva", "geneva": "Geneva",
+}  # fmt: skip
+
+#: Groupings whose members the ``blocs`` table lists, by the names articles give them.
+BLOCS: dict[str, str] = {
+    "pax silica": "pax_silica", "quad": "quad", "四方安全对话": "quad", "minerals security partnership":
+    "mineral_security_partnership", "mineral security partnership": "mineral_security_partnership",
+    "矿产安全伙伴关系": "mineral_security_partnership", "七国集团": "g7", "g7": "g7",
+}  # fmt: skip
+
+#: China's lists of controlled elements, by how articles count them: "seven (medium and heavy)
+#: rare earths" is the April 2025 list, "five" the October 2025 one.
+APRIL_2025 = ["Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y"]
+OCTOBER_2025 = ["Ho", "Er", "Tm", "Eu", "Yb"]
+COUNTED = {7: APRIL_2025, 5: OCTOBER_2025}
+COUNT_WORDS = {"seven": 7, "five": 5, "七": 7, "五": 5, "7": 7, "5": 5}
 
 #: Words saying a share is a lower bound, an approximation or an upper bound.
 OVER = ("超过", "以上", "逾", "多于", "over", "more than", "above", "at least", "exceeds")

@@ -1,30 +1,51 @@
-"""Check claims against the dataset: supported, contradicted (with the dataset's figure and
-source) or not covered.
+"""Check claims against the dataset: supported, partly supported, contradicted (with the dataset's
+figure and source) or not covered.
 
 - Shares of mining, separation (processing) and magnet making are China's shares of world
   output: mining from USGS mine production (2024, MCS 2026); separation and magnets from the
   calibrated base year built on the ``stage_capacity`` table. A claim holds when it agrees with
   its qualifier: "over x" needs the figure at or above x less 2 points, "about x" within 5 points,
-  a plain x within 5 points, "under x" at or below x plus 2 points.
-- Dated events must match an ``events`` row of the same kind in the same month (and, if the claim
-  names elements, one that names at least one of them); the same kind and elements in another
-  month contradicts the claim.
-- Money must appear (within 1%) in an event of the article's period; quantities of China's
-  magnet exports in a year must be within 5% of ``china_exports``.
+  a plain x within 5 points, "under x" at or below x plus 2 points. A share of a year before the
+  data (an article of 2010) is not covered.
+- Dated events: :mod:`reesim.check.records` (who is named, effective months, agreed suspensions).
+- Money must appear (within 1%) in an event of the article's period; tonnages of China's magnet
+  exports in a year must be within 5% of ``china_exports``; a country's mine production in a year
+  within 5% of ``mine_production``; reserves within 10% of ``reserves``; other tonnages (quotas,
+  a plant's output) must appear in an event's text (within 1%).
+- Price changes with an element and a period are checked against ``price_moves``
+  (:mod:`reesim.check.price_moves`). Changes of an export quota must appear in a quota record's
+  text (within a point, or at least the figure for "more than"); price floors must name the
+  record's level; a producer's place in the ranking of mine production must be its place in
+  ``mine_production``.
 - Durations of stocks are not covered by data: the model's working stock is an assumption
   (``working_stock_months``), said in the note.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from reesim.check.extract import Claim
+from reesim.check.claim import Claim
+from reesim.check.dates import ArticleDate
+from reesim.check.records import (
+    CONTRADICTED,
+    NOT_COVERED,
+    PARTLY,
+    SUPPORTED,
+    Record,
+    date_claim,
+    infer_date,
+    judge_event,
+    judge_membership,
+    records,
+)  # fmt: skip
 from reesim.dataset.model import Dataset
 from reesim.model.baseline import Baseline
 
-SUPPORTED, CONTRADICTED, NOT_COVERED = "supported", "contradicted", "not covered"
+__all__ = ["CONTRADICTED", "NOT_COVERED", "PARTLY", "SUPPORTED", "Verdict", "china_shares", "verify"]
+
+#: First year the stage shares describe: older claims are not covered.
+FIRST_DATA_YEAR = 2020
 
 
 @dataclass(frozen=True)
@@ -38,7 +59,8 @@ class Verdict:
 
 
 def china_shares(ds: Dataset, base: Baseline) -> dict[str, tuple[float, str]]:
-    """China's share of world output by stage, with the sources behind each."""
+    """China's share of world output by stage, with the sources behind each (and the share and
+    country of the second producer of mine production, under ``runner-up``)."""
     from reesim.dataset.summary import china_share_of_mining
     from reesim.model.dims import MAGNET, OXIDE
 
@@ -49,7 +71,12 @@ def china_shares(ds: Dataset, base: Baseline) -> dict[str, tuple[float, str]]:
     ids = ";".join(
         sorted({s for ids in caps.loc[caps["iso3"] == "CHN", "source_id"] for s in str(ids).split(";")})[:4]
     )
+    mp = ds["mine_production"]
+    rows = mp[(mp["year"] == 2024) & (mp["edition"] == "MCS2026")]
+    world = float(rows.loc[rows["iso3"] == "WLD", "quantity"].iloc[0])
+    second = rows[~rows["iso3"].isin(["WLD", "OTH"])].sort_values("quantity", ascending=False).iloc[1]
     return {
+        "runner-up": (float(second["quantity"]) / world, str(second["iso3"])),
         "mining": (china_share_of_mining(ds), "mine_production 2024 (usgs_mcs2026)"),
         "separation": (sep, f"reesim base year from stage_capacity ({ids})"),
         "magnets": (mag, f"reesim base year from stage_capacity ({ids})"),
@@ -57,119 +84,192 @@ def china_shares(ds: Dataset, base: Baseline) -> dict[str, tuple[float, str]]:
 
 
 def _share(claim: Claim, shares: dict[str, tuple[float, str]]) -> Verdict:
+    if claim.topic == "second":
+        return _runner_up(claim, shares)
     if claim.stage not in shares or (claim.places and "CHN" not in claim.places):
         return Verdict(claim, NOT_COVERED, "", "")
+    if claim.year is not None and claim.year < FIRST_DATA_YEAR:
+        return Verdict(claim, NOT_COVERED, f"no figure for {claim.year}: the dataset starts in 2023", "")
     actual, source = shares[claim.stage]
     x = float(claim.value)
-    ok = {
-        "over": actual >= x - 0.02,
-        "under": actual <= x + 0.02,
-    }.get(claim.qualifier, abs(actual - x) <= 0.05)
+    ok = {"over": actual >= x - 0.02, "under": actual <= x + 0.02}.get(
+        claim.qualifier, abs(actual - x) <= 0.05
+    )
     figure = f"China's share of world {claim.stage}: {actual:.0%}"
     return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
 
 
-@dataclass(frozen=True)
-class _Event:
-    """One row of the ``events`` table, as the checks read it."""
-
-    kind: str
-    month: str
-    elements: frozenset[str]
-    figure: str
-    source: str
-    parties: str
-    amounts: tuple[float, ...]
+def _runner_up(claim: Claim, shares: dict[str, tuple[float, str]]) -> Verdict:
+    """The second producer's share of world mine production (2024, MCS 2026): "single digits" or
+    "under x" must be below x."""
+    actual, second = shares["runner-up"]
+    x = float(claim.value)
+    ok = actual < x if claim.qualifier == "under" else abs(actual - x) <= 0.05
+    figure = f"second producer {second}: {actual:.0%} of world mine production 2024 (MCS2026)"
+    return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, "mine_production 2024 (usgs_mcs2026)")
 
 
-_AMOUNT = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(billion|million)", re.I)
-
-
-def _events(ds: Dataset) -> list[_Event]:
-    """The events table read once for all the claims of an article."""
-    out = []
-    for row in ds["events"].itertuples(index=False):
-        amounts = tuple(
-            float(m.group(1)) * (1e9 if m.group(2).lower() == "billion" else 1e6)
-            for m in _AMOUNT.finditer(str(row.what))
-        )
-        have = frozenset(e for e in str(row.elements).split(";") if e and e != "nan")
-        figure, parties = f"{row.date}: {row.what}", f"{row.actor};{row.targets}"
-        out.append(
-            _Event(str(row.kind), str(row.date)[:7], have, figure, str(row.source_id), parties, amounts)
-        )
-    return out
-
-
-def _event(claim: Claim, events: list[_Event]) -> Verdict:
-    kinds = {claim.event} | ({"suspension"} if claim.event == "suspension" else set())
-    rows = [e for e in events if e.kind in kinds]
-    named = set(claim.elements)
-    same = [e for e in rows if e.month == claim.value and (not named or not e.elements or named & e.elements)]
-    if same:
-        return Verdict(claim, SUPPORTED, same[0].figure, same[0].source)
-    if named:
-        other = [e for e in rows if named & e.elements]
-        if other:
-            return Verdict(claim, CONTRADICTED, other[0].figure, other[0].source)
-    return Verdict(claim, NOT_COVERED, "", "")
-
-
-def _money(claim: Claim, events: list[_Event]) -> Verdict:
+def _money(claim: Claim, rows: list[Record]) -> Verdict:
     """The event that mentions the amount, preferring one of the same kind naming the same places."""
-    best: tuple[int, _Event] | None = None
-    for event in events:
-        for amount in event.amounts:
+    best: tuple[int, Record] | None = None
+    for r in rows:
+        for amount in r.amounts:
             if abs(amount - float(claim.value)) > 0.01 * amount:
                 continue
-            score = int(2 * (event.kind == claim.event) + sum(p in event.parties for p in claim.places))
+            score = int(2 * (r.kind == claim.event) + sum(p in r.parties for p in claim.places))
             if best is None or score > best[0]:
-                best = (score, event)
+                best = (score, r)
     if best is None:
         return Verdict(claim, NOT_COVERED, "", "")
     return Verdict(claim, SUPPORTED, best[1].figure, best[1].source)
 
 
-def _quantity(claim: Claim, ds: Dataset) -> Verdict:
-    if claim.stage != "magnets" or claim.year is None:
-        return Verdict(claim, NOT_COVERED, "", "")
-    table = ds["china_exports"]
-    rows = table[(table["product"] == "magnet") & (table["destination"] == "WLD") & (table["unit"] == "t")
-                 & (table["period"].astype(str) == str(claim.year))]  # fmt: skip
+def _table_row(ds: Dataset, table: str, iso3: str, year: int | None) -> tuple[float, str, int] | None:
+    """Quantity, source and year of a country's row in mine_production or reserves (latest edition)."""
+    t = ds[table]
+    rows = t[t["iso3"] == iso3]
+    if year is not None and table == "mine_production":
+        rows = rows[rows["year"] == year]
     if rows.empty:
+        return None
+    row = rows.sort_values(["year", "edition"]).iloc[-1]
+    return float(row["quantity"]), f"{table} {row['year']} ({row['source_id']})", int(row["year"])
+
+
+def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
+    x = float(claim.value)
+    where = claim.places[0] if claim.places else "CHN"
+    if claim.topic == "reserves":
+        found = _table_row(ds, "reserves", where, None)
+        if found is None:
+            return Verdict(claim, NOT_COVERED, "", "")
+        ok = abs(found[0] - x) <= 0.1 * found[0]
+        return Verdict(
+            claim, SUPPORTED if ok else CONTRADICTED, f"{where} reserves: {found[0]:,.0f} t", found[1]
+        )
+    if claim.stage == "mining" and not claim.topic:
+        found = _table_row(ds, "mine_production", where, claim.year)
+        if found is None:
+            return Verdict(claim, NOT_COVERED, f"no mine production of {where} in {claim.year}", "")
+        ok = abs(found[0] - x) <= 0.05 * found[0]
+        figure = f"{where} mine production {found[2]}: {found[0]:,.0f} t"
+        return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, found[1])
+    if (
+        claim.stage == "magnets"
+        and claim.year is not None
+        and any(w in claim.sentence.lower() for w in ("export", "出口"))
+    ):
+        t = ds["china_exports"]
+        hit = t[(t["product"] == "magnet") & (t["destination"] == "WLD") & (t["unit"] == "t")
+                & (t["period"].astype(str) == str(claim.year))]  # fmt: skip
+        if not hit.empty:
+            actual = float(hit["quantity"].iloc[0])
+            ok = abs(actual - x) <= 0.05 * actual
+            figure = f"China's magnet exports in {claim.year}: {actual:,.0f} t"
+            return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, str(hit["source_id"].iloc[0]))
+    named = [r for r in rows if any(abs(t - x) <= 0.01 * t for t in r.tonnes)]
+    named.sort(key=lambda r: -(r.kind == claim.topic))
+    if named:
+        return Verdict(claim, SUPPORTED, named[0].figure, named[0].source)
+    return Verdict(claim, NOT_COVERED, "", "")
+
+
+def _change(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdict:
+    if claim.topic == "price":
+        from reesim.check.price_moves import price_change
+
+        found = price_change(claim, ds, month)
+        if found is not None:
+            return Verdict(claim, *found)
+    if claim.topic != "export_quota":
+        return Verdict(claim, NOT_COVERED, f"no series of {claim.topic or claim.stage} to compare", "")
+    x = abs(float(claim.value))
+    quota = [r for r in rows if r.kind == "export_quota"]
+    for r in quota:
+        for p in r.percents:
+            if abs(p - x) <= 0.01 or (claim.qualifier == "over" and x - 0.005 <= p <= x + 0.02):
+                return Verdict(claim, SUPPORTED, r.figure, r.source)
+    return Verdict(claim, NOT_COVERED, "", "")
+
+
+def _price(claim: Claim, rows: list[Record]) -> Verdict:
+    floors = [r for r in rows if r.kind == "price_floor" and r.per_kg]
+    if claim.event != "price_floor" or not floors:
         return Verdict(claim, NOT_COVERED, "", "")
-    actual = float(rows["quantity"].iloc[0])
-    ok = abs(actual - float(claim.value)) <= 0.05 * actual
-    figure = f"China's magnet exports in {claim.year}: {actual:,.0f} t"
-    return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, str(rows["source_id"].iloc[0]))
+    same = [r for r in floors if any(abs(p - float(claim.value)) <= 0.01 * p for p in r.per_kg)]
+    if same:
+        return Verdict(claim, SUPPORTED, same[0].figure, same[0].source)
+    return Verdict(claim, CONTRADICTED, floors[-1].figure, floors[-1].source)
 
 
-def verify(claims: list[Claim], ds: Dataset, base: Baseline) -> list[Verdict]:
-    """A verdict for every claim. Claims that say the same thing are judged once: an article
+def _rank(claim: Claim, ds: Dataset) -> Verdict:
+    t = ds["mine_production"]
+    year = claim.year if claim.year in set(t["year"]) else int(t["year"].max())
+    rows = t[(t["year"] == year) & ~t["iso3"].isin(["WLD", "OTH"])]
+    rows = rows[rows["edition"] == rows["edition"].max()].sort_values("quantity", ascending=False)
+    order = list(rows["iso3"])
+    where = claim.places[0]
+    if where not in order:
+        return Verdict(claim, NOT_COVERED, "", "")
+    place = order.index(where) + 1
+    q = float(rows.loc[rows["iso3"] == where, "quantity"].iloc[0])
+    edition = str(rows["edition"].iloc[0])
+    figure = f"{where} is number {place} in mine production {year} ({q:,.0f} t, {edition})"
+    source = f"mine_production {year} ({rows['source_id'].iloc[0]})"
+    return Verdict(claim, SUPPORTED if place == int(float(claim.value)) else CONTRADICTED, figure, source)
+
+
+def verify(
+    claims: list[Claim], ds: Dataset, base: Baseline, article: ArticleDate | None = None
+) -> list[Verdict]:
+    """A verdict for every claim. Event claims without a date get one (the article's, or that of
+    the record they name); claims without a year take the article's, inferred from those records
+    when the article gives none. Claims that say the same thing are judged once: an article
     repeats itself, and a long text may make the same claim thousands of times."""
     shares = china_shares(ds, base)
-    events = _events(ds)
+    rows = records(ds)
+    when = infer_date(claims, rows, article or ArticleDate())
     judged: dict[tuple[object, ...], Verdict] = {}
     out = []
-    for claim in claims:
+    for raw in claims:
+        claim = date_claim(raw, rows, when)
+        if (
+            claim.year is None
+            and when.year
+            and claim.kind in {"share", "quantity", "change", "rank", "price"}
+        ):
+            claim = replace(claim, year=when.year)
         key = (claim.kind, claim.value, claim.unit, claim.qualifier, tuple(claim.places),
-               tuple(claim.elements), claim.stage, claim.event, claim.year)  # fmt: skip
+               tuple(claim.elements), claim.stage, claim.event, claim.year, claim.topic, tuple(claim.names),
+               claim.until, tuple(claim.destinations),
+               claim.sentence if claim.kind == "event" else "")  # fmt: skip
         if key not in judged:
-            judged[key] = _judge(claim, ds, shares, events)
+            judged[key] = _judge(claim, ds, shares, rows, when.month_text())
         done = judged[key]
         out.append(Verdict(claim, done.verdict, done.figure, done.source))
     return out
 
 
-def _judge(claim: Claim, ds: Dataset, shares: dict[str, tuple[float, str]], events: list[_Event]) -> Verdict:
+def _judge(
+    claim: Claim, ds: Dataset, shares: dict[str, tuple[float, str]], rows: list[Record], month: str
+) -> Verdict:
     if claim.kind == "share":
         return _share(claim, shares)
     if claim.kind == "event":
-        return _event(claim, events)
+        blocs = [(str(r.bloc), str(r.iso3), str(r.joined) if str(r.joined) != "nan" else "", str(r.source_id))
+                 for r in ds["blocs"].itertuples(index=False)]  # fmt: skip
+        member = judge_membership(claim, blocs) if claim.event == "alliance" else None
+        return Verdict(claim, *(member or judge_event(claim, rows)))
     if claim.kind == "money":
-        return _money(claim, events)
+        return _money(claim, rows)
     if claim.kind == "quantity":
-        return _quantity(claim, ds)
+        return _quantity(claim, ds, rows)
+    if claim.kind == "change":
+        return _change(claim, rows, ds, month)
+    if claim.kind == "price":
+        return _price(claim, rows)
+    if claim.kind == "rank":
+        return _rank(claim, ds)
     months = ds.parameter("working_stock_months")
     note = f"not in the data; the model assumes working stocks of {months:g} months"
     return Verdict(claim, NOT_COVERED, note, "parameters.csv (working_stock_months)")

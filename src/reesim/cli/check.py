@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,6 +14,9 @@ from rich.table import Table
 from reesim.cli.common import friendly, out, output_folder
 from reesim.errors import InputError, Problem
 from reesim.textfile import read_stdin, read_text
+
+if TYPE_CHECKING:
+    from reesim.check.verify import Verdict
 
 #: Most claims checked in one article: more is not an article (each claim repeats its sentence
 #: in the table, the JSON and the report, so the output would be hundreds of times the input).
@@ -25,6 +28,12 @@ MAX_ROWS = 200
 def check(
     article: Annotated[str, typer.Argument(help="Text file of the article, or - for standard input.")],
     lang: Annotated[str, typer.Option("--lang", help="zh, en or auto.")] = "auto",
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="The article's date, YYYY-MM-DD or YYYY-MM (default: its dateline, else inferred)."
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print claims and scenario as one JSON object.")
     ] = False,
@@ -33,8 +42,10 @@ def check(
     ] = Path("reports"),
 ) -> None:
     """Find the claims reesim can judge in an article, check them, and draft a scenario."""
+    from reesim.check.dates import ArticleDate, dateline, parse_option
     from reesim.check.draft import draft
     from reesim.check.extract import extract, language, normalise
+    from reesim.check.records import infer_date, records
     from reesim.check.verify import verify
     from reesim.dataset import load_dataset
     from reesim.model.baseline import build_baseline
@@ -43,19 +54,29 @@ def check(
         raise InputError(
             [Problem("--lang", None, "--lang", f"unknown language {lang!r}", "use zh, en or auto")]
         )
+    given = ArticleDate()
+    if date is not None:
+        try:
+            given = parse_option(date)
+        except ValueError as exc:
+            raise InputError(
+                [Problem("--date", None, "--date", str(exc), "e.g. --date 2025-10-31")]
+            ) from None
     text, name = _read(article)
     output_folder(out_dir)
     detected = language(normalise(text)) if lang == "auto" else lang
-    claims = extract(text)
+    claims = extract(text, given, limit=MAX_CLAIMS)
     if len(claims) > MAX_CLAIMS:
         where = article if article != "-" else "standard input"
         raise InputError(
-            [Problem(where, None, None, f"{len(claims):,} claims found, more than {MAX_CLAIMS:,}",
+            [Problem(where, None, None, f"more than {MAX_CLAIMS:,} claims found",
                      "check one article at a time")]
         )  # fmt: skip
     ds = load_dataset()
-    verdicts = verify(claims, ds, build_baseline(ds))
-    scenario = draft([v.claim for v in verdicts], name, ds, article if article != "-" else "standard input")
+    when = infer_date(claims, records(ds), given if given.how != "unknown" else dateline(normalise(text)))
+    verdicts = verify(claims, ds, build_baseline(ds), when)
+    checked = [v.claim for v in verdicts]
+    scenario = draft(checked, name, ds, article if article != "-" else "standard input", when.month_text())
     path = None
     if scenario is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -65,29 +86,39 @@ def check(
 
         resolve(str(path), ds)  # the draft must be a valid scenario
     if as_json:
-        keep = {"places", "elements", "stage", "event", "qualifier"}
+        keep = {
+            "places",
+            "elements",
+            "stage",
+            "event",
+            "qualifier",
+            "topic",
+            "names",
+            "until",
+            "destinations",
+        }
         rows = [
-            {"sentence": v.claim.sentence, "kind": v.claim.kind, "value": v.claim.value, "unit": v.claim.unit,
-             "verdict": v.verdict, "figure": v.figure, "source": v.source,
+            {"sentence": v.claim.sentence, "span": v.claim.span, "kind": v.claim.kind, "value": v.claim.value,
+             "unit": v.claim.unit, "verdict": v.verdict, "figure": v.figure, "source": v.source,
              "context": {k: val for k, val in asdict(v.claim).items() if k in keep}}
             for v in verdicts
         ]  # fmt: skip
         from reesim.results.plain import dumps
 
-        typer.echo(dumps({"language": detected, "claims": rows, "scenario": scenario}))
+        dated = {"date": when.describe(), "how": when.how}
+        typer.echo(dumps({"language": detected, **dated, "claims": rows, "scenario": scenario}))
         return
-    table = Table(title=f"Claims in {escape(article)} ({detected})", show_lines=True)
-    for col in ("sentence", "kind", "value", "verdict", "dataset", "source"):
+    title = f"Claims in {escape(article)} ({detected}; article date {when.describe()})"
+    table = Table(title=title, show_lines=True)
+    for col in COLUMNS:
         table.add_column(col, overflow="fold")
-    colours = {"supported": "green", "contradicted": "red"}
+    colours = {"supported": "green", "contradicted": "red", "partly supported": "yellow"}
     for v in verdicts[:MAX_ROWS]:
-        value = f"{v.claim.value:.0%}" if v.claim.kind == "share" else str(v.claim.value)
-        table.add_row(escape(v.claim.sentence), v.claim.kind, escape(value), v.verdict, escape(v.figure),
-                      escape(v.source), style=colours.get(v.verdict))  # fmt: skip
+        table.add_row(*(escape(x) for x in _cells(v)), style=colours.get(v.verdict))
     out.print(table if verdicts else "No claims reesim can judge were found.")
     if len(verdicts) > MAX_ROWS:
         out.print(f"The first {MAX_ROWS} of {len(verdicts):,} claims; the report has them all.")
-    report = _report(verdicts, scenario, article, out_dir, name)
+    report = _report(verdicts, scenario, article, out_dir, name, when.describe())
     if path is not None:
         shown = escape(str(path))
         out.print(f"Drafted scenario: [bold]{shown}[/bold] (run it with `reesim run {shown}`)")
@@ -101,19 +132,31 @@ def _read(article: str) -> tuple[str, str]:
     return read_text(Path(article), article), Path(article).stem
 
 
-def _report(verdicts: list, scenario: str | None, article: str, out_dir: Path, name: str) -> Path:  # type: ignore[type-arg]
+#: Columns of the claim table and the report.
+COLUMNS = ("claim (span)", "kind", "value", "verdict", "checked against", "source")
+
+
+def _cells(v: Verdict) -> tuple[str, ...]:
+    """One claim's cells: its words, kind, value, verdict, the record and its source."""
+    c = v.claim
+    value = f"{c.value:.0%}" if c.kind in {"share", "change"} and isinstance(c.value, float) else str(c.value)
+    return (c.span or c.sentence, c.kind, value, v.verdict, v.figure, v.source)
+
+
+def _report(
+    verdicts: list[Verdict], scenario: str | None, article: str, out_dir: Path, name: str, when: str
+) -> Path:
     from reesim.report.headline_html import write_page
 
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = "".join(
-        f"<tr><td>{html.escape(v.claim.sentence)}</td><td>{v.claim.kind}</td><td>{html.escape(str(v.claim.value))}</td>"
-        f"<td>{v.verdict}</td><td>{html.escape(v.figure)}</td><td>{html.escape(v.source)}</td></tr>"
-        for v in verdicts
+        "<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in _cells(v)) + "</tr>" for v in verdicts
     )
-    drafted = scenario or "No dated trade measures found: no scenario drafted."
-    heads = "".join(f"<th>{h}</th>" for h in ("sentence", "kind", "value", "verdict", "dataset", "source"))
+    drafted = scenario or "No policy claims found: no scenario drafted."
+    heads = "".join(f"<th>{h}</th>" for h in COLUMNS)
     body = (
-        f"<h1>Article check: {html.escape(article)}</h1><h2>Claims</h2><table><thead><tr>{heads}</tr></thead>"
+        f"<h1>Article check: {html.escape(article)}</h1><p>Article date: {html.escape(when)}</p>"
+        f"<h2>Claims</h2><table><thead><tr>{heads}</tr></thead>"
         f"<tbody>{rows}</tbody></table><h2>Drafted scenario</h2><pre>{html.escape(drafted)}</pre>"
     )
     return write_page(out_dir / f"{name}-check.html", "Article check", body)

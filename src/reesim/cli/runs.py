@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from reesim.cli.common import friendly, out, output_folder, print_problems, runs_progress
+from reesim.cli.common import err, friendly, out, output_folder, print_problems, runs_progress
 from reesim.cli.tables import Format, FormatOpt, Grid, chosen, print_grid
 from reesim.errors import InputError, Problem
 
@@ -118,11 +118,13 @@ def run(
         from reesim.results.plain import dumps
 
         typer.echo(dumps(_run_json(done)))
+        _exit_if_unreported(done.record)
         return
     head = done.headline
     grid = _headline_grid(done, f"{done.record.title} ({head.months[0]} to {head.months[-1]}, {runs} run(s))")
     print_grid(grid, out, fmt)
     if fmt is Format.csv:
+        _exit_if_unreported(done.record)
         return
     indep = head.label(head.independence.p50)
     out.print(f"Chain outside China stands alone: {indep if indep != 'none' else 'not within the horizon'}")
@@ -135,7 +137,24 @@ def run(
         out.print(f"Price floors paid producers (public cost over the horizon): USD {paid} million")
     _print_central(head)
     out.print(f"Run [bold]{done.record.id}[/bold] stored in {escape(str(_store_path(store)))}")
-    out.print(f"Report written to [bold]{escape(str(done.report))}[/bold]")
+    if not done.record.report_error:
+        out.print(f"Report written to [bold]{escape(str(done.report))}[/bold]")
+    _exit_if_unreported(done.record)
+
+
+def _report_note(record: Any) -> str:
+    from reesim.store.runs import report_note
+
+    return report_note(record)
+
+
+def _exit_if_unreported(record: Any) -> None:
+    """A run whose report failed is stored, but the command did not do all it was asked: say so
+    on standard error and exit 1 (a report that fails is a bug in reesim)."""
+    if record.report_error:
+        err.print(f"[red]internal error:[/red] {escape(_report_note(record))}", soft_wrap=True)
+        err.print("The run is stored; this is a bug in reesim: please report it with the command you ran.")
+        raise typer.Exit(1)
 
 
 def _run_json(done: Any) -> dict[str, Any]:
@@ -145,7 +164,9 @@ def _run_json(done: Any) -> dict[str, Any]:
     indicators = headline_json(done.headline)
     return {
         "run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
-        "runs": done.record.runs, "report": done.record.report or None,
+        "runs": done.record.runs,
+        "report": None if done.record.report_error else (done.record.report or None),
+        "report_error": _report_note(done.record) or None,
         "central_run": indicators.pop("central_run", None), "indicators": indicators,
     }  # fmt: skip
 
@@ -204,6 +225,10 @@ def compare(
         done.append(
             rebuild(st, ref) if len(stored) == 1 else _progress_run(ref, runs, st, out_dir, seed=seed)
         )
+    for d in done:
+        if d.record.report_error:
+            note = escape(_report_note(d.record))
+            err.print(f"[yellow]note:[/yellow] run {d.record.id}: {note}", soft_wrap=True)
     if as_json:
         from reesim.results.plain import dumps
 
@@ -231,7 +256,8 @@ def runs_list(store: StoreOpt = None, as_json: JsonOpt = False, fmt: FormatOpt =
     records = [
         {"id": str(r.id), "created": str(r.created)[:19], "scenario": str(r.scenario),
          "title": str(r.title), "runs": int(r.runs), "seed": int(r.seed), "months": int(r.months),
-         "report": r.report if isinstance(r.report, str) and r.report else None}
+         "report": r.report if isinstance(r.report, str) and r.report else None,
+         "report_error": r.report_error if isinstance(r.report_error, str) and r.report_error else None}
         for r in frame.itertuples(index=False)
     ]  # fmt: skip
     if chosen(fmt, as_json) is Format.json:
@@ -242,7 +268,9 @@ def runs_list(store: StoreOpt = None, as_json: JsonOpt = False, fmt: FormatOpt =
     columns = ["id", "created", "scenario", "runs", "seed", "months", "report"]
     grid = Grid(f"Runs in {_store_path(store)}", columns, right=frozenset({3, 4, 5}))
     for rec in records:
-        grid.add([rec[c] if rec[c] is not None else "-" for c in columns])
+        failed = f"failed: `reesim report {rec['id']}` writes it again"
+        shown = {**rec, "report": failed} if rec["report_error"] else rec
+        grid.add([shown[c] if shown[c] is not None else "-" for c in columns])
     if records or fmt is Format.csv:
         print_grid(grid, out, fmt)
     else:
@@ -276,7 +304,8 @@ def runs_show(
     out.print(f"timings: {r.timings_json}; tables: {', '.join(st.tables(r.id))}")
     print_grid(_headline_grid(done, "Headline"), out)
     _print_central(done.headline)
-    out.print(f"report: {escape(r.report or '-')}")
+    note = _report_note(r)
+    out.print(f"report: {escape(note or r.report or '-')}", style="red" if note else None)
 
 
 def _record_json(r: Any, tables: list[str], head: Any) -> str:
@@ -284,6 +313,7 @@ def _record_json(r: Any, tables: list[str], head: Any) -> str:
     import json
 
     from reesim.results.plain import dumps, headline_json
+    from reesim.store.runs import report_note
 
     indicators = headline_json(head)
     payload = {
@@ -292,6 +322,7 @@ def _record_json(r: Any, tables: list[str], head: Any) -> str:
         "package_version": r.package_version, "dataset_version": r.dataset_version,
         "environment": r.environment,
         "timings": json.loads(r.timings_json), "tables": list(tables), "report": r.report or None,
+        "report_error": report_note(r) or None,
         "central_run": indicators.pop("central_run", None), "indicators": indicators,
     }  # fmt: skip
     return dumps(payload)

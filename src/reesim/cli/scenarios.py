@@ -144,12 +144,13 @@ def schema(
         Path | None, typer.Option("--out", help="Write to this file instead of printing.")
     ] = None,
 ) -> None:
-    """JSON Schema of scenario files (for editor completion and checking), or of a command's --json
-    output (to check what a pipeline reads)."""
+    """JSON Schema of scenario files (for editor completion and checking: every field's unit,
+    description and range, and the dataset's elements, places, sectors, facilities and sources),
+    or of a command's --json output (to check what a pipeline reads)."""
     if output is None or output == "scenario":
-        from reesim.scenarios.spec import ScenarioFile
+        from reesim.scenarios.schema import scenario_schema
 
-        text = json.dumps(ScenarioFile.model_json_schema(by_alias=True), indent=2)
+        text = json.dumps(scenario_schema(), indent=2)
     else:
         from reesim import schemas
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reesim.dataset.schema import ColumnSpec, TableSpec
+from reesim.dataset.schema import ELEMENT_SLOT, ColumnSpec, TableSpec
 from reesim.errors import InputError, Problem
 from reesim.textfile import read_bytes
 
@@ -82,8 +82,13 @@ def _parse_cell(col: ColumnSpec, raw: str, elements: frozenset[str]) -> tuple[Ce
         if raw in elements:
             return raw, None, ""
         return None, f"unknown element {raw!r}", did_you_mean(raw, elements)
-    # kind == "elements": a ';'-separated list of symbols
     parts = [p.strip() for p in raw.split(";") if p.strip()]
+    if kind == "codes":
+        for part in parts:
+            if not _is_code(part, col.values, elements):
+                return None, f"unknown {col.name} {part!r}", _code_hint(part, col.values, elements)
+        return ";".join(parts), None, ""
+    # kind == "elements": a ';'-separated list of symbols
     for part in parts:
         if part not in elements:
             return (
@@ -92,6 +97,36 @@ def _parse_cell(col: ColumnSpec, raw: str, elements: frozenset[str]) -> tuple[Ce
                 did_you_mean(part, elements) + " (separate symbols with ';')",
             )
     return ";".join(parts), None, ""
+
+
+def _is_code(part: str, allowed: tuple[str, ...], elements: frozenset[str]) -> bool:
+    """Whether ``part`` is one of ``allowed``, ``{element}`` in them standing for any element symbol."""
+    for code in allowed:
+        prefix, slot, suffix = code.partition(ELEMENT_SLOT)
+        if not slot:
+            if part == code:
+                return True
+        elif (
+            len(part) > len(prefix) + len(suffix)
+            and part.startswith(prefix)
+            and part.endswith(suffix)
+            and part[len(prefix) : len(part) - len(suffix)] in elements
+        ):
+            return True
+    return False
+
+
+def _code_hint(part: str, allowed: tuple[str, ...], elements: frozenset[str]) -> str:
+    """The closest code ``allowed`` admits (``{element}`` written out for each element), or the
+    allowed codes as the schema writes them."""
+    every: set[str] = set()
+    for code in allowed:
+        every |= {code.replace(ELEMENT_SLOT, e) for e in elements} if ELEMENT_SLOT in code else {code}
+    close = difflib.get_close_matches(part, sorted(every), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    shown = ", ".join(c.replace(ELEMENT_SLOT, "<element symbol>") for c in allowed)
+    return f"expected {shown} (several separated by ';')"
 
 
 def _real_date(raw: str) -> bool:

@@ -18,10 +18,15 @@ from pathlib import Path
 
 from reesim.errors import InputError, Problem
 
-#: Column types the loader understands. ``ref`` columns name ``table.column`` in ``values``.
+#: Column types the loader understands. ``ref`` columns name ``table.column`` in ``values``;
+#: ``codes`` columns hold one or more ``;``-separated codes from ``values``, in which
+#: ``{element}`` stands for any element symbol (``{element}_oxide`` allows ``Dy_oxide``).
 COLUMN_TYPES = frozenset(
-    {"str", "int", "float", "year", "date", "bool", "enum", "element", "elements", "ref"}
+    {"str", "int", "float", "year", "date", "bool", "enum", "element", "elements", "codes", "ref"}
 )
+
+#: What ``{element}`` in a ``codes`` column's allowed values stands for.
+ELEMENT_SLOT = "{element}"
 
 #: Provenance statuses: every data row says which of these its numbers are.
 STATUSES = ("reported", "derived", "assumption")

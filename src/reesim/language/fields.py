@@ -73,6 +73,20 @@ def fail(kind: str, message: str, hint: str = "") -> PydanticCustomError:
     return PydanticCustomError(kind, message, {"hint": hint})
 
 
+class Named(NamedTuple):
+    """Marks a field type in the JSON Schema as one of a named set (``x-names``: ``Element``,
+    ``Place``, ``Sector``, ``Facility``, ``Source``, ``Month``); :mod:`reesim.scenarios.schema`
+    replaces each mark by a reference to a definition that lists the dataset's names, the same
+    :class:`Known` the validators check against."""
+
+    name: str
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core)
+        handler.resolve_ref_schema(schema)["x-names"] = self.name
+        return schema
+
+
 def _known(info: ValidationInfo) -> Known | None:
     ctx = info.context
     return ctx.get("known") if isinstance(ctx, dict) else None
@@ -93,11 +107,14 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 def parse_date(value: object) -> tuple[int, int]:
     """``(year, month)`` of a ``YYYY-MM`` / ``YYYY-MM-DD`` string or a date; ValueError otherwise
-    (also for a day the month does not have, and for digits other than ASCII ones)."""
+    (also for a day the month does not have, for digits other than ASCII ones, and for a month or
+    day of one digit: ``2025-1`` is not read as January, as YAML would not read it as a date)."""
     if isinstance(value, dt.date):
         return value.year, value.month
     parts = str(value).split("-")
-    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4:
+    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts):
+        raise ValueError(value)
+    if [len(p) for p in parts] != [4, 2, 2][: len(parts)]:
         raise ValueError(value)
     year, month = int(parts[0]), int(parts[1])
     if not 1 <= month <= 12:
@@ -112,7 +129,7 @@ def _date(value: object) -> str:
     try:
         year, _ = parse_date(value)
     except ValueError:
-        raise fail("date", f"{value!r} is not a date", hint) from None
+        raise fail("date", f"{value!r} is not a date", _padded(value) or hint) from None
     if not FIRST_YEAR <= year <= LAST_YEAR:
         shown = value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
         raise fail("date", f"{shown!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
@@ -120,8 +137,25 @@ def _date(value: object) -> str:
     return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
 
 
+def _padded(value: object) -> str:
+    """A hint writing a date with a one-digit month or day (``2025-1``) as it should be, or ""."""
+    parts = str(value).split("-")
+    if not 2 <= len(parts) <= 3 or len(parts[0]) != 4:
+        return ""
+    if not all(p.isascii() and p.isdigit() and 1 <= len(p) <= 2 for p in parts[1:]):
+        return ""
+    if all(len(p) == 2 for p in parts[1:]):
+        return ""  # not a matter of digits: 2025-13 has no month to pad
+    padded = "-".join([parts[0], *(p.zfill(2) for p in parts[1:])])
+    try:
+        parse_date(padded)
+    except ValueError:
+        return ""
+    return f"write months and days with two digits: {padded}"
+
+
 #: A month or day: ``2025-04`` or ``2025-04-04`` (the model steps monthly; days are kept for the record).
-Date = Annotated[str, BeforeValidator(_date)]
+Date = Annotated[str, BeforeValidator(_date), Named("Month")]
 
 
 def before(a: str, b: str) -> bool:
@@ -175,11 +209,11 @@ def _source(value: str, info: ValidationInfo) -> str:
     return value
 
 
-Element = Annotated[str, AfterValidator(_member("element", "elements"))]
-Place = Annotated[str, AfterValidator(_place)]
-Sector = Annotated[str, AfterValidator(_sector)]
-FacilityId = Annotated[str, AfterValidator(_member("facility", "facilities"))]
-SourceId = Annotated[str, AfterValidator(_source)]
+Element = Annotated[str, AfterValidator(_member("element", "elements")), Named("Element")]
+Place = Annotated[str, AfterValidator(_place), Named("Place")]
+Sector = Annotated[str, AfterValidator(_sector), Named("Sector")]
+FacilityId = Annotated[str, AfterValidator(_member("facility", "facilities")), Named("Facility")]
+SourceId = Annotated[str, AfterValidator(_source), Named("Source")]
 
 #: What an export measure covers: raw material, separated oxide, metal and alloy, magnets, know-how.
 Form = Literal["ore", "oxide", "metal", "magnet", "technology"]

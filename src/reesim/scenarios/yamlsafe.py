@@ -1,9 +1,10 @@
 """Read a YAML file safely into plain data, remembering where every value was written.
 
 Safety: only YAML's plain types are built (mappings, lists, strings, numbers, booleans, null,
-dates); no tags that run code. Files are bounded in size, nesting depth (checked while the
-text is read, before any deep structure is built) and number of values (which also defuses
-alias "billion laughs" bombs), and duplicate keys are refused. A value that its tag or form
+dates); no tags that run code, and no tag on a mapping or list but ``!!map`` and ``!!seq``.
+Files are bounded in size, nesting depth (checked while the text is read, before any deep
+structure is built) and number of values (which also defuses alias "billion laughs" bombs),
+and duplicate keys are refused. A value that its tag or form
 cannot give (``!!int abc``, the date ``2025-02-30``, an integer of thousands of digits) is an
 error at its line and field, like any other.
 
@@ -119,6 +120,10 @@ _SCALARS = {
 }
 
 
+#: The tags a mapping or a list may have: YAML's own (implicit, or written ``!!map``/``!!seq``).
+_PLAIN_COLLECTIONS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
 class _Builder:
     """Turns composed nodes into Python values, counting values and depth."""
 
@@ -133,6 +138,8 @@ class _Builder:
             raise _fail(self.file, node.start_mark, f"more than {MAX_VALUES:,} values", "split the file")
         if depth > MAX_DEPTH:
             raise _deep(self.file, node.start_mark)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_COLLECTIONS:
+            raise self._bad_tag(node, path)
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -157,6 +164,16 @@ class _Builder:
             raise
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
             raise self._bad_scalar(node, path, exc) from None
+
+    def _bad_tag(self, node: yaml.Node, path: Path_) -> YamlError:
+        """The error for a mapping or list written with a tag (``!!python/object:os.system``,
+        ``!!set``, ``!custom``): nothing is built from it."""
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        shown = tag if len(tag) <= 60 else tag[:60] + "..."
+        kind = "mapping" if isinstance(node, yaml.MappingNode) else "list"
+        message = f"the tag {shown!r} is not allowed: scenario files hold plain values only"
+        return _fail(self.file, node.start_mark, message, f"remove the tag and write a plain {kind}",
+                     _field(path))  # fmt: skip
 
     def _bad_scalar(self, node: yaml.ScalarNode, path: Path_, exc: Exception) -> YamlError:
         """The error for a scalar its tag cannot build (``!!int abc``, 2025-02-30, 5,000 digits)."""

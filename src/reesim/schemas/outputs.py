@@ -117,7 +117,8 @@ RUN_PROPERTIES: dict[str, Schema] = {
     "scenario": TEXT,
     "seed": COUNT,
     "runs": {**COUNT, "minimum": 1},
-    "report": {**TEXT_OR_NULL, "description": "the HTML report (null: none written yet)"},
+    "report": {**TEXT_OR_NULL, "description": "the HTML report (null: none written)"},
+    "report_error": {**TEXT_OR_NULL, "description": "why the report could not be written (null: it was)"},
     "central_run": CENTRAL_RUN,
     "indicators": INDICATORS,
 }
@@ -138,13 +139,14 @@ RUNS_SHOW_PROPERTIES: dict[str, Schema] = {
     "timings": mapping({"type": ["number", "string"]}, description="seconds per step, and the kernel"),
     "tables": array(TEXT),
     "report": TEXT_OR_NULL,
+    "report_error": {**TEXT_OR_NULL, "description": "why the report could not be written (null: it was)"},
     "central_run": CENTRAL_RUN,
     "indicators": INDICATORS,
 }
 
 STORED_RUN = obj(
     {"id": RUN_ID, "created": TIMESTAMP, "scenario": TEXT, "title": TEXT, "runs": {**COUNT, "minimum": 1},
-     "seed": COUNT, "months": {**COUNT, "minimum": 1}, "report": TEXT_OR_NULL}
+     "seed": COUNT, "months": {**COUNT, "minimum": 1}, "report": TEXT_OR_NULL, "report_error": TEXT_OR_NULL}
 )  # fmt: skip
 
 COVERAGE = obj(
@@ -196,15 +198,18 @@ STOPPAGE = obj(
 CLAIM = obj(
     {
         "sentence": TEXT,
-        "kind": {"enum": ["share", "money", "quantity", "event", "duration"]},
-        "value": {"type": ["number", "string"], "pattern": r"^\d{4}-\d{2}$",
-                  "description": "a fraction, USD, tonnes or months; for an event its month"},
-        "unit": {"enum": ["fraction", "USD", "t", "month", "months"]},
-        "verdict": {"enum": ["supported", "contradicted", "not covered"]},
+        "span": {"type": "string", "description": "the part of the sentence the claim was read from"},
+        "kind": {"enum": ["share", "money", "price", "quantity", "change", "rank", "event", "duration"]},
+        "value": {"type": ["number", "string"], "pattern": r"^(\d{4}-\d{2}(-\d{2})?)?$",
+                  "description": "a fraction, USD, USD/kg, tonnes, months or a rank; for an event its "
+                  "month (empty when the article gives none)"},
+        "unit": TEXT,
+        "verdict": {"enum": ["supported", "partly supported", "contradicted", "not covered"]},
         "figure": TEXT,
         "source": TEXT,
         "context": obj({"qualifier": {"enum": ["over", "about", "under", ""]}, "places": array(TEXT),
-                        "elements": array(TEXT), "stage": TEXT, "event": TEXT}),
+                        "elements": array(TEXT), "stage": TEXT, "event": TEXT, "topic": TEXT,
+                        "names": array(TEXT), "until": TEXT, "destinations": array(TEXT)}),
     }
 )  # fmt: skip
 
@@ -234,7 +239,10 @@ OUTPUTS: dict[str, tuple[str, Schema]] = {
         "series": array(SERIES_FIT), "criteria": array(CRITERION), "stoppages": array(STOPPAGE),
     })),
     "check": ("reesim check ARTICLE --json", obj({
-        "language": {"enum": ["zh", "en"]}, "claims": array(CLAIM),
+        "language": {"enum": ["zh", "en"]},
+        "date": {"type": "string", "description": "the article's date as far as known, and how it was found"},
+        "how": {"enum": ["option", "dateline", "inferred", "unknown"]},
+        "claims": array(CLAIM),
         "scenario": {**TEXT_OR_NULL, "description": "the drafted scenario (YAML), null if none"},
     })),
 }  # fmt: skip

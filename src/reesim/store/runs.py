@@ -29,7 +29,8 @@ from reesim.store.store import RunRecord, Store, damaged, environment, from_tabl
 
 @dataclass
 class Done:
-    """A finished, stored and reported run."""
+    """A finished and stored run, with its report (or, in ``record.report_error``, why the report
+    could not be written)."""
 
     record: RunRecord
     batch: Batch
@@ -127,10 +128,29 @@ def execute(
     if full and batch.full is not None:
         tables |= {f"full_{k}": v for k, v in to_tables(batch.full).items()}
     store.save(record, tables)
-    with REPORT_LOCK:  # matplotlib's pyplot is not thread-safe (the dashboard runs jobs in threads)
-        report = write_run_report(batch, head, ds, run_id, out_dir)
+    try:
+        with REPORT_LOCK:  # matplotlib's pyplot is not thread-safe (the dashboard runs jobs in threads)
+            report = write_run_report(batch, head, ds, run_id, out_dir)
+    except Exception as exc:  # a bug in the report must not lose the run: it is stored, and noted
+        error = report_failure(exc)
+        store.set_report(run_id, "", error)
+        return Done(dataclasses.replace(record, report_error=error), batch, head, Path())
     store.set_report(run_id, str(report))
     return Done(dataclasses.replace(record, report=str(report)), batch, head, report)
+
+
+def report_failure(exc: Exception) -> str:
+    """What a stored run keeps of the error that stopped its report: its kind and first line,
+    at most 300 characters."""
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}"[:300]
+
+
+def report_note(record: RunRecord) -> str:
+    """The note shown for a run whose report failed, saying how to write it again ("" if none)."""
+    if not record.report_error:
+        return ""
+    return f"report failed ({record.report_error}); `reesim report {record.id}` writes it again"
 
 
 def _dataset_from(store: Store, run_id: str, prefix: str) -> xr.Dataset:

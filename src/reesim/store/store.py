@@ -63,9 +63,11 @@ create table if not exists runs (
     headline_json varchar,
     report varchar,
     has_full boolean,
-    environment_json varchar
+    environment_json varchar,
+    report_error varchar
 );
 alter table runs add column if not exists environment_json varchar;
+alter table runs add column if not exists report_error varchar;
 """
 
 
@@ -98,6 +100,9 @@ class RunRecord:
     report: str = ""
     has_full: bool = False
     environment_json: str = "{}"
+    #: Why the run's report could not be written ("" when it was, or is not yet): the run is
+    #: stored all the same, and ``reesim report ID`` writes the report again.
+    report_error: str = ""
 
     @property
     def environment(self) -> dict[str, str]:
@@ -215,9 +220,13 @@ class Store:
             raise
         return record
 
-    def set_report(self, run_id: str, report: str) -> None:
-        """Remember where the run's report was written."""
-        self._retry(lambda con: con.execute("update runs set report = ? where id = ?", [report, run_id]))
+    def set_report(self, run_id: str, report: str, error: str = "") -> None:
+        """Remember where the run's report was written, or (``report`` empty) why it could not be."""
+        self._retry(
+            lambda con: con.execute(
+                "update runs set report = ?, report_error = ? where id = ?", [report, error or None, run_id]
+            )
+        )
 
     def delete(self, run_id: str) -> str:
         """Delete a run (record and files); returns its full id."""
@@ -252,7 +261,8 @@ class Store:
     def list_runs(self) -> pd.DataFrame:
         """All runs, newest first (without the large JSON columns)."""
         query = (
-            "select id, created, scenario, title, runs, seed, months, report from runs order by created desc"
+            "select id, created, scenario, title, runs, seed, months, report, report_error from runs "
+            "order by created desc"
         )
         frame: pd.DataFrame = self._retry(lambda con: con.execute(query).df())
         return frame
@@ -280,6 +290,7 @@ class Store:
         data["created"] = str(data["created"])
         data["report"] = data["report"] or ""
         data["environment_json"] = data.get("environment_json") or "{}"
+        data["report_error"] = data.get("report_error") or ""
         return RunRecord(**{str(k): (v.item() if hasattr(v, "item") else v) for k, v in data.items()})
 
     def table(self, run_id: str, name: str) -> pd.DataFrame:

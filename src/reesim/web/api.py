@@ -34,7 +34,8 @@ from starlette.routing import Match
 
 from reesim.errors import InputError
 from reesim.results.plain import strict
-from reesim.web.cache import RunCache
+from reesim.web.builder import builder_router, scenario_yaml
+from reesim.web.cache import OverBudgetError, RunCache
 from reesim.web.guard import Guard, allowed_hosts
 from reesim.web.jobs import JobManager
 
@@ -50,6 +51,8 @@ class Limits:
     max_body_bytes: int = 256_000
     max_jobs: int = 2
     max_compare: int = 8
+    #: Seconds a comparison may spend reading runs back from their files before it is refused.
+    max_compare_seconds: float = 10.0
 
 
 #: Longest scenario YAML the API takes, in characters: any text this long fits in a request body
@@ -251,6 +254,8 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
             raise _bad_scenario(("path", "name"), exc) from None
 
     app.add_middleware(Guard, hosts=allowed_hosts(host), token=token, max_body=limits.max_body_bytes)
+    # the builder's routes come first, so that its files are served before any other static route
+    app.include_router(builder_router(ValidateRequest, WITH_BODY))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -341,17 +346,14 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
     @app.post("/api/yaml", responses=WITH_BODY, response_model=YamlText)
     def to_yaml(body: Annotated[dict[str, Any], FORM]) -> dict[str, str]:
         """Plain data (the editor's form) back to YAML text."""
-        import yaml
-
-        return {"yaml": yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)}
+        return {"yaml": scenario_yaml(body)}
 
     @app.get("/api/schema")
     def schema() -> dict[str, Any]:
-        """The JSON Schema of scenario files."""
-        from reesim.scenarios.spec import ScenarioFile
+        """The JSON Schema of scenario files, with the dataset's names (the builder's forms)."""
+        from reesim.scenarios.schema import scenario_schema
 
-        result: dict[str, Any] = ScenarioFile.model_json_schema(by_alias=True)
-        return result
+        return scenario_schema(ds)
 
     @app.post(
         "/api/validate", responses=WITH_BODY, response_model=Validation, response_model_exclude_unset=True
@@ -525,7 +527,12 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         )  # fmt: skip
         return out
 
-    @app.get("/api/compare", responses={**NOT_FOUND, **INVALID})
+    busy = _refusal(
+        f"Reading the runs back took longer than {limits.max_compare_seconds:g} s; the runs read are "
+        "kept, so asking again goes on from there"
+    )
+
+    @app.get("/api/compare", responses={**NOT_FOUND, **INVALID, 503: busy})
     def compare(
         ids: str = Query(
             max_length=200,
@@ -535,7 +542,8 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
             },
         ),
     ) -> dict[str, Any]:
-        """Indicators of two or more stored runs side by side, with differences."""
+        """Indicators of two or more stored runs side by side, with differences. Runs are read back
+        within a time budget (503 once it is spent; the runs read are kept for the next request)."""
         from reesim.report.compare_report import compare_rows
 
         parts = ids.split(",")
@@ -546,7 +554,12 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         parts = list(dict.fromkeys(parts))
         if len(parts) < 2:
             raise _unprocessable(("query", "ids"), "give at least two different run ids")
-        done = [_done(i) for i in parts]
+        try:
+            done = cache.get_many(parts, limits.max_compare_seconds)
+        except InputError as exc:
+            raise HTTPException(404, _problems(exc)[0]["text"]) from None
+        except OverBudgetError as exc:
+            raise HTTPException(503, str(exc)) from None
         columns, rows = compare_rows(done)
         return {"columns": columns, "rows": rows}
 

@@ -89,6 +89,10 @@ class JobManager:
             job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
             return
         job.run_id, job.report, job.done, job.status = done.record.id, str(done.report), job.runs, "done"
+        if done.record.report_error:  # stored and shown, but its HTML report is missing
+            from reesim.store.runs import report_note
+
+            job.report, job.error = "", report_note(done.record)
 
     def close(self) -> None:
         """Stop accepting work; cancel what waits."""

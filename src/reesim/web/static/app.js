@@ -90,33 +90,6 @@ const views = {
         el("button", {class: "act alt", onclick: () => startRun({scenario: s.name}, 1)}, "Run")));
     }
   },
-  async editor(name, main) {
-    if (name) { const s = await api(`/api/scenarios/${name}`); state.yaml = s.yaml; state.data = await api(`/api/scenarios/${name}/data`); }
-    const text = el("textarea", {id: "yaml", spellcheck: "false"});
-    text.value = state.yaml || "name: my-scenario\nstart: 2025-01\nhorizon: 2027-12\ninstruments: []\n";
-    const status = el("div", {id: "validation"});
-    const form = el("div", {class: "form"});
-    const runs = el("input", {id: "runs", type: "number", min: 1, max: 200, value: 1});
-    let timer = null;
-    async function check() {
-      state.yaml = text.value;
-      const r = await api("/api/validate", {method: "POST", body: JSON.stringify({yaml: text.value})});
-      status.replaceChildren(r.ok ? el("p", {class: "ok"}, `valid: ${r.name}, ${r.months} months, ${r.instruments} engine instruments`)
-        : el("ul", {class: "problems"}, ...r.problems.map(p => el("li", {}, p.text))));
-      return r.ok;
-    }
-    text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 300); });
-    if (state.data) buildForm(form, state.data, text, check);
-    main.append(el("h2", {}, "Scenario editor"), el("p", {class: "muted"}, "Edit the YAML or the fields; it is checked as you type, with the same messages as `reesim validate`."),
-      el("div", {class: "row"}, el("div", {style: "flex:2;min-width:28rem"}, text, status),
-        el("div", {style: "flex:1"}, el("h3", {}, "Fields"), form)),
-      el("p", {}, "Runs: ", runs, " ", el("button", {class: "act", id: "run-button", onclick: async () => { if (await check()) startRun({yaml: text.value}, +runs.value); }}, "Run this scenario"),
-        el("button", {class: "act alt", id: "save-button", onclick: async () => {
-          try { const r = await api("/api/scenarios", {method: "POST", body: JSON.stringify({yaml: text.value})}); status.append(el("p", {class: "ok"}, `saved as ${r.name}: it is in the Scenarios list`)); }
-          catch (e) { status.append(el("p", {class: "error"}, e.message)); }
-        }}, "Save as my scenario")));
-    await check();
-  },
   async runs(runId, main) {
     main.append(el("h2", {}, "Runs"));
     if (runId) await showRun(runId, main);
@@ -168,27 +141,6 @@ const views = {
     main.append(el("h2", {}, "Policy timeline"), el("ul", {class: "timeline"}, ...events.map(e => el("li", {}, el("b", {}, `${e.date} ${e.actor} (${e.kind}) `), e.what, el("span", {class: "muted"}, ` [${e.source_id}]`)))));
   },
 };
-
-function buildForm(form, data, text, check) {
-  // One input per number or short text in the scenario (a form generated from its data).
-  const leaves = [];
-  (function walk(value, path) {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, path.concat(i)));
-    else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => walk(v, path.concat(k)));
-    else if (typeof value === "number" || (typeof value === "string" && value.length < 40)) leaves.push(path);
-  })(data, []);
-  for (const path of leaves.slice(0, 80)) {
-    const get = () => path.reduce((o, k) => o[k], data);
-    const input = el("input", {value: get(), "data-path": path.join(".")});
-    input.onchange = async () => {
-      const parent = path.slice(0, -1).reduce((o, k) => o[k], data);
-      parent[path[path.length - 1]] = typeof get() === "number" && input.value !== "" && !isNaN(+input.value) ? +input.value : input.value;
-      text.value = (await api("/api/yaml", {method: "POST", body: JSON.stringify(data)})).yaml;
-      await check();
-    };
-    form.append(el("label", {}, path.join("."), input));
-  }
-}
 
 async function startRun(body, runs) {
   const main = show("runs");

@@ -1,0 +1,204 @@
+"""Dates in an article: the article's own date, and the dates its sentences name.
+
+The article's date comes, in this order, from the ``--date`` option, from a dateline at the head
+of the text ("2025/10/31 12:46", "BEIJING, Dec 28", "Report-Oct. 29", "中央社台北31日电"), or is
+inferred by the check from the records the article's claims name (the latest year consistent with
+the dataset). :attr:`ArticleDate.how` says which.
+
+A date in a sentence is resolved against the article's date: a month without a year takes the
+article's year, or the year before when that month is later than the article's ("in October" in
+an article of March); "last October", "去年7月", "next year", "mid-2026" and "yesterday" count from
+the article's date; a day alone ("9日") is a day of the article's month. A date after "至",
+"until" or "through" is the end of a measure, not its start.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+MONTHS_EN = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3,
+    "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MON = "|".join(sorted(MONTHS_EN, key=len, reverse=True))
+_CN_DAYNUM = "[0-9一二三四五六七八九十]{1,3}"
+
+
+@dataclass(frozen=True)
+class ArticleDate:
+    """The article's date as far as it is known, and how it was found."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    how: str = "unknown"  # option | dateline | inferred | unknown
+
+    def month_text(self) -> str:
+        """``YYYY-MM`` when year and month are known, else an empty string."""
+        return f"{self.year:04d}-{self.month:02d}" if self.year and self.month else ""
+
+    def describe(self) -> str:
+        """The date and how it was found, for the report."""
+        parts = [f"{self.year:04d}" if self.year else "????"]
+        parts.append(f"{self.month:02d}" if self.month else "??")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts) + f" ({self.how})"
+
+
+def parse_option(value: str) -> ArticleDate:
+    """The date given as ``YYYY-MM-DD`` or ``YYYY-MM``; ValueError otherwise."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", value.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12 or (m.group(3) and not 1 <= int(m.group(3)) <= 31):
+        raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD or YYYY-MM)")
+    return ArticleDate(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None, "option")
+
+
+_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})(?!\d)")
+_EN_DATELINE = re.compile(rf"\b({_MON})\.?\s+(\d{{1,2}})(?:,?\s+((?:19|20)\d\d))?\b", re.I)
+_EN_DATE_DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MON})\.?,?\s+((?:19|20)\d\d)\b", re.I)
+_ZH_DATELINE = re.compile(rf"(?:(\d{{1,2}})月)?({_CN_DAYNUM})日[电電]")
+
+
+def dateline(text: str) -> ArticleDate:
+    """The date at the head of an article (its first 300 characters), as far as it goes."""
+    head = text[:300]
+    for m in _FULL_DATE.finditer(head[:80]):
+        if _UNTIL.search(head[max(0, m.start() - 4) : m.start()]):
+            continue
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return ArticleDate(y, mo, d, "dateline")
+    m2 = _EN_DATE_DMY.search(head)
+    if m2:
+        return ArticleDate(int(m2.group(3)), MONTHS_EN[m2.group(2).lower()], int(m2.group(1)), "dateline")
+    m3 = _EN_DATELINE.search(head[:120])
+    if m3:
+        year = int(m3.group(3)) if m3.group(3) else None
+        return ArticleDate(year, MONTHS_EN[m3.group(1).lower()], int(m3.group(2)), "dateline")
+    m4 = _ZH_DATELINE.search(head)
+    if m4:
+        day = _cn_int(m4.group(2))
+        return ArticleDate(None, int(m4.group(1)) if m4.group(1) else None, day, "dateline")
+    return ArticleDate()
+
+
+def _cn_int(text: str) -> int | None:
+    from reesim.check.text import chinese_number
+
+    value = chinese_number(text)
+    return int(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A date named in a sentence, before it is resolved against the article's date."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int | None
+    shift: int = 0  # years from the article's year: -1 last, +1 next
+    relative: bool = False  # today, yesterday, a weekday, 即日: the article's own month
+    until: bool = False
+
+
+_ZH = re.compile(
+    rf"(?:((?:19|20)\d\d)\s*年|(去年|今年|明年))?\s*(?:(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月)"
+    rf"(?:\s*({_CN_DAYNUM})\s*[日号])?|(?<![月\d])({_CN_DAYNUM})\s*日(?![电電本])"
+    r"|(今天|今日|即日|昨天|昨日|日前|本周|上周)|((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)"
+)
+_EN = re.compile(
+    rf"\b(?:(last|this|next)\s+)?({_MON})\b\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+((?:19|20)\d\d)\b)?"
+    r"|\b(today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\b(last|next|this) year\b|\b(?:(mid|early|late|end)[- ])?((?:19|20)\d\d)\b",
+    re.I,
+)
+_UNTIL = re.compile(r"(?:至|到|until|till|through|to)\s*$", re.I)
+_FROM_NOT_UNTIL = re.compile(r"(?:from|自)\s*\S*\s*(?:至|到|until|till|through|to)\s*$", re.I)
+
+
+#: Most dates read in one sentence: one that names more is a table or a list, not a claim, and
+#: reading stops there (which keeps the work per sentence bounded).
+MAX_DATES = 12
+
+
+def mentions(sentence: str) -> list[Mention]:
+    """The dates a sentence names, in order (at most :data:`MAX_DATES`); an English "May" counts
+    only with a day or year."""
+    out: list[Mention] = []
+    chinese = any(c in sentence for c in "月日年今昨即本上")
+    for m in islice(_ZH.finditer(sentence), MAX_DATES) if chinese else ():
+        until = bool(_UNTIL.search(sentence[max(0, m.start() - 4) : m.start()]))
+        if m.group(3):
+            month = _cn_int(m.group(3))
+            if month is None or not 1 <= month <= 12:
+                continue
+            shift = {"去年": -1, "明年": 1}.get(m.group(2) or "", 0)
+            day = _cn_int(m.group(4)) if m.group(4) else None
+            year = int(m.group(1)) if m.group(1) else None
+            out.append(Mention(m.start(), m.end(), year, month, day, shift, False, until))
+        elif m.group(5):
+            day = _cn_int(m.group(5))
+            if day and 1 <= day <= 31:
+                out.append(Mention(m.start(), m.end(), None, None, day, 0, False, until))
+        elif m.group(6):
+            out.append(Mention(m.start(), m.end(), None, None, None, 0, True, until))
+        elif m.group(7):
+            out.append(Mention(m.start(), m.end(), int(m.group(7)), None, None, 0, False, until))
+    for m in islice(_EN.finditer(sentence), MAX_DATES):
+        until = bool(_UNTIL.search(sentence[max(0, m.start() - 9) : m.start()]))
+        if m.group(2):
+            name = m.group(2).lower()
+            if (name == "may" and not (m.group(3) or m.group(4) or m.group(1))) or (
+                name == "mar" and not m.group(3)
+            ):
+                continue
+            shift = {"last": -1, "next": 1}.get((m.group(1) or "").lower(), 0)
+            year = int(m.group(4)) if m.group(4) else None
+            day = int(m.group(3)) if m.group(3) and 1 <= int(m.group(3)) <= 31 else None
+            out.append(Mention(m.start(), m.end(), year, MONTHS_EN[name], day, shift, False, until))
+        elif m.group(5):
+            out.append(Mention(m.start(), m.end(), None, None, None, 0, True, until))
+        elif m.group(6):
+            shift = {"last": -1, "next": 1}.get(m.group(6).lower(), 0)
+            out.append(Mention(m.start(), m.end(), None, None, None, shift, False, until))
+        elif m.group(8):
+            month = {"mid": 6, "early": 2, "late": 11, "end": 12}.get((m.group(7) or "").lower())
+            out.append(Mention(m.start(), m.end(), int(m.group(8)), month, None, 0, False, until))
+    return sorted(out, key=lambda x: x.start)[:MAX_DATES]
+
+
+def resolve(
+    mention: Mention, article: ArticleDate, future: bool = False
+) -> tuple[str, int | None, int | None]:
+    """A mention as ``YYYY-MM`` (or ``YYYY`` for a year alone), with the month and day left to
+    find in the dataset when the article's date does not give them. ``future``: the sentence
+    speaks of what will be, so a month later than the article's is in the article's year."""
+    if mention.relative:
+        return article.month_text(), article.month, None
+    if mention.year is not None:
+        if mention.month is None:
+            return f"{mention.year:04d}", None, None
+        return f"{mention.year:04d}-{mention.month:02d}", None, None
+    if mention.month is None and mention.day is None:  # last year, next year
+        return (f"{article.year + mention.shift:04d}" if article.year else ""), None, None
+    month = mention.month
+    if month is None:  # a day alone: this month, or last month if the day is still to come
+        if article.month is None or article.year is None:
+            return "", None, mention.day
+        month = article.month
+        year = article.year
+        if article.day and mention.day and mention.day > article.day + 1:
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return f"{year:04d}-{month:02d}", None, None
+    if article.year is None:
+        return "", month, mention.day
+    year = article.year + mention.shift
+    if mention.shift == 0 and article.month and month > article.month + 1 and not (mention.until or future):
+        year -= 1
+    return f"{year:04d}-{month:02d}", None, None

@@ -1,0 +1,284 @@
+"""Dated events in a sentence: which measure, deal or suspension, when, and what it names.
+
+Every event word of a sentence is found with its position, so one sentence can report several
+events ("suspend for a year the controls announced on the 9th": a suspension and the controls).
+Each date the sentence names goes to the event word nearest to it, except that a date next to
+"announced" (公布) goes to the measure announced, not to a suspension, and a date after "until"
+(至) is the end of the event, not its start. An event word that no date goes to still makes a
+claim when the sentence reports an action ("signed", "达成", "暂停实施"): its month is the
+article's, or, when the article's date is unknown, that of the record it names (left to the
+verification, which knows the dataset).
+
+Besides the places and elements named, a claim keeps the names that single out a record (the
+city where a deal was struck, a company), the elements an article counts instead of naming
+("seven heavy rare earths" is China's April 2025 list), and the destinations of a measure.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from functools import lru_cache
+
+from reesim.check import lexicon as lx
+from reesim.check.claim import Claim
+from reesim.check.dates import ArticleDate, Mention, mentions, resolve
+
+
+def _all_words(low: str) -> list[tuple[int, str]]:
+    """Every event word of a lower-cased sentence with its position. Each word is looked for
+    with ``str.find`` (one pass of the sentence in C per word): a regular expression of all the
+    words would try each of them at every position of the text."""
+    found = []
+    for rank, (word, kind) in enumerate(lx.EVENTS):
+        bare = word.strip()
+        latin, whole = word.isascii(), word.endswith(" ")
+        at = low.find(bare)
+        while at >= 0:
+            end = at + len(bare)
+            ok = not latin or (
+                (at == 0 or not low[at - 1].isalpha())
+                and (not whole or end == len(low) or not low[end].isalpha())
+            )
+            if ok:
+                found.append((at, rank, end, kind))
+            at = low.find(bare, end)
+    out: list[tuple[int, str]] = []
+    reach = -1
+    for at, _, end, kind in sorted(found):  # overlapping words: the one listed first in the lexicon
+        if at >= reach:
+            out.append((at, kind))
+            reach = end
+    return out
+
+
+_MONTH_MEASURES = re.compile(
+    r"(?:(?:january|february|march|april|june|july|august|september|october|november|december|\d{1,2}\s*月)"
+    r"(?:份)?\s*(?:and|or|,|和|与|及|、)?\s*){1,3}(?:rare[- ]earth\s+)?"
+    r"(?:measures|controls|restrictions|curbs|措施|管制)"
+)
+
+
+def event_words(low: str) -> list[tuple[int, str]]:
+    """Positions and kinds of the event words in a lower-cased sentence, with measures named by
+    their months ("the April and October measures", "4月和10月的措施") as export controls."""
+    found = _all_words(low)
+    taken = {pos for pos, _ in found}
+    for m in _MONTH_MEASURES.finditer(low):
+        if not any(m.start() <= pos < m.end() for pos in taken):
+            found.append((m.end() - 1, "export_control"))
+    return sorted(found)
+
+
+_COUNTED = re.compile(
+    r"(?<![a-z0-9])(seven|five|7|5)\s+(?:more\s+|additional\s+)?"
+    r"(?:medium(?:-| and | to )heavy\s+|heavy\s+|key\s+)?"
+    r"(?:rare[- ]earths?|elements)|(?<![0-9])([七五75])\s*(?:种|类|个)\s*(?:中重|重)?稀土"
+)
+_DESTINATION = re.compile(
+    r"(?:\bto\s+(?:the\s+)?|对|向)(united states|u\.s\.|us\b|america|美国|美|japan|日本|日)"
+)
+_DESTINATIONS = {"united states": "USA", "u.s.": "USA", "us": "USA", "america": "USA", "美国": "USA",
+                 "美": "USA",
+                 "japan": "JPN", "日本": "JPN", "日": "JPN"}  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def _counted(low: str) -> tuple[str, ...]:
+    for m in _COUNTED.finditer(low):
+        return tuple(lx.COUNTED[lx.COUNT_WORDS[m.group(1) or m.group(2)]])
+    return ()
+
+
+def counted_elements(low: str) -> list[str]:
+    """The elements of China's list that a sentence counts ("seven heavy rare earths")."""
+    return list(_counted(low))
+
+
+def destinations(low: str) -> list[str]:
+    """Destinations a measure of the sentence names ("exports to the United States", "对美出口")."""
+    if not any(w in low for w in ("export", "出口", "ban", "禁")):
+        return []
+    return list(dict.fromkeys(_DESTINATIONS[m.group(1)] for m in _DESTINATION.finditer(low)))
+
+
+def names(low: str) -> list[str]:
+    """Names that single out a record: cities of deals, companies, groupings (``bloc:`` and the
+    id of the ``blocs`` table)."""
+    found = [v for k, v in lx.NAMES.items() if k in low]
+    found += [f"bloc:{v}" for k, v in lx.BLOCS.items() if k in low]
+    return list(dict.fromkeys(found))
+
+
+class _Words:
+    """A sentence's event words, with the positions of its suspensions and of its other words
+    kept apart so that the nearest of each to a date is found by bisection."""
+
+    def __init__(self, words: list[tuple[int, str]]) -> None:
+        self.words = words
+        self.groups = [
+            [i for i, (_, k) in enumerate(words) if (k == "suspension") == flag] for flag in (True, False)
+        ]
+        self.starts = [[words[i][0] for i in group] for group in self.groups]
+
+    def near(self, at: int) -> set[int]:
+        """Indices of the nearest suspension and nearest other word on each side of ``at``."""
+        out = set()
+        for group, starts in zip(self.groups, self.starts, strict=True):
+            here = bisect_left(starts, at)
+            out |= {group[i] for i in (here - 1, here) if 0 <= i < len(group)}
+        return out
+
+
+def _owner(m: Mention, words: _Words, low: str) -> int:
+    """Index of the event word a date goes to: the nearest, except that a date of an
+    announcement skips suspensions and the end of a period prefers them."""
+    after = low[m.end : m.end + 8]
+    before = low[max(0, m.start - 12) : m.start]
+    announced = any(w in after or w in before for w in lx.ANNOUNCED)
+    best, best_cost = 0, float("inf")
+    for i in sorted(words.near(m.end)):
+        pos, kind = words.words[i]
+        cost = float(pos - m.end if pos >= m.end else m.start - pos)
+        if announced and kind == "suspension":
+            cost += 1000
+        if m.until and kind == "suspension":
+            cost -= 1000
+        if cost < best_cost:
+            best, best_cost = i, cost
+    return best
+
+
+def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[Claim]:
+    """The event claims of one sentence; ``base`` carries the sentence's context."""
+    words = event_words(low)
+    if not words:
+        return []
+    dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in lx.NOT_EVENT)}
+    words = [(pos, kind) for pos, kind in words if kind not in dialogue]
+    if not words:
+        return []
+    indexed = _Words(words)
+    future = any(w in low for w in lx.FUTURE)
+    found = mentions(sentence)
+    dated: dict[int, list[Mention]] = {}
+    until: dict[int, str] = {}
+    for m in found:
+        owner = _owner(m, indexed, low)
+        if m.until:
+            if m.year and m.month:
+                until[owner] = f"{m.year:04d}-{m.month:02d}" + (f"-{m.day:02d}" if m.day else "")
+            continue
+        dated.setdefault(owner, []).append(m)
+    counted = counted_elements(low)
+    elements = list(base.elements)
+    if counted and set(elements) < set(counted):  # "钬等5种": holmium and four more of the list
+        elements = counted
+    shared = {"names": names(low), "destinations": destinations(low), "elements": elements or counted}
+    if any(n.startswith("bloc:") for n in shared["names"]):  # a grouping named: its deals are the grouping's
+        words = [(pos, "alliance" if kind == "agreement" else kind) for pos, kind in words]
+        indexed = _Words(words)
+    action = any(w in low for w in lx.ACTIONS)
+    out: list[Claim] = []
+    seen: set[tuple[str, str, int | None, int | None]] = set()
+    for i, (pos, kind) in enumerate(words):
+        values: list[tuple[str, int | None, int | None, str]] = []
+        for m in dated.get(i, []):
+            value, month, day = resolve(m, article, future)
+            if len(value) == 4:  # a year alone dates no event
+                continue
+            values.append((value, month, day, sentence[m.start : m.end]))
+        if not dated.get(i) and action:
+            near = _nearest(pos, found, low)
+            if near is not None:
+                value, month, day = resolve(near, article, future)
+                if len(value) != 4:
+                    values.append((value, month, day, sentence[near.start : near.end]))
+            else:
+                values.append((article.month_text(), None, None, ""))
+        for value, month, day, text in values:
+            key = (kind, value, month, day)
+            if key in seen or (
+                not value and not month and not day and key[:2] in {(k, "") for k, *_ in seen}
+            ):
+                continue
+            seen.add(key)
+            span = _span(sentence, pos, text)
+            out.append(
+                Claim(
+                    sentence,
+                    "event",
+                    value,
+                    "month",
+                    base.qualifier,
+                    list(base.places),
+                    shared["elements"],
+                    base.stage,
+                    kind,
+                    base.year,
+                    span,
+                    names=shared["names"],
+                    until=until.get(i, ""),
+                    month_hint=month,
+                    day_hint=day,
+                    destinations=shared["destinations"],
+                )
+            )
+    kinds = {c.event for c in out}
+    return [c for c in out if _dated(c) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))]
+
+
+def _nearest(pos: int, found: list[Mention], low: str) -> Mention | None:
+    """The date nearest to an event word that has none of its own, leaving out ends of periods and
+    dates of announcements (they belong to the measure announced)."""
+    free = [
+        m for m in found
+        if not m.until and not any(w in low[m.end : m.end + 8] or w in low[max(0, m.start - 12) : m.start]
+                                   for w in lx.ANNOUNCED)
+    ]  # fmt: skip
+    return min(free, key=lambda m: abs(m.start - pos), default=None)
+
+
+def _dated(claim: Claim) -> bool:
+    return bool(claim.value or claim.month_hint or claim.day_hint)
+
+
+def _dated_twin(claim: Claim, claims: list[Claim]) -> bool:
+    """Whether a claim of the same kind with a date stands beside this undated one."""
+    return any(c is not claim and c.event == claim.event and _dated(c) for c in claims)
+
+
+def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
+    """Whether an undated claim only restates another of its sentence: a "deal" that is the
+    measure the sentence names, or a price floor whose level the sentence gives (a price claim)."""
+    low = claim.sentence.lower()
+    if claim.event == "agreement" and kinds - {"agreement", "investment"}:
+        return True
+    if claim.event == "investment" and "agreement" in kinds:
+        return True
+    if claim.event in {"export_control", "export_ban"} and "suspension" in kinds:
+        return True  # the measures a suspension suspends
+    return claim.event == "price_floor" and bool(re.search(r"\$\s?\d+(?:\.\d+)?\s*(?:per|/|a)\s*k", low))
+
+
+def _span(sentence: str, pos: int, date_text: str) -> str:
+    """The words around an event word (and its date): 40 characters each side, widened to whole
+    words of Latin script."""
+    start = max(0, pos - 40)
+    end = min(len(sentence), pos + 40)
+    if date_text:
+        where = sentence.find(date_text)
+        if where >= 0:
+            start, end = (
+                min(start, max(0, where - 10)),
+                max(end, min(len(sentence), where + len(date_text) + 10)),
+            )
+    while start > 0 and _latin(sentence[start - 1]):  # whole words of Latin script
+        start -= 1
+    while end < len(sentence) and _latin(sentence[end]):
+        end += 1
+    return sentence[start:end].strip()
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()

@@ -1,0 +1,337 @@
+"""Claims made with numbers: shares of world output, changes, amounts of money and tonnes, prices,
+places in a ranking, and how long stocks last.
+
+A percentage is a share of world output only when its clause (or, failing that, its sentence)
+names a stage (mining, separation, magnets) and its clause names nothing else it could be a share
+of (a tariff, a stake in a company, an ownership rule). A percentage with a word of change
+("cut by 72%", "11.4 percent less", "同比增长27%") is a
+change of what its sentence is about (an export quota, a price, magnet exports). Amounts of
+tonnes are about a quota, reserves or a stage, in that order; a sentence that names none of them
+takes the topic of the article's last quota sentence ("Shipments will be capped at 7,976 tonnes"
+after "cut export quotas"). Chinese numerals count as digits ("九十％", "一六一〇万公吨").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from functools import lru_cache
+
+from reesim.check import lexicon as lx
+from reesim.check.claim import Claim, derive
+from reesim.check.text import chinese_number
+
+Table = tuple[tuple[str, re.Pattern[str] | None, str], ...]
+
+
+def make_table(words: Iterable[tuple[str, str]]) -> Table:
+    """Lexicon words ready to look for: Latin-script words with a whole-word pattern, Chinese ones
+    as plain text (Chinese has no spaces between words)."""
+    out = []
+    for word, value in words:
+        bare = word.strip() if word.isascii() else word
+        pattern = re.compile(rf"(?<![a-z]){re.escape(bare)}(?![a-z])") if word.isascii() else None
+        out.append((bare, pattern, value))
+    return tuple(out)
+
+
+def found_words(low: str, table: Table) -> list[str]:
+    """Values of the words of ``table`` that occur in ``low``, in the order of the table."""
+    return [v for bare, pattern, v in table if bare in low and (pattern is None or pattern.search(low))]
+
+
+STAGES = make_table(lx.STAGES.items())
+PLACES, ELEMENTS = make_table(lx.PLACES.items()), make_table(lx.ELEMENTS.items())
+_CLAUSE = re.compile(r"[,，;；]|\band\b|\bwhile\b|而|并且")
+
+
+class Clauses:
+    """The clauses of one sentence (the parts between commas, "and", ...), found once."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        found = list(_CLAUSE.finditer(sentence))
+        self.starts = [m.start() for m in found]
+        self.ends = [m.end() for m in found]
+
+    def span(self, start: int) -> tuple[int, int]:
+        """Where the clause around position ``start`` begins and ends."""
+        before = bisect_right(self.ends, start)
+        after = bisect_right(self.starts, start)
+        begin = self.ends[before - 1] if before else 0
+        end = self.starts[after] if after < len(self.starts) else len(self.sentence)
+        return begin, end
+
+    def around(self, start: int) -> str:
+        """The clause around position ``start``."""
+        begin, end = self.span(start)
+        return self.sentence[begin:end]
+
+
+def clause(sentence: str, start: int) -> str:
+    """The part of ``sentence`` between separators (commas, "and", ...) around position ``start``."""
+    return Clauses(sentence).around(start)
+
+
+def qualifier(low: str) -> str:
+    """over, under, about or nothing: what the words of ``low`` say of a number."""
+    for name, words in (("over", lx.OVER), ("under", lx.UNDER), ("about", lx.ABOUT)):
+        if any(w in low for w in words):
+            return name
+    return ""
+
+
+def stage(low: str) -> str:
+    """The first stage word of ``low`` (mining, separation, magnets), or nothing."""
+    return next(
+        (st for bare, pattern, st in STAGES if bare in low and (pattern is None or pattern.search(low))), ""
+    )
+
+
+@lru_cache(maxsize=4096)
+def _local(part: str) -> tuple[str, str, str]:
+    """Qualifier, stage and direction of change (-, + or nothing) of one clause."""
+    low = f" {part.lower()} "
+    if any(w in low for w in NOT_SHARE):
+        return "", "", "x"
+    sign = "-" if any(w in low for w in DOWN) else "+" if any(w in low for w in UP) else ""
+    return qualifier(low), stage(low), sign
+
+
+#: Words of a clause whose percentage is no share of world output nor a change we check.
+NOT_SHARE = (
+    "tariff",
+    "关税",
+    "stake",
+    "ownership",
+    "持股",
+    "股份",
+    "rule",
+    "规则",
+    "gdp",
+    "threshold",
+    "价值比例",
+)
+DOWN = (
+    " cut",
+    "slash",
+    " less",
+    " down",
+    " fell",
+    "reduc",
+    "lower",
+    "drop",
+    "下降",
+    "减少",
+    "削减",
+    "下跌",
+    "降低",
+)
+UP = (" rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加")
+
+_PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
+_PCT_ZH = re.compile(
+    r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%"
+)
+_TENTHS_ZH = re.compile(r"([一二三四五六七八九])成")
+
+
+@lru_cache(maxsize=8)
+def _percentages(sentence: str) -> list[tuple[int, int, float]]:
+    """Percentages of a sentence (read once for its shares and its changes)."""
+    found = [(m.start(), m.end(), float(m.group(1)) / 100) for m in _PCT.finditer(sentence)]
+    for m in _PCT_ZH.finditer(sentence):
+        value = chinese_number(m.group(1) or m.group(2))
+        if value is not None:
+            found.append((m.start(), m.end(), value / 100))
+    found += [(m.start(), m.end(), lx.CN_DIGITS[m.group(1)] / 10) for m in _TENTHS_ZH.finditer(sentence)]
+    return sorted(found)
+
+
+def _topic(low: str) -> str:
+    if "quota" in low or "配额" in low:
+        return "export_quota"
+    if any(w in low for w in ("reserve", "蕴藏", "储量")):
+        return "reserves"
+    if any(w in low for w in ("price", "价格", "价")):
+        return "price"
+    return ""
+
+
+def _year_before(sentence: str, start: int, default: int | None) -> int | None:
+    years = re.findall(r"(?<!\d)((?:19|20)\d\d)\s*年?", sentence[max(0, start - 14) : start])
+    return int(years[-1]) if years else default
+
+
+@lru_cache(maxsize=8)
+def _clauses(sentence: str) -> Clauses:
+    return Clauses(sentence)
+
+
+def shares(sentence: str, base: Claim) -> list[Claim]:
+    """Share claims: a percentage whose clause names a stage and no change."""
+    out = []
+    clauses = _clauses(sentence)
+    for start, _end, value in _percentages(sentence):
+        b, e = clauses.span(start)
+        q, st, sign = _local(sentence[b:e])
+        st = st or (base.stage if sign == "" else "")
+        if sign or not st:
+            continue
+        year = _year_before(sentence, start, base.year)
+        out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage=st,
+                           span=sentence[b:e].strip(), year=year))  # fmt: skip
+    return out
+
+
+_SECOND = re.compile(
+    r"(?:second|runner-up|next largest)[^.;]{0,60}?"
+    r"(?:(single digits?|single-digit)|(\d{1,2})\s*(?:%|percent))"
+    r"|第二[^。；]{0,30}?(?:(个位数)|(\d{1,2})\s*%)",
+    re.I,
+)
+
+
+def runner_up(sentence: str, base: Claim) -> list[Claim]:
+    """The second producer's share ("second place is in single digits", "第二名不到10%")."""
+    low = f" {sentence.lower()} "
+    if (base.stage or stage(low)) != "mining" and "produc" not in low and "产量" not in low:
+        return []
+    out = []
+    for m in _SECOND.finditer(sentence):
+        single = m.group(1) or m.group(3)
+        value = 0.1 if single else float(m.group(2) or m.group(4)) / 100
+        q = "under" if single else qualifier(f" {m.group().lower()} ")
+        out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage="mining",
+                          topic="second", span=m.group()))  # fmt: skip
+    return out
+
+
+def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
+    """Changes: a percentage with a word of change in its clause."""
+    out = []
+    clauses = _clauses(sentence)
+    low = sentence.lower()
+    for start, _end, value in _percentages(sentence):
+        b, e = clauses.span(start)
+        q, st, sign = _local(sentence[b:e])
+        if sign not in {"-", "+"}:
+            continue
+        what = _topic(low) or st or topic
+        if not what:
+            continue
+        signed = -value if sign == "-" else value
+        out.append(derive(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
+                           topic=what,
+                           span=sentence[b:e].strip()))  # fmt: skip
+    return out
+
+
+_MONEY_EN = re.compile(r"\$\s?(\d++(?:\.\d++)?)\s*+(billion|bn|million|m)\b", re.I)
+_MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(billion|million)\b", re.I)
+_MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
+_TONNES_EN = re.compile(r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(?:metric\s++)?(?:tonnes|tons)\b", re.I)
+_TONNES_ZH = re.compile(r"([\d.]{1,12}+|[零〇一二两三四五六七八九十百千]{1,12}+)\s*+(万|亿)?\s*+(?:公吨|吨)")
+
+
+def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
+    """Money (USD) and tonnage claims."""
+    out = []
+    low = sentence.lower()
+    for m in _MONEY_EN.finditer(sentence):
+        scale = 1e9 if m.group(2).lower() in {"billion", "bn"} else 1e6
+        out.append(derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
+    if "$" in sentence or "dollar" in low:  # amounts without a currency in a dollar sentence
+        for m in _MONEY_BARE.finditer(sentence):
+            scale = 1e9 if m.group(2).lower() == "billion" else 1e6
+            out.append(
+                derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group())
+            )
+    for m in _MONEY_ZH.finditer(sentence):
+        scale = 1e8 if m.group(2) == "亿" else 1e4
+        out.append(derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
+    what = _topic(low)
+    what = what if what != "price" else ""
+    tonnes: list[tuple[re.Match[str], float | None]] = [
+        (m, float(m.group(1).replace(",", ""))) for m in _TONNES_EN.finditer(sentence)
+    ]
+    tonnes += [(m, chinese_number(m.group(1) + (m.group(2) or ""))) for m in _TONNES_ZH.finditer(sentence)]
+    for m, value in tonnes:
+        if value is None or value == 0:
+            continue
+        year = _year_before(sentence, m.start(), base.year)
+        about = what or ("" if base.stage else topic)
+        out.append(derive(base, kind="quantity", value=value, unit="t", topic=about,
+                           span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
+    return out
+
+
+_PRICE = re.compile(
+    r"\$\s?(\d{1,12}+(?:\.\d{1,6}+)?)\s*+(?:per|a|/)\s*+(?:kilogram|kg)\b"
+    r"|(?:每公斤|每千克)\s*+(\d{1,12}+(?:\.\d{1,6}+)?)\s*+美元"
+    r"|(?<![\d.])(\d{1,12}+(?:\.\d{1,6}+)?)\s*+美元\s*+/\s*+(?:公斤|千克)",
+    re.I,
+)
+_FLOOR = ("floor", "下限", "最低价", "保底")
+
+
+def prices(sentence: str, base: Claim) -> list[Claim]:
+    """Prices in USD per kg; a price floor's level when the sentence speaks of a floor."""
+    low = sentence.lower()
+    floor = any(w in low for w in _FLOOR)
+    out = []
+    for m in _PRICE.finditer(sentence):
+        value = float(m.group(1) or m.group(2) or m.group(3))
+        kind = "price_floor" if floor else ""
+        out.append(derive(base, kind="price", value=value, unit="USD/kg", event=kind, topic=kind or "price",
+                           level=value, span=m.group()))  # fmt: skip
+    return out
+
+
+_RANK_ZH = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(?:大|位|名)?")
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+_RANK_EN = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|\d)(?:st|nd|rd|th)?[- ](?:largest|biggest)\b", re.I
+)
+
+
+def ranks(sentence: str, base: Claim) -> list[Claim]:
+    """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer")."""
+    st = base.stage or ("mining" if any(w in sentence for w in ("产量", "生产", "producer")) else "")
+    if st != "mining":
+        return []
+    out = []
+    clauses = Clauses(sentence)
+    found = [(m.start(), m.group(1)) for m in _RANK_ZH.finditer(sentence)]
+    found += [(m.start(), m.group(1).lower()) for m in _RANK_EN.finditer(sentence)]
+    for start, raw in found:
+        value = _ORDINALS.get(raw) or chinese_number(raw)
+        part = clauses.around(start)
+        places = found_words(f" {part.lower()} ", PLACES)
+        if value is None or not places:
+            continue
+        out.append(derive(base, kind="rank", value=float(value), unit="place", places=places[:1], stage=st,
+                           span=part.strip()))  # fmt: skip
+    return out
+
+
+_DURATION = re.compile(
+    r"((?<!\d)\d++|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]++)\s*+个?月"
+    r"|((?<!\d)\d++|one|two|three|four|five|six|nine|twelve)\s++months?",
+    re.I,
+)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine": 9, "twelve": 12}
+
+
+def durations(sentence: str, base: Claim) -> list[Claim]:
+    """How long stocks last, in months."""
+    if not (base.event == "stockpile" or "库存" in sentence or "stock" in sentence.lower()):
+        return []
+    out = []
+    for m in _DURATION.finditer(sentence):
+        raw = m.group(1) or m.group(2)
+        value = _WORDS.get(raw.lower()) if raw.isascii() and raw.isalpha() else chinese_number(raw)
+        if value is not None:
+            out.append(derive(base, kind="duration", value=float(value), unit="months", span=m.group()))
+    return out

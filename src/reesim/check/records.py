@@ -1,0 +1,278 @@
+"""Events claims checked against the ``events`` table, and the records an undated claim names.
+
+A dated event claim is checked against the records of its kind:
+
+- in the claim's month (or the month a measure took effect, "effective 8 November 2025"), sharing
+  an element when both name elements: supported;
+- a deal that names countries besides China and the United States must be with those countries:
+  all of them in that month, supported; some, partly supported (the figure says which differ);
+  none, contradicted, citing the named countries' records in other months (not covered when the
+  dataset has none);
+- an agreed suspension ("will suspend", "agreed to suspend") is supported by a suspension on
+  record in its month or the two months after;
+- the same kind and elements in another month contradicts the claim (with that date).
+
+A claim without a date (the article's date unknown) or with a month or day but no year is matched
+to the latest record consistent with what it names: its kind, the countries, elements (named or
+counted), a city (Busan, London), the figures it gives, the end of a suspension. The article's
+date is then inferred as the latest such record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from reesim.check.claim import Claim
+from reesim.check.dates import MONTHS_EN, ArticleDate
+from reesim.dataset.model import Dataset
+
+SUPPORTED, PARTLY, CONTRADICTED, NOT_COVERED = "supported", "partly supported", "contradicted", "not covered"
+#: Parties whose naming says nothing about which deal is meant (they are in most of them).
+_HOSTS = {"CHN", "USA"}
+_AMOUNT = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(billion|million|bn|m)\b", re.I)
+_TONNES = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:t\b|tonnes|tons|t/yr)")
+_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)")
+_PER_KG = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(?:per|/)\s*kg", re.I)
+_DAY_MONTH_YEAR = re.compile(
+    r"(\d{1,2}) (" + "|".join(m for m in MONTHS_EN if len(m) > 3) + r") (\d{4})", re.I
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of the ``events`` table, as the checks read it."""
+
+    kind: str
+    date: str
+    month: str
+    elements: frozenset[str]
+    parties: frozenset[str]
+    text: str
+    figure: str
+    source: str
+    amounts: tuple[float, ...]
+    tonnes: tuple[float, ...]
+    percents: tuple[float, ...]
+    per_kg: tuple[float, ...]
+    effective: str
+    until: str
+
+    @property
+    def rare_earth(self) -> bool:
+        """Whether the record is about rare earths (names elements or says so)."""
+        return bool(self.elements) or "rare earth" in self.text.lower()
+
+
+def _dates(text: str) -> list[str]:
+    return [
+        f"{int(y):04d}-{MONTHS_EN[m.lower()]:02d}-{int(d):02d}" for d, m, y in _DAY_MONTH_YEAR.findall(text)
+    ]
+
+
+def records(ds: Dataset) -> list[Record]:
+    """The events table read once for all the claims of an article."""
+    out = []
+    for row in ds["events"].itertuples(index=False):
+        what, note = str(row.what), str(row.note) if str(row.note) != "nan" else ""
+        text = f"{what} {note}"
+        scale = {"billion": 1e9, "bn": 1e9, "million": 1e6, "m": 1e6}
+        amounts = tuple(float(a) * scale[u.lower()] for a, u in _AMOUNT.findall(text))
+        effective = re.search(r"effective (?:on )?(\d{1,2} \w+ \d{4})", text)
+        until = re.search(r"until (\d{1,2} \w+ \d{4})", text)
+        parties = frozenset(p for p in f"{row.actor};{row.targets}".split(";") if p and p != "nan")
+        out.append(Record(
+            str(row.kind), str(row.date), str(row.date)[:7],
+            frozenset(e for e in str(row.elements).split(";") if e and e != "nan"), parties, text,
+            f"{row.date}: {what}", str(row.source_id), amounts,
+            tuple(float(t.replace(",", "")) for t in _TONNES.findall(text)),
+            tuple(float(p) / 100 for p in _PCT.findall(text)),
+            tuple(float(p) for p in _PER_KG.findall(text)),
+            (_dates(effective.group(1)) or [""])[0][:7] if effective else "",
+            (_dates(until.group(1)) or [""])[0] if until else "",
+        ))  # fmt: skip
+    return out
+
+
+#: Countries of the cities where deals between others were struck ("in Busan, South Korea").
+_VENUES = {"Busan": "KOR", "London": "GBR", "Geneva": "CHE"}
+
+
+def _named(claim: Claim) -> set[str]:
+    return set(claim.places) - _HOSTS - {_VENUES.get(n, "") for n in claim.names}
+
+
+def _fits(claim: Claim, r: Record) -> int:
+    """How well a record fits what an undated claim names (higher is better; -1: it cannot be)."""
+    months = {int(m[5:7]) for m in (r.month, r.effective) if m}
+    if claim.month_hint and claim.month_hint not in months:
+        return -1
+    day = int(r.date[8:10]) if len(r.date) >= 10 else None
+    named, elements = _named(claim), set(claim.elements)
+    if named and not named & r.parties:
+        return -1
+    if elements and r.elements and not elements & r.elements:
+        return -1
+    score = 1 + 2 * len(named & r.parties) + (2 if elements and elements <= r.elements else 0)
+    score += 1 if elements and elements == r.elements else 0
+    if claim.day_hint and day:
+        score += 3 if day == claim.day_hint else 2 if abs(day - claim.day_hint) <= 3 else 0
+    score += 3 * sum(n.lower() in r.text.lower() for n in claim.names)
+    score += 3 if claim.until and claim.until[:7] == r.until[:7] else 0
+    figures = _figures(claim.sentence)
+    score += 3 * len(figures & {round(x, 3) for x in (*r.tonnes, *r.percents)})
+    rare = any(w in claim.sentence.lower() for w in ("rare earth", "稀土")) or bool(claim.elements)
+    return score + (1 if rare and r.rare_earth else 0)
+
+
+def _figures(sentence: str) -> set[float]:
+    """Tonnages and percentages a sentence gives, to match them with a record's."""
+    tonnes = {round(float(t.replace(",", "")), 3) for t in _TONNES.findall(sentence)}
+    tonnes |= {round(float(t.replace(",", "")), 3) for t in re.findall(r"(\d[\d,]*)\s*metric tons", sentence)}
+    return tonnes | {round(float(p) / 100, 3) for p in _PCT.findall(sentence)}
+
+
+def name_record(claim: Claim, rows: list[Record], article: ArticleDate) -> Record | None:
+    """The latest record of the claim's kind that fits what it names, not after the article."""
+    latest = article.month_text() or "9999-99"
+    fits = [(_fits(claim, r), r.date, r) for r in rows if r.kind == claim.event and r.month <= latest]
+    fits = [f for f in fits if f[0] >= 0]
+    return max(fits, key=lambda f: (f[0], f[1]))[2] if fits else None
+
+
+def infer_date(claims: list[Claim], rows: list[Record], article: ArticleDate) -> ArticleDate:
+    """The article's date when it has none: the latest record its undated event claims name
+    (those that name something besides their kind: a country, elements, a city, a month)."""
+    if article.year:
+        return article
+    dates = []
+    for c in claims:
+        if c.kind != "event" or c.value:
+            continue
+        found = name_record(c, rows, article)
+        if found is not None and (_fits(c, found) >= 3 or c.month_hint):
+            dates.append(found.date)
+    dates.sort()
+    if not dates:
+        return article
+    y, m = int(dates[-1][:4]), int(dates[-1][5:7])
+    if article.month and article.month != m:  # the dateline's month: the record's year or the one after
+        y = y if article.month >= m else y + 1
+        m = article.month
+    return ArticleDate(y, m, article.day, "inferred")
+
+
+def date_claim(claim: Claim, rows: list[Record], article: ArticleDate) -> Claim:
+    """An event claim with its month: the article's for a claim of the article's time, else (or
+    when the article's date is only inferred and the claim names a country, elements, a city or a
+    figure) that of the record it names."""
+    if claim.kind != "event" or claim.value:
+        return claim
+    found = name_record(claim, rows, article)
+    named = found is not None and _fits(claim, found) >= 3
+    if (
+        not claim.month_hint
+        and not claim.day_hint
+        and article.month_text()
+        and not (named and article.how == "inferred")
+    ):
+        return replace(claim, value=article.month_text())
+    if found is None:
+        return claim
+    month = (
+        found.effective
+        if claim.month_hint and found.effective[5:7] == f"{claim.month_hint:02d}"
+        else found.month
+    )
+    return replace(claim, value=month)
+
+
+def _fmt(rows: list[Record]) -> str:
+    return "; ".join(r.figure for r in rows[:3])
+
+
+def _sources(rows: list[Record]) -> str:
+    return ";".join(dict.fromkeys(r.source for r in rows))
+
+
+def judge_membership(claim: Claim, blocs: list[tuple[str, str, str, str]]) -> tuple[str, str, str] | None:
+    """Verdict on a claim that countries joined or signed a grouping the ``blocs`` table lists
+    (rows of bloc, country, month joined, source): supported if every country named is a member by
+    the claim's month, partly supported if some are (the figure says which differ), contradicted
+    if none is; None when the claim names no such grouping."""
+    bloc = next((n[5:] for n in claim.names if n.startswith("bloc:")), "")
+    members = [(iso3, joined, source) for b, iso3, joined, source in blocs if b == bloc]
+    named = set(claim.places) - {"CHN"}
+    if not bloc or not members or not named:
+        return None
+    month = str(claim.value) or "9999-99"
+    by_then = {iso3 for iso3, joined, _ in members if joined and joined[:7] <= month}
+    later = {iso3: joined[:7] for iso3, joined, _ in members if joined and joined[:7] > month}
+    sources = ";".join(dict.fromkeys(s for _, _, s in members))
+    inside, outside = named & by_then, named - by_then
+    notes = [f"{bloc} members by {month}: {', '.join(sorted(by_then)) or 'none'}"]
+    if outside:
+        notes.append("not members then: " + ", ".join(f"{c} (joined {later[c]})" if c in later else c
+                                                   for c in sorted(outside)))  # fmt: skip
+    missing = by_then - named - {"USA"}
+    if missing and inside:
+        notes.append(f"members not named: {', '.join(sorted(missing))}")
+    verdict = SUPPORTED if not outside else PARTLY if inside else CONTRADICTED
+    return verdict, "; ".join(notes), sources
+
+
+def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
+    """Verdict, dataset figure and source of one dated event claim."""
+    month = str(claim.value)
+    if not month:
+        return NOT_COVERED, "no date in the article, and no record names what it does", ""
+    kind = [r for r in rows if r.kind == claim.event]
+    elements = set(claim.elements)
+
+    def shares_elements(r: Record) -> bool:
+        return not elements or not r.elements or bool(elements & r.elements)
+
+    in_month = [r for r in kind if month in {r.month, r.effective} and shares_elements(r)]
+    if claim.event == "suspension" and not in_month and any(w in claim.sentence.lower() for w in _AGREED):
+        later = [r for r in kind if month <= r.month <= _plus(month, 2) and shares_elements(r)]
+        in_month = later
+    named = _named(claim)
+    if named and claim.event in {"agreement", "alliance", "investment"}:
+        covered = named & {p for r in in_month for p in r.parties}
+        mine = [r for r in in_month if named & r.parties]
+        if covered == named:
+            return SUPPORTED, _fmt(mine), _sources(mine)
+        if covered:
+            missing = ", ".join(sorted(named - covered))
+            return PARTLY, f"{_fmt(mine)} (no record with {missing} that month)", _sources(mine)
+        elsewhere = [r for r in kind if named & r.parties]
+        if elsewhere:
+            near = sorted(elsewhere, key=lambda r: abs(_months(r.month) - _months(month)))
+            return CONTRADICTED, f"{_fmt(near)} (not {month})", _sources(near[:3])
+        return NOT_COVERED, f"no {claim.event} with {', '.join(sorted(named))} on record", ""
+    if claim.names:  # a deal named by its city: that deal, in that month or another
+        called = [r for r in kind if any(n.lower() in r.text.lower() for n in claim.names)]
+        if called:
+            same = [r for r in called if r in in_month]
+            if same:
+                return SUPPORTED, same[0].figure, same[0].source
+            return CONTRADICTED, f"{called[0].figure} (not {month})", called[0].source
+    if in_month:
+        return SUPPORTED, in_month[0].figure, in_month[0].source
+    if elements:
+        other = [r for r in kind if elements & r.elements]
+        if other:
+            return CONTRADICTED, other[0].figure, other[0].source
+    return NOT_COVERED, "", ""
+
+
+_AGREED = ("agreed to suspend", "will suspend", "to suspend", "将暂停", "暂停实施", "一年")
+
+
+def _months(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _plus(month: str, n: int) -> str:
+    total = _months(month) + n
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"

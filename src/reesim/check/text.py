@@ -1,0 +1,167 @@
+"""Text handling for the article check: normalising, sentences that survive hard wraps and
+abbreviations, and numbers written in Chinese.
+
+- Normalising converts traditional Chinese to simplified (OpenCC's tables), full-width digits
+  and signs to ASCII, and runs of spaces to one.
+- Sentences: a news agency's copy is often wrapped at a fixed width, so a line break inside a
+  paragraph is not a sentence end ("about 70 percent⏎of global mining" is one sentence); a blank
+  line is. A full stop after an abbreviation ("U.S.", "Oct.", "No.") ends no sentence, nor does one
+  before a lower-case word. Chinese sentences end at 。！？；. Hand-written rules are kept here:
+  a sentence splitter library such as pysbd reads a megabyte of hostile text in minutes, and the
+  check must read any text in linear time.
+- Chinese numerals ("九十", "一六一〇", "二十六", "一千二百") are read with cn2an (the ``check``
+  extra), imported only when a text has some; without it the common forms (tens and units, digit
+  by digit) are read by hand. 万 and 亿 scale them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from reesim.check.script import to_simplified
+
+_FULL = str.maketrans("０１２３４５６７８９％．，：／（）", "0123456789%.,:/()")
+
+#: Longest piece of text read as one sentence, in characters.
+MAX_SENTENCE = 1000
+#: Where a longer sentence is cut: the last of these in its second half, else at the limit.
+_CUTS = (" ", ",", "，", "、", ";", "；", ":", "：")
+
+#: Words whose full stop ends no sentence.
+_ABBREVIATED = (
+    "u.s u.k u.n e.u mr mrs ms dr st no nos inc co corp ltd jr sr vs e.g i.e approx gov sen rep "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt"
+)
+ABBREVIATIONS = frozenset(_ABBREVIATED.split(" "))
+
+_PARAGRAPH = re.compile(r"\n[ \t]*\n+")
+_LINE = re.compile(r"[ \t]*\n[ \t]*")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+#: A possible sentence end: Chinese stops always; Latin ones before a space (closing quotes kept).
+_END = re.compile(r"[。！？；]+[”」』\"']?|[.!?;]+[\"'”’)]?(?=\s)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,8})$")
+
+
+def normalise(text: str) -> str:
+    """Simplified Chinese, ASCII digits and signs, single spaces."""
+    return re.sub(r"[ \t]+", " ", to_simplified(text).translate(_FULL))
+
+
+def language(text: str) -> str:
+    """``zh`` if a tenth or more of the letters are Chinese characters, else ``en``."""
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    letters = sum(1 for c in text if c.isalpha())
+    return "zh" if letters and cjk / letters >= 0.1 else "en"
+
+
+def _unwrap(paragraph: str) -> str:
+    """One paragraph with its line breaks joined: no space between two Chinese characters."""
+
+    def join(m: re.Match[str]) -> str:
+        before = paragraph[m.start() - 1] if m.start() else ""
+        after = paragraph[m.end()] if m.end() < len(paragraph) else ""
+        return "" if _CJK.match(before) and _CJK.match(after) else " "
+
+    return _LINE.sub(join, paragraph.strip())
+
+
+def _ends(paragraph: str) -> list[int]:
+    """Where the sentences of a paragraph end."""
+    out = []
+    for m in _END.finditer(paragraph):
+        stop = m.group()
+        if stop[0] in ".":
+            word = _WORD_BEFORE.search(paragraph, max(0, m.start() - 10), m.start())
+            if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
+                continue
+            rest = paragraph[m.end() : m.end() + 3].lstrip()
+            if rest[:1].islower():
+                continue
+        out.append(m.end())
+    return out
+
+
+def _pieces(sentence: str) -> list[str]:
+    """A sentence in pieces of at most :data:`MAX_SENTENCE` characters, cut at a space or comma."""
+    out = []
+    rest = sentence.strip()
+    while len(rest) > MAX_SENTENCE:
+        cut = max(rest.rfind(c, MAX_SENTENCE // 2, MAX_SENTENCE) for c in _CUTS)
+        cut = cut + 1 if cut > 0 else MAX_SENTENCE
+        out.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, without empty ones; long ones in pieces of at most :data:`MAX_SENTENCE` characters."""
+    out: list[str] = []
+    for raw in _PARAGRAPH.split(text):
+        paragraph = _unwrap(raw)
+        start = 0
+        for end in [*_ends(paragraph), len(paragraph)]:
+            if end > start:
+                out += _pieces(paragraph[start:end])
+            start = end
+    return out
+
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_SCALE = {"万": 1e4, "亿": 1e8}
+
+
+@lru_cache(maxsize=1024)
+def chinese_number(text: str) -> float | None:
+    """Value of a number written in Chinese numerals ("九十", "一六一〇万") or ASCII digits, with an
+    optional 万 or 亿; None if it is not one."""
+    text = text.strip()
+    scale = 1.0
+    if text[-1:] in _SCALE:
+        scale, text = _SCALE[text[-1]], text[:-1]
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text) * scale
+    if not text or any(c not in CN_DIGITS for c in text):
+        return None
+    try:
+        import cn2an  # type: ignore[import-untyped]
+    except ImportError:  # the check extra is not installed: the common forms by hand
+        value = _small_numeral(text)
+        return value * scale if value is not None else None
+    try:
+        return float(cn2an.cn2an(text, "smart")) * scale
+    except ValueError:
+        return None
+
+
+_DIGIT_VALUES = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _small_numeral(text: str) -> float | None:
+    """ "九十", "二十六", "十一" or digit by digit ("一六一〇"); None for other forms (百, 千)."""
+    if all(c in _DIGIT_VALUES for c in text):
+        return float("".join(str(_DIGIT_VALUES[c]) for c in text))
+    tens, ten, ones = text.partition("十")
+    if (
+        ten
+        and "十" not in ones
+        and all(c in _DIGIT_VALUES for c in tens + ones)
+        and len(tens) <= 1 >= len(ones)
+    ):
+        return float((_DIGIT_VALUES[tens] if tens else 1) * 10 + (_DIGIT_VALUES[ones] if ones else 0))
+    return None

@@ -1,0 +1,143 @@
+"""Score ``reesim check`` against the annotated corpus of real articles (``tests/articles/corpus``).
+
+An annotated claim is found when the checker reports a claim of the same kind, value (shares and
+changes to 0.001, amounts within 0.5%) and context (stage or event kind) that names at least the
+places the annotation names. Each found claim answers at most one annotation. The checker's claims
+are counted once per article whatever the number of sentences that repeat them (the same kind,
+value, context and countries named besides China and the United States).
+
+- precision: found claims that match an annotation, over all claims found;
+- recall: annotated claims found, over all annotated claims;
+- verdicts: found claims whose verdict is the annotated one, over the annotated claims found.
+
+Run ``python -m tests.check_scoring`` for the table by article.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reesim.check.extract import extract
+from reesim.check.verify import Verdict, verify
+from reesim.dataset import Dataset
+from reesim.model.baseline import Baseline
+
+CORPUS = Path(__file__).parent / "articles" / "corpus"
+MANIFEST: dict[str, Any] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Score:
+    """Counts behind precision, recall and verdict accuracy."""
+
+    found: int = 0
+    real: int = 0
+    annotated: int = 0
+    recalled: int = 0
+    right: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        self.found += other.found
+        self.real += other.real
+        self.annotated += other.annotated
+        self.recalled += other.recalled
+        self.right += other.right
+        self.misses += other.misses
+
+    @property
+    def precision(self) -> float:
+        return self.real / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.recalled / self.annotated if self.annotated else 1.0
+
+    @property
+    def verdicts(self) -> float:
+        return self.right / self.recalled if self.recalled else 1.0
+
+
+def _same(kind: str, a: object, b: object) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    x, y = float(a), float(b)  # type: ignore[arg-type]
+    if kind in {"share", "change"}:
+        return abs(x - y) < 0.0005
+    return abs(x - y) <= 0.005 * max(abs(y), 1.0)
+
+
+def _context(v: Verdict) -> str:
+    c = v.claim
+    return c.event if c.kind in {"event", "price"} else getattr(c, "topic", "") or c.stage
+
+
+def score_article(entry: dict[str, Any], ds: Dataset, base: Baseline) -> Score:
+    """The counts for one article of the manifest."""
+    text = (CORPUS / entry["file"]).read_text(encoding="utf-8")
+    verdicts = verify(extract(text), ds, base)
+    unique: dict[tuple[object, ...], Verdict] = {}
+    for v in verdicts:
+        c = v.claim
+        named = tuple(sorted(set(c.places) - {"CHN", "USA"}))
+        unique.setdefault((c.kind, c.value, _context(v), named), v)
+    found = list(unique.values())
+    used: set[int] = set()
+    out = Score(found=len(found), annotated=len(entry["claims"]))
+    for a in entry["claims"]:
+        for i, v in enumerate(found):
+            if i in used or v.claim.kind != a["kind"] or _context(v) != a["context"]:
+                continue
+            if not _same(a["kind"], v.claim.value, a["value"]):
+                continue
+            if not set(a.get("places", [])) <= set(v.claim.places):
+                continue
+            used.add(i)
+            out.recalled += 1
+            out.right += v.verdict == a["verdict"]
+            if v.verdict != a["verdict"]:
+                out.misses.append(f"{entry['file']}: {a['span']} -> {v.verdict}, not {a['verdict']}")
+            break
+        else:
+            out.misses.append(f"{entry['file']}: {a['span']} not found")
+    out.real = len(used)
+    for i, v in enumerate(found):
+        if i not in used:
+            out.misses.append(f"{entry['file']}: extra {v.claim.kind} {v.claim.value} {_context(v)}")
+    return out
+
+
+def score_corpus(ds: Dataset, base: Baseline, held_out: bool | None = None) -> Score:
+    """The counts over the corpus, or over its held-out (True) or tuned (False) part."""
+    total = Score()
+    for entry in MANIFEST["articles"]:
+        if held_out is None or entry["held_out"] == held_out:
+            total.add(score_article(entry, ds, base))
+    return total
+
+
+def main() -> None:
+    """Print the figures by article and for the whole corpus and its held-out third."""
+    from reesim.dataset import load_dataset
+    from reesim.model.baseline import build_baseline
+
+    ds = load_dataset()
+    base = build_baseline(ds)
+    for entry in MANIFEST["articles"]:
+        s = score_article(entry, ds, base)
+        mark = "held out" if entry["held_out"] else ""
+        print(f"{entry['file']:40} {s.found:3} {s.real:3} {s.annotated:3} {s.recalled:3} {s.right:3} {mark}")
+    for name, part in (("all", None), ("held out", True), ("tuned", False)):
+        s = score_corpus(ds, base, part)
+        counts = f"found {s.found} real {s.real} annotated {s.annotated} recalled {s.recalled}"
+        rates = f"precision {s.precision:.2f} recall {s.recall:.2f} verdicts {s.verdicts:.2f}"
+        print(f"{name:9} {counts} right {s.right}: {rates}")
+    for miss in score_corpus(ds, base, False).misses:
+        print("  ", miss)
+
+
+if __name__ == "__main__":
+    main()
