@@ -105,7 +105,7 @@ def test_stored_command_line_runs_equal_the_api(
     args = ["run", "race", "--runs", "3", "--seed", "1", "--horizon", "1", "--full", "--json"]
     done = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r")])
     assert done.exit_code == 0, done.output
-    run_id = json.loads(done.output)["run_id"]
+    run_id = json.loads(done.stdout)["run_id"]
     internal = rebuild(Store(store), run_id, dataset).batch.series
     assert internal.sizes["run"] == 3 and internal["month"].values[0] == "2025-01"
     # read back through the public API: dated months and units, as reesim.run gives them

@@ -51,7 +51,7 @@ def test_run_json_stores_and_reports(env: Path) -> None:
     assert (env / "x" / payload["run_id"] / "series_unmet.csv").exists()
     rebuilt = invoke("report", payload["run_id"], "--out", str(env / "again"))
     assert (env / "again" / report.name).exists() and "Report written" in rebuilt
-    invoke("runs", "delete", payload["run_id"])
+    invoke("runs", "delete", payload["run_id"], "--yes")
     assert payload["run_id"] not in invoke("runs", "list")
 
 

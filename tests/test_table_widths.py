@@ -21,9 +21,11 @@ WIDTHS = ("80", "120")
 
 
 def invoke(*args: str) -> str:
+    """What the command prints on standard output, where its tables go (warnings, one line
+    each, go to standard error)."""
     result = RUNNER.invoke(app, list(args))
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def csv_rows(text: str) -> list[list[str]]:

@@ -52,3 +52,13 @@ class InputError(Exception):
         self.problems = problems
         head = f"{len(problems)} problem(s) in the input" if len(problems) != 1 else "a problem in the input"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def by_position(problems: list[Problem]) -> list[Problem]:
+    """``problems`` in the order a reader meets them: files in the order they first appear, and
+    within a file by line and column (problems about the whole file first). The sort is stable,
+    so problems at the same place keep their order."""
+    files: dict[str, int] = {}
+    for p in problems:
+        files.setdefault(p.file, len(files))
+    return sorted(problems, key=lambda p: (files[p.file], p.line or 0, p.column or 0))

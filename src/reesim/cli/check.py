@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -107,9 +106,10 @@ def check(
              "context": {k: val for k, val in asdict(v.claim).items() if k in keep}}
             for v in verdicts
         ]  # fmt: skip
+        from reesim.results.plain import dumps
+
         dated = {"date": when.describe(), "how": when.how}
-        typer.echo(json.dumps({"language": detected, **dated, "claims": rows, "scenario": scenario},
-                              ensure_ascii=False))  # fmt: skip
+        typer.echo(dumps({"language": detected, **dated, "claims": rows, "scenario": scenario}))
         return
     title = f"Claims in {escape(article)} ({detected}; article date {when.describe()})"
     table = Table(title=title, show_lines=True)

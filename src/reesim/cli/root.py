@@ -196,7 +196,11 @@ def data_show(
     if fmt is Format.json:
         from reesim.results.plain import dumps
 
-        rows = [dict(zip(names, rec, strict=True)) for rec in frame[names].to_numpy()]
+        whole = {c.name for c in ds.spec(table).columns if c.type in {"int", "year"}}
+        rows = [
+            {n: _whole(v) if n in whole else v for n, v in zip(names, rec, strict=True)}
+            for rec in frame[names].to_numpy()
+        ]
         sys.stdout.write(dumps({"table": table, "rows": rows, "sources": cited}, indent=2) + "\n")
         return
     shown = frame if limit <= 0 else frame.head(limit)
@@ -230,6 +234,13 @@ def data_show(
                 highlight=False,
                 soft_wrap=True,
             )
+
+
+def _whole(value: object) -> object:
+    """A year or count read as a float (a column with empty cells) as an integer, for JSON."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _cell(value: object) -> str:

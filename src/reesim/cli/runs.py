@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from reesim.cli.common import err, friendly, out, output_folder, runs_progress
+from reesim.cli.common import err, friendly, out, output_folder, print_problems, runs_progress
 from reesim.cli.tables import Format, FormatOpt, Grid, chosen, print_grid
 from reesim.errors import InputError, Problem
 
@@ -57,13 +58,33 @@ def element_names() -> dict[str, str]:
 
 
 def _progress_run(ref: str, runs: int, store: Any, out_dir: Path, **kw: Any) -> Any:
+    """Simulate, store and report ``ref`` with a progress bar, having first warned on standard
+    error about instruments outside the months to be simulated."""
+    from reesim.scenarios import load
     from reesim.store.runs import execute
 
+    resolved = load(ref)
+    _warn_outside(resolved, kw.get("horizon_years"))
     with runs_progress() as bar:
         task = bar.add_task(f"simulating {escape(str(ref))}", total=runs)
         return execute(
-            ref, store, out_dir, runs=runs, progress=lambda i, n: bar.update(task, completed=i), **kw
+            resolved, store, out_dir, runs=runs, progress=lambda i, n: bar.update(task, completed=i), **kw
         )
+
+
+def _warn_outside(resolved: Any, years: float | None) -> None:
+    """Warn about instruments outside the run's months (with ``--horizon``, the shortened ones)."""
+    import math
+
+    from reesim.engine.batch import MAX_HORIZON_YEARS
+    from reesim.engine.run import with_horizon
+    from reesim.scenarios.horizon import outside_horizon
+
+    if years is not None:
+        if not (math.isfinite(years) and 0 < years <= MAX_HORIZON_YEARS):
+            return  # the run refuses such a horizon, with its own message
+        resolved = with_horizon(resolved, years)
+    print_problems(outside_horizon(resolved))
 
 
 def run(
@@ -96,16 +117,9 @@ def run(
     done = _progress_run(scenario, runs, _store(store), out_dir, seed=seed, horizon_years=horizon, full=full,
                          executor=executor, workers=workers, address=address)  # fmt: skip
     if chosen(fmt, as_json) is Format.json:
-        from reesim.results.plain import dumps, headline_json
+        from reesim.results.plain import dumps
 
-        indicators = headline_json(done.headline)
-        payload = {
-            "run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
-            "runs": runs, "report": None if done.record.report_error else str(done.report),
-            "report_error": _report_note(done.record) or None,
-            "central_run": indicators.pop("central_run", None), "indicators": indicators,
-        }  # fmt: skip
-        typer.echo(dumps(payload))
+        typer.echo(dumps(_run_json(done)))
         _exit_if_unreported(done.record)
         return
     head = done.headline
@@ -145,6 +159,20 @@ def _exit_if_unreported(record: Any) -> None:
         raise typer.Exit(1)
 
 
+def _run_json(done: Any) -> dict[str, Any]:
+    """A run as ``reesim run --json`` prints it: what was run, its report and its headline."""
+    from reesim.results.plain import headline_json
+
+    indicators = headline_json(done.headline)
+    return {
+        "run_id": done.record.id, "scenario": done.record.scenario, "seed": done.record.seed,
+        "runs": done.record.runs,
+        "report": None if done.record.report_error else (done.record.report or None),
+        "report_error": _report_note(done.record) or None,
+        "central_run": indicators.pop("central_run", None), "indicators": indicators,
+    }  # fmt: skip
+
+
 def _print_central(head: Any) -> None:
     """What the central run is and, over Monte Carlo runs, where it departs from their median."""
     from reesim.results.central import lines
@@ -171,6 +199,9 @@ def compare(
     store: StoreOpt = None,
     runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per scenario not yet stored.")] = 1,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print each run's headline as one JSON object, not the table.")
+    ] = False,
 ) -> None:
     """The same indicators side by side, with differences, and a comparison report."""
     from reesim.report.compare_report import compare_rows, write_compare_report
@@ -200,6 +231,13 @@ def compare(
         if d.record.report_error:
             note = escape(_report_note(d.record))
             err.print(f"[yellow]note:[/yellow] run {d.record.id}: {note}", soft_wrap=True)
+    if as_json:
+        from reesim.results.plain import dumps
+
+        path = write_compare_report(done, out_dir)
+        runs_json = [{**_run_json(d), "title": d.record.title} for d in done]
+        typer.echo(dumps({"report": str(path), "runs": runs_json}))
+        return
     names = [d.record.scenario for d in done]
     table = Table(title="Magnets: " + " vs ".join(escape(n) for n in names))
     columns, rows = compare_rows(done)
@@ -292,13 +330,34 @@ def _record_json(r: Any, tables: list[str], head: Any) -> str:
     return dumps(payload)
 
 
+def _interactive() -> bool:
+    """Whether a person can answer a question: standard input is a terminal."""
+    return sys.stdin.isatty()
+
+
 @runs_app.command("delete")
 @friendly
 def runs_delete(
-    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], store: StoreOpt = None
+    run_id: Annotated[str, typer.Argument(help="Run id (or a prefix only it has).")],
+    store: StoreOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
 ) -> None:
-    """Delete a stored run and its files."""
-    out.print(f"deleted {_store(store).delete(run_id)}")
+    """Delete a stored run and its files, after asking (unless --yes)."""
+    st = _store(store)
+    full = st.resolve_id(run_id)  # a prefix several runs share is refused, naming them
+    if not yes:
+        if not _interactive():
+            message = f"run {full} not deleted: there is no terminal to confirm on"
+            raise InputError(
+                [Problem("runs delete", None, "--yes", message, "add --yes to delete without asking")]
+            )
+        listed = st.list_runs()  # the listed columns only: a damaged run can still be deleted
+        r = listed[listed["id"] == full].iloc[0]
+        what = f"{r['scenario']}, {r['runs']} run(s), created {str(r['created'])[:19]}"
+        if not typer.confirm(f"Delete run {full} ({what}) and its files?", default=False):
+            out.print(f"run {full} kept")
+            return
+    out.print(f"deleted {st.delete(full)}")
 
 
 @runs_app.command("export")
@@ -309,22 +368,29 @@ def runs_export(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write to.")] = Path("export"),
     store: StoreOpt = None,
 ) -> None:
-    """Write a run's tables (series, central run, full outputs if kept) as Parquet or CSV files."""
+    """Write a run's tables (series, central run, full outputs if kept) as Parquet or CSV files,
+    each with a unit column saying what its values are."""
     if fmt not in {"parquet", "csv"}:
         raise InputError(
             [Problem("--format", None, "--format", f"unknown format {fmt!r}", "use parquet or csv")]
         )
+    from reesim.results.units import unit_of
+
     st = _store(store)
     full = st.resolve_id(run_id)
     names = st.tables(full)  # checks the run's files before anything is written
     target = output_folder(out_dir / full)
     for name in names:
         frame = st.table(full, name)
+        if "value" in frame.columns:
+            frame = frame.assign(unit=unit_of(name))
         if fmt == "csv":
             frame.to_csv(target / f"{name}.csv", index=False)
         else:
             frame.to_parquet(target / f"{name}.parquet", index=False)
-    out.print(f"{len(names)} tables written to [bold]{escape(str(target))}[/bold]")
+    out.print(
+        f"{len(names)} tables written to [bold]{escape(str(target))}[/bold] (units in their unit column)"
+    )
 
 
 def report(

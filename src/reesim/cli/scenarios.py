@@ -1,4 +1,5 @@
-"""Scenario commands: ``reesim scenarios list|show``, ``reesim validate`` and ``reesim schema``.
+"""Scenario commands: ``reesim scenarios list|show``, ``reesim validate`` and ``reesim schema``
+(which also prints the JSON Schema of any command's ``--json`` output).
 
 Every command that takes a scenario accepts a shipped scenario's name or a path to a YAML file.
 """
@@ -102,13 +103,16 @@ def scenarios_show(
 def validate(
     files: Annotated[list[str], typer.Argument(help="Scenario files (or shipped names) to check.")],
 ) -> None:
-    """Check scenario files: every problem with file:line:column, field and a hint. Exit 2 if any."""
-    from reesim.scenarios import resolve
+    """Check scenario files: every problem with file:line:column, field and a hint. Exit 2 if any.
+    Instruments outside the scenario's period are warned about (they have no effect)."""
+    from reesim.scenarios import load, resolve
+    from reesim.scenarios.horizon import outside_horizon
 
     failed = 0
     for ref in files:
         try:
-            scenario = resolve(ref)
+            resolved = load(ref)
+            scenario = resolve(resolved)
         except InputError as exc:
             print_problems(exc.problems)
             failed += 1
@@ -119,26 +123,43 @@ def validate(
             raise typer.Exit(1) from None
         count = len(scenario.instruments)
         out.print(f"[green]ok[/green] {escape(ref)}: {scenario.months} months, {count} engine instruments")
+        print_problems(outside_horizon(resolved))
     if failed:
         err.print(f"{failed} of {len(files)} file(s) have problems")
         raise typer.Exit(2)
 
 
 def schema(
+    output: Annotated[
+        str | None,
+        typer.Argument(
+            help="Omitted: the schema of scenario files. A command's name (run, compare, runs-list, "
+            "runs-show, data-list, data-show, scenarios-list, sensitivity, backtest, check): the "
+            "schema of what it prints with --json.",
+            show_default=False,
+            metavar="NAME",
+        ),
+    ] = None,
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write to this file instead of printing.")
     ] = None,
 ) -> None:
-    """The JSON Schema of scenario files, for editor completion and checking: every field's unit,
-    description and range, and the dataset's elements, places, sectors, facilities and sources."""
-    from reesim.scenarios.schema import scenario_schema
+    """JSON Schema of scenario files (for editor completion and checking: every field's unit,
+    description and range, and the dataset's elements, places, sectors, facilities and sources),
+    or of a command's --json output (to check what a pipeline reads)."""
+    if output is None or output == "scenario":
+        from reesim.scenarios.schema import scenario_schema
 
-    text = json.dumps(scenario_schema(), indent=2)
+        text = json.dumps(scenario_schema(), indent=2)
+    else:
+        from reesim import schemas
+
+        text = schemas.text(output).rstrip("\n")
     if out_file is None:
         typer.echo(text)
     else:
         out_file.write_text(text + "\n", encoding="utf-8")
-        out.print(f"JSON Schema written to [bold]{out_file}[/bold]")
+        out.print(f"JSON Schema written to [bold]{escape(str(out_file))}[/bold]")
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,7 @@ unchanged into :func:`reesim.model.compile.compile_scenario`).
 from __future__ import annotations
 
 from reesim.dataset.model import Dataset
-from reesim.errors import InputError
+from reesim.errors import InputError, by_position
 from reesim.instruments.conversion import Conversion, Pick
 from reesim.instruments.registry import kind_of
 from reesim.language.fields import parse_date
@@ -46,7 +46,7 @@ def to_model(resolved: Resolved, ds: Dataset, pick: Pick = _central) -> m.Scenar
             if kind.after_projects is late:
                 kind.convert(conv, n, inst)
     if conv.problems:
-        raise InputError(conv.problems)
+        raise InputError(by_position(conv.problems))
     return m.Scenario(
         name=resolved.name,
         start=resolved.start,

@@ -9,17 +9,17 @@ in place, ``remove:`` drops inherited ones, and other instruments are appended.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from reesim.errors import InputError, Problem
-from reesim.language.fields import Known, bounds_problem
+from reesim.errors import InputError, Problem, by_position
+from reesim.language.fields import Known
 from reesim.language.numbers import Number
 from reesim.scenarios.bundled import scenario_names
+from reesim.scenarios.parameters import parameter_problems
 from reesim.scenarios.parents import Refused, Shipped, find_parent
 from reesim.scenarios.spec import (
     CapacityProjectSpec,
@@ -28,6 +28,7 @@ from reesim.scenarios.spec import (
     OfftakeSpec,
     ScenarioFile,
 )
+from reesim.scenarios.suggest import allowed_fields, field_hint
 from reesim.scenarios.yamlsafe import Located, YamlError, read_yaml
 from reesim.textfile import read_text
 
@@ -135,6 +136,7 @@ def problems_from(exc: ValidationError, located: Located) -> list[Problem]:
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = f"unknown field {raw[-1]!r}"
+            hint = field_hint(str(raw[-1]), allowed_fields(ScenarioFile, raw[:-1]))
         elif err["type"] == "missing":
             message = f"missing field {raw[-1]!r}"
         elif err["type"] == "union_tag_invalid":
@@ -178,31 +180,21 @@ def parse_located(text: str, name: str) -> Located:
 
 
 def validate(located: Located, known: Known) -> ScenarioFile:
-    """Validate located data as a scenario file; InputError lists every problem with its position."""
+    """Validate located data as a scenario file; InputError lists every problem with its position
+    (fields and parameter overrides together), in the order of the file's lines."""
     blocs = located.data.get("blocs")
     if isinstance(blocs, dict):
         own = {str(k): tuple(map(str, v)) for k, v in blocs.items() if isinstance(v, list)}
         known = known.with_blocs(own)
+    problems: list[Problem] = []
+    spec: ScenarioFile | None = None
     try:
         spec = ScenarioFile.model_validate(located.data, context={"known": known})
     except ValidationError as exc:
-        raise InputError(problems_from(exc, located)) from None
-    unknown = [
-        at(located, ("parameters", p), f"unknown parameter {p!r}", _suggest(p, known.parameters))
-        for p in spec.parameters
-        if p not in known.parameters
-    ]
-    if unknown:
-        raise InputError(unknown)
-    outside = []
-    for p, value in spec.parameters.items():
-        lowest, highest, unit = known.parameter_bounds.get(p, (-math.inf, math.inf, ""))
-        why = bounds_problem(value, lowest, highest)
-        if why is not None:
-            hint = f"{p} is in {unit}" if unit else "see `reesim data show parameters`"
-            outside.append(at(located, ("parameters", p), f"{p} {why}", hint))
-    if outside:
-        raise InputError(outside)
+        problems = problems_from(exc, located)
+    problems += parameter_problems(located, known)
+    if problems or spec is None:
+        raise InputError(by_position(problems))
     return spec
 
 
@@ -331,9 +323,8 @@ def merge(parent: Resolved | None, located: Located, spec: ScenarioFile) -> Reso
         problems.append(
             at(located, ("remove",), message, "add extends: (the scenario to build on) or delete remove")
         )
-    if problems:
-        raise InputError(problems)
-    assert start is not None and horizon is not None
+    if start is None or horizon is None:
+        raise InputError(by_position(problems))
     resolved = Resolved(
         name=spec.name,
         title=spec.title if spec.title or parent is None else parent.title,
@@ -348,11 +339,13 @@ def merge(parent: Resolved | None, located: Located, spec: ScenarioFile) -> Reso
         files=[located.file, *(parent.files if parent else [])],
         top=located,
     )
-    check_references(resolved)
+    problems += reference_problems(resolved)
+    if problems:
+        raise InputError(by_position(problems))
     return resolved
 
 
-def check_references(resolved: Resolved) -> None:
+def reference_problems(resolved: Resolved) -> list[Problem]:
     """Duplicate ids; offtakes and programmes must name capacity projects of the scenario."""
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -377,5 +370,4 @@ def check_references(resolved: Resolved) -> None:
                     else "give the capacity_project an id: and use it here"
                 )
                 problems.append(resolved.problem(n, path, f"no capacity_project with id {ref!r}", hint))
-    if problems:
-        raise InputError(problems)
+    return problems

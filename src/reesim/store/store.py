@@ -286,13 +286,19 @@ class Store:
         return frame
 
     def resolve_id(self, run_id: str) -> str:
-        """The full id of a run given its id or a unique prefix; InputError otherwise."""
+        """The full id of a run given its id or a unique prefix; InputError otherwise (for a
+        prefix several ids share, naming them)."""
         ids = [str(i) for i in self.list_runs()["id"]]
         matches = [i for i in ids if i.startswith(run_id)] if run_id else []
         if len(matches) == 1:
             return matches[0]
-        hint = "`reesim runs list` shows the ids" if not matches else f"it matches {', '.join(matches[:5])}"
-        raise InputError([Problem(str(self.path), None, "ID", f"no single run with id {run_id!r}", hint)])
+        if not matches:
+            hint = "`reesim runs list` shows the ids"
+            raise InputError([Problem(str(self.path), None, "ID", f"no single run with id {run_id!r}", hint)])
+        shown = ", ".join(matches[:10]) + (f" and {len(matches) - 10} more" if len(matches) > 10 else "")
+        message = f"{len(matches)} runs have ids starting {run_id!r}"
+        hint = f"give more of the id: it matches {shown}"
+        raise InputError([Problem(str(self.path), None, "ID", message, hint)])
 
     def get(self, run_id: str) -> RunRecord:
         """The record of a run."""
