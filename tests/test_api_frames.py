@@ -154,7 +154,7 @@ def test_frames_equal_the_printed_json(
     args = ["run", "race", "--runs", "3", "--seed", "1", "--horizon", "1", "--json", "--out", str(tmp_path)]
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 0, done.output
-    indicators = json.loads(done.output)["indicators"]
+    indicators = json.loads(done.stdout)["indicators"]
     assert_headline_equals(reesim.headline(mc), indicators)
     summary = reesim.summary(mc)
     for text, chance in indicators["probabilities"].items():
