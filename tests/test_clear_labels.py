@@ -104,3 +104,20 @@ def test_charts_fit_a_page_1280_pixels_wide() -> None:
     width = float(re.search(r'<svg[^>]* width="([0-9.]+)"', drawn).group(1))  # type: ignore[union-attr]
     assert width <= 1_000 and 'viewBox="0 0 1000.0 ' in drawn
     assert "figure svg{max-width:100%;height:auto}" in STYLE  # and narrower pages scale them down
+
+
+def test_the_independence_chance_is_labelled_by_the_runs_own_end() -> None:
+    """A run that ends before 2031 is judged, and labelled, by its own last month, not by 2030."""
+    from reesim.results.measures import probabilities_from
+
+    values = {
+        "measure:us_magnet_peak_shortfall": np.array([0.3, 0.1]),
+        "measure:eu_magnet_peak_shortfall": np.array([0.0, 0.0]),
+        "measure:outside_magnet_peak_shortfall": np.array([0.01, 0.0]),
+        "measure:separation_independence_months": np.array([5.0, np.inf]),
+    }
+    short = probabilities_from(values, [f"2025-{m:02d}" for m in range(1, 13)] + ["2026-12"])
+    assert short["separation outside China covers its use by the run's end (2026-12)"] == 0.5
+    long = probabilities_from(values, [f"{y}-{m:02d}" for y in range(2025, 2032) for m in range(1, 13)])
+    assert long["separation outside China covers its use by end 2030"] == 0.5
+    assert short["US peak magnet shortfall above 20%"] == 0.5

@@ -120,8 +120,11 @@ def probabilities(s: xr.Dataset) -> dict[str, float]:
 
 
 def probabilities_from(values: dict[str, np.ndarray], months: list[str]) -> dict[str, float]:
-    """The chances of :func:`probabilities` from per-run measures (keys ``measure:NAME``)."""
+    """The chances of :func:`probabilities` from per-run measures (keys ``measure:NAME``). The
+    independence outcome is judged by the end of 2030, or by the run's last month if it ends
+    sooner (and the label says which)."""
     by_2030 = next((i for i, m in enumerate(months) if m > "2030-12"), len(months))
+    by = "end 2030" if not months or months[-1] >= "2030-12" else f"the run's end ({months[-1]})"
     sep = values["measure:separation_independence_months"]
     return {
         "US peak magnet shortfall above 20%": float(
@@ -133,5 +136,5 @@ def probabilities_from(values: dict[str, np.ndarray], months: list[str]) -> dict
         "any magnet shortfall outside China": float(
             (values["measure:outside_magnet_peak_shortfall"] > 0.005).mean()
         ),
-        "separation outside China covers its use by end 2030": float((sep < by_2030).mean()),
+        f"separation outside China covers its use by {by}": float((sep < by_2030).mean()),
     }
