@@ -10,39 +10,27 @@ says that ``value`` is t REO-equivalent per month, USD/kg or months of demand.
 
 from __future__ import annotations
 
+from reesim.results.conventions import VARIABLES
+
 #: Flows of material: t REO-equivalent per month.
 FLOW = "t REO-eq/month"
 #: Stocks held at the end of a month: t REO-equivalent.
 STOCK = "t REO-eq"
 
-#: Variable -> unit.
-UNITS: dict[str, str] = {
-    # engine outputs (full) and the central run's summary
-    "production": FLOW,
-    "imports": FLOW,
-    "exports": FLOW,
-    "feed": FLOW,
-    "consumption": FLOW,
-    "demand": FLOW,
-    "unmet": FLOW,
-    "losses": FLOW,
-    "released": FLOW,
-    "recycled": FLOW,
-    "project_output": FLOW,
-    "trade": FLOW,
-    "inventory": STOCK,
-    "stockpile": STOCK,
-    "transit": STOCK,
-    "price": "USD/kg",
-    "floor_cost": "USD/month",
-    "units_built": "product units/month",
-    "units_not_built": "product units/month",
-    # compact series
-    "cover": "months of demand",
-    "price_outside": "USD/kg",
-    "price_ratio": "ratio to base year",
-    "production_outside": FLOW,
-    "use_outside": FLOW,
+#: How an export spells each CF unit of :data:`reesim.results.conventions.VARIABLES` (the
+#: others are written as they are).
+_SPELLED = {
+    "t/month": FLOW,
+    "t": STOCK,
+    "1/month": "product units/month",
+    "1": "ratio to base year",
+    "months": "months of demand",
+}
+
+#: Variable -> unit: the result's CF units, spelled for a file read on its own, and the trade
+#: flows a full run stores.
+UNITS: dict[str, str] = {name: _SPELLED.get(unit, unit) for name, (unit, _) in VARIABLES.items()} | {
+    "trade": FLOW
 }
 
 #: Prefixes of a stored table's name: which group of a run's outputs it belongs to.
