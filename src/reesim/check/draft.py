@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from reesim.check.claim import Claim
-from reesim.check.records import Record, records
+from reesim.check.records import Record, plus_months, records
 from reesim.dataset.model import Dataset
 from reesim.model.baseline import BASE_YEAR
 
@@ -89,11 +89,6 @@ def _stockpiles(claims: list[Claim]) -> list[dict[str, Any]]:
     return out
 
 
-def _plus(month: str, n: int) -> str:
-    total = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
-
-
 def _measures(claims: list[Claim], ds: Dataset) -> list[dict[str, Any]]:
     once: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Claim] = {}
     for c in claims:
@@ -136,7 +131,7 @@ def _announced(first: Claim, then: Claim) -> bool:
         first.event == then.event
         and bool(first.elements)
         and same
-        and _plus(str(first.value)[:7], 2) >= str(then.value)[:7]
+        and plus_months(str(first.value)[:7], 2) >= str(then.value)[:7]
     )
 
 
@@ -164,9 +159,9 @@ def _end(s: Claim, rows: list[Record], start: str) -> tuple[str, str]:
         return s.until[:7], "as the article says"
     low = s.sentence.lower()
     if any(w in low for w in ("one year", "one-year", "a year", "一年", "为期一年")):
-        return _plus(start, 12), "one year, as the article says"
+        return plus_months(start, 12), "one year, as the article says"
     on_record = [
-        r for r in rows if r.kind == "suspension" and r.until and start <= r.month <= _plus(start, 2)
+        r for r in rows if r.kind == "suspension" and r.until and start <= r.month <= plus_months(start, 2)
     ]
     if on_record:
         return on_record[0].until[:7], f"end of the suspension on record ({on_record[0].source})"
@@ -207,7 +202,7 @@ def _quotas(claims: list[Claim]) -> list[dict[str, Any]]:
             "exporter": "CHN", "forms": ["ore", "oxide", "metal"], "tonnes_per_yr": rate, "start": start,
         }  # fmt: skip
         if half:
-            inst["end"] = _plus(start, 6)
+            inst["end"] = plus_months(start, 6)
         out.append(inst)
     return out
 
@@ -237,7 +232,7 @@ def _floors(claims: list[Claim], rows: list[Record], fallback: str) -> list[dict
         }  # fmt: skip
         if years:
             n = 10 if years.group(1) == "ten" else int(years.group(1))
-            inst["end"] = _plus(start, 12 * n)
+            inst["end"] = plus_months(start, 12 * n)
         out.append(inst)
     return out
 

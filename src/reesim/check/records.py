@@ -234,7 +234,7 @@ def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
 
     in_month = [r for r in kind if month in {r.month, r.effective} and shares_elements(r)]
     if claim.event == "suspension" and not in_month and any(w in claim.sentence.lower() for w in _AGREED):
-        later = [r for r in kind if month <= r.month <= _plus(month, 2) and shares_elements(r)]
+        later = [r for r in kind if month <= r.month <= plus_months(month, 2) and shares_elements(r)]
         in_month = later
     named = _named(claim)
     if named and claim.event in {"agreement", "alliance", "investment"}:
@@ -273,6 +273,7 @@ def _months(month: str) -> int:
     return int(month[:4]) * 12 + int(month[5:7]) - 1
 
 
-def _plus(month: str, n: int) -> str:
+def plus_months(month: str, n: int) -> str:
+    """``YYYY-MM`` ``n`` months after ``month``."""
     total = _months(month) + n
     return f"{total // 12:04d}-{total % 12 + 1:02d}"

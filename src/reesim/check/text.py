@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from reesim.check import lexicon as lx
 from reesim.check.script import to_simplified
 
 _FULL = str.maketrans("０１２３４５６７８９％．，：／（）", "0123456789%.,:/()")
@@ -136,20 +137,8 @@ def chinese_number(text: str) -> float | None:
         return None
 
 
-_DIGIT_VALUES = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+#: The digits 零 to 九 (not 十): a numeral of these alone is read digit by digit.
+_DIGIT_VALUES = {c: v for c, v in lx.CN_DIGITS.items() if v < 10}
 
 
 def _small_numeral(text: str) -> float | None:
