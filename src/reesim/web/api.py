@@ -39,6 +39,7 @@ from reesim.web.builder import builder_router, scenario_yaml
 from reesim.web.cache import OverBudgetError, RunCache
 from reesim.web.guard import Guard, allowed_hosts
 from reesim.web.jobs import JobManager
+from reesim.web.routes import compare_ids, unprocessable
 
 STATIC = Path(str(resources.files("reesim") / "web" / "static"))
 
@@ -196,11 +197,6 @@ WITH_BODY: Responses = {
 def _problems(exc: InputError) -> list[dict[str, Any]]:
     return [{"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message,
              "hint": p.hint, "text": str(p)} for p in exc.problems]  # fmt: skip
-
-
-def _unprocessable(loc: tuple[str, ...], msg: str) -> HTTPException:
-    """422 with one problem at ``loc``, shaped as FastAPI's validation errors."""
-    return HTTPException(422, [{"loc": list(loc), "msg": msg, "type": "value_error"}])
 
 
 def _bad_scenario(loc: tuple[str, ...], exc: InputError) -> HTTPException:
@@ -443,7 +439,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         from reesim.scenarios.convert import months_between
 
         if (body.scenario is None) == (body.yaml is None):
-            raise _unprocessable(("body",), "give either scenario (a shipped name) or yaml")
+            raise unprocessable(("body",), "give either scenario (a shipped name) or yaml")
         loc = ("body", "scenario" if body.scenario is not None else "yaml")
         try:
             if body.scenario is not None and user_path(body.scenario) is not None:
@@ -566,14 +562,7 @@ def create_app(store_path: Path | None = None, out_dir: Path = Path("reports"), 
         within a time budget (503 once it is spent; the runs read are kept for the next request)."""
         from reesim.report.compare_report import compare_rows
 
-        parts = ids.split(",")
-        if len(parts) > limits.max_compare:
-            raise _unprocessable(("query", "ids"), f"at most {limits.max_compare} runs in one comparison")
-        if "" in parts:
-            raise _unprocessable(("query", "ids"), "an empty run id: separate ids by single commas")
-        parts = list(dict.fromkeys(parts))
-        if len(parts) < 2:
-            raise _unprocessable(("query", "ids"), "give at least two different run ids")
+        parts = compare_ids(ids, limits.max_compare)
         try:
             done = cache.get_many(parts, limits.max_compare_seconds)
         except InputError as exc:

@@ -36,9 +36,23 @@ Material = Literal["concentrate", "oxide", "metal", "magnet"]
 Responses = dict[int | str, dict[str, Any]]
 
 
-def _unprocessable(loc: tuple[str, ...], msg: str) -> HTTPException:
+def unprocessable(loc: tuple[str, ...], msg: str) -> HTTPException:
     """422 with one problem at ``loc``, shaped as FastAPI's validation errors."""
     return HTTPException(422, [{"loc": list(loc), "msg": msg, "type": "value_error"}])
+
+
+def compare_ids(ids: str, most: int) -> list[str]:
+    """The run ids of a comparison's ``ids`` query (comma-separated): 2 to ``most`` different
+    ones, else 422 saying what is wrong."""
+    parts = ids.split(",")
+    if len(parts) > most:
+        raise unprocessable(("query", "ids"), f"at most {most} runs in one comparison")
+    if "" in parts:
+        raise unprocessable(("query", "ids"), "an empty run id: separate ids by single commas")
+    parts = list(dict.fromkeys(parts))
+    if len(parts) < 2:
+        raise unprocessable(("query", "ids"), "give at least two different run ids")
+    return parts
 
 
 def add_routes(app: FastAPI, static: Path, store: Store, cache: RunCache, sims: Simulations, jobs: JobManager,
@@ -93,15 +107,7 @@ def add_routes(app: FastAPI, static: Path, store: Store, cache: RunCache, sims: 
         """One indicator of two or more stored runs on the calendar months of all of them: each
         run's P10, P50 and P90 (``null`` in months a run does not cover), its first month above
         zero, and each later run's median less the first run's, with the largest difference."""
-        parts = ids.split(",")
-        if len(parts) > max_compare:
-            raise _unprocessable(("query", "ids"), f"at most {max_compare} runs in one comparison")
-        if "" in parts:
-            raise _unprocessable(("query", "ids"), "an empty run id: separate ids by single commas")
-        parts = list(dict.fromkeys(parts))
-        if len(parts) < 2:
-            raise _unprocessable(("query", "ids"), "give at least two different run ids")
-        runs = [done(i) for i in parts]
+        runs = [done(i) for i in compare_ids(ids, max_compare)]
         try:
             return aligned(runs, indicator, place, item, stage)
         except NoSeriesError as exc:
