@@ -106,7 +106,8 @@ instruments:
 """
 
 VARIABLES = ("demand", "unmet", "cover", "stockpile", "released", "price_outside", "price_ratio",
-             "production_outside", "use_outside", "units_not_built")  # fmt: skip
+             "production_outside", "use_outside", "units_not_built", "alone_from",
+             "alone_from_grade")  # fmt: skip
 
 
 @pytest.fixture(scope="module")

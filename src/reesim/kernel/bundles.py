@@ -211,6 +211,7 @@ class Series(NamedTuple):
     production_outside: Array
     use_outside: Array
     floor_cost: Array
+    alone_from: Array
 
 
 class Bundles(NamedTuple):

@@ -136,6 +136,7 @@ def _compact_buffers(runs: int, t_n: int, p_n: int, e_n: int, k_n: int) -> Compa
         released=np.zeros((runs, t_n, p_n)),
         production_outside=np.zeros((runs, t_n, k_n)), use_outside=np.zeros((runs, t_n, k_n)),
         price=np.zeros((runs, t_n, k_n, 2, e_n)), floor_cost=np.zeros((runs, t_n)),
+        alone_from=np.zeros((runs, k_n, e_n)),
     )  # fmt: skip
 
 

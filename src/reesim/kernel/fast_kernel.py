@@ -44,7 +44,7 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "03d19f4f215961ff"
+CALLED_SOURCES = "8ee3f830e775e767"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
                   "kernel/fast_respond.py", "kernel/fast_settle.py", "kernel/fast_state.py",
                   "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py", "kernel/vec.py",
@@ -159,7 +159,8 @@ def _write_month(first, real, t, state, full, series):  # pragma: no cover - com
 def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
     """Add material ``k``'s month to this month's compact series of every lane: ``a_dem`` and
     ``a_unm`` [places, 1 + E, lanes], ``a_mag`` and ``a_pile`` [places, lanes], ``a_prod`` and
-    ``a_use`` [K, lanes] (see :class:`reesim.kernel.state.Compact`). Only rows that can add
+    ``a_use`` [K, lanes], and the same per element in ``a_prod_e`` and ``a_use_e`` [K, E, lanes]
+    (see :class:`reesim.kernel.state.Compact`). Only rows that can add
     something are read: rows ``busy`` this month among those listed (``act_e``, ``n_act``; see
     :mod:`reesim.kernel.active`), for demand only rows with base final use (``final[node,
     element]``) and for stockpiles only stockpiled rows (``piled[node, element]``). ``a_rel``
@@ -212,8 +213,11 @@ def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
         for j in range(n_act[k, n]):
             e = act_e[k, n, j]
             if busy[n, e]:
-                made = made + load(lt, produced, (n, e))
-                use = use + (load(lt, demand, (n, e)) + load(lt, consumed, (n, e)))
+                made_e = load(lt, produced, (n, e))
+                use_e = load(lt, demand, (n, e)) + load(lt, consumed, (n, e))
+                made, use = made + made_e, use + use_e
+                store(scr.a_prod_e, (k, e), load(lt, scr.a_prod_e, (k, e)) + made_e)
+                store(scr.a_use_e, (k, e), load(lt, scr.a_use_e, (k, e)) + use_e)
     store(a_prod, (k,), made)
     store(a_use, (k,), use)
 
@@ -244,6 +248,11 @@ def _flush(first, real, t, scr, series):  # pragma: no cover - compiled
         for k in range(a_prod.shape[0]):
             s_prod[r, t, k] = a_prod[k, q]
             s_use[r, t, k] = a_use[k, q]
+            for e in range(scr.a_prod_e.shape[1]):
+                if t == 0:
+                    series.alone_from[r, k, e] = 0.0
+                if scr.a_prod_e[k, e, q] < scr.a_use_e[k, e, q] * (1.0 - 1e-9):
+                    series.alone_from[r, k, e] = t + 1.0  # short this month: alone from the next at best
     a_dem[:, :, :] = 0.0
     a_unm[:, :, :] = 0.0
     a_mag[:, :] = 0.0
@@ -251,3 +260,5 @@ def _flush(first, real, t, scr, series):  # pragma: no cover - compiled
     a_rel[:, :] = 0.0
     a_prod[:, :] = 0.0
     a_use[:, :] = 0.0
+    scr.a_prod_e[:, :, :] = 0.0
+    scr.a_use_e[:, :, :] = 0.0

@@ -145,6 +145,8 @@ class Scratch(NamedTuple):
     to_china: Array  # [2, E, lanes] what importers asked of China, and the licensed part of it
     floor_now: Array  # [K, E, lanes] price floor in force this month, USD/kg (0: none)
     china_in: Array  # [2, N, E, lanes] what each importer asked of China, and the licensed part
+    a_prod_e: Array  # [K, E, lanes] a_prod and a_use per element
+    a_use_e: Array
 
 
 @njit(cache=True, error_model="numpy")
@@ -355,4 +357,5 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros(row), np.zeros(items), np.zeros((n_n, lanes), dtype=np.bool_),  # sched, a_rel, short_ally
         np.zeros(row), np.zeros((2, e_n, lanes)), np.zeros((k_n, e_n, lanes)),  # ordered, to_china, floor_now
         np.zeros((2, n_n, e_n, lanes)),  # china_in
+        np.zeros((materials[0], e_n, lanes)), np.zeros((materials[0], e_n, lanes)),  # a_prod_e, a_use_e
     )  # fmt: skip

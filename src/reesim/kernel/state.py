@@ -85,3 +85,5 @@ class Compact:
     use_outside: Array  # [R, T, K] final demand plus next-stage input there
     price: Array  # [R, T, K, 2, E] USD/kg, markets China and outside
     floor_cost: Array  # [R, T] USD the price floors paid their producers (see Outputs)
+    alone_from: Array  # [R, K, E] month index from which output outside China covers use there, per
+    # stage and element, to the end of the run (T: not by then); see :func:`reesim.results.measures`

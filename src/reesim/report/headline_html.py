@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 from reesim.results.central import STATEMENT, margin_text, value_text
-from reesim.results.headline import Headline, Row, Spread
+from reesim.results.headline import ALL_STAGES, Headline, Row, Spread
 from reesim.results.labels import product_name
 
 STYLE = """
@@ -125,8 +125,51 @@ def headline_table(head: Headline, max_element_rows: int = 4) -> str:
     return (
         f"<table><thead><tr>{head_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>{chances}"
         f"<p><b>Chain outside China stands alone</b> (production covers use at every stage for the rest "
-        f"of the horizon): {html.escape(indep)}.</p>{floors}"
+        f"of the horizon): {html.escape(indep)}.</p>{stands_alone_table(head)}{floors}"
     )
+
+
+#: Readable names of the magnet grades (codes of ``reesim.model.baseline.GRADES``).
+GRADE_NAMES = {
+    "ndfeb_ev_gbd": "sintered NdFeB, high coercivity (traction motors, wind; Tb by diffusion)",
+    "ndfeb_n42": "sintered NdFeB with Dy (industrial motors)",
+    "ndfeb_std": "sintered NdFeB without heavy rare earths",
+    "ndfeb_bonded": "bonded NdFeB",
+    "smco_2_17": "samarium-cobalt",
+}
+
+
+def stands_alone_table(head: Headline) -> str:
+    """When production outside China comes to cover use there for good, at each stage and at
+    every stage together, for each magnet grade and each rare earth the grades contain (a grade
+    once every rare earth in it does; months as in :func:`month_text`)."""
+    alone = head.stands_alone
+    if not alone:
+        return ""
+    stages = list(alone)
+
+    def when(spread: Spread | None) -> str:
+        text = "-" if spread is None else month_text(head, spread)
+        return "never" if text in {"-", "none"} else text.replace("none", "never")
+
+    def row(name: str, code: str) -> str:
+        tds = "".join(f"<td>{html.escape(when(alone[st].get(code)))}</td>" for st in stages)
+        return f"<tr><td>{html.escape(name)}</td>{tds}</tr>"
+
+    items = alone[stages[0]]
+    rows = [row(name, code) for code, name in GRADE_NAMES.items() if code in items]
+    rows += [row(e, e) for e in _MAGNET_ELEMENTS if e in items]
+    heads = "".join(f"<th>{html.escape('every stage' if st == ALL_STAGES else st)}</th>" for st in stages)
+    return (
+        "<p><b>Stands alone by magnet grade and element</b>: the month from which production outside "
+        "China covers use there for the rest of the horizon (never: not within it); a grade once every "
+        "rare earth in it does.</p>"
+        f"<table><thead><tr><th>magnet grade or element</th>{heads}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+_MAGNET_ELEMENTS = ("Pr", "Nd", "Sm", "Gd", "Tb", "Dy")
 
 
 def reading_guide(head: Headline) -> str:

@@ -50,6 +50,15 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "price_ratio": ("1", "magnet price outside China over the base year's"),
     "production_outside": ("t/month", "production outside China per stage"),
     "use_outside": ("t/month", "use outside China per stage (final demand and feed)"),
+    "alone_from": (
+        "months",
+        "months from the start after which output outside China covers use there "
+        "to the end, per stage and element (the run's length: not within it)",
+    ),
+    "alone_from_grade": (
+        "months",
+        "the same per magnet grade: the latest over the rare earths in the grade's bill of materials",
+    ),
 }
 
 #: Long names of the coordinates (``month`` also gets CF's ``standard_name`` and ``axis``).
@@ -65,6 +74,7 @@ COORDINATES: dict[str, str] = {
     "place": "country or bloc (EU: its members), or outside China",
     "item": "magnets (every element in magnets) or one element (all its final uses)",
     "stage": "stage of the chain outside China",
+    "grade": "magnet grade (_gbd: heavy rare earths by grain-boundary diffusion)",
 }
 
 #: What writing Zarr without the zarr package says (one line).

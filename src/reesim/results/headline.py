@@ -15,7 +15,14 @@ import numpy as np
 import xarray as xr
 
 from reesim.results.central import CentralCheck
-from reesim.results.measures import MEASURES, first_true, independence_month, probabilities_from
+from reesim.results.measures import (
+    MEASURES,
+    alone_by_element,
+    alone_by_grade,
+    first_true,
+    independence_month,
+    probabilities_from,
+)
 from reesim.results.series import MAGNETS
 
 #: Unmet share of demand below which a month does not count as short (rounding noise).
@@ -69,6 +76,9 @@ class Headline:
     probabilities: dict[str, float] = field(default_factory=dict)  # runs > 1: chances of outcomes
     central_run: CentralCheck | None = None  # what the central run is; with runs > 1, how it departs
     floor_cost: Spread | None = None  # USD the price floors paid over the horizon (None: not computed)
+    #: month index from which the chain outside China stands alone, per stage ("all" for every
+    #: stage, then each stage) and per element and magnet grade; inf: not within the horizon
+    stands_alone: dict[str, dict[str, Spread]] = field(default_factory=dict)
 
     def label(self, index: float) -> str:
         """Month label of an index (``none`` for inf or nan)."""
@@ -91,6 +101,9 @@ class Headline:
             out["central_run"] = self.central_run.to_dict()
         if self.floor_cost is not None:
             out["floor_cost"] = asdict(self.floor_cost)
+        if self.stands_alone:
+            out["stands_alone"] = {st: {k: asdict(v) for k, v in items.items()}
+                                   for st, items in self.stands_alone.items()}  # fmt: skip
         return out
 
     @classmethod
@@ -110,15 +123,21 @@ class Headline:
         chances = dict(data.get("probabilities", {}))
         check = CentralCheck.from_dict(data["central_run"]) if data.get("central_run") else None
         paid = spread(data["floor_cost"]) if data.get("floor_cost") else None
+        alone = {st: {k: spread(v) for k, v in items.items()}
+                 for st, items in data.get("stands_alone", {}).items()}  # fmt: skip
         return cls(list(data["months"]), rows, spread(data["independence"]), int(data["runs"]), ref, chances,
-                   check, paid)  # fmt: skip
+                   check, paid, alone)  # fmt: skip
 
+
+#: The key of every stage together in :attr:`Headline.stands_alone`.
+ALL_STAGES = "all"
 
 #: Per-run figures of each headline row, in :class:`Row` order.
 FIGURES = ("first_shortfall", "peak_shortfall", "peak_month", "cumulative_unmet_t", "lowest_cover_months",
            "stockpile_depleted", "price_multiple")  # fmt: skip
 
-Figures = dict[str, np.ndarray]  # "place|item|figure" (and "place|item|not_built|product") -> [R]
+#: Per-run figures: "place|item|figure", "place|item|not_built|product" and "alone:stage:item" -> [R]
+Figures = dict[str, np.ndarray]
 
 
 def run_figures(s: xr.Dataset) -> Figures:
@@ -165,6 +184,14 @@ def run_figures(s: xr.Dataset) -> Figures:
                 for j, product in enumerate(s["product"].values):
                     out[f"{key}not_built|{product}"] = lost[j, :, p]
     out["independence"] = independence_month(s)
+    if "alone_from" in s:
+        for stage in [None, *(str(st) for st in s["stage"].values)]:
+            key = f"alone:{stage or ALL_STAGES}:"
+            by_element, by_grade = alone_by_element(s, stage), alone_by_grade(s, stage)
+            for e, element in enumerate(s["element"].values):
+                out[f"{key}{element}"] = by_element[:, e]
+            for g, grade in enumerate(s["grade"].values):
+                out[f"{key}{grade}"] = by_grade[:, g]
     for name, (fn, _) in MEASURES.items():
         out[f"measure:{name}"] = np.asarray(fn(s), dtype=float)
     return {k: np.ascontiguousarray(v, dtype=float) for k, v in out.items()}
@@ -207,5 +234,10 @@ def summarise(
     runs = int(figures["independence"].size)
     chances = probabilities_from(figures, months) if runs > 1 else {}
     paid = figures.get("measure:floor_cost_usd")
+    alone: dict[str, dict[str, Spread]] = {}
+    for key, values in figures.items():
+        if key.startswith("alone:"):
+            _, stage, item = key.split(":")
+            alone.setdefault(stage, {})[item] = Spread.of(values)
     return Headline(months, rows, Spread.of(figures["independence"]), runs, reference, chances,
-                    floor_cost=None if paid is None else Spread.of(paid))  # fmt: skip
+                    floor_cost=None if paid is None else Spread.of(paid), stands_alone=alone)  # fmt: skip

@@ -93,4 +93,7 @@ def headline_json(head: Headline) -> dict[str, Any]:
         out["central_run"] = strict(central)
     if head.floor_cost is not None:
         out["floor_cost"] = _spread(head.floor_cost)
+    if head.stands_alone:
+        out["stands_alone"] = {st: {k: _spread(v, months) for k, v in items.items()}
+                               for st, items in head.stands_alone.items()}  # fmt: skip
     return out

@@ -17,7 +17,7 @@ import xarray as xr
 
 from reesim.dataset.model import Dataset
 from reesim.kernel.state import Compact
-from reesim.model.baseline import Baseline
+from reesim.model.baseline import GRADES, Baseline
 from reesim.model.dims import MATERIALS
 from reesim.results.indicators import bloc_nodes
 
@@ -68,13 +68,14 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
         stock[:, :, p] = pile[:, :, :, idx].sum(axis=(2, 3, 4))
         given[:, :, p] = released[:, :, :, idx].sum(axis=(2, 3, 4))
     outside = [nodes.index(n) for n in places["outside China"]]
-    production = result["production"].values[:, :, :, outside].sum(axis=(3, 4))
-    use = (dem + result["feed"].values)[:, :, :, outside].sum(axis=(3, 4))
+    made_e = result["production"].values[:, :, :, outside].sum(axis=3)  # [R, T, K, E]
+    used_e = (dem + result["feed"].values)[:, :, :, outside].sum(axis=3)
+    production, use = made_e.sum(axis=3), used_e.sum(axis=3)
     paid = result["floor_cost"].values if "floor_cost" in result else np.zeros(dem.shape[:2])
     out = assemble(
         Compact(demand=demand, unmet=unmet, magnet_stock=held, stockpile=stock, released=given,
                 production_outside=production, use_outside=use, price=result["price"].values,
-                floor_cost=paid), base,
+                floor_cost=paid, alone_from=alone_from(made_e, used_e)), base,
         runs=result["run"].values, months=result["month"].values, places=list(places),
     )  # fmt: skip
     if "units_not_built" in result:
@@ -83,6 +84,24 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
         per_place = [lost.sel(node=members).sum("node").values for members in places.values()]
         out["units_not_built"] = (("product", "run", "month", "place"), np.stack(per_place, axis=-1))
     out.attrs = dict(result.attrs)
+    return out
+
+
+def alone_from(made: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """[R, K, E]: the month index from which ``made`` covers ``used`` (both [R, T, K, E], t per
+    month) in every month to the end, as the kernel keeps it (T where the last month falls short)."""
+    short = made < used * (1.0 - 1e-9)
+    t_n = short.shape[1]
+    last = t_n - 1 - np.argmax(short[:, ::-1], axis=1)  # last short month where there is one
+    return np.where(short.any(axis=1), last + 1, 0).astype(float)
+
+
+def grade_alone_from(by_element: np.ndarray, content: np.ndarray) -> np.ndarray:
+    """[R, K, G] the month from which each magnet grade stands alone at each stage: the latest of
+    ``by_element`` [R, K, E] (:func:`alone_from`) over the rare earths in the grade's bill of
+    materials (``content`` [G, E] > 0, t element per t magnet)."""
+    needs = content > 0
+    out: np.ndarray = np.where(needs[None, None], by_element[:, :, None, :], 0.0).max(axis=3)
     return out
 
 
@@ -100,7 +119,7 @@ def assemble(c: Compact, base: Baseline, runs: np.ndarray, months: Any, places: 
     ratio = price / np.concatenate([[avg0], np.where(p0 > 0, p0, 1.0)])
     coords = {
         "run": runs, "month": months, "place": places, "item": [MAGNETS, *base.dims.elements],
-        "stage": [STAGES[m] for m in MATERIALS],
+        "stage": [STAGES[m] for m in MATERIALS], "element": list(base.dims.elements),
     }  # fmt: skip
     data = {
         "demand": (("run", "month", "place", "item"), c.demand),
@@ -113,7 +132,10 @@ def assemble(c: Compact, base: Baseline, runs: np.ndarray, months: Any, places: 
         "production_outside": (("run", "month", "stage"), c.production_outside),
         "use_outside": (("run", "month", "stage"), c.use_outside),
         "floor_cost": (("run", "month"), c.floor_cost),
+        "alone_from": (("run", "stage", "element"), c.alone_from),
+        "alone_from_grade": (("run", "stage", "grade"), grade_alone_from(c.alone_from, base.magnet_grades)),
     }
+    coords["grade"] = [grade if gbd == "no" else f"{grade}_gbd" for grade, gbd, _ in GRADES]
     return xr.Dataset(data, coords=coords)
 
 
