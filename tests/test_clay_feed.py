@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from reesim.dataset import Dataset
+from reesim.errors import InputError
 from reesim.model.clay_feed import clay_tonnes, route_first
 from reesim.model.dims import Dims
 from reesim.model.secondary import named_secondary
@@ -61,3 +64,13 @@ def test_scrap_pr_nd_agrees_with_the_recycling_stage(dataset: Dataset) -> None:
     prnd = table[(table["iso3"] == "CHN") & (table["year"] == 2024) & (table["elements"] == "Nd;Pr")]
     stage = stages[(stages["iso3"] == "CHN") & (stages["stage"] == "recycling") & (stages["year"] == 2024)]
     assert float(prnd["quantity"].iloc[0]) == float(stage["production"].iloc[0]) == 26_504.0
+
+
+def test_an_unknown_element_in_the_scrap_table_names_file_line_and_field(dataset: Dataset) -> None:
+    """A typo in ``secondary_oxide.elements`` is bad input, not a silently smaller named part."""
+    dims = Dims.from_dataset(dataset)
+    table = dataset["secondary_oxide"].copy()
+    table.loc[table.index[0], "elements"] = "Nd;Px"
+    bad = dataclasses.replace(dataset, tables={**dataset.tables, "secondary_oxide": table})
+    with pytest.raises(InputError, match=r"secondary_oxide.csv:2: field 'elements' unknown element"):
+        named_secondary(bad, dims, np.ones(dims.n_elements), "CHN", 2024)

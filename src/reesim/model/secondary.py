@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reesim.dataset.model import Dataset
+from reesim.errors import InputError, Problem
 from reesim.model.dims import Dims
 
 Array = NDArray[np.float64]
@@ -24,13 +25,19 @@ def named_secondary(ds: Dataset, dims: Dims, gap: Array, iso3: str, year: int) -
     ``secondary_oxide`` rows of ``iso3`` and ``year`` name.
 
     A row covering several elements names up to their summed gap, split in proportion to each
-    element's gap. Elements the model does not carry are skipped.
+    element's gap. A symbol that is not an element of the model is bad input.
     """
     table = ds["secondary_oxide"]
     rows = table[(table["iso3"] == iso3) & (table["year"] == year)]
     named = np.zeros(dims.n_elements)
-    for elements, quantity in zip(rows["elements"], rows["quantity"], strict=True):
-        index = [dims.element(s) for s in str(elements).split(";") if s in dims.elements]
+    for line, elements, quantity in zip(rows["line"], rows["elements"], rows["quantity"], strict=True):
+        symbols = str(elements).split(";")
+        unknown = [s for s in symbols if s not in dims.elements]
+        if unknown:
+            problem = Problem("secondary_oxide.csv", int(line), "elements", f"unknown element(s) {unknown}",
+                              "element symbols as in elements.csv, ';'-separated")  # fmt: skip
+            raise InputError([problem])
+        index = [dims.element(s) for s in symbols]
         left = np.maximum(gap[index] - named[index], 0.0)
         total = float(left.sum())
         if total > 0:
