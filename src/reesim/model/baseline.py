@@ -4,7 +4,8 @@ The bundled tables come from many sources and do not balance by themselves (worl
 output, magnet output and mine output are reported by different publishers). This module turns
 them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t REO) per month:
 
-1. **Mining**: each node's 2024 mine output (USGS MCS 2026) times its element profile
+1. **Mining**: each node's 2024 mine output (USGS MCS 2026, raised to the ionic-clay feed a
+   country ships to China where customs report more: Laos) times its element profile
    (``country_deposits`` x ``element_profiles``).
 2. **Separation**: all mined REO is separated in the base year, in two circuits
    (``elements.circuit``): a *light circuit* separates La, Ce, Pr and Nd (and Sc), a *heavy
@@ -13,16 +14,18 @@ them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t RE
    reported ``separation_light`` output, its share of the heavy elements its share of
    ``separation_heavy`` output (``stage_capacity``; a heavy circuit counts only from its first
    year: one reported only after the base year separates nothing in it). Per circuit, nodes feed
-   their own plants first; the rest of the world's concentrate of that circuit's elements is
-   pooled and shipped to nodes short of feed, so a mine's light and heavy elements may go to
-   different countries.
+   their own plants first, then the ionic-clay feed of Myanmar and Laos goes to China
+   (:mod:`reesim.model.clay_feed`); the rest of the world's concentrate of that circuit's
+   elements is pooled and shipped to nodes short of feed, so a mine's light and heavy elements
+   may go to different countries.
 3. **Magnets and metal**: magnet output by node is reported magnet output in or before the base
    year (a plant first reported later is a project) times its rare-earth content, in the world's
    mix of magnet grades (:func:`magnet_grades`); metal output is what magnet plants need, split
    by reported metal shares.
    Where mined profiles cannot feed reported magnet output, the gap is closed by *secondary
-   supply* in China, reported as a diagnostic: PrNd oxide recovered from magnet scrap (reported,
-   stage ``recycling``), and the rest unexplained (undocumented mining, weak element profiles).
+   supply* in China, reported as a diagnostic: oxide recovered from magnet scrap (reported per
+   element, ``secondary_oxide``; :mod:`reesim.model.secondary`), and the rest unexplained
+   (undocumented mining, weak element profiles).
    End-of-life recycling (``recycling_rate`` of the magnets used at a node) returns as oxide there.
 4. **Final demand**: separated oxide not needed for metal is final oxide demand (catalysts,
    polishing, glass, phosphors ...); magnets are final magnet demand. Both are split among nodes by
@@ -45,7 +48,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from reesim.dataset.model import Dataset
+from reesim.model.clay_feed import clay_exports, clay_routes, route_first
 from reesim.model.dims import CONCENTRATE, MAGNET, METAL, OXIDE, Dims
+from reesim.model.secondary import named_secondary
 
 Array = NDArray[np.float64]
 BASE_YEAR = 2024
@@ -90,12 +95,22 @@ def _by_node(dims: Dims, codes: pd.Series, values: pd.Series) -> Array:
 
 
 def mine_output(ds: Dataset, dims: Dims, year: int = BASE_YEAR, edition: str = EDITION) -> Array:
-    """Mine output per node, t REO per year (countries summed into their nodes)."""
+    """Mine output per node, t REO per year (countries summed into their nodes): a country's
+    ionic-clay feed to China (``clay_feed``) where it is more than its USGS figure."""
+    weight = _mine_weights(ds, year, edition)
+    return _by_node(dims, pd.Series(list(weight)), pd.Series(list(weight.values())))
+
+
+def _mine_weights(ds: Dataset, year: int, edition: str) -> dict[str, float]:
+    """Country -> t REO per year mined: USGS, raised to the ionic-clay feed it ships."""
     mp = ds.mine_production
     rows = mp[(mp["year"] == year) & (mp["edition"] == edition)]
     if rows.empty:
         raise KeyError(f"no mine production for {year} in edition {edition}")
-    return _by_node(dims, rows["iso3"], rows["quantity"])
+    weight = {str(c): float(q) for c, q in zip(rows["iso3"], rows["quantity"], strict=True)}
+    for iso, fed in clay_exports(ds, year).items():
+        weight[iso] = max(weight.get(iso, 0.0), fed)
+    return weight
 
 
 def mine_profiles(ds: Dataset, dims: Dims, year: int = BASE_YEAR, edition: str = EDITION) -> Array:
@@ -104,9 +119,7 @@ def mine_profiles(ds: Dataset, dims: Dims, year: int = BASE_YEAR, edition: str =
         index="deposit", columns="element", values="share", aggfunc="sum"
     )
     prof = prof.reindex(columns=list(dims.elements), fill_value=0.0).fillna(0.0)
-    mp = ds.mine_production
-    rows = mp[(mp["year"] == year) & (mp["edition"] == edition) & (mp["iso3"] != "WLD")]
-    weight = dict(zip(rows["iso3"], rows["quantity"], strict=True))
+    weight = {c: q for c, q in _mine_weights(ds, year, edition).items() if c != "WLD"}
     out = np.zeros((dims.n_nodes, dims.n_elements))
     profiles = {str(d): prof.to_numpy(dtype=float)[i] for i, d in enumerate(prof.index)}
     pooled = sum(float(q) for c, q in weight.items() if dims.node_of_country.get(str(c), "ROW") == "ROW")
@@ -155,14 +168,16 @@ def heavy_circuit(ds: Dataset, dims: Dims) -> NDArray[np.bool_]:
 
 
 def _separation(
-    ds: Dataset, dims: Dims, mine: Array, profile: Array, heavy: NDArray[np.bool_]
+    ds: Dataset, dims: Dims, mine: Array, profile: Array, heavy: NDArray[np.bool_], routes: Array
 ) -> tuple[Array, Array]:
     """Base-year concentrate routing, t REO/month: (flows [N_imp, N_exp, E], own use [N, E]).
 
     For each circuit, node n separates its share of the world's mined REO of the circuit's
     elements (its share of the circuit's reported output): its own mine's first, then from a
     world pool of the rest in proportion to each exporter's surplus, in the exporter's element
-    mix within the circuit. A heavy circuit reported only after the base year does not count.
+    mix within the circuit. Before the pool, the ionic-clay feed (``routes`` [N_imp, N_exp],
+    t REO/month of whole mine output) goes to its importer. A heavy circuit reported only after
+    the base year does not count.
     """
     flows = np.zeros((dims.n_nodes, dims.n_nodes, dims.n_elements))
     own = np.zeros((dims.n_nodes, dims.n_elements))
@@ -176,8 +191,9 @@ def _separation(
         mix = np.divide(part, within, out=np.zeros_like(part), where=within > 0)
         have = mine * within[:, 0]
         need = share / share.sum() * have.sum()
-        reo, _ = _pool(need[:, None], have[:, None])
-        flows += reo[:, :, 0][:, :, None] * mix[None, :, :]
+        routed, need_left, have_left = route_first(need, have, routes * within[None, :, 0])
+        reo, _ = _pool(need_left[:, None], have_left[:, None])
+        flows += (reo[:, :, 0] + routed)[:, :, None] * mix[None, :, :]
         own += np.minimum(have, need)[:, None] * mix
     return flows, own
 
@@ -276,7 +292,8 @@ def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
     mined = mine[:, None] * profile
 
     # Separation, per circuit: node shares of reported separated output; all mined REO is separated.
-    conc_flows, own_conc = _separation(ds, dims, mine, profile, heavy)
+    routes = clay_routes(ds, dims, BASE_YEAR) / MONTHS
+    conc_flows, own_conc = _separation(ds, dims, mine, profile, heavy, routes)
     sep_feed = own_conc + conc_flows.sum(axis=1)
     oxide = y_sep * sep_feed
 
@@ -295,14 +312,13 @@ def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
     final_magnet = _demand_shares(ds, dims, "magnet")[:, None] * magnet.sum(axis=0)[None, :]
     recycled = ds.parameter("recycling_rate") * final_magnet
     oxide = oxide + recycled
-    # Reported magnet output needs more Nd, Pr, Dy and Tb than the mined profiles yield. The gap is
+    # Reported magnet output needs more Nd, Pr and Tb than the mined profiles yield. The gap is
     # closed by secondary supply in China (recycled swarf and scrap, undocumented mining), added
     # to China's oxide output and reported as a diagnostic.
     need_oxide = magnet_feed.sum(axis=0) / y_metal
     secondary = np.maximum(need_oxide - oxide.sum(axis=0), 0.0)
-    # The part of it that is reported: China's PrNd oxide from magnet scrap (stage "recycling").
-    scrap = float(stage_values(ds, dims, ("recycling",), later=False)[dims.node("CHN")]) / MONTHS
-    named = min(scrap, float(secondary[[dims.element("Nd"), dims.element("Pr")]].sum()))
+    # The part of it that is reported: China's oxide from magnet scrap, per element.
+    named = float(named_secondary(ds, dims, secondary * MONTHS, "CHN", BASE_YEAR).sum()) / MONTHS
     oxide[dims.node("CHN")] += secondary
     world_oxide = oxide.sum(axis=0)
 
@@ -335,8 +351,19 @@ def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
         diagnostics={"secondary_supply_t_per_yr": float(secondary.sum() * MONTHS),
                      "secondary_from_scrap_t_per_yr": named * MONTHS,
                      "secondary_unexplained_t_per_yr": float(secondary.sum() - named) * MONTHS,
+                     "secondary_unexplained_share_of_mine": float((secondary.sum() - named) / mine.sum()),
+                     "clay_feed_t_per_yr": float(routes.sum() * MONTHS),
+                     "clay_share_of_china_heavy_feed": _clay_share(dims, conc_flows, sep_feed, routes, heavy),
                      "metal_per_oxide": metal_per_oxide},
     )  # fmt: skip
+
+
+def _clay_share(dims: Dims, flows: Array, sep_feed: Array, routes: Array, heavy: NDArray[np.bool_]) -> float:
+    """Share of China's heavy-circuit feed (t REO) that comes from the ionic-clay exporters."""
+    chn = dims.node("CHN")
+    exporters = routes[chn] > 0
+    feed = float(sep_feed[chn, heavy].sum())
+    return float(flows[chn][exporters][:, heavy].sum()) / feed if feed > 0 else 0.0
 
 
 def _defence_share(ds: Dataset, dims: Dims) -> Array:
