@@ -9,6 +9,8 @@ claim when the sentence reports an action ("signed", "达成", "暂停实施"): 
 article's, or, when the article's date is unknown, that of the record it names (left to the
 verification, which knows the dataset).
 
+An event word negated in its clause ("不对美实施出口禁令", "would not ban") makes no claim.
+
 Besides the places and elements named, a claim keeps the names that single out a record (the
 city where a deal was struck, a company), the elements an article counts instead of naming
 ("seven heavy rare earths" is China's April 2025 list), and the destinations of a measure.
@@ -110,6 +112,34 @@ def names(low: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_CLAUSE_END = re.compile(r"[,，;；:：。]|\bbut\b|但")
+
+
+def negated(low: str, pos: int) -> bool:
+    """Whether the event word at ``pos`` is negated in its clause: a negation before it and no
+    clause break between ("大马同意不对美实施...出口禁令与配额限制", "will not ban or impose
+    quotas", "出口管制不是禁止出口": no ban, no quota)."""
+    window = low[max(0, pos - 40) : pos]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
+    window = f" {window[cut:]} ".replace(" not only ", " ")
+    return any(w in window for w in lx.NEGATIONS_ZH) or any(w in window for w in lx.NEGATIONS_EN)
+
+
+def venues(low: str) -> set[str]:
+    """Countries a sentence names only as where a meeting was held ("in Busan, South Korea",
+    "在韩国釜山"): the host of a meeting is no party to what was agreed there."""
+    out = set()
+    for word, iso3 in lx.PLACES.items():
+        bare = word.strip()
+        total = low.count(bare)
+        if not total:
+            continue
+        hosted = sum(low.count(f"{city}, {bare}") + low.count(f"{bare}{city}") for city in lx.NAMES)
+        if hosted >= total:
+            out.add(iso3)
+    return out
+
+
 class _Words:
     """A sentence's event words, with the positions of its suspensions and of its other words
     kept apart so that the nearest of each to a date is found by bisection."""
@@ -155,7 +185,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     if not words:
         return []
     dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in lx.NOT_EVENT)}
-    words = [(pos, kind) for pos, kind in words if kind not in dialogue]
+    words = [(pos, kind) for pos, kind in words if kind not in dialogue and not negated(low, pos)]
     if not words:
         return []
     indexed = _Words(words)
@@ -179,6 +209,8 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         words = [(pos, "alliance" if kind == "agreement" else kind) for pos, kind in words]
         indexed = _Words(words)
     action = any(w in low for w in lx.ACTIONS)
+    hosts = venues(low)
+    parties = [p for p in base.places if p not in hosts]
     out: list[Claim] = []
     seen: set[tuple[str, str, int | None, int | None]] = set()
     for i, (pos, kind) in enumerate(words):
@@ -211,7 +243,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                     value,
                     "month",
                     base.qualifier,
-                    list(base.places),
+                    list(parties),
                     shared["elements"],
                     base.stage,
                     kind,

@@ -38,7 +38,7 @@ from reesim.check.numbers import (
     shares,
     stage,
 )
-from reesim.check.text import MAX_SENTENCE, chinese_number, language, normalise, sentences
+from reesim.check.text import MAX_SENTENCE, chinese_number, headline, language, normalise, sentences
 
 __all__ = [
     "MAX_SENTENCE",
@@ -95,4 +95,18 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         out += prices(sentence, base) + ranks(sentence, base)
         out += events(sentence, low, base, article)
         out += durations(sentence, base)
-    return out
+    return _without_repeated_headline(out, headline(clean))
+
+
+def _key(c: Claim) -> tuple[object, ...]:
+    return (c.kind, c.value, c.event, c.stage, c.topic)
+
+
+def _without_repeated_headline(claims: list[Claim], head: str) -> list[Claim]:
+    """The claims without those of the headline that the body repeats (same kind, value and
+    context): a headline announcing the story's claim ("China Suspends Rare Earth Export
+    Controls") is one claim with the body's, not a second one."""
+    if not head:
+        return claims
+    body = {_key(c) for c in claims if c.sentence not in head}
+    return [c for c in claims if c.sentence not in head or _key(c) not in body]

@@ -17,7 +17,8 @@ ELEMENTS: dict[str, str] = {
 
 PLACES: dict[str, str] = {
     "中国": "CHN", "美国": "USA", "日本": "JPN", "韩国": "KOR", "澳大利亚": "AUS", "澳洲": "AUS",
-    "马来西亚": "MYS", "缅甸": "MMR", "越南": "VNM", "印度": "IND", "加拿大": "CAN", "巴西": "BRA",
+    "马来西亚": "MYS", "大马": "MYS", "缅甸": "MMR", "越南": "VNM", "印度": "IND", "加拿大": "CAN",
+    "巴西": "BRA",
     "英国": "GBR", "法国": "FRA", "德国": "DEU", "俄罗斯": "RUS", "欧盟": "eu", "欧洲": "eu",
     "七国集团": "g7", "沙特": "SAU",
     "china": "CHN", "chinese": "CHN", "beijing": "CHN", "united states": "USA", "u.s.": "USA", "us ": "USA",
@@ -63,6 +64,27 @@ EVENTS: list[tuple[str, str]] = [
     ("declaration", "alliance"),
     ("投资", "investment"), ("入股", "investment"), ("invest", "investment"), ("stake ", "investment"),
 ]  # fmt: skip
+
+#: Verbs of production: a share or tonnage "produced" with no stage named is mine output (world
+#: rare-earth production is mine production in the USGS tables the dataset follows).
+PRODUCE = (
+    "produces", "produce ", "produced", "production", "producer", "producing", "生产", "产出", "出产",
+)  # fmt: skip
+
+#: Words that negate the measure that follows them in their clause ("不对美实施...出口禁令",
+#: "would not ban", "出口管制不是禁止出口"): the measure is not reported as taken.
+NEGATIONS_ZH = (
+    "不会", "不再", "不将", "不予", "不是", "不对", "不向", "不得", "不实施", "不采取", "不施加", "不设",
+    "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施",
+)  # fmt: skip
+NEGATIONS_EN = (" not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ")
+
+#: Words of an estimate of what lies in the ground besides proven reserves: a tonnage of
+#: resources or deposits is not checked against reserves.
+RESOURCES = ("resource", "deposit", "蕴藏", "资源量")
+
+#: Words saying a change is one of volume, not of price ("出口量同比增长27%").
+VOLUME = ("出口量", "进口量", "销量", "出货量", "volume", "exports", "shipments", "imports")
 
 #: Words after an event word that make it a name, not an event ("出口管制对话": a dialogue).
 NOT_EVENT = ("对话", "dialogue", "机制")

@@ -83,10 +83,14 @@ def qualifier(low: str) -> str:
 
 
 def stage(low: str) -> str:
-    """The first stage word of ``low`` (mining, separation, magnets), or nothing."""
-    return next(
+    """The first stage word of ``low`` (mining, separation, magnets), or nothing; a verb of
+    production with no stage named ("China produces about 97 percent") is mining."""
+    named = next(
         (st for bare, pattern, st in STAGES if bare in low and (pattern is None or pattern.search(low))), ""
     )
+    if named:
+        return named
+    return "mining" if any(w in low for w in lx.PRODUCE) else ""
 
 
 @lru_cache(maxsize=4096)
@@ -150,18 +154,47 @@ def _percentages(sentence: str) -> list[tuple[int, int, float]]:
 
 
 def _topic(low: str) -> str:
+    """What a tonnage or change of ``low`` is about: an export quota, what lies in the ground
+    (reserves, or resources: told apart by the check), a price, or nothing said."""
     if "quota" in low or "配额" in low:
         return "export_quota"
-    if any(w in low for w in ("reserve", "蕴藏", "储量")):
+    if any(w in low for w in ("reserve", "储量", *lx.RESOURCES)):
         return "reserves"
     if any(w in low for w in ("price", "价格", "价")):
         return "price"
     return ""
 
 
+def _change_topic(part: str, low: str, st: str, topic: str) -> str:
+    """What a change is about: its own clause's topic first ("出口量同比增长27%" is a volume even
+    when the sentence goes on to prices), then its stage, then the sentence's topic."""
+    own = _topic(part)
+    if own or st:
+        return own or st
+    if any(w in part for w in lx.VOLUME):
+        return "exports"
+    return _topic(low) or topic
+
+
+_FROM_TO = re.compile(r"(从|from\s|between\s)|(至|到|\bto\s|\band\s)")
+_YEAR_AT = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
 def _year_before(sentence: str, start: int, default: int | None) -> int | None:
+    """The year a number at ``start`` refers to: one named just before it; else, for the first
+    term of a "from ... to ..." pair, the year that opens the sentence's pair of years ("从1994年的
+    3.1万吨跃升至2024年的27万吨, 份额从47%提升至近70%": 47% is of 1994); else ``default``."""
     years = re.findall(r"(?<!\d)((?:19|20)\d\d)\s*年?", sentence[max(0, start - 14) : start])
-    return int(years[-1]) if years else default
+    if years:
+        return int(years[-1])
+    lead = sentence[max(0, start - 6) : start].lower()
+    marks = list(_FROM_TO.finditer(lead))
+    if marks and marks[-1].group(1):
+        for m in _YEAR_AT.finditer(sentence, 0, start):
+            before = sentence[max(0, m.start() - 6) : m.start()].lower()
+            if re.search(r"从|from\s|between\s", before):
+                return int(m.group(1))
+    return default
 
 
 @lru_cache(maxsize=8)
@@ -218,7 +251,7 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         q, st, sign = _local(sentence[b:e])
         if sign not in {"-", "+"}:
             continue
-        what = _topic(low) or st or topic
+        what = _change_topic(sentence[b:e].lower(), low, st, topic)
         if not what:
             continue
         signed = -value if sign == "-" else value

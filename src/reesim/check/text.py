@@ -6,7 +6,8 @@ abbreviations, and numbers written in Chinese.
 - Sentences: a news agency's copy is often wrapped at a fixed width, so a line break inside a
   paragraph is not a sentence end ("about 70 percent⏎of global mining" is one sentence); a blank
   line is. A full stop after an abbreviation ("U.S.", "Oct.", "No.") ends no sentence, nor does one
-  before a lower-case word. Chinese sentences end at 。！？；. Hand-written rules are kept here:
+  before a lower-case word. Chinese sentences end at 。！？；. A first paragraph of one short line
+  without a stop is the headline. Hand-written rules are kept here:
   a sentence splitter library such as pysbd reads a megabyte of hostile text in minutes, and the
   check must read any text in linear time.
 - Chinese numerals ("九十", "一六一〇", "二十六", "一千二百") are read with cn2an (the ``check``
@@ -108,6 +109,15 @@ def sentences(text: str) -> list[str]:
                 out += _pieces(paragraph[start:end])
             start = end
     return out
+
+
+def headline(text: str) -> str:
+    """The article's headline: a first paragraph of one short line with no closing stop ("China
+    Suspends Rare Earth Export Controls After Trump Xi Summit"), or nothing."""
+    first = next((p.strip() for p in _PARAGRAPH.split(text) if p.strip()), "")
+    if "\n" in first or len(first) > 160 or first[-1:] in "。.!?！？;；":
+        return ""
+    return first
 
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千"

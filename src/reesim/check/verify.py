@@ -10,7 +10,8 @@ figure and source) or not covered.
 - Dated events: :mod:`reesim.check.records` (who is named, effective months, agreed suspensions).
 - Money must appear (within 1%) in an event of the article's period; tonnages of China's magnet
   exports in a year must be within 5% of ``china_exports``; a country's mine production in a year
-  within 5% of ``mine_production``; reserves within 10% of ``reserves``; other tonnages (quotas,
+  within 5% of ``mine_production``; reserves within 10% of ``reserves`` (a resource estimate,
+  "蕴藏" or "deposits", is not covered: USGS reserves are no resources); other tonnages (quotas,
   a plant's output) must appear in an event's text (within 1%).
 - Price changes with an element and a period are checked against ``price_moves``
   (:mod:`reesim.check.price_moves`). Changes of an export quota must appear in a quota record's
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate
 from reesim.check.records import (
@@ -139,6 +141,14 @@ def _table_row(ds: Dataset, table: str, iso3: str, year: int | None) -> tuple[fl
 def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
     x = float(claim.value)
     where = claim.places[0] if claim.places else "CHN"
+    low = claim.sentence.lower()
+    if (
+        claim.topic == "reserves"
+        and not any(w in low for w in ("reserve", "储量"))
+        and any(w in low for w in lx.RESOURCES)
+    ):
+        figure = "a resource estimate: the dataset holds USGS reserves, not resources"
+        return Verdict(claim, NOT_COVERED, figure, "")
     if claim.topic == "reserves":
         found = _table_row(ds, "reserves", where, None)
         if found is None:
