@@ -72,7 +72,11 @@ def _same(kind: str, a: object, b: object) -> bool:
 
 def _context(v: Verdict) -> str:
     c = v.claim
-    return c.event if c.kind in {"event", "price"} else getattr(c, "topic", "") or c.stage
+    if c.kind == "event":
+        return c.event
+    if c.kind == "price":  # a price floor's level, or a market price
+        return c.event or c.topic
+    return c.topic or c.stage
 
 
 def score_article(entry: dict[str, Any], ds: Dataset, base: Baseline) -> Score:
