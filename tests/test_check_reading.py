@@ -39,7 +39,9 @@ def test_a_measure_the_article_negates_is_no_claim() -> None:
     assert not [c for c in extract(english, parse_option("2025-10-26")) if c.kind == "event"]
     denied = "中方依法实施出口管制,并非实施出口禁令。"  # the control stays, the ban goes
     assert {c.event for c in extract(denied, parse_option("2025-10-12"))} == {"export_control"}
-    assert [c.event for c in extract("大马宣布对美实施出口禁令。", parse_option("2025-10-12"))] == ["export_ban"]
+    assert [c.event for c in extract("大马宣布对美实施出口禁令。", parse_option("2025-10-12"))] == [
+        "export_ban"
+    ]
 
 
 def test_a_headline_repeating_the_story_is_one_claim() -> None:
@@ -83,7 +85,9 @@ def test_short_names_of_countries_are_known() -> None:
 
 
 def test_the_first_term_of_a_from_to_pair_takes_the_opening_year() -> None:
-    itbear = _article("zh_hans_itbear_2025_11.txt")  # "从1994年的3.1万吨跃升至2024年的27万吨,全球市场份额从47%提升至近70%"
+    itbear = _article(
+        "zh_hans_itbear_2025_11.txt"
+    )  # "从1994年的3.1万吨跃升至2024年的27万吨,全球市场份额从47%提升至近70%"
     found = [(c.value, c.year) for c in extract(itbear) if c.kind == "share" and c.stage == "mining"]
     assert found == [(0.47, 1994), (0.7, 2024)]
     shares = [(v, verdict) for k, v, c, verdict, _ in _check(itbear) if k == "share" and c == "mining"]
@@ -94,5 +98,7 @@ def test_a_volume_beside_a_price_is_a_volume() -> None:
     itbear = _article("zh_hans_itbear_2025_11.txt")  # "出口量同比增长27%,国际价格较年初上涨18%"
     changes = [(c.value, c.topic or c.stage) for c in extract(itbear) if c.kind == "change"]
     assert changes == [(0.27, "magnets"), (0.18, "price")]
-    exports = [(c.value, c.topic) for c in extract("稀土出口量同比增长13.3%,价格持平。") if c.kind == "change"]
+    exports = [
+        (c.value, c.topic) for c in extract("稀土出口量同比增长13.3%,价格持平。") if c.kind == "change"
+    ]
     assert exports == [(0.133, "exports")]

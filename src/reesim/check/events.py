@@ -61,14 +61,21 @@ _MONTH_MEASURES = re.compile(
 )
 
 
+_BAN_TO = re.compile(r"禁止(?:对|向)[^,，。;；]{1,6}?出口")
+
+
 def event_words(low: str) -> list[tuple[int, str]]:
     """Positions and kinds of the event words in a lower-cased sentence, with measures named by
-    their months ("the April and October measures", "4月和10月的措施") as export controls."""
+    their months ("the April and October measures", "4月和10月的措施") as export controls, and
+    bans that name their destination between the words ("禁止对美出口") as bans."""
     found = _all_words(low)
     taken = {pos for pos, _ in found}
     for m in _MONTH_MEASURES.finditer(low):
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((m.end() - 1, "export_control"))
+    for m in _BAN_TO.finditer(low):
+        if not any(m.start() <= pos < m.end() for pos in taken):
+            found.append((m.start(), "export_ban"))
     return sorted(found)
 
 
@@ -227,7 +234,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 if len(value) != 4:
                     values.append((value, month, day, sentence[near.start : near.end]))
             else:
-                values.append((article.month_text(), None, None, ""))
+                values.append((article.month_text(), None, None, "implied"))
         for value, month, day, text in values:
             key = (kind, value, month, day)
             if key in seen or (
@@ -235,7 +242,8 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
             ):
                 continue
             seen.add(key)
-            span = _span(sentence, pos, text)
+            implied = text == "implied"
+            span = _span(sentence, pos, "" if implied else text)
             out.append(
                 Claim(
                     sentence,
@@ -254,6 +262,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                     month_hint=month,
                     day_hint=day,
                     destinations=shared["destinations"],
+                    implied=implied and bool(value),
                 )
             )
     kinds = {c.event for c in out}

@@ -21,7 +21,7 @@ import re
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate, dateline
-from reesim.check.events import counted_elements, events
+from reesim.check.events import counted_elements, destinations, events
 from reesim.check.numbers import (
     ELEMENTS,
     PLACES,
@@ -62,7 +62,7 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
     elements += [s for s in _SYMBOLS.findall(sentence) if s not in elements]
     if not elements:
         elements = counted_elements(low)
-    places = list(dict.fromkeys(found_words(low, PLACES)))
+    places = list(dict.fromkeys(found_words(low, PLACES) + destinations(low)))  # "对美出口": the US
     event = next((kind for word, kind in lx.EVENTS if word.strip() in low), "")
     return Claim(sentence, "", 0.0, "", qualifier(low), places, elements, stage(low), event, year)
 
@@ -104,9 +104,14 @@ def _key(c: Claim) -> tuple[object, ...]:
 
 def _without_repeated_headline(claims: list[Claim], head: str) -> list[Claim]:
     """The claims without those of the headline that the body repeats (same kind, value and
-    context): a headline announcing the story's claim ("China Suspends Rare Earth Export
-    Controls") is one claim with the body's, not a second one."""
+    context; an undated event of the headline, the same kind of event): a headline announcing the
+    story's claim ("China Suspends Rare Earth Export Controls") is one claim with the body's."""
     if not head:
         return claims
     body = {_key(c) for c in claims if c.sentence not in head}
+    body |= {
+        (c.kind, "", c.event, c.stage, c.topic)
+        for c in claims
+        if c.sentence not in head and c.kind == "event"
+    }
     return [c for c in claims if c.sentence not in head or _key(c) not in body]

@@ -60,24 +60,32 @@ EVENTS: list[tuple[str, str]] = [
     ("协议", "agreement"), ("框架", "agreement"), ("达成", "agreement"), ("谅解备忘录", "agreement"),
     ("会晤", "agreement"), ("agreement", "agreement"), ("framework", "agreement"), ("deal ", "agreement"),
     ("truce", "agreement"), ("memorandum", "agreement"), ("mou ", "agreement"), ("partnership", "agreement"),
+    ("pact", "agreement"), ("summit", "agreement"), ("talks", "agreement"), ("磋商", "agreement"),
+    ("会谈", "agreement"),
+    ("general licen", "other"), ("通用许可", "other"),
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
     ("declaration", "alliance"),
     ("投资", "investment"), ("入股", "investment"), ("invest", "investment"), ("stake ", "investment"),
 ]  # fmt: skip
 
-#: Verbs of production: a share or tonnage "produced" with no stage named is mine output (world
-#: rare-earth production is mine production in the USGS tables the dataset follows).
+#: Verbs of production and supply: a share or tonnage "produced" or "supplied" with no stage named
+#: is mine output (world rare-earth production is mine production in the USGS tables the dataset
+#: follows).
 PRODUCE = (
     "produces", "produce ", "produced", "production", "producer", "producing", "生产", "产出", "出产",
+    "supplies", "supplied", "全球供应",
 )  # fmt: skip
 
-#: Words that negate the measure that follows them in their clause ("不对美实施...出口禁令",
-#: "would not ban", "出口管制不是禁止出口"): the measure is not reported as taken.
+#: Words that negate or lift the measure that follows them in their clause ("不对美实施...出口禁令",
+#: "would not ban", "the removal of bans"): the measure is not reported as taken.
 NEGATIONS_ZH = (
     "不会", "不再", "不将", "不予", "不是", "不对", "不向", "不得", "不实施", "不采取", "不施加", "不设",
-    "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施",
+    "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施", "取消", "解除",
 )  # fmt: skip
-NEGATIONS_EN = (" not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ")
+NEGATIONS_EN = (
+    " not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ", " removal of ",
+    " lifting of ", " lift ", " lifted ",
+)  # fmt: skip
 
 #: Words of an estimate of what lies in the ground besides proven reserves: a tonnage of
 #: resources or deposits is not checked against reserves.
@@ -86,15 +94,17 @@ RESOURCES = ("resource", "deposit", "蕴藏", "资源量")
 #: Words saying a change is one of volume, not of price ("出口量同比增长27%").
 VOLUME = ("出口量", "进口量", "销量", "出货量", "volume", "exports", "shipments", "imports")
 
-#: Words after an event word that make it a name, not an event ("出口管制对话": a dialogue).
-NOT_EVENT = ("对话", "dialogue", "机制")
+#: Words after an event word that make it a name or a procedure, not an event ("出口管制对话": a
+#: dialogue; "出口管制条例", "《出口管制法》": a law; "出口许可审批": the review of licences).
+NOT_EVENT = ("对话", "dialogue", "机制", "审批", "条例", "法》", '法"')
 
 #: Verbs that make a sentence report an event even when it names no date: its date is then the
 #: article's, or that of the record the claim names.
 ACTIONS = (
     "签署", "达成", "暂停", "实施", "公布", "发布", "宣布", "列入", "削减", "会晤", "公告", "决定",
     "signed", "agreed", "imposed", "restricted", "announced", "suspend", "established", "set a",
-    "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced",
+    "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced", "announcing", "调低",
+    "下调", "下达",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.

@@ -114,6 +114,7 @@ NOT_SHARE = (
     "rule",
     "规则",
     "gdp",
+    "生产总值",
     "threshold",
     "价值比例",
 )
@@ -138,7 +139,7 @@ _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
 _PCT_ZH = re.compile(
     r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%"
 )
-_TENTHS_ZH = re.compile(r"([一二三四五六七八九])成")
+_TENTHS_ZH = re.compile(r"([一二三四五六七八九])成([一二三四五六七八九])?(?![一二三四五六七八九])")
 
 
 @lru_cache(maxsize=8)
@@ -149,7 +150,14 @@ def _percentages(sentence: str) -> list[tuple[int, int, float]]:
         value = chinese_number(m.group(1) or m.group(2))
         if value is not None:
             found.append((m.start(), m.end(), value / 100))
-    found += [(m.start(), m.end(), lx.CN_DIGITS[m.group(1)] / 10) for m in _TENTHS_ZH.finditer(sentence)]
+    found += [  # "一成一" is 11%: tenths and hundredths
+        (
+            m.start(),
+            m.end(),
+            lx.CN_DIGITS[m.group(1)] / 10 + (lx.CN_DIGITS[m.group(2)] / 100 if m.group(2) else 0),
+        )
+        for m in _TENTHS_ZH.finditer(sentence)
+    ]
     return sorted(found)
 
 
@@ -246,9 +254,18 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     out = []
     clauses = _clauses(sentence)
     low = sentence.lower()
-    for start, _end, value in _percentages(sentence):
+    for start, end, value in _percentages(sentence):
         b, e = clauses.span(start)
         q, st, sign = _local(sentence[b:e])
+        if sign == "":  # "40 percent below 2009's"
+            after = sentence[end : end + 14].lower()
+            sign = (
+                "-"
+                if after.startswith((" below", " lower than"))
+                else "+"
+                if after.startswith(" above")
+                else ""
+            )
         if sign not in {"-", "+"}:
             continue
         what = _change_topic(sentence[b:e].lower(), low, st, topic)
@@ -265,7 +282,9 @@ _MONEY_EN = re.compile(r"\$\s?(\d++(?:\.\d++)?)\s*+(billion|bn|million|m)\b", re
 _MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(billion|million)\b", re.I)
 _MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
 _TONNES_EN = re.compile(r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(?:metric\s++)?(?:tonnes|tons)\b", re.I)
-_TONNES_ZH = re.compile(r"([\d.]{1,12}+|[零〇一二两三四五六七八九十百千]{1,12}+)\s*+(万|亿)?\s*+(?:公吨|吨)")
+_TONNES_ZH = re.compile(
+    r"([\d.]{1,12}+|[零〇一二两三四五六七八九十百千万亿]{1,16}+)\s*+(万|亿)?\s*+(多|余)?\s*+(?:公吨|吨)"
+)
 
 
 def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
@@ -290,12 +309,17 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         (m, float(m.group(1).replace(",", ""))) for m in _TONNES_EN.finditer(sentence)
     ]
     tonnes += [(m, chinese_number(m.group(1) + (m.group(2) or ""))) for m in _TONNES_ZH.finditer(sentence)]
+    tonnes = [(m, v) for m, v in tonnes if not (m.group(1)[-1:] in "万亿" and m.group(2))]
     for m, value in tonnes:
         if value is None or value == 0:
             continue
         year = _year_before(sentence, m.start(), base.year)
-        about = what or ("" if base.stage else topic)
+        part = _clauses(sentence).around(m.end() - 1).lower()  # not at a thousands comma
+        exported = not base.stage and not _topic(part) and any(w in part for w in ("exported", *lx.VOLUME))
+        about = "exports" if exported else what or ("" if base.stage else topic)
+        more = m.re is _TONNES_ZH and bool(m.group(3))  # "一万六千多吨": more than 16,000 t
         out.append(derive(base, kind="quantity", value=value, unit="t", topic=about,
+                           qualifier="over" if more else base.qualifier,
                            span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out
 
@@ -330,9 +354,15 @@ _RANK_EN = re.compile(
 
 
 def ranks(sentence: str, base: Claim) -> list[Claim]:
-    """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer")."""
-    st = base.stage or ("mining" if any(w in sentence for w in ("产量", "生产", "producer")) else "")
-    if st != "mining":
+    """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer")
+    or of reserves ("澳洲是全球第4大稀土储藏国")."""
+    reserves = any(w in sentence.lower() for w in ("储量", "储藏", "蕴藏", "reserves"))
+    st = (
+        "reserves"
+        if reserves
+        else base.stage or ("mining" if any(w in sentence for w in ("产量", "生产", "producer")) else "")
+    )
+    if st not in {"mining", "reserves"}:
         return []
     out = []
     clauses = Clauses(sentence)

@@ -2,7 +2,8 @@
 abbreviations, and numbers written in Chinese.
 
 - Normalising converts traditional Chinese to simplified (OpenCC's tables), full-width digits
-  and signs to ASCII, and runs of spaces to one.
+  and signs to ASCII, the circle some papers print for zero ("六一五○") to 〇, and runs of spaces
+  to one.
 - Sentences: a news agency's copy is often wrapped at a fixed width, so a line break inside a
   paragraph is not a sentence end ("about 70 percent⏎of global mining" is one sentence); a blank
   line is. A full stop after an abbreviation ("U.S.", "Oct.", "No.") ends no sentence, nor does one
@@ -23,7 +24,7 @@ from functools import lru_cache
 from reesim.check import lexicon as lx
 from reesim.check.script import to_simplified
 
-_FULL = str.maketrans("０１２３４５６７８９％．，：／（）", "0123456789%.,:/()")
+_FULL = str.maketrans("０１２３４５６７８９％．，：／（）○", "0123456789%.,:/()〇")
 
 #: Longest piece of text read as one sentence, in characters.
 MAX_SENTENCE = 1000
@@ -126,9 +127,14 @@ _SCALE = {"万": 1e4, "亿": 1e8}
 
 @lru_cache(maxsize=1024)
 def chinese_number(text: str) -> float | None:
-    """Value of a number written in Chinese numerals ("九十", "一六一〇万") or ASCII digits, with an
-    optional 万 or 亿; None if it is not one."""
+    """Value of a number written in Chinese numerals ("九十", "一六一〇万", "一万四千五百") or ASCII
+    digits, with an optional 万 or 亿; None if it is not one."""
     text = text.strip()
+    for unit in ("亿", "万"):  # "一万四千五百": 1 x 10,000 + 4,500
+        head, sep, tail = text.partition(unit)
+        if sep and tail:
+            high, low = chinese_number(head + unit), chinese_number(tail.lstrip("零〇"))
+            return high + low if high is not None and low is not None else None
     scale = 1.0
     if text[-1:] in _SCALE:
         scale, text = _SCALE[text[-1]], text[:-1]

@@ -14,10 +14,14 @@ figure and source) or not covered.
   "蕴藏" or "deposits", is not covered: USGS reserves are no resources); other tonnages (quotas,
   a plant's output) must appear in an event's text (within 1%).
 - Price changes with an element and a period are checked against ``price_moves``
-  (:mod:`reesim.check.price_moves`). Changes of an export quota must appear in a quota record's
-  text (within a point, or at least the figure for "more than"); price floors must name the
-  record's level; a producer's place in the ranking of mine production must be its place in
-  ``mine_production``.
+  (:mod:`reesim.check.price_moves`), changes in magnet exports of a named month against
+  ``china_exports`` (:mod:`reesim.check.export_moves`). Changes of an export quota must appear
+  in a quota record's text (within a point, or at least the figure for "more than"); price
+  floors must name the record's level; a producer's place in the ranking of mine production must
+  be its place in ``mine_production``, a country's place in reserves its place in the ``reserves``
+  edition in print in the claim's year. An undated event the article dates by its own month,
+  with no record that month, takes the month of a record of the three months before that fits
+  what it names (the article reports a measure of the weeks before it).
 - Durations of stocks are not covered by data: the model's working stock is an assumption
   (``working_stock_months``), said in the note.
 """
@@ -39,6 +43,7 @@ from reesim.check.records import (
     infer_date,
     judge_event,
     judge_membership,
+    recent_record,
     records,
 )  # fmt: skip
 from reesim.dataset.model import Dataset
@@ -177,7 +182,8 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
             ok = abs(actual - x) <= 0.05 * actual
             figure = f"China's magnet exports in {claim.year}: {actual:,.0f} t"
             return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, str(hit["source_id"].iloc[0]))
-    named = [r for r in rows if any(abs(t - x) <= 0.01 * t for t in r.tonnes)]
+    over = claim.qualifier == "over"  # "more than 16,000 t" holds for a record of up to 10% more
+    named = [r for r in rows if any(abs(t - x) <= 0.01 * t or (over and x <= t <= 1.1 * x) for t in r.tonnes)]
     named.sort(key=lambda r: -(r.kind == claim.topic))
     if named:
         return Verdict(claim, SUPPORTED, named[0].figure, named[0].source)
@@ -185,6 +191,11 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
 
 
 def _change(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdict:
+    from reesim.check.export_moves import export_change
+
+    moved = export_change(claim, ds)
+    if moved is not None:
+        return Verdict(claim, *moved)
     if claim.topic == "price":
         from reesim.check.price_moves import price_change
 
@@ -213,8 +224,12 @@ def _price(claim: Claim, rows: list[Record]) -> Verdict:
 
 
 def _rank(claim: Claim, ds: Dataset) -> Verdict:
-    t = ds["mine_production"]
-    year = claim.year if claim.year in set(t["year"]) else int(t["year"].max())
+    """A place in the ranking of mine production of the claim's year (else the latest), or of
+    reserves in the edition in print that year (the figures of the year before)."""
+    table = "reserves" if claim.stage == "reserves" else "mine_production"
+    t = ds[table]
+    wanted = claim.year - 1 if table == "reserves" and claim.year else claim.year
+    year = wanted if wanted in set(t["year"]) else int(t["year"].max())
     rows = t[(t["year"] == year) & ~t["iso3"].isin(["WLD", "OTH"])]
     rows = rows[rows["edition"] == rows["edition"].max()].sort_values("quantity", ascending=False)
     order = list(rows["iso3"])
@@ -224,8 +239,9 @@ def _rank(claim: Claim, ds: Dataset) -> Verdict:
     place = order.index(where) + 1
     q = float(rows.loc[rows["iso3"] == where, "quantity"].iloc[0])
     edition = str(rows["edition"].iloc[0])
-    figure = f"{where} is number {place} in mine production {year} ({q:,.0f} t, {edition})"
-    source = f"mine_production {year} ({rows['source_id'].iloc[0]})"
+    what = "reserves" if table == "reserves" else "mine production"
+    figure = f"{where} is number {place} in {what} {year} ({q:,.0f} t, {edition})"
+    source = f"{table} {year} ({rows['source_id'].iloc[0]})"
     return Verdict(claim, SUPPORTED if place == int(float(claim.value)) else CONTRADICTED, figure, source)
 
 
@@ -242,7 +258,7 @@ def verify(
     judged: dict[tuple[object, ...], Verdict] = {}
     out = []
     for raw in claims:
-        claim = date_claim(raw, rows, when)
+        claim = recent_record(date_claim(raw, rows, when), rows)
         if (
             claim.year is None
             and when.year
