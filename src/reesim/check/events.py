@@ -147,6 +147,19 @@ def venues(low: str) -> set[str]:
     return out
 
 
+def _discussed(low: str, pos: int) -> bool:
+    """Whether the event word at ``pos`` follows words opening a list of subjects of talks."""
+    return any(0 <= low.find(w) < pos for w in lx.AGENDA)
+
+
+def _adjective(low: str, pos: int) -> bool:
+    """Whether the event word at ``pos`` is a participle naming measures ("the suspended measures
+    had been introduced on October 9"): the sentence reports those measures, not a suspension."""
+    return low[max(0, pos - 6) : pos].endswith(("the ", "these ", "those ")) and low[pos:].split(" ", 1)[
+        0
+    ].endswith("ed")
+
+
 class _Words:
     """A sentence's event words, with the positions of its suspensions and of its other words
     kept apart so that the nearest of each to a date is found by bisection."""
@@ -192,7 +205,14 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     if not words:
         return []
     dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in lx.NOT_EVENT)}
-    words = [(pos, kind) for pos, kind in words if kind not in dialogue and not negated(low, pos)]
+    words = [
+        (pos, kind)
+        for pos, kind in words
+        if kind not in dialogue
+        and not negated(low, pos)
+        and not _discussed(low, pos)
+        and not _adjective(low, pos)
+    ]
     if not words:
         return []
     indexed = _Words(words)

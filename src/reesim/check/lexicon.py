@@ -87,6 +87,10 @@ NEGATIONS_EN = (
     " lifting of ", " lift ", " lifted ",
 )  # fmt: skip
 
+#: Words that open a list of subjects of talks ("核心议题包括...出口管制", "the agenda covers export
+#: controls"): the measures after them are discussed, not taken.
+AGENDA = ("议题", "议程", "agenda", "topics include", "topics included")
+
 #: Words of an estimate of what lies in the ground besides proven reserves: a tonnage of
 #: resources or deposits is not checked against reserves.
 RESOURCES = ("resource", "deposit", "蕴藏", "资源量")

@@ -212,6 +212,23 @@ def date_claim(claim: Claim, rows: list[Record], article: ArticleDate) -> Claim:
     return replace(claim, value=month)
 
 
+def date_suspension(claim: Claim, claims: list[Claim], rows: list[Record]) -> Claim:
+    """An undated suspension whose sentence dates the measure it suspends ("暂停今年十月对稀土新施加的
+    出口管制措施"): the month of the suspension on record within two months after that measure."""
+    if claim.kind != "event" or claim.event != "suspension" or claim.value:
+        return claim
+    measures = [
+        str(c.value) for c in claims
+        if c.sentence == claim.sentence and c.event in {"export_control", "export_ban"}
+        and len(str(c.value)) == 7
+    ]  # fmt: skip
+    for month in measures:
+        later = [r for r in rows if r.kind == "suspension" and month < r.month <= plus_months(month, 2)]
+        if later:
+            return replace(claim, value=min(later, key=lambda r: r.date).month)
+    return claim
+
+
 def recent_record(claim: Claim, rows: list[Record]) -> Claim:
     """An undated claim given the article's month ("中国政府宣布...禁止向日本军方用户的出口" in a
     February article) that no record of that month supports, dated by the latest record of its kind

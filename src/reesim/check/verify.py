@@ -40,6 +40,7 @@ from reesim.check.records import (
     SUPPORTED,
     Record,
     date_claim,
+    date_suspension,
     infer_date,
     judge_event,
     judge_membership,
@@ -174,6 +175,11 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
         and claim.year is not None
         and any(w in claim.sentence.lower() for w in ("export", "出口"))
     ):
+        from reesim.check.export_moves import monthly_tonnes
+
+        monthly = monthly_tonnes(claim, ds)
+        if monthly is not None:
+            return Verdict(claim, *monthly)
         t = ds["china_exports"]
         hit = t[(t["product"] == "magnet") & (t["destination"] == "WLD") & (t["unit"] == "t")
                 & (t["period"].astype(str) == str(claim.year))]  # fmt: skip
@@ -257,8 +263,9 @@ def verify(
     when = infer_date(claims, rows, article or ArticleDate())
     judged: dict[tuple[object, ...], Verdict] = {}
     out = []
-    for raw in claims:
-        claim = recent_record(date_claim(raw, rows, when), rows)
+    dated = [date_claim(raw, rows, when) for raw in claims]
+    for raw in dated:
+        claim = recent_record(date_suspension(raw, dated, rows), rows)
         if (
             claim.year is None
             and when.year
