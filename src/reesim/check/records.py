@@ -291,6 +291,8 @@ def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
         return not elements or not r.elements or bool(elements & r.elements)
 
     in_month = [r for r in kind if month in {r.month, r.effective} and shares_elements(r)]
+    if claim.event == "agreement" and set(claim.places) >= _HOSTS and not _named(claim):
+        in_month = [r for r in in_month if "CHN" in r.parties]  # China and the US: a deal between them
     if claim.event == "suspension" and not in_month and any(w in claim.sentence.lower() for w in _AGREED):
         later = [r for r in kind if month <= r.month <= plus_months(month, 2) and shares_elements(r)]
         in_month = later
