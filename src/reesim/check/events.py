@@ -19,7 +19,7 @@ city where a deal was struck, a company), the elements an article counts instead
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from reesim.check import lexicon as lx
@@ -122,42 +122,63 @@ def names(low: str) -> list[str]:
 _CLAUSE_END = re.compile(r"[,，;；:：。]|\bbut\b|但")
 
 
-def negated(low: str, pos: int) -> bool:
-    """Whether the event word at ``pos`` is negated in its clause: a negation before it and no
-    clause break between ("大马同意不对美实施...出口禁令与配额限制", "will not ban or impose
-    quotas", "出口管制不是禁止出口": no ban, no quota)."""
-    window = low[max(0, pos - 40) : pos]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
-    window = f" {window[cut:]} ".replace(" not only ", " ")
-    return any(w in window for w in lx.NEGATIONS_ZH) or any(w in window for w in lx.NEGATIONS_EN)
+class Negations:
+    """The negations of a sentence, found once: an event word is negated when a negation ends
+    at most 40 characters before it with no clause break between ("大马同意不对美实施...出口禁令与
+    配额限制", "will not ban or impose quotas", "出口管制不是禁止出口": no ban, no quota)."""
+
+    def __init__(self, low: str) -> None:
+        found = []
+        for word in (*lx.NEGATIONS_ZH, *lx.NEGATIONS_EN):
+            at = low.find(word)
+            while at >= 0:
+                if not (word == " not " and low.startswith("only ", at + 5)):
+                    found.append((at + len(word), at))
+                at = low.find(word, at + 1)
+        found.sort()
+        self.ends = [end for end, _ in found]
+        self.starts = [start for _, start in found]
+        self.breaks = [m.end() for m in _CLAUSE_END.finditer(low)]
+
+    def cover(self, pos: int) -> bool:
+        """Whether the event word at ``pos`` is negated."""
+        i = bisect_right(self.ends, pos) - 1
+        if i < 0 or self.ends[i] < pos - 40:
+            return False
+        last_break = bisect_right(self.breaks, pos) - 1
+        return last_break < 0 or self.breaks[last_break] <= self.starts[i]
 
 
 def venues(low: str) -> set[str]:
     """Countries a sentence names only as where a meeting was held ("in Busan, South Korea",
     "在韩国釜山"): the host of a meeting is no party to what was agreed there."""
-    out = set()
+    cities = [city for city in lx.NAMES if city in low]
+    out: set[str] = set()
+    if not cities:
+        return out
     for word, iso3 in lx.PLACES.items():
         bare = word.strip()
         total = low.count(bare)
         if not total:
             continue
-        hosted = sum(low.count(f"{city}, {bare}") + low.count(f"{bare}{city}") for city in lx.NAMES)
+        hosted = sum(low.count(f"{city}, {bare}") + low.count(f"{bare}{city}") for city in cities)
         if hosted >= total:
             out.add(iso3)
     return out
 
 
-def _discussed(low: str, pos: int) -> bool:
-    """Whether the event word at ``pos`` follows words opening a list of subjects of talks."""
-    return any(0 <= low.find(w) < pos for w in lx.AGENDA)
+def _agenda(low: str) -> int:
+    """Where the sentence opens a list of subjects of talks (its length if it does not): event
+    words after it are discussed, not taken."""
+    found = [at for at in (low.find(w) for w in lx.AGENDA) if at >= 0]
+    return min(found, default=len(low))
 
 
 def _adjective(low: str, pos: int) -> bool:
     """Whether the event word at ``pos`` is a participle naming measures ("the suspended measures
     had been introduced on October 9"): the sentence reports those measures, not a suspension."""
-    return low[max(0, pos - 6) : pos].endswith(("the ", "these ", "those ")) and low[pos:].split(" ", 1)[
-        0
-    ].endswith("ed")
+    word = low[pos : pos + 24].split(" ", 1)[0]
+    return low[max(0, pos - 6) : pos].endswith(("the ", "these ", "those ")) and word.endswith("ed")
 
 
 class _Words:
@@ -205,13 +226,11 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     if not words:
         return []
     dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in lx.NOT_EVENT)}
+    agenda, negations = _agenda(low), Negations(low)
     words = [
         (pos, kind)
         for pos, kind in words
-        if kind not in dialogue
-        and not negated(low, pos)
-        and not _discussed(low, pos)
-        and not _adjective(low, pos)
+        if kind not in dialogue and pos < agenda and not negations.cover(pos) and not _adjective(low, pos)
     ]
     if not words:
         return []
@@ -231,7 +250,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     elements = list(base.elements)
     if counted and set(elements) < set(counted):  # "钬等5种": holmium and four more of the list
         elements = counted
-    shared = {"names": names(low), "destinations": destinations(low), "elements": elements or counted}
+    shared = {"names": names(low), "destinations": list(base.destinations), "elements": elements or counted}
     if any(n.startswith("bloc:") for n in shared["names"]):  # a grouping named: its deals are the grouping's
         words = [(pos, "alliance" if kind == "agreement" else kind) for pos, kind in words]
         indexed = _Words(words)

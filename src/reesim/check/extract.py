@@ -62,9 +62,12 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
     elements += [s for s in _SYMBOLS.findall(sentence) if s not in elements]
     if not elements:
         elements = counted_elements(low)
-    places = list(dict.fromkeys(found_words(low, PLACES) + destinations(low)))  # "对美出口": the US
+    bound = destinations(low)
+    places = list(dict.fromkeys(found_words(low, PLACES) + bound))  # "对美出口": the US
     event = next((kind for word, kind in lx.EVENTS if word.strip() in low), "")
-    return Claim(sentence, "", 0.0, "", qualifier(low), places, elements, stage(low), event, year)
+    return Claim(
+        sentence, "", 0.0, "", qualifier(low), places, elements, stage(low), event, year, destinations=bound
+    )
 
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
