@@ -62,6 +62,11 @@ _MONTH_MEASURES = re.compile(
 
 
 _BAN_TO = re.compile(r"禁止(?:对|向)[^,，。;；]{1,6}?出口")
+#: "controls" as a noun ("the controls", "more restrictive controls", "removal of controls"), not
+#: the verb ("China controls 70 percent").
+_CONTROLS = re.compile(
+    r"\b(?:the|its|new|these|those|such|of|more|additional|restrictive|sweeping|tighter)\s+(?:\w+\s+)?controls\b"
+)
 
 
 def event_words(low: str) -> list[tuple[int, str]]:
@@ -76,6 +81,10 @@ def event_words(low: str) -> list[tuple[int, str]]:
     for m in _BAN_TO.finditer(low):
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((m.start(), "export_ban"))
+    for m in _CONTROLS.finditer(low):
+        at = m.end() - len("controls")
+        if not any(m.start() <= pos < m.end() for pos in taken):
+            found.append((at, "export_control"))
     return sorted(found)
 
 
@@ -127,9 +136,9 @@ class Negations:
     at most 40 characters before it with no clause break between ("大马同意不对美实施...出口禁令与
     配额限制", "will not ban or impose quotas", "出口管制不是禁止出口": no ban, no quota)."""
 
-    def __init__(self, low: str) -> None:
+    def __init__(self, low: str, words: tuple[str, ...] = (*lx.NEGATIONS_ZH, *lx.NEGATIONS_EN)) -> None:
         found = []
-        for word in (*lx.NEGATIONS_ZH, *lx.NEGATIONS_EN):
+        for word in words:
             at = low.find(word)
             while at >= 0:
                 if not (word == " not " and low.startswith("only ", at + 5)):
@@ -234,6 +243,8 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     ]
     if not words:
         return []
+    lifts = Negations(low, lx.LIFTS)
+    lifted = {i for i, (pos, _) in enumerate(words) if lifts.cover(pos)}
     indexed = _Words(words)
     future = any(w in low for w in lx.FUTURE)
     found = mentions(sentence)
@@ -260,6 +271,8 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     out: list[Claim] = []
     seen: set[tuple[str, str, int | None, int | None]] = set()
     for i, (pos, kind) in enumerate(words):
+        if i in lifted and not dated.get(i):  # a measure lifted, with no date of its own
+            continue
         values: list[tuple[str, int | None, int | None, str]] = []
         for m in dated.get(i, []):
             value, month, day = resolve(m, article, future)
@@ -267,7 +280,10 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 continue
             values.append((value, month, day, sentence[m.start : m.end]))
         if not dated.get(i) and action:
-            near = _nearest(pos, found, low)
+            taken = [  # another kind's date, far from this word
+                m for j, ms in dated.items() if words[j][1] != kind for m in ms if abs(m.start - pos) > 25
+            ]
+            near = _nearest(pos, [m for m in found if m not in taken], low)
             if near is not None:
                 value, month, day = resolve(near, article, future)
                 if len(value) != 4:
@@ -305,12 +321,18 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 )
             )
     kinds = {c.event for c in out}
-    return [c for c in out if _dated(c) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))]
+    return [
+        c
+        for c in out
+        if (_dated(c) and not c.implied) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))
+    ]
 
 
 def _nearest(pos: int, found: list[Mention], low: str) -> Mention | None:
-    """The date nearest to an event word that has none of its own, leaving out ends of periods and
-    dates of announcements (they belong to the measure announced)."""
+    """The date nearest to an event word that has none of its own, leaving out ends of periods,
+    dates of announcements (they belong to the measure announced) and, by the caller, dates that
+    went to an event of another kind more than 25 characters away ("Under the deal ... controls
+    China imposed in April 2025": April is the controls', not the deal's)."""
     free = [
         m for m in found
         if not m.until and not any(w in low[m.end : m.end + 8] or w in low[max(0, m.start - 12) : m.start]

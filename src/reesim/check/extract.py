@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from reesim.check import lexicon as lx
-from reesim.check.claim import Claim
+from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate, dateline
 from reesim.check.events import counted_elements, destinations, events
 from reesim.check.numbers import (
@@ -70,6 +70,10 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
     )
 
 
+#: Words of a sentence that goes on with the one before ("其次分别为美国、澳大利亚..."): it speaks
+#: of the same stage and year when it names none.
+_GOES_ON = ("其次", "分别", "respectively", "followed by")
+
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 
 
@@ -82,6 +86,7 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
     article = date if date is not None and date.how != "unknown" else dateline(clean)
     out: list[Claim] = []
     topic = ""  # what the article's tonnages and changes are about when a sentence does not say
+    last: tuple[str, int | None] = ("", None)  # the stage and year of the last sentence naming a stage
     for sentence in sentences(clean):
         if limit is not None and len(out) > limit:
             break
@@ -89,6 +94,10 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         years = [int(y) for y in _YEAR.findall(sentence)]
         year = years[-1] if years else article.year
         base = _context(sentence, f" {low} ", year)
+        if not base.stage and last[0] and any(w in low for w in _GOES_ON):  # "其次分别为美国...": the same
+            base = derive(base, stage=last[0], year=years[-1] if years else last[1] or year)
+        if base.stage:
+            last = (base.stage, years[-1] if years else last[1])
         if "quota" in low or "配额" in low:
             topic = "export_quota"
         second = runner_up(sentence, base)

@@ -43,7 +43,7 @@ def found_words(low: str, table: Table) -> list[str]:
 
 STAGES = make_table(lx.STAGES.items())
 PLACES, ELEMENTS = make_table(lx.PLACES.items()), make_table(lx.ELEMENTS.items())
-_CLAUSE = re.compile(r"[,，;；]|\band\b|\bwhile\b|而|并且")
+_CLAUSE = re.compile(r"[，;；]|,(?!\d{3}(?!\d))|\band\b|\bwhile\b|而|并且")  # not "2,117"
 
 
 class Clauses:
@@ -139,6 +139,9 @@ _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
 _PCT_ZH = re.compile(
     r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%"
 )
+_TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")  # "上涨两倍": +200%
+_TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")
+_RISE_ZH = ("涨", "增", "升", "高")
 _TENTHS_ZH = re.compile(r"([一二三四五六七八九])成([一二三四五六七八九])?(?![一二三四五六七八九])")
 
 
@@ -158,6 +161,10 @@ def _percentages(sentence: str) -> list[tuple[int, int, float]]:
         )
         for m in _TENTHS_ZH.finditer(sentence)
     ]
+    for m in _TIMES_ZH.finditer(sentence):  # "上涨两倍": up by 200%
+        times = chinese_number(m.group(1))
+        if times is not None and any(w in sentence[max(0, m.start() - 6) : m.start()] for w in _RISE_ZH):
+            found.append((m.start(), m.end(), times))
     return sorted(found)
 
 
@@ -210,19 +217,44 @@ def _clauses(sentence: str) -> Clauses:
     return Clauses(sentence)
 
 
+_RESPECTIVELY = ("分别", "respectively")
+_RESERVE_WORDS = ("reserve", "储量", "储藏", "蕴藏")
+
+
+def _in_order(sentence: str) -> list[str]:
+    """The countries a sentence names, in the order it names them (each once)."""
+    low = f" {sentence.lower()} "
+    found: list[tuple[int, str]] = []
+    for bare, pattern, iso3 in PLACES:
+        m = pattern.search(low) if pattern is not None else None
+        at = m.start() if m else low.find(bare) if pattern is None else -1
+        if at >= 0 and iso3.isupper() and iso3 != "CHN":
+            found.append((at, iso3))
+    return list(dict.fromkeys(iso3 for _, iso3 in sorted(found)))
+
+
 def shares(sentence: str, base: Claim) -> list[Claim]:
-    """Share claims: a percentage whose clause names a stage and no change."""
+    """Share claims: a percentage whose clause names a stage and no change (nor reserves: a share
+    of reserves is no share of output). A sentence that lists as many countries as percentages
+    "respectively" ("其次分别为美国、澳大利亚...,占比分别为14.3%、6.0%...") gives each its own."""
     out = []
     clauses = _clauses(sentence)
-    for start, _end, value in _percentages(sentence):
+    found = [p for p in _percentages(sentence) if p[2] <= 1]
+    listed = _in_order(sentence) if any(w in sentence.lower() for w in _RESPECTIVELY) else []
+    paired = len(listed) == len(found) > 1
+    for k, (start, _end, value) in enumerate(found):
         b, e = clauses.span(start)
+        part = sentence[b:e].lower()
+        if any(w in part for w in _RESERVE_WORDS):
+            continue
         q, st, sign = _local(sentence[b:e])
         st = st or (base.stage if sign == "" else "")
         if sign or not st:
             continue
         year = _year_before(sentence, start, base.year)
+        places = [listed[k]] if paired else list(base.places)
         out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage=st,
-                           span=sentence[b:e].strip(), year=year))  # fmt: skip
+                           places=places, span=sentence[b:e].strip(), year=year))  # fmt: skip
     return out
 
 
@@ -269,11 +301,14 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         if sign not in {"-", "+"}:
             continue
         what = _change_topic(sentence[b:e].lower(), low, st, topic)
+        if not what and base.stage == "mining":  # "2021年中国稀土产量达16.8万吨,同比增长20%"
+            what = st = "mining"
         if not what:
             continue
         signed = -value if sign == "-" else value
+        named = [int(m.group(1)) for m in _YEAR_AT.finditer(sentence, 0, start)]  # the last year before it
         out.append(derive(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
-                           topic=what,
+                           topic=what, year=named[-1] if named else base.year,
                            span=sentence[b:e].strip()))  # fmt: skip
     return out
 
@@ -283,7 +318,7 @@ _MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(bil
 _MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
 _TONNES_EN = re.compile(r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(?:metric\s++)?(?:tonnes|tons)\b", re.I)
 _TONNES_ZH = re.compile(
-    r"([\d.]{1,12}+|[零〇一二两三四五六七八九十百千万亿]{1,16}+)\s*+(万|亿)?\s*+(多|余)?\s*+(?:公吨|吨)"
+    r"([\d.]{1,12}+|[零〇一二两三四五六七八九十百千万亿]{1,16}+)\s*+(多|余)?\s*+(万|亿|千)?\s*+(多|余)?\s*+(?:公吨|吨)"
 )
 
 
@@ -308,17 +343,22 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     tonnes: list[tuple[re.Match[str], float | None]] = [
         (m, float(m.group(1).replace(",", ""))) for m in _TONNES_EN.finditer(sentence)
     ]
-    tonnes += [(m, chinese_number(m.group(1) + (m.group(2) or ""))) for m in _TONNES_ZH.finditer(sentence)]
-    tonnes = [(m, v) for m, v in tonnes if not (m.group(1)[-1:] in "万亿" and m.group(2))]
+    tonnes += [(m, chinese_number(m.group(1) + (m.group(3) or ""))) for m in _TONNES_ZH.finditer(sentence)]
+    tonnes = [(m, v) for m, v in tonnes if not (m.group(1)[-1:] in "万亿千" and m.group(3))]
     for m, value in tonnes:
         if value is None or value == 0:
             continue
         year = _year_before(sentence, m.start(), base.year)
         part = _clauses(sentence).around(m.end() - 1).lower()  # not at a thousands comma
-        exported = not base.stage and not _topic(part) and any(w in part for w in ("exported", *lx.VOLUME))
+        exported = not base.stage and not _topic(part) and any(w in part for w in lx.EXPORTED)
         about = "exports" if exported else what or ("" if base.stage else topic)
-        more = m.re is _TONNES_ZH and bool(m.group(3))  # "一万六千多吨": more than 16,000 t
-        out.append(derive(base, kind="quantity", value=value, unit="t", topic=about,
+        more = m.re is _TONNES_ZH and bool(m.group(2) or m.group(4))  # "一万六千多吨", "9000多万吨"
+        if any(w in part for w in lx.FORECAST):
+            continue
+        named = found_words(f" {part} ", PLACES)  # "印度为690万吨": India's, in a list of countries
+        world = not named and any(w in part for w in lx.WORLD)
+        places = ["WLD"] if world else named[:1] or list(base.places)
+        out.append(derive(base, kind="quantity", value=value, unit="t", topic=about, places=places,
                            qualifier="over" if more else base.qualifier,
                            span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out

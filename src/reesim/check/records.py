@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
-from reesim.check.dates import MONTHS_EN, ArticleDate
+from reesim.check.dates import MONTHS_EN, ArticleDate, mentions
 from reesim.dataset.model import Dataset
 
 SUPPORTED, PARTLY, CONTRADICTED, NOT_COVERED = "supported", "partly supported", "contradicted", "not covered"
@@ -181,6 +182,13 @@ def infer_date(claims: list[Claim], rows: list[Record], article: ArticleDate) ->
     if not dates:
         return article
     y, m = int(dates[-1][:4]), int(dates[-1][5:7])
+    later = [  # a past month the article names later in that year ("截至5月1日"): it is that late
+        x.month for c in claims if not any(w in c.sentence.lower() for w in lx.FUTURE)
+        for x in mentions(c.sentence)
+        if x.month and x.year is None and not x.shift and x.month > m
+    ]  # fmt: skip
+    if later and not article.month:
+        m = max(later)
     if article.month and article.month != m:  # the dateline's month: the record's year or the one after
         y = y if article.month >= m else y + 1
         m = article.month

@@ -122,7 +122,7 @@ def headline(text: str) -> str:
 
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_SCALE = {"万": 1e4, "亿": 1e8}
+_SCALE = {"千": 1e3, "万": 1e4, "亿": 1e8}
 
 
 @lru_cache(maxsize=1024)

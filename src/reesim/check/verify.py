@@ -91,9 +91,35 @@ def china_shares(ds: Dataset, base: Baseline) -> dict[str, tuple[float, str]]:
     }
 
 
-def _share(claim: Claim, shares: dict[str, tuple[float, str]]) -> Verdict:
+def _mine_share(claim: Claim, ds: Dataset) -> Verdict | None:
+    """A country's share of world mine production in a year the table has: another producer's
+    ("美国...占比14.3%"), or China's in a year before the base year (2022: 70%)."""
+    others = [p for p in claim.places if p != "CHN"]
+    where = others[0] if len(others) == 1 and claim.places == others else "CHN"
+    if claim.stage != "mining" or claim.year is None or (where == "CHN" and claim.year >= 2024):
+        return None
+    t = ds["mine_production"]
+    rows = t[t["year"] == claim.year]
+    rows = rows[rows["edition"] == rows["edition"].max()] if not rows.empty else rows
+    world, mine = rows[rows["iso3"] == "WLD"], rows[rows["iso3"] == where]
+    if world.empty or mine.empty:
+        return None if where == "CHN" else Verdict(claim, NOT_COVERED, f"no mine production of {where}", "")
+    actual = float(mine["quantity"].iloc[0]) / float(world["quantity"].iloc[0])
+    x = float(claim.value)
+    ok = {"over": actual >= x - 0.02, "under": actual <= x + 0.02}.get(
+        claim.qualifier, abs(actual - x) <= 0.05
+    )
+    figure = f"{where}'s share of world mine production {claim.year}: {actual:.1%}"
+    source = f"mine_production {claim.year} ({mine['source_id'].iloc[0]})"
+    return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
+
+
+def _share(claim: Claim, shares: dict[str, tuple[float, str]], ds: Dataset) -> Verdict:
     if claim.topic == "second":
         return _runner_up(claim, shares)
+    yearly = _mine_share(claim, ds)
+    if yearly is not None:
+        return yearly
     if claim.stage not in shares or (claim.places and "CHN" not in claim.places):
         return Verdict(claim, NOT_COVERED, "", "")
     if claim.year is not None and claim.year < FIRST_DATA_YEAR:
@@ -138,6 +164,11 @@ def _table_row(ds: Dataset, table: str, iso3: str, year: int | None) -> tuple[fl
     rows = t[t["iso3"] == iso3]
     if year is not None and table == "mine_production":
         rows = rows[rows["year"] == year]
+    if year is not None and table == "reserves":  # the edition in print that year: the year before's
+        for last in (year - 1, year):
+            if (rows["year"] <= last).any():
+                rows = rows[rows["year"] <= last]
+                break
     if rows.empty:
         return None
     row = rows.sort_values(["year", "edition"]).iloc[-1]
@@ -156,7 +187,7 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
         figure = "a resource estimate: the dataset holds USGS reserves, not resources"
         return Verdict(claim, NOT_COVERED, figure, "")
     if claim.topic == "reserves":
-        found = _table_row(ds, "reserves", where, None)
+        found = _table_row(ds, "reserves", where, claim.year)
         if found is None:
             return Verdict(claim, NOT_COVERED, "", "")
         ok = abs(found[0] - x) <= 0.1 * found[0]
@@ -202,6 +233,10 @@ def _change(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdic
     moved = export_change(claim, ds)
     if moved is not None:
         return Verdict(claim, *moved)
+    if claim.stage == "mining" and claim.topic == "mining" and claim.year is not None:
+        grown = _mine_growth(claim, ds)
+        if grown is not None:
+            return grown
     if claim.topic == "price":
         from reesim.check.price_moves import price_change
 
@@ -219,7 +254,32 @@ def _change(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdic
     return Verdict(claim, NOT_COVERED, "", "")
 
 
-def _price(claim: Claim, rows: list[Record]) -> Verdict:
+def _mine_growth(claim: Claim, ds: Dataset) -> Verdict | None:
+    """A change in a country's mine production over the year before ("2021年...16.8万吨,同比增长
+    20%"), from ``mine_production`` (latest edition of each year), within 2 points."""
+    where = next((p for p in claim.places if p != "CHN"), "CHN") if len(claim.places) == 1 else "CHN"
+    t = ds["mine_production"]
+    t = t[t["iso3"] == where]
+    year = int(claim.year or 0)
+    now, then = t[t["year"] == year], t[t["year"] == year - 1]
+    if now.empty or then.empty:
+        return None
+    q1 = float(now.sort_values("edition")["quantity"].iloc[-1])
+    q0 = float(then.sort_values("edition")["quantity"].iloc[-1])
+    actual = q1 / q0 - 1
+    ok = abs(actual - float(claim.value)) <= 0.02
+    figure = f"{where} mine production {year - 1}: {q0:,.0f} t, {year}: {q1:,.0f} t ({actual:+.0%})"
+    source = f"mine_production {year} ({now['source_id'].iloc[0]})"
+    return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
+
+
+def _price(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdict:
+    if claim.event != "price_floor":
+        from reesim.check.price_moves import price_level
+
+        level = price_level(claim, ds, month)
+        if level is not None:
+            return Verdict(claim, *level)
     floors = [r for r in rows if r.kind == "price_floor" and r.per_kg]
     if claim.event != "price_floor" or not floors:
         return Verdict(claim, NOT_COVERED, "", "")
@@ -287,7 +347,7 @@ def _judge(
     claim: Claim, ds: Dataset, shares: dict[str, tuple[float, str]], rows: list[Record], month: str
 ) -> Verdict:
     if claim.kind == "share":
-        return _share(claim, shares)
+        return _share(claim, shares, ds)
     if claim.kind == "event":
         blocs = [(str(r.bloc), str(r.iso3), str(r.joined) if str(r.joined) != "nan" else "", str(r.source_id))
                  for r in ds["blocs"].itertuples(index=False)]  # fmt: skip
@@ -300,7 +360,7 @@ def _judge(
     if claim.kind == "change":
         return _change(claim, rows, ds, month)
     if claim.kind == "price":
-        return _price(claim, rows)
+        return _price(claim, rows, ds, month)
     if claim.kind == "rank":
         return _rank(claim, ds)
     months = ds.parameter("working_stock_months")
