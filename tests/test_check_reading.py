@@ -2,7 +2,8 @@
 each way of reading that a published article showed, built from that article's own words —
 negated measures, a headline that repeats the story, verbs of production, resources that are no
 reserves, short names of countries, the year of the first term of a "from ... to ..." pair,
-volumes beside prices, and the host of a meeting."""
+volumes beside prices, the host of a meeting, lists of countries' tonnages and shares, magnet
+exports by month and destination, Chinese numerals, market prices, and undated measures."""
 
 from __future__ import annotations
 
@@ -102,3 +103,80 @@ def test_a_volume_beside_a_price_is_a_volume() -> None:
         (c.value, c.topic) for c in extract("稀土出口量同比增长13.3%,价格持平。") if c.kind == "change"
     ]
     assert exports == [(0.133, "exports")]
+
+
+def _verdicts(name: str) -> list[tuple[str, object, str, tuple[str, ...], str]]:
+    return [
+        (
+            v.claim.kind,
+            v.claim.value,
+            v.claim.event or v.claim.topic or v.claim.stage,
+            tuple(v.claim.places),
+            v.verdict,
+        )
+        for v in verify(extract(_article(name)), DS, BASE)
+    ]
+
+
+def test_each_tonnage_of_a_list_is_the_country_its_clause_names() -> None:
+    found = {
+        (v, p, verdict)
+        for k, v, c, p, verdict in _verdicts("zh_hans_sputnik_2025_04_17.txt")
+        if c == "reserves"
+    }
+    assert {(21_000_000.0, ("BRA",), "supported"), (6_900_000.0, ("IND",), "supported")} <= found
+    assert (90_000_000.0, ("WLD",), "supported") in found  # "世界所有探明储量(9000多万吨)"
+    world = {
+        (v, verdict) for k, v, c, p, verdict in _verdicts("zh_hans_sputnik_2025_04_17.txt") if p == ("WLD",)
+    }
+    assert {(376_000.0, "supported"), (390_000.0, "supported")} <= world  # "376千吨", "390千吨"
+
+
+def test_shares_listed_respectively_are_each_country_s_share_of_that_year() -> None:
+    shares = [
+        (p, round(float(v), 3), verdict)
+        for k, v, c, p, verdict in _verdicts("zh_hans_askci_2023_09_25.txt")
+        if k == "share"
+    ]
+    assert shares == [
+        (("CHN",), 0.7, "supported"), (("USA",), 0.143, "supported"), (("AUS",), 0.06, "supported"),
+        (("MMR",), 0.04, "supported"), (("THA",), 0.024, "supported"),
+    ]  # fmt: skip
+    growth = [
+        (v, verdict) for k, v, c, p, verdict in _verdicts("zh_hans_askci_2023_09_25.txt") if k == "change"
+    ]
+    assert growth == [(0.2, "supported")]  # China's mine production 2020 -> 2021
+
+
+def test_magnet_exports_are_checked_by_month_and_destination() -> None:
+    nikkei = [
+        (v, p, verdict) for k, v, c, p, verdict in _verdicts("zh_hans_nikkei_2026_02_08.txt") if k == "change"
+    ]
+    assert nikkei == [(-0.08, ("CHN", "JPN"), "supported")]  # 2025-12 to Japan, month on month
+    udn = {
+        (k, v, verdict) for k, v, c, p, verdict in _verdicts("zh_hant_udn_2025_12_26.txt") if c == "magnets"
+    }
+    assert udn == {
+        ("change", -0.11, "supported"),
+        ("quantity", 6150.0, "supported"),
+    }  # "十一月对美...减少一成一"
+
+
+def test_numerals_with_wan_inside_and_tenths() -> None:
+    crhk = {(k, v, verdict) for k, v, c, p, verdict in _verdicts("zh_hant_crhk_2010_12_28.txt")}
+    assert {("quantity", 14_500.0, "supported"), ("quantity", 16_000.0, "supported")} <= crhk
+    assert ("change", -0.11, "supported") in crhk and ("event", "2010-12", "supported") in crhk
+
+
+def test_a_market_price_and_a_move_in_multiples_are_checked_against_quotes() -> None:
+    c114 = [(k, v, verdict) for k, v, c, p, verdict in _verdicts("zh_hans_c114_2025_05.txt") if k != "event"]
+    assert c114 == [("change", 2.0, "supported"), ("price", 850.0, "supported")]  # Dy oxide, Europe
+
+
+def test_undated_measures_and_suspensions_take_the_months_of_their_records() -> None:
+    nikkei = _verdicts("zh_hans_nikkei_2026_02_08.txt")  # "中国政府宣布...禁止向...日本军方用户的出口"
+    assert ("event", "2026-01", "export_ban", ("CHN", "JPN"), "supported") in nikkei
+    udn = _verdicts("zh_hant_udn_2025_12_26.txt")  # "暂停今年十月对稀土新施加的出口管制措施"
+    assert ("event", "2025-11", "suspension", (), "supported") in udn
+    end = _verdicts("en_chinadaily_2011_01_18.txt")  # "... at 14,446 tons at the end of 2010"
+    assert ("event", "2010-12", "export_quota", ("CHN",), "supported") in end
