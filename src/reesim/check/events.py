@@ -147,7 +147,7 @@ class Negations:
         found.sort()
         self.ends = [end for end, _ in found]
         self.starts = [start for _, start in found]
-        self.breaks = [m.end() for m in _CLAUSE_END.finditer(low)]
+        self.breaks = [m.end() for m in _CLAUSE_END.finditer(low)] if found else []
 
     def cover(self, pos: int) -> bool:
         """Whether the event word at ``pos`` is negated."""
@@ -186,8 +186,9 @@ def _agenda(low: str) -> int:
 def _adjective(low: str, pos: int) -> bool:
     """Whether the event word at ``pos`` is a participle naming measures ("the suspended measures
     had been introduced on October 9"): the sentence reports those measures, not a suspension."""
-    word = low[pos : pos + 24].split(" ", 1)[0]
-    return low[max(0, pos - 6) : pos].endswith(("the ", "these ", "those ")) and word.endswith("ed")
+    if not low[max(0, pos - 6) : pos].endswith(("the ", "these ", "those ")):
+        return False
+    return low[pos : pos + 24].split(" ", 1)[0].endswith("ed")
 
 
 class _Words:
@@ -234,7 +235,8 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     words = event_words(low)
     if not words:
         return []
-    dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in lx.NOT_EVENT)}
+    names_in = [w for w in lx.NOT_EVENT if w in low]  # looked for near each word only if present
+    dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in names_in)}
     agenda, negations = _agenda(low), Negations(low)
     words = [
         (pos, kind)

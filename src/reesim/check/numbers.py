@@ -203,6 +203,8 @@ def _year_before(sentence: str, start: int, default: int | None) -> int | None:
     if years:
         return int(years[-1])
     lead = sentence[max(0, start - 6) : start].lower()
+    if not any(w in lead for w in ("从", "from", "between")):
+        return default
     marks = list(_FROM_TO.finditer(lead))
     if marks and marks[-1].group(1):
         for m in _YEAR_AT.finditer(sentence, 0, start):
@@ -219,6 +221,13 @@ def _clauses(sentence: str) -> Clauses:
 
 _RESPECTIVELY = ("分别", "respectively")
 _RESERVE_WORDS = ("reserve", "储量", "储藏", "蕴藏")
+
+
+@lru_cache(maxsize=4096)
+def _of_reserves(part: str) -> bool:
+    """Whether a clause speaks of reserves (its percentage is no share of output)."""
+    low = part.lower()
+    return any(w in low for w in _RESERVE_WORDS)
 
 
 def _in_order(sentence: str) -> list[str]:
@@ -244,10 +253,10 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
     paired = len(listed) == len(found) > 1
     for k, (start, _end, value) in enumerate(found):
         b, e = clauses.span(start)
-        part = sentence[b:e].lower()
-        if any(w in part for w in _RESERVE_WORDS):
+        part = sentence[b:e]
+        if _of_reserves(part):
             continue
-        q, st, sign = _local(sentence[b:e])
+        q, st, sign = _local(part)
         st = st or (base.stage if sign == "" else "")
         if sign or not st:
             continue
@@ -286,10 +295,11 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     out = []
     clauses = _clauses(sentence)
     low = sentence.lower()
+    compared = any(w in low for w in (" below", " lower than", " above"))
     for start, end, value in _percentages(sentence):
         b, e = clauses.span(start)
         q, st, sign = _local(sentence[b:e])
-        if sign == "":  # "40 percent below 2009's"
+        if sign == "" and compared:  # "40 percent below 2009's"
             after = sentence[end : end + 14].lower()
             sign = (
                 "-"
@@ -322,6 +332,17 @@ _TONNES_ZH = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _clause_facts(part: str) -> tuple[list[str], bool, bool, bool]:
+    """What a tonnage's clause says, read once a clause: the countries it names, whether it speaks
+    of the world (naming none), of a tonnage exported (and no quota, reserves or price), of a
+    forecast."""
+    named = found_words(f" {part} ", PLACES)
+    world = not named and any(w in part for w in lx.WORLD)
+    exported = not _topic(part) and any(w in part for w in lx.EXPORTED)
+    return named, world, exported, any(w in part for w in lx.FORECAST)
+
+
 def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     """Money (USD) and tonnage claims."""
     out = []
@@ -340,6 +361,7 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         out.append(derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
     what = _topic(low)
     what = what if what != "price" else ""
+    facts: dict[tuple[int, int], tuple[list[str], bool, bool, bool]] = {}  # by clause, read once
     tonnes: list[tuple[re.Match[str], float | None]] = [
         (m, float(m.group(1).replace(",", ""))) for m in _TONNES_EN.finditer(sentence)
     ]
@@ -349,14 +371,14 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         if value is None or value == 0:
             continue
         year = _year_before(sentence, m.start(), base.year)
-        part = _clauses(sentence).around(m.end() - 1).lower()  # not at a thousands comma
-        exported = not base.stage and not _topic(part) and any(w in part for w in lx.EXPORTED)
-        about = "exports" if exported else what or ("" if base.stage else topic)
-        more = m.re is _TONNES_ZH and bool(m.group(2) or m.group(4))  # "一万六千多吨", "9000多万吨"
-        if any(w in part for w in lx.FORECAST):
+        where = _clauses(sentence).span(m.end() - 1)  # not at a thousands comma
+        if where not in facts:
+            facts[where] = _clause_facts(sentence[where[0] : where[1]].lower())
+        named, world, exported, forecast = facts[where]  # "印度为690万吨": India's
+        if forecast:
             continue
-        named = found_words(f" {part} ", PLACES)  # "印度为690万吨": India's, in a list of countries
-        world = not named and any(w in part for w in lx.WORLD)
+        about = "exports" if exported and not base.stage else what or ("" if base.stage else topic)
+        more = m.re is _TONNES_ZH and bool(m.group(2) or m.group(4))  # "一万六千多吨", "9000多万吨"
         places = ["WLD"] if world else named[:1] or list(base.places)
         out.append(derive(base, kind="quantity", value=value, unit="t", topic=about, places=places,
                            qualifier="over" if more else base.qualifier,
