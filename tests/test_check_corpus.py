@@ -138,6 +138,13 @@ def test_the_draft_keeps_counted_elements_dates_and_ends() -> None:
     assert (quota["tonnes_per_yr"], quota["start"], quota["end"]) == (15952.0, "2010-07", "2011-01")
 
 
+def test_drafted_bans_keep_the_destinations_the_articles_name() -> None:
+    us = _drafted("en_straitstimes_2025_11.txt")["instruments"][0]  # type: ignore[index]
+    assert (us["kind"], us["destinations"], str(us["start"])) == ("export_ban", ["USA"], "2024-12")
+    japan = _drafted("zh_hans_nikkei_2026_02_08.txt")["instruments"][0]  # type: ignore[index]
+    assert (japan["kind"], japan["destinations"], str(japan["start"])) == ("export_ban", ["JPN"], "2026-01")
+
+
 def test_the_draft_names_destinations_and_says_what_it_assumed() -> None:
     text = "On 9 October 2025 China said it would ban exports of dysprosium and terbium to the United States."
     claims = [v.claim for v in verify(extract(text), DS, BASE)]
