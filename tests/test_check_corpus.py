@@ -2,7 +2,7 @@
 precision, recall and verdict accuracy against the hand annotations, on the whole corpus and on
 its held-out third, and one test for each class of failure the corpus showed: who a deal names,
 years, central events named indirectly, hard-wrapped text, and drafts that say what the article
-says (and validate)."""
+says (they validate and run)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _check(text: str, date: str | None = None) -> list[tuple[str, object, str, s
 # docs/check.md pins these figures: (found, real, annotated, recalled, right verdicts).
 @pytest.mark.parametrize(
     ("part", "counts"),
-    [(None, (50, 46, 48, 46, 43)), (True, (28, 24, 26, 24, 21)), (False, (22, 22, 22, 22, 22))],
+    [(None, (205, 167, 219, 167, 158)), (True, (61, 36, 74, 36, 29)), (False, (144, 131, 145, 131, 129))],
     ids=["whole corpus", "held-out third", "tuned two thirds"],
 )
 def test_precision_recall_and_verdicts_on_the_corpus(part: bool | None, counts: tuple[int, ...]) -> None:
@@ -51,9 +51,9 @@ def test_precision_recall_and_verdicts_on_the_corpus(part: bool | None, counts: 
     assert (s.found, s.real, s.annotated, s.recalled, s.right) == counts, s.misses
 
 
-def test_the_corpus_is_fifteen_articles_in_three_scripts_with_a_third_held_out() -> None:
+def test_the_corpus_is_53_articles_in_three_scripts_with_a_third_held_out() -> None:
     articles = MANIFEST["articles"]
-    assert len(articles) == 15 and sum(a["held_out"] for a in articles) == 5
+    assert len(articles) == 53 and sum(a["held_out"] for a in articles) == 18
     assert {a["language"] for a in articles} == {"en", "zh-Hans", "zh-Hant"}
     assert all(a["url"].startswith("http") and a["date"][:2] in {"20"} for a in articles)
 
@@ -138,6 +138,13 @@ def test_the_draft_keeps_counted_elements_dates_and_ends() -> None:
     assert (quota["tonnes_per_yr"], quota["start"], quota["end"]) == (15952.0, "2010-07", "2011-01")
 
 
+def test_drafted_bans_keep_the_destinations_the_articles_name() -> None:
+    us = _drafted("en_straitstimes_2025_11.txt")["instruments"][0]  # type: ignore[index]
+    assert (us["kind"], us["destinations"], str(us["start"])) == ("export_ban", ["USA"], "2024-12")
+    japan = _drafted("zh_hans_nikkei_2026_02_08.txt")["instruments"][0]  # type: ignore[index]
+    assert (japan["kind"], japan["destinations"], str(japan["start"])) == ("export_ban", ["JPN"], "2026-01")
+
+
 def test_the_draft_names_destinations_and_says_what_it_assumed() -> None:
     text = "On 9 October 2025 China said it would ban exports of dysprosium and terbium to the United States."
     claims = [v.claim for v in verify(extract(text), DS, BASE)]
@@ -147,29 +154,26 @@ def test_the_draft_names_destinations_and_says_what_it_assumed() -> None:
 
 
 @pytest.mark.parametrize("entry", MANIFEST["articles"], ids=[a["file"] for a in MANIFEST["articles"]])
-def test_every_article_with_a_policy_claim_gets_a_valid_draft(
+def test_every_article_with_a_policy_claim_gets_a_draft_that_validates_and_runs(
     entry: dict[str, object], tmp_path: Path
 ) -> None:
+    import reesim
+
     name = str(entry["file"])
     claims = [v.claim for v in verify(extract(_article(name)), DS, BASE)]
     text = draft(claims, name[:-4], DS, name)
     assert (text is not None) == any(is_policy(c, claims) for c in claims)
-    assert text is not None or not any(
-        c.event in {"export_control", "export_ban", "price_floor"} for c in claims
-    )
+    china_measures = [  # China's dated controls and bans, and price floors with their level
+        c for c in claims
+        if (c.kind == "event" and c.event in {"export_control", "export_ban"} and c.value
+            and "CHN" in (c.places or ["CHN"]))
+        or (c.kind == "price" and c.event == "price_floor")
+    ]  # fmt: skip
+    assert text is not None or not china_measures
     if text is not None:
         path = tmp_path / "draft.yaml"
         path.write_text(text, encoding="utf-8")
         assert resolve_scenario(str(path), DS) is not None
-
-
-def test_drafts_of_real_articles_run() -> None:
-    import reesim
-
-    for name in ("zh_hant_worldjournal_2025_11_07.txt", "en_newsmax_2025_07_10.txt"):
-        claims = [v.claim for v in verify(extract(_article(name)), DS, BASE)]
-        path = Path(pytest.importorskip("tempfile").mkdtemp()) / "draft.yaml"
-        path.write_text(draft(claims, name[:-4], DS, name) or "", encoding="utf-8")
         assert reesim.run(str(path), dataset=DS, baseline=BASE, kernel="reference").sizes["month"] == 36
 
 

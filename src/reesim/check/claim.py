@@ -39,6 +39,8 @@ class Claim:
     destinations: list[str] = field(default_factory=list)
     #: Price level a price floor names, USD per kg.
     level: float | None = None
+    #: The event's month is the article's: its sentence names no date.
+    implied: bool = False
 
 
 def derive(base: Claim, **changes: object) -> Claim:

@@ -110,12 +110,12 @@ class Mention:
 _ZH = re.compile(
     rf"(?:((?:19|20)\d\d)\s*年|(去年|今年|明年))?\s*(?:(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月)"
     rf"(?:\s*({_CN_DAYNUM})\s*[日号])?|(?<![月\d])({_CN_DAYNUM})\s*日(?![电電本])"
-    r"|(今天|今日|即日|昨天|昨日|日前|本周|上周)|((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)"
+    r"|(今天|今日|即日|昨天|昨日|日前|本周|上周|本月)|((?:19|20)\d\d)\s*年(?:底|末)?(?!\s*\d{1,2}\s*月)"
 )
 _EN = re.compile(
     rf"\b(?:(last|this|next)\s+)?({_MON})\b\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+((?:19|20)\d\d)\b)?"
-    r"|\b(today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-    r"|\b(last|next|this) year\b|\b(?:(mid|early|late|end)[- ])?((?:19|20)\d\d)\b",
+    r"|\b(today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this month)\b"
+    r"|\b(last|next|this) year\b|\b(?:(mid|early|late|end)(?:[- ]|\s+of\s+))?((?:19|20)\d\d)\b",
     re.I,
 )
 _UNTIL = re.compile(r"(?:至|到|until|till|through|to)\s*$", re.I)
@@ -148,8 +148,9 @@ def mentions(sentence: str) -> list[Mention]:
                 out.append(Mention(m.start(), m.end(), None, None, day, 0, False, until))
         elif m.group(6):
             out.append(Mention(m.start(), m.end(), None, None, None, 0, True, until))
-        elif m.group(7):
-            out.append(Mention(m.start(), m.end(), int(m.group(7)), None, None, 0, False, until))
+        elif m.group(7):  # a year, or its end ("2010年底")
+            month = 12 if m.group().endswith(("底", "末")) else None
+            out.append(Mention(m.start(), m.end(), int(m.group(7)), month, None, 0, False, until))
     for m in islice(_EN.finditer(sentence), MAX_DATES):
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 9) : m.start()]))
         if m.group(2):

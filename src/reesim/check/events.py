@@ -9,6 +9,8 @@ claim when the sentence reports an action ("signed", "达成", "暂停实施"): 
 article's, or, when the article's date is unknown, that of the record it names (left to the
 verification, which knows the dataset).
 
+An event word negated in its clause ("不对美实施出口禁令", "would not ban") makes no claim.
+
 Besides the places and elements named, a claim keeps the names that single out a record (the
 city where a deal was struck, a company), the elements an article counts instead of naming
 ("seven heavy rare earths" is China's April 2025 list), and the destinations of a measure.
@@ -17,7 +19,7 @@ city where a deal was struck, a company), the elements an article counts instead
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from reesim.check import lexicon as lx
@@ -59,14 +61,30 @@ _MONTH_MEASURES = re.compile(
 )
 
 
+_BAN_TO = re.compile(r"禁止(?:对|向)[^,，。;；]{1,6}?出口")
+#: "controls" as a noun ("the controls", "more restrictive controls", "removal of controls"), not
+#: the verb ("China controls 70 percent").
+_CONTROLS = re.compile(
+    r"\b(?:the|its|new|these|those|such|of|more|additional|restrictive|sweeping|tighter)\s+(?:\w+\s+)?controls\b"
+)
+
+
 def event_words(low: str) -> list[tuple[int, str]]:
     """Positions and kinds of the event words in a lower-cased sentence, with measures named by
-    their months ("the April and October measures", "4月和10月的措施") as export controls."""
+    their months ("the April and October measures", "4月和10月的措施") as export controls, and
+    bans that name their destination between the words ("禁止对美出口") as bans."""
     found = _all_words(low)
     taken = {pos for pos, _ in found}
     for m in _MONTH_MEASURES.finditer(low):
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((m.end() - 1, "export_control"))
+    for m in _BAN_TO.finditer(low):
+        if not any(m.start() <= pos < m.end() for pos in taken):
+            found.append((m.start(), "export_ban"))
+    for m in _CONTROLS.finditer(low):
+        at = m.end() - len("controls")
+        if not any(m.start() <= pos < m.end() for pos in taken):
+            found.append((at, "export_control"))
     return sorted(found)
 
 
@@ -108,6 +126,69 @@ def names(low: str) -> list[str]:
     found = [v for k, v in lx.NAMES.items() if k in low]
     found += [f"bloc:{v}" for k, v in lx.BLOCS.items() if k in low]
     return list(dict.fromkeys(found))
+
+
+_CLAUSE_END = re.compile(r"[,，;；:：。]|\bbut\b|但")
+
+
+class Negations:
+    """The negations of a sentence, found once: an event word is negated when a negation ends
+    at most 40 characters before it with no clause break between ("大马同意不对美实施...出口禁令与
+    配额限制", "will not ban or impose quotas", "出口管制不是禁止出口": no ban, no quota)."""
+
+    def __init__(self, low: str, words: tuple[str, ...] = (*lx.NEGATIONS_ZH, *lx.NEGATIONS_EN)) -> None:
+        found = []
+        for word in words:
+            at = low.find(word)
+            while at >= 0:
+                if not (word == " not " and low.startswith("only ", at + 5)):
+                    found.append((at + len(word), at))
+                at = low.find(word, at + 1)
+        found.sort()
+        self.ends = [end for end, _ in found]
+        self.starts = [start for _, start in found]
+        self.breaks = [m.end() for m in _CLAUSE_END.finditer(low)] if found else []
+
+    def cover(self, pos: int) -> bool:
+        """Whether the event word at ``pos`` is negated."""
+        i = bisect_right(self.ends, pos) - 1
+        if i < 0 or self.ends[i] < pos - 40:
+            return False
+        last_break = bisect_right(self.breaks, pos) - 1
+        return last_break < 0 or self.breaks[last_break] <= self.starts[i]
+
+
+def venues(low: str) -> set[str]:
+    """Countries a sentence names only as where a meeting was held ("in Busan, South Korea",
+    "在韩国釜山"): the host of a meeting is no party to what was agreed there."""
+    cities = [city for city in lx.NAMES if city in low]
+    out: set[str] = set()
+    if not cities:
+        return out
+    for word, iso3 in lx.PLACES.items():
+        bare = word.strip()
+        total = low.count(bare)
+        if not total:
+            continue
+        hosted = sum(low.count(f"{city}, {bare}") + low.count(f"{bare}{city}") for city in cities)
+        if hosted >= total:
+            out.add(iso3)
+    return out
+
+
+def _agenda(low: str) -> int:
+    """Where the sentence opens a list of subjects of talks (its length if it does not): event
+    words after it are discussed, not taken."""
+    found = [at for at in (low.find(w) for w in lx.AGENDA) if at >= 0]
+    return min(found, default=len(low))
+
+
+def _adjective(low: str, pos: int) -> bool:
+    """Whether the event word at ``pos`` is a participle naming measures ("the suspended measures
+    had been introduced on October 9"): the sentence reports those measures, not a suspension."""
+    if not low[max(0, pos - 6) : pos].endswith(("the ", "these ", "those ")):
+        return False
+    return low[pos : pos + 24].split(" ", 1)[0].endswith("ed")
 
 
 class _Words:
@@ -154,10 +235,18 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     words = event_words(low)
     if not words:
         return []
-    dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in lx.NOT_EVENT)}
-    words = [(pos, kind) for pos, kind in words if kind not in dialogue]
+    names_in = [w for w in lx.NOT_EVENT if w in low]  # looked for near each word only if present
+    dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in names_in)}
+    agenda, negations = _agenda(low), Negations(low)
+    words = [
+        (pos, kind)
+        for pos, kind in words
+        if kind not in dialogue and pos < agenda and not negations.cover(pos) and not _adjective(low, pos)
+    ]
     if not words:
         return []
+    lifts = Negations(low, lx.LIFTS)
+    lifted = {i for i, (pos, _) in enumerate(words) if lifts.cover(pos)}
     indexed = _Words(words)
     future = any(w in low for w in lx.FUTURE)
     found = mentions(sentence)
@@ -174,14 +263,18 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     elements = list(base.elements)
     if counted and set(elements) < set(counted):  # "钬等5种": holmium and four more of the list
         elements = counted
-    shared = {"names": names(low), "destinations": destinations(low), "elements": elements or counted}
+    shared = {"names": names(low), "destinations": list(base.destinations), "elements": elements or counted}
     if any(n.startswith("bloc:") for n in shared["names"]):  # a grouping named: its deals are the grouping's
         words = [(pos, "alliance" if kind == "agreement" else kind) for pos, kind in words]
         indexed = _Words(words)
     action = any(w in low for w in lx.ACTIONS)
+    hosts = venues(low)
+    parties = [p for p in base.places if p not in hosts]
     out: list[Claim] = []
     seen: set[tuple[str, str, int | None, int | None]] = set()
     for i, (pos, kind) in enumerate(words):
+        if i in lifted and not dated.get(i):  # a measure lifted, with no date of its own
+            continue
         values: list[tuple[str, int | None, int | None, str]] = []
         for m in dated.get(i, []):
             value, month, day = resolve(m, article, future)
@@ -189,13 +282,16 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 continue
             values.append((value, month, day, sentence[m.start : m.end]))
         if not dated.get(i) and action:
-            near = _nearest(pos, found, low)
+            taken = [  # another kind's date, far from this word
+                m for j, ms in dated.items() if words[j][1] != kind for m in ms if abs(m.start - pos) > 25
+            ]
+            near = _nearest(pos, [m for m in found if m not in taken], low)
             if near is not None:
                 value, month, day = resolve(near, article, future)
                 if len(value) != 4:
                     values.append((value, month, day, sentence[near.start : near.end]))
             else:
-                values.append((article.month_text(), None, None, ""))
+                values.append((article.month_text(), None, None, "implied"))
         for value, month, day, text in values:
             key = (kind, value, month, day)
             if key in seen or (
@@ -203,7 +299,8 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
             ):
                 continue
             seen.add(key)
-            span = _span(sentence, pos, text)
+            implied = text == "implied"
+            span = _span(sentence, pos, "" if implied else text)
             out.append(
                 Claim(
                     sentence,
@@ -211,7 +308,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                     value,
                     "month",
                     base.qualifier,
-                    list(base.places),
+                    list(parties),
                     shared["elements"],
                     base.stage,
                     kind,
@@ -222,15 +319,22 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                     month_hint=month,
                     day_hint=day,
                     destinations=shared["destinations"],
+                    implied=implied and bool(value),
                 )
             )
     kinds = {c.event for c in out}
-    return [c for c in out if _dated(c) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))]
+    return [
+        c
+        for c in out
+        if (_dated(c) and not c.implied) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))
+    ]
 
 
 def _nearest(pos: int, found: list[Mention], low: str) -> Mention | None:
-    """The date nearest to an event word that has none of its own, leaving out ends of periods and
-    dates of announcements (they belong to the measure announced)."""
+    """The date nearest to an event word that has none of its own, leaving out ends of periods,
+    dates of announcements (they belong to the measure announced) and, by the caller, dates that
+    went to an event of another kind more than 25 characters away ("Under the deal ... controls
+    China imposed in April 2025": April is the controls', not the deal's)."""
     free = [
         m for m in found
         if not m.until and not any(w in low[m.end : m.end + 8] or w in low[max(0, m.start - 12) : m.start]

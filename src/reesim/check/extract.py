@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 
 from reesim.check import lexicon as lx
-from reesim.check.claim import Claim
+from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate, dateline
-from reesim.check.events import counted_elements, events
+from reesim.check.events import counted_elements, destinations, events
 from reesim.check.numbers import (
     ELEMENTS,
     PLACES,
@@ -38,7 +38,7 @@ from reesim.check.numbers import (
     shares,
     stage,
 )
-from reesim.check.text import MAX_SENTENCE, chinese_number, language, normalise, sentences
+from reesim.check.text import MAX_SENTENCE, chinese_number, headline, language, normalise, sentences
 
 __all__ = [
     "MAX_SENTENCE",
@@ -62,10 +62,17 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
     elements += [s for s in _SYMBOLS.findall(sentence) if s not in elements]
     if not elements:
         elements = counted_elements(low)
-    places = list(dict.fromkeys(found_words(low, PLACES)))
+    bound = destinations(low)
+    places = list(dict.fromkeys(found_words(low, PLACES) + bound))  # "对美出口": the US
     event = next((kind for word, kind in lx.EVENTS if word.strip() in low), "")
-    return Claim(sentence, "", 0.0, "", qualifier(low), places, elements, stage(low), event, year)
+    return Claim(
+        sentence, "", 0.0, "", qualifier(low), places, elements, stage(low), event, year, destinations=bound
+    )
 
+
+#: Words of a sentence that goes on with the one before ("其次分别为美国、澳大利亚..."): it speaks
+#: of the same stage and year when it names none.
+_GOES_ON = ("其次", "分别", "respectively", "followed by")
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 
@@ -79,6 +86,7 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
     article = date if date is not None and date.how != "unknown" else dateline(clean)
     out: list[Claim] = []
     topic = ""  # what the article's tonnages and changes are about when a sentence does not say
+    last: tuple[str, int | None] = ("", None)  # the stage and year of the last sentence naming a stage
     for sentence in sentences(clean):
         if limit is not None and len(out) > limit:
             break
@@ -86,6 +94,10 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         years = [int(y) for y in _YEAR.findall(sentence)]
         year = years[-1] if years else article.year
         base = _context(sentence, f" {low} ", year)
+        if not base.stage and last[0] and any(w in low for w in _GOES_ON):  # "其次分别为美国...": the same
+            base = derive(base, stage=last[0], year=years[-1] if years else last[1] or year)
+        if base.stage:
+            last = (base.stage, years[-1] if years else last[1])
         if "quota" in low or "配额" in low:
             topic = "export_quota"
         second = runner_up(sentence, base)
@@ -95,4 +107,23 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         out += prices(sentence, base) + ranks(sentence, base)
         out += events(sentence, low, base, article)
         out += durations(sentence, base)
-    return out
+    return _without_repeated_headline(out, headline(clean))
+
+
+def _key(c: Claim) -> tuple[object, ...]:
+    return (c.kind, c.value, c.event, c.stage, c.topic)
+
+
+def _without_repeated_headline(claims: list[Claim], head: str) -> list[Claim]:
+    """The claims without those of the headline that the body repeats (same kind, value and
+    context; an undated event of the headline, the same kind of event): a headline announcing the
+    story's claim ("China Suspends Rare Earth Export Controls") is one claim with the body's."""
+    if not head:
+        return claims
+    body = {_key(c) for c in claims if c.sentence not in head}
+    body |= {
+        (c.kind, "", c.event, c.stage, c.topic)
+        for c in claims
+        if c.sentence not in head and c.kind == "event"
+    }
+    return [c for c in claims if c.sentence not in head or _key(c) not in body]

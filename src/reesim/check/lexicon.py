@@ -17,9 +17,13 @@ ELEMENTS: dict[str, str] = {
 
 PLACES: dict[str, str] = {
     "中国": "CHN", "美国": "USA", "日本": "JPN", "韩国": "KOR", "澳大利亚": "AUS", "澳洲": "AUS",
-    "马来西亚": "MYS", "缅甸": "MMR", "越南": "VNM", "印度": "IND", "加拿大": "CAN", "巴西": "BRA",
+    "马来西亚": "MYS", "大马": "MYS", "缅甸": "MMR", "越南": "VNM", "印度": "IND", "加拿大": "CAN",
+    "巴西": "BRA",
     "英国": "GBR", "法国": "FRA", "德国": "DEU", "俄罗斯": "RUS", "欧盟": "eu", "欧洲": "eu",
-    "七国集团": "g7", "沙特": "SAU",
+    "七国集团": "g7", "沙特": "SAU", "格陵兰": "GRL", "坦桑尼亚": "TZA", "南非": "ZAF", "尼日利亚": "NGA",
+    "马达加斯加": "MDG", "新加坡": "SGP", "以色列": "ISR", "greenland": "GRL", "tanzania": "TZA",
+    "south africa": "ZAF", "nigeria": "NGA", "madagascar": "MDG", "singapore": "SGP", "israel": "ISR",
+    "the uk": "GBR", "u.k.": "GBR",
     "china": "CHN", "chinese": "CHN", "beijing": "CHN", "united states": "USA", "u.s.": "USA", "us ": "USA",
     "america": "USA", "washington": "USA", "japan": "JPN", "japanese": "JPN", "south korea": "KOR",
     "korea": "KOR", "thailand": "THA", "泰国": "THA", "哈萨克": "KAZ", "kazakhstan": "KAZ", "柬埔寨": "KHM",
@@ -50,7 +54,7 @@ EVENTS: list[tuple[str, str]] = [
     ("配额", "export_quota"), ("quota", "export_quota"),
     ("出口管制", "export_control"), ("出口许可", "export_control"), ("许可证", "export_control"),
     ("限制出口", "export_control"), ("出口限制", "export_control"), ("export control", "export_control"),
-    ("export licen", "export_control"), ("licensing", "export_control"),
+    ("export licen", "export_control"), ("licensing", "export_control"), ("curbs", "export_control"),
     ("export restriction", "export_control"),
     ("restricted the export", "export_control"), ("restrict exports", "export_control"),
     ("价格下限", "price_floor"), ("最低价格", "price_floor"), ("price floor", "price_floor"),
@@ -59,20 +63,68 @@ EVENTS: list[tuple[str, str]] = [
     ("协议", "agreement"), ("框架", "agreement"), ("达成", "agreement"), ("谅解备忘录", "agreement"),
     ("会晤", "agreement"), ("agreement", "agreement"), ("framework", "agreement"), ("deal ", "agreement"),
     ("truce", "agreement"), ("memorandum", "agreement"), ("mou ", "agreement"), ("partnership", "agreement"),
+    ("pact", "agreement"), ("summit", "agreement"), ("talks", "agreement"), ("磋商", "agreement"),
+    ("meeting between", "agreement"),
+    ("会谈", "agreement"),
+    ("general licen", "other"), ("通用许可", "other"),
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
     ("declaration", "alliance"),
-    ("投资", "investment"), ("入股", "investment"), ("invest", "investment"), ("stake ", "investment"),
+    ("投资", "investment"), ("入股", "investment"), ("investment", "investment"),
+    ("invests", "investment"), ("invested", "investment"), ("investing", "investment"),
+    ("invest ", "investment"), ("stake ", "investment"),
 ]  # fmt: skip
 
-#: Words after an event word that make it a name, not an event ("出口管制对话": a dialogue).
-NOT_EVENT = ("对话", "dialogue", "机制")
+#: Verbs of production and supply: a share or tonnage "produced" or "supplied" with no stage named
+#: is mine output (world rare-earth production is mine production in the USGS tables the dataset
+#: follows).
+PRODUCE = (
+    "produces", "produce ", "produced", "production", "producer", "producing", "生产", "产出", "出产",
+    "supplies", "supplied", "全球供应",
+)  # fmt: skip
+
+#: Words that negate the measure that follows them in their clause ("不对美实施...出口禁令",
+#: "would not ban"): the measure is not reported as taken.
+NEGATIONS_ZH = (
+    "不会", "不再", "不将", "不予", "不是", "不对", "不向", "不得", "不实施", "不采取", "不施加", "不设",
+    "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施",
+)  # fmt: skip
+NEGATIONS_EN = (" not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ")
+#: Words that lift a measure ("the removal of bans", "取消"): the measure lifted makes a claim only
+#: with a date of its own ("the removal of controls China imposed in April 2025").
+LIFTS = (" removal of ", " lifting of ", " lift ", " lifted ", "取消", "解除")
+
+#: Words that open a list of subjects of talks ("核心议题包括...出口管制", "the agenda covers export
+#: controls"): the measures after them are discussed, not taken.
+AGENDA = ("议题", "议程", "agenda", "topics include", "topics included")
+
+#: Words of an estimate of what lies in the ground besides proven reserves: a tonnage of
+#: resources or deposits is not checked against reserves.
+RESOURCES = ("resource", "deposit", "蕴藏", "资源量")
+
+#: Words of the world as a whole ("全球稀土产量", "世界所有探明储量", "world output"): a tonnage of
+#: the world, not of China.
+WORLD = ("全球", "世界", "world", "global")
+
+#: Words of a forecast ("预计2023年产量将达24万吨", "expected to reach"): no claim of fact.
+FORECAST = ("预计", "预期", "有望", "expected to", "forecast", "projected to")
+
+#: Words saying a tonnage is one exported ("39,800 tons were actually exported"), not a quota.
+EXPORTED = ("exported", "出口量", "export volume", "出口了")
+
+#: Words saying a change is one of volume, not of price ("出口量同比增长27%").
+VOLUME = ("出口量", "进口量", "销量", "出货量", "volume", "exports", "shipments", "imports")
+
+#: Words after an event word that make it a name or a procedure, not an event ("出口管制对话": a
+#: dialogue; "出口管制条例", "《出口管制法》": a law; "出口许可审批": the review of licences).
+NOT_EVENT = ("对话", "dialogue", "机制", "审批", "条例", "法》", '法"')
 
 #: Verbs that make a sentence report an event even when it names no date: its date is then the
 #: article's, or that of the record the claim names.
 ACTIONS = (
     "签署", "达成", "暂停", "实施", "公布", "发布", "宣布", "列入", "削减", "会晤", "公告", "决定",
     "signed", "agreed", "imposed", "restricted", "announced", "suspend", "established", "set a",
-    "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced",
+    "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced", "announcing", "调低",
+    "下调", "下达",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.

@@ -43,7 +43,7 @@ def found_words(low: str, table: Table) -> list[str]:
 
 STAGES = make_table(lx.STAGES.items())
 PLACES, ELEMENTS = make_table(lx.PLACES.items()), make_table(lx.ELEMENTS.items())
-_CLAUSE = re.compile(r"[,，;；]|\band\b|\bwhile\b|而|并且")
+_CLAUSE = re.compile(r"[，;；]|,(?!\d{3}(?!\d))|\band\b|\bwhile\b|而|并且")  # not "2,117"
 
 
 class Clauses:
@@ -83,10 +83,14 @@ def qualifier(low: str) -> str:
 
 
 def stage(low: str) -> str:
-    """The first stage word of ``low`` (mining, separation, magnets), or nothing."""
-    return next(
+    """The first stage word of ``low`` (mining, separation, magnets), or nothing; a verb of
+    production with no stage named ("China produces about 97 percent") is mining."""
+    named = next(
         (st for bare, pattern, st in STAGES if bare in low and (pattern is None or pattern.search(low))), ""
     )
+    if named:
+        return named
+    return "mining" if any(w in low for w in lx.PRODUCE) else ""
 
 
 @lru_cache(maxsize=4096)
@@ -110,6 +114,7 @@ NOT_SHARE = (
     "rule",
     "规则",
     "gdp",
+    "生产总值",
     "threshold",
     "价值比例",
 )
@@ -134,7 +139,10 @@ _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
 _PCT_ZH = re.compile(
     r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%"
 )
-_TENTHS_ZH = re.compile(r"([一二三四五六七八九])成")
+_TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")  # "上涨两倍": +200%
+_TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")
+_RISE_ZH = ("涨", "增", "升", "高")
+_TENTHS_ZH = re.compile(r"([一二三四五六七八九])成([一二三四五六七八九])?(?![一二三四五六七八九])")
 
 
 @lru_cache(maxsize=8)
@@ -145,23 +153,65 @@ def _percentages(sentence: str) -> list[tuple[int, int, float]]:
         value = chinese_number(m.group(1) or m.group(2))
         if value is not None:
             found.append((m.start(), m.end(), value / 100))
-    found += [(m.start(), m.end(), lx.CN_DIGITS[m.group(1)] / 10) for m in _TENTHS_ZH.finditer(sentence)]
+    found += [  # "一成一" is 11%: tenths and hundredths
+        (
+            m.start(),
+            m.end(),
+            lx.CN_DIGITS[m.group(1)] / 10 + (lx.CN_DIGITS[m.group(2)] / 100 if m.group(2) else 0),
+        )
+        for m in _TENTHS_ZH.finditer(sentence)
+    ]
+    for m in _TIMES_ZH.finditer(sentence):  # "上涨两倍": up by 200%
+        times = chinese_number(m.group(1))
+        if times is not None and any(w in sentence[max(0, m.start() - 6) : m.start()] for w in _RISE_ZH):
+            found.append((m.start(), m.end(), times))
     return sorted(found)
 
 
 def _topic(low: str) -> str:
+    """What a tonnage or change of ``low`` is about: an export quota, what lies in the ground
+    (reserves, or resources: told apart by the check), a price, or nothing said."""
     if "quota" in low or "配额" in low:
         return "export_quota"
-    if any(w in low for w in ("reserve", "蕴藏", "储量")):
+    if any(w in low for w in ("reserve", "储量", *lx.RESOURCES)):
         return "reserves"
     if any(w in low for w in ("price", "价格", "价")):
         return "price"
     return ""
 
 
+def _change_topic(part: str, low: str, st: str, topic: str) -> str:
+    """What a change is about: its own clause's topic first ("出口量同比增长27%" is a volume even
+    when the sentence goes on to prices), then its stage, then the sentence's topic."""
+    own = _topic(part)
+    if own or st:
+        return own or st
+    if any(w in part for w in lx.VOLUME):
+        return "exports"
+    return _topic(low) or topic
+
+
+_FROM_TO = re.compile(r"(从|from\s|between\s)|(至|到|\bto\s|\band\s)")
+_YEAR_AT = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
 def _year_before(sentence: str, start: int, default: int | None) -> int | None:
+    """The year a number at ``start`` refers to: one named just before it; else, for the first
+    term of a "from ... to ..." pair, the year that opens the sentence's pair of years ("从1994年的
+    3.1万吨跃升至2024年的27万吨, 份额从47%提升至近70%": 47% is of 1994); else ``default``."""
     years = re.findall(r"(?<!\d)((?:19|20)\d\d)\s*年?", sentence[max(0, start - 14) : start])
-    return int(years[-1]) if years else default
+    if years:
+        return int(years[-1])
+    lead = sentence[max(0, start - 6) : start].lower()
+    if not any(w in lead for w in ("从", "from", "between")):
+        return default
+    marks = list(_FROM_TO.finditer(lead))
+    if marks and marks[-1].group(1):
+        for m in _YEAR_AT.finditer(sentence, 0, start):
+            before = sentence[max(0, m.start() - 6) : m.start()].lower()
+            if re.search(r"从|from\s|between\s", before):
+                return int(m.group(1))
+    return default
 
 
 @lru_cache(maxsize=8)
@@ -169,19 +219,51 @@ def _clauses(sentence: str) -> Clauses:
     return Clauses(sentence)
 
 
+_RESPECTIVELY = ("分别", "respectively")
+_RESERVE_WORDS = ("reserve", "储量", "储藏", "蕴藏")
+
+
+@lru_cache(maxsize=4096)
+def _of_reserves(part: str) -> bool:
+    """Whether a clause speaks of reserves (its percentage is no share of output)."""
+    low = part.lower()
+    return any(w in low for w in _RESERVE_WORDS)
+
+
+def _in_order(sentence: str) -> list[str]:
+    """The countries a sentence names, in the order it names them (each once)."""
+    low = f" {sentence.lower()} "
+    found: list[tuple[int, str]] = []
+    for bare, pattern, iso3 in PLACES:
+        m = pattern.search(low) if pattern is not None else None
+        at = m.start() if m else low.find(bare) if pattern is None else -1
+        if at >= 0 and iso3.isupper() and iso3 != "CHN":
+            found.append((at, iso3))
+    return list(dict.fromkeys(iso3 for _, iso3 in sorted(found)))
+
+
 def shares(sentence: str, base: Claim) -> list[Claim]:
-    """Share claims: a percentage whose clause names a stage and no change."""
+    """Share claims: a percentage whose clause names a stage and no change (nor reserves: a share
+    of reserves is no share of output). A sentence that lists as many countries as percentages
+    "respectively" ("其次分别为美国、澳大利亚...,占比分别为14.3%、6.0%...") gives each its own."""
     out = []
     clauses = _clauses(sentence)
-    for start, _end, value in _percentages(sentence):
+    found = [p for p in _percentages(sentence) if p[2] <= 1]
+    listed = _in_order(sentence) if any(w in sentence.lower() for w in _RESPECTIVELY) else []
+    paired = len(listed) == len(found) > 1
+    for k, (start, _end, value) in enumerate(found):
         b, e = clauses.span(start)
-        q, st, sign = _local(sentence[b:e])
+        part = sentence[b:e]
+        if _of_reserves(part):
+            continue
+        q, st, sign = _local(part)
         st = st or (base.stage if sign == "" else "")
         if sign or not st:
             continue
         year = _year_before(sentence, start, base.year)
+        places = [listed[k]] if paired else list(base.places)
         out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage=st,
-                           span=sentence[b:e].strip(), year=year))  # fmt: skip
+                           places=places, span=sentence[b:e].strip(), year=year))  # fmt: skip
     return out
 
 
@@ -213,17 +295,30 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     out = []
     clauses = _clauses(sentence)
     low = sentence.lower()
-    for start, _end, value in _percentages(sentence):
+    compared = any(w in low for w in (" below", " lower than", " above"))
+    for start, end, value in _percentages(sentence):
         b, e = clauses.span(start)
         q, st, sign = _local(sentence[b:e])
+        if sign == "" and compared:  # "40 percent below 2009's"
+            after = sentence[end : end + 14].lower()
+            sign = (
+                "-"
+                if after.startswith((" below", " lower than"))
+                else "+"
+                if after.startswith(" above")
+                else ""
+            )
         if sign not in {"-", "+"}:
             continue
-        what = _topic(low) or st or topic
+        what = _change_topic(sentence[b:e].lower(), low, st, topic)
+        if not what and base.stage == "mining":  # "2021年中国稀土产量达16.8万吨,同比增长20%"
+            what = st = "mining"
         if not what:
             continue
         signed = -value if sign == "-" else value
+        named = [int(m.group(1)) for m in _YEAR_AT.finditer(sentence, 0, start)]  # the last year before it
         out.append(derive(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
-                           topic=what,
+                           topic=what, year=named[-1] if named else base.year,
                            span=sentence[b:e].strip()))  # fmt: skip
     return out
 
@@ -232,7 +327,20 @@ _MONEY_EN = re.compile(r"\$\s?(\d++(?:\.\d++)?)\s*+(billion|bn|million|m)\b", re
 _MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(billion|million)\b", re.I)
 _MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
 _TONNES_EN = re.compile(r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(?:metric\s++)?(?:tonnes|tons)\b", re.I)
-_TONNES_ZH = re.compile(r"([\d.]{1,12}+|[零〇一二两三四五六七八九十百千]{1,12}+)\s*+(万|亿)?\s*+(?:公吨|吨)")
+_TONNES_ZH = re.compile(
+    r"([\d.]{1,12}+|[零〇一二两三四五六七八九十百千万亿]{1,16}+)\s*+(多|余)?\s*+(万|亿|千)?\s*+(多|余)?\s*+(?:公吨|吨)"
+)
+
+
+@lru_cache(maxsize=4096)
+def _clause_facts(part: str) -> tuple[list[str], bool, bool, bool]:
+    """What a tonnage's clause says, read once a clause: the countries it names, whether it speaks
+    of the world (naming none), of a tonnage exported (and no quota, reserves or price), of a
+    forecast."""
+    named = found_words(f" {part} ", PLACES)
+    world = not named and any(w in part for w in lx.WORLD)
+    exported = not _topic(part) and any(w in part for w in lx.EXPORTED)
+    return named, world, exported, any(w in part for w in lx.FORECAST)
 
 
 def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
@@ -253,16 +361,27 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         out.append(derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
     what = _topic(low)
     what = what if what != "price" else ""
+    facts: dict[tuple[int, int], tuple[list[str], bool, bool, bool]] = {}  # by clause, read once
     tonnes: list[tuple[re.Match[str], float | None]] = [
         (m, float(m.group(1).replace(",", ""))) for m in _TONNES_EN.finditer(sentence)
     ]
-    tonnes += [(m, chinese_number(m.group(1) + (m.group(2) or ""))) for m in _TONNES_ZH.finditer(sentence)]
+    tonnes += [(m, chinese_number(m.group(1) + (m.group(3) or ""))) for m in _TONNES_ZH.finditer(sentence)]
+    tonnes = [(m, v) for m, v in tonnes if not (m.group(1)[-1:] in "万亿千" and m.group(3))]
     for m, value in tonnes:
         if value is None or value == 0:
             continue
         year = _year_before(sentence, m.start(), base.year)
-        about = what or ("" if base.stage else topic)
-        out.append(derive(base, kind="quantity", value=value, unit="t", topic=about,
+        where = _clauses(sentence).span(m.end() - 1)  # not at a thousands comma
+        if where not in facts:
+            facts[where] = _clause_facts(sentence[where[0] : where[1]].lower())
+        named, world, exported, forecast = facts[where]  # "印度为690万吨": India's
+        if forecast:
+            continue
+        about = "exports" if exported and not base.stage else what or ("" if base.stage else topic)
+        more = m.re is _TONNES_ZH and bool(m.group(2) or m.group(4))  # "一万六千多吨", "9000多万吨"
+        places = ["WLD"] if world else named[:1] or list(base.places)
+        out.append(derive(base, kind="quantity", value=value, unit="t", topic=about, places=places,
+                           qualifier="over" if more else base.qualifier,
                            span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out
 
@@ -297,9 +416,15 @@ _RANK_EN = re.compile(
 
 
 def ranks(sentence: str, base: Claim) -> list[Claim]:
-    """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer")."""
-    st = base.stage or ("mining" if any(w in sentence for w in ("产量", "生产", "producer")) else "")
-    if st != "mining":
+    """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer")
+    or of reserves ("澳洲是全球第4大稀土储藏国")."""
+    reserves = any(w in sentence.lower() for w in ("储量", "储藏", "蕴藏", "reserves"))
+    st = (
+        "reserves"
+        if reserves
+        else base.stage or ("mining" if any(w in sentence for w in ("产量", "生产", "producer")) else "")
+    )
+    if st not in {"mining", "reserves"}:
         return []
     out = []
     clauses = Clauses(sentence)

@@ -13,6 +13,8 @@ middle of the quotes of that month (or the latest month before it that has one).
 
 from __future__ import annotations
 
+from typing import Any
+
 from reesim.check.claim import Claim
 from reesim.dataset.model import Dataset
 
@@ -32,7 +34,9 @@ def _start(sentence: str, low: str, month: str) -> str:
     from reesim.check.dates import ArticleDate, mentions, resolve
 
     named = [m for m in mentions(sentence) if m.month and not m.until]
-    if named:  # "since April", "较4月"
+    since = [m for m in named if any(w in low[max(0, m.start - 6) : m.start] for w in _SINCE)]
+    named = since or named
+    if named:  # "since April", "较4月", "自4月初"
         value = resolve(named[0], ArticleDate(int(month[:4]), int(month[5:7]), None, "option"))[0]
         return value if len(value) == 7 and value < month else ""
     if any(w in low for w in _YEAR_START):
@@ -40,6 +44,51 @@ def _start(sentence: str, low: str, month: str) -> str:
     if any(w in low for w in _YEAR_ON_YEAR):
         return f"{int(month[:4]) - 1:04d}-{month[5:7]}"
     return ""
+
+
+_EUROPE = ("欧洲", "europe", "rotterdam", "鹿特丹")
+_SINCE = ("自", "从", "since", "from", "较")
+
+
+def _market(rows: Any, low: str) -> Any:
+    """The quotes of the market the sentence names: China's domestic one, Europe's, else all."""
+    if any(w in low for w in _DOMESTIC):
+        return rows[rows["market"] == "china"]
+    if any(w in low for w in _EUROPE):
+        return rows[rows["basis"] == "europe"]
+    return rows
+
+
+def price_level(claim: Claim, ds: Dataset, month: str) -> tuple[str, str, str] | None:
+    """Verdict, figure and source of a market price ("欧洲镝价...达每公斤850美元"): the quote of the
+    element (and market) the sentence names in the month it names, else the article's month (or
+    the latest month before with a quote); supported within the quote's range widened by 5%."""
+    from reesim.check.dates import ArticleDate, mentions, resolve
+
+    series = _series(claim)
+    if not series or not month:
+        return None
+    sentence = claim.sentence.lower()
+    named = [
+        m for m in mentions(claim.sentence)
+        if m.month and not m.until and not any(w in sentence[max(0, m.start - 6) : m.start] for w in _SINCE)
+    ]  # fmt: skip
+    if named:  # the month the price is of ("截至5月1日"), not the start of a change ("自4月初")
+        value = resolve(named[-1], ArticleDate(int(month[:4]), int(month[5:7]), None, "option"))[0]
+        month = value if len(value) == 7 else month
+    t = ds["price_moves"]
+    rows = _market(
+        t[(t["element"] == series) & (t["statistic"] == "quote") & (t["unit"] == "usd_per_kg")],
+        claim.sentence.lower(),
+    )
+    before = rows[rows["period"].astype(str) <= month].sort_values("period")
+    if before.empty:
+        return None
+    row = before.iloc[-1]
+    low, high, x = float(row["low"]), float(row["high"]), float(claim.value)
+    ok = 0.95 * low <= x <= 1.05 * high
+    figure = f"{series} {row['market']} {row['basis']} {row['period']}: {low:,.6g}-{high:,.6g} USD/kg"
+    return ("supported" if ok else "contradicted"), figure, str(row["source_id"])
 
 
 def price_change(claim: Claim, ds: Dataset, month: str) -> tuple[str, str, str] | None:
@@ -52,8 +101,7 @@ def price_change(claim: Claim, ds: Dataset, month: str) -> tuple[str, str, str] 
         return None
     t = ds["price_moves"]
     rows = t[(t["element"] == series) & (t["statistic"] == "quote")]
-    if any(w in low for w in _DOMESTIC):
-        rows = rows[rows["market"] == "china"]
+    rows = _market(rows, low)
     if rows.empty:
         return None
     market = rows.iloc[0]["market"], rows.iloc[0]["basis"], rows.iloc[0]["unit"]

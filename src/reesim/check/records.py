@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
-from reesim.check.dates import MONTHS_EN, ArticleDate
+from reesim.check.dates import MONTHS_EN, ArticleDate, mentions
 from reesim.dataset.model import Dataset
 
 SUPPORTED, PARTLY, CONTRADICTED, NOT_COVERED = "supported", "partly supported", "contradicted", "not covered"
@@ -109,6 +110,8 @@ def _fits(claim: Claim, r: Record) -> int:
         return -1
     day = int(r.date[8:10]) if len(r.date) >= 10 else None
     named, elements = _named(claim), set(claim.elements)
+    if claim.destinations and claim.event in {"export_ban", "export_control"}:
+        named = set(claim.destinations)  # a measure's parties are where it stops exports
     if named and not named & r.parties:
         return -1
     if elements and r.elements and not elements & r.elements:
@@ -121,6 +124,8 @@ def _fits(claim: Claim, r: Record) -> int:
     score += 3 if claim.until and claim.until[:7] == r.until[:7] else 0
     figures = _figures(claim.sentence)
     score += 3 * len(figures & {round(x, 3) for x in (*r.tonnes, *r.percents)})
+    near = [x for x in _chinese_figures(claim.sentence) if any(abs(x - t) <= 0.01 * t for t in r.tonnes)]
+    score += 3 * len(near)
     rare = any(w in claim.sentence.lower() for w in ("rare earth", "稀土")) or bool(claim.elements)
     return score + (1 if rare and r.rare_earth else 0)
 
@@ -130,6 +135,18 @@ def _figures(sentence: str) -> set[float]:
     tonnes = {round(float(t.replace(",", "")), 3) for t in _TONNES.findall(sentence)}
     tonnes |= {round(float(t.replace(",", "")), 3) for t in re.findall(r"(\d[\d,]*)\s*metric tons", sentence)}
     return tonnes | {round(float(p) / 100, 3) for p in _PCT.findall(sentence)}
+
+
+_TONNES_ZH = re.compile(r"([零〇一二两三四五六七八九十百千万亿]{2,16})\s*(?:多|余)?\s*(?:公吨|吨)")
+
+
+def _chinese_figures(sentence: str) -> list[float]:
+    """Tonnages a sentence writes in Chinese numerals ("近一万四千五百吨"), to match a record's
+    within 1% (an article rounds them)."""
+    from reesim.check.text import chinese_number
+
+    found = (chinese_number(m.group(1)) for m in _TONNES_ZH.finditer(sentence))
+    return [x for x in found if x]
 
 
 def name_record(claim: Claim, rows: list[Record], article: ArticleDate) -> Record | None:
@@ -142,10 +159,19 @@ def name_record(claim: Claim, rows: list[Record], article: ArticleDate) -> Recor
 
 def infer_date(claims: list[Claim], rows: list[Record], article: ArticleDate) -> ArticleDate:
     """The article's date when it has none: the latest record its undated event claims name
-    (those that name something besides their kind: a country, elements, a city, a month)."""
+    (those that name something besides their kind: a country, elements, a city, a month) or whose
+    quota tonnage it gives."""
     if article.year:
         return article
     dates = []
+    for c in claims:  # a quota tonnage the article gives (within 0.5%) dates it like a named record
+        if c.kind == "quantity" and c.topic == "export_quota":
+            x = float(c.value)
+            dates += [
+                r.date
+                for r in rows
+                if r.kind == "export_quota" and any(abs(x - t) <= 0.005 * t for t in r.tonnes)
+            ]
     for c in claims:
         if c.kind != "event" or c.value:
             continue
@@ -156,6 +182,13 @@ def infer_date(claims: list[Claim], rows: list[Record], article: ArticleDate) ->
     if not dates:
         return article
     y, m = int(dates[-1][:4]), int(dates[-1][5:7])
+    later = [  # a past month the article names later in that year ("截至5月1日"): it is that late
+        x.month for c in claims if not any(w in c.sentence.lower() for w in lx.FUTURE)
+        for x in mentions(c.sentence)
+        if x.month and x.year is None and not x.shift and x.month > m
+    ]  # fmt: skip
+    if later and not article.month:
+        m = max(later)
     if article.month and article.month != m:  # the dateline's month: the record's year or the one after
         y = y if article.month >= m else y + 1
         m = article.month
@@ -185,6 +218,39 @@ def date_claim(claim: Claim, rows: list[Record], article: ArticleDate) -> Claim:
         else found.month
     )
     return replace(claim, value=month)
+
+
+def date_suspension(claim: Claim, claims: list[Claim], rows: list[Record]) -> Claim:
+    """An undated suspension whose sentence dates the measure it suspends ("暂停今年十月对稀土新施加的
+    出口管制措施"): the month of the suspension on record within two months after that measure."""
+    if claim.kind != "event" or claim.event != "suspension" or claim.value:
+        return claim
+    measures = [
+        str(c.value) for c in claims
+        if c.sentence == claim.sentence and c.event in {"export_control", "export_ban"}
+        and len(str(c.value)) == 7
+    ]  # fmt: skip
+    for month in measures:
+        later = [r for r in rows if r.kind == "suspension" and month < r.month <= plus_months(month, 2)]
+        if later:
+            return replace(claim, value=min(later, key=lambda r: r.date).month)
+    return claim
+
+
+def recent_record(claim: Claim, rows: list[Record]) -> Claim:
+    """An undated claim given the article's month ("中国政府宣布...禁止向日本军方用户的出口" in a
+    February article) that no record of that month supports, dated by the latest record of its kind
+    that fits what it names (a country, elements, a city: fit 3 or more) in the three months
+    before: an article reports a measure of the weeks before it."""
+    if not claim.implied or not claim.value:
+        return claim
+    month = str(claim.value)
+    kind = [r for r in rows if r.kind == claim.event]
+    if any(month in {r.month, r.effective} for r in kind):
+        return claim
+    near = [(_fits(claim, r), r.date, r) for r in kind if plus_months(month, -3) <= r.month < month]
+    near = [f for f in near if f[0] >= 3]
+    return replace(claim, value=max(near, key=lambda f: (f[0], f[1]))[2].month) if near else claim
 
 
 def _fmt(rows: list[Record]) -> str:
@@ -233,6 +299,8 @@ def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
         return not elements or not r.elements or bool(elements & r.elements)
 
     in_month = [r for r in kind if month in {r.month, r.effective} and shares_elements(r)]
+    if claim.event == "agreement" and set(claim.places) >= _HOSTS and not _named(claim):
+        in_month = [r for r in in_month if "CHN" in r.parties]  # China and the US: a deal between them
     if claim.event == "suspension" and not in_month and any(w in claim.sentence.lower() for w in _AGREED):
         later = [r for r in kind if month <= r.month <= plus_months(month, 2) and shares_elements(r)]
         in_month = later

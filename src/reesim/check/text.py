@@ -2,11 +2,13 @@
 abbreviations, and numbers written in Chinese.
 
 - Normalising converts traditional Chinese to simplified (OpenCC's tables), full-width digits
-  and signs to ASCII, and runs of spaces to one.
+  and signs to ASCII, the circle some papers print for zero ("六一五○") to 〇, and runs of spaces
+  to one.
 - Sentences: a news agency's copy is often wrapped at a fixed width, so a line break inside a
   paragraph is not a sentence end ("about 70 percent⏎of global mining" is one sentence); a blank
   line is. A full stop after an abbreviation ("U.S.", "Oct.", "No.") ends no sentence, nor does one
-  before a lower-case word. Chinese sentences end at 。！？；. Hand-written rules are kept here:
+  before a lower-case word. Chinese sentences end at 。！？；. A first paragraph of one short line
+  without a stop is the headline. Hand-written rules are kept here:
   a sentence splitter library such as pysbd reads a megabyte of hostile text in minutes, and the
   check must read any text in linear time.
 - Chinese numerals ("九十", "一六一〇", "二十六", "一千二百") are read with cn2an (the ``check``
@@ -22,7 +24,7 @@ from functools import lru_cache
 from reesim.check import lexicon as lx
 from reesim.check.script import to_simplified
 
-_FULL = str.maketrans("０１２３４５６７８９％．，：／（）", "0123456789%.,:/()")
+_FULL = str.maketrans("０１２３４５６７８９％．，：／（）○", "0123456789%.,:/()〇")
 
 #: Longest piece of text read as one sentence, in characters.
 MAX_SENTENCE = 1000
@@ -110,15 +112,29 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def headline(text: str) -> str:
+    """The article's headline: a first paragraph of one short line with no closing stop ("China
+    Suspends Rare Earth Export Controls After Trump Xi Summit"), or nothing."""
+    first = next((p.strip() for p in _PARAGRAPH.split(text) if p.strip()), "")
+    if "\n" in first or len(first) > 160 or first[-1:] in "。.!?！？;；":
+        return ""
+    return first
+
+
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_SCALE = {"万": 1e4, "亿": 1e8}
+_SCALE = {"千": 1e3, "万": 1e4, "亿": 1e8}
 
 
 @lru_cache(maxsize=1024)
 def chinese_number(text: str) -> float | None:
-    """Value of a number written in Chinese numerals ("九十", "一六一〇万") or ASCII digits, with an
-    optional 万 or 亿; None if it is not one."""
+    """Value of a number written in Chinese numerals ("九十", "一六一〇万", "一万四千五百") or ASCII
+    digits, with an optional 万 or 亿; None if it is not one."""
     text = text.strip()
+    for unit in ("亿", "万"):  # "一万四千五百": 1 x 10,000 + 4,500
+        head, sep, tail = text.partition(unit)
+        if sep and tail:
+            high, low = chinese_number(head + unit), chinese_number(tail.lstrip("零〇"))
+            return high + low if high is not None and low is not None else None
     scale = 1.0
     if text[-1:] in _SCALE:
         scale, text = _SCALE[text[-1]], text[:-1]

@@ -10,13 +10,18 @@ figure and source) or not covered.
 - Dated events: :mod:`reesim.check.records` (who is named, effective months, agreed suspensions).
 - Money must appear (within 1%) in an event of the article's period; tonnages of China's magnet
   exports in a year must be within 5% of ``china_exports``; a country's mine production in a year
-  within 5% of ``mine_production``; reserves within 10% of ``reserves``; other tonnages (quotas,
+  within 5% of ``mine_production``; reserves within 10% of ``reserves`` (a resource estimate,
+  "蕴藏" or "deposits", is not covered: USGS reserves are no resources); other tonnages (quotas,
   a plant's output) must appear in an event's text (within 1%).
 - Price changes with an element and a period are checked against ``price_moves``
-  (:mod:`reesim.check.price_moves`). Changes of an export quota must appear in a quota record's
-  text (within a point, or at least the figure for "more than"); price floors must name the
-  record's level; a producer's place in the ranking of mine production must be its place in
-  ``mine_production``.
+  (:mod:`reesim.check.price_moves`), changes in magnet exports of a named month against
+  ``china_exports`` (:mod:`reesim.check.export_moves`). Changes of an export quota must appear
+  in a quota record's text (within a point, or at least the figure for "more than"); price
+  floors must name the record's level; a producer's place in the ranking of mine production must
+  be its place in ``mine_production``, a country's place in reserves its place in the ``reserves``
+  edition in print in the claim's year. An undated event the article dates by its own month,
+  with no record that month, takes the month of a record of the three months before that fits
+  what it names (the article reports a measure of the weeks before it).
 - Durations of stocks are not covered by data: the model's working stock is an assumption
   (``working_stock_months``), said in the note.
 """
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate
 from reesim.check.records import (
@@ -34,9 +40,11 @@ from reesim.check.records import (
     SUPPORTED,
     Record,
     date_claim,
+    date_suspension,
     infer_date,
     judge_event,
     judge_membership,
+    recent_record,
     records,
 )  # fmt: skip
 from reesim.dataset.model import Dataset
@@ -83,9 +91,35 @@ def china_shares(ds: Dataset, base: Baseline) -> dict[str, tuple[float, str]]:
     }
 
 
-def _share(claim: Claim, shares: dict[str, tuple[float, str]]) -> Verdict:
+def _mine_share(claim: Claim, ds: Dataset) -> Verdict | None:
+    """A country's share of world mine production in a year the table has: another producer's
+    ("美国...占比14.3%"), or China's in a year before the base year (2022: 70%)."""
+    others = [p for p in claim.places if p != "CHN"]
+    where = others[0] if len(others) == 1 and claim.places == others else "CHN"
+    if claim.stage != "mining" or claim.year is None or (where == "CHN" and claim.year >= 2024):
+        return None
+    t = ds["mine_production"]
+    rows = t[t["year"] == claim.year]
+    rows = rows[rows["edition"] == rows["edition"].max()] if not rows.empty else rows
+    world, mine = rows[rows["iso3"] == "WLD"], rows[rows["iso3"] == where]
+    if world.empty or mine.empty:
+        return None if where == "CHN" else Verdict(claim, NOT_COVERED, f"no mine production of {where}", "")
+    actual = float(mine["quantity"].iloc[0]) / float(world["quantity"].iloc[0])
+    x = float(claim.value)
+    ok = {"over": actual >= x - 0.02, "under": actual <= x + 0.02}.get(
+        claim.qualifier, abs(actual - x) <= 0.05
+    )
+    figure = f"{where}'s share of world mine production {claim.year}: {actual:.1%}"
+    source = f"mine_production {claim.year} ({mine['source_id'].iloc[0]})"
+    return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
+
+
+def _share(claim: Claim, shares: dict[str, tuple[float, str]], ds: Dataset) -> Verdict:
     if claim.topic == "second":
         return _runner_up(claim, shares)
+    yearly = _mine_share(claim, ds)
+    if yearly is not None:
+        return yearly
     if claim.stage not in shares or (claim.places and "CHN" not in claim.places):
         return Verdict(claim, NOT_COVERED, "", "")
     if claim.year is not None and claim.year < FIRST_DATA_YEAR:
@@ -130,6 +164,11 @@ def _table_row(ds: Dataset, table: str, iso3: str, year: int | None) -> tuple[fl
     rows = t[t["iso3"] == iso3]
     if year is not None and table == "mine_production":
         rows = rows[rows["year"] == year]
+    if year is not None and table == "reserves":  # the edition in print that year: the year before's
+        for last in (year - 1, year):
+            if (rows["year"] <= last).any():
+                rows = rows[rows["year"] <= last]
+                break
     if rows.empty:
         return None
     row = rows.sort_values(["year", "edition"]).iloc[-1]
@@ -139,8 +178,16 @@ def _table_row(ds: Dataset, table: str, iso3: str, year: int | None) -> tuple[fl
 def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
     x = float(claim.value)
     where = claim.places[0] if claim.places else "CHN"
+    low = claim.sentence.lower()
+    if (
+        claim.topic == "reserves"
+        and not any(w in low for w in ("reserve", "储量"))
+        and any(w in low for w in lx.RESOURCES)
+    ):
+        figure = "a resource estimate: the dataset holds USGS reserves, not resources"
+        return Verdict(claim, NOT_COVERED, figure, "")
     if claim.topic == "reserves":
-        found = _table_row(ds, "reserves", where, None)
+        found = _table_row(ds, "reserves", where, claim.year)
         if found is None:
             return Verdict(claim, NOT_COVERED, "", "")
         ok = abs(found[0] - x) <= 0.1 * found[0]
@@ -159,6 +206,11 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
         and claim.year is not None
         and any(w in claim.sentence.lower() for w in ("export", "出口"))
     ):
+        from reesim.check.export_moves import monthly_tonnes
+
+        monthly = monthly_tonnes(claim, ds)
+        if monthly is not None:
+            return Verdict(claim, *monthly)
         t = ds["china_exports"]
         hit = t[(t["product"] == "magnet") & (t["destination"] == "WLD") & (t["unit"] == "t")
                 & (t["period"].astype(str) == str(claim.year))]  # fmt: skip
@@ -167,7 +219,8 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
             ok = abs(actual - x) <= 0.05 * actual
             figure = f"China's magnet exports in {claim.year}: {actual:,.0f} t"
             return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, str(hit["source_id"].iloc[0]))
-    named = [r for r in rows if any(abs(t - x) <= 0.01 * t for t in r.tonnes)]
+    over = claim.qualifier == "over"  # "more than 16,000 t" holds for a record of up to 10% more
+    named = [r for r in rows if any(abs(t - x) <= 0.01 * t or (over and x <= t <= 1.1 * x) for t in r.tonnes)]
     named.sort(key=lambda r: -(r.kind == claim.topic))
     if named:
         return Verdict(claim, SUPPORTED, named[0].figure, named[0].source)
@@ -175,6 +228,15 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
 
 
 def _change(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdict:
+    from reesim.check.export_moves import export_change
+
+    moved = export_change(claim, ds)
+    if moved is not None:
+        return Verdict(claim, *moved)
+    if claim.stage == "mining" and claim.topic == "mining" and claim.year is not None:
+        grown = _mine_growth(claim, ds)
+        if grown is not None:
+            return grown
     if claim.topic == "price":
         from reesim.check.price_moves import price_change
 
@@ -192,7 +254,32 @@ def _change(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdic
     return Verdict(claim, NOT_COVERED, "", "")
 
 
-def _price(claim: Claim, rows: list[Record]) -> Verdict:
+def _mine_growth(claim: Claim, ds: Dataset) -> Verdict | None:
+    """A change in a country's mine production over the year before ("2021年...16.8万吨,同比增长
+    20%"), from ``mine_production`` (latest edition of each year), within 2 points."""
+    where = next((p for p in claim.places if p != "CHN"), "CHN") if len(claim.places) == 1 else "CHN"
+    t = ds["mine_production"]
+    t = t[t["iso3"] == where]
+    year = int(claim.year or 0)
+    now, then = t[t["year"] == year], t[t["year"] == year - 1]
+    if now.empty or then.empty:
+        return None
+    q1 = float(now.sort_values("edition")["quantity"].iloc[-1])
+    q0 = float(then.sort_values("edition")["quantity"].iloc[-1])
+    actual = q1 / q0 - 1
+    ok = abs(actual - float(claim.value)) <= 0.02
+    figure = f"{where} mine production {year - 1}: {q0:,.0f} t, {year}: {q1:,.0f} t ({actual:+.0%})"
+    source = f"mine_production {year} ({now['source_id'].iloc[0]})"
+    return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
+
+
+def _price(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdict:
+    if claim.event != "price_floor":
+        from reesim.check.price_moves import price_level
+
+        level = price_level(claim, ds, month)
+        if level is not None:
+            return Verdict(claim, *level)
     floors = [r for r in rows if r.kind == "price_floor" and r.per_kg]
     if claim.event != "price_floor" or not floors:
         return Verdict(claim, NOT_COVERED, "", "")
@@ -203,8 +290,12 @@ def _price(claim: Claim, rows: list[Record]) -> Verdict:
 
 
 def _rank(claim: Claim, ds: Dataset) -> Verdict:
-    t = ds["mine_production"]
-    year = claim.year if claim.year in set(t["year"]) else int(t["year"].max())
+    """A place in the ranking of mine production of the claim's year (else the latest), or of
+    reserves in the edition in print that year (the figures of the year before)."""
+    table = "reserves" if claim.stage == "reserves" else "mine_production"
+    t = ds[table]
+    wanted = claim.year - 1 if table == "reserves" and claim.year else claim.year
+    year = wanted if wanted in set(t["year"]) else int(t["year"].max())
     rows = t[(t["year"] == year) & ~t["iso3"].isin(["WLD", "OTH"])]
     rows = rows[rows["edition"] == rows["edition"].max()].sort_values("quantity", ascending=False)
     order = list(rows["iso3"])
@@ -214,8 +305,9 @@ def _rank(claim: Claim, ds: Dataset) -> Verdict:
     place = order.index(where) + 1
     q = float(rows.loc[rows["iso3"] == where, "quantity"].iloc[0])
     edition = str(rows["edition"].iloc[0])
-    figure = f"{where} is number {place} in mine production {year} ({q:,.0f} t, {edition})"
-    source = f"mine_production {year} ({rows['source_id'].iloc[0]})"
+    what = "reserves" if table == "reserves" else "mine production"
+    figure = f"{where} is number {place} in {what} {year} ({q:,.0f} t, {edition})"
+    source = f"{table} {year} ({rows['source_id'].iloc[0]})"
     return Verdict(claim, SUPPORTED if place == int(float(claim.value)) else CONTRADICTED, figure, source)
 
 
@@ -231,8 +323,9 @@ def verify(
     when = infer_date(claims, rows, article or ArticleDate())
     judged: dict[tuple[object, ...], Verdict] = {}
     out = []
-    for raw in claims:
-        claim = date_claim(raw, rows, when)
+    dated = [date_claim(raw, rows, when) for raw in claims]
+    for raw in dated:
+        claim = recent_record(date_suspension(raw, dated, rows), rows)
         if (
             claim.year is None
             and when.year
@@ -254,7 +347,7 @@ def _judge(
     claim: Claim, ds: Dataset, shares: dict[str, tuple[float, str]], rows: list[Record], month: str
 ) -> Verdict:
     if claim.kind == "share":
-        return _share(claim, shares)
+        return _share(claim, shares, ds)
     if claim.kind == "event":
         blocs = [(str(r.bloc), str(r.iso3), str(r.joined) if str(r.joined) != "nan" else "", str(r.source_id))
                  for r in ds["blocs"].itertuples(index=False)]  # fmt: skip
@@ -267,7 +360,7 @@ def _judge(
     if claim.kind == "change":
         return _change(claim, rows, ds, month)
     if claim.kind == "price":
-        return _price(claim, rows)
+        return _price(claim, rows, ds, month)
     if claim.kind == "rank":
         return _rank(claim, ds)
     months = ds.parameter("working_stock_months")
