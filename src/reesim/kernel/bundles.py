@@ -28,6 +28,7 @@ from reesim.kernel.shared import EPS, base_output, feed_mixes
 from reesim.kernel.state import Array, Compact, Outputs
 from reesim.model.compile import KERNEL_PARAMETERS, Inputs
 from reesim.model.dims import MATERIALS
+from reesim.model.lifetimes import LIFE_ORDER
 
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
@@ -74,6 +75,8 @@ class Structure(NamedTuple):
     out_mix: Array  # [K, N, E] element shares of that output (0 where a node makes none)
     stage_opex: Array  # [K, N] USD/kg operating cost of existing output outside China (0: never idles)
     node_floored: Bools  # [K, N] a price floor covers the node's existing output of material k
+    use_share: Array  # [S] share of magnet use held by each sector with a product lifetime
+    life_order: int  # stages of each sector's chain of products in use
 
 
 class ControlTerms(NamedTuple):
@@ -133,7 +136,8 @@ class Paths(NamedTuple):
     """Month-by-month tables of the scenario (leading axis: 1 row shared, or R)."""
 
     demand_index: Array  # [R or 1, T, K, N]
-    recycle_rate: Array  # [R or 1, T, N]
+    recycle_rate: Array  # [R or 1, T, N] share of end-of-life magnet rare earths returned as oxide
+    recycle_life: Array  # [R, S] mean lifetime of each sector's magnets in use, months
     price_floor: Array  # [R or 1, T, K, E]
     release_threshold: Array  # [R, N] shortfall share releasing a holder's stockpile (nan: parameter)
     transit: Array  # [R, classes] months a shipment takes on the routes of each class
@@ -308,6 +312,7 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
         places_of=places_of, n_places=n_places, base_out=out, out_mix=out_mix,
         stage_opex=inputs.stage_opex, node_floored=inputs.node_floored,
+        use_share=inputs.use_shares, life_order=LIFE_ORDER,
     )  # fmt: skip
 
 
@@ -361,7 +366,8 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
         floored=inputs.proj_floored,
     )  # fmt: skip
     paths = Paths(
-        demand_index=inputs.demand_index, recycle_rate=inputs.recycle_rate, price_floor=inputs.price_floor,
+        demand_index=inputs.demand_index, recycle_rate=inputs.recycle_rate,
+        recycle_life=per_run(inputs.recycle_life, runs), price_floor=inputs.price_floor,
         release_threshold=per_run(inputs.release_threshold, runs), transit=per_run(inputs.transit, runs),
     )  # fmt: skip
     return controls, limits, projects, paths

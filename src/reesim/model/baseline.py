@@ -23,7 +23,11 @@ them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t RE
    Where mined profiles cannot feed reported magnet output, the gap is closed by *secondary
    supply* in China, reported as a diagnostic: PrNd oxide recovered from magnet scrap (reported,
    stage ``recycling``), and the rest unexplained (undocumented mining, weak element profiles).
-   End-of-life recycling (``recycling_rate`` of the magnets used at a node) returns as oxide there.
+   End-of-life recycling returns oxide where magnets are used: in the base year products reach
+   the end of their life as fast as magnets go into use (the products in use are in steady state,
+   :mod:`reesim.model.lifetimes`), and ``eol_collection_rate`` x ``eol_recovery_rate`` of
+   their rare earths comes back. Manufacturing scrap (swarf) recycled in China is part of the
+   named secondary supply, with no product lifetime.
 4. **Final demand**: separated oxide not needed for metal is final oxide demand (catalysts,
    polishing, glass, phosphors ...); magnets are final magnet demand. Both are split among nodes by
    ``demand_shares``.
@@ -291,9 +295,10 @@ def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
     magnet_content = magnet_t * re_content / metal_per_oxide
     magnet = magnet_content[:, None] * mix[None, :]
     magnet_feed = magnet / y_magnet
-    # Recycling: a share of the rare earths in magnets used at each node returns as oxide there.
+    # End-of-life recycling: in steady state as many magnets leave use as enter it; the collected
+    # and recovered share returns as oxide where they were used.
     final_magnet = _demand_shares(ds, dims, "magnet")[:, None] * magnet.sum(axis=0)[None, :]
-    recycled = ds.parameter("recycling_rate") * final_magnet
+    recycled = ds.parameter("eol_collection_rate") * ds.parameter("eol_recovery_rate") * final_magnet
     oxide = oxide + recycled
     # Reported magnet output needs more Nd, Pr, Dy and Tb than the mined profiles yield. The gap is
     # closed by secondary supply in China (recycled swarf and scrap, undocumented mining), added
