@@ -126,3 +126,25 @@ def test_recycling_takes_rate_or_collection_and_recovery() -> None:
     with pytest.raises(ValidationError, match="needs collection"):
         RecyclingSpec(kind="recycling", start="2025-01")
     assert RecyclingSpec(kind="recycling", start="2025-01", recovery=0.95).recovery == 0.95
+
+
+def test_magnet_makers_scrap_is_the_named_secondary_supply() -> None:
+    assert BASE.swarf.sum() == pytest.approx(26_504 / 12)  # Argus: PrNd oxide from magnet scrap, 2024
+    assert BASE.swarf.sum() * 12 == pytest.approx(BASE.diagnostics["secondary_from_scrap_t_per_yr"])
+    chn = BASE.dims.node("CHN")
+    assert (BASE.swarf[chn] <= BASE.secondary + 1e-9).all() and BASE.swarf.sum() == BASE.swarf[chn].sum()
+
+
+def test_magnet_makers_scrap_follows_their_output_without_a_lifetime() -> None:
+    chn = BASE.dims.node("CHN")
+    growth = DemandChange(material="magnet", start="2025-02", shock=0.3)
+    out = run_reference(
+        compile_scenario(Scenario("more", start="2025-01", months=8, instruments=(growth,)), DS, BASE)
+    )
+    made = out.production[0, :, MAGNET, chn].sum(axis=1) / BASE.production[MAGNET, chn].sum()
+    assert made[-2] > 1.02  # China's magnet makers answer the orders
+    oxide = out.production[0, :, OXIDE, chn]
+    own = out.feed[0, :, 0, chn] * BASE.yields[OXIDE] + BASE.secondary[None] + out.recycled[0, :, OXIDE, chn]
+    assert np.allclose(oxide[0], own[0], rtol=1e-12)  # the base year's scrap in the first month
+    for t in range(1, 8):  # then in proportion to last month's magnet output
+        assert np.allclose(oxide[t] - own[t], BASE.swarf[chn] * (made[t - 1] - 1.0), rtol=1e-9, atol=1e-9)

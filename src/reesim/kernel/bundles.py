@@ -27,7 +27,7 @@ from reesim.kernel.active import active_rows, row_lists
 from reesim.kernel.shared import EPS, base_output, feed_mixes
 from reesim.kernel.state import Array, Compact, Outputs
 from reesim.model.compile import KERNEL_PARAMETERS, Inputs
-from reesim.model.dims import MATERIALS
+from reesim.model.dims import MAGNET, MATERIALS
 from reesim.model.lifetimes import LIFE_ORDER
 
 Ints = NDArray[np.int64]
@@ -48,6 +48,8 @@ class Structure(NamedTuple):
     p0: Array  # [K, E] base prices
     defence_share: Array  # [N] defence share of final magnet use
     secondary: Array  # [E] secondary oxide supply in China
+    swarf: Array  # [N, E] its part from magnet makers' scrap, which moves with their output
+    magnets0: Array  # [N] base-year magnet output, t/month
     market: Ints  # [N] 0 China, 1 outside
     origin: int  # the node whose material origin is tracked (China)
     partners: Ints  # [K, I, E, W] exporters with a base share (-1: none)
@@ -302,7 +304,8 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         mine=base.mine, mine_profile=np.where(base.mine[:, None] > 0, base.profile, mixes[0]),
         base_in=base.feed.sum(axis=2), mixes=mixes, yields=base.yields, final=base.final,
         base_use=base.feed + base.final, p0=base.prices, defence_share=base.defence_share,
-        secondary=base.secondary, market=market, origin=int(inputs.origin_node), partners=partners,
+        secondary=base.secondary, swarf=base.swarf, magnets0=base.production[MAGNET].sum(axis=1),
+        market=market, origin=int(inputs.origin_node), partners=partners,
         p_share=np.where(partners >= 0, base.shares[kk, ii, x, ee], 0.0),
         p_allow=c.allow_pattern[kk, x, ii, ee], p_denied=c.denied_pattern[kk, x, ii],
         allow_pattern=c.allow_pattern, content_pattern=c.content_pattern, act_e=act_e, n_act=n_act,

@@ -136,6 +136,7 @@ def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, 
         out.floor_cost[:, t] = state.floor_paid
         out.project_output[:, t] = state.level
         state.magnet_used = out.consumption[:, t, MAGNET].copy()
+        state.magnet_made = out.production[:, t, MAGNET].copy()
         yield t, -1, "prices", state, None
     del base
 
@@ -188,6 +189,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         price=price, sub=np.zeros((runs, k_n, 2, e_n)), tight=np.zeros((runs, k_n, 2, e_n)),
         short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin,
         magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(),
+        magnet_made=np.broadcast_to(base.production[MAGNET], (runs, n_n, e_n)).copy(),
         in_use=steady_stock(base.final[MAGNET][None], inputs.use_shares, life),
         wear=LIFE_ORDER / life, ring=ring,
         ring_origin=ring_origin, arrival=arrival, route_arrival=route_arrival, lag_in=lag_in,
@@ -497,7 +499,7 @@ def _to_allies(
 def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
     """What the next stage consumes of material ``k`` and makes of it; oxide recycled from the
     magnets discarded this month joins oxide output (:func:`discard`), as does China's secondary
-    supply."""
+    supply, its magnet makers' scrap moving with their output (:func:`new_scrap`)."""
     base = inputs.base
     mixes = state.mixes
     consumed = row.feed_met
@@ -510,10 +512,22 @@ def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
         produced_next = consumed * base.yields[k + 1]
         if k + 1 == OXIDE:  # secondary supply in China and recycling (see reesim.model.baseline)
             produced_next[:, inputs.origin_node] += base.secondary
+            produced_next += new_scrap(inputs, state)
             row.recycled = inputs.recycle_rate[:, t, :, None] * discard(inputs, state)
             produced_next += row.recycled
         state.produced[:, k + 1] = produced_next
     state.consumed[:, k] = consumed
+
+
+def new_scrap(inputs: Inputs, state: State) -> Array:
+    """[R, N, E] how far the oxide recovered from magnet makers' scrap (``swarf``, part of the
+    secondary supply) moves from the base year's: in proportion to the node's magnet output last
+    month over its base-year output."""
+    base0 = inputs.base.production[MAGNET].sum(axis=1)  # [N]
+    made = state.magnet_made.sum(axis=2)  # [R, N]
+    ratio = np.divide(made, base0, out=np.ones_like(made), where=base0 > 0)
+    out: Array = inputs.base.swarf[None] * (ratio - 1.0)[:, :, None]
+    return out
 
 
 def discard(inputs: Inputs, state: State) -> Array:

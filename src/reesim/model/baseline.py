@@ -26,8 +26,9 @@ them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t RE
    End-of-life recycling returns oxide where magnets are used: in the base year products reach
    the end of their life as fast as magnets go into use (the products in use are in steady state,
    :mod:`reesim.model.lifetimes`), and ``eol_collection_rate`` x ``eol_recovery_rate`` of
-   their rare earths comes back. Manufacturing scrap (swarf) recycled in China is part of the
-   named secondary supply, with no product lifetime.
+   their rare earths comes back. Manufacturing scrap (swarf and offcuts) recycled in China is
+   the named part of the secondary supply (``swarf``): it has no product lifetime and follows
+   China's magnet output month by month.
 4. **Final demand**: separated oxide not needed for metal is final oxide demand (catalysts,
    polishing, glass, phosphors ...); magnets are final magnet demand. Both are split among nodes by
    ``demand_shares``.
@@ -81,6 +82,7 @@ class Baseline:
     prices: Array  # [K, E] base-year prices, USD/kg REO-equivalent
     secondary: Array  # [E] secondary oxide supply in China closing the magnet-element gap, t/month
     recycled: Array  # [N, E] oxide recovered from magnets used at each node, t/month
+    swarf: Array  # [N, E] part of the secondary supply recovered from magnet makers' scrap, t/month
     diagnostics: dict[str, float] = field(default_factory=dict)
 
 
@@ -307,7 +309,11 @@ def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
     secondary = np.maximum(need_oxide - oxide.sum(axis=0), 0.0)
     # The part of it that is reported: China's PrNd oxide from magnet scrap (stage "recycling").
     scrap = float(stage_values(ds, dims, ("recycling",), later=False)[dims.node("CHN")]) / MONTHS
-    named = min(scrap, float(secondary[[dims.element("Nd"), dims.element("Pr")]].sum()))
+    prnd = [dims.element("Nd"), dims.element("Pr")]
+    named = min(scrap, float(secondary[prnd].sum()))
+    swarf = np.zeros((n, e))
+    if named > 0:
+        swarf[dims.node("CHN"), prnd] = named * secondary[prnd] / secondary[prnd].sum()
     oxide[dims.node("CHN")] += secondary
     world_oxide = oxide.sum(axis=0)
 
@@ -336,7 +342,7 @@ def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
         dims=dims, mine=mine, profile=profile, production=production, feed=feed, final=final, trade=trade,
         shares=shares, capacity=capacity, heavy=heavy, magnet_mix=mix, magnet_grades=grades,
         yields=np.array([1.0, y_sep, y_metal, y_magnet]), defence_share=_defence_share(ds, dims),
-        prices=prices, secondary=secondary, recycled=recycled,
+        prices=prices, secondary=secondary, recycled=recycled, swarf=swarf,
         diagnostics={"secondary_supply_t_per_yr": float(secondary.sum() * MONTHS),
                      "secondary_from_scrap_t_per_yr": named * MONTHS,
                      "secondary_unexplained_t_per_yr": float(secondary.sum() - named) * MONTHS,
