@@ -81,7 +81,7 @@ class Baseline:
     defence_share: Array  # [N] share of final magnet demand that is defence
     prices: Array  # [K, E] base-year prices, USD/kg REO-equivalent
     secondary: Array  # [E] secondary oxide supply in China closing the magnet-element gap, t/month
-    recycled: Array  # [N, E] oxide recovered from magnets used at each node, t/month
+    recycled: Array  # [N, E] oxide recovered from end-of-life magnets where they were used, t/month
     swarf: Array  # [N, E] part of the secondary supply recovered from magnet makers' scrap, t/month
     diagnostics: dict[str, float] = field(default_factory=dict)
 
