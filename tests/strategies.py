@@ -91,11 +91,16 @@ projects = st.builds(
     ),
     circuits,
 )
-recyclings = st.builds(
-    Recycling,
-    rate=st.floats(0, 0.3),
-    start=months,
-    nodes=st.lists(st.sampled_from(["USA", "JPN", "eu", "CHN"]), max_size=2, unique=True).map(tuple),
+_recycling_nodes = st.lists(st.sampled_from(["USA", "JPN", "eu", "CHN"]), max_size=2, unique=True).map(tuple)
+recyclings = st.one_of(
+    st.builds(Recycling, rate=st.floats(0, 0.3), start=months, nodes=_recycling_nodes),
+    st.builds(
+        Recycling,
+        collection=st.one_of(st.none(), st.floats(0, 0.5)),
+        recovery=st.one_of(st.none(), st.floats(0.5, 1.0)),
+        start=months,
+        nodes=_recycling_nodes,
+    ),
 )
 demands = st.builds(
     DemandChange,

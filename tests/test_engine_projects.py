@@ -44,14 +44,14 @@ def test_project_idles_below_cost_unless_offtake_or_floor() -> None:
     assert np.allclose(held, 1200 / 12) and np.allclose(floored, 1200 / 12)
 
 
-def test_recycling_adds_oxide_from_magnets_used() -> None:
+def test_recycling_returns_its_rate_of_the_magnets_discarded() -> None:
     rate = 0.2
     scenario = Scenario(
         "r", start="2025-01", months=4, instruments=(Recycling(rate=rate, start="2025-01", nodes=("USA",)),)
     )
     out = run_reference(compile_scenario(scenario, DS, BASE))
-    expected = rate * out.consumption[0, 1, MAGNET, USA]  # month 2 recycles month 1's magnet use
-    assert np.allclose(out.recycled[0, 2, OXIDE, USA], expected)
-    base_rate = DS.parameter("recycling_rate")
+    # with use as in the base year, products in use are in steady state: discards equal base use
+    assert np.allclose(out.recycled[0, 2, OXIDE, USA], rate * BASE.final[MAGNET, USA], rtol=1e-12)
+    base_rate = DS.parameter("eol_collection_rate") * DS.parameter("eol_recovery_rate")
     other = BASE.dims.node("JPN")
-    assert np.allclose(out.recycled[0, 2, OXIDE, other], base_rate * out.consumption[0, 1, MAGNET, other])
+    assert np.allclose(out.recycled[0, 2, OXIDE, other], base_rate * BASE.final[MAGNET, other], rtol=1e-12)

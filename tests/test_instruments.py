@@ -218,7 +218,7 @@ def test_demand_side_kinds_compile_to_their_factors(tmp_path: Path) -> None:
     assert kor[:2].tolist() == [1.0, 1.0] and kor[2] == pytest.approx(0.9)
     assert kor[14] == pytest.approx(0.9 * 1.1)
     assert demand[:, MAGNET, node("IND")][:6].tolist() == pytest.approx([1.0, 0.9, 0.8, 0.7, 0.6, 0.6])
-    assert inputs.recycle_rate[0, 11:13, node("FRA")].tolist() == [0.01, 0.05]
+    assert inputs.recycle_rate[0, 11:13, node("FRA")].tolist() == pytest.approx([0.01 * 0.9, 0.05])
     factor = tariff_factor(
         BASE, MAGNET, node("USA"), node("CHN"), 0.25, DS.parameter("demand_price_elasticity")
     )

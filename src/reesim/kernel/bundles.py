@@ -27,7 +27,8 @@ from reesim.kernel.active import active_rows, row_lists
 from reesim.kernel.shared import EPS, base_output, feed_mixes
 from reesim.kernel.state import Array, Compact, Outputs
 from reesim.model.compile import KERNEL_PARAMETERS, Inputs
-from reesim.model.dims import MATERIALS
+from reesim.model.dims import MAGNET, MATERIALS
+from reesim.model.lifetimes import LIFE_ORDER
 
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
@@ -47,6 +48,8 @@ class Structure(NamedTuple):
     p0: Array  # [K, E] base prices
     defence_share: Array  # [N] defence share of final magnet use
     secondary: Array  # [E] secondary oxide supply in China
+    swarf: Array  # [N, E] its part from magnet makers' scrap, which moves with their output
+    magnets0: Array  # [N] base-year magnet output, t/month
     market: Ints  # [N] 0 China, 1 outside
     origin: int  # the node whose material origin is tracked (China)
     partners: Ints  # [K, I, E, W] exporters with a base share (-1: none)
@@ -74,6 +77,8 @@ class Structure(NamedTuple):
     out_mix: Array  # [K, N, E] element shares of that output (0 where a node makes none)
     stage_opex: Array  # [K, N] USD/kg operating cost of existing output outside China (0: never idles)
     node_floored: Bools  # [K, N] a price floor covers the node's existing output of material k
+    use_share: Array  # [S] share of magnet use held by each sector with a product lifetime
+    life_order: int  # stages of each sector's chain of products in use
 
 
 class ControlTerms(NamedTuple):
@@ -133,7 +138,8 @@ class Paths(NamedTuple):
     """Month-by-month tables of the scenario (leading axis: 1 row shared, or R)."""
 
     demand_index: Array  # [R or 1, T, K, N]
-    recycle_rate: Array  # [R or 1, T, N]
+    recycle_rate: Array  # [R or 1, T, N] share of end-of-life magnet rare earths returned as oxide
+    recycle_life: Array  # [R, S] mean lifetime of each sector's magnets in use, months
     price_floor: Array  # [R or 1, T, K, E]
     release_threshold: Array  # [R, N] shortfall share releasing a holder's stockpile (nan: parameter)
     transit: Array  # [R, classes] months a shipment takes on the routes of each class
@@ -299,7 +305,8 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         mine=base.mine, mine_profile=np.where(base.mine[:, None] > 0, base.profile, mixes[0]),
         base_in=base.feed.sum(axis=2), mixes=mixes, yields=base.yields, final=base.final,
         base_use=base.feed + base.final, p0=base.prices, defence_share=base.defence_share,
-        secondary=base.secondary, market=market, origin=int(inputs.origin_node), partners=partners,
+        secondary=base.secondary, swarf=base.swarf, magnets0=base.production[MAGNET].sum(axis=1),
+        market=market, origin=int(inputs.origin_node), partners=partners,
         p_share=np.where(partners >= 0, base.shares[kk, ii, x, ee], 0.0),
         p_allow=c.allow_pattern[kk, x, ii, ee], p_denied=c.denied_pattern[kk, x, ii],
         allow_pattern=c.allow_pattern, content_pattern=c.content_pattern, act_e=act_e, n_act=n_act,
@@ -309,6 +316,7 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
         places_of=places_of, n_places=n_places, base_out=out, out_mix=out_mix,
         stage_opex=inputs.stage_opex, node_floored=inputs.node_floored,
+        use_share=inputs.use_shares, life_order=LIFE_ORDER,
     )  # fmt: skip
 
 
@@ -362,7 +370,8 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
         floored=inputs.proj_floored,
     )  # fmt: skip
     paths = Paths(
-        demand_index=inputs.demand_index, recycle_rate=inputs.recycle_rate, price_floor=inputs.price_floor,
+        demand_index=inputs.demand_index, recycle_rate=inputs.recycle_rate,
+        recycle_life=per_run(inputs.recycle_life, runs), price_floor=inputs.price_floor,
         release_threshold=per_run(inputs.release_threshold, runs), transit=per_run(inputs.transit, runs),
     )  # fmt: skip
     return controls, limits, projects, paths

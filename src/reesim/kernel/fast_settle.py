@@ -259,9 +259,11 @@ def _lacks(lt, k, a, e, s, state, defence, magnet):  # pragma: no cover - compil
 def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     """What the next stage consumes of material ``k`` (``consumed[k]``) and makes of it
     (``produced[k + 1]``; both [material, node, element, lane]), and the oxide recycled from
-    magnets used last month (``recycled``, oxide only). Magnet making uses whole batches of its
-    mix. Only rows listed for the material (``act_e``, ``n_act``) are written: the others stay
-    zero. ``picked`` is scratch [lanes]."""
+    magnets discarded this month (``recycled``, oxide only; see :func:`discard`); the secondary
+    supply's part from magnet makers' scrap moves with their output last month (``swarf``,
+    ``magnets0``; the stage's ``produced[MAGNET]`` still holds last month's). Magnet making
+    uses whole batches of its mix. Only rows listed for the material (``act_e``, ``n_act``) are
+    written: the others stay zero. ``picked`` is scratch [lanes]."""
     on, act_e, n_act, mixes, yields, secondary = s.origin, s.act_e, s.n_act, s.mixes, s.yields, s.secondary
     recycle_rate, picked, recycled = paths.recycle_rate, scr.picked, scr.recycled
     magnet_used, feed_met = state.final_met[mixes.shape[0] - 1], state.feed_met[k]
@@ -284,16 +286,43 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     oxide = k + 1 == OXIDE
     for n in range(n_n):
         rate = gather(lt, recycle_rate[:, t, n], rl, rr, picked) if oxide else splat(lt, 0.0)
+        moved = splat(lt, 0.0)  # magnet output last month over the base year's, less 1
+        if oxide and t > 0 and s.magnets0[n] > 0:
+            made_n = splat(lt, 0.0)
+            for i in range(n_act[MAGNET, n]):
+                made_n = made_n + load(lt, produced, (MAGNET, n, act_e[MAGNET, n, i]))
+            moved = made_n / s.magnets0[n] - 1.0
         for i in range(n_act[k + 1, n]):
             e = act_e[k + 1, n, i]
             made = load(lt, consumed, (k, n, e)) * y
             if oxide:  # secondary supply in China, then recycling
                 if n == on:
                     made = made + secondary[e]
-                rec = rate * load(lt, magnet_used, (n, e))
+                made = made + moved * s.swarf[n, e]  # magnet makers' scrap follows their output
+                rec = rate * discard(lt, n, e, s, state, magnet_used)
                 store(recycled, (n, e), rec)
                 made = made + rec
             store(produced, (k + 1, n, e), made)
+
+
+@njit(cache=True, error_model="numpy")
+def discard(lt, n, e, s, state, magnet_used):  # pragma: no cover - compiled
+    """Magnets of element ``e`` leaving use at node ``n`` this month: last month's magnet use
+    (``magnet_used`` [node, element, lane]) enters each sector's chain of products in use (its
+    share of use), every stage passes on ``wear`` of what it held at the start of the month, and
+    the last stages' outflows are the discards. Updates ``state.in_use``."""
+    in_use, wear = state.in_use, state.wear
+    out = splat(lt, 0.0)
+    for si in range(s.use_share.size):
+        inflow = load(lt, magnet_used, (n, e)) * s.use_share[si]
+        rate = load(lt, wear, (si,))
+        for j in range(s.life_order):
+            held = load(lt, in_use, (si, j, n, e))
+            leaving = rate * held
+            store(in_use, (si, j, n, e), held - leaving + inflow)
+            inflow = leaving
+        out = out + inflow
+    return out
 
 
 @njit(cache=True, error_model="numpy")

@@ -78,6 +78,8 @@ class State(NamedTuple):
     guard: Array  # cell: an importer's desired cover for the supply controls hold back from it
     open_in: Array  # cell: 1 less the share of an importer's use that controls held back
     guarded: Bools  # [N, E] some form's open_in below 1 this month, or the guard not at 1 (see prices)
+    in_use: Array  # [S, J, N, E + 1, lanes] magnets in products in use, by sector and stage of its chain
+    wear: Array  # [S, lanes] share of each stage of a sector's chain that moves on each month (fixed)
 
 
 class Now(NamedTuple):
@@ -238,6 +240,7 @@ def new_state(
         for e in range(e_n):
             for q in range(lanes):
                 p0w[k, e, q] = s.p0[k, e] ** par.price_cost_weight[q]
+    in_use, wear = _in_use(s, paths, rl, ep)
     return State(
         inv, stock, stock_target, final_met, np.zeros(cell), price, np.zeros((k_n, 2, e_n, lanes)),
         np.zeros((k_n, 2, e_n, lanes)),
@@ -247,8 +250,28 @@ def new_state(
         price.copy(), np.ones((k_n, 2, e_n, lanes)), np.ones((k_n, e_n, lanes)),
         _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros(lanes), np.ones((p_n, lanes)),
-        np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_),
+        np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_), in_use, wear,
     )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def _in_use(s: Structure, paths: Paths, rl: Ints, ep: int) -> tuple[Array, Array]:  # pragma: no cover
+    """Magnets in products in use at the start, [S, J, N, E + 1, lanes]: each sector's chain in
+    steady state with base-year magnet use (every stage holding the sector's share of it times
+    the lifetime over the order), and the share of a stage moving on each month, [S, lanes]."""
+    s_n, j_n, lanes = s.use_share.size, s.life_order, rl.size
+    k_n, n_n, e_n = s.final.shape
+    in_use, wear = np.zeros((s_n, j_n, n_n, ep, lanes)), np.empty((s_n, lanes))
+    for si in range(s_n):
+        for q in range(lanes):
+            life = paths.recycle_life[rl[q], si]
+            wear[si, q] = j_n / life
+            per_stage = s.use_share[si] * life / j_n
+            for j in range(j_n):
+                for n in range(n_n):
+                    for e in range(e_n):
+                        in_use[si, j, n, e, q] = per_stage * s.final[k_n - 1, n, e]
+    return in_use, wear
 
 
 @njit(cache=True, error_model="numpy")

@@ -61,6 +61,7 @@ from reesim.kernel.shared import EPS, SHORT_SHARE, base_output, feed_mixes
 from reesim.kernel.state import Array, Outputs
 from reesim.model.compile import Inputs
 from reesim.model.dims import CONCENTRATE, MAGNET, MATERIALS, OXIDE
+from reesim.model.lifetimes import LIFE_ORDER, steady_stock
 
 __all__ = ["EPS", "capacity_additions", "feed_mixes", "month_steps", "run_reference"]
 
@@ -135,6 +136,7 @@ def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, 
         out.floor_cost[:, t] = state.floor_paid
         out.project_output[:, t] = state.level
         state.magnet_used = out.consumption[:, t, MAGNET].copy()
+        state.magnet_made = out.production[:, t, MAGNET].copy()
         yield t, -1, "prices", state, None
     del base
 
@@ -172,6 +174,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
     price = np.broadcast_to(base.prices[:, None, :], (runs, k_n, 2, e_n)).copy()
     p_n = inputs.proj_node.size
     committed = np.broadcast_to(inputs.proj_committed, (runs, p_n))
+    life = np.broadcast_to(inputs.recycle_life, (runs, inputs.recycle_life.shape[1]))
     return State(
         expect=price.copy(), hoard=np.ones((runs, k_n, 2, e_n)), open=np.ones((runs, k_n, e_n)),
         guard=np.ones((runs, k_n, n_n, e_n)), open_in=np.ones((runs, k_n, n_n, e_n)),
@@ -185,7 +188,10 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         stock_target=np.broadcast_to(piles.targets(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
         price=price, sub=np.zeros((runs, k_n, 2, e_n)), tight=np.zeros((runs, k_n, 2, e_n)),
         short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin,
-        magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(), ring=ring,
+        magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(),
+        magnet_made=np.broadcast_to(base.production[MAGNET], (runs, n_n, e_n)).copy(),
+        in_use=steady_stock(base.final[MAGNET][None], inputs.use_shares, life),
+        wear=LIFE_ORDER / life, ring=ring,
         ring_origin=ring_origin, arrival=arrival, route_arrival=route_arrival, lag_in=lag_in,
         allies=piles.ally_matrix(k_n, n_n), defended=piles.defended(k_n, n_n),
         reserve=reserve, sale=piles.sale_prices(k_n, n_n),
@@ -492,7 +498,8 @@ def _to_allies(
 
 def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
     """What the next stage consumes of material ``k`` and makes of it; oxide recycled from the
-    magnets used last month joins oxide output, as does China's secondary supply."""
+    magnets discarded this month joins oxide output (:func:`discard`), as does China's secondary
+    supply, its magnet makers' scrap moving with their output (:func:`new_scrap`)."""
     base = inputs.base
     mixes = state.mixes
     consumed = row.feed_met
@@ -505,10 +512,40 @@ def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
         produced_next = consumed * base.yields[k + 1]
         if k + 1 == OXIDE:  # secondary supply in China and recycling (see reesim.model.baseline)
             produced_next[:, inputs.origin_node] += base.secondary
-            row.recycled = inputs.recycle_rate[:, t, :, None] * state.magnet_used
+            produced_next += new_scrap(inputs, state)
+            row.recycled = inputs.recycle_rate[:, t, :, None] * discard(inputs, state)
             produced_next += row.recycled
         state.produced[:, k + 1] = produced_next
     state.consumed[:, k] = consumed
+
+
+def new_scrap(inputs: Inputs, state: State) -> Array:
+    """[R, N, E] how far the oxide recovered from magnet makers' scrap (``swarf``, part of the
+    secondary supply) moves from the base year's: in proportion to the node's magnet output last
+    month over its base-year output."""
+    base0 = inputs.base.production[MAGNET].sum(axis=1)  # [N]
+    made = state.magnet_made.sum(axis=2)  # [R, N]
+    ratio = np.divide(made, base0, out=np.ones_like(made), where=base0 > 0)
+    out: Array = inputs.base.swarf[None] * (ratio - 1.0)[:, :, None]
+    return out
+
+
+def discard(inputs: Inputs, state: State) -> Array:
+    """[R, N, E] magnets leaving use this month: last month's magnet use enters each sector's
+    chain of products in use (its share of use), every stage passes on ``wear`` of what it held
+    at the start of the month, and the last stages' outflows are the discards
+    (:mod:`reesim.model.lifetimes`). Updates ``state.in_use``."""
+    out = np.zeros_like(state.magnet_used)
+    for s in range(state.in_use.shape[1]):
+        inflow = inputs.use_shares[s] * state.magnet_used
+        rate = state.wear[:, s, None, None]
+        for j in range(state.in_use.shape[2]):
+            held = state.in_use[:, s, j]
+            leaving = rate * held
+            state.in_use[:, s, j] = held - leaving + inflow
+            inflow = leaving
+        out = out + inflow
+    return out
 
 
 def keep(k: int, state: State, row: Row) -> None:

@@ -25,7 +25,10 @@ class State:
     tight: Array  # [R, K, market, E] share of what users wanted left unmet, last month
     short_months: Array  # months an importer was not sent all it asked (its suppliers qualified)
     origin: Array  # China-origin share of what a node holds
-    magnet_used: Array  # [R, N, E] final magnet use met last month (recycled)
+    magnet_used: Array  # [R, N, E] final magnet use met last month (goes into products in use)
+    magnet_made: Array  # [R, N, E] magnets made last month (magnet makers' scrap follows it)
+    in_use: Array  # [R, S, J, N, E] magnets in products in use, by sector and stage of the lifetime chain
+    wear: Array  # [R, S] share of each stage of a sector's chain that moves on each month (fixed)
     mixes: Array  # [K, N, E] unit input mix of the stage fed by material k (fixed for the run)
     mine_profile: Array  # [N, E] element shares of mine output, new mines the world's (fixed)
     market: NDArray[np.int64]  # [N] 0 China, 1 outside (fixed)

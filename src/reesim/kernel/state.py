@@ -26,7 +26,7 @@ class Outputs:
     - ``inventory``: working stock at the end of the month; ``stockpile``: strategic stock;
     - ``released``: strategic stock released to the node: to its users in a shortage (from its own
       stockpiles and its allies'), and scheduled releases into its supply (at the holder);
-    - ``recycled``: oxide recovered from magnets used (part of oxide ``production``);
+    - ``recycled``: oxide recovered from end-of-life magnets (part of oxide ``production``);
     - ``transit``: goods under way to the node at the end of the month (shipped, not arrived);
       with shipment lags ``imports`` are what arrived in the month, ``exports`` what left;
     - ``price``: [run, month, material, market (0 China, 1 outside), element];

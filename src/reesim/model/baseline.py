@@ -26,7 +26,12 @@ them into one balanced base year, in tonnes of rare-earth-oxide equivalent (t RE
    supply* in China, reported as a diagnostic: oxide recovered from magnet scrap (reported per
    element, ``secondary_oxide``; :mod:`reesim.model.secondary`), and the rest unexplained
    (undocumented mining, weak element profiles).
-   End-of-life recycling (``recycling_rate`` of the magnets used at a node) returns as oxide there.
+   End-of-life recycling returns oxide where magnets are used: in the base year products reach
+   the end of their life as fast as magnets go into use (the products in use are in steady state,
+   :mod:`reesim.model.lifetimes`), and ``eol_collection_rate`` x ``eol_recovery_rate`` of
+   their rare earths comes back. Manufacturing scrap (swarf and offcuts) recycled in China is
+   the named part of the secondary supply (``swarf``): it has no product lifetime and follows
+   China's magnet output month by month.
 4. **Final demand**: separated oxide not needed for metal is final oxide demand (catalysts,
    polishing, glass, phosphors ...); magnets are final magnet demand. Both are split among nodes by
    ``demand_shares``.
@@ -81,7 +86,8 @@ class Baseline:
     defence_share: Array  # [N] share of final magnet demand that is defence
     prices: Array  # [K, E] base-year prices, USD/kg REO-equivalent
     secondary: Array  # [E] secondary oxide supply in China closing the magnet-element gap, t/month
-    recycled: Array  # [N, E] oxide recovered from magnets used at each node, t/month
+    recycled: Array  # [N, E] oxide recovered from end-of-life magnets where they were used, t/month
+    swarf: Array  # [N, E] part of the secondary supply recovered from magnet makers' scrap, t/month
     diagnostics: dict[str, float] = field(default_factory=dict)
 
 
@@ -308,17 +314,22 @@ def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
     magnet_content = magnet_t * re_content / metal_per_oxide
     magnet = magnet_content[:, None] * mix[None, :]
     magnet_feed = magnet / y_magnet
-    # Recycling: a share of the rare earths in magnets used at each node returns as oxide there.
+    # End-of-life recycling: in steady state as many magnets leave use as enter it; the collected
+    # and recovered share returns as oxide where they were used.
     final_magnet = _demand_shares(ds, dims, "magnet")[:, None] * magnet.sum(axis=0)[None, :]
-    recycled = ds.parameter("recycling_rate") * final_magnet
+    recycled = ds.parameter("eol_collection_rate") * ds.parameter("eol_recovery_rate") * final_magnet
     oxide = oxide + recycled
     # Reported magnet output needs more Nd, Pr and Tb than the mined profiles yield. The gap is
     # closed by secondary supply in China (recycled swarf and scrap, undocumented mining), added
     # to China's oxide output and reported as a diagnostic.
     need_oxide = magnet_feed.sum(axis=0) / y_metal
     secondary = np.maximum(need_oxide - oxide.sum(axis=0), 0.0)
-    # The part of it that is reported: China's oxide from magnet scrap, per element.
-    named = float(named_secondary(ds, dims, secondary * MONTHS, "CHN", BASE_YEAR).sum()) / MONTHS
+    # The part of it that is reported: China's oxide from magnet scrap, per element. It is
+    # manufacturing scrap (swarf and offcuts), which follows China's magnet output in a run.
+    named_e = named_secondary(ds, dims, secondary * MONTHS, "CHN", BASE_YEAR) / MONTHS  # [E] t/month
+    named = float(named_e.sum())
+    swarf = np.zeros((n, e))
+    swarf[dims.node("CHN")] = named_e
     oxide[dims.node("CHN")] += secondary
     world_oxide = oxide.sum(axis=0)
 
@@ -347,7 +358,7 @@ def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
         dims=dims, mine=mine, profile=profile, production=production, feed=feed, final=final, trade=trade,
         shares=shares, capacity=capacity, heavy=heavy, magnet_mix=mix, magnet_grades=grades,
         yields=np.array([1.0, y_sep, y_metal, y_magnet]), defence_share=_defence_share(ds, dims),
-        prices=prices, secondary=secondary, recycled=recycled,
+        prices=prices, secondary=secondary, recycled=recycled, swarf=swarf,
         diagnostics={"secondary_supply_t_per_yr": float(secondary.sum() * MONTHS),
                      "secondary_from_scrap_t_per_yr": named * MONTHS,
                      "secondary_unexplained_t_per_yr": float(secondary.sum() - named) * MONTHS,

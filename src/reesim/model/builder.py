@@ -70,7 +70,8 @@ class Builder:
     parameter: dict[str, Value]  # SCENARIO_PARAMETERS by name: scenario overrides, else the dataset's
     demand: Array  # [R or 1, T, K, N] multiplier on base final demand
     floor: Array  # [R or 1, T, K, E] minimum outside-China price, USD/kg (0: none)
-    recycle: Array  # [R or 1, T, N] share of magnet rare earths used that returns as oxide
+    collect: Array  # [R or 1, T, N] share of end-of-life magnets collected for rare-earth recovery
+    recover: Array  # [R or 1, T, N] share of the collected magnets' rare earths recovered as oxide
     release_threshold: Array  # [R or 1, N] shortfall share that releases a stockpile (nan: parameter)
     controls: list[Rule] = field(default_factory=list)
     quota_rules: list[QuotaRule] = field(default_factory=list)
@@ -81,13 +82,15 @@ class Builder:
     @classmethod
     def start(cls, scenario: Scenario, ds: Dataset, base: Baseline, parameter: dict[str, Value]) -> Builder:
         """Tables with no instrument applied: demand as in the base year, no floors, the
-        ``recycling_rate`` parameter everywhere, every stockpile at the parameter's threshold."""
+        end-of-life collection and recovery at their parameters everywhere, every stockpile at the
+        parameter's threshold."""
         t_n, k_n = scenario.months, len(MATERIALS)
         n_n, e_n = base.dims.n_nodes, base.dims.n_elements
         return cls(
             scenario=scenario, ds=ds, base=base, parameter=parameter,
             demand=np.ones((1, t_n, k_n, n_n)), floor=np.zeros((1, t_n, k_n, e_n)),
-            recycle=as_runs(parameter["recycling_rate"])[:, None, None] * np.ones((1, t_n, n_n)),
+            collect=as_runs(parameter["eol_collection_rate"])[:, None, None] * np.ones((1, t_n, n_n)),
+            recover=as_runs(parameter["eol_recovery_rate"])[:, None, None] * np.ones((1, t_n, n_n)),
             release_threshold=np.full((1, n_n), np.nan),
         )  # fmt: skip
 

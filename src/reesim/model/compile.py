@@ -19,6 +19,7 @@ from reesim.model.builder import Builder, bad, resolve_places
 from reesim.model.controls import Controls, build
 from reesim.model.costs import MATERIAL_OF_STAGE, stage_opex
 from reesim.model.dims import MATERIALS, OXIDE, Dims
+from reesim.model.lifetimes import LIFE_PARAMETERS, RATE_PARAMETERS, life_months, sector_shares
 from reesim.model.limits import Quotas, Stockpiles, quotas, stockpiles
 from reesim.model.perrun import Value, as_runs, first_run, table
 from reesim.model.scenario import Scenario, month_index
@@ -67,7 +68,7 @@ KERNEL_PARAMETERS = (
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
 #: Parameters the compile step reads (besides the kernel's).
-SCENARIO_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate", *TRANSIT_PARAMETERS)
+SCENARIO_PARAMETERS = (*KERNEL_PARAMETERS, *RATE_PARAMETERS, *LIFE_PARAMETERS, *TRANSIT_PARAMETERS)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ class Inputs:
     proj_floored: NDArray[np.bool_]  # [P] a price floor pays it the difference to the market price
     node_floored: NDArray[np.bool_]  # [K, N] a floor covers the country's existing output of material k
     stage_opex: Array  # [K, N] USD/kg operating cost of existing output outside China (0: never idles)
-    recycle_rate: Array  # [R or 1, T, N] share of magnet rare earths used that return as oxide next month
+    recycle_rate: Array  # [R or 1, T, N] share of end-of-life magnet rare earths returned as oxide
+    use_shares: Array  # [S] share of magnet use held by each sector with a product lifetime
+    recycle_life: Array  # [R or 1, S] mean lifetime of each sector's magnets in use, months
     price_floor: Array  # [R or 1, T, K, E] minimum outside-China price, USD/kg (0: none)
     release_threshold: (
         Array  # [R or 1, N] shortfall share that releases a holder's stockpile (nan: parameter)
@@ -114,10 +117,11 @@ class Inputs:
     def runs(self) -> int:
         """Number of runs the per-run tables describe (1 when every run is the same)."""
         tables = [self.demand_index, self.proj_capacity, self.proj_start, self.proj_ramp, self.proj_opex,
-                  self.recycle_rate, self.price_floor, self.release_threshold, self.controls.review,
-                  self.controls.share, self.controls.threshold, self.quotas.tonnes, self.stockpiles.target,
-                  self.stockpiles.purchase, self.stockpiles.initial, self.stockpiles.floor,
-                  self.stockpiles.sale, self.stockpiles.r_tonnes, *self.params.values()]  # fmt: skip
+                  self.recycle_rate, self.recycle_life, self.price_floor, self.release_threshold,
+                  self.controls.review, self.controls.share, self.controls.threshold, self.quotas.tonnes,
+                  self.stockpiles.target, self.stockpiles.purchase, self.stockpiles.initial,
+                  self.stockpiles.floor, self.stockpiles.sale, self.stockpiles.r_tonnes,
+                  *self.params.values()]  # fmt: skip
         return int(max(a.shape[0] for a in tables))
 
 
@@ -168,12 +172,22 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
         proj_capex=table([p[7] for p in projects], p_n),
         proj_committed=np.array([p[8] or p[6] for p in projects], dtype=bool),
         proj_floored=floored, node_floored=node_floored, stage_opex=stage_opex(ds, base),
-        recycle_rate=b.recycle, price_floor=b.floor,
+        recycle_rate=_recycle_rate(b), use_shares=sector_shares(ds),
+        recycle_life=life_months([parameter[name] for name in LIFE_PARAMETERS]), price_floor=b.floor,
         release_threshold=b.release_threshold,
         params={name: as_runs(parameter[name]) for name in KERNEL_PARAMETERS},
         transit=_transit([parameter[name] for name in TRANSIT_PARAMETERS]),
         route_class=route_classes(ds, dims),
     )  # fmt: skip
+
+
+def _recycle_rate(b: Builder) -> Array:
+    """[R or 1, T, N] share of end-of-life magnet rare earths returned as oxide: collection x
+    recovery; InputError naming the parameter when either is not a share."""
+    for name, rate in (("eol_collection_rate", b.collect), ("eol_recovery_rate", b.recover)):
+        if not np.isfinite(rate).all() or (rate < 0).any() or (rate > 1).any():
+            raise bad(name, "an end-of-life rate is not a share", "give a fraction between 0 and 1")
+    return np.ascontiguousarray(b.collect * b.recover)
 
 
 def _transit(lags: list[Value]) -> Array:

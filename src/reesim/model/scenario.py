@@ -204,13 +204,16 @@ class Stockpile:
 
 @dataclass(frozen=True)
 class Recycling:
-    """From ``start``, a share ``rate`` of the rare earths in magnets used at ``nodes`` (empty =
-    all) comes back each month as separated oxide at the same node (replacing the default
-    ``recycling_rate`` there)."""
+    """From ``start``, at ``nodes`` (empty = all), a share ``collection`` of the magnets reaching
+    the end of their life is collected and a share ``recovery`` of their rare earths comes back
+    as separated oxide at the node (each replacing its ``eol_*_rate`` parameter; ``None`` keeps
+    it); ``rate`` sets collection x recovery at once (collection at ``rate``, recovery 1)."""
 
-    rate: float
     start: str
     nodes: tuple[str, ...] = ()
+    collection: float | None = None
+    recovery: float | None = None
+    rate: float | None = None
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "inventory": ("t", "working stock at the end of the month"),
     "stockpile": ("t", "strategic stockpile at the end of the month"),
     "released": ("t/month", "strategic stock released to the node"),
-    "recycled": ("t/month", "oxide recovered from magnets used"),
+    "recycled": ("t/month", "oxide recovered from end-of-life magnets"),
     "transit": ("t", "goods under way to the node at the end of the month"),
     "price": ("USD/kg", "price of the material"),
     "floor_cost": ("USD/month", "what price floors paid their producers"),

@@ -26,11 +26,12 @@ import numpy as np
 from reesim.dataset.model import Dataset
 from reesim.language.numbers import Number, central
 from reesim.model.compile import KERNEL_PARAMETERS, TRANSIT_PARAMETERS
+from reesim.model.lifetimes import LIFE_PARAMETERS, RATE_PARAMETERS
 from reesim.model.scenario import Scenario
 from reesim.scenarios.load import Resolved
 
 #: Parameters drawn per run (those the compile step and kernel read from ``Scenario.parameters``).
-SAMPLED_PARAMETERS = (*KERNEL_PARAMETERS, "recycling_rate", *TRANSIT_PARAMETERS)
+SAMPLED_PARAMETERS = (*KERNEL_PARAMETERS, *RATE_PARAMETERS, *LIFE_PARAMETERS, *TRANSIT_PARAMETERS)
 
 _SHARES = ("share", "rate", "threshold", "shortfall")
 
