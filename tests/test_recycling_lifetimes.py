@@ -129,7 +129,7 @@ def test_recycling_takes_rate_or_collection_and_recovery() -> None:
 
 
 def test_magnet_makers_scrap_is_the_named_secondary_supply() -> None:
-    assert BASE.swarf.sum() == pytest.approx(26_504 / 12)  # Argus: PrNd oxide from magnet scrap, 2024
+    assert BASE.swarf.sum() == pytest.approx((26_504 + 160) / 12)  # Argus: PrNd and Tb oxide from scrap, 2024
     assert BASE.swarf.sum() * 12 == pytest.approx(BASE.diagnostics["secondary_from_scrap_t_per_yr"])
     chn = BASE.dims.node("CHN")
     assert (BASE.swarf[chn] <= BASE.secondary + 1e-9).all() and BASE.swarf.sum() == BASE.swarf[chn].sum()
