@@ -74,6 +74,7 @@ class Structure(NamedTuple):
     out_mix: Array  # [K, N, E] element shares of that output (0 where a node makes none)
     stage_opex: Array  # [K, N] USD/kg operating cost of existing output outside China (0: never idles)
     node_floored: Bools  # [K, N] a price floor covers the node's existing output of material k
+    heavy: Bools  # [E] elements a heavy separation circuit separates (the others: a light circuit)
 
 
 class ControlTerms(NamedTuple):
@@ -307,7 +308,7 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         route_class=inputs.route_class, one_class=_one_class(partners, inputs.route_class),
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
         places_of=places_of, n_places=n_places, base_out=out, out_mix=out_mix,
-        stage_opex=inputs.stage_opex, node_floored=inputs.node_floored,
+        stage_opex=inputs.stage_opex, node_floored=inputs.node_floored, heavy=base.heavy,
     )  # fmt: skip
 
 
