@@ -52,7 +52,7 @@ def test_quota_cuts_us_imports_fall_about_as_much_a_year_early(fits: dict[str, S
 def test_quota_price_rise_overshoots_and_is_a_year_late(fits: dict[str, SeriesFit]) -> None:
     fit = fits["quota-2010/us_unit_value"]
     assert fit.direction_ok and fit.direction_observed == 1
-    # docs/validation.md: the unit value reaches 8.6x (observed 6.25x, size ratio 1.45), carried
+    # docs/validation.md: the unit value reaches 7.5x (observed 6.25x, size ratio 1.25), carried
     # by Dy oxide, which only China separates, and peaks in 2012, a year after the observed peak.
     assert fit.timing_error == 1
     assert 1.2 < fit.size_ratio < 1.8
@@ -119,8 +119,8 @@ def test_plant_stoppages_are_read_from_the_events_and_compared_with_the_model() 
 
 def test_dy_tb_prices_rise_outside_china(fits: dict[str, SeriesFit]) -> None:
     """European Dy and Tb quotes tripled in May 2025; in the model, where only China separates
-    them, both rise that month by about 1.6 times (docs/validation.md); China's Dy price rises by
-    up to a fifth as importers restock from China when the licences open (it stayed flat)."""
+    them, both rise that month by about 1.7 times (docs/validation.md); China's Dy price rises by
+    about a fifth as importers restock from China when the licences open (it stayed flat)."""
     for key, low, high in (("dy_oxide_outside", 1.4, 2.2), ("tb_oxide_outside", 1.4, 2.2)):
         fit = fits[f"april-2025/{key}"]
         assert fit.direction_observed == 1 and fit.move_observed[1] > 2.5

@@ -12,7 +12,7 @@ from tests.strategies import BASE, DS
 from reesim.kernel.reference import month_steps, run_reference
 from reesim.kernel.state import Outputs
 from reesim.model.compile import compile_scenario
-from reesim.model.scenario import Scenario
+from reesim.model.scenario import Scenario, Stockpile
 from reesim.scenarios import resolve
 
 OXIDE = 1
@@ -55,3 +55,28 @@ def test_output_stays_within_spare_capacity() -> None:
     for _, _, step, state, _ in month_steps(baseline, 1, Outputs.zeros(1, 24, *shape[2:])):
         if step == "respond":
             assert np.abs(state.util - 1.0).max() < 1e-9
+
+
+def _buying_nd_pr(purchase_per_yr: float) -> Outputs:
+    """Two years from 2025 without controls; a US Nd/Pr oxide stockpile buys ``purchase_per_yr``
+    t a year towards a 50,000 t target and never releases (none when 0)."""
+    pile = Stockpile(holder="USA", material="oxide", target=50_000.0, purchase_per_yr=purchase_per_yr,
+                     start="2025-01", elements=("Nd", "Pr"), initial=0.0, release_shortfall=1.0)  # fmt: skip
+    instruments = (pile,) if purchase_per_yr > 0 else ()
+    return run_reference(compile_scenario(Scenario("nd-pr-buying", start="2025-01", months=24,
+                                                   instruments=instruments), DS, BASE))  # fmt: skip
+
+
+def test_orders_for_nd_and_pr_raise_the_light_circuit_only() -> None:
+    """A US stockpile buying 12,000 t a year of Nd/Pr oxide leaves orders to China unfilled:
+    China's light separation circuit takes in about 7% more Nd concentrate over two years, while
+    its heavy circuit's intake of Y, Dy and Tb concentrate stays within 1% (one output multiple
+    for both circuits raised it by 7% too, drawing Myanmar's ionic-clay concentrate away from
+    Lynas's heavy circuit in Malaysia)."""
+    without, buying = _buying_nd_pr(0.0), _buying_nd_pr(12_000.0)
+    fed = [o.feed[0, :, 0, CHN].sum(axis=0) for o in (without, buying)]  # [E] t over two years
+    dims = BASE.dims
+    assert fed[1][dims.element("Nd")] > 1.05 * fed[0][dims.element("Nd")]
+    for el in ("Y", "Dy", "Tb"):
+        e = dims.element(el)
+        assert fed[1][e] < 1.01 * fed[0][e], el

@@ -79,6 +79,7 @@ class Structure(NamedTuple):
     node_floored: Bools  # [K, N] a price floor covers the node's existing output of material k
     use_share: Array  # [S] share of magnet use held by each sector with a product lifetime
     life_order: int  # stages of each sector's chain of products in use
+    heavy: Bools  # [E] elements a heavy separation circuit separates (the others: a light circuit)
 
 
 class ControlTerms(NamedTuple):
@@ -315,7 +316,7 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         route_class=inputs.route_class, one_class=_one_class(partners, inputs.route_class),
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
         places_of=places_of, n_places=n_places, base_out=out, out_mix=out_mix,
-        stage_opex=inputs.stage_opex, node_floored=inputs.node_floored,
+        stage_opex=inputs.stage_opex, node_floored=inputs.node_floored, heavy=base.heavy,
         use_share=inputs.use_shares, life_order=LIFE_ORDER,
     )  # fmt: skip
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from reesim.kernel.shared import CANCELLED, EPS, FINANCED, UNDECIDED
+from reesim.kernel.shared import CANCELLED, EPS, FINANCED, HEAVY_CIRCUIT, UNDECIDED
 from reesim.kernel.vec import any_lane, gather, load, splat, store, vmax, vmin, where
+from reesim.model.dims import OXIDE
 
 
 @njit(cache=True, error_model="numpy")
@@ -137,6 +138,7 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
     Adds what the floors pay on the output that runs (base-year output x ``util`` x the share) to
     ``floor_paid``."""
     on, out_mix, base_out, opex, covered = s.origin, s.out_mix, s.base_out, s.stage_opex, s.node_floored
+    heavy = s.heavy
     mixes, yields = s.mixes, s.yields
     expect, price, util, running, floor_now = (
         state.expect,
@@ -177,10 +179,12 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
             store(running, (k, n), now)
             if covered[k, n]:
                 u = load(lt, util, (k, n)) * now
+                u_heavy = load(lt, util, (HEAVY_CIRCUIT, n)) * now  # a separator's heavy circuit
                 for e in range(e_n):
                     if base_out[k, n, e] != 0.0:
                         gap = vmax(load(lt, floor_now, (k, e)) - load(lt, price, (k, 1, e)), 0.0)
-                        paid = paid + base_out[k, n, e] * u * 1000.0 * gap
+                        each = u_heavy if k == OXIDE and heavy[e] else u
+                        paid = paid + base_out[k, n, e] * each * 1000.0 * gap
     store(state.floor_paid, (), paid)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from numba import njit
 
 from reesim.kernel.fast_market import existing_running, floors, projects
+from reesim.kernel.shared import HEAVY_CIRCUIT
 from reesim.kernel.vec import any_lane, gather, load, splat, store, vmax, vmin, where
 
 
@@ -133,7 +134,7 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
         state.running,
     )
     mixes, yields, base_in, mine, mine_profile = s.mixes, s.yields, s.base_in, s.mine, s.mine_profile
-    act_e, n_act = s.act_e, s.n_act
+    act_e, n_act, heavy = s.act_e, s.n_act, s.heavy
     k_n, n_n = mixes.shape[0], mixes.shape[1]
     floors(lt, t, rl, paths, scr)
     projects(lt, t, rl, s, proj, par, state, now, scr)
@@ -142,9 +143,12 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
         y = yields[k + 1]
         for n in range(n_n):
             plan = base_in[k, n] * (load(lt, util, (k + 1, n)) * load(lt, running, (k + 1, n)))
+            # a separator's heavy elements: its heavy circuit's multiple (see fast_respond)
+            plan_heavy = base_in[k, n] * (load(lt, util, (HEAVY_CIRCUIT, n)) * load(lt, running, (k + 1, n)))
             for i in range(n_act[k, n]):
                 e = act_e[k, n, i]
-                store(planned, (k, n, e), plan * mixes[k, n, e] + load(lt, add, (k + 1, n, e)) / y)
+                each = plan_heavy if k == 0 and heavy[e] else plan
+                store(planned, (k, n, e), each * mixes[k, n, e] + load(lt, add, (k + 1, n, e)) / y)
     for n in range(n_n):
         made = mine[n] * (load(lt, util, (0, n)) * load(lt, running, (0, n)))
         for i in range(n_act[0, n]):

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from numba import njit
 
-from reesim.kernel.shared import EPS
+from reesim.kernel.shared import EPS, HEAVY_CIRCUIT
 from reesim.kernel.vec import load, splat, store, vmax, vmin, where
+from reesim.model.dims import OXIDE
 
 
 @njit(cache=True, error_model="numpy")
@@ -26,27 +27,32 @@ def respond(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     output cannot supply an element it does not make). Those rows are listed for ``k``, so
     ``ordered`` (see :func:`reesim.kernel.fast_trade.trade`), ``exports``, ``surplus`` and
     ``missing`` hold this month's values there. Quotas are read only in rows one covers
-    (``capped``)."""
-    base_out, p0, capped = s.base_out[k], s.p0[k], s.capped[k]
+    (``capped``). A separator's light and heavy circuits each answer the orders for their own
+    elements (``heavy``), against the value of their own output: ``util[HEAVY_CIRCUIT]`` is the
+    heavy circuit's multiple."""
+    base_out, p0, capped, heavy = s.base_out[k], s.p0[k], s.capped[k], s.heavy
     ordered, exports, surplus, quota = scr.ordered, scr.exports[k], scr.surplus, now.quota[k]
     missing, util = state.missing[k], state.util
     n_n, e_n = base_out.shape
     headroom = load(lt, par.output_headroom_share, ())
     adjust = vmax(load(lt, par.output_adjust_months, ()), 1.0)
     zero = splat(lt, 0.0)
+    parts = 2 if k == OXIDE else 1  # a separator's light and heavy circuits answer apart
     for n in range(n_n):
-        worth = 0.0  # value of the base-year output, USD/month (x 1,000: t x USD/kg)
-        unfilled = zero
-        for e in range(e_n):
-            if base_out[n, e] <= 0.0:
-                continue
-            worth += base_out[n, e] * p0[e]
-            left = vmax(load(lt, ordered, (n, e)) - load(lt, exports, (n, e)), 0.0)
-            if capped[n, e]:  # a binding quota, not output, holds the shipments back
-                left = where(load(lt, surplus, (n, e)) < load(lt, quota, (n, e)), left, 0.0)
-            unfilled = unfilled + (left + load(lt, missing, (n, e))) * p0[e]
-        if worth <= EPS:
-            continue  # nothing made in the base year: projects alone change its output
-        goal = 1.0 + vmin(unfilled / worth, headroom)
-        u = load(lt, util, (k, n))
-        store(util, (k, n), u + (goal - u) / adjust)
+        for c in range(parts):
+            worth = 0.0  # value of the base-year output, USD/month (x 1,000: t x USD/kg)
+            unfilled = zero
+            for e in range(e_n):
+                if base_out[n, e] <= 0.0 or (parts == 2 and heavy[e] != (c == 1)):
+                    continue
+                worth += base_out[n, e] * p0[e]
+                left = vmax(load(lt, ordered, (n, e)) - load(lt, exports, (n, e)), 0.0)
+                if capped[n, e]:  # a binding quota, not output, holds the shipments back
+                    left = where(load(lt, surplus, (n, e)) < load(lt, quota, (n, e)), left, 0.0)
+                unfilled = unfilled + (left + load(lt, missing, (n, e))) * p0[e]
+            if worth <= EPS:
+                continue  # nothing made in the base year: projects alone change its output
+            goal = 1.0 + vmin(unfilled / worth, headroom)
+            r = HEAVY_CIRCUIT if c == 1 else k
+            u = load(lt, util, (r, n))
+            store(util, (r, n), u + (goal - u) / adjust)

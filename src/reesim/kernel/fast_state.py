@@ -63,7 +63,9 @@ class State(NamedTuple):
     lag_in: Array  # cell: months an importer's goods take, weighted by its base trade shares
     reserve: Array  # cell: strategic stock kept for the holder: releases to allies stop there
     sale_at: Array  # [K, N, lanes] USD/kg below which a holder's stock makes no shortage release
-    util: Array  # [K, N, lanes] output of the stage making material k, a multiple of its base-year output
+    # [K + 1, N, lanes] output of the stage making material k, a multiple of its base-year output;
+    # row K is the heavy separation circuit's (the oxide row the light circuit's)
+    util: Array
     expect: Array  # [K, 2, E, lanes] traders' expected price, USD/kg
     hoard: Array  # [K, 2, E, lanes] desired cover as a multiple of the base year's
     open: Array  # [K, E, lanes] share of what was asked of China that no licence, ban or quota held back
@@ -246,7 +248,8 @@ def new_state(
         np.zeros((k_n, 2, e_n, lanes)),
         np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)), np.zeros(cell), origin,
         np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell), np.zeros(cell),
-        dirty, release_at, ring, ring_origin, arrival, lag_in, reserve, sale_at, np.ones((k_n, n_n, lanes)),
+        dirty, release_at, ring, ring_origin, arrival, lag_in, reserve, sale_at,
+        np.ones((k_n + 1, n_n, lanes)),  # util: one row per stage and the heavy separation circuit's
         price.copy(), np.ones((k_n, 2, e_n, lanes)), np.ones((k_n, e_n, lanes)),
         _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros(lanes), np.ones((p_n, lanes)),

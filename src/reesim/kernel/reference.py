@@ -36,7 +36,8 @@ Then for each material in chain order (concentrate, oxide, metal, magnet):
    Leontief proportions: a missing element limits the whole batch); the rest is a loss.
 9. ``keep``: the working stock left at the end of the month.
 10. ``respond``: producers move their output toward the orders they could not fill, at most
-    ``output_headroom_share`` above the base year.
+    ``output_headroom_share`` above the base year (a separator's light and heavy circuits each
+    toward the orders for their own elements).
 
 Last, ``prices``: each market's price from its inventory cover and traders' expectations,
 buyers' desired cover, arbitrage between the markets and substitution
@@ -57,7 +58,7 @@ from numpy.typing import NDArray
 from reesim.kernel import reference_market as markets
 from reesim.kernel.bundles import Params, params
 from reesim.kernel.reference_state import Month, Row, State
-from reesim.kernel.shared import EPS, SHORT_SHARE, base_output, feed_mixes
+from reesim.kernel.shared import EPS, HEAVY_CIRCUIT, SHORT_SHARE, base_output, feed_mixes
 from reesim.kernel.state import Array, Outputs
 from reesim.model.compile import Inputs
 from reesim.model.dims import CONCENTRATE, MAGNET, MATERIALS, OXIDE
@@ -195,7 +196,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         ring_origin=ring_origin, arrival=arrival, route_arrival=route_arrival, lag_in=lag_in,
         allies=piles.ally_matrix(k_n, n_n), defended=piles.defended(k_n, n_n),
         reserve=reserve, sale=piles.sale_prices(k_n, n_n),
-        util=np.ones((runs, k_n, n_n)), base_out=base_output(inputs, mixes),
+        util=np.ones((runs, k_n + 1, n_n)), base_out=base_output(inputs, mixes),
     )  # fmt: skip
 
 
@@ -241,15 +242,27 @@ def supply(inputs: Inputs, t: int, runs: int, par: Params, state: State) -> None
         k, n = inputs.proj_material[p], inputs.proj_node[p]
         state.add[:, k, n] += state.level[:, p, None] * inputs.proj_out[p][None]
     markets.existing_running(inputs, t, par, state)
-    util = state.util * state.running
+    util = running_multiples(inputs, state)
     base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
     state.planned = np.zeros((runs, k_n, n_n, e_n))
     for k in range(MAGNET):
-        running = base_in[k][None, :] * util[:, k + 1]  # base input x the output multiple run
-        state.planned[:, k] = running[:, :, None] * mixes[k][None] + state.add[:, k + 1] / base.yields[k + 1]
+        running = base_in[k][None, :, None] * util[:, k + 1]  # base input x the output multiple run
+        state.planned[:, k] = running * mixes[k][None] + state.add[:, k + 1] / base.yields[k + 1]
     state.produced = np.zeros((runs, k_n, n_n, e_n))
-    mined = base.mine[None, :] * util[:, CONCENTRATE]
-    state.produced[:, CONCENTRATE] = mined[:, :, None] * state.mine_profile[None] + state.add[:, CONCENTRATE]
+    mined = base.mine[None, :, None] * util[:, CONCENTRATE]
+    state.produced[:, CONCENTRATE] = mined * state.mine_profile[None] + state.add[:, CONCENTRATE]
+
+
+def running_multiples(inputs: Inputs, state: State) -> Array:
+    """[R, K, N, E] each stage's output as a multiple of its base-year output, per element: the
+    multiple ``util`` it answers orders with times the share that runs (``running``); a
+    separator's heavy elements take its heavy circuit's multiple."""
+    k_n = len(MATERIALS)
+    run = state.util[:, :k_n] * state.running  # [R, K, N]
+    each = np.repeat(run[..., None], inputs.base.dims.n_elements, axis=3)
+    heavy_run = state.util[:, HEAVY_CIRCUIT] * state.running[:, OXIDE]  # [R, N]
+    each[:, OXIDE] = np.where(inputs.base.heavy[None, None, :], heavy_run[:, :, None], each[:, OXIDE])
+    return each
 
 
 def final_demand(inputs: Inputs, t: int, par: Params, state: State) -> None:
@@ -561,17 +574,24 @@ def respond(inputs: Inputs, k: int, par: Params, state: State, month: Month, row
     uses not met, valued at base prices, as a share of the value of their base-year output; at
     most ``output_headroom_share`` above base-year output, over ``output_adjust_months``. Output
     falls below the base year only where prices do not pay (see
-    :func:`reesim.kernel.reference_market.existing_running`)."""
+    :func:`reesim.kernel.reference_market.existing_running`). A separator's light and heavy
+    circuits are two producers: each answers the orders for its own elements, against the value
+    of its own output (``util`` row :data:`HEAVY_CIRCUIT` is the heavy circuit's)."""
     p0 = inputs.base.prices[k][None, None, :]  # [1, 1, E] USD/kg
     made = state.base_out[k][None] > 0  # only what it makes: more output cannot supply the rest
     free = row.surplus < month.quota[:, k]  # more output would be more to sell abroad
     unfilled = np.where(free, np.maximum(row.ordered - row.exports, 0.0), 0.0) + state.missing[:, k]
     unfilled = np.where(made, unfilled, 0.0)
-    worth = (state.base_out[k][None] * p0).sum(axis=2)  # [1, N] USD/month (x 1,000)
-    lack = np.divide((unfilled * p0).sum(axis=2), worth, out=np.zeros(unfilled.shape[:2]), where=worth > EPS)
-    goal = 1.0 + np.minimum(lack, par.output_headroom_share[:, None])
     adjust = np.maximum(par.output_adjust_months, 1.0)[:, None]
-    state.util[:, k] = state.util[:, k] + (goal - state.util[:, k]) / adjust
+    heavy = inputs.base.heavy
+    # A separator's light and heavy circuits answer the orders for their own elements.
+    parts = ((~heavy, k), (heavy, HEAVY_CIRCUIT)) if k == OXIDE else ((np.ones_like(heavy), k),)
+    for members, r in parts:
+        worth = (state.base_out[k][None] * p0 * members).sum(axis=2)  # [1, N] USD/month (x 1,000)
+        value = (unfilled * p0 * members).sum(axis=2)
+        lack = np.divide(value, worth, out=np.zeros(unfilled.shape[:2]), where=worth > EPS)
+        goal = 1.0 + np.minimum(lack, par.output_headroom_share[:, None])
+        state.util[:, r] = state.util[:, r] + (goal - state.util[:, r]) / adjust
 
 
 def _record(inputs: Inputs, k: int, t: int, state: State, row: Row, out: Outputs) -> None:

@@ -37,8 +37,9 @@ import numpy as np
 
 from reesim.kernel.bundles import Params
 from reesim.kernel.reference_state import State
-from reesim.kernel.shared import CANCELLED, EPS, FINANCED, UNDECIDED
+from reesim.kernel.shared import CANCELLED, EPS, FINANCED, HEAVY_CIRCUIT, UNDECIDED
 from reesim.kernel.state import Array
+from reesim.model.dims import OXIDE
 
 if TYPE_CHECKING:
     from reesim.model.compile import Inputs
@@ -153,7 +154,12 @@ def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> None:
     goal[:, :, inputs.origin_node] = 1.0
     goal[:, state.base_out.sum(axis=2) <= 0] = 1.0  # nothing to run
     state.running += (goal - state.running) / np.maximum(par.output_adjust_months, 1.0)[:, None, None]
-    out = state.base_out[None] * (state.util * state.running)[..., None]  # t/month it runs at
+    k_n = state.running.shape[1]
+    run = state.util[:, :k_n] * state.running  # [R, K, N]
+    each = np.repeat(run[..., None], state.base_out.shape[2], axis=3)  # per element
+    heavy_run = state.util[:, HEAVY_CIRCUIT] * state.running[:, OXIDE]  # a separator's heavy circuit
+    each[:, OXIDE] = np.where(inputs.base.heavy[None, None, :], heavy_run[:, :, None], each[:, OXIDE])
+    out = state.base_out[None] * each  # t/month it runs at
     gap = np.maximum(floor - state.price[:, :, 1, None, :], 0.0)
     state.floor_paid += (out * 1000.0 * gap).sum(axis=(1, 2, 3))
 

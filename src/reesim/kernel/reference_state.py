@@ -42,7 +42,9 @@ class State:
     defended: NDArray[np.bool_]  # [K, N] defence holdings (fixed)
     reserve: Array  # [R or 1, K, N, E] stock kept for the holder: releases to allies stop there (fixed)
     sale: Array  # [R or 1, K, N] USD/kg below which a stock makes no shortage release (fixed)
-    util: Array  # [R, K, N] output of the stage making material k, as a multiple of its base-year output
+    # [R, K + 1, N] output of the stage making material k, as a multiple of its base-year output;
+    # row K is the heavy separation circuit's (the oxide row the light circuit's)
+    util: Array
     base_out: Array  # [K, N, E] base-year output of material k (fixed)
     expect: Array  # [R, K, market, E] traders' expected price, USD/kg
     hoard: Array  # [R, K, market, E] desired cover as a multiple of the base year's (price trend)

@@ -19,6 +19,11 @@ SHORT_SHARE = 0.01
 #: A capacity project's status, as a float per run: not yet decided, financed (output from its
 #: start month), cancelled.
 UNDECIDED, FINANCED, CANCELLED = 0.0, 1.0, 2.0
+#: Row of the output multiple ``util`` that belongs to a node's heavy separation circuit (rows 0-3
+#: are the stages making each material; the oxide row is the light circuit's): the two circuits
+#: of a separator answer the orders for their own elements, so orders for Nd and Pr do not make a
+#: separator take in more heavy-element concentrate.
+HEAVY_CIRCUIT = 4
 
 
 def feed_mixes(inputs: Inputs) -> Array:
