@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from reesim.dataset.model import Dataset
-from reesim.kernel.state import SHAPED, Outputs
+from reesim.kernel.state import SECTORED, SHAPED, Outputs
 from reesim.model.baseline import Baseline
 from reesim.model.compile import Inputs
 from reesim.model.dims import MATERIALS
@@ -51,6 +51,7 @@ def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | 
         "element": list(dims.elements),
         "market": ["china", "outside"],
         "project": list(inputs.proj_names),
+        "sector": list(inputs.sectors.names),
     }
     axes = ("run", "month", "material", "node", "element")
     data: dict[str, tuple[tuple[str, ...], Any]] = {
@@ -59,6 +60,8 @@ def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | 
     data["price"] = (("run", "month", "material", "market", "element"), outputs.price)
     data["floor_cost"] = (("run", "month"), outputs.floor_cost)
     data["project_output"] = (("run", "month", "project"), outputs.project_output)
+    for name in SECTORED:
+        data[name] = (("run", "month", "node", "sector"), getattr(outputs, name))
     result = xr.Dataset(data, coords=coords)
     result.attrs.update(
         scenario=scenario.name,

@@ -42,11 +42,12 @@ def run_fast(inputs: Inputs, runs: int | None = None, out: Outputs | None = None
     runs = _runs(inputs, runs)
     base = inputs.base
     t_n, k_n, n_n, e_n = len(inputs.months), 4, base.dims.n_nodes, base.dims.n_elements
-    shape, p_n = (runs, t_n, k_n, n_n, e_n), inputs.proj_node.size
+    shape, p_n, j_n = (runs, t_n, k_n, n_n, e_n), inputs.proj_node.size, len(inputs.sectors.names)
     if out is None:
-        out = Outputs.zeros(*shape, projects=p_n)
+        out = Outputs.zeros(*shape, projects=p_n, sectors=j_n)
     else:
-        if out.production.shape != shape or out.trade is not None or out.project_output.shape[2] != p_n:
+        if (out.production.shape != shape or out.trade is not None or out.project_output.shape[2] != p_n
+                or out.sector_demand.shape[3] != j_n):  # fmt: skip
             raise ValueError(
                 f"out has shape {out.production.shape} and {out.project_output.shape[2]} projects, expected "
                 f"{shape} and {p_n} without trade"
