@@ -74,6 +74,7 @@ class Structure(NamedTuple):
     out_mix: Array  # [K, N, E] element shares of that output (0 where a node makes none)
     stage_opex: Array  # [K, N] USD/kg operating cost of existing output outside China (0: never idles)
     node_floored: Bools  # [K, N] a price floor covers the node's existing output of material k
+    sector_share: Array  # [N, J] each final-use sector's share of the node's magnet demand
 
 
 class ControlTerms(NamedTuple):
@@ -137,6 +138,7 @@ class Paths(NamedTuple):
     price_floor: Array  # [R or 1, T, K, E]
     release_threshold: Array  # [R, N] shortfall share releasing a holder's stockpile (nan: parameter)
     transit: Array  # [R, classes] months a shipment takes on the routes of each class
+    sector_hold: Array  # [R, N, J] each sector's share of the node's magnet working stock target
 
 
 class Params(NamedTuple):
@@ -197,6 +199,9 @@ class Full(NamedTuple):
     price: Array  # [run, month, material, market, element]
     floor_cost: Array  # [run, month] USD the price floors paid
     project_output: Array  # [run, month, project] t/month
+    sector_demand: Array  # [run, month, node, sector] final magnet demand of each sector
+    sector_unmet: Array  # [run, month, node, sector] the part of it not met
+    sector_stock: Array  # [run, month, node, sector] each sector's magnet working stock
 
 
 class Series(NamedTuple):
@@ -307,7 +312,7 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         route_class=inputs.route_class, one_class=_one_class(partners, inputs.route_class),
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
         places_of=places_of, n_places=n_places, base_out=out, out_mix=out_mix,
-        stage_opex=inputs.stage_opex, node_floored=inputs.node_floored,
+        stage_opex=inputs.stage_opex, node_floored=inputs.node_floored, sector_share=inputs.sectors.share,
     )  # fmt: skip
 
 
@@ -363,6 +368,7 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
     paths = Paths(
         demand_index=inputs.demand_index, recycle_rate=inputs.recycle_rate, price_floor=inputs.price_floor,
         release_threshold=per_run(inputs.release_threshold, runs), transit=per_run(inputs.transit, runs),
+        sector_hold=per_run(inputs.sectors.hold, runs),
     )  # fmt: skip
     return controls, limits, projects, paths
 

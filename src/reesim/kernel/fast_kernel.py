@@ -44,9 +44,9 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "03d19f4f215961ff"
+CALLED_SOURCES = "2d75b96c1c34119e"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
-                  "kernel/fast_respond.py", "kernel/fast_settle.py", "kernel/fast_state.py",
+                  "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py", "kernel/fast_state.py",
                   "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py", "kernel/vec.py",
                   "model/dims.py")  # fmt: skip
 
@@ -133,6 +133,34 @@ def _write(lt, first, real, k, t, s, state, scr, out):  # pragma: no cover - com
                     out.losses[r, t, k + 1, n, e] = consumed[n, e, q] * (1.0 - yields[k + 1])
                 if k == 0:
                     out.recycled[r, t, 1, n, e] = recycled[n, e, q]
+    if k == k_n - 1:
+        _write_sectors(first, real, k, t, s, state, scr, out)
+
+
+@njit(cache=True, error_model="numpy")
+def _write_sectors(first, real, k, t, s, state, scr, out):  # pragma: no cover - compiled
+    """Write each final-use sector's magnet demand, unmet part and stock of the first ``real``
+    lanes to the full outputs ``out`` (summed over the rows listed for magnets; a row not busy
+    has no demand and no stock)."""
+    share, met, part = s.sector_share, scr.sector_met, state.sector_part
+    demand, inv, busy = state.demand[k], state.inv[k], scr.busy[k]
+    n_n, j_n = share.shape
+    for n in range(n_n):
+        for j in range(j_n):
+            for q in range(real):
+                wanted, unmet, held = 0.0, 0.0, 0.0
+                for i in range(s.n_act[k, n]):
+                    e = s.act_e[k, n, i]
+                    if not busy[n, e]:
+                        continue
+                    want = demand[n, e, q] * share[n, j]
+                    wanted += want
+                    unmet += want - met[n, j, e, q]
+                    held += inv[n, e, q] * part[n, j, e, q]
+                r = first + q
+                out.sector_demand[r, t, n, j] = wanted
+                out.sector_unmet[r, t, n, j] = unmet
+                out.sector_stock[r, t, n, j] = held
 
 
 @njit(cache=True, error_model="numpy")

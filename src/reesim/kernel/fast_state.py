@@ -78,6 +78,8 @@ class State(NamedTuple):
     guard: Array  # cell: an importer's desired cover for the supply controls hold back from it
     open_in: Array  # cell: 1 less the share of an importer's use that controls held back
     guarded: Bools  # [N, E] some form's open_in below 1 this month, or the guard not at 1 (see prices)
+    sector_part: Array  # [N, J, E + 1, lanes] share of the node's magnet working stock each sector holds
+    sector_hold: Array  # [N, J, lanes] each sector's share of the node's magnet stock target (fixed)
 
 
 class Now(NamedTuple):
@@ -145,6 +147,8 @@ class Scratch(NamedTuple):
     to_china: Array  # [2, E, lanes] what importers asked of China, and the licensed part of it
     floor_now: Array  # [K, E, lanes] price floor in force this month, USD/kg (0: none)
     china_in: Array  # [2, N, E, lanes] what each importer asked of China, and the licensed part
+    sector_met: Array  # [N, J, E + 1, lanes] magnets: each sector's use met
+    sector_left: Array  # [N, J, E + 1, lanes] magnets: each sector's stock left
 
 
 @njit(cache=True, error_model="numpy")
@@ -231,6 +235,15 @@ def new_state(
         for q in range(lanes):
             status[p, q] = FINANCED if proj.committed[p] else UNDECIDED
             begin[p, q] = proj.start[rl[q], p] if proj.committed[p] else np.inf
+    j_n = s.sector_share.shape[1]
+    sector_hold = np.empty((n_n, j_n, lanes))
+    sector_part = np.zeros((n_n, j_n, ep, lanes))
+    for n in range(n_n):
+        for j in range(j_n):
+            for q in range(lanes):
+                sector_hold[n, j, q] = paths.sector_hold[rl[q], n, j]
+                for e in range(e_n):
+                    sector_part[n, j, e, q] = sector_hold[n, j, q]
     p0w = np.empty((k_n, e_n, lanes))
     for k in range(k_n):
         for e in range(e_n):
@@ -245,7 +258,7 @@ def new_state(
         price.copy(), np.ones((k_n, 2, e_n, lanes)), np.ones((k_n, e_n, lanes)),
         _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros(lanes), np.ones((p_n, lanes)),
-        np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_),
+        np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_), sector_part, sector_hold,
     )  # fmt: skip
 
 
@@ -355,4 +368,6 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros(row), np.zeros(items), np.zeros((n_n, lanes), dtype=np.bool_),  # sched, a_rel, short_ally
         np.zeros(row), np.zeros((2, e_n, lanes)), np.zeros((k_n, e_n, lanes)),  # ordered, to_china, floor_now
         np.zeros((2, n_n, e_n, lanes)),  # china_in
+        np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_met
+        np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_left
     )  # fmt: skip
