@@ -123,6 +123,33 @@ def units_not_built(result: xr.Dataset, ds: Dataset, base: Baseline, nodes: list
     return {f.label: unmet * f.per_tonne for f in product_factors(ds, base)}
 
 
+def sector_shortfall_share(result: xr.Dataset, nodes: list[str]) -> xr.DataArray:
+    """Unmet share of each final-use sector's magnet demand per run, month and sector, summed over
+    ``nodes`` (see :mod:`reesim.model.sectors`)."""
+    unmet = result["sector_unmet"].sel(node=nodes).sum("node")
+    demand = result["sector_demand"].sel(node=nodes).sum("node")
+    return (unmet / demand.where(demand > 0)).fillna(0.0)
+
+
+def plants_stopped(result: xr.Dataset, nodes: list[str], threshold: float) -> xr.DataArray:
+    """Sector-months with more than ``threshold`` of the sector's magnet demand at ``nodes`` unmet,
+    per run: how many months some sector's plants stood, summed over sectors."""
+    short = sector_shortfall_share(result, nodes) > threshold
+    return short.sum(("month", "sector")).astype(float)
+
+
+def sectors_short(result: xr.Dataset, nodes: list[str], month: str, threshold: float) -> list[str]:
+    """The sectors with more than ``threshold`` of their magnet demand at ``nodes`` unmet in
+    ``month`` (YYYY-MM; run 0), deepest first."""
+    share = sector_shortfall_share(result, nodes).isel(run=0)
+    months = month_labels(result["month"].values)
+    if month not in months:
+        return []
+    row = share.isel(month=months.index(month))
+    found = [(float(v), str(s)) for s, v in zip(row["sector"].values, row.values, strict=True) if v > threshold]
+    return [s for _, s in sorted(found, reverse=True)]
+
+
 def lowest_stock_cover(result: xr.Dataset, nodes: list[str], material: str = "magnet") -> tuple[float, str]:
     """Lowest working stock of ``material`` at ``nodes``, in months of final demand, and its month (run 0).
 
