@@ -79,9 +79,10 @@ def test_april_2025_us_trough_month(fits: dict[str, SeriesFit]) -> None:
 def test_after_busan_exports_out_of_sample(fits: dict[str, SeriesFit]) -> None:
     fit = fits["busan-truce/china_magnet_exports"]
     assert fit.calibrated == []
-    # docs/validation.md: exports rise above their 2024 level, as observed, but by a few percent
-    # (observed: about a quarter above): importers draw the stocks they hoarded in mid-2025.
-    assert fit.direction_ok and fit.error_out_of_sample < 0.3
+    # docs/validation.md: exports come back to their 2024 level but do not rise (a miss; observed:
+    # about a quarter above): importers draw the stocks they hoarded in mid-2025, and the
+    # sectors with months of cover hold the most of them.
+    assert not fit.direction_ok and 0.95 < max(fit.simulated) < 1.05 and fit.error_out_of_sample < 0.25
     assert np.all(np.array(fit.simulated) < np.array(fit.observed))
 
 

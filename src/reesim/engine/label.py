@@ -25,15 +25,26 @@ from reesim.results.indicators import product_factors
 def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     """Add ``units_built`` and ``units_not_built`` per run, month, node and product.
 
-    Magnet final use (met and unmet) times each product's factor from
+    Each sector's magnet use (met and not met, where the result has sectors; else the node's final
+    magnet use times the sector's share) times its product's units per tonne from
     :func:`reesim.results.indicators.product_factors`; sectors without a product unit are left out.
     """
     factors = [f for f in product_factors(ds, base) if f.product]
     if not factors:
         return result
+    products = xr.DataArray([f.product for f in factors], dims="product", name="product")
+    if "sector_unmet" in result:  # each sector's products from its own use met and not met
+        wanted = result["sector_demand"].sel(sector=[f.sector for f in factors])
+        lacking = result["sector_unmet"].sel(sector=[f.sector for f in factors])
+        per_unit = xr.DataArray([f.per_tonne / f.share for f in factors], dims="sector",
+                                coords={"sector": [f.sector for f in factors]})  # fmt: skip
+        built = ((wanted - lacking) * per_unit).rename(sector="product")
+        lost = (lacking * per_unit).rename(sector="product")
+        result["units_built"] = built.assign_coords(product=products.values).transpose("product", ...)
+        result["units_not_built"] = lost.assign_coords(product=products.values).transpose("product", ...)
+        return result
     met = result["consumption"].sel(material="magnet").sum("element")
     unmet = result["unmet"].sel(material="magnet").sum("element")
-    products = xr.DataArray([f.product for f in factors], dims="product", name="product")
     result["units_built"] = xr.concat([met * f.per_tonne for f in factors], dim=products)
     result["units_not_built"] = xr.concat([unmet * f.per_tonne for f in factors], dim=products)
     return result

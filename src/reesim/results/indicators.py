@@ -88,6 +88,8 @@ class ProductFactor:
     label: str  # e.g. "bev_car (vehicles)", or "industrial_motors (t magnet)" without a product unit
     product: str  # product id, "" when the sector has no product unit
     per_tonne: float  # units (or t magnet) per t REO-eq of magnet demand
+    sector: str = ""  # the end_products sector
+    share: float = 1.0  # its share of magnet demand (per_tonne / share: units per t of the sector's use)
 
 
 def product_factors(ds: Dataset, base: Baseline) -> list[ProductFactor]:
@@ -104,13 +106,13 @@ def product_factors(ds: Dataset, base: Baseline) -> list[ProductFactor]:
         share = float(str(row.share_of_magnet_demand))
         product = str(row.product)
         if not product:
-            out.append(ProductFactor(f"{row.sector} (t magnet)", "", share * to_magnet))
+            out.append(ProductFactor(f"{row.sector} (t magnet)", "", share * to_magnet, str(row.sector), share))
             continue
         match = intensities[intensities["product"] == product].iloc[0]
         per_t = share * 1000.0 / float(match["kg_per_unit"])
         if match["material"] == "magnet_ndfeb":
             per_t *= to_magnet
-        out.append(ProductFactor(f"{product} ({match['unit_of_product']}s)", product, per_t))
+        out.append(ProductFactor(f"{product} ({match['unit_of_product']}s)", product, per_t, str(row.sector), share))
     return out
 
 

@@ -77,12 +77,18 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
                 floor_cost=paid), base,
         runs=result["run"].values, months=result["month"].values, places=list(places),
     )  # fmt: skip
+    if "sector_unmet" in result:
+        out = out.assign_coords(sector=result["sector"].values)
+        for name in ("sector_demand", "sector_unmet"):
+            per_place = [result[name].sel(node=members).sum("node").values for members in places.values()]
+            out[name] = (("run", "month", "place", "sector"), np.stack(per_place, axis=2))
+        out.attrs["plant_stop_shortfall"] = ds.parameter("plant_stop_shortfall")
     if "units_not_built" in result:
         lost = result["units_not_built"]
         out = out.assign_coords(product=lost["product"].values)
         per_place = [lost.sel(node=members).sum("node").values for members in places.values()]
         out["units_not_built"] = (("product", "run", "month", "place"), np.stack(per_place, axis=-1))
-    out.attrs = dict(result.attrs)
+    out.attrs = {**dict(result.attrs), **out.attrs}
     return out
 
 
