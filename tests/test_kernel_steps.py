@@ -105,7 +105,8 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
                 _same(step, what, getattr(rs, what)[:, k], cells(getattr(fs, what))[:, k], listed[k])
             if k == 3:  # magnets: each final-use sector's use met, in busy rows
                 met = np.moveaxis(scr.sector_met[:, :, :-1, :runs], -1, 0)
-                _same(step, "sectors' use met", rx.sector_met, met, np.broadcast_to(scr.busy[k][:, None, :], met.shape[1:]))
+                busy_rows = np.broadcast_to(scr.busy[k][:, None, :], met.shape[1:])
+                _same(step, "sectors' use met", rx.sector_met, met, busy_rows)
             tracked = BASE_TRACKED(inputs)[k]
             _same(
                 step,

@@ -173,10 +173,10 @@ def stoppages(name: str, ds: Dataset, base: Baseline) -> list[Stoppage]:
         sel = {"material": "magnet", "node": nodes}
         held = float(result["inventory"].sel(sel).isel(run=0, month=at).sum())
         used = float(result["demand"].sel(sel).isel(run=0, month=at).sum())
-        out.append(
-            Stoppage(name, str(row.targets), month, str(row.what), str(row.source_id), simulated, cover,
-                     sectors, held / used if used > 0 else float("nan"))  # fmt: skip
-        )
+        then = held / used if used > 0 else float("nan")
+        stop = Stoppage(name, str(row.targets), month, str(row.what), str(row.source_id), simulated, cover,
+                        sectors, then)  # fmt: skip
+        out.append(stop)
     return out
 
 

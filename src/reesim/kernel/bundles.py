@@ -216,6 +216,8 @@ class Series(NamedTuple):
     production_outside: Array
     use_outside: Array
     floor_cost: Array
+    sector_demand: Array
+    sector_unmet: Array
 
 
 class Bundles(NamedTuple):

@@ -44,11 +44,11 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "2d75b96c1c34119e"
+CALLED_SOURCES = "77bd54decca60c1b"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
-                  "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py", "kernel/fast_state.py",
-                  "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py", "kernel/vec.py",
-                  "model/dims.py")  # fmt: skip
+                  "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py",
+                  "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",
+                  "kernel/vec.py", "model/dims.py")  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy", nogil=True)  # other threads run while it runs
@@ -244,6 +244,32 @@ def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
                 use = use + (load(lt, demand, (n, e)) + load(lt, consumed, (n, e)))
     store(a_prod, (k,), made)
     store(a_use, (k,), use)
+    if magnet and scr.a_sdem.shape[1] > 0:
+        _record_sectors(lt, k, s, state, scr)
+
+
+@njit(cache=True, error_model="numpy")
+def _record_sectors(lt, k, s, state, scr):  # pragma: no cover - compiled
+    """Add each final-use sector's magnet demand and unmet part at every node to this month's
+    compact series of its places (``a_sdem``, ``a_sunm`` [places, sectors, lanes]), over the
+    rows ``busy`` this month with base final use; in node, then sector, then element order."""
+    share, met, busy, final = s.sector_share, scr.sector_met, scr.busy[k], s.final[k]
+    demand, a_sdem, a_sunm = state.demand[k], scr.a_sdem, scr.a_sunm
+    n_n, j_n = share.shape
+    for n in range(n_n):
+        for i in range(s.n_places[n]):
+            p = s.places_of[n, i]
+            for j in range(j_n):
+                dem, unm = load(lt, a_sdem, (p, j)), load(lt, a_sunm, (p, j))
+                for x in range(s.n_act[k, n]):
+                    e = s.act_e[k, n, x]
+                    if not busy[n, e] or final[n, e] == 0.0:
+                        continue
+                    want = load(lt, demand, (n, e)) * share[n, j]
+                    dem = dem + want
+                    unm = unm + (want - load(lt, met, (n, j, e)))
+                store(a_sdem, (p, j), dem)
+                store(a_sunm, (p, j), unm)
 
 
 @njit(cache=True, error_model="numpy")
@@ -272,6 +298,10 @@ def _flush(first, real, t, scr, series):  # pragma: no cover - compiled
         for k in range(a_prod.shape[0]):
             s_prod[r, t, k] = a_prod[k, q]
             s_use[r, t, k] = a_use[k, q]
+        for p in range(scr.a_sdem.shape[0]):
+            for j in range(scr.a_sdem.shape[1]):
+                series.sector_demand[r, t, p, j] = scr.a_sdem[p, j, q]
+                series.sector_unmet[r, t, p, j] = scr.a_sunm[p, j, q]
     a_dem[:, :, :] = 0.0
     a_unm[:, :, :] = 0.0
     a_mag[:, :] = 0.0
@@ -279,3 +309,5 @@ def _flush(first, real, t, scr, series):  # pragma: no cover - compiled
     a_rel[:, :] = 0.0
     a_prod[:, :] = 0.0
     a_use[:, :] = 0.0
+    scr.a_sdem[:, :, :] = 0.0
+    scr.a_sunm[:, :, :] = 0.0

@@ -19,7 +19,8 @@ from reesim.kernel.vec import load, splat, store, vmax, vmin, where
 
 @njit(cache=True, error_model="numpy")
 def use(lt, k, n, e, d, u, hv, target, s, state, scr):  # pragma: no cover - compiled
-    """Each sector's use met of magnets (material ``k``) at node ``n``, element ``e`` (``scr.sector_met``) and stock left
+    """Each sector's use met of magnets (material ``k``) at node ``n``, element ``e``
+    (``scr.sector_met``) and stock left
     (``scr.sector_left``), from ``d`` the node's final demand, ``u`` all its uses, ``hv`` what it
     has after trade and ``target`` its working-stock target; returns the node's final use met
     (``d`` where it has no users)."""
@@ -36,7 +37,7 @@ def use(lt, k, n, e, d, u, hv, target, s, state, scr):  # pragma: no cover - com
         gaps = gaps + vmax(target * load(lt, hold, (n, j)) - inv0 * load(lt, part, (n, j, e)), 0.0)
     second = vmin(rest, gaps)  # then the gaps to the sectors' stock targets
     third = rest - second  # the rest in proportion to the targets
-    total = splat(lt, 0.0)
+    total = splat(lt, 0.0)  # what the sectors lack
     for j in range(j_n):
         p, h = load(lt, part, (n, j, e)), load(lt, hold, (n, j))
         held = inv0 * p
@@ -48,8 +49,8 @@ def use(lt, k, n, e, d, u, hv, target, s, state, scr):  # pragma: no cover - com
         met = where(u > EPS, vmin(want, vmax(got, 0.0)), want)
         store(met_out, (n, j, e), met)
         store(left_out, (n, j, e), vmax(got - met, 0.0))
-        total = total + met
-    return where(u > EPS, total, d)
+        total = total + (want - met)
+    return where(u > EPS, d - total, d)  # demand less what the sectors lack: exact when all met
 
 
 @njit(cache=True, error_model="numpy")

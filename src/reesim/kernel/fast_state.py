@@ -148,6 +148,8 @@ class Scratch(NamedTuple):
     floor_now: Array  # [K, E, lanes] price floor in force this month, USD/kg (0: none)
     china_in: Array  # [2, N, E, lanes] what each importer asked of China, and the licensed part
     sector_met: Array  # [N, J, E + 1, lanes] magnets: each sector's use met
+    a_sdem: Array  # [places, J, lanes] this month's compact series of each final-use sector
+    a_sunm: Array
     sector_left: Array  # [N, J, E + 1, lanes] magnets: each sector's stock left
 
 
@@ -369,5 +371,7 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros(row), np.zeros((2, e_n, lanes)), np.zeros((k_n, e_n, lanes)),  # ordered, to_china, floor_now
         np.zeros((2, n_n, e_n, lanes)),  # china_in
         np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_met
+        np.zeros((series.sector_demand.shape[2], series.sector_demand.shape[3], lanes)),  # a_sdem
+        np.zeros((series.sector_demand.shape[2], series.sector_demand.shape[3], lanes)),  # a_sunm
         np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_left
     )  # fmt: skip

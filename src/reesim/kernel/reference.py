@@ -86,7 +86,8 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     """Simulate every month for ``runs`` runs; return all outputs (bilateral trade if asked)."""
     base = inputs.base
     out = Outputs.zeros(runs, len(inputs.months), len(MATERIALS), base.dims.n_nodes, base.dims.n_elements,
-                        keep_trade, projects=inputs.proj_node.size, sectors=len(inputs.sectors.names))  # fmt: skip
+                        keep_trade, projects=inputs.proj_node.size,
+                        sectors=len(inputs.sectors.names))  # fmt: skip
     for _ in month_steps(inputs, runs, out):
         pass
     return out

@@ -62,7 +62,7 @@ def use(inputs: Inputs, state: State, row: Row, demand: Array, users: Array) -> 
     met = np.where(users[:, :, None, :] > EPS, met, wants)
     row.sector_met = met
     row.sector_left = np.maximum(got - met, 0.0)
-    out: Array = np.where(users > EPS, met.sum(axis=2), demand)
+    out: Array = np.where(users > EPS, demand - (wants - met).sum(axis=2), demand)  # exact when all met
     return out
 
 

@@ -103,5 +103,5 @@ class Row:
     scheduled: Array = field(default_factory=lambda: np.zeros(0))  # released into the node's supply
     release: Array = field(default_factory=lambda: np.zeros(0))  # received from strategic stocks
     recycled: Array = field(default_factory=lambda: np.zeros(0))
-    sector_left: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] magnets: each sector's stock left
-    sector_met: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] magnets: each sector's use met
+    sector_left: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] sectors' stock left
+    sector_met: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] sectors' use met

@@ -66,7 +66,7 @@ class Outputs:
     def zeros(
         cls, runs: int, months: int, k: int, n: int, e: int, keep_trade: bool = False, projects: int = 0,
         sectors: int = 0,
-    ) -> Outputs:
+    ) -> Outputs:  # fmt: skip
         """Allocate all outputs filled with zeros (bilateral trade only if ``keep_trade``)."""
         shape = (runs, months, k, n, e)
         values = {f.name: np.zeros(shape) for f in fields(cls) if f.name not in SHAPED}
@@ -95,3 +95,5 @@ class Compact:
     use_outside: Array  # [R, T, K] final demand plus next-stage input there
     price: Array  # [R, T, K, 2, E] USD/kg, markets China and outside
     floor_cost: Array  # [R, T] USD the price floors paid their producers (see Outputs)
+    sector_demand: Array  # [R, T, places, J] final magnet demand of each final-use sector
+    sector_unmet: Array  # [R, T, places, J] the part of it not met

@@ -119,7 +119,8 @@ class Inputs:
                   self.recycle_rate, self.price_floor, self.release_threshold, self.controls.review,
                   self.controls.share, self.controls.threshold, self.quotas.tonnes, self.stockpiles.target,
                   self.stockpiles.purchase, self.stockpiles.initial, self.stockpiles.floor,
-                  self.stockpiles.sale, self.stockpiles.r_tonnes, self.sectors.hold, *self.params.values()]  # fmt: skip
+                  self.stockpiles.sale, self.stockpiles.r_tonnes, self.sectors.hold,
+                  *self.params.values()]  # fmt: skip
         return int(max(a.shape[0] for a in tables))
 
 

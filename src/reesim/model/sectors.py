@@ -61,8 +61,9 @@ def sector_shares(ds: Dataset, base: Baseline) -> tuple[tuple[str, ...], Array]:
         out[:, j] = base.defence_share if name == "defence" else share
     rest = 1.0 - out[:, :-1].sum(axis=1)
     if (rest < -1e-9).any():
+        total = 1.0 - float(rest.min())
         raise InputError([Problem("end_products.csv", lines[-1] if lines else None, "share_of_magnet_demand",
-                                  f"sector shares sum to {1.0 - float(rest.min()):.3f} of magnet demand, above 1",
+                                  f"sector shares sum to {total:.3f} of magnet demand, above 1",
                                   "the shares of the sectors must leave a rest for other uses")])  # fmt: skip
     out[:, -1] = np.maximum(rest, 0.0)
     return (*names, OTHER), out

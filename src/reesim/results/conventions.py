@@ -68,6 +68,7 @@ COORDINATES: dict[str, str] = {
     "place": "country or bloc (EU: its members), or outside China",
     "item": "magnets (every element in magnets) or one element (all its final uses)",
     "stage": "stage of the chain outside China",
+    "sector": "final-use sector of magnets: the end_products rows, then other uses",
 }
 
 #: What writing Zarr without the zarr package says (one line).

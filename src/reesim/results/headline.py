@@ -160,7 +160,8 @@ def run_figures(s: xr.Dataset) -> Figures:
         lacks = s["sector_unmet"].transpose("run", "month", "place", "sector").values
         with np.errstate(divide="ignore", invalid="ignore"):
             lacking = np.where(wants > 0, lacks / np.where(wants > 0, wants, 1.0), 0.0)
-        stopped = (lacking > float(s.attrs.get("plant_stop_shortfall", PLANT_STOP))).sum(axis=(1, 3)).astype(float)
+        over = lacking > float(s.attrs.get("plant_stop_shortfall", PLANT_STOP))
+        stopped = over.sum(axis=(1, 3)).astype(float)
     out: Figures = {}
     for p, place in enumerate(places):
         for i, item in enumerate(items):

@@ -106,13 +106,15 @@ def product_factors(ds: Dataset, base: Baseline) -> list[ProductFactor]:
         share = float(str(row.share_of_magnet_demand))
         product = str(row.product)
         if not product:
-            out.append(ProductFactor(f"{row.sector} (t magnet)", "", share * to_magnet, str(row.sector), share))
+            label = f"{row.sector} (t magnet)"
+            out.append(ProductFactor(label, "", share * to_magnet, str(row.sector), share))
             continue
         match = intensities[intensities["product"] == product].iloc[0]
         per_t = share * 1000.0 / float(match["kg_per_unit"])
         if match["material"] == "magnet_ndfeb":
             per_t *= to_magnet
-        out.append(ProductFactor(f"{product} ({match['unit_of_product']}s)", product, per_t, str(row.sector), share))
+        label = f"{product} ({match['unit_of_product']}s)"
+        out.append(ProductFactor(label, product, per_t, str(row.sector), share))
     return out
 
 
@@ -120,9 +122,14 @@ def units_not_built(result: xr.Dataset, ds: Dataset, base: Baseline, nodes: list
     """End products not built for lack of magnets, summed over the horizon (run 0).
 
     See :func:`product_factors`; sectors without a product unit are reported in tonnes of magnet.
+    Where the result has final-use sectors, each product counts its own sector's unmet use.
     """
     unmet = float(result["unmet"].sel(material="magnet", node=nodes).isel(run=0).sum())
-    return {f.label: unmet * f.per_tonne for f in product_factors(ds, base)}
+    if "sector_unmet" not in result:
+        return {f.label: unmet * f.per_tonne for f in product_factors(ds, base)}
+    lacking = result["sector_unmet"].sel(node=nodes).isel(run=0).sum(("month", "node"))
+    factors = product_factors(ds, base)
+    return {f.label: float(lacking.sel(sector=f.sector)) * f.per_tonne / f.share for f in factors}
 
 
 def sector_shortfall_share(result: xr.Dataset, nodes: list[str]) -> xr.DataArray:
@@ -148,7 +155,8 @@ def sectors_short(result: xr.Dataset, nodes: list[str], month: str, threshold: f
     if month not in months:
         return []
     row = share.isel(month=months.index(month))
-    found = [(float(v), str(s)) for s, v in zip(row["sector"].values, row.values, strict=True) if v > threshold]
+    values = zip(row["sector"].values, row.values, strict=True)
+    found = [(float(v), str(s)) for s, v in values if v > threshold]
     return [s for _, s in sorted(found, reverse=True)]
 
 

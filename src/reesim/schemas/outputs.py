@@ -69,10 +69,13 @@ ROW = obj(
         "lowest_cover_months": spread(description="smallest working stock of magnets, months of demand"),
         "stockpile_depleted": spread(MONTH_OR_NULL, "month a strategic stockpile falls to 1% of its peak"),
         "price_multiple": spread(description="highest price outside China over the base year's"),
-        "plants_stopped": spread(description="sector-months with more of a final-use sector's magnet demand "
-                                 "unmet than the plant_stop_shortfall parameter (magnets; null: not computed)"),
+        "plants_stopped": spread(
+            description="sector-months with more of a final-use sector's magnet demand unmet than the "
+            "plant_stop_shortfall parameter (magnets; null: not computed)"
+        ),
         "not_built": mapping(spread(), description="end products not built, per product (units)"),
-    }
+    },
+    optional=("plants_stopped",),
 )
 
 INDICATORS = obj(
