@@ -179,11 +179,11 @@ def sectors_table(s: xr.Dataset, threshold: float) -> str:
     for place in [str(p) for p in s["place"].values]:
         if float(peak.sel(place=place).max()) <= threshold:
             continue
-        at = {"place": place}
+        at = [{"place": place, "sector": j} for j in sectors]
         cells = "".join(
-            f"<td>{100 * float(peak.sel(at, sector=j)):.0f}% · {float(stopped.sel(at, sector=j)):.0f} mo · "
-            f"{float(lost.sel(at, sector=j)):,.0f} t</td>"
-            for j in sectors
+            f"<td>{100 * float(peak.sel(c)):.0f}% · {float(stopped.sel(c)):.0f} mo · "
+            f"{float(lost.sel(c)):,.0f} t</td>"
+            for c in at
         )
         rows.append(f"<tr><td>{_esc(place)}</td>{cells}</tr>")
     if not rows:
