@@ -42,6 +42,7 @@ def _pooled(inputs: Inputs, monkeypatch: pytest.MonkeyPatch) -> object:
         wants = reference_sectors.sector_demand(inputs_, demand)
         row.sector_met = wants * frac[:, :, None, :]
         row.sector_left = np.zeros_like(wants)
+        row.sector_excess = np.zeros_like(wants)
         return demand * frac
 
     with monkeypatch.context() as m:

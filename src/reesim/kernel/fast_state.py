@@ -151,6 +151,7 @@ class Scratch(NamedTuple):
     a_sdem: Array  # [places, J, lanes] this month's compact series of each final-use sector
     a_sunm: Array
     sector_left: Array  # [N, J, E + 1, lanes] magnets: each sector's stock left
+    sector_excess: Array  # [N, J, E + 1, lanes] magnets: what a sector has left above its target
 
 
 @njit(cache=True, error_model="numpy")
@@ -374,4 +375,5 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros((series.sector_demand.shape[2], series.sector_demand.shape[3], lanes)),  # a_sdem
         np.zeros((series.sector_demand.shape[2], series.sector_demand.shape[3], lanes)),  # a_sunm
         np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_left
+        np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_excess
     )  # fmt: skip

@@ -105,3 +105,4 @@ class Row:
     recycled: Array = field(default_factory=lambda: np.zeros(0))
     sector_left: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] sectors' stock left
     sector_met: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] sectors' use met
+    sector_excess: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] left above target
