@@ -53,6 +53,16 @@ def _unmet_by_node(out: Outputs) -> np.ndarray:
 # --- (a) a larger stockpile ------------------------------------------------------------------------
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Sectors with weeks of cover are short in any month their supply stops, where one pooled stock "
+        "was not: a larger stockpile's buying moves the holder's orders and imports month to month. "
+        "Counterexample (pinned): a US magnet stockpile of 1,274 t bought at 2,289 t/yr, four times "
+        "larger: in December 2025 the US imports no magnets, its stock falls from 2.2 to 1.3 months, "
+        "and the carmakers, with 0.83 months, lack 13.9 t (none with the smaller stockpile)."
+    ),
+)
 @SETTINGS
 @given(scenario=scenarios, pile=stockpiles, factor=st.floats(1.05, 10.0))
 @example(
@@ -61,6 +71,13 @@ def _unmet_by_node(out: Outputs) -> np.ndarray:
         holder="JPN", material="oxide", target=5000.0, purchase_per_yr=3000.0, start="2025-01", initial=1000.0
     ),
     factor=10.0,
+)
+@example(
+    scenario=Scenario("random", start="2025-01", months=18),
+    pile=Stockpile(
+        holder="USA", material="magnet", target=1274.0, purchase_per_yr=2289.0, start="2025-01", initial=0.0
+    ),
+    factor=4.0,
 )
 def test_a_larger_stockpile_never_raises_its_holders_unmet_demand(
     scenario: Scenario, pile: Stockpile, factor: float

@@ -27,6 +27,9 @@ FIELDS = (
     "recycled",
     "floor_cost",
     "project_output",
+    "sector_demand",
+    "sector_unmet",
+    "sector_stock",
 )
 
 

@@ -96,7 +96,9 @@ def test_run_and_stored_runs_json_are_strict(tmp_path: Path, monkeypatch: pytest
     assert run["indicators"]["reference"] == "2025-04"
     usa = {r["item"]: r for r in run["indicators"]["rows"] if r["place"] == "USA"}
     assert usa["Sm"]["first_shortfall"]["p50"] == "2025-06"  # was 5.0, a month index
-    assert usa["magnets"]["first_shortfall"]["p50"] is None  # was Infinity
+    assert usa["magnets"]["first_shortfall"]["p50"] == "2025-06"  # the carmakers
+    china = {r["item"]: r for r in run["indicators"]["rows"] if r["place"] == "China"}
+    assert china["magnets"]["first_shortfall"]["p50"] is None  # was Infinity
     listed = invoke_json("runs", "list", "--json")
     assert [r["id"] for r in listed["runs"]] == [run["run_id"]]
     record = listed["runs"][0]

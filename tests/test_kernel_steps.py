@@ -103,6 +103,10 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
             _same(step, "months short", rs.short_months[:, k], cells(fs.short_months)[:, k], listed[k])
             for what in ("wanted", "missing"):
                 _same(step, what, getattr(rs, what)[:, k], cells(getattr(fs, what))[:, k], listed[k])
+            if k == 3:  # magnets: each final-use sector's use met, in busy rows
+                met = np.moveaxis(scr.sector_met[:, :, :-1, :runs], -1, 0)
+                busy_rows = np.broadcast_to(scr.busy[k][:, None, :], met.shape[1:])
+                _same(step, "sectors' use met", rx.sector_met, met, busy_rows)
             tracked = BASE_TRACKED(inputs)[k]
             _same(
                 step,
@@ -117,6 +121,10 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
                 _same(step, "made next", rs.produced[:, k + 1], cells(fs.produced)[:, k + 1], listed[k + 1])
         elif name == "keep":
             _same(step, "working stock", rs.inv[:, k], cells(fs.inv)[:, k])
+            if k == 3:  # the sectors' shares of it, where a stock is held
+                part = np.moveaxis(fs.sector_part[:, :, :-1, :runs], -1, 0)
+                held = np.broadcast_to((rs.inv[:, k] > 1e-9)[:, :, None, :], part.shape)
+                _same(step, "sectors' stock shares", rs.sector_part, part, held)
         elif name == "respond":
             _same(step, "output multiple", rs.util[:, k], np.moveaxis(fs.util[k, :, :runs], -1, 0))
         elif name == "prices":

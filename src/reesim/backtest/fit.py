@@ -99,6 +99,8 @@ class Stoppage:
     source_id: str
     simulated: str | None  # first month with more than 0.5% of magnet demand unmet (None: never)
     lowest_cover_months: float  # lowest magnet stock in the model, months of demand
+    sectors_short: tuple[str, ...] = ()  # final-use sectors short in the observed month (plants stopped)
+    cover_then_months: float = float("nan")  # the place's magnet stock that month, months of demand
 
 
 #: Simulations of each case's scenario, kept so that the fits, the stoppage check and the price
@@ -148,7 +150,7 @@ def _run(scenario: Scenario, ds: Dataset, base: Baseline) -> xr.Dataset:
 
 def stoppages(name: str, ds: Dataset, base: Baseline) -> list[Stoppage]:
     """Observed plant stoppages (events of kind ``disruption``) in the case's period, against the model."""
-    from reesim.results.indicators import bloc_nodes, lowest_stock_cover, total_shortfall_share
+    from reesim.results.indicators import bloc_nodes, lowest_stock_cover, sectors_short, total_shortfall_share
 
     if name in CASES and not CASES[name].stoppages:
         return []
@@ -166,9 +168,15 @@ def stoppages(name: str, ds: Dataset, base: Baseline) -> list[Stoppage]:
         short = np.flatnonzero(share > 0.005)
         cover, _ = lowest_stock_cover(result, nodes)
         simulated = str(result["month"].values[short[0]]) if short.size else None
-        out.append(
-            Stoppage(name, str(row.targets), month, str(row.what), str(row.source_id), simulated, cover)
-        )
+        sectors = tuple(sectors_short(result, nodes, month, ds.parameter("plant_stop_shortfall")))
+        at = list(result["month"].values).index(month)
+        sel = {"material": "magnet", "node": nodes}
+        held = float(result["inventory"].sel(sel).isel(run=0, month=at).sum())
+        used = float(result["demand"].sel(sel).isel(run=0, month=at).sum())
+        then = held / used if used > 0 else float("nan")
+        stop = Stoppage(name, str(row.targets), month, str(row.what), str(row.source_id), simulated, cover,
+                        sectors, then)  # fmt: skip
+        out.append(stop)
     return out
 
 

@@ -99,7 +99,9 @@ def write_backtest_report(
             f"<li>{html.escape(s.place)}, observed {s.observed}: {html.escape(s.what)} "
             f"({html.escape(s.source_id)}). "
             f"Model: {html.escape(s.simulated or 'no shortfall')} (lowest magnet stock "
-            f"{s.lowest_cover_months:.2f} months of demand).</li>"
+            f"{s.lowest_cover_months:.2f} months of demand); sectors short that month: "
+            f"{html.escape(', '.join(s.sectors_short) or 'none')} while the magnet stock held "
+            f"{s.cover_then_months:.2f} months of demand.</li>"
             for s in stops
         )
         parts.append(f"<h2>Plant stoppages outside China</h2><ul>{items}</ul>")

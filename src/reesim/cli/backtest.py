@@ -66,7 +66,11 @@ def backtest(
             if s.simulated
             else f"no shortfall (lowest stock {s.lowest_cover_months:.2f} months)"
         )
-        out.print(f"Plant stoppage in {s.place}, observed {s.observed} ({s.source_id}); model: {model}")
+        sectors = ", ".join(s.sectors_short) or "none"
+        out.print(
+            f"Plant stoppage in {s.place}, observed {s.observed} ({s.source_id}); model: {model}; "
+            f"sectors short that month: {sectors} (magnet stock {s.cover_then_months:.2f} months)"
+        )
     out.print(f"Report written to [bold]{write_backtest_report(fits, out_dir, stops, criteria)}[/bold]")
 
 

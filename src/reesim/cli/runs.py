@@ -37,8 +37,8 @@ def _headline_grid(done: Any, title: str) -> Grid:
 
     head = done.headline
     short = ["place", "item", "first short", "peak", "peak in", "unmet t", "low stock (mo)", "stockpile out",
-             "price x", "not built"]  # fmt: skip
-    grid = Grid(title, short, keys=2, right=frozenset({3, 4, 5, 6, 8}),
+             "price x", "plants stopped", "not built"]  # fmt: skip
+    grid = Grid(title, short, keys=2, right=frozenset({3, 4, 5, 6, 8, 9}),
                 caption="See the report for what each column means.")  # fmt: skip
     names = element_names()
     for row in head.rows:

@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from reesim.dataset.model import Dataset
-from reesim.kernel.state import SHAPED, Outputs
+from reesim.kernel.state import SECTORED, SHAPED, Outputs
 from reesim.model.baseline import Baseline
 from reesim.model.compile import Inputs
 from reesim.model.dims import MATERIALS
@@ -25,15 +25,26 @@ from reesim.results.indicators import product_factors
 def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     """Add ``units_built`` and ``units_not_built`` per run, month, node and product.
 
-    Magnet final use (met and unmet) times each product's factor from
+    Each sector's magnet use (met and not met, where the result has sectors; else the node's final
+    magnet use times the sector's share) times its product's units per tonne from
     :func:`reesim.results.indicators.product_factors`; sectors without a product unit are left out.
     """
     factors = [f for f in product_factors(ds, base) if f.product]
     if not factors:
         return result
+    products = xr.DataArray([f.product for f in factors], dims="product", name="product")
+    if "sector_unmet" in result:  # each sector's products from its own use met and not met
+        wanted = result["sector_demand"].sel(sector=[f.sector for f in factors])
+        lacking = result["sector_unmet"].sel(sector=[f.sector for f in factors])
+        per_unit = xr.DataArray([f.per_tonne / f.share for f in factors], dims="sector",
+                                coords={"sector": [f.sector for f in factors]})  # fmt: skip
+        built = ((wanted - lacking) * per_unit).rename(sector="product")
+        lost = (lacking * per_unit).rename(sector="product")
+        result["units_built"] = built.assign_coords(product=products.values).transpose("product", ...)
+        result["units_not_built"] = lost.assign_coords(product=products.values).transpose("product", ...)
+        return result
     met = result["consumption"].sel(material="magnet").sum("element")
     unmet = result["unmet"].sel(material="magnet").sum("element")
-    products = xr.DataArray([f.product for f in factors], dims="product", name="product")
     result["units_built"] = xr.concat([met * f.per_tonne for f in factors], dim=products)
     result["units_not_built"] = xr.concat([unmet * f.per_tonne for f in factors], dim=products)
     return result
@@ -51,6 +62,7 @@ def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | 
         "element": list(dims.elements),
         "market": ["china", "outside"],
         "project": list(inputs.proj_names),
+        "sector": list(inputs.sectors.names),
     }
     axes = ("run", "month", "material", "node", "element")
     data: dict[str, tuple[tuple[str, ...], Any]] = {
@@ -59,6 +71,8 @@ def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | 
     data["price"] = (("run", "month", "material", "market", "element"), outputs.price)
     data["floor_cost"] = (("run", "month"), outputs.floor_cost)
     data["project_output"] = (("run", "month", "project"), outputs.project_output)
+    for name in SECTORED:
+        data[name] = (("run", "month", "node", "sector"), getattr(outputs, name))
     result = xr.Dataset(data, coords=coords)
     result.attrs.update(
         scenario=scenario.name,

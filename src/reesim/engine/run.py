@@ -190,7 +190,7 @@ def _allocate(inputs: Inputs, runs: int) -> Outputs:
     """Zeroed outputs for ``runs`` runs of ``inputs``' months, nodes, elements and projects."""
     dims = inputs.base.dims
     return Outputs.zeros(runs, len(inputs.months), len(MATERIALS), dims.n_nodes, dims.n_elements,
-                         projects=inputs.proj_node.size)  # fmt: skip
+                         projects=inputs.proj_node.size, sectors=len(inputs.sectors.names))  # fmt: skip
 
 
 def _rows(outputs: Outputs, indices: range) -> Outputs:

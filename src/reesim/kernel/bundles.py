@@ -80,6 +80,7 @@ class Structure(NamedTuple):
     use_share: Array  # [S] share of magnet use held by each sector with a product lifetime
     life_order: int  # stages of each sector's chain of products in use
     heavy: Bools  # [E] elements a heavy separation circuit separates (the others: a light circuit)
+    sector_share: Array  # [N, J] each final-use sector's share of the node's magnet demand
 
 
 class ControlTerms(NamedTuple):
@@ -144,6 +145,7 @@ class Paths(NamedTuple):
     price_floor: Array  # [R or 1, T, K, E]
     release_threshold: Array  # [R, N] shortfall share releasing a holder's stockpile (nan: parameter)
     transit: Array  # [R, classes] months a shipment takes on the routes of each class
+    sector_hold: Array  # [R, N, J] each sector's share of the node's magnet working stock target
 
 
 class Params(NamedTuple):
@@ -204,6 +206,9 @@ class Full(NamedTuple):
     price: Array  # [run, month, material, market, element]
     floor_cost: Array  # [run, month] USD the price floors paid
     project_output: Array  # [run, month, project] t/month
+    sector_demand: Array  # [run, month, node, sector] final magnet demand of each sector
+    sector_unmet: Array  # [run, month, node, sector] the part of it not met
+    sector_stock: Array  # [run, month, node, sector] each sector's magnet working stock
 
 
 class Series(NamedTuple):
@@ -219,6 +224,8 @@ class Series(NamedTuple):
     use_outside: Array
     floor_cost: Array
     alone_from: Array
+    sector_demand: Array
+    sector_unmet: Array
 
 
 class Bundles(NamedTuple):
@@ -317,7 +324,7 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
         places_of=places_of, n_places=n_places, base_out=out, out_mix=out_mix,
         stage_opex=inputs.stage_opex, node_floored=inputs.node_floored, heavy=base.heavy,
-        use_share=inputs.use_shares, life_order=LIFE_ORDER,
+        use_share=inputs.use_shares, life_order=LIFE_ORDER, sector_share=inputs.sectors.share,
     )  # fmt: skip
 
 
@@ -374,6 +381,7 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
         demand_index=inputs.demand_index, recycle_rate=inputs.recycle_rate,
         recycle_life=per_run(inputs.recycle_life, runs), price_floor=inputs.price_floor,
         release_threshold=per_run(inputs.release_threshold, runs), transit=per_run(inputs.transit, runs),
+        sector_hold=per_run(inputs.sectors.hold, runs),
     )  # fmt: skip
     return controls, limits, projects, paths
 

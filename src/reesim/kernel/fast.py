@@ -42,11 +42,12 @@ def run_fast(inputs: Inputs, runs: int | None = None, out: Outputs | None = None
     runs = _runs(inputs, runs)
     base = inputs.base
     t_n, k_n, n_n, e_n = len(inputs.months), 4, base.dims.n_nodes, base.dims.n_elements
-    shape, p_n = (runs, t_n, k_n, n_n, e_n), inputs.proj_node.size
+    shape, p_n, j_n = (runs, t_n, k_n, n_n, e_n), inputs.proj_node.size, len(inputs.sectors.names)
     if out is None:
-        out = Outputs.zeros(*shape, projects=p_n)
+        out = Outputs.zeros(*shape, projects=p_n, sectors=j_n)
     else:
-        if out.production.shape != shape or out.trade is not None or out.project_output.shape[2] != p_n:
+        if (out.production.shape != shape or out.trade is not None or out.project_output.shape[2] != p_n
+                or out.sector_demand.shape[3] != j_n):  # fmt: skip
             raise ValueError(
                 f"out has shape {out.production.shape} and {out.project_output.shape[2]} projects, expected "
                 f"{shape} and {p_n} without trade"
@@ -85,15 +86,19 @@ def run_fast_series(
     return compact
 
 
-def compact_shape(inputs: Inputs, members: Array, runs: int | None = None) -> tuple[int, int, int, int, int]:
-    """(runs, months, places, elements, materials) of the series :func:`run_fast_series` keeps."""
-    return (_runs(inputs, runs), len(inputs.months), members.shape[0], inputs.base.dims.n_elements, 4)
+def compact_shape(
+    inputs: Inputs, members: Array, runs: int | None = None
+) -> tuple[int, int, int, int, int, int]:
+    """(runs, months, places, elements, materials, sectors) of the series :func:`run_fast_series`
+    keeps."""
+    return (_runs(inputs, runs), len(inputs.months), members.shape[0], inputs.base.dims.n_elements, 4,
+            len(inputs.sectors.names))  # fmt: skip
 
 
-def shape_of(c: Compact) -> tuple[int, int, int, int, int]:
+def shape_of(c: Compact) -> tuple[int, int, int, int, int, int]:
     """The shape of series ``c``, as :func:`compact_shape` gives it."""
     runs, t_n, p_n, items = c.demand.shape
-    return (runs, t_n, p_n, items - 1, c.production_outside.shape[2])
+    return (runs, t_n, p_n, items - 1, c.production_outside.shape[2], c.sector_demand.shape[3])
 
 
 class SeriesPool:
@@ -106,7 +111,7 @@ class SeriesPool:
         self.free: list[Compact] = []
         self.lock = threading.Lock()
 
-    def take(self, shape: tuple[int, int, int, int, int]) -> Compact | None:
+    def take(self, shape: tuple[int, int, int, int, int, int]) -> Compact | None:
         """Series of ``shape`` (see :func:`compact_shape`) no longer used, or None."""
         with self.lock:
             found = next((c for c in self.free if shape_of(c) == shape), None)
@@ -129,7 +134,7 @@ def _runs(inputs: Inputs, runs: int | None) -> int:
     return runs
 
 
-def _compact_buffers(runs: int, t_n: int, p_n: int, e_n: int, k_n: int) -> Compact:
+def _compact_buffers(runs: int, t_n: int, p_n: int, e_n: int, k_n: int, j_n: int = 0) -> Compact:
     return Compact(
         demand=np.zeros((runs, t_n, p_n, 1 + e_n)), unmet=np.zeros((runs, t_n, p_n, 1 + e_n)),
         magnet_stock=np.zeros((runs, t_n, p_n)), stockpile=np.zeros((runs, t_n, p_n)),
@@ -137,6 +142,7 @@ def _compact_buffers(runs: int, t_n: int, p_n: int, e_n: int, k_n: int) -> Compa
         production_outside=np.zeros((runs, t_n, k_n)), use_outside=np.zeros((runs, t_n, k_n)),
         price=np.zeros((runs, t_n, k_n, 2, e_n)), floor_cost=np.zeros((runs, t_n)),
         alone_from=np.zeros((runs, k_n, e_n)),
+        sector_demand=np.zeros((runs, t_n, p_n, j_n)), sector_unmet=np.zeros((runs, t_n, p_n, j_n)),
     )  # fmt: skip
 
 

@@ -44,11 +44,11 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "c7c1f0cf578321c7"
+CALLED_SOURCES = "f2f22d7c4327a4ca"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
-                  "kernel/fast_respond.py", "kernel/fast_settle.py", "kernel/fast_state.py",
-                  "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py", "kernel/vec.py",
-                  "model/dims.py")  # fmt: skip
+                  "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py",
+                  "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",
+                  "kernel/vec.py", "model/dims.py")  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy", nogil=True)  # other threads run while it runs
@@ -133,6 +133,34 @@ def _write(lt, first, real, k, t, s, state, scr, out):  # pragma: no cover - com
                     out.losses[r, t, k + 1, n, e] = consumed[n, e, q] * (1.0 - yields[k + 1])
                 if k == 0:
                     out.recycled[r, t, 1, n, e] = recycled[n, e, q]
+    if k == k_n - 1:
+        _write_sectors(first, real, k, t, s, state, scr, out)
+
+
+@njit(cache=True, error_model="numpy")
+def _write_sectors(first, real, k, t, s, state, scr, out):  # pragma: no cover - compiled
+    """Write each final-use sector's magnet demand, unmet part and stock of the first ``real``
+    lanes to the full outputs ``out`` (summed over the rows listed for magnets; a row not busy
+    has no demand and no stock)."""
+    share, met, part = s.sector_share, scr.sector_met, state.sector_part
+    demand, inv, busy = state.demand[k], state.inv[k], scr.busy[k]
+    n_n, j_n = share.shape
+    for n in range(n_n):
+        for j in range(j_n):
+            for q in range(real):
+                wanted, unmet, held = 0.0, 0.0, 0.0
+                for i in range(s.n_act[k, n]):
+                    e = s.act_e[k, n, i]
+                    if not busy[n, e]:
+                        continue
+                    want = demand[n, e, q] * share[n, j]
+                    wanted += want
+                    unmet += want - met[n, j, e, q]
+                    held += inv[n, e, q] * part[n, j, e, q]
+                r = first + q
+                out.sector_demand[r, t, n, j] = wanted
+                out.sector_unmet[r, t, n, j] = unmet
+                out.sector_stock[r, t, n, j] = held
 
 
 @njit(cache=True, error_model="numpy")
@@ -220,6 +248,32 @@ def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
                 store(scr.a_use_e, (k, e), load(lt, scr.a_use_e, (k, e)) + use_e)
     store(a_prod, (k,), made)
     store(a_use, (k,), use)
+    if magnet and scr.a_sdem.shape[1] > 0:
+        _record_sectors(lt, k, s, state, scr)
+
+
+@njit(cache=True, error_model="numpy")
+def _record_sectors(lt, k, s, state, scr):  # pragma: no cover - compiled
+    """Add each final-use sector's magnet demand and unmet part at every node to this month's
+    compact series of its places (``a_sdem``, ``a_sunm`` [places, sectors, lanes]), over the
+    rows ``busy`` this month with base final use; in node, then sector, then element order."""
+    share, met, busy, final = s.sector_share, scr.sector_met, scr.busy[k], s.final[k]
+    demand, a_sdem, a_sunm = state.demand[k], scr.a_sdem, scr.a_sunm
+    n_n, j_n = share.shape
+    for n in range(n_n):
+        for i in range(s.n_places[n]):
+            p = s.places_of[n, i]
+            for j in range(j_n):
+                dem, unm = load(lt, a_sdem, (p, j)), load(lt, a_sunm, (p, j))
+                for x in range(s.n_act[k, n]):
+                    e = s.act_e[k, n, x]
+                    if not busy[n, e] or final[n, e] == 0.0:
+                        continue
+                    want = load(lt, demand, (n, e)) * share[n, j]
+                    dem = dem + want
+                    unm = unm + (want - load(lt, met, (n, j, e)))
+                store(a_sdem, (p, j), dem)
+                store(a_sunm, (p, j), unm)
 
 
 @njit(cache=True, error_model="numpy")
@@ -253,6 +307,10 @@ def _flush(first, real, t, scr, series):  # pragma: no cover - compiled
                     series.alone_from[r, k, e] = 0.0
                 if scr.a_prod_e[k, e, q] < scr.a_use_e[k, e, q] * (1.0 - 1e-9):
                     series.alone_from[r, k, e] = t + 1.0  # short this month: alone from the next at best
+        for p in range(scr.a_sdem.shape[0]):
+            for j in range(scr.a_sdem.shape[1]):
+                series.sector_demand[r, t, p, j] = scr.a_sdem[p, j, q]
+                series.sector_unmet[r, t, p, j] = scr.a_sunm[p, j, q]
     a_dem[:, :, :] = 0.0
     a_unm[:, :, :] = 0.0
     a_mag[:, :] = 0.0
@@ -262,3 +320,5 @@ def _flush(first, real, t, scr, series):  # pragma: no cover - compiled
     a_use[:, :] = 0.0
     scr.a_prod_e[:, :, :] = 0.0
     scr.a_use_e[:, :, :] = 0.0
+    scr.a_sdem[:, :, :] = 0.0
+    scr.a_sunm[:, :, :] = 0.0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from reesim.kernel import fast_sectors
 from reesim.kernel.shared import EPS, SHORT_SHARE
 from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
 from reesim.model.dims import MAGNET, OXIDE
@@ -87,12 +88,14 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             d, pl = load(lt, demand, (k, n, e)), load(lt, planned, (k, n, e))
             u = d + pl
             frac = where(u > EPS, vmin(hv, u) / u, 1.0)
+            guarded = load(lt, hoard, (k, market[n], e)) * load(lt, state.guard, (k, n, e))
+            target = stock_months * guarded * s.base_use[k, n, e]  # as positions
             fm = d * frac
+            if magnet:  # final users are sectors, each with its own stock
+                fm = fast_sectors.use(lt, k, n, e, d, u, hv, target, s, state, scr)
             store(final_met, (n, e), fm)
             fd = pl * frac
             store(feed_met, (n, e), fd)
-            guarded = load(lt, hoard, (k, market[n], e)) * load(lt, state.guard, (k, n, e))
-            target = stock_months * guarded * s.base_use[k, n, e]  # as positions
             spare = vmax(hv - u - target, 0.0)
             store(bought, (n, e), vmin(load(lt, buy, (n, e)), spare))
             unmet = unmet + ((d - fm) + (pl - fd))
@@ -159,6 +162,8 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
     for n in range(n_n):
         if s.allies[k, n, 0] >= 0:
             _to_allies(lt, k, n, s, state, scr)
+    if magnet:
+        fast_sectors.releases(lt, k, s, state, scr)
     for n in range(n_n):
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
@@ -341,6 +346,8 @@ def keep(lt, k, s, state, scr):  # pragma: no cover - compiled
                           + load(lt, release, (n, e)) - load(lt, consumed, (k, n, e))
                           - load(lt, bought, (n, e)))  # fmt: skip
             store(inv, (k, n, e), vmax(left_stock, 0.0))
+    if k == MAGNET:
+        fast_sectors.keep(lt, k, s, state, scr)
 
 
 @njit(cache=True, error_model="numpy")

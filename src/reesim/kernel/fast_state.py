@@ -82,6 +82,8 @@ class State(NamedTuple):
     guarded: Bools  # [N, E] some form's open_in below 1 this month, or the guard not at 1 (see prices)
     in_use: Array  # [S, J, N, E + 1, lanes] magnets in products in use, by sector and stage of its chain
     wear: Array  # [S, lanes] share of each stage of a sector's chain that moves on each month (fixed)
+    sector_part: Array  # [N, J, E + 1, lanes] share of the node's magnet working stock each sector holds
+    sector_hold: Array  # [N, J, lanes] each sector's share of the node's magnet stock target (fixed)
 
 
 class Now(NamedTuple):
@@ -151,6 +153,11 @@ class Scratch(NamedTuple):
     china_in: Array  # [2, N, E, lanes] what each importer asked of China, and the licensed part
     a_prod_e: Array  # [K, E, lanes] a_prod and a_use per element
     a_use_e: Array
+    sector_met: Array  # [N, J, E + 1, lanes] magnets: each sector's use met
+    a_sdem: Array  # [places, J, lanes] this month's compact series of each final-use sector
+    a_sunm: Array
+    sector_left: Array  # [N, J, E + 1, lanes] magnets: each sector's stock left
+    sector_excess: Array  # [N, J, E + 1, lanes] magnets: what a sector has left above its target
 
 
 @njit(cache=True, error_model="numpy")
@@ -237,6 +244,15 @@ def new_state(
         for q in range(lanes):
             status[p, q] = FINANCED if proj.committed[p] else UNDECIDED
             begin[p, q] = proj.start[rl[q], p] if proj.committed[p] else np.inf
+    j_n = s.sector_share.shape[1]
+    sector_hold = np.empty((n_n, j_n, lanes))
+    sector_part = np.zeros((n_n, j_n, ep, lanes))
+    for n in range(n_n):
+        for j in range(j_n):
+            for q in range(lanes):
+                sector_hold[n, j, q] = paths.sector_hold[rl[q], n, j]
+                for e in range(e_n):
+                    sector_part[n, j, e, q] = sector_hold[n, j, q]
     p0w = np.empty((k_n, e_n, lanes))
     for k in range(k_n):
         for e in range(e_n):
@@ -253,7 +269,8 @@ def new_state(
         price.copy(), np.ones((k_n, 2, e_n, lanes)), np.ones((k_n, e_n, lanes)),
         _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros(lanes), np.ones((p_n, lanes)),
-        np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_), in_use, wear,
+        np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_), in_use, wear, sector_part,
+        sector_hold,
     )  # fmt: skip
 
 
@@ -384,4 +401,9 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros(row), np.zeros((2, e_n, lanes)), np.zeros((k_n, e_n, lanes)),  # ordered, to_china, floor_now
         np.zeros((2, n_n, e_n, lanes)),  # china_in
         np.zeros((materials[0], e_n, lanes)), np.zeros((materials[0], e_n, lanes)),  # a_prod_e, a_use_e
+        np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_met
+        np.zeros((series.sector_demand.shape[2], series.sector_demand.shape[3], lanes)),  # a_sdem
+        np.zeros((series.sector_demand.shape[2], series.sector_demand.shape[3], lanes)),  # a_sunm
+        np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_left
+        np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_excess
     )  # fmt: skip

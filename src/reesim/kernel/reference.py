@@ -56,10 +56,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reesim.kernel import reference_market as markets
+from reesim.kernel import reference_sectors as sectors
 from reesim.kernel.bundles import Params, params
 from reesim.kernel.reference_state import Month, Row, State
 from reesim.kernel.shared import EPS, HEAVY_CIRCUIT, SHORT_SHARE, base_output, feed_mixes
-from reesim.kernel.state import Array, Outputs
+from reesim.kernel.state import SECTORED, Array, Outputs
 from reesim.model.compile import Inputs
 from reesim.model.dims import CONCENTRATE, MAGNET, MATERIALS, OXIDE
 from reesim.model.lifetimes import LIFE_ORDER, steady_stock
@@ -87,7 +88,8 @@ def run_reference(inputs: Inputs, runs: int = 1, keep_trade: bool = False) -> Ou
     """Simulate every month for ``runs`` runs; return all outputs (bilateral trade if asked)."""
     base = inputs.base
     out = Outputs.zeros(runs, len(inputs.months), len(MATERIALS), base.dims.n_nodes, base.dims.n_elements,
-                        keep_trade, projects=inputs.proj_node.size)  # fmt: skip
+                        keep_trade, projects=inputs.proj_node.size,
+                        sectors=len(inputs.sectors.names))  # fmt: skip
     for _ in month_steps(inputs, runs, out):
         pass
     return out
@@ -102,6 +104,10 @@ def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, 
     state = _start(inputs, runs, par)
     if out.project_output.shape[2] != inputs.proj_node.size:  # allocated without the projects
         out.project_output = np.zeros((runs, len(inputs.months), inputs.proj_node.size))
+    j_n = len(inputs.sectors.names)
+    if out.sector_demand.shape[3] != j_n:  # allocated without the sectors
+        for name in SECTORED:
+            setattr(out, name, np.zeros((runs, len(inputs.months), base.dims.n_nodes, j_n)))
     for t in range(len(inputs.months)):
         month = rules(inputs, t)
         yield t, -1, "rules", state, month
@@ -197,6 +203,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         allies=piles.ally_matrix(k_n, n_n), defended=piles.defended(k_n, n_n),
         reserve=reserve, sale=piles.sale_prices(k_n, n_n),
         util=np.ones((runs, k_n + 1, n_n)), base_out=base_output(inputs, mixes),
+        sector_part=sectors.start_parts(inputs, runs),
     )  # fmt: skip
 
 
@@ -430,6 +437,8 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     users = demand + planned
     frac = np.divide(np.minimum(row.have, users), users, out=np.ones_like(users), where=users > EPS)
     final_met, row.feed_met = demand * frac, planned * frac
+    if k == MAGNET:  # final users are sectors, each with its own stock
+        final_met = sectors.use(inputs, state, row, demand, users)
     row.bought = np.minimum(row.buy, np.maximum(row.have - users - row.target, 0.0))
     release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
         np.isnan(inputs.release_threshold), par.stockpile_release_shortfall[:, None], inputs.release_threshold
@@ -451,6 +460,8 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     # Then, holder by holder, what is left above the reserve goes to short allies.
     for h in np.flatnonzero(state.allies[k].any(axis=1)):
         _to_allies(inputs, k, int(h), release_at[:, h], priced[:, h], state, row)
+    if k == MAGNET:
+        sectors.releases(inputs, state, row)
     state.wanted[:, k] = demand + planned
     state.missing[:, k] = (demand - row.final_met) + (planned - row.feed_met)
     # A month short counts in full toward qualifying other suppliers once SHORT_SHARE of what was
@@ -566,6 +577,8 @@ def keep(k: int, state: State, row: Row) -> None:
     ``final_met`` includes what the stockpile released)."""
     left = row.have - row.final_met + row.release - state.consumed[:, k] - row.bought
     state.inv[:, k] = np.maximum(left, 0.0)
+    if k == MAGNET:
+        sectors.keep(state, row)
 
 
 def respond(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: Row) -> None:
@@ -607,6 +620,11 @@ def _record(inputs: Inputs, k: int, t: int, state: State, row: Row, out: Outputs
     out.demand[:, t, k], out.unmet[:, t, k] = state.demand[:, k], state.demand[:, k] - row.final_met
     out.inventory[:, t, k], out.stockpile[:, t, k] = state.inv[:, k], state.stock[:, k]
     out.released[:, t, k] = row.release + row.scheduled
+    if k == MAGNET:
+        wants = sectors.sector_demand(inputs, state.demand[:, k])
+        out.sector_demand[:, t] = wants.sum(axis=3)
+        out.sector_unmet[:, t] = (wants - row.sector_met).sum(axis=3)
+        out.sector_stock[:, t] = (state.inv[:, k][:, :, None, :] * state.sector_part).sum(axis=3)
     slots = state.ring.shape[0]
     if state.lagged:
         out.transit[:, t, k] = sum(state.ring[(t + j) % slots, :, k] for j in range(1, slots))

@@ -56,6 +56,7 @@ class State:
     begin: Array  # [R, P] month a financed project's output starts (inf: not financed)
     running: Array  # [R, K, N] share of base-year output running (outside China: answers to costs)
     proj_run: Array  # [R, P] share of a built project's capacity running
+    sector_part: Array  # [R, N, J, E] share of the node's magnet working stock each sector holds
     level: Array = field(default_factory=lambda: np.zeros(0))  # [R, P] projects' output, t/month
     floor_paid: Array = field(default_factory=lambda: np.zeros(0))  # [R] USD paid by floors this month
     add: Array = field(default_factory=lambda: np.zeros(0))  # output of projects, in their element mixes
@@ -107,3 +108,6 @@ class Row:
     scheduled: Array = field(default_factory=lambda: np.zeros(0))  # released into the node's supply
     release: Array = field(default_factory=lambda: np.zeros(0))  # received from strategic stocks
     recycled: Array = field(default_factory=lambda: np.zeros(0))
+    sector_left: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] sectors' stock left
+    sector_met: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] sectors' use met
+    sector_excess: Array = field(default_factory=lambda: np.zeros(0))  # [R, N, J, E] left above target

@@ -10,8 +10,10 @@ from numpy.typing import NDArray
 Array = NDArray[np.float64]
 
 
+#: Outputs per sector of final magnet use, [run, month, node, sector].
+SECTORED = ("sector_demand", "sector_unmet", "sector_stock")
 #: Outputs not shaped [run, month, material, node, element].
-SHAPED = frozenset({"price", "trade", "floor_cost", "project_output"})
+SHAPED = frozenset({"price", "trade", "floor_cost", "project_output", *SECTORED})
 
 
 @dataclass
@@ -33,6 +35,9 @@ class Outputs:
     - ``floor_cost``: [run, month] USD the price floors paid their producers;
     - ``project_output``: [run, month, project] t REO-equivalent per month each project made
       capacity for (0 before it is financed and built, when idle or cancelled);
+    - ``sector_demand``, ``sector_unmet``: [run, month, node, sector] final magnet use wanted, and
+      not met, by each final-use sector (all elements; see :mod:`reesim.model.sectors`);
+      ``sector_stock``: each sector's magnet working stock at the end of the month;
     - ``trade``: bilateral shipments, kept only on request (large).
     """
 
@@ -52,15 +57,20 @@ class Outputs:
     price: Array
     floor_cost: Array
     project_output: Array
+    sector_demand: Array
+    sector_unmet: Array
+    sector_stock: Array
     trade: Array | None = None  # [run, month, material, importer, exporter, element] if kept
 
     @classmethod
     def zeros(
-        cls, runs: int, months: int, k: int, n: int, e: int, keep_trade: bool = False, projects: int = 0
-    ) -> Outputs:
+        cls, runs: int, months: int, k: int, n: int, e: int, keep_trade: bool = False, projects: int = 0,
+        sectors: int = 0,
+    ) -> Outputs:  # fmt: skip
         """Allocate all outputs filled with zeros (bilateral trade only if ``keep_trade``)."""
         shape = (runs, months, k, n, e)
         values = {f.name: np.zeros(shape) for f in fields(cls) if f.name not in SHAPED}
+        values |= {name: np.zeros((runs, months, n, sectors)) for name in SECTORED}
         trade = np.zeros((runs, months, k, n, n, e)) if keep_trade else None
         return cls(price=np.zeros((runs, months, k, 2, e)), trade=trade, floor_cost=np.zeros((runs, months)),
                    project_output=np.zeros((runs, months, projects)), **values)  # fmt: skip
@@ -87,3 +97,5 @@ class Compact:
     floor_cost: Array  # [R, T] USD the price floors paid their producers (see Outputs)
     alone_from: Array  # [R, K, E] month index from which output outside China covers use there, per
     # stage and element, to the end of the run (T: not by then); see :func:`reesim.results.measures`
+    sector_demand: Array  # [R, T, places, J] final magnet demand of each final-use sector
+    sector_unmet: Array  # [R, T, places, J] the part of it not met

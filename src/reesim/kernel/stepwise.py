@@ -38,9 +38,8 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
     if runs > len(lanes):
         raise ValueError(f"one group holds {len(lanes)} runs, not {runs}")
     n_n, t_n = inputs.base.dims.n_nodes, len(inputs.months)
-    out = Outputs.zeros(
-        runs, t_n, len(MATERIALS), n_n, inputs.base.dims.n_elements, projects=inputs.proj_node.size
-    )
+    e_n, p_n, j_n = inputs.base.dims.n_elements, inputs.proj_node.size, len(inputs.sectors.names)
+    out = Outputs.zeros(runs, t_n, len(MATERIALS), n_n, e_n, projects=p_n, sectors=j_n)
     b = bundles.build(inputs, runs, out, _compact_buffers(runs, 1, 1, 1, 1), np.zeros((1, n_n)), False)
     s, ctl, lim, proj, paths = b.s, b.ctl, b.lim, b.proj, b.paths
     rl = np.array([min(q, runs - 1) for q in range(len(lanes))], dtype=np.int64)

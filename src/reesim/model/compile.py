@@ -23,6 +23,7 @@ from reesim.model.lifetimes import LIFE_PARAMETERS, RATE_PARAMETERS, life_months
 from reesim.model.limits import Quotas, Stockpiles, quotas, stockpiles
 from reesim.model.perrun import Value, as_runs, first_run, table
 from reesim.model.scenario import Scenario, month_index
+from reesim.model.sectors import Sectors, build_sectors, cover_parameters
 
 __all__ = ["KERNEL_PARAMETERS", "SCENARIO_PARAMETERS", "Inputs", "compile_scenario", "resolve_places"]
 
@@ -112,6 +113,7 @@ class Inputs:
     params: dict[str, Array]  # name -> [R or 1] values
     transit: Array  # [R or 1, classes] months a shipment takes on the routes of each class
     route_class: NDArray[np.int64]  # [X, I] transit class of each route (see route_classes)
+    sectors: Sectors  # final-use sectors of magnets: demand shares and stock shares per node
 
     @property
     def runs(self) -> int:
@@ -120,7 +122,7 @@ class Inputs:
                   self.recycle_rate, self.recycle_life, self.price_floor, self.release_threshold,
                   self.controls.review, self.controls.share, self.controls.threshold, self.quotas.tonnes,
                   self.stockpiles.target, self.stockpiles.purchase, self.stockpiles.initial,
-                  self.stockpiles.floor, self.stockpiles.sale, self.stockpiles.r_tonnes,
+                  self.stockpiles.floor, self.stockpiles.sale, self.stockpiles.r_tonnes, self.sectors.hold,
                   *self.params.values()]  # fmt: skip
         return int(max(a.shape[0] for a in tables))
 
@@ -143,7 +145,8 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
         raise bad("months", "must be at least 1", "e.g. months=36")
     t_n, k_n, n_n, e_n = scenario.months, len(MATERIALS), dims.n_nodes, dims.n_elements
     month_index(scenario.start, scenario.start)  # validates the start date
-    parameter = {name: scenario.parameters.get(name, ds.parameter(name)) for name in SCENARIO_PARAMETERS}
+    parameter = {name: scenario.parameters.get(name, ds.parameter(name))
+                 for name in (*SCENARIO_PARAMETERS, *cover_parameters(ds))}  # fmt: skip
     from reesim.instruments.registry import compile_steps  # loads the scenario language (pydantic)
 
     b = Builder.start(scenario, ds, base, parameter)
@@ -177,7 +180,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
         release_threshold=b.release_threshold,
         params={name: as_runs(parameter[name]) for name in KERNEL_PARAMETERS},
         transit=_transit([parameter[name] for name in TRANSIT_PARAMETERS]),
-        route_class=route_classes(ds, dims),
+        route_class=route_classes(ds, dims), sectors=build_sectors(ds, base, parameter),
     )  # fmt: skip
 
 

@@ -73,13 +73,15 @@ def cells(head: Headline, row: Row) -> list[str]:
         number_text(row.lowest_cover_months, "{:.2f}"),
         month_text(head, row.stockpile_depleted),
         number_text(row.price_multiple, "{:.2f}x"),
+        number_text(row.plants_stopped, "{:.0f}"),
         products or "-",
     ]
 
 
 COLUMNS = (
     "place", "item", "first shortfall", "peak shortfall", "peak in", "unmet (t, total)",
-    "lowest stock (months)", "stockpile used up", "price outside China (peak multiple)", "not built",
+    "lowest stock (months)", "stockpile used up", "price outside China (peak multiple)",
+    "plants stopped (sector-months)", "not built",
 )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ import html
 from pathlib import Path
 
 import numpy as np
+import xarray as xr
 
 from reesim import __version__
 from reesim.dataset.model import Dataset
@@ -162,6 +163,39 @@ def _projects(batch: Batch, chart_dir: Path) -> str:
     )
 
 
+def sectors_table(s: xr.Dataset, threshold: float) -> str:
+    """Each final-use sector's magnet shortfall per place where some sector is short: its deepest
+    monthly unmet share and the months above ``threshold`` (plants stopped), medians over runs;
+    empty for series without sectors."""
+    if "sector_unmet" not in s:
+        return ""
+    wants, lacks = s["sector_demand"], s["sector_unmet"]
+    share = (lacks / wants.where(wants > 0)).fillna(0.0)
+    peak = share.max("month").median("run")
+    stopped = (share > threshold).sum("month").median("run")
+    lost = lacks.sum("month").median("run")
+    sectors = [str(j) for j in s["sector"].values]
+    rows = []
+    for place in [str(p) for p in s["place"].values]:
+        if float(peak.sel(place=place).max()) <= threshold:
+            continue
+        at = [{"place": place, "sector": j} for j in sectors]
+        cells = "".join(
+            f"<td>{100 * float(peak.sel(c)):.0f}% · {float(stopped.sel(c)):.0f} mo · "
+            f"{float(lost.sel(c)):,.0f} t</td>"
+            for c in at
+        )
+        rows.append(f"<tr><td>{_esc(place)}</td>{cells}</tr>")
+    if not rows:
+        return "<p>No final-use sector is short anywhere.</p>"
+    head = "".join(f"<th>{_esc(j)}</th>" for j in sectors)
+    return (f"<table><tr><th>place</th>{head}</tr>{''.join(rows)}</table>"
+            f'<p class="muted">Per sector: the deepest monthly share of its magnet demand unmet, the '
+            f"months with more than {100 * threshold:.0f}% unmet (plants stopped) and the magnets not "
+            "received over the horizon (t REO-equivalent); medians over runs. Each sector holds its own "
+            "stock: carmakers weeks of their use, defence months.</p>")  # fmt: skip
+
+
 def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, chart_dir: Path) -> str:
     """The report as HTML; chart SVGs are written to ``chart_dir``."""
     chart_dir.mkdir(parents=True, exist_ok=True)
@@ -248,6 +282,8 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, char
             chart_dir,
         ),
         _projects(batch, chart_dir),
+        "<h2>Final-use sectors</h2>" if "sector_unmet" in s else "",
+        sectors_table(s, float(s.attrs.get("plant_stop_shortfall", ds.parameter("plant_stop_shortfall")))),
         "<h2>End products not built</h2>",
         _figure(
             "not_built",

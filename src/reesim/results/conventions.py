@@ -42,6 +42,9 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "price": ("USD/kg", "price of the material"),
     "floor_cost": ("USD/month", "what price floors paid their producers"),
     "project_output": ("t/month", "output of each new capacity project"),
+    "sector_demand": ("t/month", "final magnet demand of each final-use sector"),
+    "sector_unmet": ("t/month", "final magnet demand of each final-use sector not met"),
+    "sector_stock": ("t", "magnet working stock each final-use sector holds at the end of the month"),
     "units_built": ("1/month", "end products built (vehicles, turbines, aircraft)"),
     "units_not_built": ("1/month", "end products not built for lack of magnets"),
     # the compact series per place and item that runs are stored as (reesim.results.series)
@@ -75,6 +78,7 @@ COORDINATES: dict[str, str] = {
     "item": "magnets (every element in magnets) or one element (all its final uses)",
     "stage": "stage of the chain outside China",
     "grade": "magnet grade (_gbd: heavy rare earths by grain-boundary diffusion)",
+    "sector": "final-use sector of magnets: the end_products rows, then other uses",
 }
 
 #: What writing Zarr without the zarr package says (one line).

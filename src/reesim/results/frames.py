@@ -42,7 +42,7 @@ MONTHS = frozenset({"first_shortfall", "peak_month", "stockpile_depleted"})
 UNITS: dict[str, str] = {
     "first_shortfall": "month", "peak_shortfall": "1", "peak_month": "month",
     "cumulative_unmet_t": "t", "lowest_cover_months": "months", "stockpile_depleted": "month",
-    "price_multiple": "1",
+    "price_multiple": "1", "plants_stopped": "sector-months",
 }  # fmt: skip
 
 #: Unit of each named indicator of :func:`summary` (its suffix says it too).

@@ -27,6 +27,9 @@ from reesim.results.series import MAGNETS
 
 #: Unmet share of demand below which a month does not count as short (rounding noise).
 THRESHOLD = 0.005
+#: Unmet share of a sector's magnet demand above which its plants count as stopped, where a
+#: result does not carry the ``plant_stop_shortfall`` parameter (its default in parameters.csv).
+PLANT_STOP = 0.05
 #: Share of its peak below which a stockpile counts as used up.
 DEPLETED = 0.01
 
@@ -62,6 +65,8 @@ class Row:
     stockpile_depleted: Spread
     price_multiple: Spread
     not_built: dict[str, Spread] = field(default_factory=dict)
+    # sector-months short above the plant_stop_shortfall parameter (magnets; nan: not computed)
+    plants_stopped: Spread = field(default_factory=lambda: Spread(math.nan, math.nan, math.nan))
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,7 @@ ALL_STAGES = "all"
 
 #: Per-run figures of each headline row, in :class:`Row` order.
 FIGURES = ("first_shortfall", "peak_shortfall", "peak_month", "cumulative_unmet_t", "lowest_cover_months",
-           "stockpile_depleted", "price_multiple")  # fmt: skip
+           "stockpile_depleted", "price_multiple", "plants_stopped")  # fmt: skip
 
 #: Per-run figures: "place|item|figure", "place|item|not_built|product" and "alone:stage:item" -> [R]
 Figures = dict[str, np.ndarray]
@@ -168,6 +173,14 @@ def run_figures(s: xr.Dataset) -> Figures:
     if "units_not_built" in s:
         lost = s["units_not_built"].transpose("product", "run", "month", "place").values.sum(axis=2)
     nan = np.full(peak.shape[0], np.nan)
+    stopped = np.full((peak.shape[0], len(places)), np.nan)  # [R, P]
+    if "sector_unmet" in s:
+        wants = s["sector_demand"].transpose("run", "month", "place", "sector").values
+        lacks = s["sector_unmet"].transpose("run", "month", "place", "sector").values
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lacking = np.where(wants > 0, lacks / np.where(wants > 0, wants, 1.0), 0.0)
+        over = lacking > float(s.attrs.get("plant_stop_shortfall", PLANT_STOP))
+        stopped = over.sum(axis=(1, 3)).astype(float)
     out: Figures = {}
     for p, place in enumerate(places):
         for i, item in enumerate(items):
@@ -180,6 +193,7 @@ def run_figures(s: xr.Dataset) -> Figures:
             out[key + "lowest_cover_months"] = cover[:, p] if magnets else nan
             out[key + "stockpile_depleted"] = depleted[:, p]
             out[key + "price_multiple"] = price[:, i]
+            out[key + "plants_stopped"] = stopped[:, p] if magnets else nan
             if magnets and lost is not None:
                 for j, product in enumerate(s["product"].values):
                     out[f"{key}not_built|{product}"] = lost[j, :, p]

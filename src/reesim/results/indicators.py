@@ -88,6 +88,8 @@ class ProductFactor:
     label: str  # e.g. "bev_car (vehicles)", or "industrial_motors (t magnet)" without a product unit
     product: str  # product id, "" when the sector has no product unit
     per_tonne: float  # units (or t magnet) per t REO-eq of magnet demand
+    sector: str = ""  # the end_products sector
+    share: float = 1.0  # its share of magnet demand (per_tonne / share: units per t of the sector's use)
 
 
 def product_factors(ds: Dataset, base: Baseline) -> list[ProductFactor]:
@@ -104,13 +106,15 @@ def product_factors(ds: Dataset, base: Baseline) -> list[ProductFactor]:
         share = float(str(row.share_of_magnet_demand))
         product = str(row.product)
         if not product:
-            out.append(ProductFactor(f"{row.sector} (t magnet)", "", share * to_magnet))
+            label = f"{row.sector} (t magnet)"
+            out.append(ProductFactor(label, "", share * to_magnet, str(row.sector), share))
             continue
         match = intensities[intensities["product"] == product].iloc[0]
         per_t = share * 1000.0 / float(match["kg_per_unit"])
         if match["material"] == "magnet_ndfeb":
             per_t *= to_magnet
-        out.append(ProductFactor(f"{product} ({match['unit_of_product']}s)", product, per_t))
+        label = f"{product} ({match['unit_of_product']}s)"
+        out.append(ProductFactor(label, product, per_t, str(row.sector), share))
     return out
 
 
@@ -118,9 +122,42 @@ def units_not_built(result: xr.Dataset, ds: Dataset, base: Baseline, nodes: list
     """End products not built for lack of magnets, summed over the horizon (run 0).
 
     See :func:`product_factors`; sectors without a product unit are reported in tonnes of magnet.
+    Where the result has final-use sectors, each product counts its own sector's unmet use.
     """
     unmet = float(result["unmet"].sel(material="magnet", node=nodes).isel(run=0).sum())
-    return {f.label: unmet * f.per_tonne for f in product_factors(ds, base)}
+    if "sector_unmet" not in result:
+        return {f.label: unmet * f.per_tonne for f in product_factors(ds, base)}
+    lacking = result["sector_unmet"].sel(node=nodes).isel(run=0).sum(("month", "node"))
+    factors = product_factors(ds, base)
+    return {f.label: float(lacking.sel(sector=f.sector)) * f.per_tonne / f.share for f in factors}
+
+
+def sector_shortfall_share(result: xr.Dataset, nodes: list[str]) -> xr.DataArray:
+    """Unmet share of each final-use sector's magnet demand per run, month and sector, summed over
+    ``nodes`` (see :mod:`reesim.model.sectors`)."""
+    unmet = result["sector_unmet"].sel(node=nodes).sum("node")
+    demand = result["sector_demand"].sel(node=nodes).sum("node")
+    return (unmet / demand.where(demand > 0)).fillna(0.0)
+
+
+def plants_stopped(result: xr.Dataset, nodes: list[str], threshold: float) -> xr.DataArray:
+    """Sector-months with more than ``threshold`` of the sector's magnet demand at ``nodes`` unmet,
+    per run: how many months some sector's plants stood, summed over sectors."""
+    short = sector_shortfall_share(result, nodes) > threshold
+    return short.sum(("month", "sector")).astype(float)
+
+
+def sectors_short(result: xr.Dataset, nodes: list[str], month: str, threshold: float) -> list[str]:
+    """The sectors with more than ``threshold`` of their magnet demand at ``nodes`` unmet in
+    ``month`` (YYYY-MM; run 0), deepest first."""
+    share = sector_shortfall_share(result, nodes).isel(run=0)
+    months = month_labels(result["month"].values)
+    if month not in months:
+        return []
+    row = share.isel(month=months.index(month))
+    values = zip(row["sector"].values, row.values, strict=True)
+    found = [(float(v), str(s)) for s, v in values if v > threshold]
+    return [s for _, s in sorted(found, reverse=True)]
 
 
 def lowest_stock_cover(result: xr.Dataset, nodes: list[str], material: str = "magnet") -> tuple[float, str]:

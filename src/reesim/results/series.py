@@ -72,18 +72,27 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     used_e = (dem + result["feed"].values)[:, :, :, outside].sum(axis=3)
     production, use = made_e.sum(axis=3), used_e.sum(axis=3)
     paid = result["floor_cost"].values if "floor_cost" in result else np.zeros(dem.shape[:2])
+    sectors = [str(j) for j in result["sector"].values] if "sector_unmet" in result else []
+    by_sector = np.zeros((*shape[:3], len(sectors))), np.zeros((*shape[:3], len(sectors)))
+    for name, to in zip(("sector_demand", "sector_unmet"), by_sector, strict=True):
+        if sectors:
+            for p, members in enumerate(places.values()):
+                to[:, :, p] = result[name].sel(node=members).sum("node").values
     out = assemble(
         Compact(demand=demand, unmet=unmet, magnet_stock=held, stockpile=stock, released=given,
                 production_outside=production, use_outside=use, price=result["price"].values,
-                floor_cost=paid, alone_from=alone_from(made_e, used_e)), base,
-        runs=result["run"].values, months=result["month"].values, places=list(places),
+                floor_cost=paid, alone_from=alone_from(made_e, used_e), sector_demand=by_sector[0],
+                sector_unmet=by_sector[1]), base,
+        runs=result["run"].values, months=result["month"].values, places=list(places), sectors=sectors,
     )  # fmt: skip
+    if sectors:
+        out.attrs["plant_stop_shortfall"] = ds.parameter("plant_stop_shortfall")
     if "units_not_built" in result:
         lost = result["units_not_built"]
         out = out.assign_coords(product=lost["product"].values)
         per_place = [lost.sel(node=members).sum("node").values for members in places.values()]
         out["units_not_built"] = (("product", "run", "month", "place"), np.stack(per_place, axis=-1))
-    out.attrs = dict(result.attrs)
+    out.attrs = {**dict(result.attrs), **out.attrs}
     return out
 
 
@@ -105,8 +114,17 @@ def grade_alone_from(by_element: np.ndarray, content: np.ndarray) -> np.ndarray:
     return out
 
 
-def assemble(c: Compact, base: Baseline, runs: np.ndarray, months: Any, places: list[str]) -> xr.Dataset:
-    """The series Dataset from per-place sums (computed from full outputs, or by the kernel)."""
+def assemble(
+    c: Compact,
+    base: Baseline,
+    runs: np.ndarray,
+    months: Any,
+    places: list[str],
+    sectors: list[str] | None = None,
+) -> xr.Dataset:
+    """The series Dataset from per-place sums (computed from full outputs, or by the kernel); with
+    ``sectors`` (the final-use sectors, in the order of ``c.sector_demand``) each sector's demand
+    and unmet part per place."""
     k_magnet = MATERIALS.index("magnet")
     with np.errstate(divide="ignore", invalid="ignore"):
         cover = np.where(c.demand[..., 0] > 0, c.magnet_stock / c.demand[..., 0], np.inf)
@@ -136,6 +154,10 @@ def assemble(c: Compact, base: Baseline, runs: np.ndarray, months: Any, places: 
         "alone_from_grade": (("run", "stage", "grade"), grade_alone_from(c.alone_from, base.magnet_grades)),
     }
     coords["grade"] = [grade if gbd == "no" else f"{grade}_gbd" for grade, gbd, _ in GRADES]
+    if sectors:
+        coords["sector"] = sectors
+        data["sector_demand"] = (("run", "month", "place", "sector"), c.sector_demand)
+        data["sector_unmet"] = (("run", "month", "place", "sector"), c.sector_unmet)
     return xr.Dataset(data, coords=coords)
 
 
@@ -144,13 +166,21 @@ def from_compact(
 ) -> xr.Dataset:
     """The series of runs simulated by :func:`reesim.kernel.fast.run_fast_series` (with
     ``members`` from :func:`place_members`), with units not built per product when asked."""
-    out = assemble(c, base, runs, months, list(place_nodes(ds, base)))
+    from reesim.model.sectors import sector_shares
+
+    sectors = list(sector_shares(ds, base)[0]) if c.sector_demand.shape[3] else []
+    out = assemble(c, base, runs, months, list(place_nodes(ds, base)), sectors)
+    if sectors:
+        out.attrs["plant_stop_shortfall"] = ds.parameter("plant_stop_shortfall")
     if products is None:
         from reesim.results.indicators import product_factors
 
         products = [f for f in product_factors(ds, base) if f.product]
     if products:
         out = out.assign_coords(product=[f.product for f in products])
-        lost = np.stack([c.unmet[..., 0] * f.per_tonne for f in products])  # [product, R, T, place]
+        lost = np.stack([  # each sector's products from its own unmet use, else the place's share
+            c.sector_unmet[..., sectors.index(f.sector)] * (f.per_tonne / f.share) if f.sector in sectors
+            else c.unmet[..., 0] * f.per_tonne for f in products
+        ])  # [product, R, T, place]  # fmt: skip
         out["units_not_built"] = (("product", "run", "month", "place"), lost)
     return out

@@ -69,8 +69,13 @@ ROW = obj(
         "lowest_cover_months": spread(description="smallest working stock of magnets, months of demand"),
         "stockpile_depleted": spread(MONTH_OR_NULL, "month a strategic stockpile falls to 1% of its peak"),
         "price_multiple": spread(description="highest price outside China over the base year's"),
+        "plants_stopped": spread(
+            description="sector-months with more of a final-use sector's magnet demand unmet than the "
+            "plant_stop_shortfall parameter (magnets; null: not computed)"
+        ),
         "not_built": mapping(spread(), description="end products not built, per product (units)"),
-    }
+    },
+    optional=("plants_stopped",),
 )
 
 INDICATORS = obj(
@@ -197,7 +202,9 @@ CRITERION = obj(
 )  # fmt: skip
 STOPPAGE = obj(
     {"case": TEXT, "place": TEXT, "observed": MONTH, "what": TEXT, "source_id": TEXT,
-     "simulated": MONTH_OR_NULL, "lowest_cover_months": NUMBER_OR_NULL}
+     "simulated": MONTH_OR_NULL, "lowest_cover_months": NUMBER_OR_NULL,
+     "sectors_short": array(TEXT, description="final-use sectors short in the observed month"),
+     "cover_then_months": NUMBER_OR_NULL}
 )  # fmt: skip
 
 CLAIM = obj(
