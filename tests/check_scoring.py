@@ -65,6 +65,37 @@ class Score:
         return self.right / self.recalled if self.recalled else 1.0
 
 
+def article(name: str) -> str:
+    """The text of the corpus article in file ``name``."""
+    return (CORPUS / name).read_text(encoding="utf-8")
+
+
+def checked(text: str, ds: Dataset, base: Baseline, date: str | None = None) -> list[Verdict]:
+    """The verdicts ``reesim check`` gives ``text`` (with the article's date ``date``, YYYY-MM-DD,
+    or none given)."""
+    from reesim.check.dates import parse_option
+
+    given = parse_option(date) if date else None
+    return verify(extract(text, given), ds, base, given)
+
+
+def rows(
+    text: str, ds: Dataset, base: Baseline, date: str | None, last: str
+) -> list[tuple[str, object, str, str, str]]:
+    """Each verdict of :func:`checked` as (kind, value, event, topic or stage, verdict, and the
+    verdict's attribute ``last``: ``figure`` or ``source``)."""
+    return [
+        (
+            v.claim.kind,
+            v.claim.value,
+            v.claim.event or v.claim.topic or v.claim.stage,
+            v.verdict,
+            getattr(v, last),
+        )
+        for v in checked(text, ds, base, date)
+    ]
+
+
 def _same(kind: str, a: object, b: object) -> bool:
     if isinstance(a, str) or isinstance(b, str):
         return a == b

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.check_scoring import CORPUS, MANIFEST, score_corpus
+from tests.check_scoring import CORPUS, MANIFEST, article, rows, score_corpus
 from typer.testing import CliRunner
 
 from reesim.check.dates import ArticleDate, mentions, parse_option, resolve
@@ -27,17 +27,11 @@ DS = load_dataset()
 BASE = build_baseline(DS)
 
 
-def _article(name: str) -> str:
-    return (CORPUS / name).read_text(encoding="utf-8")
+_article = article
 
 
 def _check(text: str, date: str | None = None) -> list[tuple[str, object, str, str, str]]:
-    given = parse_option(date) if date else None
-    verdicts = verify(extract(text, given), DS, BASE, given)
-    return [
-        (v.claim.kind, v.claim.value, v.claim.event or v.claim.topic or v.claim.stage, v.verdict, v.source)
-        for v in verdicts
-    ]
+    return rows(text, DS, BASE, date, "source")
 
 
 # docs/check.md pins these figures: (found, real, annotated, recalled, right verdicts).

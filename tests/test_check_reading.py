@@ -7,7 +7,7 @@ exports by month and destination, Chinese numerals, market prices, and undated m
 
 from __future__ import annotations
 
-from tests.check_scoring import CORPUS
+from tests.check_scoring import article, rows
 
 from reesim.check.dates import parse_option
 from reesim.check.extract import extract
@@ -21,16 +21,11 @@ DS = load_dataset()
 BASE = build_baseline(DS)
 
 
-def _article(name: str) -> str:
-    return (CORPUS / name).read_text(encoding="utf-8")
+_article = article
 
 
 def _check(text: str, date: str | None = None) -> list[tuple[str, object, str, str, str]]:
-    given = parse_option(date) if date else None
-    return [
-        (v.claim.kind, v.claim.value, v.claim.event or v.claim.topic or v.claim.stage, v.verdict, v.figure)
-        for v in verify(extract(text, given), DS, BASE, given)
-    ]
+    return rows(text, DS, BASE, date, "figure")
 
 
 def test_a_measure_the_article_negates_is_no_claim() -> None:
