@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from reesim.kernel.active import active_rows, row_lists
 from reesim.kernel.shared import EPS, base_output, feed_mixes
 from reesim.kernel.state import Array, Compact, Outputs
+from reesim.model.baseline import thriftable_elements
 from reesim.model.compile import KERNEL_PARAMETERS, Inputs
 from reesim.model.dims import MAGNET, MATERIALS
 from reesim.model.lifetimes import LIFE_ORDER
@@ -80,6 +81,7 @@ class Structure(NamedTuple):
     use_share: Array  # [S] share of magnet use held by each sector with a product lifetime
     life_order: int  # stages of each sector's chain of products in use
     heavy: Bools  # [E] elements a heavy separation circuit separates (the others: a light circuit)
+    thrift: Bools  # [K, E] rows whose substitution ceiling is heavy_thrift_max_share (see thriftable)
     sector_share: Array  # [N, J] each final-use sector's share of the node's magnet demand
 
 
@@ -185,6 +187,7 @@ class Params(NamedTuple):
     project_wait_months: Array
     project_accelerate_ratio: Array
     project_accelerate_months: Array
+    heavy_thrift_max_share: Array
 
 
 class Full(NamedTuple):
@@ -324,6 +327,7 @@ def structure(inputs: Inputs, members: Array) -> Structure:
         lagged=longest > 0.0, slots=int(np.floor(longest)) + 2,
         places_of=places_of, n_places=n_places, base_out=out, out_mix=out_mix,
         stage_opex=inputs.stage_opex, node_floored=inputs.node_floored, heavy=base.heavy,
+        thrift=thrift_rows(base.magnet_grades, k_n),
         use_share=inputs.use_shares, life_order=LIFE_ORDER, sector_share=inputs.sectors.share,
     )  # fmt: skip
 
@@ -401,3 +405,12 @@ def contiguous(bundle: B) -> B:
     types a read-only array apart, and would compile the kernel again for it)."""
     return type(bundle)(*(np.require(v, requirements=["C", "W"]) if isinstance(v, np.ndarray) else v
                           for v in bundle))  # fmt: skip
+
+
+def thrift_rows(grades: Array, k_n: int) -> Bools:
+    """[K, E] the magnet rows of the elements designers can thrift
+    (:func:`reesim.model.baseline.thriftable_elements`): their substitution ceiling is
+    ``heavy_thrift_max_share``, every other row's ``substitution_max_share``."""
+    out = np.zeros((k_n, grades.shape[1]), dtype=bool)
+    out[MAGNET] = thriftable_elements(grades)
+    return out

@@ -266,7 +266,8 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     follows the price less its premium; the market's desired cover (``hoard``) moves toward its
     goal for the price trend, each importer's (``guard``, outside China) toward its goal for the
     supply controls hold back from it (1 less the least ``open_in`` of any form of the element);
-    substitution moves toward its share for the price rise and never falls.
+    substitution moves toward its share for the price rise and never falls (its ceiling
+    ``heavy_thrift_max_share`` on the ``thrift`` rows, ``substitution_max_share`` on the others).
 
     Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)
     over what they want this month x their ``guard`` x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
@@ -292,6 +293,9 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
         load(lt, par.substitution_max_share, ()),
         vmax(load(lt, par.substitution_lag_months, ()), 1.0),
     )
+    # Designers thrift the heavy rare earths in magnets (grain-boundary diffusion, heavy-free
+    # grades) further than other motor designs replace Nd and Pr: their own ceiling.
+    thrift, thrift_max = s.thrift, load(lt, par.heavy_thrift_max_share, ())
     w, elasticity = par.price_cost_weight, par.price_cover_elasticity
     low = load(lt, par.price_cover_min, ())
     backstop, yields = load(lt, par.price_backstop_multiple, ()), s.yields
@@ -367,7 +371,8 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 store(hoard, (k, m, e), held + (aim - held) / pace)
                 rel = vmin(vmax(p / p0[k, e] - 1.0, 0.0), 1.0)
                 was = load(lt, sub, (k, m, e))
-                store(sub, (k, m, e), was + vmax(sub_max * rel - was, 0.0) / sub_lag)  # it only rises
+                ceiling = thrift_max if thrift[k, e] else sub_max
+                store(sub, (k, m, e), was + vmax(ceiling * rel - was, 0.0) / sub_lag)  # it only rises
     # Each importer outside China raises its desired cover for the part of its asks to China that
     # controls hold back (an element held back in any form puts every form at risk). Rows not
     # ``guarded`` (nothing held back this month and no guard up) stay at 1.

@@ -175,6 +175,7 @@ def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
         p.precaution_months[rl], p.precaution_max[rl], p.precaution_min[rl], p.arbitrage_share[rl],
         p.project_build_months[rl], p.project_hurdle_ratio[rl], p.project_payback_months[rl],
         p.project_wait_months[rl], p.project_accelerate_ratio[rl], p.project_accelerate_months[rl],
+        p.heavy_thrift_max_share[rl],
     )  # fmt: skip
 
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reesim.kernel.bundles import Params
+from reesim.kernel.bundles import Params, thrift_rows
 from reesim.kernel.reference_state import State
 from reesim.kernel.shared import CANCELLED, EPS, FINANCED, HEAVY_CIRCUIT, UNDECIDED
 from reesim.kernel.state import Array
@@ -234,7 +234,11 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     goal_guard = np.minimum(1.0 + par.precaution_risk[each] * risk, par.precaution_max[each])
     state.guard += (goal_guard - state.guard) / pace
     rel = np.clip(state.price / p0[:, :, None, :] - 1.0, 0.0, 1.0)
-    sub_max = par.substitution_max_share[:, None, None, None]
+    # Designers thrift the heavy rare earths in magnets (grain-boundary diffusion, heavy-free
+    # grades) further than other motor designs replace Nd and Pr: their own ceiling.
+    thrift = thrift_rows(base.magnet_grades, p0.shape[1])
+    sub_max = np.where(thrift[None, :, None, :], par.heavy_thrift_max_share[:, None, None, None],
+                       par.substitution_max_share[:, None, None, None])  # fmt: skip
     sub_lag = par.substitution_lag_months[:, None, None, None]
     # Substitution and thrifting, once designed in, stay: the share only rises.
     state.sub += np.maximum(sub_max * rel - state.sub, 0.0) / np.maximum(sub_lag, 1.0)

@@ -265,6 +265,19 @@ def magnet_grades(ds: Dataset, dims: Dims) -> Array:
     return out
 
 
+def thriftable_elements(grades: Array) -> NDArray[np.bool_]:
+    """[E] the magnet elements designers can thrift: those some sintered grade of :data:`GRADES`
+    contains and another does without (Dy and Tb: grain-boundary diffusion gives the same
+    coercivity with one-half to one-third of the heavy content, and the standard grades need none).
+    Elements every sintered grade contains (Nd, Pr) only other motor designs replace. ``grades`` is
+    :func:`magnet_grades`' [G, E] content."""
+    sintered = grades[[g for g, (_, _, stage) in enumerate(GRADES) if stage == "magnet_sintered"]]
+    made = sintered.sum(axis=1) > 0.0  # grades with output
+    held = sintered[made] > 0.0
+    out: NDArray[np.bool_] = held.any(axis=0) & ~held.all(axis=0)
+    return out
+
+
 #: The last dataset calibrated with its default dims, and its base year: the scenario's projects,
 #: their costs and the run each ask for the base year of the same dataset object.
 _LAST: list[tuple[weakref.ref[Dataset], Baseline]] = []

@@ -65,6 +65,7 @@ KERNEL_PARAMETERS = (
     "project_wait_months",
     "project_accelerate_ratio",
     "project_accelerate_months",
+    "heavy_thrift_max_share",
 )
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
