@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.scenario_files import problems
 from tests.strategies import BASE, DS
 
-from reesim.errors import InputError, Problem
+from reesim.errors import InputError
 from reesim.kernel.reference import month_steps, run_reference
 from reesim.kernel.state import Outputs
 from reesim.model.builder import resolve_places
@@ -29,14 +30,6 @@ BAN = (
 )
 node = BASE.dims.node
 CHN, USA, AUS, MYS = node("CHN"), node("USA"), node("AUS"), node("MYS")
-
-
-def _problems(tmp_path: Path, text: str) -> list[Problem]:
-    path = tmp_path / "ban.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        resolve(str(path), DS)
-    return info.value.problems
 
 
 def _trade(scenario: Scenario) -> Outputs:
@@ -73,7 +66,7 @@ def test_bad_fields_name_file_line_field_and_hint(
 ) -> None:
     key = line.split(":", maxsplit=1)[0]
     lines = [x for x in BAN.splitlines(keepends=True) if x.split(":", maxsplit=1)[0] != key]
-    (p,) = _problems(tmp_path, HEAD + "".join(lines) + line)
+    (p,) = problems(tmp_path, HEAD + "".join(lines) + line, "ban.yaml")
     assert p.file.endswith("ban.yaml") and p.line is not None and p.line >= 5
     assert p.field == field and message in p.message and hint in p.hint
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.scenario_files import problems
 from tests.strategies import text_edits, yaml_like_texts
 from typer.testing import CliRunner
 
@@ -20,14 +21,6 @@ from reesim.scenarios.bundled import shipped_dir
 
 DS = load_dataset()
 HEAD = "name: t\nstart: 2025-01\nhorizon: 2026-12\ninstruments:\n"
-
-
-def problems(tmp_path: Path, text: str, name: str = "april.yaml") -> list[Problem]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        resolve(str(path), DS)
-    return info.value.problems
 
 
 def one(tmp_path: Path, text: str) -> Problem:

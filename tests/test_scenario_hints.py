@@ -8,12 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.scenario_files import problems
 from typer.testing import CliRunner
 
 from reesim.cli import app
 from reesim.dataset import load_dataset
-from reesim.errors import InputError, Problem, by_position
-from reesim.scenarios import load, resolve
+from reesim.errors import Problem, by_position
+from reesim.scenarios import load
 from reesim.scenarios.horizon import outside_horizon
 from reesim.scenarios.spec import ScenarioFile
 from reesim.scenarios.suggest import allowed_fields, field_hint
@@ -21,14 +22,6 @@ from reesim.scenarios.suggest import allowed_fields, field_hint
 DS = load_dataset()
 HEAD = "name: t\nstart: 2025-01\nhorizon: 2026-12\n"
 CONTROL = "  - kind: export_control\n    exporter: CHN\n    elements: [Dy]\n    forms: [magnet]\n"
-
-
-def problems(tmp_path: Path, text: str) -> list[Problem]:
-    path = tmp_path / "s.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        resolve(str(path), DS)
-    return info.value.problems
 
 
 def validate(tmp_path: Path, text: str) -> tuple[int, str, str]:
@@ -90,7 +83,7 @@ def test_field_hint_suggests_the_closest_or_lists_them() -> None:
 def test_unknown_field_names_the_closest_allowed_one(
     tmp_path: Path, text: str, field: str, hint: str
 ) -> None:
-    found = [p for p in problems(tmp_path, text) if p.field == field]
+    found = [p for p in problems(tmp_path, text, "s.yaml") if p.field == field]
     assert len(found) == 1, found
     assert found[0].hint == hint and "unknown" in found[0].message
 
@@ -104,7 +97,7 @@ def test_field_and_parameter_problems_come_together_in_line_order(tmp_path: Path
         "instruments:\n" + CONTROL + "    start: 2025-04\n    approvl: []\n"
         "  - kind: export_ban\n    exporter: CHNN\n    forms: [magnet]\n    start: 2026-01\n"
     )
-    found = problems(tmp_path, text)
+    found = problems(tmp_path, text, "s.yaml")
     assert [(p.line, p.field) for p in found] == [
         (5, "parameters.working_stok_months"),
         (6, "parameters.restock_months"),
@@ -123,7 +116,7 @@ def test_period_and_reference_problems_come_together(tmp_path: Path) -> None:
     offtake = "  - kind: offtake\n    project: nowhere\n    buyer: USA\n    start: 2025-06\n"
     text = HEAD + "remove: [a]\ninstruments:\n" + CONTROL + "    id: c\n    start: 2025-04\n"
     text += CONTROL + "    id: c\n    start: 2025-05\n" + offtake
-    found = problems(tmp_path, text)
+    found = problems(tmp_path, text, "s.yaml")
     messages = [p.message for p in found]
     assert "remove drops inherited instruments, but nothing is inherited" in messages
     assert "duplicate instrument id 'c'" in messages
