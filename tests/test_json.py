@@ -11,26 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from tests.cli_json import invoke_json, strict_loads
 
-from reesim.cli import app
 from reesim.results.central import CentralCheck, Difference
 from reesim.results.headline import Headline, Row, Spread
 from reesim.results.plain import MONTH_FIGURES, dumps, headline_json
 
-RUNNER = CliRunner()
 MONTH = re.compile(r"^\d{4}-\d{2}$")
-
-
-def strict_loads(text: str) -> Any:
-    """Parse ``text`` rejecting NaN, Infinity and -Infinity."""
-    return json.loads(text, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
-
-
-def invoke_json(*args: str) -> Any:
-    result = RUNNER.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return strict_loads(result.stdout)
 
 
 def month_values(indicators: dict[str, Any]) -> Iterator[Any]:

@@ -15,14 +15,13 @@ from typing import Any
 import jsonschema
 import pytest
 import typer
-from typer.testing import CliRunner
+from tests.cli_json import RUNNER, invoke_json
 
 from reesim import schemas
 from reesim.cli import app
 from reesim.dataset import Dataset
 from reesim.schemas import outputs
 
-RUNNER = CliRunner()
 #: Draft 2020-12, where an integer is one written without a fraction (JSON Schema itself counts
 #: 3.0 as an integer; a count printed as 3.0 is what strict output must not do).
 VALIDATOR = jsonschema.validators.extend(
@@ -32,18 +31,6 @@ VALIDATOR = jsonschema.validators.extend(
     ),
 )
 ARTICLES = Path(__file__).parent / "articles"
-
-
-def strict_loads(text: str) -> Any:
-    """Parse ``text`` as a strict parser would: NaN, Infinity and -Infinity are errors."""
-    return json.loads(text, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
-
-
-def printed(*args: str) -> Any:
-    """What ``reesim ARGS`` prints on standard output, parsed strictly."""
-    result = RUNNER.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return strict_loads(result.stdout)
 
 
 def problems(name: str, document: Any) -> list[str]:
@@ -118,11 +105,11 @@ def test_every_command_that_prints_json_has_a_schema() -> None:
 
 
 def test_schema_command_prints_an_output_schema_or_refuses_naming_them(tmp_path: Path) -> None:
-    assert printed("schema", "runs-list") == schemas.load("runs-list")
+    assert invoke_json("schema", "runs-list") == schemas.load("runs-list")
     target = tmp_path / "run.schema.json"
     result = RUNNER.invoke(app, ["schema", "run", "--out", str(target)])
     assert result.exit_code == 0 and json.loads(target.read_text(encoding="utf-8")) == schemas.load("run")
-    assert "ExportControlSpec" in printed("schema")["$defs"]  # without a name: scenario files
+    assert "ExportControlSpec" in invoke_json("schema")["$defs"]  # without a name: scenario files
     wrong = RUNNER.invoke(app, ["schema", "run-list"])
     assert wrong.exit_code == 2 and "Traceback" not in wrong.output
     said = " ".join(wrong.stderr.split())
@@ -134,12 +121,12 @@ def test_schema_command_prints_an_output_schema_or_refuses_naming_them(tmp_path:
 
 
 def test_data_and_scenario_lists_conform() -> None:
-    assert_conforms("data-list", printed("data", "list", "--json"))
-    assert_conforms("scenarios-list", printed("scenarios", "list", "--json"))
+    assert_conforms("data-list", invoke_json("data", "list", "--json"))
+    assert_conforms("scenarios-list", invoke_json("scenarios", "list", "--json"))
 
 
 def test_data_show_conforms_with_years_as_integers() -> None:
-    shown = printed("data", "show", "mine_production", "--where", "iso3=CHN", "--format", "json")
+    shown = invoke_json("data", "show", "mine_production", "--where", "iso3=CHN", "--format", "json")
     assert_conforms("data-show", shown)
     assert shown["rows"] and all(isinstance(r["year"], int) for r in shown["rows"])
 
@@ -147,12 +134,12 @@ def test_data_show_conforms_with_years_as_integers() -> None:
 @pytest.mark.slow
 def test_data_show_of_every_table_conforms(dataset: Dataset) -> None:
     for table in dataset.tables:
-        assert_conforms("data-show", printed("data", "show", table, "--format", "json"))
+        assert_conforms("data-show", invoke_json("data", "show", table, "--format", "json"))
 
 
 def test_check_conforms(tmp_path: Path) -> None:
     for article in ("en.txt", "zh_hans.txt"):
-        doc = printed("check", str(ARTICLES / article), "--json", "--out", str(tmp_path))
+        doc = invoke_json("check", str(ARTICLES / article), "--json", "--out", str(tmp_path))
         assert doc["claims"]
         assert_conforms("check", doc)
 
@@ -161,14 +148,16 @@ def test_check_conforms(tmp_path: Path) -> None:
 def test_runs_compare_and_stored_runs_conform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REESIM_STORE", str(tmp_path / "runs.duckdb"))
     out = str(tmp_path / "r")
-    first = printed("run", "april-2025", "--horizon", "1", "--json", "--out", out)
+    first = invoke_json("run", "april-2025", "--horizon", "1", "--json", "--out", out)
     assert_conforms("run", first)
-    second = printed("run", "race", "--horizon", "1", "--runs", "2", "--seed", "3", "--json", "--out", out)
+    second = invoke_json(
+        "run", "race", "--horizon", "1", "--runs", "2", "--seed", "3", "--json", "--out", out
+    )
     assert_conforms("run", second)
     assert second["central_run"]["central_vs_median"] is not None  # the Monte Carlo form
-    assert_conforms("runs-list", printed("runs", "list", "--json"))
-    assert_conforms("runs-show", printed("runs", "show", first["run_id"], "--json"))
-    compared = printed("compare", first["run_id"], second["run_id"], "--json", "--out", out)
+    assert_conforms("runs-list", invoke_json("runs", "list", "--json"))
+    assert_conforms("runs-show", invoke_json("runs", "show", first["run_id"], "--json"))
+    compared = invoke_json("compare", first["run_id"], second["run_id"], "--json", "--out", out)
     assert_conforms("compare", compared)
     assert [r["run_id"] for r in compared["runs"]] == [first["run_id"], second["run_id"]]
     assert Path(compared["report"]).exists()
@@ -176,20 +165,20 @@ def test_runs_compare_and_stored_runs_conform(tmp_path: Path, monkeypatch: pytes
 
 @pytest.mark.slow
 def test_backtest_conforms(tmp_path: Path) -> None:
-    assert_conforms("backtest", printed("backtest", "--json", "--out", str(tmp_path)))
+    assert_conforms("backtest", invoke_json("backtest", "--json", "--out", str(tmp_path)))
 
 
 @pytest.mark.slow
 def test_sensitivity_conforms(tmp_path: Path) -> None:
     args = ("sensitivity", "race", "--indicator", "us_magnet_peak_shortfall", "--samples", "2")
-    assert_conforms("sensitivity", printed(*args, "--horizon", "0.5", "--json", "--out", str(tmp_path)))
+    assert_conforms("sensitivity", invoke_json(*args, "--horizon", "0.5", "--json", "--out", str(tmp_path)))
 
 
 # --- the schemas are strict ----------------------------------------------------------------------
 
 
 def test_schemas_refuse_what_strict_json_output_must_not_hold() -> None:
-    listed = printed("scenarios", "list", "--json")
+    listed = invoke_json("scenarios", "list", "--json")
     assert problems("scenarios-list", listed) == []
     bad = copy.deepcopy(listed)
     bad["scenarios"][0]["start"] = "2025-01-01"
