@@ -69,26 +69,28 @@ def independence(stage: str | None = None) -> Measure:
     return measure
 
 
+def _alone(s: xr.Dataset, name: str, by: str, stage: str | None) -> np.ndarray:
+    """[R, len(by)] the months of variable ``name`` [run, stage, by] at ``stage``, or the latest
+    over every stage; inf where the run ends before."""
+    found = s[name]
+    found = found.max("stage") if stage is None else found.sel(stage=stage)
+    months = found.transpose("run", by).values
+    out: np.ndarray = np.where(months >= s.sizes["month"], np.inf, months)
+    return out
+
+
 def alone_by_element(s: xr.Dataset, stage: str | None = None) -> np.ndarray:
     """[R, E] months from the start after which production outside China covers use there at
     every stage (or at ``stage``), element by element, to the end of the run (inf: not within
     it)."""
-    found = s["alone_from"]
-    found = found.max("stage") if stage is None else found.sel(stage=stage)
-    months = found.transpose("run", "element").values
-    out: np.ndarray = np.where(months >= s.sizes["month"], np.inf, months)
-    return out
+    return _alone(s, "alone_from", "element", stage)
 
 
 def alone_by_grade(s: xr.Dataset, stage: str | None = None) -> np.ndarray:
     """[R, G] the same per magnet grade: a grade's chain stands alone once every rare earth in
     its bill of materials does (see :func:`reesim.results.series.grade_alone_from`), so a
     heavy-free grade can stand alone years before a grade that needs Dy or Tb."""
-    found = s["alone_from_grade"]
-    found = found.max("stage") if stage is None else found.sel(stage=stage)
-    months = found.transpose("run", "grade").values
-    out: np.ndarray = np.where(months >= s.sizes["month"], np.inf, months)
-    return out
+    return _alone(s, "alone_from_grade", "grade", stage)
 
 
 def floor_cost(s: xr.Dataset) -> np.ndarray:
