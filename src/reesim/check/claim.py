@@ -41,6 +41,19 @@ class Claim:
     level: float | None = None
     #: The event's month is the article's: its sentence names no date.
     implied: bool = False
+    #: Where the figure starts in its sentence (-1: not said).
+    at: int = -1
+    #: A figure of exports (:mod:`reesim.check.export_reading`): the ``china_exports`` product
+    #: (magnet, rare_earths), the month it is of (1-12), months 1..run of a cumulative figure, the
+    #: year its own date names, and what a change compares with (a month and year named, else
+    #: ``back`` months before: 1 or 12).
+    series: str = ""
+    month: int | None = None
+    run: int | None = None
+    period_year: int | None = None
+    versus_year: int | None = None
+    versus_month: int | None = None
+    back: int = 12
 
 
 def derive(base: Claim, **changes: object) -> Claim:

@@ -22,6 +22,7 @@ from reesim.check import lexicon as lx
 from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate, dateline
 from reesim.check.events import counted_elements, destinations, events
+from reesim.check.export_reading import ExportState, read_exports
 from reesim.check.numbers import (
     ELEMENTS,
     PLACES,
@@ -87,6 +88,7 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
     out: list[Claim] = []
     topic = ""  # what the article's tonnages and changes are about when a sentence does not say
     last: tuple[str, int | None] = ("", None)  # the stage and year of the last sentence naming a stage
+    exported = ExportState()  # the series and month of the article's export figures so far
     for sentence in sentences(clean):
         if limit is not None and len(out) > limit:
             break
@@ -103,7 +105,7 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         second = runner_up(sentence, base)
         taken = [c.span for c in second]  # their percentages are the runner-up's, not China's
         out += second + [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
-        out += changes(sentence, base, topic) + amounts(sentence, base, topic)
+        out += read_exports(changes(sentence, base, topic) + amounts(sentence, base, topic), exported)
         out += prices(sentence, base) + ranks(sentence, base)
         out += events(sentence, low, base, article)
         out += durations(sentence, base)

@@ -132,8 +132,18 @@ DOWN = (
     "削减",
     "下跌",
     "降低",
+    "骤降",
+    "下滑",
+    "回落",
+    " dip",
+    "slump",
+    "plunge",
+    "tumble",
 )
-UP = (" rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加")
+UP = (
+    " rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加", "激增", "大增",
+    "飙升", "暴增", "surge", "jump", "soar", "climb",
+)  # fmt: skip
 
 _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
 _PCT_ZH = re.compile(
@@ -188,7 +198,10 @@ def _change_topic(part: str, low: str, st: str, topic: str) -> str:
         return own or st
     if any(w in part for w in lx.VOLUME):
         return "exports"
-    return _topic(low) or topic
+    return _topic(low) or topic or ("exports" if any(w in low for w in _EXPORT_WORDS) else "")
+
+
+_EXPORT_WORDS = ("出口", "export", "shipment")
 
 
 _FROM_TO = re.compile(r"(从|from\s|between\s)|(至|到|\bto\s|\band\s)")
@@ -296,9 +309,12 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     clauses = _clauses(sentence)
     low = sentence.lower()
     compared = any(w in low for w in (" below", " lower than", " above"))
+    last: tuple[int, str] = (-1, "")  # where the last change ended and its direction
     for start, end, value in _percentages(sentence):
         b, e = clauses.span(start)
         q, st, sign = _local(sentence[b:e])
+        if sign == "" and last[1] and _JOINED.fullmatch(sentence[last[0] : start]):
+            sign = last[1]  # "down 4.7% from July and 11.8% from the same month last year"
         if sign == "" and compared:  # "40 percent below 2009's"
             after = sentence[end : end + 14].lower()
             sign = (
@@ -310,6 +326,7 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
             )
         if sign not in {"-", "+"}:
             continue
+        last = (end, sign)
         what = _change_topic(sentence[b:e].lower(), low, st, topic)
         if not what and base.stage == "mining":  # "2021年中国稀土产量达16.8万吨,同比增长20%"
             what = st = "mining"
@@ -318,10 +335,14 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         signed = -value if sign == "-" else value
         named = [int(m.group(1)) for m in _YEAR_AT.finditer(sentence, 0, start)]  # the last year before it
         out.append(derive(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
-                           topic=what, year=named[-1] if named else base.year,
+                           topic=what, year=named[-1] if named else base.year, at=start,
                            span=sentence[b:e].strip()))  # fmt: skip
     return out
 
+
+#: What lies between two changes of one direction ("down 4.7% from July and 11.8% from ..."):
+#: the second takes the first's direction.
+_JOINED = re.compile(r"[^%。;；]{0,30}?(?:\band\b|、|和|及)\s*", re.I)
 
 _MONEY_EN = re.compile(r"\$\s?(\d++(?:\.\d++)?)\s*+(billion|bn|million|m)\b", re.I)
 _MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(billion|million)\b", re.I)
@@ -381,7 +402,7 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         more = m.re is _TONNES_ZH and bool(m.group(2) or m.group(4))  # "一万六千多吨", "9000多万吨"
         places = ["WLD"] if world else named[:1] or list(base.places)
         out.append(derive(base, kind="quantity", value=value, unit="t", topic=about, places=places,
-                           qualifier="over" if more else base.qualifier,
+                           qualifier="over" if more else base.qualifier, at=m.start(),
                            span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out
 

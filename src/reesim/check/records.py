@@ -157,13 +157,27 @@ def name_record(claim: Claim, rows: list[Record], article: ArticleDate) -> Recor
     return max(fits, key=lambda f: (f[0], f[1]))[2] if fits else None
 
 
-def infer_date(claims: list[Claim], rows: list[Record], article: ArticleDate) -> ArticleDate:
+def infer_date(
+    claims: list[Claim],
+    rows: list[Record],
+    article: ArticleDate,
+    exports: list[tuple[str, str, str, float]] = (),  # type: ignore[assignment]
+) -> ArticleDate:
     """The article's date when it has none: the latest record its undated event claims name
-    (those that name something besides their kind: a country, elements, a city, a month) or whose
-    quota tonnage it gives."""
+    (those that name something besides their kind: a country, elements, a city, a month), whose
+    quota tonnage it gives, or the month of an export figure it gives (``exports``: product,
+    destination, month and tonnes of ``china_exports``; within 0.5%, the same month named)."""
     if article.year:
         return article
     dates = []
+    for c in claims:
+        if c.kind == "quantity" and c.series and c.month and not c.period_year and not c.run:
+            where = next((p for p in c.places if p != "CHN"), "WLD")
+            x = float(c.value)
+            dates += [
+                f"{m}-01" for p, d, m, q in exports
+                if d == where and int(m[5:7]) == c.month and abs(q - x) <= 0.005 * q
+            ]  # fmt: skip
     for c in claims:  # a quota tonnage the article gives (within 0.5%) dates it like a named record
         if c.kind == "quantity" and c.topic == "export_quota":
             x = float(c.value)

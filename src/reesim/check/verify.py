@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate
+from reesim.check.export_moves import export_periods
 from reesim.check.records import (
     CONTRADICTED,
     NOT_COVERED,
@@ -201,24 +202,12 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
         ok = abs(found[0] - x) <= 0.05 * found[0]
         figure = f"{where} mine production {found[2]}: {found[0]:,.0f} t"
         return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, found[1])
-    if (
-        claim.stage == "magnets"
-        and claim.year is not None
-        and any(w in claim.sentence.lower() for w in ("export", "出口"))
-    ):
-        from reesim.check.export_moves import monthly_tonnes
+    if claim.series:
+        from reesim.check.export_moves import export_tonnes
 
-        monthly = monthly_tonnes(claim, ds)
-        if monthly is not None:
-            return Verdict(claim, *monthly)
-        t = ds["china_exports"]
-        hit = t[(t["product"] == "magnet") & (t["destination"] == "WLD") & (t["unit"] == "t")
-                & (t["period"].astype(str) == str(claim.year))]  # fmt: skip
-        if not hit.empty:
-            actual = float(hit["quantity"].iloc[0])
-            ok = abs(actual - x) <= 0.05 * actual
-            figure = f"China's magnet exports in {claim.year}: {actual:,.0f} t"
-            return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, str(hit["source_id"].iloc[0]))
+        exported = export_tonnes(claim, ds)
+        if exported is not None:
+            return Verdict(claim, *exported)
     over = claim.qualifier == "over"  # "more than 16,000 t" holds for a record of up to 10% more
     named = [r for r in rows if any(abs(t - x) <= 0.01 * t or (over and x <= t <= 1.1 * x) for t in r.tonnes)]
     named.sort(key=lambda r: -(r.kind == claim.topic))
@@ -320,7 +309,7 @@ def verify(
     repeats itself, and a long text may make the same claim thousands of times."""
     shares = china_shares(ds, base)
     rows = records(ds)
-    when = infer_date(claims, rows, article or ArticleDate())
+    when = infer_date(claims, rows, article or ArticleDate(), export_periods(ds))
     judged: dict[tuple[object, ...], Verdict] = {}
     out = []
     dated = [date_claim(raw, rows, when) for raw in claims]

@@ -1,0 +1,224 @@
+"""What a figure of China's exports is about: which series (magnets or all rare-earth products),
+which destination, which month or run of months, and what a change compares it with.
+
+Customs reports give tonnages and changes of a month ("11月中国稀土磁体出口量达到约6150吨,环比增长
+12%"), of a destination ("对日本的出口量同比增长30.2%,达到226吨"), of a run of months ("In the first
+three quarters ... 39,817 tons") or of a year ("全年累计出口62585.2吨"). This module reads, for each
+tonnage or change of a sentence that speaks of exports:
+
+- the series: magnets when the figure's clause names magnets; else the series of the article's
+  first export figure (an article that opens with magnet exports goes on with "稀土出口" meaning
+  them); else magnets when the sentence names them, else all rare-earth products;
+- the destination: the last country other than China named before the figure in its sentence
+  ("中国对美国的稀土出口总量为582吨"), else none (the world);
+- the month: for a tonnage, the month its clause names nearest to it ("较9月的5774吨": September);
+  for a change, a month its clause names that is not the one compared with; else the first such
+  month of the sentence; else the month of the last export sentence (a report goes on about the
+  same month);
+- what a change compares with: a month named after "较", "比", "from", "compared to" ("比10月增长
+  12%", "down 4.7% from July", "from June 2024"), else the month before for words of month on
+  month (环比, "month-over-month"), else the same month a year before;
+- a run of months: "前七个月", "1-9月", "上半年", "first three quarters", "first half", "first
+  seven months", "year-to-date" (through the month of the report), "全年" (the whole year).
+
+A figure keeps its position in the sentence (:attr:`Claim.at`) so that two figures of one clause
+("从5月的46吨飙升至353吨") take their own months.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reesim.check.claim import Claim, derive
+from reesim.check.dates import Mention, mentions
+from reesim.check.numbers import PLACES
+
+EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
+MAGNET_WORDS = ("磁", "magnet")
+MONTH_ON_MONTH = (
+    "环比", "较上月", "上月", "previous month", "month-on-month", "month on month", "month-over-month",
+    "m/m", "prior month", "month before",
+)  # fmt: skip
+YEAR_ON_YEAR = (
+    "同比", "同期", "year-on-year", "year on year", "a year earlier", "y/y", "same month last year",
+    "same month a year", "a year ago", "same period", "corresponding period",
+)  # fmt: skip
+#: Words before a date that make it the one compared with ("较9月", "from July", "compared to").
+_VERSUS = re.compile(r"(较|比|从|对比|相比|from|compared (?:to|with)|versus|than|over)\s*(the\s+)?$", re.I)
+_RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
+    (re.compile(r"(\d{1,2})\s*[-至到~]\s*(\d{1,2})\s*月"), None),
+    (re.compile(r"前\s*([一二三四五六七八九十\d]{1,3})\s*个?月"), None),
+    (re.compile(r"first (one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) months", re.I), None),
+    (re.compile(r"前三季|first three quarters|first nine months", re.I), 9),
+    (re.compile(r"上半年|first half|\bh1\b", re.I), 6),
+    (re.compile(r"全年|full[- ]year|for the year|annual", re.I), 12),
+    (re.compile(r"year-to-date|year to date|今年以来|年初至今", re.I), 0),  # through the report's month
+)
+_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11,
+}  # fmt: skip
+
+
+@dataclass
+class ExportState:
+    """What an article's earlier export sentences said: the series of its first export figure and
+    the month of its last."""
+
+    series: str = ""
+    month: int | None = None
+
+
+def _run(text: str) -> int | None:
+    """Months 1..n that a clause speaks of, 0 for year-to-date, -1 for months not from January,
+    None for no run."""
+    from reesim.check.text import chinese_number
+
+    for pattern, months in _RUNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        if months is not None:
+            return months
+        if pattern is _RUNS[0][0] and int(m.group(1)) != 1:
+            return -1  # "4-5月": months not from January, which the table does not total
+        raw = m.group(m.lastindex or 1)
+        value = _NUMBERS.get(raw.lower()) if raw.isascii() and raw.isalpha() else chinese_number(raw)
+        return int(value) if value and 1 <= value <= 12 else None
+    return None
+
+
+def _versus(sentence: str, m: Mention) -> bool:
+    return bool(_VERSUS.search(sentence[max(0, m.start - 16) : m.start]))
+
+
+_MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
+
+
+def _destination(sentence: str, low: str, at: int, clause: tuple[int, int]) -> str:
+    """Where a figure's exports go: the last country besides China named before position ``at``
+    after a word of destination ("对美国", "对美", "to the US"), else a country its clause names
+    ("Germany received 1,116 tons"), else none (the world). A country named otherwise before the
+    figure is no destination ("德国之声...11月中国稀土磁铁的出口量")."""
+    from reesim.check.events import _DESTINATION, _DESTINATIONS
+
+    marked = [(m.start(), _DESTINATIONS[m.group(1)]) for m in _DESTINATION.finditer(low) if m.start() < at]
+    in_clause: list[tuple[int, str]] = []
+    for bare, pattern, iso3 in PLACES:
+        if not iso3.isupper() or iso3 == "CHN" or bare not in low:
+            continue
+        hits = [m.start() for m in pattern.finditer(low)] if pattern is not None else _all(low, bare)
+        marked += [(p, iso3) for p in hits if p < at and _MARKED.search(low[max(0, p - 8) : p])]
+        in_clause += [(p, iso3) for p in hits if clause[0] <= p < clause[1]]
+    if marked:
+        return max(marked)[1]
+    return min(in_clause)[1] if in_clause else ""
+
+
+def _all(low: str, word: str) -> list[int]:
+    out, at = [], low.find(word)
+    while at >= 0:
+        out.append(at)
+        at = low.find(word, at + 1)
+    return out
+
+
+def speaks_of_exports(claim: Claim) -> bool:
+    """Whether a tonnage or change is one of exports (not of a quota, reserves, a price, output)."""
+    if claim.kind not in {"quantity", "change"} or claim.topic in {"export_quota", "reserves", "price"}:
+        return False
+    if claim.stage not in {"", "magnets"}:
+        return False
+    low = claim.sentence.lower()
+    return any(w in low for w in EXPORT_WORDS)
+
+
+def read_exports(claims: list[Claim], state: ExportState) -> list[Claim]:
+    """The claims of one sentence, those about exports given their series, destination, month,
+    run and comparison (see the module's docstring); ``state`` carries the article's earlier
+    export sentences."""
+    if not any(speaks_of_exports(c) for c in claims):
+        return claims
+    sentence = claims[0].sentence
+    low = sentence.lower()
+    found = [m for m in mentions(sentence) if not m.until]
+    own = [m for m in found if m.month and not _versus(sentence, m)]
+    head = own[0].month if own else None
+    own_years = [
+        m.year for m in found
+        if m.year and not _versus(sentence, m) and not sentence[m.end : m.end + 4].startswith(("同期", "以来"))
+        and not re.search(r"since\s*$|自\s*$", sentence[max(0, m.start - 7) : m.start], re.I)
+    ]  # fmt: skip
+    out = []
+    for c in claims:
+        if not speaks_of_exports(c):
+            out.append(c)
+            continue
+        at = c.at if c.at >= 0 else max(0, sentence.find(c.span))
+        start = sentence.find(c.span) if c.span else at
+        clause = (max(0, start), max(0, start) + len(c.span)) if start >= 0 else (0, len(sentence))
+        part = c.span.lower()
+        magnets = any(w in part for w in MAGNET_WORDS)
+        series = "magnet" if magnets else state.series or (
+            "magnet" if any(w in low for w in MAGNET_WORDS) else "rare_earths"
+        )
+        state.series = state.series or series
+        in_clause = [m for m in found if clause[0] <= m.start < clause[1]]
+        year, month, versus_year, versus_month = None, None, None, None
+        before = [m for m in own if m.start < at]
+        nearest = before[-1].month if before else head or state.month
+        if c.kind == "quantity":
+            pick = _own_date(sentence, found, at, clause)
+            if pick is not None and pick.month is None and "同期" in sentence[pick.end : pick.end + 4]:
+                year, month = pick.year, nearest
+            elif pick is not None and pick.month:
+                year, month = pick.year, pick.month
+            else:
+                month = nearest
+        else:
+            mine = [m for m in in_clause if m.month and not _versus(sentence, m)]
+            month = mine[0].month if mine else nearest
+            year = mine[0].year if mine else (before[-1].year if before else None)
+            compared = [m for m in in_clause if _versus(sentence, m) and (m.month or m.year)]
+            if compared:
+                versus_year, versus_month = compared[0].year, compared[0].month or month
+        if year is None:
+            year = own_years[-1] if own_years else None
+        back = 1 if any(w in part or w in low for w in MONTH_ON_MONTH) and not versus_month else 12
+        if versus_month is None and any(w in part for w in YEAR_ON_YEAR):
+            back = 12
+        run = _run(part)
+        run = _run_before(sentence, at) if run is None else run
+        if run == 0:
+            run = head or state.month
+        where = _destination(sentence, low, at, clause)
+        places = ["CHN", where] if where else ["CHN"]
+        stage, topic = ("magnets", "") if series == "magnet" else ("", "exports")
+        out.append(derive(c, stage=stage, topic=topic, places=places, series=series, month=month,
+                          run=run, period_year=year, year=year, versus_year=versus_year,
+                          versus_month=versus_month, back=back))  # fmt: skip
+        if month and (state.month is None or month > state.month):
+            state.month = month  # a report's latest month is the one it reports on
+    return out
+
+
+def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, int]) -> Mention | None:
+    """The date of a tonnage: one ending at most 4 characters before it ("5月的46吨", "较2024年同期
+    的4725吨"), else one within 30 characters after it in its clause with no other number between
+    ("5,774 metric tons in September")."""
+    for m in found:
+        if m.end <= at and at - m.end <= 4 and (m.month or m.year):
+            return m
+    for m in found:
+        if at < m.start <= at + 30 and m.start < clause[1] and (m.month or m.year):
+            between = sentence[at : m.start]
+            if not re.search(r"\d[^\d]+\d", between.replace(",", "")):
+                return m
+    return None
+
+
+def _run_before(sentence: str, at: int) -> int | None:
+    """A run of months named in the sentence before a tonnage ("In the first three quarters of
+    2025, rare earth magnet exports totalled 39,817 tons")."""
+    return _run(sentence[:at].lower()) if at > 0 else None
