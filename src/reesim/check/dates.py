@@ -66,8 +66,9 @@ _ZH_DATELINE = re.compile(rf"(?:(\d{{1,2}})月)?({_CN_DAYNUM})日[电電]")
 def dateline(text: str) -> ArticleDate:
     """The date at the head of an article (its first 300 characters), as far as it goes."""
     head = text[:300]
-    for m in _FULL_DATE.finditer(head[:80]):
-        if _UNTIL.search(head[max(0, m.start() - 4) : m.start()]):
+    lines = [line for line in head.split("\n")[:6] if len(line.strip()) <= 60]  # a date on a line of its own
+    for m in [*_FULL_DATE.finditer(head[:80]), *(x for line in lines for x in _FULL_DATE.finditer(line))]:
+        if _UNTIL.search(m.string[max(0, m.start() - 4) : m.start()]):
             continue
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if 1 <= mo <= 12 and 1 <= d <= 31:
@@ -118,6 +119,7 @@ _EN = re.compile(
     r"|\b(last|next|this) year\b|\b(?:(mid|early|late|end)(?:[- ]|\s+of\s+))?((?:19|20)\d\d)\b",
     re.I,
 )
+_TODAY_DAY = re.compile(r"今\s*\(\s*(\d{1,2})\s*\)\s*日")
 _UNTIL = re.compile(r"(?:至|到|until|till|through|to)\s*$", re.I)
 _FROM_NOT_UNTIL = re.compile(r"(?:from|自)\s*\S*\s*(?:至|到|until|till|through|to)\s*$", re.I)
 
@@ -131,6 +133,8 @@ def mentions(sentence: str) -> list[Mention]:
     """The dates a sentence names, in order (at most :data:`MAX_DATES`); an English "May" counts
     only with a day or year."""
     out: list[Mention] = []
+    if "今(" in sentence:  # "今(30)日": the 30th, today (same length, so positions hold)
+        sentence = _TODAY_DAY.sub(lambda m: " " * (len(m.group()) - len(m.group(1)) - 1) + m.group(1) + "日", sentence)
     chinese = any(c in sentence for c in "月日年今昨即本上")
     for m in islice(_ZH.finditer(sentence), MAX_DATES) if chinese else ():
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 4) : m.start()]))

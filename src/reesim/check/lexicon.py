@@ -65,7 +65,7 @@ EVENTS: list[tuple[str, str]] = [
     ("truce", "agreement"), ("memorandum", "agreement"), ("mou ", "agreement"), ("partnership", "agreement"),
     ("pact", "agreement"), ("summit", "agreement"), ("talks", "agreement"), ("磋商", "agreement"),
     ("meeting between", "agreement"),
-    ("会谈", "agreement"),
+    ("会谈", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"), ("特习会", "agreement"),
     ("general licen", "other"), ("通用许可", "other"),
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
     ("declaration", "alliance"),
@@ -124,7 +124,7 @@ ACTIONS = (
     "签署", "达成", "暂停", "实施", "公布", "发布", "宣布", "列入", "削减", "会晤", "公告", "决定",
     "signed", "agreed", "imposed", "restricted", "announced", "suspend", "established", "set a",
     "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced", "announcing", "调低",
-    "下调", "下达",
+    "下调", "下达", "举行", "held",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.
