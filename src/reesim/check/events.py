@@ -61,6 +61,7 @@ _MONTH_MEASURES = re.compile(
 )
 
 
+_RESTRICTED = re.compile(r"限制了?[^,，。;；]{1,8}?出口")
 _BAN_TO = re.compile(
     r"禁止(?:对|向)[^,，。;；]{1,6}?出口"
     r"|禁止(?:所有|一切|全部)[^。;；]{0,40}?(?:对|向)[^。;；]{1,40}?出口"  # "禁止所有两用物项向日本军事用户...出口"
@@ -87,6 +88,9 @@ def event_words(low: str) -> list[tuple[int, str]]:
     for m in _BAN_TO.finditer(low):
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((m.start(), "export_ban"))
+    for m in _RESTRICTED.finditer(low):  # "限制了稀土出口"
+        if not any(m.start() <= pos < m.end() for pos in taken):
+            found.append((m.start(), "export_control"))
     for m in _CONTROLS.finditer(low):
         at = m.end() - len("controls")
         if not any(m.start() <= pos < m.end() for pos in taken):
@@ -169,17 +173,20 @@ def venues(low: str) -> set[str]:
     "在韩国釜山"): the host of a meeting is no party to what was agreed there."""
     cities = [city for city in lx.NAMES if city in low]
     out: set[str] = set()
-    if not cities:
-        return out
     for word, iso3 in lx.PLACES.items():
         bare = word.strip()
         total = low.count(bare)
         if not total:
             continue
         hosted = sum(low.count(f"{city}, {bare}") + low.count(f"{bare}{city}") for city in cities)
+        hosted += sum(low.count(f"{at}{bare}") for at in _IN)  # "在韩国达成协议", "met in south korea"
         if hosted >= total:
             out.add(iso3)
     return out
+
+
+#: Words before a country that make it where something happened ("在韩国", "in South Korea").
+_IN = ("在", "于", " in ", " in south ", " in the ")
 
 
 def _agenda(low: str) -> int:
