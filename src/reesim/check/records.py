@@ -251,6 +251,28 @@ def date_suspension(claim: Claim, claims: list[Claim], rows: list[Record]) -> Cl
     return claim
 
 
+#: Words saying a suspension is agreed or to come, not yet in force ("agreed to pause", "would
+#: suspend", "同意暂停", "承诺暂停").
+_TO_COME = ("agree", "would ", "will ", "pledge", "同意", "承诺", "将暂停", "将暂缓")
+
+
+def date_agreed_suspension(claim: Claim, rows: list[Record]) -> Claim:
+    """A suspension the article reports as agreed or to come with no date of its own ("China has
+    agreed to pause export controls for one year"), dated by the article's month or the record it
+    names: the month of the deal that agreed it, the latest agreement China is party to in that
+    month or the two before."""
+    if claim.kind != "event" or claim.event != "suspension" or not claim.value:
+        return claim
+    if not any(w in claim.sentence.lower() for w in _TO_COME):
+        return claim
+    month = str(claim.value)
+    deals = [
+        r for r in rows
+        if r.kind == "agreement" and "CHN" in r.parties and plus_months(month, -2) <= r.month <= month
+    ]  # fmt: skip
+    return replace(claim, value=max(deals, key=lambda r: r.date).month) if deals else claim
+
+
 def recent_record(claim: Claim, rows: list[Record]) -> Claim:
     """An undated claim given the article's month ("中国政府宣布...禁止向日本军方用户的出口" in a
     February article) that no record of that month supports, dated by the latest record of its kind
@@ -315,7 +337,7 @@ def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
     in_month = [r for r in kind if month in {r.month, r.effective} and shares_elements(r)]
     if claim.event == "agreement" and set(claim.places) >= _HOSTS and not _named(claim):
         in_month = [r for r in in_month if "CHN" in r.parties]  # China and the US: a deal between them
-    if claim.event == "suspension" and not in_month and any(w in claim.sentence.lower() for w in _AGREED):
+    if claim.event == "suspension" and not in_month and any(w in claim.sentence.lower() for w in _AGREED + _TO_COME):
         later = [r for r in kind if month <= r.month <= plus_months(month, 2) and shares_elements(r)]
         in_month = later
     named = _named(claim)
@@ -348,7 +370,10 @@ def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
     return NOT_COVERED, "", ""
 
 
-_AGREED = ("agreed to suspend", "will suspend", "to suspend", "将暂停", "暂停实施", "一年")
+_AGREED = (
+    "agreed to suspend", "will suspend", "would suspend", "to suspend", "to pause", "for one year", "for a year",
+    "将暂停", "暂停实施", "一年", "同意暂停", "承诺暂停",
+)  # fmt: skip
 
 
 def _months(month: str) -> int:

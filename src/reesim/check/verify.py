@@ -40,6 +40,7 @@ from reesim.check.records import (
     PARTLY,
     SUPPORTED,
     Record,
+    date_agreed_suspension,
     date_claim,
     date_suspension,
     infer_date,
@@ -312,7 +313,10 @@ def verify(
     when = infer_date(claims, rows, article or ArticleDate(), export_periods(ds))
     judged: dict[tuple[object, ...], Verdict] = {}
     out = []
-    dated = [date_claim(raw, rows, when) for raw in claims]
+    dated = [
+        raw if raw.value and not raw.implied else date_agreed_suspension(date_claim(raw, rows, when), rows)
+        for raw in claims
+    ]
     for raw in dated:
         claim = recent_record(date_suspension(raw, dated, rows), rows)
         if (
