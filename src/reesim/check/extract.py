@@ -89,6 +89,7 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
     topic = ""  # what the article's tonnages and changes are about when a sentence does not say
     last: tuple[str, int | None] = ("", None)  # the stage and year of the last sentence naming a stage
     exported = ExportState()  # the series and month of the article's export figures so far
+    grouping: list[str] = []  # the grouping the last sentence with events named ("the Pax Silica Summit")
     for sentence in sentences(clean):
         if limit is not None and len(out) > limit:
             break
@@ -107,9 +108,29 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         out += second + [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
         out += read_exports(changes(sentence, base, topic) + amounts(sentence, base, topic), exported)
         out += prices(sentence, base) + ranks(sentence, base)
-        out += events(sentence, low, base, article)
+        found = events(sentence, low, base, article)
+        out += _summit_of(found, grouping)
+        grouping = [n for c in found for n in c.names if n.startswith("bloc:")][:1] if found else grouping
         out += durations(sentence, base)
     return _without_repeated_headline(out, headline(clean))
+
+
+_SUMMIT = ("summit", "峰会")
+
+
+def _summit_of(claims: list[Claim], grouping: list[str]) -> list[Claim]:
+    """A sentence's deals at "the ... summit" with no grouping named, when the sentence before
+    named one ("...at the Pax Silica Summit. Present at the December 12 summit were Australia,
+    the US, ..."): that grouping's, checked against its members."""
+    if not grouping:
+        return claims
+    return [
+        derive(c, event="alliance", names=[*c.names, *grouping])
+        if c.event == "agreement" and not any(n.startswith("bloc:") for n in c.names)
+        and any(w in c.sentence.lower() for w in _SUMMIT)
+        else c
+        for c in claims
+    ]  # fmt: skip
 
 
 def _key(c: Claim) -> tuple[object, ...]:

@@ -112,8 +112,9 @@ def _fits(claim: Claim, r: Record) -> int:
     named, elements = _named(claim), set(claim.elements)
     if claim.destinations and claim.event in {"export_ban", "export_control"}:
         named = set(claim.destinations)  # a measure's parties are where it stops exports
-    if named and not named & r.parties:
-        return -1
+    blocs = [n[5:].replace("_", " ") for n in claim.names if n.startswith("bloc:")]
+    if named and not named & r.parties and not any(b in r.text.lower() for b in blocs):
+        return -1  # a grouping's record names the grouping, not its members
     if elements and r.elements and not elements & r.elements:
         return -1
     score = 1 + 2 * len(named & r.parties) + (2 if elements and elements <= r.elements else 0)
@@ -121,6 +122,7 @@ def _fits(claim: Claim, r: Record) -> int:
     if claim.day_hint and day:
         score += 3 if day == claim.day_hint else 2 if abs(day - claim.day_hint) <= 3 else 0
     score += 3 * sum(n.lower() in r.text.lower() for n in claim.names)
+    score += 3 * sum(b in r.text.lower() for b in blocs)
     score += 3 if claim.until and claim.until[:7] == r.until[:7] else 0
     figures = _figures(claim.sentence)
     score += 3 * len(figures & {round(x, 3) for x in (*r.tonnes, *r.percents)})
