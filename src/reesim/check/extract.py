@@ -21,7 +21,7 @@ import re
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate, dateline
-from reesim.check.events import counted_elements, destinations, events
+from reesim.check.events import counted_elements, destinations, events, names
 from reesim.check.export_reading import ExportState, read_exports
 from reesim.check.numbers import (
     ELEMENTS,
@@ -110,23 +110,24 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         out += prices(sentence, base) + ranks(sentence, base)
         found = events(sentence, low, base, article)
         out += _summit_of(found, grouping)
-        grouping = [n for c in found for n in c.names if n.startswith("bloc:")][:1] if found else grouping
+        named = [n for n in names(low) if n.startswith("bloc:")][:1]
+        grouping = named or ([] if found else grouping)
         out += durations(sentence, base)
     return _without_repeated_headline(out, headline(clean))
 
 
-_SUMMIT = ("summit", "峰会")
+_SUMMIT = ("summit", "峰会", "the declaration", "the original declaration", "该宣言")
 
 
 def _summit_of(claims: list[Claim], grouping: list[str]) -> list[Claim]:
-    """A sentence's deals at "the ... summit" with no grouping named, when the sentence before
-    named one ("...at the Pax Silica Summit. Present at the December 12 summit were Australia,
-    the US, ..."): that grouping's, checked against its members."""
+    """A sentence's deals at "the ... summit" or of "the declaration" with no grouping named, when
+    the sentence before named one ("...at the Pax Silica Summit. Present at the December 12 summit
+    were Australia, the US, ..."): that grouping's, checked against its members."""
     if not grouping:
         return claims
     return [
         derive(c, event="alliance", names=[*c.names, *grouping])
-        if c.event == "agreement" and not any(n.startswith("bloc:") for n in c.names)
+        if c.event in {"agreement", "alliance"} and not any(n.startswith("bloc:") for n in c.names)
         and any(w in c.sentence.lower() for w in _SUMMIT)
         else c
         for c in claims

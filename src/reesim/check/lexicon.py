@@ -30,7 +30,8 @@ PLACES: dict[str, str] = {
     "cambodia": "KHM", "australia": "AUS", "malaysia": "MYS", "myanmar": "MMR", "vietnam": "VNM",
     "india": "IND", "canada": "CAN", "brazil": "BRA", "britain": "GBR", "united kingdom": "GBR",
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
-    "eu ": "eu", "g7": "g7", "saudi": "SAU",
+    "eu ": "eu", "g7": "g7", "saudi": "SAU", "qatar": "QAT", "卡塔尔": "QAT", "united arab emirates": "ARE",
+    "uae": "ARE", "阿联酋": "ARE", "netherlands": "NLD", "荷兰": "NLD",
 }  # fmt: skip
 
 #: Stage words -> the stage a share claim is about.
@@ -67,7 +68,7 @@ EVENTS: list[tuple[str, str]] = [
     ("meeting between", "agreement"),
     ("会谈", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"), ("特习会", "agreement"),
     ("general licen", "other"), ("通用许可", "other"),
-    ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
+    ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"), ("joins ", "alliance"),
     ("declaration", "alliance"),
     ("投资", "investment"), ("入股", "investment"), ("investment", "investment"),
     ("invests", "investment"), ("invested", "investment"), ("investing", "investment"),
@@ -124,7 +125,7 @@ ACTIONS = (
     "签署", "达成", "暂停", "实施", "公布", "发布", "宣布", "列入", "削减", "会晤", "公告", "决定",
     "signed", "agreed", "imposed", "restricted", "announced", "suspend", "established", "set a",
     "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced", "announcing", "调低",
-    "下调", "下达", "举行", "held",
+    "下调", "下达", "举行", "held", "joins", "signs",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.
@@ -154,6 +155,10 @@ APRIL_2025 = ["Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y"]
 OCTOBER_2025 = ["Ho", "Er", "Tm", "Eu", "Yb"]
 COUNTED = {7: APRIL_2025, 5: OCTOBER_2025}
 COUNT_WORDS = {"seven": 7, "five": 5, "七": 7, "五": 5, "7": 7, "5": 5}
+
+#: Words saying a grouping's members are its founders ("signed the original declaration"): the
+#: claim is of the month the grouping was founded.
+FOUNDING = ("original", "founding", "inaugural", "创始", "首批")
 
 #: Words saying a share is a lower bound, an approximation or an upper bound.
 OVER = ("超过", "以上", "逾", "多于", "over", "more than", "above", "at least", "exceeds")

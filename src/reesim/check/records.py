@@ -325,6 +325,16 @@ def judge_membership(claim: Claim, blocs: list[tuple[str, str, str, str]]) -> tu
     return verdict, "; ".join(notes), sources
 
 
+def date_founding(claim: Claim, blocs: list[tuple[str, str, str, str]]) -> Claim:
+    """A claim about a grouping's founders ("Seven countries ... signed the original declaration"):
+    of the month the grouping was founded, its first members' month in the ``blocs`` table."""
+    bloc = next((n[5:] for n in claim.names if n.startswith("bloc:")), "")
+    if claim.kind != "event" or not bloc or not any(w in claim.sentence.lower() for w in lx.FOUNDING):
+        return claim
+    joined = sorted(j[:7] for b, _, j, _ in blocs if b == bloc and j)
+    return replace(claim, value=joined[0]) if joined else claim
+
+
 def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
     """Verdict, dataset figure and source of one dated event claim."""
     month = str(claim.value)

@@ -42,6 +42,7 @@ from reesim.check.records import (
     Record,
     date_agreed_suspension,
     date_claim,
+    date_founding,
     date_suspension,
     infer_date,
     judge_event,
@@ -317,8 +318,10 @@ def verify(
         raw if raw.value and not raw.implied else date_agreed_suspension(date_claim(raw, rows, when), rows)
         for raw in claims
     ]
+    blocs = [(str(r.bloc), str(r.iso3), str(r.joined) if str(r.joined) != "nan" else "", str(r.source_id))
+             for r in ds["blocs"].itertuples(index=False)]  # fmt: skip
     for raw in dated:
-        claim = recent_record(date_suspension(raw, dated, rows), rows)
+        claim = date_founding(recent_record(date_suspension(raw, dated, rows), rows), blocs)
         if (
             claim.year is None
             and when.year
