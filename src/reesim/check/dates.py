@@ -35,6 +35,8 @@ class ArticleDate:
     month: int | None = None
     day: int | None = None
     how: str = "unknown"  # option | dateline | inferred | unknown
+    #: Years an undated article names (its records are likelier of those years).
+    named_years: frozenset[int] = frozenset()
 
     def month_text(self) -> str:
         """``YYYY-MM`` when year and month are known, else an empty string."""

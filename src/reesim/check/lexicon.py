@@ -80,7 +80,7 @@ EVENTS: list[tuple[str, str]] = [
 #: follows).
 PRODUCE = (
     "produces", "produce ", "produced", "production", "producer", "producing", "生产", "产出", "出产",
-    "supplies", "supplied", "全球供应",
+    "supplies", "supplied", "全球供应", "world supply", "global supply", "world's supply",
 )  # fmt: skip
 
 #: Words that negate the measure that follows them in their clause ("不对美实施...出口禁令",
@@ -125,7 +125,7 @@ ACTIONS = (
     "签署", "达成", "暂停", "实施", "公布", "发布", "宣布", "列入", "削减", "会晤", "公告", "决定",
     "signed", "agreed", "imposed", "restricted", "announced", "suspend", "established", "set a",
     "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced", "announcing", "调低",
-    "下调", "下达", "举行", "held", "joins", "signs",
+    "下调", "下达", "举行", "held", "joins", "signs", "has banned", "halted", "halting",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.

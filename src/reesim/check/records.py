@@ -152,10 +152,11 @@ def _chinese_figures(sentence: str) -> list[float]:
 
 
 def name_record(claim: Claim, rows: list[Record], article: ArticleDate) -> Record | None:
-    """The latest record of the claim's kind that fits what it names, not after the article."""
+    """The latest record of the claim's kind that fits what it names, not after the article; of
+    two that fit alike, one of a year the (undated) article names fits better."""
     latest = article.month_text() or "9999-99"
     fits = [(_fits(claim, r), r.date, r) for r in rows if r.kind == claim.event and r.month <= latest]
-    fits = [f for f in fits if f[0] >= 0]
+    fits = [(f + 2 * (int(d[:4]) in article.named_years), d, r) for f, d, r in fits if f >= 0]
     return max(fits, key=lambda f: (f[0], f[1]))[2] if fits else None
 
 
@@ -171,6 +172,7 @@ def infer_date(
     destination, month and tonnes of ``china_exports``; within 0.5%, the same month named)."""
     if article.year:
         return article
+    article = replace(article, named_years=frozenset(c.year for c in claims if c.year))
     dates = []
     for c in claims:
         if c.kind == "quantity" and c.series and c.month and not c.period_year and not c.run:
@@ -208,7 +210,7 @@ def infer_date(
     if article.month and article.month != m:  # the dateline's month: the record's year or the one after
         y = y if article.month >= m else y + 1
         m = article.month
-    return ArticleDate(y, m, article.day, "inferred")
+    return ArticleDate(y, m, article.day, "inferred", article.named_years)
 
 
 def date_claim(claim: Claim, rows: list[Record], article: ArticleDate) -> Claim:
