@@ -36,7 +36,7 @@ _TONNES = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:t\b|tonnes|tons|t/yr)")
 _PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)")
 _PER_KG = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(?:per|/)\s*kg", re.I)
 _DAY_MONTH_YEAR = re.compile(
-    r"(\d{1,2}) (" + "|".join(m for m in MONTHS_EN if len(m) > 3) + r") (\d{4})", re.I
+    r"(\d{1,2}) (" + "|".join(sorted(MONTHS_EN, key=len, reverse=True)) + r")\.? (\d{4})", re.I
 )
 
 
@@ -79,7 +79,9 @@ def records(ds: Dataset) -> list[Record]:
         text = f"{what} {note}"
         scale = {"billion": 1e9, "bn": 1e9, "million": 1e6, "m": 1e6}
         amounts = tuple(float(a) * scale[u.lower()] for a, u in _AMOUNT.findall(text))
-        effective = re.search(r"effective (?:on )?(\d{1,2} \w+ \d{4})", text)
+        effective = re.search(r"effective (?:on )?(\d{1,2} \w+ \d{4})", text) or re.search(
+            r"(?:issued|announced) (?:on )?(\d{1,2} \w+ \d{4})", text
+        )  # the other month a measure is known by: when it took effect, or when it was announced
         until = re.search(r"until (\d{1,2} \w+ \d{4})", text)
         parties = frozenset(p for p in f"{row.actor};{row.targets}".split(";") if p and p != "nan")
         out.append(Record(
@@ -126,10 +128,17 @@ def _fits(claim: Claim, r: Record) -> int:
     score += 3 if claim.until and claim.until[:7] == r.until[:7] else 0
     figures = _figures(claim.sentence)
     score += 3 * len(figures & {round(x, 3) for x in (*r.tonnes, *r.percents)})
+    score += 3 * sum(any(abs(a - x) <= 0.01 * x for x in r.amounts) for a in _money(claim.sentence))
     near = [x for x in _chinese_figures(claim.sentence) if any(abs(x - t) <= 0.01 * t for t in r.tonnes)]
     score += 3 * len(near)
     rare = any(w in claim.sentence.lower() for w in ("rare earth", "稀土")) or bool(claim.elements)
     return score + (1 if rare and r.rare_earth else 0)
+
+
+def _money(sentence: str) -> list[float]:
+    """Amounts of dollars a sentence gives ("up to $1 billion"), to match them with a record's."""
+    scale = {"billion": 1e9, "bn": 1e9, "million": 1e6, "m": 1e6}
+    return [float(a) * scale[u.lower()] for a, u in _AMOUNT.findall(sentence)]
 
 
 def _figures(sentence: str) -> set[float]:
@@ -281,14 +290,20 @@ def recent_record(claim: Claim, rows: list[Record]) -> Claim:
     """An undated claim given the article's month ("中国政府宣布...禁止向日本军方用户的出口" in a
     February article) that no record of that month supports, dated by the latest record of its kind
     that fits what it names (a country, elements, a city: fit 3 or more) in the three months
-    before: an article reports a measure of the weeks before it."""
+    before (or earlier, when the record gives the amount of money the sentence gives): an article
+    reports a measure of the weeks before it."""
     if not claim.implied or not claim.value:
         return claim
     month = str(claim.value)
     kind = [r for r in rows if r.kind == claim.event]
     if any(month in {r.month, r.effective} for r in kind):
         return claim
-    near = [(_fits(claim, r), r.date, r) for r in kind if plus_months(month, -3) <= r.month < month]
+    amounts = _money(claim.sentence)
+    near = [
+        (_fits(claim, r), r.date, r) for r in kind
+        if plus_months(month, -3) <= r.month < month
+        or (r.month < month and any(abs(a - x) <= 0.01 * x for x in r.amounts for a in amounts))
+    ]  # fmt: skip
     near = [f for f in near if f[0] >= 3]
     return replace(claim, value=max(near, key=lambda f: (f[0], f[1]))[2].month) if near else claim
 
