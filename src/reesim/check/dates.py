@@ -108,19 +108,23 @@ class Mention:
     shift: int = 0  # years from the article's year: -1 last, +1 next
     relative: bool = False  # today, yesterday, a weekday, 即日: the article's own month
     until: bool = False
+    back: int = 0  # relative dates: days back ("last week": 7) or, if negative, months back ("last month")
 
 
 _ZH = re.compile(
     rf"(?:((?:19|20)\d\d)\s*年|(去年|今年|明年))?\s*(?:(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月)"
     rf"(?:\s*({_CN_DAYNUM})\s*[日号])?|(?<![月\d])({_CN_DAYNUM})\s*日(?![电電本])"
-    r"|(今天|今日|即日|昨天|昨日|日前|本周|上周|本月)|((?:19|20)\d\d)\s*年(?:底|末)?(?!\s*\d{1,2}\s*月)"
+    r"|(今天|今日|即日|昨天|昨日|日前|本周|上周|本月|上个月|上月)|((?:19|20)\d\d)\s*年(?:底|末)?(?!\s*\d{1,2}\s*月)"
 )
 _EN = re.compile(
     rf"\b(?:(last|this|next)\s+)?({_MON})\b\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+((?:19|20)\d\d)\b)?"
-    r"|\b(today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this month)\b"
+    r"|\b(today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this month|last week"
+    r"|last month)\b"
     r"|\b(last|next|this) year\b|\b(?:(mid|early|late|end)(?:[- ]|\s+of\s+))?((?:19|20)\d\d)\b",
     re.I,
 )
+#: Relative dates that go back: days ("last week") or, negative, months ("last month").
+_BACK = {"上周": 7, "last week": 7, "上个月": -1, "上月": -1, "last month": -1}
 _TODAY_DAY = re.compile(r"今\s*\(\s*(\d{1,2})\s*\)\s*日")
 _UNTIL = re.compile(r"(?:至|到|until|till|through|to)\s*$", re.I)
 _FROM_NOT_UNTIL = re.compile(r"(?:from|自)\s*\S*\s*(?:至|到|until|till|through|to)\s*$", re.I)
@@ -153,7 +157,8 @@ def mentions(sentence: str) -> list[Mention]:
             if day and 1 <= day <= 31:
                 out.append(Mention(m.start(), m.end(), None, None, day, 0, False, until))
         elif m.group(6):
-            out.append(Mention(m.start(), m.end(), None, None, None, 0, True, until))
+            back = _BACK.get(m.group(6), 0)
+            out.append(Mention(m.start(), m.end(), None, None, None, 0, True, until, back))
         elif m.group(7):  # a year, or its end ("2010年底")
             month = 12 if m.group().endswith(("底", "末")) else None
             out.append(Mention(m.start(), m.end(), int(m.group(7)), month, None, 0, False, until))
@@ -170,7 +175,8 @@ def mentions(sentence: str) -> list[Mention]:
             day = int(m.group(3)) if m.group(3) and 1 <= int(m.group(3)) <= 31 else None
             out.append(Mention(m.start(), m.end(), year, MONTHS_EN[name], day, shift, False, until))
         elif m.group(5):
-            out.append(Mention(m.start(), m.end(), None, None, None, 0, True, until))
+            back = _BACK.get(m.group(5).lower(), 0)
+            out.append(Mention(m.start(), m.end(), None, None, None, 0, True, until, back))
         elif m.group(6):
             shift = {"last": -1, "next": 1}.get(m.group(6).lower(), 0)
             out.append(Mention(m.start(), m.end(), None, None, None, shift, False, until))
@@ -187,7 +193,16 @@ def resolve(
     find in the dataset when the article's date does not give them. ``future``: the sentence
     speaks of what will be, so a month later than the article's is in the article's year."""
     if mention.relative:
-        return article.month_text(), article.month, None
+        if not mention.back or not (article.year and article.month):
+            return article.month_text(), article.month, None
+        if mention.back < 0 or not article.day:  # last month; last week with no day known
+            months = -mention.back if mention.back < 0 else 0
+            total = article.year * 12 + article.month - 1 - months
+            return f"{total // 12:04d}-{total % 12 + 1:02d}", None, None
+        from datetime import date, timedelta
+
+        then = date(article.year, article.month, article.day) - timedelta(days=mention.back)
+        return f"{then.year:04d}-{then.month:02d}", None, None
     if mention.year is not None:
         if mention.month is None:
             return f"{mention.year:04d}", None, None

@@ -296,6 +296,9 @@ def recent_record(claim: Claim, rows: list[Record]) -> Claim:
         return claim
     month = str(claim.value)
     kind = [r for r in rows if r.kind == claim.event]
+    bilateral = claim.event == "agreement" and {"CHN", "USA"} <= set(claim.places) and not _named(claim)
+    if bilateral:  # a deal of China and the US only: one China is party to ("its trade truce")
+        kind = [r for r in kind if "CHN" in r.parties]
     if any(month in {r.month, r.effective} for r in kind):
         return claim
     amounts = _money(claim.sentence)
@@ -304,7 +307,7 @@ def recent_record(claim: Claim, rows: list[Record]) -> Claim:
         if plus_months(month, -3) <= r.month < month
         or (r.month < month and any(abs(a - x) <= 0.01 * x for x in r.amounts for a in amounts))
     ]  # fmt: skip
-    near = [f for f in near if f[0] >= 3]
+    near = [f for f in near if f[0] >= (1 if bilateral else 3)]
     return replace(claim, value=max(near, key=lambda f: (f[0], f[1]))[2].month) if near else claim
 
 

@@ -315,7 +315,7 @@ def verify(
     judged: dict[tuple[object, ...], Verdict] = {}
     out = []
     dated = [
-        raw if raw.value and not raw.implied else date_agreed_suspension(date_claim(raw, rows, when), rows)
+        raw if raw.value and not raw.implied else date_agreed_suspension(_by_article(raw, rows, when), rows)
         for raw in claims
     ]
     blocs = [(str(r.bloc), str(r.iso3), str(r.joined) if str(r.joined) != "nan" else "", str(r.source_id))
@@ -337,6 +337,15 @@ def verify(
         done = judged[key]
         out.append(Verdict(claim, done.verdict, done.figure, done.source))
     return out
+
+
+def _by_article(raw: Claim, rows: list[Record], when: ArticleDate) -> Claim:
+    """An undated event claim dated (:func:`date_claim`); one given the article's month, like a claim
+    dated by a dateline's month, may take a record of the weeks before (:func:`recent_record`)."""
+    claim = date_claim(raw, rows, when)
+    if raw.kind == "event" and not raw.value and claim.value and claim.value == when.month_text():
+        return replace(claim, implied=True)
+    return claim
 
 
 def _judge(
