@@ -90,6 +90,7 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
     last: tuple[str, int | None] = ("", None)  # the stage and year of the last sentence naming a stage
     exported = ExportState()  # the series and month of the article's export figures so far
     grouping: list[str] = []  # the grouping the last sentence with events named ("the Pax Silica Summit")
+    partners: list[str] = []  # the countries (two or more besides China) the last such sentence named
     for sentence in sentences(clean):
         if limit is not None and len(out) > limit:
             break
@@ -97,6 +98,10 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         years = [int(y) for y in _YEAR.findall(sentence)]
         year = years[-1] if years else article.year
         base = _context(sentence, f" {low} ", year)
+        if any(w in low for w in _BOTH) and not set(base.places) - {"CHN", "USA"} and partners:
+            base = derive(base, places=list(dict.fromkeys([*base.places, *partners])))  # "两国": those two
+        named_here = [p for p in base.places if p not in {"CHN"}]
+        partners = named_here if len(named_here) >= 2 else partners
         if not base.stage and last[0] and any(w in low for w in _GOES_ON):  # "其次分别为美国...": the same
             base = derive(base, stage=last[0], year=years[-1] if years else last[1] or year)
         if base.stage:
@@ -115,6 +120,9 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         out += durations(sentence, base)
     return _without_repeated_headline(out, headline(clean))
 
+
+#: Words for the countries the sentence before named ("两国将...各自投入10亿美元", "both sides").
+_BOTH = ("两国", "双方", "both countries", "the two countries", "both sides", "the two sides")
 
 _SUMMIT = ("summit", "峰会", "the declaration", "the original declaration", "该宣言")
 
