@@ -65,6 +65,8 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
         elements = counted_elements(low)
     bound = destinations(low)
     places = list(dict.fromkeys(found_words(low, PLACES) + bound))  # "对美出口": the US
+    if "中美" in low or "美中" in low:  # "中美达成...协议": China and the US
+        places = list(dict.fromkeys([*places, "CHN", "USA"]))
     event = next((kind for word, kind in lx.EVENTS if word.strip() in low), "")
     return Claim(
         sentence, "", 0.0, "", qualifier(low), places, elements, stage(low), event, year, destinations=bound
