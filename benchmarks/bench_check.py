@@ -40,6 +40,8 @@ UNITS = {
     "Chinese percentages": "百分之七十",
     "Chinese numerals": "十",
     "traditional characters and digits": "國1",
+    "export figures": "exports to the US 1,000 tonnes, up 5% from May ",
+    "Chinese export figures": "11月对美国出口量305吨,环比增长35%,",
 }
 
 

@@ -233,7 +233,9 @@ def test_frameworks_are_checked_against_their_members_by_the_claims_month() -> N
         v for v in verify(extract(_article("en_investingnews_2025_12.txt")), DS, BASE)
         if v.claim.sentence.startswith("Present at the December 12 summit")
     ]  # fmt: skip
-    assert [(v.claim.event, v.claim.value, v.verdict) for v in summit] == [("alliance", "2025-12", "supported")]
+    assert [(v.claim.event, v.claim.value, v.verdict) for v in summit] == [
+        ("alliance", "2025-12", "supported")
+    ]
     assert "members not named" not in summit[0].figure and "lokmat_2025_paxsilica" in summit[0].source
 
 

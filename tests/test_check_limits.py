@@ -46,6 +46,15 @@ def test_runs_of_percentages_are_read_in_linear_time() -> None:
     assert large < 12 * small + 0.5  # four times the text, about four times the time, with slack
 
 
+@pytest.mark.parametrize(
+    "unit", ["exports to the US 1,000 tonnes, up 5% from May ", "11月对美国出口量305吨,环比增长35%,"]
+)
+def test_export_figures_are_read_in_linear_time(unit: str) -> None:
+    extract("warm-up: China exported 60 tonnes of magnets to the US in May.")
+    small, large = _seconds(_text(unit, 50_000)), _seconds(_text(unit, 200_000))
+    assert large < 12 * small + 0.5  # four times the text, about four times the time, with slack
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("unit", ADVERSARIAL.values(), ids=list(ADVERSARIAL))
 def test_one_megabyte_of_adversarial_text_within_5_seconds(unit: str) -> None:

@@ -140,7 +140,9 @@ def mentions(sentence: str) -> list[Mention]:
     only with a day or year."""
     out: list[Mention] = []
     if "今(" in sentence:  # "今(30)日": the 30th, today (same length, so positions hold)
-        sentence = _TODAY_DAY.sub(lambda m: " " * (len(m.group()) - len(m.group(1)) - 1) + m.group(1) + "日", sentence)
+        sentence = _TODAY_DAY.sub(
+            lambda m: " " * (len(m.group()) - len(m.group(1)) - 1) + m.group(1) + "日", sentence
+        )
     chinese = any(c in sentence for c in "月日年今昨即本上")
     for m in islice(_ZH.finditer(sentence), MAX_DATES) if chinese else ():
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 4) : m.start()]))

@@ -64,7 +64,8 @@ _MONTH_MEASURES = re.compile(
 _RESTRICTED = re.compile(r"限制了?[^,，。;；]{1,8}?出口")
 _BAN_TO = re.compile(
     r"禁止(?:对|向)[^,，。;；]{1,6}?出口"
-    r"|禁止(?:所有|一切|全部)[^。;；]{0,40}?(?:对|向)[^。;；]{1,40}?出口"  # "禁止所有两用物项向日本军事用户...出口"
+    # "禁止所有两用物项向日本军事用户...出口"
+    r"|禁止(?:所有|一切|全部)[^。;；]{0,40}?(?:对|向)[^。;；]{1,40}?出口"
     r"|(?:停止|中止)(?:对|向)[^,，。;；]{1,6}?出口"
     r"|\b(?:halt|halts|halted|halting|stop|stops|stopped|stopping)\s+(?:all\s+)?(?:rare[- ]earth\s+)?"
     r"(?:exports?|shipments?)\s+(?:of\s+[\w\s-]{0,40}?)?to\s"

@@ -28,11 +28,13 @@ A figure keeps its position in the sentence (:attr:`Claim.at`) so that two figur
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reesim.check.claim import Claim, derive
 from reesim.check.dates import Mention, mentions
-from reesim.check.numbers import PLACES
+from reesim.check.numbers import PLACES, _clauses
 
 EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
 MAGNET_WORDS = ("磁", "magnet")
@@ -49,7 +51,10 @@ _VERSUS = re.compile(r"(较|比|从|对比|相比|from|compared (?:to|with)|vers
 _RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(r"(\d{1,2})\s*[-至到~]\s*(\d{1,2})\s*月"), None),
     (re.compile(r"前\s*([一二三四五六七八九十\d]{1,3})\s*个?月"), None),
-    (re.compile(r"first (one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) months", re.I), None),
+    (
+        re.compile(r"first (one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) months", re.I),
+        None,
+    ),
     (re.compile(r"前三季|first three quarters|first nine months", re.I), 9),
     (re.compile(r"上半年|first half|\bh1\b", re.I), 6),
     (re.compile(r"全年|full[- ]year|for the year|annual", re.I), 12),
@@ -70,6 +75,7 @@ class ExportState:
     month: int | None = None
 
 
+@lru_cache(maxsize=4096)
 def _run(text: str) -> int | None:
     """Months 1..n that a clause speaks of, 0 for year-to-date, -1 for months not from January,
     None for no run."""
@@ -96,24 +102,35 @@ def _versus(sentence: str, m: Mention) -> bool:
 _MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
 
 
-def _destination(sentence: str, low: str, at: int, clause: tuple[int, int]) -> str:
-    """Where a figure's exports go: the last country besides China named before position ``at``
-    after a word of destination ("对美国", "对美", "to the US"), else a country its clause names
-    ("Germany received 1,116 tons"), else none (the world). A country named otherwise before the
-    figure is no destination ("德国之声...11月中国稀土磁铁的出口量")."""
-    from reesim.check.events import _DESTINATION, _DESTINATIONS
+class _Places:
+    """Where a sentence names countries besides China, found once: after a word of destination
+    ("对美国", "对美", "to the US") or anywhere."""
 
-    marked = [(m.start(), _DESTINATIONS[m.group(1)]) for m in _DESTINATION.finditer(low) if m.start() < at]
-    in_clause: list[tuple[int, str]] = []
-    for bare, pattern, iso3 in PLACES:
-        if not iso3.isupper() or iso3 == "CHN" or bare not in low:
-            continue
-        hits = [m.start() for m in pattern.finditer(low)] if pattern is not None else _all(low, bare)
-        marked += [(p, iso3) for p in hits if p < at and _MARKED.search(low[max(0, p - 8) : p])]
-        in_clause += [(p, iso3) for p in hits if clause[0] <= p < clause[1]]
-    if marked:
-        return max(marked)[1]
-    return min(in_clause)[1] if in_clause else ""
+    def __init__(self, low: str) -> None:
+        from reesim.check.events import _DESTINATION, _DESTINATIONS
+
+        marked = [(m.start(), _DESTINATIONS[m.group(1)]) for m in _DESTINATION.finditer(low)]
+        anywhere: list[tuple[int, str]] = []
+        for bare, pattern, iso3 in PLACES:
+            if not iso3.isupper() or iso3 == "CHN" or bare not in low:
+                continue
+            hits = [m.start() for m in pattern.finditer(low)] if pattern is not None else _all(low, bare)
+            marked += [(p, iso3) for p in hits if _MARKED.search(low[max(0, p - 8) : p])]
+            anywhere += [(p, iso3) for p in hits]
+        self.marked, self.anywhere = sorted(marked), sorted(anywhere)
+        self.marked_at = [p for p, _ in self.marked]
+        self.anywhere_at = [p for p, _ in self.anywhere]
+
+    def destination(self, at: int, clause: tuple[int, int]) -> str:
+        """Where a figure at ``at`` goes: the last country named before it after a word of
+        destination, else the first its clause names ("Germany received 1,116 tons"), else none
+        (the world). A country named otherwise before the figure is no destination ("德国之声...11月
+        中国稀土磁铁的出口量")."""
+        i = bisect_left(self.marked_at, at)
+        if i:
+            return self.marked[i - 1][1]
+        j = bisect_left(self.anywhere_at, clause[0])
+        return self.anywhere[j][1] if j < len(self.anywhere) and self.anywhere_at[j] < clause[1] else ""
 
 
 def _all(low: str, word: str) -> list[int]:
@@ -125,44 +142,58 @@ def _all(low: str, word: str) -> list[int]:
 
 
 def speaks_of_exports(claim: Claim) -> bool:
-    """Whether a tonnage or change is one of exports (not of a quota, reserves, a price, output)."""
+    """Whether a tonnage or change of a sentence that speaks of exports is one of exports, not of
+    a quota, reserves, a price or output."""
     if claim.kind not in {"quantity", "change"} or claim.topic in {"export_quota", "reserves", "price"}:
         return False
-    if claim.stage not in {"", "magnets"}:
-        return False
-    low = claim.sentence.lower()
-    return any(w in low for w in EXPORT_WORDS)
+    return claim.stage in {"", "magnets"}
+
+
+@lru_cache(maxsize=4096)
+def _clause_words(part: str) -> tuple[bool, bool, int | None]:
+    """Whether a clause (lower-cased) names magnets, a comparison with a year before, and the run
+    of months it names."""
+    return any(w in part for w in MAGNET_WORDS), any(w in part for w in YEAR_ON_YEAR), _run(part)
 
 
 def read_exports(claims: list[Claim], state: ExportState) -> list[Claim]:
     """The claims of one sentence, those about exports given their series, destination, month,
     run and comparison (see the module's docstring); ``state`` carries the article's earlier
     export sentences."""
-    if not any(speaks_of_exports(c) for c in claims):
+    if not claims:
         return claims
     sentence = claims[0].sentence
     low = sentence.lower()
+    if not any(w in low for w in EXPORT_WORDS) or not any(speaks_of_exports(c) for c in claims):
+        return claims
     found = [m for m in mentions(sentence) if not m.until]
     own = [m for m in found if m.month and not _versus(sentence, m)]
     head = own[0].month if own else None
     own_years = [
         m.year for m in found
-        if m.year and not _versus(sentence, m) and not sentence[m.end : m.end + 4].startswith(("同期", "以来"))
+        if m.year and not _versus(sentence, m)
+        and not sentence[m.end : m.end + 4].startswith(("同期", "以来"))
         and not re.search(r"since\s*$|自\s*$", sentence[max(0, m.start - 7) : m.start], re.I)
     ]  # fmt: skip
+    named = _Places(low)
+    runs = _runs(low)
+    monthly = any(w in low for w in MONTH_ON_MONTH)
+    magnets_here = any(w in low for w in MAGNET_WORDS)
+    versus = {id(m) for m in found if _versus(sentence, m)}
+    run_ends = [end for end, _ in runs]
+    words: dict[tuple[int, int], tuple[bool, bool, int | None]] = {}
+    clauses = _clauses(sentence)
     out = []
     for c in claims:
         if not speaks_of_exports(c):
             out.append(c)
             continue
-        at = c.at if c.at >= 0 else max(0, sentence.find(c.span))
-        start = sentence.find(c.span) if c.span else at
-        clause = (max(0, start), max(0, start) + len(c.span)) if start >= 0 else (0, len(sentence))
-        part = c.span.lower()
-        magnets = any(w in part for w in MAGNET_WORDS)
-        series = "magnet" if magnets else state.series or (
-            "magnet" if any(w in low for w in MAGNET_WORDS) else "rare_earths"
-        )
+        at = max(0, c.at)
+        clause = clauses.span(at)
+        if clause not in words:  # read once a clause
+            words[clause] = _clause_words(sentence[clause[0] : clause[1]].lower())
+        magnets, yearly, run = words[clause]
+        series = "magnet" if magnets else state.series or ("magnet" if magnets_here else "rare_earths")
         state.series = state.series or series
         in_clause = [m for m in found if clause[0] <= m.start < clause[1]]
         year, month, versus_year, versus_month = None, None, None, None
@@ -177,22 +208,23 @@ def read_exports(claims: list[Claim], state: ExportState) -> list[Claim]:
             else:
                 month = nearest
         else:
-            mine = [m for m in in_clause if m.month and not _versus(sentence, m)]
+            mine = [m for m in in_clause if m.month and id(m) not in versus]
             month = mine[0].month if mine else nearest
             year = mine[0].year if mine else (before[-1].year if before else None)
-            compared = [m for m in in_clause if _versus(sentence, m) and (m.month or m.year)]
+            compared = [m for m in in_clause if id(m) in versus and (m.month or m.year)]
             if compared:
                 versus_year, versus_month = compared[0].year, compared[0].month or month
         if year is None:
             year = own_years[-1] if own_years else None
-        back = 1 if any(w in part or w in low for w in MONTH_ON_MONTH) and not versus_month else 12
-        if versus_month is None and any(w in part for w in YEAR_ON_YEAR):
+        back = 1 if monthly and not versus_month else 12
+        if versus_month is None and yearly:
             back = 12
-        run = _run(part)
-        run = _run_before(sentence, at) if run is None else run
+        if run is None:  # a run named before the figure ("In the first three quarters ..., 39,817 tons")
+            k = bisect_left(run_ends, at + 1)
+            run = runs[k - 1][1] if k else None
         if run == 0:
             run = head or state.month
-        where = _destination(sentence, low, at, clause)
+        where = named.destination(at, clause)
         places = ["CHN", where] if where else ["CHN"]
         stage, topic = ("magnets", "") if series == "magnet" else ("", "exports")
         out.append(derive(c, stage=stage, topic=topic, places=places, series=series, month=month,
@@ -218,7 +250,7 @@ def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, i
     return None
 
 
-def _run_before(sentence: str, at: int) -> int | None:
-    """A run of months named in the sentence before a tonnage ("In the first three quarters of
-    2025, rare earth magnet exports totalled 39,817 tons")."""
-    return _run(sentence[:at].lower()) if at > 0 else None
+def _runs(low: str) -> list[tuple[int, int | None]]:
+    """Where each run of months a sentence names ends, with its months (as :func:`_run`)."""
+    found = [(m.end(), _run(m.group())) for pattern, _ in _RUNS for m in pattern.finditer(low)]
+    return sorted(found)

@@ -310,6 +310,8 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     low = sentence.lower()
     compared = any(w in low for w in (" below", " lower than", " above"))
     last: tuple[int, str] = (-1, "")  # where the last change ended and its direction
+    found_years = [(m.start(), int(m.group(1))) for m in _YEAR_AT.finditer(sentence)]
+    years_at, years = [p for p, _ in found_years], [y for _, y in found_years]
     for start, end, value in _percentages(sentence):
         b, e = clauses.span(start)
         q, st, sign = _local(sentence[b:e])
@@ -333,7 +335,8 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         if not what:
             continue
         signed = -value if sign == "-" else value
-        named = [int(m.group(1)) for m in _YEAR_AT.finditer(sentence, 0, start)]  # the last year before it
+        k = bisect_right(years_at, start - 4)  # the last year named before it
+        named = [years[k - 1]] if k and years_at[k - 1] + 4 <= start else []
         out.append(derive(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
                            topic=what, year=named[-1] if named else base.year, at=start,
                            span=sentence[b:e].strip()))  # fmt: skip

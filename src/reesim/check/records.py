@@ -21,6 +21,7 @@ date is then inferred as the latest such record.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from reesim.check import lexicon as lx
@@ -173,7 +174,7 @@ def infer_date(
     claims: list[Claim],
     rows: list[Record],
     article: ArticleDate,
-    exports: list[tuple[str, str, str, float]] = (),  # type: ignore[assignment]
+    exports: Sequence[tuple[str, str, str, float]] = (),
 ) -> ArticleDate:
     """The article's date when it has none: the latest record its undated event claims name
     (those that name something besides their kind: a country, elements, a city, a month), whose
@@ -369,7 +370,11 @@ def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
     in_month = [r for r in kind if month in {r.month, r.effective} and shares_elements(r)]
     if claim.event == "agreement" and set(claim.places) >= _HOSTS and not _named(claim):
         in_month = [r for r in in_month if "CHN" in r.parties]  # China and the US: a deal between them
-    if claim.event == "suspension" and not in_month and any(w in claim.sentence.lower() for w in _AGREED + _TO_COME):
+    if (
+        claim.event == "suspension"
+        and not in_month
+        and any(w in claim.sentence.lower() for w in _AGREED + _TO_COME)
+    ):
         later = [r for r in kind if month <= r.month <= plus_months(month, 2) and shares_elements(r)]
         in_month = later
     named = _named(claim)
@@ -403,7 +408,8 @@ def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
 
 
 _AGREED = (
-    "agreed to suspend", "will suspend", "would suspend", "to suspend", "to pause", "for one year", "for a year",
+    "agreed to suspend", "will suspend", "would suspend", "to suspend", "to pause", "for one year",
+    "for a year",
     "将暂停", "暂停实施", "一年", "同意暂停", "承诺暂停",
 )  # fmt: skip
 
