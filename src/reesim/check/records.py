@@ -368,8 +368,8 @@ def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:
         return not elements or not r.elements or bool(elements & r.elements)
 
     in_month = [r for r in kind if month in {r.month, r.effective} and shares_elements(r)]
-    if claim.event == "agreement" and set(claim.places) >= _HOSTS and not _named(claim):
-        in_month = [r for r in in_month if "CHN" in r.parties]  # China and the US: a deal between them
+    if claim.event == "agreement" and "CHN" in claim.places and not _named(claim):
+        in_month = [r for r in in_month if "CHN" in r.parties]  # China (and the US): a deal China is party to
     if (
         claim.event == "suspension"
         and not in_month
