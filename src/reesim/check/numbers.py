@@ -178,6 +178,7 @@ def _percentages(sentence: str) -> list[tuple[int, int, float]]:
     return sorted(found)
 
 
+@lru_cache(maxsize=4096)
 def _topic(low: str) -> str:
     """What a tonnage or change of ``low`` is about: an export quota, what lies in the ground
     (reserves, or resources: told apart by the check), a price, or nothing said."""
@@ -198,7 +199,13 @@ def _change_topic(part: str, low: str, st: str, topic: str) -> str:
         return own or st
     if any(w in part for w in lx.VOLUME):
         return "exports"
-    return _topic(low) or topic or ("exports" if any(w in low for w in _EXPORT_WORDS) else "")
+    return _topic(low) or topic or ("exports" if _of_exports(low) else "")
+
+
+@lru_cache(maxsize=64)
+def _of_exports(low: str) -> bool:
+    """Whether a sentence (lower-cased) speaks of exports, read once a sentence."""
+    return any(w in low for w in _EXPORT_WORDS)
 
 
 _EXPORT_WORDS = ("出口", "export", "shipment")
