@@ -54,6 +54,8 @@ class Claim:
     versus_year: int | None = None
     versus_month: int | None = None
     back: int = 12
+    #: The upper end of a range ("约85%至90%": 0.9 for a share of 0.85).
+    upper: float | None = None
 
 
 def derive(base: Claim, **changes: object) -> Claim:

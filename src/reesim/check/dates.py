@@ -61,7 +61,9 @@ def parse_option(value: str) -> ArticleDate:
 
 _FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})(?!\d)")
 _EN_DATELINE = re.compile(rf"\b({_MON})\.?\s+(\d{{1,2}})(?:,?\s+((?:19|20)\d\d))?\b", re.I)
-_EN_DATE_DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MON})\.?,?\s+((?:19|20)\d\d)\b", re.I)
+_EN_DATE_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MON})\.?,?\s+((?:19|20)\d\d)\b", re.I)
+#: "9/20/2025", "21/08/2025" on a line of its own: the day is the number above 12 (else unread).
+_SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?![\d/])")
 _ZH_DATELINE = re.compile(rf"(?:(\d{{1,2}})月)?({_CN_DAYNUM})日[电電]")
 
 
@@ -75,6 +77,12 @@ def dateline(text: str) -> ArticleDate:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if 1 <= mo <= 12 and 1 <= d <= 31:
             return ArticleDate(y, mo, d, "dateline")
+    for line in lines:
+        for m in _SLASH_DATE.finditer(line):
+            a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if (a > 12) != (b > 12) and max(a, b) <= 31:
+                d, mo = (a, b) if a > 12 else (b, a)
+                return ArticleDate(y, mo, d, "dateline")
     m2 = _EN_DATE_DMY.search(head)
     if m2:
         return ArticleDate(int(m2.group(3)), MONTHS_EN[m2.group(2).lower()], int(m2.group(1)), "dateline")
@@ -114,7 +122,7 @@ class Mention:
 _ZH = re.compile(
     rf"(?:((?:19|20)\d\d)\s*年|(去年|今年|明年))?\s*(?:(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月)"
     rf"(?:\s*({_CN_DAYNUM})\s*[日号])?|(?<![月\d])({_CN_DAYNUM})\s*日(?![电電本])"
-    r"|(今天|今日|即日|昨天|昨日|日前|本周|上周|本月|上个月|上月)|((?:19|20)\d\d)\s*年(?:底|末)?(?!\s*\d{1,2}\s*月)"
+    r"|(今天|今日|当天|当日|即日|昨天|昨日|日前|本周|上周|本月|上个月|上月)|((?:19|20)\d\d)\s*年(?:底|末)?(?!\s*\d{1,2}\s*月)"
 )
 _EN = re.compile(
     rf"\b(?:(last|this|next)\s+)?({_MON})\b\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+((?:19|20)\d\d)\b)?"
@@ -133,6 +141,15 @@ _FROM_NOT_UNTIL = re.compile(r"(?:from|自)\s*\S*\s*(?:至|到|until|till|throug
 #: Most dates read in one sentence: one that names more is a table or a list, not a claim, and
 #: reading stops there (which keeps the work per sentence bounded).
 MAX_DATES = 12
+
+
+def _month_may(sentence: str, m: re.Match[str]) -> bool:
+    """Whether "May" is the month ("1,238 tons in May", "since May"), not the verb."""
+    before = sentence[max(0, m.start() - 7) : m.start()]
+    return sentence[m.start()] == "M" and bool(_MAY_BEFORE.search(before))
+
+
+_MAY_BEFORE = re.compile(r"\b(?:in|of|from|since|to|until|by|early|late|mid-?)\s+$", re.I)
 
 
 def mentions(sentence: str) -> list[Mention]:
@@ -168,9 +185,9 @@ def mentions(sentence: str) -> list[Mention]:
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 9) : m.start()]))
         if m.group(2):
             name = m.group(2).lower()
-            if (name == "may" and not (m.group(3) or m.group(4) or m.group(1))) or (
-                name == "mar" and not m.group(3)
-            ):
+            if (
+                name == "may" and not (m.group(3) or m.group(4) or m.group(1)) and not _month_may(sentence, m)
+            ) or (name == "mar" and not m.group(3)):
                 continue
             shift = {"last": -1, "next": 1}.get((m.group(1) or "").lower(), 0)
             year = int(m.group(4)) if m.group(4) else None

@@ -65,7 +65,7 @@ _RESTRICTED = re.compile(r"限制了?[^,，。;；]{1,8}?出口")
 _BAN_TO = re.compile(
     r"禁止(?:对|向)[^,，。;；]{1,6}?出口"
     # "禁止所有两用物项向日本军事用户...出口"
-    r"|禁止(?:所有|一切|全部)[^。;；]{0,40}?(?:对|向)[^。;；]{1,40}?出口"
+    r"|禁止[^。;；]{0,40}?(?:对|向)[^。;；]{1,40}?出口"
     r"|(?:停止|中止)(?:对|向)[^,，。;；]{1,6}?出口"
     r"|\b(?:halt|halts|halted|halting|stop|stops|stopped|stopping)\s+(?:all\s+)?(?:rare[- ]earth\s+)?"
     r"(?:exports?|shipments?)\s+(?:of\s+[\w\s-]{0,40}?)?to\s"
@@ -296,9 +296,11 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 continue
             values.append((value, month, day, sentence[m.start : m.end]))
         if not dated.get(i) and action:
-            taken = [  # another kind's date, far from this word
-                m for j, ms in dated.items() if words[j][1] != kind for m in ms if abs(m.start - pos) > 25
-            ]
+            taken = [  # another kind's date, far from this word (a suspension shares none: its measure's
+                m  # date is not its own, "has suspended its controls announced on October 9")
+                for j, ms in dated.items() if words[j][1] != kind for m in ms
+                if abs(m.start - pos) > 25 or kind == "suspension"
+            ]  # fmt: skip
             near = _nearest(pos, [m for m in found if m not in taken], low)
             if near is not None:
                 value, month, day = resolve(near, article, future)

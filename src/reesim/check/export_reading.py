@@ -47,7 +47,11 @@ YEAR_ON_YEAR = (
     "same month a year", "a year ago", "same period", "corresponding period",
 )  # fmt: skip
 #: Words before a date that make it the one compared with ("较9月", "from July", "compared to").
-_VERSUS = re.compile(r"(较|比|从|对比|相比|from|compared (?:to|with)|versus|than|over)\s*(the\s+)?$", re.I)
+_VERSUS = re.compile(
+    r"(较|比|从|对比|相比|from|compared (?:to|with)|versus|than|over)\s*"
+    r"(?:[\d,.]+\s*(?:metric\s+)?(?:tons|tonnes|吨)\s*(?:in\s+)?)?(the\s+)?$",  # "from 1,238 tons in May"
+    re.I,
+)
 _RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(r"(\d{1,2})\s*[-至到~]\s*(\d{1,2})\s*月"), None),
     (re.compile(r"前\s*([一二三四五六七八九十\d]{1,3})\s*个?月"), None),
@@ -96,7 +100,11 @@ def _run(text: str) -> int | None:
 
 
 def _versus(sentence: str, m: Mention) -> bool:
-    return bool(_VERSUS.search(sentence[max(0, m.start - 16) : m.start]))
+    """Whether a date is the one compared with: after "较", "from", ... or before "相比" ("与6月相比")."""
+    after = sentence[m.end : m.end + 4].lstrip("的份 ")
+    return bool(_VERSUS.search(sentence[max(0, m.start - 16) : m.start])) or after.startswith(
+        ("相比", "比较")
+    )
 
 
 _MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
@@ -156,10 +164,11 @@ def _clause_words(part: str) -> tuple[bool, bool, int | None]:
     return any(w in part for w in MAGNET_WORDS), any(w in part for w in YEAR_ON_YEAR), _run(part)
 
 
-def read_exports(claims: list[Claim], state: ExportState) -> list[Claim]:
+def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = True) -> list[Claim]:
     """The claims of one sentence, those about exports given their series, destination, month,
     run and comparison (see the module's docstring); ``state`` carries the article's earlier
-    export sentences."""
+    export sentences. A headline's figures (``sets_series`` false: a headline words loosely, "Rare
+    Earth Exports to US Surge 660%" of magnets) do not set the article's series."""
     if not claims:
         return claims
     sentence = claims[0].sentence
@@ -194,7 +203,8 @@ def read_exports(claims: list[Claim], state: ExportState) -> list[Claim]:
             words[clause] = _clause_words(sentence[clause[0] : clause[1]].lower())
         magnets, yearly, run = words[clause]
         series = "magnet" if magnets else state.series or ("magnet" if magnets_here else "rare_earths")
-        state.series = state.series or series
+        if sets_series:
+            state.series = state.series or series
         in_clause = [m for m in found if clause[0] <= m.start < clause[1]]
         year, month, versus_year, versus_month = None, None, None, None
         before = [m for m in own if m.start < at]

@@ -91,6 +91,7 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
     topic = ""  # what the article's tonnages and changes are about when a sentence does not say
     last: tuple[str, int | None] = ("", None)  # the stage and year of the last sentence naming a stage
     exported = ExportState()  # the series and month of the article's export figures so far
+    head = headline(clean)
     grouping: list[str] = []  # the grouping the last sentence with events named ("the Pax Silica Summit")
     partners: list[str] = []  # the countries (two or more besides China) the last such sentence named
     for sentence in sentences(clean):
@@ -113,14 +114,15 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         second = runner_up(sentence, base)
         taken = [c.span for c in second]  # their percentages are the runner-up's, not China's
         out += second + [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
-        out += read_exports(changes(sentence, base, topic) + amounts(sentence, base, topic), exported)
+        numbers = changes(sentence, base, topic) + amounts(sentence, base, topic)
+        out += read_exports(numbers, exported, sets_series=sentence not in head)
         out += prices(sentence, base) + ranks(sentence, base)
         found = events(sentence, low, base, article)
         out += _summit_of(found, grouping)
         named = [n for n in names(low) if n.startswith("bloc:")][:1]
         grouping = named or ([] if found else grouping)
         out += durations(sentence, base)
-    return _without_repeated_headline(out, headline(clean))
+    return _without_repeated_headline(out, head)
 
 
 #: Words for the countries the sentence before named ("两国将...各自投入10亿美元", "both sides").

@@ -43,7 +43,10 @@ def found_words(low: str, table: Table) -> list[str]:
 
 STAGES = make_table(lx.STAGES.items())
 PLACES, ELEMENTS = make_table(lx.PLACES.items()), make_table(lx.ELEMENTS.items())
-_CLAUSE = re.compile(r"[，;；]|,(?!\d{3}(?!\d))|\band\b|\bwhile\b|而|并且")  # not "2,117"
+#: Clause breaks: not "2,117"; "、" only before a percentage of a list ("开采百分之七十、加工百分之九十").
+_CLAUSE = re.compile(
+    r"[，;；]|、(?=[^、，,。]{0,12}(?:百分之|\d+(?:\.\d+)?\s*%))|,(?!\d{3}(?!\d))|\band\b|\bwhile\b|而|并且"
+)
 
 
 class Clauses:
@@ -134,6 +137,10 @@ DOWN = (
     "降低",
     "骤降",
     "下滑",
+    " fall",
+    "declin",
+    " slid",
+    "plummet",
     "回落",
     " dip",
     "slump",
@@ -142,7 +149,7 @@ DOWN = (
 )
 UP = (
     " rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加", "激增", "大增",
-    "飙升", "暴增", "surge", "jump", "soar", "climb",
+    "飙升", "暴增", "surge", "jump", "soar", "climb", " higher", "rebound",
 )  # fmt: skip
 
 _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
@@ -152,7 +159,14 @@ _PCT_ZH = re.compile(
 _TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")  # "上涨两倍": +200%
 _TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")
 _RISE_ZH = ("涨", "增", "升", "高")
-_TENTHS_ZH = re.compile(r"([一二三四五六七八九])成([一二三四五六七八九])?(?![一二三四五六七八九])")
+_TENTHS_ZH = re.compile(
+    r"(?<![\d.])([一二三四五六七八九1-9])成([一二三四五六七八九])?(?![一二三四五六七八九])"
+)
+
+
+def _digit(char: str) -> int:
+    """A digit written as a Chinese numeral or an ASCII digit ("七成", "7成")."""
+    return int(char) if char.isdigit() else lx.CN_DIGITS[char]
 
 
 @lru_cache(maxsize=8)
@@ -167,7 +181,7 @@ def _percentages(sentence: str) -> list[tuple[int, int, float]]:
         (
             m.start(),
             m.end(),
-            lx.CN_DIGITS[m.group(1)] / 10 + (lx.CN_DIGITS[m.group(2)] / 100 if m.group(2) else 0),
+            _digit(m.group(1)) / 10 + (lx.CN_DIGITS[m.group(2)] / 100 if m.group(2) else 0),
         )
         for m in _TENTHS_ZH.finditer(sentence)
     ]
@@ -271,7 +285,13 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
     found = [p for p in _percentages(sentence) if p[2] <= 1]
     listed = _in_order(sentence) if any(w in sentence.lower() for w in _RESPECTIVELY) else []
     paired = len(listed) == len(found) > 1
+    ends = {  # "85%至90%", "85-90%": a range, one claim with its upper end
+        k: found[k + 1][2] for k in range(len(found) - 1)
+        if not paired and _RANGE.fullmatch(sentence[found[k][1] : found[k + 1][0]])
+    }  # fmt: skip
     for k, (start, _end, value) in enumerate(found):
+        if k - 1 in ends:
+            continue
         b, e = clauses.span(start)
         part = sentence[b:e]
         if _of_reserves(part):
@@ -283,9 +303,12 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
         year = _year_before(sentence, start, base.year)
         places = [listed[k]] if paired else list(base.places)
         out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage=st,
-                           places=places, span=sentence[b:e].strip(), year=year))  # fmt: skip
+                           places=places, span=sentence[b:e].strip(), year=year,
+                           upper=ends.get(k)))  # fmt: skip
     return out
 
+
+_RANGE = re.compile(r"\s*(?:至|到|-|~|–|to)\s*")
 
 _SECOND = re.compile(
     r"(?:second|runner-up|next largest)[^.;]{0,60}?"
@@ -359,7 +382,8 @@ _MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(bil
 _MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
 _TONNES_EN = re.compile(r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(?:metric\s++)?(?:tonnes|tons)\b", re.I)
 _TONNES_ZH = re.compile(
-    r"([\d.]{1,12}+|[零〇一二两三四五六七八九十百千万亿]{1,16}+)\s*+(多|余)?\s*+(万|亿|千)?\s*+(多|余)?\s*+(?:公吨|吨)"
+    r"(\d{1,3}(?:,\d{3})++(?:\.\d++)?|[\d.]{1,12}+|[零〇一二两三四五六七八九十百千万亿]{1,16}+)"
+    r"\s*+(多|余)?\s*+(万|亿|千)?\s*+(多|余)?\s*+(?:公吨|吨)"
 )
 
 
@@ -396,7 +420,10 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     tonnes: list[tuple[re.Match[str], float | None]] = [
         (m, float(m.group(1).replace(",", ""))) for m in _TONNES_EN.finditer(sentence)
     ]
-    tonnes += [(m, chinese_number(m.group(1) + (m.group(3) or ""))) for m in _TONNES_ZH.finditer(sentence)]
+    tonnes += [  # "5,577公吨": 5,577 t
+        (m, chinese_number(m.group(1).replace(",", "") + (m.group(3) or "")))
+        for m in _TONNES_ZH.finditer(sentence)
+    ]
     tonnes = [(m, v) for m, v in tonnes if not (m.group(1)[-1:] in "万亿千" and m.group(3))]
     for m, value in tonnes:
         if value is None or value == 0:

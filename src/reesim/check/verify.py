@@ -132,6 +132,8 @@ def _share(claim: Claim, shares: dict[str, tuple[float, str]], ds: Dataset) -> V
     ok = {"over": actual >= x - 0.02, "under": actual <= x + 0.02}.get(
         claim.qualifier, abs(actual - x) <= 0.05
     )
+    if claim.upper is not None:  # a range: the figure within it, 2 points either side
+        ok = x - 0.02 <= actual <= claim.upper + 0.02
     figure = f"China's share of world {claim.stage}: {actual:.0%}"
     return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
 
