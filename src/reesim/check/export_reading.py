@@ -102,9 +102,8 @@ def _run(text: str) -> int | None:
 def _versus(sentence: str, m: Mention) -> bool:
     """Whether a date is the one compared with: after "较", "from", ... or before "相比" ("与6月相比")."""
     after = sentence[m.end : m.end + 4].lstrip("的份 ")
-    return bool(_VERSUS.search(sentence[max(0, m.start - 16) : m.start])) or after.startswith(
-        ("相比", "比较")
-    )
+    before = sentence[max(0, m.start - 30) : m.start]
+    return bool(_VERSUS.search(before)) or after.startswith(("相比", "比较"))
 
 
 _MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
