@@ -64,6 +64,21 @@ _RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(r"全年|full[- ]year|for the year|annual", re.I), 12),
     (re.compile(r"year-to-date|year to date|今年以来|年初至今", re.I), 0),  # through the report's month
 )
+#: Words one of the patterns of a run of months needs.
+_RUN_HINTS = (
+    "月",
+    "半年",
+    "前三季",
+    "first",
+    "h1",
+    "full",
+    "for the year",
+    "annual",
+    "to-date",
+    "to date",
+    "以来",
+    "至今",
+)
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11,
@@ -190,6 +205,8 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     versus = {id(m) for m in found if _versus(sentence, m)}
     run_ends = [end for end, _ in runs]
     words: dict[tuple[int, int], tuple[bool, bool, int | None]] = {}
+    dates: dict[tuple[int, int], list[Mention]] = {}
+    own_at = [m.start for m in own]
     clauses = _clauses(sentence)
     out = []
     for c in claims:
@@ -200,14 +217,16 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         clause = clauses.span(at)
         if clause not in words:  # read once a clause
             words[clause] = _clause_words(sentence[clause[0] : clause[1]].lower())
+            dates[clause] = [m for m in found if clause[0] <= m.start < clause[1]]
         magnets, yearly, run = words[clause]
+        in_clause = dates[clause]
         series = "magnet" if magnets else state.series or ("magnet" if magnets_here else "rare_earths")
         if sets_series:
             state.series = state.series or series
-        in_clause = [m for m in found if clause[0] <= m.start < clause[1]]
         year, month, versus_year, versus_month = None, None, None, None
-        before = [m for m in own if m.start < at]
-        nearest = before[-1].month if before else head or state.month
+        k = bisect_left(own_at, at)
+        last = own[k - 1] if k else None
+        nearest = last.month if last else head or state.month
         if c.kind == "quantity":
             pick = _own_date(sentence, found, at, clause)
             if pick is not None and pick.month is None and "同期" in sentence[pick.end : pick.end + 4]:
@@ -219,7 +238,7 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         else:
             mine = [m for m in in_clause if m.month and id(m) not in versus]
             month = mine[0].month if mine else nearest
-            year = mine[0].year if mine else (before[-1].year if before else None)
+            year = mine[0].year if mine else (last.year if last else None)
             compared = [m for m in in_clause if id(m) in versus and (m.month or m.year)]
             if compared:
                 versus_year, versus_month = compared[0].year, compared[0].month or month
@@ -229,8 +248,8 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         if versus_month is None and yearly:
             back = 12
         if run is None:  # a run named before the figure ("In the first three quarters ..., 39,817 tons")
-            k = bisect_left(run_ends, at + 1)
-            run = runs[k - 1][1] if k else None
+            j = bisect_left(run_ends, at + 1)
+            run = runs[j - 1][1] if j else None
         if run == 0:
             run = head or state.month
         where = named.destination(at, clause)
@@ -261,5 +280,7 @@ def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, i
 
 def _runs(low: str) -> list[tuple[int, int | None]]:
     """Where each run of months a sentence names ends, with its months (as :func:`_run`)."""
+    if not any(w in low for w in _RUN_HINTS):  # most sentences name none: no pattern to run
+        return []
     found = [(m.end(), _run(m.group())) for pattern, _ in _RUNS for m in pattern.finditer(low)]
     return sorted(found)
