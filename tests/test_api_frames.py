@@ -116,8 +116,8 @@ def test_compare_sets_medians_side_by_side(dataset: Dataset, base: Baseline, mc:
             b.loc[key, ("peak_shortfall", "p50")] - a.loc[key, ("peak_shortfall", "p50")]
         )
     first = frame.loc[("USA", "Dy"), "first_shortfall"]
-    assert first["april-2025"] == pd.Timestamp("2025-05-01")
-    expected = (first["race"].year - 2025) * 12 + first["race"].month - 5 if pd.notna(first["race"]) else None
+    assert first["april-2025"] == pd.Timestamp("2025-06-01")
+    expected = (first["race"].year - 2025) * 12 + first["race"].month - 6 if pd.notna(first["race"]) else None
     assert (None if pd.isna(first["difference"]) else first["difference"]) == expected
 
 

@@ -93,6 +93,26 @@ def test_secondary_supply_names_chinas_magnet_scrap_and_states_the_rest(base: Ba
     assert 0.13 < share < 0.14
 
 
+def test_magnet_stage_draw_and_the_swarf_china_recovers(dataset: Dataset, base: Baseline) -> None:
+    """The figures docs/model.md gives for the need side of the gap: the magnet stage draws
+    142,000 t REO a year of Nd, Pr, Dy and Tb oxide and the magnets made hold 103,000 t of the four
+    metals (the reported tonnages taken as magnets made, their input 1/magnet_yield_sintered
+    times that); the PrNd oxide China recovers from scrap (26,504 t) is 22% of the Nd and Pr
+    metal its magnet makers take in here (24% of that in the reported tonnage)."""
+    dims = base.dims
+    metal = dict(zip(dataset.elements["symbol"], dataset.elements["oxide_to_metal"], strict=True))
+    four = [dims.element(s) for s in ("Nd", "Pr", "Dy", "Tb")]
+    drawn = float(base.feed[1][:, four].sum()) * 12
+    made = sum(float(base.production[3][:, e].sum()) * 12 * float(metal[dims.elements[e]]) for e in four)
+    assert drawn == pytest.approx(142_168, abs=5) and made == pytest.approx(103_386, abs=5)
+    taken = base.feed[2] * 12
+    yield_ = dataset.parameter("magnet_yield_sintered")
+    assert taken.sum() == pytest.approx(base.production[3].sum() * 12 / yield_)
+    china = dims.node("CHN")
+    ndpr = sum(float(taken[china, dims.element(s)]) * float(metal[s]) for s in ("Nd", "Pr"))
+    assert 26_504 * float(metal["Nd"]) / ndpr == pytest.approx(0.22, abs=0.01)
+
+
 def test_clay_feed_goes_to_china_and_is_about_half_its_heavy_feed(base: Baseline) -> None:
     """Myanmar's 27,000 t and Laos' 5,797 t REO of ionic-clay feed all go to China's plants, and
     make 54% of China's heavy-circuit feed (Reuters: China relied on Myanmar for about half of

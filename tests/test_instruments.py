@@ -130,13 +130,15 @@ def test_a_kind_registered_at_run_time_is_loadable_documented_and_compiled(tmp_p
 
 
 def test_april_2025_compiles_to_its_approval_steps() -> None:
-    """Four approval steps for everyone, four for the US, then China's ban on US concentrate."""
+    """Five approval steps for everyone (April's first days, then May to December), five for
+    the US, then China's ban on US concentrate."""
     controls = compile_scenario(resolve("april-2025", DS), DS, BASE).controls
-    assert controls.start.tolist() == [3, 5, 6, 11] * 2 + [3]
-    assert controls.end.tolist() == [5, 6, 11, 72] * 2 + [72]
-    assert controls.share[0].tolist() == [0.21, 0.59, 0.89, 0.95, 0.01, 0.54, 0.89, 0.95, 0.0]
-    review = 2 - math.sqrt(0.5)  # median of triangular(1, 1, 2) months
-    assert controls.review[0].tolist() == pytest.approx([review, 0.0, 0.0, 0.0] * 2 + [0.0], abs=1e-12)
+    assert controls.start.tolist() == [3, 4, 5, 6, 11] * 2 + [3]
+    assert controls.end.tolist() == [4, 5, 6, 11, 72] * 2 + [72]
+    shares = [0.283, 0.21, 0.59, 0.89, 0.95, 0.283, 0.01, 0.54, 0.89, 0.95, 0.0]
+    assert controls.share[0].tolist() == pytest.approx(shares, abs=1e-12)
+    review = 1 - math.sqrt(0.5)  # median of triangular(0, 0, 1) months
+    assert controls.review[0].tolist() == pytest.approx([0.0, review, 0.0, 0.0, 0.0] * 2 + [0.0], abs=1e-12)
     assert np.all(np.isinf(controls.threshold)) and not controls.denies.any()
 
 

@@ -102,7 +102,7 @@ def test_extends_overrides_and_removes(tmp_path: Path) -> None:
     )
     scenario = resolve(str(tmp_path / "c.yaml"), DS)
     controls = [c for c in scenario.instruments if isinstance(c, ExportControl)]
-    assert scenario.months == 18 and len(controls) == 4 and all(not c.destinations for c in controls)
+    assert scenario.months == 18 and len(controls) == 5 and all(not c.destinations for c in controls)
 
 
 def test_unknown_kind_field_and_parameter(tmp_path: Path) -> None:

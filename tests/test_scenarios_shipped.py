@@ -64,7 +64,8 @@ def test_april_approval_steps_become_periods_with_review_first() -> None:
         if not c.destinations
     ]
     assert periods == [
-        ("2025-04", "2025-06", 0.21, 2 - math.sqrt(0.5)),  # median of triangular(1, 1, 2)
+        ("2025-04", "2025-05", pytest.approx(0.283), 0.0),  # April's first days (median of uniform)
+        ("2025-05", "2025-06", 0.21, 1 - math.sqrt(0.5)),  # median of triangular(0, 0, 1)
         ("2025-06", "2025-07", 0.59, 0.0),
         ("2025-07", "2025-12", 0.89, 0.0),
         ("2025-12", "2031-01", 0.95, 0.0),
