@@ -75,7 +75,8 @@ def projects(lt, t, rl, s, proj, par, state, now, scr):  # pragma: no cover - co
     status, begin, level, proj_run = state.status, state.begin, state.level, state.proj_run
     both, zero = scr.resp, splat(lt, 0.0)  # [2, E, lanes] scratch: revenue and input cost per kg
     mix, out, e_n, yields = proj.mix, proj.out, proj.mix.shape[1], s.yields
-    add[:, :, :, :] = 0.0
+    for p in range(proj.node.size):  # the only cells projects add to (the others stay zero)
+        add[proj.material[p], proj.node[p], :, :] = 0.0
     paid[:] = 0.0
     for p in range(proj.node.size):
         mat, node, floored = proj.material[p], proj.node[p], proj.floored[p]
@@ -273,11 +274,14 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     over what they want this month x their ``guard`` x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
     :func:`reesim.kernel.fast_settle.settle`) want, miss and hold nothing. ``tight`` keeps each
     market's unmet share (read by strategic buyers next month); ``resp`` [2, E, lanes] is scratch
-    (a market's cover, then the effects its powers give)."""
+    (a market's cover, then the effects its powers give). ``cover_seen`` and ``cover_power`` keep
+    the last relative cover raised to its elasticity and the result: a cover held at its clip
+    repeats, and its power is taken again only when it changed."""
     market, p0, piled, dirty, lanes = s.market, s.p0, s.piled, state.dirty, len(lt)
     wanted, missing, inv, stock, reserve = state.wanted, state.missing, state.inv, state.stock, state.reserve
     price, sub, expect, hoard, opened = state.price, state.sub, state.expect, state.hoard, state.open
     cover0, p0w, tight, vals = state.cover0, state.p0w, state.tight, scr.resp
+    cover_seen, cover_power = state.cover_seen, state.cover_power
     k_n, n_n, e_n = dirty.shape
     zero = splat(lt, 0.0)
     kappa = load(lt, par.price_tightness_elasticity, ())
@@ -341,7 +345,13 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 # vals becomes the cover's effect, row 1 the price the expectation anchors.
                 for q in range(lanes):
                     c, ex = vals[0, e, q], expect[k, m, e, q]
-                    vals[0, e, q] = 1.0 if c == 1.0 else c ** -elasticity[q]
+                    if c == 1.0:
+                        vals[0, e, q] = 1.0
+                    elif c == cover_seen[k, m, e, q]:  # the same power as last time (a cover at its clip)
+                        vals[0, e, q] = cover_power[k, m, e, q]
+                    else:
+                        vals[0, e, q] = c ** -elasticity[q]
+                        cover_seen[k, m, e, q], cover_power[k, m, e, q] = c, vals[0, e, q]
                     # expected at the base price: E^(1-w) p0^w is p0 (to rounding)
                     vals[1, e, q] = p0[k, e] if ex == p0[k, e] else ex ** (1.0 - w[q]) * p0w[k, e, q]
                 goal = load(lt, vals, (1, e)) * load(lt, vals, (0, e)) * (1.0 + kappa * short)

@@ -268,7 +268,9 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     supply's part from magnet makers' scrap moves with their output last month (``swarf``,
     ``magnets0``; the stage's ``produced[MAGNET]`` still holds last month's). Magnet making
     uses whole batches of its mix. Only rows listed for the material (``act_e``, ``n_act``) are
-    written: the others stay zero. ``picked`` is scratch [lanes]."""
+    written: the others stay zero. A row without base-year magnet use has empty chains of
+    products in use and discards nothing: its chains are not visited. ``picked`` is scratch
+    [lanes]."""
     on, act_e, n_act, mixes, yields, secondary = s.origin, s.act_e, s.n_act, s.mixes, s.yields, s.secondary
     recycle_rate, picked, recycled = paths.recycle_rate, scr.picked, scr.recycled
     magnet_used, feed_met = state.final_met[mixes.shape[0] - 1], state.feed_met[k]
@@ -289,6 +291,7 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
             store(consumed, (k, n, e), most * mixes[k, n, e] if magnets else load(lt, feed_met, (n, e)))
     y = yields[k + 1]
     oxide = k + 1 == OXIDE
+    zero = splat(lt, 0.0)
     for n in range(n_n):
         rate = gather(lt, recycle_rate[:, t, n], rl, rr, picked) if oxide else splat(lt, 0.0)
         moved = splat(lt, 0.0)  # magnet output last month over the base year's, less 1
@@ -304,7 +307,9 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
                 if n == on:
                     made = made + secondary[e]
                 made = made + moved * s.swarf[n, e]  # magnet makers' scrap follows their output
-                rec = rate * discard(lt, n, e, s, state, magnet_used)
+                # without base magnet use a row's chains stay empty: nothing is discarded
+                gone = discard(lt, n, e, s, state, magnet_used) if s.final[MAGNET, n, e] != 0.0 else zero
+                rec = rate * gone
                 store(recycled, (n, e), rec)
                 made = made + rec
             store(produced, (k + 1, n, e), made)

@@ -84,6 +84,8 @@ class State(NamedTuple):
     wear: Array  # [S, lanes] share of each stage of a sector's chain that moves on each month (fixed)
     sector_part: Array  # [N, J, E + 1, lanes] share of the node's magnet working stock each sector holds
     sector_hold: Array  # [N, J, lanes] each sector's share of the node's magnet stock target (fixed)
+    cover_seen: Array  # [K, 2, E, lanes] last relative cover raised to -price_cover_elasticity (NaN: none)
+    cover_power: Array  # [K, 2, E, lanes] ... and the result
 
 
 class Now(NamedTuple):
@@ -271,7 +273,7 @@ def new_state(
         _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros(lanes), np.ones((p_n, lanes)),
         np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_), in_use, wear, sector_part,
-        sector_hold,
+        sector_hold, np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)),
     )  # fmt: skip
 
 
