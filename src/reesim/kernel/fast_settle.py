@@ -266,7 +266,8 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     (``produced[k + 1]``; both [material, node, element, lane]), and the oxide recycled from
     magnets discarded this month (``recycled``, oxide only; see :func:`discard`); the secondary
     supply's part from magnet makers' scrap moves with their output last month (``swarf``,
-    ``magnets0``; the stage's ``produced[MAGNET]`` still holds last month's). Magnet making
+    ``magnets0``; the stage's ``produced[MAGNET]`` still holds last month's), the rest with demand
+    (``secondary_growth``). Magnet making
     uses whole batches of its mix. Only rows listed for the material (``act_e``, ``n_act``) are
     written: the others stay zero. ``picked`` is scratch [lanes]."""
     on, act_e, n_act, mixes, yields, secondary = s.origin, s.act_e, s.n_act, s.mixes, s.yields, s.secondary
@@ -275,6 +276,7 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     consumed, produced = state.consumed, state.produced
     rr = recycle_rate.shape[0] > 1
     n_n, e_n = mixes.shape[1], mixes.shape[2]
+    sg = gather(lt, paths.supply_growth[:, t], rl, paths.supply_growth.shape[0] > 1, picked)
     if k + 1 == mixes.shape[0]:
         return  # magnets: no next stage, and nothing planned to feed one (consumed stays zero)
     magnets = k + 1 == MAGNET
@@ -301,8 +303,8 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
             e = act_e[k + 1, n, i]
             made = load(lt, consumed, (k, n, e)) * y
             if oxide:  # secondary supply in China, then recycling
-                if n == on:
-                    made = made + secondary[e]
+                if n == on:  # its unexplained part grows with demand
+                    made = made + (secondary[e] + sg * paths.secondary_growth[e])
                 made = made + moved * s.swarf[n, e]  # magnet makers' scrap follows their output
                 rec = rate * discard(lt, n, e, s, state, magnet_used)
                 store(recycled, (n, e), rec)

@@ -99,6 +99,7 @@ class Now(NamedTuple):
     stock_rate: Array  # cell: most a stockpile buys
     add: Array  # cell: output of projects, in their element mixes
     sched: Array  # cell: releases scheduled this month (before the stock caps them)
+    grown: Array  # [K, N, lanes] the node's use over the base year's: its working-stock target grows so
 
 
 class Scratch(NamedTuple):
@@ -367,7 +368,7 @@ def new_now(lt: Lanes, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no co
         np.ones((ctl.content_members.shape[0], lanes)),
         np.full((ctl.content_members.shape[0], lanes), np.inf),
         np.zeros(ctl.denied_members.shape[0], dtype=np.bool_), np.full(cell, np.inf), np.zeros(cell),
-        np.zeros(cell), np.zeros(cell),
+        np.zeros(cell), np.zeros(cell), np.ones((k_n, n_n, lanes)),
     )  # fmt: skip
 
 
