@@ -141,7 +141,7 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
     sg = gather(lt, paths.supply_growth[:, t], rl, paths.supply_growth.shape[0] > 1, picked)
     for k in range(k_n):
         for n in range(n_n):
-            store(now.grown, (k, n), gather(lt, use[:, t, k, n], rl, use.shape[0] > 1, picked))
+            store(scr.grown, (k, n), gather(lt, use[:, t, k, n], rl, use.shape[0] > 1, picked))
     floors(lt, t, rl, paths, scr)
     projects(lt, t, rl, s, proj, par, state, now, scr)
     existing_running(lt, s, par, state, scr)
@@ -231,7 +231,7 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
                 by = where(slack, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
             ends = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e))
             us = ends + by
-            grown = load(lt, now.grown, (k, n))  # the node's use over the base year's
+            grown = load(lt, scr.grown, (k, n))  # the node's use over the base year's
             tg = (
                 stock_months
                 * (load(lt, hoard, (k, s.market[n], e)) * load(lt, state.guard, (k, n, e)))

@@ -89,7 +89,8 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             u = d + pl
             frac = where(u > EPS, vmin(hv, u) / u, 1.0)
             guarded = load(lt, hoard, (k, market[n], e)) * load(lt, state.guard, (k, n, e))
-            target = stock_months * guarded * s.base_use[k, n, e]  # as positions
+            grown = load(lt, scr.grown, (k, n))  # the node's use over the base year's
+            target = stock_months * guarded * (s.base_use[k, n, e] * grown)  # as positions
             fm = d * frac
             if magnet:  # final users are sectors, each with its own stock
                 fm = fast_sectors.use(lt, k, n, e, d, u, hv, target, s, state, scr)

@@ -99,7 +99,6 @@ class Now(NamedTuple):
     stock_rate: Array  # cell: most a stockpile buys
     add: Array  # cell: output of projects, in their element mixes
     sched: Array  # cell: releases scheduled this month (before the stock caps them)
-    grown: Array  # [K, N, lanes] the node's use over the base year's: its working-stock target grows so
 
 
 class Scratch(NamedTuple):
@@ -159,6 +158,7 @@ class Scratch(NamedTuple):
     a_sunm: Array
     sector_left: Array  # [N, J, E + 1, lanes] magnets: each sector's stock left
     sector_excess: Array  # [N, J, E + 1, lanes] magnets: what a sector has left above its target
+    grown: Array  # [K, N, lanes] each node's use over the base year's (its working-stock target)
 
 
 @njit(cache=True, error_model="numpy")
@@ -368,7 +368,7 @@ def new_now(lt: Lanes, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no co
         np.ones((ctl.content_members.shape[0], lanes)),
         np.full((ctl.content_members.shape[0], lanes), np.inf),
         np.zeros(ctl.denied_members.shape[0], dtype=np.bool_), np.full(cell, np.inf), np.zeros(cell),
-        np.zeros(cell), np.zeros(cell), np.ones((k_n, n_n, lanes)),
+        np.zeros(cell), np.zeros(cell),
     )  # fmt: skip
 
 
@@ -408,4 +408,5 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros((series.sector_demand.shape[2], series.sector_demand.shape[3], lanes)),  # a_sunm
         np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_left
         np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_excess
+        np.ones((k_n, n_n, lanes)),  # grown
     )  # fmt: skip
