@@ -142,7 +142,7 @@ class Paths(NamedTuple):
     """Month-by-month tables of the scenario (leading axis: 1 row shared, or R)."""
 
     demand_index: Array  # [R or 1, T, K, N]
-    supply_growth: Array  # [R or 1, T] s(t): growing producers add s x grow_by of base output
+    supply_growth: Array  # [R or 1, T, K, E] s(t): producers of material k add s x grow_by
     grow_by: Array  # [K, N, E] what a producer adds per unit of s (0: does not grow)
     secondary_growth: Array  # [E] t/month China's unexplained secondary supply adds per unit of s
     use_index: Array  # [R or 1, T, K, N] each node's use over the base year's (working stocks)

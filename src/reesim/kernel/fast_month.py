@@ -138,7 +138,10 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
     act_e, n_act, heavy = s.act_e, s.n_act, s.heavy
     k_n, n_n = mixes.shape[0], mixes.shape[1]
     grow_by, use, picked = paths.grow_by, paths.use_index, scr.picked
-    sg = gather(lt, paths.supply_growth[:, t], rl, paths.supply_growth.shape[0] > 1, picked)
+    sg, rs = scr.growing, paths.supply_growth.shape[0] > 1
+    for k in range(k_n):
+        for e in range(sg.shape[1]):
+            store(sg, (k, e), gather(lt, paths.supply_growth[:, t, k, e], rl, rs, picked))
     for k in range(k_n):
         for n in range(n_n):
             store(scr.grown, (k, n), gather(lt, use[:, t, k, n], rl, use.shape[0] > 1, picked))
@@ -153,13 +156,14 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
             plan_heavy = base_in[k, n] * (load(lt, util, (HEAVY_CIRCUIT, n)) * load(lt, running, (k + 1, n)))
             for i in range(n_act[k, n]):
                 e = act_e[k, n, i]
-                each = (plan_heavy if k == 0 and heavy[e] else plan) * (1.0 + sg * grow_by[k + 1, n, e])
+                more = 1.0 + load(lt, sg, (k + 1, e)) * grow_by[k + 1, n, e]
+                each = (plan_heavy if k == 0 and heavy[e] else plan) * more
                 store(planned, (k, n, e), each * mixes[k, n, e] + load(lt, add, (k + 1, n, e)) / y)
     for n in range(n_n):
         made = mine[n] * (load(lt, util, (0, n)) * load(lt, running, (0, n)))
         for i in range(n_act[0, n]):
             e = act_e[0, n, i]
-            grown = made * (1.0 + sg * grow_by[0, n, e])
+            grown = made * (1.0 + load(lt, sg, (0, e)) * grow_by[0, n, e])
             store(produced, (n, e), grown * mine_profile[n, e] + load(lt, add, (0, n, e)))
 
 

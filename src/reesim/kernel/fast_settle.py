@@ -277,7 +277,7 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     consumed, produced = state.consumed, state.produced
     rr = recycle_rate.shape[0] > 1
     n_n, e_n = mixes.shape[1], mixes.shape[2]
-    sg = gather(lt, paths.supply_growth[:, t], rl, paths.supply_growth.shape[0] > 1, picked)
+    sg = scr.growing  # this month's supply growth (see fast_month.supply)
     if k + 1 == mixes.shape[0]:
         return  # magnets: no next stage, and nothing planned to feed one (consumed stays zero)
     magnets = k + 1 == MAGNET
@@ -305,7 +305,7 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
             made = load(lt, consumed, (k, n, e)) * y
             if oxide:  # secondary supply in China, then recycling
                 if n == on:  # its unexplained part grows with demand
-                    made = made + (secondary[e] + sg * paths.secondary_growth[e])
+                    made = made + (secondary[e] + load(lt, sg, (OXIDE, e)) * paths.secondary_growth[e])
                 made = made + moved * s.swarf[n, e]  # magnet makers' scrap follows their output
                 rec = rate * discard(lt, n, e, s, state, magnet_used)
                 store(recycled, (n, e), rec)

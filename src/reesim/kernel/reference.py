@@ -250,9 +250,7 @@ def supply(inputs: Inputs, t: int, runs: int, par: Params, state: State) -> None
         state.add[:, k, n] += state.level[:, p, None] * inputs.proj_out[p][None]
     markets.existing_running(inputs, t, par, state)
     # base-year producers that grow with demand (reesim.model.growth): [R or 1, K, N, E]
-    util = running_multiples(inputs, state) * (
-        1.0 + inputs.supply_growth[:, t, None, None, None] * inputs.grow_by
-    )
+    util = running_multiples(inputs, state) * (1.0 + inputs.supply_growth[:, t, :, None, :] * inputs.grow_by)
     base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
     state.planned = np.zeros((runs, k_n, n_n, e_n))
     for k in range(MAGNET):
@@ -540,7 +538,7 @@ def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
             consumed = batches[:, :, None] * mixes[k][None]
         produced_next = consumed * base.yields[k + 1]
         if k + 1 == OXIDE:  # secondary supply in China and recycling (see reesim.model.baseline)
-            growing = inputs.supply_growth[:, t, None] * inputs.secondary_growth[None]  # [R or 1, E]
+            growing = inputs.supply_growth[:, t, OXIDE] * inputs.secondary_growth[None]  # [R or 1, E]
             produced_next[:, inputs.origin_node] += base.secondary + growing
             produced_next += new_scrap(inputs, state)
             row.recycled = inputs.recycle_rate[:, t, :, None] * discard(inputs, state)

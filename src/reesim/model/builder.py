@@ -22,7 +22,7 @@ from reesim.errors import InputError, Problem
 from reesim.model.baseline import Baseline
 from reesim.model.controls import Rule
 from reesim.model.dims import MATERIALS, Dims
-from reesim.model.growth import Growth, growth
+from reesim.model.growth import Growth, growth, leads
 from reesim.model.limits import StockRule
 from reesim.model.outlook import demand_growth
 from reesim.model.perrun import Array, Value, as_runs
@@ -60,14 +60,20 @@ def resolve_places(ds: Dataset, dims: Dims, names: tuple[str, ...], field: str) 
 
 
 def _growth(scenario: Scenario, ds: Dataset, base: Baseline, parameter: dict[str, Value]) -> Growth:
-    """The scenario's growth tables: its outlook's demand index, and the same
-    ``working_stock_months`` later (per run) for the producers that run ahead of it."""
+    """The scenario's growth tables: its outlook's demand index, and its value as far ahead
+    (per run, material and element) as producers run ahead of it (:func:`reesim.model.growth.leads`,
+    in ``working_stock_months``)."""
     t_n = scenario.months
-    lead = as_runs(parameter["working_stock_months"])
-    extra = int(np.ceil(float(np.max(lead)))) + 1
+    stock_months = as_runs(parameter["working_stock_months"])
+    lead = leads(base)  # [K, E] in working stocks
+    extra = int(np.ceil(float(np.max(stock_months)) * float(lead.max()))) + 1
     longer = demand_growth(ds, scenario.demand_outlook, scenario.start, t_n + extra)
     months = np.arange(t_n + extra, dtype=float)
-    ahead = np.stack([np.interp(np.arange(t_n) + m, months, longer) for m in lead])
+    at = (
+        np.arange(t_n, dtype=float)[None, :, None, None]
+        + stock_months[:, None, None, None] * lead[None, None]
+    )
+    ahead = np.interp(at.ravel(), months, longer).reshape(at.shape)  # [R or 1, T, K, E]
     outside = as_runs(parameter["outside_growth_share"])
     if outside.size > 1 and np.ptp(outside) > 0:
         raise bad("parameters.outside_growth_share", "must be one value for every run", "give a number")

@@ -91,7 +91,7 @@ class Inputs:
     stockpiles: Stockpiles  # strategic stockpiles
     origin_node: int  # index of the node whose material origin is tracked (China)
     demand_index: Array  # [R or 1, T, K, N] multiplier on base final demand
-    supply_growth: Array  # [R or 1, T] s(t): growing producers add s x grow_by of base output
+    supply_growth: Array  # [R or 1, T, K, E] s(t): producers of material k add s x grow_by of base output
     grow_by: Array  # [K, N, E] what a growing producer adds per unit of s (0: does not grow)
     secondary_growth: Array  # [E] t/month China's unexplained secondary supply adds per unit of s
     use_index: Array  # [R or 1, T, K, N] each node's use over the base year's (working stocks)

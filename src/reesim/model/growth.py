@@ -1,29 +1,33 @@
 """The chain that grows with demand: China's producers keep the world balanced as demand grows.
 
 Final demand grows along the scenario's demand outlook (:mod:`reesim.model.outlook`), ``g(t)``
-times the base year's at every node. Outside China, base-year plants keep their base-year
-output: new capacity there comes only from the capacity projects a scenario names. China's chain
-and the mines that feed its separation plants (:data:`GROWING`) carry the world's growth, as
-they did from 2018 to 2024, when China's mining quota rose from 120,000 t to 270,000 t
-(14% a year, ``mine_production``) and its clay feed from Myanmar and Laos grew with it.
+times the base year's at every node. Base-year producers outside China grow by
+``outside_growth_share`` of it (1: as demand does); China's chain and the mines that feed its
+separation plants (:data:`GROWING`) carry the rest of the world's growth, as they did from 2018
+to 2024, when China's mining quota rose from 120,000 t to 270,000 t (14% a year,
+``mine_production``). Capacity projects a scenario names add to this.
 
-A growing producer's output of element ``e`` at stage ``k`` is its base-year output times
-``1 + s(t) x grow_by[k, n, e]``, where ``s(t) = china_growth_share x (g(t + L) - 1)``:
-``grow_by`` is the world's base-year output of the element at that stage over the growing
-producers' (what they must add for the world's output to grow as demand does), and ``L`` is
-``working_stock_months``, so that supply runs that far ahead of use and the working stocks,
-held in months of use, fill as use grows. Per stage:
+A producer's output of element ``e`` at stage ``k`` is its base-year output times
+``1 + s_ke(t) x grow_by[k, n, e]``, where ``s_ke(t) = g(t + L x lead[k, e]) - 1``: ``grow_by`` is
+1 for a producer outside :data:`GROWING` at ``outside_growth_share`` 1 (its share of the growth
+otherwise) and, for the growing producers, what keeps the world's output of the element at that
+stage growing as demand does. ``L`` is ``working_stock_months`` and ``lead`` (:func:`leads`) the
+working stocks a stage runs ahead: its own, which grows with its use, and those of the stages it
+feeds, so that every stage's working stock fills as use grows.
 
-- magnets and metal: the world's output over China's;
-- separation: the world's separation output over China's, less what China's magnet makers'
-  scrap adds as their output grows (it follows their output in the kernel), plus the
-  end-of-life recycling, which stays near its base-year level over the horizon;
-- mines: what separation then needs, over the growing mines' output.
+Per unit of growth, what the growing producers add (at ``outside_growth_share`` ``a``):
+
+- magnets and metal: the world's output, less ``a`` x the others', over China's;
+- separation: the world's separation output, less ``a`` x the others', over China's, less
+  what its magnet makers' scrap adds as their output grows (it follows their output in the
+  kernel), plus the end-of-life recycling, which stays near its base-year level;
+- mines: what separation then needs, less ``a`` x the other mines', over the growing mines'.
 
 The unexplained part of China's secondary supply (:mod:`reesim.model.baseline`) grows with
-``s(t)`` (``secondary_growth``, t/month per unit of ``s``). Working-stock targets grow with each
-node's use (``use_index``). At ``china_growth_share`` 1 a run with no policy is the base year
-scaled up, balanced in every month (tested); below 1 China falls behind and the world is short.
+oxide's ``s`` (``secondary_growth``, t/month per unit of ``s``). Working-stock targets grow with
+each node's use (``use_index``). Per unit of growth the world's supply of every element at every
+stage then grows as its use does (tested); month by month the market's answers (producers
+raising output toward orders they could not fill, prices moving with cover) still move it.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ class Growth:
     """The tables a compile adds for growth. T months, K materials, N nodes, E elements."""
 
     demand: Array  # [1, T, K, N] final demand over the base year's (the outlook's g(t))
-    supply: Array  # [R or 1, T] s(t): growing producers add s x grow_by of their base output
+    supply: Array  # [R or 1, T, K, E] s(t): producers of material k add s x grow_by of base output
     grow_by: Array  # [K, N, E] world base-year output over the growing producers' (0: fixed)
     secondary: Array  # [E] t/month China's unexplained secondary supply adds per unit of s
     use_index: Array  # [R or 1, T, K, N] each node's use over the base year's (working stocks)
@@ -91,22 +95,33 @@ def grow_by(base: Baseline, outside: float) -> tuple[Array, Array]:
     return out, np.maximum(base.secondary - swarf, 0.0)
 
 
+def leads(base: Baseline) -> Array:
+    """[K, E] how many working stocks (``working_stock_months``) ahead of final demand the
+    producers of each material and element run: their own working stock, plus the lead of the
+    stage they feed times the share of the world's use of the element that feeds it (final uses
+    take it as demand comes): magnets 1, metal 2, oxide 1 + 2 x its share going to metal,
+    concentrate 1 + oxide's."""
+    k_n, _, e_n = base.feed.shape
+    out = np.ones((k_n, e_n))
+    for k in range(k_n - 2, -1, -1):
+        feed, use = base.feed[k].sum(axis=0), (base.feed[k] + base.final[k]).sum(axis=0)
+        share = np.divide(feed, use, out=np.zeros(e_n), where=use > 0)
+        out[k] = 1.0 + share * out[k + 1]
+    return out
+
+
 def growth(base: Baseline, g: Array, g_ahead: Array, outside: float) -> Growth:
-    """The growth tables for demand index ``g`` [T], its value ``working_stock_months`` later per
-    run ``g_ahead`` [R or 1, T], and ``outside_growth_share``."""
+    """The growth tables for demand index ``g`` [T], its values ahead of each stage's output
+    ``g_ahead`` [R or 1, T, K] (see :data:`Growth.supply`), and ``outside_growth_share``."""
     k_n, t_n = 4, g.size
     by, secondary = grow_by(base, outside)
-    supply = g_ahead - 1.0  # [R or 1, T]
-    now = (g - 1.0)[None]  # [1, T] s(t) without the lead
+    supply = g_ahead - 1.0  # [R or 1, T, K, E]
     feed, final = base.feed, base.final  # [K, N, E]
-    nxt = np.concatenate([by[1:], np.zeros_like(by[:1])])  # feed of material k grows with stage k + 1
     both = (feed + final).sum(axis=2)  # [K, N]
-    fed = np.einsum("kne,kne->kn", feed, nxt)  # per unit of s
-    use = (
-        both[None, None]
-        + now[:, :, None, None] * fed[None, None]
-        + (g[None, :, None, None] - 1.0) * (final.sum(axis=2)[None, None])
-    )
+    fed = np.zeros((supply.shape[0], t_n, k_n, base.dims.n_nodes))  # feed of material k: stage k + 1
+    for k in range(k_n - 1):
+        fed[:, :, k] = np.einsum("ne,rte->rtn", feed[k] * by[k + 1], supply[:, :, k + 1])
+    use = both[None, None] + fed + (g[None, :, None, None] - 1.0) * (final.sum(axis=2)[None, None])
     use_index: Array = np.where(both[None, None] > 0, use / np.where(both > 0, both, 1.0)[None, None], 1.0)
     demand = np.broadcast_to(g[None, :, None, None], (1, t_n, k_n, base.dims.n_nodes)).copy()
     return Growth(demand=demand, supply=np.ascontiguousarray(supply), grow_by=by, secondary=secondary,

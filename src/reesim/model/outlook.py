@@ -6,9 +6,10 @@ final demand grow as the outlook's world demand for Nd, Pr, Dy and Tb does (the
 ``demand_outlooks`` table): magnets at every node at the outlook's pace, the other final uses at
 ``other_demand_follows_magnets`` of it. ``none`` keeps the base year's demand throughout.
 
-Growth is indexed to the base year and starts after it: every month up to the middle of the
-base year (its average month) asks for the base year's demand, so a backtest of 2010-2014 runs
-on the flows it always did. An outlook's path is log-linear between its figures; before its first
+A run starts from the balanced base year, so growth is indexed to the later of the middle of
+the base year (its average month) and the run's first month, and is 1 before it: a backtest of
+2010-2014 runs on the flows it always did, and a run from 2025-01 grows at the outlook's pace from
+its first month. An outlook's path is log-linear between its figures; before its first
 figure and after its last it goes on at its nearest segment's pace. Only the path's shape is
 used: demand is the base year's times the outlook's level over its level in the middle of the
 base year, so an outlook given as an index and one given in tonnes serve alike.
@@ -64,11 +65,12 @@ def month_years(start: str, months: int) -> Array:
 
 
 def demand_growth(ds: Dataset, outlook: str, start: str, months: int) -> Array:
-    """World magnet demand over the base year's in each simulated month: [T]; 1 up to the middle
-    of the base year, and throughout for ``none``."""
+    """World magnet demand over the base year's in each simulated month: [T]; 1 up to the later of
+    the middle of the base year and the first month, and throughout for ``none``."""
     if outlook == NO_OUTLOOK:
         return np.ones(months)
     years = month_years(start, months)
-    level = outlook_level(ds, outlook, np.append(years, BASE_MIDYEAR))
+    anchor = max(BASE_MIDYEAR, float(years[0]))  # the run starts from the balanced base year
+    level = outlook_level(ds, outlook, np.append(years, anchor))
     index = level[:-1] / level[-1]
-    return np.asarray(np.where(years > BASE_MIDYEAR, index, 1.0))
+    return np.asarray(np.where(years > anchor, index, 1.0))
