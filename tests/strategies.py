@@ -256,6 +256,7 @@ scenarios = st.builds(
     start=st.just("2025-01"),
     months=st.just(MONTHS),
     instruments=st.lists(st.one_of(*instruments), max_size=5).map(tuple).map(one_stock),
+    demand_outlook=st.sampled_from(["none", "steps", "aps"]),
 )
 
 #: Text of the characters YAML gives meaning to, with letters and digits: scenario files gone wrong.

@@ -11,7 +11,7 @@ from tests.strategies import BASE, DS, MONTHS, NODES, scenarios
 from reesim.kernel.reference import run_reference
 from reesim.kernel.state import Outputs
 from reesim.model.compile import Inputs, compile_scenario
-from reesim.model.dims import MAGNET, MATERIALS
+from reesim.model.dims import MAGNET, MATERIALS, OXIDE
 from reesim.model.scenario import (
     CapacityProject,
     ExportControl,
@@ -62,10 +62,10 @@ def test_mass_balance_every_month(scenario: Scenario) -> None:
 @SETTINGS
 @given(scenario=scenarios)
 def test_conversion_balance(scenario: Scenario) -> None:
-    _, out = _run(scenario)
+    inputs, out = _run(scenario)
     made = out.production[:, :, 1:] - out.recycled[:, :, 1:]
     chn = BASE.dims.node("CHN")
-    made[:, :, 0, chn] -= BASE.secondary
+    made[:, :, 0, chn] -= BASE.secondary + inputs.supply_growth[:, :, OXIDE] * inputs.secondary_growth
     # China's magnet makers' scrap moves with their output the month before
     magnets = out.production[:, :-1, MAGNET, chn].sum(axis=2) / BASE.production[MAGNET, chn].sum()
     made[:, 1:, 0, chn] -= BASE.swarf[chn] * (magnets - 1.0)[:, :, None]
@@ -115,21 +115,23 @@ def test_exports_within_quota(scenario: Scenario) -> None:
 @SETTINGS
 @given(scenario=scenarios)
 def test_stages_within_capacity_and_inputs(scenario: Scenario) -> None:
-    """Stages and mines run at most ``output_headroom_share`` above their base-year throughput,
-    plus new projects; mines never below it."""
+    """Stages and mines run at most ``output_headroom_share`` above their base-year throughput
+    grown with demand, plus new projects; mines never below the base year."""
     inputs, out = _run(scenario)
     spare = 1.0 + float(np.max(inputs.params["output_headroom_share"]))
-    planned = BASE.feed.sum(axis=2) * spare  # [K, N]
+    grown = 1.0 + inputs.supply_growth[0][:, :, None, :] * inputs.grow_by[None]  # [T, K, N, E]
+    planned = (BASE.feed[None, :3] * grown[:, 1:]).sum(axis=3) * spare  # [T, K, N]
     extra = np.zeros((MONTHS, 4, len(NODES)))
     from reesim.kernel.reference import capacity_additions
 
     for t in range(MONTHS):
         extra[t] = capacity_additions(inputs, t, 1)[0]
     for k in range(3):
-        limit = planned[k][None] + extra[:, k + 1] / BASE.yields[k + 1]
+        limit = planned[:, k] + extra[:, k + 1] / BASE.yields[k + 1]
         assert (out.feed[0, :, k].sum(axis=2) <= limit * (1 + 1e-9) + 1e-9).all()
     mined = out.production[0, :, 0].sum(axis=2)
-    assert (mined <= (BASE.mine[None] * spare + extra[:, 0]) * (1 + 1e-9)).all()  # projects may idle
+    mine = (BASE.mine[None, :, None] * BASE.profile[None] * grown[:, 0]).sum(axis=2)  # [T, N]
+    assert (mined <= (mine * spare + extra[:, 0]) * (1 + 1e-9)).all()  # projects may idle
     assert (mined >= BASE.mine[None] * (1 - 1e-9)).all()
 
 

@@ -142,6 +142,10 @@ class Paths(NamedTuple):
     """Month-by-month tables of the scenario (leading axis: 1 row shared, or R)."""
 
     demand_index: Array  # [R or 1, T, K, N]
+    supply_growth: Array  # [R or 1, T, K, E] s(t): producers of material k add s x grow_by
+    grow_by: Array  # [K, N, E] what a producer adds per unit of s (0: does not grow)
+    secondary_growth: Array  # [E] t/month China's unexplained secondary supply adds per unit of s
+    use_index: Array  # [R or 1, T, K, N] each node's use over the base year's (working stocks)
     recycle_rate: Array  # [R or 1, T, N] share of end-of-life magnet rare earths returned as oxide
     recycle_life: Array  # [R, S] mean lifetime of each sector's magnets in use, months
     price_floor: Array  # [R or 1, T, K, E]
@@ -382,7 +386,9 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
         floored=inputs.proj_floored,
     )  # fmt: skip
     paths = Paths(
-        demand_index=inputs.demand_index, recycle_rate=inputs.recycle_rate,
+        demand_index=inputs.demand_index, supply_growth=inputs.supply_growth, grow_by=inputs.grow_by,
+        secondary_growth=inputs.secondary_growth, use_index=inputs.use_index,
+        recycle_rate=inputs.recycle_rate,
         recycle_life=per_run(inputs.recycle_life, runs), price_floor=inputs.price_floor,
         release_threshold=per_run(inputs.release_threshold, runs), transit=per_run(inputs.transit, runs),
         sector_hold=per_run(inputs.sectors.hold, runs),

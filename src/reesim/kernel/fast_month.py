@@ -122,8 +122,9 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
     project's own element mix), the share of existing plants' output that runs (``running``), and
     what the floors pay (``floor_paid``; see :mod:`reesim.kernel.fast_market`); then each stage's
     planned input (base-year input in the node's feed mix times the stage's ``util``, see
-    :mod:`reesim.kernel.fast_respond`, times the share that runs, plus what projects add over the
-    stage's yield) and the mines' output (``produced[node, element, lane]``). ``planned`` and
+    :mod:`reesim.kernel.fast_respond`, times the share that runs and the growth with demand,
+    ``1 + supply_growth x grow_by``, plus what projects add over the stage's yield) and the mines'
+    output (``produced[node, element, lane]``); each node's use index (``grown``). ``planned`` and
     ``produced`` are not written in rows not listed (``act_e``, ``n_act``; see
     :mod:`reesim.kernel.active`): they must be zero there."""
     add, planned, produced, util, running = (
@@ -136,6 +137,14 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
     mixes, yields, base_in, mine, mine_profile = s.mixes, s.yields, s.base_in, s.mine, s.mine_profile
     act_e, n_act, heavy = s.act_e, s.n_act, s.heavy
     k_n, n_n = mixes.shape[0], mixes.shape[1]
+    grow_by, use, picked = paths.grow_by, paths.use_index, scr.picked
+    sg, rs = scr.growing, paths.supply_growth.shape[0] > 1
+    for k in range(k_n):
+        for e in range(sg.shape[1]):
+            store(sg, (k, e), gather(lt, paths.supply_growth[:, t, k, e], rl, rs, picked))
+    for k in range(k_n):
+        for n in range(n_n):
+            store(scr.grown, (k, n), gather(lt, use[:, t, k, n], rl, use.shape[0] > 1, picked))
     floors(lt, t, rl, paths, scr)
     projects(lt, t, rl, s, proj, par, state, now, scr)
     existing_running(lt, s, par, state, scr)
@@ -147,13 +156,15 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
             plan_heavy = base_in[k, n] * (load(lt, util, (HEAVY_CIRCUIT, n)) * load(lt, running, (k + 1, n)))
             for i in range(n_act[k, n]):
                 e = act_e[k, n, i]
-                each = plan_heavy if k == 0 and heavy[e] else plan
+                more = 1.0 + load(lt, sg, (k + 1, e)) * grow_by[k + 1, n, e]
+                each = (plan_heavy if k == 0 and heavy[e] else plan) * more
                 store(planned, (k, n, e), each * mixes[k, n, e] + load(lt, add, (k + 1, n, e)) / y)
     for n in range(n_n):
         made = mine[n] * (load(lt, util, (0, n)) * load(lt, running, (0, n)))
         for i in range(n_act[0, n]):
             e = act_e[0, n, i]
-            store(produced, (n, e), made * mine_profile[n, e] + load(lt, add, (0, n, e)))
+            grown = made * (1.0 + load(lt, sg, (0, e)) * grow_by[0, n, e])
+            store(produced, (n, e), grown * mine_profile[n, e] + load(lt, add, (0, n, e)))
 
 
 @njit(cache=True, error_model="numpy")
@@ -163,9 +174,9 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     within its export quota) and asks of others (``request``, restocking towards its working-stock
     target over ``restock`` months), [node, element, lane]. The target is ``working_stock_months``
     x the desired cover of the node's market (``hoard``, see :mod:`reesim.kernel.fast_market`) x
-    base use (``base_use[material, node, element]``, t/month). ``need`` is the part of the request
-    a licence can approve: the same order for end uses only (no strategic purchases) towards the
-    working stock at its base cover (no precautionary stock).
+    base use (``base_use[material, node, element]``, t/month) x the node's use index (``grown``).
+    ``need`` is the part of the request a licence can approve: the same order for end uses only
+    (no strategic purchases) towards the working stock at its base cover (no precautionary stock).
 
     Marks rows (node, element) where some lane asks something (``live``) and rows where anything
     is held, made, used, asked or stocked (``busy``). A row not busy stays empty this month: the
@@ -224,10 +235,11 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
                 by = where(slack, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
             ends = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e))
             us = ends + by
+            grown = load(lt, scr.grown, (k, n))  # the node's use over the base year's
             tg = (
                 stock_months
                 * (load(lt, hoard, (k, s.market[n], e)) * load(lt, state.guard, (k, n, e)))
-                * base_use[k, n, e]
+                * (base_use[k, n, e] * grown)
             )  # working-stock target
             store(avail, (n, e), av)
             store(sched, (n, e), out)
@@ -237,7 +249,7 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
             if capped[k, n, e]:
                 spare = vmin(spare, load(lt, quota, (k, n, e)))
             store(surplus, (n, e), spare)
-            tb = stock_months * base_use[k, n, e]  # the working-stock target at base cover
+            tb = stock_months * (base_use[k, n, e] * grown)  # the working-stock target at base cover
             if lagged:  # orders keep the goods under way at the lag times what the node lacks
                 lag_in = load(lt, state.lag_in, (k, n, e))
                 due = lag_in * vmax(us - load(lt, produced, (n, e)), 0.0)

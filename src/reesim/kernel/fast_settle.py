@@ -89,7 +89,8 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             u = d + pl
             frac = where(u > EPS, vmin(hv, u) / u, 1.0)
             guarded = load(lt, hoard, (k, market[n], e)) * load(lt, state.guard, (k, n, e))
-            target = stock_months * guarded * s.base_use[k, n, e]  # as positions
+            grown = load(lt, scr.grown, (k, n))  # the node's use over the base year's
+            target = stock_months * guarded * (s.base_use[k, n, e] * grown)  # as positions
             fm = d * frac
             if magnet:  # final users are sectors, each with its own stock
                 fm = fast_sectors.use(lt, k, n, e, d, u, hv, target, s, state, scr)
@@ -266,7 +267,8 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     (``produced[k + 1]``; both [material, node, element, lane]), and the oxide recycled from
     magnets discarded this month (``recycled``, oxide only; see :func:`discard`); the secondary
     supply's part from magnet makers' scrap moves with their output last month (``swarf``,
-    ``magnets0``; the stage's ``produced[MAGNET]`` still holds last month's). Magnet making
+    ``magnets0``; the stage's ``produced[MAGNET]`` still holds last month's), the rest with demand
+    (``secondary_growth``). Magnet making
     uses whole batches of its mix. Only rows listed for the material (``act_e``, ``n_act``) are
     written: the others stay zero. A row without base-year magnet use has empty chains of
     products in use and discards nothing: its chains are not visited. ``picked`` is scratch
@@ -277,6 +279,7 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     consumed, produced = state.consumed, state.produced
     rr = recycle_rate.shape[0] > 1
     n_n, e_n = mixes.shape[1], mixes.shape[2]
+    sg = scr.growing  # this month's supply growth (see fast_month.supply)
     if k + 1 == mixes.shape[0]:
         return  # magnets: no next stage, and nothing planned to feed one (consumed stays zero)
     magnets = k + 1 == MAGNET
@@ -304,8 +307,8 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
             e = act_e[k + 1, n, i]
             made = load(lt, consumed, (k, n, e)) * y
             if oxide:  # secondary supply in China, then recycling
-                if n == on:
-                    made = made + secondary[e]
+                if n == on:  # its unexplained part grows with demand
+                    made = made + (secondary[e] + load(lt, sg, (OXIDE, e)) * paths.secondary_growth[e])
                 made = made + moved * s.swarf[n, e]  # magnet makers' scrap follows their output
                 # without base magnet use a row's chains stay empty: nothing is discarded
                 gone = discard(lt, n, e, s, state, magnet_used) if s.final[MAGNET, n, e] != 0.0 else zero

@@ -160,6 +160,8 @@ class Scratch(NamedTuple):
     a_sunm: Array
     sector_left: Array  # [N, J, E + 1, lanes] magnets: each sector's stock left
     sector_excess: Array  # [N, J, E + 1, lanes] magnets: what a sector has left above its target
+    grown: Array  # [K, N, lanes] each node's use over the base year's (its working-stock target)
+    growing: Array  # [K, E, lanes] this month's supply growth of each material and element (s)
 
 
 @njit(cache=True, error_model="numpy")
@@ -409,4 +411,6 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros((series.sector_demand.shape[2], series.sector_demand.shape[3], lanes)),  # a_sunm
         np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_left
         np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_excess
+        np.ones((k_n, n_n, lanes)),  # grown
+        np.zeros((k_n, e_n, lanes)),  # growing
     )  # fmt: skip

@@ -239,7 +239,7 @@ def limits(inputs: Inputs, t: int, month: Month) -> None:
 
 def supply(inputs: Inputs, t: int, runs: int, par: Params, state: State) -> None:
     """Projects financed and running, existing plants running, each stage's planned input and the
-    mines' output."""
+    mines' output; the producers that grow with demand add ``supply_growth x grow_by`` of theirs."""
     base = inputs.base
     k_n, n_n, e_n = len(MATERIALS), base.dims.n_nodes, base.dims.n_elements
     mixes = state.mixes
@@ -249,7 +249,8 @@ def supply(inputs: Inputs, t: int, runs: int, par: Params, state: State) -> None
         k, n = inputs.proj_material[p], inputs.proj_node[p]
         state.add[:, k, n] += state.level[:, p, None] * inputs.proj_out[p][None]
     markets.existing_running(inputs, t, par, state)
-    util = running_multiples(inputs, state)
+    # base-year producers that grow with demand (reesim.model.growth): [R or 1, K, N, E]
+    util = running_multiples(inputs, state) * (1.0 + inputs.supply_growth[:, t, :, None, :] * inputs.grow_by)
     base_in = base.feed.sum(axis=2)  # [K, N] input of the stage fed by material k
     state.planned = np.zeros((runs, k_n, n_n, e_n))
     for k in range(MAGNET):
@@ -286,7 +287,8 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
     base = inputs.base
     hoarded = state.hoard[:, k][:, state.market, :] * state.guard[:, k]  # [R, N, E]
     desired = par.working_stock_months[:, None, None] * hoarded
-    target = desired * (base.feed[k] + base.final[k])[None]
+    grown = inputs.use_index[:, t, k, :, None]  # [R or 1, N, 1] the node's use over the base year's
+    target = desired * (base.feed[k] + base.final[k])[None] * grown
     produced = state.produced[:, k]
     avail = state.inv[:, k] + produced
     slots = state.ring.shape[0]
@@ -317,7 +319,7 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
     # What a licence can approve: the same order for end uses only (no strategic purchases) and
     # the working stock at its base cover (no precautionary stock), at most the request.
     ends = state.planned[:, k] + state.demand[:, k]
-    base_target = par.working_stock_months[:, None, None] * (base.feed[k] + base.final[k])[None]
+    base_target = par.working_stock_months[:, None, None] * (base.feed[k] + base.final[k])[None] * grown
     if state.lagged:
         due = state.lag_in[:, k] * np.maximum(ends - produced, 0.0)
         need = np.minimum(
@@ -523,7 +525,8 @@ def _to_allies(
 def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
     """What the next stage consumes of material ``k`` and makes of it; oxide recycled from the
     magnets discarded this month joins oxide output (:func:`discard`), as does China's secondary
-    supply, its magnet makers' scrap moving with their output (:func:`new_scrap`)."""
+    supply, its magnet makers' scrap moving with their output (:func:`new_scrap`) and the rest
+    growing with demand (``secondary_growth``)."""
     base = inputs.base
     mixes = state.mixes
     consumed = row.feed_met
@@ -535,7 +538,8 @@ def stage(inputs: Inputs, k: int, t: int, state: State, row: Row) -> None:
             consumed = batches[:, :, None] * mixes[k][None]
         produced_next = consumed * base.yields[k + 1]
         if k + 1 == OXIDE:  # secondary supply in China and recycling (see reesim.model.baseline)
-            produced_next[:, inputs.origin_node] += base.secondary
+            growing = inputs.supply_growth[:, t, OXIDE] * inputs.secondary_growth[None]  # [R or 1, E]
+            produced_next[:, inputs.origin_node] += base.secondary + growing
             produced_next += new_scrap(inputs, state)
             row.recycled = inputs.recycle_rate[:, t, :, None] * discard(inputs, state)
             produced_next += row.recycled

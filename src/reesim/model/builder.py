@@ -22,7 +22,9 @@ from reesim.errors import InputError, Problem
 from reesim.model.baseline import Baseline
 from reesim.model.controls import Rule
 from reesim.model.dims import MATERIALS, Dims
+from reesim.model.growth import Growth, growth, leads
 from reesim.model.limits import StockRule
+from reesim.model.outlook import demand_growth
 from reesim.model.perrun import Array, Value, as_runs
 from reesim.model.scenario import Scenario, month_index
 
@@ -57,6 +59,29 @@ def resolve_places(ds: Dataset, dims: Dims, names: tuple[str, ...], field: str) 
     return sorted(out)
 
 
+def _growth(scenario: Scenario, ds: Dataset, base: Baseline, parameter: dict[str, Value]) -> Growth:
+    """The scenario's growth tables: its outlook's demand index, and its value as far ahead
+    (per run, material and element) as producers run ahead of it (:func:`reesim.model.growth.leads`,
+    in ``working_stock_months``)."""
+    t_n = scenario.months
+    stock_months = as_runs(parameter["working_stock_months"])
+    lead = leads(base)  # [K, E] in working stocks
+    extra = int(np.ceil(float(np.max(stock_months)) * float(lead.max()))) + 1
+    longer = demand_growth(ds, scenario.demand_outlook, scenario.start, t_n + extra)
+    months = np.arange(t_n + extra, dtype=float)
+    at = (
+        np.arange(t_n, dtype=float)[None, :, None, None]
+        + stock_months[:, None, None, None] * lead[None, None]
+    )
+    ahead = np.interp(at.ravel(), months, longer).reshape(at.shape)  # [R or 1, T, K, E]
+    outside = as_runs(parameter["outside_growth_share"])
+    if outside.size > 1 and np.ptp(outside) > 0:
+        raise bad("parameters.outside_growth_share", "must be one value for every run", "give a number")
+    if not 0.0 <= float(outside[0]) <= 1.0:
+        raise bad("parameters.outside_growth_share", f"{float(outside[0])} is not a share", "give 0 to 1")
+    return growth(base, longer[:t_n], ahead, float(outside[0]))
+
+
 @dataclass
 class Builder:
     """One scenario's compile under way: the tables and rules its instruments have added so far.
@@ -73,6 +98,7 @@ class Builder:
     collect: Array  # [R or 1, T, N] share of end-of-life magnets collected for rare-earth recovery
     recover: Array  # [R or 1, T, N] share of the collected magnets' rare earths recovered as oxide
     release_threshold: Array  # [R or 1, N] shortfall share that releases a stockpile (nan: parameter)
+    grown: Growth  # the outlook's growth of demand and of the producers that grow with it
     controls: list[Rule] = field(default_factory=list)
     quota_rules: list[QuotaRule] = field(default_factory=list)
     stock_rules: list[StockRule] = field(default_factory=list)
@@ -81,14 +107,15 @@ class Builder:
 
     @classmethod
     def start(cls, scenario: Scenario, ds: Dataset, base: Baseline, parameter: dict[str, Value]) -> Builder:
-        """Tables with no instrument applied: demand as in the base year, no floors, the
-        end-of-life collection and recovery at their parameters everywhere, every stockpile at the
+        """Tables with no instrument applied: demand along the scenario's demand outlook and the
+        producers that grow with it (:mod:`reesim.model.growth`), no floors, the end-of-life
+        collection and recovery at their parameters everywhere, every stockpile at the
         parameter's threshold."""
-        t_n, k_n = scenario.months, len(MATERIALS)
-        n_n, e_n = base.dims.n_nodes, base.dims.n_elements
+        t_n, n_n, e_n = scenario.months, base.dims.n_nodes, base.dims.n_elements
+        grown = _growth(scenario, ds, base, parameter)
         return cls(
-            scenario=scenario, ds=ds, base=base, parameter=parameter,
-            demand=np.ones((1, t_n, k_n, n_n)), floor=np.zeros((1, t_n, k_n, e_n)),
+            scenario=scenario, ds=ds, base=base, parameter=parameter, grown=grown,
+            demand=grown.demand.copy(), floor=np.zeros((1, t_n, len(MATERIALS), e_n)),
             collect=as_runs(parameter["eol_collection_rate"])[:, None, None] * np.ones((1, t_n, n_n)),
             recover=as_runs(parameter["eol_recovery_rate"])[:, None, None] * np.ones((1, t_n, n_n)),
             release_threshold=np.full((1, n_n), np.nan),

@@ -70,7 +70,9 @@ KERNEL_PARAMETERS = (
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
 #: Parameters the compile step reads (besides the kernel's).
-SCENARIO_PARAMETERS = (*KERNEL_PARAMETERS, *RATE_PARAMETERS, *LIFE_PARAMETERS, *TRANSIT_PARAMETERS)
+SCENARIO_PARAMETERS = (
+    *KERNEL_PARAMETERS, *RATE_PARAMETERS, *LIFE_PARAMETERS, *TRANSIT_PARAMETERS, "outside_growth_share",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,10 @@ class Inputs:
     stockpiles: Stockpiles  # strategic stockpiles
     origin_node: int  # index of the node whose material origin is tracked (China)
     demand_index: Array  # [R or 1, T, K, N] multiplier on base final demand
+    supply_growth: Array  # [R or 1, T, K, E] s(t): producers of material k add s x grow_by of base output
+    grow_by: Array  # [K, N, E] what a growing producer adds per unit of s (0: does not grow)
+    secondary_growth: Array  # [E] t/month China's unexplained secondary supply adds per unit of s
+    use_index: Array  # [R or 1, T, K, N] each node's use over the base year's (working stocks)
     proj_node: NDArray[np.int64]  # [P]
     proj_names: tuple[str, ...]  # [P] the projects' ids
     proj_material: NDArray[np.int64]  # [P]
@@ -119,7 +125,8 @@ class Inputs:
     @property
     def runs(self) -> int:
         """Number of runs the per-run tables describe (1 when every run is the same)."""
-        tables = [self.demand_index, self.proj_capacity, self.proj_start, self.proj_ramp, self.proj_opex,
+        tables = [self.demand_index, self.supply_growth, self.use_index, self.proj_capacity, self.proj_start,
+                  self.proj_ramp, self.proj_opex,
                   self.recycle_rate, self.recycle_life, self.price_floor, self.release_threshold,
                   self.controls.review, self.controls.share, self.controls.threshold, self.quotas.tonnes,
                   self.stockpiles.target, self.stockpiles.purchase, self.stockpiles.initial,
@@ -166,7 +173,8 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     return Inputs(
         base=base, months=_labels(scenario.start, t_n), controls=build(b.controls, k_n, n_n, e_n),
         quotas=quotas(b.quota_rules, k_n, e_n), stockpiles=stockpiles(b.stock_rules, n_n, e_n),
-        origin_node=dims.node("CHN"), demand_index=b.demand,
+        origin_node=dims.node("CHN"), demand_index=b.demand, supply_growth=b.grown.supply,
+        grow_by=b.grown.grow_by, secondary_growth=b.grown.secondary, use_index=b.grown.use_index,
         proj_node=np.array([p[0] for p in projects], dtype=np.int64), proj_material=proj_material,
         proj_names=tuple(p[9][0] if p[9] else f"project{i}" for i, p in enumerate(projects)),
         proj_capacity=table([p[2] for p in projects], p_n), proj_start=table([p[3] for p in projects], p_n),

@@ -12,6 +12,11 @@ from typing import Any
 
 from reesim.errors import InputError, Problem
 
+#: The demand outlook (``demand_outlooks`` table) a scenario follows unless it names another.
+DEFAULT_OUTLOOK = "none"
+#: The outlook that keeps final demand at the base year's throughout.
+NO_OUTLOOK = "none"
+
 
 def month_index(date: str, start: str) -> int:
     """Months from ``start`` to ``date`` (both ``YYYY-MM`` or ``YYYY-MM-DD``); negative if before."""
@@ -248,7 +253,8 @@ Instrument = (
 class Scenario:
     """What to simulate: instruments applied from ``start`` for ``months`` months.
 
-    ``parameters`` overrides defaults from the dataset's parameter table by name.
+    ``parameters`` overrides defaults from the dataset's parameter table by name;
+    ``demand_outlook`` names the growth path of final demand (:mod:`reesim.model.outlook`).
     """
 
     name: str
@@ -257,3 +263,4 @@ class Scenario:
     instruments: tuple[Instrument, ...] = ()
     parameters: dict[str, Any] = field(default_factory=dict)  # float, or one value per run (array)
     description: str = ""
+    demand_outlook: str = DEFAULT_OUTLOOK  # baseline growth of final demand (``demand_outlooks``)

@@ -12,12 +12,14 @@ unchanged into :func:`reesim.model.compile.compile_scenario`).
 from __future__ import annotations
 
 from reesim.dataset.model import Dataset
+from reesim.dataset.parse import did_you_mean
 from reesim.errors import InputError, by_position
 from reesim.instruments.conversion import Conversion, Pick
 from reesim.instruments.registry import kind_of
 from reesim.language.fields import parse_date
 from reesim.language.numbers import Number, central
 from reesim.model import scenario as m
+from reesim.model.outlook import outlook_ids
 from reesim.scenarios.load import Resolved
 
 __all__ = ["Pick", "months_between", "to_model"]
@@ -45,6 +47,13 @@ def to_model(resolved: Resolved, ds: Dataset, pick: Pick = _central) -> m.Scenar
         for n, inst, kind in found:
             if kind.after_projects is late:
                 kind.convert(conv, n, inst)
+    outlook = resolved.demand_outlook or m.DEFAULT_OUTLOOK
+    known = outlook_ids(ds)
+    if outlook not in known:
+        conv.problems.append(resolved.problem(
+            None, ("demand_outlook",), f"unknown demand outlook {outlook!r}",
+            did_you_mean(outlook, known),
+        ))  # fmt: skip
     if conv.problems:
         raise InputError(by_position(conv.problems))
     return m.Scenario(
@@ -54,4 +63,5 @@ def to_model(resolved: Resolved, ds: Dataset, pick: Pick = _central) -> m.Scenar
         instruments=tuple(conv.out),
         parameters={k: pick(v, f"parameters.{k}") for k, v in resolved.parameters.items()},
         description=resolved.description,
+        demand_outlook=outlook,
     )

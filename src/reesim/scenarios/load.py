@@ -48,6 +48,7 @@ class Resolved:
     blocs: dict[str, list[str]]
     parameters: dict[str, Number]
     instruments: list[InstrumentSpec]
+    demand_outlook: str | None
     origins: list[tuple[Located, Loc]]  # per instrument: the file and its path in that file
     files: list[str] = field(default_factory=list)  # the chain, child first
     top: Located | None = None  # the child file
@@ -265,6 +266,7 @@ def _overlay(base: Resolved, top: Resolved) -> Resolved:
         name=top.name, title=top.title, description=top.description,
         sources=list(dict.fromkeys([*base.sources, *top.sources])), start=top.start, horizon=top.horizon,
         blocs={**base.blocs, **top.blocs}, parameters={**base.parameters, **top.parameters},
+        demand_outlook=top.demand_outlook if top.demand_outlook is not None else base.demand_outlook,
         instruments=[i for i, _ in pairs], origins=[o for _, o in pairs], files=[*top.files, *base.files],
         top=top.top,
     )  # fmt: skip
@@ -334,6 +336,9 @@ def merge(parent: Resolved | None, located: Located, spec: ScenarioFile) -> Reso
         horizon=horizon,
         blocs={**(parent.blocs if parent else {}), **spec.blocs},
         parameters={**(parent.parameters if parent else {}), **spec.parameters},
+        demand_outlook=spec.demand_outlook
+        if spec.demand_outlook is not None or parent is None
+        else parent.demand_outlook,
         instruments=[inst for inst, _ in merged],
         origins=[origin for _, origin in merged],
         files=[located.file, *(parent.files if parent else [])],

@@ -67,6 +67,12 @@ class ScenarioFile(Strict):
     start: Date | None = F(None, description="First simulated month")
     horizon: Date | None = F(None, description="Last simulated month (inclusive)")
     blocs: dict[str, list[Place]] = F({}, description="Bloc id -> member countries, usable as a place")
+    demand_outlook: str | None = F(
+        None,
+        description="Outlook whose growth final demand follows from the base year on: steps (IEA "
+        "Stated Policies), aps (IEA Announced Pledges) or none (the base year's demand throughout); "
+        "default steps",
+    )
     parameters: dict[str, AnyNumber] = F({}, description="Overrides of the dataset's parameter table")
     remove: list[str] = F([], description="ids of inherited instruments to drop")
     instruments: list[InstrumentSpec] = F([], description="What changes, and when")
