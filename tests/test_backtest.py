@@ -52,7 +52,7 @@ def test_quota_cuts_us_imports_fall_about_as_much_a_year_early(fits: dict[str, S
 def test_quota_price_rise_peaks_in_the_observed_year(fits: dict[str, SeriesFit]) -> None:
     fit = fits["quota-2010/us_unit_value"]
     assert fit.direction_ok and fit.direction_observed == 1
-    # docs/validation.md: the unit value reaches 6.5x in 2011 (observed 6.25x, size ratio 1.06),
+    # docs/validation.md: the unit value reaches 6.0x in 2011 (observed 6.25x, size ratio 0.95),
     # carried by Dy oxide, which only China separates.
     assert fit.timing_error == 0
     assert 0.9 < fit.size_ratio < 1.2
