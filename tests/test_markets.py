@@ -17,7 +17,7 @@ from reesim.model.compile import compile_scenario
 from reesim.model.scenario import CapacityProject, ExportControl, ExportQuota, PriceFloor, Scenario
 from reesim.scenarios import resolve
 
-OXIDE = 1
+OXIDE, METAL, MAGNET = 1, 2, 3
 CHN, USA, AUS = (BASE.dims.node(c) for c in ("CHN", "USA", "AUS"))
 ND, DY = (BASE.dims.elements.index(e) for e in ("Nd", "Dy"))
 CHINA, OUTSIDE = 0, 1
@@ -138,12 +138,13 @@ def test_removing_the_floor_in_a_price_war_idles_mountain_pass_and_the_floor_has
     """``price-war`` with and without the US NdPr floor: with it, the floor pays Mountain Pass a
     positive sum (its public cost) and holds its separation up; without it nothing is paid and,
     once China's flood (from January 2028) has brought prices down, Mountain Pass idles: the US
-    makes less than half the oxide in 2029-2031."""
+    makes less than half the oxide in 2030-2032 (a quarter: traders' expectations follow the
+    falling price over about a year, so it idles over 2029-2030)."""
     war = resolve("price-war", DS)
     a, b = _run(war), _run(_without_floors(war))
     assert a.floor_cost[0].sum() > 1e6
     assert b.floor_cost[0].sum() == 0.0
-    war_years = slice(48, 84)  # 2029-01 to 2031-12
+    war_years = slice(60, 96)  # 2030-01 to 2032-12
     made = [o.production[0, war_years, OXIDE, USA].sum() for o in (a, b)]
     assert made[1] < 0.5 * made[0]
 
@@ -178,6 +179,26 @@ def test_no_shortage_raises_a_price_above_the_backstop() -> None:
     assert np.nanmax(held[:, :, OUTSIDE]) >= 0.99 * 10.0
     free = replace(_scenario(quota, months=48), parameters={"price_backstop_multiple": 1e9})
     assert np.nanmax(_run(free).price[0] / p0) > 20.0
+
+
+def test_outside_china_a_converters_cost_floors_its_price_only_where_controls_hold_chinas_back() -> None:
+    """China's oxide and metal exports capped at a third of the base year, its magnets free (as
+    under the 2010-2014 quotas): outside China the magnet price follows China's, not the dear
+    outside metal over the yield (below 0.6 of that in month 7), and the magnet makers outside
+    China, squeezed between them, idle: under half their base output after a year. With China's
+    magnets held back too (an embargo on all three), the outside magnet price is at least the
+    outside metal price over the yield in every month."""
+    exported = 12 * (BASE.trade[OXIDE][:, CHN, :].sum() + BASE.trade[METAL][:, CHN, :].sum())
+    quota = _run(_scenario(ExportQuota("CHN", ("oxide", "metal"), exported / 3, "2025-01"), months=13))
+    price = quota.price[0, :, :, :, ND]  # [T, K, market]
+    assert price[6, MAGNET, OUTSIDE] < 0.6 * price[6, METAL, OUTSIDE] / BASE.yields[MAGNET]
+    assert abs(price[6, MAGNET, OUTSIDE] / price[6, MAGNET, CHINA] - 1.0) < 0.05
+    outside = [n for n in range(BASE.dims.n_nodes) if n != CHN]
+    made = quota.production[0, 12, MAGNET][outside].sum()
+    assert made < 0.5 * BASE.production[MAGNET][outside].sum()
+    embargo = ExportControl("CHN", ("oxide", "metal", "magnet"), "2025-01", approval_share=0.0)
+    held = _run(_scenario(embargo, months=12)).price[0, :, :, OUTSIDE, ND]
+    assert np.all(held[:, MAGNET] >= held[:, METAL] / BASE.yields[MAGNET] * (1 - 1e-12))
 
 
 def test_concentrate_never_costs_more_than_the_oxide_it_makes() -> None:

@@ -262,7 +262,8 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     (1 + kappa x unmet share) over ``price_adjust_months``, its cover blended toward the pooled
     cover of both markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets
     toward their use-weighted mean by the same share, a metal or magnet price at least its input's
-    over the yield, concentrate at most last month's oxide price times the yield, and at most
+    over the yield (outside China only the share ``1 - open`` of the gap to it: as far as controls
+    hold China's product back), concentrate at most last month's oxide price times the yield, and at most
     ``price_backstop_multiple`` x the base price; the expected price
     follows the price less its premium; the market's desired cover (``hoard``) moves toward its
     goal for the price trend, each importer's (``guard``, outside China) toward its goal for the
@@ -365,8 +366,12 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
             for m in range(2):
                 p = load(lt, price, (k, m, e))
                 p = p + pull * (mean - p)
-                if k >= 2:  # a converted material sells for at least what its input costs
-                    p = vmax(p, load(lt, price, (k - 1, m, e)) / yields[k])
+                if k >= 2:  # a converted material sells for at least what its input costs:
+                    cost = load(lt, price, (k - 1, m, e)) / yields[k]
+                    if m == 0:  # in China always
+                        p = vmax(p, cost)
+                    else:  # outside as far as controls hold China's product back
+                        p = p + (1.0 - load(lt, opened, (k, e))) * vmax(cost - p, 0.0)
                 elif k == 0:  # concentrate at most what its oxide was worth (last month's price)
                     p = vmin(p, load(lt, price, (1, m, e)) * yields[1])
                 p = vmin(p, backstop * p0[k, e])  # at most the backstop price

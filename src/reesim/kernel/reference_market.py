@@ -13,17 +13,22 @@ left unmet::
 The price moves toward it over ``price_adjust_months`` and the expected price follows the price
 less its shortage premium (traders see the premium for use left unmet this month as passing)
 over ``price_expectation_months``, so a cover held low makes prices climb month after month and a
-glut makes them fall. A metal or magnet price never falls below its input's price over the
-stage's yield: converters price their output from their raw materials, which are most of their
-cost. Concentrate never sells for more than the oxide it makes was worth last month (its price
-times the separation yield): separators pay for the contained oxide, so a scarce concentrate
-cannot cost more than its product. No price exceeds ``price_backstop_multiple`` times p0: the
-backstop price (Nordhaus 1973) at which users turn to other designs and materials. Cover is what the market's
-nodes hold (working stock and strategic stock above its reserve) over what they use in a month,
-relative to the base year's cover times the desired-cover multiple. A market's buyers raise that
-multiple when prices rise (``precaution_trend``) and cut it when they fall: hoarding, then
-destocking; each importer outside China raises its own for the share of its use that licences,
-bans or quotas hold back of what it asks of China (``precaution_risk``).
+glut makes them fall. In China a metal or magnet price never falls below its input's price over
+the stage's yield: converters price their output from their raw materials, which are most of
+their cost. Outside China that floor holds only as far as controls hold China's own metal or
+magnets back (1 - ``open`` of the material): where China's product flows freely, buyers outside
+pay about China's price for it, and converters outside that buy dear oxide are squeezed and idle
+instead (as magnet and alloy making moved into China in 2011, when the quotas covered ore, oxide
+and metal but not magnets). Concentrate never sells for more than the oxide it makes was
+worth last month (its price times the separation yield): separators pay for the contained oxide,
+so a scarce concentrate cannot cost more than its product. No price exceeds
+``price_backstop_multiple`` times p0: the backstop price (Nordhaus 1973) at which users turn to
+other designs and materials. Cover is what the market's nodes hold (working stock and strategic
+stock above its reserve) over what they use in a month, relative to the base year's cover times
+the desired-cover multiple. A market's buyers raise that multiple when prices rise
+(``precaution_trend``) and cut it when they fall: hoarding, then destocking; each importer
+outside China raises its own for the share of its use that licences, bans or quotas hold back of
+what it asks of China (``precaution_risk``).
 Where trade is free the markets are one: each market's cover blends toward the pooled cover of
 both, and its price is pulled toward the use-weighted mean of both, by ``arbitrage_share`` times
 the share of what was asked of China that no licence, ban or binding export quota held back.
@@ -210,11 +215,16 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     for m in (0, 1):
         state.price[:, :, m] += pull * (mean - state.price[:, :, m])
     # A converted material sells for at least what its input costs (metal and magnet makers price
-    # their output from their raw materials), and no price exceeds the backstop.
+    # their output from their raw materials): in China always, outside China only as far as
+    # controls hold China's own product back (where it flows, outside buyers pay China's price
+    # and dear inputs squeeze the converters outside instead). No price exceeds the backstop.
     backstop = par.price_backstop_multiple[:, None, None, None] * p0[:, :, None, :]  # [R, K, 1, E]
     for k in range(state.price.shape[1]):  # in stage order: an input is bounded before its output
         if k >= 2:
-            np.maximum(state.price[:, k], state.price[:, k - 1] / base.yields[k], out=state.price[:, k])
+            cost = state.price[:, k - 1] / base.yields[k]  # [R, 2, E]
+            np.maximum(state.price[:, k, 0], cost[:, 0], out=state.price[:, k, 0])
+            short = np.maximum(cost[:, 1] - state.price[:, k, 1], 0.0)
+            state.price[:, k, 1] += (1.0 - state.open[:, k]) * short
         elif k == 0:  # concentrate sells for at most what its oxide was worth, less separation's loss
             np.minimum(state.price[:, 0], oxide_before * base.yields[1], out=state.price[:, 0])
         np.minimum(state.price[:, k], backstop[:, k], out=state.price[:, k])
