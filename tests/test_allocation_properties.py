@@ -85,7 +85,9 @@ def _unmet_by_node(out: Outputs) -> np.ndarray:
         "random",
         start="2025-01",
         months=18,
-        instruments=(ExportQuota("CHN", ("concentrate", "oxide", "magnet"), 0.0, "2025-01", elements=("Pr",)),),
+        instruments=(
+            ExportQuota("CHN", ("concentrate", "oxide", "magnet"), 0.0, "2025-01", elements=("Pr",)),
+        ),
     ),
     pile=Stockpile(
         holder="USA", material="magnet", target=1000.0, purchase_per_yr=1000.0, start="2025-02", initial=0.0
