@@ -3,9 +3,11 @@ whatever ran before them: in this test session (after every test module collecte
 been imported) and in a fresh interpreter that imports nothing but the library, with no parsed
 dataset cached on disk. Figures are cumulative unmet demand over the run, t REO-equivalent.
 
-A difference means some import or earlier run changed state that the reference kernel, the
-dataset or the base year reads (a shared object mutated in place, a cache kept past a change),
-and the properties' verdicts would then depend on which tests are selected.
+The module's name puts it after most others in the suite's order, so that a whole-suite run
+checks the figures after nearly every other test has run. A difference means some import or
+earlier run changed state that the reference kernel, the dataset or the base year reads (a
+shared object mutated in place, a cache kept past a change), and the properties' verdicts would
+then depend on which tests are selected.
 """
 
 from __future__ import annotations
