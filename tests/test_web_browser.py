@@ -36,7 +36,7 @@ def test_newcomer_path_from_library_to_comparison(server: str) -> None:
         page.wait_for_selector("#validation .ok")
         yaml = page.input_value("#yaml")
         changed = yaml.replace(
-            "review_months: {dist: triangular, low: 1, mode: 1, high: 2}}", "review_months: 2}", 1
+            "review_months: {dist: triangular, low: 0, mode: 0, high: 1}}", "review_months: 2}", 1
         )
         assert changed != yaml
         page.fill("#yaml", changed.replace("horizon: 2030-12", "horizon: 2026-12"))
@@ -59,6 +59,6 @@ def test_newcomer_path_from_library_to_comparison(server: str) -> None:
             page.wait_for_selector("main table, main ul.timeline")
             page.screenshot(path=str(ARTIFACTS / f"5-{view.lower()}.png"), full_page=True)
     assert errors == []
-    # Two months of review, then a month at sea for what left before: the EU runs short in June 2025.
+    # May's licences after two months of review, and a month at sea: the EU runs short in June 2025.
     assert "EU" in shortfall and "2025-06" in shortfall
     assert "april-2025" in table and "baseline" in table

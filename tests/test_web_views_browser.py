@@ -141,9 +141,9 @@ def test_compare_runs_that_start_in_different_months(server: tuple[str, Path]) -
     assert early_months[0] == "2024-07" and early_months[-1] == "2025-12" and len(early_months) == 18
     assert april_months[0] == "2025-01" and april_months[-1] == "2025-12" and len(april_months) == 12
     short = {s: min(m for t, m, v in plotted if t == s and v > 0) for s in (early_name, april_name)}
-    assert short == {early_name: "2025-05", april_name: "2025-05"}  # not shifted by six months
+    assert short == {early_name: "2025-06", april_name: "2025-06"}  # not shifted by six months
     assert "2024-07 to 2025-12" in summary and "2025-01 to 2025-12" in summary
-    assert summary.count("first month above zero: 2025-05") == 2  # the EU's carmakers
+    assert summary.count("first month above zero: 2025-06") == 2  # the EU's carmakers
     assert rows["2024-07"] == {early: "0.0", april: ""}  # the run from January has no July 2024
     assert min(float(v) for v in rows["2025-06"].values()) > 1
     assert differs == 0  # the same policy on the same dates: the same shortfall month by month
