@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 
 from reesim.kernel import fast_sectors
-from reesim.kernel.shared import EPS, SHORT_SHARE
+from reesim.kernel.shared import EMPTIED, EPS, SHORT_SHARE
 from reesim.kernel.vec import gather, load, splat, store, vmax, vmin, where
 from reesim.model.dims import MAGNET, OXIDE
 
@@ -171,8 +171,11 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             if not busy[n, e] or not tracked[k, e]:
                 continue  # have is zero, or no content rule reads it: the share is kept
             hv = load(lt, have, (n, e))
+            received = load(lt, arrived, (n, e)) if lagged else load(lt, imports, (n, e))
+            gross = load(lt, avail, (n, e)) + received  # what it had and received
             share = vmin(vmax(load(lt, held, (n, e)) / hv, 0.0), 1.0)
-            store(origin, (k, n, e), where(hv > EPS, share, load(lt, origin, (k, n, e))))
+            kept = (hv > EPS) & (hv > EMPTIED * gross)  # else rounding residue: the share is kept
+            store(origin, (k, n, e), where(kept, share, load(lt, origin, (k, n, e))))
 
 
 @njit(cache=True, error_model="numpy")

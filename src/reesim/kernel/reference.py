@@ -59,7 +59,7 @@ from reesim.kernel import reference_market as markets
 from reesim.kernel import reference_sectors as sectors
 from reesim.kernel.bundles import Params, params
 from reesim.kernel.reference_state import Month, Row, State
-from reesim.kernel.shared import EPS, HEAVY_CIRCUIT, SHORT_SHARE, base_output, feed_mixes
+from reesim.kernel.shared import EMPTIED, EPS, HEAVY_CIRCUIT, SHORT_SHARE, base_output, feed_mixes
 from reesim.kernel.state import SECTORED, Array, Outputs
 from reesim.model.compile import Inputs
 from reesim.model.dims import CONCENTRATE, MAGNET, MATERIALS, OXIDE
@@ -482,7 +482,9 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     received = row.arrived_origin if lagged else (row.ship * origin[:, None, :, :]).sum(axis=2)
     held = state.inv[:, k] * origin + state.produced[:, k] * origin_prod - row.exports * origin + received
     held = held + row.scheduled * origin  # released stock takes the share of what the node holds
-    state.origin[:, k] = np.clip(np.divide(held, row.have, out=origin.copy(), where=row.have > EPS), 0.0, 1.0)
+    gross = row.avail + (row.arrived if lagged else row.imports)  # what it had and received
+    kept = (row.have > EPS) & (row.have > EMPTIED * gross)  # else rounding residue: the share is kept
+    state.origin[:, k] = np.clip(np.divide(held, row.have, out=origin.copy(), where=kept), 0.0, 1.0)
 
 
 def _served(inputs: Inputs, k: int, defence: NDArray[np.bool_], to: NDArray[np.int64]) -> tuple[Array, Array]:

@@ -12,6 +12,10 @@ from reesim.model.dims import CONCENTRATE
 
 #: Quantities (t REO-eq per month) at or below this count as nothing in divisions.
 EPS = 1e-12
+#: A node's holding after trade at or below this share of what it had and received (its stock
+#: left after sending almost all of it) is rounding residue: its China-origin share is kept rather
+#: than taken as the ratio of two residues, which can be anything from 0 to 1.
+EMPTIED = 1e-9
 #: Share of what an importer asked that must fail to arrive for a month to count in full toward
 #: qualifying other suppliers (``short_months``); a smaller shortfall counts in proportion, so
 #: that outputs move continuously with what arrives.
