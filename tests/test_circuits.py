@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from tests.agreement import assert_kernels_agree
 from tests.strategies import BASE, DS
 
 from reesim.kernel.active import active_rows
-from reesim.kernel.fast import run_fast
 from reesim.kernel.reference import run_reference
 from reesim.model.baseline import stage_values
 from reesim.model.circuits import circuit_mix, feed_mixes, project_mix, world_concentrate_mix
@@ -139,8 +139,6 @@ def test_malaysia_makes_dysprosium_only_after_the_lynas_heavy_circuit_starts() -
 @pytest.mark.compile
 def test_kernels_agree_on_a_heavy_plant() -> None:
     inputs = compile_scenario(_heavy_plant(opex_usd_per_kg=20.0, committed=False, capex_usd=2e7), DS, BASE)
-    ref, fast = run_reference(inputs, runs=2), run_fast(inputs, runs=2)
-    for name in ("production", "imports", "feed", "inventory", "price", "project_output"):
-        a, b = getattr(ref, name), getattr(fast, name)
-        assert np.abs(a - b).max() <= 1e-9 * max(1.0, float(np.abs(a).max())), name
+    agreeing = ("production", "imports", "feed", "inventory", "price", "project_output")
+    ref, _ = assert_kernels_agree(inputs, agreeing)
     assert ref.production[0, -1, OXIDE, MYS, ELEMENT("Dy")] > 0

@@ -5,32 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from tests.agreement import FIELDS, assert_kernels_agree
 from tests.strategies import BASE, DS, scenarios
 
 from reesim.kernel.fast import run_fast
-from reesim.kernel.reference import run_reference
 from reesim.model.compile import compile_scenario
 from reesim.model.scenario import Scenario
-
-FIELDS = (
-    "production",
-    "imports",
-    "exports",
-    "feed",
-    "consumption",
-    "demand",
-    "unmet",
-    "losses",
-    "inventory",
-    "stockpile",
-    "price",
-    "recycled",
-    "floor_cost",
-    "project_output",
-    "sector_demand",
-    "sector_unmet",
-    "sector_stock",
-)
 
 
 @pytest.mark.slow
@@ -38,12 +18,7 @@ FIELDS = (
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios)
 def test_fast_matches_reference(scenario: Scenario) -> None:
-    inputs = compile_scenario(scenario, DS, BASE)
-    ref, fast = run_reference(inputs, runs=2), run_fast(inputs, runs=2)
-    for name in FIELDS:
-        a, b = getattr(ref, name), getattr(fast, name)
-        scale = max(1.0, float(np.abs(a).max(initial=0.0)))  # (a scenario may have no projects)
-        assert np.abs(a - b).max(initial=0.0) <= 1e-9 * scale, name
+    assert_kernels_agree(compile_scenario(scenario, DS, BASE))
 
 
 @pytest.mark.compile
@@ -165,9 +140,6 @@ def test_content_rule_reads_origin_carried_through_earlier_stages() -> None:
         return Scenario("content", start="2025-01", months=24, instruments=controls)
 
     ruled = compile_scenario(scenario(licences, rule), DS, BASE)
-    ref, fast = run_reference(ruled, runs=1), run_fast(ruled, runs=1)
-    for name in FIELDS:
-        a, b = getattr(ref, name), getattr(fast, name)
-        assert np.abs(a - b).max(initial=0.0) <= 1e-9 * max(1.0, float(np.abs(a).max(initial=0.0))), name
+    _, fast = assert_kernels_agree(ruled, runs=1)
     free = run_fast(compile_scenario(scenario(licences), DS, BASE), runs=1)
     assert not np.array_equal(free.imports, fast.imports)  # the rule has an effect

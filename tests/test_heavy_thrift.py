@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.agreement import assert_kernels_agree
 from tests.strategies import BASE, DS
 
 from reesim.kernel.fast import run_fast
@@ -81,10 +82,7 @@ def test_thrifting_lags_the_price() -> None:
 @pytest.mark.compile
 def test_both_kernels_thrift_alike() -> None:
     inputs = compile_scenario(_scenario(substitution_lag_months=3.0), DS, BASE)
-    ref, fast = run_reference(inputs, runs=2), run_fast(inputs, runs=2)
-    for name in ("demand", "consumption", "unmet", "price", "production", "inventory"):
-        a, b = getattr(ref, name), getattr(fast, name)
-        assert np.abs(a - b).max() <= 1e-9 * max(1.0, float(np.abs(a).max())), name
+    assert_kernels_agree(inputs, ("demand", "consumption", "unmet", "price", "production", "inventory"))
 
 
 @pytest.mark.compile
