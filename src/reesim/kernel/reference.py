@@ -57,7 +57,7 @@ from numpy.typing import NDArray
 
 from reesim.kernel import reference_market as markets
 from reesim.kernel import reference_sectors as sectors
-from reesim.kernel.bundles import Params, params
+from reesim.kernel.bundles import Params, params, thrift_rows
 from reesim.kernel.reference_state import Month, Row, State
 from reesim.kernel.shared import EMPTIED, EPS, HEAVY_CIRCUIT, SHORT_SHARE, base_output, feed_mixes
 from reesim.kernel.state import SECTORED, Array, Outputs
@@ -190,7 +190,8 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         begin=np.where(committed, np.broadcast_to(inputs.proj_start, (runs, p_n)), np.inf),
         running=np.ones((runs, k_n, n_n)), proj_run=np.ones((runs, p_n)),
         mixes=mixes, mine_profile=np.where(base.mine[:, None] > 0, base.profile, mixes[CONCENTRATE]),
-        market=market, lagged=bool(slots > 2 or (arrival[:, :, 0] < 1.0).any()),
+        market=market, thrift=thrift_rows(base.magnet_grades, k_n),
+        lagged=bool(slots > 2 or (arrival[:, :, 0] < 1.0).any()),
         inv=inv, stock=stock,
         stock_target=np.broadcast_to(piles.targets(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
         price=price, sub=np.zeros((runs, k_n, 2, e_n)), tight=np.zeros((runs, k_n, 2, e_n)),

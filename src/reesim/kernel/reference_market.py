@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reesim.kernel.bundles import Params, thrift_rows
+from reesim.kernel.bundles import Params
 from reesim.kernel.reference_state import State
 from reesim.kernel.shared import CANCELLED, EPS, FINANCED, HEAVY_CIRCUIT, UNDECIDED
 from reesim.kernel.state import Array
@@ -246,8 +246,7 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     rel = np.clip(state.price / p0[:, :, None, :] - 1.0, 0.0, 1.0)
     # Designers thrift the heavy rare earths in magnets (grain-boundary diffusion, heavy-free
     # grades) further than other motor designs replace Nd and Pr: their own ceiling.
-    thrift = thrift_rows(base.magnet_grades, p0.shape[1])
-    sub_max = np.where(thrift[None, :, None, :], par.heavy_thrift_max_share[:, None, None, None],
+    sub_max = np.where(state.thrift[None, :, None, :], par.heavy_thrift_max_share[:, None, None, None],
                        par.substitution_max_share[:, None, None, None])  # fmt: skip
     sub_lag = par.substitution_lag_months[:, None, None, None]
     # Substitution and thrifting, once designed in, stay: the share only rises.

@@ -32,6 +32,7 @@ class State:
     mixes: Array  # [K, N, E] unit input mix of the stage fed by material k (fixed for the run)
     mine_profile: Array  # [N, E] element shares of mine output, new mines the world's (fixed)
     market: NDArray[np.int64]  # [N] 0 China, 1 outside (fixed)
+    thrift: NDArray[np.bool_]  # [K, E] rows whose substitution ceiling is heavy_thrift_max_share (fixed)
     lagged: bool  # some shipment takes time (else everything arrives the month it leaves; fixed)
     ring: Array  # [slots, R, K, N, E] goods in transit by month of arrival (slot t % slots)
     ring_origin: Array  # the same, China-origin part
