@@ -22,6 +22,12 @@ from reesim.dataset.model import Dataset
 NOT_COVERED = "not covered"
 
 
+def destination(claim: Claim) -> str:
+    """Where an export figure goes: the first place the claim names besides China, else the world
+    (``WLD``)."""
+    return next((p for p in claim.places if p != "CHN"), "WLD")
+
+
 def _shift(year: int, month: int, months: int) -> tuple[int, int]:
     total = year * 12 + month - 1 - months
     return total // 12, total % 12 + 1
@@ -33,7 +39,7 @@ class _Series:
     def __init__(self, ds: Dataset, claim: Claim) -> None:
         t = ds["china_exports"]
         t = t[t["unit"] == "t"]
-        where = next((p for p in claim.places if p != "CHN"), "WLD")
+        where = destination(claim)
         product = claim.series or "magnet"
         rows = t[(t["product"] == product) & (t["destination"] == where)]
         if rows.empty and product != "magnet":  # by destination the table has magnets only

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
 from reesim.check.dates import MONTHS_EN, ArticleDate, mentions
+from reesim.check.export_moves import destination
 from reesim.dataset.model import Dataset
 
 SUPPORTED, PARTLY, CONTRADICTED, NOT_COVERED = "supported", "partly supported", "contradicted", "not covered"
@@ -78,8 +79,7 @@ def records(ds: Dataset) -> list[Record]:
     for row in ds["events"].itertuples(index=False):
         what, note = str(row.what), str(row.note) if str(row.note) != "nan" else ""
         text = f"{what} {note}"
-        scale = {"billion": 1e9, "bn": 1e9, "million": 1e6, "m": 1e6}
-        amounts = tuple(float(a) * scale[u.lower()] for a, u in _AMOUNT.findall(text))
+        amounts = tuple(_money(text))
         effective = re.search(r"effective (?:on )?(\d{1,2} \w+ \d{4})", text) or re.search(
             r"(?:issued|announced) (?:on )?(\d{1,2} \w+ \d{4})", text
         )  # the other month a measure is known by: when it took effect, or when it was announced
@@ -129,17 +129,23 @@ def _fits(claim: Claim, r: Record) -> int:
     score += 3 if claim.until and claim.until[:7] == r.until[:7] else 0
     figures = _figures(claim.sentence)
     score += 3 * len(figures & {round(x, 3) for x in (*r.tonnes, *r.percents)})
-    score += 3 * sum(any(abs(a - x) <= 0.01 * x for x in r.amounts) for a in _money(claim.sentence))
+    score += 3 * sum(_gives(r, a) for a in _money(claim.sentence))
     near = [x for x in _chinese_figures(claim.sentence) if any(abs(x - t) <= 0.01 * t for t in r.tonnes)]
     score += 3 * len(near)
     rare = any(w in claim.sentence.lower() for w in ("rare earth", "稀土")) or bool(claim.elements)
     return score + (1 if rare and r.rare_earth else 0)
 
 
-def _money(sentence: str) -> list[float]:
-    """Amounts of dollars a sentence gives ("up to $1 billion"), to match them with a record's."""
+def _money(text: str) -> list[float]:
+    """Amounts of dollars a text gives ("up to $1 billion"): a record's, or a sentence's to match
+    them with a record's."""
     scale = {"billion": 1e9, "bn": 1e9, "million": 1e6, "m": 1e6}
-    return [float(a) * scale[u.lower()] for a, u in _AMOUNT.findall(sentence)]
+    return [float(a) * scale[u.lower()] for a, u in _AMOUNT.findall(text)]
+
+
+def _gives(r: Record, amount: float) -> bool:
+    """Whether record ``r`` gives ``amount`` of dollars (within 1%)."""
+    return any(abs(amount - x) <= 0.01 * x for x in r.amounts)
 
 
 def _figures(sentence: str) -> set[float]:
@@ -186,7 +192,7 @@ def infer_date(
     dates = []
     for c in claims:
         if c.kind == "quantity" and c.series and c.month and not c.period_year and not c.run:
-            where = next((p for p in c.places if p != "CHN"), "WLD")
+            where = destination(c)
             x = float(c.value)
             dates += [
                 f"{m}-01" for p, d, m, q in exports
@@ -306,7 +312,7 @@ def recent_record(claim: Claim, rows: list[Record]) -> Claim:
     near = [
         (_fits(claim, r), r.date, r) for r in kind
         if plus_months(month, -3) <= r.month < month
-        or (r.month < month and any(abs(a - x) <= 0.01 * x for x in r.amounts for a in amounts))
+        or (r.month < month and any(_gives(r, a) for a in amounts))
     ]  # fmt: skip
     near = [f for f in near if f[0] >= (1 if bilateral else 3)]
     return replace(claim, value=max(near, key=lambda f: (f[0], f[1]))[2].month) if near else claim
