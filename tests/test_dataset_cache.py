@@ -1,6 +1,6 @@
 """The parsed dataset is cached by the content of its files: a second read gives the same tables
-without parsing, an edited file is parsed afresh, callers cannot change each other's tables,
-and a damaged cache file is ignored."""
+without parsing, an edited file or edited parsing code is parsed afresh, callers cannot change
+each other's tables, and a damaged cache file is ignored."""
 
 from __future__ import annotations
 
@@ -38,6 +38,22 @@ def test_an_edited_file_is_parsed_afresh(data_copy: Path, edit_cell: Editor) -> 
     assert after.version != before.version
     assert 123456 in after.mine_production["quantity"].to_numpy()
     assert 123456 not in before.mine_production["quantity"].to_numpy()
+
+
+def test_edited_parsing_code_changes_the_key(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    before = cache.content_key(data_copy, "data")
+    parser = tmp_path / "reesim" / "dataset" / "parse.py"
+    package = Path(cache.__file__).resolve().parent.parent
+    for module in cache.PARSER_MODULES:
+        copy = tmp_path / "reesim" / module
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes((package / module).read_bytes())
+    monkeypatch.setattr(cache, "__file__", str(tmp_path / "reesim" / "dataset" / "cache.py"))
+    assert cache.content_key(data_copy, "data") == before
+    parser.write_bytes(parser.read_bytes() + b"\n# a changed parser\n")
+    assert cache.content_key(data_copy, "data") != before
 
 
 def test_callers_get_their_own_tables(data_copy: Path) -> None:

@@ -3,8 +3,9 @@
 Parsing and typing the 22 tables takes about a tenth of a second, and a command may ask for the
 dataset several times (the scenario catalogue, the run, the report). :func:`cached_read` parses
 a folder once per content: the key is a hash of every CSV file's name and bytes (the schema's
-too), of the versions of reesim, pandas and Python, and of the folder as given, so an edited
-file, a new release or another folder is parsed afresh. Within a process the parsed tables are
+too), of the code that parses them (:data:`PARSER_MODULES`), of the versions of reesim, pandas
+and Python, and of the folder as given, so an edited file, edited parsing code, a new release or
+another folder is parsed afresh. Within a process the parsed tables are
 kept in memory; across processes, pickled in ``<user cache>/reesim/dataset`` (or
 ``REESIM_CACHE_DIR``, which ``off`` turns off). A cache that cannot be read or written is
 ignored; the folder keeps the :data:`KEEP` most recent. Every caller gets its own copy of the
@@ -27,6 +28,15 @@ T = TypeVar("T")
 _MEMORY: dict[str, Any] = {}
 #: How many parsed datasets the cache folder keeps (the most recently written).
 KEEP = 8
+#: The modules whose code decides what a parsed dataset holds (relative to the ``reesim``
+#: package): their bytes are part of the key, so a changed parser never reads an old pickle.
+PARSER_MODULES = (
+    "dataset/model.py",
+    "dataset/parse.py",
+    "dataset/schema.py",
+    "errors.py",
+    "textfile.py",
+)
 
 
 def cache_dir() -> Path | None:
@@ -42,14 +52,17 @@ def cache_dir() -> Path | None:
 
 
 def content_key(root: Path, shown: str) -> str:
-    """A hash of every CSV file under ``root`` (name and bytes), the library versions and how
-    the folder is named (``shown``: problems and file names quote it)."""
+    """A hash of every CSV file under ``root`` (name and bytes), the parsing code, the library
+    versions and how the folder is named (``shown``: problems and file names quote it)."""
     import pandas as pd
 
     from reesim import __version__
 
     versions = f"{__version__}|{pd.__version__}|{platform.python_version()}"
     digest = hashlib.sha256(f"{versions}|{root}|{shown}".encode())
+    package = Path(__file__).resolve().parent.parent
+    for module in PARSER_MODULES:
+        digest.update(module.encode() + b"\0" + (package / module).read_bytes() + b"\0")
     for path in sorted(root.rglob("*.csv")):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes())
