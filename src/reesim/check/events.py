@@ -368,12 +368,19 @@ def _dated_twin(claim: Claim, claims: list[Claim]) -> bool:
     return any(c is not claim and c.event == claim.event and _dated(c) for c in claims)
 
 
+#: Cities whose name singles out one deal China was party to (a summit or a round of talks that
+#: agreed something): an undated deal named by one is that deal, not a restatement of the measure
+#: its sentence names ("agreed to suspend ... following the summit in Busan").
+_SUMMIT_CITIES = {"Busan", "London"}
+
+
 def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
     """Whether an undated claim only restates another of its sentence: a "deal" that is the
-    measure the sentence names, or a price floor whose level the sentence gives (a price claim)."""
+    measure the sentence names (unless a city names the deal), or a price floor whose level the
+    sentence gives (a price claim)."""
     low = claim.sentence.lower()
     if claim.event == "agreement" and kinds - {"agreement", "investment"}:
-        return True
+        return not set(claim.names) & _SUMMIT_CITIES  # "after the summit in Busan": that deal too
     if claim.event == "investment" and "agreement" in kinds:
         return True
     if claim.event in {"export_control", "export_ban"} and "suspension" in kinds:

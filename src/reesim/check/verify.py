@@ -324,6 +324,8 @@ def verify(
              for r in ds["blocs"].itertuples(index=False)]  # fmt: skip
     for raw in dated:
         claim = date_founding(recent_record(date_suspension(raw, dated, rows), rows), blocs)
+        if claim.kind == "event" and not claim.value:
+            continue  # a measure or deal that neither the article nor the dataset dates is no claim
         if (
             claim.year is None
             and when.year
