@@ -135,6 +135,10 @@ _EN = re.compile(
 _BACK = {"上周": 7, "last week": 7, "上个月": -1, "上月": -1, "last month": -1}
 _TODAY_DAY = re.compile(r"今\s*\(\s*(\d{1,2})\s*\)\s*日")
 _UNTIL = re.compile(r"(?:至|到|until|till|through|to)\s*$", re.I)
+#: "至" opening a clause ("至10月9日,商务部更提出新规": by 9 October) is no end of a period.
+_BY_THEN = re.compile(r"(?:^|[,，。;；:：])\s*至$")
+#: A weekday with its month and day, as papers in Taiwan write them ("周四(10/30)").
+_WEEKDAY_MD = re.compile(r"周[一二三四五六日]\s*\(\s*(\d{1,2})/(\d{1,2})\s*\)")
 _FROM_NOT_UNTIL = re.compile(r"(?:from|自)\s*\S*\s*(?:至|到|until|till|through|to)\s*$", re.I)
 
 
@@ -162,7 +166,9 @@ def mentions(sentence: str) -> list[Mention]:
         )
     chinese = any(c in sentence for c in "月日年今昨即本上")
     for m in islice(_ZH.finditer(sentence), MAX_DATES) if chinese else ():
-        until = bool(_UNTIL.search(sentence[max(0, m.start() - 4) : m.start()]))
+        until = bool(_UNTIL.search(sentence[max(0, m.start() - 4) : m.start()])) and not _BY_THEN.search(
+            sentence[max(0, m.start() - 2) : m.start()]
+        )
         if m.group(3):
             month = _cn_int(m.group(3))
             if month is None or not 1 <= month <= 12:
@@ -181,6 +187,10 @@ def mentions(sentence: str) -> list[Mention]:
         elif m.group(7):  # a year, or its end ("2010年底")
             month = 12 if m.group().endswith(("底", "末")) else None
             out.append(Mention(m.start(), m.end(), int(m.group(7)), month, None, 0, False, until))
+    for m in islice(_WEEKDAY_MD.finditer(sentence), MAX_DATES) if "周" in sentence else ():
+        month, day = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12 and 1 <= day <= 31:  # "周四(10/30)": 30 October
+            out.append(Mention(m.start(1), m.end(2), None, month, day))
     for m in islice(_EN.finditer(sentence), MAX_DATES):
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 9) : m.start()]))
         if m.group(2):

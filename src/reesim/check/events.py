@@ -256,6 +256,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         (pos, kind)
         for pos, kind in words
         if kind not in dialogue and pos < agenda and not negations.cover(pos) and not _adjective(low, pos)
+        and not (kind in _MEASURES and _american(low, pos))
     ]
     if not words:
         return []
@@ -344,6 +345,25 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         for c in out
         if (_dated(c) and not c.implied) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))
     ]
+
+
+_MEASURES = {"export_control", "export_ban", "suspension"}
+#: Words naming the United States as who acts ("华府在9月底扩大...出口管制", "Washington's export
+#: controls"), and China as who acts: a measure of the United States is none of China's.
+_US_ACTOR = ("华府", "华盛顿", "美方", "美国政府", "美国商务部", "washington", "the u.s. commerce", "the us commerce")
+_CN_ACTOR = ("中国", "中方", "北京", "大陆", "商务部", "china", "beijing")
+
+
+def _american(low: str, pos: int) -> bool:
+    """Whether the measure word at ``pos`` is one the United States takes: its clause names the
+    United States as who acts, before the word, and not China."""
+    start = max(0, pos - 40)
+    breaks = [m.end() for m in _CLAUSE_END.finditer(low, start, pos)]
+    part = low[breaks[-1] if breaks else start : pos]
+    if not any(w in part for w in _US_ACTOR):
+        return False
+    china = part.replace("美国商务部", "")
+    return not any(w in china for w in _CN_ACTOR)
 
 
 def _nearest(pos: int, found: list[Mention], low: str) -> Mention | None:
