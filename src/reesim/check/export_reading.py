@@ -189,8 +189,9 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     low = sentence.lower()
     if not any(w in low for w in EXPORT_WORDS) or not any(speaks_of_exports(c) for c in claims):
         return claims
-    found = [m for m in mentions(sentence) if not m.until]
-    own = [m for m in found if m.month and not _versus(sentence, m)]
+    clauses = _clauses(sentence)
+    found = [m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start))]
+    own = [m for m in found if m.month and not _versus(sentence, m) and not _since(sentence, m)]
     head = own[0].month if own else None
     own_years = [
         m.year for m in found
@@ -207,7 +208,6 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     words: dict[tuple[int, int], tuple[bool, bool, int | None]] = {}
     dates: dict[tuple[int, int], list[Mention]] = {}
     own_at = [m.start for m in own]
-    clauses = _clauses(sentence)
     out = []
     for c in claims:
         if not speaks_of_exports(c):
@@ -263,13 +263,34 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     return out
 
 
+_TO = re.compile(r"\bto\b|至|到")
+#: A measure in a clause with no figure ("after Beijing curbed shipments in April"): the clause's
+#: date is the measure's, not that of an export figure of its sentence.
+_MEASURE = re.compile(
+    r"\b(?:curb|restrict|ban|control|licen[cs]|suspend|halt|truce|deal|agree)|限制|管制|禁|暂停|许可|协议|休战"
+)
+_FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent|tons?|tonnes?|metric|吨|公吨)|百分之|[一二三四五六七八九十]成")
+
+
+def _since(sentence: str, m: Mention) -> bool:
+    """Whether a date bounds a period ("the highest since January", "自1月以来"): no figure's month."""
+    before = sentence[max(0, m.start - 7) : m.start].lower()
+    return bool(re.search(r"since\s*$|自\s*$", before)) or sentence[m.end : m.end + 3].startswith("以来")
+
+
+def _of_a_measure(sentence: str, clause: tuple[int, int]) -> bool:
+    """Whether a clause names a measure and no figure (its date is the measure's)."""
+    part = sentence[clause[0] : clause[1]].lower()
+    return bool(_MEASURE.search(part)) and not _FIGURE.search(part)
+
+
 def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, int]) -> Mention | None:
     """The date of a tonnage: one ending at most 4 characters before it ("5月的46吨", "较2024年同期
     的4725吨"), else one within 30 characters after it in its clause with no other number between
     ("5,774 metric tons in September")."""
     for m in found:
-        if m.end <= at and at - m.end <= 4 and (m.month or m.year):
-            return m
+        if m.end <= at and at - m.end <= 4 and (m.month or m.year) and not _TO.search(sentence[m.end : at]):
+            return m  # not "from September to 5,473 tons": that tonnage is the later month's
     for m in found:
         if at < m.start <= at + 30 and m.start < clause[1] and (m.month or m.year):
             between = sentence[at : m.start]
