@@ -264,7 +264,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     lifted = {i for i, (pos, _) in enumerate(words) if lifts.cover(pos)}
     indexed = _Words(words)
     future = any(w in low for w in lx.FUTURE)
-    found = mentions(sentence)
+    found = [m for m in mentions(sentence) if not _of_a_figure(sentence, m)]
     dated: dict[int, list[Mention]] = {}
     until: dict[int, str] = {}
     for m in found:
@@ -364,6 +364,19 @@ def _american(low: str, pos: int) -> bool:
         return False
     china = part.replace("美国商务部", "")
     return not any(w in china for w in _CN_ACTOR)
+
+
+_FIGURE_BEFORE = re.compile(r"\d\s*(?:metric\s+)?(?:tons?|tonnes?|%|percent)\s+(?:in|of)\s+$", re.I)
+_FIGURE_AFTER = re.compile(r"^(?:份)?(?:的|为|达)?\s*\d[\d,.]*\s*(?:万)?(?:吨|公吨)")
+
+
+def _of_a_figure(sentence: str, m: Mention) -> bool:
+    """Whether a date is that of a tonnage or percentage beside it ("1,238 tons in May", "5月的46
+    吨"), not of an event of the sentence."""
+    return bool(
+        _FIGURE_BEFORE.search(sentence[max(0, m.start - 24) : m.start])
+        or _FIGURE_AFTER.search(sentence[m.end : m.end + 14])
+    )
 
 
 def _nearest(pos: int, found: list[Mention], low: str) -> Mention | None:

@@ -194,10 +194,10 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     own = [m for m in found if m.month and not _versus(sentence, m) and not _since(sentence, m)]
     head = own[0].month if own else None
     own_years = [
-        m.year for m in found
+        (m.start, m.year) for m in found
         if m.year and not _versus(sentence, m)
         and not sentence[m.end : m.end + 4].startswith(("同期", "以来"))
-        and not re.search(r"since\s*$|自\s*$", sentence[max(0, m.start - 7) : m.start], re.I)
+        and not re.search(r"since\s*$|自\s*$|period (?:in|of)\s*$", sentence[max(0, m.start - 12) : m.start], re.I)
     ]  # fmt: skip
     named = _Places(low)
     runs = _runs(low)
@@ -242,8 +242,9 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
             compared = [m for m in in_clause if id(m) in versus and (m.month or m.year)]
             if compared:
                 versus_year, versus_month = compared[0].year, compared[0].month or month
-        if year is None:
-            year = own_years[-1] if own_years else None
+        if year is None:  # the year named last before the figure, else the first after it
+            before = [y for start, y in own_years if start < at]
+            year = before[-1] if before else own_years[0][1] if own_years else None
         back = 1 if monthly and not versus_month else 12
         if versus_month is None and yearly:
             back = 12
