@@ -180,7 +180,7 @@ def venues(low: str) -> set[str]:
         if not total:
             continue
         hosted = sum(low.count(f"{city}, {bare}") + low.count(f"{bare}{city}") for city in cities)
-        hosted += sum(low.count(f"{at}{bare}") for at in _IN)  # "在韩国达成协议", "met in south korea"
+        hosted += sum(_hosted(low, f"{at}{bare}") for at in _IN)  # "在韩国达成协议", "met in south korea"
         if hosted >= total:
             out.add(iso3)
     return out
@@ -188,6 +188,17 @@ def venues(low: str) -> set[str]:
 
 #: Words before a country that make it where something happened ("在韩国", "in South Korea").
 _IN = ("在", "于", " in ", " in south ", " in the ")
+#: Words after "在" and a country that make the country who acts ("是在美国总统...与...达成协议之后").
+_ACTORS = ("总统", "政府", "总理", "官员", "领导人", "元首", "首相", "商务部", "财长", "国务卿", "与", "和")
+
+
+def _hosted(low: str, words: str) -> int:
+    """How often ``words`` (a word of place and a country) name where something happened."""
+    count, at = 0, low.find(words)
+    while at >= 0:
+        count += not low.startswith(_ACTORS, at + len(words))
+        at = low.find(words, at + 1)
+    return count
 
 
 def _agenda(low: str) -> int:
@@ -301,6 +312,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 m  # date is not its own, "has suspended its controls announced on October 9")
                 for j, ms in dated.items() if words[j][1] != kind for m in ms
                 if abs(m.start - pos) > 25 or kind == "suspension"
+                or _CLAUSE_END.search(low, min(m.end, pos), max(m.start, pos))
             ]  # fmt: skip
             near = _nearest(pos, [m for m in found if m not in taken], low)
             if near is not None:
