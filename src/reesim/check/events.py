@@ -263,6 +263,8 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     names_in = [w for w in lx.NOT_EVENT if w in low]  # looked for near each word only if present
     dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in names_in)}
     agenda, negations = _agenda(low), Negations(low)
+    every = [pos for pos, _ in words]
+    foreign = {pos for pos, kind in words if kind in _MEASURES and _american(low, pos)}
     words = [
         (pos, kind)
         for pos, kind in words
@@ -275,7 +277,11 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     lifted = {i for i, (pos, _) in enumerate(words) if lifts.cover(pos)}
     indexed = _Words(words)
     future = any(w in low for w in lx.FUTURE)
-    found = [m for m in mentions(sentence) if not _of_a_figure(sentence, m)]
+    found = [
+        m for m in mentions(sentence)
+        if not _of_a_figure(sentence, m)
+        and not (foreign and min(every, key=lambda p: abs(p - m.start)) in foreign)  # the US measure's date
+    ]  # fmt: skip
     dated: dict[int, list[Mention]] = {}
     until: dict[int, str] = {}
     for m in found:
