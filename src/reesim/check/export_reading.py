@@ -38,6 +38,8 @@ from reesim.check.numbers import PLACES, _clauses
 
 EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
 MAGNET_WORDS = ("磁", "magnet")
+#: Words naming what is exported: a clause with none goes on with its sentence's product.
+_PRODUCTS = ("稀土", "rare earth", "rare-earth", *MAGNET_WORDS)
 MONTH_ON_MONTH = (
     "环比", "较上月", "上月", "previous month", "month-on-month", "month on month", "month-over-month",
     "m/m", "prior month", "month before",
@@ -220,7 +222,11 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
             dates[clause] = [m for m in found if clause[0] <= m.start < clause[1]]
         magnets, yearly, run = words[clause]
         in_clause = dates[clause]
-        series = "magnet" if magnets else state.series or ("magnet" if magnets_here else "rare_earths")
+        part = low[clause[0] : clause[1]]
+        carried = not any(w in part for w in _PRODUCTS) and any(w in low[: clause[0]] for w in MAGNET_WORDS)
+        series = (  # a clause naming no product goes on with the magnets its sentence named before it
+            "magnet" if magnets or carried else state.series or ("magnet" if magnets_here else "rare_earths")
+        )
         if sets_series:
             state.series = state.series or series
         year, month, versus_year, versus_month = None, None, None, None
