@@ -164,6 +164,12 @@ _TENTHS_ZH = re.compile(
 )
 
 
+_FRACTION_ZH = re.compile(r"(?<![一二三四五六七八九十百])([二三四五六七八九十])分之([一二三四五六七八九])(?![一二三四五六七八九十])")
+_FRACTION_EN = re.compile(r"\b(one|two|three|four)[- ](thirds?|quarters?|fifths?)\b", re.I)
+_EN_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4}
+_EN_PARTS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5}
+
+
 def _digit(char: str) -> int:
     """A digit written as a Chinese numeral or an ASCII digit ("七成", "7成")."""
     return int(char) if char.isdigit() else lx.CN_DIGITS[char]
@@ -185,6 +191,10 @@ def _percentages(sentence: str) -> list[tuple[int, int, float]]:
         )
         for m in _TENTHS_ZH.finditer(sentence)
     ]
+    for m in _FRACTION_ZH.finditer(sentence):  # "三分之二": two thirds
+        found.append((m.start(), m.end(), lx.CN_DIGITS[m.group(2)] / lx.CN_DIGITS[m.group(1)]))
+    for m in _FRACTION_EN.finditer(sentence):  # "two-thirds"
+        found.append((m.start(), m.end(), _EN_COUNT[m.group(1).lower()] / _EN_PARTS[m.group(2).lower()]))
     for m in _TIMES_ZH.finditer(sentence):  # "上涨两倍": up by 200%
         times = chinese_number(m.group(1))
         if times is not None and any(w in sentence[max(0, m.start() - 6) : m.start()] for w in _RISE_ZH):
