@@ -83,6 +83,10 @@ def dateline(text: str) -> ArticleDate:
             if (a > 12) != (b > 12) and max(a, b) <= 31:
                 d, mo = (a, b) if a > 12 else (b, a)
                 return ArticleDate(y, mo, d, "dateline")
+            if a <= 12 and b <= 12:  # either order: month first in English ("Published on 11/10/2025"),
+                chinese = any("\u4e00" <= c <= "\u9fff" for c in head)  # day first in Chinese papers
+                d, mo = (a, b) if chinese else (b, a)
+                return ArticleDate(y, mo, d, "dateline")
     m2 = _EN_DATE_DMY.search(head)
     if m2:
         return ArticleDate(int(m2.group(3)), MONTHS_EN[m2.group(2).lower()], int(m2.group(1)), "dateline")
