@@ -37,6 +37,9 @@ class ArticleDate:
     how: str = "unknown"  # option | dateline | inferred | unknown
     #: Years an undated article names (its records are likelier of those years).
     named_years: frozenset[int] = frozenset()
+    #: Kinds of event and the years its sentences give them ("2010年...中止对日出口稀土"): an undated
+    #: event of that kind elsewhere in the article is another one, not likelier of that year.
+    dated_kinds: frozenset[tuple[str, int]] = frozenset()
 
     def month_text(self) -> str:
         """``YYYY-MM`` when year and month are known, else an empty string."""

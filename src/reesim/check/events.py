@@ -73,7 +73,8 @@ _BAN_TO = re.compile(
 #: "controls" as a noun ("the controls", "more restrictive controls", "removal of controls"), not
 #: the verb ("China controls 70 percent").
 _CONTROLS = re.compile(
-    r"\b(?:the|its|new|these|those|such|of|more|additional|restrictive|sweeping|tighter)\s+(?:\w+\s+)?controls\b"
+    r"\b(?:the|its|new|these|those|such|of|more|additional|restrictive|sweeping|tighter|expanded|expanding)"
+    r"\s+(?:\w+\s+)?controls\b"
 )
 
 
@@ -384,7 +385,11 @@ def _american(low: str, pos: int) -> bool:
     return not any(w in china for w in _CN_ACTOR)
 
 
-_FIGURE_BEFORE = re.compile(r"\d\s*(?:metric\s+)?(?:tons?|tonnes?|%|percent)\s+(?:in|of)\s+$", re.I)
+_FIGURE_BEFORE = re.compile(
+    r"\d\s*(?:metric\s+)?(?:tons?|tonnes?|%|percent|per cent)(?:\s+[a-z-]+){0,3}?\s+(?:in|of|from|than)\s+$"
+    r"|(?:较|比|从)\s*$",
+    re.I,
+)
 _FIGURE_AFTER = re.compile(r"^(?:份)?(?:的|为|达)?\s*\d[\d,.]*\s*(?:万)?(?:吨|公吨)")
 
 
@@ -392,7 +397,7 @@ def _of_a_figure(sentence: str, m: Mention) -> bool:
     """Whether a date is that of a tonnage or percentage beside it ("1,238 tons in May", "5月的46
     吨"), not of an event of the sentence."""
     return bool(
-        _FIGURE_BEFORE.search(sentence[max(0, m.start - 24) : m.start])
+        _FIGURE_BEFORE.search(sentence[max(0, m.start - 40) : m.start])
         or _FIGURE_AFTER.search(sentence[m.end : m.end + 14])
     )
 

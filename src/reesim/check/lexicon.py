@@ -56,6 +56,7 @@ EVENTS: list[tuple[str, str]] = [
     ("出口管制", "export_control"), ("出口许可", "export_control"), ("许可证", "export_control"),
     ("限制出口", "export_control"), ("出口限制", "export_control"), ("export control", "export_control"),
     ("export licen", "export_control"), ("licensing", "export_control"), ("curbs", "export_control"),
+    ("curbed", "export_control"),
     ("export restriction", "export_control"),
     ("restricted the export", "export_control"), ("restrict exports", "export_control"),
     ("价格下限", "price_floor"), ("最低价格", "price_floor"), ("price floor", "price_floor"),
@@ -127,6 +128,8 @@ ACTIONS = (
     "signed", "agreed", "imposed", "restricted", "announced", "suspend", "established", "set a",
     "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced", "announcing", "调低",
     "下调", "下达", "举行", "held", "joins", "signs", "has banned", "halted", "halting",
+    "declared", "declares", "unveiled", "issued", "expanded", "curbed", "tightened", "implemented",
+    "joined", "penned", "批准", "扩大", "收紧", "启动", "中止", "宣告",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.
