@@ -270,7 +270,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         (pos, kind)
         for pos, kind in words
         if kind not in dialogue and pos < agenda and not negations.cover(pos) and not _adjective(low, pos)
-        and not (kind in _MEASURES and _american(low, pos))
+        and not (kind in _MEASURES and _american(low, pos)) and not _titled(low, pos)
     ]
     if not words:
         return []
@@ -371,6 +371,13 @@ _MEASURES = {"export_control", "export_ban", "suspension"}
 #: controls"), and China as who acts: a measure of the United States is none of China's.
 _US_ACTOR = ("华府", "华盛顿", "美方", "美国政府", "美国商务部", "washington", "the u.s. commerce", "the us commerce")
 _CN_ACTOR = ("中国", "中方", "北京", "大陆", "商务部", "china", "beijing")
+
+
+def _titled(low: str, pos: int) -> bool:
+    """Whether an event word stands in the title of a document ("《关于加强相关两用物项对美国出口
+    管制的公告》"): the title names the announcement; the measure is what the sentence says it does."""
+    opened = low.rfind("《", max(0, pos - 60), pos)
+    return opened >= 0 and low.find("》", opened, pos) < 0 and low.find("》", pos, pos + 60) >= 0
 
 
 def _american(low: str, pos: int) -> bool:

@@ -146,10 +146,14 @@ DOWN = (
     "slump",
     "plunge",
     "tumble",
+    "减幅",
+    "降幅",
+    "跌幅",
+    "年减",
 )
 UP = (
     " rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加", "激增", "大增",
-    "飙升", "暴增", "surge", "jump", "soar", "climb", " higher", "rebound",
+    "飙升", "暴增", "surge", "jump", "soar", "climb", " higher", "rebound", "增幅", "涨幅", "年增",
 )  # fmt: skip
 
 _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
