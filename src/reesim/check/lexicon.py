@@ -68,7 +68,7 @@ EVENTS: list[tuple[str, str]] = [
     ("pact", "agreement"), ("summit", "agreement"), ("talks", "agreement"), ("磋商", "agreement"),
     ("meeting between", "agreement"),
     ("会谈", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"), ("特习会", "agreement"),
-    ("general licen", "other"), ("通用许可", "other"),
+    ("general licen", "other"), ("通用许可", "other"), ("开始施行", "other"),
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
     ("joins ", "alliance"),
     ("declaration", "alliance"),
