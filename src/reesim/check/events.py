@@ -62,6 +62,10 @@ _MONTH_MEASURES = re.compile(
 
 
 _RESTRICTED = re.compile(r"限制了?[^,，。;；]{1,8}?出口")
+_RESTRICTED_EN = re.compile(
+    r"\brestrict(?:s|ed|ing)?\s+(?:the\s+)?(?:exports?|shipments?|sales?)\b"
+    r"|\b(?:restrictions|curbs|limits)\s+on\s+(?:[\w-]+\s+){0,4}?(?:exports?|shipments?)\b"
+)
 _BAN_TO = re.compile(
     r"禁止(?:对|向)[^,，。;；]{1,6}?出口"
     # "禁止所有两用物项向日本军事用户...出口"
@@ -90,6 +94,9 @@ def event_words(low: str) -> list[tuple[int, str]]:
     for m in _BAN_TO.finditer(low):
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((m.start(), "export_ban"))
+    for m in _RESTRICTED_EN.finditer(low):  # "restricted exports of", "restrictions on rare earth exports"
+        if not any(m.start() <= pos < m.end() for pos in taken):
+            found.append((m.start(), "export_control"))
     for m in _RESTRICTED.finditer(low):  # "限制了稀土出口"
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((m.start(), "export_control"))
