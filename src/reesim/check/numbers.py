@@ -318,6 +318,9 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
             continue
         year = _year_before(sentence, start, base.year)
         places = [listed[k]] if paired else list(base.places)
+        if not paired and k and not _in_order(part) and not any(w in part.lower() for w in ("中国", "china")):
+            before = _in_order(sentence[found[k - 1][1] : start])  # "...69%,其次是美国,占12%": the US's
+            places = before[-1:] or places
         out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage=st,
                            places=places, span=sentence[b:e].strip(), year=year,
                            upper=ends.get(k)))  # fmt: skip
