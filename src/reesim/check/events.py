@@ -276,8 +276,12 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     words = [
         (pos, kind)
         for pos, kind in words
-        if kind not in dialogue and pos < agenda and not negations.cover(pos) and not _adjective(low, pos)
-        and not (kind in _MEASURES and _american(low, pos)) and not _titled(low, pos)
+        if kind not in dialogue
+        and pos < agenda
+        and not negations.cover(pos)
+        and not _adjective(low, pos)
+        and not (kind in _MEASURES and _american(low, pos))
+        and not _titled(low, pos)
     ]
     if not words:
         return []
@@ -376,7 +380,9 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
 _MEASURES = {"export_control", "export_ban", "suspension"}
 #: Words naming the United States as who acts ("华府在9月底扩大...出口管制", "Washington's export
 #: controls"), and China as who acts: a measure of the United States is none of China's.
-_US_ACTOR = ("华府", "华盛顿", "美方", "美国政府", "美国商务部", "washington", "the u.s. commerce", "the us commerce")
+_US_ACTOR = (
+    "华府", "华盛顿", "美方", "美国政府", "美国商务部", "washington", "the u.s. commerce", "the us commerce",
+)  # fmt: skip
 _CN_ACTOR = ("中国", "中方", "北京", "大陆", "商务部", "china", "beijing")
 
 

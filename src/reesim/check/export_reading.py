@@ -192,14 +192,16 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     if not any(w in low for w in EXPORT_WORDS) or not any(speaks_of_exports(c) for c in claims):
         return claims
     clauses = _clauses(sentence)
-    found = [m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start))]
+    found = [
+        m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start))
+    ]
     own = [m for m in found if m.month and not _versus(sentence, m) and not _since(sentence, m)]
     head = own[0].month if own else None
     own_years = [
         (m.start, m.year) for m in found
         if m.year and not _versus(sentence, m)
         and not sentence[m.end : m.end + 4].startswith(("同期", "以来"))
-        and not re.search(r"since\s*$|自\s*$|period (?:in|of)\s*$", sentence[max(0, m.start - 12) : m.start], re.I)
+        and not _NOT_OWN_YEAR.search(sentence[max(0, m.start - 12) : m.start])
     ]  # fmt: skip
     named = _Places(low)
     runs = _runs(low)
@@ -270,13 +272,17 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     return out
 
 
+#: Words before a year that make it no figure's own: "since 2014", "自2014年", "the same period in 2024".
+_NOT_OWN_YEAR = re.compile(r"since\s*$|自\s*$|period (?:in|of)\s*$", re.I)
 _TO = re.compile(r"\bto\b|至|到")
 #: A measure in a clause with no figure ("after Beijing curbed shipments in April"): the clause's
 #: date is the measure's, not that of an export figure of its sentence.
 _MEASURE = re.compile(
     r"\b(?:curb|restrict|ban|control|licen[cs]|suspend|halt|truce|deal|agree)|限制|管制|禁|暂停|许可|协议|休战"
 )
-_FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent|tons?|tonnes?|metric|吨|公吨)|百分之|[一二三四五六七八九十]成")
+_FIGURE = re.compile(
+    r"\d[\d,.]*\s*(?:%|percent|per cent|tons?|tonnes?|metric|吨|公吨)|百分之|[一二三四五六七八九十]成"
+)
 
 
 def _since(sentence: str, m: Mention) -> bool:

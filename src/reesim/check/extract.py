@@ -170,6 +170,5 @@ def _without_repeated_headline(claims: list[Claim], head: str) -> list[Claim]:
     return [
         c
         for c in claims
-        if c.sentence not in head
-        or (_key(c) not in body and (c.kind, c.value, c.event, "", "") not in body)
+        if c.sentence not in head or (_key(c) not in body and (c.kind, c.value, c.event, "", "") not in body)
     ]

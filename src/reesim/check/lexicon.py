@@ -16,7 +16,8 @@ ELEMENTS: dict[str, str] = {
 }  # fmt: skip
 
 PLACES: dict[str, str] = {
-    "中国": "CHN", "美国": "USA", "日本": "JPN", "韩国": "KOR", "南韩": "KOR", "澳大利亚": "AUS", "澳洲": "AUS",
+    "中国": "CHN", "美国": "USA", "日本": "JPN", "韩国": "KOR", "南韩": "KOR", "澳大利亚": "AUS",
+    "澳洲": "AUS",
     "马来西亚": "MYS", "大马": "MYS", "缅甸": "MMR", "越南": "VNM", "印度": "IND", "加拿大": "CAN",
     "巴西": "BRA",
     "英国": "GBR", "法国": "FRA", "德国": "DEU", "俄罗斯": "RUS", "欧盟": "eu", "欧洲": "eu",

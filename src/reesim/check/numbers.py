@@ -168,9 +168,13 @@ _TENTHS_ZH = re.compile(
 )
 
 
-_FRACTION_ZH = re.compile(r"(?<![一二三四五六七八九十百])([二三四五六七八九十])分之([一二三四五六七八九])(?![一二三四五六七八九十])")
-_FRACTION_EN = re.compile(
-    r"(?<!first )(?<!last )\b(one|two|three|four)[- ](thirds?|quarters?|fifths?)\b(?! of (?:the year|19\d\d|20\d\d))", re.I
+_FRACTION_ZH = re.compile(
+    r"(?<![一二三四五六七八九十百])([二三四五六七八九十])分之([一二三四五六七八九])(?![一二三四五六七八九十])"
+)
+_FRACTION_EN = re.compile(  # not "the first three quarters of 2025"
+    r"(?<!first )(?<!last )\b(one|two|three|four)[- ](thirds?|quarters?|fifths?)\b"
+    r"(?! of (?:the year|19\d\d|20\d\d))",
+    re.I,
 )
 _EN_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4}
 _EN_PARTS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5}
