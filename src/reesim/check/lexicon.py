@@ -33,6 +33,10 @@ PLACES: dict[str, str] = {
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
     "eu ": "eu", "g7": "g7", "saudi": "SAU", "qatar": "QAT", "卡塔尔": "QAT", "united arab emirates": "ARE",
     "uae": "ARE", "阿联酋": "ARE", "netherlands": "NLD", "荷兰": "NLD",
+    # the adjectives of the countries ("Australian Prime Minister Anthony Albanese ... signed")
+    "australian": "AUS", "malaysian": "MYS", "thai": "THA", "korean": "KOR", "indian": "IND",
+    "canadian": "CAN", "brazilian": "BRA", "british": "GBR", "german": "DEU", "vietnamese": "VNM",
+    "kazakh": "KAZ", "qatari": "QAT", "emirati": "ARE", "dutch": "NLD", "american": "USA",
 }  # fmt: skip
 
 #: Stage words -> the stage a share claim is about.
