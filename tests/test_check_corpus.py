@@ -38,9 +38,9 @@ def _check(text: str, date: str | None = None) -> list[tuple[str, object, str, s
 @pytest.mark.parametrize(
     ("part", "counts"),
     [
-        (None, (502, 428, 541, 428, 399)),
-        (True, (177, 130, 206, 130, 108)),
-        (False, (325, 298, 335, 298, 291)),
+        (None, (502, 431, 541, 431, 402)),
+        (True, (165, 122, 194, 122, 100)),
+        (False, (337, 309, 347, 309, 302)),
     ],
     ids=["whole corpus", "untuned part", "tuned part"],
 )
@@ -49,11 +49,11 @@ def test_precision_recall_and_verdicts_on_the_corpus(part: bool | None, counts: 
     assert (s.found, s.real, s.annotated, s.recalled, s.right) == counts, s.misses
 
 
-def test_the_corpus_is_125_articles_in_three_scripts_with_50_untuned() -> None:
+def test_the_corpus_is_125_articles_in_three_scripts_with_48_untuned() -> None:
     articles = MANIFEST["articles"]
-    assert len(articles) == 125 and sum(a["held_out"] for a in articles) == 50  # over a third
+    assert len(articles) == 125 and sum(a["held_out"] for a in articles) == 48  # over a third
     assert sum(len(a["claims"]) for a in articles) == 541
-    assert sum(len(a["claims"]) for a in articles if a["held_out"]) == 206  # over a third of them
+    assert sum(len(a["claims"]) for a in articles if a["held_out"]) == 194  # over a third of them
     assert {a["language"] for a in articles} == {"en", "zh-Hans", "zh-Hant"}
     assert all(a["url"].startswith("http") and a["date"][:2] in {"20"} for a in articles)
 
