@@ -97,3 +97,12 @@ def test_fractions_and_the_runner_up_share() -> None:
         (0.69, ["CHN", "USA"], "supported"),
         (0.12, ["USA"], "supported"),
     ]
+
+
+def test_numerals_with_wan_and_adjectives_of_countries() -> None:
+    year = {(k, v, verdict) for k, v, _, verdict in _found(article("zh_hant_udn_2026_01_14.txt"))}
+    assert {("quantity", 62585.0, "supported"), ("quantity", 58193.1, "not covered")} <= year  # "6萬2585噸"
+    signed = verify(extract(article("en_anews_2025_10_21.txt")), DS, BASE)  # "Australian Prime Minister"
+    assert [(v.claim.value, v.claim.places, v.verdict) for v in signed] == [
+        ("2025-10", ["USA", "AUS"], "supported")
+    ]
