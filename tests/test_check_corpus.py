@@ -38,9 +38,9 @@ def _check(text: str, date: str | None = None) -> list[tuple[str, object, str, s
 @pytest.mark.parametrize(
     ("part", "counts"),
     [
-        (None, (502, 431, 541, 431, 402)),
+        (None, (504, 433, 541, 433, 404)),
         (True, (165, 122, 194, 122, 100)),
-        (False, (337, 309, 347, 309, 302)),
+        (False, (339, 311, 347, 311, 304)),
     ],
     ids=["whole corpus", "untuned part", "tuned part"],
 )

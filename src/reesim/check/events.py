@@ -281,8 +281,9 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         and not negations.cover(pos)
         and not _adjective(low, pos)
         and not (kind in _MEASURES and _american(low, pos))
-        and not _titled(low, pos)
     ]
+    untitled = [(pos, kind) for pos, kind in words if not _titled(low, pos)]
+    words = untitled or words  # a title names the measure when its sentence says no other
     if not words:
         return []
     lifts = Negations(low, lx.LIFTS)
@@ -388,7 +389,8 @@ _CN_ACTOR = ("中国", "中方", "北京", "大陆", "商务部", "china", "beij
 
 def _titled(low: str, pos: int) -> bool:
     """Whether an event word stands in the title of a document ("《关于加强相关两用物项对美国出口
-    管制的公告》"): the title names the announcement; the measure is what the sentence says it does."""
+    管制的公告》"): the title names the announcement; the measure is what the sentence says it does
+    (when it says one: "发布《两用物项出口管制清单》" is that list)."""
     opened = low.rfind("《", max(0, pos - 60), pos)
     return opened >= 0 and low.find("》", opened, pos) < 0 and low.find("》", pos, pos + 60) >= 0
 
