@@ -272,7 +272,8 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in names_in)}
     agenda, negations = _agenda(low), Negations(low)
     every = [pos for pos, _ in words]
-    foreign = {pos for pos, kind in words if kind in _MEASURES and _american(low, pos)}
+    us = any(w in low for w in _US_ACTOR)  # looked for near each measure only if present
+    foreign = {pos for pos, kind in words if us and kind in _MEASURES and _american(low, pos)}
     words = [
         (pos, kind)
         for pos, kind in words
@@ -280,19 +281,20 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         and pos < agenda
         and not negations.cover(pos)
         and not _adjective(low, pos)
-        and not (kind in _MEASURES and _american(low, pos))
+        and pos not in foreign
     ]
-    untitled = [(pos, kind) for pos, kind in words if not _titled(low, pos)]
-    words = untitled or words  # a title names the measure when its sentence says no other
+    if "《" in low:  # a title names the measure when its sentence says no other
+        words = [(pos, kind) for pos, kind in words if not _titled(low, pos)] or words
     if not words:
         return []
     lifts = Negations(low, lx.LIFTS)
     lifted = {i for i, (pos, _) in enumerate(words) if lifts.cover(pos)}
     indexed = _Words(words)
     future = any(w in low for w in lx.FUTURE)
+    figures = any(w in low for w in _FIGURE_WORDS)
     found = [
         m for m in mentions(sentence)
-        if not _of_a_figure(sentence, m)
+        if not (figures and _of_a_figure(sentence, m))
         and not (foreign and min(every, key=lambda p: abs(p - m.start)) in foreign)  # the US measure's date
     ]  # fmt: skip
     dated: dict[int, list[Mention]] = {}
@@ -413,6 +415,10 @@ _FIGURE_BEFORE = re.compile(
     re.I,
 )
 _FIGURE_AFTER = re.compile(r"^(?:份)?(?:的|为|达)?\s*\d[\d,.]*\s*(?:万)?(?:吨|公吨)")
+
+
+#: Words one of the patterns of a figure beside a date needs.
+_FIGURE_WORDS = ("ton", "%", "percent", "per cent", "较", "比", "从", "吨")
 
 
 def _of_a_figure(sentence: str, m: Mention) -> bool:

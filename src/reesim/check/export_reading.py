@@ -293,7 +293,11 @@ def _since(sentence: str, m: Mention) -> bool:
 
 def _of_a_measure(sentence: str, clause: tuple[int, int]) -> bool:
     """Whether a clause names a measure and no figure (its date is the measure's)."""
-    part = sentence[clause[0] : clause[1]].lower()
+    return _measure_only(sentence[clause[0] : clause[1]].lower())
+
+
+@lru_cache(maxsize=4096)
+def _measure_only(part: str) -> bool:
     return bool(_MEASURE.search(part)) and not _FIGURE.search(part)
 
 

@@ -14,7 +14,7 @@ after "cut export quotas"). Chinese numerals count as digits ("九十％", "一�
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -296,6 +296,25 @@ def _in_order(sentence: str) -> list[str]:
     return list(dict.fromkeys(iso3 for _, iso3 in sorted(found)))
 
 
+@lru_cache(maxsize=64)
+def _places_at(sentence: str) -> tuple[list[int], list[str]]:
+    """Where a sentence names countries besides China, and which, in order: found once a sentence."""
+    low = sentence.lower()
+    found: list[tuple[int, str]] = []
+    for bare, pattern, iso3 in PLACES:
+        if not iso3.isupper() or iso3 == "CHN" or bare not in low:
+            continue
+        if pattern is not None:
+            found += [(m.start(), iso3) for m in pattern.finditer(low)]
+            continue
+        at = low.find(bare)
+        while at >= 0:
+            found.append((at, iso3))
+            at = low.find(bare, at + 1)
+    found.sort()
+    return [at for at, _ in found], [iso3 for _, iso3 in found]
+
+
 def shares(sentence: str, base: Claim) -> list[Claim]:
     """Share claims: a percentage whose clause names a stage and no change (nor reserves: a share
     of reserves is no share of output). A sentence that lists as many countries as percentages
@@ -322,9 +341,11 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
             continue
         year = _year_before(sentence, start, base.year)
         places = [listed[k]] if paired else list(base.places)
-        if not paired and k and not _in_order(part) and not any(w in part.lower() for w in ("中国", "china")):
-            before = _in_order(sentence[found[k - 1][1] : start])  # "...69%,其次是美国,占12%": the US's
-            places = before[-1:] or places
+        if not paired and k and not any(w in part.lower() for w in ("中国", "china")):
+            starts, codes = _places_at(sentence)
+            if bisect_left(starts, b) == bisect_left(starts, e):  # the clause names no country
+                since, here = bisect_left(starts, found[k - 1][1]), bisect_left(starts, start)
+                places = [codes[here - 1]] if here > since else places  # "...69%,其次是美国,占12%"
         out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage=st,
                            places=places, span=sentence[b:e].strip(), year=year,
                            upper=ends.get(k)))  # fmt: skip
