@@ -19,12 +19,23 @@ city where a deal was struck, a company), the elements an article counts instead
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import lru_cache
 
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate, Mention, mentions, resolve
+from reesim.check.event_scope import (
+    CLAUSE_END,
+    FIGURE_WORDS,
+    MEASURES,
+    US_ACTOR,
+    Negations,
+    american,
+    of_a_figure,
+    titled,
+    venues,
+)
 
 
 def _all_words(low: str) -> list[tuple[int, str]]:
@@ -147,68 +158,6 @@ def names(low: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-_CLAUSE_END = re.compile(r"[,，;；:：。]|\bbut\b|但")
-
-
-class Negations:
-    """The negations of a sentence, found once: an event word is negated when a negation ends
-    at most 40 characters before it with no clause break between ("大马同意不对美实施...出口禁令与
-    配额限制", "will not ban or impose quotas", "出口管制不是禁止出口": no ban, no quota)."""
-
-    def __init__(self, low: str, words: tuple[str, ...] = (*lx.NEGATIONS_ZH, *lx.NEGATIONS_EN)) -> None:
-        found = []
-        for word in words:
-            at = low.find(word)
-            while at >= 0:
-                if not (word == " not " and low.startswith("only ", at + 5)):
-                    found.append((at + len(word), at))
-                at = low.find(word, at + 1)
-        found.sort()
-        self.ends = [end for end, _ in found]
-        self.starts = [start for _, start in found]
-        self.breaks = [m.end() for m in _CLAUSE_END.finditer(low)] if found else []
-
-    def cover(self, pos: int) -> bool:
-        """Whether the event word at ``pos`` is negated."""
-        i = bisect_right(self.ends, pos) - 1
-        if i < 0 or self.ends[i] < pos - 40:
-            return False
-        last_break = bisect_right(self.breaks, pos) - 1
-        return last_break < 0 or self.breaks[last_break] <= self.starts[i]
-
-
-def venues(low: str) -> set[str]:
-    """Countries a sentence names only as where a meeting was held ("in Busan, South Korea",
-    "在韩国釜山"): the host of a meeting is no party to what was agreed there."""
-    cities = [city for city in lx.NAMES if city in low]
-    out: set[str] = set()
-    for word, iso3 in lx.PLACES.items():
-        bare = word.strip()
-        total = low.count(bare)
-        if not total:
-            continue
-        hosted = sum(low.count(f"{city}, {bare}") + low.count(f"{bare}{city}") for city in cities)
-        hosted += sum(_hosted(low, f"{at}{bare}") for at in _IN)  # "在韩国达成协议", "met in south korea"
-        if hosted >= total:
-            out.add(iso3)
-    return out
-
-
-#: Words before a country that make it where something happened ("在韩国", "in South Korea").
-_IN = ("在", "于", " in ", " in south ", " in the ")
-#: Words after "在" and a country that make the country who acts ("是在美国总统...与...达成协议之后").
-_ACTORS = ("总统", "政府", "总理", "官员", "领导人", "元首", "首相", "商务部", "财长", "国务卿", "与", "和")
-
-
-def _hosted(low: str, words: str) -> int:
-    """How often ``words`` (a word of place and a country) name where something happened."""
-    count, at = 0, low.find(words)
-    while at >= 0:
-        count += not low.startswith(_ACTORS, at + len(words))
-        at = low.find(words, at + 1)
-    return count
-
-
 def _agenda(low: str) -> int:
     """Where the sentence opens a list of subjects of talks (its length if it does not): event
     words after it are discussed, not taken."""
@@ -272,8 +221,8 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in names_in)}
     agenda, negations = _agenda(low), Negations(low)
     every = [pos for pos, _ in words]
-    us = any(w in low for w in _US_ACTOR)  # looked for near each measure only if present
-    foreign = {pos for pos, kind in words if us and kind in _MEASURES and _american(low, pos)}
+    us = any(w in low for w in US_ACTOR)  # looked for near each measure only if present
+    foreign = {pos for pos, kind in words if us and kind in MEASURES and american(low, pos)}
     words = [
         (pos, kind)
         for pos, kind in words
@@ -284,17 +233,17 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         and pos not in foreign
     ]
     if "《" in low:  # a title names the measure when its sentence says no other
-        words = [(pos, kind) for pos, kind in words if not _titled(low, pos)] or words
+        words = [(pos, kind) for pos, kind in words if not titled(low, pos)] or words
     if not words:
         return []
     lifts = Negations(low, lx.LIFTS)
     lifted = {i for i, (pos, _) in enumerate(words) if lifts.cover(pos)}
     indexed = _Words(words)
     future = any(w in low for w in lx.FUTURE)
-    figures = any(w in low for w in _FIGURE_WORDS)
+    figures = any(w in low for w in FIGURE_WORDS)
     found = [
         m for m in mentions(sentence)
-        if not (figures and _of_a_figure(sentence, m))
+        if not (figures and of_a_figure(sentence, m))
         and not (foreign and min(every, key=lambda p: abs(p - m.start)) in foreign)  # the US measure's date
     ]  # fmt: skip
     dated: dict[int, list[Mention]] = {}
@@ -333,7 +282,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 m  # date is not its own, "has suspended its controls announced on October 9")
                 for j, ms in dated.items() if words[j][1] != kind for m in ms
                 if abs(m.start - pos) > 25 or kind == "suspension"
-                or _CLAUSE_END.search(low, min(m.end, pos), max(m.start, pos))
+                or CLAUSE_END.search(low, min(m.end, pos), max(m.start, pos))
             ]  # fmt: skip
             near = _nearest(pos, [m for m in found if m not in taken], low)
             if near is not None:
@@ -378,56 +327,6 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         for c in out
         if (_dated(c) and not c.implied) or not (_dated_twin(c, out) or _covered(c, kinds, base.event))
     ]
-
-
-_MEASURES = {"export_control", "export_ban", "suspension"}
-#: Words naming the United States as who acts ("华府在9月底扩大...出口管制", "Washington's export
-#: controls"), and China as who acts: a measure of the United States is none of China's.
-_US_ACTOR = (
-    "华府", "华盛顿", "美方", "美国政府", "美国商务部", "washington", "the u.s. commerce", "the us commerce",
-)  # fmt: skip
-_CN_ACTOR = ("中国", "中方", "北京", "大陆", "商务部", "china", "beijing")
-
-
-def _titled(low: str, pos: int) -> bool:
-    """Whether an event word stands in the title of a document ("《关于加强相关两用物项对美国出口
-    管制的公告》"): the title names the announcement; the measure is what the sentence says it does
-    (when it says one: "发布《两用物项出口管制清单》" is that list)."""
-    opened = low.rfind("《", max(0, pos - 60), pos)
-    return opened >= 0 and low.find("》", opened, pos) < 0 and low.find("》", pos, pos + 60) >= 0
-
-
-def _american(low: str, pos: int) -> bool:
-    """Whether the measure word at ``pos`` is one the United States takes: its clause names the
-    United States as who acts, before the word, and not China."""
-    start = max(0, pos - 40)
-    breaks = [m.end() for m in _CLAUSE_END.finditer(low, start, pos)]
-    part = low[breaks[-1] if breaks else start : pos]
-    if not any(w in part for w in _US_ACTOR):
-        return False
-    china = part.replace("美国商务部", "")
-    return not any(w in china for w in _CN_ACTOR)
-
-
-_FIGURE_BEFORE = re.compile(
-    r"\d\s*(?:metric\s+)?(?:tons?|tonnes?|%|percent|per cent)(?:\s+[a-z-]+){0,3}?\s+(?:in|of|from|than)\s+$"
-    r"|(?:较|比|从)\s*$",
-    re.I,
-)
-_FIGURE_AFTER = re.compile(r"^(?:份)?(?:的|为|达)?\s*\d[\d,.]*\s*(?:万)?(?:吨|公吨)")
-
-
-#: Words one of the patterns of a figure beside a date needs.
-_FIGURE_WORDS = ("ton", "%", "percent", "per cent", "较", "比", "从", "吨")
-
-
-def _of_a_figure(sentence: str, m: Mention) -> bool:
-    """Whether a date is that of a tonnage or percentage beside it ("1,238 tons in May", "5月的46
-    吨"), not of an event of the sentence."""
-    return bool(
-        _FIGURE_BEFORE.search(sentence[max(0, m.start - 40) : m.start])
-        or _FIGURE_AFTER.search(sentence[m.end : m.end + 14])
-    )
 
 
 def _nearest(pos: int, found: list[Mention], low: str) -> Mention | None:
