@@ -37,6 +37,9 @@ class ArticleDate:
     how: str = "unknown"  # option | dateline | inferred | unknown
     #: Years an undated article names (its records are likelier of those years).
     named_years: frozenset[int] = frozenset()
+    #: Kinds of event and the years its sentences give them ("2010年...中止对日出口稀土"): an undated
+    #: event of that kind elsewhere in the article is another one, not likelier of that year.
+    dated_kinds: frozenset[tuple[str, int]] = frozenset()
 
     def month_text(self) -> str:
         """``YYYY-MM`` when year and month are known, else an empty string."""
@@ -82,6 +85,10 @@ def dateline(text: str) -> ArticleDate:
             a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
             if (a > 12) != (b > 12) and max(a, b) <= 31:
                 d, mo = (a, b) if a > 12 else (b, a)
+                return ArticleDate(y, mo, d, "dateline")
+            if a <= 12 and b <= 12:  # either order: month first in English ("Published on 11/10/2025"),
+                chinese = any("\u4e00" <= c <= "\u9fff" for c in head)  # day first in Chinese papers
+                d, mo = (a, b) if chinese else (b, a)
                 return ArticleDate(y, mo, d, "dateline")
     m2 = _EN_DATE_DMY.search(head)
     if m2:
@@ -135,6 +142,10 @@ _EN = re.compile(
 _BACK = {"上周": 7, "last week": 7, "上个月": -1, "上月": -1, "last month": -1}
 _TODAY_DAY = re.compile(r"今\s*\(\s*(\d{1,2})\s*\)\s*日")
 _UNTIL = re.compile(r"(?:至|到|until|till|through|to)\s*$", re.I)
+#: "至" opening a clause ("至10月9日,商务部更提出新规": by 9 October) is no end of a period.
+_BY_THEN = re.compile(r"(?:^|[,，。;；:：])\s*至$")
+#: A weekday with its month and day, as papers in Taiwan write them ("周四(10/30)").
+_WEEKDAY_MD = re.compile(r"周[一二三四五六日]\s*\(\s*(\d{1,2})/(\d{1,2})\s*\)")
 _FROM_NOT_UNTIL = re.compile(r"(?:from|自)\s*\S*\s*(?:至|到|until|till|through|to)\s*$", re.I)
 
 
@@ -162,7 +173,9 @@ def mentions(sentence: str) -> list[Mention]:
         )
     chinese = any(c in sentence for c in "月日年今昨即本上")
     for m in islice(_ZH.finditer(sentence), MAX_DATES) if chinese else ():
-        until = bool(_UNTIL.search(sentence[max(0, m.start() - 4) : m.start()]))
+        until = bool(_UNTIL.search(sentence[max(0, m.start() - 4) : m.start()])) and not _BY_THEN.search(
+            sentence[max(0, m.start() - 2) : m.start()]
+        )
         if m.group(3):
             month = _cn_int(m.group(3))
             if month is None or not 1 <= month <= 12:
@@ -181,6 +194,10 @@ def mentions(sentence: str) -> list[Mention]:
         elif m.group(7):  # a year, or its end ("2010年底")
             month = 12 if m.group().endswith(("底", "末")) else None
             out.append(Mention(m.start(), m.end(), int(m.group(7)), month, None, 0, False, until))
+    for m in islice(_WEEKDAY_MD.finditer(sentence), MAX_DATES) if "周" in sentence else ():
+        month, day = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12 and 1 <= day <= 31:  # "周四(10/30)": 30 October
+            out.append(Mention(m.start(1), m.end(2), None, month, day))
     for m in islice(_EN.finditer(sentence), MAX_DATES):
         until = bool(_UNTIL.search(sentence[max(0, m.start() - 9) : m.start()]))
         if m.group(2):

@@ -19,12 +19,23 @@ city where a deal was struck, a company), the elements an article counts instead
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import lru_cache
 
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
 from reesim.check.dates import ArticleDate, Mention, mentions, resolve
+from reesim.check.event_scope import (
+    CLAUSE_END,
+    FIGURE_WORDS,
+    MEASURES,
+    US_ACTOR,
+    Negations,
+    american,
+    of_a_figure,
+    titled,
+    venues,
+)
 
 
 def _all_words(low: str) -> list[tuple[int, str]]:
@@ -62,6 +73,10 @@ _MONTH_MEASURES = re.compile(
 
 
 _RESTRICTED = re.compile(r"限制了?[^,，。;；]{1,8}?出口")
+_RESTRICTED_EN = re.compile(
+    r"\brestrict(?:s|ed|ing)?\s+(?:the\s+)?(?:exports?|shipments?|sales?)\b"
+    r"|\b(?:restrictions|curbs|limits)\s+on\s+(?:[\w-]+\s+){0,4}?(?:exports?|shipments?)\b"
+)
 _BAN_TO = re.compile(
     r"禁止(?:对|向)[^,，。;；]{1,6}?出口"
     # "禁止所有两用物项向日本军事用户...出口"
@@ -73,7 +88,8 @@ _BAN_TO = re.compile(
 #: "controls" as a noun ("the controls", "more restrictive controls", "removal of controls"), not
 #: the verb ("China controls 70 percent").
 _CONTROLS = re.compile(
-    r"\b(?:the|its|new|these|those|such|of|more|additional|restrictive|sweeping|tighter)\s+(?:\w+\s+)?controls\b"
+    r"\b(?:the|its|new|these|those|such|of|more|additional|restrictive|sweeping|tighter|expanded|expanding)"
+    r"\s+(?:\w+\s+)?controls\b"
 )
 
 
@@ -89,6 +105,9 @@ def event_words(low: str) -> list[tuple[int, str]]:
     for m in _BAN_TO.finditer(low):
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((m.start(), "export_ban"))
+    for m in _RESTRICTED_EN.finditer(low):  # "restricted exports of", "restrictions on rare earth exports"
+        if not any(m.start() <= pos < m.end() for pos in taken):
+            found.append((m.start(), "export_control"))
     for m in _RESTRICTED.finditer(low):  # "限制了稀土出口"
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((m.start(), "export_control"))
@@ -137,57 +156,6 @@ def names(low: str) -> list[str]:
     found = [v for k, v in lx.NAMES.items() if k in low]
     found += [f"bloc:{v}" for k, v in lx.BLOCS.items() if k in low]
     return list(dict.fromkeys(found))
-
-
-_CLAUSE_END = re.compile(r"[,，;；:：。]|\bbut\b|但")
-
-
-class Negations:
-    """The negations of a sentence, found once: an event word is negated when a negation ends
-    at most 40 characters before it with no clause break between ("大马同意不对美实施...出口禁令与
-    配额限制", "will not ban or impose quotas", "出口管制不是禁止出口": no ban, no quota)."""
-
-    def __init__(self, low: str, words: tuple[str, ...] = (*lx.NEGATIONS_ZH, *lx.NEGATIONS_EN)) -> None:
-        found = []
-        for word in words:
-            at = low.find(word)
-            while at >= 0:
-                if not (word == " not " and low.startswith("only ", at + 5)):
-                    found.append((at + len(word), at))
-                at = low.find(word, at + 1)
-        found.sort()
-        self.ends = [end for end, _ in found]
-        self.starts = [start for _, start in found]
-        self.breaks = [m.end() for m in _CLAUSE_END.finditer(low)] if found else []
-
-    def cover(self, pos: int) -> bool:
-        """Whether the event word at ``pos`` is negated."""
-        i = bisect_right(self.ends, pos) - 1
-        if i < 0 or self.ends[i] < pos - 40:
-            return False
-        last_break = bisect_right(self.breaks, pos) - 1
-        return last_break < 0 or self.breaks[last_break] <= self.starts[i]
-
-
-def venues(low: str) -> set[str]:
-    """Countries a sentence names only as where a meeting was held ("in Busan, South Korea",
-    "在韩国釜山"): the host of a meeting is no party to what was agreed there."""
-    cities = [city for city in lx.NAMES if city in low]
-    out: set[str] = set()
-    for word, iso3 in lx.PLACES.items():
-        bare = word.strip()
-        total = low.count(bare)
-        if not total:
-            continue
-        hosted = sum(low.count(f"{city}, {bare}") + low.count(f"{bare}{city}") for city in cities)
-        hosted += sum(low.count(f"{at}{bare}") for at in _IN)  # "在韩国达成协议", "met in south korea"
-        if hosted >= total:
-            out.add(iso3)
-    return out
-
-
-#: Words before a country that make it where something happened ("在韩国", "in South Korea").
-_IN = ("在", "于", " in ", " in south ", " in the ")
 
 
 def _agenda(low: str) -> int:
@@ -252,18 +220,32 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     names_in = [w for w in lx.NOT_EVENT if w in low]  # looked for near each word only if present
     dialogue = {kind for pos, kind in words if any(w in low[pos : pos + 16] for w in names_in)}
     agenda, negations = _agenda(low), Negations(low)
+    every = [pos for pos, _ in words]
+    us = any(w in low for w in US_ACTOR)  # looked for near each measure only if present
+    foreign = {pos for pos, kind in words if us and kind in MEASURES and american(low, pos)}
     words = [
         (pos, kind)
         for pos, kind in words
-        if kind not in dialogue and pos < agenda and not negations.cover(pos) and not _adjective(low, pos)
+        if kind not in dialogue
+        and pos < agenda
+        and not negations.cover(pos)
+        and not _adjective(low, pos)
+        and pos not in foreign
     ]
+    if "《" in low:  # a title names the measure when its sentence says no other
+        words = [(pos, kind) for pos, kind in words if not titled(low, pos)] or words
     if not words:
         return []
     lifts = Negations(low, lx.LIFTS)
     lifted = {i for i, (pos, _) in enumerate(words) if lifts.cover(pos)}
     indexed = _Words(words)
     future = any(w in low for w in lx.FUTURE)
-    found = mentions(sentence)
+    figures = any(w in low for w in FIGURE_WORDS)
+    found = [
+        m for m in mentions(sentence)
+        if not (figures and of_a_figure(sentence, m))
+        and not (foreign and min(every, key=lambda p: abs(p - m.start)) in foreign)  # the US measure's date
+    ]  # fmt: skip
     dated: dict[int, list[Mention]] = {}
     until: dict[int, str] = {}
     for m in found:
@@ -300,6 +282,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 m  # date is not its own, "has suspended its controls announced on October 9")
                 for j, ms in dated.items() if words[j][1] != kind for m in ms
                 if abs(m.start - pos) > 25 or kind == "suspension"
+                or CLAUSE_END.search(low, min(m.end, pos), max(m.start, pos))
             ]  # fmt: skip
             near = _nearest(pos, [m for m in found if m not in taken], low)
             if near is not None:
@@ -368,12 +351,19 @@ def _dated_twin(claim: Claim, claims: list[Claim]) -> bool:
     return any(c is not claim and c.event == claim.event and _dated(c) for c in claims)
 
 
+#: Cities whose name singles out one deal China was party to (a summit or a round of talks that
+#: agreed something): an undated deal named by one is that deal, not a restatement of the measure
+#: its sentence names ("agreed to suspend ... following the summit in Busan").
+_SUMMIT_CITIES = {"Busan", "London"}
+
+
 def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
     """Whether an undated claim only restates another of its sentence: a "deal" that is the
-    measure the sentence names, or a price floor whose level the sentence gives (a price claim)."""
+    measure the sentence names (unless a city names the deal), or a price floor whose level the
+    sentence gives (a price claim)."""
     low = claim.sentence.lower()
     if claim.event == "agreement" and kinds - {"agreement", "investment"}:
-        return True
+        return not set(claim.names) & _SUMMIT_CITIES  # "after the summit in Busan": that deal too
     if claim.event == "investment" and "agreement" in kinds:
         return True
     if claim.event in {"export_control", "export_ban"} and "suspension" in kinds:

@@ -102,7 +102,7 @@ def export_change(claim: Claim, ds: Dataset) -> tuple[str, str, str] | None:
         now_name, now, source = series.period(claim.year, None, claim.run)
         then_name, then, _ = series.period(claim.year - 1, None, claim.run)
     elif claim.run == 12 or claim.month is None:
-        if claim.month is None and claim.run is None:
+        if claim.month is None and claim.run is None and not claim.period_year:
             return NOT_COVERED, "no month or year named for the change of exports", ""
         now_name, now, source = series.period(claim.year, None, 12)
         then_name, then, _ = series.period(claim.year - 1, None, 12)

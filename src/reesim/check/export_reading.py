@@ -38,6 +38,8 @@ from reesim.check.numbers import PLACES, _clauses
 
 EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
 MAGNET_WORDS = ("磁", "magnet")
+#: Words naming what is exported: a clause with none goes on with its sentence's product.
+_PRODUCTS = ("稀土", "rare earth", "rare-earth", *MAGNET_WORDS)
 MONTH_ON_MONTH = (
     "环比", "较上月", "上月", "previous month", "month-on-month", "month on month", "month-over-month",
     "m/m", "prior month", "month before",
@@ -189,14 +191,17 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     low = sentence.lower()
     if not any(w in low for w in EXPORT_WORDS) or not any(speaks_of_exports(c) for c in claims):
         return claims
-    found = [m for m in mentions(sentence) if not m.until]
-    own = [m for m in found if m.month and not _versus(sentence, m)]
+    clauses = _clauses(sentence)
+    found = [
+        m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start))
+    ]
+    own = [m for m in found if m.month and not _versus(sentence, m) and not _since(sentence, m)]
     head = own[0].month if own else None
     own_years = [
-        m.year for m in found
+        (m.start, m.year) for m in found
         if m.year and not _versus(sentence, m)
         and not sentence[m.end : m.end + 4].startswith(("同期", "以来"))
-        and not re.search(r"since\s*$|自\s*$", sentence[max(0, m.start - 7) : m.start], re.I)
+        and not _NOT_OWN_YEAR.search(sentence[max(0, m.start - 12) : m.start])
     ]  # fmt: skip
     named = _Places(low)
     runs = _runs(low)
@@ -207,7 +212,6 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     words: dict[tuple[int, int], tuple[bool, bool, int | None]] = {}
     dates: dict[tuple[int, int], list[Mention]] = {}
     own_at = [m.start for m in own]
-    clauses = _clauses(sentence)
     out = []
     for c in claims:
         if not speaks_of_exports(c):
@@ -220,7 +224,11 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
             dates[clause] = [m for m in found if clause[0] <= m.start < clause[1]]
         magnets, yearly, run = words[clause]
         in_clause = dates[clause]
-        series = "magnet" if magnets else state.series or ("magnet" if magnets_here else "rare_earths")
+        part = low[clause[0] : clause[1]]
+        carried = not any(w in part for w in _PRODUCTS) and any(w in low[: clause[0]] for w in MAGNET_WORDS)
+        series = (  # a clause naming no product goes on with the magnets its sentence named before it
+            "magnet" if magnets or carried else state.series or ("magnet" if magnets_here else "rare_earths")
+        )
         if sets_series:
             state.series = state.series or series
         year, month, versus_year, versus_month = None, None, None, None
@@ -242,8 +250,9 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
             compared = [m for m in in_clause if id(m) in versus and (m.month or m.year)]
             if compared:
                 versus_year, versus_month = compared[0].year, compared[0].month or month
-        if year is None:
-            year = own_years[-1] if own_years else None
+        if year is None:  # the year named last before the figure, else the first after it
+            before = [y for start, y in own_years if start < at]
+            year = before[-1] if before else own_years[0][1] if own_years else None
         back = 1 if monthly and not versus_month else 12
         if versus_month is None and yearly:
             back = 12
@@ -263,13 +272,42 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
     return out
 
 
+#: Words before a year that make it no figure's own: "since 2014", "自2014年", "the same period in 2024".
+_NOT_OWN_YEAR = re.compile(r"since\s*$|自\s*$|period (?:in|of)\s*$", re.I)
+_TO = re.compile(r"\bto\b|至|到")
+#: A measure in a clause with no figure ("after Beijing curbed shipments in April"): the clause's
+#: date is the measure's, not that of an export figure of its sentence.
+_MEASURE = re.compile(
+    r"\b(?:curb|restrict|ban|control|licen[cs]|suspend|halt|truce|deal|agree)|限制|管制|禁|暂停|许可|协议|休战"
+)
+_FIGURE = re.compile(
+    r"\d[\d,.]*\s*(?:%|percent|per cent|tons?|tonnes?|metric|吨|公吨)|百分之|[一二三四五六七八九十]成"
+)
+
+
+def _since(sentence: str, m: Mention) -> bool:
+    """Whether a date bounds a period ("the highest since January", "自1月以来"): no figure's month."""
+    before = sentence[max(0, m.start - 7) : m.start].lower()
+    return bool(re.search(r"since\s*$|自\s*$", before)) or sentence[m.end : m.end + 3].startswith("以来")
+
+
+def _of_a_measure(sentence: str, clause: tuple[int, int]) -> bool:
+    """Whether a clause names a measure and no figure (its date is the measure's)."""
+    return _measure_only(sentence[clause[0] : clause[1]].lower())
+
+
+@lru_cache(maxsize=4096)
+def _measure_only(part: str) -> bool:
+    return bool(_MEASURE.search(part)) and not _FIGURE.search(part)
+
+
 def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, int]) -> Mention | None:
     """The date of a tonnage: one ending at most 4 characters before it ("5月的46吨", "较2024年同期
     的4725吨"), else one within 30 characters after it in its clause with no other number between
     ("5,774 metric tons in September")."""
     for m in found:
-        if m.end <= at and at - m.end <= 4 and (m.month or m.year):
-            return m
+        if m.end <= at and at - m.end <= 4 and (m.month or m.year) and not _TO.search(sentence[m.end : at]):
+            return m  # not "from September to 5,473 tons": that tonnage is the later month's
     for m in found:
         if at < m.start <= at + 30 and m.start < clause[1] and (m.month or m.year):
             between = sentence[at : m.start]

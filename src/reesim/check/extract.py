@@ -157,9 +157,18 @@ def _without_repeated_headline(claims: list[Claim], head: str) -> list[Claim]:
     if not head:
         return claims
     body = {_key(c) for c in claims if c.sentence not in head}
+    body |= {  # a figure the body gives again, whatever the headline's loose words make it about
+        (c.kind, c.value, c.event, "", "")
+        for c in claims
+        if c.sentence not in head and c.kind in {"change", "quantity", "share"}
+    }
     body |= {
         (c.kind, "", c.event, c.stage, c.topic)
         for c in claims
         if c.sentence not in head and c.kind == "event"
     }
-    return [c for c in claims if c.sentence not in head or _key(c) not in body]
+    return [
+        c
+        for c in claims
+        if c.sentence not in head or (_key(c) not in body and (c.kind, c.value, c.event, "", "") not in body)
+    ]

@@ -16,7 +16,8 @@ ELEMENTS: dict[str, str] = {
 }  # fmt: skip
 
 PLACES: dict[str, str] = {
-    "中国": "CHN", "美国": "USA", "日本": "JPN", "韩国": "KOR", "澳大利亚": "AUS", "澳洲": "AUS",
+    "中国": "CHN", "美国": "USA", "日本": "JPN", "韩国": "KOR", "南韩": "KOR", "澳大利亚": "AUS",
+    "澳洲": "AUS",
     "马来西亚": "MYS", "大马": "MYS", "缅甸": "MMR", "越南": "VNM", "印度": "IND", "加拿大": "CAN",
     "巴西": "BRA",
     "英国": "GBR", "法国": "FRA", "德国": "DEU", "俄罗斯": "RUS", "欧盟": "eu", "欧洲": "eu",
@@ -32,6 +33,10 @@ PLACES: dict[str, str] = {
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
     "eu ": "eu", "g7": "g7", "saudi": "SAU", "qatar": "QAT", "卡塔尔": "QAT", "united arab emirates": "ARE",
     "uae": "ARE", "阿联酋": "ARE", "netherlands": "NLD", "荷兰": "NLD",
+    # the adjectives of the countries ("Australian Prime Minister Anthony Albanese ... signed")
+    "australian": "AUS", "malaysian": "MYS", "thai": "THA", "korean": "KOR", "indian": "IND",
+    "canadian": "CAN", "brazilian": "BRA", "british": "GBR", "german": "DEU", "vietnamese": "VNM",
+    "kazakh": "KAZ", "qatari": "QAT", "emirati": "ARE", "dutch": "NLD", "american": "USA",
 }  # fmt: skip
 
 #: Stage words -> the stage a share claim is about.
@@ -56,6 +61,7 @@ EVENTS: list[tuple[str, str]] = [
     ("出口管制", "export_control"), ("出口许可", "export_control"), ("许可证", "export_control"),
     ("限制出口", "export_control"), ("出口限制", "export_control"), ("export control", "export_control"),
     ("export licen", "export_control"), ("licensing", "export_control"), ("curbs", "export_control"),
+    ("curbed", "export_control"),
     ("export restriction", "export_control"),
     ("restricted the export", "export_control"), ("restrict exports", "export_control"),
     ("价格下限", "price_floor"), ("最低价格", "price_floor"), ("price floor", "price_floor"),
@@ -67,7 +73,7 @@ EVENTS: list[tuple[str, str]] = [
     ("pact", "agreement"), ("summit", "agreement"), ("talks", "agreement"), ("磋商", "agreement"),
     ("meeting between", "agreement"),
     ("会谈", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"), ("特习会", "agreement"),
-    ("general licen", "other"), ("通用许可", "other"),
+    ("general licen", "other"), ("通用许可", "other"), ("开始施行", "other"),
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
     ("joins ", "alliance"),
     ("declaration", "alliance"),
@@ -127,6 +133,8 @@ ACTIONS = (
     "signed", "agreed", "imposed", "restricted", "announced", "suspend", "established", "set a",
     "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced", "announcing", "调低",
     "下调", "下达", "举行", "held", "joins", "signs", "has banned", "halted", "halting",
+    "declared", "declares", "unveiled", "issued", "expanded", "curbed", "tightened", "implemented",
+    "joined", "penned", "批准", "扩大", "收紧", "启动", "中止", "宣告",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.

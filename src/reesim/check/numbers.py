@@ -14,7 +14,7 @@ after "cut export quotas"). Chinese numerals count as digits ("九十％", "一�
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -146,10 +146,14 @@ DOWN = (
     "slump",
     "plunge",
     "tumble",
+    "减幅",
+    "降幅",
+    "跌幅",
+    "年减",
 )
 UP = (
     " rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加", "激增", "大增",
-    "飙升", "暴增", "surge", "jump", "soar", "climb", " higher", "rebound",
+    "飙升", "暴增", "surge", "jump", "soar", "climb", " higher", "rebound", "增幅", "涨幅", "年增",
 )  # fmt: skip
 
 _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
@@ -162,6 +166,18 @@ _RISE_ZH = ("涨", "增", "升", "高")
 _TENTHS_ZH = re.compile(
     r"(?<![\d.])([一二三四五六七八九1-9])成([一二三四五六七八九])?(?![一二三四五六七八九])"
 )
+
+
+_FRACTION_ZH = re.compile(
+    r"(?<![一二三四五六七八九十百])([二三四五六七八九十])分之([一二三四五六七八九])(?![一二三四五六七八九十])"
+)
+_FRACTION_EN = re.compile(  # not "the first three quarters of 2025"
+    r"(?<!first )(?<!last )\b(one|two|three|four)[- ](thirds?|quarters?|fifths?)\b"
+    r"(?! of (?:the year|19\d\d|20\d\d))",
+    re.I,
+)
+_EN_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4}
+_EN_PARTS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5}
 
 
 def _digit(char: str) -> int:
@@ -185,6 +201,10 @@ def _percentages(sentence: str) -> list[tuple[int, int, float]]:
         )
         for m in _TENTHS_ZH.finditer(sentence)
     ]
+    for m in _FRACTION_ZH.finditer(sentence):  # "三分之二": two thirds
+        found.append((m.start(), m.end(), lx.CN_DIGITS[m.group(2)] / lx.CN_DIGITS[m.group(1)]))
+    for m in _FRACTION_EN.finditer(sentence):  # "two-thirds"
+        found.append((m.start(), m.end(), _EN_COUNT[m.group(1).lower()] / _EN_PARTS[m.group(2).lower()]))
     for m in _TIMES_ZH.finditer(sentence):  # "上涨两倍": up by 200%
         times = chinese_number(m.group(1))
         if times is not None and any(w in sentence[max(0, m.start() - 6) : m.start()] for w in _RISE_ZH):
@@ -276,6 +296,25 @@ def _in_order(sentence: str) -> list[str]:
     return list(dict.fromkeys(iso3 for _, iso3 in sorted(found)))
 
 
+@lru_cache(maxsize=64)
+def _places_at(sentence: str) -> tuple[list[int], list[str]]:
+    """Where a sentence names countries besides China, and which, in order: found once a sentence."""
+    low = sentence.lower()
+    found: list[tuple[int, str]] = []
+    for bare, pattern, iso3 in PLACES:
+        if not iso3.isupper() or iso3 == "CHN" or bare not in low:
+            continue
+        if pattern is not None:
+            found += [(m.start(), iso3) for m in pattern.finditer(low)]
+            continue
+        at = low.find(bare)
+        while at >= 0:
+            found.append((at, iso3))
+            at = low.find(bare, at + 1)
+    found.sort()
+    return [at for at, _ in found], [iso3 for _, iso3 in found]
+
+
 def shares(sentence: str, base: Claim) -> list[Claim]:
     """Share claims: a percentage whose clause names a stage and no change (nor reserves: a share
     of reserves is no share of output). A sentence that lists as many countries as percentages
@@ -302,6 +341,11 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
             continue
         year = _year_before(sentence, start, base.year)
         places = [listed[k]] if paired else list(base.places)
+        if not paired and k and not any(w in part.lower() for w in ("中国", "china")):
+            starts, codes = _places_at(sentence)
+            if bisect_left(starts, b) == bisect_left(starts, e):  # the clause names no country
+                since, here = bisect_left(starts, found[k - 1][1]), bisect_left(starts, start)
+                places = [codes[here - 1]] if here > since else places  # "...69%,其次是美国,占12%"
         out.append(derive(base, kind="share", value=value, unit="fraction", qualifier=q, stage=st,
                            places=places, span=sentence[b:e].strip(), year=year,
                            upper=ends.get(k)))  # fmt: skip
@@ -382,7 +426,8 @@ _MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(bil
 _MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
 _TONNES_EN = re.compile(r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(?:metric\s++)?(?:tonnes|tons)\b", re.I)
 _TONNES_ZH = re.compile(
-    r"(\d{1,3}(?:,\d{3})++(?:\.\d++)?|[\d.]{1,12}+|[零〇一二两三四五六七八九十百千万亿]{1,16}+)"
+    r"(\d{1,4}+万\d{1,4}+(?:\.\d++)?|\d{1,3}(?:,\d{3})++(?:\.\d++)?|[\d.]{1,12}+"  # "6万2585吨": 62,585 t
+    r"|[零〇一二两三四五六七八九十百千万亿]{1,16}+)"
     r"\s*+(多|余)?\s*+(万|亿|千)?\s*+(多|余)?\s*+(?:公吨|吨)"
 )
 

@@ -172,8 +172,16 @@ def name_record(claim: Claim, rows: list[Record], article: ArticleDate) -> Recor
     two that fit alike, one of a year the (undated) article names fits better."""
     latest = article.month_text() or "9999-99"
     fits = [(_fits(claim, r), r.date, r) for r in rows if r.kind == claim.event and r.month <= latest]
-    fits = [(f + 2 * (int(d[:4]) in article.named_years), d, r) for f, d, r in fits if f >= 0]
+    fits = [(f + 2 * _likelier(claim, int(d[:4]), article), d, r) for f, d, r in fits if f >= 0]
     return max(fits, key=lambda f: (f[0], f[1]))[2] if fits else None
+
+
+def _likelier(claim: Claim, year: int, article: ArticleDate) -> bool:
+    """Whether a record of ``year`` is likelier for an undated claim: its sentence names the year,
+    or the article does and dates no other event of the claim's kind to it."""
+    if claim.year is not None:
+        return year == claim.year
+    return year in article.named_years and (claim.event, year) not in article.dated_kinds
 
 
 def infer_date(
@@ -188,7 +196,11 @@ def infer_date(
     destination, month and tonnes of ``china_exports``; within 0.5%, the same month named)."""
     if article.year:
         return article
-    article = replace(article, named_years=frozenset(c.year for c in claims if c.year))
+    article = replace(
+        article,
+        named_years=frozenset(c.year for c in claims if c.year),
+        dated_kinds=frozenset((c.event, c.year) for c in claims if c.kind == "event" and c.year),
+    )
     dates = []
     for c in claims:
         if c.kind == "quantity" and c.series and c.month and not c.period_year and not c.run:
@@ -226,7 +238,7 @@ def infer_date(
     if article.month and article.month != m:  # the dateline's month: the record's year or the one after
         y = y if article.month >= m else y + 1
         m = article.month
-    return ArticleDate(y, m, article.day, "inferred", article.named_years)
+    return ArticleDate(y, m, article.day, "inferred", article.named_years, article.dated_kinds)
 
 
 def date_claim(claim: Claim, rows: list[Record], article: ArticleDate) -> Claim:

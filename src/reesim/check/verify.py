@@ -324,12 +324,16 @@ def verify(
              for r in ds["blocs"].itertuples(index=False)]  # fmt: skip
     for raw in dated:
         claim = date_founding(recent_record(date_suspension(raw, dated, rows), rows), blocs)
+        if claim.kind == "event" and not claim.value:
+            continue  # a measure or deal that neither the article nor the dataset dates is no claim
         if (
             claim.year is None
             and when.year
             and claim.kind in {"share", "quantity", "change", "rank", "price"}
         ):
-            claim = replace(claim, year=when.year)
+            # a month more than a month after the article's is of the year before ("12月" in January)
+            later = bool(claim.month and when.month and claim.month > when.month + 1)
+            claim = replace(claim, year=when.year - later)
         key = (claim.kind, claim.value, claim.unit, claim.qualifier, tuple(claim.places),
                tuple(claim.elements), claim.stage, claim.event, claim.year, claim.topic, tuple(claim.names),
                claim.until, tuple(claim.destinations),
