@@ -16,7 +16,7 @@ from numba import njit
 
 from reesim.kernel.shared import CANCELLED, EPS, FINANCED, HEAVY_CIRCUIT, UNDECIDED
 from reesim.kernel.vec import any_lane, gather, load, splat, store, vmax, vmin, where
-from reesim.model.dims import OXIDE
+from reesim.model.dims import METAL, OXIDE
 
 
 @njit(cache=True, error_model="numpy")
@@ -151,6 +151,7 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
     k_n, n_n, e_n = out_mix.shape
     ratio, band = load(lt, par.idle_price_ratio, ()), load(lt, par.idle_price_band, ())
     pace = vmax(load(lt, par.output_adjust_months, ()), 1.0)
+    closing, capacity = vmax(load(lt, par.closure_idle_months, ()), 1.0), state.capacity
     zero, one = splat(lt, 0.0), splat(lt, 1.0)
     paid = load(lt, state.floor_paid, ())
     for k in range(k_n):
@@ -176,7 +177,13 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
                     cost = bought / yields[k]
                 goal = _running_shares(revenue, cost, ratio, band)
             now = load(lt, running, (k, n))
-            now = now + (goal - now) / pace
+            if k >= METAL:  # a converter runs at most the capacity it still has; idle capacity closes
+                cap = load(lt, capacity, (k, n))
+                goal = vmin(goal, cap)
+                now = now + (goal - now) / pace
+                store(capacity, (k, n), cap - vmax(cap - now, 0.0) / closing)
+            else:
+                now = now + (goal - now) / pace
             store(running, (k, n), now)
             if covered[k, n]:
                 u = load(lt, util, (k, n)) * now
@@ -298,6 +305,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
         load(lt, par.substitution_max_share, ()),
         vmax(load(lt, par.substitution_lag_months, ()), 1.0),
     )
+    full = vmax(load(lt, par.substitution_full_multiple, ()) - 1.0, EPS)  # the whole ceiling at this rise
     # Designers thrift the heavy rare earths in magnets (grain-boundary diffusion, heavy-free
     # grades) further than other motor designs replace Nd and Pr: their own ceiling.
     thrift, thrift_max = s.thrift, load(lt, par.heavy_thrift_max_share, ())
@@ -384,7 +392,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 aim = vmin(vmax(1.0 + by_trend * trend, least), most)
                 held = load(lt, hoard, (k, m, e))
                 store(hoard, (k, m, e), held + (aim - held) / pace)
-                rel = vmin(vmax(p / p0[k, e] - 1.0, 0.0), 1.0)
+                rel = vmin(vmax((p / p0[k, e] - 1.0) / full, 0.0), 1.0)
                 was = load(lt, sub, (k, m, e))
                 ceiling = thrift_max if thrift[k, e] else sub_max
                 store(sub, (k, m, e), was + vmax(ceiling * rel - was, 0.0) / sub_lag)  # it only rises

@@ -44,7 +44,7 @@ from reesim.kernel.bundles import Params
 from reesim.kernel.reference_state import State
 from reesim.kernel.shared import CANCELLED, EPS, FINANCED, HEAVY_CIRCUIT, UNDECIDED
 from reesim.kernel.state import Array
-from reesim.model.dims import OXIDE
+from reesim.model.dims import METAL, OXIDE
 
 if TYPE_CHECKING:
     from reesim.model.compile import Inputs
@@ -158,7 +158,12 @@ def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> None:
     goal = running_share(revenue, cost, par)
     goal[:, :, inputs.origin_node] = 1.0
     goal[:, state.base_out.sum(axis=2) <= 0] = 1.0  # nothing to run
+    # Converters outside China run at most the capacity they still have; what stays idle closes
+    # over ``closure_idle_months`` and only projects build it again.
+    np.minimum(goal[:, METAL:], state.capacity[:, METAL:], out=goal[:, METAL:])
     state.running += (goal - state.running) / np.maximum(par.output_adjust_months, 1.0)[:, None, None]
+    idle = np.maximum(state.capacity[:, METAL:] - state.running[:, METAL:], 0.0)
+    state.capacity[:, METAL:] -= idle / np.maximum(par.closure_idle_months, 1.0)[:, None, None]
     k_n = state.running.shape[1]
     run = state.util[:, :k_n] * state.running  # [R, K, N]
     each = np.repeat(run[..., None], state.base_out.shape[2], axis=3)  # per element
@@ -243,7 +248,10 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     risk[..., inputs.origin_node, :] = 0.0
     goal_guard = np.minimum(1.0 + par.precaution_risk[each] * risk, par.precaution_max[each])
     state.guard += (goal_guard - state.guard) / pace
-    rel = np.clip(state.price / p0[:, :, None, :] - 1.0, 0.0, 1.0)
+    # The share of the ceiling a price rise calls for: none at the base price, all of it at
+    # ``substitution_full_multiple`` times the base price.
+    full = np.maximum(par.substitution_full_multiple - 1.0, EPS)[:, None, None, None]
+    rel = np.clip((state.price / p0[:, :, None, :] - 1.0) / full, 0.0, 1.0)
     # Designers thrift the heavy rare earths in magnets (grain-boundary diffusion, heavy-free
     # grades) further than other motor designs replace Nd and Pr: their own ceiling.
     sub_max = np.where(state.thrift[None, :, None, :], par.heavy_thrift_max_share[:, None, None, None],
