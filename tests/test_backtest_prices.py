@@ -224,8 +224,8 @@ def test_every_declared_check_gives_its_criteria(criteria: dict[str, list]) -> N
 def test_quota_prices_nd_peaks_in_2011_and_falls_after(criteria: dict[str, list]) -> None:
     """docs/validation.md: with China's magnets free under the quotas, magnet making outside China
     idles and closes, and Nd oxide outside China peaks in June 2011 at 6.9 times its 2009 price,
-    then falls once, to 0.05 of that peak over 2014 (observed: at least 13.6 times, then 0.24); Dy
-    rises 20.7 times (observed 30), to the end of 2014; China's Dy price stays within 20% of flat
+    then falls once, to 0.06 of that peak over 2014 (observed: at least 13.6 times, then 0.24); Dy
+    rises 22.4 times (observed 30), to the end of 2014; China's Dy price stays within 20% of flat
     in 2025."""
     found = {(c.series, c.name): c for cs in criteria.values() for c in cs}
     nd_size = found["Nd oxide outside China", "peak size"]

@@ -136,7 +136,9 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
     share of its expected revenue per kg (its base-year mix, ``out_mix``, at expected outside
     prices, at least the floor where one covers it) against its cost per kg: ``stage_opex`` where
     known, else (after mining) its input at expected outside prices over its yield; in China, 1.
-    Adds what the floors pay on the output that runs (base-year output x ``util`` x the share) to
+    A metal or magnet maker's goal is at most ``capacity[material, node, lane]``, the share of its
+    base-year capacity still open, whose idle part closes over ``closure_idle_months``. Adds what
+    the floors pay on the output that runs (base-year output x ``util`` x the share) to
     ``floor_paid``."""
     on, out_mix, base_out, opex, covered = s.origin, s.out_mix, s.base_out, s.stage_opex, s.node_floored
     heavy = s.heavy
@@ -275,7 +277,8 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     follows the price less its premium; the market's desired cover (``hoard``) moves toward its
     goal for the price trend, each importer's (``guard``, outside China) toward its goal for the
     supply controls hold back from it (1 less the least ``open_in`` of any form of the element);
-    substitution moves toward its share for the price rise and never falls (its ceiling
+    substitution moves toward its ceiling x (price / base - 1) / (``substitution_full_multiple`` - 1),
+    at most the ceiling, and never falls (its ceiling
     ``heavy_thrift_max_share`` on the ``thrift`` rows, ``substitution_max_share`` on the others).
 
     Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)

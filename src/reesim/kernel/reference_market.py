@@ -19,7 +19,8 @@ their cost. Outside China that floor holds only as far as controls hold China's 
 magnets back (1 - ``open`` of the material): where China's product flows freely, buyers outside
 pay about China's price for it, and converters outside that buy dear oxide are squeezed and idle
 instead (as magnet and alloy making moved into China in 2011, when the quotas covered ore, oxide
-and metal but not magnets). Concentrate never sells for more than the oxide it makes was
+and metal but not magnets); what stands idle closes over ``closure_idle_months`` and does not
+come back when prices fall. Concentrate never sells for more than the oxide it makes was
 worth last month (its price times the separation yield): separators pay for the contained oxide,
 so a scarce concentrate cannot cost more than its product. No price exceeds
 ``price_backstop_multiple`` times p0: the backstop price (Nordhaus 1973) at which users turn to
@@ -144,7 +145,10 @@ def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> None:
     as Mountain Pass and Lynas report it) or, where none is known, what its input costs at
     expected outside prices (the stage's input mix over its yield): a converter squeezed between
     dear inputs and its output's price idles (plants idle and restart over months, not at once).
-    Adds what the floors pay on it to ``state.floor_paid``."""
+    A metal or magnet maker runs at most ``state.capacity``, the share of its base-year capacity
+    still open, and the part of it that stands idle closes over ``closure_idle_months``: closed
+    capacity does not restart (China's never idles, so it never closes). Adds what the floors pay
+    on it to ``state.floor_paid``."""
     runs = state.price.shape[0]
     base = inputs.base
     mix = state.base_out / np.maximum(state.base_out.sum(axis=2, keepdims=True), EPS)  # [K, N, E]
@@ -176,7 +180,9 @@ def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> None:
 
 def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     """Each market's price toward its indicated level (see the module docstring), expectations,
-    arbitrage between the markets, desired cover and substitution."""
+    arbitrage between the markets, desired cover and substitution (toward its ceiling times the
+    price rise over ``substitution_full_multiple`` - 1, at most all of it, over
+    ``substitution_lag_months``; it only rises)."""
     base = inputs.base
     p0 = base.prices[None]  # [1, K, E]
     oxide_before = state.price[:, 1].copy()  # last month's oxide price: what concentrate is worth
