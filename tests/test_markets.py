@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
+from tests.agreement import assert_kernels_agree
 from tests.strategies import BASE, DS
 
 import reesim
@@ -291,3 +293,19 @@ def test_a_rise_calls_for_the_substitution_ceiling_in_proportion_to_its_size() -
     twenty = 1.0 - used(substitution_full_multiple=20.0) / whole
     assert doubling > 0.01
     assert 0.0 < twenty < 0.3 * doubling
+
+
+@pytest.mark.compile
+def test_both_kernels_close_idle_converters_and_scale_substitution_alike() -> None:
+    """The fast kernel closes idle converter capacity and scales substitution as the reference
+    kernel does (a quota that idles the magnet makers outside China for 18 months, closure within
+    a year, substitution in full at three times the base price)."""
+    exported = 12 * (BASE.trade[OXIDE][:, CHN, :].sum() + BASE.trade[METAL][:, CHN, :].sum())
+    quota = ExportQuota("CHN", ("oxide", "metal"), exported / 3, "2025-01", end="2026-07")
+    parameters = {"closure_idle_months": 12.0, "substitution_full_multiple": 3.0,
+                  "substitution_lag_months": 6.0}  # fmt: skip
+    scenario = Scenario("market", start="2025-01", months=30, instruments=(quota,), parameters=parameters)
+    names = ("production", "demand", "price", "unmet")
+    _, fast = assert_kernels_agree(compile_scenario(scenario, DS, BASE), names)
+    outside = [n for n in range(BASE.dims.n_nodes) if n != CHN]
+    assert fast.production[0, 29, MAGNET][outside].sum() < 0.5 * BASE.production[MAGNET][outside].sum()
