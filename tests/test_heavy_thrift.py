@@ -51,7 +51,10 @@ def test_heavy_ceiling_is_larger_than_the_light_one() -> None:
 
 
 def test_a_sustained_heavy_price_rise_thrifts_dy_to_the_heavy_ceiling_and_nd_to_the_light() -> None:
-    inputs = compile_scenario(_scenario(substitution_lag_months=1.0), DS, BASE)
+    """Prices that more than double call for the whole ceiling when ``substitution_full_multiple``
+    is 2."""
+    scenario = _scenario(substitution_lag_months=1.0, substitution_full_multiple=2.0)
+    inputs = compile_scenario(scenario, DS, BASE)
     sub = _magnet_sub(inputs)[:, OUTSIDE]
     heavy, light = DS.parameter("heavy_thrift_max_share"), DS.parameter("substitution_max_share")
     assert sub[3:, DY] == pytest.approx(heavy, abs=1e-12)

@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
+from tests.agreement import assert_kernels_agree
 from tests.strategies import BASE, DS
 
 import reesim
@@ -249,3 +251,61 @@ def test_in_race_the_floor_keeps_mountain_pass_running_in_draws_where_prices_fal
     assert float(moved.max()) > 100.0
     assert (with_floor.floor_cost.sum("month") > 1e6).all()
     assert float(without.floor_cost.sum()) == 0.0
+
+
+def _capped_magnets_free(months: int, end: str = "2025-07", **parameters: float) -> Outputs:
+    """China's oxide and metal exports capped at a third of the base year until ``end``, then
+    free, its magnets free throughout (as under the 2010-2014 quotas)."""
+    exported = 12 * (BASE.trade[OXIDE][:, CHN, :].sum() + BASE.trade[METAL][:, CHN, :].sum())
+    quota = ExportQuota("CHN", ("oxide", "metal"), exported / 3, "2025-01", end=end)
+    scenario = Scenario("market", start="2025-01", months=months, instruments=(quota,), parameters=parameters)
+    return run_reference(compile_scenario(scenario, DS, BASE))
+
+
+def test_magnet_makers_outside_china_that_stay_idle_close_and_do_not_restart() -> None:
+    """Squeezed by an 18-month quota, the magnet makers outside China idle (under a tenth of their
+    base output after a year); idle for long, their capacity closes (``closure_idle_months``), so
+    when the quota ends and oxide is cheap again they make under half their base output two and a
+    half years on. With plants that never close they restart: over 1.5 times as much."""
+    outside = [n for n in range(BASE.dims.n_nodes) if n != CHN]
+    base = BASE.production[MAGNET][outside].sum()
+    closing = _capped_magnets_free(48, "2026-07").production[0, 47, MAGNET][outside].sum()
+    never = _capped_magnets_free(48, "2026-07", closure_idle_months=1e9)
+    lasting = never.production[0, 47, MAGNET][outside].sum()
+    assert DS.parameter("closure_idle_months") == 36.0
+    assert closing < 0.5 * base
+    assert lasting > 1.5 * closing
+
+
+def test_a_rise_calls_for_the_substitution_ceiling_in_proportion_to_its_size() -> None:
+    """Substitution heads for the share (price / base - 1) / (``substitution_full_multiple`` - 1),
+    at most 1, of its ceiling: under a quota that keeps oxide outside China at a few times its base
+    price, a full multiple of 20 cuts a small part of what a multiple of 2 cuts of the outside
+    market's oxide demand, against the same run without substitution."""
+    outside = [n for n in range(BASE.dims.n_nodes) if n != CHN]
+
+    def used(**parameters: float) -> float:
+        out = _capped_magnets_free(6, substitution_lag_months=1.0, **parameters)
+        return float(out.demand[0, 5, OXIDE][outside].sum())
+
+    whole = used(substitution_max_share=0.0, heavy_thrift_max_share=0.0)
+    doubling = 1.0 - used(substitution_full_multiple=2.0) / whole
+    twenty = 1.0 - used(substitution_full_multiple=20.0) / whole
+    assert doubling > 0.01
+    assert 0.0 < twenty < 0.3 * doubling
+
+
+@pytest.mark.compile
+def test_both_kernels_close_idle_converters_and_scale_substitution_alike() -> None:
+    """The fast kernel closes idle converter capacity and scales substitution as the reference
+    kernel does (a quota that idles the magnet makers outside China for 18 months, closure within
+    a year, substitution in full at three times the base price)."""
+    exported = 12 * (BASE.trade[OXIDE][:, CHN, :].sum() + BASE.trade[METAL][:, CHN, :].sum())
+    quota = ExportQuota("CHN", ("oxide", "metal"), exported / 3, "2025-01", end="2026-07")
+    parameters = {"closure_idle_months": 12.0, "substitution_full_multiple": 3.0,
+                  "substitution_lag_months": 6.0}  # fmt: skip
+    scenario = Scenario("market", start="2025-01", months=30, instruments=(quota,), parameters=parameters)
+    names = ("production", "demand", "price", "unmet")
+    _, fast = assert_kernels_agree(compile_scenario(scenario, DS, BASE), names)
+    outside = [n for n in range(BASE.dims.n_nodes) if n != CHN]
+    assert fast.production[0, 29, MAGNET][outside].sum() < 0.5 * BASE.production[MAGNET][outside].sum()

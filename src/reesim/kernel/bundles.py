@@ -192,6 +192,8 @@ class Params(NamedTuple):
     project_accelerate_ratio: Array
     project_accelerate_months: Array
     heavy_thrift_max_share: Array
+    substitution_full_multiple: Array
+    closure_idle_months: Array
 
 
 class Full(NamedTuple):

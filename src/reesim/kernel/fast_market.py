@@ -16,7 +16,7 @@ from numba import njit
 
 from reesim.kernel.shared import CANCELLED, EPS, FINANCED, HEAVY_CIRCUIT, UNDECIDED
 from reesim.kernel.vec import any_lane, gather, load, splat, store, vmax, vmin, where
-from reesim.model.dims import OXIDE
+from reesim.model.dims import METAL, OXIDE
 
 
 @njit(cache=True, error_model="numpy")
@@ -136,7 +136,9 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
     share of its expected revenue per kg (its base-year mix, ``out_mix``, at expected outside
     prices, at least the floor where one covers it) against its cost per kg: ``stage_opex`` where
     known, else (after mining) its input at expected outside prices over its yield; in China, 1.
-    Adds what the floors pay on the output that runs (base-year output x ``util`` x the share) to
+    A metal or magnet maker's goal is at most ``capacity[material, node, lane]``, the share of its
+    base-year capacity still open, whose idle part closes over ``closure_idle_months``. Adds what
+    the floors pay on the output that runs (base-year output x ``util`` x the share) to
     ``floor_paid``."""
     on, out_mix, base_out, opex, covered = s.origin, s.out_mix, s.base_out, s.stage_opex, s.node_floored
     heavy = s.heavy
@@ -151,6 +153,7 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
     k_n, n_n, e_n = out_mix.shape
     ratio, band = load(lt, par.idle_price_ratio, ()), load(lt, par.idle_price_band, ())
     pace = vmax(load(lt, par.output_adjust_months, ()), 1.0)
+    closing, capacity = vmax(load(lt, par.closure_idle_months, ()), 1.0), state.capacity
     zero, one = splat(lt, 0.0), splat(lt, 1.0)
     paid = load(lt, state.floor_paid, ())
     for k in range(k_n):
@@ -176,7 +179,13 @@ def existing_running(lt, s, par, state, scr):  # pragma: no cover - compiled
                     cost = bought / yields[k]
                 goal = _running_shares(revenue, cost, ratio, band)
             now = load(lt, running, (k, n))
-            now = now + (goal - now) / pace
+            if k >= METAL:  # a converter runs at most the capacity it still has; idle capacity closes
+                cap = load(lt, capacity, (k, n))
+                goal = vmin(goal, cap)
+                now = now + (goal - now) / pace
+                store(capacity, (k, n), cap - vmax(cap - now, 0.0) / closing)
+            else:
+                now = now + (goal - now) / pace
             store(running, (k, n), now)
             if covered[k, n]:
                 u = load(lt, util, (k, n)) * now
@@ -268,7 +277,8 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     follows the price less its premium; the market's desired cover (``hoard``) moves toward its
     goal for the price trend, each importer's (``guard``, outside China) toward its goal for the
     supply controls hold back from it (1 less the least ``open_in`` of any form of the element);
-    substitution moves toward its share for the price rise and never falls (its ceiling
+    substitution moves toward its ceiling x (price / base - 1) / (``substitution_full_multiple`` - 1),
+    at most the ceiling, and never falls (its ceiling
     ``heavy_thrift_max_share`` on the ``thrift`` rows, ``substitution_max_share`` on the others).
 
     Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)
@@ -298,6 +308,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
         load(lt, par.substitution_max_share, ()),
         vmax(load(lt, par.substitution_lag_months, ()), 1.0),
     )
+    full = vmax(load(lt, par.substitution_full_multiple, ()) - 1.0, EPS)  # the whole ceiling at this rise
     # Designers thrift the heavy rare earths in magnets (grain-boundary diffusion, heavy-free
     # grades) further than other motor designs replace Nd and Pr: their own ceiling.
     thrift, thrift_max = s.thrift, load(lt, par.heavy_thrift_max_share, ())
@@ -384,7 +395,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 aim = vmin(vmax(1.0 + by_trend * trend, least), most)
                 held = load(lt, hoard, (k, m, e))
                 store(hoard, (k, m, e), held + (aim - held) / pace)
-                rel = vmin(vmax(p / p0[k, e] - 1.0, 0.0), 1.0)
+                rel = vmin(vmax((p / p0[k, e] - 1.0) / full, 0.0), 1.0)
                 was = load(lt, sub, (k, m, e))
                 ceiling = thrift_max if thrift[k, e] else sub_max
                 store(sub, (k, m, e), was + vmax(ceiling * rel - was, 0.0) / sub_lag)  # it only rises

@@ -188,7 +188,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         cover0=base_cover(inv + np.maximum(stock - reserve, 0.0), base.feed + base.final, market),
         status=np.where(committed, markets.FINANCED, markets.UNDECIDED),
         begin=np.where(committed, np.broadcast_to(inputs.proj_start, (runs, p_n)), np.inf),
-        running=np.ones((runs, k_n, n_n)), proj_run=np.ones((runs, p_n)),
+        running=np.ones((runs, k_n, n_n)), capacity=np.ones((runs, k_n, n_n)), proj_run=np.ones((runs, p_n)),
         mixes=mixes, mine_profile=np.where(base.mine[:, None] > 0, base.profile, mixes[CONCENTRATE]),
         market=market, thrift=thrift_rows(base.magnet_grades, k_n),
         lagged=bool(slots > 2 or (arrival[:, :, 0] < 1.0).any()),

@@ -19,7 +19,8 @@ their cost. Outside China that floor holds only as far as controls hold China's 
 magnets back (1 - ``open`` of the material): where China's product flows freely, buyers outside
 pay about China's price for it, and converters outside that buy dear oxide are squeezed and idle
 instead (as magnet and alloy making moved into China in 2011, when the quotas covered ore, oxide
-and metal but not magnets). Concentrate never sells for more than the oxide it makes was
+and metal but not magnets); what stands idle closes over ``closure_idle_months`` and does not
+come back when prices fall. Concentrate never sells for more than the oxide it makes was
 worth last month (its price times the separation yield): separators pay for the contained oxide,
 so a scarce concentrate cannot cost more than its product. No price exceeds
 ``price_backstop_multiple`` times p0: the backstop price (Nordhaus 1973) at which users turn to
@@ -44,7 +45,7 @@ from reesim.kernel.bundles import Params
 from reesim.kernel.reference_state import State
 from reesim.kernel.shared import CANCELLED, EPS, FINANCED, HEAVY_CIRCUIT, UNDECIDED
 from reesim.kernel.state import Array
-from reesim.model.dims import OXIDE
+from reesim.model.dims import METAL, OXIDE
 
 if TYPE_CHECKING:
     from reesim.model.compile import Inputs
@@ -144,7 +145,10 @@ def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> None:
     as Mountain Pass and Lynas report it) or, where none is known, what its input costs at
     expected outside prices (the stage's input mix over its yield): a converter squeezed between
     dear inputs and its output's price idles (plants idle and restart over months, not at once).
-    Adds what the floors pay on it to ``state.floor_paid``."""
+    A metal or magnet maker runs at most ``state.capacity``, the share of its base-year capacity
+    still open, and the part of it that stands idle closes over ``closure_idle_months``: closed
+    capacity does not restart (China's never idles, so it never closes). Adds what the floors pay
+    on it to ``state.floor_paid``."""
     runs = state.price.shape[0]
     base = inputs.base
     mix = state.base_out / np.maximum(state.base_out.sum(axis=2, keepdims=True), EPS)  # [K, N, E]
@@ -158,7 +162,12 @@ def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> None:
     goal = running_share(revenue, cost, par)
     goal[:, :, inputs.origin_node] = 1.0
     goal[:, state.base_out.sum(axis=2) <= 0] = 1.0  # nothing to run
+    # Converters outside China run at most the capacity they still have; what stays idle closes
+    # over ``closure_idle_months`` and only projects build it again.
+    np.minimum(goal[:, METAL:], state.capacity[:, METAL:], out=goal[:, METAL:])
     state.running += (goal - state.running) / np.maximum(par.output_adjust_months, 1.0)[:, None, None]
+    idle = np.maximum(state.capacity[:, METAL:] - state.running[:, METAL:], 0.0)
+    state.capacity[:, METAL:] -= idle / np.maximum(par.closure_idle_months, 1.0)[:, None, None]
     k_n = state.running.shape[1]
     run = state.util[:, :k_n] * state.running  # [R, K, N]
     each = np.repeat(run[..., None], state.base_out.shape[2], axis=3)  # per element
@@ -171,7 +180,9 @@ def existing_running(inputs: Inputs, t: int, par: Params, state: State) -> None:
 
 def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     """Each market's price toward its indicated level (see the module docstring), expectations,
-    arbitrage between the markets, desired cover and substitution."""
+    arbitrage between the markets, desired cover and substitution (toward its ceiling times the
+    price rise over ``substitution_full_multiple`` - 1, at most all of it, over
+    ``substitution_lag_months``; it only rises)."""
     base = inputs.base
     p0 = base.prices[None]  # [1, K, E]
     oxide_before = state.price[:, 1].copy()  # last month's oxide price: what concentrate is worth
@@ -243,7 +254,10 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     risk[..., inputs.origin_node, :] = 0.0
     goal_guard = np.minimum(1.0 + par.precaution_risk[each] * risk, par.precaution_max[each])
     state.guard += (goal_guard - state.guard) / pace
-    rel = np.clip(state.price / p0[:, :, None, :] - 1.0, 0.0, 1.0)
+    # The share of the ceiling a price rise calls for: none at the base price, all of it at
+    # ``substitution_full_multiple`` times the base price.
+    full = np.maximum(par.substitution_full_multiple - 1.0, EPS)[:, None, None, None]
+    rel = np.clip((state.price / p0[:, :, None, :] - 1.0) / full, 0.0, 1.0)
     # Designers thrift the heavy rare earths in magnets (grain-boundary diffusion, heavy-free
     # grades) further than other motor designs replace Nd and Pr: their own ceiling.
     sub_max = np.where(state.thrift[None, :, None, :], par.heavy_thrift_max_share[:, None, None, None],

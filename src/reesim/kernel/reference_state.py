@@ -56,6 +56,7 @@ class State:
     status: Array  # [R, P] project undecided (0), financed (1), cancelled (2)
     begin: Array  # [R, P] month a financed project's output starts (inf: not financed)
     running: Array  # [R, K, N] share of base-year output running (outside China: answers to costs)
+    capacity: Array  # [R, K, N] share of base-year capacity still open (converters outside China close)
     proj_run: Array  # [R, P] share of a built project's capacity running
     sector_part: Array  # [R, N, J, E] share of the node's magnet working stock each sector holds
     level: Array = field(default_factory=lambda: np.zeros(0))  # [R, P] projects' output, t/month

@@ -66,6 +66,8 @@ KERNEL_PARAMETERS = (
     "project_accelerate_ratio",
     "project_accelerate_months",
     "heavy_thrift_max_share",
+    "substitution_full_multiple",
+    "closure_idle_months",
 )
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
