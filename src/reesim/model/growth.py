@@ -73,7 +73,7 @@ def _ratio(world: Array, own: Array) -> Array:
 def _separated(base: Baseline) -> Array:
     """[N, E] each node's base-year separation output, t/month: its oxide output less end-of-life
     recycling and, in China, its secondary supply."""
-    separated = base.production[OXIDE] - base.recycled
+    separated: Array = base.production[OXIDE] - base.recycled
     china = base.dims.node("CHN")
     separated[china] = separated[china] - base.secondary
     return separated
@@ -89,7 +89,8 @@ def _scrap_lag(base: Baseline, by: Array, supply: Array) -> Array:
     swarf = base.swarf[china] * by[MAGNET, china].max()  # [E] t/month per unit of magnets' s
     before = np.concatenate([np.zeros_like(supply[:, :1, MAGNET]), supply[:, :-1, MAGNET]], axis=1)
     gap = swarf[None, None] * (supply[:, :, OXIDE] - before)  # [R or 1, T, E] t/month
-    per_unit = (_separated(base) * by[OXIDE]).sum(axis=0) + np.maximum(base.secondary - base.swarf[china], 0.0)
+    unexplained = np.maximum(base.secondary - base.swarf[china], 0.0)  # grows at oxide's s
+    per_unit = (_separated(base) * by[OXIDE]).sum(axis=0) + unexplained
     out: Array = np.divide(gap, per_unit[None, None], out=np.zeros_like(gap), where=per_unit > 0)
     return out
 
