@@ -70,6 +70,29 @@ def test_growth_keeps_the_world_supply_in_step_with_demand() -> None:
     assert lead[0, nd] > lead[1, nd] > lead[2, nd] > lead[3, nd] > inputs.demand_index[0, 12, 3, 0] > 1.0
 
 
+def test_oxide_supply_with_scrap_grows_at_the_oxide_pace() -> None:
+    """China's magnet makers' scrap follows their output a month back, at magnets' pace; the
+    separators and the unexplained secondary supply make up the difference, so that in every
+    month the world's oxide supply of each element grows by what oxide's lead on the outlook asks
+    (``g`` a working stock times its lead ahead), t/month."""
+    from reesim.model.growth import _separated, leads
+
+    months = 36
+    inputs = compile_scenario(Scenario("grow", start="2025-01", months=months), DS, BASE)
+    chn = BASE.dims.node("CHN")
+    s, by = inputs.supply_growth[0], inputs.grow_by  # [T, K, E], [K, N, E]
+    per_unit = (_separated(BASE) * by[1]).sum(axis=0) + inputs.secondary_growth  # [E] t/month
+    scrap = BASE.swarf[chn] * by[3, chn].max()  # [E] t/month per unit of magnets' s
+    before = np.vstack([np.zeros((1, s.shape[2])), s[:-1, 3]])  # magnets' s a month back
+    added = per_unit * s[:, 1] + scrap * before  # [T, E] what the kernel adds to oxide supply
+    g = demand_growth(DS, "steps", "2025-01", months + 24)
+    ahead = np.arange(months)[:, None] + DS.parameter("working_stock_months") * leads(BASE)[1][None]
+    asked = (per_unit + scrap) * (np.interp(ahead, np.arange(g.size), g) - 1.0)  # [T, E]
+    assert added == pytest.approx(asked, rel=1e-9, abs=1e-9)
+    nd = DS.elements["symbol"].tolist().index("Nd")
+    assert scrap[nd] > 100.0 and np.all(before[1:, nd] < s[1:, 1, nd])  # Nd's scrap runs behind
+
+
 def test_unknown_outlook_is_refused_with_its_field(tmp_path: Path) -> None:
     """An unknown outlook names the field, the file and line, and suggests the nearest id."""
     found = problems(tmp_path, "name: x\nstart: 2025-01\nhorizon: 2026-12\ndemand_outlook: step\n")
