@@ -88,6 +88,7 @@ def _unmet_by_node(out: Outputs) -> np.ndarray:
         instruments=(
             ExportQuota("CHN", ("concentrate", "oxide", "magnet"), 0.0, "2025-01", elements=("Pr",)),
         ),
+        demand_outlook="none",
     ),
     pile=Stockpile(
         holder="USA", material="magnet", target=1000.0, purchase_per_yr=1000.0, start="2025-02", initial=0.0
@@ -132,7 +133,11 @@ def test_a_larger_stockpile_never_raises_its_holders_unmet_demand(
 @given(scenario=scenarios, control=controls, low=st.floats(0.0, 0.95), step=st.floats(0.05, 1.0))
 @example(
     scenario=Scenario(
-        "random", start="2025-01", months=18, instruments=(DemandChange("oxide", "2025-04", shock=0.5),)
+        "random",
+        start="2025-01",
+        months=18,
+        instruments=(DemandChange("oxide", "2025-04", shock=0.5),),
+        demand_outlook="none",
     ),
     control=ExportControl(exporter="CHN", materials=("oxide",), start="2025-01", review_months=2.0),
     low=0.5,

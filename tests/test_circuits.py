@@ -106,7 +106,7 @@ def test_project_mixes_follow_their_circuits() -> None:
 def _heavy_plant(**kw: object) -> Scenario:
     plant = CapacityProject(node="MYS", material="oxide", nameplate=1500.0, start="2025-05", ramp_months=6.0,
                             name="heavy", elements=("Dy", "Tb"), circuit="heavy", **kw)  # type: ignore[arg-type]  # fmt: skip
-    return Scenario("heavy-plant", start="2025-01", months=12, instruments=(plant,))
+    return Scenario("heavy-plant", start="2025-01", months=12, instruments=(plant,), demand_outlook="none")
 
 
 def test_a_heavy_plant_sells_and_takes_heavy_elements() -> None:

@@ -212,7 +212,7 @@ def test_export_quota_caps_china_exports_and_splits_by_base_exports() -> None:
 def test_tariff_lowers_demand_by_the_elasticity_rule() -> None:
     """A 50% tariff on Chinese magnets lowers US magnet demand by (1 + 0.5 s)^elasticity."""
     magnet, usa, china = MATERIALS.index("magnet"), BASE.dims.node("USA"), BASE.dims.node("CHN")
-    scenario = Scenario("tariff", start="2025-01", months=4, instruments=(
+    scenario = Scenario("tariff", start="2025-01", months=4, demand_outlook="none", instruments=(
         Tariff(importers=("USA",), exporter="CHN", materials=("magnet",), rate=0.5, start="2025-02",
                end="2025-04"),
     ))  # fmt: skip
@@ -228,7 +228,7 @@ def test_tariff_lowers_demand_by_the_elasticity_rule() -> None:
 def test_substitution_phases_in_the_sector_share() -> None:
     magnet = MATERIALS.index("magnet")
     ev = float(DS["end_products"].set_index("sector").loc["ev_traction", "share_of_magnet_demand"])
-    scenario = Scenario("sub", start="2025-01", months=6, instruments=(
+    scenario = Scenario("sub", start="2025-01", months=6, demand_outlook="none", instruments=(
         Substitution(sector="ev_traction", share=0.5, start="2025-02", lag_months=4),
     ))  # fmt: skip
     index = compile_scenario(scenario, DS, BASE).demand_index[0, :, magnet, 0]

@@ -15,7 +15,13 @@ USA = BASE.dims.node("USA")
 
 
 def _us_oxide_output(*instruments: object) -> np.ndarray:
-    scenario = Scenario("p", start="2025-01", months=6, instruments=tuple(instruments))  # type: ignore[arg-type]
+    scenario = Scenario(
+        "p",
+        start="2025-01",
+        months=6,
+        instruments=tuple(instruments),  # type: ignore[arg-type]
+        demand_outlook="none",
+    )
     out = run_reference(compile_scenario(scenario, DS, BASE))
     return out.production[0, :, OXIDE, USA].sum(axis=1)
 

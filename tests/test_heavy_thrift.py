@@ -93,7 +93,7 @@ def test_both_kernels_thrift_alike() -> None:
 def test_without_price_moves_the_heavy_ceiling_changes_nothing(runner: object) -> None:
     def outputs(ceiling: float) -> Outputs:
         parameters = {"heavy_thrift_max_share": ceiling}
-        scenario = Scenario("quiet", start="2025-01", months=24, parameters=parameters)
+        scenario = Scenario("quiet", start="2025-01", months=24, parameters=parameters, demand_outlook="none")
         return runner(compile_scenario(scenario, DS, BASE), runs=1)  # type: ignore[operator, no-any-return]
 
     same, other = outputs(DS.parameter("substitution_max_share")), outputs(0.8)

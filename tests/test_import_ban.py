@@ -23,7 +23,7 @@ from reesim.model.scenario import ImportBan, Scenario, Tariff
 from reesim.scenarios import resolve
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "scenarios.md"
-HEAD = "name: t\nstart: 2025-01\nhorizon: 2025-12\ninstruments:\n"
+HEAD = "name: t\nstart: 2025-01\nhorizon: 2025-12\ndemand_outlook: none\ninstruments:\n"
 BAN = (
     "  - kind: import_ban\n    importers: [CHN]\n    origins: [USA]\n    forms: [ore]\n"
     "    start: 2025-04-17\n"
@@ -37,7 +37,7 @@ def _trade(scenario: Scenario) -> Outputs:
 
 
 def _twelve(*instruments: ImportBan | Tariff) -> Scenario:
-    return Scenario("ban", start="2025-01", months=12, instruments=instruments)
+    return Scenario("ban", start="2025-01", months=12, instruments=instruments, demand_outlook="none")
 
 
 # --- the scenario language ------------------------------------------------------------------------

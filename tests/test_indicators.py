@@ -116,4 +116,5 @@ def test_april_2025_draws_us_magnet_stocks_down(dataset: Dataset, base: Baseline
     assert month in {"2025-05", "2025-06"}  # the US licences were scarcest in May 2025
     assert cover < 0.5 * scenario.parameters["working_stock_months"]
     before, _ = lowest_stock_cover(result.sel(month=["2025-01", "2025-02", "2025-03"]), ["USA"])
-    assert before == pytest.approx(scenario.parameters["working_stock_months"])
+    # demand grows along the outlook and the stocks follow their targets within a month's growth
+    assert before == pytest.approx(scenario.parameters["working_stock_months"], rel=0.005)

@@ -35,7 +35,7 @@ from reesim.scenarios.spec import INSTRUMENT_KINDS, ScenarioFile
 
 DS = load_dataset()
 BASE = build_baseline(DS)
-HEAD = "name: t\nstart: 2025-01\nhorizon: 2026-12\ninstruments:\n"
+HEAD = "name: t\nstart: 2025-01\nhorizon: 2026-12\ndemand_outlook: none\ninstruments:\n"
 
 
 def _mapping() -> dict[str, str]:

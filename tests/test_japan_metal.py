@@ -67,7 +67,8 @@ def test_japan_keeps_magnet_output_under_a_full_embargo() -> None:
     magnets = run["production"].sel(material="magnet", node="JPN").sum("element").to_numpy()
     base = float(np.mean(magnets[:3]))
     later = float(np.mean(magnets[months.index("2027-01") : months.index("2030-12") + 1]))
-    assert base == pytest.approx(BASE.production[MAGNET, DIMS.node("JPN")].sum(), rel=1e-6)
+    # the base year's output, grown with demand in the first months (under 1%)
+    assert base == pytest.approx(BASE.production[MAGNET, DIMS.node("JPN")].sum(), rel=0.01)
     assert later >= 0.10 * base
     mys_oxide = run["production"].sel(material="oxide", node="MYS").sum("element").to_numpy()
     assert float(np.mean(mys_oxide[months.index("2027-01") :])) > 0.9 * float(np.mean(mys_oxide[:3]))

@@ -30,7 +30,13 @@ def _run(scenario: Scenario) -> Outputs:
 
 
 def _scenario(*instruments: object, months: int = 36) -> Scenario:
-    return Scenario("market", start="2025-01", months=months, instruments=instruments)  # type: ignore[arg-type]
+    return Scenario(
+        "market",
+        start="2025-01",
+        months=months,
+        instruments=instruments,  # type: ignore[arg-type]
+        demand_outlook="none",
+    )
 
 
 def test_without_policy_prices_stay_at_the_base_year() -> None:

@@ -33,7 +33,8 @@ def test_sector_shares_are_end_products_and_the_rest() -> None:
 
 
 def test_constant_use_returns_use_times_the_rates() -> None:
-    out = run_reference(compile_scenario(Scenario("still", start="2025-01", months=6), DS, BASE))
+    still = Scenario("still", start="2025-01", months=6, demand_outlook="none")
+    out = run_reference(compile_scenario(still, DS, BASE))
     expected = RATE * BASE.final[MAGNET]
     for t in range(6):
         assert np.allclose(out.recycled[0, t, OXIDE], expected, rtol=1e-12, atol=1e-12)
@@ -63,7 +64,9 @@ def test_the_chain_delays_a_step_in_use_by_the_lifetime() -> None:
 
 def test_a_drop_in_use_reaches_the_returns_after_the_lifetimes() -> None:
     shock = DemandChange(material="magnet", start="2025-03", shock=-0.5, nodes=("USA",))
-    scenario = Scenario("drop", start="2025-01", months=72, instruments=(shock,), parameters=ONE_YEAR)
+    scenario = Scenario(
+        "drop", start="2025-01", months=72, instruments=(shock,), parameters=ONE_YEAR, demand_outlook="none"
+    )
     out = run_reference(compile_scenario(scenario, DS, BASE))
     used = out.consumption[0, :, MAGNET, USA].sum(axis=1)
     back = out.recycled[0, :, OXIDE, USA].sum(axis=1)
@@ -138,9 +141,8 @@ def test_magnet_makers_scrap_is_the_named_secondary_supply() -> None:
 def test_magnet_makers_scrap_follows_their_output_without_a_lifetime() -> None:
     chn = BASE.dims.node("CHN")
     growth = DemandChange(material="magnet", start="2025-02", shock=0.3)
-    out = run_reference(
-        compile_scenario(Scenario("more", start="2025-01", months=8, instruments=(growth,)), DS, BASE)
-    )
+    more = Scenario("more", start="2025-01", months=8, instruments=(growth,), demand_outlook="none")
+    out = run_reference(compile_scenario(more, DS, BASE))
     made = out.production[0, :, MAGNET, chn].sum(axis=1) / BASE.production[MAGNET, chn].sum()
     assert made[-2] > 1.02  # China's magnet makers answer the orders
     oxide = out.production[0, :, OXIDE, chn]

@@ -21,7 +21,8 @@ USA, CHN, JPN = BASE.dims.node("USA"), BASE.dims.node("CHN"), BASE.dims.node("JP
 
 def _run(far: float, near: float, months: int = 12, *instruments: object) -> Outputs:
     scenario = Scenario("t", start="2025-01", months=months, instruments=tuple(instruments),  # type: ignore[arg-type]
-                        parameters={"transit_months": far, "transit_months_regional": near})  # fmt: skip
+                        parameters={"transit_months": far, "transit_months_regional": near},
+                        demand_outlook="none")  # fmt: skip
     return run_reference(compile_scenario(scenario, DS, BASE), keep_trade=True)
 
 

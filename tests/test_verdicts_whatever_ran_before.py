@@ -49,14 +49,18 @@ for quota in ((), (no_pr,)):
             holder="USA", material="magnet", target=1000.0 * factor, purchase_per_yr=1000.0 * factor,
             start="2025-02", initial=0.0,
         )
-        scenario = Scenario("random", start="2025-01", months=18, instruments=(*quota, pile))
+        scenario = Scenario(
+            "random", start="2025-01", months=18, instruments=(*quota, pile), demand_outlook="none"
+        )
         figures[f"stockpile quota={bool(quota)} x{factor:g}"] = unmet(scenario, "USA")
 surge = DemandChange("oxide", "2025-04", shock=0.5)
 for share in (0.5, 1.0):
     control = ExportControl(
         exporter="CHN", materials=("oxide",), start="2025-01", review_months=2.0, approval_share=share
     )
-    scenario = Scenario("random", start="2025-01", months=18, instruments=(surge, control))
+    scenario = Scenario(
+        "random", start="2025-01", months=18, instruments=(surge, control), demand_outlook="none"
+    )
     figures[f"approval {share:g}"] = unmet(scenario, "ROW")
 print(json.dumps(figures))
 """

@@ -24,8 +24,13 @@ Per unit of growth, what the growing producers add (at ``outside_growth_share`` 
 - mines: what separation then needs, less ``a`` x the other mines', over the growing mines'.
 
 The unexplained part of China's secondary supply (:mod:`reesim.model.baseline`) grows with
-oxide's ``s`` (``secondary_growth``, t/month per unit of ``s``). Working-stock targets grow with
-each node's use (``use_index``). Per unit of growth the world's supply of every element at every
+oxide's ``s`` (``secondary_growth``, t/month per unit of ``s``). Its magnet makers' scrap follows
+their output of the month before, which runs one working stock ahead of demand where oxide runs
+up to three: the scrap grows at magnets' ``s`` a month back, not oxide's. Separation and the
+mines feeding it make up that gap (:func:`_scrap_lag`, added to oxide's and concentrate's ``s``):
+without it Nd, Pr and Tb, the elements with much scrap, would fall short by about 0.2% of their
+flow a month, and their stocks and prices would drift. Working-stock targets grow with each
+node's use (``use_index``). Per unit of growth the world's supply of every element at every
 stage then grows as its use does (tested); month by month the market's answers (producers
 raising output toward orders they could not fill, prices moving with cover) still move it.
 """
@@ -65,6 +70,31 @@ def _ratio(world: Array, own: Array) -> Array:
     return out
 
 
+def _separated(base: Baseline) -> Array:
+    """[N, E] each node's base-year separation output, t/month: its oxide output less end-of-life
+    recycling and, in China, its secondary supply."""
+    separated: Array = base.production[OXIDE] - base.recycled
+    china = base.dims.node("CHN")
+    separated[china] = separated[china] - base.secondary
+    return separated
+
+
+def _scrap_lag(base: Baseline, by: Array, supply: Array) -> Array:
+    """[R or 1, T, E] what the oxide producers add to ``s`` of oxide so that China's magnet
+    makers' scrap keeps pace: the scrap follows their output of last month (``s`` of magnets a
+    month back, at their pace ``grow_by``), which runs fewer working stocks ahead of demand than
+    oxide does; the gap, t/month, is spread over what oxide producers and the unexplained
+    secondary supply add per unit of ``s``."""
+    china = base.dims.node("CHN")
+    swarf = base.swarf[china] * by[MAGNET, china].max()  # [E] t/month per unit of magnets' s
+    before = np.concatenate([np.zeros_like(supply[:, :1, MAGNET]), supply[:, :-1, MAGNET]], axis=1)
+    gap = swarf[None, None] * (supply[:, :, OXIDE] - before)  # [R or 1, T, E] t/month
+    unexplained = np.maximum(base.secondary - base.swarf[china], 0.0)  # grows at oxide's s
+    per_unit = (_separated(base) * by[OXIDE]).sum(axis=0) + unexplained
+    out: Array = np.divide(gap, per_unit[None, None], out=np.zeros_like(gap), where=per_unit > 0)
+    return out
+
+
 def grow_by(base: Baseline, outside: float) -> tuple[Array, Array]:
     """([K, N, E] ``grow_by``, [E] the unexplained secondary supply) from the base year, with
     producers outside :data:`GROWING` adding ``outside`` of the outlook's growth."""
@@ -80,8 +110,7 @@ def grow_by(base: Baseline, outside: float) -> tuple[Array, Array]:
     swarf = base.swarf[china]
     scrap_pace = out[MAGNET, china].max()  # China's magnet makers' growth per unit of s
     recycled = base.recycled  # [N, E]
-    separated = prod[OXIDE] - recycled  # [N, E] separation output (China's with its secondary)
-    separated[china] = separated[china] - base.secondary
+    separated = _separated(base)
     # oxide the world's separation must add per unit of s: the use's growth less what secondary
     # supply adds (its unexplained part at s, magnet makers' scrap at China's magnet pace)
     need = np.maximum(separated.sum(axis=0) + recycled.sum(axis=0) - (scrap_pace - 1.0) * swarf, 0.0)
@@ -116,6 +145,9 @@ def growth(base: Baseline, g: Array, g_ahead: Array, outside: float) -> Growth:
     k_n, t_n = 4, g.size
     by, secondary = grow_by(base, outside)
     supply = g_ahead - 1.0  # [R or 1, T, K, E]
+    lag = _scrap_lag(base, by, supply)  # separation and its mines make up for the scrap's lag
+    supply[:, :, OXIDE] += lag
+    supply[:, :, CONCENTRATE] += lag
     feed, final = base.feed, base.final  # [K, N, E]
     both = (feed + final).sum(axis=2)  # [K, N]
     fed = np.zeros((supply.shape[0], t_n, k_n, base.dims.n_nodes))  # feed of material k: stage k + 1

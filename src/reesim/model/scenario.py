@@ -13,7 +13,7 @@ from typing import Any
 from reesim.errors import InputError, Problem
 
 #: The demand outlook (``demand_outlooks`` table) a scenario follows unless it names another.
-DEFAULT_OUTLOOK = "none"
+DEFAULT_OUTLOOK = "steps"
 #: The outlook that keeps final demand at the base year's throughout.
 NO_OUTLOOK = "none"
 

@@ -70,8 +70,8 @@ class ScenarioFile(Strict):
     demand_outlook: str | None = F(
         None,
         description="Outlook whose growth final demand follows from the base year on: steps (IEA "
-        "Stated Policies), aps (IEA Announced Pledges) or none (the base year's demand throughout, "
-        "the default)",
+        "Stated Policies, the default), aps (IEA Announced Pledges) or none (the base year's demand "
+        "throughout)",
     )
     parameters: dict[str, AnyNumber] = F({}, description="Overrides of the dataset's parameter table")
     remove: list[str] = F([], description="ids of inherited instruments to drop")
