@@ -6,9 +6,12 @@ are split into chunks, or on the executor. Two kinds of numbers are drawn:
 
 - every number of the scenario given as a distribution (:mod:`reesim.language.numbers`),
   clipped to its field's range;
-- every parameter that the engine reads per scenario (:data:`SAMPLED_PARAMETERS`) and whose
-  dataset range is not a single value, from a triangular distribution between the table's low
-  and high with its default as the mode, unless the scenario sets the parameter itself.
+- every parameter that the engine reads per scenario (:data:`SAMPLED_PARAMETERS`, and the
+  final-use sectors' working-stock covers ``sector_cover_*`` of the dataset) and whose dataset
+  range is not a single value, from a triangular distribution between the table's low and high
+  with its default as the mode, unless the scenario sets the parameter itself. The sector covers
+  are drawn last in a run's stream, after the scenario's numbers, so the other draws of a run are
+  those it gives without them.
 
 Parameters that calibrate the base year (recoveries, yields, magnet content) are not drawn:
 changing them would need a new calibration per run.
@@ -28,6 +31,7 @@ from reesim.language.numbers import Number, central
 from reesim.model.compile import KERNEL_PARAMETERS, TRANSIT_PARAMETERS
 from reesim.model.lifetimes import LIFE_PARAMETERS, RATE_PARAMETERS
 from reesim.model.scenario import Scenario
+from reesim.model.sectors import COVER_PREFIX, cover_parameters
 from reesim.scenarios.load import Resolved
 
 #: Parameters drawn per run (those the compile step and kernel read from ``Scenario.parameters``).
@@ -58,7 +62,8 @@ def run_rng(seed: int, index: int) -> np.random.Generator:
 def parameter_ranges(
     ds: Dataset, fixed: dict[str, Any] | None = None
 ) -> dict[str, tuple[float, float, float]]:
-    """(low, default, high) of every sampled parameter with a real range, except ``fixed`` ones."""
+    """(low, default, high) of every sampled parameter with a real range, except ``fixed`` ones:
+    :data:`SAMPLED_PARAMETERS`, then the dataset's sector covers."""
     table = ds.parameters
     rows = {
         str(n): (float(lo), float(d), float(hi))
@@ -66,7 +71,7 @@ def parameter_ranges(
     }
     return {
         name: rows[name]
-        for name in SAMPLED_PARAMETERS
+        for name in (*SAMPLED_PARAMETERS, *cover_parameters(ds))
         if name in rows and name not in (fixed or {}) and rows[name][0] < rows[name][2]
     }
 
@@ -98,7 +103,8 @@ def _draws(
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Per-run draws of the ranged parameters and of the scenario's distributions: run ``i``
     draws from its own stream, parameters first, then numbers in the order the scenario uses them
-    (delays of one operator's projects correlated, :mod:`reesim.uncertainty.correlate`)."""
+    (delays of one operator's projects correlated, :mod:`reesim.uncertainty.correlate`), then the
+    sector covers."""
     from reesim.uncertainty.correlate import PARAMETER, draw_numbers, operator_groups
 
     ranges = parameter_ranges(ds, dict(ref.parameters)) if vary_parameters else {}
@@ -108,16 +114,20 @@ def _draws(
     rho = (
         float(central(ref.parameters[PARAMETER])) if PARAMETER in ref.parameters else ds.parameter(PARAMETER)
     )
+    names = [n for n in ranges if not n.startswith(COVER_PREFIX)]
+    covers = [n for n in ranges if n.startswith(COVER_PREFIX)]
     params = np.empty((len(indices), len(ranges)))
     values = np.empty((len(indices), len(numbers)))
     for row, index in enumerate(indices):
         rng = run_rng(seed, index)
-        for col, (low, mode, high) in enumerate(ranges.values()):
-            params[row, col] = float(rng.triangular(low, mode, high))
+        for col, name in enumerate(names):
+            params[row, col] = float(rng.triangular(*ranges[name]))
         drawn = draw_numbers(rng, numbers, limits, groups, rho)
         values[row] = [drawn[where] for where in numbers]
+        for col, name in enumerate(covers, start=len(names)):
+            params[row, col] = float(rng.triangular(*ranges[name]))
     return (
-        {name: params[:, col].copy() for col, name in enumerate(ranges)},
+        {name: params[:, col].copy() for col, name in enumerate((*names, *covers))},
         {where: values[:, col].copy() for col, where in enumerate(numbers)},
     )
 
