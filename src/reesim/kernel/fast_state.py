@@ -162,6 +162,9 @@ class Scratch(NamedTuple):
     sector_excess: Array  # [N, J, E + 1, lanes] magnets: what a sector has left above its target
     grown: Array  # [K, N, lanes] each node's use over the base year's (its working-stock target)
     growing: Array  # [K, E, lanes] this month's supply growth of each material and element (s)
+    via: Ints  # [N, E, N] a ``full`` row's exporters that can have shipped to it, ascending
+    via_n: Ints  # [N, E] how many of ``via`` are listed
+    mark: Bools  # [N] scratch for listing ``via``
 
 
 @njit(cache=True, error_model="numpy")
@@ -413,4 +416,6 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_excess
         np.ones((k_n, n_n, lanes)),  # grown
         np.zeros((k_n, e_n, lanes)),  # growing
+        np.zeros((n_n, e_n, n_n), dtype=np.int64), np.zeros((n_n, e_n), dtype=np.int64),  # via, via_n
+        np.zeros(n_n, dtype=np.bool_),  # mark
     )  # fmt: skip
