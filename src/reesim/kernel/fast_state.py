@@ -3,7 +3,7 @@ this month's terms, and scratch, as named tuples of arrays with a trailing lane 
 
 Cells are [material, node, element, lane] (``cell``), rows of one material [node, element, lane]
 (``row``). Every such array has one spare element per node that nothing reads or writes:
-without it a node's row is 16 elements x 16 lanes x 8 bytes = 2 KiB, and the same cell of two
+without it a node's row is 16 elements x 32 lanes x 8 bytes = 4 KiB, and the same cell of two
 materials, tiers or nodes two apart would lie a multiple of 4 KiB away, where the processor
 makes a load wait for an unrelated store (it matches them by the low 12 bits of the address
 first). Loops take the element count from the data (``s.mixes``, ``state.dirty``), never from a
