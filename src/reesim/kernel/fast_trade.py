@@ -19,8 +19,10 @@ Shipments are kept per partner *slot* (``flow[importer, element, slot, lane]``, 
 exporter being ``partners[material, importer, element, slot]``): in the shipped dataset a row
 has at most 12 partners of 22 nodes (on average about 10 for concentrate, 8 for oxide, 4 for
 metal and 6 for magnets, among rows with any), so this is about half the memory of a
-per-exporter layout and is walked in order. The few rows that re-route (to any exporter) are
-moved to a per-exporter array, ``wide``.
+per-exporter layout and is walked in order. Rows that re-route (to any exporter; in ``race``
+nearly every row that asks something, in some lane, every month) are moved to a per-exporter
+array, ``wide``, with the list of exporters that can have shipped to each (``via``): later steps
+walk that list.
 """
 
 from __future__ import annotations
