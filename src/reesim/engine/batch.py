@@ -36,7 +36,7 @@ Progress = Callable[[int, int], None]  # (runs done, runs in all)
 #: Monthly series are kept for this many runs (charts' bands); the headline uses every run.
 KEEP_SERIES = 1_000
 #: Most runs compiled and simulated together (one chunk of work for an executor): a multiple of the
-#: fast kernel's 16 lanes and of its groups per core, so that no lane of a full chunk idles.
+#: fast kernel's 32 lanes and of its groups per core, so that no lane of a full chunk idles.
 CHUNK = 512
 
 

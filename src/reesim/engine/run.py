@@ -35,9 +35,9 @@ __all__ = ["CHUNK", "KERNELS", "Part", "add_units", "run", "simulate_part", "to_
 
 KERNELS = ("fast", "reference")
 #: Runs simulated together when a progress callback is given (two groups of the fast kernel's
-#: 16 lanes, one per core of a laptop): small enough for a bar to move, large enough that drawing
+#: 32 lanes, one per core of a laptop): small enough for a bar to move, large enough that drawing
 #: and compiling each chunk costs little beside simulating it.
-CHUNK = 32
+CHUNK = 64
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
 

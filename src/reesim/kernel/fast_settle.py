@@ -120,9 +120,9 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
                 h = h + load(lt, scr.arrived_origin[k], (n, e))
             elif live[n, e]:
                 if full[n, e]:
-                    for x in range(n_n):
-                        if busy[x, e]:  # the others shipped nothing
-                            h = h + load(lt, wide, (n, e, x)) * load(lt, origin, (k, x, e))
+                    for v in range(scr.via_n[n, e]):  # the others shipped nothing
+                        x = scr.via[n, e, v]
+                        h = h + load(lt, wide, (n, e, x)) * load(lt, origin, (k, x, e))
                 else:
                     for j in range(partners.shape[3]):
                         x = partners[k, n, e, j]
@@ -362,15 +362,15 @@ def keep(lt, k, s, state, scr):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def clear(full, busy, wide):  # pragma: no cover - compiled
+def clear(scr):  # pragma: no cover - compiled
     """Zero the rows of ``wide`` that :func:`reesim.kernel.fast_trade.trade` wrote (``full``), in
-    the exporters that were ``busy``: the others were neither written nor read. ``flow`` needs no
+    the exporters listed in ``via``: the others were neither written nor read. ``flow`` needs no
     clearing: every slot read was written this month."""
+    full, wide, via = scr.full, scr.wide, scr.via
     n_n, e_n = full.shape
     for i in range(n_n):
         for e in range(e_n):
             if full[i, e]:
-                for x in range(n_n):
-                    if busy[x, e]:
-                        wide[i, e, x, :] = 0.0
+                for v in range(scr.via_n[i, e]):
+                    wide[i, e, via[i, e, v], :] = 0.0
                 full[i, e] = False

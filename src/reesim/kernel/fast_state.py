@@ -3,7 +3,7 @@ this month's terms, and scratch, as named tuples of arrays with a trailing lane 
 
 Cells are [material, node, element, lane] (``cell``), rows of one material [node, element, lane]
 (``row``). Every such array has one spare element per node that nothing reads or writes:
-without it a node's row is 16 elements x 16 lanes x 8 bytes = 2 KiB, and the same cell of two
+without it a node's row is 16 elements x 32 lanes x 8 bytes = 4 KiB, and the same cell of two
 materials, tiers or nodes two apart would lie a multiple of 4 KiB away, where the processor
 makes a load wait for an unrelated store (it matches them by the low 12 bits of the address
 first). Loops take the element count from the data (``s.mixes``, ``state.dirty``), never from a
@@ -163,6 +163,9 @@ class Scratch(NamedTuple):
     sector_excess: Array  # [N, J, E + 1, lanes] magnets: what a sector has left above its target
     grown: Array  # [K, N, lanes] each node's use over the base year's (its working-stock target)
     growing: Array  # [K, E, lanes] this month's supply growth of each material and element (s)
+    via: Ints  # [N, E, N] a ``full`` row's exporters that can have shipped to it, ascending
+    via_n: Ints  # [N, E] how many of ``via`` are listed
+    mark: Bools  # [N] scratch for listing ``via``
 
 
 @njit(cache=True, error_model="numpy")
@@ -415,4 +418,6 @@ def new_scratch(lt: Lanes, s: Structure, series: Series) -> Scratch:  # pragma: 
         np.zeros((n_n, s.sector_share.shape[1], ep, lanes)),  # sector_excess
         np.ones((k_n, n_n, lanes)),  # grown
         np.zeros((k_n, e_n, lanes)),  # growing
+        np.zeros((n_n, e_n, n_n), dtype=np.int64), np.zeros((n_n, e_n), dtype=np.int64),  # via, via_n
+        np.zeros(n_n, dtype=np.bool_),  # mark
     )  # fmt: skip

@@ -19,8 +19,10 @@ Shipments are kept per partner *slot* (``flow[importer, element, slot, lane]``, 
 exporter being ``partners[material, importer, element, slot]``): in the shipped dataset a row
 has at most 12 partners of 22 nodes (on average about 10 for concentrate, 8 for oxide, 4 for
 metal and 6 for magnets, among rows with any), so this is about half the memory of a
-per-exporter layout and is walked in order. The few rows that re-route (to any exporter) are
-moved to a per-exporter array, ``wide``.
+per-exporter layout and is walked in order. Rows that re-route (to any exporter; in ``race``
+nearly every row that asks something, in some lane, every month) are moved to a per-exporter
+array, ``wide``, with the list of exporters that can have shipped to each (``via``): later steps
+walk that list.
 """
 
 from __future__ import annotations
@@ -253,9 +255,10 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     E, N, lanes]) holds first what the lane can get from ``x`` (zero where it may not re-route
     there), then what it asks of ``x`` before the fill. A row that re-routes in some lane is marked
     ``full``: its shipments so far are moved from ``flow`` (per partner slot) to ``wide`` (per
-    exporter) and the re-routed amounts added there. ``open_x`` [E, N] and ``open_n`` [E] are
-    scratch for the exporters with surplus left, and ``open_at[exporter, element]`` marks them.
-    Returns whether some row was marked ``full``."""
+    exporter) and the re-routed amounts added there; ``via`` lists the exporters that can have
+    shipped to it (see :func:`_list_via`). ``open_x`` [E, N] and ``open_n`` [E] are scratch for
+    the exporters with surplus left, and ``open_at[exporter, element]`` marks them. Returns
+    whether some row was marked ``full``."""
     act_e, n_act, partners, allow_pattern = s.act_e, s.n_act, s.partners, s.allow_pattern
     content_pattern, on, origin = s.content_pattern, s.origin, state.origin[k]
     allow_now, content_share, content_threshold = now.allow_now, now.content_share, now.content_threshold
@@ -268,7 +271,7 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
         scr.wide,
         scr.full,
     )
-    ordered = scr.ordered
+    ordered, mark = scr.ordered, scr.mark
     asked, offer, open_x, open_n, open_at = (
         scr.asked,
         scr.offer,
@@ -303,10 +306,12 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
             total = zero
             for j in range(open_n[e]):
                 x = open_x[e, j]
+                if x == i:
+                    continue  # not to itself: its offer stays zero (never written)
                 a = _licensed(load(lt, allow_now, (allow_pattern[k, x, i, e],)), content and x != on,
                               load(lt, origin, (x, e)), threshold, kept)  # fmt: skip
                 has = load(lt, left, (x, e))
-                yes = wants & (has > 0.0) & (a >= 1.0) & splat(lt, x != i)  # no licence limits the route
+                yes = wants & (has > 0.0) & (a >= 1.0)  # no licence limits the route
                 # At most a share of its surplus, and at most the whole gap.
                 may = where(yes, vmin(most * has, amount), 0.0)
                 store(offer, (i, e, x), may)
@@ -321,16 +326,19 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                     break
                 if busy[x, e]:  # the slots of the others were not written
                     store(wide, (i, e, x), load(lt, flow, (i, e, j)))
+                    mark[x] = True
             some = total > EPS
             for j in range(open_n[e]):
                 x = open_x[e, j]
                 may = load(lt, offer, (i, e, x))
                 if not any_lane(may > 0.0):
                     continue  # nothing to get from it: its offer stays zero
+                mark[x] = True
                 # The gap spread in proportion to what it can get from each, at most all of that.
                 share = where((may > 0.0) & some, may * vmin(amount / total, 1.0), 0.0)
                 store(offer, (i, e, x), share)
                 store(asked, (x, e), load(lt, asked, (x, e)) + share)
+            _list_via(i, e, scr)
     for e in range(e_n):
         for j in range(open_n[e]):
             x = open_x[e, j]
@@ -353,6 +361,22 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
+def _list_via(i, e, scr):  # pragma: no cover - compiled
+    """List in ``via[i, e, :via_n[i, e]]``, in ascending order, the exporters marked (``mark``) for
+    the ``full`` row (importer ``i``, element ``e``): its partners that were busy and the exporters it
+    re-routed to. The others have shipped it nothing (their ``wide`` is zero in every lane), so
+    sums over the listed exporters in that order are the sums over all of them. Clears ``mark``."""
+    mark, via = scr.mark, scr.via
+    listed = 0
+    for x in range(mark.size):
+        if mark[x]:
+            via[i, e, listed] = x
+            listed += 1
+            mark[x] = False
+    scr.via_n[i, e] = listed
+
+
+@njit(cache=True, error_model="numpy")
 def _licensed(allowed, content, share, threshold, kept):  # pragma: no cover - compiled
     """The licensed share of a route: ``allowed``, times ``kept`` in the lanes where a content
     rule is in force (``content``) and the exporter's China-origin ``share`` reaches ``threshold``."""
@@ -367,14 +391,7 @@ def _resum(lt, k, s, scr):  # pragma: no cover - compiled
     and exports of the exporters that could take re-routed orders (``open_at``; see
     :func:`_reroute`). Every other term is what the first pass added (a re-routing row's
     shipments from other exporters were copied unchanged)."""
-    partners, live, busy, full, flow, wide = (
-        s.partners,
-        scr.live[k],
-        scr.busy[k],
-        scr.full,
-        scr.flow,
-        scr.wide,
-    )
+    partners, live, full, flow, wide = s.partners, scr.live[k], scr.full, scr.flow, scr.wide
     open_x, open_n, open_at = scr.open_x, scr.open_n, scr.open_at
     imports, exports = scr.imports[k], scr.exports[k]
     n_n, e_n = full.shape
@@ -392,12 +409,12 @@ def _resum(lt, k, s, scr):  # pragma: no cover - compiled
                 continue  # asked nothing, so nothing was shipped to it
             if full[i, e]:
                 got = zero
-                for x in range(n_n):
-                    if busy[x, e]:  # the others had nothing to offer
-                        w = load(lt, wide, (i, e, x))
-                        got = got + w
-                        if open_at[x, e]:
-                            store(exports, (x, e), load(lt, exports, (x, e)) + w)
+                for v in range(scr.via_n[i, e]):  # the others shipped it nothing
+                    x = scr.via[i, e, v]
+                    w = load(lt, wide, (i, e, x))
+                    got = got + w
+                    if open_at[x, e]:
+                        store(exports, (x, e), load(lt, exports, (x, e)) + w)
                 store(imports, (i, e), got)
             else:
                 for j in range(partners.shape[3]):

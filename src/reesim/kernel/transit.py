@@ -53,11 +53,10 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
                     # Every partner's route is of one class: the row's shipments are its imports.
                     store(sent, (one,), load(lt, scr.imports[k], (i, e)))
                 walk = one < 0 or scr.full[i, e] or tracked
-                for j in range((s.partners.shape[3] if not scr.full[i, e] else n_n) if walk else 0):
+                slots_n = scr.via_n[i, e] if scr.full[i, e] else s.partners.shape[3]  # exporters to walk
+                for j in range(slots_n if walk else 0):
                     if scr.full[i, e]:
-                        x = j
-                        if not scr.busy[k, x, e]:
-                            continue  # shipped nothing
+                        x = scr.via[i, e, j]  # (the others shipped nothing)
                         w = load(lt, wide, (i, e, x))
                     else:
                         x = s.partners[k, i, e, j]
