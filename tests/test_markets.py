@@ -261,10 +261,17 @@ def test_in_race_the_floor_keeps_mountain_pass_running_in_draws_where_prices_fal
 
 def _capped_magnets_free(months: int, end: str = "2025-07", **parameters: float) -> Outputs:
     """China's oxide and metal exports capped at a third of the base year until ``end``, then
-    free, its magnets free throughout (as under the 2010-2014 quotas)."""
+    free, its magnets free throughout (as under the 2010-2014 quotas), on the base year's demand."""
     exported = 12 * (BASE.trade[OXIDE][:, CHN, :].sum() + BASE.trade[METAL][:, CHN, :].sum())
     quota = ExportQuota("CHN", ("oxide", "metal"), exported / 3, "2025-01", end=end)
-    scenario = Scenario("market", start="2025-01", months=months, instruments=(quota,), parameters=parameters)
+    scenario = Scenario(
+        "market",
+        start="2025-01",
+        months=months,
+        instruments=(quota,),
+        parameters=parameters,
+        demand_outlook="none",
+    )
     return run_reference(compile_scenario(scenario, DS, BASE))
 
 
