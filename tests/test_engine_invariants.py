@@ -26,7 +26,8 @@ from reesim.model.scenario import (
 def _quota(inputs: Inputs) -> np.ndarray:
     """[T, K, N, E] export quotas month by month (inf: none)."""
     shape = (4, inputs.base.dims.n_nodes, inputs.base.dims.n_elements)
-    return np.stack([inputs.quotas.at(t, *shape)[0] for t in range(len(inputs.months))])
+    asked = np.zeros((1, *shape))  # the strategies draw quotas split by base-year exports
+    return np.stack([inputs.quotas.at(t, *shape, asked)[0] for t in range(len(inputs.months))])
 
 
 def _run(scenario: Scenario) -> tuple[Inputs, Outputs]:

@@ -23,6 +23,10 @@ CONTROL = (
     "instruments:\n  - kind: export_control\n    exporter: CHN\n    elements: [Dy]\n    forms: [oxide]\n"
     "    start: 2025-04\n"
 )
+QUOTA = (
+    "instruments:\n  - kind: export_quota\n    exporter: CHN\n    forms: [oxide]\n    tonnes_per_yr: 1000\n"
+    "    start: 2025-04\n"
+)
 DEMAND = "instruments:\n  - kind: demand_change\n    sector: all\n    start: 2025-04\n"
 PROJECT = "instruments:\n  - kind: capacity_project\n    node: USA\n    stage: magnet\n    start: 2025-04\n"
 
@@ -64,6 +68,8 @@ CASES = {
     "suspension ending before it starts": (
         CONTROL + "    suspended: [{from: 2026-01, to: 2025-06}]\n", 10, 37, "instruments[0].suspended[0].to",
         "to 2025-06 is before from 2026-01"),
+    "quota split unknown": (QUOTA + "    split: sold\n", 10, 12, "instruments[0].split",
+                            "should be 'asked' or 'base_year'"),
     "remove without extends": ("remove: [a]\n", 4, 9, "remove", "nothing is inherited"),
 }  # fmt: skip
 

@@ -1,8 +1,11 @@
 """``export_quota``: a cap on an exporter's total exports, t REO-equivalent per year.
 
-The cap covers the listed forms and elements together, to all destinations; the compile step
-splits it over them by the exporter's base-year exports (t/yr), so that it binds on each in
-proportion, and keeps it as a rule whose tonnage may differ per run
+The cap covers the listed forms and elements together, to all destinations. ``split: asked``
+shares it each month by what importers asked of the exporter in each covered form and element
+the month before (the base-year exports in the first month, or when nothing was asked), so it
+binds only when the total asked exceeds it, and then on each in the same proportion;
+``split: base_year`` shares it by the exporter's base-year exports (t/yr), so that each share
+binds apart. The compile step keeps it as a rule whose tonnage may differ per run
 (:mod:`reesim.model.limits`).
 """
 
@@ -22,13 +25,21 @@ from reesim.model.perrun import any_below, first_run
 
 
 class ExportQuotaSpec(SpecBase):
-    """A cap on total exports (all destinations), split over forms and elements by base-year exports."""
+    """A cap on total exports (all destinations), shared over forms and elements by what is asked
+    of the exporter (``asked``) or by its base-year exports (``base_year``)."""
 
     kind: Literal["export_quota"]
     exporter: Place = F(description="Country that caps its exports")
     elements: list[Element] = F([], description="Elements covered; empty: all")
     forms: list[Material] = F(min_length=1, description="ore, oxide, metal, magnet")
     tonnes_per_yr: NonNegative = F(unit="t REO-eq/yr", description="Most that may be exported per year")
+    split: Literal["asked", "base_year"] = F(
+        "base_year",
+        description=(
+            "How the cap is shared over forms and elements: asked (by what importers asked the month before) "
+            "or base_year (by base-year exports)"
+        ),
+    )
 
 
 def convert(c: Conversion, n: int, inst: ExportQuotaSpec) -> None:
@@ -37,15 +48,18 @@ def convert(c: Conversion, n: int, inst: ExportQuotaSpec) -> None:
         exporter=c.one_place(n, "exporter", inst.exporter),
         materials=tuple(MATERIAL[f] for f in inst.forms),
         tonnes_per_yr=c.num(n, "tonnes_per_yr", inst.tonnes_per_yr), start=inst.start,
-        elements=tuple(inst.elements), end=inst.end,
+        elements=tuple(inst.elements), end=inst.end, split=inst.split,
     ))  # fmt: skip
 
 
 def compile_quota(b: Builder, inst: m.ExportQuota) -> None:
-    """A quota rule: the cells covered and each cell's share of the cap (base-year exports)."""
+    """A quota rule: the cells covered, each cell's base-year share of the cap (base-year exports)
+    and whether the kernels share it by last month's asks instead."""
     k_n = len(MATERIALS)
     x = b.one_node(inst.exporter, "exporter")
     ks, es = b.materials(inst.materials, "materials"), b.elements(inst.elements, "elements")
+    if inst.split not in ("asked", "base_year"):
+        raise bad("split", f"unknown split {inst.split!r}", "give asked or base_year")
     if any_below(inst.tonnes_per_yr, 0.0):
         raise bad("tonnes_per_yr", f"negative quota {first_run(inst.tonnes_per_yr)}", "give t/yr >= 0")
     first_m, last_m = b.window(inst.start, inst.end)
@@ -55,7 +69,7 @@ def compile_quota(b: Builder, inst: m.ExportQuota) -> None:
     weight = np.zeros((k_n, b.e_n))
     covers[np.ix_(ks, es)] = True
     weight[np.ix_(ks, es)] = weights
-    b.quota_rules.append((x, first_m, last_m, covers, weight, inst.tonnes_per_yr))
+    b.quota_rules.append((x, first_m, last_m, covers, weight, inst.tonnes_per_yr, inst.split == "asked"))
 
 
 KIND = Instrument(
@@ -65,8 +79,9 @@ KIND = Instrument(
     convert=convert,
     compile=compile_quota,
     description=(
-        "Caps the exporter's total exports (all destinations) at `tonnes_per_yr`, split over forms and "
-        "elements by its base-year exports."
+        "Caps the exporter's total exports (all destinations) at `tonnes_per_yr`, shared over forms and "
+        "elements by what importers asked of it the month before (`split: asked`) or by its base-year "
+        "exports (`split: base_year`)."
     ),
     example="""\
 - kind: export_quota

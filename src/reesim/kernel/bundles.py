@@ -107,6 +107,7 @@ class Limits(NamedTuple):
     q_covers: Bools  # [Q, K, E]
     q_weight: Array  # [Q, K, E]
     q_tonnes: Array  # [R, Q] t/yr
+    q_asked: Bools  # [Q] shared by last month's asks (else by q_weight)
     s_node: Ints  # [S] holder
     s_material: Ints  # [S]
     s_start: Ints  # [S]
@@ -375,8 +376,9 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
     )  # fmt: skip
     limits = Limits(
         q_node=q.node, q_start=q.start, q_end=q.end, q_covers=q.covers, q_weight=q.weight,
-        q_tonnes=per_run(q.tonnes, runs), s_node=sp.node, s_material=sp.material, s_start=sp.start,
-        s_mix=sp.mix, s_target=per_run(sp.target, runs), s_purchase=per_run(sp.purchase, runs),
+        q_tonnes=per_run(q.tonnes, runs), q_asked=q.asked, s_node=sp.node, s_material=sp.material,
+        s_start=sp.start, s_mix=sp.mix, s_target=per_run(sp.target, runs),
+        s_purchase=per_run(sp.purchase, runs),
         s_initial=per_run(sp.initial, runs), s_floor=per_run(sp.floor, runs), s_sale=per_run(sp.sale, runs),
         r_pile=sp.r_pile, r_month=sp.r_month, r_tonnes=per_run(sp.r_tonnes, runs),
     )  # fmt: skip

@@ -69,7 +69,9 @@ def rules(lt, t, rl, ctl, now):  # pragma: no cover - compiled
 
 @njit(cache=True, error_model="numpy")
 def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
-    """Export quotas in force (``quota[material, node, element, lane]``, inf where none),
+    """Export quotas in force (``quota[material, node, element, lane]``, inf where none; a quota
+    split by asks shares its cap by ``asked``, last month's requests, see
+    :mod:`reesim.model.limits`),
     strategic purchases per month (``stock_rate``) and releases scheduled this month (``sched``,
     t). Only the cells some quota covers, and the cells of stockpiles, are reset: the others keep
     inf and zero from the start."""
@@ -90,14 +92,23 @@ def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
             for e in range(e_n):
                 if q_covers[qi, k, e]:
                     quota[k, q_node[qi], e, :] = np.inf
+    asked, total = now.asked, np.zeros(lanes)
     for qi in range(q_node.size):
         if q_start[qi] <= t < q_end[qi]:
             n = q_node[qi]
+            total[:] = 0.0
+            if lim.q_asked[qi]:  # what was asked in the quota's cells last month
+                for k in range(k_n):
+                    for e in range(e_n):
+                        if q_covers[qi, k, e]:
+                            for q in range(lanes):
+                                total[q] += asked[k, n, e, q]
             for k in range(k_n):
                 for e in range(e_n):
                     if q_covers[qi, k, e]:
                         for q in range(lanes):
-                            cap = q_tonnes[rl[q], qi] / 12.0 * q_weight[qi, k, e]
+                            share = asked[k, n, e, q] / total[q] if total[q] > 0.0 else q_weight[qi, k, e]
+                            cap = q_tonnes[rl[q], qi] / 12.0 * share
                             quota[k, n, e, q] = min(quota[k, n, e, q], cap)
     for s in range(s_node.size):
         stock_rate[s_material[s], s_node[s], :, :] = 0.0

@@ -27,13 +27,20 @@ def respond(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     output cannot supply an element it does not make). Those rows are listed for ``k``, so
     ``ordered`` (see :func:`reesim.kernel.fast_trade.trade`), ``exports``, ``surplus`` and
     ``missing`` hold this month's values there. Quotas are read only in rows one covers
-    (``capped``). A separator's light and heavy circuits each answer the orders for their own
+    (``capped``), where this month's ``ordered`` is kept (``now.asked``) to share next month's
+    quotas split by asks. A separator's light and heavy circuits each answer the orders for their own
     elements (``heavy``), against the value of their own output: ``util[HEAVY_CIRCUIT]`` is the
     heavy circuit's multiple."""
     base_out, p0, capped, heavy = s.base_out[k], s.p0[k], s.capped[k], s.heavy
     ordered, exports, surplus, quota = scr.ordered, scr.exports[k], scr.surplus, now.quota[k]
     missing, util = state.missing[k], state.util
     n_n, e_n = base_out.shape
+    asked, act_e, n_act = now.asked[k], s.act_e[k], s.n_act[k]
+    for n in range(n_n):  # what was asked in rows a quota covers shares next month's quotas
+        for ia in range(n_act[n]):
+            e = act_e[n, ia]
+            if capped[n, e]:
+                store(asked, (n, e), load(lt, ordered, (n, e)))
     headroom = load(lt, par.output_headroom_share, ())
     adjust = vmax(load(lt, par.output_adjust_months, ()), 1.0)
     zero = splat(lt, 0.0)

@@ -102,6 +102,7 @@ class Now(NamedTuple):
     stock_rate: Array  # cell: most a stockpile buys
     add: Array  # cell: output of projects, in their element mixes
     sched: Array  # cell: releases scheduled this month (before the stock caps them)
+    asked: Array  # cell: licensed requests to an exporter last month, in rows a quota covers
 
 
 class Scratch(NamedTuple):
@@ -376,7 +377,7 @@ def new_now(lt: Lanes, s: Structure, ctl: ControlTerms) -> Now:  # pragma: no co
         np.ones((ctl.content_members.shape[0], lanes)),
         np.full((ctl.content_members.shape[0], lanes), np.inf),
         np.zeros(ctl.denied_members.shape[0], dtype=np.bool_), np.full(cell, np.inf), np.zeros(cell),
-        np.zeros(cell), np.zeros(cell),
+        np.zeros(cell), np.zeros(cell), np.zeros(cell),
     )  # fmt: skip
 
 

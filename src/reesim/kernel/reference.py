@@ -111,7 +111,7 @@ def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, 
     for t in range(len(inputs.months)):
         month = rules(inputs, t)
         yield t, -1, "rules", state, month
-        limits(inputs, t, month)
+        limits(inputs, t, month, state)
         yield t, -1, "limits", state, month
         supply(inputs, t, runs, par, state)
         yield t, -1, "supply", state, month
@@ -195,7 +195,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         inv=inv, stock=stock,
         stock_target=np.broadcast_to(piles.targets(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy(),
         price=price, sub=np.zeros((runs, k_n, 2, e_n)), tight=np.zeros((runs, k_n, 2, e_n)),
-        short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin,
+        short_months=np.zeros((runs, k_n, n_n, e_n)), origin=origin, asked=np.zeros((runs, k_n, n_n, e_n)),
         magnet_used=np.broadcast_to(base.final[MAGNET], (runs, n_n, e_n)).copy(),
         magnet_made=np.broadcast_to(base.production[MAGNET], (runs, n_n, e_n)).copy(),
         in_use=steady_stock(base.final[MAGNET][None], inputs.use_shares, life),
@@ -230,10 +230,11 @@ def rules(inputs: Inputs, t: int) -> Month:
                  denied=c.denied_at(t))  # fmt: skip
 
 
-def limits(inputs: Inputs, t: int, month: Month) -> None:
-    """Export quotas in force, strategic purchases and scheduled releases in month ``t``."""
+def limits(inputs: Inputs, t: int, month: Month, state: State) -> None:
+    """Export quotas in force (shared by last month's asks where a quota says so), strategic
+    purchases and scheduled releases in month ``t``."""
     shape = (len(MATERIALS), inputs.base.dims.n_nodes, inputs.base.dims.n_elements)
-    month.quota = inputs.quotas.at(t, *shape)
+    month.quota = inputs.quotas.at(t, *shape, state.asked)
     month.stock_rate = inputs.stockpiles.rate_at(t, *shape)
     month.scheduled = inputs.stockpiles.scheduled_at(t, *shape)
 
@@ -383,6 +384,7 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
     asked = extra.sum(axis=1)
     frac = np.divide(np.minimum(left, asked), asked, out=np.zeros_like(asked), where=asked > EPS)
     row.ordered = sum(q.sum(axis=1) for q in tiers) + asked
+    state.asked[:, k] = row.ordered  # shares next month's quotas split by asks
     row.ship = ship + extra * frac[:, None, :, :]
     # The share of what importers asked of China that no licence, ban or binding export quota
     # held back, in all and for each importer (read by prices: arbitrage and precautionary

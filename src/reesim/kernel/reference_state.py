@@ -24,6 +24,7 @@ class State:
     sub: Array  # [R, K, market, E] share of demand substituted away
     tight: Array  # [R, K, market, E] share of what users wanted left unmet, last month
     short_months: Array  # months an importer was not sent all it asked (its suppliers qualified)
+    asked: Array  # licensed requests to each exporter last month (shares quotas split by asks)
     origin: Array  # China-origin share of what a node holds
     magnet_used: Array  # [R, N, E] final magnet use met last month (goes into products in use)
     magnet_made: Array  # [R, N, E] magnets made last month (magnet makers' scrap follows it)

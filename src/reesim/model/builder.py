@@ -28,8 +28,9 @@ from reesim.model.outlook import demand_growth
 from reesim.model.perrun import Array, Value, as_runs
 from reesim.model.scenario import Scenario, month_index
 
-#: (exporter, first month, end month, covers [K, E], weight [K, E], t/yr): see :mod:`reesim.model.limits`.
-QuotaRule = tuple[int, int, int, NDArray[np.bool_], Array, Value]
+#: (exporter, first month, end month, covers [K, E], weight [K, E], t/yr, split by asks): see
+#: :mod:`reesim.model.limits`.
+QuotaRule = tuple[int, int, int, NDArray[np.bool_], Array, Value, bool]
 #: (node, material, t/month at nameplate, start month index, ramp months, opex USD/kg, offtake,
 #: private capex USD (capex less public funding), committed (financed before the scenario starts),
 #: names it goes by (its id, then its facility's), element mix of its output [E]).

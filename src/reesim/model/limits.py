@@ -23,7 +23,10 @@ Bools = NDArray[np.bool_]
 @dataclass(frozen=True)
 class Quotas:
     """Caps on what exporters ship abroad. Q quotas; the cap of a covered cell is
-    ``tonnes_per_yr / 12 x weight`` (t/month), the smallest cap in force applying."""
+    ``tonnes_per_yr / 12 x share`` (t/month), the smallest cap in force applying. The share is
+    ``weight`` (base-year exports) or, for a quota split by asks (``asked``), the cell's part of
+    what importers asked of the exporter in the quota's cells last month (``weight`` when they
+    asked nothing): the cap then binds only when the total asked exceeds it, on every cell alike."""
 
     node: Ints  # [Q] exporter
     start: Ints  # [Q] month index, inclusive
@@ -31,20 +34,30 @@ class Quotas:
     covers: Bools  # [Q, K, E]
     weight: Array  # [Q, K, E] share of the quota for each material and element (base-year exports)
     tonnes: Array  # [R or 1, Q] t/yr
+    asked: Bools  # [Q] shared by last month's asks (else by ``weight``)
 
-    def at(self, t: int, k_n: int, n_n: int, e_n: int) -> Array:
-        """[R or 1, K, N, E] most each exporter may ship abroad in month ``t`` (inf: no quota)."""
-        out = np.full((self.tonnes.shape[0], k_n, n_n, e_n), np.inf)
+    def at(self, t: int, k_n: int, n_n: int, e_n: int, ordered: Array) -> Array:
+        """[R, K, N, E] most each exporter may ship abroad in month ``t`` (inf: no quota);
+        ``ordered`` [R, K, N, E] is what importers asked of each exporter last month, t."""
+        runs = max(self.tonnes.shape[0], ordered.shape[0])
+        out = np.full((runs, k_n, n_n, e_n), np.inf)
         for q in range(self.node.size):
             if self.start[q] <= t < self.end[q]:
-                cap = self.tonnes[:, q, None, None] / 12.0 * self.weight[q][None]
+                share = np.broadcast_to(self.weight[q][None], (runs, k_n, e_n))
+                if self.asked[q]:
+                    asks = np.where(self.covers[q][None], ordered[:, :, self.node[q], :], 0.0)
+                    total = asks.sum(axis=(1, 2))[:, None, None]
+                    mine = np.divide(asks, total, out=np.zeros_like(asks), where=total > 0.0)
+                    share = np.where(total > 0.0, mine, share)
+                cap = self.tonnes[:, q, None, None] / 12.0 * share
                 here = out[:, :, self.node[q], :]
                 out[:, :, self.node[q], :] = np.where(self.covers[q][None], np.minimum(here, cap), here)
         return out
 
 
-def quotas(rules: list[tuple[int, int, int, Bools, Array, Value]], k_n: int, e_n: int) -> Quotas:
-    """Quotas from (exporter, start, end, covers [K, E], weight [K, E], tonnes per year) rules."""
+def quotas(rules: list[tuple[int, int, int, Bools, Array, Value, bool]], k_n: int, e_n: int) -> Quotas:
+    """Quotas from (exporter, start, end, covers [K, E], weight [K, E], tonnes per year, split by
+    asks) rules."""
     return Quotas(
         node=np.array([r[0] for r in rules], dtype=np.int64),
         start=np.array([r[1] for r in rules], dtype=np.int64),
@@ -52,6 +65,7 @@ def quotas(rules: list[tuple[int, int, int, Bools, Array, Value]], k_n: int, e_n
         covers=np.array([r[3] for r in rules], dtype=bool).reshape(-1, k_n, e_n),
         weight=np.array([r[4] for r in rules], dtype=float).reshape(-1, k_n, e_n),
         tonnes=table([r[5] for r in rules], 0),
+        asked=np.array([r[6] for r in rules], dtype=bool),
     )
 
 

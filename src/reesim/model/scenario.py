@@ -66,8 +66,10 @@ class ExportQuota:
     """A cap on what ``exporter`` ships abroad: ``tonnes_per_yr`` t REO-equivalent of ``materials``
     and ``elements`` (empty = all) together, from ``start`` until ``end``, to all destinations.
 
-    The cap is split over materials and elements by the exporter's base-year exports, so the
-    quota binds on each in proportion (the 2010-2014 quotas capped the total only).
+    ``split`` says how the cap is shared over the materials and elements it covers: ``asked``,
+    each month by what importers asked of the exporter in each the month before (a cap filled
+    with what sells: it binds only when the total asked exceeds it, and then on each in the same
+    proportion); ``base_year``, by the exporter's base-year exports (it binds on each apart).
     """
 
     exporter: str
@@ -76,6 +78,7 @@ class ExportQuota:
     start: str
     elements: tuple[str, ...] = ()
     end: str | None = None
+    split: str = "base_year"
 
 
 @dataclass(frozen=True)
