@@ -79,17 +79,16 @@ def _separated(base: Baseline) -> Array:
     return separated
 
 
-def _scrap_lag(base: Baseline, by: Array, supply: Array) -> Array:
+def _scrap_lag(base: Baseline, by: Array, unexplained: Array, supply: Array) -> Array:
     """[R or 1, T, E] what the oxide producers add to ``s`` of oxide so that China's magnet
     makers' scrap keeps pace: the scrap follows their output of last month (``s`` of magnets a
     month back, at their pace ``grow_by``), which runs fewer working stocks ahead of demand than
     oxide does; the gap, t/month, is spread over what oxide producers and the unexplained
-    secondary supply add per unit of ``s``."""
+    secondary supply (``unexplained`` [E], which grows at oxide's ``s``) add per unit of ``s``."""
     china = base.dims.node("CHN")
     swarf = base.swarf[china] * by[MAGNET, china].max()  # [E] t/month per unit of magnets' s
     before = np.concatenate([np.zeros_like(supply[:, :1, MAGNET]), supply[:, :-1, MAGNET]], axis=1)
     gap = swarf[None, None] * (supply[:, :, OXIDE] - before)  # [R or 1, T, E] t/month
-    unexplained = np.maximum(base.secondary - base.swarf[china], 0.0)  # grows at oxide's s
     per_unit = (_separated(base) * by[OXIDE]).sum(axis=0) + unexplained
     out: Array = np.divide(gap, per_unit[None, None], out=np.zeros_like(gap), where=per_unit > 0)
     return out
@@ -145,7 +144,7 @@ def growth(base: Baseline, g: Array, g_ahead: Array, outside: float) -> Growth:
     k_n, t_n = 4, g.size
     by, secondary = grow_by(base, outside)
     supply = g_ahead - 1.0  # [R or 1, T, K, E]
-    lag = _scrap_lag(base, by, supply)  # separation and its mines make up for the scrap's lag
+    lag = _scrap_lag(base, by, secondary, supply)  # separation and its mines make up for the scrap's lag
     supply[:, :, OXIDE] += lag
     supply[:, :, CONCENTRATE] += lag
     feed, final = base.feed, base.final  # [K, N, E]
