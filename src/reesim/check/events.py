@@ -85,6 +85,32 @@ _BAN_TO = re.compile(
     r"|\b(?:halt|halts|halted|halting|stop|stops|stopped|stopping)\s+(?:all\s+)?(?:rare[- ]earth\s+)?"
     r"(?:exports?|shipments?)\s+(?:of\s+[\w\s-]{0,40}?)?to\s"
 )
+#: A halt of exports that names no destination ("halting exports of seven rare earth elements",
+#: "暂停出口七种稀土", "暂停部分稀土金属与磁铁出口") is China's control of those exports, not the
+#: suspension of a measure; with a destination it is a ban ("暂停对日出口").
+_HALT_EXPORTS = re.compile(
+    r"\b(?:halt|halts|halted|halting|stop|stops|stopped|stopping|suspend|suspends|suspended|suspending)"
+    r"\s+(?:all\s+|some\s+)?(?:rare[- ]earth\s+)?(?:exports?|shipments?)\s+of\b(?![^,;.]{0,60}\sto\s)"
+    r"|(?:暂停|停止|中止)了?(?:部分|所有|全部)?(?:[^,，。;；对向]{0,12}?)出口(?!管制|限制|许可|禁令|措施|审查)"
+)
+#: Prohibitions of exports written out ("prohibiting the export of all dual-use items to Japan",
+#: "exports ... are prohibited"): bans.
+_PROHIBITED = re.compile(
+    r"\bprohibit(?:s|ed|ing)?\s+(?:the\s+)?(?:exports?|shipments?)\b"
+    r"|\bexports?\b[^,;.]{0,60}?\b(?:are|were|is|was|be)\s+prohibited\b"
+)
+#: A list of controlled items lengthened ("expanded its list to include five more elements",
+#: "added five elements to its control list"): export controls.
+_LIST_EXPANDED = re.compile(
+    r"\bexpand(?:s|ed|ing)?\s+(?:its|the)\s+(?:export\s+)?(?:control\s+)?list\b"
+    r"|\badd(?:s|ed|ing)?\s+[^,;.]{0,40}?\bto\s+(?:its|the)\s+(?:export\s+)?control\s+list\b"
+    r"|扩大[^,，。;；]{0,10}?管制(?:清单|名单|范围)"
+)
+_WORDED = ((_HALT_EXPORTS, "export_control"), (_PROHIBITED, "export_ban"), (_LIST_EXPANDED, "export_control"))
+#: What a ban forbids to export when it is know-how, not goods ("banned the export of ... extraction
+#: and separation technologies", "禁止出口稀土提炼技术"): a ban of technology.
+_TECHNOLOGY = ("technolog", "know-how", "技术")
+
 #: "controls" as a noun ("the controls", "more restrictive controls", "removal of controls"), not
 #: the verb ("China controls 70 percent").
 _CONTROLS = re.compile(
@@ -115,7 +141,24 @@ def event_words(low: str) -> list[tuple[int, str]]:
         at = m.end() - len("controls")
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((at, "export_control"))
+    for pattern, kind in _WORDED:
+        for m in pattern.finditer(low):  # these words say what the event words inside them mean
+            found = [(pos, k) for pos, k in found if not m.start() <= pos < m.end()] + [(m.start(), kind)]
+    if any(w in low for w in _TECHNOLOGY):  # most sentences name no technology: nothing to look for
+        found = [_technology(low, pos, kind) for pos, kind in found]
     return sorted(found)
+
+
+def _technology(low: str, pos: int, kind: str) -> tuple[int, str]:
+    """A ban whose clause says it forbids technology (after the word, or just before it:
+    "technology export ban") is a ban of technology."""
+    if kind != "export_ban":
+        return pos, kind
+    end = CLAUSE_END.search(low, pos + 1, pos + 90)  # bounded: the sentence is not searched to its end
+    after = low[pos : end.start() if end else pos + 90]
+    if any(w in after or w in low[max(0, pos - 14) : pos] for w in _TECHNOLOGY):
+        return pos, "technology_ban"
+    return pos, kind
 
 
 _COUNTED = re.compile(
@@ -277,7 +320,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
             if len(value) == 4:  # a year alone dates no event
                 continue
             values.append((value, month, day, sentence[m.start : m.end]))
-        if not dated.get(i) and action:
+        if not dated.get(i) and (action or (kind == "export_ban" and shared["destinations"])):
             taken = [  # another kind's date, far from this word (a suspension shares none: its measure's
                 m  # date is not its own, "has suspended its controls announced on October 9")
                 for j, ms in dated.items() if words[j][1] != kind for m in ms

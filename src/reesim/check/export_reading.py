@@ -42,16 +42,17 @@ MAGNET_WORDS = ("磁", "magnet")
 _PRODUCTS = ("稀土", "rare earth", "rare-earth", *MAGNET_WORDS)
 MONTH_ON_MONTH = (
     "环比", "较上月", "上月", "previous month", "month-on-month", "month on month", "month-over-month",
-    "m/m", "prior month", "month before",
+    "m/m", "prior month", "month before", "month earlier", "a month ago", "前月", "月增", "月减",
 )  # fmt: skip
 YEAR_ON_YEAR = (
     "同比", "同期", "year-on-year", "year on year", "a year earlier", "y/y", "same month last year",
-    "same month a year", "a year ago", "same period", "corresponding period",
+    "same month a year", "a year ago", "same period", "corresponding period", "年增", "年减",
 )  # fmt: skip
 #: Words before a date that make it the one compared with ("较9月", "from July", "compared to").
 _VERSUS = re.compile(
     r"(较|比|从|对比|相比|from|compared (?:to|with)|versus|than|over)\s*"
-    r"(?:[\d,.]+\s*(?:metric\s+)?(?:tons|tonnes|吨)\s*(?:in\s+)?)?(the\s+)?$",  # "from 1,238 tons in May"
+    # "from 1,238 tons in May", "than in December 2024"
+    r"(?:[\d,.]+\s*(?:metric\s+)?(?:tons|tonnes|吨)\s*(?:in\s+)?)?(?:in\s+)?(the\s+)?$",
     re.I,
 )
 _RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
@@ -63,7 +64,12 @@ _RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     ),
     (re.compile(r"前三季|first three quarters|first nine months", re.I), 9),
     (re.compile(r"上半年|first half|\bh1\b", re.I), 6),
-    (re.compile(r"全年|full[- ]year|for the year|annual", re.I), 12),
+    (
+        re.compile(
+            r"全年|full[- ]year|for the year|annual|(?:for|in|during|throughout) (?:all|the whole) of", re.I
+        ),
+        12,
+    ),
     (re.compile(r"year-to-date|year to date|今年以来|年初至今", re.I), 0),  # through the report's month
 )
 #: Words one of the patterns of a run of months needs.
@@ -76,6 +82,8 @@ _RUN_HINTS = (
     "full",
     "for the year",
     "annual",
+    "all of",
+    "whole of",
     "to-date",
     "to date",
     "以来",
@@ -173,6 +181,25 @@ def speaks_of_exports(claim: Claim) -> bool:
     return claim.stage in {"", "magnets"}
 
 
+#: Words of mine output whose figure a later word of export takes over ("the world's largest
+#: producer shipped 62,585 metric tons of rare earths abroad": a tonnage exported).
+_MADE = ("produc", "output", "mine", "mining", "mined", "产量", "生产", "开采")
+
+
+def _shipped(claim: Claim, low: str) -> Claim:
+    """A tonnage or change read as mine output whose nearest word before it is one of export, not
+    of output, is one of exports: the sentence calls China a producer, the figure is exported."""
+    if claim.kind not in {"quantity", "change"} or claim.stage != "mining" or claim.topic in _NOT_EXPORTS:
+        return claim
+    at = max(0, claim.at)
+    exported = max(low.rfind(w, 0, at) for w in EXPORT_WORDS)
+    made = max(low.rfind(w, 0, at) for w in _MADE)
+    return derive(claim, stage="", topic="") if exported > made else claim
+
+
+_NOT_EXPORTS = {"export_quota", "reserves", "price"}
+
+
 @lru_cache(maxsize=4096)
 def _clause_words(part: str) -> tuple[bool, bool, int | None]:
     """Whether a clause (lower-cased) names magnets, a comparison with a year before, and the run
@@ -189,7 +216,10 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         return claims
     sentence = claims[0].sentence
     low = sentence.lower()
-    if not any(w in low for w in EXPORT_WORDS) or not any(speaks_of_exports(c) for c in claims):
+    if not any(w in low for w in EXPORT_WORDS):
+        return claims
+    claims = [_shipped(c, low) for c in claims]
+    if not any(speaks_of_exports(c) for c in claims):
         return claims
     clauses = _clauses(sentence)
     found = [
@@ -237,7 +267,7 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         nearest = last.month if last else head or state.month
         if c.kind == "quantity":
             pick = _own_date(sentence, found, at, clause)
-            if pick is not None and pick.month is None and "同期" in sentence[pick.end : pick.end + 4]:
+            if pick is not None and pick.month is None and _same_period(sentence, pick):
                 year, month = pick.year, nearest
             elif pick is not None and pick.month:
                 year, month = pick.year, pick.month
@@ -253,6 +283,9 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         if year is None:  # the year named last before the figure, else the first after it
             before = [y for start, y in own_years if start < at]
             year = before[-1] if before else own_years[0][1] if own_years else None
+        if year is None and versus_year:  # "32 percent higher than in December 2024", "compared with 2024"
+            same = versus_month is None or month is None or versus_month >= month
+            year = versus_year + 1 if same else versus_year
         back = 1 if monthly and not versus_month else 12
         if versus_month is None and yearly:
             back = 12
@@ -273,7 +306,7 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
 
 
 #: Words before a year that make it no figure's own: "since 2014", "自2014年", "the same period in 2024".
-_NOT_OWN_YEAR = re.compile(r"since\s*$|自\s*$|period (?:in|of)\s*$", re.I)
+_NOT_OWN_YEAR = re.compile(r"since\s*$|自\s*$|(?:period|month|quarter) (?:in|of)\s*$", re.I)
 _TO = re.compile(r"\bto\b|至|到")
 #: A measure in a clause with no figure ("after Beijing curbed shipments in April"): the clause's
 #: date is the measure's, not that of an export figure of its sentence.
@@ -309,11 +342,26 @@ def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, i
         if m.end <= at and at - m.end <= 4 and (m.month or m.year) and not _TO.search(sentence[m.end : at]):
             return m  # not "from September to 5,473 tons": that tonnage is the later month's
     for m in found:
-        if at < m.start <= at + 30 and m.start < clause[1] and (m.month or m.year):
+        reach = 45 if m.year and not m.month and _same_period(sentence, m) else 30
+        compared = _versus(sentence, m) and bool(_COMPARING.search(sentence, at, m.start))
+        if at < m.start <= at + reach and m.start < clause[1] and (m.month or m.year) and not compared:
             between = sentence[at : m.start]
             if not re.search(r"\d[^\d]+\d", between.replace(",", "")):
                 return m
     return None
+
+
+#: A word of comparison between a tonnage and a date after it ("4,392 tons compared to November"):
+#: the date is the one compared with, not the tonnage's ("from 1,238 tons in May" is May's).
+_COMPARING = re.compile(r"compared|versus|than|较|比|from", re.I)
+_SAME_PERIOD = re.compile(r"(?:same|corresponding) (?:month|period|quarter) (?:of|in)\s*$", re.I)
+
+
+def _same_period(sentence: str, m: Mention) -> bool:
+    """Whether a year names the same month of that year ("2024年同期", "the same month of 2024"): the
+    tonnage is of the month the sentence speaks of, in that year."""
+    before = sentence[max(0, m.start - 30) : m.start]
+    return "同期" in sentence[m.end : m.end + 4] or bool(_SAME_PERIOD.search(before))
 
 
 def _runs(low: str) -> list[tuple[int, int | None]]:

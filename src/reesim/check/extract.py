@@ -77,6 +77,10 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
 #: of the same stage and year when it names none.
 _GOES_ON = ("其次", "分别", "respectively", "followed by")
 
+#: An item of a list ("- China: 270,000 tons (69%)"): it goes on with the stage and year of the
+#: lines before it when it names none.
+_ITEM = re.compile(r"\s*[-•*·▪●]\s")
+
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 
 
@@ -105,7 +109,8 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
             base = derive(base, places=list(dict.fromkeys([*base.places, *partners])))  # "两国": those two
         named_here = [p for p in base.places if p not in {"CHN"}]
         partners = named_here if len(named_here) >= 2 else partners
-        if not base.stage and last[0] and any(w in low for w in _GOES_ON):  # "其次分别为美国...": the same
+        goes_on = any(w in low for w in _GOES_ON) or _ITEM.match(sentence)  # "其次分别为美国...", "- U.S.:"
+        if not base.stage and last[0] and goes_on:
             base = derive(base, stage=last[0], year=years[-1] if years else last[1] or year)
         if base.stage:
             last = (base.stage, years[-1] if years else last[1])

@@ -65,8 +65,11 @@ EVENTS: list[tuple[str, str]] = [
     ("export restriction", "export_control"),
     ("restricted the export", "export_control"), ("restrict exports", "export_control"),
     ("价格下限", "price_floor"), ("最低价格", "price_floor"), ("price floor", "price_floor"),
-    ("floor price", "price_floor"), ("floor ", "price_floor"),
-    ("储备", "stockpile"), ("stockpil", "stockpile"),
+    ("floor price", "price_floor"), ("floor ", "price_floor"), ("floors ", "price_floor"),
+    ("minimum price", "price_floor"), ("价格底线", "price_floor"), ("保底价", "price_floor"),
+    ("底价", "price_floor"),
+    ("储备", "stockpile"), ("stockpil", "stockpile"), ("project vault", "stockpile"),
+    ("strategic reserve", "stockpile"), ("minerals reserve", "stockpile"),
     ("协议", "agreement"), ("框架", "agreement"), ("达成", "agreement"), ("谅解备忘录", "agreement"),
     ("会晤", "agreement"), ("agreement", "agreement"), ("framework", "agreement"), ("deal ", "agreement"),
     ("truce", "agreement"), ("memorandum", "agreement"), ("mou ", "agreement"), ("partnership", "agreement"),
@@ -75,11 +78,13 @@ EVENTS: list[tuple[str, str]] = [
     ("会谈", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"), ("特习会", "agreement"),
     ("general licen", "other"), ("通用许可", "other"), ("开始施行", "other"),
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
-    ("joins ", "alliance"),
+    ("joins ", "alliance"), ("joining ", "alliance"),
     ("declaration", "alliance"),
     ("投资", "investment"), ("入股", "investment"), ("investment", "investment"),
     ("invests", "investment"), ("invested", "investment"), ("investing", "investment"),
-    ("invest ", "investment"), ("stake ", "investment"),
+    ("invest ", "investment"), ("stake ", "investment"), ("preferred stock", "investment"),
+    ("equity injection", "investment"), ("equity investment", "investment"), ("注资", "investment"),
+    ("funding to", "investment"), ("funding for", "investment"),
 ]  # fmt: skip
 
 #: Verbs of production and supply: a share or tonnage "produced" or "supplied" with no stage named
@@ -96,7 +101,10 @@ NEGATIONS_ZH = (
     "不会", "不再", "不将", "不予", "不是", "不对", "不向", "不得", "不实施", "不采取", "不施加", "不设",
     "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施",
 )  # fmt: skip
-NEGATIONS_EN = (" not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ")
+NEGATIONS_EN = (
+    " not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ", " denied ", " denies ",
+    " deny ", " denying ",
+)  # fmt: skip
 #: Words that lift a measure ("the removal of bans", "取消"): the measure lifted makes a claim only
 #: with a date of its own ("the removal of controls China imposed in April 2025").
 LIFTS = (" removal of ", " lifting of ", " lift ", " lifted ", "取消", "解除")
@@ -134,7 +142,9 @@ ACTIONS = (
     "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced", "announcing", "调低",
     "下调", "下达", "举行", "held", "joins", "signs", "has banned", "halted", "halting",
     "declared", "declares", "unveiled", "issued", "expanded", "curbed", "tightened", "implemented",
-    "joined", "penned", "批准", "扩大", "收紧", "启动", "中止", "宣告",
+    "joined", "penned", "批准", "扩大", "收紧", "启动", "中止", "宣告", "signing", "to sign ",
+    "establishing", "introduces", "acquiring", "prohibit", "banned", "imposing", "imposes", "expands",
+    "eased", "easing", "禁止", "加强", "放松", "放宽", "延后", "推迟",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.
@@ -148,7 +158,8 @@ NAMES: dict[str, str] = {
     "釜山": "Busan", "busan": "Busan", "gimhae": "Busan", "伦敦": "London", "london": "London",
     "东京": "Tokyo", "tokyo": "Tokyo", "吉隆坡": "Kuala Lumpur", "kuala lumpur": "Kuala Lumpur",
     "mp materials": "MP Materials", "芒廷帕斯": "MP Materials", "mountain pass": "MP Materials",
-    "kananaskis": "Kananaskis", "日内瓦": "Geneva", "geneva": "Geneva",
+    "kananaskis": "Kananaskis", "日内瓦": "Geneva", "geneva": "Geneva", "project vault": "Project Vault",
+    "金库计划": "Project Vault",
 }  # fmt: skip
 
 #: Groupings whose members the ``blocs`` table lists, by the names articles give them.

@@ -150,10 +150,24 @@ DOWN = (
     "降幅",
     "跌幅",
     "年减",
+    "月减",
+    "季减",
+    "decreas",
+    " sank",
+    " shrank",
+    "暴跌",
+    "大跌",
+    "下挫",
+    "锐减",
+    "骤减",
+    "大减",
+    "萎缩",
+    "缩减",
 )
 UP = (
     " rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加", "激增", "大增",
     "飙升", "暴增", "surge", "jump", "soar", "climb", " higher", "rebound", "增幅", "涨幅", "年增",
+    "月增", "季增", "成长", "上升", "攀升", "回升", "走高", "扩大",
 )  # fmt: skip
 
 _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
@@ -242,7 +256,7 @@ def _of_exports(low: str) -> bool:
     return any(w in low for w in _EXPORT_WORDS)
 
 
-_EXPORT_WORDS = ("出口", "export", "shipment")
+_EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
 
 
 _FROM_TO = re.compile(r"(从|from\s|between\s)|(至|到|\bto\s|\band\s)")
@@ -495,7 +509,7 @@ _PRICE = re.compile(
     r"|(?<![\d.])(\d{1,12}+(?:\.\d{1,6}+)?)\s*+美元\s*+/\s*+(?:公斤|千克)",
     re.I,
 )
-_FLOOR = ("floor", "下限", "最低价", "保底")
+_FLOOR = ("floor", "下限", "最低价", "保底", "minimum", "最低")
 
 
 def prices(sentence: str, base: Claim) -> list[Claim]:
