@@ -242,6 +242,10 @@ def _owner(m: Mention, words: _Words, low: str) -> int:
     after = low[m.end : m.end + 8]
     before = low[max(0, m.start - 12) : m.start]
     announced = any(w in after or w in before for w in lx.ANNOUNCED)
+    if announced and any(w in after for w in lx.ANNOUNCED):  # "7日宣布,将暂缓实施...": what it announced
+        here = bisect_left(words.words, (m.end, ""))
+        first = words.words[here] if here < len(words.words) else (0, "")
+        announced = not (first[1] == "suspension" and first[0] - m.end <= 16)
     best, best_cost = 0, float("inf")
     for i in sorted(words.near(m.end)):
         pos, kind = words.words[i]
@@ -320,7 +324,12 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
             if len(value) == 4:  # a year alone dates no event
                 continue
             values.append((value, month, day, sentence[m.start : m.end]))
-        if not dated.get(i) and (action or (kind == "export_ban" and shared["destinations"])):
+        answered = kind in MEASURES and any(w in low[max(0, pos - 30) : pos] for w in lx.ANSWERED)
+        if (
+            not dated.get(i)
+            and not answered
+            and (action or (kind == "export_ban" and shared["destinations"]))
+        ):
             taken = [  # another kind's date, far from this word (a suspension shares none: its measure's
                 m  # date is not its own, "has suspended its controls announced on October 9")
                 for j, ms in dated.items() if words[j][1] != kind for m in ms

@@ -38,6 +38,10 @@ from reesim.check.numbers import PLACES, _clauses
 
 EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
 MAGNET_WORDS = ("磁", "magnet")
+#: Words of a country's purchases ("U.S. imports fell about 11%", "Japan's purchases jumped"): in
+#: an article reporting China's exports, China's exports to that country.
+IMPORT_WORDS = ("imports", "purchases", "进口", "采购")
+_IMPORTER = re.compile(r"^(?:'s|’s|的)?\s*(?:imports|purchases|进口|采购)")
 #: Words naming what is exported: a clause with none goes on with its sentence's product.
 _PRODUCTS = ("稀土", "rare earth", "rare-earth", *MAGNET_WORDS)
 MONTH_ON_MONTH = (
@@ -45,7 +49,7 @@ MONTH_ON_MONTH = (
     "m/m", "prior month", "month before", "month earlier", "a month ago", "前月", "月增", "月减",
 )  # fmt: skip
 YEAR_ON_YEAR = (
-    "同比", "同期", "year-on-year", "year on year", "a year earlier", "y/y", "same month last year",
+    "同比", "同期", "year-on-year", "year on year", "a year earlier", "y/y", "same month",
     "same month a year", "a year ago", "same period", "corresponding period", "年增", "年减",
 )  # fmt: skip
 #: Words before a date that make it the one compared with ("较9月", "from July", "compared to").
@@ -97,11 +101,14 @@ _NUMBERS = {
 
 @dataclass
 class ExportState:
-    """What an article's earlier export sentences said: the series of its first export figure and
-    the month of its last."""
+    """What an article's earlier export sentences said: the series of its first export figure, the
+    month of its last, and how its last change of a month compared (a change that names no period,
+    "U.S. imports fell about 11%" after "a 12% increase from October", compares the same way)."""
 
     series: str = ""
     month: int | None = None
+    back: int = 0  # months back the last change of a month compared with (1: the month before; 12)
+    last: bool = False  # whether the sentence before gave figures of exports
 
 
 @lru_cache(maxsize=4096)
@@ -134,6 +141,9 @@ def _versus(sentence: str, m: Mention) -> bool:
 _MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
 
 
+_RANKED = re.compile(r"排名|位居|名列|居第|\branked\b|\branks\b|\bcame (?:in )?(?:first|second|third)")
+
+
 class _Places:
     """Where a sentence names countries besides China, found once: after a word of destination
     ("对美国", "对美", "to the US") or anywhere."""
@@ -148,10 +158,12 @@ class _Places:
                 continue
             hits = [m.start() for m in pattern.finditer(low)] if pattern is not None else _all(low, bare)
             marked += [(p, iso3) for p in hits if _MARKED.search(low[max(0, p - 8) : p])]
+            marked += [(p, iso3) for p in hits if _IMPORTER.match(low, p + len(bare))]  # "U.S. imports"
             anywhere += [(p, iso3) for p in hits]
         self.marked, self.anywhere = sorted(marked), sorted(anywhere)
         self.marked_at = [p for p, _ in self.marked]
         self.anywhere_at = [p for p, _ in self.anywhere]
+        self.rank(low)
 
     def destination(self, at: int, clause: tuple[int, int]) -> str:
         """Where a figure at ``at`` goes: the last country named before it after a word of
@@ -162,7 +174,21 @@ class _Places:
         if i:
             return self.marked[i - 1][1]
         j = bisect_left(self.anywhere_at, clause[0])
-        return self.anywhere[j][1] if j < len(self.anywhere) and self.anywhere_at[j] < clause[1] else ""
+        if j < len(self.anywhere) and self.anywhere_at[j] < clause[1]:
+            return self.anywhere[j][1]
+        return self.ranked
+
+    def rank(self, low: str) -> None:
+        """The country a sentence opens with as a destination in a ranking ("美国排名第二,7月份出口量
+        为619吨", "The US ranked second, with 619 tons"): the destination of its figures."""
+        self.ranked = ""
+        first = self.anywhere_at[0] if self.anywhere else len(low)
+        if (
+            first < 8
+            and len({iso3 for _, iso3 in self.anywhere}) == 1
+            and _RANKED.search(low, first, first + 30)
+        ):
+            self.ranked = self.anywhere[0][1]
 
 
 def _all(low: str, word: str) -> list[int]:
@@ -207,7 +233,24 @@ def _clause_words(part: str) -> tuple[bool, bool, int | None]:
     return any(w in part for w in MAGNET_WORDS), any(w in part for w in YEAR_ON_YEAR), _run(part)
 
 
-def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = True) -> list[Claim]:
+#: A comparison that goes on with the figure of the sentence before ("环比则增长75%", "This marked a
+#: 12.9% increase from 2024"): in a sentence naming no exports after one of exports, a change of them.
+_GOES_ON = re.compile(
+    r"环比|同比|month-on-month|year-on-year|month-over-month|on the month|on the year"
+    r"|(?:from|compared with|compared to|than|over) (?:19|20)\d\d",
+    re.I,
+)
+
+
+def continues_exports(low: str, state: ExportState) -> bool:
+    """Whether a sentence that names no exports gives a change of the exports of the sentence
+    before (:attr:`ExportState.last` set by that sentence)."""
+    return state.last and not any(w in low for w in EXPORT_WORDS) and bool(_GOES_ON.search(low))
+
+
+def read_exports(
+    claims: list[Claim], state: ExportState, sets_series: bool = True, follows: bool = False
+) -> list[Claim]:
     """The claims of one sentence, those about exports given their series, destination, month,
     run and comparison (see the module's docstring); ``state`` carries the article's earlier
     export sentences. A headline's figures (``sets_series`` false: a headline words loosely, "Rare
@@ -216,8 +259,13 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         return claims
     sentence = claims[0].sentence
     low = sentence.lower()
-    if not any(w in low for w in EXPORT_WORDS):
-        return claims
+    state.last = False
+    if (
+        not follows
+        and not any(w in low for w in EXPORT_WORDS)
+        and not (state.series and any(w in low for w in IMPORT_WORDS))
+    ):
+        return claims  # an importer's purchases are China's exports in a report on them
     claims = [_shipped(c, low) for c in claims]
     if not any(speaks_of_exports(c) for c in claims):
         return claims
@@ -274,7 +322,7 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
             else:
                 month = nearest
         else:
-            mine = [m for m in in_clause if m.month and id(m) not in versus]
+            mine = [m for m in in_clause if m.month and id(m) not in versus and not _since(sentence, m)]
             month = mine[0].month if mine else nearest
             year = mine[0].year if mine else (last.year if last else None)
             compared = [m for m in in_clause if id(m) in versus and (m.month or m.year)]
@@ -289,6 +337,11 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         back = 1 if monthly and not versus_month else 12
         if versus_month is None and yearly:
             back = 12
+        if c.kind == "change" and run is None:
+            if versus_month or monthly or yearly or any(w in low for w in YEAR_ON_YEAR):
+                state.back = 1 if (versus_month and month and (month - versus_month) % 12 == 1) else back
+            elif state.back:  # no period named: the comparison of the report's changes before it
+                back = state.back
         if run is None:  # a run named before the figure ("In the first three quarters ..., 39,817 tons")
             j = bisect_left(run_ends, at + 1)
             run = runs[j - 1][1] if j else None
@@ -300,6 +353,7 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         out.append(derive(c, stage=stage, topic=topic, places=places, series=series, month=month,
                           run=run, period_year=year, year=year, versus_year=versus_year,
                           versus_month=versus_month, back=back))  # fmt: skip
+        state.last = True
         if month and (state.month is None or month > state.month):
             state.month = month  # a report's latest month is the one it reports on
     return out

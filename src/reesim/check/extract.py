@@ -22,7 +22,7 @@ from reesim.check import lexicon as lx
 from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate, dateline
 from reesim.check.events import counted_elements, destinations, events, names
-from reesim.check.export_reading import ExportState, read_exports
+from reesim.check.export_reading import ExportState, continues_exports, read_exports
 from reesim.check.numbers import (
     ELEMENTS,
     PLACES,
@@ -54,6 +54,9 @@ __all__ = [
 ]
 
 
+#: Pairs of the United States with a country by the first characters of their names ("美澳", "日美").
+_PAIRED = {"澳": "AUS", "日": "JPN", "韩": "KOR", "英": "GBR", "欧": "eu", "俄": "RUS"}
+_PAIR = re.compile(r"(?:美([澳日韩英欧俄])|([澳日韩英欧俄])美)")
 _SYMBOLS = re.compile(r"\b(La|Ce|Pr|Nd|Sm|Eu|Gd|Tb|Dy|Ho|Er|Tm|Yb|Lu|Sc)\b")
 
 
@@ -67,6 +70,9 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
     places = list(dict.fromkeys(found_words(low, PLACES) + bound))  # "对美出口": the US
     if "中美" in low or "美中" in low:  # "中美达成...协议": China and the US
         places = list(dict.fromkeys([*places, "CHN", "USA"]))
+    if "美" in low:  # "美澳将...", "日美": the United States and the other country
+        paired = [_PAIRED[m.group(1) or m.group(2)] for m in _PAIR.finditer(low)]
+        places = list(dict.fromkeys([*places, *(["USA"] if paired else []), *paired]))
     event = next((kind for word, kind in lx.EVENTS if word.strip() in low), "")
     return Claim(
         sentence, "", 0.0, "", qualifier(low), places, elements, stage(low), event, year, destinations=bound
@@ -119,8 +125,9 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         second = runner_up(sentence, base)
         taken = [c.span for c in second]  # their percentages are the runner-up's, not China's
         out += second + [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
-        numbers = changes(sentence, base, topic) + amounts(sentence, base, topic)
-        out += read_exports(numbers, exported, sets_series=sentence not in head)
+        follows = continues_exports(low, exported)  # "环比则增长75%" after a sentence of exports: of them
+        numbers = changes(sentence, base, "exports" if follows else topic) + amounts(sentence, base, topic)
+        out += read_exports(numbers, exported, sets_series=sentence not in head, follows=follows)
         out += prices(sentence, base) + ranks(sentence, base)
         found = events(sentence, low, base, article)
         out += _summit_of(found, grouping)

@@ -55,12 +55,15 @@ STAGES: dict[str, str] = {
 #: (so "suspend" finds "suspended"; a trailing space asks for the whole word: "stake ").
 EVENTS: list[tuple[str, str]] = [
     ("暂停", "suspension"), ("暂缓", "suspension"), ("suspend", "suspension"), ("pause", "suspension"),
+    ("延后执行", "suspension"), ("延后实施", "suspension"), ("推迟执行", "suspension"),
+    ("推迟实施", "suspension"), ("postpone", "suspension"), ("temporarily eased", "suspension"),
     ("禁止出口", "export_ban"), ("出口禁令", "export_ban"), ("禁运", "export_ban"), ("ban ", "export_ban"),
     ("bans ", "export_ban"), ("banned", "export_ban"), ("embargo", "export_ban"),
     ("配额", "export_quota"), ("quota", "export_quota"),
     ("出口管制", "export_control"), ("出口许可", "export_control"), ("许可证", "export_control"),
     ("限制出口", "export_control"), ("出口限制", "export_control"), ("export control", "export_control"),
     ("export licen", "export_control"), ("licensing", "export_control"), ("curbs", "export_control"),
+    ("出口审查", "export_control"), ("审查制度", "export_control"), ("审查措施", "export_control"),
     ("curbed", "export_control"),
     ("export restriction", "export_control"),
     ("restricted the export", "export_control"), ("restrict exports", "export_control"),
@@ -75,8 +78,10 @@ EVENTS: list[tuple[str, str]] = [
     ("truce", "agreement"), ("memorandum", "agreement"), ("mou ", "agreement"), ("partnership", "agreement"),
     ("pact", "agreement"), ("summit", "agreement"), ("talks", "agreement"), ("磋商", "agreement"),
     ("meeting between", "agreement"),
-    ("会谈", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"), ("特习会", "agreement"),
-    ("general licen", "other"), ("通用许可", "other"), ("开始施行", "other"),
+    ("会谈", "agreement"), ("会面", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"),
+    ("特习会", "agreement"),
+    ("general licen", "other"), ("通用许可", "other"), ("一般出口许可", "other"), ("一般许可", "other"),
+    ("开始施行", "other"),
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
     ("joins ", "alliance"), ("joining ", "alliance"),
     ("declaration", "alliance"),
@@ -108,6 +113,11 @@ NEGATIONS_EN = (
 #: Words that lift a measure ("the removal of bans", "取消"): the measure lifted makes a claim only
 #: with a date of its own ("the removal of controls China imposed in April 2025").
 LIFTS = (" removal of ", " lifting of ", " lift ", " lifted ", "取消", "解除")
+
+#: Words before a measure that make it what the sentence's action answers ("签署...协议,旨在对抗中国的
+#: 出口管制措施", "in response to China's export controls"): with no date of its own, it takes none
+#: from the action.
+ANSWERED = ("对抗", "反制", "回应", "应对", "counter", "response to", "responding to", "retaliat")
 
 #: Words that open a list of subjects of talks ("核心议题包括...出口管制", "the agenda covers export
 #: controls"): the measures after them are discussed, not taken.
@@ -144,7 +154,7 @@ ACTIONS = (
     "declared", "declares", "unveiled", "issued", "expanded", "curbed", "tightened", "implemented",
     "joined", "penned", "批准", "扩大", "收紧", "启动", "中止", "宣告", "signing", "to sign ",
     "establishing", "introduces", "acquiring", "prohibit", "banned", "imposing", "imposes", "expands",
-    "eased", "easing", "禁止", "加强", "放松", "放宽", "延后", "推迟",
+    "eased", "easing", "禁止", "加强", "放松", "放宽", "延后", "推迟", "设定", "制定", "设立",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.

@@ -351,6 +351,9 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
             continue
         q, st, sign = _local(part)
         st = st or (base.stage if sign == "" else "")
+        if st == "mining" and _output_only(part):  # "稀土磁铁产业...产量占到全球的90%以上": magnets'
+            rest = stage(f" {sentence[:b]} {sentence[e:]} ".lower())
+            st = rest if rest in {"magnets", "separation"} else st
         if sign or not st:
             continue
         year = _year_before(sentence, start, base.year)
@@ -364,6 +367,17 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
                            places=places, span=sentence[b:e].strip(), year=year,
                            upper=ends.get(k)))  # fmt: skip
     return out
+
+
+#: Words that make a clause's output that of the mines, whatever its sentence is about.
+_MINES = ("开采", "采矿", "矿", "mining", "mined", "mine", "稀土", "rare earth", "rare-earth")
+
+
+def _output_only(part: str) -> bool:
+    """Whether a clause speaks of output ("产量", "output") without naming mines or rare earths: in a
+    sentence about magnets (or separation) it is the output of that stage."""
+    low = part.lower()
+    return not any(w in low for w in _MINES)
 
 
 _RANGE = re.compile(r"\s*(?:至|到|-|~|–|to)\s*")
