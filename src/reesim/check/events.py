@@ -414,13 +414,27 @@ def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
     measure the sentence names (unless a city names the deal), or a price floor whose level the
     sentence gives (a price claim)."""
     low = claim.sentence.lower()
+    money = bool(_MONEY.search(low))
+    if claim.event == "agreement" and "investment" in kinds and _MONEY_OF.search(low):
+        return True  # "a partnership involving a $400 million equity injection": the investment
     if claim.event == "agreement" and kinds - {"agreement", "investment"}:
         return not set(claim.names) & _SUMMIT_CITIES  # "after the summit in Busan": that deal too
     if claim.event == "investment" and "agreement" in kinds:
-        return True
+        return not _MONEY_OF.search(low)
+    if claim.event == "investment" and not money and "investments" in low:
+        return True  # investments counted with no amount ("a slew of investments") are none
     if claim.event in {"export_control", "export_ban"} and "suspension" in kinds:
         return True  # the measures a suspension suspends
     return claim.event == "price_floor" and bool(re.search(r"\$\s?\d+(?:\.\d+)?\s*(?:per|/|a)\s*k", low))
+
+
+#: An amount of money right before what it buys ("a $400 million equity injection", "acquiring $400
+#: million worth of preferred stock"): the investment is the event, its deal the way it was made.
+_MONEY_OF = re.compile(
+    r"\$\s?\d[\d,.]*\s*(?:billion|million|bn|m)\b[^,;.$]{0,30}?"
+    r"(?:invest|equity|stake|preferred stock|shares|funding)"
+)
+_MONEY = re.compile(r"\$\s?\d[\d,.]*\s*(?:billion|million|bn|m)\b|\d[\d,.]*\s*(?:亿|万)\s*美元")
 
 
 def _span(sentence: str, pos: int, date_text: str) -> str:
