@@ -109,6 +109,7 @@ class ExportState:
     month: int | None = None
     back: int = 0  # months back the last change of a month compared with (1: the month before; 12)
     last: bool = False  # whether the sentence before gave figures of exports
+    destination: str = ""  # the last destination a figure named
 
 
 @lru_cache(maxsize=4096)
@@ -141,6 +142,13 @@ def _versus(sentence: str, m: Mention) -> bool:
 _MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
 
 
+#: A destination named by reference to the one before ("to its Asian neighbour", "to that country",
+#: "对该国").
+_SAME_PLACE = re.compile(
+    r"\bto (?:its|their) (?:[a-z]+ )?neighbou?r|\bto (?:that|the same) (?:country|market|destination)"
+    r"|(?:对|向)(?:该国|该市场|其邻国)",
+    re.I,
+)
 _RANKED = re.compile(r"排名|位居|名列|居第|\branked\b|\branks\b|\bcame (?:in )?(?:first|second|third)")
 
 
@@ -263,7 +271,7 @@ def read_exports(
     if (
         not follows
         and not any(w in low for w in EXPORT_WORDS)
-        and not (state.series and any(w in low for w in IMPORT_WORDS))
+        and not (state.series and any(w in low for w in (*IMPORT_WORDS, "volume")))
     ):
         return claims  # an importer's purchases are China's exports in a report on them
     claims = [_shipped(c, low) for c in claims]
@@ -348,7 +356,12 @@ def read_exports(
         if run == 0:
             run = head or state.month
         where = named.destination(at, clause)
+        if not where and _SAME_PLACE.search(low):  # "to its Asian neighbour": the destination before
+            where = state.destination
+        state.destination = where or state.destination
         places = ["CHN", where] if where else ["CHN"]
+        if where and series == "rare_earths":  # by destination, customs give magnets only
+            series = "magnet"
         stage, topic = ("magnets", "") if series == "magnet" else ("", "exports")
         out.append(derive(c, stage=stage, topic=topic, places=places, series=series, month=month,
                           run=run, period_year=year, year=year, versus_year=versus_year,

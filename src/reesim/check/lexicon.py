@@ -206,7 +206,7 @@ ABOUT = (
     "almost",
     "some ",
 )
-UNDER = ("不到", "以下", "少于", "under", "less than", "below")
+UNDER = ("不到", "不足", "以下", "少于", "under", "less than", "fewer than", "below")
 
 MONTHS_EN = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,

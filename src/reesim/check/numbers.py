@@ -512,9 +512,16 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         more = m.re is _TONNES_ZH and bool(m.group(2) or m.group(4))  # "一万六千多吨", "9000多万吨"
         places = ["WLD"] if world else named[:1] or list(base.places)
         out.append(derive(base, kind="quantity", value=value, unit="t", topic=about, places=places,
-                           qualifier="over" if more else base.qualifier, at=m.start(),
+                           qualifier="over" if more else _qualifier_before(sentence, m.start(), base),
+                           at=m.start(),
                            span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out
+
+
+def _qualifier_before(sentence: str, at: int, base: Claim) -> str:
+    """The qualifier written just before a tonnage ("不足50吨", "less than 50 tonnes"), else the
+    sentence's."""
+    return qualifier(f" {sentence[max(0, at - 12) : at].lower()} ") or base.qualifier
 
 
 _PRICE = re.compile(
