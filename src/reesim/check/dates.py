@@ -72,6 +72,9 @@ _SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?![\d/]
 _ZH_DATELINE = re.compile(rf"(?:(\d{{1,2}})月)?({_CN_DAYNUM})日[电電]")
 
 
+_IN_SENTENCE = re.compile(r"\b(?:on|in|since|by|from|until|before|after|of|at)\s+$", re.I)
+
+
 def dateline(text: str) -> ArticleDate:
     """The date at the head of an article (its first 300 characters), as far as it goes."""
     head = text[:300]
@@ -95,7 +98,14 @@ def dateline(text: str) -> ArticleDate:
     m2 = _EN_DATE_DMY.search(head)
     if m2:
         return ArticleDate(int(m2.group(3)), MONTHS_EN[m2.group(2).lower()], int(m2.group(1)), "dateline")
-    m3 = _EN_DATELINE.search(head[:120])
+    m3 = next(  # not a date the first sentence speaks of ("On April 4, 2025, China's Ministry ...")
+        (
+            m
+            for m in _EN_DATELINE.finditer(head[:120])
+            if not _IN_SENTENCE.search(head[max(0, m.start() - 8) : m.start()])
+        ),
+        None,
+    )
     if m3:
         year = int(m3.group(3)) if m3.group(3) else None
         return ArticleDate(year, MONTHS_EN[m3.group(1).lower()], int(m3.group(2)), "dateline")

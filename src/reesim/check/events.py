@@ -106,6 +106,12 @@ _LIST_EXPANDED = re.compile(
     r"|\badd(?:s|ed|ing)?\s+[^,;.]{0,40}?\bto\s+(?:its|the)\s+(?:export\s+)?control\s+list\b"
     r"|扩大[^,，。;；]{0,10}?管制(?:清单|名单|范围)"
 )
+#: Licences required of exporters ("has required licences for certain exports", "出口...也都必须向中国
+#: 政府提出申请"): export controls, in a sentence that speaks of exports.
+_LICENCE_NEEDED = re.compile(
+    r"\brequir(?:e|es|ed|ing)\s+(?:an?\s+)?(?:export\s+)?licen[cs]es?\b"
+    r"|(?:必须|须|需要|需)[^,，。;；]{0,12}?(?:申请|许可)"
+)
 _WORDED = ((_HALT_EXPORTS, "export_control"), (_PROHIBITED, "export_ban"), (_LIST_EXPANDED, "export_control"))
 #: What a ban forbids to export when it is know-how, not goods ("banned the export of ... extraction
 #: and separation technologies", "禁止出口稀土提炼技术"): a ban of technology.
@@ -141,7 +147,8 @@ def event_words(low: str) -> list[tuple[int, str]]:
         at = m.end() - len("controls")
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((at, "export_control"))
-    for pattern, kind in _WORDED:
+    worded = [*_WORDED, (_LICENCE_NEEDED, "export_control")] if "export" in low or "出口" in low else _WORDED
+    for pattern, kind in worded:
         for m in pattern.finditer(low):  # these words say what the event words inside them mean
             found = [(pos, k) for pos, k in found if not m.start() <= pos < m.end()] + [(m.start(), kind)]
     if any(w in low for w in _TECHNOLOGY):  # most sentences name no technology: nothing to look for
@@ -324,7 +331,9 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
             if len(value) == 4:  # a year alone dates no event
                 continue
             values.append((value, month, day, sentence[m.start : m.end]))
-        answered = kind in MEASURES and any(w in low[max(0, pos - 30) : pos] for w in lx.ANSWERED)
+        answered = kind in MEASURES and (
+            any(w in low[max(0, pos - 30) : pos] for w in lx.ANSWERED) or lx.AMID in low[pos : pos + 40]
+        )
         if (
             not dated.get(i)
             and not answered

@@ -104,7 +104,7 @@ PRODUCE = (
 #: "would not ban"): the measure is not reported as taken.
 NEGATIONS_ZH = (
     "不会", "不再", "不将", "不予", "不是", "不对", "不向", "不得", "不实施", "不采取", "不施加", "不设",
-    "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施",
+    "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施", "预计", "有望",
 )  # fmt: skip
 NEGATIONS_EN = (
     " not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ", " denied ", " denies ",
@@ -117,7 +117,10 @@ LIFTS = (" removal of ", " lifting of ", " lift ", " lifted ", "取消", "解除
 #: Words before a measure that make it what the sentence's action answers ("签署...协议,旨在对抗中国的
 #: 出口管制措施", "in response to China's export controls"): with no date of its own, it takes none
 #: from the action.
-ANSWERED = ("对抗", "反制", "回应", "应对", "counter", "response to", "responding to", "retaliat")
+ANSWERED = ("对抗", "反制", "回应", "应对", "counter", "response to", "responding to", "retaliat", "amid ")
+#: The word closing a clause of background ("在中国加强限制稀土出口...之际"): its measure, with no date
+#: of its own, takes none from the sentence's action.
+AMID = "之际"
 
 #: Words that open a list of subjects of talks ("核心议题包括...出口管制", "the agenda covers export
 #: controls"): the measures after them are discussed, not taken.
