@@ -157,13 +157,16 @@ def event_words(low: str) -> list[tuple[int, str]]:
 
 
 def _technology(low: str, pos: int, kind: str) -> tuple[int, str]:
-    """A ban whose clause says it forbids technology (after the word, or just before it:
-    "technology export ban") is a ban of technology."""
+    """A ban whose clause says it forbids technology (after the word, or in the 30 characters of
+    its clause before it: "technology export ban") is a ban of technology."""
     if kind != "export_ban":
         return pos, kind
     end = CLAUSE_END.search(low, pos + 1, pos + 90)  # bounded: the sentence is not searched to its end
     after = low[pos : end.start() if end else pos + 90]
-    if any(w in after or w in low[max(0, pos - 14) : pos] for w in _TECHNOLOGY):
+    start = max(0, pos - 30)
+    clause = [m.end() for m in CLAUSE_END.finditer(low, start, pos)]
+    before = low[clause[-1] if clause else start : pos]  # "technology to its export ban list"
+    if any(w in after or w in before for w in _TECHNOLOGY):
         return pos, "technology_ban"
     return pos, kind
 

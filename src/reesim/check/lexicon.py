@@ -141,7 +141,18 @@ FORECAST = ("预计", "预期", "有望", "expected to", "forecast", "projected 
 EXPORTED = ("exported", "出口量", "export volume", "出口了")
 
 #: Words saying a change is one of volume, not of price ("出口量同比增长27%").
-VOLUME = ("出口量", "进口量", "销量", "出货量", "volume", "exports", "shipments", "imports")
+VOLUME = (
+    "出口量",
+    "进口量",
+    "销量",
+    "出货量",
+    "采购量",
+    "volume",
+    "exports",
+    "shipments",
+    "imports",
+    "purchases",
+)
 
 #: Words after an event word that make it a name or a procedure, not an event ("出口管制对话": a
 #: dialogue; "出口管制条例", "《出口管制法》": a law; "出口许可审批": the review of licences).
