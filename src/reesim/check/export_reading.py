@@ -292,6 +292,8 @@ def read_exports(
     named = _Places(low)
     runs = _runs(low)
     monthly = any(w in low for w in MONTH_ON_MONTH)
+    year_on_year = any(w in low for w in YEAR_ON_YEAR)
+    same_place = bool(_SAME_PLACE.search(low))
     magnets_here = any(w in low for w in MAGNET_WORDS)
     versus = {id(m) for m in found if _versus(sentence, m)}
     run_ends = [end for end, _ in runs]
@@ -346,7 +348,7 @@ def read_exports(
         if versus_month is None and yearly:
             back = 12
         if c.kind == "change" and run is None:
-            if versus_month or monthly or yearly or any(w in low for w in YEAR_ON_YEAR):
+            if versus_month or monthly or yearly or year_on_year:
                 state.back = 1 if (versus_month and month and (month - versus_month) % 12 == 1) else back
             elif state.back:  # no period named: the comparison of the report's changes before it
                 back = state.back
@@ -356,7 +358,7 @@ def read_exports(
         if run == 0:
             run = head or state.month
         where = named.destination(at, clause)
-        if not where and _SAME_PLACE.search(low):  # "to its Asian neighbour": the destination before
+        if not where and same_place:  # "to its Asian neighbour": the destination before
             where = state.destination
         state.destination = where or state.destination
         places = ["CHN", where] if where else ["CHN"]
@@ -409,9 +411,11 @@ def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, i
         if m.end <= at and at - m.end <= 4 and (m.month or m.year) and not _TO.search(sentence[m.end : at]):
             return m  # not "from September to 5,473 tons": that tonnage is the later month's
     for m in found:
-        reach = 45 if m.year and not m.month and _same_period(sentence, m) else 30
-        compared = _versus(sentence, m) and bool(_COMPARING.search(sentence, at, m.start))
-        if at < m.start <= at + reach and m.start < clause[1] and (m.month or m.year) and not compared:
+        if not (at < m.start <= at + 45 and m.start < clause[1] and (m.month or m.year)):
+            continue
+        if m.start > at + 30 and not (m.year and not m.month and _same_period(sentence, m)):
+            continue  # "the 3,326 tons shipped in the same month of 2024": further for such a year
+        if not (_versus(sentence, m) and _COMPARING.search(sentence, at, m.start)):
             between = sentence[at : m.start]
             if not re.search(r"\d[^\d]+\d", between.replace(",", "")):
                 return m
