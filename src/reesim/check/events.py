@@ -112,7 +112,14 @@ _LICENCE_NEEDED = re.compile(
     r"\brequir(?:e|es|ed|ing)\s+(?:an?\s+)?(?:export\s+)?licen[cs]es?\b"
     r"|(?:必须|须|需要|需)[^,，。;；]{0,12}?(?:申请|许可)"
 )
-_WORDED = ((_HALT_EXPORTS, "export_control"), (_PROHIBITED, "export_ban"), (_LIST_EXPANDED, "export_control"))
+#: Each pattern with the words one of its matches needs: most sentences have none, and the pattern
+#: is not run on them.
+_WORDED = (
+    (_HALT_EXPORTS, "export_control", ("halt", "stop", "suspend", "暂停", "停止", "中止")),
+    (_PROHIBITED, "export_ban", ("prohibit",)),
+    (_LIST_EXPANDED, "export_control", ("list", "扩大")),
+    (_LICENCE_NEEDED, "export_control", ("licen", "申请", "许可")),
+)
 #: What a ban forbids to export when it is know-how, not goods ("banned the export of ... extraction
 #: and separation technologies", "禁止出口稀土提炼技术"): a ban of technology.
 _TECHNOLOGY = ("technolog", "know-how", "技术")
@@ -147,8 +154,10 @@ def event_words(low: str) -> list[tuple[int, str]]:
         at = m.end() - len("controls")
         if not any(m.start() <= pos < m.end() for pos in taken):
             found.append((at, "export_control"))
-    worded = [*_WORDED, (_LICENCE_NEEDED, "export_control")] if "export" in low or "出口" in low else _WORDED
-    for pattern, kind in worded:
+    exports = "export" in low or "出口" in low  # licences required: of exports only
+    for pattern, kind, hints in _WORDED:
+        if not any(w in low for w in hints) or (pattern is _LICENCE_NEEDED and not exports):
+            continue
         for m in pattern.finditer(low):  # these words say what the event words inside them mean
             found = [(pos, k) for pos, k in found if not m.start() <= pos < m.end()] + [(m.start(), kind)]
     if any(w in low for w in _TECHNOLOGY):  # most sentences name no technology: nothing to look for
@@ -321,6 +330,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         words = [(pos, "alliance" if kind == "agreement" else kind) for pos, kind in words]
         indexed = _Words(words)
     action = any(w in low for w in lx.ACTIONS)
+    answers = lx.AMID in low or any(w in low for w in lx.ANSWERED)  # looked for near each word only if so
     hosts = venues(low)
     parties = [p for p in base.places if p not in hosts]
     out: list[Claim] = []
@@ -334,8 +344,10 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
             if len(value) == 4:  # a year alone dates no event
                 continue
             values.append((value, month, day, sentence[m.start : m.end]))
-        answered = kind in MEASURES and (
-            any(w in low[max(0, pos - 30) : pos] for w in lx.ANSWERED) or lx.AMID in low[pos : pos + 40]
+        answered = (
+            answers
+            and kind in MEASURES
+            and (any(w in low[max(0, pos - 30) : pos] for w in lx.ANSWERED) or lx.AMID in low[pos : pos + 40])
         )
         if (
             not dated.get(i)

@@ -161,12 +161,14 @@ class _Places:
 
         marked = [(m.start(), _DESTINATIONS[m.group(1)]) for m in _DESTINATION.finditer(low)]
         anywhere: list[tuple[int, str]] = []
+        importer = any(w in low for w in IMPORT_WORDS)
         for bare, pattern, iso3 in PLACES:
             if not iso3.isupper() or iso3 == "CHN" or bare not in low:
                 continue
             hits = [m.start() for m in pattern.finditer(low)] if pattern is not None else _all(low, bare)
             marked += [(p, iso3) for p in hits if _MARKED.search(low[max(0, p - 8) : p])]
-            marked += [(p, iso3) for p in hits if _IMPORTER.match(low, p + len(bare))]  # "U.S. imports"
+            if importer:  # "U.S. imports"
+                marked += [(p, iso3) for p in hits if _IMPORTER.match(low, p + len(bare))]
             anywhere += [(p, iso3) for p in hits]
         self.marked, self.anywhere = sorted(marked), sorted(anywhere)
         self.marked_at = [p for p, _ in self.marked]

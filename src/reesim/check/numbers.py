@@ -523,7 +523,12 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
 def _qualifier_before(sentence: str, at: int, base: Claim) -> str:
     """The qualifier written just before a tonnage ("不足50吨", "less than 50 tonnes"), else the
     sentence's."""
-    return qualifier(f" {sentence[max(0, at - 12) : at].lower()} ") or base.qualifier
+    window = f" {sentence[max(0, at - 12) : at].lower()} "
+    return (qualifier(window) if _QUALIFIERS.search(window) else "") or base.qualifier
+
+
+#: Any word of a qualifier, to look for them in one pass of C before finding which.
+_QUALIFIERS = re.compile("|".join(re.escape(w) for w in (*lx.OVER, *lx.UNDER, *lx.ABOUT)))
 
 
 _PRICE = re.compile(
