@@ -34,14 +34,11 @@ from functools import lru_cache
 
 from reesim.check.claim import Claim, derive
 from reesim.check.dates import Mention, mentions
-from reesim.check.numbers import PLACES, _clauses
+from reesim.check.export_places import IMPORT_WORDS, SAME_PLACE, Places
+from reesim.check.numbers import _clauses
 
 EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
 MAGNET_WORDS = ("磁", "magnet")
-#: Words of a country's purchases ("U.S. imports fell about 11%", "Japan's purchases jumped"): in
-#: an article reporting China's exports, China's exports to that country.
-IMPORT_WORDS = ("imports", "purchases", "进口", "采购")
-_IMPORTER = re.compile(r"^(?:'s|’s|的)?\s*(?:imports|purchases|进口|采购)")
 #: Words naming what is exported: a clause with none goes on with its sentence's product.
 _PRODUCTS = ("稀土", "rare earth", "rare-earth", *MAGNET_WORDS)
 MONTH_ON_MONTH = (
@@ -139,76 +136,6 @@ def _versus(sentence: str, m: Mention) -> bool:
     return bool(_VERSUS.search(before)) or after.startswith(("相比", "比较"))
 
 
-_MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
-
-
-#: A destination named by reference to the one before ("to its Asian neighbour", "to that country",
-#: "对该国").
-_SAME_PLACE = re.compile(
-    r"\bto (?:its|their) (?:[a-z]+ )?neighbou?r|\bto (?:that|the same) (?:country|market|destination)"
-    r"|(?:对|向)(?:该国|该市场|其邻国)",
-    re.I,
-)
-_RANKED = re.compile(r"排名|位居|名列|居第|\branked\b|\branks\b|\bcame (?:in )?(?:first|second|third)")
-
-
-class _Places:
-    """Where a sentence names countries besides China, found once: after a word of destination
-    ("对美国", "对美", "to the US") or anywhere."""
-
-    def __init__(self, low: str) -> None:
-        from reesim.check.events import _DESTINATION, _DESTINATIONS
-
-        marked = [(m.start(), _DESTINATIONS[m.group(1)]) for m in _DESTINATION.finditer(low)]
-        anywhere: list[tuple[int, str]] = []
-        importer = any(w in low for w in IMPORT_WORDS)
-        for bare, pattern, iso3 in PLACES:
-            if not iso3.isupper() or iso3 == "CHN" or bare not in low:
-                continue
-            hits = [m.start() for m in pattern.finditer(low)] if pattern is not None else _all(low, bare)
-            marked += [(p, iso3) for p in hits if _MARKED.search(low[max(0, p - 8) : p])]
-            if importer:  # "U.S. imports"
-                marked += [(p, iso3) for p in hits if _IMPORTER.match(low, p + len(bare))]
-            anywhere += [(p, iso3) for p in hits]
-        self.marked, self.anywhere = sorted(marked), sorted(anywhere)
-        self.marked_at = [p for p, _ in self.marked]
-        self.anywhere_at = [p for p, _ in self.anywhere]
-        self.rank(low)
-
-    def destination(self, at: int, clause: tuple[int, int]) -> str:
-        """Where a figure at ``at`` goes: the last country named before it after a word of
-        destination, else the first its clause names ("Germany received 1,116 tons"), else none
-        (the world). A country named otherwise before the figure is no destination ("德国之声...11月
-        中国稀土磁铁的出口量")."""
-        i = bisect_left(self.marked_at, at)
-        if i:
-            return self.marked[i - 1][1]
-        j = bisect_left(self.anywhere_at, clause[0])
-        if j < len(self.anywhere) and self.anywhere_at[j] < clause[1]:
-            return self.anywhere[j][1]
-        return self.ranked
-
-    def rank(self, low: str) -> None:
-        """The country a sentence opens with as a destination in a ranking ("美国排名第二,7月份出口量
-        为619吨", "The US ranked second, with 619 tons"): the destination of its figures."""
-        self.ranked = ""
-        first = self.anywhere_at[0] if self.anywhere else len(low)
-        if (
-            first < 8
-            and len({iso3 for _, iso3 in self.anywhere}) == 1
-            and _RANKED.search(low, first, first + 30)
-        ):
-            self.ranked = self.anywhere[0][1]
-
-
-def _all(low: str, word: str) -> list[int]:
-    out, at = [], low.find(word)
-    while at >= 0:
-        out.append(at)
-        at = low.find(word, at + 1)
-    return out
-
-
 def speaks_of_exports(claim: Claim) -> bool:
     """Whether a tonnage or change of a sentence that speaks of exports is one of exports, not of
     a quota, reserves, a price or output."""
@@ -291,11 +218,11 @@ def read_exports(
         and not sentence[m.end : m.end + 4].startswith(("同期", "以来"))
         and not _NOT_OWN_YEAR.search(sentence[max(0, m.start - 12) : m.start])
     ]  # fmt: skip
-    named = _Places(low)
+    named = Places(low)
     runs = _runs(low)
     monthly = any(w in low for w in MONTH_ON_MONTH)
     year_on_year = any(w in low for w in YEAR_ON_YEAR)
-    same_place = bool(_SAME_PLACE.search(low))
+    same_place = bool(SAME_PLACE.search(low))
     magnets_here = any(w in low for w in MAGNET_WORDS)
     versus = {id(m) for m in found if _versus(sentence, m)}
     run_ends = [end for end, _ in runs]

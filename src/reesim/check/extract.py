@@ -27,18 +27,15 @@ from reesim.check.numbers import (
     ELEMENTS,
     PLACES,
     Clauses,
-    amounts,
     changes,
     clause,
-    durations,
     found_words,
-    prices,
     qualifier,
-    ranks,
     runner_up,
     shares,
     stage,
 )
+from reesim.check.quantities import amounts, durations, prices, ranks
 from reesim.check.text import MAX_SENTENCE, chinese_number, headline, language, normalise, sentences
 
 __all__ = [
