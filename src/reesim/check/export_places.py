@@ -15,6 +15,10 @@ from reesim.check.numbers import PLACES
 #: an article reporting China's exports, China's exports to that country.
 IMPORT_WORDS = ("imports", "purchases", "进口", "采购")
 _IMPORTER = re.compile(r"^(?:'s|’s|的)?\s*(?:imports|purchases|进口|采购)")
+#: A country named with China as one adjective ("a US-China agreement", "China-US talks"): no
+#: destination.
+_PAIRED = re.compile(r"[-–/](?:china|chinese|sino)\b")
+_PAIRED_BEFORE = re.compile(r"\b(?:china|sino)[-–/]$")
 _MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
 
 
@@ -38,10 +42,13 @@ class Places:
         marked = [(m.start(), _DESTINATIONS[m.group(1)]) for m in _DESTINATION.finditer(low)]
         anywhere: list[tuple[int, str]] = []
         importer = any(w in low for w in IMPORT_WORDS)
+        pairs = any(w in low for w in ("-china", "–china", "/china", "-chinese", "china-", "china–", "sino-"))
         for bare, pattern, iso3 in PLACES:
             if not iso3.isupper() or iso3 == "CHN" or bare not in low:
                 continue
             hits = [m.start() for m in pattern.finditer(low)] if pattern is not None else _all(low, bare)
+            if pairs:  # "a US-China agreement"
+                hits = [p for p in hits if not _paired(low, p, bare)]
             marked += [(p, iso3) for p in hits if _MARKED.search(low[max(0, p - 8) : p])]
             if importer:  # "U.S. imports"
                 marked += [(p, iso3) for p in hits if _IMPORTER.match(low, p + len(bare))]
@@ -75,6 +82,10 @@ class Places:
             and _RANKED.search(low, first, first + 30)
         ):
             self.ranked = self.anywhere[0][1]
+
+
+def _paired(low: str, at: int, bare: str) -> bool:
+    return bool(_PAIRED.match(low, at + len(bare)) or _PAIRED_BEFORE.search(low, max(0, at - 7), at))
 
 
 def _all(low: str, word: str) -> list[int]:

@@ -44,6 +44,7 @@ _PRODUCTS = ("稀土", "rare earth", "rare-earth", *MAGNET_WORDS)
 MONTH_ON_MONTH = (
     "环比", "较上月", "上月", "previous month", "month-on-month", "month on month", "month-over-month",
     "m/m", "prior month", "month before", "month earlier", "a month ago", "前月", "月增", "月减",
+    "rebound", "反弹",  # a month's recovery from the one before
 )  # fmt: skip
 YEAR_ON_YEAR = (
     "同比", "同期", "year-on-year", "year on year", "a year earlier", "y/y", "same month",
@@ -208,7 +209,7 @@ def read_exports(
         return claims
     clauses = _clauses(sentence)
     found = [
-        m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start))
+        m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start), m)
     ]
     own = [m for m in found if m.month and not _versus(sentence, m) and not _since(sentence, m)]
     head = own[0].month if own else None
@@ -322,9 +323,12 @@ def _since(sentence: str, m: Mention) -> bool:
     return bool(re.search(r"since\s*$|自\s*$", before)) or sentence[m.end : m.end + 3].startswith("以来")
 
 
-def _of_a_measure(sentence: str, clause: tuple[int, int]) -> bool:
-    """Whether a clause names a measure and no figure (its date is the measure's)."""
-    return _measure_only(sentence[clause[0] : clause[1]].lower())
+def _of_a_measure(sentence: str, clause: tuple[int, int], m: Mention) -> bool:
+    """Whether a date is a measure's: its clause names a measure and no figure, or the words just
+    before it do ("rebounded by 12% following an agreement that eased restrictions imposed in
+    April")."""
+    before = sentence[max(clause[0], m.start - 30) : m.start].lower()
+    return _measure_only(sentence[clause[0] : clause[1]].lower()) or _measure_only(before)
 
 
 @lru_cache(maxsize=4096)
