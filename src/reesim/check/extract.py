@@ -161,8 +161,9 @@ def _key(c: Claim) -> tuple[object, ...]:
 
 def _without_repeated_headline(claims: list[Claim], head: str) -> list[Claim]:
     """The claims without those of the headline that the body repeats (same kind, value and
-    context; an undated event of the headline, the same kind of event): a headline announcing the
-    story's claim ("China Suspends Rare Earth Export Controls") is one claim with the body's."""
+    context; an undated event of the headline, the same kind of event naming no country besides
+    China and the US that the body's do not): a headline announcing the story's claim ("China
+    Suspends Rare Earth Export Controls") is one claim with the body's."""
     if not head:
         return claims
     body = {_key(c) for c in claims if c.sentence not in head}
@@ -176,8 +177,13 @@ def _without_repeated_headline(claims: list[Claim], head: str) -> list[Claim]:
         for c in claims
         if c.sentence not in head and c.kind == "event"
     }
+    parties = {  # the countries besides China and the US the body's events of each kind name
+        (c.event, p) for c in claims if c.sentence not in head and c.kind == "event" for p in c.places
+    }
     return [
         c
         for c in claims
-        if c.sentence not in head or (_key(c) not in body and (c.kind, c.value, c.event, "", "") not in body)
+        if c.sentence not in head
+        or (_key(c) not in body and (c.kind, c.value, c.event, "", "") not in body)
+        or (c.kind == "event" and any((c.event, p) not in parties for p in set(c.places) - {"CHN", "USA"}))
     ]

@@ -33,6 +33,10 @@ PLACES: dict[str, str] = {
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
     "eu ": "eu", "g7": "g7", "saudi": "SAU", "qatar": "QAT", "卡塔尔": "QAT", "united arab emirates": "ARE",
     "uae": "ARE", "阿联酋": "ARE", "netherlands": "NLD", "荷兰": "NLD",
+    "uzbekistan": "UZB", "乌兹别克": "UZB", "mongolia": "MNG", "蒙古": "MNG", "indonesia": "IDN",
+    "印尼": "IDN",
+    "philippines": "PHL", "菲律宾": "PHL", "ukraine": "UKR", "乌克兰": "UKR", "argentina": "ARG",
+    "阿根廷": "ARG", "chile": "CHL", "智利": "CHL", "pakistan": "PAK", "巴基斯坦": "PAK",
     # the adjectives of the countries ("Australian Prime Minister Anthony Albanese ... signed")
     "australian": "AUS", "malaysian": "MYS", "thai": "THA", "korean": "KOR", "indian": "IND",
     "canadian": "CAN", "brazilian": "BRA", "british": "GBR", "german": "DEU", "vietnamese": "VNM",

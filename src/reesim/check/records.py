@@ -116,8 +116,9 @@ def _fits(claim: Claim, r: Record) -> int:
     if claim.destinations and claim.event in {"export_ban", "export_control"}:
         named = set(claim.destinations)  # a measure's parties are where it stops exports
     blocs = [n[5:].replace("_", " ") for n in claim.names if n.startswith("bloc:")]
-    if named and not named & r.parties and not any(b in r.text.lower() for b in blocs):
-        return -1  # a grouping's record names the grouping, not its members
+    called = any(n.lower() in r.text.lower() for n in claim.names)  # "Project Vault", "MP Materials"
+    if named and not named & r.parties and not any(b in r.text.lower() for b in blocs) and not called:
+        return -1  # a grouping's record names the grouping, not its members; a project, its name
     if elements and r.elements and not elements & r.elements:
         return -1
     score = 1 + 2 * len(named & r.parties) + (2 if elements and elements <= r.elements else 0)
