@@ -33,7 +33,7 @@ PLACES: dict[str, str] = {
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
     "eu ": "eu", "g7": "g7", "saudi": "SAU", "qatar": "QAT", "卡塔尔": "QAT", "united arab emirates": "ARE",
     "uae": "ARE", "阿联酋": "ARE", "netherlands": "NLD", "荷兰": "NLD",
-    "uzbekistan": "UZB", "乌兹别克": "UZB", "mongolia": "MNG", "蒙古": "MNG", "indonesia": "IDN",
+    "uzbekistan": "UZB", "乌兹别克": "UZB", "indonesia": "IDN",
     "印尼": "IDN",
     "philippines": "PHL", "菲律宾": "PHL", "ukraine": "UKR", "乌克兰": "UKR", "argentina": "ARG",
     "阿根廷": "ARG", "chile": "CHL", "智利": "CHL", "pakistan": "PAK", "巴基斯坦": "PAK",
