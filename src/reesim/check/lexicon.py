@@ -68,6 +68,8 @@ EVENTS: list[tuple[str, str]] = [
     ("限制出口", "export_control"), ("出口限制", "export_control"), ("export control", "export_control"),
     ("export licen", "export_control"), ("licensing", "export_control"), ("curbs", "export_control"),
     ("出口审查", "export_control"), ("审查制度", "export_control"), ("审查措施", "export_control"),
+    ("export rules", "export_control"), ("export regulations", "export_control"),
+    ("出口规则", "export_control"), ("出口新规", "export_control"),
     ("curbed", "export_control"),
     ("export restriction", "export_control"),
     ("restricted the export", "export_control"), ("restrict exports", "export_control"),
