@@ -79,7 +79,6 @@ def test_stakes_stockpiles_floors_and_signatories_named_by_what_they_are() -> No
     assert _found("The United Arab Emirates joined Pax Silica, signing the declaration in Abu Dhabi.") == {
         ("event", "2026-01", "alliance", "supported")  # the month the UAE signed, not the founding
     }
-    assert _found("Analysts expect a slew of investments in refining.", "2025-11-20") == set()
 
 
 def test_exports_told_by_importers_rankings_and_the_sentence_before() -> None:
@@ -151,3 +150,21 @@ def test_list_items_dates_and_datelines() -> None:
     assert dateline("On April 4, 2025, China's Ministry of Commerce introduced licences.").how == "unknown"
     assert dateline("BEIJING, Dec 28 (Reuters) - China cut its export quotas.").month == 12
     assert resolve(mentions("二月廿一日")[0], ArticleDate(2026, 2, 25, "option")) == ("2026-02", None, None)
+
+
+def test_phrases_denied_and_share_prices_make_no_claim() -> None:
+    for text in (
+        "Exports of rare earths to Japan are not prohibited, the ministry said.",
+        "Exporters do not need to apply for licences for exports of lanthanum.",
+        "出口镧不需要申请许可。",
+        "China did not halt exports of rare earths in 2024.",
+        "Analysts expect a slew of investments in refining.",
+    ):
+        assert _found(text, "2025-11-10") == set(), text
+    shares = _found(
+        "The miner's shares jumped 12% after Beijing halted exports of seven rare earths in April.",
+        "2025-05-01",
+    )
+    assert shares == {("event", "2025-04", "export_control", "supported")}  # no change of exports
+    paired = _found("US-China talks resumed in Geneva; exports to the US rose 5% from April.", "2025-06-10")
+    assert {k for k, *_ in paired} == {"change"}  # "US-China" names no destination; "to the US" does

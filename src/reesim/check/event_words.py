@@ -92,6 +92,9 @@ _LICENCE_NEEDED = re.compile(
     r"\brequir(?:e|es|ed|ing)\s+(?:an?\s+)?(?:export\s+)?licen[cs]es?\b"
     r"|(?:必须|须|需要|需)[^,，。;；]{0,12}?(?:申请|许可)"
 )
+#: Words inside such a phrase that deny it ("exports to Japan are not prohibited", "不需要申请").
+_DENIED = (" not ", "n't ", " no ", "不", "未", "没有", "无需")
+
 #: Each pattern with the words one of its matches needs: most sentences have none, and the pattern
 #: is not run on them.
 _WORDED = (
@@ -139,7 +142,9 @@ def event_words(low: str) -> list[tuple[int, str]]:
         if not any(w in low for w in hints) or (pattern is _LICENCE_NEEDED and not exports):
             continue
         for m in pattern.finditer(low):  # these words say what the event words inside them mean
-            found = [(pos, k) for pos, k in found if not m.start() <= pos < m.end()] + [(m.start(), kind)]
+            found = [(pos, k) for pos, k in found if not m.start() <= pos < m.end()]
+            if not any(w in m.group() for w in _DENIED):  # "exports ... are not prohibited": none
+                found.append((m.start(), kind))
     if any(w in low for w in _TECHNOLOGY):  # most sentences name no technology: nothing to look for
         found = [_technology(low, pos, kind) for pos, kind in found]
     return sorted(found)

@@ -120,6 +120,10 @@ NOT_SHARE = (
     "生产总值",
     "threshold",
     "价值比例",
+    " shares ",  # a company's shares ("the miner's shares jumped 12%"), its share price
+    "share price",
+    "stock price",
+    "股价",
 )
 DOWN = (
     " cut",
