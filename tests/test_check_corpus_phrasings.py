@@ -168,3 +168,21 @@ def test_phrases_denied_and_share_prices_make_no_claim() -> None:
     assert shares == {("event", "2025-04", "export_control", "supported")}  # no change of exports
     paired = _found("US-China talks resumed in Geneva; exports to the US rose 5% from April.", "2025-06-10")
     assert {k for k, *_ in paired} == {"change"}  # "US-China" names no destination; "to the US" does
+
+
+def test_periods_and_destinations_in_other_words() -> None:
+    hk = _found("11月中國稀土磁鐵出口量為6150噸，按月升12%。", "2025-12-20")  # Hong Kong's 按月, 按年
+    assert ("change", 0.12, "magnets", "supported") in hk
+    assert ("change", -0.11, "magnets", "supported") in _found(
+        "11月中国对美国稀土磁铁出口582吨，按月跌11%。", "2025-12-20"
+    )
+    sequential = "China's magnet exports rose 12% sequentially to 6,150 tons in November."
+    assert ("change", 0.12, "magnets", "supported") in _found(sequential, "2025-12-20")
+    for text in (
+        "US-bound shipments of magnets totalled 582 tonnes in November.",
+        "Magnet shipments bound for the US totalled 582 tonnes in November.",
+    ):
+        assert _found(text, "2025-12-20") == {("quantity", 582.0, "magnets", "supported")}, text
+    share = _found(article("zh_hans_itbear_2025_11.txt"))  # "份额从47%提升至近70%": shares, no change
+    assert {(k, v) for k, v, *_ in share} >= {("share", 0.47), ("share", 0.7)}
+    assert not {(k, v) for k, v, *_ in share} & {("change", 0.47), ("change", 0.7)}

@@ -15,11 +15,13 @@ from reesim.check.numbers import PLACES
 #: an article reporting China's exports, China's exports to that country.
 IMPORT_WORDS = ("imports", "purchases", "进口", "采购")
 _IMPORTER = re.compile(r"^(?:'s|’s|的)?\s*(?:imports|purchases|进口|采购)")
+#: "US-bound shipments": the destination named before "-bound".
+_BOUND = re.compile(r"^\s?-?\s?bound\b")
 #: A country named with China as one adjective ("a US-China agreement", "China-US talks"): no
 #: destination.
 _PAIRED = re.compile(r"[-–/](?:china|chinese|sino)\b")
 _PAIRED_BEFORE = re.compile(r"\b(?:china|sino)[-–/]$")
-_MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
+_MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\b(?:bound\s+)?for\s+(?:the\s+)?)\s*$")
 
 
 #: A destination named by reference to the one before ("to its Asian neighbour", "to that country",
@@ -42,6 +44,7 @@ class Places:
         marked = [(m.start(), _DESTINATIONS[m.group(1)]) for m in _DESTINATION.finditer(low)]
         anywhere: list[tuple[int, str]] = []
         importer = any(w in low for w in IMPORT_WORDS)
+        bound = "bound" in low
         pairs = any(w in low for w in ("-china", "–china", "/china", "-chinese", "china-", "china–", "sino-"))
         for bare, pattern, iso3 in PLACES:
             if not iso3.isupper() or iso3 == "CHN" or bare not in low:
@@ -52,6 +55,8 @@ class Places:
             marked += [(p, iso3) for p in hits if _MARKED.search(low[max(0, p - 8) : p])]
             if importer:  # "U.S. imports"
                 marked += [(p, iso3) for p in hits if _IMPORTER.match(low, p + len(bare))]
+            if bound:  # "US-bound shipments"
+                marked += [(p, iso3) for p in hits if _BOUND.match(low, p + len(bare.rstrip()))]
             anywhere += [(p, iso3) for p in hits]
         self.marked, self.anywhere = sorted(marked), sorted(anywhere)
         self.marked_at = [p for p, _ in self.marked]

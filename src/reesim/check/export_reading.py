@@ -45,10 +45,12 @@ MONTH_ON_MONTH = (
     "环比", "较上月", "上月", "previous month", "month-on-month", "month on month", "month-over-month",
     "m/m", "prior month", "month before", "month earlier", "a month ago", "前月", "月增", "月减",
     "rebound", "反弹",  # a month's recovery from the one before
+    "sequential", "monthly basis", "按月", "月比",
 )  # fmt: skip
 YEAR_ON_YEAR = (
     "同比", "同期", "year-on-year", "year on year", "a year earlier", "y/y", "same month",
     "same month a year", "a year ago", "same period", "corresponding period", "年增", "年减",
+    "year-over-year", "year over year", "yoy", "annual basis", "按年", "同月",
 )  # fmt: skip
 #: Words before a date that make it the one compared with ("较9月", "from July", "compared to").
 _VERSUS = re.compile(

@@ -169,11 +169,13 @@ DOWN = (
     "大减",
     "萎缩",
     "缩减",
+    "跌",
 )
 UP = (
     " rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加", "激增", "大增",
     "飙升", "暴增", "surge", "jump", "soar", "climb", " higher", "rebound", "增幅", "涨幅", "年增",
-    "月增", "季增", "成长", "上升", "攀升", "回升", "走高", "扩大",
+    "月增", "季增", "成长", "上升", "攀升", "回升", "走高", "扩大", "按月升", "按年升",
+    " gained", " advanced", "spike",
 )  # fmt: skip
 
 _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
