@@ -206,7 +206,7 @@ def read_exports(
         and not (state.series and any(w in low for w in (*IMPORT_WORDS, "volume")))
     ):
         return claims  # an importer's purchases are China's exports in a report on them
-    claims = [_shipped(c, low) for c in claims]
+    claims = [_shipped(c, low) if c.stage == "mining" else c for c in claims]
     if not any(speaks_of_exports(c) for c in claims):
         return claims
     clauses = _clauses(sentence)
@@ -231,6 +231,7 @@ def read_exports(
     run_ends = [end for end, _ in runs]
     words: dict[tuple[int, int], tuple[bool, bool, int | None]] = {}
     dates: dict[tuple[int, int], list[Mention]] = {}
+    goes: dict[tuple[int, int], bool] = {}  # whether a clause goes on with the magnets named before it
     own_at = [m.start for m in own]
     out = []
     for c in claims:
@@ -242,10 +243,13 @@ def read_exports(
         if clause not in words:  # read once a clause
             words[clause] = _clause_words(sentence[clause[0] : clause[1]].lower())
             dates[clause] = [m for m in found if clause[0] <= m.start < clause[1]]
+            part = low[clause[0] : clause[1]]
+            goes[clause] = not any(w in part for w in _PRODUCTS) and any(
+                low.find(w, 0, clause[0]) >= 0 for w in MAGNET_WORDS
+            )
         magnets, yearly, run = words[clause]
         in_clause = dates[clause]
-        part = low[clause[0] : clause[1]]
-        carried = not any(w in part for w in _PRODUCTS) and any(w in low[: clause[0]] for w in MAGNET_WORDS)
+        carried = goes[clause]
         series = (  # a clause naming no product goes on with the magnets its sentence named before it
             "magnet" if magnets or carried else state.series or ("magnet" if magnets_here else "rare_earths")
         )
