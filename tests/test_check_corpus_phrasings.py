@@ -63,6 +63,10 @@ def test_stakes_stockpiles_floors_and_signatories_named_by_what_they_are() -> No
     assert stake in _found(
         article("en_fetradeworld_2025_07.txt")
     )  # "acquiring $400 million worth of preferred stock"
+    ts2 = _found(
+        article("en_ts2_2026_01_14.txt")
+    )  # "a July 2025 ... partnership involving ... equity injection"
+    assert stake in ts2 and ("event", "2025-07", "agreement", "supported") not in ts2
     assert stake in _found("The Pentagon bought a $400 million equity stake in MP Materials in July 2025.")
     vault = ("event", "2026-02", "stockpile", "supported")
     assert vault in _found(

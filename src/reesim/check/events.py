@@ -22,7 +22,7 @@ import re
 from bisect import bisect_left
 
 from reesim.check import lexicon as lx
-from reesim.check.claim import Claim
+from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate, Mention, mentions, resolve
 from reesim.check.event_scope import (
     CLAUSE_END,
@@ -218,6 +218,11 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 )
             )
     kinds = {c.event for c in out}
+    if "agreement" in kinds and any(k == "investment" for _, k in words) and _MONEY_OF.search(low):
+        # "a July 2025 ... partnership involving a $400 million equity injection": the deal is the
+        # stake it bought, with the deal's date
+        out = [derive(c, event="investment") if c.event == "agreement" else c for c in out]
+        kinds = {c.event for c in out}
     return [
         c
         for c in out
