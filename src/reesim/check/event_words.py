@@ -52,7 +52,7 @@ _MONTH_MEASURES = re.compile(
 )
 
 
-_RESTRICTED = re.compile(r"限制了?[^,，。;；]{1,8}?出口")
+_RESTRICTED = re.compile(r"限制了?[^,，。;；]{1,20}?出口")
 _RESTRICTED_EN = re.compile(
     r"\brestrict(?:s|ed|ing)?\s+(?:the\s+)?(?:exports?|shipments?|sales?)\b"
     r"|\b(?:restrictions|curbs|limits)\s+on\s+(?:[\w-]+\s+){0,4}?(?:exports?|shipments?)\b"
