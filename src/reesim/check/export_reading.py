@@ -177,7 +177,8 @@ def _clause_words(part: str) -> tuple[bool, bool, int | None]:
 #: 12.9% increase from 2024"): in a sentence naming no exports after one of exports, a change of them.
 _GOES_ON = re.compile(
     r"环比|同比|month-on-month|year-on-year|month-over-month|on the month|on the year"
-    r"|(?:from|compared with|compared to|than|over) (?:19|20)\d\d",
+    r"|(?:from|compared with|compared to|than|over) (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?"
+    r"(?:19|20)\d\d",
     re.I,
 )
 
@@ -277,7 +278,8 @@ def read_exports(
         if year is None:  # the year named last before the figure, else the first after it
             before = [y for start, y in own_years if start < at]
             year = before[-1] if before else own_years[0][1] if own_years else None
-        if year is None and versus_year:  # "32 percent higher than in December 2024", "compared with 2024"
+        if year is None and versus_year and (versus_month is None or month is not None):
+            # "32 percent higher than in December 2024", "compared with 2024"
             same = versus_month is None or month is None or versus_month >= month
             year = versus_year + 1 if same else versus_year
         back = 1 if monthly and not versus_month else 12

@@ -178,7 +178,7 @@ UP = (
     " gained", " advanced", "spike",
 )  # fmt: skip
 
-_PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(?:%|percent|per cent|pc\b)")
+_PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)(?:\s*+|-)(?:%|percent|per cent|pc\b)")  # "60-percent"
 _PCT_ZH = re.compile(
     r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%"
 )
