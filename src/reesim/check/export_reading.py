@@ -177,8 +177,8 @@ def _clause_words(part: str) -> tuple[bool, bool, int | None]:
 #: 12.9% increase from 2024"): in a sentence naming no exports after one of exports, a change of them.
 _GOES_ON = re.compile(
     r"环比|同比|month-on-month|year-on-year|month-over-month|on the month|on the year"
-    r"|(?:from|compared with|compared to|than|over) (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?"
-    r"(?:19|20)\d\d",
+    r"|(?:from|compared with|compared to|than|over) "
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:19|20)\d\d",
     re.I,
 )
 
