@@ -17,15 +17,23 @@ from functools import lru_cache
 from reesim.check import lexicon as lx
 from reesim.check.event_scope import CLAUSE_END
 
+#: The lexicon's event words as what each names and what is looked for: the word without its
+#: closing space, whether it is Latin (found at word starts) and whether it must be a whole word.
+_EVENTS = [(k, w.strip(), w.isascii(), w.endswith(" ")) for w, k in lx.EVENTS]
+_LATIN = re.compile(r"[a-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
 
 def _all_words(low: str) -> list[tuple[int, str]]:
     """Every event word of a lower-cased sentence with its position. Each word is looked for
     with ``str.find`` (one pass of the sentence in C per word): a regular expression of all the
-    words would try each of them at every position of the text."""
+    words would try each of them at every position of the text. Only the words of the scripts the
+    sentence is written in are looked for (a run of digits has none)."""
     found = []
-    for rank, (word, kind) in enumerate(lx.EVENTS):
-        bare = word.strip()
-        latin, whole = word.isascii(), word.endswith(" ")
+    scripts = (bool(_LATIN.search(low)), bool(_HAN.search(low)))
+    for rank, (kind, bare, latin, whole) in enumerate(_EVENTS):
+        if not scripts[0 if latin else 1]:
+            continue
         at = low.find(bare)
         while at >= 0:
             end = at + len(bare)
