@@ -24,7 +24,9 @@ MONTHS_EN = {
     "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 _MON = "|".join(sorted(MONTHS_EN, key=len, reverse=True))
-_CN_DAYNUM = "[0-9一二三四五六七八九十]{1,3}"
+#: A day of the month in digits or Chinese numerals, with the old forms of twenty and thirty
+#: ("廿日": the 20th, "卅一日": the 31st).
+_CN_DAYNUM = "[0-9一二三四五六七八九十廿卅]{1,3}"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ _SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?![\d/]
 _ZH_DATELINE = re.compile(rf"(?:(\d{{1,2}})月)?({_CN_DAYNUM})日[电電]")
 
 
+_IN_SENTENCE = re.compile(r"\b(?:on|in|since|by|from|until|before|after|of|at)\s+$", re.I)
+
+
 def dateline(text: str) -> ArticleDate:
     """The date at the head of an article (its first 300 characters), as far as it goes."""
     head = text[:300]
@@ -93,7 +98,14 @@ def dateline(text: str) -> ArticleDate:
     m2 = _EN_DATE_DMY.search(head)
     if m2:
         return ArticleDate(int(m2.group(3)), MONTHS_EN[m2.group(2).lower()], int(m2.group(1)), "dateline")
-    m3 = _EN_DATELINE.search(head[:120])
+    m3 = next(  # not a date the first sentence speaks of ("On April 4, 2025, China's Ministry ...")
+        (
+            m
+            for m in _EN_DATELINE.finditer(head[:120])
+            if not _IN_SENTENCE.search(head[max(0, m.start() - 8) : m.start()])
+        ),
+        None,
+    )
     if m3:
         year = int(m3.group(3)) if m3.group(3) else None
         return ArticleDate(year, MONTHS_EN[m3.group(1).lower()], int(m3.group(2)), "dateline")
@@ -107,6 +119,7 @@ def dateline(text: str) -> ArticleDate:
 def _cn_int(text: str) -> int | None:
     from reesim.check.text import chinese_number
 
+    text = text.replace("廿", "二十").replace("卅", "三十")
     value = chinese_number(text)
     return int(value) if value is not None else None
 
@@ -127,7 +140,7 @@ class Mention:
 
 
 _ZH = re.compile(
-    rf"(?:((?:19|20)\d\d)\s*年|(去年|今年|明年))?\s*(?:(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月)"
+    rf"(?:((?:19|20)\d\d)\s*年|(去年|今年|明年))?\s*(?:(?<![连续近前个几数过])(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月)"
     rf"(?:\s*({_CN_DAYNUM})\s*[日号])?|(?<![月\d])({_CN_DAYNUM})\s*日(?![电電本])"
     r"|(今天|今日|当天|当日|即日|昨天|昨日|日前|本周|上周|本月|上个月|上月)|((?:19|20)\d\d)\s*年(?:底|末)?(?!\s*\d{1,2}\s*月)"
 )
@@ -146,6 +159,8 @@ _UNTIL = re.compile(r"(?:至|到|until|till|through|to)\s*$", re.I)
 _BY_THEN = re.compile(r"(?:^|[,，。;；:：])\s*至$")
 #: A weekday with its month and day, as papers in Taiwan write them ("周四(10/30)").
 _WEEKDAY_MD = re.compile(r"周[一二三四五六日]\s*\(\s*(\d{1,2})/(\d{1,2})\s*\)")
+#: "compared to November", "relative to 2024": the date compared with, no end of a period.
+_COMPARED_TO = re.compile(r"\b(?:compared|relative|similar|equal|close)\s+to\s*$", re.I)
 _FROM_NOT_UNTIL = re.compile(r"(?:from|自)\s*\S*\s*(?:至|到|until|till|through|to)\s*$", re.I)
 
 
@@ -199,7 +214,8 @@ def mentions(sentence: str) -> list[Mention]:
         if 1 <= month <= 12 and 1 <= day <= 31:  # "周四(10/30)": 30 October
             out.append(Mention(m.start(1), m.end(2), None, month, day))
     for m in islice(_EN.finditer(sentence), MAX_DATES):
-        until = bool(_UNTIL.search(sentence[max(0, m.start() - 9) : m.start()]))
+        before = sentence[max(0, m.start() - 14) : m.start()]
+        until = bool(_UNTIL.search(before[-9:])) and not _COMPARED_TO.search(before)
         if m.group(2):
             name = m.group(2).lower()
             if (

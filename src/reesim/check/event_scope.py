@@ -108,7 +108,14 @@ _FIGURE_BEFORE = re.compile(
     r"|(?:较|比|从)\s*$",
     re.I,
 )
-_FIGURE_AFTER = re.compile(r"^(?:份)?(?:的|为|达)?\s*\d[\d,.]*\s*(?:万)?(?:吨|公吨)")
+_FIGURE_AFTER = re.compile(
+    r"^(?:份)?(?:的|为|达)?\s*\d[\d,.]*\s*(?:万)?(?:吨|公吨)"
+    # "to Japan in December fell 8% from November": the month of the figure that follows
+    r"|^[^,，。;；]{0,16}?出口(?:量|额)[^,，。;；]{0,10}?\d"  # "5月中国对美国磁铁出口量暴跌至不足50吨"
+    r"|^\s*(?:fell|rose|dropped|declined|jumped|surged|increased|decreased|grew|climbed|slipped|plunged"
+    r"|slumped|totall?ed|reached|were|was)\s+(?:by\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+)?\d",
+    re.I,
+)
 
 
 #: Words one of the patterns of a figure beside a date needs.
@@ -120,5 +127,5 @@ def of_a_figure(sentence: str, m: Mention) -> bool:
     吨"), not of an event of the sentence."""
     return bool(
         _FIGURE_BEFORE.search(sentence[max(0, m.start - 40) : m.start])
-        or _FIGURE_AFTER.search(sentence[m.end : m.end + 14])
+        or _FIGURE_AFTER.search(sentence[m.end : m.end + 40])
     )

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import lru_cache
 
 from reesim.check import lexicon as lx
-from reesim.check.claim import Claim
+from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate, Mention, mentions, resolve
 from reesim.check.event_scope import (
     CLAUSE_END,
@@ -36,126 +35,9 @@ from reesim.check.event_scope import (
     titled,
     venues,
 )
+from reesim.check.event_words import counted_elements, destinations, event_words, names
 
-
-def _all_words(low: str) -> list[tuple[int, str]]:
-    """Every event word of a lower-cased sentence with its position. Each word is looked for
-    with ``str.find`` (one pass of the sentence in C per word): a regular expression of all the
-    words would try each of them at every position of the text."""
-    found = []
-    for rank, (word, kind) in enumerate(lx.EVENTS):
-        bare = word.strip()
-        latin, whole = word.isascii(), word.endswith(" ")
-        at = low.find(bare)
-        while at >= 0:
-            end = at + len(bare)
-            ok = not latin or (
-                (at == 0 or not low[at - 1].isalpha())
-                and (not whole or end == len(low) or not low[end].isalpha())
-            )
-            if ok:
-                found.append((at, rank, end, kind))
-            at = low.find(bare, end)
-    out: list[tuple[int, str]] = []
-    reach = -1
-    for at, _, end, kind in sorted(found):  # overlapping words: the one listed first in the lexicon
-        if at >= reach:
-            out.append((at, kind))
-            reach = end
-    return out
-
-
-_MONTH_MEASURES = re.compile(
-    r"(?:(?:january|february|march|april|june|july|august|september|october|november|december|\d{1,2}\s*月)"
-    r"(?:份)?\s*(?:and|or|,|和|与|及|、)?\s*){1,3}(?:rare[- ]earth\s+)?"
-    r"(?:measures|controls|restrictions|curbs|措施|管制)"
-)
-
-
-_RESTRICTED = re.compile(r"限制了?[^,，。;；]{1,8}?出口")
-_RESTRICTED_EN = re.compile(
-    r"\brestrict(?:s|ed|ing)?\s+(?:the\s+)?(?:exports?|shipments?|sales?)\b"
-    r"|\b(?:restrictions|curbs|limits)\s+on\s+(?:[\w-]+\s+){0,4}?(?:exports?|shipments?)\b"
-)
-_BAN_TO = re.compile(
-    r"禁止(?:对|向)[^,，。;；]{1,6}?出口"
-    # "禁止所有两用物项向日本军事用户...出口"
-    r"|禁止[^。;；]{0,40}?(?:对|向)[^。;；]{1,40}?出口"
-    r"|(?:停止|中止)(?:对|向)[^,，。;；]{1,6}?出口"
-    r"|\b(?:halt|halts|halted|halting|stop|stops|stopped|stopping)\s+(?:all\s+)?(?:rare[- ]earth\s+)?"
-    r"(?:exports?|shipments?)\s+(?:of\s+[\w\s-]{0,40}?)?to\s"
-)
-#: "controls" as a noun ("the controls", "more restrictive controls", "removal of controls"), not
-#: the verb ("China controls 70 percent").
-_CONTROLS = re.compile(
-    r"\b(?:the|its|new|these|those|such|of|more|additional|restrictive|sweeping|tighter|expanded|expanding)"
-    r"\s+(?:\w+\s+)?controls\b"
-)
-
-
-def event_words(low: str) -> list[tuple[int, str]]:
-    """Positions and kinds of the event words in a lower-cased sentence, with measures named by
-    their months ("the April and October measures", "4月和10月的措施") as export controls, and
-    bans that name their destination between the words ("禁止对美出口") as bans."""
-    found = _all_words(low)
-    taken = {pos for pos, _ in found}
-    for m in _MONTH_MEASURES.finditer(low):
-        if not any(m.start() <= pos < m.end() for pos in taken):
-            found.append((m.end() - 1, "export_control"))
-    for m in _BAN_TO.finditer(low):
-        if not any(m.start() <= pos < m.end() for pos in taken):
-            found.append((m.start(), "export_ban"))
-    for m in _RESTRICTED_EN.finditer(low):  # "restricted exports of", "restrictions on rare earth exports"
-        if not any(m.start() <= pos < m.end() for pos in taken):
-            found.append((m.start(), "export_control"))
-    for m in _RESTRICTED.finditer(low):  # "限制了稀土出口"
-        if not any(m.start() <= pos < m.end() for pos in taken):
-            found.append((m.start(), "export_control"))
-    for m in _CONTROLS.finditer(low):
-        at = m.end() - len("controls")
-        if not any(m.start() <= pos < m.end() for pos in taken):
-            found.append((at, "export_control"))
-    return sorted(found)
-
-
-_COUNTED = re.compile(
-    r"(?<![a-z0-9])(seven|five|7|5)\s+(?:more\s+|additional\s+)?"
-    r"(?:medium(?:-| and | to )heavy\s+|heavy\s+|key\s+)?"
-    r"(?:rare[- ]earths?|elements)|(?<![0-9])([七五75])\s*(?:种|类|个)\s*(?:中重|重)?稀土"
-)
-_DESTINATION = re.compile(
-    r"(?:\bto\s+(?:the\s+)?|对|向)(united states|u\.s\.|us\b|america|美国|美|japan|日本|日)"
-)
-_DESTINATIONS = {"united states": "USA", "u.s.": "USA", "us": "USA", "america": "USA", "美国": "USA",
-                 "美": "USA",
-                 "japan": "JPN", "日本": "JPN", "日": "JPN"}  # fmt: skip
-
-
-@lru_cache(maxsize=8)
-def _counted(low: str) -> tuple[str, ...]:
-    for m in _COUNTED.finditer(low):
-        return tuple(lx.COUNTED[lx.COUNT_WORDS[m.group(1) or m.group(2)]])
-    return ()
-
-
-def counted_elements(low: str) -> list[str]:
-    """The elements of China's list that a sentence counts ("seven heavy rare earths")."""
-    return list(_counted(low))
-
-
-def destinations(low: str) -> list[str]:
-    """Destinations a measure of the sentence names ("exports to the United States", "对美出口")."""
-    if not any(w in low for w in ("export", "出口", "ban", "禁")):
-        return []
-    return list(dict.fromkeys(_DESTINATIONS[m.group(1)] for m in _DESTINATION.finditer(low)))
-
-
-def names(low: str) -> list[str]:
-    """Names that single out a record: cities of deals, companies, groupings (``bloc:`` and the
-    id of the ``blocs`` table)."""
-    found = [v for k, v in lx.NAMES.items() if k in low]
-    found += [f"bloc:{v}" for k, v in lx.BLOCS.items() if k in low]
-    return list(dict.fromkeys(found))
+__all__ = ["counted_elements", "destinations", "event_words", "events", "names"]
 
 
 def _agenda(low: str) -> int:
@@ -199,6 +81,10 @@ def _owner(m: Mention, words: _Words, low: str) -> int:
     after = low[m.end : m.end + 8]
     before = low[max(0, m.start - 12) : m.start]
     announced = any(w in after or w in before for w in lx.ANNOUNCED)
+    if announced and any(w in after for w in lx.ANNOUNCED):  # "7日宣布,将暂缓实施...": what it announced
+        here = bisect_left(words.words, (m.end, ""))
+        first = words.words[here] if here < len(words.words) else (0, "")
+        announced = not (first[1] == "suspension" and first[0] - m.end <= 16)
     best, best_cost = 0, float("inf")
     for i in sorted(words.near(m.end)):
         pos, kind = words.words[i]
@@ -264,6 +150,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
         words = [(pos, "alliance" if kind == "agreement" else kind) for pos, kind in words]
         indexed = _Words(words)
     action = any(w in low for w in lx.ACTIONS)
+    answers = lx.AMID in low or any(w in low for w in lx.ANSWERED)  # looked for near each word only if so
     hosts = venues(low)
     parties = [p for p in base.places if p not in hosts]
     out: list[Claim] = []
@@ -277,7 +164,16 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
             if len(value) == 4:  # a year alone dates no event
                 continue
             values.append((value, month, day, sentence[m.start : m.end]))
-        if not dated.get(i) and action:
+        answered = (
+            answers
+            and kind in MEASURES
+            and (any(w in low[max(0, pos - 30) : pos] for w in lx.ANSWERED) or lx.AMID in low[pos : pos + 40])
+        )
+        if (
+            not dated.get(i)
+            and not answered
+            and (action or (kind == "export_ban" and shared["destinations"]))
+        ):
             taken = [  # another kind's date, far from this word (a suspension shares none: its measure's
                 m  # date is not its own, "has suspended its controls announced on October 9")
                 for j, ms in dated.items() if words[j][1] != kind for m in ms
@@ -322,6 +218,11 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
                 )
             )
     kinds = {c.event for c in out}
+    if "agreement" in kinds and any(k == "investment" for _, k in words) and _MONEY_OF.search(low):
+        # "a July 2025 ... partnership involving a $400 million equity injection": the deal is the
+        # stake it bought, with the deal's date
+        out = [derive(c, event="investment") if c.event == "agreement" else c for c in out]
+        kinds = {c.event for c in out}
     return [
         c
         for c in out
@@ -362,13 +263,27 @@ def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
     measure the sentence names (unless a city names the deal), or a price floor whose level the
     sentence gives (a price claim)."""
     low = claim.sentence.lower()
+    money = bool(_MONEY.search(low))
+    if claim.event == "agreement" and "investment" in kinds and _MONEY_OF.search(low):
+        return True  # "a partnership involving a $400 million equity injection": the investment
     if claim.event == "agreement" and kinds - {"agreement", "investment"}:
         return not set(claim.names) & _SUMMIT_CITIES  # "after the summit in Busan": that deal too
     if claim.event == "investment" and "agreement" in kinds:
-        return True
+        return not _MONEY_OF.search(low)
+    if claim.event == "investment" and not money and "investments" in low:
+        return True  # investments counted with no amount ("a slew of investments") are none
     if claim.event in {"export_control", "export_ban"} and "suspension" in kinds:
         return True  # the measures a suspension suspends
     return claim.event == "price_floor" and bool(re.search(r"\$\s?\d+(?:\.\d+)?\s*(?:per|/|a)\s*k", low))
+
+
+#: An amount of money right before what it buys ("a $400 million equity injection", "acquiring $400
+#: million worth of preferred stock"): the investment is the event, its deal the way it was made.
+_MONEY_OF = re.compile(
+    r"\$\s?\d[\d,.]*\s*(?:billion|million|bn|m)\b[^,;.$]{0,30}?"
+    r"(?:invest|equity|stake|preferred stock|shares|funding)"
+)
+_MONEY = re.compile(r"\$\s?\d[\d,.]*\s*(?:billion|million|bn|m)\b|\d[\d,.]*\s*(?:亿|万)\s*美元")
 
 
 def _span(sentence: str, pos: int, date_text: str) -> str:

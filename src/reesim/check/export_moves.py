@@ -87,6 +87,8 @@ def export_tonnes(claim: Claim, ds: Dataset) -> tuple[str, str, str] | None:
         return NOT_COVERED, f"china_exports has no {series.label[8:]} for {name}", ""
     x = float(claim.value)
     ok = abs(actual - x) <= (0.01 if claim.run and claim.run < 12 else 0.05) * actual
+    if claim.qualifier in {"under", "over"}:  # "不足50吨", "less than 50 tonnes": a bound (2% slack)
+        ok = actual <= 1.02 * x if claim.qualifier == "under" else actual >= 0.98 * x
     figure = f"{series.label} in {name}: {actual:,.0f} t"
     return ("supported" if ok else "contradicted"), figure, source
 

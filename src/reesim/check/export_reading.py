@@ -34,7 +34,8 @@ from functools import lru_cache
 
 from reesim.check.claim import Claim, derive
 from reesim.check.dates import Mention, mentions
-from reesim.check.numbers import PLACES, _clauses
+from reesim.check.export_places import IMPORT_WORDS, SAME_PLACE, Places
+from reesim.check.numbers import _clauses
 
 EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
 MAGNET_WORDS = ("磁", "magnet")
@@ -42,16 +43,20 @@ MAGNET_WORDS = ("磁", "magnet")
 _PRODUCTS = ("稀土", "rare earth", "rare-earth", *MAGNET_WORDS)
 MONTH_ON_MONTH = (
     "环比", "较上月", "上月", "previous month", "month-on-month", "month on month", "month-over-month",
-    "m/m", "prior month", "month before",
+    "m/m", "prior month", "month before", "month earlier", "a month ago", "前月", "月增", "月减",
+    "rebound", "反弹",  # a month's recovery from the one before
+    "sequential", "monthly basis", "按月", "月比",
 )  # fmt: skip
 YEAR_ON_YEAR = (
-    "同比", "同期", "year-on-year", "year on year", "a year earlier", "y/y", "same month last year",
-    "same month a year", "a year ago", "same period", "corresponding period",
+    "同比", "同期", "year-on-year", "year on year", "a year earlier", "y/y", "same month",
+    "same month a year", "a year ago", "same period", "corresponding period", "年增", "年减",
+    "year-over-year", "year over year", "yoy", "annual basis", "按年", "同月",
 )  # fmt: skip
 #: Words before a date that make it the one compared with ("较9月", "from July", "compared to").
 _VERSUS = re.compile(
     r"(较|比|从|对比|相比|from|compared (?:to|with)|versus|than|over)\s*"
-    r"(?:[\d,.]+\s*(?:metric\s+)?(?:tons|tonnes|吨)\s*(?:in\s+)?)?(the\s+)?$",  # "from 1,238 tons in May"
+    # "from 1,238 tons in May", "than in December 2024"
+    r"(?:[\d,.]+\s*(?:metric\s+)?(?:tons|tonnes|吨)\s*(?:in\s+)?)?(?:in\s+)?(the\s+)?$",
     re.I,
 )
 _RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
@@ -63,7 +68,12 @@ _RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     ),
     (re.compile(r"前三季|first three quarters|first nine months", re.I), 9),
     (re.compile(r"上半年|first half|\bh1\b", re.I), 6),
-    (re.compile(r"全年|full[- ]year|for the year|annual", re.I), 12),
+    (
+        re.compile(
+            r"全年|full[- ]year|for the year|annual|(?:for|in|during|throughout) (?:all|the whole) of", re.I
+        ),
+        12,
+    ),
     (re.compile(r"year-to-date|year to date|今年以来|年初至今", re.I), 0),  # through the report's month
 )
 #: Words one of the patterns of a run of months needs.
@@ -76,6 +86,8 @@ _RUN_HINTS = (
     "full",
     "for the year",
     "annual",
+    "all of",
+    "whole of",
     "to-date",
     "to date",
     "以来",
@@ -89,11 +101,15 @@ _NUMBERS = {
 
 @dataclass
 class ExportState:
-    """What an article's earlier export sentences said: the series of its first export figure and
-    the month of its last."""
+    """What an article's earlier export sentences said: the series of its first export figure, the
+    month of its last, and how its last change of a month compared (a change that names no period,
+    "U.S. imports fell about 11%" after "a 12% increase from October", compares the same way)."""
 
     series: str = ""
     month: int | None = None
+    back: int = 0  # months back the last change of a month compared with (1: the month before; 12)
+    last: bool = False  # whether the sentence before gave figures of exports
+    destination: str = ""  # the last destination a figure named
 
 
 @lru_cache(maxsize=4096)
@@ -123,54 +139,31 @@ def _versus(sentence: str, m: Mention) -> bool:
     return bool(_VERSUS.search(before)) or after.startswith(("相比", "比较"))
 
 
-_MARKED = re.compile(r"(?:对|向|往|至|\bto\s+(?:the\s+)?|\bfor\s+)\s*$")
-
-
-class _Places:
-    """Where a sentence names countries besides China, found once: after a word of destination
-    ("对美国", "对美", "to the US") or anywhere."""
-
-    def __init__(self, low: str) -> None:
-        from reesim.check.events import _DESTINATION, _DESTINATIONS
-
-        marked = [(m.start(), _DESTINATIONS[m.group(1)]) for m in _DESTINATION.finditer(low)]
-        anywhere: list[tuple[int, str]] = []
-        for bare, pattern, iso3 in PLACES:
-            if not iso3.isupper() or iso3 == "CHN" or bare not in low:
-                continue
-            hits = [m.start() for m in pattern.finditer(low)] if pattern is not None else _all(low, bare)
-            marked += [(p, iso3) for p in hits if _MARKED.search(low[max(0, p - 8) : p])]
-            anywhere += [(p, iso3) for p in hits]
-        self.marked, self.anywhere = sorted(marked), sorted(anywhere)
-        self.marked_at = [p for p, _ in self.marked]
-        self.anywhere_at = [p for p, _ in self.anywhere]
-
-    def destination(self, at: int, clause: tuple[int, int]) -> str:
-        """Where a figure at ``at`` goes: the last country named before it after a word of
-        destination, else the first its clause names ("Germany received 1,116 tons"), else none
-        (the world). A country named otherwise before the figure is no destination ("德国之声...11月
-        中国稀土磁铁的出口量")."""
-        i = bisect_left(self.marked_at, at)
-        if i:
-            return self.marked[i - 1][1]
-        j = bisect_left(self.anywhere_at, clause[0])
-        return self.anywhere[j][1] if j < len(self.anywhere) and self.anywhere_at[j] < clause[1] else ""
-
-
-def _all(low: str, word: str) -> list[int]:
-    out, at = [], low.find(word)
-    while at >= 0:
-        out.append(at)
-        at = low.find(word, at + 1)
-    return out
-
-
 def speaks_of_exports(claim: Claim) -> bool:
     """Whether a tonnage or change of a sentence that speaks of exports is one of exports, not of
     a quota, reserves, a price or output."""
     if claim.kind not in {"quantity", "change"} or claim.topic in {"export_quota", "reserves", "price"}:
         return False
     return claim.stage in {"", "magnets"}
+
+
+#: Words of mine output whose figure a later word of export takes over ("the world's largest
+#: producer shipped 62,585 metric tons of rare earths abroad": a tonnage exported).
+_MADE = ("produc", "output", "mine", "mining", "mined", "产量", "生产", "开采")
+
+
+def _shipped(claim: Claim, low: str) -> Claim:
+    """A tonnage or change read as mine output whose nearest word before it is one of export, not
+    of output, is one of exports: the sentence calls China a producer, the figure is exported."""
+    if claim.kind not in {"quantity", "change"} or claim.stage != "mining" or claim.topic in _NOT_EXPORTS:
+        return claim
+    at = max(0, claim.at)
+    exported = max(low.rfind(w, 0, at) for w in EXPORT_WORDS)
+    made = max(low.rfind(w, 0, at) for w in _MADE)
+    return derive(claim, stage="", topic="") if exported > made else claim
+
+
+_NOT_EXPORTS = {"export_quota", "reserves", "price"}
 
 
 @lru_cache(maxsize=4096)
@@ -180,7 +173,25 @@ def _clause_words(part: str) -> tuple[bool, bool, int | None]:
     return any(w in part for w in MAGNET_WORDS), any(w in part for w in YEAR_ON_YEAR), _run(part)
 
 
-def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = True) -> list[Claim]:
+#: A comparison that goes on with the figure of the sentence before ("环比则增长75%", "This marked a
+#: 12.9% increase from 2024"): in a sentence naming no exports after one of exports, a change of them.
+_GOES_ON = re.compile(
+    r"环比|同比|month-on-month|year-on-year|month-over-month|on the month|on the year"
+    r"|(?:from|compared with|compared to|than|over) "
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:19|20)\d\d",
+    re.I,
+)
+
+
+def continues_exports(low: str, state: ExportState) -> bool:
+    """Whether a sentence that names no exports gives a change of the exports of the sentence
+    before (:attr:`ExportState.last` set by that sentence)."""
+    return state.last and not any(w in low for w in EXPORT_WORDS) and bool(_GOES_ON.search(low))
+
+
+def read_exports(
+    claims: list[Claim], state: ExportState, sets_series: bool = True, follows: bool = False
+) -> list[Claim]:
     """The claims of one sentence, those about exports given their series, destination, month,
     run and comparison (see the module's docstring); ``state`` carries the article's earlier
     export sentences. A headline's figures (``sets_series`` false: a headline words loosely, "Rare
@@ -189,11 +200,19 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         return claims
     sentence = claims[0].sentence
     low = sentence.lower()
-    if not any(w in low for w in EXPORT_WORDS) or not any(speaks_of_exports(c) for c in claims):
+    state.last = False
+    if (
+        not follows
+        and not any(w in low for w in EXPORT_WORDS)
+        and not (state.series and any(w in low for w in (*IMPORT_WORDS, "volume")))
+    ):
+        return claims  # an importer's purchases are China's exports in a report on them
+    claims = [_shipped(c, low) if c.stage == "mining" else c for c in claims]
+    if not any(speaks_of_exports(c) for c in claims):
         return claims
     clauses = _clauses(sentence)
     found = [
-        m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start))
+        m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start), m)
     ]
     own = [m for m in found if m.month and not _versus(sentence, m) and not _since(sentence, m)]
     head = own[0].month if own else None
@@ -203,14 +222,17 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         and not sentence[m.end : m.end + 4].startswith(("同期", "以来"))
         and not _NOT_OWN_YEAR.search(sentence[max(0, m.start - 12) : m.start])
     ]  # fmt: skip
-    named = _Places(low)
+    named = Places(low)
     runs = _runs(low)
     monthly = any(w in low for w in MONTH_ON_MONTH)
+    year_on_year = any(w in low for w in YEAR_ON_YEAR)
+    same_place = bool(SAME_PLACE.search(low))
     magnets_here = any(w in low for w in MAGNET_WORDS)
     versus = {id(m) for m in found if _versus(sentence, m)}
     run_ends = [end for end, _ in runs]
     words: dict[tuple[int, int], tuple[bool, bool, int | None]] = {}
     dates: dict[tuple[int, int], list[Mention]] = {}
+    goes: dict[tuple[int, int], bool] = {}  # whether a clause goes on with the magnets named before it
     own_at = [m.start for m in own]
     out = []
     for c in claims:
@@ -222,10 +244,13 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         if clause not in words:  # read once a clause
             words[clause] = _clause_words(sentence[clause[0] : clause[1]].lower())
             dates[clause] = [m for m in found if clause[0] <= m.start < clause[1]]
+            part = low[clause[0] : clause[1]]
+            goes[clause] = not any(w in part for w in _PRODUCTS) and any(
+                low.find(w, 0, clause[0]) >= 0 for w in MAGNET_WORDS
+            )
         magnets, yearly, run = words[clause]
         in_clause = dates[clause]
-        part = low[clause[0] : clause[1]]
-        carried = not any(w in part for w in _PRODUCTS) and any(w in low[: clause[0]] for w in MAGNET_WORDS)
+        carried = goes[clause]
         series = (  # a clause naming no product goes on with the magnets its sentence named before it
             "magnet" if magnets or carried else state.series or ("magnet" if magnets_here else "rare_earths")
         )
@@ -237,14 +262,14 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         nearest = last.month if last else head or state.month
         if c.kind == "quantity":
             pick = _own_date(sentence, found, at, clause)
-            if pick is not None and pick.month is None and "同期" in sentence[pick.end : pick.end + 4]:
+            if pick is not None and pick.month is None and _same_period(sentence, pick):
                 year, month = pick.year, nearest
             elif pick is not None and pick.month:
                 year, month = pick.year, pick.month
             else:
                 month = nearest
         else:
-            mine = [m for m in in_clause if m.month and id(m) not in versus]
+            mine = [m for m in in_clause if m.month and id(m) not in versus and not _since(sentence, m)]
             month = mine[0].month if mine else nearest
             year = mine[0].year if mine else (last.year if last else None)
             compared = [m for m in in_clause if id(m) in versus and (m.month or m.year)]
@@ -253,27 +278,42 @@ def read_exports(claims: list[Claim], state: ExportState, sets_series: bool = Tr
         if year is None:  # the year named last before the figure, else the first after it
             before = [y for start, y in own_years if start < at]
             year = before[-1] if before else own_years[0][1] if own_years else None
+        if year is None and versus_year and (versus_month is None or month is not None):
+            # "32 percent higher than in December 2024", "compared with 2024"
+            same = versus_month is None or month is None or versus_month >= month
+            year = versus_year + 1 if same else versus_year
         back = 1 if monthly and not versus_month else 12
         if versus_month is None and yearly:
             back = 12
+        if c.kind == "change" and run is None:
+            if versus_month or monthly or yearly or year_on_year:
+                state.back = 1 if (versus_month and month and (month - versus_month) % 12 == 1) else back
+            elif state.back:  # no period named: the comparison of the report's changes before it
+                back = state.back
         if run is None:  # a run named before the figure ("In the first three quarters ..., 39,817 tons")
             j = bisect_left(run_ends, at + 1)
             run = runs[j - 1][1] if j else None
         if run == 0:
             run = head or state.month
         where = named.destination(at, clause)
+        if not where and same_place:  # "to its Asian neighbour": the destination before
+            where = state.destination
+        state.destination = where or state.destination
         places = ["CHN", where] if where else ["CHN"]
+        if where and series == "rare_earths":  # by destination, customs give magnets only
+            series = "magnet"
         stage, topic = ("magnets", "") if series == "magnet" else ("", "exports")
         out.append(derive(c, stage=stage, topic=topic, places=places, series=series, month=month,
                           run=run, period_year=year, year=year, versus_year=versus_year,
                           versus_month=versus_month, back=back))  # fmt: skip
+        state.last = True
         if month and (state.month is None or month > state.month):
             state.month = month  # a report's latest month is the one it reports on
     return out
 
 
 #: Words before a year that make it no figure's own: "since 2014", "自2014年", "the same period in 2024".
-_NOT_OWN_YEAR = re.compile(r"since\s*$|自\s*$|period (?:in|of)\s*$", re.I)
+_NOT_OWN_YEAR = re.compile(r"since\s*$|自\s*$|(?:period|month|quarter) (?:in|of)\s*$", re.I)
 _TO = re.compile(r"\bto\b|至|到")
 #: A measure in a clause with no figure ("after Beijing curbed shipments in April"): the clause's
 #: date is the measure's, not that of an export figure of its sentence.
@@ -291,9 +331,12 @@ def _since(sentence: str, m: Mention) -> bool:
     return bool(re.search(r"since\s*$|自\s*$", before)) or sentence[m.end : m.end + 3].startswith("以来")
 
 
-def _of_a_measure(sentence: str, clause: tuple[int, int]) -> bool:
-    """Whether a clause names a measure and no figure (its date is the measure's)."""
-    return _measure_only(sentence[clause[0] : clause[1]].lower())
+def _of_a_measure(sentence: str, clause: tuple[int, int], m: Mention) -> bool:
+    """Whether a date is a measure's: its clause names a measure and no figure, or the words just
+    before it do ("rebounded by 12% following an agreement that eased restrictions imposed in
+    April")."""
+    before = sentence[max(clause[0], m.start - 30) : m.start].lower()
+    return _measure_only(sentence[clause[0] : clause[1]].lower()) or _measure_only(before)
 
 
 @lru_cache(maxsize=4096)
@@ -309,11 +352,28 @@ def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, i
         if m.end <= at and at - m.end <= 4 and (m.month or m.year) and not _TO.search(sentence[m.end : at]):
             return m  # not "from September to 5,473 tons": that tonnage is the later month's
     for m in found:
-        if at < m.start <= at + 30 and m.start < clause[1] and (m.month or m.year):
+        if not (at < m.start <= at + 45 and m.start < clause[1] and (m.month or m.year)):
+            continue
+        if m.start > at + 30 and not (m.year and not m.month and _same_period(sentence, m)):
+            continue  # "the 3,326 tons shipped in the same month of 2024": further for such a year
+        if not (_versus(sentence, m) and _COMPARING.search(sentence, at, m.start)):
             between = sentence[at : m.start]
             if not re.search(r"\d[^\d]+\d", between.replace(",", "")):
                 return m
     return None
+
+
+#: A word of comparison between a tonnage and a date after it ("4,392 tons compared to November"):
+#: the date is the one compared with, not the tonnage's ("from 1,238 tons in May" is May's).
+_COMPARING = re.compile(r"compared|versus|than|较|比|from", re.I)
+_SAME_PERIOD = re.compile(r"(?:same|corresponding) (?:month|period|quarter) (?:of|in)\s*$", re.I)
+
+
+def _same_period(sentence: str, m: Mention) -> bool:
+    """Whether a year names the same month of that year ("2024年同期", "the same month of 2024"): the
+    tonnage is of the month the sentence speaks of, in that year."""
+    before = sentence[max(0, m.start - 30) : m.start]
+    return "同期" in sentence[m.end : m.end + 4] or bool(_SAME_PERIOD.search(before))
 
 
 def _runs(low: str) -> list[tuple[int, int | None]]:

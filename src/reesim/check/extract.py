@@ -22,23 +22,20 @@ from reesim.check import lexicon as lx
 from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate, dateline
 from reesim.check.events import counted_elements, destinations, events, names
-from reesim.check.export_reading import ExportState, read_exports
+from reesim.check.export_reading import ExportState, continues_exports, read_exports
 from reesim.check.numbers import (
     ELEMENTS,
     PLACES,
     Clauses,
-    amounts,
     changes,
     clause,
-    durations,
     found_words,
-    prices,
     qualifier,
-    ranks,
     runner_up,
     shares,
     stage,
 )
+from reesim.check.quantities import amounts, durations, prices, ranks
 from reesim.check.text import MAX_SENTENCE, chinese_number, headline, language, normalise, sentences
 
 __all__ = [
@@ -54,6 +51,9 @@ __all__ = [
 ]
 
 
+#: Pairs of the United States with a country by the first characters of their names ("美澳", "日美").
+_PAIRED = {"澳": "AUS", "日": "JPN", "韩": "KOR", "英": "GBR", "欧": "eu", "俄": "RUS"}
+_PAIR = re.compile(r"(?:美([澳日韩英欧俄])|([澳日韩英欧俄])美)")
 _SYMBOLS = re.compile(r"\b(La|Ce|Pr|Nd|Sm|Eu|Gd|Tb|Dy|Ho|Er|Tm|Yb|Lu|Sc)\b")
 
 
@@ -67,6 +67,9 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
     places = list(dict.fromkeys(found_words(low, PLACES) + bound))  # "对美出口": the US
     if "中美" in low or "美中" in low:  # "中美达成...协议": China and the US
         places = list(dict.fromkeys([*places, "CHN", "USA"]))
+    if "美" in low:  # "美澳将...", "日美": the United States and the other country
+        paired = [_PAIRED[m.group(1) or m.group(2)] for m in _PAIR.finditer(low)]
+        places = list(dict.fromkeys([*places, *(["USA"] if paired else []), *paired]))
     event = next((kind for word, kind in lx.EVENTS if word.strip() in low), "")
     return Claim(
         sentence, "", 0.0, "", qualifier(low), places, elements, stage(low), event, year, destinations=bound
@@ -76,6 +79,10 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
 #: Words of a sentence that goes on with the one before ("其次分别为美国、澳大利亚..."): it speaks
 #: of the same stage and year when it names none.
 _GOES_ON = ("其次", "分别", "respectively", "followed by")
+
+#: An item of a list ("- China: 270,000 tons (69%)"): it goes on with the stage and year of the
+#: lines before it when it names none.
+_ITEM = re.compile(r"\s*[-•*·▪●]\s")
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 
@@ -105,7 +112,8 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
             base = derive(base, places=list(dict.fromkeys([*base.places, *partners])))  # "两国": those two
         named_here = [p for p in base.places if p not in {"CHN"}]
         partners = named_here if len(named_here) >= 2 else partners
-        if not base.stage and last[0] and any(w in low for w in _GOES_ON):  # "其次分别为美国...": the same
+        goes_on = any(w in low for w in _GOES_ON) or _ITEM.match(sentence)  # "其次分别为美国...", "- U.S.:"
+        if not base.stage and last[0] and goes_on:
             base = derive(base, stage=last[0], year=years[-1] if years else last[1] or year)
         if base.stage:
             last = (base.stage, years[-1] if years else last[1])
@@ -114,8 +122,9 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         second = runner_up(sentence, base)
         taken = [c.span for c in second]  # their percentages are the runner-up's, not China's
         out += second + [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
-        numbers = changes(sentence, base, topic) + amounts(sentence, base, topic)
-        out += read_exports(numbers, exported, sets_series=sentence not in head)
+        follows = continues_exports(low, exported)  # "环比则增长75%" after a sentence of exports: of them
+        numbers = changes(sentence, base, "exports" if follows else topic) + amounts(sentence, base, topic)
+        out += read_exports(numbers, exported, sets_series=sentence not in head, follows=follows)
         out += prices(sentence, base) + ranks(sentence, base)
         found = events(sentence, low, base, article)
         out += _summit_of(found, grouping)
@@ -152,8 +161,9 @@ def _key(c: Claim) -> tuple[object, ...]:
 
 def _without_repeated_headline(claims: list[Claim], head: str) -> list[Claim]:
     """The claims without those of the headline that the body repeats (same kind, value and
-    context; an undated event of the headline, the same kind of event): a headline announcing the
-    story's claim ("China Suspends Rare Earth Export Controls") is one claim with the body's."""
+    context; an undated event of the headline, the same kind of event naming no country besides
+    China and the US that the body's do not): a headline announcing the story's claim ("China
+    Suspends Rare Earth Export Controls") is one claim with the body's."""
     if not head:
         return claims
     body = {_key(c) for c in claims if c.sentence not in head}
@@ -167,8 +177,13 @@ def _without_repeated_headline(claims: list[Claim], head: str) -> list[Claim]:
         for c in claims
         if c.sentence not in head and c.kind == "event"
     }
+    parties = {  # the countries besides China and the US the body's events of each kind name
+        (c.event, p) for c in claims if c.sentence not in head and c.kind == "event" for p in c.places
+    }
     return [
         c
         for c in claims
-        if c.sentence not in head or (_key(c) not in body and (c.kind, c.value, c.event, "", "") not in body)
+        if c.sentence not in head
+        or (_key(c) not in body and (c.kind, c.value, c.event, "", "") not in body)
+        or (c.kind == "event" and any((c.event, p) not in parties for p in set(c.places) - {"CHN", "USA"}))
     ]

@@ -33,6 +33,10 @@ PLACES: dict[str, str] = {
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
     "eu ": "eu", "g7": "g7", "saudi": "SAU", "qatar": "QAT", "卡塔尔": "QAT", "united arab emirates": "ARE",
     "uae": "ARE", "阿联酋": "ARE", "netherlands": "NLD", "荷兰": "NLD",
+    "uzbekistan": "UZB", "乌兹别克": "UZB", "indonesia": "IDN",
+    "印尼": "IDN",
+    "philippines": "PHL", "菲律宾": "PHL", "ukraine": "UKR", "乌克兰": "UKR", "argentina": "ARG",
+    "阿根廷": "ARG", "chile": "CHL", "智利": "CHL", "pakistan": "PAK", "巴基斯坦": "PAK",
     # the adjectives of the countries ("Australian Prime Minister Anthony Albanese ... signed")
     "australian": "AUS", "malaysian": "MYS", "thai": "THA", "korean": "KOR", "indian": "IND",
     "canadian": "CAN", "brazilian": "BRA", "british": "GBR", "german": "DEU", "vietnamese": "VNM",
@@ -55,31 +59,43 @@ STAGES: dict[str, str] = {
 #: (so "suspend" finds "suspended"; a trailing space asks for the whole word: "stake ").
 EVENTS: list[tuple[str, str]] = [
     ("暂停", "suspension"), ("暂缓", "suspension"), ("suspend", "suspension"), ("pause", "suspension"),
+    ("延后执行", "suspension"), ("延后实施", "suspension"), ("推迟执行", "suspension"),
+    ("推迟实施", "suspension"), ("postpone", "suspension"), ("temporarily eased", "suspension"),
     ("禁止出口", "export_ban"), ("出口禁令", "export_ban"), ("禁运", "export_ban"), ("ban ", "export_ban"),
     ("bans ", "export_ban"), ("banned", "export_ban"), ("embargo", "export_ban"),
     ("配额", "export_quota"), ("quota", "export_quota"),
     ("出口管制", "export_control"), ("出口许可", "export_control"), ("许可证", "export_control"),
     ("限制出口", "export_control"), ("出口限制", "export_control"), ("export control", "export_control"),
     ("export licen", "export_control"), ("licensing", "export_control"), ("curbs", "export_control"),
+    ("出口审查", "export_control"), ("审查制度", "export_control"), ("审查措施", "export_control"),
+    ("export rules", "export_control"), ("export regulations", "export_control"),
+    ("出口规则", "export_control"), ("出口新规", "export_control"),
     ("curbed", "export_control"),
     ("export restriction", "export_control"),
     ("restricted the export", "export_control"), ("restrict exports", "export_control"),
     ("价格下限", "price_floor"), ("最低价格", "price_floor"), ("price floor", "price_floor"),
-    ("floor price", "price_floor"), ("floor ", "price_floor"),
-    ("储备", "stockpile"), ("stockpil", "stockpile"),
+    ("floor price", "price_floor"), ("floor ", "price_floor"), ("floors ", "price_floor"),
+    ("minimum price", "price_floor"), ("价格底线", "price_floor"), ("保底价", "price_floor"),
+    ("底价", "price_floor"),
+    ("储备", "stockpile"), ("stockpil", "stockpile"), ("project vault", "stockpile"),
+    ("strategic reserve", "stockpile"), ("minerals reserve", "stockpile"),
     ("协议", "agreement"), ("框架", "agreement"), ("达成", "agreement"), ("谅解备忘录", "agreement"),
     ("会晤", "agreement"), ("agreement", "agreement"), ("framework", "agreement"), ("deal ", "agreement"),
     ("truce", "agreement"), ("memorandum", "agreement"), ("mou ", "agreement"), ("partnership", "agreement"),
     ("pact", "agreement"), ("summit", "agreement"), ("talks", "agreement"), ("磋商", "agreement"),
     ("meeting between", "agreement"),
-    ("会谈", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"), ("特习会", "agreement"),
-    ("general licen", "other"), ("通用许可", "other"), ("开始施行", "other"),
+    ("会谈", "agreement"), ("会面", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"),
+    ("特习会", "agreement"),
+    ("general licen", "other"), ("通用许可", "other"), ("一般出口许可", "other"), ("一般许可", "other"),
+    ("开始施行", "other"),
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
-    ("joins ", "alliance"),
+    ("joins ", "alliance"), ("joining ", "alliance"),
     ("declaration", "alliance"),
     ("投资", "investment"), ("入股", "investment"), ("investment", "investment"),
     ("invests", "investment"), ("invested", "investment"), ("investing", "investment"),
-    ("invest ", "investment"), ("stake ", "investment"),
+    ("invest ", "investment"), ("stake ", "investment"), ("preferred stock", "investment"),
+    ("equity injection", "investment"), ("equity investment", "investment"), ("注资", "investment"),
+    ("funding to", "investment"), ("funding for", "investment"),
 ]  # fmt: skip
 
 #: Verbs of production and supply: a share or tonnage "produced" or "supplied" with no stage named
@@ -94,12 +110,23 @@ PRODUCE = (
 #: "would not ban"): the measure is not reported as taken.
 NEGATIONS_ZH = (
     "不会", "不再", "不将", "不予", "不是", "不对", "不向", "不得", "不实施", "不采取", "不施加", "不设",
-    "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施",
+    "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施", "预计", "有望",
 )  # fmt: skip
-NEGATIONS_EN = (" not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ")
+NEGATIONS_EN = (
+    " not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ", " denied ", " denies ",
+    " deny ", " denying ",
+)  # fmt: skip
 #: Words that lift a measure ("the removal of bans", "取消"): the measure lifted makes a claim only
 #: with a date of its own ("the removal of controls China imposed in April 2025").
 LIFTS = (" removal of ", " lifting of ", " lift ", " lifted ", "取消", "解除")
+
+#: Words before a measure that make it what the sentence's action answers ("签署...协议,旨在对抗中国的
+#: 出口管制措施", "in response to China's export controls"): with no date of its own, it takes none
+#: from the action.
+ANSWERED = ("对抗", "反制", "回应", "应对", "counter", "response to", "responding to", "retaliat", "amid ")
+#: The word closing a clause of background ("在中国加强限制稀土出口...之际"): its measure, with no date
+#: of its own, takes none from the sentence's action.
+AMID = "之际"
 
 #: Words that open a list of subjects of talks ("核心议题包括...出口管制", "the agenda covers export
 #: controls"): the measures after them are discussed, not taken.
@@ -120,7 +147,18 @@ FORECAST = ("预计", "预期", "有望", "expected to", "forecast", "projected 
 EXPORTED = ("exported", "出口量", "export volume", "出口了")
 
 #: Words saying a change is one of volume, not of price ("出口量同比增长27%").
-VOLUME = ("出口量", "进口量", "销量", "出货量", "volume", "exports", "shipments", "imports")
+VOLUME = (
+    "出口量",
+    "进口量",
+    "销量",
+    "出货量",
+    "采购量",
+    "volume",
+    "exports",
+    "shipments",
+    "imports",
+    "purchases",
+)
 
 #: Words after an event word that make it a name or a procedure, not an event ("出口管制对话": a
 #: dialogue; "出口管制条例", "《出口管制法》": a law; "出口许可审批": the review of licences).
@@ -134,7 +172,9 @@ ACTIONS = (
     "acquire", "slashed", "cut ", "will cut", "launched", "reached", "introduced", "announcing", "调低",
     "下调", "下达", "举行", "held", "joins", "signs", "has banned", "halted", "halting",
     "declared", "declares", "unveiled", "issued", "expanded", "curbed", "tightened", "implemented",
-    "joined", "penned", "批准", "扩大", "收紧", "启动", "中止", "宣告",
+    "joined", "penned", "批准", "扩大", "收紧", "启动", "中止", "宣告", "signing", "to sign ",
+    "establishing", "introduces", "acquiring", "prohibit", "banned", "imposing", "imposes", "expands",
+    "eased", "easing", "禁止", "加强", "放松", "放宽", "延后", "推迟", "设定", "制定", "设立",
 )  # fmt: skip
 
 #: Words saying a date is that of an announcement: the date goes to the measure announced.
@@ -148,7 +188,8 @@ NAMES: dict[str, str] = {
     "釜山": "Busan", "busan": "Busan", "gimhae": "Busan", "伦敦": "London", "london": "London",
     "东京": "Tokyo", "tokyo": "Tokyo", "吉隆坡": "Kuala Lumpur", "kuala lumpur": "Kuala Lumpur",
     "mp materials": "MP Materials", "芒廷帕斯": "MP Materials", "mountain pass": "MP Materials",
-    "kananaskis": "Kananaskis", "日内瓦": "Geneva", "geneva": "Geneva",
+    "kananaskis": "Kananaskis", "日内瓦": "Geneva", "geneva": "Geneva", "project vault": "Project Vault",
+    "金库计划": "Project Vault",
 }  # fmt: skip
 
 #: Groupings whose members the ``blocs`` table lists, by the names articles give them.
@@ -185,7 +226,7 @@ ABOUT = (
     "almost",
     "some ",
 )
-UNDER = ("不到", "以下", "少于", "under", "less than", "below")
+UNDER = ("不到", "不足", "以下", "少于", "under", "less than", "fewer than", "below")
 
 MONTHS_EN = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,

@@ -116,8 +116,9 @@ def _fits(claim: Claim, r: Record) -> int:
     if claim.destinations and claim.event in {"export_ban", "export_control"}:
         named = set(claim.destinations)  # a measure's parties are where it stops exports
     blocs = [n[5:].replace("_", " ") for n in claim.names if n.startswith("bloc:")]
-    if named and not named & r.parties and not any(b in r.text.lower() for b in blocs):
-        return -1  # a grouping's record names the grouping, not its members
+    called = any(n.lower() in r.text.lower() for n in claim.names)  # "Project Vault", "MP Materials"
+    if named and not named & r.parties and not any(b in r.text.lower() for b in blocs) and not called:
+        return -1  # a grouping's record names the grouping, not its members; a project, its name
     if elements and r.elements and not elements & r.elements:
         return -1
     score = 1 + 2 * len(named & r.parties) + (2 if elements and elements <= r.elements else 0)
@@ -368,10 +369,25 @@ def date_founding(claim: Claim, blocs: list[tuple[str, str, str, str]]) -> Claim
     """A claim about a grouping's founders ("Seven countries ... signed the original declaration"):
     of the month the grouping was founded, its first members' month in the ``blocs`` table."""
     bloc = next((n[5:] for n in claim.names if n.startswith("bloc:")), "")
-    if claim.kind != "event" or not bloc or not any(w in claim.sentence.lower() for w in lx.FOUNDING):
+    if claim.kind != "event" or not bloc:
         return claim
+    if not any(w in claim.sentence.lower() for w in lx.FOUNDING):
+        return _joining(claim, bloc, blocs)
     joined = sorted(j[:7] for b, _, j, _ in blocs if b == bloc and j)
     return replace(claim, value=joined[0]) if joined else claim
+
+
+def _joining(claim: Claim, bloc: str, blocs: list[tuple[str, str, str, str]]) -> Claim:
+    """A claim that countries joined or signed a grouping, with no date of its own ("Qatar has
+    become the eighth country to sign the Pax Silica Declaration"): of the month the last of them
+    joined in the ``blocs`` table, when all of them did."""
+    named = set(claim.places) - {"CHN", "USA"}
+    if not claim.implied or claim.event != "alliance" or not named:
+        return claim
+    joined = {iso3: j[:7] for b, iso3, j, _ in blocs if b == bloc and j}
+    if not named <= set(joined):
+        return claim
+    return replace(claim, value=max(joined[c] for c in named))
 
 
 def judge_event(claim: Claim, rows: list[Record]) -> tuple[str, str, str]:

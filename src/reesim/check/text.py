@@ -38,7 +38,9 @@ _ABBREVIATED = (
 )
 ABBREVIATIONS = frozenset(_ABBREVIATED.split(" "))
 
-_PARAGRAPH = re.compile(r"\n[ \t]*\n+")
+#: A blank line ends a paragraph, and so does a line break before an item of a list ("- U.S.:
+#: 43,000 tons (11%)"): each item is read on its own.
+_PARAGRAPH = re.compile(r"\n[ \t]*\n+|\n(?=[ \t]*[-•*·▪●][ \t])")
 _LINE = re.compile(r"[ \t]*\n[ \t]*")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 #: A possible sentence end: Chinese stops always; Latin ones before a space (closing quotes kept).
