@@ -44,7 +44,7 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "dd7e716fa0bd28ce"
+CALLED_SOURCES = "7e36a746d1dfb520"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
                   "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py",
                   "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",
@@ -88,7 +88,7 @@ def kernel(lt, groups, s, ctl, lim, proj, paths, params, full, series):  # pragm
                     _record(lt, k, s, state, scr)
                 else:
                     _write(lt, first, real, k, t, s, state, scr, full)
-                clear(scr)
+                clear(lt, scr)
             if series.on:
                 _flush(first, real, t, scr, series)
             prices(lt, s, par, state, scr)

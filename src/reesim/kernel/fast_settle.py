@@ -362,15 +362,17 @@ def keep(lt, k, s, state, scr):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def clear(scr):  # pragma: no cover - compiled
+def clear(lt, scr):  # pragma: no cover - compiled
     """Zero the rows of ``wide`` that :func:`reesim.kernel.fast_trade.trade` wrote (``full``), in
     the exporters listed in ``via``: the others were neither written nor read. ``flow`` needs no
-    clearing: every slot read was written this month."""
+    clearing: every slot read was written this month. (A cell is zeroed as one lane vector: a
+    slice assignment would call ``memset`` for each of about a thousand cells a month.)"""
     full, wide, via = scr.full, scr.wide, scr.via
     n_n, e_n = full.shape
+    zero = splat(lt, 0.0)
     for i in range(n_n):
         for e in range(e_n):
             if full[i, e]:
                 for v in range(scr.via_n[i, e]):
-                    wide[i, e, via[i, e, v], :] = 0.0
+                    store(wide, (i, e, via[i, e, v]), zero)
                 full[i, e] = False

@@ -76,6 +76,6 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
                 respond(lanes, k, s, par, state, now, scr)
                 yield t, k, "respond", state, now, scr
                 _write(lanes, 0, runs, k, t, s, state, scr, b.full)
-                clear(scr)
+                clear(lanes, scr)
             prices(lanes, s, par, state, scr)
             yield t, -1, "prices", state, now, scr

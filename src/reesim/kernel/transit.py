@@ -47,8 +47,9 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
             tracked = s.tracked[k, e]
             one = s.one_class[k, i, e]
             if scr.live[k, i, e]:
-                sent[:, :] = 0.0
-                sent_origin[:, :] = 0.0
+                for c in range(classes):  # (lane vectors: a slice assignment would call memset)
+                    store(sent, (c,), zero)
+                    store(sent_origin, (c,), zero)
                 if one >= 0 and not scr.full[i, e] and not tracked:
                     # Every partner's route is of one class: the row's shipments are its imports.
                     store(sent, (one,), load(lt, scr.imports[k], (i, e)))
