@@ -285,7 +285,7 @@ def test_magnet_makers_outside_china_that_stay_idle_close_and_do_not_restart() -
     closing = _capped_magnets_free(48, "2026-07").production[0, 47, MAGNET][outside].sum()
     never = _capped_magnets_free(48, "2026-07", closure_idle_months=1e9)
     lasting = never.production[0, 47, MAGNET][outside].sum()
-    assert DS.parameter("closure_idle_months") == 36.0
+    assert DS.parameter("closure_idle_months") == 57.91
     assert closing < 0.5 * base
     assert lasting > 1.5 * closing
 

@@ -10,10 +10,12 @@ import pytest
 
 import reesim
 from reesim.dataset import load_dataset
+from reesim.model.baseline import build_baseline
 from reesim.model.scenario import CapacityProject, ExportControl, ExportQuota
 from reesim.scenarios import load, resolve, scenario_names
 
 DS = load_dataset()
+BASE = build_baseline(DS)
 EXPECTED = {
     "baseline", "quota-2010", "april-2025", "october-2025", "busan-truce", "truce-lapses", "full-embargo",
     "allied-buildout", "race",
@@ -109,9 +111,14 @@ def test_facility_nameplate_in_magnets_is_converted_to_reo() -> None:
     )
 
 
-def test_quota_rates_are_annualised_allocations() -> None:
+def test_quota_rates_are_annualised_allocations_scaled_to_the_base_year() -> None:
+    """Each allocation (half-years annualised) over China's 2009 exports (39,813 t in 2010, 9.3%
+    below 2009), times China's base-year exports of ore, oxide and metal, rounded to the tonne."""
     quotas = [i for i in resolve("quota-2010", DS).instruments if isinstance(i, ExportQuota)]
-    assert [q.tonnes_per_yr for q in quotas] == [2 * 22_282, 2 * 7_976, 2 * 14_446, 30_996, 31_001, 30_611]
+    base_exports = float(BASE.trade[:3, :, BASE.dims.node("CHN"), :].sum()) * 12
+    factor = base_exports / (39_813 / (1 - 0.093))
+    printed = [2 * 22_282, 2 * 7_976, 2 * 14_446, 30_996, 31_001, 30_611]
+    assert [q.tonnes_per_yr for q in quotas] == [round(q * factor) for q in printed]
 
 
 def test_full_embargo_leaves_allies_short() -> None:

@@ -165,9 +165,10 @@ CASES: dict[str, Case] = {
             SeriesSpec("us_unit_value", "US rare-earth unit value, a price (index)",
                        _us_history("unit_value", (2010, 2011, 2012), 2009), _oxide_price_outside, "peak"),
         ),
-        calibration="Nothing was calibrated on this case: the quotas are as allocated and every parameter is "
-        "the dataset default. The chain simulated is the 2024 base year, so only the shape of the response "
-        "(direction, timing, relative size) is compared, not volumes.",
+        calibration="Nothing was calibrated on this case: the quotas are as allocated, each scaled to the "
+        "2024 base year by its share of China's 2009 exports, and the market parameters are fitted to the "
+        "price criteria, not to these series. Only the shape of the response (direction, timing, relative "
+        "size) is compared, not volumes.",
     ),
     "prices-2009-2014": Case(
         name="prices-2009-2014",
@@ -180,10 +181,10 @@ CASES: dict[str, Case] = {
                        _price(el, "outside"), "peak")
             for el in ("Nd", "Dy", "Ce")
         ),
-        calibration="Nothing was calibrated on these prices: the quotas are as allocated and every parameter "
-        "is the dataset default, so the whole 2010-2014 price record is out of sample. Observed: FOB China "
-        "export quotes over their 2009 average; simulated: the monthly price over the price without the "
-        "quotas.",
+        calibration="The market parameters are fitted to the price criteria of these series (with those of "
+        "April 2025); the quotas are as allocated, each scaled to the 2024 base year by its share of China's "
+        "2009 exports. Observed: FOB China export quotes over their 2009 average; simulated: the monthly "
+        "price over the price without the quotas.",
     ),
     "april-2025": Case(
         name="april-2025",
