@@ -264,8 +264,6 @@ def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
     sentence gives (a price claim)."""
     low = claim.sentence.lower()
     money = bool(_MONEY.search(low))
-    if claim.event == "agreement" and "investment" in kinds and _MONEY_OF.search(low):
-        return True  # "a partnership involving a $400 million equity injection": the investment
     if claim.event == "agreement" and kinds - {"agreement", "investment"}:
         return not set(claim.names) & _SUMMIT_CITIES  # "after the summit in Busan": that deal too
     if claim.event == "investment" and "agreement" in kinds:
