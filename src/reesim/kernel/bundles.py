@@ -108,6 +108,9 @@ class Limits(NamedTuple):
     q_weight: Array  # [Q, K, E]
     q_tonnes: Array  # [R, Q] t/yr
     q_asked: Bools  # [Q] shared by last month's asks (else by q_weight)
+    q_basket: Array  # [Q] USD/kg scale of the quota's licence rent
+    q_follows: Ints  # [Q] quota it continues (-1: none)
+    q_china: Bools  # [Q] the exporter is China (its rent lifts prices outside over China's)
     s_node: Ints  # [S] holder
     s_material: Ints  # [S]
     s_start: Ints  # [S]
@@ -195,6 +198,8 @@ class Params(NamedTuple):
     heavy_thrift_max_share: Array
     substitution_full_multiple: Array
     closure_idle_months: Array
+    quota_rent_rate: Array
+    quota_rent_months: Array
 
 
 class Full(NamedTuple):
@@ -376,7 +381,8 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
     )  # fmt: skip
     limits = Limits(
         q_node=q.node, q_start=q.start, q_end=q.end, q_covers=q.covers, q_weight=q.weight,
-        q_tonnes=per_run(q.tonnes, runs), q_asked=q.asked, s_node=sp.node, s_material=sp.material,
+        q_tonnes=per_run(q.tonnes, runs), q_asked=q.asked, q_basket=q.basket,
+        q_follows=q.follows, q_china=q.node == inputs.origin_node, s_node=sp.node, s_material=sp.material,
         s_start=sp.start, s_mix=sp.mix, s_target=per_run(sp.target, runs),
         s_purchase=per_run(sp.purchase, runs),
         s_initial=per_run(sp.initial, runs), s_floor=per_run(sp.floor, runs), s_sale=per_run(sp.sale, runs),
