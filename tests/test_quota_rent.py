@@ -75,9 +75,9 @@ def test_a_continuing_quota_keeps_the_rent_and_only_china_s_quotas_lift_prices()
 
 def test_under_the_2010_2014_quotas_china_s_exports_sell_outside_for_china_s_price_plus_the_rent() -> None:
     """In quota-2010 the rent rises while the quotas bind and, in every month it is positive,
-    every oxide price outside China is at least China's plus the rent (or the backstop); Ce oxide outside China
-    then rises far more, relative to its price, than Dy oxide (the same rent on a cheap and a
-    dear element), and more than with no rent."""
+    every oxide price outside China is at least China's plus the rent (or the backstop); Ce
+    oxide outside China then rises far more, relative to its price, than Dy oxide (the same rent
+    on a cheap and a dear element), and more than with no rent."""
     inputs = compile_scenario(resolve("quota-2010", DS), DS, BASE)
     shape = (1, len(inputs.months), len(MATERIALS), BASE.dims.n_nodes, BASE.dims.n_elements)
     backstop = inputs.params["price_backstop_multiple"][0] * BASE.prices[OXIDE]
