@@ -102,9 +102,12 @@ def _local(part: str) -> tuple[str, str, str]:
     low = f" {part.lower()} "
     if any(w in low for w in NOT_SHARE):
         return "", "", "x"
-    sign = "-" if any(w in low for w in DOWN) else "+" if any(w in low for w in UP) else ""
+    moved = _BOUND.sub(" ", low)  # "produces less than 1% of the global output": a bound, not a fall
+    sign = "-" if any(w in moved for w in DOWN) else "+" if any(w in moved for w in UP) else ""
     return qualifier(low), stage(low), sign
 
+
+_BOUND = re.compile(r" less than (?=\d)")
 
 #: Words of a clause whose percentage is no share of world output nor a change we check.
 NOT_SHARE = (
@@ -447,11 +450,16 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         signed = -value if sign == "-" else value
         k = bisect_right(years_at, start - 4)  # the last year named before it
         named = [years[k - 1]] if k and years_at[k - 1] + 4 <= start else []
+        base_year = _FROM_YEAR.match(sentence, end, end + 60)  # "surged 80.56% annually from 7,200 t in 2023"
+        named = named or ([int(base_year.group(1)) + 1] if base_year else [])
         out.append(derive(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
                            topic=what, year=named[-1] if named else base.year, at=start,
                            span=sentence[b:e].strip()))  # fmt: skip
     return out
 
+
+#: A change compared with a tonnage of a year named right after it: the change is of the year after.
+_FROM_YEAR = re.compile(r"[^.;。%]{0,16}?\bfrom\s[^.;。%]{0,30}?\bin\s((?:19|20)\d\d)\b")
 
 #: What lies between two changes of one direction ("down 4.7% from July and 11.8% from ..."):
 #: the second takes the first's direction.

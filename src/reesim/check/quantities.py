@@ -16,8 +16,14 @@ from reesim.check.text import chinese_number
 
 _MONEY_EN = re.compile(r"\$\s?(\d++(?:\.\d++)?)\s*+(billion|bn|million|m)\b", re.I)
 _MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(billion|million)\b", re.I)
+#: Words of a clause whose tonnage is no output even beside a word of production.
+_NOT_OUTPUT = ("reserve", "储量", "储藏", "蕴藏", "quota", "配额", "price", "价")
+_SCALE_EN = {"million": 1e6, "billion": 1e9}
 _MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
-_TONNES_EN = re.compile(r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(?:metric\s++)?(?:tonnes|tons)\b", re.I)
+_TONNES_EN = re.compile(
+    r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(million\s++|billion\s++)?(?:metric\s++)?(?:tonnes|tons|mt)\b",
+    re.I,
+)  # "3.8 million metric tons", "2,500 MT"
 _TONNES_ZH = re.compile(
     r"(\d{1,4}+万\d{1,4}+(?:\.\d++)?|\d{1,3}(?:,\d{3})++(?:\.\d++)?|[\d.]{1,12}+"  # "6万2585吨": 62,585 t
     r"|[零〇一二两三四五六七八九十百千万亿]{1,16}+)"
@@ -26,14 +32,21 @@ _TONNES_ZH = re.compile(
 
 
 @lru_cache(maxsize=4096)
-def _clause_facts(part: str) -> tuple[list[str], bool, bool, bool]:
+def _clause_facts(part: str) -> tuple[list[str], bool, bool, bool, bool]:
     """What a tonnage's clause says, read once a clause: the countries it names, whether it speaks
     of the world (naming none), of a tonnage exported (and no quota, reserves or price), of a
-    forecast."""
+    forecast, of output (a verb or noun of production and no topic of its own: "and in 2024
+    produced 270,000 tonnes" after a clause on reserves)."""
     named = found_words(f" {part} ", PLACES)
     world = not named and any(w in part for w in lx.WORLD)
-    exported = not _topic(part) and any(w in part for w in lx.EXPORTED)
-    return named, world, exported, any(w in part for w in lx.FORECAST)
+    own = _topic(part)
+    exported = not own and any(w in part for w in lx.EXPORTED)
+    output = (
+        not exported
+        and not any(w in part for w in _NOT_OUTPUT)
+        and any(w in part for w in (*lx.PRODUCE, "产量", "output"))
+    )
+    return named, world, exported, any(w in part for w in lx.FORECAST), output
 
 
 def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
@@ -54,9 +67,10 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         out.append(derive(base, kind="money", value=float(m.group(1)) * scale, unit="USD", span=m.group()))
     what = _topic(low)
     what = what if what != "price" else ""
-    facts: dict[tuple[int, int], tuple[list[str], bool, bool, bool]] = {}  # by clause, read once
+    facts: dict[tuple[int, int], tuple[list[str], bool, bool, bool, bool]] = {}  # by clause, read once
     tonnes: list[tuple[re.Match[str], float | None]] = [
-        (m, float(m.group(1).replace(",", ""))) for m in _TONNES_EN.finditer(sentence)
+        (m, float(m.group(1).replace(",", "")) * _SCALE_EN.get((m.group(2) or "").strip().lower(), 1.0))
+        for m in _TONNES_EN.finditer(sentence)
     ]
     tonnes += [  # "5,577公吨": 5,577 t
         (m, chinese_number(m.group(1).replace(",", "") + (m.group(3) or "")))
@@ -66,21 +80,47 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
     for m, value in tonnes:
         if value is None or value == 0:
             continue
-        year = _year_before(sentence, m.start(), base.year)
+        year = _tonnage_year(sentence, m.start(), m.end(), base.year)
         where = _clauses(sentence).span(m.end() - 1)  # not at a thousands comma
         if where not in facts:
             facts[where] = _clause_facts(sentence[where[0] : where[1]].lower())
-        named, world, exported, forecast = facts[where]  # "印度为690万吨": India's
+        named, world, exported, forecast, output = facts[where]  # "印度为690万吨": India's
         if forecast:
             continue
         about = "exports" if exported and not base.stage else what or ("" if base.stage else topic)
+        st = base.stage
+        if output and about in {"reserves", "export_quota"}:  # "reserves..., and in 2024 produced 270,000 t"
+            about, st = "", "mining"
         more = m.re is _TONNES_ZH and bool(m.group(2) or m.group(4))  # "一万六千多吨", "9000多万吨"
         places = ["WLD"] if world else named[:1] or list(base.places)
-        out.append(derive(base, kind="quantity", value=value, unit="t", topic=about, places=places,
+        out.append(derive(base, kind="quantity", value=value, unit="t", topic=about, places=places, stage=st,
                            qualifier="over" if more else _qualifier_before(sentence, m.start(), base),
                            at=m.start(),
                            span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out
+
+
+_YEAR_AFTER = re.compile(r"\s*(?:of [\w\s()-]{0,30}?)?(?:in|for|during)\s+((?:19|20)\d\d)\b")
+_YEAR_BEFORE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_PREVIOUS = re.compile(r"[^.;。]{0,30}?\b(?:the previous year|the year before|a year earlier)\b")
+
+
+def _tonnage_year(sentence: str, start: int, end: int, default: int | None) -> int | None:
+    """The year of a tonnage: one named just before it (:func:`_year_before`); else one right after
+    it ("270,000 metric tons in 2024 (up from 255,000 metric tons in 2023)"); else, for "the previous
+    year", the year before the one last named before it ("240,000 metric tons, up from 210,000 MT
+    the previous year"); else the last year named before it in its sentence ("In 2024, global
+    production surged to 390,000 metric tons, nearly tripling from ... 2017"); else ``default``."""
+    before = [int(y) for y in _YEAR_BEFORE.findall(sentence, 0, start)]
+    if _PREVIOUS.match(sentence, end, end + 60):
+        return before[-1] - 1 if before else (default - 1 if default else None)
+    named = _year_before(sentence, start, None)
+    if named is not None:
+        return named
+    after = _YEAR_AFTER.match(sentence, end, end + 60)
+    if after:
+        return int(after.group(1))
+    return before[-1] if before else default
 
 
 def _qualifier_before(sentence: str, at: int, base: Claim) -> str:
@@ -117,35 +157,69 @@ def prices(sentence: str, base: Claim) -> list[Claim]:
 
 
 _RANK_ZH = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(?:大|位|名)?")
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+_ORDINALS = {
+    "first": 1, "top": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_ORD_WORD = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+_NOT_RANK = r"(?![- ](?:largest|biggest|time|batch|half|quarter|country|round|to|of)\b)"
 _RANK_EN = re.compile(
-    r"\b(first|second|third|fourth|fifth|sixth|seventh|\d)(?:st|nd|rd|th)?[- ](?:largest|biggest)\b", re.I
+    rf"\b({_ORD_WORD}|\d{{1,2}})(?:st|nd|rd|th)?[- ](?:largest|biggest)\b"  # "the second-largest producer"
+    rf"|\b(?:rank(?:s|ed)?|is|stands?(?: at)?|tied for)\s+(?:the\s+)?"  # "ranks fourth", "ranked 6th"
+    rf"({_ORD_WORD}|\d{{1,2}}(?=st|nd|rd|th))(?:st|nd|rd|th)?\b{_NOT_RANK}"
+    rf"|\b(top|{_ORD_WORD}|\d{{1,2}}(?=st|nd|rd|th))(?:st|nd|rd|th)?\s+(?:spot|place|position)\b",
+    re.I,
 )
+#: "China is the world's largest producer", "holds the largest rare earth reserves", "remains the
+#: global leader in rare earth production", "中国是全球最大的稀土生产与储量国": first place, when a
+#: country is who is or holds it.
+_LARGEST = re.compile(
+    r"\b(?:is|holds|remains|has)\s+(?:china\s+|also\s+)?the\s+(?:world's\s+|global\s+)?"
+    r"(?:(?:largest|biggest)\s+(?:[\w'-]+\s+){0,4}?(?:producer|reserves|miner)"
+    r"|leader in (?:[\w'-]+\s+){0,3}?production)\b"
+    r"|(?:是|拥有|为|成为)(?:全球|世界)上?最大的?(?:稀土)?(?:生产|储量|产|矿)",
+    re.I,
+)
+#: Production and reserves named together ("产储均位于全球第一", "生产与储量国"): a place in both.
+_BOTH_STAGES = ("产储", "生产与储量", "production and reserves")
+_RESERVES = ("储量", "储藏", "蕴藏", "reserves")
 
 
-def ranks(sentence: str, base: Claim) -> list[Claim]:
-    """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer")
-    or of reserves ("澳洲是全球第4大稀土储藏国")."""
-    reserves = any(w in sentence.lower() for w in ("储量", "储藏", "蕴藏", "reserves"))
-    st = (
-        "reserves"
-        if reserves
-        else base.stage or ("mining" if any(w in sentence for w in ("产量", "生产", "producer")) else "")
-    )
-    if st not in {"mining", "reserves"}:
-        return []
+def _rank_stages(part: str, sentence: str, base: Claim) -> list[str]:
+    """The rankings a rank's clause (else its sentence) speaks of: reserves, mine production or both."""
+    low = part.lower()
+    if any(w in low for w in _BOTH_STAGES):
+        return ["mining", "reserves"]
+    if any(w in low for w in _RESERVES):
+        return ["reserves"]
+    if any(w in low for w in ("产量", "生产", "producer", "production")):
+        return ["mining"]
+    if any(w in sentence.lower() for w in _RESERVES):
+        return ["reserves"]
+    st = base.stage or ("mining" if any(w in sentence for w in ("产量", "生产", "producer")) else "")
+    return [st] if st in {"mining", "reserves"} else []
+
+
+def ranks(sentence: str, base: Claim, implied: list[str] | None = None) -> list[Claim]:
+    """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer",
+    "ranks fourth", "the sixth spot", "China is the world's largest producer": first) or of reserves
+    ("澳洲是全球第4大稀土储藏国"), of the country the rank's clause names (else ``implied``: the
+    country of the heading above or of the sentence before, "It holds the world's fourth-largest
+    reserves")."""
     out = []
     clauses = Clauses(sentence)
     found = [(m.start(), m.group(1)) for m in _RANK_ZH.finditer(sentence)]
-    found += [(m.start(), m.group(1).lower()) for m in _RANK_EN.finditer(sentence)]
+    found += [(m.start(), next(g for g in m.groups() if g).lower()) for m in _RANK_EN.finditer(sentence)]
+    found += [(m.start(), "first") for m in _LARGEST.finditer(sentence)]
     for start, raw in found:
         value = _ORDINALS.get(raw) or chinese_number(raw)
         part = clauses.around(start)
-        places = found_words(f" {part.lower()} ", PLACES)
+        places = found_words(f" {part.lower()} ", PLACES) or list(implied or [])
         if value is None or not places:
             continue
-        out.append(derive(base, kind="rank", value=float(value), unit="place", places=places[:1], stage=st,
-                           span=part.strip()))  # fmt: skip
+        for st in _rank_stages(part, sentence, base):
+            out.append(derive(base, kind="rank", value=float(value), unit="place", places=places[:1],
+                               stage=st, span=part.strip()))  # fmt: skip
     return out
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reesim.check import lexicon as lx
-from reesim.check.claim import Claim
+from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate
 from reesim.check.export_moves import export_periods
 from reesim.check.records import (
@@ -170,10 +170,8 @@ def _table_row(ds: Dataset, table: str, iso3: str, year: int | None) -> tuple[fl
     if year is not None and table == "mine_production":
         rows = rows[rows["year"] == year]
     if year is not None and table == "reserves":  # the edition in print that year: the year before's
-        for last in (year - 1, year):
-            if (rows["year"] <= last).any():
-                rows = rows[rows["year"] <= last]
-                break
+        last = next((y for y in (year - 1, year) if (rows["year"] <= y).any()), None)
+        rows = rows[rows["year"] <= last] if last is not None else rows.iloc[0:0]  # none in print then
     if rows.empty:
         return None
     row = rows.sort_values(["year", "edition"]).iloc[-1]
@@ -193,6 +191,10 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
         return Verdict(claim, NOT_COVERED, figure, "")
     if claim.topic == "reserves":
         found = _table_row(ds, "reserves", where, claim.year)
+        if claim.year is None:  # an undated article: any edition that prints the figure
+            years = sorted({int(y) for y in ds["reserves"]["year"]})
+            editions = [_table_row(ds, "reserves", where, y + 1) for y in years]
+            found = next((f for f in editions if f and abs(f[0] - x) <= 0.1 * f[0]), found)
         if found is None:
             return Verdict(claim, NOT_COVERED, "", "")
         ok = abs(found[0] - x) <= 0.1 * found[0]
@@ -286,6 +288,10 @@ def _rank(claim: Claim, ds: Dataset) -> Verdict:
     """A place in the ranking of mine production of the claim's year (else the latest), or of
     reserves in the edition in print that year (the figures of the year before)."""
     table = "reserves" if claim.stage == "reserves" else "mine_production"
+    if claim.year is None:  # an undated article: any year's ranking that gives the place
+        years = sorted({int(y) for y in ds[table]["year"]}, reverse=True)
+        judged = [_rank(derive(claim, year=y + (table == "reserves")), ds) for y in years[:2]]
+        return next((v for v in judged if v.verdict == SUPPORTED), judged[0])
     t = ds[table]
     wanted = claim.year - 1 if table == "reserves" and claim.year else claim.year
     year = wanted if wanted in set(t["year"]) else int(t["year"].max())
