@@ -128,7 +128,8 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         implied = sections.implied(sentence, low, [p for p in base.places if p != "WLD"])
         second = runner_up(sentence, base)
         taken = [c.span for c in second]  # their percentages are the runner-up's, not China's
-        out += second + [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
+        own = [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
+        out += second + [c for c in own if not _combined(c) and not _ahead(c, article)]
         follows = continues_exports(low, exported)  # "环比则增长75%" after a sentence of exports: of them
         numbers = changes(sentence, base, "exports" if follows else topic)
         numbers += amounts(sentence, base, listed or topic)
@@ -143,6 +144,21 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         grouping = named or ([] if found else grouping)
         out += durations(sentence, base)
     return _without_repeated_headline(out, head)
+
+
+#: Words of a share of several countries together ("上述四国稀土产量合计占全球产量的91.13%").
+_TOGETHER = ("合计", "上述", "combined", "together", "between them")
+
+
+def _combined(c: Claim) -> bool:
+    """Whether a share is that of several countries together: no one country's share."""
+    return any(w in c.span.lower() for w in _TOGETHER)
+
+
+def _ahead(c: Claim, article: ArticleDate) -> bool:
+    """Whether a share is of a year after the article's ("2030年,中国为全球提供占比为54%的...产量"
+    in a 2025 article): a forecast, no claim of fact."""
+    return c.year is not None and article.year is not None and c.year > article.year
 
 
 def _last_year(c: Claim, year: int) -> Claim:

@@ -11,7 +11,16 @@ from functools import lru_cache
 
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim, derive
-from reesim.check.numbers import PLACES, Clauses, _clauses, _topic, _year_before, found_words, qualifier
+from reesim.check.numbers import (
+    PLACES,
+    Clauses,
+    _clauses,
+    _topic,
+    _year_before,
+    found_words,
+    qualifier,
+    stage,
+)
 from reesim.check.text import chinese_number
 
 _MONEY_EN = re.compile(r"\$\s?(\d++(?:\.\d++)?)\s*+(billion|bn|million|m)\b", re.I)
@@ -77,7 +86,9 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         for m in _TONNES_ZH.finditer(sentence)
     ]
     tonnes = [(m, v) for m, v in tonnes if not (m.group(1)[-1:] in "万亿千" and m.group(3))]
-    for m, value in tonnes:
+    stages = _production_quota(low) if what == "export_quota" else []
+    paired = len(stages) == len(tonnes) > 1 and any(w in low for w in ("respectively", "分别"))
+    for k, (m, value) in enumerate(tonnes):
         if value is None or value == 0:
             continue
         year = _tonnage_year(sentence, m.start(), m.end(), base.year)
@@ -91,11 +102,15 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         st = base.stage
         if output and about in {"reserves", "export_quota"}:  # "reserves..., and in 2024 produced 270,000 t"
             about, st = "", "mining"
+        quota = ""
+        if stages:  # "2025年稀土开采配额为27万吨": a quota of mining, not of exports
+            own = stage(sentence[where[0] : where[1]].lower())
+            about, st, quota = "", stages[k] if paired else own or stages[0], "production_quota"
         more = m.re is _TONNES_ZH and bool(m.group(2) or m.group(4))  # "一万六千多吨", "9000多万吨"
         places = ["WLD"] if world else named[:1] or list(base.places)
         out.append(derive(base, kind="quantity", value=value, unit="t", topic=about, places=places, stage=st,
                            qualifier="over" if more else _qualifier_before(sentence, m.start(), base),
-                           at=m.start(),
+                           at=m.start(), event=quota or base.event,
                            span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out
 
@@ -105,21 +120,36 @@ _YEAR_BEFORE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _PREVIOUS = re.compile(r"[^.;。]{0,30}?\b(?:the previous year|the year before|a year earlier)\b")
 
 
+#: Words of a quota of mining or separation ("开采配额", "the 2023 quota for rare earths mining").
+_OF_OUTPUT = {"开采": "mining", "冶炼分离": "separation", "mining": "mining", "separation": "separation",
+              "production": "mining", "smelting": "separation"}  # fmt: skip
+
+
+def _production_quota(low: str) -> list[str]:
+    """The stages a quota of production names, in the order named, when the sentence speaks of no
+    exports ("The 2023 quota for rare earths mining and rare earths separation was set at 240,000
+    metric tons and 230,000 metric tons ..., respectively": mining, separation); else nothing."""
+    if any(w in low for w in ("export", "出口")):
+        return []
+    named = sorted((low.find(w), st) for w, st in _OF_OUTPUT.items() if w in low)
+    return [st for _, st in named]
+
+
 def _tonnage_year(sentence: str, start: int, end: int, default: int | None) -> int | None:
-    """The year of a tonnage: one named just before it (:func:`_year_before`); else one right after
-    it ("270,000 metric tons in 2024 (up from 255,000 metric tons in 2023)"); else, for "the previous
-    year", the year before the one last named before it ("240,000 metric tons, up from 210,000 MT
-    the previous year"); else the last year named before it in its sentence ("In 2024, global
+    """The year of a tonnage: for "the previous year", the year before the one last named before it
+    ("240,000 metric tons, up from 210,000 MT the previous year"); else one right after it ("270,000
+    metric tons in 2024 (up from 255,000 metric tons in 2023)"); else one named just before it
+    (:func:`_year_before`); else the last year named before it in its sentence ("In 2024, global
     production surged to 390,000 metric tons, nearly tripling from ... 2017"); else ``default``."""
     before = [int(y) for y in _YEAR_BEFORE.findall(sentence, 0, start)]
     if _PREVIOUS.match(sentence, end, end + 60):
         return before[-1] - 1 if before else (default - 1 if default else None)
-    named = _year_before(sentence, start, None)
-    if named is not None:
-        return named
     after = _YEAR_AFTER.match(sentence, end, end + 60)
     if after:
         return int(after.group(1))
+    named = _year_before(sentence, start, None)
+    if named is not None:
+        return named
     return before[-1] if before else default
 
 
@@ -156,7 +186,9 @@ def prices(sentence: str, base: Claim) -> list[Claim]:
     return out
 
 
-_RANK_ZH = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(?:大|位|名)?")
+_RANK_ZH = re.compile(
+    r"第\s*([一二三四五六七八九十\d]{1,3})(?![家个次批季届轮期号])\s*(?:大|位|名)?"
+)  # not 第一家
 _ORDINALS = {
     "first": 1, "top": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10,

@@ -40,11 +40,14 @@ ABBREVIATIONS = frozenset(_ABBREVIATED.split(" "))
 
 #: A blank line ends a paragraph, and so does a line break before an item of a list ("- U.S.:
 #: 43,000 tons (11%)", "2. Brazil: 21 million metric tons") or a line that opens with a label and
-#: a colon ("Production: 2,500 metric tons", "Reserves: 3.8 million metric tons"):
+#: a colon ("Production: 2,500 metric tons", "Reserves: 3.8 million metric tons"), and so does a
+#: hyphen between spaces that parts the items of a list flattened into one line of Chinese
+#: ("...约为4万吨,俄罗斯不足2万吨 [5] - 中国通过开采配额制度..."):
 #: each item is read on its own, as a row of a table.
 _PARAGRAPH = re.compile(
     r"\n[ \t]*\n+|\n(?=[ \t]*(?:[-•*·▪●]|\d{1,2}[.)])[ \t])"
     r"|\n(?=[ \t]*[A-Z][A-Za-z]{1,15}(?: [A-Za-z]{1,15}){0,2}:[ \t]?\S)"
+    r"|(?<=[\u4e00-\u9fff\]】)]) - (?=[\u4e00-\u9fff\d])"  # items of a list flattened into a line of Chinese
 )
 #: The line break after an item or a labelled line ("1. China: 270,000 metric tons⏎China remains
 #: the global leader..."), before a line that opens with a capital, a digit or a Chinese

@@ -178,6 +178,17 @@ def _table_row(ds: Dataset, table: str, iso3: str, year: int | None) -> tuple[fl
     return float(row["quantity"]), f"{table} {row['year']} ({row['source_id']})", int(row["year"])
 
 
+def _within(found: float, x: float, slack: float, qualifier: str) -> bool:
+    """Whether a tonnage ``x`` the article gives agrees with the table's ``found``: within ``slack``
+    (a fraction), or, for a bound ("俄罗斯不足2万吨", "more than 40,000 tonnes"), on its side of it
+    (2% slack)."""
+    if qualifier == "under":
+        return found <= 1.02 * x
+    if qualifier == "over":
+        return found >= 0.98 * x
+    return abs(found - x) <= slack * found
+
+
 def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
     x = float(claim.value)
     where = claim.places[0] if claim.places else "CHN"
@@ -194,18 +205,20 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
         if claim.year is None:  # an undated article: any edition that prints the figure
             years = sorted({int(y) for y in ds["reserves"]["year"]})
             editions = [_table_row(ds, "reserves", where, y + 1) for y in years]
-            found = next((f for f in editions if f and abs(f[0] - x) <= 0.1 * f[0]), found)
+            found = next((f for f in editions if f and _within(f[0], x, 0.1, claim.qualifier)), found)
         if found is None:
             return Verdict(claim, NOT_COVERED, "", "")
-        ok = abs(found[0] - x) <= 0.1 * found[0]
+        ok = _within(found[0], x, 0.1, claim.qualifier)
         return Verdict(
             claim, SUPPORTED if ok else CONTRADICTED, f"{where} reserves: {found[0]:,.0f} t", found[1]
         )
+    if claim.event == "production_quota":
+        return Verdict(claim, NOT_COVERED, "a quota of production: the dataset holds none", "")
     if claim.stage == "mining" and not claim.topic:
         found = _table_row(ds, "mine_production", where, claim.year)
         if found is None:
             return Verdict(claim, NOT_COVERED, f"no mine production of {where} in {claim.year}", "")
-        ok = abs(found[0] - x) <= 0.05 * found[0]
+        ok = _within(found[0], x, 0.05, claim.qualifier)
         figure = f"{where} mine production {found[2]}: {found[0]:,.0f} t"
         return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, found[1])
     if claim.series:
