@@ -186,9 +186,8 @@ def prices(sentence: str, base: Claim) -> list[Claim]:
     return out
 
 
-_RANK_ZH = re.compile(
-    r"第\s*([一二三四五六七八九十\d]{1,3})(?![家个次批季届轮期号])\s*(?:大|位|名)?"
-)  # not 第一家
+#: A place in a ranking ("第6大", "位居第一"), not an ordinal of another count ("第一家", "第二批").
+_RANK_ZH = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})(?![家个次批季届轮期号])\s*(?:大|位|名)?")
 _ORDINALS = {
     "first": 1, "top": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10,
