@@ -31,7 +31,10 @@ SAME_PLACE = re.compile(
     r"|(?:对|向)(?:该国|该市场|其邻国)",
     re.I,
 )
-_RANKED = re.compile(r"排名|位居|名列|居第|\branked\b|\branks\b|\bcame (?:in )?(?:first|second|third)")
+_RANKED = re.compile(
+    r"排名|位居|名列|居第|\branked\b|\branks\b|\bcame (?:in )?(?:first|second|third)"
+    r"|\b(?:top|largest|biggest) (?:export )?(?:destination|buyer|market)|最大(?:出口)?(?:目的地|买家|市场)"
+)
 
 
 class Places:

@@ -56,7 +56,8 @@ YEAR_ON_YEAR = (
 _VERSUS = re.compile(
     r"(较|比|从|对比|相比|from|compared (?:to|with)|versus|than|over)\s*"
     # "from 1,238 tons in May", "than in December 2024"
-    r"(?:[\d,.]+\s*(?:metric\s+)?(?:tons|tonnes|吨)\s*(?:in\s+)?)?(?:in\s+)?(the\s+)?$",
+    r"(?:(?:the\s+)?[\d,.]+\s*(?:metric\s+)?(?:tons|tonnes|吨)\s*(?:exported\s+|shipped\s+)?(?:in\s+)?)?"
+    r"(?:in\s+)?(the\s+)?$",
     re.I,
 )
 _RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
@@ -67,6 +68,7 @@ _RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
         None,
     ),
     (re.compile(r"前三季|first three quarters|first nine months", re.I), 9),
+    (re.compile(r"一季度|first quarter|\bq1\b", re.I), 3),
     (re.compile(r"上半年|first half|\bh1\b", re.I), 6),
     (
         re.compile(
@@ -81,6 +83,8 @@ _RUN_HINTS = (
     "月",
     "半年",
     "前三季",
+    "一季度",
+    "q1",
     "first",
     "h1",
     "full",
@@ -110,6 +114,7 @@ class ExportState:
     back: int = 0  # months back the last change of a month compared with (1: the month before; 12)
     last: bool = False  # whether the sentence before gave figures of exports
     destination: str = ""  # the last destination a figure named
+    year: int | None = None  # the year of the last figure of a month ("5,994 tons in July": the report's)
 
 
 @lru_cache(maxsize=4096)
@@ -135,7 +140,7 @@ def _run(text: str) -> int | None:
 def _versus(sentence: str, m: Mention) -> bool:
     """Whether a date is the one compared with: after "较", "from", ... or before "相比" ("与6月相比")."""
     after = sentence[m.end : m.end + 4].lstrip("的份 ")
-    before = sentence[max(0, m.start - 30) : m.start]
+    before = sentence[max(0, m.start - 40) : m.start]
     return bool(_VERSUS.search(before)) or after.startswith(("相比", "比较"))
 
 
@@ -174,9 +179,12 @@ def _clause_words(part: str) -> tuple[bool, bool, int | None]:
 
 
 #: A comparison that goes on with the figure of the sentence before ("环比则增长75%", "This marked a
-#: 12.9% increase from 2024"): in a sentence naming no exports after one of exports, a change of them.
+#: 12.9% increase from 2024", "That compared to 5,994 tons in July and 4,723 tons in August 2024",
+#: "June's total was still 38% lower than the same month in 2024"): in a sentence naming no exports
+#: after one of exports, a figure of them.
 _GOES_ON = re.compile(
-    r"环比|同比|month-on-month|year-on-year|month-over-month|on the month|on the year"
+    r"^(?:that|this|these|which)\b|same (?:month|period)"  # "That compared to 5,994 tons in July"
+    r"|环比|同比|month-on-month|year-on-year|month-over-month|on the month|on the year"
     r"|(?:from|compared with|compared to|than|over) "
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:19|20)\d\d",
     re.I,
@@ -257,6 +265,7 @@ def read_exports(
         if sets_series:
             state.series = state.series or series
         year, month, versus_year, versus_month = None, None, None, None
+        dated = False  # a tonnage's own month with no year ("5,994 tons in July"): the report's year
         k = bisect_left(own_at, at)
         last = own[k - 1] if k else None
         nearest = last.month if last else head or state.month
@@ -265,7 +274,7 @@ def read_exports(
             if pick is not None and pick.month is None and _same_period(sentence, pick):
                 year, month = pick.year, nearest
             elif pick is not None and pick.month:
-                year, month = pick.year, pick.month
+                year, month, dated = pick.year or state.year, pick.month, not pick.year
             else:
                 month = nearest
         else:
@@ -275,7 +284,7 @@ def read_exports(
             compared = [m for m in in_clause if id(m) in versus and (m.month or m.year)]
             if compared:
                 versus_year, versus_month = compared[0].year, compared[0].month or month
-        if year is None:  # the year named last before the figure, else the first after it
+        if year is None and not dated:  # the year named last before the figure, else the first after it
             before = [y for start, y in own_years if start < at]
             year = before[-1] if before else own_years[0][1] if own_years else None
         if year is None and versus_year and (versus_month is None or month is not None):
@@ -307,6 +316,7 @@ def read_exports(
                           run=run, period_year=year, year=year, versus_year=versus_year,
                           versus_month=versus_month, back=back))  # fmt: skip
         state.last = True
+        state.year = year if month and year and run is None else state.year
         if month and (state.month is None or month > state.month):
             state.month = month  # a report's latest month is the one it reports on
     return out
@@ -357,8 +367,8 @@ def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, i
         if m.start > at + 30 and not (m.year and not m.month and _same_period(sentence, m)):
             continue  # "the 3,326 tons shipped in the same month of 2024": further for such a year
         if not (_versus(sentence, m) and _COMPARING.search(sentence, at, m.start)):
-            between = sentence[at : m.start]
-            if not re.search(r"\d[^\d]+\d", between.replace(",", "")):
+            between = sentence[at : m.start].replace(",", "").lstrip("0123456789.")  # past its own number
+            if not re.search(r"\d", between):
                 return m
     return None
 

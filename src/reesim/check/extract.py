@@ -131,7 +131,7 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         own = [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
         out += second + [c for c in own if not _combined(c) and not _ahead(c, article)]
         follows = continues_exports(low, exported)  # "环比则增长75%" after a sentence of exports: of them
-        numbers = changes(sentence, base, "exports" if follows else topic)
+        numbers = changes(sentence, base, "exports" if follows and topic != "export_quota" else topic)
         numbers += amounts(sentence, base, listed or topic)
         if not years and not goes_on and article.year:  # an undated output is of the last full year
             numbers = [_last_year(c, article.year) for c in numbers]

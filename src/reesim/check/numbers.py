@@ -45,7 +45,7 @@ STAGES = make_table(lx.STAGES.items())
 PLACES, ELEMENTS = make_table(lx.PLACES.items()), make_table(lx.ELEMENTS.items())
 #: Clause breaks: not "2,117"; "、" only before a percentage of a list ("开采百分之七十、加工百分之九十").
 _CLAUSE = re.compile(
-    r"[，;；]|、(?=[^、，,。]{0,12}(?:百分之|\d+(?:\.\d+)?\s*%))|,(?!\d{3}(?!\d))|\band\b|\bwhile\b|而|并且"
+    r"[，;；]|、(?=[^、，,。]{0,12}(?:百分之|\d+(?:\.\d+)?\s*%))|,(?!\d{3}(?!\d))|\band\b|\bwhile\b|\bbut\b|而|并且"
 )
 
 
@@ -87,13 +87,25 @@ def qualifier(low: str) -> str:
 
 def stage(low: str) -> str:
     """The first stage word of ``low`` (mining, separation, magnets), or nothing; a verb of
-    production with no stage named ("China produces about 97 percent") is mining."""
+    production with no stage named ("China produces about 97 percent") is mining. In a text on
+    exports, a name of China by what it leads ("the world's largest producer of rare earths last
+    month exported 5,792 metric tons") names no stage."""
+    if ("world's" in low or "global" in low) and any(w in low for w in _EXPORT_WORDS):
+        low = _EPITHET.sub(" ", low)
     named = next(
         (st for bare, pattern, st in STAGES if bare in low and (pattern is None or pattern.search(low))), ""
     )
     if named:
         return named
     return "mining" if any(w in low for w in lx.PRODUCE) else ""
+
+
+#: A name of China by what it leads: "the world's biggest rare earth magnet supplier".
+_EPITHET = re.compile(
+    r"(?:world's|global) (?:largest|biggest|top|leading) (?:[a-z-]+ ){0,3}?"
+    r"(?:producer|supplier|exporter|refiner|processor)s?(?: and [a-z]+)?"
+    r"(?: of (?:[a-z-]+ ){0,3}?(?:rare[- ]earths?|minerals|metals|magnets))?"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -107,7 +119,7 @@ def _local(part: str) -> tuple[str, str, str]:
     return qualifier(low), stage(low), sign
 
 
-_BOUND = re.compile(r" less than (?=\d)")
+_BOUND = re.compile(r" (?:less|more) than (?=\d)")
 
 #: Words of a clause whose percentage is no share of world output nor a change we check.
 NOT_SHARE = (
@@ -147,6 +159,7 @@ DOWN = (
     " fall",
     "declin",
     " slid",
+    " slip",
     "plummet",
     "回落",
     " dip ",
@@ -178,7 +191,7 @@ UP = (
     " rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加", "激增", "大增",
     "飙升", "暴增", "surge", "jump", "soar", "climb", " higher", "rebound", "增幅", "涨幅", "年增",
     "月增", "季增", "成长", "上升", "攀升", "回升", "走高", "扩大", "按月升", "按年升",
-    " gained", " advanced", "spike",
+    " gained", " advanced", "spike", " more than",
 )  # fmt: skip
 
 _PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)(?:\s*+|-)(?:%|percent|per cent|pc\b)")  # "60-percent"

@@ -27,6 +27,13 @@ _MONEY_EN = re.compile(r"\$\s?(\d++(?:\.\d++)?)\s*+(billion|bn|million|m)\b", re
 _MONEY_BARE = re.compile(r"(?<![\d$.,])(?<!\$ )(\d{1,6}+(?:\.\d{1,3}+)?)\s*+(billion|million)\b", re.I)
 #: Words of a clause whose tonnage is no output even beside a word of production.
 _NOT_OUTPUT = ("reserve", "储量", "储藏", "蕴藏", "quota", "配额", "price", "价")
+#: A number with no unit after a word of comparison, in a sentence of tonnages ("up from 5,864.6 in
+#: May", "versus 29,095.2 over the same period"): a tonnage compared with.
+_BARE_BASE = re.compile(
+    r"\b(?:from|versus|vs\.?|against|compared (?:to|with))\s+(\d{1,3}(?:,\d{3})++(?:\.\d++)?|\d{3,6}\.\d++)"
+    r"(?![\d,.]|\s*+(?:%|percent|per cent|metric|tons?\b|tonnes?|mt\b|million|billion|yuan|dollars|us\$))",
+    re.I,
+)
 _SCALE_EN = {"million": 1e6, "billion": 1e9}
 _MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
 _TONNES_EN = re.compile(
@@ -85,6 +92,8 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         (m, chinese_number(m.group(1).replace(",", "") + (m.group(3) or "")))
         for m in _TONNES_ZH.finditer(sentence)
     ]
+    if tonnes:  # "exported 7,742.2 metric tons in June, up from 5,864.6 in May": tonnes too
+        tonnes += [(m, float(m.group(1).replace(",", ""))) for m in _BARE_BASE.finditer(sentence)]
     tonnes = [(m, v) for m, v in tonnes if not (m.group(1)[-1:] in "万亿千" and m.group(3))]
     stages = _production_quota(low) if what == "export_quota" else []
     paired = len(stages) == len(tonnes) > 1 and any(w in low for w in ("respectively", "分别"))
@@ -110,7 +119,8 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         places = ["WLD"] if world else named[:1] or list(base.places)
         out.append(derive(base, kind="quantity", value=value, unit="t", topic=about, places=places, stage=st,
                            qualifier="over" if more else _qualifier_before(sentence, m.start(), base),
-                           at=m.start(), event=quota or base.event,
+                           at=m.start(m.lastindex or 1) if m.re is _BARE_BASE else m.start(),
+                           event=quota or base.event,
                            span=_clauses(sentence).around(m.start()).strip(), year=year))  # fmt: skip
     return out
 
