@@ -138,10 +138,12 @@ def _run(text: str) -> int | None:
 
 
 def _versus(sentence: str, m: Mention) -> bool:
-    """Whether a date is the one compared with: after "较", "from", ... or before "相比" ("与6月相比")."""
+    """Whether a date is the one compared with: after "较", "from", ..., before "相比" ("与6月相比"),
+    or before a multiple of it ("5月的7倍")."""
     after = sentence[m.end : m.end + 4].lstrip("的份 ")
     before = sentence[max(0, m.start - 40) : m.start]
-    return bool(_VERSUS.search(before)) or after.startswith(("相比", "比较"))
+    times = _TIMES_OF.match(sentence, m.end, m.end + 8)  # "飙升至5月的7倍": seven times May's
+    return bool(_VERSUS.search(before)) or after.startswith(("相比", "比较")) or times is not None
 
 
 def speaks_of_exports(claim: Claim) -> bool:
@@ -219,8 +221,11 @@ def read_exports(
     if not any(speaks_of_exports(c) for c in claims):
         return claims
     clauses = _clauses(sentence)
-    found = [
-        m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start), m)
+    found = [  # "至5月的7倍" is no end of a period but the month compared with
+        m
+        for m in mentions(sentence)
+        if not (m.until and not _TIMES_OF.match(sentence, m.end, m.end + 8))
+        and not _of_a_measure(sentence, clauses.span(m.start), m)
     ]
     own = [m for m in found if m.month and not _versus(sentence, m) and not _since(sentence, m)]
     head = own[0].month if own else None
@@ -299,6 +304,8 @@ def read_exports(
                 state.back = 1 if (versus_month and month and (month - versus_month) % 12 == 1) else back
             elif state.back:  # no period named: the comparison of the report's changes before it
                 back = state.back
+            elif not _CJK.search(sentence):  # English copy: "exports dropped 6.1% in September" on August
+                back = state.back = 1
         if run is None:  # a run named before the figure ("In the first three quarters ..., 39,817 tons")
             j = bisect_left(run_ends, at + 1)
             run = runs[j - 1][1] if j else None
@@ -333,6 +340,14 @@ _MEASURE = re.compile(
 _FIGURE = re.compile(
     r"\d[\d,.]*\s*(?:%|percent|per cent|tons?|tonnes?|metric|吨|公吨)|百分之|[一二三四五六七八九十]成"
 )
+
+
+#: A Chinese character: Chinese reports say 同比 or 环比; English copy leaves a month's change on the
+#: month before unsaid.
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+_TIMES_OF = re.compile(r"(?:份)?的\s*[\d一二两三四五六七八九十.]{1,4}\s*倍")
 
 
 def _since(sentence: str, m: Mention) -> bool:

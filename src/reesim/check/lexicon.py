@@ -145,11 +145,12 @@ WORLD = ("全球", "世界", "world", "global")
 FORECAST = ("预计", "预期", "有望", "expected to", "forecast", "projected to")
 
 #: Words saying a tonnage is one exported ("39,800 tons were actually exported"), not a quota.
-EXPORTED = ("exported", "出口量", "export volume", "出口了")
+EXPORTED = ("exported", "出口量", "export volume", "出口了", "累计出口", "实物量")
 
 #: Words saying a change is one of volume, not of price ("出口量同比增长27%").
 VOLUME = (
     "出口量",
+    "数量",
     "进口量",
     "销量",
     "出货量",

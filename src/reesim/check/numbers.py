@@ -199,7 +199,8 @@ _PCT_ZH = re.compile(
     r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%"
 )
 _TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")  # "上涨两倍": +200%
-_TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")
+#: "飙升至5月的7倍": rose to seven times May's, up 600% (not "by" seven times).
+_TO_TIMES = re.compile(r"(?:至|到|为|是)[^倍，,。]{0,6}$")
 _RISE_ZH = ("涨", "增", "升", "高")
 _TENTHS_ZH = re.compile(
     r"(?<![\d.])([一二三四五六七八九1-9])成([一二三四五六七八九])?(?![一二三四五六七八九])"
@@ -245,8 +246,9 @@ def _percentages(sentence: str) -> list[tuple[int, int, float]]:
         found.append((m.start(), m.end(), _EN_COUNT[m.group(1).lower()] / _EN_PARTS[m.group(2).lower()]))
     for m in _TIMES_ZH.finditer(sentence):  # "上涨两倍": up by 200%
         times = chinese_number(m.group(1))
-        if times is not None and any(w in sentence[max(0, m.start() - 6) : m.start()] for w in _RISE_ZH):
-            found.append((m.start(), m.end(), times))
+        window = sentence[max(0, m.start() - 8) : m.start()]
+        if times is not None and any(w in window for w in _RISE_ZH):
+            found.append((m.start(), m.end(), times - 1 if _TO_TIMES.search(window) else times))
     return sorted(found)
 
 
