@@ -87,7 +87,7 @@ class Places:
         if (
             first < 8
             and len({iso3 for _, iso3 in self.anywhere}) == 1
-            and _RANKED.search(low, first, first + 30)
+            and _RANKED.search(low, first, first + 45)
         ):
             self.ranked = self.anywhere[0][1]
 

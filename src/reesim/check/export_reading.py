@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from reesim.check.claim import Claim, derive
-from reesim.check.dates import Mention, mentions
+from reesim.check.dates import ArticleDate, Mention, mentions
 from reesim.check.export_places import IMPORT_WORDS, SAME_PLACE, Places
 from reesim.check.numbers import _clauses
 
@@ -200,12 +200,17 @@ def continues_exports(low: str, state: ExportState) -> bool:
 
 
 def read_exports(
-    claims: list[Claim], state: ExportState, sets_series: bool = True, follows: bool = False
+    claims: list[Claim],
+    state: ExportState,
+    sets_series: bool = True,
+    follows: bool = False,
+    article: ArticleDate | None = None,
 ) -> list[Claim]:
     """The claims of one sentence, those about exports given their series, destination, month,
     run and comparison (see the module's docstring); ``state`` carries the article's earlier
     export sentences. A headline's figures (``sets_series`` false: a headline words loosely, "Rare
-    Earth Exports to US Surge 660%" of magnets) do not set the article's series."""
+    Earth Exports to US Surge 660%" of magnets) do not set the article's series. With the
+    ``article``'s date known, "last month" is the month before it."""
     if not claims:
         return claims
     sentence = claims[0].sentence
@@ -223,7 +228,7 @@ def read_exports(
     clauses = _clauses(sentence)
     found = [  # "至5月的7倍" is no end of a period but the month compared with
         m
-        for m in mentions(sentence)
+        for m in (_absolute(x, article) for x in mentions(sentence))
         if not (m.until and not _TIMES_OF.match(sentence, m.end, m.end + 8))
         and not _of_a_measure(sentence, clauses.span(m.start), m)
     ]
@@ -348,6 +353,15 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 _TIMES_OF = re.compile(r"(?:份)?的\s*[\d一二两三四五六七八九十.]{1,4}\s*倍")
+
+
+def _absolute(m: Mention, article: ArticleDate | None) -> Mention:
+    """A month counted back from the article's ("last month", "上个月") as the month it names, when
+    the article's date is known."""
+    if not (m.relative and m.back < 0 and article is not None and article.year and article.month):
+        return m
+    total = article.year * 12 + article.month - 1 + m.back
+    return replace(m, year=total // 12, month=total % 12 + 1, relative=False, back=0)
 
 
 def _since(sentence: str, m: Mention) -> bool:

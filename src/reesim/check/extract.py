@@ -136,7 +136,9 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         if not years and not goes_on and article.year:  # an undated output is of the last full year
             numbers = [_last_year(c, article.year) for c in numbers]
         numbers = [_of_country(c, implied) for c in numbers]
-        out += read_exports(numbers, exported, sets_series=sentence not in head, follows=follows)
+        out += read_exports(
+            numbers, exported, sets_series=sentence not in head, follows=follows, article=article
+        )
         out += prices(sentence, base) + ranks(sentence, base, implied)
         found = events(sentence, low, base, article)
         out += _summit_of(found, grouping)

@@ -1,0 +1,133 @@
+"""``reesim check`` on monthly trade figures as agency copy and Chinese reports write them: a base
+of comparison with no unit, a sentence that goes on with the exports before it, China named by
+what it leads, a change left on the month before, multiples of a month, comparisons after "but",
+"more than" and "slipped", first quarters and top destinations. Each test reads corpus articles
+and sentences of the same build written for it."""
+
+from __future__ import annotations
+
+from tests.check_scoring import article, checked
+
+from reesim.dataset import load_dataset
+from reesim.model.baseline import build_baseline
+
+DS = load_dataset()
+BASE = build_baseline(DS)
+
+
+def _found(text: str, date: str | None = None) -> set[tuple[str, float, str, tuple[str, ...], str]]:
+    """Kind, value (to 4 decimals), what it is about, countries and verdict of each figure found."""
+    return {
+        (v.claim.kind, round(float(v.claim.value), 4), v.claim.topic or v.claim.stage, tuple(v.claim.places),
+         v.verdict)
+        for v in checked(text, DS, BASE, date)
+        if v.claim.kind in {"quantity", "change"}
+    }  # fmt: skip
+
+
+def test_a_base_without_a_unit_is_a_tonnage_of_its_month() -> None:
+    june = _found(article("en_newsmax_2025_07_14.txt"))
+    assert ("quantity", 5864.6, "exports", ("CHN",), "supported") in june  # "up from 5,864.6 in May"
+    assert (
+        "change",
+        0.6,
+        "exports",
+        ("CHN",),
+        "supported",
+    ) in june  # "than the 4,829 tons exported in June 2024"
+    own = _found(
+        "China exported 7,742 metric tons of rare earths in June, down from 5,865.1 in May.", "2025-07-14"
+    )
+    assert ("quantity", 5865.1, "exports", ("CHN",), "supported") in own
+    assert not any(v == 2025.0 for _, v, *_ in _found("Exports rose to 7,742 tons in June from 2025 levels."))
+    assert not any(v == 30.0 for _, v, *_ in _found("China exported 5,000 tons, up from 30% a year ago."))
+
+
+def test_a_sentence_that_goes_on_with_the_exports_before() -> None:
+    kitco = _found(article("en_kitco_2025_09_08.txt"))
+    assert (
+        "quantity",
+        5994.0,
+        "exports",
+        ("CHN",),
+        "supported",
+    ) in kitco  # "That compared to 5,994 tons in July"
+    assert (
+        "quantity",
+        4723.0,
+        "exports",
+        ("CHN",),
+        "supported",
+    ) in kitco  # "... and 4,723 tons in August 2024"
+    assert (
+        "change",
+        0.145,
+        "exports",
+        ("CHN",),
+        "not covered",
+    ) in kitco  # "from the world's largest producer"
+    squid = _found(article("en_squidsite_2025_11_20.txt"))
+    assert ("quantity", 5774.0, "magnets", ("CHN",), "supported") in squid  # "That was down from 5,774 tons"
+    own = (
+        "China's magnet exports reached 5,577 tons in July. This was 5.7% more than in the same month of 2024"
+    )
+    assert ("change", 0.057, "magnets", ("CHN",), "supported") in _found(own, "2025-08-20")
+
+
+def test_china_named_by_what_it_leads_names_no_stage_of_its_exports() -> None:
+    text = "The world's biggest rare earth producer exported 5,792 metric tons last month."
+    assert _found(text, "2025-09-08") == {("quantity", 5792.0, "exports", ("CHN",), "supported")}
+    shares = [
+        v.claim.stage
+        for v in checked("China, the world's largest producer, mines 70% of rare earths.", DS, BASE)
+    ]
+    assert shares == ["mining"]  # no exports: the words of production still count
+
+
+def test_english_copy_leaves_the_month_before_unsaid() -> None:
+    times = _found(article("en_economictimes_2025_10_20.txt"))
+    assert ("change", -0.061, "magnets", ("CHN",), "supported") in times  # "dropped 6.1% in September"
+    assert (
+        "change",
+        0.175,
+        "magnets",
+        ("CHN",),
+        "supported",
+    ) in times  # "Versus the same month a year earlier"
+    zh = _found("9月中国稀土磁铁出口量下降6.1%。", "2025-10-20")  # Chinese reports say 同比 or 环比: a year
+    assert ("change", -0.061, "magnets", ("CHN",), "contradicted") in zh  # +17.5% on September 2024
+
+
+def test_but_parts_two_changes_and_first_quarters_are_runs() -> None:
+    march = _found(article("en_bitget_2026_04_20.txt"))
+    assert ("change", -0.016, "magnets", ("CHN",), "supported") in march  # "slipped 1.6% from a year earlier"
+    assert (
+        "change",
+        0.105,
+        "magnets",
+        ("CHN",),
+        "not covered",
+    ) in march  # "but climbed 10.5% month-on-month"
+    assert ("quantity", 16001.0, "magnets", ("CHN",), "not covered") in march  # the first quarter: a run
+
+
+def test_multiples_of_a_month_and_top_destinations() -> None:
+    times = _found(article("zh_hant_globaltimes_2025_07_21.txt"))
+    assert (
+        "change",
+        6.0,
+        "magnets",
+        ("CHN", "USA"),
+        "supported",
+    ) in times  # "飆升至5月的7倍以上": over +600%
+    by = _found("6月中国对美国稀土磁体出口量激增至5月的8倍。", "2025-07-21")
+    assert ("change", 7.0, "magnets", ("CHN", "USA"), "contradicted") in by  # 46 t to 353 t: 7.7 times
+    germany = _found(article("en_oedigital_2025_08_20.txt"))
+    assert any(k == "change" and v == 0.46 and p == ("CHN", "DEU") for k, v, _, p, _ in germany)
+    own = _found(
+        "Germany was the largest export market, with 1,200 tons, down 10% on the month.", "2025-08-20"
+    )
+    assert {p for _, _, _, p, _ in own} == {("CHN", "DEU")}  # both figures: the top destination's
+    cumulative = _found(article("zh_hant_cna_2011_01_18.txt"))
+    assert ("quantity", 35000.0, "exports", ("CHN",), "not covered") in cumulative  # "累計出口...3.5萬噸"
+    assert ("change", 0.145, "exports", ("CHN",), "not covered") in cumulative  # "數量同比增長14.5%"
