@@ -69,7 +69,8 @@ def test_a_sentence_that_goes_on_with_the_exports_before() -> None:
     squid = _found(article("en_squidsite_2025_11_20.txt"))
     assert ("quantity", 5774.0, "magnets", ("CHN",), "supported") in squid  # "That was down from 5,774 tons"
     own = (
-        "China's magnet exports reached 5,577 tons in July. This was 5.7% more than in the same month of 2024"
+        "China's magnet exports reached 5,577 tons in July. "
+        "This was 5.7% more than in the same month of 2024."
     )
     assert ("change", 0.057, "magnets", ("CHN",), "supported") in _found(own, "2025-08-20")
 
