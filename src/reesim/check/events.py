@@ -98,6 +98,13 @@ def _owner(m: Mention, words: _Words, low: str) -> int:
     return best
 
 
+#: A date of a report of data or of another paper, not of an event: right after "showed" or
+#: "reported" ("customs data showed on Monday, in a sign that agreements reached last month...",
+#: "The New York Times reported on Thursday that an initial trade embargo..."). A date after
+#: "said" stays the event's: who acts says so ("the Ministry of Commerce said yesterday").
+_REPORTED = re.compile(r"\b(?:showed|shows|reported)\s+(?:on\s+)?$", re.I)
+
+
 def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[Claim]:
     """The event claims of one sentence; ``base`` carries the sentence's context."""
     words = event_words(low)
@@ -130,6 +137,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     found = [
         m for m in mentions(sentence)
         if not (figures and of_a_figure(sentence, m))
+        and not _REPORTED.search(sentence, max(0, m.start - 24), m.start)  # "data showed on Monday"
         and not (foreign and min(every, key=lambda p: abs(p - m.start)) in foreign)  # the US measure's date
     ]  # fmt: skip
     dated: dict[int, list[Mention]] = {}

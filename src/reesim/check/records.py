@@ -170,11 +170,28 @@ def _chinese_figures(sentence: str) -> list[float]:
 
 def name_record(claim: Claim, rows: list[Record], article: ArticleDate) -> Record | None:
     """The latest record of the claim's kind that fits what it names, not after the article; of
-    two that fit alike, one of a year the (undated) article names fits better."""
+    two that fit alike, one of a year the (undated) article names fits better, and in an undated
+    article, the one whose text shares more words with the claim's sentence ("halting all
+    shipments to Japan" is the 2010 halt of shipments, not the 2026 ban of dual-use items)."""
     latest = article.month_text() or "9999-99"
     fits = [(_fits(claim, r), r.date, r) for r in rows if r.kind == claim.event and r.month <= latest]
     fits = [(f + 2 * _likelier(claim, int(d[:4]), article), d, r) for f, d, r in fits if f >= 0]
+    if article.year is None and len(fits) > 1:
+        said = _words(claim.sentence)
+        return max(fits, key=lambda f: (f[0], len(said & _words(f[2].text)), f[1]))[2]
     return max(fits, key=lambda f: (f[0], f[1]))[2] if fits else None
+
+
+#: Words too common in records and articles to tell records apart.
+_COMMON = frozenset(
+    "the and for with that from this which have has had were was are its their china chinese rare earth "
+    "earths exports export after into over under about would will said".split()
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    """The distinctive English words of a text (lower-cased, four letters or more)."""
+    return frozenset(w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON)
 
 
 def _likelier(claim: Claim, year: int, article: ArticleDate) -> bool:
