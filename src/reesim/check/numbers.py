@@ -140,6 +140,11 @@ NOT_SHARE = (
     "stock price",
     "股价",
 )
+#: Words of a buyer's commitment ("确保100%采购该工厂生产的稀土磁铁产品"): a percentage of them is
+#: no share of world output (a change of purchases still is one of exports).
+_BOUGHT = ("采购", "offtake", "purchase", "buy ", "import", "进口")
+#: A share of a country's own market ("which supplied about 70% of America's rare earths").
+_OF_A_COUNTRY = re.compile(r"%\s*of\s+(?:the\s+)?([a-z.]+(?: [a-z]+)?)['’]s\b")
 DOWN = (
     " cut",
     "slash",
@@ -373,7 +378,10 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
             continue
         b, e = clauses.span(start)
         part = sentence[b:e]
-        if _of_reserves(part):
+        if _of_reserves(part) or any(w in part.lower() for w in _BOUGHT):
+            continue
+        market = _OF_A_COUNTRY.search(part.lower())
+        if market and market.group(1) in lx.PLACES and lx.PLACES[market.group(1)] != "CHN":
             continue
         q, st, sign = _local(part)
         st = st or (base.stage if sign == "" else "")
@@ -411,7 +419,7 @@ _RANGE = re.compile(r"\s*(?:至|到|-|~|–|to)\s*")
 _SECOND = re.compile(
     r"(?:second|runner-up|next largest)[^.;]{0,60}?"
     r"(?:(single digits?|single-digit)|(\d{1,2})\s*(?:%|percent))"
-    r"|第二[^。；]{0,30}?(?:(个位数)|(\d{1,2})\s*%)",
+    r"|第二(?![季批次])[^。；]{0,30}?(?:(个位数)|(\d{1,2})\s*%)",  # not 第二季 (the second quarter)
     re.I,
 )
 

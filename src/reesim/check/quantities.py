@@ -19,7 +19,6 @@ from reesim.check.numbers import (
     _year_before,
     found_words,
     qualifier,
-    stage,
 )
 from reesim.check.text import chinese_number
 
@@ -107,13 +106,14 @@ def amounts(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         named, world, exported, forecast, output = facts[where]  # "印度为690万吨": India's
         if forecast:
             continue
-        about = "exports" if exported and not base.stage else what or ("" if base.stage else topic)
-        st = base.stage
+        magnets = any(w in sentence[where[0] : where[1]].lower() for w in ("magnet", "磁"))
+        st = "magnets" if magnets and not exported else base.stage  # "a magnet plant producing 10,000 t"
+        about = "exports" if exported and not st else what or ("" if st else topic)
         if output and about in {"reserves", "export_quota"}:  # "reserves..., and in 2024 produced 270,000 t"
             about, st = "", "mining"
         quota = ""
         if stages:  # "2025年稀土开采配额为27万吨": a quota of mining, not of exports
-            own = stage(sentence[where[0] : where[1]].lower())
+            own = _stage_of(sentence[where[0] : where[1]].lower())
             about, st, quota = "", stages[k] if paired else own or stages[0], "production_quota"
         more = m.re is _TONNES_ZH and bool(m.group(2) or m.group(4))  # "一万六千多吨", "9000多万吨"
         places = ["WLD"] if world else named[:1] or list(base.places)
@@ -143,6 +143,11 @@ def _production_quota(low: str) -> list[str]:
         return []
     named = sorted((low.find(w), st) for w, st in _OF_OUTPUT.items() if w in low)
     return [st for _, st in named]
+
+
+def _stage_of(part: str) -> str:
+    """The stage a clause of a quota of production names ("冶炼分离...": separation), or nothing."""
+    return next((st for w, st in _OF_OUTPUT.items() if w in part), "")
 
 
 def _tonnage_year(sentence: str, start: int, end: int, default: int | None) -> int | None:

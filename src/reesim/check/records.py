@@ -184,8 +184,39 @@ def name_record(claim: Claim, rows: list[Record], article: ArticleDate) -> Recor
 
 #: Words too common in records and articles to tell records apart.
 _COMMON = frozenset(
-    "the and for with that from this which have has had were was are its their china chinese rare earth "
-    "earths exports export after into over under about would will said".split()
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "that",
+        "from",
+        "this",
+        "which",
+        "have",
+        "has",
+        "had",
+        "were",
+        "was",
+        "are",
+        "its",
+        "their",
+        "china",
+        "chinese",
+        "rare",
+        "earth",
+        "earths",
+        "exports",
+        "export",
+        "after",
+        "into",
+        "over",
+        "under",
+        "about",
+        "would",
+        "will",
+        "said",
+    ]
 )
 
 
