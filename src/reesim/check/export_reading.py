@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate, Mention, mentions
-from reesim.check.export_places import IMPORT_WORDS, SAME_PLACE, Places
+from reesim.check.export_places import IMPORT_WORDS, SAME_PLACE, Places, _run, _runs
 from reesim.check.numbers import _clauses
 
 EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
@@ -60,47 +60,6 @@ _VERSUS = re.compile(
     r"(?:in\s+)?(the\s+)?$",
     re.I,
 )
-_RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
-    (re.compile(r"(\d{1,2})\s*[-至到~]\s*(\d{1,2})\s*月"), None),
-    (re.compile(r"前\s*([一二三四五六七八九十\d]{1,3})\s*个?月"), None),
-    (
-        re.compile(r"first (one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) months", re.I),
-        None,
-    ),
-    (re.compile(r"前三季|first three quarters|first nine months", re.I), 9),
-    (re.compile(r"一季度|first quarter|\bq1\b", re.I), 3),
-    (re.compile(r"上半年|first half|\bh1\b", re.I), 6),
-    (
-        re.compile(
-            r"全年|full[- ]year|for the year|annual|(?:for|in|during|throughout) (?:all|the whole) of", re.I
-        ),
-        12,
-    ),
-    (re.compile(r"year-to-date|year to date|今年以来|年初至今", re.I), 0),  # through the report's month
-)
-#: Words one of the patterns of a run of months needs.
-_RUN_HINTS = (
-    "月",
-    "半年",
-    "前三季",
-    "一季度",
-    "q1",
-    "first",
-    "h1",
-    "full",
-    "for the year",
-    "annual",
-    "all of",
-    "whole of",
-    "to-date",
-    "to date",
-    "以来",
-    "至今",
-)
-_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11,
-}  # fmt: skip
 
 
 @dataclass
@@ -115,26 +74,6 @@ class ExportState:
     last: bool = False  # whether the sentence before gave figures of exports
     destination: str = ""  # the last destination a figure named
     year: int | None = None  # the year of the last figure of a month ("5,994 tons in July": the report's)
-
-
-@lru_cache(maxsize=4096)
-def _run(text: str) -> int | None:
-    """Months 1..n that a clause speaks of, 0 for year-to-date, -1 for months not from January,
-    None for no run."""
-    from reesim.check.text import chinese_number
-
-    for pattern, months in _RUNS:
-        m = pattern.search(text)
-        if not m:
-            continue
-        if months is not None:
-            return months
-        if pattern is _RUNS[0][0] and int(m.group(1)) != 1:
-            return -1  # "4-5月": months not from January, which the table does not total
-        raw = m.group(m.lastindex or 1)
-        value = _NUMBERS.get(raw.lower()) if raw.isascii() and raw.isalpha() else chinese_number(raw)
-        return int(value) if value and 1 <= value <= 12 else None
-    return None
 
 
 def _versus(sentence: str, m: Mention) -> bool:
@@ -413,11 +352,3 @@ def _same_period(sentence: str, m: Mention) -> bool:
     tonnage is of the month the sentence speaks of, in that year."""
     before = sentence[max(0, m.start - 30) : m.start]
     return "同期" in sentence[m.end : m.end + 4] or bool(_SAME_PERIOD.search(before))
-
-
-def _runs(low: str) -> list[tuple[int, int | None]]:
-    """Where each run of months a sentence names ends, with its months (as :func:`_run`)."""
-    if not any(w in low for w in _RUN_HINTS):  # most sentences name none: no pattern to run
-        return []
-    found = [(m.end(), _run(m.group())) for pattern, _ in _RUNS for m in pattern.finditer(low)]
-    return sorted(found)

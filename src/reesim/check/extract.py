@@ -36,8 +36,8 @@ from reesim.check.numbers import (
     shares,
     stage,
 )
-from reesim.check.quantities import amounts, durations, prices, ranks
-from reesim.check.tables import Sections
+from reesim.check.quantities import amounts, durations, prices
+from reesim.check.tables import Sections, ranks
 from reesim.check.text import MAX_SENTENCE, chinese_number, headline, language, normalise, sentences
 
 __all__ = [

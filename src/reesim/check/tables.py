@@ -1,5 +1,5 @@
 """Tables and lists of countries written as text: which country a row or a sentence speaks of
-when it names none.
+when it names none, and places in a ranking of producers or of reserves.
 
 Slides and ranked lists give each country a heading of its own and rows under it ("6. Russia⏎
 Production: 2,500 metric tons⏎Reserves: 3.8 million metric tons"), and news text goes on about a
@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 
 from reesim.check import lexicon as lx
-from reesim.check.numbers import PLACES, found_words
+from reesim.check.claim import Claim, derive
+from reesim.check.numbers import PLACES, Clauses, found_words
+from reesim.check.text import chinese_number
 
 #: A heading: an optional number of a ranked list, a name, an optional footnote mark, no stop.
 _HEADING = re.compile(r"(?:\d{1,2}[.)]\s*)?#?([^\d.,;:!?。，；：!?]{2,40}?)\s*\*?")
@@ -68,3 +70,71 @@ class Sections:
                 out = self.before
         self.before = list(dict.fromkeys(places)) or out
         return out
+
+
+#: A place in a ranking ("第6大", "位居第一"), not an ordinal of another count ("第一家", "第二批").
+_RANK_ZH = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})(?![家个次批季届轮期号])\s*(?:大|位|名)?")
+_ORDINALS = {
+    "first": 1, "top": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_ORD_WORD = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+_NOT_RANK = r"(?![- ](?:largest|biggest|time|batch|half|quarter|country|round|to|of)\b)"
+_RANK_EN = re.compile(
+    rf"\b({_ORD_WORD}|\d{{1,2}})(?:st|nd|rd|th)?[- ](?:largest|biggest)\b"  # "the second-largest producer"
+    rf"|\b(?:rank(?:s|ed)?|is|stands?(?: at)?|tied for)\s+(?:the\s+)?"  # "ranks fourth", "ranked 6th"
+    rf"({_ORD_WORD}|\d{{1,2}}(?=st|nd|rd|th))(?:st|nd|rd|th)?\b{_NOT_RANK}"
+    rf"|\b(top|{_ORD_WORD}|\d{{1,2}}(?=st|nd|rd|th))(?:st|nd|rd|th)?\s+(?:spot|place|position)\b",
+    re.I,
+)
+#: "China is the world's largest producer", "holds the largest rare earth reserves", "remains the
+#: global leader in rare earth production", "中国是全球最大的稀土生产与储量国": first place, when a
+#: country is who is or holds it.
+_LARGEST = re.compile(
+    r"\b(?:is|holds|remains|has)\s+(?:china\s+|also\s+)?the\s+(?:world's\s+|global\s+)?"
+    r"(?:(?:largest|biggest)\s+(?:[\w'-]+\s+){0,4}?(?:producer|reserves|miner)"
+    r"|leader in (?:[\w'-]+\s+){0,3}?production)\b"
+    r"|(?:是|拥有|为|成为)(?:全球|世界)上?最大的?(?:稀土)?(?:生产|储量|产|矿)",
+    re.I,
+)
+#: Production and reserves named together ("产储均位于全球第一", "生产与储量国"): a place in both.
+_BOTH_STAGES = ("产储", "生产与储量", "production and reserves")
+_RESERVES = ("储量", "储藏", "蕴藏", "reserves")
+
+
+def _rank_stages(part: str, sentence: str, base: Claim) -> list[str]:
+    """The rankings a rank's clause (else its sentence) speaks of: reserves, mine production or both."""
+    low = part.lower()
+    if any(w in low for w in _BOTH_STAGES):
+        return ["mining", "reserves"]
+    if any(w in low for w in _RESERVES):
+        return ["reserves"]
+    if any(w in low for w in ("产量", "生产", "producer", "production")):
+        return ["mining"]
+    if any(w in sentence.lower() for w in _RESERVES):
+        return ["reserves"]
+    st = base.stage or ("mining" if any(w in sentence for w in ("产量", "生产", "producer")) else "")
+    return [st] if st in {"mining", "reserves"} else []
+
+
+def ranks(sentence: str, base: Claim, implied: list[str] | None = None) -> list[Claim]:
+    """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer",
+    "ranks fourth", "the sixth spot", "China is the world's largest producer": first) or of reserves
+    ("澳洲是全球第4大稀土储藏国"), of the country the rank's clause names (else ``implied``: the
+    country of the heading above or of the sentence before, "It holds the world's fourth-largest
+    reserves")."""
+    out = []
+    clauses = Clauses(sentence)
+    found = [(m.start(), m.group(1)) for m in _RANK_ZH.finditer(sentence)]
+    found += [(m.start(), next(g for g in m.groups() if g).lower()) for m in _RANK_EN.finditer(sentence)]
+    found += [(m.start(), "first") for m in _LARGEST.finditer(sentence)]
+    for start, raw in found:
+        value = _ORDINALS.get(raw) or chinese_number(raw)
+        part = clauses.around(start)
+        places = found_words(f" {part.lower()} ", PLACES) or list(implied or [])
+        if value is None or not places:
+            continue
+        for st in _rank_stages(part, sentence, base):
+            out.append(derive(base, kind="rank", value=float(value), unit="place", places=places[:1],
+                               stage=st, span=part.strip()))  # fmt: skip
+    return out

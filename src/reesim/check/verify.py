@@ -34,20 +34,22 @@ from reesim.check import lexicon as lx
 from reesim.check.claim import Claim, derive
 from reesim.check.dates import ArticleDate
 from reesim.check.export_moves import export_periods
+from reesim.check.record_dates import (
+    date_agreed_suspension,
+    date_founding,
+    date_suspension,
+    judge_event,
+    judge_membership,
+    recent_record,
+)
 from reesim.check.records import (
     CONTRADICTED,
     NOT_COVERED,
     PARTLY,
     SUPPORTED,
     Record,
-    date_agreed_suspension,
     date_claim,
-    date_founding,
-    date_suspension,
     infer_date,
-    judge_event,
-    judge_membership,
-    recent_record,
     records,
 )  # fmt: skip
 from reesim.dataset.model import Dataset
