@@ -1,0 +1,69 @@
+"""``reesim check`` on background mentions and company figures: dates of a report of data or of
+another paper, an undated article's halt matched to the record its words describe, a company's
+plant, a buyer's commitment, a share of one country's market or imports, the second quarter.
+Each test reads corpus articles and sentences of the same build written for it."""
+
+from __future__ import annotations
+
+from tests.check_scoring import article, checked
+
+from reesim.dataset import load_dataset
+from reesim.model.baseline import build_baseline
+
+DS = load_dataset()
+BASE = build_baseline(DS)
+
+
+def _found(text: str, date: str | None = None) -> set[tuple[str, object, str, str]]:
+    """Kind, value, context and verdict of each claim found (no amounts of money)."""
+    return {
+        (v.claim.kind, v.claim.value if v.claim.kind == "event" else round(float(v.claim.value), 4),
+         v.claim.event if v.claim.kind == "event" else v.claim.topic or v.claim.stage, v.verdict)
+        for v in checked(text, DS, BASE, date)
+        if v.claim.kind != "money"
+    }  # fmt: skip
+
+
+def test_a_date_of_a_report_of_data_is_no_events() -> None:
+    june = _found(article("en_newsmax_2025_07_14.txt"))
+    assert ("event", "2025-06", "agreement", "supported") in june  # "agreements reached last month"
+    assert ("event", "2025-07", "agreement", "not covered") not in june  # "customs data showed on Monday"
+    own = "Customs data showed on Tuesday that exports rose after the deal reached in London in June."
+    assert ("event", "2025-06", "agreement", "supported") in _found(own, "2025-07-15")
+    paper = "The paper reported on Tuesday that a deal signed last month eased the curbs."
+    assert {(k, v, c) for k, v, c, _ in _found(paper, "2025-07-03")} >= {("event", "2025-06", "agreement")}
+    assert ("event", "2025-07", "agreement", "not covered") not in _found(paper, "2025-07-03")
+    said = (
+        "Trump said on October 30 that he and Xi had agreed at a summit in South Korea to keep exports going."
+    )
+    assert ("event", "2025-10", "agreement", "supported") in _found(said, "2025-12-01")  # "said": the event's
+
+
+def test_an_undated_articles_halt_is_the_record_its_words_describe() -> None:
+    halt = _found(article("en_chinadigitaltimes_2010_09_23.txt"))
+    assert ("event", "2010-09", "export_ban", "supported") in halt  # "halting all shipments to Japan"
+    assert not any(v == "2026-01" for _, v, *_ in halt)
+    military = _found("Beijing banned exports of dual-use items to Japanese military end users.")
+    assert ("event", "2026-01", "export_ban", "supported") in military
+
+
+def test_company_figures_are_no_world_or_country_figures() -> None:
+    plant = _found(article("en_ainvest_2025_07.txt"))
+    assert ("quantity", 10000.0, "magnets", "supported") in plant  # "a magnet plant capable of producing"
+    assert not any(k == "share" and v == 1.0 for k, v, *_ in plant)
+    capacity = _found(article("en_fingerlakes1_2025_07_11.txt"))
+    assert ("quantity", 10000.0, "magnets", "supported") in capacity  # "magnet production capacity to 10,000"
+    assert not any(k == "share" for k, *_ in capacity)  # "about 70% of America's rare earths": its imports
+    assert not any(
+        k == "share" for k, *_ in _found("美国国防部确保100%采购该工厂生产的稀土磁铁。", "2025-07-15")
+    )
+    assert not any(
+        k == "share" for k, *_ in _found("China supplied 70% of Japan's rare earth imports.", "2025-07-15")
+    )
+    assert ("share", 0.7, "mining", "supported") in _found(
+        "China produces 70% of the world's rare earths.", "2025-07"
+    )
+    quarter = _found(
+        "MP Materials' output rose 120% in the second quarter; 第二季产量增长20%。", "2025-08-11"
+    )
+    assert not any(c == "second" for _, _, c, _ in quarter)  # 第二季 is the second quarter, no runner-up
