@@ -135,7 +135,7 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         numbers += amounts(sentence, base, listed or topic)
         if not years and not goes_on and article.year:  # an undated output is of the last full year
             numbers = [_last_year(c, article.year) for c in numbers]
-        numbers = [_of_country(c, implied) for c in numbers]
+        numbers = [_of_country(c, implied) for c in numbers if not _forecast(c)]
         out += read_exports(
             numbers, exported, sets_series=sentence not in head, follows=follows, article=article
         )
@@ -161,6 +161,12 @@ def _ahead(c: Claim, article: ArticleDate) -> bool:
     """Whether a share is of a year after the article's ("2030年,中国为全球提供占比为54%的...产量"
     in a 2025 article): a forecast, no claim of fact."""
     return c.year is not None and article.year is not None and c.year > article.year
+
+
+def _forecast(c: Claim) -> bool:
+    """Whether a change's clause forecasts it ("with demand projected to surge by about 477% from
+    2025 to 2050", "预计将增长20%"): no claim of fact."""
+    return c.kind == "change" and any(w in c.span.lower() for w in lx.FORECAST)
 
 
 def _last_year(c: Claim, year: int) -> Claim:

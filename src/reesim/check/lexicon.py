@@ -54,6 +54,7 @@ STAGES: dict[str, str] = {
     "processed": "separation",
     "processes": "separation", "process": "separation", "refines": "separation", "refined": "separation",
     "磁体": "magnets", "磁铁": "magnets", "永磁": "magnets", "magnet": "magnets", "magnets": "magnets",
+    "extraction": "mining",
 }  # fmt: skip
 
 #: Event words -> kind in the ``events`` table. Latin-script words match at the start of a word

@@ -251,6 +251,7 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
         if market and market.group(1) in lx.PLACES and lx.PLACES[market.group(1)] != "CHN":
             continue
         q, st, sign = _local(part)
+        st = _stage_after(part.lower(), start - b) or st  # "约九成精炼能力及七成矿产产量": each its own
         st = st or (base.stage if sign == "" else "")
         if st == "mining" and _output_only(part):  # "稀土磁铁产业...产量占到全球的90%以上": magnets'
             rest = stage(f" {sentence[:b]} {sentence[e:]} ".lower())
@@ -268,6 +269,17 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
                            places=places, span=sentence[b:e].strip(), year=year,
                            upper=ends.get(k)))  # fmt: skip
     return out
+
+
+def _stage_after(part: str, at: int) -> str:
+    """The stage named first after a percentage at ``at`` in its clause (lower-cased) ("90% of global
+    refined output": separation, "over 90% of magnet output": magnets), or nothing."""
+    found = [
+        (part.find(bare, at), -len(bare), st)
+        for bare, pattern, st in STAGES
+        if bare in part[at:] and (pattern is None or pattern.search(part, at))
+    ]
+    return min(found)[2] if found else ""
 
 
 #: Words that make a clause's output that of the mines, whatever its sentence is about.
