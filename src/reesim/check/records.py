@@ -222,15 +222,17 @@ def infer_date(
         named_years=frozenset(c.year for c in claims if c.year),
         dated_kinds=frozenset((c.event, c.year) for c in claims if c.kind == "event" and c.year),
     )
-    dates = []
+    dates: list[str] = []
+    published: list[str] = []
     for c in claims:
         if c.kind == "quantity" and c.series and c.month and not c.period_year and not c.run:
             where = destination(c)
             x = float(c.value)
-            dates += [
-                f"{m}-01" for p, d, m, q in exports
+            published += [  # customs publish a month's figure in the month after: the article is no earlier
+                f"{plus_months(m, 1)}-01" for p, d, m, q in exports
                 if d == where and int(m[5:7]) == c.month and abs(q - x) <= 0.005 * q
             ]  # fmt: skip
+    dates += published
     for c in claims:  # a quota tonnage the article gives (within 0.5%) dates it like a named record
         if c.kind == "quantity" and c.topic == "export_quota":
             x = float(c.value)
@@ -254,8 +256,8 @@ def infer_date(
         for x in mentions(c.sentence)
         if x.month and x.year is None and not x.shift and x.month > m
     ]  # fmt: skip
-    if later and not article.month:
-        m = max(later)
+    if later and not article.month and dates[-1] not in published:  # a report on last month's figures
+        m = max(later)  # names earlier months of the year before, not later ones of its own
     if article.month and article.month != m:  # the dateline's month: the record's year or the one after
         y = y if article.month >= m else y + 1
         m = article.month

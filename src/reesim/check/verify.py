@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim, derive
-from reesim.check.dates import ArticleDate
+from reesim.check.dates import ArticleDate, mentions
 from reesim.check.export_moves import export_periods
 from reesim.check.record_dates import (
     date_agreed_suspension,
@@ -354,7 +354,9 @@ def verify(
         ):
             # a month more than a month after the article's is of the year before ("12月" in January)
             later = bool(claim.month and when.month and claim.month > when.month + 1)
-            claim = replace(claim, year=when.year - later)
+            year = when.year - later - _last_year(claim)
+            whole = claim.series and not claim.month and not claim.run and _last_year(claim)
+            claim = replace(claim, year=year, period_year=year if whole else claim.period_year)
         key = (claim.kind, claim.value, claim.unit, claim.qualifier, tuple(claim.places),
                tuple(claim.elements), claim.stage, claim.event, claim.year, claim.topic, tuple(claim.names),
                claim.until, tuple(claim.destinations),
@@ -364,6 +366,14 @@ def verify(
         done = judged[key]
         out.append(Verdict(claim, done.verdict, done.figure, done.source))
     return out
+
+
+def _last_year(claim: Claim) -> int:
+    """1 when a figure with no month of its own is of the year before the article's ("The world's
+    top producer last year shipped out a total of 62,585 metric tons", "去年全年"), else 0."""
+    if claim.month:
+        return 0
+    return int(any(m.shift == -1 and m.month is None and m.day is None for m in mentions(claim.sentence)))
 
 
 def _by_article(raw: Claim, rows: list[Record], when: ArticleDate) -> Claim:
