@@ -161,3 +161,17 @@ def test_quotas_of_mining_bounds_and_shares_of_several_countries() -> None:
     assert ("share", 0.01, "mining", "supported") in _found(
         "India produces less than 1% of the global output.", "2025-12-04"
     )
+
+
+def test_a_share_takes_the_stage_named_right_after_it() -> None:
+    for text, stage in (
+        ("China accounts for 90% of global refined output.", "separation"),
+        ("China holds over 90% of magnet output.", "magnets"),
+        ("China controls roughly 60% of extraction, and about 90% of refining.", "mining"),
+    ):
+        assert ("share", round(float(text.split("%")[0].split()[-1]) / 100, 4), stage) in {
+            (k, v, c) for k, v, c, _ in _found(text, "2025-06-01")
+        }, text
+    both = _found("中國占據約九成精煉能力及七成礦產產量。", "2025-08-26")
+    assert {(v, c) for k, v, c, _ in both if k == "share"} == {(0.9, "separation"), (0.7, "mining")}
+    assert not any(k == "change" for k, *_ in _found("Demand is projected to surge by about 477% by 2050."))

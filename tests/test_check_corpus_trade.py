@@ -132,3 +132,20 @@ def test_multiples_of_a_month_and_top_destinations() -> None:
     cumulative = _found(article("zh_hant_cna_2011_01_18.txt"))
     assert ("quantity", 35000.0, "exports", ("CHN",), "not covered") in cumulative  # "累計出口...3.5萬噸"
     assert ("change", 0.145, "exports", ("CHN",), "not covered") in cumulative  # "數量同比增長14.5%"
+
+
+def test_an_undated_report_of_a_months_figures_is_of_the_month_after() -> None:
+    from reesim.check.dates import ArticleDate
+    from reesim.check.export_moves import export_periods
+    from reesim.check.extract import extract
+    from reesim.check.records import infer_date, records
+
+    claims = extract("11月中国稀土磁铁出口量达到6150吨。")
+    when = infer_date(claims, records(DS), ArticleDate(), export_periods(DS))
+    assert (when.year, when.month, when.how) == (2025, 12, "inferred")  # November's figure: December
+    december = extract("12月单月出口稀土4392.1吨,较11月的5493.9吨有所回落。")
+    when = infer_date(december, records(DS), ArticleDate(), export_periods(DS))
+    assert (when.year, when.month) == (2026, 1)  # not the November of 2026 its earlier months would give
+    total = _found(article("en_internationalbusinessweekly_2026_01.txt"))
+    assert ("quantity", 62585.0, "exports", ("CHN",), "supported") in total  # "last year shipped out"
+    assert ("change", 0.129, "exports", ("CHN",), "supported") in total

@@ -283,7 +283,7 @@ def _stage_after(part: str, at: int) -> str:
 
 
 #: Words that make a clause's output that of the mines, whatever its sentence is about.
-_MINES = ("开采", "采矿", "矿", "mining", "mined", "mine", "稀土", "rare earth", "rare-earth")
+_MINES = ("开采", "采矿", "矿", "mining", "mined", "mine", "extraction", "稀土", "rare earth", "rare-earth")
 
 
 def _output_only(part: str) -> bool:
