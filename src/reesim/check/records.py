@@ -233,13 +233,14 @@ def infer_date(
                 if d == where and int(m[5:7]) == c.month and abs(q - x) <= 0.005 * q
             ]  # fmt: skip
     dates += published
-    for c in claims:  # a quota tonnage the article gives (within 0.5%) dates it like a named record
-        if c.kind == "quantity" and c.topic == "export_quota":
+    for c in claims:  # a quota tonnage the article gives dates it like a named record; last year's
+        if c.kind == "quantity" and c.topic == "export_quota":  # ("去年第二批配额7976吨") a year before it
             x = float(c.value)
+            back, slack = 12 * _of_last_year(c), 0.005 if c.qualifier else 0.001  # "近一万四千五百吨"
             dates += [
-                r.date
+                plus_months(r.month, back) + r.date[7:]
                 for r in rows
-                if r.kind == "export_quota" and any(abs(x - t) <= 0.005 * t for t in r.tonnes)
+                if r.kind == "export_quota" and any(abs(x - t) <= slack * t for t in quota_tonnes(r))
             ]
     for c in claims:
         if c.kind != "event" or c.value:
@@ -262,6 +263,24 @@ def infer_date(
         y = y if article.month >= m else y + 1
         m = article.month
     return ArticleDate(y, m, article.day, "inferred", article.named_years, article.dated_kinds)
+
+
+def quota_tonnes(r: Record) -> tuple[float, ...]:
+    """The tonnages a quota record gives, and the sums of two of them (a year's quota is its two
+    halves: "2010 quota of 30,258 tons" is 22,282 t and 7,976 t)."""
+    given = r.tonnes
+    return given + tuple(a + b for i, a in enumerate(given) for b in given[i + 1 :])
+
+
+#: Words before a quota tonnage saying it is last year's ("该数字较去年第二批配额7976吨", "the
+#: corresponding second batch of last year, which stood at 7,976 tonnes").
+_LAST_YEAR = re.compile(r"去年|上年|last year|a year earlier|previous year", re.I)
+
+
+def _of_last_year(c: Claim) -> bool:
+    """Whether the words just before a tonnage (in its sentence) say it is last year's."""
+    at = c.at if c.at >= 0 else c.sentence.find(c.span)
+    return bool(_LAST_YEAR.search(c.sentence[max(0, at - 40) : max(0, at)]))
 
 
 def date_claim(claim: Claim, rows: list[Record], article: ArticleDate) -> Claim:

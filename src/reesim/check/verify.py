@@ -50,6 +50,7 @@ from reesim.check.records import (
     Record,
     date_claim,
     infer_date,
+    quota_tonnes,
     records,
 )  # fmt: skip
 from reesim.dataset.model import Dataset
@@ -230,7 +231,13 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
         if exported is not None:
             return Verdict(claim, *exported)
     over = claim.qualifier == "over"  # "more than 16,000 t" holds for a record of up to 10% more
-    named = [r for r in rows if any(abs(t - x) <= 0.01 * t or (over and x <= t <= 1.1 * x) for t in r.tonnes)]
+    quota = claim.topic == "export_quota" and not claim.qualifier  # quotas to the tonne, halves summed
+    exact = 0.001 if quota else 0.01
+    named = [
+        r for r in rows
+        if any(abs(t - x) <= exact * t or (over and x <= t <= 1.1 * x)
+               for t in (quota_tonnes(r) if r.kind == "export_quota" else r.tonnes))
+    ]  # fmt: skip
     named.sort(key=lambda r: -(r.kind == claim.topic))
     if named:
         return Verdict(claim, SUPPORTED, named[0].figure, named[0].source)
