@@ -32,7 +32,8 @@ PLACES: dict[str, str] = {
     "india": "IND", "canada": "CAN", "brazil": "BRA", "britain": "GBR", "united kingdom": "GBR",
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
     "eu ": "eu", "g7": "g7", "saudi": "SAU", "qatar": "QAT", "卡塔尔": "QAT", "united arab emirates": "ARE",
-    "uae": "ARE", "阿联酋": "ARE", "netherlands": "NLD", "荷兰": "NLD",
+    "uae": "ARE", "阿联酋": "ARE", "阿拉伯联合大公国": "ARE", "阿联": "ARE", "卡达": "QAT",
+    "greece": "GRC", "希腊": "GRC", "netherlands": "NLD", "荷兰": "NLD",
     "uzbekistan": "UZB", "乌兹别克": "UZB", "indonesia": "IDN", "usa": "USA", "burma": "MMR",
     "burundi": "BDI", "布隆迪": "BDI",
     "印尼": "IDN",
@@ -113,6 +114,7 @@ PRODUCE = (
 NEGATIONS_ZH = (
     "不会", "不再", "不将", "不予", "不是", "不对", "不向", "不得", "不实施", "不采取", "不施加", "不设",
     "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施", "预计", "有望",
+    "计划在", "计划于", "拟于",  # a plan ("印度计划在下月以签署国身分加入"), not yet done
 )  # fmt: skip
 NEGATIONS_EN = (
     " not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ", " denied ", " denies ",
