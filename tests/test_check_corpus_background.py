@@ -67,3 +67,30 @@ def test_company_figures_are_no_world_or_country_figures() -> None:
         "MP Materials' output rose 120% in the second quarter; 第二季产量增长20%。", "2025-08-11"
     )
     assert not any(c == "second" for _, _, c, _ in quarter)  # 第二季 is the second quarter, no runner-up
+
+
+def test_quotas_are_read_to_the_tonne_and_last_years_quota_dates_the_article() -> None:
+    from reesim.check.dates import ArticleDate
+    from reesim.check.export_moves import export_periods
+    from reesim.check.extract import extract
+    from reesim.check.records import infer_date, records
+
+    full = _found("China's 2010 quota of 30,258 tons was 40 percent below 2009's.", "2011-07-15")
+    assert ("quantity", 30258.0, "export_quota", "supported") in full  # 22,282 t and 7,976 t: the two halves
+    near = _found("This put the full-year quota at 30,184 tons.", "2011-07-15")
+    assert ("quantity", 30184.0, "export_quota", "not covered") in near  # not 30,258 t: quotas are exact
+    claims = extract("商务部公布第二批稀土出口配额15738吨,较去年第二批配额7976吨增加约97.3%。")
+    when = infer_date(claims, records(DS), ArticleDate(), export_periods(DS))
+    assert when.year == 2011  # last year's second batch (July 2010): the article is of 2011
+    batch = _found(article("zh_hant_h1_2011_07_15.txt"))  # "較去年第二批配額7976噸"
+    assert ("event", "2011-07", "export_quota", "not covered") in batch  # the 2011 batch is not on record
+
+
+def test_countries_by_their_taiwanese_names_and_plans_to_join() -> None:
+    uae = _found(article("zh_hant_yahoo_2026_01_15.txt"))
+    assert ("event", "2026-01", "alliance", "supported") in uae  # "阿拉伯聯合大公國今天簽署文件"
+    assert not any(
+        c == "alliance" and v == "2025-12" and verdict == "not covered" for _, v, c, verdict in uae
+    )
+    plan = _found("美國國務院表示，印度計劃在下月以簽署國身分加入「矽和平」。", "2026-01-15")
+    assert not any(k == "event" for k, *_ in plan)  # a plan is no event yet
