@@ -251,7 +251,7 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
         if market and market.group(1) in lx.PLACES and lx.PLACES[market.group(1)] != "CHN":
             continue
         q, st, sign = _local(part)
-        st = _stage_after(part.lower(), start - b) or st  # "约九成精炼能力及七成矿产产量": each its own
+        st = (_stage_after(part.lower(), start - b) or st) if st else st  # "约九成精炼能力及七成矿产产量"
         st = st or (base.stage if sign == "" else "")
         if st == "mining" and _output_only(part):  # "稀土磁铁产业...产量占到全球的90%以上": magnets'
             rest = stage(f" {sentence[:b]} {sentence[e:]} ".lower())
@@ -274,12 +274,27 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
 def _stage_after(part: str, at: int) -> str:
     """The stage named first after a percentage at ``at`` in its clause (lower-cased) ("90% of global
     refined output": separation, "over 90% of magnet output": magnets), or nothing."""
-    found = [
-        (part.find(bare, at), -len(bare), st)
-        for bare, pattern, st in STAGES
-        if bare in part[at:] and (pattern is None or pattern.search(part, at))
-    ]
-    return min(found)[2] if found else ""
+    named = _stages_at(part)
+    k = bisect_left(named, (at, -10_000, ""))
+    return named[k][2] if k < len(named) else ""
+
+
+@lru_cache(maxsize=1024)
+def _stages_at(part: str) -> list[tuple[int, int, str]]:
+    """Where each stage word of a clause (lower-cased) stands, with its length (longest first at a
+    place) and stage, in order: found once a clause, so that each percentage costs a bisection."""
+    found = []
+    for bare, pattern, st in STAGES:
+        if bare not in part:
+            continue
+        starts = [m.start() for m in pattern.finditer(part)] if pattern is not None else []
+        if pattern is None:
+            at = part.find(bare)
+            while at >= 0:
+                starts.append(at)
+                at = part.find(bare, at + 1)
+        found += [(p, -len(bare), st) for p in starts]
+    return sorted(found)
 
 
 #: Words that make a clause's output that of the mines, whatever its sentence is about.

@@ -7,6 +7,7 @@ written just before a tonnage ("不足50吨", "less than 50 tonnes") is that ton
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from reesim.check import lexicon as lx
@@ -149,13 +150,20 @@ def _stage_of(part: str) -> str:
     return next((st for w, st in _OF_OUTPUT.items() if w in part), "")
 
 
+@lru_cache(maxsize=8)
+def _years_at(sentence: str) -> list[tuple[int, int]]:
+    """Where each year of a sentence is named, found once a sentence."""
+    return [(m.start(), int(m.group(1))) for m in _YEAR_BEFORE.finditer(sentence)]
+
+
 def _tonnage_year(sentence: str, start: int, end: int, default: int | None) -> int | None:
     """The year of a tonnage: for "the previous year", the year before the one last named before it
     ("240,000 metric tons, up from 210,000 MT the previous year"); else one right after it ("270,000
     metric tons in 2024 (up from 255,000 metric tons in 2023)"); else one named just before it
     (:func:`_year_before`); else the last year named before it in its sentence ("In 2024, global
     production surged to 390,000 metric tons, nearly tripling from ... 2017"); else ``default``."""
-    before = [int(y) for y in _YEAR_BEFORE.findall(sentence, 0, start)]
+    named_at = _years_at(sentence)
+    before = [y for p, y in named_at[: bisect_left(named_at, (start, 0))]]
     if _PREVIOUS.match(sentence, end, end + 60):
         return before[-1] - 1 if before else (default - 1 if default else None)
     after = _YEAR_AFTER.match(sentence, end, end + 60)

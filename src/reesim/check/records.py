@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim
@@ -192,6 +193,7 @@ _COMMON = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
     """The distinctive English words of a text (lower-cased, four letters or more)."""
     return frozenset(w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON)

@@ -244,7 +244,7 @@ def verify(
 def _last_year(claim: Claim) -> int:
     """1 when a figure with no month of its own is of the year before the article's ("The world's
     top producer last year shipped out a total of 62,585 metric tons", "去年全年"), else 0."""
-    if claim.month:
+    if claim.month or not claim.series:
         return 0
     return int(any(m.shift == -1 and m.month is None and m.day is None for m in mentions(claim.sentence)))
 
