@@ -245,10 +245,7 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
             continue
         b, e = clauses.span(start)
         part = sentence[b:e]
-        if _of_reserves(part) or any(w in part.lower() for w in _BOUGHT):
-            continue
-        market = _OF_A_COUNTRY.search(part.lower())
-        if market and market.group(1) in lx.PLACES and lx.PLACES[market.group(1)] != "CHN":
+        if _of_reserves(part) or _not_output(part):
             continue
         q, st, sign = _local(part)
         st = (_stage_after(part.lower(), start - b) or st) if st else st  # "约九成精炼能力及七成矿产产量"
@@ -269,6 +266,17 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
                            places=places, span=sentence[b:e].strip(), year=year,
                            upper=ends.get(k)))  # fmt: skip
     return out
+
+
+@lru_cache(maxsize=1024)
+def _not_output(clause: str) -> bool:
+    """Whether a clause speaks of a buyer's commitment, imports or one country's own market, whose
+    percentages are no shares of world output; read once a clause."""
+    part = clause.lower()
+    if any(w in part for w in _BOUGHT):
+        return True
+    market = _OF_A_COUNTRY.search(part)
+    return bool(market and market.group(1) in lx.PLACES and lx.PLACES[market.group(1)] != "CHN")
 
 
 def _stage_after(part: str, at: int) -> str:

@@ -117,6 +117,22 @@ def _rank_stages(part: str, sentence: str, base: Claim) -> list[str]:
     return [st] if st in {"mining", "reserves"} else []
 
 
+#: Words one of the English patterns of a rank, or of first place, needs.
+_RANK_HINTS = (
+    "largest",
+    "biggest",
+    "rank",
+    "spot",
+    "place",
+    "position",
+    "tied",
+    "is ",
+    "stand",
+    "leader",
+    "最大",
+)
+
+
 def ranks(sentence: str, base: Claim, implied: list[str] | None = None) -> list[Claim]:
     """Places in a ranking of producers ("泰国位列全球稀土产量第6", "the second-largest producer",
     "ranks fourth", "the sixth spot", "China is the world's largest producer": first) or of reserves
@@ -125,9 +141,11 @@ def ranks(sentence: str, base: Claim, implied: list[str] | None = None) -> list[
     reserves")."""
     out = []
     clauses = Clauses(sentence)
-    found = [(m.start(), m.group(1)) for m in _RANK_ZH.finditer(sentence)]
-    found += [(m.start(), next(g for g in m.groups() if g).lower()) for m in _RANK_EN.finditer(sentence)]
-    found += [(m.start(), "first") for m in _LARGEST.finditer(sentence)]
+    low = sentence.lower()
+    found = [(m.start(), m.group(1)) for m in _RANK_ZH.finditer(sentence)] if "第" in sentence else []
+    if any(w in low for w in _RANK_HINTS):  # most sentences name no place in a ranking
+        found += [(m.start(), next(g for g in m.groups() if g).lower()) for m in _RANK_EN.finditer(sentence)]
+        found += [(m.start(), "first") for m in _LARGEST.finditer(sentence)]
     for start, raw in found:
         value = _ORDINALS.get(raw) or chinese_number(raw)
         part = clauses.around(start)
