@@ -149,3 +149,18 @@ def test_an_undated_report_of_a_months_figures_is_of_the_month_after() -> None:
     total = _found(article("en_internationalbusinessweekly_2026_01.txt"))
     assert ("quantity", 62585.0, "exports", ("CHN",), "supported") in total  # "last year shipped out"
     assert ("change", 0.129, "exports", ("CHN",), "supported") in total
+
+
+def test_a_decimal_comma_and_an_annual_change_of_a_run() -> None:
+    from reesim.check.figures import _percentages
+
+    assert [round(v, 4) for *_, v in _percentages("down from 18,9% in the first half")] == [0.189]
+    assert [v for *_, v in _percentages("exports of 5,000 tons, 12% more")] == [0.12]  # a thousands comma
+    squid = _found(
+        article("en_squidsite_2025_11_20.txt")
+    )  # "Year to date, ... 45,290 tons, an annual decline"
+    assert ("quantity", 45290.0, "magnets", ("CHN",), "supported") in squid
+    seven = _found(
+        article("en_oedigital_2025_08_20.txt")
+    )  # "The first seven months ..., with an annual decline"
+    assert ("change", -0.15, "magnets", ("CHN",), "not covered") in seven  # of the seven months, not the year

@@ -206,6 +206,8 @@ def read_exports(
                 low.find(w, 0, clause[0]) >= 0 for w in MAGNET_WORDS
             )
         magnets, yearly, run = words[clause]
+        if run == 12 and "annual" in low[clause[0] : clause[1]]:  # "..., an annual decline of 5.2%":
+            run = next((r for _, r in runs if r not in (12, None)), run)  # of the run the sentence names
         in_clause = dates[clause]
         carried = goes[clause]
         series = (  # a clause naming no product goes on with the magnets its sentence named before it

@@ -70,7 +70,8 @@ UP = (
     " gained", " advanced", "spike", " more than",
 )  # fmt: skip
 
-_PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)(?:\s*+|-)(?:%|percent|per cent|pc\b)")  # "60-percent"
+#: "60%", "60-percent", "18,9%" (a decimal comma: one or two digits after it, never a thousands one).
+_PCT = re.compile(r"(?<![\d,])(\d++(?:\.\d++|,\d{1,2}+(?!\d))?)(?:\s*+|-)(?:%|percent|per cent|pc\b)")
 _PCT_ZH = re.compile(
     r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%"
 )
@@ -103,7 +104,7 @@ def _digit(char: str) -> int:
 @lru_cache(maxsize=8)
 def _percentages(sentence: str) -> list[tuple[int, int, float]]:
     """Percentages of a sentence (read once for its shares and its changes)."""
-    found = [(m.start(), m.end(), float(m.group(1)) / 100) for m in _PCT.finditer(sentence)]
+    found = [(m.start(), m.end(), float(m.group(1).replace(",", ".")) / 100) for m in _PCT.finditer(sentence)]
     for m in _PCT_ZH.finditer(sentence):
         value = chinese_number(m.group(1) or m.group(2))
         if value is not None:
