@@ -94,3 +94,14 @@ def test_countries_by_their_taiwanese_names_and_plans_to_join() -> None:
     )
     plan = _found("美國國務院表示，印度計劃在下月以簽署國身分加入「矽和平」。", "2026-01-15")
     assert not any(k == "event" for k, *_ in plan)  # a plan is no event yet
+
+
+def test_a_meeting_of_the_leaders_is_a_deal_of_its_own() -> None:
+    pause = _found(
+        article("en_yenisafak_2025_10_30.txt")
+    )  # "following the meeting between ... in South Korea"
+    assert ("event", "2025-10", "agreement", "supported") in pause
+    own = "China will suspend the controls for a year after a meeting between Xi Jinping and Donald Trump."
+    assert ("event", "2025-10", "agreement", "supported") in _found(own, "2025-10-30")
+    ahead = "Beijing has imposed new export controls ahead of talks between Xi Jinping and Donald Trump."
+    assert not any(c == "agreement" for _, _, c, _ in _found(ahead, "2025-10-20"))  # talks still to come
