@@ -105,3 +105,13 @@ def test_a_meeting_of_the_leaders_is_a_deal_of_its_own() -> None:
     assert ("event", "2025-10", "agreement", "supported") in _found(own, "2025-10-30")
     ahead = "Beijing has imposed new export controls ahead of talks between Xi Jinping and Donald Trump."
     assert not any(c == "agreement" for _, _, c, _ in _found(ahead, "2025-10-20"))  # talks still to come
+
+
+def test_exports_blocked_to_a_country_are_a_ban() -> None:
+    scotsman = _found(
+        article("en_scotsman_2010_09.txt")
+    )  # "CHINA has blocked exports of key minerals to Japan"
+    assert ("event", "2010-09", "export_ban", "supported") in scotsman
+    assert ("share", 0.93, "mining", "not covered") in scotsman  # the article is of 2010: no share of then
+    own = _found("In January 2026 Beijing blocked shipments of dual-use items to Japan.")
+    assert ("event", "2026-01", "export_ban", "supported") in own

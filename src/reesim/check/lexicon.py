@@ -66,6 +66,8 @@ EVENTS: list[tuple[str, str]] = [
     ("推迟实施", "suspension"), ("postpone", "suspension"), ("temporarily eased", "suspension"),
     ("禁止出口", "export_ban"), ("出口禁令", "export_ban"), ("禁运", "export_ban"), ("ban ", "export_ban"),
     ("bans ", "export_ban"), ("banned", "export_ban"), ("embargo", "export_ban"),
+    ("blocked exports", "export_ban"), ("blocks exports", "export_ban"), ("blocked shipments", "export_ban"),
+    ("blocks shipments", "export_ban"), ("blocks mineral exports", "export_ban"),
     ("配额", "export_quota"), ("quota", "export_quota"),
     ("出口管制", "export_control"), ("出口许可", "export_control"), ("许可证", "export_control"),
     ("限制出口", "export_control"), ("出口限制", "export_control"), ("export control", "export_control"),
