@@ -164,3 +164,14 @@ def test_a_decimal_comma_and_an_annual_change_of_a_run() -> None:
         article("en_oedigital_2025_08_20.txt")
     )  # "The first seven months ..., with an annual decline"
     assert ("change", -0.15, "magnets", ("CHN",), "not covered") in seven  # of the seven months, not the year
+
+
+def test_a_change_by_an_amount_and_a_month_going_on_with_the_report() -> None:
+    november = _found(article("en_imaapi_2025_12.txt"))  # "jumped for a second consecutive month, by 26.5%"
+    assert ("change", 0.265, "exports", ("CHN",), "supported") in november
+    own = _found(
+        "Exports to the US in November fell for a third month, by about 11% from October.", "2025-12-20"
+    )
+    assert ("change", -0.11, "magnets", ("CHN", "USA"), "supported") in own  # 656 t to 582 t
+    top = _found(article("en_samarium_2025_12_20.txt"))  # "January remains the top month at 6,357 tons"
+    assert ("quantity", 6357.0, "magnets", ("CHN",), "supported") in top

@@ -125,6 +125,8 @@ def _clause_words(part: str) -> tuple[bool, bool, int | None]:
 #: after one of exports, a figure of them.
 _GOES_ON = re.compile(
     r"^(?:that|this|these|which)\b|same (?:month|period)"  # "That compared to 5,994 tons in July"
+    r"|^(?:january|february|march|april|may|june|july|august|september|october|november|december)\b"
+    r"[^.;]{0,40}?\d[\d,.]*\s*(?:metric\s+)?(?:tons|tonnes)"  # "January remains the top month at 6,357 tons"
     r"|环比|同比|month-on-month|year-on-year|month-over-month|on the month|on the year"
     r"|(?:from|compared with|compared to|than|over) "
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:19|20)\d\d",

@@ -364,6 +364,8 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
                 if after.startswith(" above")
                 else ""
             )
+        if sign == "" and _BY.match(sentence, b, start):  # "jumped for a second month, by 26.5% from October"
+            _, _, sign = _local(sentence[max(0, b - 60) : b])
         if sign not in {"-", "+"}:
             continue
         last = (end, sign)
@@ -382,6 +384,9 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
                            span=sentence[b:e].strip()))  # fmt: skip
     return out
 
+
+#: A clause that opens with "by" and a percentage: the amount of the change its clause before names.
+_BY = re.compile(r"\s*by\s+(?:about\s+|around\s+|nearly\s+|some\s+)?$", re.I)
 
 #: A change compared with a tonnage of a year named right after it: the change is of the year after.
 _FROM_YEAR = re.compile(r"[^.;。%]{0,16}?\bfrom\s[^.;。%]{0,30}?\bin\s((?:19|20)\d\d)\b")
