@@ -115,3 +115,11 @@ def test_exports_blocked_to_a_country_are_a_ban() -> None:
     assert ("share", 0.93, "mining", "not covered") in scotsman  # the article is of 2010: no share of then
     own = _found("In January 2026 Beijing blocked shipments of dual-use items to Japan.")
     assert ("event", "2026-01", "export_ban", "supported") in own
+
+
+def test_an_undated_articles_shares_are_of_the_latest_year_it_names() -> None:
+    abc = _found(article("en_abc_2013_12_13.txt"))  # names 2012 and 2014, no dateline
+    assert ("share", 0.95, "mining", "not covered") in abc  # of 2014: before the stage shares begin
+    assert ("quantity", 30966.0, "export_quota", "not covered") in abc  # "the 30,966 tonne quota"
+    own = _found("China mines 93 percent of the world's rare earths. It exported 16,265 tonnes in 2012.")
+    assert ("share", 0.93, "mining", "not covered") in own

@@ -36,7 +36,7 @@ _BARE_BASE = re.compile(
 _SCALE_EN = {"million": 1e6, "billion": 1e9}
 _MONEY_ZH = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)\s*+(亿|万)\s*+美元")
 _TONNES_EN = re.compile(
-    r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(million\s++|billion\s++)?(?:metric\s++)?(?:tonnes|tons|mt)\b",
+    r"(?<!\d)(\d[\d,]{0,30}+(?:\.\d++)?)\s*+(million\s++|billion\s++)?(?:metric\s++)?(?:tonnes?|tons?|mt)\b",
     re.I,
 )  # "3.8 million metric tons", "2,500 MT"
 _TONNES_ZH = re.compile(

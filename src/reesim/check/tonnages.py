@@ -82,8 +82,8 @@ def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
     exact = 0.001 if quota else 0.01
     named = [
         r for r in rows
-        if any(abs(t - x) <= exact * t or (over and x <= t <= 1.1 * x)
-               for t in (quota_tonnes(r) if r.kind == "export_quota" else r.tonnes))
+        if any(abs(t - x) <= exact * t or (over and x <= t <= 1.1 * x) for t in r.tonnes)
+        or (r.kind == "export_quota" and any(abs(t - x) <= 0.001 * t for t in quota_tonnes(r)))
     ]  # fmt: skip
     named.sort(key=lambda r: -(r.kind == claim.topic))
     if named:

@@ -220,6 +220,8 @@ def verify(
         claim = date_founding(recent_record(date_suspension(raw, dated, rows), rows), blocs)
         if claim.kind == "event" and not claim.value:
             continue  # a measure or deal that neither the article nor the dataset dates is no claim
+        if claim.year is None and not when.year and when.named_years and claim.kind == "share":
+            claim = replace(claim, year=max(when.named_years))  # an undated article: the latest year it names
         if (
             claim.year is None
             and when.year
