@@ -123,3 +123,15 @@ def test_an_undated_articles_shares_are_of_the_latest_year_it_names() -> None:
     assert ("quantity", 30966.0, "export_quota", "not covered") in abc  # "the 30,966 tonne quota"
     own = _found("China mines 93 percent of the world's rare earths. It exported 16,265 tonnes in 2012.")
     assert ("share", 0.93, "mining", "not covered") in own
+
+
+def test_a_group_founded_and_new_regulations_are_events() -> None:
+    group = _found(article("zh_hans_cctv_2021_12_23.txt"))  # "中国稀土集团有限公司正式成立"
+    assert ("event", "2021-12", "other", "supported") in group
+    assert ("event", "2021-12", "other", "supported") in _found(
+        "中國稀土集團昨日正式組建成立。", "2021-12-24"
+    )
+    rules = _found(
+        "China enforces quotas, including new regulations introduced in October 2024.", "2025-03-01"
+    )
+    assert ("event", "2024-10", "other", "supported") in rules  # the Rare Earth Management Regulations

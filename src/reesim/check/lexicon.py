@@ -92,7 +92,8 @@ EVENTS: list[tuple[str, str]] = [
     ("会谈", "agreement"), ("会面", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"),
     ("特习会", "agreement"),
     ("general licen", "other"), ("通用许可", "other"), ("一般出口许可", "other"), ("一般许可", "other"),
-    ("开始施行", "other"),
+    ("开始施行", "other"), ("new regulations", "other"),
+    ("正式成立", "other"), ("组建成立", "other"),  # a group founded ("中国稀土集团有限公司正式成立")
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
     ("joins ", "alliance"), ("joining ", "alliance"),
     ("declaration", "alliance"),
