@@ -173,6 +173,15 @@ def score_corpus(ds: Dataset, base: Baseline, held_out: bool | None = None) -> S
     return total
 
 
+def score_batch(ds: Dataset, base: Baseline, batch: str | None) -> Score:
+    """The counts over the articles of one ``batch`` of the manifest (None: those with no batch)."""
+    total = Score()
+    for entry in MANIFEST["articles"]:
+        if entry.get("batch") == batch:
+            total.add(score_article(entry, ds, base))
+    return total
+
+
 def main() -> None:
     """Print the figures by article and for the whole corpus and its held-out third."""
     from reesim.dataset import load_dataset
@@ -184,8 +193,11 @@ def main() -> None:
         s = score_article(entry, ds, base)
         mark = "held out" if entry["held_out"] else ""
         print(f"{entry['file']:40} {s.found:3} {s.real:3} {s.annotated:3} {s.recalled:3} {s.right:3} {mark}")
-    for name, part in (("all", None), ("held out", True), ("tuned", False)):
-        s = score_corpus(ds, base, part)
+    parts = [("all", score_corpus(ds, base)), ("held out", score_corpus(ds, base, True))]
+    parts += [("tuned", score_corpus(ds, base, False))]
+    batches = sorted({str(e["batch"]) for e in MANIFEST["articles"] if e.get("batch")})
+    parts += [(b, score_batch(ds, base, b)) for b in batches]
+    for name, s in parts:
         counts = f"found {s.found} real {s.real} annotated {s.annotated} recalled {s.recalled}"
         rates = f"precision {s.precision:.2f} recall {s.recall:.2f} verdicts {s.verdicts:.2f}"
         print(f"{name:9} {counts} right {s.right}: {rates}")
