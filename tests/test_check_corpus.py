@@ -34,41 +34,54 @@ def _check(text: str, date: str | None = None) -> list[tuple[str, object, str, s
     return rows(text, DS, BASE, date, "source")
 
 
-# docs/check.md pins these figures: (found, real, annotated, recalled, right verdicts). Every article
-# is one the rules were tuned on; an untuned part comes as a new batch with ``held_out`` true.
+# docs/check.md pins these figures: (found, real, annotated, recalled, right verdicts). The untuned
+# part is batch fresh-2026-12b (``held_out`` true), annotated before the rules were run on it.
 @pytest.mark.parametrize(
     ("part", "counts"),
     [
-        (None, (945, 858, 983, 858, 831)),
+        (None, (1463, 1201, 1617, 1201, 1117)),
+        (True, (518, 343, 634, 343, 286)),
         (False, (945, 858, 983, 858, 831)),
     ],
-    ids=["whole corpus", "tuned articles"],
+    ids=["whole corpus", "untuned articles", "tuned articles"],
 )
 def test_precision_recall_and_verdicts_on_the_corpus(part: bool | None, counts: tuple[int, ...]) -> None:
     s = score_corpus(DS, BASE, part)
     assert (s.found, s.real, s.annotated, s.recalled, s.right) == counts, s.misses
-    assert s.precision >= 0.9 and s.recall >= 0.85 and s.verdicts >= 0.85  # the bar
+
+
+def test_the_bar_holds_on_the_tuned_articles_only() -> None:
+    """The bar is precision 0.9, recall 0.85 and right verdicts 0.85 on the whole corpus and on the
+    untuned part; it holds on the tuned articles and not on unseen text (docs/check.md)."""
+    tuned, untuned = score_corpus(DS, BASE, False), score_corpus(DS, BASE, True)
+    assert tuned.precision >= 0.9 and tuned.recall >= 0.85 and tuned.verdicts >= 0.85
+    assert untuned.precision < 0.9 and untuned.recall < 0.85
 
 
 @pytest.mark.parametrize(
     ("batch", "counts"),
-    [("fresh-2026-12", (413, 360, 442, 360, 346)), (None, (532, 498, 541, 498, 485))],
-    ids=["batch fresh-2026-12", "the other articles"],
+    [
+        ("fresh-2026-12b", (518, 343, 634, 343, 286)),
+        ("fresh-2026-12", (413, 360, 442, 360, 346)),
+        (None, (532, 498, 541, 498, 485)),
+    ],
+    ids=["batch fresh-2026-12b", "batch fresh-2026-12", "the other articles"],
 )
 def test_precision_recall_and_verdicts_by_batch(batch: str | None, counts: tuple[int, ...]) -> None:
     s = score_batch(DS, BASE, batch)
     assert (s.found, s.real, s.annotated, s.recalled, s.right) == counts, s.misses
 
 
-def test_the_corpus_is_210_articles_in_three_scripts_all_tuned_on() -> None:
+def test_the_corpus_is_355_articles_in_three_scripts_with_an_untuned_third() -> None:
     articles = MANIFEST["articles"]
-    assert len(articles) == 210 and sum(len(a["claims"]) for a in articles) == 983
-    assert not any(a["held_out"] for a in articles)  # no untuned part: the rules were tuned on all
-    assert score_corpus(DS, BASE, True).annotated == 0
+    assert len(articles) == 355 and sum(len(a["claims"]) for a in articles) == 1617
+    held = [a for a in articles if a["held_out"]]
+    assert {a.get("batch") for a in held} == {"fresh-2026-12b"}  # the untuned part is the blind batch
+    assert len(held) == 145 and sum(len(a["claims"]) for a in held) == 634  # over a third of both
     fresh = [a for a in articles if a.get("batch") == "fresh-2026-12"]
     assert len(fresh) == 85 and sum(len(a["claims"]) for a in fresh) == 442  # the batch keeps its key
     first = {f for b in MANIFEST["first_scores"]["batches"] for f in b["articles"]}
-    assert {a["file"] for a in fresh} <= first  # and the figures it gave untuned
+    assert {a["file"] for a in fresh + held} <= first  # and the figures each gave untuned
     assert {a["language"] for a in articles} == {"en", "zh-Hans", "zh-Hant"}
     assert all(a["url"].startswith("http") and a["date"][:2] in {"20"} for a in articles)
 
