@@ -1,6 +1,7 @@
 """``reesim check`` on real published articles (``tests/articles/corpus``): the figures of
 precision, recall and verdict accuracy against the hand annotations, on the whole corpus and on
-the articles the rules were tuned on, and one test for each class of failure the corpus showed:
+the articles the rules were tuned on, the agreement between two annotators on a sample of the
+untuned articles, and one test for each class of failure the corpus showed:
 who a deal names, years, central events named indirectly, hard-wrapped text, and drafts that say
 what the article says (they validate and run)."""
 
@@ -11,7 +12,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.check_scoring import CORPUS, MANIFEST, article, rows, score_batch, score_corpus
+from tests.check_scoring import (
+    CORPUS,
+    MANIFEST,
+    SECOND,
+    Score,
+    agreement,
+    agreement_by_language,
+    article,
+    rows,
+    score_article,
+    score_batch,
+    score_corpus,
+)
 from typer.testing import CliRunner
 
 from reesim.check.dates import ArticleDate, mentions, parse_option, resolve
@@ -84,6 +97,98 @@ def test_the_corpus_is_355_articles_in_three_scripts_with_an_untuned_third() -> 
     assert {a["file"] for a in fresh + held} <= first  # and the figures each gave untuned
     assert {a["language"] for a in articles} == {"en", "zh-Hans", "zh-Hant"}
     assert all(a["url"].startswith("http") and a["date"][:2] in {"20"} for a in articles)
+
+
+# docs/check.md pins these figures of agreement between annotators: the second annotator's claims,
+# the first's (the manifest's), the pairs and the pairs with the same verdict.
+@pytest.mark.parametrize(
+    ("language", "counts"),
+    [
+        (None, (136, 145, 132, 126)),
+        ("en", (84, 88, 83, 78)),
+        ("zh-Hans", (39, 42, 36, 35)),
+        ("zh-Hant", (13, 15, 13, 13)),
+    ],
+    ids=["sample", "English", "simplified Chinese", "traditional Chinese"],
+)
+def test_agreement_between_annotators_on_30_untuned_articles(
+    language: str | None, counts: tuple[int, ...]
+) -> None:
+    s = agreement_by_language(language)
+    assert (s.found, s.annotated, s.real, s.right) == counts, s.misses
+    assert s.real == s.recalled
+
+
+def test_the_second_annotation_is_of_30_untuned_articles() -> None:
+    held = {a["file"] for a in MANIFEST["articles"] if a["held_out"]}
+    assert len(SECOND["articles"]) == 30 and set(SECOND["articles"]) <= held
+    for name, claims in SECOND["articles"].items():
+        text = article(name)
+        for c in claims:  # every span is words of the article, in the manifest's claim format
+            assert {"span", "kind", "value", "context", "verdict", "record"} <= set(c), (name, c)
+            assert all(part.strip() in text for part in c["span"].split("...") if part.strip()), (name, c)
+
+
+def test_the_checker_on_the_second_annotations_sample() -> None:
+    """The checker on the 30 articles of the second annotation, against the first annotation
+    (docs/check.md): (found, real, annotated, recalled, right)."""
+    entries = {e["file"]: e for e in MANIFEST["articles"]}
+    total = Score()
+    for name in SECOND["articles"]:
+        total.add(score_article(entries[name], DS, BASE))
+    assert (total.found, total.real, total.annotated, total.recalled, total.right) == (128, 96, 145, 96, 78)
+
+
+def test_agreement_pairs_claims_by_the_scorers_rule_and_once() -> None:
+    text = "China exported 5,577 tons, up 75%.\nExports to Germany were 1,116 tons."
+    first = [
+        {
+            "span": "China exported 5,577 tons",
+            "kind": "quantity",
+            "value": 5577.0,
+            "context": "magnets",
+            "verdict": "supported",
+        },
+        {
+            "span": "China exported 5,577 tons",
+            "kind": "quantity",
+            "value": 5577.0,
+            "context": "magnets",
+            "verdict": "supported",
+        },
+        {"span": "up 75%", "kind": "change", "value": 0.75, "context": "magnets", "verdict": "supported"},
+        {
+            "span": "1,116 tons",
+            "kind": "quantity",
+            "value": 1116.0,
+            "context": "magnets",
+            "verdict": "supported",
+            "places": ["DEU"],
+        },
+    ]
+    second = [
+        {
+            "span": "China exported 5,577 tons",
+            "kind": "quantity",
+            "value": 5600.0,
+            "context": "magnets",
+            "verdict": "supported",
+        },
+        {"span": "up 75%", "kind": "change", "value": 0.751, "context": "magnets", "verdict": "supported"},
+        {
+            "span": "1,116 tons",
+            "kind": "quantity",
+            "value": 1116.0,
+            "context": "magnets",
+            "verdict": "not covered",
+        },
+    ]
+    s = agreement(first, second, text)
+    # 5,600 t is within 0.5% of 5,577 t and pairs once; 0.751 is not 0.75; the second names no Germany
+    assert (s.found, s.annotated, s.real, s.right) == (3, 4, 1, 1)
+    second[2]["places"] = ["DEU"]
+    s = agreement(first, second, text)
+    assert (s.real, s.right, s.verdicts) == (2, 1, 0.5)
 
 
 def test_a_deal_is_judged_by_the_countries_it_names() -> None:
