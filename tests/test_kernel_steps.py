@@ -66,6 +66,7 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
             _same(step, "licensed share", rx.factor, now.factor[:, :runs].T)
         elif name == "limits":
             _same(step, "quota", rx.quota, cells(now.quota))
+            _same(step, "quota rent", rs.rent_cell, np.moveaxis(fs.rent_cell[..., :runs], -1, 0))
             _same(step, "strategic purchases", rx.stock_rate, cells(now.stock_rate))
             _same(step, "scheduled releases", rx.scheduled, cells(now.sched))
         elif name == "supply":

@@ -5,7 +5,10 @@ shares it each month by what importers asked of the exporter in each covered for
 the month before (the base-year exports in the first month, or when nothing was asked), so it
 binds only when the total asked exceeds it, and then on each in the same proportion;
 ``split: base_year`` shares it by the exporter's base-year exports (t/yr), so that each share
-binds apart. The compile step keeps it as a rule whose tonnage may differ per run
+binds apart. While more is asked than the cap allows, its licences carry a rent per kg, the same
+on every covered form and element, and what China exports under it sells outside China for at
+least China's price plus the rent (:meth:`reesim.model.limits.Quotas.rents`). The compile step
+keeps it as a rule whose tonnage may differ per run
 (:mod:`reesim.model.limits`).
 """
 
@@ -26,7 +29,8 @@ from reesim.model.perrun import any_below, first_run
 
 class ExportQuotaSpec(SpecBase):
     """A cap on total exports (all destinations), shared over forms and elements by what is asked
-    of the exporter (``asked``) or by its base-year exports (``base_year``)."""
+    of the exporter (``asked``) or by its base-year exports (``base_year``); while it binds, its
+    licences carry one rent per kg on every form and element it covers."""
 
     kind: Literal["export_quota"]
     exporter: Place = F(description="Country that caps its exports")
@@ -81,7 +85,9 @@ KIND = Instrument(
     description=(
         "Caps the exporter's total exports (all destinations) at `tonnes_per_yr`, shared over forms and "
         "elements by what importers asked of it the month before (`split: asked`) or by its base-year "
-        "exports (`split: base_year`)."
+        "exports (`split: base_year`). While more is asked than it allows, its licences carry a rent per "
+        "kg, the same on every covered form and element: China's exports under it sell outside China for at "
+        "least China's price plus the rent (`quota_rent_rate`, `quota_rent_months`)."
     ),
     example="""\
 - kind: export_quota

@@ -113,6 +113,9 @@ class Limits(NamedTuple):
     o_end: Ints  # [C]
     o_covers: Bools  # [C, K, E]
     o_share: Array  # [R, C] most output as a share of the base year's
+    q_basket: Array  # [Q] USD/kg scale of the quota's licence rent
+    q_follows: Ints  # [Q] quota it continues (-1: none)
+    q_china: Bools  # [Q] the exporter is China (its rent lifts prices outside over China's)
     s_node: Ints  # [S] holder
     s_material: Ints  # [S]
     s_start: Ints  # [S]
@@ -200,6 +203,8 @@ class Params(NamedTuple):
     heavy_thrift_max_share: Array
     substitution_full_multiple: Array
     closure_idle_months: Array
+    quota_rent_rate: Array
+    quota_rent_months: Array
 
 
 class Full(NamedTuple):
@@ -381,7 +386,8 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
     )  # fmt: skip
     limits = Limits(
         q_node=q.node, q_start=q.start, q_end=q.end, q_covers=q.covers, q_weight=q.weight,
-        q_tonnes=per_run(q.tonnes, runs), q_asked=q.asked, o_node=inputs.caps.node,
+        q_tonnes=per_run(q.tonnes, runs), q_asked=q.asked, q_basket=q.basket,
+        q_follows=q.follows, q_china=q.node == inputs.origin_node, o_node=inputs.caps.node,
         o_start=inputs.caps.start, o_end=inputs.caps.end, o_covers=inputs.caps.covers,
         o_share=per_run(inputs.caps.share, runs), s_node=sp.node, s_material=sp.material,
         s_start=sp.start, s_mix=sp.mix, s_target=per_run(sp.target, runs),

@@ -44,7 +44,7 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "4b9467d371568c77"
+CALLED_SOURCES = "8fc722d09e2e7a8c"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
                   "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py",
                   "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",
@@ -72,7 +72,7 @@ def kernel(lt, groups, s, ctl, lim, proj, paths, params, full, series):  # pragm
         scr = new_scratch(lt, s, series)
         for t in range(t_n):
             rules(lt, t, rl, ctl, now)
-            limits(lt, t, rl, lim, now)
+            limits(lt, t, rl, lim, par, state, now)
             supply(lt, t, rl, s, lim, proj, paths, par, state, now, scr)
             final_demand(lt, t, rl, s, paths, par, state, scr)
             for k in range(s.yields.size):

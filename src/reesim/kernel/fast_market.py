@@ -270,7 +270,9 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     """Each market's price toward expected^(1 - w) x p0^w x clip(cover, c_min, 1 / c_min)^-s x
     (1 + kappa x unmet share) over ``price_adjust_months``, its cover blended toward the pooled
     cover of both markets by ``arbitrage_share`` x ``open``; then arbitrage pulls both markets
-    toward their use-weighted mean by the same share, a metal or magnet price at least its input's
+    toward their use-weighted mean by the same share (the outside price net of an export quota's
+    licence rent ``rent_cell``, see :func:`reesim.kernel.fast_month.limits`, and where there is
+    one, never below China's price plus it), a metal or magnet price at least its input's
     over the yield (outside China only the share ``1 - open`` of the gap to it: as far as controls
     hold China's product back), concentrate at most last month's oxide price times the yield, and at most
     ``price_backstop_multiple`` x the base price; the expected price
@@ -316,6 +318,7 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     low = load(lt, par.price_cover_min, ())
     backstop, yields = load(lt, par.price_backstop_multiple, ()), s.yields
     guard, open_in, guarded = state.guard, state.open_in, state.guarded
+    rent_cell = state.rent_cell
     for e in range(e_n):
         for k in range(k_n):
             d0, u0, h0, d1, u1, h1 = zero, zero, zero, zero, zero, zero  # each market's want, miss, hold
@@ -331,9 +334,10 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                     d0, u0, h0, g0 = d0 + d, u0 + u, h0 + h, g0 + g
                 else:
                     d1, u1, h1, g1 = d1 + d, u1 + u, h1 + h, g1 + g
-            if not any_lane((d0 != 0.0) | (d1 != 0.0) | (h0 != 0.0) | (h1 != 0.0)) and _at_base(
-                lt, k, e, p0, price, expect, hoard, yields
-            ):
+            rent = load(lt, rent_cell, (k, e))
+            if not any_lane(
+                (d0 != 0.0) | (d1 != 0.0) | (h0 != 0.0) | (h1 != 0.0) | (rent > 0.0)
+            ) and _at_base(lt, k, e, p0, price, expect, hoard, yields):
                 # Nothing used or held in either market, every price, expectation and desired cover
                 # at the base year and no input dearer: the update leaves them there (to
                 # rounding), so skip it.
@@ -369,14 +373,19 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 goal = load(lt, vals, (1, e)) * load(lt, vals, (0, e)) * (1.0 + kappa * short)
                 now = load(lt, price, (k, m, e))
                 store(price, (k, m, e), now + (goal - now) / adjust)
-            # Trade closes the gap between the markets as far as controls let China ship what is asked.
+            # Trade closes the gap between the markets as far as controls let China ship what is
+            # asked; an export licence's rent stays between them (outside prices net of it).
             a, b = load(lt, price, (k, 0, e)), load(lt, price, (k, 1, e))
+            b = where(rent > 0.0, vmax(b - rent, a), b)
             total = d0 + d1
             mean = where(total > EPS, (d0 * a + d1 * b) / total, 0.5 * (a + b))
             pull = arbitrage * load(lt, opened, (k, e))
             for m in range(2):
-                p = load(lt, price, (k, m, e))
+                p = a if m == 0 else b
                 p = p + pull * (mean - p)
+                if m == 1:  # what China exports sells outside for at least China's price plus the rent
+                    p = p + rent
+                    p = where(rent > 0.0, vmax(p, load(lt, price, (k, 0, e)) + rent), p)
                 if k >= 2:  # a converted material sells for at least what its input costs:
                     cost = load(lt, price, (k - 1, m, e)) / yields[k]
                     if m == 0:  # in China always

@@ -68,10 +68,53 @@ def rules(lt, t, rl, ctl, now):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
+def _rents(lt, t, rl, lim, par, state, asked):  # pragma: no cover - compiled
+    """Each quota in force moves its rent over ``quota_rent_months`` toward ``quota_rent_rate`` x
+    its basket price x (what was asked in its cells last month over the month's cap, less 1, at
+    least 0); a quota continuing another starts from its rent; ``rent_cell`` is the largest rent
+    of the quotas in force on China's exports covering each material and element."""
+    lanes = len(lt)
+    q_node, q_covers, q_tonnes = lim.q_node, lim.q_covers, lim.q_tonnes
+    rent, cell = state.rent, state.rent_cell
+    if q_node.size == 0:
+        return
+    cell[:] = 0.0
+    k_n, e_n = q_covers.shape[1], q_covers.shape[2]
+    asks = np.zeros(lanes)
+    for qi in range(q_node.size):
+        if not lim.q_start[qi] <= t < lim.q_end[qi]:
+            continue
+        n = q_node[qi]
+        if t == lim.q_start[qi] and lim.q_follows[qi] >= 0:
+            rent[qi, :] = rent[lim.q_follows[qi], :]
+        asks[:] = 0.0
+        for k in range(k_n):
+            for e in range(e_n):
+                if q_covers[qi, k, e]:
+                    for q in range(lanes):
+                        asks[q] += asked[k, n, e, q]
+        for q in range(lanes):
+            cap = q_tonnes[rl[q], qi] / 12.0
+            if cap > 0.0:
+                goal = par.quota_rent_rate[q] * lim.q_basket[qi] * max(asks[q] / cap - 1.0, 0.0)
+                rent[qi, q] = rent[qi, q] + (goal - rent[qi, q]) / max(par.quota_rent_months[q], 1.0)
+            else:
+                rent[qi, q] = 0.0
+        if lim.q_china[qi]:
+            for k in range(k_n):
+                for e in range(e_n):
+                    if q_covers[qi, k, e]:
+                        for q in range(lanes):
+                            cell[k, e, q] = max(cell[k, e, q], rent[qi, q])
+
+
+@njit(cache=True, error_model="numpy")
+def limits(lt, t, rl, lim, par, state, now):  # pragma: no cover - compiled
     """Export quotas in force (``quota[material, node, element, lane]``, inf where none; a quota
     split by asks shares its cap by ``asked``, last month's requests, see
-    :mod:`reesim.model.limits`),
+    :mod:`reesim.model.limits`), their licence rents (``state.rent[quota, lane]``, and
+    ``state.rent_cell[material, element, lane]`` on China's exports; the arithmetic of
+    :meth:`reesim.model.limits.Quotas.rents`),
     strategic purchases per month (``stock_rate``) and releases scheduled this month (``sched``,
     t). Only the cells some quota covers, and the cells of stockpiles, are reset: the others keep
     inf and zero from the start."""
@@ -110,6 +153,7 @@ def limits(lt, t, rl, lim, now):  # pragma: no cover - compiled
                             share = asked[k, n, e, q] / total[q] if total[q] > 0.0 else q_weight[qi, k, e]
                             cap = q_tonnes[rl[q], qi] / 12.0 * share
                             quota[k, n, e, q] = min(quota[k, n, e, q], cap)
+    _rents(lt, t, rl, lim, par, state, asked)
     for s in range(s_node.size):
         stock_rate[s_material[s], s_node[s], :, :] = 0.0
         sched[s_material[s], s_node[s], :, :] = 0.0

@@ -113,7 +113,7 @@ def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, 
     for t in range(len(inputs.months)):
         month = rules(inputs, t)
         yield t, -1, "rules", state, month
-        limits(inputs, t, month, state)
+        limits(inputs, t, par, month, state)
         yield t, -1, "limits", state, month
         supply(inputs, t, runs, par, state)
         yield t, -1, "supply", state, month
@@ -207,6 +207,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         reserve=reserve, sale=piles.sale_prices(k_n, n_n),
         util=np.ones((runs, k_n + 1, n_n)), base_out=base_output(inputs, mixes),
         sector_part=sectors.start_parts(inputs, runs),
+        rent=np.zeros((runs, inputs.quotas.node.size)), rent_cell=np.zeros((runs, k_n, e_n)),
     )  # fmt: skip
 
 
@@ -232,11 +233,16 @@ def rules(inputs: Inputs, t: int) -> Month:
                  denied=c.denied_at(t))  # fmt: skip
 
 
-def limits(inputs: Inputs, t: int, month: Month, state: State) -> None:
-    """Export quotas in force (shared by last month's asks where a quota says so), strategic
-    purchases and scheduled releases in month ``t``."""
+def limits(inputs: Inputs, t: int, par: Params, month: Month, state: State) -> None:
+    """Export quotas in force (shared by last month's asks where a quota says so) and their
+    licence rents (:meth:`reesim.model.limits.Quotas.rents`), strategic purchases and scheduled
+    releases in month ``t``."""
     shape = (len(MATERIALS), inputs.base.dims.n_nodes, inputs.base.dims.n_elements)
     month.quota = inputs.quotas.at(t, *shape, state.asked)
+    adjust = np.maximum(par.quota_rent_months, 1.0)
+    state.rent_cell = inputs.quotas.rents(
+        t, state.rent, state.asked, par.quota_rent_rate, adjust, inputs.origin_node
+    )
     month.stock_rate = inputs.stockpiles.rate_at(t, *shape)
     month.scheduled = inputs.stockpiles.scheduled_at(t, *shape)
 

@@ -33,6 +33,10 @@ what it asks of China (``precaution_risk``).
 Where trade is free the markets are one: each market's cover blends toward the pooled cover of
 both, and its price is pulled toward the use-weighted mean of both, by ``arbitrage_share`` times
 the share of what was asked of China that no licence, ban or binding export quota held back.
+An export quota is one tonnage over every form and element it covers, so its scarce licences
+carry one rent per kg (:meth:`reesim.model.limits.Quotas.rents`): what China exports under it
+sells outside China for at least China's price plus the rent, and the pull joins China's price
+to the outside price net of the rent.
 """
 
 from __future__ import annotations
@@ -218,22 +222,35 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
         c = np.clip(cover[:, m], low, 1.0 / low)  # a glut as deep as a shortage at most
         goal = expected ** (1.0 - w) * p0**w * c**-s * premium[:, m]
         state.price[:, :, m] += (goal - state.price[:, :, m]) / tau
-    # Trade closes the gap between the markets as far as controls let China ship what is asked.
+    # Trade closes the gap between the markets as far as controls let China ship what is asked;
+    # an export licence's rent stays between them: what China exports sells outside for China's
+    # price plus the rent, and only an outside price above that draws China's up.
+    rent = state.rent_cell
+    state.price[:, :, 1] = np.where(rent > 0.0, np.maximum(state.price[:, :, 1] - rent, state.price[:, :, 0]),
+                                    state.price[:, :, 1])  # fmt: skip
     total = used[:, 0] + used[:, 1]
     mean = np.divide(used[:, 0] * state.price[:, :, 0] + used[:, 1] * state.price[:, :, 1], total,
                      out=0.5 * (state.price[:, :, 0] + state.price[:, :, 1]), where=total > EPS)  # fmt: skip
     pull = par.arbitrage_share[:, None, None] * state.open
     for m in (0, 1):
         state.price[:, :, m] += pull * (mean - state.price[:, :, m])
+    state.price[:, :, 1] += rent
     # A converted material sells for at least what its input costs (metal and magnet makers price
     # their output from their raw materials): in China always, outside China only as far as
     # controls hold China's own product back (where it flows, outside buyers pay China's price
     # and dear inputs squeeze the converters outside instead). No price exceeds the backstop.
     backstop = par.price_backstop_multiple[:, None, None, None] * p0[:, :, None, :]  # [R, K, 1, E]
+    # Where a binding export quota makes China's export licences scarce, what China exports sells
+    # outside for at least China's price plus the licence's rent (the same for every element).
     for k in range(state.price.shape[1]):  # in stage order: an input is bounded before its output
         if k >= 2:
             cost = state.price[:, k - 1] / base.yields[k]  # [R, 2, E]
             np.maximum(state.price[:, k, 0], cost[:, 0], out=state.price[:, k, 0])
+        rent = state.rent_cell[:, k]  # [R, E]
+        china = np.minimum(state.price[:, k, 0], backstop[:, k, 0])
+        state.price[:, k, 1] = np.where(rent > 0.0, np.maximum(state.price[:, k, 1], china + rent),
+                                        state.price[:, k, 1])  # fmt: skip
+        if k >= 2:
             short = np.maximum(cost[:, 1] - state.price[:, k, 1], 0.0)
             state.price[:, k, 1] += (1.0 - state.open[:, k]) * short
         elif k == 0:  # concentrate sells for at most what its oxide was worth, less separation's loss

@@ -60,6 +60,8 @@ class State:
     capacity: Array  # [R, K, N] share of base-year capacity still open (converters outside China close)
     proj_run: Array  # [R, P] share of a built project's capacity running
     sector_part: Array  # [R, N, J, E] share of the node's magnet working stock each sector holds
+    rent: Array  # [R, Q] each export quota's licence rent, USD/kg REO
+    rent_cell: Array  # [R, K, E] rent on China's exports of each material and element this month, USD/kg
     level: Array = field(default_factory=lambda: np.zeros(0))  # [R, P] projects' output, t/month
     floor_paid: Array = field(default_factory=lambda: np.zeros(0))  # [R] USD paid by floors this month
     add: Array = field(default_factory=lambda: np.zeros(0))  # output of projects, in their element mixes

@@ -53,7 +53,7 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
         for t in range(t_n):
             rules(lanes, t, rl, ctl, now)
             yield t, -1, "rules", state, now, scr
-            limits(lanes, t, rl, lim, now)
+            limits(lanes, t, rl, lim, par, state, now)
             yield t, -1, "limits", state, now, scr
             supply(lanes, t, rl, s, lim, proj, paths, par, state, now, scr)
             yield t, -1, "supply", state, now, scr

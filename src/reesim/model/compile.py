@@ -68,6 +68,8 @@ KERNEL_PARAMETERS = (
     "heavy_thrift_max_share",
     "substitution_full_multiple",
     "closure_idle_months",
+    "quota_rent_rate",
+    "quota_rent_months",
 )
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")
@@ -176,7 +178,7 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     floored, node_floored = _floor_cover(b, dims.node("CHN"))
     return Inputs(
         base=base, months=_labels(scenario.start, t_n), controls=build(b.controls, k_n, n_n, e_n),
-        quotas=quotas(b.quota_rules, k_n, e_n), caps=output_caps(b.cap_rules, k_n, e_n),
+        quotas=quotas(b.quota_rules, k_n, e_n, base.prices), caps=output_caps(b.cap_rules, k_n, e_n),
         stockpiles=stockpiles(b.stock_rules, n_n, e_n),
         origin_node=dims.node("CHN"), demand_index=b.demand, supply_growth=b.grown.supply,
         grow_by=b.grown.grow_by, secondary_growth=b.grown.secondary, use_index=b.grown.use_index,

@@ -35,6 +35,10 @@ class Quotas:
     weight: Array  # [Q, K, E] share of the quota for each material and element (base-year exports)
     tonnes: Array  # [R or 1, Q] t/yr
     asked: Bools  # [Q] shared by last month's asks (else by ``weight``)
+    # [Q] USD/kg: the covered cells' base-year prices weighted by ``weight``, the scale of the
+    # quota's licence rent (see :meth:`rents`)
+    basket: Array
+    follows: Ints  # [Q] the quota it continues (same exporter and cells, starting as it ends), -1: none
 
     def at(self, t: int, k_n: int, n_n: int, e_n: int, ordered: Array) -> Array:
         """[R, K, N, E] most each exporter may ship abroad in month ``t`` (inf: no quota);
@@ -54,18 +58,59 @@ class Quotas:
                 out[:, :, self.node[q], :] = np.where(self.covers[q][None], np.minimum(here, cap), here)
         return out
 
+    def rents(self, t: int, rent: Array, ordered: Array, rate: Array, adjust: Array, origin: int) -> Array:
+        """Move each quota's licence rent ``rent`` [R, Q] (USD/kg REO) in month ``t`` and return
+        [R, K, E] the rent on China's exports of each covered material and element (0 elsewhere).
 
-def quotas(rules: list[tuple[int, int, int, Bools, Array, Value, bool]], k_n: int, e_n: int) -> Quotas:
+        The quota is one tonnage over every form and element it covers, so exporters fill it with
+        what earns most per kg and its scarce licences carry one rent per kg for all of them. The
+        rent moves over ``adjust`` [R] months (``quota_rent_months``) toward ``rate`` [R]
+        (``quota_rent_rate``) x ``basket`` x the excess of what importers asked of the exporter in
+        its cells last month (``ordered`` [R, K, N, E], t) over the month's cap (asked / cap - 1,
+        at least 0): none while the cap does not bind. Under a cap of 0 nothing is licensed and
+        the rent is 0. A quota that continues another starts from its rent."""
+        runs = max(rent.shape[0], ordered.shape[0])
+        cell = np.zeros((runs, *self.covers.shape[1:]))
+        for q in range(self.node.size):
+            if not self.start[q] <= t < self.end[q]:
+                continue
+            if t == self.start[q] and self.follows[q] >= 0:
+                rent[:, q] = rent[:, self.follows[q]]
+            asks = np.where(self.covers[q][None], ordered[:, :, self.node[q], :], 0.0).sum(axis=(1, 2))
+            cap = np.broadcast_to(self.tonnes[:, q], (runs,)) / 12.0
+            ratio = np.divide(asks, cap, out=np.zeros(runs), where=cap > 0.0)
+            goal = rate * self.basket[q] * np.maximum(ratio - 1.0, 0.0)
+            rent[:, q] = np.where(cap > 0.0, rent[:, q] + (goal - rent[:, q]) / adjust, 0.0)
+            if self.node[q] == origin:
+                cell = np.where(self.covers[q][None], np.maximum(cell, rent[:, q, None, None]), cell)
+        return cell
+
+
+def quotas(
+    rules: list[tuple[int, int, int, Bools, Array, Value, bool]],
+    k_n: int,
+    e_n: int,
+    prices: Array | None = None,
+) -> Quotas:
     """Quotas from (exporter, start, end, covers [K, E], weight [K, E], tonnes per year, split by
-    asks) rules."""
+    asks) rules; ``prices`` [K, E] the base-year prices, USD/kg (none: 0, and no rent)."""
+    weight = np.array([r[4] for r in rules], dtype=float).reshape(-1, k_n, e_n)
+    p0 = np.zeros((k_n, e_n)) if prices is None else prices
+    follows = np.full(len(rules), -1, dtype=np.int64)
+    for q, r in enumerate(rules):
+        for j, o in enumerate(rules):
+            if j != q and o[0] == r[0] and o[2] == r[1] and np.array_equal(o[3], r[3]):
+                follows[q] = j
     return Quotas(
         node=np.array([r[0] for r in rules], dtype=np.int64),
         start=np.array([r[1] for r in rules], dtype=np.int64),
         end=np.array([r[2] for r in rules], dtype=np.int64),
         covers=np.array([r[3] for r in rules], dtype=bool).reshape(-1, k_n, e_n),
-        weight=np.array([r[4] for r in rules], dtype=float).reshape(-1, k_n, e_n),
+        weight=weight,
         tonnes=table([r[5] for r in rules], 0),
         asked=np.array([r[6] for r in rules], dtype=bool),
+        basket=(weight * p0[None]).sum(axis=(1, 2)),
+        follows=follows,
     )
 
 
