@@ -34,6 +34,10 @@ def _two_quotas(tonnes: float = 1200.0):  # type: ignore[no-untyped-def]
     return quotas(rules, 4, 2, prices)
 
 
+#: ``price_backstop_multiple``: the rent is at most this times the basket price.
+MOST = np.array([50.0, 50.0])
+
+
 def test_the_rent_moves_toward_rate_x_basket_x_excess_and_is_one_for_every_covered_element() -> None:
     """Cap 100 t/month. Asked 300 t: the goal is 0.5 x 8 x (3 - 1) = 8 USD/kg, a quarter of the
     way in a month over 4 months: 2, then 3.5; asked 50 t (within the cap): the goal is 0 and the
@@ -45,14 +49,14 @@ def test_the_rent_moves_toward_rate_x_basket_x_excess_and_is_one_for_every_cover
     asked[0, OXIDE, 0] = (200.0, 100.0)
     asked[1, OXIDE, 0] = (30.0, 20.0)
     rate, adjust = np.array([0.5, 0.5]), np.array([4.0, 4.0])
-    cell = q.rents(0, rent, asked, rate, adjust, origin=0)
+    cell = q.rents(0, rent, asked, rate, adjust, MOST, origin=0)
     np.testing.assert_allclose(rent[:, 0], [2.0, 0.0])
     np.testing.assert_allclose(cell[0, OXIDE], [2.0, 2.0])
     assert (cell[:, [0, 2, 3]] == 0.0).all()
-    q.rents(1, rent, asked, rate, adjust, origin=0)
+    q.rents(1, rent, asked, rate, adjust, MOST, origin=0)
     np.testing.assert_allclose(rent[:, 0], [3.5, 0.0])
     asked[0, OXIDE, 0] = (30.0, 20.0)
-    q.rents(2, rent, asked, rate, adjust, origin=0)
+    q.rents(2, rent, asked, rate, adjust, MOST, origin=0)
     np.testing.assert_allclose(rent[:, 0], [3.5 * 0.75, 0.0])
 
 
@@ -63,13 +67,29 @@ def test_a_continuing_quota_keeps_the_rent_and_only_china_s_quotas_lift_prices()
     rent = np.array([[6.0, 0.0]])
     asked = np.zeros((1, 4, 1, 2))
     asked[0, OXIDE, 0] = (150.0, 50.0)  # twice the cap: goal 0.5 x 8 x 1 = 4
-    cell = q.rents(12, rent, asked, np.array([0.5]), np.array([4.0]), origin=3)
+    cell = q.rents(12, rent, asked, np.array([0.5]), np.array([4.0]), MOST[:1], origin=3)
     np.testing.assert_allclose(rent[0, 1], 6.0 + (4.0 - 6.0) / 4.0)
     assert (cell == 0.0).all()
-    assert q.rents(24, rent, asked, np.array([0.5]), np.array([4.0]), origin=0).max() == 0.0  # none in force
+    assert (
+        q.rents(24, rent, asked, np.array([0.5]), np.array([4.0]), MOST[:1], origin=0).max() == 0.0
+    )  # none in force
     shut = _two_quotas(0.0)
     rent = np.array([[6.0, 0.0]])
-    assert shut.rents(0, rent, asked, np.array([0.5]), np.array([4.0]), origin=0).max() == 0.0
+    assert shut.rents(0, rent, asked, np.array([0.5]), np.array([4.0]), MOST[:1], origin=0).max() == 0.0
+    assert rent[0, 0] == 0.0
+
+
+def test_a_minute_cap_gives_the_backstop_s_rent_and_none_below_a_microgram() -> None:
+    """A cap of 1e-9 t a month asked 200 t: the goal is at most the backstop, 50 x 8 = 400
+    USD/kg (not 0.5 x 8 x 2e11), a quarter of the way in a month: 100; a cap below 1e-12 t a month
+    licenses nothing: no rent, and no overflow."""
+    asked = np.zeros((1, 4, 1, 2))
+    asked[0, OXIDE, 0] = (150.0, 50.0)
+    rent = np.zeros((1, 2))
+    _two_quotas(12e-9).rents(0, rent, asked, np.array([0.5]), np.array([4.0]), MOST[:1], origin=0)
+    np.testing.assert_allclose(rent[0, 0], 100.0)
+    rent = np.array([[6.0, 0.0]])
+    _two_quotas(1e-320).rents(0, rent, asked, np.array([0.5]), np.array([4.0]), MOST[:1], origin=0)
     assert rent[0, 0] == 0.0
 
 

@@ -65,3 +65,13 @@ def derive(base: Claim, **changes: object) -> Claim:
     new.__dict__.update(base.__dict__)
     new.__dict__.update(changes)
     return new
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verdict on one claim, with the dataset's figure and where it comes from."""
+
+    claim: Claim
+    verdict: str
+    figure: str
+    source: str

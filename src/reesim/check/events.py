@@ -98,6 +98,13 @@ def _owner(m: Mention, words: _Words, low: str) -> int:
     return best
 
 
+#: A date of a report of data or of another paper, not of an event: right after "showed" or
+#: "reported" ("customs data showed on Monday, in a sign that agreements reached last month...",
+#: "The New York Times reported on Thursday that an initial trade embargo..."). A date after
+#: "said" stays the event's: who acts says so ("the Ministry of Commerce said yesterday").
+_REPORTED = re.compile(r"\b(?:showed|shows|reported)\s+(?:on\s+)?$", re.I)
+
+
 def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[Claim]:
     """The event claims of one sentence; ``base`` carries the sentence's context."""
     words = event_words(low)
@@ -130,6 +137,7 @@ def events(sentence: str, low: str, base: Claim, article: ArticleDate) -> list[C
     found = [
         m for m in mentions(sentence)
         if not (figures and of_a_figure(sentence, m))
+        and not _REPORTED.search(sentence, max(0, m.start - 24), m.start)  # "data showed on Monday"
         and not (foreign and min(every, key=lambda p: abs(p - m.start)) in foreign)  # the US measure's date
     ]  # fmt: skip
     dated: dict[int, list[Mention]] = {}
@@ -258,6 +266,19 @@ def _dated_twin(claim: Claim, claims: list[Claim]) -> bool:
 _SUMMIT_CITIES = {"Busan", "London"}
 
 
+#: A meeting of leaders named as such ("following the meeting between Chinese President Xi Jinping
+#: and US President Donald Trump in South Korea"): a deal of its own, like one its city names.
+_LEADERS_MET = re.compile(r"\b(?:meeting|summit|talks)\s+(?:between|with)\b")
+
+
+def _leaders_met(low: str) -> bool:
+    """Whether a sentence names a meeting of Xi and Trump that was held (not one "ahead of" it)."""
+    met = _LEADERS_MET.search(low)
+    if met is None or "xi" not in low or "trump" not in low:
+        return False
+    return "ahead of" not in low[max(0, met.start() - 20) : met.start()]
+
+
 def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
     """Whether an undated claim only restates another of its sentence: a "deal" that is the
     measure the sentence names (unless a city names the deal), or a price floor whose level the
@@ -265,7 +286,7 @@ def _covered(claim: Claim, kinds: set[str], sentence_low_kind: str) -> bool:
     low = claim.sentence.lower()
     money = bool(_MONEY.search(low))
     if claim.event == "agreement" and kinds - {"agreement", "investment"}:
-        return not set(claim.names) & _SUMMIT_CITIES  # "after the summit in Busan": that deal too
+        return not (set(claim.names) & _SUMMIT_CITIES or _leaders_met(low))  # "the summit in Busan"
     if claim.event == "investment" and "agreement" in kinds:
         return not _MONEY_OF.search(low)
     if claim.event == "investment" and not money and "investments" in low:

@@ -124,5 +124,7 @@ def export_change(claim: Claim, ds: Dataset) -> tuple[str, str, str] | None:
     x = float(claim.value)
     rounding = 0.5 / then + 0.005  # the tonnages are rounded to whole tonnes
     ok = abs(actual - x) <= 0.02 or abs((1 + x) / (1 + actual) - 1) <= rounding
+    if claim.qualifier in {"over", "under"}:  # "飙升至5月的7倍以上": at least +600% (2 points of slack)
+        ok = ok or (actual >= x - 0.02 if claim.qualifier == "over" else actual <= x + 0.02)
     figure = f"{series.label}: {then:,.0f} t in {then_name}, {now:,.0f} t in {now_name} ({actual:+.1%})"
     return ("supported" if ok else "contradicted"), figure, source

@@ -1,13 +1,20 @@
-"""Where a figure of China's exports goes: the country named after a word of destination ("对美国",
-"to the US"), or as an importer ("U.S. imports fell about 11%"), else the one its clause names,
-else the country a sentence opens with as a destination in a ranking ("美国排名第二,7月份出口量为
-619吨"); none is the world.
+"""Where a figure of China's exports goes, and over which months it runs.
+
+Where: the country named after a word of destination ("对美国", "to the US"), or as an importer
+("U.S. imports fell about 11%"), else the one its clause names, else the country a sentence opens
+with as a destination in a ranking ("美国排名第二,7月份出口量为619吨", "Germany was the top export
+destination"); none is the world.
+
+Over which months: a run from January ("前七个月", "1-9月", "上半年", "first three quarters",
+"first quarter", "year-to-date", "全年"), or months not from January ("4-5月"), which the table
+does not total.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from reesim.check.numbers import PLACES
 
@@ -31,7 +38,10 @@ SAME_PLACE = re.compile(
     r"|(?:对|向)(?:该国|该市场|其邻国)",
     re.I,
 )
-_RANKED = re.compile(r"排名|位居|名列|居第|\branked\b|\branks\b|\bcame (?:in )?(?:first|second|third)")
+_RANKED = re.compile(
+    r"排名|位居|名列|居第|\branked\b|\branks\b|\bcame (?:in )?(?:first|second|third)"
+    r"|\b(?:top|largest|biggest) (?:export )?(?:destination|buyer|market)|最大(?:出口)?(?:目的地|买家|市场)"
+)
 
 
 class Places:
@@ -84,7 +94,7 @@ class Places:
         if (
             first < 8
             and len({iso3 for _, iso3 in self.anywhere}) == 1
-            and _RANKED.search(low, first, first + 30)
+            and _RANKED.search(low, first, first + 45)
         ):
             self.ranked = self.anywhere[0][1]
 
@@ -99,3 +109,74 @@ def _all(low: str, word: str) -> list[int]:
         out.append(at)
         at = low.find(word, at + 1)
     return out
+
+
+_RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
+    (re.compile(r"(\d{1,2})\s*[-至到~]\s*(\d{1,2})\s*月"), None),
+    (re.compile(r"前\s*([一二三四五六七八九十\d]{1,3})\s*个?月"), None),
+    (
+        re.compile(r"first (one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) months", re.I),
+        None,
+    ),
+    (re.compile(r"前三季|first three quarters|first nine months", re.I), 9),
+    (re.compile(r"一季度|first quarter|\bq1\b", re.I), 3),
+    (re.compile(r"上半年|first half|\bh1\b", re.I), 6),
+    (
+        re.compile(
+            r"全年|full[- ]year|for the year|annual|(?:for|in|during|throughout) (?:all|the whole) of", re.I
+        ),
+        12,
+    ),
+    (re.compile(r"year-to-date|year to date|今年以来|年初至今", re.I), 0),  # through the report's month
+)
+#: Words one of the patterns of a run of months needs.
+_RUN_HINTS = (
+    "月",
+    "半年",
+    "前三季",
+    "一季度",
+    "q1",
+    "first",
+    "h1",
+    "full",
+    "for the year",
+    "annual",
+    "all of",
+    "whole of",
+    "to-date",
+    "to date",
+    "以来",
+    "至今",
+)
+_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11,
+}  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _run(text: str) -> int | None:
+    """Months 1..n that a clause speaks of, 0 for year-to-date, -1 for months not from January,
+    None for no run."""
+    from reesim.check.text import chinese_number
+
+    for pattern, months in _RUNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        if months is not None:
+            return months
+        if pattern is _RUNS[0][0] and int(m.group(1)) != 1:
+            return -1  # "4-5月": months not from January, which the table does not total
+        raw = m.group(m.lastindex or 1)
+        value = _NUMBERS.get(raw.lower()) if raw.isascii() and raw.isalpha() else chinese_number(raw)
+        return int(value) if value and 1 <= value <= 12 else None
+    return None
+
+
+def _runs(low: str) -> list[tuple[int, int | None]]:
+    """Where each run of months a sentence names ends, with its months (as :func:`_run`)."""
+    if not any(w in low for w in _RUN_HINTS):  # most sentences name none: no pattern to run
+        return []
+    found = [(m.end(), _run(m.group())) for pattern, _ in _RUNS for m in pattern.finditer(low)]
+    return sorted(found)

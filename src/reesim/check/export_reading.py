@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from reesim.check.claim import Claim, derive
-from reesim.check.dates import Mention, mentions
-from reesim.check.export_places import IMPORT_WORDS, SAME_PLACE, Places
+from reesim.check.dates import ArticleDate, Mention, mentions
+from reesim.check.export_places import IMPORT_WORDS, SAME_PLACE, Places, _run, _runs
 from reesim.check.numbers import _clauses
 
 EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
@@ -56,47 +56,10 @@ YEAR_ON_YEAR = (
 _VERSUS = re.compile(
     r"(较|比|从|对比|相比|from|compared (?:to|with)|versus|than|over)\s*"
     # "from 1,238 tons in May", "than in December 2024"
-    r"(?:[\d,.]+\s*(?:metric\s+)?(?:tons|tonnes|吨)\s*(?:in\s+)?)?(?:in\s+)?(the\s+)?$",
+    r"(?:(?:the\s+)?[\d,.]+\s*(?:metric\s+)?(?:tons|tonnes|吨)\s*(?:exported\s+|shipped\s+)?(?:in\s+)?)?"
+    r"(?:in\s+)?(the\s+)?$",
     re.I,
 )
-_RUNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
-    (re.compile(r"(\d{1,2})\s*[-至到~]\s*(\d{1,2})\s*月"), None),
-    (re.compile(r"前\s*([一二三四五六七八九十\d]{1,3})\s*个?月"), None),
-    (
-        re.compile(r"first (one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) months", re.I),
-        None,
-    ),
-    (re.compile(r"前三季|first three quarters|first nine months", re.I), 9),
-    (re.compile(r"上半年|first half|\bh1\b", re.I), 6),
-    (
-        re.compile(
-            r"全年|full[- ]year|for the year|annual|(?:for|in|during|throughout) (?:all|the whole) of", re.I
-        ),
-        12,
-    ),
-    (re.compile(r"year-to-date|year to date|今年以来|年初至今", re.I), 0),  # through the report's month
-)
-#: Words one of the patterns of a run of months needs.
-_RUN_HINTS = (
-    "月",
-    "半年",
-    "前三季",
-    "first",
-    "h1",
-    "full",
-    "for the year",
-    "annual",
-    "all of",
-    "whole of",
-    "to-date",
-    "to date",
-    "以来",
-    "至今",
-)
-_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11,
-}  # fmt: skip
 
 
 @dataclass
@@ -110,33 +73,16 @@ class ExportState:
     back: int = 0  # months back the last change of a month compared with (1: the month before; 12)
     last: bool = False  # whether the sentence before gave figures of exports
     destination: str = ""  # the last destination a figure named
-
-
-@lru_cache(maxsize=4096)
-def _run(text: str) -> int | None:
-    """Months 1..n that a clause speaks of, 0 for year-to-date, -1 for months not from January,
-    None for no run."""
-    from reesim.check.text import chinese_number
-
-    for pattern, months in _RUNS:
-        m = pattern.search(text)
-        if not m:
-            continue
-        if months is not None:
-            return months
-        if pattern is _RUNS[0][0] and int(m.group(1)) != 1:
-            return -1  # "4-5月": months not from January, which the table does not total
-        raw = m.group(m.lastindex or 1)
-        value = _NUMBERS.get(raw.lower()) if raw.isascii() and raw.isalpha() else chinese_number(raw)
-        return int(value) if value and 1 <= value <= 12 else None
-    return None
+    year: int | None = None  # the year of the last figure of a month ("5,994 tons in July": the report's)
 
 
 def _versus(sentence: str, m: Mention) -> bool:
-    """Whether a date is the one compared with: after "较", "from", ... or before "相比" ("与6月相比")."""
+    """Whether a date is the one compared with: after "较", "from", ..., before "相比" ("与6月相比"),
+    or before a multiple of it ("5月的7倍")."""
     after = sentence[m.end : m.end + 4].lstrip("的份 ")
-    before = sentence[max(0, m.start - 30) : m.start]
-    return bool(_VERSUS.search(before)) or after.startswith(("相比", "比较"))
+    before = sentence[max(0, m.start - 40) : m.start]
+    times = _TIMES_OF.match(sentence, m.end, m.end + 8)  # "飙升至5月的7倍": seven times May's
+    return bool(_VERSUS.search(before)) or after.startswith(("相比", "比较")) or times is not None
 
 
 def speaks_of_exports(claim: Claim) -> bool:
@@ -174,9 +120,14 @@ def _clause_words(part: str) -> tuple[bool, bool, int | None]:
 
 
 #: A comparison that goes on with the figure of the sentence before ("环比则增长75%", "This marked a
-#: 12.9% increase from 2024"): in a sentence naming no exports after one of exports, a change of them.
+#: 12.9% increase from 2024", "That compared to 5,994 tons in July and 4,723 tons in August 2024",
+#: "June's total was still 38% lower than the same month in 2024"): in a sentence naming no exports
+#: after one of exports, a figure of them.
 _GOES_ON = re.compile(
-    r"环比|同比|month-on-month|year-on-year|month-over-month|on the month|on the year"
+    r"^(?:that|this|these|which)\b|same (?:month|period)"  # "That compared to 5,994 tons in July"
+    r"|^(?:january|february|march|april|may|june|july|august|september|october|november|december)\b"
+    r"[^.;]{0,40}?\d[\d,.]*\s*(?:metric\s+)?(?:tons|tonnes)"  # "January remains the top month at 6,357 tons"
+    r"|环比|同比|month-on-month|year-on-year|month-over-month|on the month|on the year"
     r"|(?:from|compared with|compared to|than|over) "
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:19|20)\d\d",
     re.I,
@@ -190,12 +141,17 @@ def continues_exports(low: str, state: ExportState) -> bool:
 
 
 def read_exports(
-    claims: list[Claim], state: ExportState, sets_series: bool = True, follows: bool = False
+    claims: list[Claim],
+    state: ExportState,
+    sets_series: bool = True,
+    follows: bool = False,
+    article: ArticleDate | None = None,
 ) -> list[Claim]:
     """The claims of one sentence, those about exports given their series, destination, month,
     run and comparison (see the module's docstring); ``state`` carries the article's earlier
     export sentences. A headline's figures (``sets_series`` false: a headline words loosely, "Rare
-    Earth Exports to US Surge 660%" of magnets) do not set the article's series."""
+    Earth Exports to US Surge 660%" of magnets) do not set the article's series. With the
+    ``article``'s date known, "last month" is the month before it."""
     if not claims:
         return claims
     sentence = claims[0].sentence
@@ -211,8 +167,11 @@ def read_exports(
     if not any(speaks_of_exports(c) for c in claims):
         return claims
     clauses = _clauses(sentence)
-    found = [
-        m for m in mentions(sentence) if not m.until and not _of_a_measure(sentence, clauses.span(m.start), m)
+    found = [  # "至5月的7倍" is no end of a period but the month compared with
+        m
+        for m in (_absolute(x, article) for x in mentions(sentence))
+        if not (m.until and not _TIMES_OF.match(sentence, m.end, m.end + 8))
+        and not _of_a_measure(sentence, clauses.span(m.start), m)
     ]
     own = [m for m in found if m.month and not _versus(sentence, m) and not _since(sentence, m)]
     head = own[0].month if own else None
@@ -249,6 +208,8 @@ def read_exports(
                 low.find(w, 0, clause[0]) >= 0 for w in MAGNET_WORDS
             )
         magnets, yearly, run = words[clause]
+        if run == 12 and "annual" in low[clause[0] : clause[1]]:  # "..., an annual decline of 5.2%":
+            run = next((r for _, r in runs if r not in (12, None)), run)  # of the run the sentence names
         in_clause = dates[clause]
         carried = goes[clause]
         series = (  # a clause naming no product goes on with the magnets its sentence named before it
@@ -257,6 +218,7 @@ def read_exports(
         if sets_series:
             state.series = state.series or series
         year, month, versus_year, versus_month = None, None, None, None
+        dated = False  # a tonnage's own month with no year ("5,994 tons in July"): the report's year
         k = bisect_left(own_at, at)
         last = own[k - 1] if k else None
         nearest = last.month if last else head or state.month
@@ -265,7 +227,7 @@ def read_exports(
             if pick is not None and pick.month is None and _same_period(sentence, pick):
                 year, month = pick.year, nearest
             elif pick is not None and pick.month:
-                year, month = pick.year, pick.month
+                year, month, dated = pick.year or state.year, pick.month, not pick.year
             else:
                 month = nearest
         else:
@@ -275,7 +237,7 @@ def read_exports(
             compared = [m for m in in_clause if id(m) in versus and (m.month or m.year)]
             if compared:
                 versus_year, versus_month = compared[0].year, compared[0].month or month
-        if year is None:  # the year named last before the figure, else the first after it
+        if year is None and not dated:  # the year named last before the figure, else the first after it
             before = [y for start, y in own_years if start < at]
             year = before[-1] if before else own_years[0][1] if own_years else None
         if year is None and versus_year and (versus_month is None or month is not None):
@@ -290,6 +252,8 @@ def read_exports(
                 state.back = 1 if (versus_month and month and (month - versus_month) % 12 == 1) else back
             elif state.back:  # no period named: the comparison of the report's changes before it
                 back = state.back
+            elif not _CJK.search(sentence):  # English copy: "exports dropped 6.1% in September" on August
+                back = state.back = 1
         if run is None:  # a run named before the figure ("In the first three quarters ..., 39,817 tons")
             j = bisect_left(run_ends, at + 1)
             run = runs[j - 1][1] if j else None
@@ -307,6 +271,7 @@ def read_exports(
                           run=run, period_year=year, year=year, versus_year=versus_year,
                           versus_month=versus_month, back=back))  # fmt: skip
         state.last = True
+        state.year = year if month and year and run is None else state.year
         if month and (state.month is None or month > state.month):
             state.month = month  # a report's latest month is the one it reports on
     return out
@@ -323,6 +288,23 @@ _MEASURE = re.compile(
 _FIGURE = re.compile(
     r"\d[\d,.]*\s*(?:%|percent|per cent|tons?|tonnes?|metric|吨|公吨)|百分之|[一二三四五六七八九十]成"
 )
+
+
+#: A Chinese character: Chinese reports say 同比 or 环比; English copy leaves a month's change on the
+#: month before unsaid.
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+_TIMES_OF = re.compile(r"(?:份)?的\s*[\d一二两三四五六七八九十.]{1,4}\s*倍")
+
+
+def _absolute(m: Mention, article: ArticleDate | None) -> Mention:
+    """A month counted back from the article's ("last month", "上个月") as the month it names, when
+    the article's date is known."""
+    if not (m.relative and m.back < 0 and article is not None and article.year and article.month):
+        return m
+    total = article.year * 12 + article.month - 1 + m.back
+    return replace(m, year=total // 12, month=total % 12 + 1, relative=False, back=0)
 
 
 def _since(sentence: str, m: Mention) -> bool:
@@ -357,8 +339,8 @@ def _own_date(sentence: str, found: list[Mention], at: int, clause: tuple[int, i
         if m.start > at + 30 and not (m.year and not m.month and _same_period(sentence, m)):
             continue  # "the 3,326 tons shipped in the same month of 2024": further for such a year
         if not (_versus(sentence, m) and _COMPARING.search(sentence, at, m.start)):
-            between = sentence[at : m.start]
-            if not re.search(r"\d[^\d]+\d", between.replace(",", "")):
+            between = sentence[at : m.start].replace(",", "").lstrip("0123456789.")  # past its own number
+            if not re.search(r"\d", between):
                 return m
     return None
 
@@ -374,11 +356,3 @@ def _same_period(sentence: str, m: Mention) -> bool:
     tonnage is of the month the sentence speaks of, in that year."""
     before = sentence[max(0, m.start - 30) : m.start]
     return "同期" in sentence[m.end : m.end + 4] or bool(_SAME_PERIOD.search(before))
-
-
-def _runs(low: str) -> list[tuple[int, int | None]]:
-    """Where each run of months a sentence names ends, with its months (as :func:`_run`)."""
-    if not any(w in low for w in _RUN_HINTS):  # most sentences name none: no pattern to run
-        return []
-    found = [(m.end(), _run(m.group())) for pattern, _ in _RUNS for m in pattern.finditer(low)]
-    return sorted(found)

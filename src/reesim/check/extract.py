@@ -27,6 +27,7 @@ from reesim.check.numbers import (
     ELEMENTS,
     PLACES,
     Clauses,
+    _topic,
     changes,
     clause,
     found_words,
@@ -35,7 +36,8 @@ from reesim.check.numbers import (
     shares,
     stage,
 )
-from reesim.check.quantities import amounts, durations, prices, ranks
+from reesim.check.quantities import amounts, durations, prices
+from reesim.check.tables import Sections, ranks
 from reesim.check.text import MAX_SENTENCE, chinese_number, headline, language, normalise, sentences
 
 __all__ = [
@@ -80,9 +82,9 @@ def _context(sentence: str, low: str, year: int | None) -> Claim:
 #: of the same stage and year when it names none.
 _GOES_ON = ("其次", "分别", "respectively", "followed by")
 
-#: An item of a list ("- China: 270,000 tons (69%)"): it goes on with the stage and year of the
-#: lines before it when it names none.
-_ITEM = re.compile(r"\s*[-•*·▪●]\s")
+#: An item of a list ("- China: 270,000 tons (69%)", "2. Brazil: 21 million metric tons"): it goes
+#: on with the stage (or reserves) and year of the lines before it when it names none.
+_ITEM = re.compile(r"\s*(?:[-•*·▪●]|\d{1,2}[.)])\s")
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 
@@ -96,7 +98,8 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
     article = date if date is not None and date.how != "unknown" else dateline(clean)
     out: list[Claim] = []
     topic = ""  # what the article's tonnages and changes are about when a sentence does not say
-    last: tuple[str, int | None] = ("", None)  # the stage and year of the last sentence naming a stage
+    last: tuple[str, int | None] = ("", None)  # stage (or reserves) and year of the last one naming it
+    sections = Sections()  # the country of the heading above, or of the sentence before a pronoun
     exported = ExportState()  # the series and month of the article's export figures so far
     head = headline(clean)
     grouping: list[str] = []  # the grouping the last sentence with events named ("the Pax Silica Summit")
@@ -113,25 +116,75 @@ def extract(text: str, date: ArticleDate | None = None, limit: int | None = None
         named_here = [p for p in base.places if p not in {"CHN"}]
         partners = named_here if len(named_here) >= 2 else partners
         goes_on = any(w in low for w in _GOES_ON) or _ITEM.match(sentence)  # "其次分别为美国...", "- U.S.:"
-        if not base.stage and last[0] and goes_on:
-            base = derive(base, stage=last[0], year=years[-1] if years else last[1] or year)
-        if base.stage:
-            last = (base.stage, years[-1] if years else last[1])
+        listed = ""  # "reserves" for an item of a list of reserves ("3. Australia: 5.7 million metric tons")
+        if not base.stage and last[0] and goes_on and not _topic(low):
+            carried = years[-1] if years else last[1] or year
+            listed = last[0] if last[0] == "reserves" else ""
+            base = derive(base, stage="" if listed else last[0], year=carried)
+        if base.stage or _topic(low) == "reserves":
+            last = (base.stage or "reserves", years[0] if years else last[1])  # the year it opens with
         if "quota" in low or "配额" in low:
             topic = "export_quota"
+        implied = sections.implied(sentence, low, [p for p in base.places if p != "WLD"])
         second = runner_up(sentence, base)
         taken = [c.span for c in second]  # their percentages are the runner-up's, not China's
-        out += second + [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
+        own = [c for c in shares(sentence, base) if not any(t in c.span for t in taken)]
+        out += second + [c for c in own if not _combined(c) and not _ahead(c, article)]
         follows = continues_exports(low, exported)  # "环比则增长75%" after a sentence of exports: of them
-        numbers = changes(sentence, base, "exports" if follows else topic) + amounts(sentence, base, topic)
-        out += read_exports(numbers, exported, sets_series=sentence not in head, follows=follows)
-        out += prices(sentence, base) + ranks(sentence, base)
+        numbers = changes(sentence, base, "exports" if follows and topic != "export_quota" else topic)
+        numbers += amounts(sentence, base, listed or topic)
+        if not years and not goes_on and article.year:  # an undated output is of the last full year
+            numbers = [_last_year(c, article.year) for c in numbers]
+        numbers = [_of_country(c, implied) for c in numbers if not _forecast(c)]
+        out += read_exports(
+            numbers, exported, sets_series=sentence not in head, follows=follows, article=article
+        )
+        out += prices(sentence, base) + ranks(sentence, base, implied)
         found = events(sentence, low, base, article)
         out += _summit_of(found, grouping)
         named = [n for n in names(low) if n.startswith("bloc:")][:1]
         grouping = named or ([] if found else grouping)
         out += durations(sentence, base)
     return _without_repeated_headline(out, head)
+
+
+#: Words of a share of several countries together ("上述四国稀土产量合计占全球产量的91.13%").
+_TOGETHER = ("合计", "上述", "combined", "together", "between them")
+
+
+def _combined(c: Claim) -> bool:
+    """Whether a share is that of several countries together: no one country's share."""
+    return any(w in c.span.lower() for w in _TOGETHER)
+
+
+def _ahead(c: Claim, article: ArticleDate) -> bool:
+    """Whether a share is of a year after the article's ("2030年,中国为全球提供占比为54%的...产量"
+    in a 2025 article): a forecast, no claim of fact."""
+    return c.year is not None and article.year is not None and c.year > article.year
+
+
+def _forecast(c: Claim) -> bool:
+    """Whether a change's clause forecasts it ("with demand projected to surge by about 477% from
+    2025 to 2050", "预计将增长20%"): no claim of fact."""
+    return c.kind == "change" and any(w in c.span.lower() for w in lx.FORECAST)
+
+
+def _last_year(c: Claim, year: int) -> Claim:
+    """A country's output in tonnes that its sentence does not date ("1. China: 270,000 metric
+    tons", "Production: 2,900 metric tons" in a 2025 article) is that of the last full year, the
+    year before the article's: output is counted by the year once it is over."""
+    if c.kind == "quantity" and c.stage == "mining" and not c.topic and c.year == year:
+        return derive(c, year=year - 1)
+    return c
+
+
+def _of_country(c: Claim, implied: list[str]) -> Claim:
+    """A figure of output or reserves naming no country, in a sentence under a country's heading
+    or opening with a pronoun for one ("Its production fell from 16,000 metric tons in 2023"):
+    that country's."""
+    if implied and not c.places and (c.stage == "mining" or c.topic in {"reserves", "mining"}):
+        return derive(c, places=list(implied))
+    return c
 
 
 #: Words for the countries the sentence before named ("两国将...各自投入10亿美元", "both sides").

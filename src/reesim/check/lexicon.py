@@ -32,8 +32,10 @@ PLACES: dict[str, str] = {
     "india": "IND", "canada": "CAN", "brazil": "BRA", "britain": "GBR", "united kingdom": "GBR",
     "france": "FRA", "germany": "DEU", "russia": "RUS", "european union": "eu", "europe": "eu",
     "eu ": "eu", "g7": "g7", "saudi": "SAU", "qatar": "QAT", "卡塔尔": "QAT", "united arab emirates": "ARE",
-    "uae": "ARE", "阿联酋": "ARE", "netherlands": "NLD", "荷兰": "NLD",
-    "uzbekistan": "UZB", "乌兹别克": "UZB", "indonesia": "IDN",
+    "uae": "ARE", "阿联酋": "ARE", "阿拉伯联合大公国": "ARE", "阿联": "ARE", "卡达": "QAT",
+    "greece": "GRC", "希腊": "GRC", "netherlands": "NLD", "荷兰": "NLD",
+    "uzbekistan": "UZB", "乌兹别克": "UZB", "indonesia": "IDN", "usa": "USA", "burma": "MMR",
+    "burundi": "BDI", "布隆迪": "BDI",
     "印尼": "IDN",
     "philippines": "PHL", "菲律宾": "PHL", "ukraine": "UKR", "乌克兰": "UKR", "argentina": "ARG",
     "阿根廷": "ARG", "chile": "CHL", "智利": "CHL", "pakistan": "PAK", "巴基斯坦": "PAK",
@@ -53,6 +55,7 @@ STAGES: dict[str, str] = {
     "processed": "separation",
     "processes": "separation", "process": "separation", "refines": "separation", "refined": "separation",
     "磁体": "magnets", "磁铁": "magnets", "永磁": "magnets", "magnet": "magnets", "magnets": "magnets",
+    "extraction": "mining",
 }  # fmt: skip
 
 #: Event words -> kind in the ``events`` table. Latin-script words match at the start of a word
@@ -63,6 +66,8 @@ EVENTS: list[tuple[str, str]] = [
     ("推迟实施", "suspension"), ("postpone", "suspension"), ("temporarily eased", "suspension"),
     ("禁止出口", "export_ban"), ("出口禁令", "export_ban"), ("禁运", "export_ban"), ("ban ", "export_ban"),
     ("bans ", "export_ban"), ("banned", "export_ban"), ("embargo", "export_ban"),
+    ("blocked exports", "export_ban"), ("blocks exports", "export_ban"), ("blocked shipments", "export_ban"),
+    ("blocks shipments", "export_ban"), ("blocks mineral exports", "export_ban"),
     ("配额", "export_quota"), ("quota", "export_quota"),
     ("出口管制", "export_control"), ("出口许可", "export_control"), ("许可证", "export_control"),
     ("限制出口", "export_control"), ("出口限制", "export_control"), ("export control", "export_control"),
@@ -87,7 +92,8 @@ EVENTS: list[tuple[str, str]] = [
     ("会谈", "agreement"), ("会面", "agreement"), ("川习会", "agreement"), ("习川会", "agreement"),
     ("特习会", "agreement"),
     ("general licen", "other"), ("通用许可", "other"), ("一般出口许可", "other"), ("一般许可", "other"),
-    ("开始施行", "other"),
+    ("开始施行", "other"), ("new regulations", "other"),
+    ("正式成立", "other"), ("组建成立", "other"),  # a group founded ("中国稀土集团有限公司正式成立")
     ("加入", "alliance"), ("联盟", "alliance"), ("alliance", "alliance"), ("joined", "alliance"),
     ("joins ", "alliance"), ("joining ", "alliance"),
     ("declaration", "alliance"),
@@ -111,6 +117,7 @@ PRODUCE = (
 NEGATIONS_ZH = (
     "不会", "不再", "不将", "不予", "不是", "不对", "不向", "不得", "不实施", "不采取", "不施加", "不设",
     "不征", "并非", "并不", "没有", "未曾", "未对", "未向", "未实施", "预计", "有望",
+    "计划在", "计划于", "拟于",  # a plan ("印度计划在下月以签署国身分加入"), not yet done
 )  # fmt: skip
 NEGATIONS_EN = (
     " not ", " never ", "n't ", " refrain from ", " refrained from ", " no longer ", " denied ", " denies ",
@@ -144,11 +151,12 @@ WORLD = ("全球", "世界", "world", "global")
 FORECAST = ("预计", "预期", "有望", "expected to", "forecast", "projected to")
 
 #: Words saying a tonnage is one exported ("39,800 tons were actually exported"), not a quota.
-EXPORTED = ("exported", "出口量", "export volume", "出口了")
+EXPORTED = ("exported", "出口量", "export volume", "出口了", "累计出口", "实物量")
 
 #: Words saying a change is one of volume, not of price ("出口量同比增长27%").
 VOLUME = (
     "出口量",
+    "数量",
     "进口量",
     "销量",
     "出货量",

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from reesim.check import lexicon as lx
 from reesim.check.claim import Claim, derive
-from reesim.check.text import chinese_number
+from reesim.check.figures import _YEAR_AT, DOWN, UP, _percentages, _year_before
 
 Table = tuple[tuple[str, re.Pattern[str] | None, str], ...]
 
@@ -45,7 +45,7 @@ STAGES = make_table(lx.STAGES.items())
 PLACES, ELEMENTS = make_table(lx.PLACES.items()), make_table(lx.ELEMENTS.items())
 #: Clause breaks: not "2,117"; "、" only before a percentage of a list ("开采百分之七十、加工百分之九十").
 _CLAUSE = re.compile(
-    r"[，;；]|、(?=[^、，,。]{0,12}(?:百分之|\d+(?:\.\d+)?\s*%))|,(?!\d{3}(?!\d))|\band\b|\bwhile\b|而|并且"
+    r"[，;；]|、(?=[^、，,。]{0,12}(?:百分之|\d+(?:\.\d+)?\s*%))|,(?!\d{3}(?!\d))|\band\b|\bwhile\b|\bbut\b|而|并且"
 )
 
 
@@ -87,7 +87,11 @@ def qualifier(low: str) -> str:
 
 def stage(low: str) -> str:
     """The first stage word of ``low`` (mining, separation, magnets), or nothing; a verb of
-    production with no stage named ("China produces about 97 percent") is mining."""
+    production with no stage named ("China produces about 97 percent") is mining. In a text on
+    exports, a name of China by what it leads ("the world's largest producer of rare earths last
+    month exported 5,792 metric tons") names no stage."""
+    if ("world's" in low or "global" in low) and any(w in low for w in _EXPORT_WORDS):
+        low = _EPITHET.sub(" ", low)
     named = next(
         (st for bare, pattern, st in STAGES if bare in low and (pattern is None or pattern.search(low))), ""
     )
@@ -96,15 +100,26 @@ def stage(low: str) -> str:
     return "mining" if any(w in low for w in lx.PRODUCE) else ""
 
 
+#: A name of China by what it leads: "the world's biggest rare earth magnet supplier".
+_EPITHET = re.compile(
+    r"(?:world's|global) (?:largest|biggest|top|leading) (?:[a-z-]+ ){0,3}?"
+    r"(?:producer|supplier|exporter|refiner|processor)s?(?: and [a-z]+)?"
+    r"(?: of (?:[a-z-]+ ){0,3}?(?:rare[- ]earths?|minerals|metals|magnets))?"
+)
+
+
 @lru_cache(maxsize=4096)
 def _local(part: str) -> tuple[str, str, str]:
     """Qualifier, stage and direction of change (-, + or nothing) of one clause."""
     low = f" {part.lower()} "
     if any(w in low for w in NOT_SHARE):
         return "", "", "x"
-    sign = "-" if any(w in low for w in DOWN) else "+" if any(w in low for w in UP) else ""
+    moved = _BOUND.sub(" ", low)  # "produces less than 1% of the global output": a bound, not a fall
+    sign = "-" if any(w in moved for w in DOWN) else "+" if any(w in moved for w in UP) else ""
     return qualifier(low), stage(low), sign
 
+
+_BOUND = re.compile(r" (?:less|more) than (?=\d)")
 
 #: Words of a clause whose percentage is no share of world output nor a change we check.
 NOT_SHARE = (
@@ -125,113 +140,11 @@ NOT_SHARE = (
     "stock price",
     "股价",
 )
-DOWN = (
-    " cut",
-    "slash",
-    " less",
-    " down",
-    " fell",
-    "reduc",
-    "lower",
-    "drop",
-    "下降",
-    "减少",
-    "削减",
-    "下跌",
-    "降低",
-    "骤降",
-    "下滑",
-    " fall",
-    "declin",
-    " slid",
-    "plummet",
-    "回落",
-    " dip ",
-    " dipped",
-    " dips ",
-    "slump",
-    "plunge",
-    "tumble",
-    "减幅",
-    "降幅",
-    "跌幅",
-    "年减",
-    "月减",
-    "季减",
-    "decreas",
-    " sank",
-    " shrank",
-    "暴跌",
-    "大跌",
-    "下挫",
-    "锐减",
-    "骤减",
-    "大减",
-    "萎缩",
-    "缩减",
-    "跌",
-)
-UP = (
-    " rose", " rise", "increase", " up ", "grew", "growth", "增长", "上涨", "提高", "增加", "激增", "大增",
-    "飙升", "暴增", "surge", "jump", "soar", "climb", " higher", "rebound", "增幅", "涨幅", "年增",
-    "月增", "季增", "成长", "上升", "攀升", "回升", "走高", "扩大", "按月升", "按年升",
-    " gained", " advanced", "spike",
-)  # fmt: skip
-
-_PCT = re.compile(r"(?<!\d)(\d++(?:\.\d++)?)(?:\s*+|-)(?:%|percent|per cent|pc\b)")  # "60-percent"
-_PCT_ZH = re.compile(
-    r"百分之([零一二两三四五六七八九十\d.]+)|(?<![零一二两三四五六七八九十百])([一二三四五六七八九十百]{1,4})\s*%"
-)
-_TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")  # "上涨两倍": +200%
-_TIMES_ZH = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十])\s*倍")
-_RISE_ZH = ("涨", "增", "升", "高")
-_TENTHS_ZH = re.compile(
-    r"(?<![\d.])([一二三四五六七八九1-9])成([一二三四五六七八九])?(?![一二三四五六七八九])"
-)
-
-
-_FRACTION_ZH = re.compile(
-    r"(?<![一二三四五六七八九十百])([二三四五六七八九十])分之([一二三四五六七八九])(?![一二三四五六七八九十])"
-)
-_FRACTION_EN = re.compile(  # not "the first three quarters of 2025"
-    r"(?<!first )(?<!last )\b(one|two|three|four)[- ](thirds?|quarters?|fifths?)\b"
-    r"(?! of (?:the year|19\d\d|20\d\d))",
-    re.I,
-)
-_EN_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4}
-_EN_PARTS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5}
-
-
-def _digit(char: str) -> int:
-    """A digit written as a Chinese numeral or an ASCII digit ("七成", "7成")."""
-    return int(char) if char.isdigit() else lx.CN_DIGITS[char]
-
-
-@lru_cache(maxsize=8)
-def _percentages(sentence: str) -> list[tuple[int, int, float]]:
-    """Percentages of a sentence (read once for its shares and its changes)."""
-    found = [(m.start(), m.end(), float(m.group(1)) / 100) for m in _PCT.finditer(sentence)]
-    for m in _PCT_ZH.finditer(sentence):
-        value = chinese_number(m.group(1) or m.group(2))
-        if value is not None:
-            found.append((m.start(), m.end(), value / 100))
-    found += [  # "一成一" is 11%: tenths and hundredths
-        (
-            m.start(),
-            m.end(),
-            _digit(m.group(1)) / 10 + (lx.CN_DIGITS[m.group(2)] / 100 if m.group(2) else 0),
-        )
-        for m in _TENTHS_ZH.finditer(sentence)
-    ]
-    for m in _FRACTION_ZH.finditer(sentence):  # "三分之二": two thirds
-        found.append((m.start(), m.end(), lx.CN_DIGITS[m.group(2)] / lx.CN_DIGITS[m.group(1)]))
-    for m in _FRACTION_EN.finditer(sentence):  # "two-thirds"
-        found.append((m.start(), m.end(), _EN_COUNT[m.group(1).lower()] / _EN_PARTS[m.group(2).lower()]))
-    for m in _TIMES_ZH.finditer(sentence):  # "上涨两倍": up by 200%
-        times = chinese_number(m.group(1))
-        if times is not None and any(w in sentence[max(0, m.start() - 6) : m.start()] for w in _RISE_ZH):
-            found.append((m.start(), m.end(), times))
-    return sorted(found)
+#: Words of a buyer's commitment ("确保100%采购该工厂生产的稀土磁铁产品"): a percentage of them is
+#: no share of world output (a change of purchases still is one of exports).
+_BOUGHT = ("采购", "offtake", "purchase", "buy ", "import", "进口")
+#: A share of a country's own market ("which supplied about 70% of America's rare earths").
+_OF_A_COUNTRY = re.compile(r"%\s*of\s+(?:the\s+)?([a-z.]+(?: [a-z]+)?)['’]s\b")
 
 
 @lru_cache(maxsize=4096)
@@ -265,29 +178,6 @@ def _of_exports(low: str) -> bool:
 
 
 _EXPORT_WORDS = ("出口", "export", "shipment", "shipped", "外销", "outbound")
-
-
-_FROM_TO = re.compile(r"(从|from\s|between\s)|(至|到|\bto\s|\band\s)")
-_YEAR_AT = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-
-
-def _year_before(sentence: str, start: int, default: int | None) -> int | None:
-    """The year a number at ``start`` refers to: one named just before it; else, for the first
-    term of a "from ... to ..." pair, the year that opens the sentence's pair of years ("从1994年的
-    3.1万吨跃升至2024年的27万吨, 份额从47%提升至近70%": 47% is of 1994); else ``default``."""
-    years = re.findall(r"(?<!\d)((?:19|20)\d\d)\s*年?", sentence[max(0, start - 14) : start])
-    if years:
-        return int(years[-1])
-    lead = sentence[max(0, start - 6) : start].lower()
-    if not any(w in lead for w in ("从", "from", "between")):
-        return default
-    marks = list(_FROM_TO.finditer(lead))
-    if marks and marks[-1].group(1):
-        for m in _YEAR_AT.finditer(sentence, 0, start):
-            before = sentence[max(0, m.start() - 6) : m.start()].lower()
-            if re.search(r"从|from\s|between\s", before):
-                return int(m.group(1))
-    return default
 
 
 @lru_cache(maxsize=8)
@@ -355,9 +245,10 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
             continue
         b, e = clauses.span(start)
         part = sentence[b:e]
-        if _of_reserves(part):
+        if _of_reserves(part) or _not_output(part):
             continue
         q, st, sign = _local(part)
+        st = (_stage_after(part.lower(), start - b) or st) if st else st  # "约九成精炼能力及七成矿产产量"
         st = st or (base.stage if sign == "" else "")
         if st == "mining" and _output_only(part):  # "稀土磁铁产业...产量占到全球的90%以上": magnets'
             rest = stage(f" {sentence[:b]} {sentence[e:]} ".lower())
@@ -377,8 +268,45 @@ def shares(sentence: str, base: Claim) -> list[Claim]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def _not_output(clause: str) -> bool:
+    """Whether a clause speaks of a buyer's commitment, imports or one country's own market, whose
+    percentages are no shares of world output; read once a clause."""
+    part = clause.lower()
+    if any(w in part for w in _BOUGHT):
+        return True
+    market = _OF_A_COUNTRY.search(part)
+    return bool(market and market.group(1) in lx.PLACES and lx.PLACES[market.group(1)] != "CHN")
+
+
+def _stage_after(part: str, at: int) -> str:
+    """The stage named first after a percentage at ``at`` in its clause (lower-cased) ("90% of global
+    refined output": separation, "over 90% of magnet output": magnets), or nothing."""
+    named = _stages_at(part)
+    k = bisect_left(named, (at, -10_000, ""))
+    return named[k][2] if k < len(named) else ""
+
+
+@lru_cache(maxsize=1024)
+def _stages_at(part: str) -> list[tuple[int, int, str]]:
+    """Where each stage word of a clause (lower-cased) stands, with its length (longest first at a
+    place) and stage, in order: found once a clause, so that each percentage costs a bisection."""
+    found = []
+    for bare, pattern, st in STAGES:
+        if bare not in part:
+            continue
+        starts = [m.start() for m in pattern.finditer(part)] if pattern is not None else []
+        if pattern is None:
+            at = part.find(bare)
+            while at >= 0:
+                starts.append(at)
+                at = part.find(bare, at + 1)
+        found += [(p, -len(bare), st) for p in starts]
+    return sorted(found)
+
+
 #: Words that make a clause's output that of the mines, whatever its sentence is about.
-_MINES = ("开采", "采矿", "矿", "mining", "mined", "mine", "稀土", "rare earth", "rare-earth")
+_MINES = ("开采", "采矿", "矿", "mining", "mined", "mine", "extraction", "稀土", "rare earth", "rare-earth")
 
 
 def _output_only(part: str) -> bool:
@@ -393,7 +321,7 @@ _RANGE = re.compile(r"\s*(?:至|到|-|~|–|to)\s*")
 _SECOND = re.compile(
     r"(?:second|runner-up|next largest)[^.;]{0,60}?"
     r"(?:(single digits?|single-digit)|(\d{1,2})\s*(?:%|percent))"
-    r"|第二[^。；]{0,30}?(?:(个位数)|(\d{1,2})\s*%)",
+    r"|第二(?![季批次])[^。；]{0,30}?(?:(个位数)|(\d{1,2})\s*%)",  # not 第二季 (the second quarter)
     re.I,
 )
 
@@ -436,6 +364,8 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
                 if after.startswith(" above")
                 else ""
             )
+        if sign == "" and _BY.match(sentence, b, start):  # "jumped for a second month, by 26.5% from October"
+            _, _, sign = _local(sentence[max(0, b - 60) : b])
         if sign not in {"-", "+"}:
             continue
         last = (end, sign)
@@ -447,11 +377,19 @@ def changes(sentence: str, base: Claim, topic: str = "") -> list[Claim]:
         signed = -value if sign == "-" else value
         k = bisect_right(years_at, start - 4)  # the last year named before it
         named = [years[k - 1]] if k and years_at[k - 1] + 4 <= start else []
+        base_year = _FROM_YEAR.match(sentence, end, end + 60)  # "surged 80.56% annually from 7,200 t in 2023"
+        named = named or ([int(base_year.group(1)) + 1] if base_year else [])
         out.append(derive(base, kind="change", value=signed, unit="fraction", qualifier=q, stage=st,
                            topic=what, year=named[-1] if named else base.year, at=start,
                            span=sentence[b:e].strip()))  # fmt: skip
     return out
 
+
+#: A clause that opens with "by" and a percentage: the amount of the change its clause before names.
+_BY = re.compile(r"\s*by\s+(?:about\s+|around\s+|nearly\s+|some\s+)?$", re.I)
+
+#: A change compared with a tonnage of a year named right after it: the change is of the year after.
+_FROM_YEAR = re.compile(r"[^.;。%]{0,16}?\bfrom\s[^.;。%]{0,30}?\bin\s((?:19|20)\d\d)\b")
 
 #: What lies between two changes of one direction ("down 4.7% from July and 11.8% from ..."):
 #: the second takes the first's direction.

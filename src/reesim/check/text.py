@@ -39,8 +39,23 @@ _ABBREVIATED = (
 ABBREVIATIONS = frozenset(_ABBREVIATED.split(" "))
 
 #: A blank line ends a paragraph, and so does a line break before an item of a list ("- U.S.:
-#: 43,000 tons (11%)"): each item is read on its own.
-_PARAGRAPH = re.compile(r"\n[ \t]*\n+|\n(?=[ \t]*[-•*·▪●][ \t])")
+#: 43,000 tons (11%)", "2. Brazil: 21 million metric tons") or a line that opens with a label and
+#: a colon ("Production: 2,500 metric tons", "Reserves: 3.8 million metric tons"), and so does a
+#: hyphen between spaces that parts the items of a list flattened into one line of Chinese
+#: ("...约为4万吨,俄罗斯不足2万吨 [5] - 中国通过开采配额制度..."):
+#: each item is read on its own, as a row of a table.
+_PARAGRAPH = re.compile(
+    r"\n[ \t]*\n+|\n(?=[ \t]*(?:[-•*·▪●]|\d{1,2}[.)])[ \t])"
+    r"|\n(?=[ \t]*[A-Z][A-Za-z]{1,15}(?: [A-Za-z]{1,15}){0,2}:[ \t]?\S)"
+    r"|(?<=[\u4e00-\u9fff\]】)]) - (?=[\u4e00-\u9fff\d])"  # items of a list flattened into a line of Chinese
+)
+#: The line break after an item or a labelled line ("1. China: 270,000 metric tons⏎China remains
+#: the global leader..."), before a line that opens with a capital, a digit or a Chinese
+#: character: the item is a row, and the next line a sentence of its own.
+_ROW_END = re.compile(
+    r"^([ \t]*(?:[-•*·▪●]|\d{1,2}[.)]|[A-Z][A-Za-z]{1,15}(?: [A-Za-z]{1,15}){0,2}:)"
+    r"(?:[^\n]|\n(?=[ \t]*[a-z])){0,160}?)\n(?=[ \t]*[A-Z0-9\u4e00-\u9fff])"
+)
 _LINE = re.compile(r"[ \t]*\n[ \t]*")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 #: A possible sentence end: Chinese stops always; Latin ones before a space (closing quotes kept).
@@ -77,6 +92,8 @@ def _ends(paragraph: str) -> list[int]:
     for m in _END.finditer(paragraph):
         stop = m.group()
         if stop[0] in ".":
+            if paragraph[: m.start()].isdigit():  # "6. Russia": the number of an item
+                continue
             word = _WORD_BEFORE.search(paragraph, max(0, m.start() - 10), m.start())
             if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
                 continue
@@ -104,7 +121,18 @@ def _pieces(sentence: str) -> list[str]:
 def sentences(text: str) -> list[str]:
     """Sentences, without empty ones; long ones in pieces of at most :data:`MAX_SENTENCE` characters."""
     out: list[str] = []
-    for raw in _PARAGRAPH.split(text):
+    for whole in _PARAGRAPH.split(text):
+        row = _ROW_END.match(whole.lstrip("\n"))
+        parts = [row.group(1), whole.lstrip("\n")[row.end() :]] if row else [whole]
+        for raw in parts:
+            out += _paragraph_sentences(raw)
+    return out
+
+
+def _paragraph_sentences(raw: str) -> list[str]:
+    """The sentences of one paragraph (line breaks inside it joined)."""
+    out: list[str] = []
+    if raw:
         paragraph = _unwrap(raw)
         start = 0
         for end in [*_ends(paragraph), len(paragraph)]:

@@ -28,28 +28,30 @@ figure and source) or not covered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from reesim.check import lexicon as lx
-from reesim.check.claim import Claim
-from reesim.check.dates import ArticleDate
+from reesim.check.claim import Claim, Verdict
+from reesim.check.dates import ArticleDate, mentions
 from reesim.check.export_moves import export_periods
+from reesim.check.record_dates import (
+    date_agreed_suspension,
+    date_founding,
+    date_suspension,
+    judge_event,
+    judge_membership,
+    recent_record,
+)
 from reesim.check.records import (
     CONTRADICTED,
     NOT_COVERED,
     PARTLY,
     SUPPORTED,
     Record,
-    date_agreed_suspension,
     date_claim,
-    date_founding,
-    date_suspension,
     infer_date,
-    judge_event,
-    judge_membership,
-    recent_record,
     records,
 )  # fmt: skip
+from reesim.check.tonnages import _mine_growth, _quantity, _rank
 from reesim.dataset.model import Dataset
 from reesim.model.baseline import Baseline
 
@@ -57,16 +59,6 @@ __all__ = ["CONTRADICTED", "NOT_COVERED", "PARTLY", "SUPPORTED", "Verdict", "chi
 
 #: First year the stage shares describe: older claims are not covered.
 FIRST_DATA_YEAR = 2020
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The verdict on one claim, with the dataset's figure and where it comes from."""
-
-    claim: Claim
-    verdict: str
-    figure: str
-    source: str
 
 
 def china_shares(ds: Dataset, base: Baseline) -> dict[str, tuple[float, str]]:
@@ -163,63 +155,6 @@ def _money(claim: Claim, rows: list[Record]) -> Verdict:
     return Verdict(claim, SUPPORTED, best[1].figure, best[1].source)
 
 
-def _table_row(ds: Dataset, table: str, iso3: str, year: int | None) -> tuple[float, str, int] | None:
-    """Quantity, source and year of a country's row in mine_production or reserves (latest edition)."""
-    t = ds[table]
-    rows = t[t["iso3"] == iso3]
-    if year is not None and table == "mine_production":
-        rows = rows[rows["year"] == year]
-    if year is not None and table == "reserves":  # the edition in print that year: the year before's
-        for last in (year - 1, year):
-            if (rows["year"] <= last).any():
-                rows = rows[rows["year"] <= last]
-                break
-    if rows.empty:
-        return None
-    row = rows.sort_values(["year", "edition"]).iloc[-1]
-    return float(row["quantity"]), f"{table} {row['year']} ({row['source_id']})", int(row["year"])
-
-
-def _quantity(claim: Claim, ds: Dataset, rows: list[Record]) -> Verdict:
-    x = float(claim.value)
-    where = claim.places[0] if claim.places else "CHN"
-    low = claim.sentence.lower()
-    if (
-        claim.topic == "reserves"
-        and not any(w in low for w in ("reserve", "储量"))
-        and any(w in low for w in lx.RESOURCES)
-    ):
-        figure = "a resource estimate: the dataset holds USGS reserves, not resources"
-        return Verdict(claim, NOT_COVERED, figure, "")
-    if claim.topic == "reserves":
-        found = _table_row(ds, "reserves", where, claim.year)
-        if found is None:
-            return Verdict(claim, NOT_COVERED, "", "")
-        ok = abs(found[0] - x) <= 0.1 * found[0]
-        return Verdict(
-            claim, SUPPORTED if ok else CONTRADICTED, f"{where} reserves: {found[0]:,.0f} t", found[1]
-        )
-    if claim.stage == "mining" and not claim.topic:
-        found = _table_row(ds, "mine_production", where, claim.year)
-        if found is None:
-            return Verdict(claim, NOT_COVERED, f"no mine production of {where} in {claim.year}", "")
-        ok = abs(found[0] - x) <= 0.05 * found[0]
-        figure = f"{where} mine production {found[2]}: {found[0]:,.0f} t"
-        return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, found[1])
-    if claim.series:
-        from reesim.check.export_moves import export_tonnes
-
-        exported = export_tonnes(claim, ds)
-        if exported is not None:
-            return Verdict(claim, *exported)
-    over = claim.qualifier == "over"  # "more than 16,000 t" holds for a record of up to 10% more
-    named = [r for r in rows if any(abs(t - x) <= 0.01 * t or (over and x <= t <= 1.1 * x) for t in r.tonnes)]
-    named.sort(key=lambda r: -(r.kind == claim.topic))
-    if named:
-        return Verdict(claim, SUPPORTED, named[0].figure, named[0].source)
-    return Verdict(claim, NOT_COVERED, "", "")
-
-
 def _change(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdict:
     from reesim.check.export_moves import export_change
 
@@ -247,25 +182,6 @@ def _change(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdic
     return Verdict(claim, NOT_COVERED, "", "")
 
 
-def _mine_growth(claim: Claim, ds: Dataset) -> Verdict | None:
-    """A change in a country's mine production over the year before ("2021年...16.8万吨,同比增长
-    20%"), from ``mine_production`` (latest edition of each year), within 2 points."""
-    where = next((p for p in claim.places if p != "CHN"), "CHN") if len(claim.places) == 1 else "CHN"
-    t = ds["mine_production"]
-    t = t[t["iso3"] == where]
-    year = int(claim.year or 0)
-    now, then = t[t["year"] == year], t[t["year"] == year - 1]
-    if now.empty or then.empty:
-        return None
-    q1 = float(now.sort_values("edition")["quantity"].iloc[-1])
-    q0 = float(then.sort_values("edition")["quantity"].iloc[-1])
-    actual = q1 / q0 - 1
-    ok = abs(actual - float(claim.value)) <= 0.02
-    figure = f"{where} mine production {year - 1}: {q0:,.0f} t, {year}: {q1:,.0f} t ({actual:+.0%})"
-    source = f"mine_production {year} ({now['source_id'].iloc[0]})"
-    return Verdict(claim, SUPPORTED if ok else CONTRADICTED, figure, source)
-
-
 def _price(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdict:
     if claim.event != "price_floor":
         from reesim.check.price_moves import price_level
@@ -280,28 +196,6 @@ def _price(claim: Claim, rows: list[Record], ds: Dataset, month: str) -> Verdict
     if same:
         return Verdict(claim, SUPPORTED, same[0].figure, same[0].source)
     return Verdict(claim, CONTRADICTED, floors[-1].figure, floors[-1].source)
-
-
-def _rank(claim: Claim, ds: Dataset) -> Verdict:
-    """A place in the ranking of mine production of the claim's year (else the latest), or of
-    reserves in the edition in print that year (the figures of the year before)."""
-    table = "reserves" if claim.stage == "reserves" else "mine_production"
-    t = ds[table]
-    wanted = claim.year - 1 if table == "reserves" and claim.year else claim.year
-    year = wanted if wanted in set(t["year"]) else int(t["year"].max())
-    rows = t[(t["year"] == year) & ~t["iso3"].isin(["WLD", "OTH"])]
-    rows = rows[rows["edition"] == rows["edition"].max()].sort_values("quantity", ascending=False)
-    order = list(rows["iso3"])
-    where = claim.places[0]
-    if where not in order:
-        return Verdict(claim, NOT_COVERED, "", "")
-    place = order.index(where) + 1
-    q = float(rows.loc[rows["iso3"] == where, "quantity"].iloc[0])
-    edition = str(rows["edition"].iloc[0])
-    what = "reserves" if table == "reserves" else "mine production"
-    figure = f"{where} is number {place} in {what} {year} ({q:,.0f} t, {edition})"
-    source = f"{table} {year} ({rows['source_id'].iloc[0]})"
-    return Verdict(claim, SUPPORTED if place == int(float(claim.value)) else CONTRADICTED, figure, source)
 
 
 def verify(
@@ -326,6 +220,8 @@ def verify(
         claim = date_founding(recent_record(date_suspension(raw, dated, rows), rows), blocs)
         if claim.kind == "event" and not claim.value:
             continue  # a measure or deal that neither the article nor the dataset dates is no claim
+        if claim.year is None and not when.year and when.named_years and claim.kind == "share":
+            claim = replace(claim, year=max(when.named_years))  # an undated article: the latest year it names
         if (
             claim.year is None
             and when.year
@@ -333,7 +229,9 @@ def verify(
         ):
             # a month more than a month after the article's is of the year before ("12月" in January)
             later = bool(claim.month and when.month and claim.month > when.month + 1)
-            claim = replace(claim, year=when.year - later)
+            year = when.year - later - _last_year(claim)
+            whole = claim.series and not claim.month and not claim.run and _last_year(claim)
+            claim = replace(claim, year=year, period_year=year if whole else claim.period_year)
         key = (claim.kind, claim.value, claim.unit, claim.qualifier, tuple(claim.places),
                tuple(claim.elements), claim.stage, claim.event, claim.year, claim.topic, tuple(claim.names),
                claim.until, tuple(claim.destinations),
@@ -343,6 +241,14 @@ def verify(
         done = judged[key]
         out.append(Verdict(claim, done.verdict, done.figure, done.source))
     return out
+
+
+def _last_year(claim: Claim) -> int:
+    """1 when a figure with no month of its own is of the year before the article's ("The world's
+    top producer last year shipped out a total of 62,585 metric tons", "去年全年"), else 0."""
+    if claim.month or not claim.series:
+        return 0
+    return int(any(m.shift == -1 and m.month is None and m.day is None for m in mentions(claim.sentence)))
 
 
 def _by_article(raw: Claim, rows: list[Record], when: ArticleDate) -> Claim:

@@ -95,8 +95,9 @@ def _rents(lt, t, rl, lim, par, state, asked):  # pragma: no cover - compiled
                         asks[q] += asked[k, n, e, q]
         for q in range(lanes):
             cap = q_tonnes[rl[q], qi] / 12.0
-            if cap > 0.0:
+            if cap > 1e-12:  # a smaller cap licenses nothing (reesim.model.limits.EPS)
                 goal = par.quota_rent_rate[q] * lim.q_basket[qi] * max(asks[q] / cap - 1.0, 0.0)
+                goal = min(goal, par.price_backstop_multiple[q] * lim.q_basket[qi])
                 rent[qi, q] = rent[qi, q] + (goal - rent[qi, q]) / max(par.quota_rent_months[q], 1.0)
             else:
                 rent[qi, q] = 0.0

@@ -241,7 +241,13 @@ def limits(inputs: Inputs, t: int, par: Params, month: Month, state: State) -> N
     month.quota = inputs.quotas.at(t, *shape, state.asked)
     adjust = np.maximum(par.quota_rent_months, 1.0)
     state.rent_cell = inputs.quotas.rents(
-        t, state.rent, state.asked, par.quota_rent_rate, adjust, inputs.origin_node
+        t,
+        state.rent,
+        state.asked,
+        par.quota_rent_rate,
+        adjust,
+        par.price_backstop_multiple,
+        inputs.origin_node,
     )
     month.stock_rate = inputs.stockpiles.rate_at(t, *shape)
     month.scheduled = inputs.stockpiles.scheduled_at(t, *shape)

@@ -16,6 +16,9 @@ from numpy.typing import NDArray
 
 from reesim.model.perrun import Array, Value, table
 
+#: A cap below this (t a month) licenses nothing.
+EPS = 1e-12
+
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 
@@ -58,7 +61,9 @@ class Quotas:
                 out[:, :, self.node[q], :] = np.where(self.covers[q][None], np.minimum(here, cap), here)
         return out
 
-    def rents(self, t: int, rent: Array, ordered: Array, rate: Array, adjust: Array, origin: int) -> Array:
+    def rents(
+        self, t: int, rent: Array, ordered: Array, rate: Array, adjust: Array, most: Array, origin: int
+    ) -> Array:
         """Move each quota's licence rent ``rent`` [R, Q] (USD/kg REO) in month ``t`` and return
         [R, K, E] the rent on China's exports of each covered material and element (0 elsewhere).
 
@@ -67,8 +72,10 @@ class Quotas:
         rent moves over ``adjust`` [R] months (``quota_rent_months``) toward ``rate`` [R]
         (``quota_rent_rate``) x ``basket`` x the excess of what importers asked of the exporter in
         its cells last month (``ordered`` [R, K, N, E], t) over the month's cap (asked / cap - 1,
-        at least 0): none while the cap does not bind. Under a cap of 0 nothing is licensed and
-        the rent is 0. A quota that continues another starts from its rent."""
+        at least 0): none while the cap does not bind; at most ``most`` [R]
+        (``price_backstop_multiple``) x ``basket``, as no price exceeds its backstop. Under a cap
+        of 0 (below 1e-12 t a month) nothing is licensed and the rent is 0. A quota that continues
+        another starts from its rent."""
         runs = max(rent.shape[0], ordered.shape[0])
         cell = np.zeros((runs, *self.covers.shape[1:]))
         for q in range(self.node.size):
@@ -78,9 +85,10 @@ class Quotas:
                 rent[:, q] = rent[:, self.follows[q]]
             asks = np.where(self.covers[q][None], ordered[:, :, self.node[q], :], 0.0).sum(axis=(1, 2))
             cap = np.broadcast_to(self.tonnes[:, q], (runs,)) / 12.0
-            ratio = np.divide(asks, cap, out=np.zeros(runs), where=cap > 0.0)
-            goal = rate * self.basket[q] * np.maximum(ratio - 1.0, 0.0)
-            rent[:, q] = np.where(cap > 0.0, rent[:, q] + (goal - rent[:, q]) / adjust, 0.0)
+            licensed = cap > EPS
+            ratio = np.divide(asks, cap, out=np.zeros(runs), where=licensed)
+            goal = np.minimum(rate * self.basket[q] * np.maximum(ratio - 1.0, 0.0), most * self.basket[q])
+            rent[:, q] = np.where(licensed, rent[:, q] + (goal - rent[:, q]) / adjust, 0.0)
             if self.node[q] == origin:
                 cell = np.where(self.covers[q][None], np.maximum(cell, rent[:, q, None, None]), cell)
         return cell
