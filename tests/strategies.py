@@ -23,6 +23,7 @@ from reesim.model.scenario import (
     ExportControl,
     ExportQuota,
     ImportBan,
+    OutputCap,
     PriceFloor,
     Recycling,
     Scenario,
@@ -182,6 +183,14 @@ substitutions = st.builds(
     start=months,
     lag_months=st.floats(0, 24),
 )
+caps = st.builds(
+    OutputCap,
+    country=st.sampled_from(["CHN", "CHN", "AUS", "USA", "MYS"]),
+    materials=st.lists(st.sampled_from(MATERIALS), min_size=1, max_size=2, unique=True).map(tuple),
+    share=st.floats(0, 1.5),
+    start=months,
+    elements=st.lists(st.sampled_from(ELEMENTS), max_size=3, unique=True).map(tuple),
+)
 floors = st.builds(
     PriceFloor,
     material=st.sampled_from(["oxide", "magnet"]),
@@ -201,6 +210,7 @@ instruments = (
     import_bans,
     substitutions,
     floors,
+    caps,
 )
 #: Projects decided on expected prices (not committed, private capex to recover) under two names
 #: a price floor can cover; they start within the first year and a half.

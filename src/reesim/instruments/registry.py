@@ -20,6 +20,7 @@ from reesim.instruments import (
     import_ban,
     investment_programme,
     offtake,
+    output_cap,
     price_floor,
     recycling,
     stockpile,
@@ -34,9 +35,9 @@ Kind = Instrument[Any, Any]
 _KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        export_control.KIND, export_ban.KIND, export_quota.KIND, tariff.KIND, import_ban.KIND,
-        price_floor.KIND, offtake.KIND, stockpile.KIND, capacity_project.KIND, investment_programme.KIND,
-        demand_change.KIND, substitution.KIND, recycling.KIND,
+        export_control.KIND, export_ban.KIND, export_quota.KIND, output_cap.KIND, tariff.KIND,
+        import_ban.KIND, price_floor.KIND, offtake.KIND, stockpile.KIND, capacity_project.KIND,
+        investment_programme.KIND, demand_change.KIND, substitution.KIND, recycling.KIND,
     )
 }  # fmt: skip
 

@@ -99,7 +99,7 @@ class ControlTerms(NamedTuple):
 
 
 class Limits(NamedTuple):
-    """Export quotas and strategic stockpiles (see :mod:`reesim.model.limits`)."""
+    """Export quotas, output caps and strategic stockpiles (see :mod:`reesim.model.limits`)."""
 
     q_node: Ints  # [Q] exporter
     q_start: Ints  # [Q]
@@ -108,6 +108,11 @@ class Limits(NamedTuple):
     q_weight: Array  # [Q, K, E]
     q_tonnes: Array  # [R, Q] t/yr
     q_asked: Bools  # [Q] shared by last month's asks (else by q_weight)
+    o_node: Ints  # [C] producer an output cap holds
+    o_start: Ints  # [C]
+    o_end: Ints  # [C]
+    o_covers: Bools  # [C, K, E]
+    o_share: Array  # [R, C] most output as a share of the base year's
     q_basket: Array  # [Q] USD/kg scale of the quota's licence rent
     q_follows: Ints  # [Q] quota it continues (-1: none)
     q_china: Bools  # [Q] the exporter is China (its rent lifts prices outside over China's)
@@ -382,7 +387,9 @@ def terms(inputs: Inputs, runs: int) -> tuple[ControlTerms, Limits, Projects, Pa
     limits = Limits(
         q_node=q.node, q_start=q.start, q_end=q.end, q_covers=q.covers, q_weight=q.weight,
         q_tonnes=per_run(q.tonnes, runs), q_asked=q.asked, q_basket=q.basket,
-        q_follows=q.follows, q_china=q.node == inputs.origin_node, s_node=sp.node, s_material=sp.material,
+        q_follows=q.follows, q_china=q.node == inputs.origin_node, o_node=inputs.caps.node,
+        o_start=inputs.caps.start, o_end=inputs.caps.end, o_covers=inputs.caps.covers,
+        o_share=per_run(inputs.caps.share, runs), s_node=sp.node, s_material=sp.material,
         s_start=sp.start, s_mix=sp.mix, s_target=per_run(sp.target, runs),
         s_purchase=per_run(sp.purchase, runs),
         s_initial=per_run(sp.initial, runs), s_floor=per_run(sp.floor, runs), s_sale=per_run(sp.sale, runs),

@@ -44,7 +44,7 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "27d92633889d7c6d"
+CALLED_SOURCES = "abc379d4880d53b5"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
                   "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py",
                   "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",
@@ -73,7 +73,7 @@ def kernel(lt, groups, s, ctl, lim, proj, paths, params, full, series):  # pragm
         for t in range(t_n):
             rules(lt, t, rl, ctl, now)
             limits(lt, t, rl, lim, par, state, now)
-            supply(lt, t, rl, s, proj, paths, par, state, now, scr)
+            supply(lt, t, rl, s, lim, proj, paths, par, state, now, scr)
             final_demand(lt, t, rl, s, paths, par, state, scr)
             for k in range(s.yields.size):
                 positions(lt, k, t, s, par, state, now, scr)

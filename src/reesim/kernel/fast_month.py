@@ -173,14 +173,16 @@ def limits(lt, t, rl, lim, par, state, now):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover - compiled
+def supply(lt, t, rl, s, lim, proj, paths, par, state, now, scr):  # pragma: no cover - compiled
     """Projects financed and their output (``add[material, node, element, lane]``, in each
     project's own element mix), the share of existing plants' output that runs (``running``), and
     what the floors pay (``floor_paid``; see :mod:`reesim.kernel.fast_market`); then each stage's
     planned input (base-year input in the node's feed mix times the stage's ``util``, see
     :mod:`reesim.kernel.fast_respond`, times the share that runs and the growth with demand,
     ``1 + supply_growth x grow_by``, plus what projects add over the stage's yield) and the mines'
-    output (``produced[node, element, lane]``); each node's use index (``grown``). ``planned`` and
+    output (``produced[node, element, lane]``), each held at most at the ceiling of the output
+    caps in force (``lim.o_*``: a share of the cell's base-year level, projects included); each
+    node's use index (``grown``). ``planned`` and
     ``produced`` are not written in rows not listed (``act_e``, ``n_act``; see
     :mod:`reesim.kernel.active`): they must be zero there."""
     add, planned, produced, util, running = (
@@ -221,6 +223,19 @@ def supply(lt, t, rl, s, proj, paths, par, state, now, scr):  # pragma: no cover
             e = act_e[0, n, i]
             grown = made * (1.0 + load(lt, sg, (0, e)) * grow_by[0, n, e])
             store(produced, (n, e), grown * mine_profile[n, e] + load(lt, add, (0, n, e)))
+    for c in range(lim.o_node.size):  # output caps in force: at most share x the base-year level
+        if lim.o_start[c] <= t < lim.o_end[c]:
+            n = lim.o_node[c]
+            for e in range(mixes.shape[2]):
+                if lim.o_covers[c, 0, e]:
+                    level = mine[n] * mine_profile[n, e]
+                    for q in range(len(lt)):
+                        produced[n, e, q] = min(produced[n, e, q], lim.o_share[rl[q], c] * level)
+                for k in range(k_n - 1):
+                    if lim.o_covers[c, k + 1, e]:
+                        level = base_in[k, n] * mixes[k, n, e]
+                        for q in range(len(lt)):
+                            planned[k, n, e, q] = min(planned[k, n, e, q], lim.o_share[rl[q], c] * level)
 
 
 @njit(cache=True, error_model="numpy")

@@ -9,7 +9,9 @@ each is a function here:
 2. ``supply``: projects financed on expected prices and running, existing plants outside China
    running against their costs (:mod:`reesim.kernel.reference_market`), each stage's planned
    input (base-year input in the node's feed mix, plus what projects add in their own output
-   mix: a heavy separation circuit takes heavy-element concentrate), mine output.
+   mix: a heavy separation circuit takes heavy-element concentrate), mine output; an output
+   cap in force holds a stage's input (or a mine's output) at most at a multiple of its
+   base-year level, projects included.
 3. ``final_demand``: base demand x scenario index x price response x substitution.
 
 Then for each material in chain order (concentrate, oxide, metal, magnet):
@@ -273,6 +275,22 @@ def supply(inputs: Inputs, t: int, runs: int, par: Params, state: State) -> None
     state.produced = np.zeros((runs, k_n, n_n, e_n))
     mined = base.mine[None, :, None] * util[:, CONCENTRATE]
     state.produced[:, CONCENTRATE] = mined * state.mine_profile[None] + state.add[:, CONCENTRATE]
+    if inputs.caps.node.size:  # output caps: at most a multiple of the base-year level, projects included
+        cap = inputs.caps.at(t, k_n, n_n, e_n)  # [R or 1, K, N, E]; inf where none
+        capped = np.isfinite(cap)
+        most = np.where(capped[:, CONCENTRATE], cap[:, CONCENTRATE], 0.0) * (
+            base.mine[:, None] * state.mine_profile
+        )
+        state.produced[:, CONCENTRATE] = np.where(
+            capped[:, CONCENTRATE],
+            np.minimum(state.produced[:, CONCENTRATE], most),
+            state.produced[:, CONCENTRATE],
+        )
+        for k in range(MAGNET):
+            most = np.where(capped[:, k + 1], cap[:, k + 1], 0.0) * (base_in[k][:, None] * mixes[k])
+            state.planned[:, k] = np.where(
+                capped[:, k + 1], np.minimum(state.planned[:, k], most), state.planned[:, k]
+            )
 
 
 def running_multiples(inputs: Inputs, state: State) -> Array:

@@ -55,7 +55,7 @@ def fast_steps(inputs: Inputs, runs: int) -> Iterator[tuple[int, int, str, State
             yield t, -1, "rules", state, now, scr
             limits(lanes, t, rl, lim, par, state, now)
             yield t, -1, "limits", state, now, scr
-            supply(lanes, t, rl, s, proj, paths, par, state, now, scr)
+            supply(lanes, t, rl, s, lim, proj, paths, par, state, now, scr)
             yield t, -1, "supply", state, now, scr
             final_demand(lanes, t, rl, s, paths, par, state, scr)
             yield t, -1, "final_demand", state, now, scr

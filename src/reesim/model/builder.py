@@ -31,6 +31,9 @@ from reesim.model.scenario import Scenario, month_index
 #: (exporter, first month, end month, covers [K, E], weight [K, E], t/yr, split by asks): see
 #: :mod:`reesim.model.limits`.
 QuotaRule = tuple[int, int, int, NDArray[np.bool_], Array, Value, bool]
+#: (producer, first month, end month, covers [K, E], share of base-year output): see
+#: :mod:`reesim.model.limits`.
+CapRule = tuple[int, int, int, NDArray[np.bool_], Value]
 #: (node, material, t/month at nameplate, start month index, ramp months, opex USD/kg, offtake,
 #: private capex USD (capex less public funding), committed (financed before the scenario starts),
 #: names it goes by (its id, then its facility's), element mix of its output [E]).
@@ -102,6 +105,7 @@ class Builder:
     grown: Growth  # the outlook's growth of demand and of the producers that grow with it
     controls: list[Rule] = field(default_factory=list)
     quota_rules: list[QuotaRule] = field(default_factory=list)
+    cap_rules: list[CapRule] = field(default_factory=list)
     stock_rules: list[StockRule] = field(default_factory=list)
     projects: list[ProjectRow] = field(default_factory=list)
     floor_producers: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # (material, names)

@@ -20,7 +20,7 @@ from reesim.model.controls import Controls, build
 from reesim.model.costs import MATERIAL_OF_STAGE, stage_opex
 from reesim.model.dims import MATERIALS, OXIDE, Dims
 from reesim.model.lifetimes import LIFE_PARAMETERS, RATE_PARAMETERS, life_months, sector_shares
-from reesim.model.limits import Quotas, Stockpiles, quotas, stockpiles
+from reesim.model.limits import OutputCaps, Quotas, Stockpiles, output_caps, quotas, stockpiles
 from reesim.model.perrun import Value, as_runs, first_run, table
 from reesim.model.scenario import Scenario, month_index
 from reesim.model.sectors import Sectors, build_sectors, cover_parameters
@@ -92,6 +92,7 @@ class Inputs:
     months: tuple[str, ...]  # [T] YYYY-MM labels
     controls: Controls  # export controls: licences, content rules, defence denials
     quotas: Quotas  # export quotas
+    caps: OutputCaps  # ceilings on producers' output
     stockpiles: Stockpiles  # strategic stockpiles
     origin_node: int  # index of the node whose material origin is tracked (China)
     demand_index: Array  # [R or 1, T, K, N] multiplier on base final demand
@@ -133,6 +134,7 @@ class Inputs:
                   self.proj_ramp, self.proj_opex,
                   self.recycle_rate, self.recycle_life, self.price_floor, self.release_threshold,
                   self.controls.review, self.controls.share, self.controls.threshold, self.quotas.tonnes,
+                  self.caps.share,
                   self.stockpiles.target, self.stockpiles.purchase, self.stockpiles.initial,
                   self.stockpiles.floor, self.stockpiles.sale, self.stockpiles.r_tonnes, self.sectors.hold,
                   *self.params.values()]  # fmt: skip
@@ -176,7 +178,8 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     floored, node_floored = _floor_cover(b, dims.node("CHN"))
     return Inputs(
         base=base, months=_labels(scenario.start, t_n), controls=build(b.controls, k_n, n_n, e_n),
-        quotas=quotas(b.quota_rules, k_n, e_n, base.prices), stockpiles=stockpiles(b.stock_rules, n_n, e_n),
+        quotas=quotas(b.quota_rules, k_n, e_n, base.prices), caps=output_caps(b.cap_rules, k_n, e_n),
+        stockpiles=stockpiles(b.stock_rules, n_n, e_n),
         origin_node=dims.node("CHN"), demand_index=b.demand, supply_growth=b.grown.supply,
         grow_by=b.grown.grow_by, secondary_growth=b.grown.secondary, use_index=b.grown.use_index,
         proj_node=np.array([p[0] for p in projects], dtype=np.int64), proj_material=proj_material,

@@ -1,4 +1,4 @@
-"""Export quotas and strategic stockpiles as rules with per-run amounts.
+"""Export quotas, output caps and strategic stockpiles as rules with per-run amounts.
 
 Like :mod:`reesim.model.controls`, these keep what an instrument covers (fixed) apart from its
 amounts (which Monte Carlo may draw per run), so a batch of runs shares one table. The kernels
@@ -119,6 +119,43 @@ def quotas(
         asked=np.array([r[6] for r in rules], dtype=bool),
         basket=(weight * p0[None]).sum(axis=(1, 2)),
         follows=follows,
+    )
+
+
+@dataclass(frozen=True)
+class OutputCaps:
+    """Ceilings on what producers make. C caps; while a cap is in force, a covered cell's output
+    (mine output of concentrate, or the planned input of the stage that makes oxide, metal or
+    magnets) is at most ``share`` x its base-year level, the smallest share in force applying.
+    The base-year level is the base year's mine output in the node's mine profile, or the
+    stage's base-year input in its feed mix: a multiple of one keeps the base year's output."""
+
+    node: Ints  # [C] producer
+    start: Ints  # [C] month index, inclusive
+    end: Ints  # [C] month index, exclusive
+    covers: Bools  # [C, K, E] material k's output of element e
+    share: Array  # [R or 1, C] most output as a share of the base year's
+
+    def at(self, t: int, k_n: int, n_n: int, e_n: int) -> Array:
+        """[R or 1, K, N, E] the ceiling on each cell's output in month ``t`` as a multiple of its
+        base-year output (inf: none)."""
+        out = np.full((self.share.shape[0], k_n, n_n, e_n), np.inf)
+        for c in range(self.node.size):
+            if self.start[c] <= t < self.end[c]:
+                here = out[:, :, self.node[c], :]
+                cap = np.minimum(here, self.share[:, c, None, None])
+                out[:, :, self.node[c], :] = np.where(self.covers[c][None], cap, here)
+        return out
+
+
+def output_caps(rules: list[tuple[int, int, int, Bools, Value]], k_n: int, e_n: int) -> OutputCaps:
+    """Output caps from (producer, start, end, covers [K, E], share of base-year output) rules."""
+    return OutputCaps(
+        node=np.array([r[0] for r in rules], dtype=np.int64),
+        start=np.array([r[1] for r in rules], dtype=np.int64),
+        end=np.array([r[2] for r in rules], dtype=np.int64),
+        covers=np.array([r[3] for r in rules], dtype=bool).reshape(-1, k_n, e_n),
+        share=table([r[4] for r in rules], 0),
     )
 
 

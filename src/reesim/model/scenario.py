@@ -82,6 +82,21 @@ class ExportQuota:
 
 
 @dataclass(frozen=True)
+class OutputCap:
+    """A ceiling on what ``country`` produces: each stage of ``materials`` (concentrate: its
+    mines; oxide, metal, magnet: the stage that makes it) at most ``share`` of its base-year
+    output of each of ``elements`` (empty = all), from ``start`` until ``end``. Capacity projects
+    at the country's nodes count within the ceiling."""
+
+    country: str
+    materials: tuple[str, ...]
+    share: float
+    start: str
+    elements: tuple[str, ...] = ()
+    end: str | None = None
+
+
+@dataclass(frozen=True)
 class Tariff:
     """An ad valorem tariff ``rate`` (0.25 = 25%) by ``importers`` (countries or blocs) on
     ``materials`` from ``exporter``, from ``start`` until ``end``.
@@ -241,6 +256,7 @@ class PriceFloor:
 Instrument = (
     ExportControl
     | ExportQuota
+    | OutputCap
     | Tariff
     | ImportBan
     | CapacityProject
