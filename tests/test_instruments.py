@@ -206,6 +206,7 @@ def test_demand_side_kinds_compile_to_their_factors(tmp_path: Path) -> None:
         HEAD
         + """\
   - {kind: demand_change, region: [KOR], growth_pct_per_yr: 10, shock: -0.1, start: 2025-03}
+  - {kind: demand_change, region: [BRA], shock: -0.3, start: 2025-02, end: 2025-05}
   - {kind: substitution, sector: all, region: [IND], share: 0.4, lag_months: 4, start: 2025-02}
   - {kind: recycling, region: [FRA], rate: 0.05, start: 2026-01}
   - {kind: tariff, importers: [USA], exporter: CHN, forms: [magnet], rate: 0.25, start: 2025-07, end: 2026-01}
@@ -219,6 +220,8 @@ def test_demand_side_kinds_compile_to_their_factors(tmp_path: Path) -> None:
     kor = demand[:, MAGNET, node("KOR")]
     assert kor[:2].tolist() == [1.0, 1.0] and kor[2] == pytest.approx(0.9)
     assert kor[14] == pytest.approx(0.9 * 1.1)
+    bra = demand[:6, MAGNET, node("BRA")]  # a change with an end: demand as before from its end
+    assert bra.tolist() == pytest.approx([1.0, 0.7, 0.7, 0.7, 1.0, 1.0])
     assert demand[:, MAGNET, node("IND")][:6].tolist() == pytest.approx([1.0, 0.9, 0.8, 0.7, 0.6, 0.6])
     assert inputs.recycle_rate[0, 11:13, node("FRA")].tolist() == pytest.approx([0.01 * 0.9, 0.05])
     factor = tariff_factor(

@@ -91,6 +91,7 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
             _same(step, "exports", rx.exports, rows(scr.exports[k]), listed[k])
             _same(step, "open to China", rs.open[:, k], np.moveaxis(fs.open[k, :, :runs], -1, 0))
             _same(step, "open to each importer", rs.open_in[:, k], cells(fs.open_in)[:, k])
+            _same(step, "held back by a quota", rs.quota_in[:, k], cells(fs.quota_in)[:, k])
         elif name == "transit":
             if rx.landed is not rx.imports:  # shipments take time
                 _same(step, "arrivals", rx.landed, rows(scr.landed[k]), listed[k])
@@ -132,6 +133,8 @@ def _compare(inputs: Inputs, runs: int = 1) -> int:
             for what in ("price", "sub", "tight", "expect", "hoard"):
                 _same(step, what, getattr(rs, what), np.moveaxis(getattr(fs, what)[..., :runs], -1, 0))
             _same(step, "importers' guard", rs.guard, cells(fs.guard))
+            seen = np.moveaxis(fs.quota_seen[..., :runs], -1, 0)
+            _same(step, "quota's hold-back expected", rs.quota_seen, seen)
         count += 1
     return count
 

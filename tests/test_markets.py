@@ -262,8 +262,10 @@ def test_in_race_the_floor_keeps_mountain_pass_running_in_draws_where_prices_fal
 def _capped_magnets_free(months: int, end: str = "2025-07", **parameters: float) -> Outputs:
     """China's oxide and metal exports capped at a third of the base year until ``end``, then
     free, its magnets free throughout (as under the 2010-2014 quotas), on the base year's demand;
-    without the quota's licence rent unless ``quota_rent_rate`` is given, so that these tests see
-    the squeeze of the cap alone (the rent has its own, ``tests/test_quota_rent.py``)."""
+    without the quota's licence rent unless ``quota_rent_rate`` is given, and with the importers'
+    precaution against the cap held (no fade) unless ``precaution_quota_fade_months`` is given, so
+    that these tests see the squeeze of the cap alone (the rent and the fade have their own,
+    ``tests/test_quota_rent.py`` and ``tests/test_quota_precaution.py``)."""
     exported = 12 * (BASE.trade[OXIDE][:, CHN, :].sum() + BASE.trade[METAL][:, CHN, :].sum())
     quota = ExportQuota("CHN", ("oxide", "metal"), exported / 3, "2025-01", end=end)
     scenario = Scenario(
@@ -271,7 +273,7 @@ def _capped_magnets_free(months: int, end: str = "2025-07", **parameters: float)
         start="2025-01",
         months=months,
         instruments=(quota,),
-        parameters={"quota_rent_rate": 0.0, **parameters},
+        parameters={"quota_rent_rate": 0.0, "precaution_quota_fade_months": 1e9, **parameters},
         demand_outlook="none",
     )
     return run_reference(compile_scenario(scenario, DS, BASE))

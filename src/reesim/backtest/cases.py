@@ -166,8 +166,9 @@ CASES: dict[str, Case] = {
                        _us_history("unit_value", (2010, 2011, 2012), 2009), _oxide_price_outside, "peak"),
         ),
         calibration="Nothing was calibrated on this case: the quotas are as allocated, each scaled to the "
-        "2024 base year by its share of China's 2009 exports, and the market parameters are fitted to the "
-        "price criteria, not to these series. Only the shape of the response (direction, timing, relative "
+        "2024 base year by its share of China's 2009 exports, final demand outside China falls from 2012 by "
+        "Japan's reported fall, and the market parameters are fitted to the price criteria, not to these "
+        "series. Only the shape of the response (direction, timing, relative "
         "size) is compared, not volumes.",
     ),
     "prices-2009-2014": Case(
@@ -183,7 +184,8 @@ CASES: dict[str, Case] = {
         ),
         calibration="The market parameters are fitted to the price criteria of these series (with those of "
         "April 2025); the quotas are as allocated, each scaled to the 2024 base year by its share of China's "
-        "2009 exports. Observed: FOB China export quotes over their 2009 average; simulated: the monthly "
+        "2009 exports, and final demand outside China falls from 2012 by Japan's reported fall. Observed: "
+        "FOB China export quotes over their 2009 average; simulated: the monthly "
         "price over the price without the quotas.",
     ),
     "april-2025": Case(

@@ -37,7 +37,7 @@ def convert(c: Conversion, n: int, inst: DemandChangeSpec) -> None:
         hint = "use material: magnet with a sector, or sector: all"
         c.report(n, ("material",), "sector shares are shares of magnet demand", hint)
     c.add(m.DemandChange(
-        material=MATERIAL[inst.material], start=inst.start,
+        material=MATERIAL[inst.material], start=inst.start, end=inst.end,
         growth_pct_per_yr=c.num(n, "growth_pct_per_yr", inst.growth_pct_per_yr),
         shock=c.num(n, "shock", inst.shock), nodes=c.places(inst.region),
         share=sector_share(c.ds, inst.sector),
@@ -48,9 +48,9 @@ def compile_demand_change(b: Builder, inst: m.DemandChange) -> None:
     """Multiply the demand of the material at the nodes by the change's factor per month."""
     k = b.materials((inst.material,), "material")[0]
     nodes = b.places_or_all(inst.nodes, "nodes")
-    s = b.month(inst.start)
+    s, e = b.window(inst.start, inst.end)
     t = np.arange(b.t_n)
-    factor = np.atleast_2d(demand_change_factor(t, s, inst.growth_pct_per_yr, inst.shock, inst.share))
+    factor = np.atleast_2d(demand_change_factor(t, s, inst.growth_pct_per_yr, inst.shock, inst.share, e))
     b.demand = grow(b.demand, max(b.demand.shape[0], factor.shape[0]))
     b.demand[:, :, k, nodes] *= factor[:, :, None]
 
@@ -63,7 +63,8 @@ KIND = Instrument(
     compile=compile_demand_change,
     description=(
         "Final demand of the material in the region grows and/or jumps; with a sector, only that sector's "
-        "share of magnet demand (`end_products` table) changes."
+        "share of magnet demand (`end_products` table) changes. From `end` demand is as it would have "
+        "been without the change."
     ),
     example="""\
 - kind: demand_change

@@ -87,7 +87,9 @@ KIND = Instrument(
         "elements by what importers asked of it the month before (`split: asked`) or by its base-year "
         "exports (`split: base_year`). While more is asked than it allows, its licences carry a rent per "
         "kg, the same on every covered form and element: China's exports under it sell outside China for at "
-        "least China's price plus the rent (`quota_rent_rate`, `quota_rent_months`)."
+        "least China's price plus the rent (`quota_rent_rate`, `quota_rent_months`). Importers raise their "
+        "cover against what it holds back of their asks and, as it stands, come to expect it "
+        "(`precaution_quota_fade_months`)."
     ),
     example="""\
 - kind: export_quota

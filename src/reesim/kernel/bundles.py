@@ -205,6 +205,7 @@ class Params(NamedTuple):
     closure_idle_months: Array
     quota_rent_rate: Array
     quota_rent_months: Array
+    precaution_quota_fade_months: Array
 
 
 class Full(NamedTuple):

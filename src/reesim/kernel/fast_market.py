@@ -211,11 +211,12 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
     share of its use this month (``use``), so a small ask held back is a small risk. Only rows
     listed for ``k`` (see :mod:`reesim.kernel.active`) can ask, and only ``live`` ones did: the
     others are 1. Rows below 1 in some lane are marked ``guarded[importer, element]`` (read by
-    :func:`prices`). ``resp`` [2, E, lanes] is scratch (row 0: the share of the licensed asks
-    China did not ship)."""
+    :func:`prices`). ``quota_in[k, importer, element, lane]``: the part of that share a binding
+    export quota held back (0 where nothing was asked). ``resp`` [2, E, lanes] is scratch (row 0:
+    the share of the licensed asks China did not ship)."""
     on, busy, live, surplus, quota = s.origin, scr.busy[k], scr.live[k], scr.surplus, now.quota
     to_china, china_in, opened, open_in, use = scr.to_china, scr.china_in, state.open, state.open_in, scr.use
-    exports, not_shipped = scr.exports[k], scr.resp
+    exports, not_shipped, quota_in = scr.exports[k], scr.resp, state.quota_in
     zero, one = splat(lt, 0.0), splat(lt, 1.0)
     for e in range(to_china.shape[1]):
         asked, licensed = load(lt, to_china, (0, e)), load(lt, to_china, (1, e))
@@ -234,13 +235,17 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
             e = s.act_e[k, i, ia]
             if not live[i, e]:
                 store(open_in, (k, i, e), one)  # asked nothing: nothing held back
+                store(quota_in, (k, i, e), zero)
                 continue
             a, w = load(lt, china_in, (0, i, e)), load(lt, china_in, (1, i, e))
-            kept = (a - w) + w * load(lt, not_shipped, (0, e))
+            by_quota = w * load(lt, not_shipped, (0, e))
+            kept = (a - w) + by_quota
             u = load(lt, use, (i, e))
             at_risk = where(u > EPS, kept / where(u > EPS, u, 1.0), 0.0)
             share = 1.0 - vmin(vmax(at_risk, 0.0), 1.0)
             store(open_in, (k, i, e), share)
+            quota_risk = where(u > EPS, by_quota / where(u > EPS, u, 1.0), 0.0)
+            store(quota_in, (k, i, e), vmin(vmax(quota_risk, 0.0), 1.0))
             if any_lane(share != 1.0):
                 state.guarded[i, e] = True
 
@@ -318,6 +323,8 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     low = load(lt, par.price_cover_min, ())
     backstop, yields = load(lt, par.price_backstop_multiple, ()), s.yields
     guard, open_in, guarded = state.guard, state.open_in, state.guarded
+    quota_in, quota_seen = state.quota_in, state.quota_seen
+    fade = vmax(load(lt, par.precaution_quota_fade_months, ()), 1.0)
     rent_cell = state.rent_cell
     for e in range(e_n):
         for k in range(k_n):
@@ -409,20 +416,28 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 ceiling = thrift_max if thrift[k, e] else sub_max
                 store(sub, (k, m, e), was + vmax(ceiling * rel - was, 0.0) / sub_lag)  # it only rises
     # Each importer outside China raises its desired cover for the part of its asks to China that
-    # controls hold back (an element held back in any form puts every form at risk). Rows not
-    # ``guarded`` (nothing held back this month and no guard up) stay at 1.
+    # controls hold back (an element held back in any form puts every form at risk), less what a
+    # standing export quota holds back that it has come to expect (over
+    # ``precaution_quota_fade_months``). Rows not ``guarded`` (nothing held back this month, no
+    # guard up and no quota's hold-back expected) stay at 1.
     one = splat(lt, 1.0)
     for n in range(n_n):
         for e in range(e_n):
             if not guarded[n, e]:
                 continue
+            by_quota = load(lt, quota_in, (0, n, e))
+            for k in range(1, k_n):
+                by_quota = vmax(by_quota, load(lt, quota_in, (k, n, e)))
+            seen = load(lt, quota_seen, (n, e))
+            seen = seen + (by_quota - seen) / fade
+            store(quota_seen, (n, e), seen)
             aim = one
             if n != s.origin:
                 shut = load(lt, open_in, (0, n, e))
                 for k in range(1, k_n):
                     shut = vmin(shut, load(lt, open_in, (k, n, e)))
-                aim = vmin(1.0 + by_risk * (1.0 - shut), most)
-            up = False
+                aim = vmin(1.0 + by_risk * vmax(1.0 - shut - seen, 0.0), most)
+            up = any_lane(seen != 0.0)
             for k in range(k_n):
                 held = load(lt, guard, (k, n, e))
                 held = held + (aim - held) / pace

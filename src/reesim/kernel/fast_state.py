@@ -89,6 +89,8 @@ class State(NamedTuple):
     capacity: Array  # [K, N, lanes] share of base-year capacity still open (converters outside China close)
     rent: Array  # [Q, lanes] each export quota's licence rent, USD/kg REO
     rent_cell: Array  # [K, E, lanes] rent on China's exports of each material and element this month, USD/kg
+    quota_in: Array  # cell: the part of that share (open_in) a binding export quota held back
+    quota_seen: Array  # [N, E, lanes] the quota's hold-back an importer has come to expect (any form)
 
 
 class Now(NamedTuple):
@@ -187,7 +189,7 @@ def lane_params(p: Params, rl: Ints) -> Params:  # pragma: no cover - compiled
         p.project_build_months[rl], p.project_hurdle_ratio[rl], p.project_payback_months[rl],
         p.project_wait_months[rl], p.project_accelerate_ratio[rl], p.project_accelerate_months[rl],
         p.heavy_thrift_max_share[rl], p.substitution_full_multiple[rl], p.closure_idle_months[rl],
-        p.quota_rent_rate[rl], p.quota_rent_months[rl],
+        p.quota_rent_rate[rl], p.quota_rent_months[rl], p.precaution_quota_fade_months[rl],
     )  # fmt: skip
 
 
@@ -285,6 +287,7 @@ def new_state(
         np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_), in_use, wear, sector_part,
         sector_hold, np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros((lim.q_node.size, lanes)), np.zeros((k_n, e_n, lanes)),
+        np.zeros(cell), np.zeros((n_n, e_n, lanes)),
     )  # fmt: skip
 
 

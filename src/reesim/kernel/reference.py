@@ -187,6 +187,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
     return State(
         expect=price.copy(), hoard=np.ones((runs, k_n, 2, e_n)), open=np.ones((runs, k_n, e_n)),
         guard=np.ones((runs, k_n, n_n, e_n)), open_in=np.ones((runs, k_n, n_n, e_n)),
+        quota_in=np.zeros((runs, k_n, n_n, e_n)), quota_seen=np.zeros((runs, n_n, e_n)),
         cover0=base_cover(inv + np.maximum(stock - reserve, 0.0), base.feed + base.final, market),
         status=np.where(committed, markets.FINANCED, markets.UNDECIDED),
         begin=np.where(committed, np.broadcast_to(inputs.proj_start, (runs, p_n)), np.inf),
@@ -434,9 +435,12 @@ def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: 
     unshipped = np.where(capped, share_unshipped, 0.0)
     # For each importer, as a share of what it uses in the month (a small ask held back is a
     # small risk).
-    held_in = asked_in - licensed_in + licensed_in * unshipped[:, None, :]
+    by_quota = licensed_in * unshipped[:, None, :]
+    held_in = asked_in - licensed_in + by_quota
     at_risk = np.divide(held_in, row.use, out=np.zeros_like(held_in), where=row.use > EPS)
     state.open_in[:, k] = 1.0 - np.clip(at_risk, 0.0, 1.0)
+    quota_risk = np.divide(by_quota, row.use, out=np.zeros_like(by_quota), where=row.use > EPS)
+    state.quota_in[:, k] = np.clip(quota_risk, 0.0, 1.0)
     row.imports, row.exports = row.ship.sum(axis=2), row.ship.sum(axis=1)
 
 

@@ -269,6 +269,11 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     state.hoard += (goal_cover - state.hoard) / pace
     risk = 1.0 - state.open_in.min(axis=1)[:, None]  # [R, 1, N, E]
     risk[..., inputs.origin_node, :] = 0.0
+    # What a standing export quota holds back, a published tonnage, comes to be expected over
+    # ``precaution_quota_fade_months``: importers guard only against the part they do not expect.
+    fade = np.maximum(par.precaution_quota_fade_months, 1.0)[:, None, None]
+    state.quota_seen += (state.quota_in.max(axis=1) - state.quota_seen) / fade
+    risk = np.maximum(risk - state.quota_seen[:, None], 0.0)
     goal_guard = np.minimum(1.0 + par.precaution_risk[each] * risk, par.precaution_max[each])
     state.guard += (goal_guard - state.guard) / pace
     # The share of the ceiling a price rise calls for: none at the base price, all of it at

@@ -53,6 +53,8 @@ class State:
     guard: Array  # [R, K, N, E] an importer's desired cover for the supply controls hold back from it
     open: Array  # [R, K, E] share of what was asked of China that no licence, ban or quota held back
     open_in: Array  # [R, K, N, E] 1 less the share of each importer's use that controls held back
+    quota_in: Array  # [R, K, N, E] the part of that share a binding export quota held back
+    quota_seen: Array  # [R, N, E] the quota's hold-back an importer has come to expect (any form)
     cover0: Array  # [R, K, market, E] base-year months of use held (fixed)
     status: Array  # [R, P] project undecided (0), financed (1), cancelled (2)
     begin: Array  # [R, P] month a financed project's output starts (inf: not financed)

@@ -70,6 +70,7 @@ KERNEL_PARAMETERS = (
     "closure_idle_months",
     "quota_rent_rate",
     "quota_rent_months",
+    "precaution_quota_fade_months",
 )
 #: Months a shipment takes: between nodes of one region, and between regions (index = class).
 TRANSIT_PARAMETERS = ("transit_months_regional", "transit_months")

@@ -45,12 +45,19 @@ def _col(value: Value) -> Array:
 
 
 def demand_change_factor(
-    t: NDArray[np.int64], start: int, growth_pct_per_yr: Value, shock: Value, share: Value
+    t: NDArray[np.int64],
+    start: int,
+    growth_pct_per_yr: Value,
+    shock: Value,
+    share: Value,
+    end: int | None = None,
 ) -> Array:
-    """``1 + share x ((1 + shock) (1 + g)^(months/12) - 1)`` from ``start``, 1 before: [R or 1, T]."""
+    """``1 + share x ((1 + shock) (1 + g)^(months/12) - 1)`` from ``start`` to ``end`` (exclusive;
+    ``None``: no end), 1 outside: [R or 1, T]."""
     after = np.maximum(t - start, 0)[None, :]
     whole = (1 + _col(shock)) * (1 + _col(growth_pct_per_yr) / 100) ** (after / 12)
-    out: Array = np.where(t[None, :] >= start, 1.0 + _col(share) * (whole - 1.0), 1.0)
+    on = (t >= start) & (t < (end if end is not None else np.inf))
+    out: Array = np.where(on[None, :], 1.0 + _col(share) * (whole - 1.0), 1.0)
     return out
 
 

@@ -185,7 +185,8 @@ class CapacityProject:
 class DemandChange:
     """Final demand of ``material`` at ``nodes`` (empty = all) grows ``growth_pct_per_yr`` from
     ``start`` and jumps by ``shock`` (a fraction, e.g. -0.1) at ``start``; only the part
-    ``share`` of the demand changes (a sector's share; 1 = all of it)."""
+    ``share`` of the demand changes (a sector's share; 1 = all of it); from ``end`` (``None``: the
+    horizon) demand is as it would have been without the change."""
 
     material: str
     start: str
@@ -193,6 +194,7 @@ class DemandChange:
     shock: float = 0.0
     nodes: tuple[str, ...] = ()
     share: float = 1.0
+    end: str | None = None
 
 
 @dataclass(frozen=True)
