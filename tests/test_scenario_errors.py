@@ -50,6 +50,26 @@ def test_end_before_start(tmp_path: Path) -> None:
     assert "end 2025-02 is before start 2025-04" in p.message and "swap" in p.hint
 
 
+@pytest.mark.parametrize(
+    ("item", "why"),
+    [
+        ("  - kind: substitution\n    sector: all\n    share: 0.2\n    lag_months: 12\n", "designed in"),
+        ("  - kind: recycling\n    rate: 0.1\n", "once raised"),
+        (
+            "  - kind: stockpile\n    holder: JPN\n    material: oxide\n    target_t: 100\n"
+            "    purchase_t_per_yr: 50\n",
+            "scheduled",
+        ),
+    ],
+    ids=["substitution", "recycling", "stockpile"],
+)
+def test_end_on_a_kind_that_stays_to_the_horizon(tmp_path: Path, item: str, why: str) -> None:
+    """A kind that acts from its start to the horizon refuses ``end`` rather than ignoring it."""
+    p = one(tmp_path, HEAD + item + "    start: 2025-03\n    end: 2025-09\n")
+    assert p.field == "instruments[0].end" and p.line == 4 + item.count("\n") + 2
+    assert "end has no effect here" in p.message and why in p.message and p.hint == "remove end"
+
+
 def test_horizon_before_start(tmp_path: Path) -> None:
     p = one(tmp_path, "name: t\nstart: 2025-01\nhorizon: 2024-06\n")
     assert "horizon 2024-06 is before start 2025-01" in p.message

@@ -87,6 +87,12 @@ class Conversion:
         """Note a problem at instrument ``n``'s field ``path`` (located in its file)."""
         self.problems.append(self.r.problem(n, path, message, hint))
 
+    def no_end(self, n: int, end: str | None, what: str) -> None:
+        """Note a problem where ``end`` is given to a kind that stays in force to the horizon
+        (``what`` says why, e.g. "a substitution, once designed in, stays")."""
+        if end is not None:
+            self.report(n, ("end",), f"end has no effect here: {what}", "remove end")
+
     def add(self, *items: Any) -> None:
         """Add engine instruments."""
         self.out.extend(items)

@@ -33,6 +33,7 @@ class InvestmentProgrammeSpec(SpecBase):
 
 def convert(c: Conversion, n: int, inst: InvestmentProgrammeSpec) -> None:
     """Replace the funded projects by their scaled versions."""
+    c.no_end(n, inst.end, "a programme's funding, once committed, stays")
     projects = {pid: c.out[k] for pid, k in c.projects.items()}
     for pid, project in fund(c, n, inst, projects).items():
         c.out[c.projects[pid]] = project

@@ -21,8 +21,9 @@ class OfftakeSpec(SpecBase):
     buyer: str = F("", description="Who buys (recorded)")
 
 
-def convert(c: Conversion, _n: int, inst: OfftakeSpec) -> None:
+def convert(c: Conversion, n: int, inst: OfftakeSpec) -> None:
     """Mark the named project as bought whatever the price."""
+    c.no_end(n, inst.end, "an offtake holds the project's output for the whole run")
     if inst.project in c.projects:
         slot = c.projects[inst.project]
         c.out[slot] = replace(c.out[slot], offtake=True)

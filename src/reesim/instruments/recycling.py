@@ -52,6 +52,7 @@ class RecyclingSpec(SpecBase):
 
 def convert(c: Conversion, n: int, inst: RecyclingSpec) -> None:
     """The engine recycling."""
+    c.no_end(n, inst.end, "collection and recovery, once raised, stay")
 
     def num(name: str, value: Any) -> Any:
         return None if value is None else c.num(n, name, value)

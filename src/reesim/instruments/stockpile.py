@@ -116,6 +116,7 @@ def _same_stock(c: Conversion, n: int, inst: StockpileSpec) -> None:
 def convert(c: Conversion, n: int, inst: StockpileSpec) -> None:
     """The engine stockpile; problems for scheduled months outside the scenario and for release rules
     that differ from another stockpile of the same stock."""
+    c.no_end(n, inst.end, "a stockpile is held to the horizon; give releases with scheduled")
     _same_stock(c, n, inst)
     first, last = month_number(c.r.start), month_number(c.r.horizon)
     for j, r in enumerate(inst.scheduled):

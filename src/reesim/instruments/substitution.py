@@ -32,6 +32,7 @@ class SubstitutionSpec(SpecBase):
 
 def convert(c: Conversion, n: int, inst: SubstitutionSpec) -> None:
     """The engine substitution."""
+    c.no_end(n, inst.end, "a substitution, once designed in, stays")
     c.add(m.Substitution(
         sector=inst.sector, share=c.num(n, "share", inst.share), start=inst.start,
         lag_months=c.num(n, "lag_months", inst.lag_months), nodes=c.places(inst.region),
