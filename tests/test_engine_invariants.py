@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from tests.balance import balance_gap
 from tests.strategies import BASE, DS, MONTHS, NODES, scenarios
 
 from reesim.kernel.reference import run_reference
@@ -42,18 +43,9 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 @given(scenario=scenarios)
 def test_mass_balance_every_month(scenario: Scenario) -> None:
     inputs, out = _run(scenario)
-    cover = inputs.params["working_stock_months"][0]
-    inv0 = cover * (BASE.feed + BASE.final)[None]
-    prev_inv = np.concatenate([inv0[:, None], out.inventory[:, :-1]], axis=1)
-    prev_stock = np.concatenate(
-        [inputs.stockpiles.initial_stock(*out.stockpile.shape[2:])[:1, None], out.stockpile[:, :-1]], axis=1
-    )
-    supply = out.production + out.imports + (prev_inv - out.inventory) + (prev_stock - out.stockpile)
-    uses = out.consumption + out.feed + out.exports
-    scale = max(1.0, float(np.abs(supply).max()))
     # A stockpile's release to an ally leaves the holder's stock and is used at the ally: each node
     # balances but for what it gave to or got from allies, and those add up to nothing.
-    gap = supply - uses  # [R, T, K, N, E]
+    gap, scale = balance_gap(inputs, out)  # [R, T, K, N, E]
     allies = inputs.stockpiles.ally_matrix(*out.stockpile.shape[2:4])  # [K, holder, ally]
     linked = allies.any(axis=2) | allies.any(axis=1)  # [K, N]
     assert np.abs(gap[:, :, ~linked]).max(initial=0.0) <= 1e-9 * scale
