@@ -79,6 +79,14 @@ class SpecBase(Strict):
         return self
 
 
+class StandingSpec(SpecBase):
+    """The fields of a kind that, once started, stays in force to the horizon: no ``end``."""
+
+    end: Date | None = F(
+        None, description="Not accepted (an error if given): it stays in force from its start to the horizon"
+    )
+
+
 S = TypeVar("S", bound=SpecBase)
 M = TypeVar("M")
 

@@ -13,14 +13,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from reesim.instruments.base import F, Instrument, SpecBase
+from reesim.instruments.base import F, Instrument, StandingSpec
 from reesim.instruments.conversion import Conversion, month_number
 from reesim.language.fields import NonNegative
 from reesim.model import scenario as m
 from reesim.model.perrun import clip_high, clip_low
 
 
-class InvestmentProgrammeSpec(SpecBase):
+class InvestmentProgrammeSpec(StandingSpec):
     """A budget spread over capacity projects; projects it cannot fund are scaled down."""
 
     kind: Literal["investment_programme"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Literal
 
-from reesim.instruments.base import F, Instrument, SpecBase
+from reesim.instruments.base import F, Instrument, StandingSpec
 from reesim.instruments.conversion import Conversion
 
 
-class OfftakeSpec(SpecBase):
+class OfftakeSpec(StandingSpec):
     """A buyer takes a project's whole output: the plant runs whatever the price."""
 
     kind: Literal["offtake"]

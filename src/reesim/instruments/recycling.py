@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
-from reesim.instruments.base import F, Instrument, SpecBase
+from reesim.instruments.base import F, Instrument, StandingSpec
 from reesim.instruments.conversion import Conversion
 from reesim.language.fields import Place, Share, fail
 from reesim.model import scenario as m
@@ -23,7 +23,7 @@ from reesim.model.builder import Builder, bad
 from reesim.model.perrun import any_outside, as_runs, first_run, grow
 
 
-class RecyclingSpec(SpecBase):
+class RecyclingSpec(StandingSpec):
     """Collection and recovery of rare earths from end-of-life magnets."""
 
     kind: Literal["recycling"]

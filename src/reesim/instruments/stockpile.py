@@ -26,7 +26,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import model_validator
 
-from reesim.instruments.base import F, Instrument, SpecBase, Strict
+from reesim.instruments.base import F, Instrument, StandingSpec, Strict
 from reesim.instruments.conversion import MATERIAL, Conversion, month_number
 from reesim.language.fields import Date, Element, Material, NonNegative, Place, Share, fail, parse_date
 from reesim.model import scenario as m
@@ -46,7 +46,7 @@ class ScheduledRelease(Strict):
     tonnes: NonNegative = F(unit="t REO-eq", description="Amount released (at most what is held)")
 
 
-class StockpileSpec(SpecBase):
+class StockpileSpec(StandingSpec):
     """A strategic stockpile that buys up to a target and releases to its holder, allies, on a schedule."""
 
     kind: Literal["stockpile"]

@@ -10,7 +10,7 @@ from typing import Literal
 
 import numpy as np
 
-from reesim.instruments.base import F, Instrument, SpecBase
+from reesim.instruments.base import F, Instrument, StandingSpec
 from reesim.instruments.conversion import Conversion
 from reesim.language.fields import Months, Place, Sector, Share
 from reesim.model import scenario as m
@@ -20,7 +20,7 @@ from reesim.model.dims import MAGNET
 from reesim.model.perrun import any_outside, first_run, grow
 
 
-class SubstitutionSpec(SpecBase):
+class SubstitutionSpec(StandingSpec):
     """A sector replaces part of its magnet use with other technology, phased in over a lag."""
 
     kind: Literal["substitution"]
