@@ -60,6 +60,8 @@ _LINE = re.compile(r"[ \t]*\n[ \t]*")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 #: A possible sentence end: Chinese stops always; Latin ones before a space (closing quotes kept).
 _END = re.compile(r"[。！？；]+[”」』\"']?|[.!?;]+[\"'”’)]?(?=\s)")
+#: A paragraph that is only digits up to a full stop (read in place, without copying).
+_NUMBER = re.compile(r"\d+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,8})$")
 
 
@@ -92,7 +94,7 @@ def _ends(paragraph: str) -> list[int]:
     for m in _END.finditer(paragraph):
         stop = m.group()
         if stop[0] in ".":
-            if paragraph[: m.start()].isdigit():  # "6. Russia": the number of an item
+            if _NUMBER.fullmatch(paragraph, 0, m.start()):  # "6. Russia": the number of an item
                 continue
             word = _WORD_BEFORE.search(paragraph, max(0, m.start() - 10), m.start())
             if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
