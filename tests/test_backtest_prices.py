@@ -38,6 +38,7 @@ from reesim.backtest.prices import (
     observed_ndpr_mean,
     observed_rise,
     price_criteria,
+    simulated_price,
 )
 from reesim.cli import app
 from reesim.dataset import load_dataset
@@ -253,6 +254,22 @@ def test_quota_prices_peak_in_2011_and_fall_after(criteria: dict[str, list]) -> 
     assert found["Ce oxide outside China", "one swing"].passed
     assert found["Dy oxide in China", "flat"].passed and found["Tb oxide in China", "flat"].passed
     assert sum(c.passed is True for cs in criteria.values() for c in cs) == 16
+
+
+def test_ndpr_outside_china_is_chinas_price_rising_less_than_observed() -> None:
+    """docs/validation.md: in `april-2025` NdPr outside China is China's price (they differ by
+    less than a cent in every month) and China's NdPr rises 11-15% from April to each month of
+    August-December, where SMM's domestic quote rose 19-32% over its 10 April level."""
+    from reesim.backtest.fit import simulate
+
+    with_policy, _ = simulate("april-2025", DS, BASE)
+    mix = {"Nd": 0.75, "Pr": 0.25}
+    outside = sum(simulated_price(with_policy, el, "outside") * w for el, w in mix.items())
+    china = sum(simulated_price(with_policy, el, "china") * w for el, w in mix.items())
+    assert float((outside - china).abs().max()) < 0.01
+    assert all(1.10 < china[m] / china["2025-04"] < 1.16 for m in AUGUST_TO_DECEMBER)
+    observed = observed_china_index(DS, "Nd;Pr", "2025-04")
+    assert all(1.18 < observed[m] < 1.33 for m in AUGUST_TO_DECEMBER)
 
 
 @pytest.mark.xfail(strict=True, reason="known misses (docs/validation.md, price backtests): the size of the "
