@@ -68,35 +68,39 @@ def rules(lt, t, rl, ctl, now):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def _rents(lt, t, rl, lim, par, state, asked):  # pragma: no cover - compiled
+def _asked_in(asked, covers, n, out):  # pragma: no cover - compiled
+    """Write into ``out`` [lane] what importers asked of exporter ``n`` last month, t, in the
+    cells ``covers`` [material, element] marks: the demand on one quota's licences (t/month)."""
+    out[:] = 0.0
+    for k in range(covers.shape[0]):
+        for e in range(covers.shape[1]):
+            if covers[k, e]:
+                for q in range(out.size):
+                    out[q] += asked[k, n, e, q]
+
+
+@njit(cache=True, error_model="numpy")
+def _rents(t, rl, lim, par, state, asks):  # pragma: no cover - compiled
     """Each quota in force moves its rent over ``quota_rent_months`` toward ``quota_rent_rate`` x
-    its basket price x (what was asked in its cells last month over the month's cap, less 1, at
-    least 0); a quota continuing another starts from its rent; ``rent_cell`` is the largest rent
-    of the quotas in force on China's exports covering each material and element."""
-    lanes = len(lt)
+    its basket price x (what was asked in its cells last month, ``asks[quota, lane]``, over the
+    month's cap, less 1, at least 0); a quota continuing another starts from its rent;
+    ``rent_cell`` is the largest rent of the quotas in force on China's exports covering each
+    material and element."""
     q_node, q_covers, q_tonnes = lim.q_node, lim.q_covers, lim.q_tonnes
     rent, cell = state.rent, state.rent_cell
     if q_node.size == 0:
         return
     cell[:] = 0.0
-    k_n, e_n = q_covers.shape[1], q_covers.shape[2]
-    asks = np.zeros(lanes)
+    k_n, e_n, lanes = q_covers.shape[1], q_covers.shape[2], asks.shape[1]
     for qi in range(q_node.size):
         if not lim.q_start[qi] <= t < lim.q_end[qi]:
             continue
-        n = q_node[qi]
         if t == lim.q_start[qi] and lim.q_follows[qi] >= 0:
             rent[qi, :] = rent[lim.q_follows[qi], :]
-        asks[:] = 0.0
-        for k in range(k_n):
-            for e in range(e_n):
-                if q_covers[qi, k, e]:
-                    for q in range(lanes):
-                        asks[q] += asked[k, n, e, q]
         for q in range(lanes):
             cap = q_tonnes[rl[q], qi] / 12.0
             if cap > 1e-12:  # a smaller cap licenses nothing (reesim.model.limits.EPS)
-                goal = par.quota_rent_rate[q] * lim.q_basket[qi] * max(asks[q] / cap - 1.0, 0.0)
+                goal = par.quota_rent_rate[q] * lim.q_basket[qi] * max(asks[qi, q] / cap - 1.0, 0.0)
                 goal = min(goal, par.price_backstop_multiple[q] * lim.q_basket[qi])
                 rent[qi, q] = rent[qi, q] + (goal - rent[qi, q]) / max(par.quota_rent_months[q], 1.0)
             else:
@@ -136,25 +140,21 @@ def limits(lt, t, rl, lim, par, state, now):  # pragma: no cover - compiled
             for e in range(e_n):
                 if q_covers[qi, k, e]:
                     quota[k, q_node[qi], e, :] = np.inf
-    asked, total = now.asked, np.zeros(lanes)
+    asked, asks = now.asked, np.zeros((q_node.size, lanes))
     for qi in range(q_node.size):
         if q_start[qi] <= t < q_end[qi]:
             n = q_node[qi]
-            total[:] = 0.0
-            if lim.q_asked[qi]:  # what was asked in the quota's cells last month
-                for k in range(k_n):
-                    for e in range(e_n):
-                        if q_covers[qi, k, e]:
-                            for q in range(lanes):
-                                total[q] += asked[k, n, e, q]
+            _asked_in(asked, q_covers[qi], n, asks[qi])  # what was asked in the quota's cells last month
+            total = asks[qi]
             for k in range(k_n):
                 for e in range(e_n):
                     if q_covers[qi, k, e]:
                         for q in range(lanes):
-                            share = asked[k, n, e, q] / total[q] if total[q] > 0.0 else q_weight[qi, k, e]
+                            split = lim.q_asked[qi] and total[q] > 0.0
+                            share = asked[k, n, e, q] / total[q] if split else q_weight[qi, k, e]
                             cap = q_tonnes[rl[q], qi] / 12.0 * share
                             quota[k, n, e, q] = min(quota[k, n, e, q], cap)
-    _rents(lt, t, rl, lim, par, state, asked)
+    _rents(t, rl, lim, par, state, asks)
     for s in range(s_node.size):
         stock_rate[s_material[s], s_node[s], :, :] = 0.0
         sched[s_material[s], s_node[s], :, :] = 0.0

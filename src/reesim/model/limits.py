@@ -43,6 +43,11 @@ class Quotas:
     basket: Array
     follows: Ints  # [Q] the quota it continues (same exporter and cells, starting as it ends), -1: none
 
+    def asked_in(self, q: int, ordered: Array) -> Array:
+        """[R, K, E] what importers asked of quota ``q``'s exporter last month in the cells it
+        covers (t/month; 0 elsewhere), from ``ordered`` [R, K, N, E]: the demand on its licences."""
+        return np.where(self.covers[q][None], ordered[:, :, self.node[q], :], 0.0)
+
     def at(self, t: int, k_n: int, n_n: int, e_n: int, ordered: Array) -> Array:
         """[R, K, N, E] most each exporter may ship abroad in month ``t`` (inf: no quota);
         ``ordered`` [R, K, N, E] is what importers asked of each exporter last month, t."""
@@ -52,7 +57,7 @@ class Quotas:
             if self.start[q] <= t < self.end[q]:
                 share = np.broadcast_to(self.weight[q][None], (runs, k_n, e_n))
                 if self.asked[q]:
-                    asks = np.where(self.covers[q][None], ordered[:, :, self.node[q], :], 0.0)
+                    asks = self.asked_in(q, ordered)
                     total = asks.sum(axis=(1, 2))[:, None, None]
                     mine = np.divide(asks, total, out=np.zeros_like(asks), where=total > 0.0)
                     share = np.where(total > 0.0, mine, share)
@@ -83,7 +88,7 @@ class Quotas:
                 continue
             if t == self.start[q] and self.follows[q] >= 0:
                 rent[:, q] = rent[:, self.follows[q]]
-            asks = np.where(self.covers[q][None], ordered[:, :, self.node[q], :], 0.0).sum(axis=(1, 2))
+            asks = self.asked_in(q, ordered).sum(axis=(1, 2))
             cap = np.broadcast_to(self.tonnes[:, q], (runs,)) / 12.0
             licensed = cap > EPS
             ratio = np.divide(asks, cap, out=np.zeros(runs), where=licensed)
