@@ -112,3 +112,16 @@ def test_kernels_agree_on_a_run_priced_at_2009() -> None:
     ref, _ = assert_kernels_agree(inputs)
     nd = list(BASE.dims.elements).index("Nd")
     assert ref.price[0, 0, OXIDE, 1, nd] == pytest.approx(19.12, rel=0.05)  # starts at the 2009 price
+
+
+def test_series_ratios_are_over_the_price_year_prices() -> None:
+    from reesim.engine.run import run
+    from reesim.results.series import series
+
+    scenario = Scenario("t", start="2010-01", months=3, price_year=2009)
+    result = run(scenario, runs=1, dataset=DS, baseline=BASE, kernel="reference")
+    assert result.attrs["price_year"] == 2009
+    ratio = series(result, DS, BASE)["price_ratio"].isel(run=0, month=0)
+    # nothing happens in the run: each price is its 2009 reference price, a ratio of 1
+    assert float(ratio.sel(item="Nd")) == pytest.approx(1.0, rel=1e-9)
+    assert float(ratio.sel(item="Dy")) == pytest.approx(1.0, rel=1e-9)
