@@ -67,7 +67,7 @@ def _unmet_by_node(out: Outputs) -> np.ndarray:
         "purchases of a larger one are taken from the holder's own supply of that element. "
         "Counterexample (pinned): China exports no Pr (a zero quota on Pr in concentrate, oxide and "
         "magnets from 2025-01); a US magnet stockpile of 1,000 t bought at 1,000 t/yr from 2025-02, "
-        "four times larger: US unmet demand over the 18 months rises 995.0 -> 999.9 t, all of it Pr "
+        "four times larger: US unmet demand over the 18 months rises 994.4 -> 999.5 t, all of it Pr "
         "(the same scenario with no quota leaves the US short of nothing either way)."
     ),
 )

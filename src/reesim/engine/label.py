@@ -79,4 +79,6 @@ def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | 
         seed=-1 if seed is None else seed,
         units="t REO-equivalent per month; price USD/kg",
     )
+    if scenario.price_year is not None:
+        result.attrs["price_year"] = scenario.price_year
     return result

@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 from reesim.dataset.model import Dataset
 from reesim.model.clay_feed import clay_exports, clay_routes, route_first
 from reesim.model.dims import CONCENTRATE, MAGNET, METAL, OXIDE, Dims
+from reesim.model.prices import reference_prices
 from reesim.model.secondary import named_secondary
 
 Array = NDArray[np.float64]
@@ -397,15 +398,4 @@ def _defence_share(ds: Dataset, dims: Dims) -> Array:
 
 def _base_prices(ds: Dataset, dims: Dims) -> Array:
     """Base prices per material and element, USD/kg, from USGS oxide prices of the base year."""
-    pr = ds["prices"]
-    rows = pr[(pr["year"] == BASE_YEAR) & pr["material"].str.endswith("_oxide")]
-    oxide = {
-        str(m).removesuffix("_oxide"): float(p) for m, p in zip(rows["material"], rows["price"], strict=True)
-    }
-    fallback = ds.parameter("price_fallback_usd_per_kg")
-    base = np.array([oxide.get(s, fallback) for s in dims.elements])
-    markup = np.array(
-        [ds.parameter(f"price_markup_{m}") for m in ("concentrate", "oxide", "metal", "magnet")]
-    )
-    prices: Array = markup[:, None] * base[None, :]
-    return prices
+    return reference_prices(ds, dims, BASE_YEAR)

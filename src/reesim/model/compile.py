@@ -22,6 +22,7 @@ from reesim.model.dims import MATERIALS, OXIDE, Dims
 from reesim.model.lifetimes import LIFE_PARAMETERS, RATE_PARAMETERS, life_months, sector_shares
 from reesim.model.limits import OutputCaps, Quotas, Stockpiles, output_caps, quotas, stockpiles
 from reesim.model.perrun import Value, as_runs, first_run, table
+from reesim.model.prices import price_years, priced
 from reesim.model.scenario import Scenario, month_index
 from reesim.model.sectors import Sectors, build_sectors, cover_parameters
 
@@ -153,8 +154,14 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     Any number of the scenario (an instrument's field or a parameter) may be an array of one value
     per run instead of a float: the result then describes that many runs (Monte Carlo batches).
     Each instrument is added by the compile step its kind registers (:mod:`reesim.instruments`).
+    With a ``price_year`` the baseline's reference prices are that year's (:func:`priced`): the
+    inputs' ``base`` carries them, so every price the kernels read starts from and returns to them.
     """
-    base = base or build_baseline(ds)
+    if scenario.price_year is not None and scenario.price_year not in price_years(ds):
+        years = ", ".join(str(y) for y in price_years(ds))
+        message = f"the prices table (prices.csv) has no oxide prices for {scenario.price_year}"
+        raise bad("price_year", message, f"give one of the years it prices: {years}")
+    base = priced(base or build_baseline(ds), ds, scenario.price_year)
     dims = base.dims
     if scenario.months < 1:
         raise bad("months", "must be at least 1", "e.g. months=36")

@@ -38,7 +38,7 @@ class Quotas:
     weight: Array  # [Q, K, E] share of the quota for each material and element (base-year exports)
     tonnes: Array  # [R or 1, Q] t/yr
     asked: Bools  # [Q] shared by last month's asks (else by ``weight``)
-    # [Q] USD/kg: the covered cells' base-year prices weighted by ``weight``, the scale of the
+    # [Q] USD/kg: the covered cells' reference prices weighted by ``weight``, the scale of the
     # quota's licence rent (see :meth:`rents`)
     basket: Array
     follows: Ints  # [Q] the quota it continues (same exporter and cells, starting as it ends), -1: none
@@ -106,7 +106,8 @@ def quotas(
     prices: Array | None = None,
 ) -> Quotas:
     """Quotas from (exporter, start, end, covers [K, E], weight [K, E], tonnes per year, split by
-    asks) rules; ``prices`` [K, E] the base-year prices, USD/kg (none: 0, and no rent)."""
+    asks) rules; ``prices`` [K, E] the run's reference prices (the base year's, or those of its
+    scenario's ``price_year``), USD/kg (none: 0, and no rent)."""
     weight = np.array([r[4] for r in rules], dtype=float).reshape(-1, k_n, e_n)
     p0 = np.zeros((k_n, e_n)) if prices is None else prices
     follows = np.full(len(rules), -1, dtype=np.int64)

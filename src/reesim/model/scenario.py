@@ -275,7 +275,9 @@ class Scenario:
     """What to simulate: instruments applied from ``start`` for ``months`` months.
 
     ``parameters`` overrides defaults from the dataset's parameter table by name;
-    ``demand_outlook`` names the growth path of final demand (:mod:`reesim.model.outlook`).
+    ``demand_outlook`` names the growth path of final demand (:mod:`reesim.model.outlook`);
+    ``price_year`` prices the run at that year's reference prices (:mod:`reesim.model.prices`)
+    instead of the base year's.
     """
 
     name: str
@@ -285,3 +287,4 @@ class Scenario:
     parameters: dict[str, Any] = field(default_factory=dict)  # float, or one value per run (array)
     description: str = ""
     demand_outlook: str = DEFAULT_OUTLOOK  # baseline growth of final demand (``demand_outlooks``)
+    price_year: int | None = None  # year of the ``prices`` table the run is priced at (None: base year)

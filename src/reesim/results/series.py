@@ -48,7 +48,11 @@ def place_members(ds: Dataset, base: Baseline) -> np.ndarray:
 def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     """Per run and month: demand, unmet, stock cover, stockpile and releases from strategic stocks
     per place and item; prices outside China per item; production and use outside China per stage;
-    what price floors paid (USD; zero in results that do not carry it)."""
+    what price floors paid (USD; zero in results that do not carry it). Price ratios are over the
+    reference prices the run was priced at (its scenario's ``price_year``, else the base year's)."""
+    from reesim.model.prices import priced
+
+    base = priced(base, ds, result.attrs.get("price_year"))
     places = place_nodes(ds, base)
     nodes = [str(n) for n in result["node"].values]
     elements = [str(e) for e in result["element"].values]

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from reesim.dataset.model import Dataset
 from reesim.dataset.parse import did_you_mean
-from reesim.errors import InputError, by_position
+from reesim.errors import InputError, Problem, by_position
 from reesim.instruments.conversion import Conversion, Pick
 from reesim.instruments.registry import kind_of
 from reesim.language.fields import parse_date
 from reesim.language.numbers import Number, central
 from reesim.model import scenario as m
 from reesim.model.outlook import outlook_ids
+from reesim.model.prices import missing_elements, price_years
 from reesim.scenarios.load import Resolved
 
 __all__ = ["Pick", "months_between", "to_model"]
@@ -54,6 +55,7 @@ def to_model(resolved: Resolved, ds: Dataset, pick: Pick = _central) -> m.Scenar
             None, ("demand_outlook",), f"unknown demand outlook {outlook!r}",
             did_you_mean(outlook, known),
         ))  # fmt: skip
+    conv.problems += _price_year_problems(resolved, ds)
     if conv.problems:
         raise InputError(by_position(conv.problems))
     return m.Scenario(
@@ -64,4 +66,31 @@ def to_model(resolved: Resolved, ds: Dataset, pick: Pick = _central) -> m.Scenar
         parameters={k: pick(v, f"parameters.{k}") for k, v in resolved.parameters.items()},
         description=resolved.description,
         demand_outlook=outlook,
+        price_year=resolved.price_year,
     )
+
+
+def _price_year_problems(resolved: Resolved, ds: Dataset) -> list[Problem]:
+    """A ``price_year`` must be a year the dataset's prices table prices every element in that
+    the base year's prices do; the problem is located at the scenario's ``price_year``."""
+    from reesim.model.baseline import BASE_YEAR
+
+    year = resolved.price_year
+    if year is None:
+        return []
+    years = price_years(ds)
+    where = ("price_year",)
+    if year not in years:
+        listed = ", ".join(str(y) for y in years)
+        message = f"the prices table (prices.csv) has no oxide prices for {year}"
+        hint = f"give one of the years it prices: {listed}; or add rows for {year} to prices.csv"
+        return [resolved.problem(None, where, message, hint)]
+    missing = missing_elements(ds, year, BASE_YEAR)
+    if missing:
+        names = ", ".join(f"{el}_oxide" for el in missing)
+        message = f"the prices table (prices.csv) has no {year} price for {names}"
+        hint = (
+            f"add a {year} row for each to prices.csv, or give a year pricing every element {BASE_YEAR} does"
+        )
+        return [resolved.problem(None, where, message, hint)]
+    return []

@@ -49,6 +49,7 @@ class Resolved:
     parameters: dict[str, Number]
     instruments: list[InstrumentSpec]
     demand_outlook: str | None
+    price_year: int | None
     origins: list[tuple[Located, Loc]]  # per instrument: the file and its path in that file
     files: list[str] = field(default_factory=list)  # the chain, child first
     top: Located | None = None  # the child file
@@ -267,6 +268,7 @@ def _overlay(base: Resolved, top: Resolved) -> Resolved:
         sources=list(dict.fromkeys([*base.sources, *top.sources])), start=top.start, horizon=top.horizon,
         blocs={**base.blocs, **top.blocs}, parameters={**base.parameters, **top.parameters},
         demand_outlook=top.demand_outlook if top.demand_outlook is not None else base.demand_outlook,
+        price_year=top.price_year if top.price_year is not None else base.price_year,
         instruments=[i for i, _ in pairs], origins=[o for _, o in pairs], files=[*top.files, *base.files],
         top=top.top,
     )  # fmt: skip
@@ -339,6 +341,7 @@ def merge(parent: Resolved | None, located: Located, spec: ScenarioFile) -> Reso
         demand_outlook=spec.demand_outlook
         if spec.demand_outlook is not None or parent is None
         else parent.demand_outlook,
+        price_year=spec.price_year if spec.price_year is not None or parent is None else parent.price_year,
         instruments=[inst for inst, _ in merged],
         origins=[origin for _, origin in merged],
         files=[located.file, *(parent.files if parent else [])],

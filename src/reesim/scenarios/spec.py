@@ -73,6 +73,13 @@ class ScenarioFile(Strict):
         "Stated Policies, the default), aps (IEA Announced Pledges) or none (the base year's demand "
         "throughout)",
     )
+    price_year: int | None = F(
+        None,
+        unit="year",
+        description="Year of the dataset's prices table whose oxide prices (times each material's markup) "
+        "are the run's reference prices, with the base year's flows: for a replay of an earlier "
+        "episode on the base-year chain (default: the base year)",
+    )
     parameters: dict[str, AnyNumber] = F({}, description="Overrides of the dataset's parameter table")
     remove: list[str] = F([], description="ids of inherited instruments to drop")
     instruments: list[InstrumentSpec] = F([], description="What changes, and when")

@@ -127,7 +127,7 @@ def evaluate(
         inputs = compile_scenario(fixed_batch(ref, ds, part), ds, base)
         # One run per row; when nothing varies inputs describe one run, which stands for all.
         s = from_compact(
-            run_fast_series(inputs, members), ds, base, np.arange(inputs.runs), list(inputs.months)
+            run_fast_series(inputs, members), ds, inputs.base, np.arange(inputs.runs), list(inputs.months)
         )
         out[a : a + len(part)] = np.asarray(fn(s), dtype=float)
         if progress:

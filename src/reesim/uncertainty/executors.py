@@ -120,7 +120,7 @@ def finish_chunk(chunk: Chunk, ready: Prepared, simulated: Any) -> ChunkResult:
     runs = np.array(chunk.indices)
     ds, base = ready.ds, ready.base
     if ready.kernel == "fast":
-        s = from_compact(simulated, ds, base, runs, list(ready.inputs.months))
+        s = from_compact(simulated, ds, ready.inputs.base, runs, list(ready.inputs.months))
     else:
         from reesim.engine.label import add_units, to_xarray
 
