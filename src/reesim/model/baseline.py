@@ -46,7 +46,7 @@ reproduces the base year exactly; the tests check it.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -399,3 +399,11 @@ def _defence_share(ds: Dataset, dims: Dims) -> Array:
 def _base_prices(ds: Dataset, dims: Dims) -> Array:
     """Base prices per material and element, USD/kg, from USGS oxide prices of the base year."""
     return reference_prices(ds, dims, BASE_YEAR)
+
+
+def priced(base: Baseline, ds: Dataset, year: int | None) -> Baseline:
+    """``base`` with the reference prices of ``year`` (USD/kg; see :mod:`reesim.model.prices`);
+    ``None`` or the base year gives ``base`` itself. Its flows are unchanged."""
+    if year is None or year == BASE_YEAR:
+        return base
+    return replace(base, prices=reference_prices(ds, base.dims, year))

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reesim.dataset.model import Dataset
-from reesim.model.baseline import Baseline, build_baseline
+from reesim.model.baseline import Baseline, build_baseline, priced
 from reesim.model.builder import Builder, bad, resolve_places
 from reesim.model.controls import Controls, build
 from reesim.model.costs import MATERIAL_OF_STAGE, stage_opex
@@ -22,7 +22,7 @@ from reesim.model.dims import MATERIALS, OXIDE, Dims
 from reesim.model.lifetimes import LIFE_PARAMETERS, RATE_PARAMETERS, life_months, sector_shares
 from reesim.model.limits import OutputCaps, Quotas, Stockpiles, output_caps, quotas, stockpiles
 from reesim.model.perrun import Value, as_runs, first_run, table
-from reesim.model.prices import price_years, priced
+from reesim.model.prices import price_years
 from reesim.model.scenario import Scenario, month_index
 from reesim.model.sectors import Sectors, build_sectors, cover_parameters
 

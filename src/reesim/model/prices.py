@@ -13,19 +13,13 @@ rent per kg lifts a cheap oxide more, relative to its price, than a dear one).
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numpy.typing import NDArray
 
 from reesim.dataset.model import Dataset
 from reesim.model.dims import MATERIALS, Dims
 
-if TYPE_CHECKING:
-    from reesim.model.baseline import Baseline
-
-__all__ = ["missing_elements", "oxide_prices", "price_years", "priced", "reference_prices"]
+__all__ = ["missing_elements", "oxide_prices", "price_years", "reference_prices"]
 
 Array = NDArray[np.float64]
 
@@ -61,13 +55,3 @@ def reference_prices(ds: Dataset, dims: Dims, year: int) -> Array:
     markup = np.array([ds.parameter(f"price_markup_{m}") for m in MATERIALS])
     prices: Array = markup[:, None] * base[None, :]
     return prices
-
-
-def priced(base: Baseline, ds: Dataset, year: int | None) -> Baseline:
-    """``base`` with the reference prices of ``year`` (``None`` or the base year: ``base``
-    itself); its flows are unchanged."""
-    from reesim.model.baseline import BASE_YEAR
-
-    if year is None or year == BASE_YEAR:
-        return base
-    return replace(base, prices=reference_prices(ds, base.dims, year))

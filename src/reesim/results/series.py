@@ -50,7 +50,7 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     per place and item; prices outside China per item; production and use outside China per stage;
     what price floors paid (USD; zero in results that do not carry it). Price ratios are over the
     reference prices the run was priced at (its scenario's ``price_year``, else the base year's)."""
-    from reesim.model.prices import priced
+    from reesim.model.baseline import priced
 
     base = priced(base, ds, result.attrs.get("price_year"))
     places = place_nodes(ds, base)
