@@ -22,7 +22,7 @@ from reesim.model.dims import MATERIALS, OXIDE, Dims
 from reesim.model.lifetimes import LIFE_PARAMETERS, RATE_PARAMETERS, life_months, sector_shares
 from reesim.model.limits import OutputCaps, Quotas, Stockpiles, output_caps, quotas, stockpiles
 from reesim.model.perrun import Value, as_runs, first_run, table
-from reesim.model.prices import price_years
+from reesim.model.prices import unpriced_year
 from reesim.model.scenario import Scenario, month_index
 from reesim.model.sectors import Sectors, build_sectors, cover_parameters
 
@@ -157,10 +157,9 @@ def compile_scenario(scenario: Scenario, ds: Dataset, base: Baseline | None = No
     With a ``price_year`` the baseline's reference prices are that year's (:func:`priced`): the
     inputs' ``base`` carries them, so every price the kernels read starts from and returns to them.
     """
-    if scenario.price_year is not None and scenario.price_year not in price_years(ds):
-        years = ", ".join(str(y) for y in price_years(ds))
-        message = f"the prices table (prices.csv) has no oxide prices for {scenario.price_year}"
-        raise bad("price_year", message, f"give one of the years it prices: {years}")
+    unpriced = None if scenario.price_year is None else unpriced_year(ds, scenario.price_year)
+    if unpriced:
+        raise bad("price_year", *unpriced)
     base = priced(base or build_baseline(ds), ds, scenario.price_year)
     dims = base.dims
     if scenario.months < 1:

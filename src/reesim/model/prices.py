@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from reesim.dataset.model import Dataset
 from reesim.model.dims import MATERIALS, Dims
 
-__all__ = ["missing_elements", "oxide_prices", "price_years", "reference_prices"]
+__all__ = ["missing_elements", "oxide_prices", "price_years", "reference_prices", "unpriced_year"]
 
 Array = NDArray[np.float64]
 
@@ -36,6 +36,17 @@ def price_years(ds: Dataset) -> list[int]:
     """The years for which the ``prices`` table gives oxide prices, in order."""
     pr = ds["prices"]
     return sorted({int(y) for y in pr.loc[pr["material"].str.endswith("_oxide"), "year"]})
+
+
+def unpriced_year(ds: Dataset, year: int) -> tuple[str, str] | None:
+    """The problem (message, hint) with ``year`` as a run's price year when the ``prices`` table
+    gives no oxide prices for it, else ``None``."""
+    years = price_years(ds)
+    if year in years:
+        return None
+    listed = ", ".join(str(y) for y in years)
+    message = f"the prices table (prices.csv) has no oxide prices for {year}"
+    return message, f"give one of the years it prices: {listed}; or add rows for {year} to prices.csv"
 
 
 def missing_elements(ds: Dataset, year: int, base_year: int) -> list[str]:

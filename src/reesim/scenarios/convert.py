@@ -20,7 +20,7 @@ from reesim.language.fields import parse_date
 from reesim.language.numbers import Number, central
 from reesim.model import scenario as m
 from reesim.model.outlook import outlook_ids
-from reesim.model.prices import missing_elements, price_years
+from reesim.model.prices import missing_elements, unpriced_year
 from reesim.scenarios.load import Resolved
 
 __all__ = ["Pick", "months_between", "to_model"]
@@ -78,13 +78,10 @@ def _price_year_problems(resolved: Resolved, ds: Dataset) -> list[Problem]:
     year = resolved.price_year
     if year is None:
         return []
-    years = price_years(ds)
     where = ("price_year",)
-    if year not in years:
-        listed = ", ".join(str(y) for y in years)
-        message = f"the prices table (prices.csv) has no oxide prices for {year}"
-        hint = f"give one of the years it prices: {listed}; or add rows for {year} to prices.csv"
-        return [resolved.problem(None, where, message, hint)]
+    unpriced = unpriced_year(ds, year)
+    if unpriced:
+        return [resolved.problem(None, where, *unpriced)]
     missing = missing_elements(ds, year, BASE_YEAR)
     if missing:
         names = ", ".join(f"{el}_oxide" for el in missing)
