@@ -367,7 +367,7 @@ def _calibrate(ds: Dataset, dims: Dims | None) -> Baseline:
     pool = production / np.maximum(production.sum(axis=1, keepdims=True), 1e-300)
     shares = np.stack([_shares(trade[k], pool[k]) for k in range(4)])
     capacity = np.stack([mine, oxide.sum(axis=1), metal.sum(axis=1), magnet.sum(axis=1)])
-    prices = _base_prices(ds, dims)
+    prices = reference_prices(ds, dims, BASE_YEAR)  # USGS oxide prices of the base year
     return Baseline(
         dims=dims, mine=mine, profile=profile, production=production, feed=feed, final=final, trade=trade,
         shares=shares, capacity=capacity, heavy=heavy, magnet_mix=mix, magnet_grades=grades,
@@ -394,11 +394,6 @@ def _clay_share(dims: Dims, flows: Array, sep_feed: Array, routes: Array, heavy:
 def _defence_share(ds: Dataset, dims: Dims) -> Array:
     share = ds.parameter("defence_share_of_magnet_demand")
     return np.full(dims.n_nodes, share)
-
-
-def _base_prices(ds: Dataset, dims: Dims) -> Array:
-    """Base prices per material and element, USD/kg, from USGS oxide prices of the base year."""
-    return reference_prices(ds, dims, BASE_YEAR)
 
 
 def priced(base: Baseline, ds: Dataset, year: int | None) -> Baseline:
