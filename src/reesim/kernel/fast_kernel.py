@@ -29,7 +29,8 @@ reference to the array that is given back after its last use: two atomic operati
 Numba leaves out only where both fall in one straight run of code, and a bundle read inside a
 loop keeps the references to all its arrays (about two hundred) over the loop. So the steps
 read the fields they use at their top, per-run tables are read in place
-(:func:`reesim.kernel.vec.gather`) and helpers called inside a loop get the arrays they read.
+(:func:`reesim.kernel.vec.gather`), and the helpers that transit, stage and re-routing call
+inside their loops get the arrays they read.
 """
 
 from __future__ import annotations
