@@ -23,6 +23,14 @@ producers answer orders they could not fill (:mod:`reesim.kernel.fast_respond`),
 Arguments are the named bundles of :mod:`reesim.kernel.bundles`; what a group keeps is in
 :mod:`reesim.kernel.fast_state`. Two modes: full outputs [run, month, material, node, element],
 or (``series.on``) the compact series Monte Carlo keeps (:class:`reesim.kernel.state.Compact`).
+
+Reading a bundle's field, or taking a view of an array (``a[k]``, ``a[:, t]``), takes a
+reference to the array that is given back after its last use: two atomic operations, which
+Numba leaves out only where both fall in one straight run of code, and a bundle read inside a
+loop keeps the references to all its arrays (about two hundred) over the loop. So the steps
+read the fields they use at their top, per-run tables are read in place
+(:func:`reesim.kernel.vec.gather`), and the helpers that transit, stage and re-routing call
+inside their loops get the arrays they read.
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "1dfe104d8843debf"
+CALLED_SOURCES = "16aaa6ace76ce50c"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
                   "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py",
                   "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",

@@ -28,7 +28,7 @@ def floors(lt, t, rl, paths, scr):  # pragma: no cover - compiled
     k_n, e_n = floor_now.shape[0], floor_now.shape[1]
     for k in range(k_n):
         for e in range(e_n):
-            store(floor_now, (k, e), gather(lt, price_floor[:, t, k, e], rl, rf, picked))
+            store(floor_now, (k, e), gather(lt, price_floor, (t, k, e), rl, rf, picked))
 
 
 @njit(cache=True, error_model="numpy")
@@ -217,6 +217,7 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
     on, busy, live, surplus, quota = s.origin, scr.busy[k], scr.live[k], scr.surplus, now.quota
     to_china, china_in, opened, open_in, use = scr.to_china, scr.china_in, state.open, state.open_in, scr.use
     exports, not_shipped, quota_in = scr.exports[k], scr.resp, state.quota_in
+    n_act, act_e, guarded = s.n_act, s.act_e, state.guarded
     zero, one = splat(lt, 0.0), splat(lt, 1.0)
     for e in range(to_china.shape[1]):
         asked, licensed = load(lt, to_china, (0, e)), load(lt, to_china, (1, e))
@@ -231,8 +232,8 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
         )
         store(not_shipped, (0, e), unshipped)
     for i in range(china_in.shape[1]):
-        for ia in range(s.n_act[k, i]):
-            e = s.act_e[k, i, ia]
+        for ia in range(n_act[k, i]):
+            e = act_e[k, i, ia]
             if not live[i, e]:
                 store(open_in, (k, i, e), one)  # asked nothing: nothing held back
                 store(quota_in, (k, i, e), zero)
@@ -247,7 +248,7 @@ def china_open(lt, k, s, state, now, scr):  # pragma: no cover - compiled
             quota_risk = where(u > EPS, by_quota / where(u > EPS, u, 1.0), 0.0)
             store(quota_in, (k, i, e), vmin(vmax(quota_risk, 0.0), 1.0))
             if any_lane(share != 1.0):
-                state.guarded[i, e] = True
+                guarded[i, e] = True
 
 
 @njit(cache=True, error_model="numpy")

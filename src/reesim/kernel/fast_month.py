@@ -195,17 +195,19 @@ def supply(lt, t, rl, s, lim, proj, paths, par, state, now, scr):  # pragma: no 
     mixes, yields, base_in, mine, mine_profile = s.mixes, s.yields, s.base_in, s.mine, s.mine_profile
     act_e, n_act, heavy = s.act_e, s.n_act, s.heavy
     k_n, n_n = mixes.shape[0], mixes.shape[1]
-    grow_by, use, picked = paths.grow_by, paths.use_index, scr.picked
-    sg, rs = scr.growing, paths.supply_growth.shape[0] > 1
-    for k in range(k_n):
-        for e in range(sg.shape[1]):
-            store(sg, (k, e), gather(lt, paths.supply_growth[:, t, k, e], rl, rs, picked))
-    for k in range(k_n):
-        for n in range(n_n):
-            store(scr.grown, (k, n), gather(lt, use[:, t, k, n], rl, use.shape[0] > 1, picked))
+    grow_by, use, picked, grown = paths.grow_by, paths.use_index, scr.picked, scr.grown
+    sg, supply_growth = scr.growing, paths.supply_growth
+    rs = supply_growth.shape[0] > 1
+    o_node, o_start, o_end, o_covers, o_share = lim.o_node, lim.o_start, lim.o_end, lim.o_covers, lim.o_share
     floors(lt, t, rl, paths, scr)
     projects(lt, t, rl, s, proj, par, state, now, scr)
     existing_running(lt, s, par, state, scr)
+    for k in range(k_n):
+        for e in range(sg.shape[1]):
+            store(sg, (k, e), gather(lt, supply_growth, (t, k, e), rl, rs, picked))
+    for k in range(k_n):
+        for n in range(n_n):
+            store(grown, (k, n), gather(lt, use, (t, k, n), rl, use.shape[0] > 1, picked))
     for k in range(k_n - 1):
         y = yields[k + 1]
         for n in range(n_n):
@@ -223,19 +225,19 @@ def supply(lt, t, rl, s, lim, proj, paths, par, state, now, scr):  # pragma: no 
             e = act_e[0, n, i]
             grown = made * (1.0 + load(lt, sg, (0, e)) * grow_by[0, n, e])
             store(produced, (n, e), grown * mine_profile[n, e] + load(lt, add, (0, n, e)))
-    for c in range(lim.o_node.size):  # output caps in force: at most share x the base-year level
-        if lim.o_start[c] <= t < lim.o_end[c]:
-            n = lim.o_node[c]
+    for c in range(o_node.size):  # output caps in force: at most share x the base-year level
+        if o_start[c] <= t < o_end[c]:
+            n = o_node[c]
             for e in range(mixes.shape[2]):
-                if lim.o_covers[c, 0, e]:
+                if o_covers[c, 0, e]:
                     level = mine[n] * mine_profile[n, e]
                     for q in range(len(lt)):
-                        produced[n, e, q] = min(produced[n, e, q], lim.o_share[rl[q], c] * level)
+                        produced[n, e, q] = min(produced[n, e, q], o_share[rl[q], c] * level)
                 for k in range(k_n - 1):
-                    if lim.o_covers[c, k + 1, e]:
+                    if o_covers[c, k + 1, e]:
                         level = base_in[k, n] * mixes[k, n, e]
                         for q in range(len(lt)):
-                            planned[k, n, e, q] = min(planned[k, n, e, q], lim.o_share[rl[q], c] * level)
+                            planned[k, n, e, q] = min(planned[k, n, e, q], o_share[rl[q], c] * level)
 
 
 @njit(cache=True, error_model="numpy")
@@ -368,7 +370,7 @@ def final_demand(lt, t, rl, s, paths, par, state, scr):  # pragma: no cover - co
                     resp[m, e, q] = scale * (1.0 - sub[k, m, e, q])
         for n in range(n_n):
             mk = market[n]
-            scale = gather(lt, demand_index[:, t, k, n], rl, rd, picked)
+            scale = gather(lt, demand_index, (t, k, n), rl, rd, picked)
             for e in range(e_n):
                 if final[k, n, e] == 0.0:
                     continue  # no base use: stays zero (about nine rows in ten)

@@ -65,6 +65,8 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
     origin_prod = scr.origin_mine if k == 0 else origin[k - 1]  # the stage before: its stock's share
     wanted, missing, short_months, dirty = state.wanted, state.missing, state.short_months, state.dirty
     lagged = s.lagged
+    guard, grown_by, base_use, sched = state.guard, scr.grown, s.base_use, scr.sched
+    arrived_origin, via, via_n = scr.arrived_origin[k], scr.via, scr.via_n
     n_n = avail.shape[0]
     zero = splat(lt, 0.0)
     for n in range(n_n):
@@ -88,9 +90,9 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             d, pl = load(lt, demand, (k, n, e)), load(lt, planned, (k, n, e))
             u = d + pl
             frac = where(u > EPS, vmin(hv, u) / u, 1.0)
-            guarded = load(lt, hoard, (k, market[n], e)) * load(lt, state.guard, (k, n, e))
-            grown = load(lt, scr.grown, (k, n))  # the node's use over the base year's
-            target = stock_months * guarded * (s.base_use[k, n, e] * grown)  # as positions
+            guarded = load(lt, hoard, (k, market[n], e)) * load(lt, guard, (k, n, e))
+            grown = load(lt, grown_by, (k, n))  # the node's use over the base year's
+            target = stock_months * guarded * (base_use[k, n, e] * grown)  # as positions
             fm = d * frac
             if magnet:  # final users are sectors, each with its own stock
                 fm = fast_sectors.use(lt, k, n, e, d, u, hv, target, s, state, scr)
@@ -117,11 +119,11 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             h = h - load(lt, exports, (n, e)) * share
             # ... plus what it received, at the exporters' share when it left.
             if lagged:
-                h = h + load(lt, scr.arrived_origin[k], (n, e))
+                h = h + load(lt, arrived_origin, (n, e))
             elif live[n, e]:
                 if full[n, e]:
-                    for v in range(scr.via_n[n, e]):  # the others shipped nothing
-                        x = scr.via[n, e, v]
+                    for v in range(via_n[n, e]):  # the others shipped nothing
+                        x = via[n, e, v]
                         h = h + load(lt, wide, (n, e, x)) * load(lt, origin, (k, x, e))
                 else:
                     for j in range(partners.shape[3]):
@@ -130,7 +132,7 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
                             break
                         if busy[x, e]:
                             h = h + load(lt, flow, (n, e, j)) * load(lt, origin, (k, x, e))
-            h = h + load(lt, scr.sched, (n, e)) * share  # released stock: the share the node holds
+            h = h + load(lt, sched, (n, e)) * share  # released stock: the share the node holds
             store(held, (n, e), h)
         # Stockpiles release when the node is short enough: to its final users and to its next
         # stage (an oxide stockpile feeds the metal and magnet makers), pro rata to what each lacks.
@@ -279,7 +281,9 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     on, act_e, n_act, mixes, yields, secondary = s.origin, s.act_e, s.n_act, s.mixes, s.yields, s.secondary
     recycle_rate, picked, recycled = paths.recycle_rate, scr.picked, scr.recycled
     magnet_used, feed_met = state.final_met[mixes.shape[0] - 1], state.feed_met[k]
-    consumed, produced = state.consumed, state.produced
+    consumed, produced, in_use, wear = state.consumed, state.produced, state.in_use, state.wear
+    magnets0, swarf, final, use_share = s.magnets0, s.swarf, s.final, s.use_share
+    secondary_growth = paths.secondary_growth
     rr = recycle_rate.shape[0] > 1
     n_n, e_n = mixes.shape[1], mixes.shape[2]
     sg = scr.growing  # this month's supply growth (see fast_month.supply)
@@ -299,22 +303,23 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
     oxide = k + 1 == OXIDE
     zero = splat(lt, 0.0)
     for n in range(n_n):
-        rate = gather(lt, recycle_rate[:, t, n], rl, rr, picked) if oxide else splat(lt, 0.0)
+        rate = gather(lt, recycle_rate, (t, n), rl, rr, picked) if oxide else splat(lt, 0.0)
         moved = splat(lt, 0.0)  # magnet output last month over the base year's, less 1
-        if oxide and t > 0 and s.magnets0[n] > 0:
+        if oxide and t > 0 and magnets0[n] > 0:
             made_n = splat(lt, 0.0)
             for i in range(n_act[MAGNET, n]):
                 made_n = made_n + load(lt, produced, (MAGNET, n, act_e[MAGNET, n, i]))
-            moved = made_n / s.magnets0[n] - 1.0
+            moved = made_n / magnets0[n] - 1.0
         for i in range(n_act[k + 1, n]):
             e = act_e[k + 1, n, i]
             made = load(lt, consumed, (k, n, e)) * y
             if oxide:  # secondary supply in China, then recycling
                 if n == on:  # its unexplained part grows with demand
-                    made = made + (secondary[e] + load(lt, sg, (OXIDE, e)) * paths.secondary_growth[e])
-                made = made + moved * s.swarf[n, e]  # magnet makers' scrap follows their output
+                    made = made + (secondary[e] + load(lt, sg, (OXIDE, e)) * secondary_growth[e])
+                made = made + moved * swarf[n, e]  # magnet makers' scrap follows their output
                 # without base magnet use a row's chains stay empty: nothing is discarded
-                gone = discard(lt, n, e, s, state, magnet_used) if s.final[MAGNET, n, e] != 0.0 else zero
+                used = final[MAGNET, n, e] != 0.0
+                gone = discard(lt, n, e, in_use, wear, use_share, magnet_used) if used else zero
                 rec = rate * gone
                 store(recycled, (n, e), rec)
                 made = made + rec
@@ -322,17 +327,17 @@ def stage(lt, k, t, rl, s, paths, state, scr):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def discard(lt, n, e, s, state, magnet_used):  # pragma: no cover - compiled
+def discard(lt, n, e, in_use, wear, use_share, magnet_used):  # pragma: no cover - compiled
     """Magnets of element ``e`` leaving use at node ``n`` this month: last month's magnet use
     (``magnet_used`` [node, element, lane]) enters each sector's chain of products in use (its
-    share of use), every stage passes on ``wear`` of what it held at the start of the month, and
-    the last stages' outflows are the discards. Updates ``state.in_use``."""
-    in_use, wear = state.in_use, state.wear
+    share of use, ``use_share`` [S]), every stage passes on ``wear`` [S, lanes] of what it held at
+    the start of the month, and the last stages' outflows are the discards. Updates ``in_use``
+    (``state.in_use``, [S, stages, N, E + 1, lanes])."""
     out = splat(lt, 0.0)
-    for si in range(s.use_share.size):
-        inflow = load(lt, magnet_used, (n, e)) * s.use_share[si]
+    for si in range(use_share.size):
+        inflow = load(lt, magnet_used, (n, e)) * use_share[si]
         rate = load(lt, wear, (si,))
-        for j in range(s.life_order):
+        for j in range(in_use.shape[1]):
             held = load(lt, in_use, (si, j, n, e))
             leaving = rate * held
             store(in_use, (si, j, n, e), held - leaving + inflow)

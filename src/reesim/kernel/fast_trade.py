@@ -54,13 +54,26 @@ def trade(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
     asks and re-routed (read by :mod:`reesim.kernel.fast_respond`), and ``open[k]`` the share of
     what was asked of China that no control held back (:func:`reesim.kernel.fast_market.china_open`).
     """
+    _ask(lt, k, s, par, state, now, scr)
+    _fill(lt, k, s, par, now, scr)
+    if _gaps(lt, k, s, par, state, scr) and _reroute(lt, k, s, par, state, now, scr):
+        _resum(lt, k, s, scr)
+    china_open(lt, k, s, state, now, scr)
+
+
+@njit(cache=True, error_model="numpy")
+def _fill(lt, k, s, par, now, scr):  # pragma: no cover - compiled
+    """Each busy exporter fills the tiers of what it was asked (``totals``, which become fill
+    fractions) from its surplus, keeping what is ``left``; each live row's shipments per partner
+    slot (``flow``) are its licensed requests times the fill fractions, summed into ``imports``
+    and ``exports`` (see :func:`trade`)."""
     act_e, n_act, partners = s.act_e, s.n_act, s.partners
     request, live, busy, surplus = scr.request, scr.live[k], scr.busy[k], scr.surplus
     totals, flow, part, left = scr.totals, scr.flow, scr.part, scr.left
     denied_now, p_denied = now.denied_now, s.p_denied
     imports, exports = scr.imports[k], scr.exports[k]
+    spot = load(lt, par.contracted_share, ())
     n_n = request.shape[0]
-    _ask(lt, k, s, par, state, now, scr)
     # Each exporter serves tier 1, then 2, then 3 from its surplus, pro rata within a tier;
     # totals become fill fractions. Exporters not busy have no surplus and are not asked.
     # (Exporters are independent: each row goes through its tiers in one visit.)
@@ -80,7 +93,6 @@ def trade(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
             store(left, (x, e), have)
     # Shipments = each tier's request times its exporter's fill fraction.
     zero = splat(lt, 0.0)
-    spot = load(lt, par.contracted_share, ())
     rest = 1.0 - spot
     # Summed into imports and exports as they go (in importer order, as :func:`_resum` does).
     for i in range(n_n):
@@ -115,9 +127,6 @@ def trade(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 got = got + shipped
                 store(exports, (x, e), load(lt, exports, (x, e)) + shipped)
             store(imports, (i, e), got)
-    if _gaps(lt, k, s, par, state, scr) and _reroute(lt, k, s, par, state, now, scr):
-        _resum(lt, k, s, scr)
-    china_open(lt, k, s, state, now, scr)
 
 
 @njit(cache=True, error_model="numpy")
@@ -271,7 +280,7 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
         scr.wide,
         scr.full,
     )
-    ordered, mark = scr.ordered, scr.mark
+    ordered, mark, via, via_n = scr.ordered, scr.mark, scr.via, scr.via_n
     asked, offer, open_x, open_n, open_at = (
         scr.asked,
         scr.offer,
@@ -338,7 +347,7 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
                 share = where((may > 0.0) & some, may * vmin(amount / total, 1.0), 0.0)
                 store(offer, (i, e, x), share)
                 store(asked, (x, e), load(lt, asked, (x, e)) + share)
-            _list_via(i, e, scr)
+            _list_via(i, e, mark, via, via_n)
     for e in range(e_n):
         for j in range(open_n[e]):
             x = open_x[e, j]
@@ -361,19 +370,19 @@ def _reroute(lt, k, s, par, state, now, scr):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def _list_via(i, e, scr):  # pragma: no cover - compiled
+def _list_via(i, e, mark, via, via_n):  # pragma: no cover - compiled
     """List in ``via[i, e, :via_n[i, e]]``, in ascending order, the exporters marked (``mark``) for
     the ``full`` row (importer ``i``, element ``e``): its partners that were busy and the exporters it
     re-routed to. The others have shipped it nothing (their ``wide`` is zero in every lane), so
-    sums over the listed exporters in that order are the sums over all of them. Clears ``mark``."""
-    mark, via = scr.mark, scr.via
+    sums over the listed exporters in that order are the sums over all of them. Clears ``mark``
+    (``mark``, ``via`` and ``via_n`` are the scratch's)."""
     listed = 0
     for x in range(mark.size):
         if mark[x]:
             via[i, e, listed] = x
             listed += 1
             mark[x] = False
-    scr.via_n[i, e] = listed
+    via_n[i, e] = listed
 
 
 @njit(cache=True, error_model="numpy")
@@ -393,7 +402,7 @@ def _resum(lt, k, s, scr):  # pragma: no cover - compiled
     shipments from other exporters were copied unchanged)."""
     partners, live, full, flow, wide = s.partners, scr.live[k], scr.full, scr.flow, scr.wide
     open_x, open_n, open_at = scr.open_x, scr.open_n, scr.open_at
-    imports, exports = scr.imports[k], scr.exports[k]
+    imports, exports, via, via_n = scr.imports[k], scr.exports[k], scr.via, scr.via_n
     n_n, e_n = full.shape
     zero = splat(lt, 0.0)
     for e in range(e_n):
@@ -409,8 +418,8 @@ def _resum(lt, k, s, scr):  # pragma: no cover - compiled
                 continue  # asked nothing, so nothing was shipped to it
             if full[i, e]:
                 got = zero
-                for v in range(scr.via_n[i, e]):  # the others shipped it nothing
-                    x = scr.via[i, e, v]
+                for v in range(via_n[i, e]):  # the others shipped it nothing
+                    x = via[i, e, v]
                     w = load(lt, wide, (i, e, x))
                     got = got + w
                     if open_at[x, e]:

@@ -33,40 +33,43 @@ def transit(lt, k, t, s, state, scr):  # pragma: no cover - compiled
     zero = splat(lt, 0.0)
     ring, ring_origin, arrival = state.ring, state.ring_origin, state.arrival
     arrived, landed, arrived_origin = scr.arrived[k], scr.landed[k], scr.arrived_origin[k]
-    origin, flow, wide = state.origin[k], scr.flow, scr.wide
+    origin, flow, wide, imports = state.origin[k], scr.flow, scr.wide, scr.imports[k]
+    n_act, act_e, tracked_k, one_class = s.n_act[k], s.act_e[k], s.tracked[k], s.one_class[k]
+    partners, route_class = s.partners[k], s.route_class
+    busy, live, full, via, via_n = scr.busy[k], scr.live[k], scr.full, scr.via, scr.via_n
     classes = arrival.shape[0]
     sent, sent_origin = np.zeros((classes, len(lt))), np.zeros((classes, len(lt)))  # by route class
     n_n = landed.shape[0]
     for i in range(n_n):
-        for ia in range(s.n_act[k, i]):
-            e = s.act_e[k, i, ia]
-            if not scr.busy[k, i, e]:  # nothing arrives (it would be held) and nothing was sent to it
+        for ia in range(n_act[i]):
+            e = act_e[i, ia]
+            if not busy[i, e]:  # nothing arrives (it would be held) and nothing was sent to it
                 store(landed, (i, e), zero)
                 continue
             now, now_origin = zero, zero
-            tracked = s.tracked[k, e]
-            one = s.one_class[k, i, e]
-            if scr.live[k, i, e]:
+            tracked = tracked_k[e]
+            one = one_class[i, e]
+            if live[i, e]:
                 for c in range(classes):  # (lane vectors: a slice assignment would call memset)
                     store(sent, (c,), zero)
                     store(sent_origin, (c,), zero)
-                if one >= 0 and not scr.full[i, e] and not tracked:
+                if one >= 0 and not full[i, e] and not tracked:
                     # Every partner's route is of one class: the row's shipments are its imports.
-                    store(sent, (one,), load(lt, scr.imports[k], (i, e)))
-                walk = one < 0 or scr.full[i, e] or tracked
-                slots_n = scr.via_n[i, e] if scr.full[i, e] else s.partners.shape[3]  # exporters to walk
+                    store(sent, (one,), load(lt, imports, (i, e)))
+                walk = one < 0 or full[i, e] or tracked
+                slots_n = via_n[i, e] if full[i, e] else partners.shape[2]  # exporters to walk
                 for j in range(slots_n if walk else 0):
-                    if scr.full[i, e]:
-                        x = scr.via[i, e, j]  # (the others shipped nothing)
+                    if full[i, e]:
+                        x = via[i, e, j]  # (the others shipped nothing)
                         w = load(lt, wide, (i, e, x))
                     else:
-                        x = s.partners[k, i, e, j]
+                        x = partners[i, e, j]
                         if x < 0:
                             break
-                        if not scr.busy[k, x, e]:
+                        if not busy[x, e]:
                             continue
                         w = load(lt, flow, (i, e, j))
-                    c = s.route_class[x, i]
+                    c = route_class[x, i]
                     store(sent, (c,), load(lt, sent, (c,)) + w)
                     if tracked:
                         store(sent_origin, (c,), load(lt, sent_origin, (c,)) + w * load(lt, origin, (x, e)))

@@ -24,7 +24,7 @@ Functions (``lt`` is the kernel's lane tuple; its length is the vector width):
 - ``where(m, a, b)``: lane by lane ``a if m else b`` (vectors or scalars).
 - ``vmin(a, b)``, ``vmax(a, b)``: Numba's ``min`` and ``max`` lane by lane.
 - ``any_lane(m)``: whether any lane of a mask is set.
-- ``gather(lt, column, rl, varies, out)``: each lane's value of a per-run table.
+- ``gather(lt, table, at, rl, varies, out)``: each lane's value of a per-run table.
 - Operators ``+ - * /`` (vector with vector or float), ``< <= > >= == !=`` (giving masks), and
   ``& | ~`` on masks.
 
@@ -341,10 +341,12 @@ if getattr(config, "DISABLE_JIT", False):  # plain Python: the intrinsics cannot
 
 
 @njit(cache=True, error_model="numpy")
-def gather(lt, column, rl, varies, out):  # pragma: no cover - compiled
-    """Each lane's value of a per-run table as a vector: ``column[rl[lane]]``, or ``column[0]``
-    in every lane when ``varies`` is False (the table has one row for all runs). ``column`` is
-    the table's values along its run axis (``table[:, t, ...]``); ``out`` is scratch [lanes]."""
+def gather(lt, table, at, rl, varies, out):  # pragma: no cover - compiled
+    """Each lane's value of a per-run table as a vector: ``table[(rl[lane],) + at]``, or
+    ``table[(0,) + at]`` in every lane when ``varies`` is False (the table has one row for all
+    runs). ``at`` is a tuple of the indices after the run axis (``(t, k, e)``): the table is
+    read in place, without a view of its run axis (a view costs a reference count taken and
+    given back); ``out`` is scratch [lanes]."""
     for q in range(len(lt)):
-        out[q] = column[rl[q] if varies else 0]
+        out[q] = table[(rl[q] if varies else 0, *at)]
     return load(lt, out, ())
