@@ -28,10 +28,14 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 # Every test on all cores (pytest-xdist; a test file stays on one worker, so its module fixtures
-# are built once), then the tests that assert a wall-clock bound, alone.
+# are built once), then the tests that assert a wall-clock bound, alone. The files of schemathesis
+# tests run serially: schemathesis makes an item per API operation under one node id, and
+# pytest-xdist, which schedules by node id, would run only one of them.
+SERIAL_FILES := tests/test_web_api.py tests/test_web_schema.py
 pytest: $(VENV)/.installed
-	$(BIN)/python -m pytest -n auto --dist loadfile -m "not timed"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not timed" $(addprefix --ignore=,$(SERIAL_FILES))
 	$(BIN)/python -m pytest -m timed
+	$(BIN)/python -m pytest $(SERIAL_FILES)
 
 test: lint typecheck pytest
 
