@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -23,10 +24,35 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("REESIM_HYPOTHESIS", "repeatable"))
 
 
+#: Terminal size variables a pytest-xdist worker process finds set (80 x 24) whatever the run's own
+#: environment: a console created with COLUMNS set keeps that width, so wide tables would fold.
+TERMINAL_SIZE = ("COLUMNS", "LINES")
+
+
+_session_store: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """(pytest-xdist, in the controlling process) Tell each worker this run's terminal size
+    variables (unset ones as None) and whether the store is the session's own."""
+    node.workerinput["terminal_size"] = {name: os.environ.get(name) for name in TERMINAL_SIZE}
+    node.workerinput["session_store"] = os.environ.get("REESIM_STORE") in _session_store
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Runs stored by tests go to a store of this session, never to the user's own store."""
-    if "REESIM_STORE" not in os.environ:
-        os.environ["REESIM_STORE"] = str(Path(tempfile.mkdtemp(prefix="reesim-tests-")) / "runs.duckdb")
+    """Runs stored by tests go to a store of this session (of each test worker), never to the
+    user's own store. A worker's environment has the run's own terminal size variables, as a
+    serial run has."""
+    given = getattr(config, "workerinput", {})
+    if "REESIM_STORE" not in os.environ or given.get("session_store"):
+        _session_store.append(str(Path(tempfile.mkdtemp(prefix="reesim-tests-")) / "runs.duckdb"))
+        os.environ["REESIM_STORE"] = _session_store[-1]
+    for name, value in given.get("terminal_size", {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -18,12 +18,15 @@ def served(folder: Path, warm: bool = False) -> Iterator[int]:
 
     from reesim.web.api import create_app
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    # The port stays bound from here on and is handed to uvicorn: no other process (another test
+    # worker's server) can take it in between, and connections wait in its backlog until it serves.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    port = int(sock.getsockname()[1])
     app = create_app(folder / "runs.duckdb", folder / "out", warm_kernel=warm)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=srv.run, daemon=True)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     for _ in range(200):
         if srv.started:
@@ -36,3 +39,4 @@ def served(folder: Path, warm: bool = False) -> Iterator[int]:
     finally:
         srv.should_exit = True
         thread.join(10)
+        sock.close()

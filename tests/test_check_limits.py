@@ -82,6 +82,7 @@ def test_article_and_stdin_larger_than_the_limit_are_refused(tmp_path: Path) -> 
     assert exact.exit_code == 0, exact.output
 
 
+@pytest.mark.timed
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_devices_folders_and_pipes_are_refused_without_reading(tmp_path: Path) -> None:
     pipe = tmp_path / "pipe.txt"
@@ -124,6 +125,7 @@ def test_reading_stops_once_there_are_too_many_claims() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 @pytest.mark.parametrize("unit", ADVERSARIAL.values(), ids=list(ADVERSARIAL))
 def test_the_check_command_answers_one_megabyte_of_adversarial_text_within_5_seconds(
     tmp_path: Path, unit: str

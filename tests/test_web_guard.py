@@ -209,26 +209,41 @@ def _get(port: int, target: str, headers: bytes = b"") -> bytes:
     return answer.split(b"\r\n", 1)[0]
 
 
+def _serve(command: list[str]) -> tuple[subprocess.Popen[bytes], int]:
+    """``command --port PORT`` started on a free port, once it accepts connections: the process
+    and its port. The port is free when chosen but not held; if another process (a parallel test
+    worker's server) binds it first, the server exits saying so and a new port is tried."""
+    env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
+    for _ in range(5):
+        port = _free_port()
+        server = subprocess.Popen(
+            [*command, "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 120
+        while server.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return server, port
+            except OSError as refused:
+                if time.monotonic() > deadline:
+                    server.kill()
+                    said = server.communicate()
+                    raise AssertionError(f"reesim serve did not start within 2 minutes: {said}") from refused
+                time.sleep(0.2)
+        printed, errors = server.communicate()
+        assert b"address already in use" in errors.lower(), (printed, errors)
+    raise AssertionError("five free ports were each taken before reesim serve bound them")
+
+
 @pytest.mark.slow
 def test_serve_with_a_token_that_is_not_ascii(tmp_path: Path) -> None:
     """`reesim serve --token ééééééééé`, started as a user starts it: the right token (header or
     query) is answered 200, a wrong or missing one 401, never 500."""
     token = "ééééééééé"
-    port = _free_port()
-    command = [sys.executable, "-m", "reesim.cli", "serve", "--port", str(port), "--token", token,
+    command = [sys.executable, "-m", "reesim.cli", "serve", "--token", token,
                "--store", str(tmp_path / "runs.duckdb"), "--out", str(tmp_path / "out")]  # fmt: skip
-    env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server, port = _serve(command)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, server.communicate()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "reesim serve did not start within 2 minutes"
-                time.sleep(0.2)
         right = token.encode()
         assert _get(port, "/api/tables", b"X-Reesim-Token: " + right + b"\r\n") == b"HTTP/1.1 200 OK"
         assert _get(port, f"/api/tables?token={quote(token)}") == b"HTTP/1.1 200 OK"

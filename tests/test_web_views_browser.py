@@ -63,6 +63,7 @@ def _record(name: str, value: Any) -> None:
     path.write_text(json.dumps({**found, name: value}, indent=1))
 
 
+@pytest.mark.timed
 def test_a_single_run_from_the_button_to_its_charts(server: tuple[str, Path]) -> None:
     url, _ = server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

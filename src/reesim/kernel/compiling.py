@@ -5,13 +5,25 @@ serves every call: :mod:`reesim.kernel.lanes`) and keeps the result in an on-dis
 the module, so later processes load it in about a second. Before a call that will compile,
 :func:`compiled_kernel` tells the user (on standard error, or to :data:`notify`) instead of
 leaving a progress bar standing still.
+
+Processes that find no compiled kernel at the same moment (two runs started together, test
+workers, a dashboard and a command line) compile one at a time, under an exclusive lock on a file
+in the cache folder: the first compiles and writes the cache, the others then load it (seconds)
+instead of compiling again, and never write the cache's index at the same moment.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: no file locks; Numba's own writes of the cache are atomic
+    fcntl = None  # type: ignore[assignment]
 
 from numba import config, typeof
 
@@ -30,16 +42,49 @@ _told: list[bool] = []
 
 
 def compiled_kernel(lanes: tuple[int, ...], *bundles: Any) -> Any:
-    """The kernel, after telling the user if calling it with these arguments will compile it."""
+    """The kernel, compiled for these arguments (or loaded from the cache), after telling the
+    user if that compiles it. A compile runs under :func:`compile_lock`: a process that waited
+    for another's compile loads the cache that one wrote."""
     from reesim.kernel.fast_kernel import kernel
 
-    if not getattr(config, "DISABLE_JIT", False) and not _told and will_compile(kernel, (lanes, *bundles)):
-        _told.append(True)
-        notify(
-            "Compiling the simulation kernel: once on this machine, usually about "
-            f"{USUAL_SECONDS} s on 2 cores; later runs reuse it."
-        )
+    args = (lanes, *bundles)
+    if getattr(config, "DISABLE_JIT", False) or not will_compile(kernel, args):
+        return kernel
+    with compile_lock(kernel):
+        if will_compile(kernel, args):  # not compiled by another process while this one waited
+            if not _told:
+                _told.append(True)
+                notify(
+                    "Compiling the simulation kernel: once on this machine, usually about "
+                    f"{USUAL_SECONDS} s on 2 cores; later runs reuse it."
+                )
+            compile_for(kernel, args)
     return kernel
+
+
+def compile_for(dispatcher: Any, args: tuple[Any, ...]) -> None:
+    """Compile ``dispatcher`` for the types of ``args`` (Numba loads it from the on-disk cache if
+    it is there, else compiles it and writes the cache)."""
+    dispatcher.compile(tuple(typeof(a) for a in args))  # type: ignore[no-untyped-call]
+
+
+@contextmanager
+def compile_lock(dispatcher: Any) -> Iterator[None]:
+    """Hold an exclusive lock on ``compile.lock`` in ``dispatcher``'s on-disk cache folder,
+    waiting while another process holds it. Without a cache folder or file locks (Windows),
+    holds nothing."""
+    folder = getattr(getattr(dispatcher, "_cache", None), "_cache_path", None)
+    if fcntl is None or folder is None:
+        yield
+        return
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    with (path / "compile.lock").open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def will_compile(dispatcher: Any, args: tuple[Any, ...]) -> bool:
