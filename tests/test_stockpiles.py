@@ -44,8 +44,8 @@ def _scaled(scenario: Scenario, factor: float) -> Scenario:
 
 def test_a_larger_stockpile_does_not_leave_its_holder_worse_off() -> None:
     """The race under a full embargo: a US NdPr oxide stockpile ten times larger lowers the US's
-    cumulative unmet demand (by about 1,900 t, 12%, almost all of it magnets: the US metal stage turns
-    the released oxide into metal) instead of raising it, and its purchases of Nd and Pr before
+    cumulative unmet demand (by about 870 t, 7%, all of it magnets: the US metal stage turns the
+    released oxide into metal) instead of raising it, and its purchases of Nd and Pr before
     the embargo do not leave the US shorter of the heavy oxides (Y, Dy: Lynas's heavy circuit)."""
     race, embargo = resolve("race", DS), resolve("full-embargo", DS)
     both = replace(race, instruments=race.instruments + embargo.instruments)
@@ -60,18 +60,24 @@ def test_a_larger_stockpile_does_not_leave_its_holder_worse_off() -> None:
 
 
 def _embargoed_oxide(stockpile: bool) -> Scenario:
-    embargo = ExportControl(exporter="CHN", materials=("oxide",), start="2025-03", approval_share=0.0)
+    """China and Malaysia (Lynas) stop oxide exports from March 2025; Korea holds 2,000 t of oxide."""
+    embargo = tuple(
+        ExportControl(exporter=exporter, materials=("oxide",), start="2025-03", approval_share=0.0)
+        for exporter in ("CHN", "MYS")
+    )
     pile = Stockpile(holder="KOR", material="oxide", target=2_000.0, purchase_per_yr=0.0, start="2025-01",
                      initial=2_000.0, release_shortfall=0.01)  # fmt: skip
     return Scenario(
-        "oxide-embargo", start="2025-01", months=12, instruments=(embargo, pile) if stockpile else (embargo,)
+        "oxide-embargo", start="2025-01", months=12, instruments=(*embargo, pile) if stockpile else embargo
     )
 
 
 def test_an_oxide_stockpile_feeds_the_metal_makers() -> None:
-    """China stops oxide exports: Korea's oxide stockpile is released to Korea's metal makers (it
-    has almost no final use of oxide), whose input met (oxide consumed) is higher than without it,
-    and the stockpile shrinks."""
+    """China and Lynas stop oxide exports: Korea's oxide stockpile is released to Korea's metal
+    makers as well as its final users of oxide, and the metal makers' input met (oxide consumed)
+    is higher than without it, and the stockpile shrinks. Under China's embargo alone the other
+    separators outside China keep Korea's small metal stage (the 589 t of metal in ASM's alloy)
+    fed, so it needs no stockpile."""
     without, holding = _run(_embargoed_oxide(False)), _run(_embargoed_oxide(True))
     fed_without = without.feed[0, :, OXIDE, KOR].sum()
     fed_with = holding.feed[0, :, OXIDE, KOR].sum()

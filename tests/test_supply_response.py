@@ -50,7 +50,7 @@ def test_output_stays_within_spare_capacity() -> None:
         if step == "respond":
             assert state.util.min() >= 1.0
             highest = max(highest, float(state.util.max()))
-    assert 1.05 < highest <= 1.1 + 1e-12
+    assert 1.05 < highest <= 1.0 + DS.parameter("output_headroom_share") + 1e-12
     baseline = compile_scenario(Scenario("flat", start="2025-01", months=24, demand_outlook="none"), DS, BASE)
     for _, _, step, state, _ in month_steps(baseline, 1, Outputs.zeros(1, 24, *shape[2:])):
         if step == "respond":
