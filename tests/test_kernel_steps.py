@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from tests.strategies import BASE, DS, market_scenarios, scenarios
 
@@ -21,7 +21,7 @@ from reesim.kernel.state import Outputs
 from reesim.kernel.steps import NAMES
 from reesim.kernel.stepwise import fast_steps
 from reesim.model.compile import Inputs, compile_scenario
-from reesim.model.scenario import Scenario
+from reesim.model.scenario import ExportQuota, Scenario, Stockpile
 
 pytestmark = pytest.mark.compile
 
@@ -145,8 +145,23 @@ def BASE_TRACKED(inputs: Inputs) -> np.ndarray:  # noqa: N802
     return _tracked(inputs)
 
 
+#: China exports no Pr while a US magnet stockpile would buy: it buys none of its mix (the US's Pr
+#: magnet stock is below its target from the first month).
+NO_PR = Scenario(
+    "no-pr",
+    start="2025-01",
+    months=6,
+    instruments=(
+        ExportQuota("CHN", ("concentrate", "oxide", "magnet"), 0.0, "2025-01", elements=("Pr",)),
+        Stockpile(holder="USA", material="magnet", target=4000.0, purchase_per_yr=4000.0, start="2025-02"),
+    ),
+    demand_outlook="none",
+)
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios, far=lags, near=lags)
+@example(scenario=NO_PR, far=0.0, near=0.0)
 def test_kernels_agree_step_by_step(scenario: Scenario, far: float, near: float) -> None:
     scenario = replace(scenario, months=6,
                        parameters={"transit_months": far, "transit_months_regional": near})  # fmt: skip

@@ -3,7 +3,8 @@ holder and its allies, on a schedule, at a sale price.
 
 The stockpile buys ``purchase_t_per_yr`` (t REO-equivalent per year) of one material, spread over
 elements by ``elements`` or else by the holder's base-year use mix, until it holds ``target_t``,
-in months after one in which its market was not short (``stockpile_buy_max_shortfall``).
+in months after one in which, for every element it buys, its market was not short and the
+holder's working stock was at its target (``stockpile_buy_max_shortfall``).
 
 It releases to the holder's final users and to its next stage (an oxide stockpile feeds the metal
 makers), pro rata to what each lacks, when the unmet share of those uses exceeds

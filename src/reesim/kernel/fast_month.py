@@ -259,7 +259,10 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     rows a stockpile holds (``piled[material, node, element]``), quotas only in rows one covers
     (``capped``): elsewhere they are zero and inf. In stockpiled rows the release scheduled this
     month (at most the stock) leaves the stock and its target and joins ``avail``; ``sched``
-    [node, element, lane] keeps it (zero in the other listed rows)."""
+    [node, element, lane] keeps it (zero in the other listed rows). A stockpile buys (``buy``)
+    its element mix whole, only after a month in which, for every element it buys, its market was
+    not short and the node's working stock ended at most ``stockpile_buy_max_shortfall`` x the
+    month's end uses below its target (:func:`reesim.kernel.reference.buying`)."""
     act_e, n_act, piled, capped, base_use = s.act_e, s.n_act, s.piled, s.capped, s.base_use
     inv, produced, stock_target, stock = state.inv, state.produced[k], state.stock_target, state.stock
     planned, demand, stock_rate, quota, hoard = (
@@ -286,6 +289,24 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     lagged = s.lagged
     slot = t % s.slots
     for n in range(n_n):
+        # A stockpile buys its mix whole: only after a month in which, for every element it buys,
+        # its market was not short and the node's working stock was at most ``buy_below`` x the
+        # month's end uses below its target.
+        whole = splat(lt, True)
+        for i in range(n_act[k, n]):
+            e = act_e[k, n, i]
+            if piled[k, n, e]:
+                ends = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e))
+                grown = load(lt, scr.grown, (k, n))
+                tg = (
+                    stock_months
+                    * (load(lt, hoard, (k, s.market[n], e)) * load(lt, state.guard, (k, n, e)))
+                    * (base_use[k, n, e] * grown)
+                )
+                ready = (load(lt, state.tight, (k, s.market[n], e)) <= buy_below) & (
+                    tg - load(lt, inv, (k, n, e)) <= buy_below * ends
+                )
+                whole = whole & (ready | (load(lt, stock_rate, (k, n, e)) <= 0.0))
         for i in range(n_act[k, n]):
             e = act_e[k, n, i]
             av = load(lt, inv, (k, n, e)) + load(lt, produced, (n, e))
@@ -304,8 +325,7 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
                 store(stock_target, (k, n, e), goal)
                 av = av + out
                 room = vmax(goal - held, 0.0)
-                slack = load(lt, state.tight, (k, s.market[n], e)) <= buy_below  # last month's market
-                by = where(slack, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
+                by = where(whole, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
             ends = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e))
             us = ends + by
             grown = load(lt, scr.grown, (k, n))  # the node's use over the base year's

@@ -334,9 +334,9 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
     state.stock_target[:, k] = np.maximum(state.stock_target[:, k] - scheduled, 0.0)
     avail = avail + scheduled
     buy = np.minimum(month.stock_rate[:, k], np.maximum(state.stock_target[:, k] - state.stock[:, k], 0))
-    # Strategic stockpiles buy only while their market was not short last month.
-    slack = state.tight[:, k][:, state.market, :] <= par.stockpile_buy_max_shortfall[:, None, None]
-    buy = np.where(slack, buy, 0.0)
+    buy = np.where(buying(state.tight[:, k][:, state.market, :], state.inv[:, k], target,
+                          state.planned[:, k] + state.demand[:, k], month.stock_rate[:, k],
+                          par.stockpile_buy_max_shortfall), buy, 0.0)  # fmt: skip
     use = state.planned[:, k] + state.demand[:, k] + buy
     # what an exporter can spare, capped by its export quota (t/month; inf: none)
     surplus = np.minimum(np.maximum(avail - use - target, 0.0), month.quota[:, k])
@@ -362,6 +362,24 @@ def positions(inputs: Inputs, k: int, t: int, par: Params, state: State, month: 
         need = np.minimum(np.maximum(ends + base_target - avail, 0.0), ends + base_target / restock)
     return Row(avail=avail, buy=buy, use=use, surplus=surplus, request=request, target=target,
                need=np.minimum(need, request), scheduled=scheduled)  # fmt: skip
+
+
+def buying(
+    tight: Array, held: Array, target: Array, ends: Array, rate: Array, most: Array
+) -> NDArray[np.bool_]:
+    """[R, N, 1] whether each node's strategic stockpile of the material buys this month: only
+    after a month in which, for every element it buys (``rate`` > 0, t/month), its market was
+    not short (``tight`` [R, N, E], the share of what the market's users wanted left unmet, at
+    most ``most`` [R]) and its holder's working stock (``held``, t, at the end of that month) was
+    at most ``most`` times the month's end uses (``ends``, t) below its ``target`` (t). A
+    stockpile buys its mix whole: the elements of a magnet, or of an NdPr oxide, come together,
+    and an order for one of them makes producers run their whole mix, taking from the holder the
+    element it lacks; and a holder whose industry is short of one of them does not take supply
+    from it to add to its stock."""
+    share = most[:, None, None]
+    ready = (tight <= share) & (target - held <= share * ends)
+    out: NDArray[np.bool_] = np.all(ready | (rate <= 0.0), axis=2, keepdims=True)
+    return out
 
 
 def trade(inputs: Inputs, k: int, par: Params, state: State, month: Month, row: Row) -> None:
