@@ -77,7 +77,8 @@ def _here() -> dict[str, float]:
 @pytest.mark.slow
 def test_pinned_counterexamples_give_the_same_figures_in_a_fresh_interpreter() -> None:
     """Equal to the last bit here and in a fresh interpreter with no disk cache; and the figures
-    are the ones the properties' reasons quote (t, to 0.1 t)."""
+    are the ones the properties quote (t, to 0.1 t): the pinned stockpile example leaves the US no
+    more short with four times the stockpile, and the approval example is its xfail reason's."""
     env = {**os.environ, "REESIM_CACHE_DIR": "off"}
     src = str(Path(__file__).resolve().parents[1] / "src")
     env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
@@ -91,8 +92,8 @@ def test_pinned_counterexamples_give_the_same_figures_in_a_fresh_interpreter() -
     assert rounded == {
         "stockpile quota=False x1": 0.0,
         "stockpile quota=False x4": 0.0,
-        "stockpile quota=True x1": 885.3,
-        "stockpile quota=True x4": 925.5,
+        "stockpile quota=True x1": 859.5,
+        "stockpile quota=True x4": 859.5,
         "approval 0.5": 24469.8,
         "approval 1": 26529.5,
     }
