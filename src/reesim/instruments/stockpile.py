@@ -207,7 +207,8 @@ KIND = Instrument(
     convert=convert,
     compile=compile_stockpile,
     description=(
-        "Buys up to `purchase_t_per_yr` until `target_t` while its market is not short; releases to the "
+        "Buys its element mix up to `purchase_t_per_yr` until `target_t` while neither its market nor its "
+        "holder is short of any element it buys; releases to the "
         "holder's final users and next stage (oxide to metal makers) when their shortfall exceeds "
         "`release_shortfall` of their use, then to the `release_to` allies short by as much, down to a "
         "reserve of `1 - release_to_share` of the stockpile; `scheduled` releases join the holder's supply "
