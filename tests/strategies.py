@@ -39,6 +39,8 @@ NODES = list(BASE.dims.nodes)
 ELEMENTS = list(BASE.dims.elements)
 #: Length of a random scenario, months.
 MONTHS = 18
+#: China exports no Pr, as concentrate, oxide or magnets, from January 2025 (a zero quota).
+NO_PR_QUOTA = ExportQuota("CHN", ("concentrate", "oxide", "magnet"), 0.0, "2025-01", elements=("Pr",))
 
 
 def month(i: int) -> str:

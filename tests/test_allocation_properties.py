@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from tests.strategies import BASE, DS, controls, import_bans, projects, scenarios, stockpiles
+from tests.strategies import BASE, DS, NO_PR_QUOTA, controls, import_bans, projects, scenarios, stockpiles
 
 from reesim.kernel.reference import month_steps, run_reference
 from reesim.kernel.state import Outputs
@@ -33,7 +33,6 @@ from reesim.model.scenario import (
     CapacityProject,
     DemandChange,
     ExportControl,
-    ExportQuota,
     Scenario,
     Stockpile,
 )
@@ -74,9 +73,7 @@ def _unmet_by_node(out: Outputs) -> np.ndarray:
         "random",
         start="2025-01",
         months=18,
-        instruments=(
-            ExportQuota("CHN", ("concentrate", "oxide", "magnet"), 0.0, "2025-01", elements=("Pr",)),
-        ),
+        instruments=(NO_PR_QUOTA,),
         demand_outlook="none",
     ),
     pile=Stockpile(

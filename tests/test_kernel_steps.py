@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from tests.strategies import BASE, DS, market_scenarios, scenarios
+from tests.strategies import BASE, DS, NO_PR_QUOTA, market_scenarios, scenarios
 
 from reesim.kernel.active import active_rows
 from reesim.kernel.reference import month_steps
@@ -21,7 +21,7 @@ from reesim.kernel.state import Outputs
 from reesim.kernel.steps import NAMES
 from reesim.kernel.stepwise import fast_steps
 from reesim.model.compile import Inputs, compile_scenario
-from reesim.model.scenario import ExportQuota, Scenario, Stockpile
+from reesim.model.scenario import Scenario, Stockpile
 
 pytestmark = pytest.mark.compile
 
@@ -152,7 +152,7 @@ NO_PR = Scenario(
     start="2025-01",
     months=6,
     instruments=(
-        ExportQuota("CHN", ("concentrate", "oxide", "magnet"), 0.0, "2025-01", elements=("Pr",)),
+        NO_PR_QUOTA,
         Stockpile(holder="USA", material="magnet", target=4000.0, purchase_per_yr=4000.0, start="2025-02"),
     ),
     demand_outlook="none",

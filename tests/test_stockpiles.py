@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from tests.strategies import BASE, DS
 
+from reesim.backtest.rules import scaled_stockpiles
 from reesim.errors import InputError, Problem
 from reesim.kernel.reference import run_reference
 from reesim.kernel.state import Outputs
@@ -30,18 +31,6 @@ def _run(scenario: Scenario) -> Outputs:
     return run_reference(compile_scenario(scenario, DS, BASE))
 
 
-def _scaled(scenario: Scenario, factor: float) -> Scenario:
-    """``scenario`` with the US stockpiles' target, purchases and initial holding times ``factor``."""
-
-    def scale(i: object) -> object:
-        if not (isinstance(i, Stockpile) and i.holder == "USA"):
-            return i
-        return replace(i, target=i.target * factor, purchase_per_yr=i.purchase_per_yr * factor,
-                       initial=i.initial * factor)  # fmt: skip
-
-    return replace(scenario, instruments=tuple(scale(i) for i in scenario.instruments))  # type: ignore[misc]
-
-
 def test_a_larger_stockpile_does_not_leave_its_holder_worse_off() -> None:
     """The race under a full embargo: a US NdPr oxide stockpile ten times larger lowers the US's
     cumulative unmet demand (by about 790 t, 6.5%, all of it magnets: the US metal stage turns the
@@ -50,7 +39,7 @@ def test_a_larger_stockpile_does_not_leave_its_holder_worse_off() -> None:
     race, embargo = resolve("race", DS), resolve("full-embargo", DS)
     both = replace(race, instruments=race.instruments + embargo.instruments)
     assert any(isinstance(i, Stockpile) and i.holder == "USA" for i in both.instruments)
-    outs = [_run(_scaled(both, f)) for f in (1.0, 10.0)]
+    outs = [_run(scaled_stockpiles(both, f)) for f in (1.0, 10.0)]
     unmet = [float(o.unmet[0, :, :, USA].sum()) for o in outs]
     assert unmet[1] < 0.95 * unmet[0]
     magnets = [float(o.unmet[0, :, MAGNET, USA].sum()) for o in outs]

@@ -102,9 +102,12 @@ def swing(scenario: Scenario, ds: Dataset, base: Baseline) -> float:
     return worst
 
 
-def _scaled_us_stockpiles(scenario: Scenario, factor: float) -> Scenario:
+def scaled_stockpiles(scenario: Scenario, factor: float, holder: str = "USA") -> Scenario:
+    """``scenario`` with ``holder``'s stockpiles' target, purchases and initial holding times
+    ``factor``."""
+
     def scale(i: object) -> object:
-        if not (isinstance(i, Stockpile) and i.holder == "USA"):
+        if not (isinstance(i, Stockpile) and i.holder == holder):
             return i
         return replace(i, target=i.target * factor, purchase_per_yr=i.purchase_per_yr * factor,
                        initial=i.initial * factor)  # fmt: skip
@@ -120,7 +123,7 @@ def check_rules(ds: Dataset, base: Baseline) -> Rules:
     race, embargo = resolve("race", ds), resolve("full-embargo", ds)
     both = replace(race, instruments=race.instruments + embargo.instruments)
     us = base.dims.node("USA")
-    outs = [_run(_scaled_us_stockpiles(both, f), ds, base)[1] for f in (1.0, PILE_FACTOR)]
+    outs = [_run(scaled_stockpiles(both, f), ds, base)[1] for f in (1.0, PILE_FACTOR)]
     unmet = (float(outs[0].unmet[0, :, :, us].sum()), float(outs[1].unmet[0, :, :, us].sum()))
     magnets = (float(outs[0].unmet[0, :, MAGNET, us].sum()), float(outs[1].unmet[0, :, MAGNET, us].sum()))
     fits = {f"{f.case}/{f.key}": f for name in ("quota-2010", "april-2025", "busan-truce")
