@@ -241,6 +241,16 @@ def supply(lt, t, rl, s, lim, proj, paths, par, state, now, scr):  # pragma: no 
 
 
 @njit(cache=True, error_model="numpy")
+def _working_target(lt, k, n, e, months, hoard, guard, market, base_use, grown):  # pragma: no cover
+    """The working-stock target of row (node ``n``, element ``e``) of material ``k``, t per lane:
+    ``months`` (``working_stock_months``) x the desired cover of the node's market (``hoard``
+    [material, market, element, lane]) x the row's guard (``guard``) x base use
+    (``base_use[material, node, element]``, t/month) x the node's use index (``grown``)."""
+    cover = load(lt, hoard, (k, market[n], e)) * load(lt, guard, (k, n, e))
+    return months * cover * (base_use[k, n, e] * load(lt, grown, (k, n)))
+
+
+@njit(cache=True, error_model="numpy")
 def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     """What each node has of material ``k`` (``avail``: working stock and output), uses (``use``:
     next stage's input, final demand and strategic purchases ``buy``), can offer (``surplus``,
@@ -263,8 +273,9 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     its element mix whole, only after a month in which, for every element it buys, its market was
     not short and the node's working stock ended at most ``stockpile_buy_max_shortfall`` x the
     month's end uses below its target (:func:`reesim.kernel.reference.buying`)."""
-    act_e, n_act, piled, capped, base_use = s.act_e, s.n_act, s.piled, s.capped, s.base_use
+    act_e, n_act, piled, capped, base_use, market = s.act_e, s.n_act, s.piled, s.capped, s.base_use, s.market
     inv, produced, stock_target, stock = state.inv, state.produced[k], state.stock_target, state.stock
+    tight, guard, grown = state.tight, state.guard, scr.grown
     planned, demand, stock_rate, quota, hoard = (
         state.planned,
         state.demand,
@@ -297,13 +308,8 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
             e = act_e[k, n, i]
             if piled[k, n, e]:
                 ends = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e))
-                grown = load(lt, scr.grown, (k, n))
-                tg = (
-                    stock_months
-                    * (load(lt, hoard, (k, s.market[n], e)) * load(lt, state.guard, (k, n, e)))
-                    * (base_use[k, n, e] * grown)
-                )
-                ready = (load(lt, state.tight, (k, s.market[n], e)) <= buy_below) & (
+                tg = _working_target(lt, k, n, e, stock_months, hoard, guard, market, base_use, grown)
+                ready = (load(lt, tight, (k, market[n], e)) <= buy_below) & (
                     tg - load(lt, inv, (k, n, e)) <= buy_below * ends
                 )
                 whole = whole & (ready | (load(lt, stock_rate, (k, n, e)) <= 0.0))
@@ -328,12 +334,7 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
                 by = where(whole, vmin(load(lt, stock_rate, (k, n, e)), room), 0.0)
             ends = load(lt, planned, (k, n, e)) + load(lt, demand, (k, n, e))
             us = ends + by
-            grown = load(lt, scr.grown, (k, n))  # the node's use over the base year's
-            tg = (
-                stock_months
-                * (load(lt, hoard, (k, s.market[n], e)) * load(lt, state.guard, (k, n, e)))
-                * (base_use[k, n, e] * grown)
-            )  # working-stock target
+            tg = _working_target(lt, k, n, e, stock_months, hoard, guard, market, base_use, grown)
             store(avail, (n, e), av)
             store(sched, (n, e), out)
             store(buy, (n, e), by)
@@ -342,7 +343,7 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
             if capped[k, n, e]:
                 spare = vmin(spare, load(lt, quota, (k, n, e)))
             store(surplus, (n, e), spare)
-            tb = stock_months * (base_use[k, n, e] * grown)  # the working-stock target at base cover
+            tb = stock_months * (base_use[k, n, e] * load(lt, grown, (k, n)))  # the target at base cover
             if lagged:  # orders keep the goods under way at the lag times what the node lacks
                 lag_in = load(lt, state.lag_in, (k, n, e))
                 due = lag_in * vmax(us - load(lt, produced, (n, e)), 0.0)
