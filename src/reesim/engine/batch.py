@@ -196,7 +196,8 @@ def run_batch(
 
 
 def central_summary(result: xr.Dataset) -> xr.Dataset:
-    """What the report needs of the central run: flows per material and node, and prices."""
+    """What the report needs of the central run: flows per material and node, prices, and what
+    price floors and strategic stockpiles paid (USD per month)."""
     out = xr.Dataset(
         {
             "production": result["production"].sum("element"),
@@ -208,6 +209,8 @@ def central_summary(result: xr.Dataset) -> xr.Dataset:
             "floor_cost": result["floor_cost"],
         }
     )
+    if "stockpile_cost" in result:
+        out["stockpile_cost"] = result["stockpile_cost"]
     if result.sizes.get("project", 0):
         out["project_output"] = result["project_output"]
     out.attrs = dict(result.attrs)

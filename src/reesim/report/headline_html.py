@@ -124,6 +124,12 @@ def headline_table(head: Headline, max_element_rows: int = 4) -> str:
         if paid is not None and paid.p90 > 0
         else ""
     )
+    bought = head.stockpile_cost
+    if bought is not None and bought.p90 > 0:
+        floors += (
+            f"<p><b>Strategic stockpiles paid for their purchases</b> (over the horizon, at the market price "
+            f"where they are held): USD {html.escape(number_text(bought, '{:,.1f}', 1e-6))} million.</p>"
+        )
     return (
         f"<table><thead><tr>{head_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>{chances}"
         f"<p><b>Chain outside China stands alone</b> (production covers use at every stage for the rest "

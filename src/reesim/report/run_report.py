@@ -3,10 +3,11 @@
 Sections: what the scenario is (in words, and its instruments as a timeline); the headline
 table with a guide to reading it; magnets and controlled elements per place; where material
 flows; the race of capacity outside China against demand; stockpiles; prices; the projects'
-fates and what price floors cost; end products not built; and the sources and assumptions
-behind the numbers. Charts are inline SVG written by :mod:`reesim.report.run_charts` (no
-scripts, no network, no plotting library: the whole report takes a fraction of a second), and
-each is also written as an SVG file beside the report, for slides and documents.
+fates and what price floors cost; what strategic stockpiles paid; end products not built; and
+the sources and assumptions behind the numbers. Charts are inline SVG written by
+:mod:`reesim.report.run_charts` (no scripts, no network, no plotting library: the whole report
+takes a fraction of a second), and each is also written as an SVG file beside the report, for
+slides and documents.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from reesim.report import run_charts as charts
 from reesim.report.headline_html import STYLE, central_note, headline_table, reading_guide
 from reesim.report.svgplot import Figure
 from reesim.results.headline import Headline
-from reesim.results.projects import fates, floor_cost_by_year
+from reesim.results.projects import fates, floor_cost_by_year, stockpile_cost_by_year
 from reesim.scenarios.spec import CapacityProjectSpec, ExportBanSpec, ExportControlSpec
 
 
@@ -163,6 +164,24 @@ def _projects(batch: Batch, chart_dir: Path) -> str:
     )
 
 
+def _stockpile_cost(batch: Batch) -> str:
+    """What strategic stockpiles paid for their purchases, by year (central run); empty when they
+    bought nothing."""
+    cost = stockpile_cost_by_year(batch.central)
+    if not cost.sum() > 0:
+        return ""
+    shown = [(y, v / 1e6) for y, v in cost.items() if round(v / 1e6, 1) != 0]  # float noise left out
+    paid = "".join(f"<tr><td>{y}</td><td>{v:,.1f}</td></tr>" for y, v in shown)
+    return (
+        "<h2>What strategic stockpiles paid</h2>"
+        f"<p>Strategic stockpiles paid USD {cost.sum() / 1e6:,.1f} million for their purchases over the "
+        "horizon (central run): what they bought each month, at that month's price in the market where "
+        "they are held (China, or outside China; a holder and the allies it releases to are taken to be "
+        "in one market).</p>"
+        f"<table><tr><th>year</th><th>USD million</th></tr>{paid}</table>"
+    )
+
+
 def sectors_table(s: xr.Dataset, threshold: float) -> str:
     """Each final-use sector's magnet shortfall per place where some sector is short: its deepest
     monthly unmet share and the months above ``threshold`` (plants stopped), medians over runs;
@@ -282,6 +301,7 @@ def run_report_html(batch: Batch, head: Headline, ds: Dataset, run_id: str, char
             chart_dir,
         ),
         _projects(batch, chart_dir),
+        _stockpile_cost(batch),
         "<h2>Final-use sectors</h2>" if "sector_unmet" in s else "",
         sectors_table(s, float(s.attrs.get("plant_stop_shortfall", ds.parameter("plant_stop_shortfall")))),
         "<h2>End products not built</h2>",

@@ -41,6 +41,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "transit": ("t", "goods under way to the node at the end of the month"),
     "price": ("USD/kg", "price of the material"),
     "floor_cost": ("USD/month", "what price floors paid their producers"),
+    "stockpile_cost": ("USD/month", "what strategic stockpiles paid for their purchases"),
     "project_output": ("t/month", "output of each new capacity project"),
     "sector_demand": ("t/month", "final magnet demand of each final-use sector"),
     "sector_unmet": ("t/month", "final magnet demand of each final-use sector not met"),

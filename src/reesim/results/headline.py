@@ -81,6 +81,8 @@ class Headline:
     probabilities: dict[str, float] = field(default_factory=dict)  # runs > 1: chances of outcomes
     central_run: CentralCheck | None = None  # what the central run is; with runs > 1, how it departs
     floor_cost: Spread | None = None  # USD the price floors paid over the horizon (None: not computed)
+    #: USD strategic stockpiles paid for their purchases over the horizon (None: not computed)
+    stockpile_cost: Spread | None = None
     #: month index from which the chain outside China stands alone, per stage ("all" for every
     #: stage, then each stage) and per element and magnet grade; inf: not within the horizon
     stands_alone: dict[str, dict[str, Spread]] = field(default_factory=dict)
@@ -106,6 +108,8 @@ class Headline:
             out["central_run"] = self.central_run.to_dict()
         if self.floor_cost is not None:
             out["floor_cost"] = asdict(self.floor_cost)
+        if self.stockpile_cost is not None:
+            out["stockpile_cost"] = asdict(self.stockpile_cost)
         if self.stands_alone:
             out["stands_alone"] = {st: {k: asdict(v) for k, v in items.items()}
                                    for st, items in self.stands_alone.items()}  # fmt: skip
@@ -128,10 +132,11 @@ class Headline:
         chances = dict(data.get("probabilities", {}))
         check = CentralCheck.from_dict(data["central_run"]) if data.get("central_run") else None
         paid = spread(data["floor_cost"]) if data.get("floor_cost") else None
+        bought = spread(data["stockpile_cost"]) if data.get("stockpile_cost") else None
         alone = {st: {k: spread(v) for k, v in items.items()}
                  for st, items in data.get("stands_alone", {}).items()}  # fmt: skip
         return cls(list(data["months"]), rows, spread(data["independence"]), int(data["runs"]), ref, chances,
-                   check, paid, alone)  # fmt: skip
+                   check, paid, bought, alone)  # fmt: skip
 
 
 #: The key of every stage together in :attr:`Headline.stands_alone`.
@@ -248,10 +253,15 @@ def summarise(
     runs = int(figures["independence"].size)
     chances = probabilities_from(figures, months) if runs > 1 else {}
     paid = figures.get("measure:floor_cost_usd")
+    bought = figures.get("measure:stockpile_cost_usd")
+    if bought is not None and not np.isfinite(bought).any():
+        bought = None  # series without it (the fast kernel's compact series)
     alone: dict[str, dict[str, Spread]] = {}
     for key, values in figures.items():
         if key.startswith("alone:"):
             _, stage, item = key.split(":")
             alone.setdefault(stage, {})[item] = Spread.of(values)
     return Headline(months, rows, Spread.of(figures["independence"]), runs, reference, chances,
-                    floor_cost=None if paid is None else Spread.of(paid), stands_alone=alone)  # fmt: skip
+                    floor_cost=None if paid is None else Spread.of(paid),
+                    stockpile_cost=None if bought is None else Spread.of(bought),
+                    stands_alone=alone)  # fmt: skip

@@ -101,6 +101,15 @@ def floor_cost(s: xr.Dataset) -> np.ndarray:
     return out
 
 
+def stockpile_cost(s: xr.Dataset) -> np.ndarray:
+    """What strategic stockpiles paid for their purchases over the horizon, USD (nan in series
+    without it: those the fast kernel reduces as it goes, see :mod:`reesim.results.series`)."""
+    if "stockpile_cost" not in s:
+        return np.full(s.sizes["run"], np.nan)
+    out: np.ndarray = s["stockpile_cost"].sum("month").values
+    return out
+
+
 _US, _EU, _JP, _OUT = "USA", "EU", "Japan", "outside China"
 MEASURES: dict[str, tuple[Measure, str]] = {
     "us_magnet_peak_shortfall": (peak_shortfall(_US), "peak share of US magnet demand unmet"),
@@ -122,7 +131,13 @@ MEASURES: dict[str, tuple[Measure, str]] = {
         "months until separation outside China covers use there",
     ),
     "floor_cost_usd": (floor_cost, "public cost of the price floors over the horizon, USD"),
+    "stockpile_cost_usd": (
+        stockpile_cost,
+        "what strategic stockpiles paid for their purchases over the horizon, USD",
+    ),
 }
+#: Measures read from full outputs only: the compact series of the fast kernel do not carry them.
+FULL_OUTPUTS_ONLY = frozenset({"stockpile_cost_usd"})
 
 
 def measure(name: str) -> Measure:

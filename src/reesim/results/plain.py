@@ -93,6 +93,8 @@ def headline_json(head: Headline) -> dict[str, Any]:
         out["central_run"] = strict(central)
     if head.floor_cost is not None:
         out["floor_cost"] = _spread(head.floor_cost)
+    if head.stockpile_cost is not None:
+        out["stockpile_cost"] = _spread(head.stockpile_cost)
     if head.stands_alone:
         out["stands_alone"] = {st: {k: _spread(v, months) for k, v in items.items()}
                                for st, items in head.stands_alone.items()}  # fmt: skip

@@ -7,7 +7,8 @@ when it never produces before the horizon (its financing was refused until it wa
 still waits). A project that has started is *idle* in a month when it makes less than half of what
 its ramp would give: its expected revenue is below its operating cost and no floor or offtake
 holds it up. The floor's public cost is what the guarantors paid covered producers
-(``floor_cost``, USD), by year.
+(``floor_cost``, USD), by year; beside it, what strategic stockpiles paid for their purchases
+(``stockpile_cost``, USD, :mod:`reesim.results.purchases`), by year.
 """
 
 from __future__ import annotations
@@ -77,8 +78,19 @@ def fates_table(result: xr.Dataset, scenario: Scenario) -> pd.DataFrame:
 
 def floor_cost_by_year(result: xr.Dataset, run: int = 0) -> pd.Series:
     """USD the price floors paid their producers in each calendar year of run ``run``."""
-    if "floor_cost" not in result:
+    return _by_year(result, "floor_cost", run)
+
+
+def stockpile_cost_by_year(result: xr.Dataset, run: int = 0) -> pd.Series:
+    """USD strategic stockpiles paid for their purchases in each calendar year of run ``run``
+    (empty where the result does not carry it)."""
+    return _by_year(result, "stockpile_cost", run)
+
+
+def _by_year(result: xr.Dataset, name: str, run: int) -> pd.Series:
+    """Variable ``name`` [run, month] of run ``run`` summed per calendar year (empty without it)."""
+    if name not in result:
         return pd.Series(dtype=float)
-    values = result["floor_cost"].isel(run=run).values
+    values = result[name].isel(run=run).values
     years = [str(m)[:4] for m in result["month"].values]
     return pd.Series(values, index=years).groupby(level=0).sum()

@@ -5,7 +5,10 @@ runs fit in memory and in the results store. Places are the blocs analysts ask a
 magnets (all elements of the magnet material) and each element (all its final uses).
 
 Quantities are t REO-equivalent per month; prices USD/kg; cover in months of final demand; what
-price floors paid their producers (``floor_cost``) USD per month.
+price floors paid their producers (``floor_cost``) and what strategic stockpiles paid for their
+purchases (``stockpile_cost``, :mod:`reesim.results.purchases`) USD per month. The stockpiles' cost
+is read from full outputs: the series of runs the fast kernel reduces as it goes
+(:func:`from_compact`) do not carry it.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ def place_members(ds: Dataset, base: Baseline) -> np.ndarray:
 def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     """Per run and month: demand, unmet, stock cover, stockpile and releases from strategic stocks
     per place and item; prices outside China per item; production and use outside China per stage;
-    what price floors paid (USD; zero in results that do not carry it). Price ratios are over the
+    what price floors paid (USD; zero in results that do not carry it) and what strategic stockpiles
+    paid for their purchases (USD; left out where the result does not carry it). Price ratios are over the
     reference prices the run was priced at (its scenario's ``price_year``, else the base year's)."""
     from reesim.model.baseline import priced
 
@@ -89,6 +93,8 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
                 sector_unmet=by_sector[1]), base,
         runs=result["run"].values, months=result["month"].values, places=list(places), sectors=sectors,
     )  # fmt: skip
+    if "stockpile_cost" in result:
+        out["stockpile_cost"] = (("run", "month"), result["stockpile_cost"].values)
     if sectors:
         out.attrs["plant_stop_shortfall"] = ds.parameter("plant_stop_shortfall")
     if "units_not_built" in result:

@@ -88,13 +88,17 @@ INDICATORS = obj(
                                  description="chances of outcomes over the runs (empty for one run)"),
         "rows": array(ROW),
         "floor_cost": spread(description="what price floors paid their producers over the horizon, USD"),
+        "stockpile_cost": spread(
+            description="what strategic stockpiles paid for their purchases over the horizon, USD (absent: "
+            "not computed, as in Monte Carlo runs the fast kernel reduces as it goes)"
+        ),
         "stands_alone": mapping(
             mapping(spread(MONTH_OR_NULL)),
             description="month from which production outside China covers use there for the rest of the "
             "horizon (null: not within it), per stage ('all': every stage) and per element and magnet grade",
         ),
     },
-    optional=("floor_cost", "stands_alone"),
+    optional=("floor_cost", "stockpile_cost", "stands_alone"),
 )  # fmt: skip
 
 DIFFERENCE = obj(
