@@ -52,7 +52,7 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "44cab50a29f2d6b4"
+CALLED_SOURCES = "ceb7ce22de4f23f5"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
                   "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py",
                   "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",
@@ -214,13 +214,12 @@ def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
         scr.a_prod,
         scr.a_use,
     )
-    a_rel, a_prod_e, a_use_e, release, sched = scr.a_rel, scr.a_prod_e, scr.a_use_e, scr.release, scr.sched
     n_n = final_met.shape[0]
     magnet = k == a_prod.shape[0] - 1
     for n in range(n_n):
         for i in range(n_places[n]):
             p = places_of[n, i]
-            pile, mag, rel = load(lt, a_pile, (p,)), load(lt, a_mag, (p,)), load(lt, a_rel, (p,))
+            pile, mag, rel = load(lt, a_pile, (p,)), load(lt, a_mag, (p,)), load(lt, scr.a_rel, (p,))
             dem, unm = load(lt, a_dem, (p, 0)), load(lt, a_unm, (p, 0))
             for j in range(n_act[k, n]):
                 e = act_e[k, n, j]
@@ -235,11 +234,11 @@ def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
                         dem, unm = dem + d, unm + u
                 if piled[n, e]:
                     pile = pile + load(lt, stock, (n, e))
-                rel = rel + (load(lt, release, (n, e)) + load(lt, sched, (n, e)))
+                rel = rel + (load(lt, scr.release, (n, e)) + load(lt, scr.sched, (n, e)))
                 if magnet:
                     mag = mag + load(lt, inv, (n, e))
             store(a_pile, (p,), pile)
-            store(a_rel, (p,), rel)
+            store(scr.a_rel, (p,), rel)
             store(a_mag, (p,), mag)
             store(a_dem, (p, 0), dem)
             store(a_unm, (p, 0), unm)
@@ -253,8 +252,8 @@ def _record(lt, k, s, state, scr):  # pragma: no cover - compiled
                 made_e = load(lt, produced, (n, e))
                 use_e = load(lt, demand, (n, e)) + load(lt, consumed, (n, e))
                 made, use = made + made_e, use + use_e
-                store(a_prod_e, (k, e), load(lt, a_prod_e, (k, e)) + made_e)
-                store(a_use_e, (k, e), load(lt, a_use_e, (k, e)) + use_e)
+                store(scr.a_prod_e, (k, e), load(lt, scr.a_prod_e, (k, e)) + made_e)
+                store(scr.a_use_e, (k, e), load(lt, scr.a_use_e, (k, e)) + use_e)
     store(a_prod, (k,), made)
     store(a_use, (k,), use)
     if magnet and scr.a_sdem.shape[1] > 0:

@@ -275,8 +275,7 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     month's end uses below its target (:func:`reesim.kernel.reference.buying`)."""
     act_e, n_act, piled, capped, base_use, market = s.act_e, s.n_act, s.piled, s.capped, s.base_use, s.market
     inv, produced, stock_target, stock = state.inv, state.produced[k], state.stock_target, state.stock
-    tight, guard, grown, ring, lag_in = state.tight, state.guard, scr.grown, state.ring, state.lag_in
-    due_out = now.sched  # scheduled releases of the stockpiles
+    tight, guard, grown = state.tight, state.guard, scr.grown
     planned, demand, stock_rate, quota, hoard = (
         state.planned,
         state.demand,
@@ -298,8 +297,8 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
     zero = splat(lt, 0.0)
     restock, stock_months = load(lt, par.restock_months, ()), load(lt, par.working_stock_months, ())
     buy_below = load(lt, par.stockpile_buy_max_shortfall, ())
-    lagged, slots = s.lagged, s.slots
-    slot = t % slots
+    lagged = s.lagged
+    slot = t % s.slots
     for n in range(n_n):
         # A stockpile buys its mix whole: only after a month in which, for every element it buys,
         # its market was not short and the node's working stock was at most ``buy_below`` x the
@@ -319,13 +318,13 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
             av = load(lt, inv, (k, n, e)) + load(lt, produced, (n, e))
             coming, due = zero, zero  # goods arriving later, and the amount the importer wants under way
             if lagged:  # goods arriving this month join what the node has
-                av = av + load(lt, ring, (slot, k, n, e))
-                for j in range(1, slots):
-                    coming = coming + load(lt, ring, ((t + j) % slots, k, n, e))
+                av = av + load(lt, state.ring, (slot, k, n, e))
+                for j in range(1, s.slots):
+                    coming = coming + load(lt, state.ring, ((t + j) % s.slots, k, n, e))
             held, by, out = zero, zero, zero
             if piled[k, n, e]:  # a scheduled release is a sale: the target falls by as much
                 held = load(lt, stock, (k, n, e))
-                out = vmin(load(lt, due_out, (k, n, e)), held)
+                out = vmin(load(lt, now.sched, (k, n, e)), held)
                 held = held - out
                 store(stock, (k, n, e), held)
                 goal = vmax(load(lt, stock_target, (k, n, e)) - out, 0.0)
@@ -346,10 +345,10 @@ def positions(lt, k, t, s, par, state, now, scr):  # pragma: no cover - compiled
             store(surplus, (n, e), spare)
             tb = stock_months * (base_use[k, n, e] * load(lt, grown, (k, n)))  # the target at base cover
             if lagged:  # orders keep the goods under way at the lag times what the node lacks
-                lag = load(lt, lag_in, (k, n, e))
-                due = lag * vmax(us - load(lt, produced, (n, e)), 0.0)
+                lag_in = load(lt, state.lag_in, (k, n, e))
+                due = lag_in * vmax(us - load(lt, produced, (n, e)), 0.0)
                 req = vmin(vmax(us + tg - av + (due - coming), 0.0), us + (tg + due) / restock)
-                due = lag * vmax(ends - load(lt, produced, (n, e)), 0.0)
+                due = lag_in * vmax(ends - load(lt, produced, (n, e)), 0.0)
                 nd = vmin(vmax(ends + tb - av + (due - coming), 0.0), ends + (tb + due) / restock)
             else:
                 req = vmin(vmax(us + tg - av, 0.0), us + tg / restock)

@@ -90,14 +90,13 @@ def keep(lt, k, s, state, scr):  # pragma: no cover - compiled
     """The sectors' shares of the stock left in busy rows after strategic purchases, which take
     from what each holds above its target, pro rata; kept as they were where nothing is left."""
     part, left_out, busy, excess = state.sector_part, scr.sector_left, scr.busy[k], scr.sector_excess
-    act_e, n_act, purchases = s.act_e, s.n_act, scr.bought
-    n_n, j_n = s.sector_share.shape[0], s.sector_share.shape[1]
-    for n in range(n_n):
-        for i in range(n_act[k, n]):
-            e = act_e[k, n, i]
+    j_n = s.sector_share.shape[1]
+    for n in range(s.sector_share.shape[0]):
+        for i in range(s.n_act[k, n]):
+            e = s.act_e[k, n, i]
             if not busy[n, e]:
                 continue
-            bought, spare, total = load(lt, purchases, (n, e)), splat(lt, 0.0), splat(lt, 0.0)
+            bought, spare, total = load(lt, scr.bought, (n, e)), splat(lt, 0.0), splat(lt, 0.0)
             for j in range(j_n):
                 spare = spare + load(lt, excess, (n, j, e))
             for j in range(j_n):

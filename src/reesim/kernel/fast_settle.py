@@ -207,7 +207,6 @@ def _to_allies(lt, k, h, s, state, scr):  # pragma: no cover - compiled
     threshold = load(lt, state.release_at, (h,))
     sale = load(lt, state.sale_at, (k, h))
     defence, magnet = s.defended[k, h], k == MAGNET
-    price, market, shares = state.price, s.market, s.defence_share
     for j in range(allies.size):
         a = allies[j]
         if a < 0:
@@ -224,7 +223,7 @@ def _to_allies(lt, k, h, s, state, scr):  # pragma: no cover - compiled
         e = act_e[k, h, i]
         if not (busy[h, e] and piled[h, e]):
             continue
-        priced = load(lt, price, (k, market[h], e)) >= sale
+        priced = load(lt, state.price, (k, s.market[h], e)) >= sale
         spare = where(priced, vmax(load(lt, stock, (h, e)) - load(lt, reserve, (h, e)), 0.0), 0.0)
         total = zero  # what the short allies lack of the element
         for j in range(allies.size):
@@ -232,9 +231,7 @@ def _to_allies(lt, k, h, s, state, scr):  # pragma: no cover - compiled
             if a < 0:
                 break
             if busy[a, e]:
-                lack_final, lack_feed = _lacks(
-                    lt, a, e, demand, final_met, planned, feed_met, shares, defence, magnet
-                )
+                lack_final, lack_feed = _lacks(lt, k, a, e, s, state, defence, magnet)
                 total = total + where(load(lt, short, (a,)), lack_final + lack_feed, 0.0)
         give = vmin(spare, total)
         for j in range(allies.size):
@@ -243,9 +240,7 @@ def _to_allies(lt, k, h, s, state, scr):  # pragma: no cover - compiled
                 break
             if not busy[a, e]:
                 continue
-            lack_final, lack_feed = _lacks(
-                lt, a, e, demand, final_met, planned, feed_met, shares, defence, magnet
-            )
+            lack_final, lack_feed = _lacks(lt, k, a, e, s, state, defence, magnet)
             need = where(load(lt, short, (a,)), lack_final + lack_feed, 0.0)
             got = where(total > EPS, give * need / total, 0.0)
             fed = where(need > EPS, got * lack_feed / need, 0.0)
@@ -259,16 +254,15 @@ def _to_allies(lt, k, h, s, state, scr):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def _lacks(lt, a, e, demand, final_met, planned, feed_met, shares, defence, magnet):  # pragma: no cover
-    """What node ``a``'s final users and next stage lack of element ``e`` of the material whose
-    ``demand``, ``final_met``, ``planned`` and ``feed_met`` [node, element, lane] are given, that a
-    stock serves: all of it, or for a ``defence`` holding the defence share (``shares[node]``) of
-    final magnet use (of final use for magnets, of the next stage's for the materials before)."""
+def _lacks(lt, k, a, e, s, state, defence, magnet):  # pragma: no cover - compiled
+    """What node ``a``'s final users and next stage lack of material ``k`` and element ``e`` that
+    a stock serves: all of it, or for a ``defence`` holding the defence share of final magnet use
+    (of final use for magnets, of the next stage's for the materials before)."""
     served_final, served_feed = 1.0, 1.0
     if defence:
-        served_final, served_feed = shares[a] if magnet else 0.0, shares[a]
-    lack_final = (load(lt, demand, (a, e)) - load(lt, final_met, (a, e))) * served_final
-    lack_feed = (load(lt, planned, (a, e)) - load(lt, feed_met, (a, e))) * served_feed
+        served_final, served_feed = s.defence_share[a] if magnet else 0.0, s.defence_share[a]
+    lack_final = (load(lt, state.demand, (k, a, e)) - load(lt, state.final_met, (k, a, e))) * served_final
+    lack_feed = (load(lt, state.planned, (k, a, e)) - load(lt, state.feed_met, (k, a, e))) * served_feed
     return lack_final, lack_feed
 
 
