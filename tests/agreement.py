@@ -23,6 +23,7 @@ FIELDS = (
     "losses",
     "inventory",
     "stockpile",
+    "released",
     "price",
     "recycled",
     "floor_cost",
