@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 import reesim
 from reesim.cli import app
 from reesim.errors import InputError
-from reesim.model.compile import compile_scenario
+from reesim.model.compile import Inputs, compile_scenario
 from reesim.model.dims import MATERIALS
 from reesim.model.scenario import ExportControl, Scenario, Stockpile
-from reesim.results.purchases import bought, markets
+from reesim.results.purchases import bought
 
 #: A US NdPr oxide stockpile holding 300 t at the start and buying 900 t a year towards 1,800 t;
 #: it never releases (its users would have to lack more than all they use).
@@ -45,13 +45,17 @@ def _run(*instruments: object, kernel: str = "reference") -> xr.Dataset:
     return reesim.run(_scenario(*instruments), kernel=kernel, dataset=DS, baseline=BASE)
 
 
+def _inputs(*instruments: object) -> Inputs:
+    return compile_scenario(_scenario(*instruments), DS, BASE)
+
+
 def _initial(*instruments: object) -> np.ndarray:
     """[1, K, N, E] t the scenario's stockpiles hold at the start."""
-    return compile_scenario(_scenario(*instruments), DS, BASE).stockpiles.initial_stock(*SHAPE)
+    return _inputs(*instruments).stockpiles.initial_stock(*SHAPE)
 
 
 SHAPE = (len(MATERIALS), BASE.dims.n_nodes, BASE.dims.n_elements)
-K_OXIDE, USA, CHN = MATERIALS.index("oxide"), BASE.dims.node("USA"), BASE.dims.node("CHN")
+K_OXIDE, USA = MATERIALS.index("oxide"), BASE.dims.node("USA")
 
 
 def test_cost_is_the_stock_bought_at_the_outside_price() -> None:
@@ -86,7 +90,9 @@ def test_stock_that_only_moves_costs_nothing() -> None:
     assert float(released.sel(node="USA").sum()) > 10.0 and float(released.sel(node="JPN").sum()) > 19.0
     pile = result["stockpile"].values
     assert pile[0, -1].sum() < 300.0 - 29.0  # the stock fell by what it gave
-    got = bought(pile, result["released"].values, _initial(US_EMBARGO, ALLY), markets(SHAPE[1], CHN))
+    inputs = _inputs(US_EMBARGO, ALLY)
+    initial = inputs.stockpiles.initial_stock(*SHAPE)
+    got = bought(pile, result["released"].values, initial, inputs.market)
     assert np.abs(got).max() < 1e-9
     assert float(np.abs(result["stockpile_cost"].values).max()) < 1e-3  # USD: float noise only
 

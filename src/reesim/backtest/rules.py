@@ -31,6 +31,7 @@ from reesim.dataset.model import Dataset
 from reesim.kernel.state import Outputs
 from reesim.model.baseline import Baseline
 from reesim.model.compile import Inputs
+from reesim.model.dims import MAGNET, OXIDE
 from reesim.model.scenario import Scenario, Stockpile
 
 #: Elements whose outside-China oxide price must not cycle, and each scenario's swing limit.
@@ -41,7 +42,7 @@ PILE_FACTOR, PILE_SHARE, PILE_MAGNETS_T = 10.0, 0.05, 500.0
 #: China's magnet exports in April and May 2025, as an index over the run without the licences.
 EXPORTS_BAND = (0.2, 0.7)
 BUSAN_ERROR = 0.25
-OXIDE, MAGNET, OUTSIDE = 1, 3, 1  # material and market indices of the kernel's outputs
+OUTSIDE = 1  # the outside-China market of the kernel's price output
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from reesim.model.compile import Inputs
 from reesim.model.dims import MATERIALS
 from reesim.model.scenario import Scenario
 from reesim.results.indicators import product_factors
-from reesim.results.purchases import markets, stockpile_cost
+from reesim.results.purchases import stockpile_cost
 
 
 def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
@@ -56,8 +56,7 @@ def paid_by_stockpiles(outputs: Outputs, inputs: Inputs) -> np.ndarray:
     price in their holder's market (:func:`reesim.results.purchases.stockpile_cost`)."""
     k_n, n_n, e_n = outputs.stockpile.shape[2:]
     initial = inputs.stockpiles.initial_stock(k_n, n_n, e_n)
-    market = markets(n_n, inputs.origin_node)
-    return stockpile_cost(outputs.stockpile, outputs.released, initial, outputs.price, market)
+    return stockpile_cost(outputs.stockpile, outputs.released, initial, outputs.price, inputs.market)
 
 
 def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | None) -> xr.Dataset:

@@ -289,8 +289,7 @@ def structure(inputs: Inputs, members: Array) -> Structure:
     base = inputs.base
     k_n, n_n, e_n = len(MATERIALS), base.dims.n_nodes, base.dims.n_elements
     mixes = feed_mixes(inputs)
-    market = np.ones(n_n, dtype=np.int64)
-    market[inputs.origin_node] = 0
+    market = inputs.market
     # For each material, importer and element: the exporters with a positive base share.
     nz = base.shares > 0
     counts = nz.sum(axis=2)

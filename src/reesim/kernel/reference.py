@@ -175,8 +175,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
     route_lag = lags[:, inputs.route_class]  # [R, X, I]
     lag_in = np.einsum("kixe,rxi->rkie", base.shares, route_lag)
     mixes = feed_mixes(inputs)
-    market = np.ones(n_n, dtype=np.int64)
-    market[inputs.origin_node] = 0
+    market = inputs.market
     inv = par.working_stock_months[:, None, None, None] * (base.feed + base.final)[None]
     stock = np.broadcast_to(piles.initial_stock(k_n, n_n, e_n), (runs, k_n, n_n, e_n)).copy()
     reserve = piles.floors(k_n, n_n, e_n)

@@ -130,6 +130,14 @@ class Inputs:
     sectors: Sectors  # final-use sectors of magnets: demand shares and stock shares per node
 
     @property
+    def market(self) -> NDArray[np.int64]:
+        """[N] the market of each node: 0 for China (the origin node), 1 for every other (outside
+        China)."""
+        out = np.ones(self.base.dims.n_nodes, dtype=np.int64)
+        out[self.origin_node] = 0
+        return out
+
+    @property
     def runs(self) -> int:
         """Number of runs the per-run tables describe (1 when every run is the same)."""
         tables = [self.demand_index, self.supply_growth, self.use_index, self.proj_capacity, self.proj_start,

@@ -42,10 +42,3 @@ def stockpile_cost(
     at ``price`` [R, T, K, 2, E] USD/kg in the holder's market."""
     paid: Array = (bought(stockpile, released, initial, market) * price).sum(axis=(2, 3, 4)) * 1000.0
     return paid
-
-
-def markets(n_nodes: int, origin_node: int) -> NDArray[np.int64]:
-    """[N] the market of each node: 0 for the origin node (China), 1 for every other."""
-    out = np.ones(n_nodes, dtype=np.int64)
-    out[origin_node] = 0
-    return out
