@@ -27,6 +27,7 @@ FIELDS = (
     "price",
     "recycled",
     "floor_cost",
+    "stockpile_cost",
     "project_output",
     "sector_demand",
     "sector_unmet",

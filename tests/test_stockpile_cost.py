@@ -1,8 +1,9 @@
-"""What strategic stockpiles paid for their purchases (``stockpile_cost``, USD per month): the
-change of the stock plus what it released, at the month's price in the holder's market, summed
-over the market's nodes; zero without stockpiles and for stock that only moves (releases to
-allies, scheduled sales); the same from both kernels; carried by the headline, its JSON and the
-command line, and left out of the fast kernel's compact Monte Carlo series, which do not carry it."""
+"""What strategic stockpiles paid for their purchases (``stockpile_cost``, USD per month), as
+the kernels add it up: the change of the stock plus what it released, at the month's price in
+the holder's market, summed over the market's nodes (:mod:`reesim.results.purchases`); zero
+without stockpiles and for stock that only moves (releases to allies, scheduled sales); the same
+from both kernels and in the fast kernel's compact Monte Carlo series; carried by the headline,
+its JSON, the command line and sensitivity analysis."""
 
 from __future__ import annotations
 
@@ -17,11 +18,10 @@ from typer.testing import CliRunner
 
 import reesim
 from reesim.cli import app
-from reesim.errors import InputError
 from reesim.model.compile import Inputs, compile_scenario
 from reesim.model.dims import MATERIALS
 from reesim.model.scenario import ExportControl, Scenario, Stockpile
-from reesim.results.purchases import bought
+from reesim.results.purchases import bought, stockpile_cost
 
 #: A US NdPr oxide stockpile holding 300 t at the start and buying 900 t a year towards 1,800 t;
 #: it never releases (its users would have to lack more than all they use).
@@ -97,6 +97,19 @@ def test_stock_that_only_moves_costs_nothing() -> None:
     assert float(np.abs(result["stockpile_cost"].values).max()) < 1e-3  # USD: float noise only
 
 
+def test_kernel_cost_is_what_the_outputs_show_was_bought() -> None:
+    """The cost the kernel adds up as stockpiles buy equals the change of their stocks plus what
+    they released, priced per market (:func:`reesim.results.purchases.stockpile_cost`), with a
+    stockpile buying, an embargo and an ally's stock released to the US and sold on schedule."""
+    result = _run(US_EMBARGO, BUYING, ALLY)
+    start, market = _initial(US_EMBARGO, BUYING, ALLY), _inputs(US_EMBARGO, BUYING, ALLY).market
+    pile, released, price = (result[name].values for name in ("stockpile", "released", "price"))
+    read = stockpile_cost(pile, released, start, price, market)
+    paid = result["stockpile_cost"].values
+    assert float(paid.sum()) > 1e6
+    assert np.abs(paid - read).max() <= 1e-9 * np.abs(paid).max()
+
+
 @pytest.mark.compile
 def test_fast_and_reference_kernels_agree_on_the_cost() -> None:
     ref = _run(US_EMBARGO, BUYING, ALLY)
@@ -151,30 +164,34 @@ def test_command_line_prints_and_reports_the_cost(tmp_path: Path, monkeypatch: p
 
 
 @pytest.mark.compile
-def test_fast_monte_carlo_series_leave_the_cost_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fast kernel's compact series do not carry the stockpiles' purchases: the headline says
-    not computed (None) rather than zero, and the JSON leaves the figure out; the command line
-    prints the central run's."""
+def test_fast_monte_carlo_series_carry_the_cost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast kernel's compact Monte Carlo series carry what the stockpiles paid, run by run as the
+    reference kernel's full outputs give it for the same draws; the headline spreads it over the
+    runs and the command line prints the spread."""
     from reesim.engine.batch import run_batch
-    from reesim.results.plain import headline_json
+    from reesim.report.headline_html import number_text
 
     path = tmp_path / "piles.yaml"
     path.write_text(SCENARIO.replace("purchase_t_per_yr: 900", "purchase_t_per_yr: {dist: uniform, low: 600, "
                                      "high: 1200}"))  # fmt: skip
-    batch = run_batch(str(path), runs=4, seed=3, dataset=DS, baseline=BASE, kernel="fast")
-    assert batch.sampled and "stockpile_cost" not in batch.series
-    head = batch.headline()
-    assert head.stockpile_cost is None and head.floor_cost is not None
-    assert "stockpile_cost" not in headline_json(head) and "stockpile_cost" not in head.to_dict()
-    central = float(batch.central["stockpile_cost"].sum())
-    assert central > 1e6  # the central run's full outputs carry it
+    fast = run_batch(str(path), runs=4, seed=3, dataset=DS, baseline=BASE, kernel="fast")
+    ref = run_batch(str(path), runs=4, seed=3, dataset=DS, baseline=BASE, kernel="reference")
+    a, b = ref.series["stockpile_cost"].values, fast.series["stockpile_cost"].values
+    assert fast.sampled and a.shape == b.shape == (4, 12)
+    assert np.abs(a - b).max() <= 1e-9 * np.abs(a).max()
+    totals = b.sum(axis=1)
+    assert totals.min() > 1e6 and totals.max() > 1.2 * totals.min()  # the purchase rate was drawn
+    head = fast.headline()
+    assert head.stockpile_cost is not None
+    assert head.stockpile_cost.p10 < head.stockpile_cost.p50 < head.stockpile_cost.p90
+    assert totals.min() <= head.stockpile_cost.p10 and head.stockpile_cost.p90 <= totals.max()
     monkeypatch.setenv("REESIM_STORE", str(tmp_path / "runs.duckdb"))
     monkeypatch.setenv("COLUMNS", "200")
     args = ["run", str(path), "--runs", "4", "--seed", "3", "--out", str(tmp_path / "r")]
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 0, done.output
     line = next(t for t in done.stdout.splitlines() if t.startswith("Strategic stockpiles paid"))
-    assert "central run" in line and f"USD {central / 1e6:,.1f} million" in line
+    assert f"USD {number_text(head.stockpile_cost, '{:,.1f}', 1e-6)} million" in line
 
 
 def test_headline_keeps_the_cost_through_its_plain_form() -> None:
@@ -187,11 +204,3 @@ def test_headline_keeps_the_cost_through_its_plain_form() -> None:
     assert (
         type(head).from_dict(Headline(["2025-01"], [], Spread(0, 0, 0), 3).to_dict()).stockpile_cost is None
     )
-
-
-def test_sensitivity_refuses_the_cost_it_cannot_read() -> None:
-    from reesim.scenarios import resolve
-    from reesim.uncertainty.analyze import sensitivity
-
-    with pytest.raises(InputError, match="full outputs"):
-        sensitivity(resolve("race", DS), DS, BASE, "stockpile_cost_usd")

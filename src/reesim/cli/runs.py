@@ -132,33 +132,19 @@ def run(
     out.print(f"Chain outside China stands alone: {indep if indep != 'none' else 'not within the horizon'}")
     for text, chance in head.probabilities.items():
         out.print(f"  chance that {text}: {chance:.0%}")
-    if head.floor_cost is not None and head.floor_cost.p90 > 0:
-        from reesim.report.headline_html import number_text
+    from reesim.report.headline_html import number_text
 
+    if head.floor_cost is not None and head.floor_cost.p90 > 0:
         paid = number_text(head.floor_cost, "{:,.1f}", 1e-6)
         out.print(f"Price floors paid producers (public cost over the horizon): USD {paid} million")
-    _print_stockpile_cost(head, done.batch.central)
+    if head.stockpile_cost is not None and head.stockpile_cost.p90 > 0:
+        bought = number_text(head.stockpile_cost, "{:,.1f}", 1e-6)
+        out.print(f"Strategic stockpiles paid for their purchases (over the horizon): USD {bought} million")
     _print_central(head)
     out.print(f"Run [bold]{done.record.id}[/bold] stored in {escape(str(_store_path(store)))}")
     if not done.record.report_error:
         out.print(f"Report written to [bold]{escape(str(done.report))}[/bold]")
     _exit_if_unreported(done.record)
-
-
-def _print_stockpile_cost(head: Any, central: Any) -> None:
-    """What strategic stockpiles paid for their purchases over the horizon, when they bought
-    something: over the runs, or (Monte Carlo on the fast kernel, whose compact series do not carry
-    it) in the central run."""
-    from reesim.report.headline_html import number_text
-
-    text = "Strategic stockpiles paid for their purchases (over the horizon"
-    if head.stockpile_cost is not None:
-        if head.stockpile_cost.p90 > 0:
-            out.print(f"{text}): USD {number_text(head.stockpile_cost, '{:,.1f}', 1e-6)} million")
-        return
-    paid = float(central["stockpile_cost"].isel(run=0).sum()) if "stockpile_cost" in central else 0.0
-    if paid > 0:
-        out.print(f"{text}, central run; the Monte Carlo runs do not keep it): USD {paid / 1e6:,.1f} million")
 
 
 def _report_note(record: Any) -> str:

@@ -20,7 +20,6 @@ from reesim.model.compile import Inputs
 from reesim.model.dims import MATERIALS
 from reesim.model.scenario import Scenario
 from reesim.results.indicators import product_factors
-from reesim.results.purchases import stockpile_cost
 
 
 def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
@@ -51,17 +50,8 @@ def add_units(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     return result
 
 
-def paid_by_stockpiles(outputs: Outputs, inputs: Inputs) -> np.ndarray:
-    """[R, T] USD the strategic stockpiles paid for what they bought each month, at the month's
-    price in their holder's market (:func:`reesim.results.purchases.stockpile_cost`)."""
-    k_n, n_n, e_n = outputs.stockpile.shape[2:]
-    initial = inputs.stockpiles.initial_stock(k_n, n_n, e_n)
-    return stockpile_cost(outputs.stockpile, outputs.released, initial, outputs.price, inputs.market)
-
-
 def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | None) -> xr.Dataset:
-    """Label kernel outputs with their coordinates, and add what strategic stockpiles paid for
-    their purchases (``stockpile_cost`` [run, month] USD, :func:`paid_by_stockpiles`)."""
+    """Label kernel outputs with their coordinates."""
     dims = inputs.base.dims
     runs = outputs.production.shape[0]
     coords = {
@@ -80,7 +70,7 @@ def to_xarray(outputs: Outputs, inputs: Inputs, scenario: Scenario, seed: int | 
     }
     data["price"] = (("run", "month", "material", "market", "element"), outputs.price)
     data["floor_cost"] = (("run", "month"), outputs.floor_cost)
-    data["stockpile_cost"] = (("run", "month"), paid_by_stockpiles(outputs, inputs))
+    data["stockpile_cost"] = (("run", "month"), outputs.stockpile_cost)
     data["project_output"] = (("run", "month", "project"), outputs.project_output)
     for name in SECTORED:
         data[name] = (("run", "month", "node", "sector"), getattr(outputs, name))

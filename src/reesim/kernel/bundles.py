@@ -226,6 +226,7 @@ class Full(NamedTuple):
     transit: Array
     price: Array  # [run, month, material, market, element]
     floor_cost: Array  # [run, month] USD the price floors paid
+    stockpile_cost: Array  # [run, month] USD strategic stockpiles paid for their purchases
     project_output: Array  # [run, month, project] t/month
     sector_demand: Array  # [run, month, node, sector] final magnet demand of each sector
     sector_unmet: Array  # [run, month, node, sector] the part of it not met
@@ -244,6 +245,7 @@ class Series(NamedTuple):
     production_outside: Array
     use_outside: Array
     floor_cost: Array
+    stockpile_cost: Array
     alone_from: Array
     sector_demand: Array
     sector_unmet: Array

@@ -141,7 +141,7 @@ def _compact_buffers(runs: int, t_n: int, p_n: int, e_n: int, k_n: int, j_n: int
         released=np.zeros((runs, t_n, p_n)),
         production_outside=np.zeros((runs, t_n, k_n)), use_outside=np.zeros((runs, t_n, k_n)),
         price=np.zeros((runs, t_n, k_n, 2, e_n)), floor_cost=np.zeros((runs, t_n)),
-        alone_from=np.zeros((runs, k_n, e_n)),
+        stockpile_cost=np.zeros((runs, t_n)), alone_from=np.zeros((runs, k_n, e_n)),
         sector_demand=np.zeros((runs, t_n, p_n, j_n)), sector_unmet=np.zeros((runs, t_n, p_n, j_n)),
     )  # fmt: skip
 

@@ -52,7 +52,7 @@ from reesim.kernel.vec import load, store
 #: alone: it does not notice when a called module changes and would go on running the old compiled
 #: code. ``tests/test_fast_kernel.py`` checks this value, so a change to a called module comes with
 #: a change to this file, and that renews the cache.
-CALLED_SOURCES = "cf3a770e981189dc"
+CALLED_SOURCES = "4412df20db4c852d"
 CALLED_MODULES = ("kernel/bundles.py", "kernel/fast_market.py", "kernel/fast_month.py",
                   "kernel/fast_respond.py", "kernel/fast_sectors.py", "kernel/fast_settle.py",
                   "kernel/fast_state.py", "kernel/fast_trade.py", "kernel/shared.py", "kernel/transit.py",
@@ -174,21 +174,27 @@ def _write_sectors(first, real, k, t, s, state, scr, out):  # pragma: no cover -
 @njit(cache=True, error_model="numpy")
 def _write_month(first, real, t, state, full, series):  # pragma: no cover - compiled
     """Write month ``t``'s prices [material, market, element, lane] of the first ``real`` lanes
-    (to ``full.price``, which is the series' in series mode), what the floors paid (to the
-    series, or the full outputs) and, in full, each project's output."""
-    price, out = state.price, full.price
+    (to ``full.price``, which is the series' in series mode), what the floors paid and what the
+    stockpiles paid for this month's purchases at this month's prices (to the series, or the full
+    outputs) and, in full, each project's output. Starts next month's purchases at zero."""
+    price, out, bought = state.price, full.price, state.pile_bought
     k_n, _, e_n = out.shape[2], out.shape[3], out.shape[4]
     paid = series.floor_cost if series.on else full.floor_cost
+    piles = series.stockpile_cost if series.on else full.stockpile_cost
     for q in range(real):
         r = first + q
+        spent = 0.0
         for k in range(k_n):
             for m in range(2):
                 for e in range(e_n):
                     out[r, t, k, m, e] = price[k, m, e, q]
+                    spent += bought[k, m, e, q] * price[k, m, e, q]
         paid[r, t] = state.floor_paid[q]
+        piles[r, t] = spent * 1000.0
         if not series.on:
             for p in range(state.level.shape[0]):
                 full.project_output[r, t, p] = state.level[p, q]
+    bought[:] = 0.0
 
 
 @njit(cache=True, error_model="numpy")

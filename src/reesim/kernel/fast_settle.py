@@ -158,7 +158,10 @@ def settle(lt, k, s, par, state, scr):  # pragma: no cover - compiled
             fd = fd + to_feed
             store(final_met, (n, e), fm)
             store(feed_met, (n, e), fd)
-            store(stock, (k, n, e), pile + (load(lt, bought, (n, e)) - rel))
+            got = load(lt, bought, (n, e))
+            store(stock, (k, n, e), pile + (got - rel))
+            spent = (k, market[n], e)  # paid for at the month's price there (fast_kernel._write_month)
+            store(state.pile_bought, spent, load(lt, state.pile_bought, spent) + got)
             store(wanted, (k, n, e), d + pl)
             store(missing, (k, n, e), (d - fm) + (pl - fd))
     # Then, holder by holder, what is left above the reserve goes to short allies.

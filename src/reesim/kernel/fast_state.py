@@ -91,6 +91,7 @@ class State(NamedTuple):
     rent_cell: Array  # [K, E, lanes] rent on China's exports of each material and element this month, USD/kg
     quota_in: Array  # cell: the part of that share (open_in) a binding export quota held back
     quota_seen: Array  # [N, E, lanes] the quota's hold-back an importer has come to expect (any form)
+    pile_bought: Array  # [K, 2, E, lanes] t the strategic stockpiles of each market bought this month
 
 
 class Now(NamedTuple):
@@ -287,7 +288,7 @@ def new_state(
         np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_), in_use, wear, sector_part,
         sector_hold, np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros((lim.q_node.size, lanes)), np.zeros((k_n, e_n, lanes)),
-        np.zeros(cell), np.zeros((n_n, e_n, lanes)),
+        np.zeros(cell), np.zeros((n_n, e_n, lanes)), np.zeros((k_n, 2, e_n, lanes)),
     )  # fmt: skip
 
 

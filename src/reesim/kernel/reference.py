@@ -143,6 +143,8 @@ def month_steps(inputs: Inputs, runs: int, out: Outputs) -> Iterator[tuple[int, 
         markets.prices(inputs, t, par, state)
         out.price[:, t] = state.price
         out.floor_cost[:, t] = state.floor_paid
+        out.stockpile_cost[:, t] = (state.pile_bought * state.price).sum(axis=(1, 2, 3)) * 1000.0
+        state.pile_bought = np.zeros_like(state.price)
         out.project_output[:, t] = state.level
         state.magnet_used = out.consumption[:, t, MAGNET].copy()
         state.magnet_made = out.production[:, t, MAGNET].copy()
@@ -185,6 +187,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
     life = np.broadcast_to(inputs.recycle_life, (runs, inputs.recycle_life.shape[1]))
     return State(
         expect=price.copy(), hoard=np.ones((runs, k_n, 2, e_n)), open=np.ones((runs, k_n, e_n)),
+        pile_bought=np.zeros_like(price),
         guard=np.ones((runs, k_n, n_n, e_n)), open_in=np.ones((runs, k_n, n_n, e_n)),
         quota_in=np.zeros((runs, k_n, n_n, e_n)), quota_seen=np.zeros((runs, n_n, e_n)),
         cover0=base_cover(inv + np.maximum(stock - reserve, 0.0), base.feed + base.final, market),
@@ -496,6 +499,8 @@ def settle(inputs: Inputs, k: int, par: Params, state: State, row: Row) -> None:
     if k == MAGNET:  # final users are sectors, each with its own stock
         final_met = sectors.use(inputs, state, row, demand, users)
     row.bought = np.minimum(row.buy, np.maximum(row.have - users - row.target, 0.0))
+    for m in (0, 1):  # paid for at the month's price in the buyer's market (see month_steps)
+        state.pile_bought[:, k, m] += row.bought[:, state.market == m].sum(axis=1)
     release_at = np.where(  # [R, N]: a stockpile's own release rule, else the parameter
         np.isnan(inputs.release_threshold), par.stockpile_release_shortfall[:, None], inputs.release_threshold
     )

@@ -66,6 +66,8 @@ class State:
     rent_cell: Array  # [R, K, E] rent on China's exports of each material and element this month, USD/kg
     level: Array = field(default_factory=lambda: np.zeros(0))  # [R, P] projects' output, t/month
     floor_paid: Array = field(default_factory=lambda: np.zeros(0))  # [R] USD paid by floors this month
+    # [R, K, market, E] t the strategic stockpiles of each market bought this month
+    pile_bought: Array = field(default_factory=lambda: np.zeros(0))
     add: Array = field(default_factory=lambda: np.zeros(0))  # output of projects, in their element mixes
     planned: Array = field(default_factory=lambda: np.zeros(0))  # next stage's planned input
     produced: Array = field(default_factory=lambda: np.zeros(0))  # made this month

@@ -13,7 +13,7 @@ Array = NDArray[np.float64]
 #: Outputs per sector of final magnet use, [run, month, node, sector].
 SECTORED = ("sector_demand", "sector_unmet", "sector_stock")
 #: Outputs not shaped [run, month, material, node, element].
-SHAPED = frozenset({"price", "trade", "floor_cost", "project_output", *SECTORED})
+SHAPED = frozenset({"price", "trade", "floor_cost", "stockpile_cost", "project_output", *SECTORED})
 
 
 @dataclass
@@ -33,6 +33,9 @@ class Outputs:
       with shipment lags ``imports`` are what arrived in the month, ``exports`` what left;
     - ``price``: [run, month, material, market (0 China, 1 outside), element];
     - ``floor_cost``: [run, month] USD the price floors paid their producers;
+    - ``stockpile_cost``: [run, month] USD strategic stockpiles paid for what they bought: each
+      market's purchases of each material and element at the month's price there (the definition
+      and its check from the other outputs: :mod:`reesim.results.purchases`);
     - ``project_output``: [run, month, project] t REO-equivalent per month each project made
       capacity for (0 before it is financed and built, when idle or cancelled);
     - ``sector_demand``, ``sector_unmet``: [run, month, node, sector] final magnet use wanted, and
@@ -56,6 +59,7 @@ class Outputs:
     transit: Array
     price: Array
     floor_cost: Array
+    stockpile_cost: Array
     project_output: Array
     sector_demand: Array
     sector_unmet: Array
@@ -73,7 +77,8 @@ class Outputs:
         values |= {name: np.zeros((runs, months, n, sectors)) for name in SECTORED}
         trade = np.zeros((runs, months, k, n, n, e)) if keep_trade else None
         return cls(price=np.zeros((runs, months, k, 2, e)), trade=trade, floor_cost=np.zeros((runs, months)),
-                   project_output=np.zeros((runs, months, projects)), **values)  # fmt: skip
+                   stockpile_cost=np.zeros((runs, months)), project_output=np.zeros((runs, months, projects)),
+                   **values)  # fmt: skip
 
 
 @dataclass
@@ -95,6 +100,7 @@ class Compact:
     use_outside: Array  # [R, T, K] final demand plus next-stage input there
     price: Array  # [R, T, K, 2, E] USD/kg, markets China and outside
     floor_cost: Array  # [R, T] USD the price floors paid their producers (see Outputs)
+    stockpile_cost: Array  # [R, T] USD strategic stockpiles paid for their purchases (see Outputs)
     alone_from: Array  # [R, K, E] month index from which output outside China covers use there, per
     # stage and element, to the end of the run (T: not by then); see :func:`reesim.results.measures`
     sector_demand: Array  # [R, T, places, J] final magnet demand of each final-use sector

@@ -176,8 +176,7 @@ def _stockpile_cost(batch: Batch) -> str:
         "<h2>What strategic stockpiles paid</h2>"
         f"<p>Strategic stockpiles paid USD {cost.sum() / 1e6:,.1f} million for their purchases over the "
         "horizon (central run): what they bought each month, at that month's price in the market where "
-        "they are held (China, or outside China; a holder and the allies it releases to are taken to be "
-        "in one market).</p>"
+        "they are held (China, or outside China).</p>"
         f"<table><tr><th>year</th><th>USD million</th></tr>{paid}</table>"
     )
 

@@ -255,7 +255,7 @@ def summarise(
     paid = figures.get("measure:floor_cost_usd")
     bought = figures.get("measure:stockpile_cost_usd")
     if bought is not None and not np.isfinite(bought).any():
-        bought = None  # series without it (the fast kernel's compact series)
+        bought = None  # series stored without it
     alone: dict[str, dict[str, Spread]] = {}
     for key, values in figures.items():
         if key.startswith("alone:"):

@@ -103,7 +103,7 @@ def floor_cost(s: xr.Dataset) -> np.ndarray:
 
 def stockpile_cost(s: xr.Dataset) -> np.ndarray:
     """What strategic stockpiles paid for their purchases over the horizon, USD (nan in series
-    without it: those the fast kernel reduces as it goes, see :mod:`reesim.results.series`)."""
+    stored without it)."""
     if "stockpile_cost" not in s:
         return np.full(s.sizes["run"], np.nan)
     out: np.ndarray = s["stockpile_cost"].sum("month").values
@@ -136,8 +136,6 @@ MEASURES: dict[str, tuple[Measure, str]] = {
         "what strategic stockpiles paid for their purchases over the horizon, USD",
     ),
 }
-#: Measures read from full outputs only: the compact series of the fast kernel do not carry them.
-FULL_OUTPUTS_ONLY = frozenset({"stockpile_cost_usd"})
 
 
 def measure(name: str) -> Measure:

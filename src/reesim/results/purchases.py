@@ -1,6 +1,9 @@
-"""What strategic stockpiles paid for what they bought: their cost to the public purse.
+"""What strategic stockpiles bought and paid, read from a run's full outputs.
 
-A stockpile's purchases are read from a run's full outputs, not from the kernel: in each market
+The kernels add up the cost as they go (output ``stockpile_cost``: each month's purchases per
+market, material and element at the month's price there). This module reads the same from the
+other outputs, which makes it the check the kernels are tested against and a way to get the
+tonnes bought per market (:func:`bought`): in each market
 (China, the origin node; outside, every other node) the stock held at the end of the month less
 the stock held at the end of the month before (the initial stock before the first month), plus
 what strategic stocks released to the market's nodes that month (to their own users in a

@@ -6,9 +6,7 @@ magnets (all elements of the magnet material) and each element (all its final us
 
 Quantities are t REO-equivalent per month; prices USD/kg; cover in months of final demand; what
 price floors paid their producers (``floor_cost``) and what strategic stockpiles paid for their
-purchases (``stockpile_cost``, :mod:`reesim.results.purchases`) USD per month. The stockpiles' cost
-is read from full outputs: the series of runs the fast kernel reduces as it goes
-(:func:`from_compact`) do not carry it.
+purchases (``stockpile_cost``) USD per month, both as the kernels add them up.
 """
 
 from __future__ import annotations
@@ -51,9 +49,9 @@ def place_members(ds: Dataset, base: Baseline) -> np.ndarray:
 def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     """Per run and month: demand, unmet, stock cover, stockpile and releases from strategic stocks
     per place and item; prices outside China per item; production and use outside China per stage;
-    what price floors paid (USD; zero in results that do not carry it) and what strategic stockpiles
-    paid for their purchases (USD; left out where the result does not carry it). Price ratios are over the
-    reference prices the run was priced at (its scenario's ``price_year``, else the base year's)."""
+    what price floors paid and what strategic stockpiles paid for their purchases (USD; zero in
+    results that do not carry them). Price ratios are over the reference prices the run was priced
+    at (its scenario's ``price_year``, else the base year's)."""
     from reesim.model.baseline import priced
 
     base = priced(base, ds, result.attrs.get("price_year"))
@@ -80,6 +78,7 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     used_e = (dem + result["feed"].values)[:, :, :, outside].sum(axis=3)
     production, use = made_e.sum(axis=3), used_e.sum(axis=3)
     paid = result["floor_cost"].values if "floor_cost" in result else np.zeros(dem.shape[:2])
+    piles = result["stockpile_cost"].values if "stockpile_cost" in result else np.zeros(dem.shape[:2])
     sectors = [str(j) for j in result["sector"].values] if "sector_unmet" in result else []
     by_sector = np.zeros((*shape[:3], len(sectors))), np.zeros((*shape[:3], len(sectors)))
     for name, to in zip(("sector_demand", "sector_unmet"), by_sector, strict=True):
@@ -89,12 +88,10 @@ def series(result: xr.Dataset, ds: Dataset, base: Baseline) -> xr.Dataset:
     out = assemble(
         Compact(demand=demand, unmet=unmet, magnet_stock=held, stockpile=stock, released=given,
                 production_outside=production, use_outside=use, price=result["price"].values,
-                floor_cost=paid, alone_from=alone_from(made_e, used_e), sector_demand=by_sector[0],
-                sector_unmet=by_sector[1]), base,
+                floor_cost=paid, stockpile_cost=piles, alone_from=alone_from(made_e, used_e),
+                sector_demand=by_sector[0], sector_unmet=by_sector[1]), base,
         runs=result["run"].values, months=result["month"].values, places=list(places), sectors=sectors,
     )  # fmt: skip
-    if "stockpile_cost" in result:
-        out["stockpile_cost"] = (("run", "month"), result["stockpile_cost"].values)
     if sectors:
         out.attrs["plant_stop_shortfall"] = ds.parameter("plant_stop_shortfall")
     if "units_not_built" in result:
@@ -160,6 +157,7 @@ def assemble(
         "production_outside": (("run", "month", "stage"), c.production_outside),
         "use_outside": (("run", "month", "stage"), c.use_outside),
         "floor_cost": (("run", "month"), c.floor_cost),
+        "stockpile_cost": (("run", "month"), c.stockpile_cost),
         "alone_from": (("run", "stage", "element"), c.alone_from),
         "alone_from_grade": (("run", "stage", "grade"), grade_alone_from(c.alone_from, base.magnet_grades)),
     }

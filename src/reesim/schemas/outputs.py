@@ -90,7 +90,7 @@ INDICATORS = obj(
         "floor_cost": spread(description="what price floors paid their producers over the horizon, USD"),
         "stockpile_cost": spread(
             description="what strategic stockpiles paid for their purchases over the horizon, USD (absent: "
-            "not computed, as in Monte Carlo runs the fast kernel reduces as it goes)"
+            "not computed, as in series stored without it)"
         ),
         "stands_alone": mapping(
             mapping(spread(MONTH_OR_NULL)),

@@ -22,7 +22,7 @@ from reesim.errors import InputError, Problem
 from reesim.language.numbers import Discrete, LogNormal, Normal, Number
 from reesim.model.baseline import Baseline
 from reesim.model.scenario import Scenario
-from reesim.results.measures import FULL_OUTPUTS_ONLY, measure
+from reesim.results.measures import measure
 from reesim.scenarios.load import Resolved
 from reesim.uncertainty.sample import bounds, parameter_ranges, uncertain_numbers
 
@@ -175,9 +175,6 @@ def sensitivity(
             [Problem("--method", None, "--method", f"unknown method {method!r}", "use morris or sobol")]
         )
     measure(indicator)  # unknown names fail before any run
-    if indicator in FULL_OUTPUTS_ONLY:
-        text = f"{indicator} is read from full outputs, which the sensitivity runs do not keep"
-        raise InputError([Problem("--indicator", None, "--indicator", text, "choose another indicator")])
     fs = factors(ref, ds)
     if not fs:
         raise InputError([Problem("scenario", None, None, "nothing is uncertain in this scenario",
