@@ -113,6 +113,27 @@ def test_magnet_stage_draw_and_the_swarf_china_recovers(dataset: Dataset, base: 
     assert 26_504 * float(metal["Nd"]) / ndpr == pytest.approx(0.22, abs=0.01)
 
 
+def test_chinas_ndpr_oxide_against_the_trades_figures(base: Baseline) -> None:
+    """The figures docs/model.md sets against the trade's for China's 2024 PrNd oxide (about
+    106,000 t made, Argus; 44,500-45,500 t of it from the mining quota and 20,000-21,000 t from
+    imported ore, Metalnomist's forecast): the base year's China makes 129,900 t of Nd and Pr
+    oxide, 42,900 t of it from its own mines (the forecast's share of the quota) and 7,000 t from
+    the 74,200 t REO of concentrate it imports, 27,000 t of that Myanmar's."""
+    dims = base.dims
+    china, ndpr = dims.node("CHN"), [dims.element("Nd"), dims.element("Pr")]
+    y_sep = float(base.yields[1])
+    made = float(base.production[1][china, ndpr].sum()) * 12
+    own = float(base.production[0][china, ndpr].sum()) * 12 * y_sep
+    imported = base.trade[0][china] * 12  # [exporter, element] t REO in concentrate
+    imported[china] = 0.0
+    assert made == pytest.approx(129_850, abs=5)
+    assert own == pytest.approx(42_913, abs=5)
+    assert own / 270_000 == pytest.approx(45_000 / 285_000, abs=0.002)  # the forecast's share of the quota
+    assert float(imported[:, ndpr].sum()) * y_sep == pytest.approx(6_979, abs=5)
+    assert float(imported.sum()) == pytest.approx(74_248, abs=5)
+    assert float(imported[dims.node("MMR")].sum()) == pytest.approx(27_000)
+
+
 def test_clay_feed_goes_to_china_and_is_about_half_its_heavy_feed(base: Baseline) -> None:
     """Myanmar's 27,000 t and Laos' 5,797 t REO of ionic-clay feed all go to China's plants, and
     make 54% of China's heavy-circuit feed (Reuters: China relied on Myanmar for about half of
