@@ -136,11 +136,10 @@ def _projects(batch: Batch, chart_dir: Path) -> str:
         if isinstance(p, CapacityProject)
     }
     cost = floor_cost_by_year(central)
-    paid = "".join(f"<tr><td>{y}</td><td>{v / 1e6:,.1f}</td></tr>" for y, v in cost.items() if v > 0)
+    paid = _usd_million_by_year([(str(y), float(v) / 1e6) for y, v in cost.items() if v > 0])
     floor_html = (
         f"<p>The price floors paid covered producers USD {cost.sum() / 1e6:,.1f} million over the horizon "
-        "(the difference between the floor and the outside-China market price on their output).</p>"
-        f"<table><tr><th>year</th><th>USD million</th></tr>{paid}</table>"
+        f"(the difference between the floor and the outside-China market price on their output).</p>{paid}"
         if cost.sum() > 0
         else "<p>No price floor paid anything: the market price stayed above every floor, or the scenario "
         "has none.</p>"
@@ -170,15 +169,19 @@ def _stockpile_cost(batch: Batch) -> str:
     cost = stockpile_cost_by_year(batch.central)
     if not cost.sum() > 0:
         return ""
-    shown = [(y, v / 1e6) for y, v in cost.items() if round(v / 1e6, 1) != 0]  # float noise left out
-    paid = "".join(f"<tr><td>{y}</td><td>{v:,.1f}</td></tr>" for y, v in shown)
+    paid = _usd_million_by_year([(str(y), float(v) / 1e6) for y, v in cost.items() if round(v / 1e6, 1) != 0])
     return (
         "<h2>What strategic stockpiles paid</h2>"
         f"<p>Strategic stockpiles paid USD {cost.sum() / 1e6:,.1f} million for their purchases over the "
         "horizon (central run): what they bought each month, at that month's price in the market where "
-        "they are held (China, or outside China).</p>"
-        f"<table><tr><th>year</th><th>USD million</th></tr>{paid}</table>"
+        f"they are held (China, or outside China).</p>{paid}"
     )
+
+
+def _usd_million_by_year(rows: list[tuple[str, float]]) -> str:
+    """A table of USD million per calendar year, one row per ``(year, USD million)``."""
+    cells = "".join(f"<tr><td>{y}</td><td>{v:,.1f}</td></tr>" for y, v in rows)
+    return f"<table><tr><th>year</th><th>USD million</th></tr>{cells}</table>"
 
 
 def sectors_table(s: xr.Dataset, threshold: float) -> str:
