@@ -33,7 +33,7 @@ def _run(scenario: Scenario) -> Outputs:
 
 def test_a_larger_stockpile_does_not_leave_its_holder_worse_off() -> None:
     """The race under a full embargo: a US NdPr oxide stockpile ten times larger lowers the US's
-    cumulative unmet demand (by about 790 t, 6.5%, all of it magnets: the US metal stage turns the
+    cumulative unmet demand (by about 800 t, 6.6%, all of it magnets: the US metal stage turns the
     released oxide into metal) instead of raising it, and its purchases of Nd and Pr before
     the embargo do not leave the US shorter of the heavy oxides (Y, Dy: Lynas's heavy circuit)."""
     race, embargo = resolve("race", DS), resolve("full-embargo", DS)
@@ -46,6 +46,35 @@ def test_a_larger_stockpile_does_not_leave_its_holder_worse_off() -> None:
     assert magnets[1] < magnets[0] - 500.0
     heavy = [float(o.unmet[0, :, OXIDE, USA][:, BASE.heavy].sum()) for o in outs]
     assert heavy[1] < heavy[0] + 0.01 * heavy[0]
+
+
+def test_a_stock_held_off_the_market_changes_nothing() -> None:
+    """Strategic stocks are off the market until released: in ``race``, Korea holding 20,000 t of
+    Nd and Pr oxide that it neither adds to nor releases (no shortfall exceeds all of a use) leaves
+    every price, flow and shortfall as they are without it. Counted as market stock, it would
+    read as a glut and lower the price of NdPr outside China."""
+    race = resolve("race", DS)
+    idle = Stockpile(holder="KOR", material="oxide", target=20_000.0, purchase_per_yr=0.0, start=race.start,
+                     elements=("Nd", "Pr"), initial=20_000.0, release_shortfall=1.0)  # fmt: skip
+    without, held = _run(race), _run(replace(race, instruments=(*race.instruments, idle)))
+    assert float(held.stockpile[0, -1, OXIDE, KOR].sum()) == pytest.approx(20_000.0)
+    for field in ("price", "production", "consumption", "unmet", "imports", "exports", "inventory"):
+        np.testing.assert_array_equal(getattr(held, field), getattr(without, field), err_msg=field)
+
+
+def test_filling_a_larger_stockpile_does_not_lower_its_market_price() -> None:
+    """A US NdPr stockpile ten times larger in ``race`` (9,000 t a year of Nd and Pr oxide from
+    February 2026) is demand on the market outside China: while it fills, the price of Nd oxide
+    there stays within 5% of the run with the stockpile as shipped, where a stock that counted as
+    market stock would read as a glut and push it down by a quarter by mid-2028."""
+    race = resolve("race", DS)
+    outs = [_run(scaled_stockpiles(race, f)) for f in (1.0, 10.0)]
+    months = list(compile_scenario(race, DS, BASE).months)
+    nd = BASE.dims.element("Nd")
+    for month in ("2026-12", "2027-06", "2028-06"):
+        t = months.index(month)
+        small, large = (float(o.price[0, t, OXIDE, 1, nd]) for o in outs)
+        assert large > 0.95 * small, month
 
 
 def _embargoed_oxide(stockpile: bool) -> Scenario:

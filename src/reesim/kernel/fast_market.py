@@ -289,15 +289,15 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
     at most the ceiling, and never falls (its ceiling
     ``heavy_thrift_max_share`` on the ``thrift`` rows, ``substitution_max_share`` on the others).
 
-    Cover is what a market's nodes hold (working stock and strategic stock above its ``reserve``)
+    Cover is what a market's nodes hold in working stock (strategic stocks count once released)
     over what they want this month x their ``guard`` x ``cover0`` x ``hoard``. Rows not ``dirty`` (see
     :func:`reesim.kernel.fast_settle.settle`) want, miss and hold nothing. ``tight`` keeps each
     market's unmet share (read by strategic buyers next month); ``resp`` [2, E, lanes] is scratch
     (a market's cover, then the effects its powers give). ``cover_seen`` and ``cover_power`` keep
     the last relative cover raised to its elasticity and the result: a cover held at its clip
     repeats, and its power is taken again only when it changed."""
-    market, p0, piled, dirty, lanes = s.market, s.p0, s.piled, state.dirty, len(lt)
-    wanted, missing, inv, stock, reserve = state.wanted, state.missing, state.inv, state.stock, state.reserve
+    market, p0, dirty, lanes = s.market, s.p0, state.dirty, len(lt)
+    wanted, missing, inv = state.wanted, state.missing, state.inv
     price, sub, expect, hoard, opened = state.price, state.sub, state.expect, state.hoard, state.open
     cover0, p0w, tight, vals = state.cover0, state.p0w, state.tight, scr.resp
     cover_seen, cover_power = state.cover_seen, state.cover_power
@@ -335,8 +335,6 @@ def prices(lt, s, par, state, scr):  # pragma: no cover - compiled
                 if not dirty[k, n, e]:
                     continue
                 d, u, h = load(lt, wanted, (k, n, e)), load(lt, missing, (k, n, e)), load(lt, inv, (k, n, e))
-                if piled[k, n, e]:  # elsewhere stock and reserve are zero
-                    h = h + vmax(load(lt, stock, (k, n, e)) - load(lt, reserve, (k, n, e)), 0.0)
                 g = d * load(lt, guard, (k, n, e))
                 if market[n] == 0:
                     d0, u0, h0, g0 = d0 + d, u0 + u, h0 + h, g0 + g

@@ -283,7 +283,7 @@ def new_state(
         dirty, release_at, ring, ring_origin, arrival, lag_in, reserve, sale_at,
         np.ones((k_n + 1, n_n, lanes)),  # util: one row per stage and the heavy separation circuit's
         price.copy(), np.ones((k_n, 2, e_n, lanes)), np.ones((k_n, e_n, lanes)),
-        _base_cover(s, inv, stock, reserve), p0w, status, begin, np.zeros((p_n, lanes)),
+        _base_cover(s, inv), p0w, status, begin, np.zeros((p_n, lanes)),
         np.ones((k_n, n_n, lanes)), np.zeros(lanes), np.ones((p_n, lanes)),
         np.ones(cell), np.ones(cell), np.zeros((n_n, e_n), dtype=np.bool_), in_use, wear, sector_part,
         sector_hold, np.full((k_n, 2, e_n, lanes), np.nan), np.zeros((k_n, 2, e_n, lanes)),
@@ -313,10 +313,9 @@ def _in_use(s: Structure, paths: Paths, rl: Ints, ep: int) -> tuple[Array, Array
 
 
 @njit(cache=True, error_model="numpy")
-def _base_cover(s: Structure, inv: Array, stock: Array, reserve: Array) -> Array:  # pragma: no cover
-    """[K, 2, E, lanes] months of use each market holds at the start: working stock and strategic
-    stock above its reserve, summed over the market's nodes, over their base-year use (0 where
-    they use none)."""
+def _base_cover(s: Structure, inv: Array) -> Array:  # pragma: no cover
+    """[K, 2, E, lanes] months of use each market holds at the start: working stock summed over
+    the market's nodes, over their base-year use (0 where they use none)."""
     k_n, n_n, e_n = s.final.shape
     lanes = inv.shape[3]
     out = np.zeros((k_n, 2, e_n, lanes))
@@ -327,7 +326,7 @@ def _base_cover(s: Structure, inv: Array, stock: Array, reserve: Array) -> Array
                     held, use = 0.0, 0.0
                     for n in range(n_n):
                         if s.market[n] == m:
-                            held += inv[k, n, e, q] + max(stock[k, n, e, q] - reserve[k, n, e, q], 0.0)
+                            held += inv[k, n, e, q]
                             use += s.base_use[k, n, e]
                     out[k, m, e, q] = held / use if use > EPS else 0.0
     return out

@@ -190,7 +190,7 @@ def _start(inputs: Inputs, runs: int, par: Params) -> State:
         pile_bought=np.zeros_like(price),
         guard=np.ones((runs, k_n, n_n, e_n)), open_in=np.ones((runs, k_n, n_n, e_n)),
         quota_in=np.zeros((runs, k_n, n_n, e_n)), quota_seen=np.zeros((runs, n_n, e_n)),
-        cover0=base_cover(inv + np.maximum(stock - reserve, 0.0), base.feed + base.final, market),
+        cover0=base_cover(inv, base.feed + base.final, market),
         status=np.where(committed, markets.FINANCED, markets.UNDECIDED),
         begin=np.where(committed, np.broadcast_to(inputs.proj_start, (runs, p_n)), np.inf),
         running=np.ones((runs, k_n, n_n)), capacity=np.ones((runs, k_n, n_n)), proj_run=np.ones((runs, p_n)),

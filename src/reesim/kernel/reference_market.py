@@ -24,9 +24,11 @@ come back when prices fall. Concentrate never sells for more than the oxide it m
 worth last month (its price times the separation yield): separators pay for the contained oxide,
 so a scarce concentrate cannot cost more than its product. No price exceeds
 ``price_backstop_multiple`` times p0: the backstop price (Nordhaus 1973) at which users turn to
-other designs and materials. Cover is what the market's nodes hold (working stock and strategic
-stock above its reserve) over what they use in a month, relative to the base year's cover times
-the desired-cover multiple. A market's buyers raise that multiple when prices rise
+other designs and materials. Cover is what the market's nodes hold in working stock over what
+they use in a month, relative to the base year's cover times the desired-cover multiple.
+Strategic stocks are off the market until they are released (as a government's emergency stocks
+are kept apart from industry's in the oil market): what a stockpile buys is demand, and what it
+releases joins its holder's working stock. A market's buyers raise that multiple when prices rise
 (``precaution_trend``) and cut it when they fall: hoarding, then destocking; each importer
 outside China raises its own for the share of its use that licences, bans or quotas hold back of
 what it asks of China (``precaution_risk``).
@@ -196,7 +198,7 @@ def prices(inputs: Inputs, t: int, par: Params, state: State) -> None:
     s = par.price_cover_elasticity[:, None, None]
     w = par.price_cost_weight[:, None, None]
     low = par.price_cover_min[:, None, None]
-    held = state.inv + np.maximum(state.stock - state.reserve, 0.0)  # [R, K, N, E]
+    held = state.inv  # [R, K, N, E] working stock; strategic stocks are off the market
     used = np.zeros((state.price.shape[0], 2, *p0.shape[1:]))  # [R, 2, K, E]
     held_m, wanted_m, premium = np.zeros_like(used), np.zeros_like(used), np.ones_like(used)
     for m in (0, 1):
