@@ -169,6 +169,11 @@ def test_backtest_conforms(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_calibrate_conforms() -> None:
+    assert_conforms("calibrate", invoke_json("calibrate", "--iterations", "1", "--no-rules", "--json"))
+
+
 def test_sensitivity_conforms(tmp_path: Path) -> None:
     args = ("sensitivity", "race", "--indicator", "us_magnet_peak_shortfall", "--samples", "2")
     assert_conforms("sensitivity", invoke_json(*args, "--horizon", "0.5", "--json", "--out", str(tmp_path)))

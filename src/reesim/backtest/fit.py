@@ -129,6 +129,12 @@ def simulate(name: str, ds: Dataset, base: Baseline) -> tuple[xr.Dataset, xr.Dat
     return cached[1], cached[2]
 
 
+def forget(ds: Dataset) -> None:
+    """Drop the simulations kept for ``ds`` (a search over parameter sets makes one per set)."""
+    for key in [k for k in _SIMULATED if k[1] == ds.version]:
+        del _SIMULATED[key]
+
+
 def _run(scenario: Scenario, ds: Dataset, base: Baseline) -> xr.Dataset:
     """The labelled result of ``scenario`` (reference kernel) with ``from_china``: what left
     China for each importer in the month [run, month, material, node, element], as China's

@@ -1,4 +1,5 @@
-"""``reesim backtest [CASE]``: the model against observed series, with a fit table and a report."""
+"""``reesim backtest [CASE]``: the model against observed series, with a fit table and a report;
+``reesim calibrate``: the market parameters fitted to the price criteria under the fit's rules."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from reesim.cli.common import friendly, out
+from reesim.cli.common import err, friendly, out
 
 
 def backtest(
@@ -74,6 +75,75 @@ def backtest(
     out.print(f"Report written to [bold]{write_backtest_report(fits, out_dir, stops, criteria)}[/bold]")
 
 
+def calibrate(
+    iterations: Annotated[
+        int, typer.Option("--iterations", min=1, help="Moves to try (a few seconds each).")
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random moves.")] = 0,
+    start: Annotated[
+        Path | None,
+        typer.Option("--start", help="JSON file of parameter values to start from (name: value)."),
+    ] = None,
+    rules: Annotated[
+        bool, typer.Option("--rules/--no-rules", help="Keep only sets under which the fit's rules hold.")
+    ] = True,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Write the best values to this JSON file.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Fit the market parameters to the price criteria (prices-2009-2014, april-2025), each within
+    its range in parameters.csv; prints the best set found against the bundled values."""
+    from reesim.backtest.calibrate import MARKET_PARAMETERS, check_start, search
+    from reesim.cli.common import runs_progress
+    from reesim.dataset import load_dataset
+    from reesim.errors import InputError, Problem
+
+    ds = load_dataset()
+    values: dict[str, float] = {}
+    if start is not None:
+        try:
+            values = {str(k): float(v) for k, v in json.loads(start.read_text(encoding="utf-8")).items()}
+        except (OSError, ValueError, AttributeError, TypeError) as exc:
+            raise InputError([Problem(str(start), None, None, f"not a JSON object of parameter values: {exc}",
+                                      'write {"price_adjust_months": 2.4, ...}')]) from None  # fmt: skip
+        check_start(ds, values, str(start))
+    with runs_progress() as bar:
+        task = bar.add_task("calibrating", total=iterations)
+
+        def moved(i: int, tried: object, best: object) -> None:
+            bar.update(task, completed=i, description=f"best: {getattr(best, 'passed', 0)} criteria passed")
+
+        result = search(ds, iterations, seed=seed, start=values, rules=rules, progress=moved)
+    defaults = ds.parameter_defaults()
+    if save is not None:
+        save.write_text(json.dumps(result.values, indent=1) + "\n", encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps({"passed": result.rank.passed, "log_error": result.rank.error,
+                               "criteria": len(result.criteria), "tried": result.tried, "kept": result.kept,
+                               "rules_failed": result.rules_failed, "values": result.values}))  # fmt: skip
+        return
+    title = (
+        f"{result.rank.passed} of {sum(c.passed is not None for c in result.criteria)} price criteria pass, "
+        f"summed log error {result.rank.error:.3f} ({result.kept} of {result.tried} moves kept)"
+    )
+    table = Table(title=title)
+    for col in ("parameter", "bundled", "found"):
+        table.add_column(col)
+    for name in MARKET_PARAMETERS:
+        table.add_row(name, f"{defaults[name]:.4g}", f"{result.values[name]:.4g}")
+    out.print(table)
+    if result.rules_failed:
+        err.print("Rules that fail: " + "; ".join(result.rules_failed))
+    elif result.rules_failed is None:
+        err.print("The rules were not checked (--no-rules).")
+    if save is not None:
+        out.print(
+            f"Values written to [bold]{save}[/bold]; make them the defaults in parameters.csv to keep them."
+        )
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``reesim backtest``."""
+    """Add ``reesim backtest`` and ``reesim calibrate``."""
     app.command("backtest")(friendly(backtest))
+    app.command("calibrate")(friendly(calibrate))

@@ -17,7 +17,7 @@ from reesim.errors import InputError, Problem
 #: The outputs that have a schema, in the order the docs list them.
 NAMES = (
     "run", "compare", "runs-list", "runs-show", "data-list", "data-show", "scenarios-list",
-    "sensitivity", "backtest", "check",
+    "sensitivity", "backtest", "calibrate", "check",
 )  # fmt: skip
 
 

@@ -254,6 +254,14 @@ OUTPUTS: dict[str, tuple[str, Schema]] = {
     "backtest": ("reesim backtest --json", obj({
         "series": array(SERIES_FIT), "criteria": array(CRITERION), "stoppages": array(STOPPAGE),
     })),
+    "calibrate": ("reesim calibrate --json", obj({
+        "passed": {**COUNT, "description": "price criteria passed by the best set found"},
+        "log_error": {"type": "number", "description": "its summed log error over the criteria"},
+        "criteria": COUNT, "tried": COUNT, "kept": {**COUNT, "description": "moves kept"},
+        "rules_failed": {"type": ["array", "null"], "items": TEXT,
+                         "description": "the fit's rules that fail on it; null if not checked"},
+        "values": mapping({"type": "number"}, description="the best set: market parameter -> value"),
+    })),
     "check": ("reesim check ARTICLE --json", obj({
         "language": {"enum": ["zh", "en"]},
         "date": {"type": "string", "description": "the article's date as far as known, and how it was found"},
