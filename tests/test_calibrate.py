@@ -12,6 +12,7 @@ import pytest
 from tests.strategies import DS
 from typer.testing import CliRunner
 
+from reesim.backtest import calibrate
 from reesim.backtest.calibrate import (
     MARKET_PARAMETERS,
     Rank,
@@ -25,6 +26,7 @@ from reesim.backtest.calibrate import (
 )
 from reesim.backtest.criteria import Criterion
 from reesim.cli import app
+from reesim.dataset.model import Dataset
 from reesim.errors import InputError
 
 
@@ -87,6 +89,43 @@ def test_a_bad_start_names_the_file_the_field_and_a_hint() -> None:
     assert "start.json: field 'price_adjust_months' 9 is outside the range 1 to 3" in text
     assert "field 'price_adjst_months' not a market parameter" in text
     assert "did you mean 'price_adjust_months'" in text
+
+
+def _toy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A toy fit of one parameter: the error is |log(price_adjust_months / 2.9)|, least where the
+    rules fail (above 2.5 months)."""
+
+    def criteria(ds: Dataset) -> list[Criterion]:
+        return [_c("peak size", 2.9, ds.parameter("price_adjust_months"), True)]
+
+    def failed(ds: Dataset) -> list[str]:
+        return ["too slow"] if ds.parameter("price_adjust_months") > 2.5 else []
+
+    monkeypatch.setattr(calibrate, "criteria_of", criteria)
+    monkeypatch.setattr(calibrate, "rules_failed", failed)
+
+
+def test_a_start_that_breaks_the_rules_is_left_for_one_that_keeps_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _toy(monkeypatch)
+    found = search(DS, 60, seed=1, start={"price_adjust_months": 2.9}, names=("price_adjust_months",))
+    assert found.rules_failed == []
+    assert found.values["price_adjust_months"] <= 2.5
+    assert found.values["price_adjust_months"] == pytest.approx(2.5, abs=0.05)
+
+
+def test_a_search_under_the_rules_never_leaves_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    _toy(monkeypatch)
+    seen: list[float] = []
+    start = {"price_adjust_months": 2.45}
+    found = search(
+        DS, 40, seed=2, start=start, names=("price_adjust_months",), progress=lambda i, t, b: seen.append(i)
+    )
+    assert found.rules_failed == [] and found.values["price_adjust_months"] <= 2.5
+    assert len(seen) == 40
+    free = search(DS, 40, seed=2, start=start, rules=False, names=("price_adjust_months",))
+    assert free.rules_failed is None and free.values["price_adjust_months"] == pytest.approx(2.9, abs=0.05)
 
 
 @pytest.mark.slow

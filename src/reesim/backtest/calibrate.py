@@ -186,7 +186,8 @@ def search(ds: Dataset, iterations: int, *, seed: int = 0, start: Mapping[str, f
            progress: Callable[[int, Rank, Rank], None] | None = None) -> Result:  # fmt: skip
     """Search ``iterations`` moves from ``start`` (default: the bundled values of ``names``) and
     return the best set (see the module docstring). ``progress(i, tried, best)`` is called after
-    each move."""
+    each move. With ``rules``, a start under which a rule fails is left for the first set under
+    which every rule holds, whatever its rank, and until then for any set that ranks as high."""
     bounds = ranges(ds, names)
     defaults = ds.parameter_defaults()
     x = {n: float(defaults[n]) for n in names}
@@ -203,9 +204,17 @@ def search(ds: Dataset, iterations: int, *, seed: int = 0, start: Mapping[str, f
         trial_ds = with_values(ds, y)
         trial = criteria_of(trial_ds)
         tried = rank(trial)
-        accept = tried >= best
-        trial_failed = rules_failed(trial_ds) if rules and accept else None
-        if accept and not trial_failed:
+        better = tried >= best
+        admissible = not failed
+        # An admissible set beats any other; only a move that could be kept has its rules checked.
+        trial_failed = rules_failed(trial_ds) if rules and (better or not admissible) else None
+        if not rules:
+            keep = better
+        elif admissible:
+            keep = better and not trial_failed
+        else:
+            keep = better or not trial_failed
+        if keep:
             x, criteria, best, failed, kept = y, trial, tried, trial_failed, kept + 1
             step = min(step * 1.5, STEP_MAX)
         else:
