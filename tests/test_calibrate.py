@@ -82,6 +82,11 @@ def test_values_outside_their_range_name_the_line_of_parameters_csv() -> None:
         with_values(DS, {"price_adjst_months": 2.0})
 
 
+def test_a_start_outside_the_searched_parameters_is_bad_input() -> None:
+    with pytest.raises(InputError, match=r"field 'price_adjst_months' not among the parameters searched"):
+        search(DS, 1, start={"price_adjst_months": 2.0}, names=("price_adjust_months",))
+
+
 def test_a_bad_start_names_the_file_the_field_and_a_hint() -> None:
     with pytest.raises(InputError) as caught:
         check_start(DS, {"price_adjust_months": 9.0, "price_adjst_months": 2.0}, "start.json")
@@ -156,3 +161,10 @@ def test_the_command_prints_and_saves_the_best_values(tmp_path: Path) -> None:
     assert doc["passed"] >= 17  # the bundled values pass 17 of the 19 criteria with an observation
     assert json.loads(saved.read_text()) == doc["values"]
     assert set(doc["values"]) == set(MARKET_PARAMETERS)
+
+
+def test_a_save_file_in_a_missing_folder_is_refused_before_any_work(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "best.json"
+    result = CliRunner().invoke(app, ["calibrate", "--iterations", "1", "--save", str(target)])
+    assert result.exit_code == 2
+    assert "its folder does not exist" in result.output

@@ -43,7 +43,7 @@ MARKET_PARAMETERS = (
 )  # fmt: skip
 #: The cases whose price criteria are fitted.
 FITTED_CASES = ("prices-2009-2014", "april-2025")
-#: The bands of the rules that allow a share either side (the ``flat`` rule's 20%).
+#: The flat rule's band: 20% either side of 1.
 FLAT_BAND = 0.2
 #: Step bounds of the search, in logs.
 STEP_MIN, STEP_MAX = 0.02, 0.4
@@ -189,14 +189,17 @@ def search(ds: Dataset, iterations: int, *, seed: int = 0, start: Mapping[str, f
     each move. With ``rules``, a start under which a rule fails is left for the first set under
     which every rule holds, whatever its rank, and until then for any set that ranks as high."""
     bounds = ranges(ds, names)
+    outside = [k for k in (start or {}) if k not in bounds]
+    if outside:
+        raise InputError([Problem("start", None, outside[0], "not among the parameters searched",
+                                  did_you_mean(outside[0], list(bounds)))])  # fmt: skip
     defaults = ds.parameter_defaults()
-    x = {n: float(defaults[n]) for n in names}
-    x.update({k: float(v) for k, v in (start or {}).items()})
-    x = _clip(x, bounds)
+    x = _clip({n: float((start or {}).get(n, defaults[n])) for n in names}, bounds)
     rng = np.random.default_rng(seed)
-    criteria = criteria_of(with_values(ds, x))
+    first = with_values(ds, x)
+    criteria = criteria_of(first)
     best = rank(criteria)
-    failed = rules_failed(with_values(ds, x)) if rules else None
+    failed = rules_failed(first) if rules else None
     kept = 0
     for i in range(1, iterations + 1):
         moved = {n: v * math.exp(rng.normal(0.0, step)) if rng.random() < 0.5 else v for n, v in x.items()}
@@ -225,7 +228,7 @@ def search(ds: Dataset, iterations: int, *, seed: int = 0, start: Mapping[str, f
 
 
 def _clip(values: Mapping[str, float], bounds: Mapping[str, tuple[float, float]]) -> dict[str, float]:
-    """Each value within its range; month counts that are whole numbers in the table stay whole."""
+    """Each value within its range, and ``quota_rent_months`` (a count of months) a whole number."""
     out = {n: min(max(v, bounds[n][0]), bounds[n][1]) for n, v in values.items()}
     if "quota_rent_months" in out:
         out["quota_rent_months"] = float(round(out["quota_rent_months"]))

@@ -94,11 +94,15 @@ def calibrate(
 ) -> None:
     """Fit the market parameters to the price criteria (prices-2009-2014, april-2025), each within
     its range in parameters.csv; prints the best set found against the bundled values."""
-    from reesim.backtest.calibrate import MARKET_PARAMETERS, check_start, search
-    from reesim.cli.common import runs_progress
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from reesim.backtest.calibrate import MARKET_PARAMETERS, Rank, check_start, search
     from reesim.dataset import load_dataset
     from reesim.errors import InputError, Problem
 
+    if save is not None and not save.parent.is_dir():
+        raise InputError([Problem(str(save), None, None, "its folder does not exist",
+                                  "create the folder first, or save elsewhere")])  # fmt: skip
     ds = load_dataset()
     values: dict[str, float] = {}
     if start is not None:
@@ -108,11 +112,16 @@ def calibrate(
             raise InputError([Problem(str(start), None, None, f"not a JSON object of parameter values: {exc}",
                                       'write {"price_adjust_months": 2.4, ...}')]) from None  # fmt: skip
         check_start(ds, values, str(start))
-    with runs_progress() as bar:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} moves"),
+    )
+    with Progress(*columns, TimeElapsedColumn(), transient=True, console=out) as bar:
         task = bar.add_task("calibrating", total=iterations)
 
-        def moved(i: int, tried: object, best: object) -> None:
-            bar.update(task, completed=i, description=f"best: {getattr(best, 'passed', 0)} criteria passed")
+        def moved(i: int, tried: Rank, best: Rank) -> None:
+            bar.update(task, completed=i, description=f"best: {best.passed} criteria, error {best.error:.3f}")
 
         result = search(ds, iterations, seed=seed, start=values, rules=rules, progress=moved)
     defaults = ds.parameter_defaults()
