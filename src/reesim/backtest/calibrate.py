@@ -119,7 +119,7 @@ def ranges(ds: Dataset, names: Sequence[str] = MARKET_PARAMETERS) -> dict[str, t
 def check_start(ds: Dataset, values: Mapping[str, float], file: str) -> None:
     """Bad input naming ``file`` (a start for :func:`search`) where a name is no market parameter
     or a value lies outside its range in ``parameters.csv``."""
-    bounds = ranges(ds, [n for n in MARKET_PARAMETERS if n in ds.parameter_defaults()])
+    bounds = ranges(ds)
     problems = []
     for name, value in values.items():
         if name not in bounds:

@@ -25,13 +25,13 @@ worth last month (its price times the separation yield): separators pay for the 
 so a scarce concentrate cannot cost more than its product. No price exceeds
 ``price_backstop_multiple`` times p0: the backstop price (Nordhaus 1973) at which users turn to
 other designs and materials. Cover is what the market's nodes hold in working stock over what
-they use in a month, relative to the base year's cover times the desired-cover multiple.
+they use in a month, relative to the base year's cover times the desired-cover multiple. A
+market's buyers raise that multiple when prices rise (``precaution_trend``) and cut it when they
+fall: hoarding, then destocking; each importer outside China raises its own for the share of its
+use that licences, bans or quotas hold back of what it asks of China (``precaution_risk``).
 Strategic stocks are off the market until they are released (as a government's emergency stocks
 are kept apart from industry's in the oil market): what a stockpile buys is demand, and what it
-releases joins its holder's working stock. A market's buyers raise that multiple when prices rise
-(``precaution_trend``) and cut it when they fall: hoarding, then destocking; each importer
-outside China raises its own for the share of its use that licences, bans or quotas hold back of
-what it asks of China (``precaution_risk``).
+releases joins its holder's working stock.
 Where trade is free the markets are one: each market's cover blends toward the pooled cover of
 both, and its price is pulled toward the use-weighted mean of both, by ``arbitrage_share`` times
 the share of what was asked of China that no licence, ban or binding export quota held back.
